@@ -1,0 +1,44 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import type { Config, Scope } from './config.js';
+import type { AuthInfo } from './context.js';
+
+const ANONYMOUS: AuthInfo = { authenticated: false, invalid: false, scopes: new Set() };
+const INVALID: AuthInfo = { authenticated: false, invalid: true, scopes: new Set() };
+
+const digest = (s: string) => createHash('sha256').update(s).digest();
+
+/** Resolves `Authorization: Bearer …` to scopes: API keys first, then a JWT if configured. */
+export function createAuthenticator(config: Config['auth']) {
+  // Compare fixed-length digests so neither length nor content leaks through timing.
+  const keys = config.apiKeys.map((k) => ({ digest: digest(k.secret), scopes: k.scopes }));
+  const jwt = config.jwt;
+  let jwks: JWTVerifyGetKey | undefined;
+  const secret = jwt?.secret ? new TextEncoder().encode(jwt.secret) : undefined;
+
+  return async function authenticate(header: string | null): Promise<AuthInfo> {
+    if (!header) return ANONYMOUS;
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    if (!match) return INVALID;
+    const token = match[1]!;
+    const presented = digest(token);
+    let found: Scope[] | undefined;
+    for (const key of keys) {
+      if (timingSafeEqual(presented, key.digest)) found = key.scopes; // no early exit: constant work
+    }
+    if (found) return { authenticated: true, invalid: false, scopes: new Set(found), subject: 'api-key' };
+    if (!jwt || token.split('.').length !== 3) return INVALID;
+    try {
+      const verifyOptions = { issuer: jwt.issuer, audience: jwt.audience };
+      const { payload } = secret
+        ? await jwtVerify(token, secret, verifyOptions)
+        : await jwtVerify(token, (jwks ??= createRemoteJWKSet(new URL(jwt.jwksUrl!))), verifyOptions);
+      const claim = payload[jwt.scopesClaim];
+      const raw = Array.isArray(claim) ? claim.map(String) : typeof claim === 'string' ? claim.split(/[\s,+]+/) : [];
+      const scopes = raw.filter((s): s is Scope => s === 'read' || s === 'write');
+      return { authenticated: true, invalid: false, scopes: new Set(scopes), subject: payload.sub };
+    } catch {
+      return INVALID;
+    }
+  };
+}

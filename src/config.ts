@@ -1,0 +1,153 @@
+import { z } from 'zod';
+
+/** `true`/`false`/`1`/`0` (any case); anything else is refused rather than guessed. */
+const booleanFlag = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .refine((v) => ['true', 'false', '1', '0', 'yes', 'no', ''].includes(v), 'expected true or false')
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const positiveInt = (fallback: number) =>
+  z.coerce.number().int('expected a whole number').positive('expected a positive number').default(fallback);
+
+export type Scope = 'read' | 'write';
+
+export interface ApiKey {
+  secret: string;
+  scopes: Scope[];
+}
+
+/** `secret:scope+scope,secret2:scope` → keys; empty means "no keys configured". */
+const apiKeys = z
+  .string()
+  .default('')
+  .transform((raw, ctx): ApiKey[] => {
+    const keys: ApiKey[] = [];
+    for (const entry of raw.split(',').map((e) => e.trim()).filter(Boolean)) {
+      const colon = entry.lastIndexOf(':');
+      const secret = colon > 0 ? entry.slice(0, colon) : '';
+      const scopes = colon > 0 ? entry.slice(colon + 1).split('+').filter(Boolean) : [];
+      const bad = scopes.find((s) => s !== 'read' && s !== 'write');
+      if (!secret || scopes.length === 0 || bad !== undefined) {
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          message: `entries must look like secret:read+write (bad entry ending "${entry.slice(-4)}")`,
+        });
+        return z.NEVER;
+      }
+      if (secret.length < 8) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'each secret must be at least 8 characters' });
+        return z.NEVER;
+      }
+      keys.push({ secret, scopes: scopes as Scope[] });
+    }
+    return keys;
+  });
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  NEO4J_URI: z
+    .string()
+    .regex(/^(bolt|neo4j)(\+s|\+ssc)?:\/\/.+/, 'expected a bolt:// or neo4j:// URI (optionally +s or +ssc)')
+    .optional(),
+  NEO4J_USER: z.string().default('neo4j'),
+  NEO4J_PASSWORD: z.string().default(''),
+  NEO4J_DATABASE: z.string().min(1).default('neo4j'),
+  NEO4J_DATA_DIR: z.string().min(1).default('.data/neo4j'),
+  NEO4J_HEAP: z.string().regex(/^\d+[mMgG]$/, 'expected a JVM size such as 512m or 1g').default('1g'),
+  NEO4J_PAGECACHE: z.string().regex(/^\d+[mMgG]$/, 'expected a size such as 256m or 1g').default('512m'),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  DEBUG_EXTENSIONS: booleanFlag.default('false'),
+  /** Lets a client ask for `extensions.cypher` with the `x-debug-cypher: 1` header. */
+  DEBUG_EXTENSIONS_HEADER: booleanFlag.default('false'),
+  API_KEYS: apiKeys,
+  /** When set, reads also need a token with the `read` scope. */
+  REQUIRE_AUTH_FOR_READS: booleanFlag.default('false'),
+  JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  JWT_JWKS_URL: z.string().url().optional(),
+  JWT_ISSUER: z.string().optional(),
+  JWT_AUDIENCE: z.string().optional(),
+  JWT_SCOPES_CLAIM: z.string().default('scope'),
+  MAX_DEPTH: positiveInt(12),
+  MAX_ALIASES: positiveInt(30),
+  MAX_TOKENS: positiveInt(2000),
+  MAX_COMPLEXITY: positiveInt(5000),
+  MAX_PAGE_SIZE: positiveInt(100),
+  MAX_HOPS: positiveInt(8),
+  MAX_NEIGHBORHOOD_DEPTH: positiveInt(3),
+  MAX_NEIGHBORHOOD_LIMIT: positiveInt(1000),
+  MAX_PATHS: positiveInt(50),
+  QUERY_TIMEOUT_MS: positiveInt(10_000),
+  TRAVERSAL_TIMEOUT_MS: positiveInt(5_000),
+  SEED_ON_EMPTY: booleanFlag.default('true'),
+});
+
+export type Config = ReturnType<typeof parseConfig>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads and validates configuration; throws ConfigError naming every bad variable. */
+export function parseConfig(env: Record<string, string | undefined> = process.env) {
+  // Empty strings mean "unset", as in most shells' `FOO= cmd`.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const result = envSchema.safeParse(cleaned);
+  if (!result.success) {
+    throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.') || 'env'}: ${i.message}`));
+  }
+  const c = result.data;
+  return {
+    env: c.NODE_ENV,
+    production: c.NODE_ENV === 'production',
+    port: c.PORT,
+    host: c.HOST,
+    neo4j: {
+      /** undefined: start (or reuse) the project's local Neo4j. */
+      uri: c.NEO4J_URI,
+      user: c.NEO4J_USER,
+      password: c.NEO4J_PASSWORD,
+      database: c.NEO4J_DATABASE,
+      dataDir: c.NEO4J_DATA_DIR,
+      heap: c.NEO4J_HEAP,
+      pageCache: c.NEO4J_PAGECACHE,
+    },
+    logLevel: c.LOG_LEVEL,
+    debugExtensions: c.DEBUG_EXTENSIONS,
+    debugExtensionsHeader: c.DEBUG_EXTENSIONS_HEADER,
+    auth: {
+      apiKeys: c.API_KEYS,
+      requireAuthForReads: c.REQUIRE_AUTH_FOR_READS,
+      jwt:
+        c.JWT_SECRET || c.JWT_JWKS_URL
+          ? {
+              secret: c.JWT_SECRET,
+              jwksUrl: c.JWT_JWKS_URL,
+              issuer: c.JWT_ISSUER,
+              audience: c.JWT_AUDIENCE,
+              scopesClaim: c.JWT_SCOPES_CLAIM,
+            }
+          : undefined,
+    },
+    limits: {
+      maxDepth: c.MAX_DEPTH,
+      maxAliases: c.MAX_ALIASES,
+      maxTokens: c.MAX_TOKENS,
+      maxComplexity: c.MAX_COMPLEXITY,
+      maxPageSize: c.MAX_PAGE_SIZE,
+      maxHops: c.MAX_HOPS,
+      maxNeighborhoodDepth: c.MAX_NEIGHBORHOOD_DEPTH,
+      maxNeighborhoodLimit: c.MAX_NEIGHBORHOOD_LIMIT,
+      maxPaths: c.MAX_PATHS,
+      queryTimeoutMs: c.QUERY_TIMEOUT_MS,
+      traversalTimeoutMs: c.TRAVERSAL_TIMEOUT_MS,
+    },
+    seedOnEmpty: c.SEED_ON_EMPTY,
+  };
+}

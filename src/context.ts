@@ -1,0 +1,31 @@
+import type { Config, Scope } from './config.js';
+import type { Db, QueryStats } from './neo4j/db.js';
+
+export interface AuthInfo {
+  /** A valid credential was presented. */
+  authenticated: boolean;
+  /** A credential was presented but did not verify. */
+  invalid: boolean;
+  scopes: ReadonlySet<Scope>;
+  subject?: string;
+}
+
+/** What every resolver receives; one per request. */
+export interface Context {
+  config: Config;
+  db: Db;
+  stats: QueryStats;
+  auth: AuthInfo;
+  /** Per-request memo for loaders created outside Pothos' dataloader plugin. */
+  loaders: Map<string, unknown>;
+}
+
+/** One loader per (request, key): created on first use, dropped with the request. */
+export function requestLoader<T>(ctx: Context, key: string, create: () => T): T {
+  let loader = ctx.loaders.get(key) as T | undefined;
+  if (loader === undefined) {
+    loader = create();
+    ctx.loaders.set(key, loader);
+  }
+  return loader;
+}

@@ -1,0 +1,46 @@
+import { GraphQLError } from 'graphql';
+
+/**
+ * Stable `extensions.code` values. Clients branch on these, so they never change meaning;
+ * new ones may be added.
+ */
+export const ErrorCode = {
+  BAD_USER_INPUT: 'BAD_USER_INPUT',
+  INVALID_ID: 'INVALID_ID',
+  NOT_FOUND: 'NOT_FOUND',
+  INVALID_CURSOR: 'INVALID_CURSOR',
+  LIMIT_EXCEEDED: 'LIMIT_EXCEEDED',
+  TIMEOUT: 'TIMEOUT',
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  FORBIDDEN: 'FORBIDDEN',
+  CONFLICT: 'CONFLICT',
+  DATABASE_UNAVAILABLE: 'DATABASE_UNAVAILABLE',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+export class StargraphError extends GraphQLError {
+  constructor(code: ErrorCode, message: string, extra: Record<string, unknown> = {}) {
+    super(message, { extensions: { code, ...extra } });
+    this.name = 'StargraphError';
+  }
+}
+
+export const badInput = (message: string, extra?: Record<string, unknown>) =>
+  new StargraphError(ErrorCode.BAD_USER_INPUT, message, extra);
+
+export const notFound = (message: string, extra?: Record<string, unknown>) =>
+  new StargraphError(ErrorCode.NOT_FOUND, message, extra);
+
+/** A request over a configured bound; `limit` names the bound so clients can tell which. */
+export const limitExceeded = (limit: string, max: number, got: number, what = limit) =>
+  new StargraphError(ErrorCode.LIMIT_EXCEEDED, `${what} must be at most ${max} (got ${got})`, {
+    limit,
+    max,
+    got,
+  });
+
+export const timedOut = (limit: string, ms: number) =>
+  new StargraphError(ErrorCode.TIMEOUT, `The query ran past its time limit of ${ms} ms (${limit}) and was stopped`, {
+    limit,
+    ms,
+  });

@@ -1,0 +1,159 @@
+/**
+ * The one place that talks to Neo4j: a driver per process, and per-request handles that run
+ * statements in read or write transactions and count round trips for `extensions.cypher`.
+ */
+import neo4j, {
+  auth,
+  isDate,
+  isDateTime,
+  isDuration,
+  isInt,
+  isLocalDateTime,
+  isLocalTime,
+  isNode,
+  isPath,
+  isRelationship,
+  isTime,
+  Neo4jError,
+  type Driver,
+  type ManagedTransaction,
+} from 'neo4j-driver';
+import { ErrorCode, StargraphError, timedOut } from '../errors.js';
+
+export interface QueryStats {
+  roundTrips: number;
+  dbTimeMs: number;
+}
+
+export interface RunOptions {
+  /** Transaction timeout; the server stops the query past it. */
+  timeoutMs?: number;
+  /** Names the bound in the TIMEOUT error (e.g. `TRAVERSAL_TIMEOUT_MS`). */
+  timeoutLimit?: string;
+}
+
+export type Row = Record<string, unknown>;
+
+export interface Neo4jConnection {
+  uri: string;
+  user: string;
+  password: string;
+  database: string;
+}
+
+export function createDriver(connection: Neo4jConnection): Driver {
+  return neo4j.driver(connection.uri, auth.basic(connection.user, connection.password), {
+    // Our numbers (counts, dollars up to ~1e13, megawatts) fit in a double.
+    disableLosslessIntegers: true,
+    maxConnectionPoolSize: 50,
+    connectionAcquisitionTimeout: 10_000,
+    connectionTimeout: 5_000,
+    logging: { level: 'error', logger: () => {} },
+  });
+}
+
+/** Neo4j values → plain JSON-like values (temporal types as ISO strings, nodes as properties). */
+export function plain(value: unknown): unknown {
+  if (value === null || value === undefined) return null;
+  if (Array.isArray(value)) return value.map(plain);
+  if (isInt(value)) return value.toNumber();
+  if (isDate(value) || isDateTime(value) || isLocalDateTime(value) || isTime(value) || isLocalTime(value)) {
+    return isDateTime(value) ? new Date(value.toString()).toISOString() : value.toString();
+  }
+  if (isDuration(value)) return value.toString();
+  if (isNode(value)) return { ...(plain(value.properties) as Row), __labels: value.labels };
+  if (isRelationship(value)) return { ...(plain(value.properties) as Row), __type: value.type };
+  if (isPath(value)) return value;
+  if (typeof value === 'object') {
+    const out: Row = {};
+    for (const [k, v] of Object.entries(value as Row)) out[k] = plain(v);
+    return out;
+  }
+  return value;
+}
+
+function translateError(error: unknown, options: RunOptions, timeoutMs: number): unknown {
+  if (error instanceof Neo4jError) {
+    if (/TransactionTimedOut|Transaction\.(TransactionTimedOut|Terminated)/.test(error.code)) {
+      return timedOut(options.timeoutLimit ?? 'QUERY_TIMEOUT_MS', timeoutMs);
+    }
+    if (error.code === 'ServiceUnavailable' || error.code === 'SessionExpired') {
+      return new StargraphError(ErrorCode.DATABASE_UNAVAILABLE, 'The graph database is not reachable right now');
+    }
+  }
+  return error;
+}
+
+/** Process-wide: owns the driver. */
+export class GraphDb {
+  constructor(
+    readonly driver: Driver,
+    readonly database: string,
+    readonly defaultTimeoutMs: number,
+  ) {}
+
+  /** A handle whose statements add to `stats` (one per request). */
+  session(stats: QueryStats = { roundTrips: 0, dbTimeMs: 0 }): Db {
+    return new Db(this, stats);
+  }
+
+  async close(): Promise<void> {
+    await this.driver.close();
+  }
+}
+
+/** Per-request handle: every statement is one round trip, counted in `stats`. */
+export class Db {
+  constructor(
+    readonly graph: GraphDb,
+    readonly stats: QueryStats,
+  ) {}
+
+  read(cypher: string, params: Row = {}, options: RunOptions = {}): Promise<Row[]> {
+    return this.run('READ', cypher, params, options);
+  }
+
+  write(cypher: string, params: Row = {}, options: RunOptions = {}): Promise<Row[]> {
+    return this.run('WRITE', cypher, params, options);
+  }
+
+  /** Several statements in one write transaction: all or nothing. */
+  async writeTransaction<T>(work: (run: (cypher: string, params?: Row) => Promise<Row[]>) => Promise<T>, options: RunOptions = {}): Promise<T> {
+    const timeoutMs = options.timeoutMs ?? this.graph.defaultTimeoutMs;
+    const session = this.graph.driver.session({ database: this.graph.database, defaultAccessMode: neo4j.session.WRITE });
+    try {
+      return await session.executeWrite(
+        (tx: ManagedTransaction) =>
+          work(async (cypher, params = {}) => {
+            const started = performance.now();
+            const result = await tx.run(cypher, params);
+            this.stats.roundTrips += 1;
+            this.stats.dbTimeMs += performance.now() - started;
+            return result.records.map((r) => plain(r.toObject()) as Row);
+          }),
+        { timeout: timeoutMs },
+      );
+    } catch (error) {
+      throw translateError(error, options, timeoutMs);
+    } finally {
+      await session.close();
+    }
+  }
+
+  private async run(mode: 'READ' | 'WRITE', cypher: string, params: Row, options: RunOptions): Promise<Row[]> {
+    const timeoutMs = options.timeoutMs ?? this.graph.defaultTimeoutMs;
+    this.stats.roundTrips += 1;
+    try {
+      const result = await this.graph.driver.executeQuery(cypher, params, {
+        database: this.graph.database,
+        routing: mode === 'READ' ? neo4j.routing.READ : neo4j.routing.WRITE,
+        transactionConfig: { timeout: timeoutMs },
+      });
+      const { resultAvailableAfter, resultConsumedAfter } = result.summary;
+      this.stats.dbTimeMs += Number(resultAvailableAfter ?? 0) + Number(resultConsumedAfter ?? 0);
+      return result.records.map((r) => plain(r.toObject()) as Row);
+    } catch (error) {
+      throw translateError(error, options, timeoutMs);
+    }
+  }
+}

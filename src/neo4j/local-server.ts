@@ -1,0 +1,298 @@
+/**
+ * Starts the project's own Neo4j Community server (embedded in a small Java launcher, jars from
+ * Maven Central) when no NEO4J_URI is given. One server per data directory: a second caller
+ * for the same directory reuses the running one.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createConnection, createServer } from 'node:net';
+import { existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync, closeSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const LAUNCHER_DIR = fileURLToPath(new URL('../../neo4j-local/', import.meta.url));
+const POM = join(LAUNCHER_DIR, 'pom.xml');
+const SOURCE = join(LAUNCHER_DIR, 'src/main/java/stargraph/LocalNeo4j.java');
+const TARGET = join(LAUNCHER_DIR, 'target');
+const CLASSPATH_FILE = join(TARGET, 'classpath.txt');
+const CLASSES = join(TARGET, 'classes');
+const READY_MARK = 'STARGRAPH_NEO4J_READY ';
+const STATE_FILE = 'stargraph-neo4j.json';
+
+/** JVM flags Neo4j's own launcher passes; the embedded JVM needs them too. */
+const JVM_FLAGS = [
+  '--add-opens=java.base/java.nio=ALL-UNNAMED',
+  '--add-opens=java.base/java.io=ALL-UNNAMED',
+  '--add-opens=java.base/sun.nio.ch=ALL-UNNAMED',
+  '--enable-native-access=ALL-UNNAMED',
+  '-Dio.netty.tryReflectionSetAccessible=true',
+  '-Djdk.nio.maxCachedBufferSize=1024',
+  '-XX:-OmitStackTraceInFastThrow',
+  '-XX:+UseG1GC',
+];
+
+export class LocalNeo4jError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'LocalNeo4jError';
+  }
+}
+
+const HOW_ELSE =
+  'Or point stargraph at a running Neo4j with NEO4J_URI (and NEO4J_USER, NEO4J_PASSWORD), ' +
+  'or run everything with `docker compose up`.';
+
+/** The Neo4j version pinned in neo4j-local/pom.xml, the single place it is declared. */
+export function pinnedNeo4jVersion(): string {
+  const match = /<neo4j\.version>([^<]+)<\/neo4j\.version>/.exec(readFileSync(POM, 'utf8'));
+  if (!match?.[1]) throw new LocalNeo4jError(`No <neo4j.version> in ${POM}`);
+  return match[1];
+}
+
+function javaBinary(): string {
+  const home = process.env.JAVA_HOME;
+  return home && existsSync(join(home, 'bin', 'java')) ? join(home, 'bin', 'java') : 'java';
+}
+
+function javacBinary(): string {
+  const home = process.env.JAVA_HOME;
+  return home && existsSync(join(home, 'bin', 'javac')) ? join(home, 'bin', 'javac') : 'javac';
+}
+
+/** Checks Java 17+ (with javac) and Maven are there, with one message saying what to install. */
+export function checkPrerequisites(): { javaMajor: number } {
+  const java = spawnSync(javaBinary(), ['-version'], { encoding: 'utf8' });
+  const versionText = `${java.stderr ?? ''}${java.stdout ?? ''}`;
+  const major = Number(/version "(\d+)/.exec(versionText)?.[1] ?? NaN);
+  const javac = spawnSync(javacBinary(), ['-version'], { encoding: 'utf8' });
+  const mvn = spawnSync('mvn', ['--version'], { encoding: 'utf8' });
+  const missing: string[] = [];
+  if (java.error || Number.isNaN(major)) missing.push('a Java 17+ JDK (java was not found)');
+  else if (major < 17) missing.push(`Java 17 or later (found Java ${major})`);
+  else if (javac.error) missing.push('a full JDK with javac (only a JRE was found)');
+  if (mvn.error) missing.push('Maven 3.8+ (mvn was not found)');
+  if (missing.length > 0) {
+    throw new LocalNeo4jError(
+      `stargraph starts its own Neo4j when NEO4J_URI is not set, and for that it needs ${missing.join(' and ')}. ` +
+        `Install it (for example: apt-get install openjdk-17-jdk-headless maven). ${HOW_ELSE}`,
+    );
+  }
+  return { javaMajor: major };
+}
+
+function newerThan(file: string, ...sources: string[]): boolean {
+  if (!existsSync(file)) return false;
+  const built = statSync(file).mtimeMs;
+  return sources.every((s) => statSync(s).mtimeMs <= built);
+}
+
+/** Resolves the jars (Maven, cached in ~/.m2) and compiles the launcher, when out of date. */
+export function buildLauncher(log: (msg: string) => void = () => {}): string {
+  checkPrerequisites();
+  mkdirSync(TARGET, { recursive: true });
+  if (!newerThan(CLASSPATH_FILE, POM)) {
+    log('Resolving Neo4j jars with Maven (first run downloads them; later runs reuse ~/.m2)...');
+    const mvn = spawnSync(
+      'mvn',
+      ['-B', '-q', '-f', POM, 'dependency:build-classpath', `-Dmdep.outputFile=${CLASSPATH_FILE}`],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    if (mvn.status !== 0) {
+      rmSync(CLASSPATH_FILE, { force: true });
+      throw new LocalNeo4jError(
+        `Maven could not resolve the Neo4j jars:\n${(mvn.stdout + mvn.stderr).slice(-3000)}\n${HOW_ELSE}`,
+      );
+    }
+  }
+  const classpath = readFileSync(CLASSPATH_FILE, 'utf8').trim();
+  const compiled = join(CLASSES, 'stargraph', 'LocalNeo4j.class');
+  if (!newerThan(compiled, SOURCE, CLASSPATH_FILE)) {
+    mkdirSync(CLASSES, { recursive: true });
+    const javac = spawnSync(javacBinary(), ['-cp', classpath, '-d', CLASSES, SOURCE], { encoding: 'utf8' });
+    if (javac.status !== 0) throw new LocalNeo4jError(`Compiling the Neo4j launcher failed:\n${javac.stderr}`);
+  }
+  return `${CLASSES}:${classpath}`;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => ok(port));
+    });
+  });
+}
+
+export function portAnswers(port: number, host = '127.0.0.1', timeoutMs = 1000): Promise<boolean> {
+  return new Promise((ok) => {
+    const socket = createConnection({ port, host });
+    const done = (answer: boolean) => {
+      socket.destroy();
+      ok(answer);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function toBytes(size: string): number {
+  const n = Number.parseInt(size, 10);
+  return /g$/i.test(size) ? n * 1024 ** 3 : n * 1024 ** 2;
+}
+
+interface ServerState {
+  pid: number;
+  port: number;
+  uri: string;
+}
+
+function readState(dataDir: string): ServerState | undefined {
+  try {
+    return JSON.parse(readFileSync(join(dataDir, STATE_FILE), 'utf8')) as ServerState;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A server already running for this data directory, if its process and Bolt port answer. */
+export async function runningServer(dataDir: string): Promise<ServerState | undefined> {
+  const state = readState(resolve(dataDir));
+  if (state && pidAlive(state.pid) && (await portAnswers(state.port))) return state;
+  return undefined;
+}
+
+export interface LocalNeo4jOptions {
+  dataDir: string;
+  heap: string;
+  pageCache: string;
+  /** Bolt port; a free one is picked when omitted. */
+  port?: number;
+  /**
+   * attached: the server lives and dies with this process (it exits when our stdin pipe closes,
+   * so even a SIGKILLed parent leaves no JVM). detached: it keeps running for `neo4j:stop`.
+   */
+  mode: 'attached' | 'detached';
+  log?: (msg: string) => void;
+  startTimeoutMs?: number;
+}
+
+export interface LocalNeo4j {
+  uri: string;
+  /** true when a server already running for this data directory was reused. */
+  reused: boolean;
+  /** Stops the server if this call started it (a reused one is left to its owner). */
+  stop(): Promise<void>;
+}
+
+export async function startLocalNeo4j(options: LocalNeo4jOptions): Promise<LocalNeo4j> {
+  const log = options.log ?? (() => {});
+  const dataDir = resolve(options.dataDir);
+  const existing = await runningServer(dataDir);
+  if (existing) {
+    log(`Reusing the local Neo4j already running for ${dataDir} at ${existing.uri}`);
+    return { uri: existing.uri, reused: true, stop: async () => {} };
+  }
+
+  const classpath = buildLauncher(log);
+  mkdirSync(dataDir, { recursive: true });
+  const port = options.port ?? (await freePort());
+  const args = [
+    `-Xms${options.heap}`,
+    `-Xmx${options.heap}`,
+    ...JVM_FLAGS,
+    '-cp',
+    classpath,
+    'stargraph.LocalNeo4j',
+    dataDir,
+    String(port),
+    String(toBytes(options.pageCache)),
+    ...(options.mode === 'attached' ? ['--watch-stdin'] : []),
+  ];
+  const logFile = join(dataDir, 'launcher.log');
+  const logFd = openSync(logFile, 'a');
+  const child = spawn(javaBinary(), args, {
+    detached: options.mode === 'detached',
+    stdio: [options.mode === 'attached' ? 'pipe' : 'ignore', 'pipe', logFd],
+  });
+  closeSync(logFd);
+  log(`Starting local Neo4j ${pinnedNeo4jVersion()} (data in ${dataDir}, Bolt port ${port})...`);
+
+  const uri = await waitForReady(child, port, logFile, options.startTimeoutMs ?? 120_000);
+  writeFileSync(join(dataDir, STATE_FILE), JSON.stringify({ pid: child.pid, port, uri }));
+  if (options.mode === 'detached') {
+    child.stdout?.destroy();
+    child.unref();
+  }
+  return {
+    uri,
+    reused: false,
+    stop: () => stopProcess(child.pid!, dataDir),
+  };
+}
+
+function waitForReady(child: ChildProcess, port: number, logFile: string, timeoutMs: number): Promise<string> {
+  return new Promise((ok, fail) => {
+    let buffered = '';
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      fail(new LocalNeo4jError(`Neo4j did not start within ${timeoutMs / 1000}s; see ${logFile}`));
+    }, timeoutMs);
+    const onExit = (code: number | null) => {
+      clearTimeout(timer);
+      const tail = existsSync(logFile) ? readFileSync(logFile, 'utf8').slice(-3000) : '';
+      fail(new LocalNeo4jError(`Neo4j exited during start-up (code ${code}); ${logFile} says:\n${tail}`));
+    };
+    child.once('exit', onExit);
+    child.stdout!.setEncoding('utf8');
+    child.stdout!.on('data', (chunk: string) => {
+      buffered += chunk;
+      const line = buffered.split('\n').find((l) => l.startsWith(READY_MARK));
+      if (!line) return;
+      child.stdout!.removeAllListeners('data');
+      child.stdout!.resume(); // keep draining so the JVM never blocks on a full pipe
+      void (async () => {
+        // build() returned, so Bolt is bound; still check, since that is what clients need.
+        for (let i = 0; i < 50 && !(await portAnswers(port)); i++) await new Promise((r) => setTimeout(r, 100));
+        clearTimeout(timer);
+        child.removeListener('exit', onExit);
+        ok(line.slice(READY_MARK.length).trim());
+      })();
+    });
+  });
+}
+
+async function stopProcess(pid: number, dataDir: string, graceMs = 60_000): Promise<void> {
+  if (pidAlive(pid)) {
+    process.kill(pid, 'SIGTERM'); // the launcher's shutdown hook closes the store cleanly
+    const deadline = Date.now() + graceMs;
+    while (pidAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    if (pidAlive(pid)) process.kill(pid, 'SIGKILL');
+  }
+  const state = readState(dataDir);
+  if (state?.pid === pid) rmSync(join(dataDir, STATE_FILE), { force: true });
+}
+
+/** Stops the server running for a data directory (used by `npm run neo4j:stop`). */
+export async function stopLocalNeo4j(dataDirOption: string): Promise<boolean> {
+  const dataDir = resolve(dataDirOption);
+  const state = readState(dataDir);
+  if (!state || !pidAlive(state.pid)) {
+    rmSync(join(dataDir, STATE_FILE), { force: true });
+    return false;
+  }
+  await stopProcess(state.pid, dataDir);
+  return true;
+}

@@ -1,0 +1,33 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Db } from './db.js';
+
+const SCHEMA_DIR = fileURLToPath(new URL('../../cypher/schema/', import.meta.url));
+
+/** Statements of a .cypher file: split on `;` at line ends, `//` comment lines dropped. */
+export function splitStatements(text: string): string[] {
+  return text
+    .split('\n')
+    .filter((line) => !line.trim().startsWith('//'))
+    .join('\n')
+    .split(/;\s*(?:\n|$)/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+export function schemaStatements(dir = SCHEMA_DIR): string[] {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.cypher'))
+    .sort()
+    .flatMap((f) => splitStatements(readFileSync(join(dir, f), 'utf8')));
+}
+
+/** Applies constraints and indexes (idempotent: every statement says IF NOT EXISTS). */
+export async function migrate(db: Db): Promise<number> {
+  const statements = schemaStatements();
+  for (const statement of statements) await db.write(statement);
+  // Index population is asynchronous; queries right after start-up need them online.
+  await db.write('CALL db.awaitIndexes(60)');
+  return statements.length;
+}

@@ -1,0 +1,56 @@
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Kind, type DefinitionNode, type OperationDefinitionNode } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import type { Context } from '../context.js';
+
+/** Prometheus metrics at /metrics: request latency and errors by operation, Cypher round trips. */
+export function useMetrics(endpoint = '/metrics'): Plugin<Context> {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'stargraph_' });
+  const duration = new Histogram({
+    name: 'stargraph_graphql_duration_seconds',
+    help: 'GraphQL operation duration',
+    labelNames: ['operation', 'type'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  const errors = new Counter({
+    name: 'stargraph_graphql_errors_total',
+    help: 'GraphQL errors by code',
+    labelNames: ['code'],
+    registers: [registry],
+  });
+  const roundTrips = new Histogram({
+    name: 'stargraph_cypher_round_trips',
+    help: 'Cypher round trips per GraphQL operation',
+    buckets: [1, 2, 3, 5, 8, 13, 21, 34],
+    registers: [registry],
+  });
+
+  return {
+    async onRequest({ url, endResponse, fetchAPI }) {
+      if (url.pathname !== endpoint) return;
+      endResponse(
+        new fetchAPI.Response(await registry.metrics(), { headers: { 'content-type': registry.contentType } }),
+      );
+    },
+    onExecute({ args }) {
+      const started = performance.now();
+      const operation = args.operationName ?? 'anonymous';
+      const type =
+        args.document.definitions.find((d: DefinitionNode): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)
+          ?.operation ?? 'unknown';
+      return {
+        onExecuteDone({ result }) {
+          duration.observe({ operation, type }, (performance.now() - started) / 1000);
+          roundTrips.observe((args.contextValue as Context).stats.roundTrips);
+          if (!(Symbol.asyncIterator in result)) {
+            for (const error of result.errors ?? []) {
+              errors.inc({ code: String(error.extensions?.code ?? 'INTERNAL_SERVER_ERROR') });
+            }
+          }
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,91 @@
+import SchemaBuilder from '@pothos/core';
+import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
+import ComplexityPlugin from '@pothos/plugin-complexity';
+import DataloaderPlugin from '@pothos/plugin-dataloader';
+import RelayPlugin from '@pothos/plugin-relay';
+import SimpleObjectsPlugin from '@pothos/plugin-simple-objects';
+import ValidationPlugin from '@pothos/plugin-validation';
+import type { Context } from '../context.js';
+import { ErrorCode, StargraphError } from '../errors.js';
+
+export const builder = new SchemaBuilder<{
+  Context: Context;
+  DefaultFieldNullability: false;
+  Scalars: {
+    ID: { Input: string; Output: string };
+    Date: { Input: string; Output: string };
+    DateTime: { Input: string; Output: string };
+  };
+  AuthScopes: { read: boolean; write: boolean };
+  Connection: { totalCount: number | (() => Promise<number>) };
+}>({
+  // scope-auth must come first so it wraps every other plugin's resolvers.
+  plugins: [ScopeAuthPlugin, ComplexityPlugin, RelayPlugin, DataloaderPlugin, SimpleObjectsPlugin, ValidationPlugin],
+  defaultFieldNullability: false,
+  scopeAuth: {
+    authScopes: (ctx) => ({
+      read: !ctx.config.auth.requireAuthForReads || ctx.auth.scopes.has('read') || ctx.auth.scopes.has('write'),
+      write: ctx.auth.scopes.has('write'),
+    }),
+    // No credential (or a bad one) is UNAUTHENTICATED; a good one without the scope is FORBIDDEN.
+    unauthorizedError: (_parent, ctx, info) =>
+      ctx.auth.authenticated
+        ? new StargraphError(ErrorCode.FORBIDDEN, `${info.parentType.name}.${info.fieldName} needs a token with more scopes`)
+        : new StargraphError(
+            ErrorCode.UNAUTHENTICATED,
+            ctx.auth.invalid
+              ? 'The Authorization token is not valid'
+              : `${info.parentType.name}.${info.fieldName} needs an Authorization: Bearer token`,
+          ),
+  },
+  relay: {
+    clientMutationId: 'omit',
+    cursorType: 'String',
+    // We define node/nodes ourselves to give malformed and mistyped IDs stable error codes.
+    nodeQueryOptions: false,
+    nodesQueryOptions: false,
+  },
+  complexity: {
+    defaultComplexity: 1,
+    defaultListMultiplier: 10,
+    limit: (ctx) => ({
+      complexity: ctx.config.limits.maxComplexity,
+      depth: ctx.config.limits.maxDepth,
+      breadth: ctx.config.limits.maxComplexity,
+    }),
+    complexityError: (kind, result) => {
+      const measure = ({ Depth: 'depth', Breadth: 'breadth', Complexity: 'complexity' } as const)[kind];
+      const max = { depth: result.maxDepth, breadth: result.maxBreadth, complexity: result.maxComplexity }[measure];
+      const limit = measure === 'depth' ? 'MAX_DEPTH' : 'MAX_COMPLEXITY';
+      return new StargraphError(
+        ErrorCode.LIMIT_EXCEEDED,
+        `Query ${measure} ${result[measure]} is over the limit of ${max} (${limit})`,
+        { limit, max, got: result[measure] },
+      );
+    },
+  },
+});
+
+builder.queryType({});
+
+builder.scalarType('Date', {
+  description: 'A calendar date, ISO 8601 (YYYY-MM-DD).',
+  serialize: (value) => String(value),
+  parseValue: (value) => {
+    if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(value))) {
+      throw new StargraphError(ErrorCode.BAD_USER_INPUT, `Expected a date as YYYY-MM-DD, got ${JSON.stringify(value)}`);
+    }
+    return value;
+  },
+});
+
+builder.scalarType('DateTime', {
+  description: 'An instant, ISO 8601 with time zone.',
+  serialize: (value) => String(value),
+  parseValue: (value) => {
+    if (typeof value !== 'string' || Number.isNaN(Date.parse(value))) {
+      throw new StargraphError(ErrorCode.BAD_USER_INPUT, `Expected an ISO 8601 date-time, got ${JSON.stringify(value)}`);
+    }
+    return new Date(value).toISOString();
+  },
+});

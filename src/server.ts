@@ -1,0 +1,65 @@
+/** Builds the HTTP/GraphQL server object; no port here (main.ts listens, tests call yoga.fetch). */
+import { createYoga, useReadinessCheck } from 'graphql-yoga';
+import type { Config } from './config.js';
+import type { Context } from './context.js';
+import type { GraphDb } from './neo4j/db.js';
+import type { Logger } from './logger.js';
+import { createAuthenticator } from './auth.js';
+import { useDebugExtensions } from './plugins/use-debug-extensions.js';
+import { useMetrics } from './plugins/use-metrics.js';
+import { useQueryLimits } from './plugins/use-query-limits.js';
+import { schema } from './schema/index.js';
+import { graphiqlTabs } from './schema/examples.js';
+
+export interface ServerDeps {
+  config: Config;
+  graph: GraphDb;
+  logger: Logger;
+}
+
+export function createServer({ config, graph, logger }: ServerDeps) {
+  const authenticate = createAuthenticator(config.auth);
+  return createYoga<{ request: Request }, Context>({
+    schema,
+    graphqlEndpoint: '/graphql',
+    landingPage: false,
+    graphiql: { title: 'stargraph', defaultTabs: graphiqlTabs() },
+    // GraphQLErrors (our coded errors) pass through; anything unexpected is masked in
+    // production and shown in development.
+    maskedErrors: { isDev: !config.production },
+    logging: {
+      debug: (...a: unknown[]) => logger.debug(a.map(String).join(' ')),
+      info: (...a: unknown[]) => logger.info(a.map(String).join(' ')),
+      warn: (...a: unknown[]) => logger.warn(a.map(String).join(' ')),
+      error: (...a: unknown[]) => logger.error(a.map(String).join(' ')),
+    },
+    context: async ({ request }) => {
+      const stats = { roundTrips: 0, dbTimeMs: 0 };
+      return {
+        config,
+        db: graph.session(stats),
+        stats,
+        auth: await authenticate(request.headers.get('authorization')),
+        loaders: new Map(),
+      };
+    },
+    plugins: [
+      useQueryLimits(config.limits),
+      useDebugExtensions({ always: config.debugExtensions, allowHeader: config.debugExtensionsHeader }),
+      useMetrics(),
+      useReadinessCheck({
+        endpoint: '/ready',
+        check: async () => {
+          try {
+            await graph.driver.verifyConnectivity({ database: graph.database });
+            return true;
+          } catch {
+            return false;
+          }
+        },
+      }),
+    ],
+  });
+}
+
+export type StargraphServer = ReturnType<typeof createServer>;

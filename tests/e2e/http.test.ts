@@ -1,0 +1,68 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serverAudits } from 'graphql-http';
+import { gql, openTestGraph, testServer, type TestGraph } from '../utils/graph.js';
+
+let t: TestGraph;
+let yoga: ReturnType<typeof testServer>;
+beforeAll(async () => {
+  t = await openTestGraph({ DEBUG_EXTENSIONS: 'true' });
+  yoga = testServer(t.graph, t.config);
+});
+afterAll(() => t.close());
+
+describe('HTTP server', () => {
+  it('answers a GraphQL query read from Neo4j', async () => {
+    const marker = `http-${Date.now()}`;
+    await t.db.write('CREATE (:HttpProbe {marker: $marker})', { marker });
+    try {
+      const body = await gql<{ graphStats: Array<{ label: string; count: number }> }>(yoga, '{ graphStats { label count } }');
+      expect(body.errors).toBeUndefined();
+      expect(body.data?.graphStats.find((s) => s.label === 'HttpProbe')?.count).toBeGreaterThanOrEqual(1);
+      expect(body.extensions?.cypher).toMatchObject({ roundTrips: 1 });
+    } finally {
+      await t.db.write('MATCH (n:HttpProbe {marker: $marker}) DELETE n', { marker });
+    }
+  });
+
+  it('serves GraphiQL to a browser at /graphql', async () => {
+    const res = await yoga.fetch('http://stargraph.test/graphql', { headers: { accept: 'text/html' } });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('graphiql');
+  });
+
+  it('reports liveness and readiness', async () => {
+    expect((await yoga.fetch('http://stargraph.test/health')).status).toBe(200);
+    expect((await yoga.fetch('http://stargraph.test/ready')).status).toBe(200);
+  });
+
+  it('exposes Prometheus metrics', async () => {
+    await gql(yoga, '{ __typename }');
+    const res = await yoga.fetch('http://stargraph.test/metrics');
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    expect(text).toContain('stargraph_graphql_duration_seconds_bucket');
+    expect(text).toContain('stargraph_cypher_round_trips');
+  });
+
+  it('refuses documents over the token and alias limits, naming the limit', async () => {
+    const aliases = Array.from({ length: t.config.limits.maxAliases + 1 }, (_, i) => `a${i}: __typename`).join(' ');
+    const tooManyAliases = await gql(yoga, `{ ${aliases} }`);
+    expect(tooManyAliases.errors?.[0]?.extensions).toMatchObject({ code: 'LIMIT_EXCEEDED', limit: 'MAX_ALIASES' });
+    const tokens = Array.from({ length: t.config.limits.maxTokens }, () => '__typename').join(' ');
+    const tooManyTokens = await gql(yoga, `{ ${tokens} }`);
+    expect(tooManyTokens.errors?.[0]?.extensions).toMatchObject({ code: 'LIMIT_EXCEEDED', limit: 'MAX_TOKENS' });
+  });
+});
+
+describe('GraphQL over HTTP audit (graphql-http)', () => {
+  const audits = serverAudits({
+    url: 'http://stargraph.test/graphql',
+    fetchFn: (input: RequestInfo | URL, init?: RequestInit) => yoga.fetch(input as URL, init ?? {}),
+  });
+  for (const audit of audits.filter((a) => a.name.startsWith('MUST'))) {
+    it(audit.name, async () => {
+      const result = await audit.fn();
+      expect(result, 'reason' in result ? String(result.reason) : '').toMatchObject({ status: 'ok' });
+    });
+  }
+});

@@ -1,0 +1,55 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrate, schemaStatements } from '../../src/neo4j/migrate.js';
+import { pinnedNeo4jVersion } from '../../src/neo4j/local-server.js';
+import { openTestGraph, type TestGraph } from '../utils/graph.js';
+
+let t: TestGraph;
+beforeAll(async () => {
+  t = await openTestGraph();
+});
+afterAll(() => t.close());
+
+describe('the test database', () => {
+  it('is a real Neo4j, of the pinned version when the project started it', async () => {
+    const [row] = await t.db.read('CALL dbms.components() YIELD name, versions, edition RETURN name, versions, edition');
+    expect(row?.name).toBe('Neo4j Kernel');
+    expect(row?.edition).toMatch(/community|enterprise/);
+    if (!process.env.NEO4J_URI) expect((row?.versions as string[])[0]).toBe(pinnedNeo4jVersion());
+  });
+
+  it('has the constraints and indexes from cypher/schema after migration', async () => {
+    const constraints = await t.db.read('SHOW CONSTRAINTS YIELD name, labelsOrTypes, properties, type RETURN *');
+    const byName = new Map(constraints.map((c) => [c.name, c]));
+    expect(byName.get('entity_id')).toMatchObject({ labelsOrTypes: ['Entity'], properties: ['id'], type: 'UNIQUENESS' });
+    expect(byName.get('entity_slug')).toMatchObject({ labelsOrTypes: ['Entity'], properties: ['slug'] });
+    expect(byName.get('source_id')).toMatchObject({ labelsOrTypes: ['Source'], properties: ['id'] });
+    const [fulltext] = await t.db.read(
+      "SHOW INDEXES YIELD name, type, state, properties WHERE name = 'entity_search' RETURN *",
+    );
+    expect(fulltext).toMatchObject({ type: 'FULLTEXT', state: 'ONLINE', properties: ['name', 'aliases', 'description'] });
+  });
+
+  it('applies the schema idempotently: a second run changes nothing', async () => {
+    const snapshot = async () =>
+      JSON.stringify([
+        await t.db.read('SHOW CONSTRAINTS YIELD name, type, labelsOrTypes, properties RETURN * ORDER BY name'),
+        await t.db.read('SHOW INDEXES YIELD name, type, labelsOrTypes, properties RETURN * ORDER BY name'),
+      ]);
+    const before = await snapshot();
+    const applied = await migrate(t.db);
+    expect(applied).toBe(schemaStatements().length);
+    expect(await snapshot()).toBe(before);
+  });
+
+  it('enforces slug uniqueness across entity kinds', async () => {
+    const slug = `dup-${Date.now()}`;
+    await t.db.write('CREATE (:Entity:Company {id: $id, slug: $slug, name: "A"})', { id: `${slug}-1`, slug });
+    try {
+      await expect(
+        t.db.write('CREATE (:Entity:Person {id: $id, slug: $slug, name: "B"})', { id: `${slug}-2`, slug }),
+      ).rejects.toThrow(/already exists/);
+    } finally {
+      await t.db.write('MATCH (n:Entity) WHERE n.slug = $slug DETACH DELETE n', { slug });
+    }
+  });
+});

@@ -1,0 +1,17 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { pinnedNeo4jVersion } from '../../src/neo4j/local-server.js';
+
+const read = (p: string) => readFileSync(new URL(`../../${p}`, import.meta.url), 'utf8');
+
+describe('repository invariants', () => {
+  it('docker-compose runs the same Neo4j version the local launcher pins', () => {
+    const image = /image:\s*neo4j:([\w.-]+)/.exec(read('docker-compose.yml'))?.[1];
+    expect(image).toBe(`${pinnedNeo4jVersion()}-community`);
+  });
+
+  it('keeps download addresses out of the lockfile and the pom', () => {
+    expect(read('package-lock.json')).not.toMatch(/"resolved":/);
+    expect(read('neo4j-local/pom.xml')).not.toMatch(/<repositor(y|ies)>/);
+  });
+});

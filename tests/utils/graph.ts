@@ -1,0 +1,59 @@
+import { randomUUID } from 'node:crypto';
+import { inject } from 'vitest';
+import { parseConfig, type Config } from '../../src/config.js';
+import { createDriver, GraphDb, type Db } from '../../src/neo4j/db.js';
+import { migrate } from '../../src/neo4j/migrate.js';
+import { createLogger } from '../../src/logger.js';
+import { createServer } from '../../src/server.js';
+
+/** Config for tests: the run's Neo4j, quiet logs, overrides per test. */
+export function testConfig(env: Record<string, string> = {}): Config {
+  return parseConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    NEO4J_URI: inject('neo4jUri'),
+    NEO4J_USER: process.env.NEO4J_USER,
+    NEO4J_PASSWORD: process.env.NEO4J_PASSWORD,
+    NEO4J_DATABASE: process.env.NEO4J_DATABASE,
+    ...env,
+  });
+}
+
+export interface TestGraph {
+  graph: GraphDb;
+  db: Db;
+  config: Config;
+  close(): Promise<void>;
+}
+
+/** A driver on the run's Neo4j, with constraints and indexes applied. */
+export async function openTestGraph(env: Record<string, string> = {}): Promise<TestGraph> {
+  const config = testConfig(env);
+  const graph = new GraphDb(createDriver({ ...config.neo4j, uri: config.neo4j.uri! }), config.neo4j.database, config.limits.queryTimeoutMs);
+  const db = graph.session();
+  await migrate(db);
+  return { graph, db, config, close: () => graph.close() };
+}
+
+/** The yoga server on the test graph, for `yoga.fetch` calls with no port. */
+export function testServer(graph: GraphDb, config: Config) {
+  return createServer({ config, graph, logger: createLogger('silent') });
+}
+
+/** POSTs one GraphQL operation through yoga.fetch and returns the parsed body. */
+export async function gql<T = Record<string, unknown>>(
+  yoga: ReturnType<typeof createServer>,
+  query: string,
+  variables?: Record<string, unknown>,
+  headers: Record<string, string> = {},
+): Promise<{ data?: T; errors?: Array<{ message: string; path?: unknown[]; extensions?: Record<string, unknown> }>; extensions?: Record<string, unknown> }> {
+  const response = await yoga.fetch('http://stargraph.test/graphql', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
+    body: JSON.stringify({ query, variables }),
+  });
+  return response.json() as Promise<never>;
+}
+
+/** A prefix unique to one test, so files can share the database and clean up after themselves. */
+export const uniquePrefix = (label = 't') => `${label}-${randomUUID().slice(0, 8)}`;

@@ -1,0 +1,18 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  resolve: {
+    // Node loads graphql's CommonJS build for our dependencies (it has no "exports" map), while
+    // Vite would pick its .mjs build for our own files: two graphql instances. Use one.
+    alias: [{ find: /^graphql$/, replacement: 'graphql/index.js' }],
+  },
+  test: {
+    include: ['tests/**/*.test.ts'],
+    // One real Neo4j for the whole run (or NEO4J_URI's), started before any test file.
+    globalSetup: ['tests/utils/global-setup.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    // Two cores here and in CI; integration files isolate their data by unique ids.
+    maxWorkers: 2,
+  },
+});
