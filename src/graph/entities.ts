@@ -1,0 +1,66 @@
+/** Reading entities and sources by id or slug: the base every resolver and loader builds on. */
+import type { Db, Row } from '../neo4j/db.js';
+import { isEntityLabel, type EntityLabel } from './model.js';
+
+/** An entity as resolvers see it: its properties plus `label`, its one kind label. */
+export interface EntityRow {
+  id: string;
+  slug: string;
+  name: string;
+  description: string | null;
+  aliases: string[];
+  createdAt: string | null;
+  updatedAt: string | null;
+  label: EntityLabel;
+  [property: string]: unknown;
+}
+
+export interface SourceRow {
+  id: string;
+  title: string;
+  publisher: string | null;
+  url: string | null;
+  publishedOn: string | null;
+  language: string | null;
+  [property: string]: unknown;
+}
+
+/** Cypher map projection of an entity node `n` into an EntityRow. */
+export const entityProjection = (n: string) =>
+  `${n} { .*, label: head([l IN labels(${n}) WHERE l <> 'Entity']) }`;
+
+export const sourceProjection = (s: string) => `${s} { .* }`;
+
+export function toEntityRow(value: unknown): EntityRow {
+  const row = value as Row;
+  if (!isEntityLabel(row.label)) throw new Error(`Node ${String(row.id)} has no entity kind label`);
+  return { ...(row as EntityRow), aliases: (row.aliases as string[] | null) ?? [], description: (row.description as string | null) ?? null };
+}
+
+/** Entities by id, in the order asked (null where missing): one round trip. */
+export async function entitiesByIds(db: Db, ids: readonly string[]): Promise<(EntityRow | null)[]> {
+  const rows = await db.read(
+    `UNWIND $ids AS id MATCH (n:Entity {id: id}) RETURN id, ${entityProjection('n')} AS entity`,
+    { ids },
+  );
+  const byId = new Map(rows.map((r) => [r.id as string, toEntityRow(r.entity)]));
+  return ids.map((id) => byId.get(id) ?? null);
+}
+
+/** Entities by slug, in the order asked (null where missing): one round trip. */
+export async function entitiesBySlugs(db: Db, slugs: readonly string[]): Promise<(EntityRow | null)[]> {
+  const rows = await db.read(
+    `UNWIND $slugs AS slug MATCH (n:Entity {slug: slug}) RETURN slug, ${entityProjection('n')} AS entity`,
+    { slugs },
+  );
+  const bySlug = new Map(rows.map((r) => [r.slug as string, toEntityRow(r.entity)]));
+  return slugs.map((s) => bySlug.get(s) ?? null);
+}
+
+export async function sourcesByIds(db: Db, ids: readonly string[]): Promise<(SourceRow | null)[]> {
+  const rows = await db.read(`UNWIND $ids AS id MATCH (s:Source {id: id}) RETURN id, ${sourceProjection('s')} AS source`, {
+    ids,
+  });
+  const byId = new Map(rows.map((r) => [r.id as string, r.source as SourceRow]));
+  return ids.map((id) => byId.get(id) ?? null);
+}
