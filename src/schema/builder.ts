@@ -44,6 +44,16 @@ export const builder = new SchemaBuilder<{
     // We define node/nodes ourselves to give malformed and mistyped IDs stable error codes.
     nodeQueryOptions: false,
     nodesQueryOptions: false,
+    // Every connection offers totalCount, computed only when a client selects it.
+    defaultConnectionTypeOptions: {
+      fields: (t) => ({
+        totalCount: t.int({
+          description: 'How many items the connection holds in all (costs one extra query; ask only when needed).',
+          resolve: (connection) =>
+            typeof connection.totalCount === 'function' ? connection.totalCount() : connection.totalCount,
+        }),
+      }),
+    },
   },
   complexity: {
     defaultComplexity: 1,
@@ -89,3 +99,6 @@ builder.scalarType('DateTime', {
     return new Date(value).toISOString();
   },
 });
+
+/** The builder's resolved type parameters, for helpers that take Pothos field builders. */
+export type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never;

@@ -1,5 +1,13 @@
 /** Imports every type's file (each registers its type and root fields) and builds the schema. */
 import { builder } from './builder.js';
+import './node.js';
+import './entity.js';
+import './person.js';
+import './company.js';
+import './project.js';
+import './datacenter.js';
+import './deal.js';
+import './source.js';
 import './graph-stats.js';
 
 export const schema = builder.toSchema({ sortSchema: false });

@@ -1,0 +1,39 @@
+/**
+ * Keyset cursors: an opaque token holding the sort key of the last item seen (never an offset),
+ * so pages stay correct when items are inserted between fetches.
+ */
+import { ErrorCode, StargraphError } from '../errors.js';
+
+export type CursorKey = Array<string | number | boolean | null>;
+
+/** `order` names the ordering the key belongs to; a cursor from another ordering is refused. */
+export function encodeCursor(order: string, key: CursorKey): string {
+  return Buffer.from(JSON.stringify({ o: order, k: key }), 'utf8').toString('base64url');
+}
+
+export function decodeCursor(cursor: string, order: string, keyLength: number): CursorKey {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    parsed = undefined;
+  }
+  const value = parsed as { o?: unknown; k?: unknown } | undefined;
+  const valid =
+    value !== undefined &&
+    value !== null &&
+    typeof value === 'object' &&
+    Array.isArray(value.k) &&
+    value.k.length === keyLength &&
+    value.k.every((v) => v === null || ['string', 'number', 'boolean'].includes(typeof v));
+  if (!valid) {
+    throw new StargraphError(ErrorCode.INVALID_CURSOR, 'The cursor is malformed; use a cursor from this connection');
+  }
+  if (value.o !== order) {
+    throw new StargraphError(
+      ErrorCode.INVALID_CURSOR,
+      'The cursor belongs to a different ordering; fetch from the start after changing orderBy',
+    );
+  }
+  return value.k as CursorKey;
+}

@@ -1,0 +1,101 @@
+/**
+ * Keyset paging in Cypher. An ordering is a list of key expressions (ending in a unique one, the
+ * id), each from a fixed list in code, never from a request. Forward pages compare keys after the
+ * cursor; backward pages run the same ordering reversed and flip the rows back.
+ */
+import { limitExceeded, badInput } from '../errors.js';
+import { decodeCursor, encodeCursor, type CursorKey } from './cursor.js';
+
+export interface OrderKey {
+  /** Cypher expression over the row variables, never null (use coalesce with a sentinel). */
+  expr: string;
+  descending?: boolean;
+}
+
+export interface Ordering {
+  /** Stable name, kept in cursors so one from another ordering is refused. */
+  name: string;
+  keys: OrderKey[];
+}
+
+export interface PageArgs {
+  first?: number | null;
+  after?: string | null;
+  last?: number | null;
+  before?: string | null;
+}
+
+export interface PagePlan {
+  /** true: run reversed (for `last`), flip the rows after. */
+  backward: boolean;
+  /** Rows to fetch: the page size plus one, to learn if there is more. */
+  fetch: number;
+  size: number;
+  cursorKey: CursorKey | null;
+  /** Cypher predicate over the keys (parameter `$cursor`), or 'true'. */
+  where: string;
+  orderBy: string;
+  hasCursor: boolean;
+}
+
+/** Validates first/last against the maximum (refused, never clamped) and plans the query. */
+export function planPage(args: PageArgs, ordering: Ordering, maxPageSize: number, defaultSize = 20): PagePlan {
+  const { first, last, after, before } = args;
+  if (first != null && last != null) throw badInput('Pass either first or last, not both');
+  for (const [name, value] of [['first', first], ['last', last]] as const) {
+    if (value == null) continue;
+    if (value < 0) throw badInput(`${name} must not be negative`);
+    if (value > maxPageSize) throw limitExceeded('MAX_PAGE_SIZE', maxPageSize, value, name);
+  }
+  if (after != null && before != null) throw badInput('Pass either after or before, not both');
+  if (last != null && after != null) throw badInput('last pages backward and goes with before, not after');
+  if (first != null && before != null) throw badInput('first pages forward and goes with after, not before');
+
+  const backward = last != null || before != null;
+  const size = (backward ? last : first) ?? defaultSize;
+  const cursor = backward ? before : after;
+  const cursorKey = cursor != null ? decodeCursor(cursor, ordering.name, ordering.keys.length) : null;
+  const keys = ordering.keys.map((k) => ({ ...k, descending: backward ? !k.descending : !!k.descending }));
+  return {
+    backward,
+    size,
+    fetch: size + 1,
+    cursorKey,
+    hasCursor: cursorKey !== null,
+    where: cursorKey === null ? 'true' : keysetPredicate(keys),
+    orderBy: keys.map((k) => `${k.expr} ${k.descending ? 'DESC' : 'ASC'}`).join(', '),
+  };
+}
+
+/** (k0 > c0) OR (k0 = c0 AND k1 > c1) OR ... with > or < per direction. */
+function keysetPredicate(keys: OrderKey[]): string {
+  const terms = keys.map((key, i) => {
+    const equal = keys.slice(0, i).map((k, j) => `${k.expr} = $cursor[${j}]`);
+    return [...equal, `${key.expr} ${key.descending ? '<' : '>'} $cursor[${i}]`].join(' AND ');
+  });
+  return `(${terms.map((t) => `(${t})`).join(' OR ')})`;
+}
+
+export interface Page<T> {
+  edges: Array<T & { cursor: string }>;
+  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+}
+
+/** Turns fetched rows (each with its `sortKey`) into a Relay page. */
+export function toPage<T extends { sortKey: CursorKey }>(rows: T[], plan: PagePlan, ordering: Ordering): Page<T> {
+  const more = rows.length > plan.size;
+  const kept = rows.slice(0, plan.size);
+  if (plan.backward) kept.reverse();
+  const edges = kept.map((row) => ({ ...row, cursor: encodeCursor(ordering.name, row.sortKey) }));
+  return {
+    edges,
+    pageInfo: {
+      // Relay allows "false" when it is costly to know; we know it exactly in the paging direction
+      // and, against it, whether a cursor was given (items lie before/after it).
+      hasNextPage: plan.backward ? plan.hasCursor : more,
+      hasPreviousPage: plan.backward ? more : plan.hasCursor,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
+  };
+}

@@ -1,0 +1,79 @@
+import { COMMON_ENTITY_FILTERS, COMMON_ENTITY_ORDERINGS, dateRange, numberRange } from '../graph/root-connections.js';
+import { builder } from './builder.js';
+import { entityObjectOptions } from './entity.js';
+import { DealKindEnum } from './enums.js';
+import { CompanyRef, DatacenterRef, DealRef, ProjectRef } from './refs.js';
+import { typedRelationshipField } from './relationship-fields.js';
+import { DateRangeInput, FloatRangeInput, rootConnection } from './root-connection.js';
+
+DealRef.implement({
+  description: 'A deal between companies: a compute lease, cloud contract, investment or partnership.',
+  ...entityObjectOptions('Deal'),
+  fields: (t) => ({
+    id: t.globalID({ resolve: (row) => ({ type: 'Deal', id: row.id }) }),
+    kind: t.field({ type: DealKindEnum, nullable: true, resolve: (row) => row.kind as never }),
+    valueUsd: t.float({ nullable: true, description: 'Value in US dollars.', resolve: (row) => row.valueUsd as number | null }),
+    announcedOn: t.field({ type: 'Date', nullable: true, resolve: (row) => row.announcedOn as string | null }),
+    startsOn: t.field({ type: 'Date', nullable: true, resolve: (row) => row.startsOn as string | null }),
+    endsOn: t.field({ type: 'Date', nullable: true, resolve: (row) => row.endsOn as string | null }),
+    parties: typedRelationshipField(t, {
+      parentType: 'Deal',
+      fieldName: 'parties',
+      type: 'PARTY_TO',
+      direction: 'IN',
+      nodeRef: CompanyRef,
+      nodeLabel: 'Company',
+      description: 'Companies party to the deal, with their role (buyer, seller, ...).',
+    }),
+    projects: typedRelationshipField(t, {
+      parentType: 'Deal',
+      fieldName: 'projects',
+      type: 'PART_OF',
+      direction: 'OUT',
+      nodeRef: ProjectRef,
+      nodeLabel: 'Project',
+      description: 'Projects the deal belongs to.',
+    }),
+    datacenters: typedRelationshipField(t, {
+      parentType: 'Deal',
+      fieldName: 'datacenters',
+      type: 'COVERS',
+      direction: 'OUT',
+      nodeRef: DatacenterRef,
+      nodeLabel: 'Datacenter',
+      description: 'Datacenters the deal covers.',
+    }),
+  }),
+});
+
+const DealFilter = builder.inputType('DealFilter', {
+  fields: (t) => ({
+    nameContains: t.string({ description: 'Case-insensitive substring of the name.' }),
+    slugs: t.stringList(),
+    kinds: t.field({ type: [DealKindEnum] }),
+    valueUsd: t.field({ type: FloatRangeInput }),
+    announcedOn: t.field({ type: DateRangeInput }),
+  }),
+});
+
+rootConnection({
+  fieldName: 'deals',
+  typeName: 'Deal',
+  nodeRef: DealRef,
+  filterInput: DealFilter,
+  description: 'Deals in the graph.',
+  spec: {
+    label: 'Deal',
+    orderings: {
+      ...COMMON_ENTITY_ORDERINGS,
+      VALUE_USD: ['coalesce(n.valueUsd, -1.0)'],
+      ANNOUNCED_ON: ["coalesce(toString(n.announcedOn), '')"],
+    },
+    filters: [
+      ...COMMON_ENTITY_FILTERS,
+      { path: ['kinds'], cypher: 'n.kind IN $value' },
+      ...numberRange('valueUsd', 'valueUsd'),
+      ...dateRange('announcedOn', 'announcedOn'),
+    ],
+  },
+});

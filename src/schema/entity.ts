@@ -1,0 +1,84 @@
+/** The `Entity` interface: what every person, company, project, datacenter and deal shares. */
+import type { EntityRow } from '../graph/entities.js';
+import { entityBySlugLoader, entitySourcesLoader } from '../graph/entity-loaders.js';
+import { ENTITY_LABELS, RELATIONSHIPS, labelToKind, type PropertyType } from '../graph/model.js';
+import { loadEntityRelationshipCount, loadEntityRelationships } from '../graph/relationship-loaders.js';
+import { builder } from './builder.js';
+import { DirectionEnum, EntityKindEnum, RelationshipTypeEnum } from './enums.js';
+import { NodeRef } from './node.js';
+import { EntityRef, SourceRef } from './refs.js';
+import { relationshipPropertyFields } from './relationship-fields.js';
+
+/** Every relationship property name with its type, for the generic edge. */
+const ALL_RELATIONSHIP_PROPERTIES: Record<string, PropertyType> = Object.assign(
+  {},
+  ...Object.values(RELATIONSHIPS).map((r) => r.properties),
+);
+
+EntityRef.implement({
+  description: 'A person, company, project, datacenter or deal of the graph.',
+  interfaces: [NodeRef],
+  resolveType: (row) => row.label,
+  fields: (t) => ({
+    slug: t.string({ description: 'Stable, unique, lower-case kebab-case (e.g. `openai`).', resolve: (row) => row.slug }),
+    name: t.string({ resolve: (row) => row.name }),
+    description: t.string({ nullable: true, resolve: (row) => row.description }),
+    aliases: t.stringList({ resolve: (row) => row.aliases }),
+    entityKind: t.field({
+      type: EntityKindEnum,
+      description: 'Which of the five kinds this entity is (same as __typename, as an enum).',
+      resolve: (row) => labelToKind(row.label),
+    }),
+    createdAt: t.field({ type: 'DateTime', nullable: true, resolve: (row) => row.createdAt }),
+    updatedAt: t.field({ type: 'DateTime', nullable: true, resolve: (row) => row.updatedAt }),
+    sources: t.field({
+      type: [SourceRef],
+      description: 'The sources that support facts about this entity, newest first.',
+      resolve: (row, _args, ctx) => entitySourcesLoader(ctx).load(row.id),
+    }),
+    relationships: t.connection(
+      {
+        type: EntityRef,
+        description: 'Every relationship to another entity, optionally by type and direction.',
+        args: {
+          types: t.arg({ type: [RelationshipTypeEnum], required: false }),
+          direction: t.arg({ type: DirectionEnum, required: false, defaultValue: 'BOTH' }),
+        },
+        resolve: async (row, args, ctx) => ({
+          ...(await loadEntityRelationships(ctx, row.id, args)),
+          totalCount: () => loadEntityRelationshipCount(ctx, row.id, args),
+        }),
+      },
+      { name: 'EntityRelationshipsConnection' },
+      {
+        name: 'EntityRelationshipEdge',
+        fields: (et) => ({
+          type: et.field({ type: RelationshipTypeEnum, resolve: (edge) => (edge as unknown as { type: never }).type }),
+          direction: et.field({
+            type: DirectionEnum,
+            description: 'OUT when the relationship starts at the entity asked about, IN when it ends there.',
+            resolve: (edge) => (edge as unknown as { direction: 'OUT' | 'IN' }).direction,
+          }),
+          ...relationshipPropertyFields(et as never, ALL_RELATIONSHIP_PROPERTIES),
+        }),
+      },
+    ),
+  }),
+});
+
+/** Fields an object type adds to implement Entity and Node. */
+export const entityObjectOptions = (label: (typeof ENTITY_LABELS)[number]) => ({
+  interfaces: [NodeRef, EntityRef] as [typeof NodeRef, typeof EntityRef],
+  isTypeOf: (value: unknown) => (value as EntityRow | null)?.label === label,
+});
+
+builder.queryField('entity', (t) =>
+  t.field({
+    type: EntityRef,
+    nullable: true,
+    description: 'An entity of any kind by its slug (null when there is none).',
+    args: { slug: t.arg.string({ required: true }) },
+    resolve: (_root, { slug }, ctx) => entityBySlugLoader(ctx).load(slug),
+  }),
+);
+

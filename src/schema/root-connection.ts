@@ -1,0 +1,49 @@
+/** Root Relay connections (`companies`, `deals`, ...) with a typed filter and orderBy. */
+import type { InputObjectRef, ObjectRef } from '@pothos/core';
+import { countRoot, loadRootPage, type RootConnectionSpec } from '../graph/root-connections.js';
+import { builder, type Types } from './builder.js';
+import { OrderDirectionEnum } from './enums.js';
+
+export const FloatRangeInput = builder.inputType('FloatRange', {
+  description: 'An inclusive range of numbers; either end may be left open.',
+  fields: (t) => ({ gte: t.float(), lte: t.float() }),
+});
+
+export const DateRangeInput = builder.inputType('DateRange', {
+  description: 'An inclusive range of dates; either end may be left open.',
+  fields: (t) => ({ from: t.field({ type: 'Date' }), to: t.field({ type: 'Date' }) }),
+});
+
+export interface RootConnectionOptions<N> {
+  fieldName: string;
+  typeName: string;
+  nodeRef: ObjectRef<Types, N>;
+  spec: RootConnectionSpec;
+  filterInput: InputObjectRef<Types, Record<string, unknown>>;
+  description: string;
+}
+
+export function rootConnection<N>({ fieldName, typeName, nodeRef, spec, filterInput, description }: RootConnectionOptions<N>) {
+  const fields = Object.keys(spec.orderings);
+  const OrderField = builder.enumType(`${typeName}OrderField`, { values: fields as [string, ...string[]] });
+  const OrderInput = builder.inputType(`${typeName}Order`, {
+    fields: (t) => ({
+      field: t.field({ type: OrderField, required: true }),
+      direction: t.field({ type: OrderDirectionEnum, defaultValue: 'ASC' }),
+    }),
+  });
+  builder.queryField(fieldName, (t) =>
+    t.connection({
+      type: nodeRef,
+      description: `${description} Ordered by ${fields[0]!.toLowerCase()} unless orderBy says otherwise; ties broken by id.`,
+      args: {
+        filter: t.arg({ type: filterInput }),
+        orderBy: t.arg({ type: OrderInput }),
+      },
+      resolve: async (_root, args, ctx) => ({
+        ...(await loadRootPage<N>(ctx, spec, args as never)),
+        totalCount: () => countRoot(ctx, spec, args.filter),
+      }),
+    }),
+  );
+}

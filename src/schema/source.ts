@@ -1,0 +1,76 @@
+import { builder } from './builder.js';
+import { EntityRef, SourceRef } from './refs.js';
+import { typedRelationshipField } from './relationship-fields.js';
+import { rootConnection } from './root-connection.js';
+
+SourceRef.implement({
+  description: 'Where facts come from: an article, filing or report.',
+  interfaces: [builder.nodeInterfaceRef()],
+  isTypeOf: (value) => typeof value === 'object' && value !== null && 'title' in value && !('label' in value),
+  fields: (t) => ({
+    id: t.globalID({ resolve: (row) => ({ type: 'Source', id: row.id }) }),
+    title: t.string({ resolve: (row) => row.title }),
+    publisher: t.string({ nullable: true, resolve: (row) => row.publisher }),
+    url: t.string({ nullable: true, resolve: (row) => row.url }),
+    publishedOn: t.field({ type: 'Date', nullable: true, resolve: (row) => row.publishedOn }),
+    language: t.string({ nullable: true, description: 'ISO 639-1 code, e.g. `fr`.', resolve: (row) => row.language }),
+    mentions: typedRelationshipField(t, {
+      parentType: 'Source',
+      fieldName: 'mentions',
+      type: 'MENTIONS',
+      direction: 'OUT',
+      parent: 'Source',
+      nodeRef: EntityRef,
+      nodeLabel: 'Entity',
+      description: 'Entities this source supports facts about.',
+    }),
+    cites: typedRelationshipField(t, {
+      parentType: 'Source',
+      fieldName: 'cites',
+      type: 'CITES',
+      direction: 'OUT',
+      parent: 'Source',
+      nodeRef: SourceRef,
+      nodeLabel: 'Source',
+      description: 'Sources this one relies on.',
+    }),
+    citedBy: typedRelationshipField(t, {
+      parentType: 'Source',
+      fieldName: 'citedBy',
+      type: 'CITES',
+      direction: 'IN',
+      parent: 'Source',
+      nodeRef: SourceRef,
+      nodeLabel: 'Source',
+      description: 'Sources that rely on this one.',
+    }),
+  }),
+});
+
+const SourceFilter = builder.inputType('SourceFilter', {
+  fields: (t) => ({
+    titleContains: t.string({ description: 'Case-insensitive substring of the title.' }),
+    publisher: t.string(),
+    language: t.string(),
+  }),
+});
+
+rootConnection({
+  fieldName: 'sources',
+  typeName: 'Source',
+  nodeRef: SourceRef,
+  filterInput: SourceFilter,
+  description: 'Sources in the graph.',
+  spec: {
+    label: 'Source',
+    orderings: {
+      PUBLISHED_ON: ["coalesce(toString(n.publishedOn), '')"],
+      TITLE: ["coalesce(n.title, '')"],
+    },
+    filters: [
+      { path: ['titleContains'], cypher: 'toLower(n.title) CONTAINS toLower($value)' },
+      { path: ['publisher'], cypher: 'n.publisher = $value' },
+      { path: ['language'], cypher: 'n.language = $value' },
+    ],
+  },
+});
