@@ -80,7 +80,7 @@ export function loadRelationshipPage(
              WITH p, r, n, [${ordering.keys.map((k) => k.expr).join(', ')}] AS sortKey
              WHERE ${plan.where}
              ORDER BY ${plan.orderBy}
-             LIMIT $fetch
+             LIMIT toInteger($fetch)
              RETURN collect(${edgeProjection(field.nodeLabel)}) AS edges
            }
            RETURN pid, edges`,
@@ -146,7 +146,7 @@ export function loadEntityRelationships(
              WITH p, r, n, [${genericOrdering.keys.map((k) => k.expr).join(', ')}] AS sortKey
              WHERE ${plan.where}
              ORDER BY ${plan.orderBy}
-             LIMIT $fetch
+             LIMIT toInteger($fetch)
              RETURN collect(${edgeProjection('Entity')}) AS edges
            }
            RETURN pid, edges`,

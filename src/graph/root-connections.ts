@@ -70,7 +70,7 @@ export async function loadRootPage<N>(ctx: Context, spec: RootConnectionSpec, ar
      WITH n, [${ordering.keys.map((k) => k.expr).join(', ')}] AS sortKey
      WHERE ${plan.where}
      ORDER BY ${plan.orderBy}
-     LIMIT $fetch
+     LIMIT toInteger($fetch)
      RETURN ${projection} AS node, sortKey`,
     { ...filter.params, cursor: plan.cursorKey, fetch: plan.fetch },
   );

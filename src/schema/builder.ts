@@ -44,16 +44,6 @@ export const builder = new SchemaBuilder<{
     // We define node/nodes ourselves to give malformed and mistyped IDs stable error codes.
     nodeQueryOptions: false,
     nodesQueryOptions: false,
-    // Every connection offers totalCount, computed only when a client selects it.
-    defaultConnectionTypeOptions: {
-      fields: (t) => ({
-        totalCount: t.int({
-          description: 'How many items the connection holds in all (costs one extra query; ask only when needed).',
-          resolve: (connection) =>
-            typeof connection.totalCount === 'function' ? connection.totalCount() : connection.totalCount,
-        }),
-      }),
-    },
   },
   complexity: {
     defaultComplexity: 1,
@@ -77,6 +67,14 @@ export const builder = new SchemaBuilder<{
 });
 
 builder.queryType({});
+
+// Every connection offers totalCount, computed only when a client selects it.
+builder.globalConnectionField('totalCount', (t) =>
+  t.int({
+    description: 'How many items the connection holds in all (costs one extra query; ask only when needed).',
+    resolve: (connection) => (typeof connection.totalCount === 'function' ? connection.totalCount() : connection.totalCount),
+  }),
+);
 
 builder.scalarType('Date', {
   description: 'A calendar date, ISO 8601 (YYYY-MM-DD).',
