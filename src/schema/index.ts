@@ -8,6 +8,7 @@ import './project.js';
 import './datacenter.js';
 import './deal.js';
 import './source.js';
+import './search.js';
 import './graph-stats.js';
 
 export const schema = builder.toSchema({ sortSchema: false });
