@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Neo4jError } from 'neo4j-driver';
 import type { Db } from './db.js';
 
 const SCHEMA_DIR = fileURLToPath(new URL('../../cypher/schema/', import.meta.url));
@@ -26,7 +27,17 @@ export function schemaStatements(dir = SCHEMA_DIR): string[] {
 /** Applies constraints and indexes (idempotent: every statement says IF NOT EXISTS). */
 export async function migrate(db: Db): Promise<number> {
   const statements = schemaStatements();
-  for (const statement of statements) await db.write(statement);
+  for (const statement of statements) {
+    try {
+      await db.write(statement);
+    } catch (error) {
+      // Two servers (or test files) starting together can race on the same IF NOT EXISTS:
+      // the loser is told an equivalent rule exists, which is exactly the state we want.
+      if (!(error instanceof Neo4jError && /EquivalentSchemaRuleAlreadyExists|ConstraintAlreadyExists|IndexAlreadyExists/.test(error.code))) {
+        throw error;
+      }
+    }
+  }
   // Index population is asynchronous; queries right after start-up need them online.
   await db.write('CALL db.awaitIndexes(60)');
   return statements.length;

@@ -53,3 +53,19 @@ describe('the test database', () => {
     }
   });
 });
+
+describe('migrations under concurrency', () => {
+  it('two servers migrating the same database at once both succeed', async () => {
+    const other = await openTestGraph();
+    try {
+      // Drop one index so both runs really race to create it.
+      await t.db.write('DROP INDEX source_url IF EXISTS');
+      const results = await Promise.allSettled([migrate(t.db), migrate(other.db), migrate(t.graph.session())]);
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled']);
+      const [row] = await t.db.read("SHOW INDEXES YIELD name WHERE name = 'source_url' RETURN count(*) AS n");
+      expect(row?.n).toBe(1);
+    } finally {
+      await other.close();
+    }
+  });
+});
