@@ -1,0 +1,416 @@
+/**
+ * Analyst traversals (SPEC section 2, "Traversals"): shortest path, simple paths, neighbourhood,
+ * rankings, common neighbours, deal statistics and money flows.
+ *
+ * Every statement is bounded twice: by the configured maxima (a request over one is refused with
+ * LIMIT_EXCEEDED naming it, never cut silently) and by a transaction timeout
+ * (TRAVERSAL_TIMEOUT_MS) that Neo4j enforces, so a traversal that would explode is stopped on
+ * the server and answers TIMEOUT while other requests go on.
+ *
+ * Cypher cannot take a variable-length bound, a `SHORTEST k`, a label or a relationship type as
+ * a parameter, so those parts of the text are built here from validated integers and from the
+ * names in model.ts, never from request text. Everything else is a parameter.
+ *
+ * Traversals stay between entities: they follow the entity relationship types only (never
+ * MENTIONS or CITES) and every node they pass through is an `Entity`.
+ */
+import type { Config } from '../config.js';
+import { badInput, limitExceeded } from '../errors.js';
+import type { Db, Row, RunOptions } from '../neo4j/db.js';
+import { entityProjection, toEntityRow, type EntityRow } from './entities.js';
+import {
+  BUYER_ROLES,
+  ENTITY_KINDS,
+  ENTITY_RELATIONSHIP_TYPES,
+  SELLER_ROLES,
+  isRelationshipType,
+  kindToLabel,
+  type EntityKind,
+  type RelationshipType,
+} from './model.js';
+
+export type TraversalLimits = Config['limits'];
+
+/** A relationship as traversals return it; `from`/`to` are entity ids (start and end node). */
+export interface RelationshipRow {
+  /** Neo4j elementId: stable within a database, used for the `Relationship` global ID. */
+  id: string;
+  type: RelationshipType;
+  from: string;
+  to: string;
+  properties: Row;
+}
+
+export interface PathRow {
+  length: number;
+  /** From the start entity to the end entity, in path order. */
+  nodes: EntityRow[];
+  relationships: RelationshipRow[];
+}
+
+export interface SubgraphRow {
+  nodes: EntityRow[];
+  relationships: RelationshipRow[];
+  /** True when the node limit cut the neighbourhood (more entities were within reach). */
+  truncated: boolean;
+}
+
+export interface RankedRow {
+  score: number;
+  entity: EntityRow;
+}
+
+export interface DealSideStats {
+  count: number;
+  totalValueUsd: number;
+}
+
+export interface DealStatsRow extends DealSideStats {
+  /** Deals whose value is known (the others count in `count` but add nothing to the total). */
+  valuedCount: number;
+  asBuyer: DealSideStats;
+  asSeller: DealSideStats;
+}
+
+export const RANK_BY = ['DEGREE', 'DEAL_VALUE'] as const;
+export type RankBy = (typeof RANK_BY)[number];
+
+// ---------------------------------------------------------------------------------------------
+// Bounds and the parts of Cypher text built from validated values
+
+/** A whole number in [min, max]; over max is LIMIT_EXCEEDED naming the bound, under min is bad input. */
+export function checkBound(argName: string, value: number, max: number, limit: string, min = 1): number {
+  if (!Number.isInteger(value) || value < min) throw badInput(`${argName} must be a whole number of at least ${min} (got ${value})`, { argumentName: argName });
+  if (value > max) throw limitExceeded(limit, max, value, argName);
+  return value;
+}
+
+/** The transaction options every traversal runs with. */
+const traversalRun = (limits: TraversalLimits): RunOptions => ({
+  timeoutMs: limits.traversalTimeoutMs,
+  timeoutLimit: 'TRAVERSAL_TIMEOUT_MS',
+});
+
+/**
+ * `:A|B|C` for the relationship types a traversal may follow: the asked types (enum values,
+ * checked again against model.ts) or, by default, every entity relationship type.
+ */
+export function relationshipTypeExpression(types?: readonly string[] | null): string {
+  const asked = types && types.length > 0 ? [...new Set(types)].sort() : ENTITY_RELATIONSHIP_TYPES;
+  for (const type of asked) {
+    if (!isRelationshipType(type)) throw badInput(`Unknown relationship type "${String(type).slice(0, 50)}"`);
+    if (!(ENTITY_RELATIONSHIP_TYPES as readonly string[]).includes(type)) {
+      throw badInput(`${type} links sources; traversals follow relationships between entities only`, { argumentName: 'types' });
+    }
+  }
+  return `:${asked.join('|')}`;
+}
+
+/** `:Company|Project` for the asked kinds (labels from model.ts), `:Entity` when none. */
+export function labelExpression(kinds?: readonly EntityKind[] | null): string {
+  if (!kinds || kinds.length === 0) return ':Entity';
+  return `:${[...new Set(kinds)].map((k) => kindToLabel(k)).join('|')}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Projections shared by every path-shaped answer
+
+const relationshipProjection = (r: string) =>
+  `{ id: elementId(${r}), type: type(${r}), from: startNode(${r}).id, to: endNode(${r}).id, properties: properties(${r}) }`;
+
+/** Cypher returning `nodes` and `relationships` of path `p`, in path order. */
+const pathReturn = (p: string) =>
+  `[n IN nodes(${p}) | ${entityProjection('n')}] AS nodes, [r IN relationships(${p}) | ${relationshipProjection('r')}] AS relationships`;
+
+function toPathRow(row: Row): PathRow {
+  const relationships = row.relationships as RelationshipRow[];
+  return { length: relationships.length, nodes: (row.nodes as unknown[]).map(toEntityRow), relationships };
+}
+
+/** The zero-length path from an entity to itself. */
+const trivialPath = (entity: EntityRow): PathRow => ({ length: 0, nodes: [entity], relationships: [] });
+
+// ---------------------------------------------------------------------------------------------
+// Paths
+
+export interface ShortestPathArgs {
+  from: EntityRow;
+  to: EntityRow;
+  maxHops: number;
+  types?: readonly RelationshipType[] | null;
+}
+
+/** One shortest path (any of them when several tie), or null when none within maxHops. */
+export async function shortestPath(db: Db, limits: TraversalLimits, args: ShortestPathArgs): Promise<PathRow | null> {
+  const hops = checkBound('maxHops', args.maxHops, limits.maxHops, 'MAX_HOPS');
+  const types = relationshipTypeExpression(args.types);
+  if (args.from.id === args.to.id) return trivialPath(args.from);
+  const rows = await db.read(
+    `MATCH (a:Entity {id: $from}), (b:Entity {id: $to})
+     MATCH p = SHORTEST 1 (a)(()-[${types}]-(:Entity)){1,${hops}}(b)
+     RETURN ${pathReturn('p')}`,
+    { from: args.from.id, to: args.to.id },
+    traversalRun(limits),
+  );
+  return rows[0] ? toPathRow(rows[0]) : null;
+}
+
+export interface PathsArgs extends ShortestPathArgs {
+  first: number;
+}
+
+/**
+ * Up to `first` simple paths (no entity twice), shortest first. `SHORTEST k` keeps the search a
+ * bounded BFS rather than an enumeration of every path; when more paths tie on length than
+ * asked for, which of them come back is up to Neo4j.
+ */
+export async function simplePaths(db: Db, limits: TraversalLimits, args: PathsArgs): Promise<PathRow[]> {
+  const hops = checkBound('maxHops', args.maxHops, limits.maxHops, 'MAX_HOPS');
+  const first = checkBound('first', args.first, limits.maxPaths, 'MAX_PATHS');
+  const types = relationshipTypeExpression(args.types);
+  if (args.from.id === args.to.id) return [trivialPath(args.from)];
+  const rows = await db.read(
+    `MATCH (a:Entity {id: $from}), (b:Entity {id: $to})
+     MATCH p = SHORTEST ${first} (
+       (a)(()-[${types}]-(y:Entity)){1,${hops}}(b)
+       WHERE NOT a IN y AND all(i IN range(1, size(y) - 1) WHERE NOT y[i] IN y[0..i])
+     )
+     WITH p ORDER BY length(p), [n IN nodes(p) | n.name], [n IN nodes(p) | n.id]
+     RETURN ${pathReturn('p')}`,
+    { from: args.from.id, to: args.to.id },
+    traversalRun(limits),
+  );
+  return rows.map(toPathRow);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Neighbourhood
+
+export interface NeighborhoodArgs {
+  center: EntityRow;
+  depth: number;
+  limit: number;
+  types?: readonly RelationshipType[] | null;
+}
+
+/**
+ * Breadth-first neighbourhood: the center, then entities by distance up to `limit` nodes in all,
+ * and every relationship (of the followed types) among the nodes kept. `truncated` says that
+ * more entities were within `depth` than `limit` allowed.
+ *
+ * `ANY SHORTEST` to every reachable entity is Neo4j's breadth-first search; it hands out
+ * entities nearest first and lazily, so the LIMIT stops it early instead of walking a hub's
+ * whole reach. When the limit cuts through one distance, which of the entities at that
+ * distance are kept is up to Neo4j; the kept ones come back by distance, then name.
+ */
+export async function neighborhood(db: Db, limits: TraversalLimits, args: NeighborhoodArgs): Promise<SubgraphRow> {
+  const depth = checkBound('depth', args.depth, limits.maxNeighborhoodDepth, 'MAX_NEIGHBORHOOD_DEPTH');
+  const limit = checkBound('limit', args.limit, limits.maxNeighborhoodLimit, 'MAX_NEIGHBORHOOD_LIMIT');
+  const types = relationshipTypeExpression(args.types);
+  const rows = await db.read(
+    // Up to `limit` entities besides the center: one more than fit tells whether the limit cut.
+    `MATCH (a:Entity {id: $id})
+     CALL (a) {
+       MATCH p = ANY SHORTEST (a)(()-[${types}]-(:Entity)){1,${depth}}(n:Entity)
+       WHERE n <> a
+       WITH n, length(p) AS distance
+       LIMIT toInteger($limit)
+       WITH n, distance ORDER BY distance, n.name, n.id
+       RETURN collect(n) AS found
+     }
+     WITH a, found[0..toInteger($limit) - 1] AS kept, size(found) >= $limit AS truncated
+     WITH [a] + kept AS ns, truncated
+     CALL (ns) {
+       UNWIND ns AS x
+       MATCH (x)-[r${types}]->(y:Entity)
+       WHERE y IN ns
+       RETURN collect(${relationshipProjection('r')}) AS relationships
+     }
+     RETURN [n IN ns | ${entityProjection('n')}] AS nodes, relationships, truncated`,
+    { id: args.center.id, limit },
+    traversalRun(limits),
+  );
+  const row = rows[0];
+  if (!row) return { nodes: [args.center], relationships: [], truncated: false };
+  return {
+    nodes: (row.nodes as unknown[]).map(toEntityRow),
+    relationships: row.relationships as RelationshipRow[],
+    truncated: row.truncated as boolean,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Common neighbours
+
+export interface CommonNeighborsArgs {
+  a: EntityRow;
+  b: EntityRow;
+  first: number;
+  types?: readonly RelationshipType[] | null;
+}
+
+/** Entities adjacent to both `a` and `b` (by the given types), by name. */
+export async function commonNeighbors(db: Db, limits: TraversalLimits, args: CommonNeighborsArgs): Promise<EntityRow[]> {
+  const first = checkBound('first', args.first, limits.maxPageSize, 'MAX_PAGE_SIZE');
+  const types = relationshipTypeExpression(args.types);
+  const rows = await db.read(
+    `MATCH (a:Entity {id: $a}), (b:Entity {id: $b})
+     MATCH (a)-[${types}]-(n:Entity)-[${types}]-(b)
+     WHERE n <> a AND n <> b
+     WITH DISTINCT n
+     ORDER BY n.name, n.id
+     LIMIT toInteger($first)
+     RETURN ${entityProjection('n')} AS entity`,
+    { a: args.a.id, b: args.b.id, first },
+    traversalRun(limits),
+  );
+  return rows.map((r) => toEntityRow(r.entity));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rankings
+
+export interface RankArgs {
+  by: RankBy;
+  kinds?: readonly EntityKind[] | null;
+  first: number;
+}
+
+/** Top `first` entities (of the given kinds) by a score, ties by name then id. */
+export async function rank(db: Db, limits: TraversalLimits, args: RankArgs): Promise<RankedRow[]> {
+  const first = checkBound('first', args.first, limits.maxPageSize, 'MAX_PAGE_SIZE');
+  const scored = args.by === 'DEGREE' ? degreeScores(args.kinds) : args.by === 'DEAL_VALUE' ? dealValueScores(args.kinds) : null;
+  if (!scored) throw badInput(`Unknown ranking "${String(args.by).slice(0, 50)}"`);
+  const rows = await db.read(
+    `CALL () { ${scored} }
+     WITH n, score WHERE score > 0
+     WITH n, score ORDER BY score DESC, n.name, n.id LIMIT toInteger($first)
+     RETURN score, ${entityProjection('n')} AS entity`,
+    { first },
+    traversalRun(limits),
+  );
+  return rows.map((r) => ({ score: Number(r.score), entity: toEntityRow(r.entity) }));
+}
+
+/** DEGREE: how many entity relationships an entity has (MENTIONS and CITES do not count). */
+const degreeScores = (kinds?: readonly EntityKind[] | null) =>
+  `MATCH (n${labelExpression(kinds)}) RETURN n, COUNT { (n)-[${relationshipTypeExpression()}]-() } AS score`;
+
+/**
+ * DEAL_VALUE: the summed `valueUsd` of the distinct deals an entity is linked to (a company's
+ * deals as any party, a project's deals PART_OF it, a datacenter's deals that COVER it); for a
+ * deal, its own value. Scanning deals once and grouping by entity beats a subquery per entity.
+ */
+function dealValueScores(kinds?: readonly EntityKind[] | null): string {
+  const all = !kinds || kinds.length === 0;
+  const linked = all ? ENTITY_KINDS.filter((k) => k !== 'DEAL') : kinds.filter((k) => k !== 'DEAL');
+  const parts: string[] = [];
+  if (linked.length > 0) {
+    parts.push(`MATCH (d:Deal) WHERE d.valueUsd > 0
+       MATCH (d)-[:PARTY_TO|PART_OF|COVERS]-(n${labelExpression(linked)})
+       WITH DISTINCT n, d
+       RETURN n, sum(d.valueUsd) AS score`);
+  }
+  if (all || kinds.includes('DEAL')) parts.push('MATCH (n:Deal) WHERE n.valueUsd > 0 RETURN n, n.valueUsd AS score');
+  return parts.join(' UNION ALL ');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Deal statistics (batched by the Company.dealStats loader)
+
+/** Deal counts and values per company id, for many companies in one statement. */
+export async function dealStatsByCompanyIds(db: Db, ids: readonly string[]): Promise<Map<string, DealStatsRow>> {
+  const rows = await db.read(
+    `UNWIND $ids AS id
+     MATCH (c:Company {id: id})
+     CALL (c) {
+       OPTIONAL MATCH (c)-[r:PARTY_TO]->(d:Deal)
+       WITH d, collect(r.role) AS roles
+       WITH d, any(role IN roles WHERE role IN $buyerRoles) AS buyer, any(role IN roles WHERE role IN $sellerRoles) AS seller
+       RETURN count(d) AS count,
+              count(d.valueUsd) AS valuedCount,
+              sum(coalesce(d.valueUsd, 0.0)) AS totalValueUsd,
+              count(CASE WHEN buyer THEN d END) AS buyerCount,
+              sum(CASE WHEN buyer THEN coalesce(d.valueUsd, 0.0) ELSE 0.0 END) AS buyerValueUsd,
+              count(CASE WHEN seller THEN d END) AS sellerCount,
+              sum(CASE WHEN seller THEN coalesce(d.valueUsd, 0.0) ELSE 0.0 END) AS sellerValueUsd
+     }
+     RETURN id, count, valuedCount, totalValueUsd, buyerCount, buyerValueUsd, sellerCount, sellerValueUsd`,
+    { ids, buyerRoles: BUYER_ROLES, sellerRoles: SELLER_ROLES },
+  );
+  return new Map(
+    rows.map((r) => [
+      r.id as string,
+      {
+        count: Number(r.count),
+        valuedCount: Number(r.valuedCount),
+        totalValueUsd: Number(r.totalValueUsd),
+        asBuyer: { count: Number(r.buyerCount), totalValueUsd: Number(r.buyerValueUsd) },
+        asSeller: { count: Number(r.sellerCount), totalValueUsd: Number(r.sellerValueUsd) },
+      },
+    ]),
+  );
+}
+
+export const EMPTY_DEAL_STATS: DealStatsRow = {
+  count: 0,
+  valuedCount: 0,
+  totalValueUsd: 0,
+  asBuyer: { count: 0, totalValueUsd: 0 },
+  asSeller: { count: 0, totalValueUsd: 0 },
+};
+
+// ---------------------------------------------------------------------------------------------
+// Money flows
+
+/** PARTICIPATES_IN roles that put money into a project (a `committedUsd` does too). */
+export const FINANCING_ROLES = ['financier', 'investor', 'funder'] as const;
+
+/**
+ * The money rule: the steps money takes, each relationship in the direction money moves.
+ * - (Company)-[:INVESTS_IN]->(Company): an investor's money reaches the company it invests in;
+ * - (Company)-[:PARTICIPATES_IN]->(Project) when the role finances (FINANCING_ROLES) or a
+ *   `committedUsd` is set;
+ * - (Company)-[:PARTY_TO]->(Deal) when the company pays (BUYER_ROLES: buyer, customer,
+ *   lessee, investor);
+ * - (Deal)-[:COVERS]->(Datacenter) and (Deal)-[:PART_OF]->(Project): a deal's money goes to what
+ *   it covers or belongs to;
+ * - (Project)<-[:PART_OF]-(Datacenter), walked backwards: a project's money builds its datacenters.
+ * A flow ends at a Project or a Datacenter.
+ */
+const MONEY_STEP = `((x:Entity)-[r:INVESTS_IN|PARTICIPATES_IN|PARTY_TO|COVERS|PART_OF]-(y:Entity)
+  WHERE (startNode(r) = x AND (
+          type(r) IN ['INVESTS_IN', 'COVERS']
+          OR (type(r) = 'PARTICIPATES_IN' AND (r.role IN $financingRoles OR r.committedUsd IS NOT NULL))
+          OR (type(r) = 'PARTY_TO' AND r.role IN $buyerRoles)
+          OR (type(r) = 'PART_OF' AND x:Deal)))
+     OR (type(r) = 'PART_OF' AND endNode(r) = x AND x:Project AND y:Datacenter))`;
+
+export interface MoneyFlowArgs {
+  from: EntityRow;
+  maxHops: number;
+  first: number;
+}
+
+/**
+ * Where an entity's money goes: for each project and datacenter it reaches by the money rule
+ * within maxHops, one shortest route; nearest first (then by destination name), at most `first`.
+ * As in `neighborhood`, the breadth-first search stops once `first` destinations are found, so
+ * a hub's flows cost what is returned, not its whole reach.
+ */
+export async function moneyFlows(db: Db, limits: TraversalLimits, args: MoneyFlowArgs): Promise<PathRow[]> {
+  const hops = checkBound('maxHops', args.maxHops, limits.maxHops, 'MAX_HOPS');
+  const first = checkBound('first', args.first, limits.maxPaths, 'MAX_PATHS');
+  const rows = await db.read(
+    `MATCH (a:Entity {id: $from})
+     MATCH p = ANY SHORTEST (a)${MONEY_STEP}{1,${hops}}(t:Project|Datacenter)
+     WHERE t <> a
+     WITH p, t LIMIT toInteger($first)
+     WITH p, t ORDER BY length(p), t.name, t.id
+     RETURN ${pathReturn('p')}`,
+    { from: args.from.id, first, financingRoles: FINANCING_ROLES, buyerRoles: BUYER_ROLES },
+    traversalRun(limits),
+  );
+  return rows.map(toPathRow);
+}
+
