@@ -38,6 +38,22 @@ export const builder = new SchemaBuilder<{
               : `${info.parentType.name}.${info.fieldName} needs an Authorization: Bearer token`,
           ),
   },
+  // zod issues → BAD_USER_INPUT naming the first bad field's path (e.g. `input.slug`) and all issues.
+  validation: {
+    validationError: (failure) => {
+      const issues = failure.issues.map((issue) => ({
+        path: (issue.path ?? []).map((p) => (typeof p === 'object' ? p.key : p)).map((p) => (typeof p === 'number' ? p : String(p))),
+        message: issue.message,
+      }));
+      const first = issues[0];
+      const where = first?.path.length ? `${first.path.join('.')}: ` : '';
+      const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : '';
+      return new StargraphError(ErrorCode.BAD_USER_INPUT, `Invalid input: ${where}${first?.message ?? 'invalid'}${more}`, {
+        path: first?.path ?? [],
+        issues,
+      });
+    },
+  },
   relay: {
     clientMutationId: 'omit',
     cursorType: 'String',
@@ -66,7 +82,10 @@ export const builder = new SchemaBuilder<{
   },
 });
 
-builder.queryType({});
+// Root-level scopes apply to every field of the root type: reads are public unless
+// REQUIRE_AUTH_FOR_READS (the `read` scope above), writes always need `write`.
+builder.queryType({ authScopes: { read: true } });
+builder.mutationType({ authScopes: { write: true } });
 
 // Every connection offers totalCount, computed only when a client selects it.
 builder.globalConnectionField('totalCount', (t) =>

@@ -10,5 +10,6 @@ import './deal.js';
 import './source.js';
 import './search.js';
 import './graph-stats.js';
+import './mutations.js';
 
 export const schema = builder.toSchema({ sortSchema: false });

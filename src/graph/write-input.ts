@@ -1,0 +1,152 @@
+/**
+ * What a write may contain, as zod schemas derived from model.ts: the GraphQL mutations (through
+ * the Pothos validation plugin) and the import CLI (per row) check input with the same rules.
+ */
+import { z } from 'zod';
+import {
+  COMMON_PROPERTIES,
+  COMPANY_KINDS,
+  DATACENTER_STATUSES,
+  DEAL_KINDS,
+  ENTITY_RELATIONSHIP_TYPES,
+  KIND_PROPERTIES,
+  PROJECT_STATUSES,
+  RELATIONSHIPS,
+  SOURCE_PROPERTIES,
+  type EntityLabel,
+  type PropertyType,
+  type RelationshipType,
+} from './model.js';
+
+const KEBAB = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+export const slugSchema = z
+  .string()
+  .max(200, 'must be at most 200 characters')
+  .regex(KEBAB, 'must be lower-case kebab-case, e.g. sam-altman');
+
+export const dateSchema = z
+  .string()
+  .regex(ISO_DATE, 'must be a date as YYYY-MM-DD')
+  .refine((v) => !Number.isNaN(Date.parse(v)) && new Date(v).toISOString().startsWith(v), 'is not a calendar date');
+
+/** Money (US dollars) and power (MW): finite and not negative. */
+export const amountSchema = z.number().finite('must be a finite number').nonnegative('must not be negative');
+
+export const urlSchema = z
+  .string()
+  .url('must be an absolute URL')
+  .refine((v) => /^https?:\/\//i.test(v), 'must be an http(s) URL');
+
+/** Source ids are ours to choose (seed: `src-...`); keep them printable and bounded. */
+export const sourceIdSchema = z
+  .string()
+  .min(1, 'is required')
+  .max(200, 'must be at most 200 characters')
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/, 'may hold letters, digits, ".", "_", ":" and "-"');
+
+const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+
+/** Enumerated string properties, by label and key. */
+export const PROPERTY_ENUMS: Partial<Record<EntityLabel, Record<string, readonly [string, ...string[]]>>> = {
+  Company: { kind: COMPANY_KINDS },
+  Project: { status: PROJECT_STATUSES },
+  Datacenter: { status: DATACENTER_STATUSES },
+  Deal: { kind: DEAL_KINDS },
+};
+
+function propertySchema(type: PropertyType, values?: readonly [string, ...string[]]): z.ZodTypeAny {
+  if (values) return z.enum(values);
+  switch (type) {
+    case 'date':
+      return dateSchema;
+    case 'number':
+      return amountSchema;
+    case 'stringList':
+      return z.array(text(500)).max(100, 'must have at most 100 items');
+    case 'string':
+      return text(10_000);
+  }
+}
+
+/** Optional properties: absent leaves the stored value alone, null removes it. */
+function optionalShape(spec: Record<string, PropertyType>, enums: Record<string, readonly [string, ...string[]]> = {}) {
+  return Object.fromEntries(Object.entries(spec).map(([k, type]) => [k, propertySchema(type, enums[k]).nullish()]));
+}
+
+/** An entity's own properties (slug and name required), for one kind. */
+export function entityPropertiesSchema(label: EntityLabel) {
+  return z.object({
+    slug: slugSchema,
+    name: text(500),
+    ...optionalShape({ description: COMMON_PROPERTIES.description, aliases: COMMON_PROPERTIES.aliases }),
+    ...optionalShape(KIND_PROPERTIES[label], PROPERTY_ENUMS[label]),
+  });
+}
+
+export const ENTITY_PROPERTY_KEYS = (label: EntityLabel): string[] => [
+  'slug',
+  'name',
+  'description',
+  'aliases',
+  ...Object.keys(KIND_PROPERTIES[label]),
+];
+
+export const sourcePropertiesSchema = z.object({
+  id: sourceIdSchema.optional(),
+  title: text(1_000),
+  publisher: text(500).nullish(),
+  url: urlSchema.nullish(),
+  publishedOn: dateSchema.nullish(),
+  language: z
+    .string()
+    .regex(/^[a-z]{2,3}(-[A-Za-z]{2,4})?$/, 'must be an ISO 639-1 code such as fr or en-US')
+    .nullish(),
+});
+export const SOURCE_PROPERTY_KEYS = Object.keys(SOURCE_PROPERTIES);
+
+/** Types that `connect` and imports may create between entities (MENTIONS/CITES belong to sources). */
+export const connectableTypeSchema = z.enum(ENTITY_RELATIONSHIP_TYPES as [RelationshipType, ...RelationshipType[]], {
+  errorMap: () => ({ message: `must be one of ${ENTITY_RELATIONSHIP_TYPES.join(', ')} (MENTIONS and CITES are written with addSource)` }),
+});
+
+/** Properties of one relationship type: only the keys model.ts gives that type. */
+export function relationshipPropertiesSchema(type: RelationshipType) {
+  return z.object(optionalShape(RELATIONSHIPS[type].properties)).strict();
+}
+
+/** Checks `properties` against its `type` (a superRefine helper for inputs that carry both). */
+export function checkRelationshipProperties(
+  type: unknown,
+  properties: unknown,
+  ctx: z.RefinementCtx,
+  path: (string | number)[],
+): void {
+  if (typeof type !== 'string' || !(type in RELATIONSHIPS) || properties == null) return;
+  const allowed = Object.keys(RELATIONSHIPS[type as RelationshipType].properties);
+  for (const [key, value] of Object.entries(properties as Record<string, unknown>)) {
+    if (value === undefined) continue;
+    if (!allowed.includes(key)) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: [...path, key],
+        message: `${type} has ${allowed.length ? `only the properties ${allowed.join(', ')}` : 'no properties'}`,
+      });
+    }
+  }
+  const parsed = relationshipPropertiesSchema(type as RelationshipType)
+    .passthrough()
+    .safeParse(properties);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, path: [...path, ...issue.path] } as z.IssueData);
+  }
+}
+
+/** Checks an endpoint's kind against RELATIONSHIPS[type].from / .to. */
+export function endpointAllowed(type: RelationshipType, end: 'from' | 'to', label: string): boolean {
+  return (RELATIONSHIPS[type][end] as readonly string[]).includes(label);
+}
+
+export const endpointProblem = (type: RelationshipType, end: 'from' | 'to', label: string) =>
+  `${type} cannot ${end === 'from' ? 'start at' : 'end at'} a ${label} (allowed: ${(RELATIONSHIPS[type][end] as readonly string[]).join(', ')})`;

@@ -1,0 +1,323 @@
+/**
+ * Writes behind the mutations: upserts by slug, typed relationships, deletes, sources and
+ * MENTIONS, and importGraph (one transaction, all or nothing). Labels and relationship types in
+ * Cypher text come only from model.ts, chosen by the caller's enum value; values are parameters.
+ *
+ * Conventions: an upsert MERGEs on `slug` (uniqueness constraint, so concurrent upserts of one slug
+ * serialise on its lock and leave one node); `id` (randomUUID) and `createdAt` are set on create;
+ * `updatedAt` moves only when a property value actually changed, so repeating a write is a no-op.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import neo4j from 'neo4j-driver';
+import { ErrorCode, StargraphError, badInput, notFound } from '../errors.js';
+import type { Db, Row } from '../neo4j/db.js';
+import { GraphDataError, validateGraphData, writeGraphData, type GraphData, type LoadResult } from './bulk-load.js';
+import { entityProjection, sourceProjection, toEntityRow, type EntityRow, type SourceRow } from './entities.js';
+import { KIND_PROPERTIES, RELATIONSHIPS, SOURCE_PROPERTIES, type EntityLabel, type PropertyType, type RelationshipType } from './model.js';
+
+type Run = (cypher: string, params?: Row) => Promise<Row[]>;
+
+/** Source properties as given to a write; `id` optional (derived from the URL, else random). */
+export interface SourceInput {
+  id?: string | null;
+  title: string;
+  publisher?: string | null;
+  url?: string | null;
+  publishedOn?: string | null;
+  language?: string | null;
+}
+
+/** Which source supports a write: an existing one by id, or one to upsert. */
+export interface Provenance {
+  sourceId?: string | null;
+  source?: SourceInput | null;
+}
+
+export interface WriteOutcome<T> {
+  value: T;
+  created: boolean;
+  changed: boolean;
+}
+
+/** Big imports and hub deletes may take longer than a read; still bounded. */
+const WRITE_TIMEOUT_MS = 120_000;
+
+/** `YYYY-MM-DD` → Neo4j `date`, for keys the model types as dates (absent stays absent). */
+export function toGraphProperties(spec: Record<string, PropertyType>, props: Record<string, unknown>): Row {
+  const out: Row = {};
+  for (const [key, value] of Object.entries(props)) {
+    if (value === undefined) continue;
+    if (spec[key] === 'date' && typeof value === 'string') {
+      const [y, m, d] = value.split('-').map(Number);
+      out[key] = new neo4j.types.Date(y!, m!, d!);
+    } else {
+      out[key] = value;
+    }
+  }
+  return out;
+}
+
+const ENTITY_SPEC = (label: EntityLabel): Record<string, PropertyType> => ({
+  slug: 'string',
+  name: 'string',
+  description: 'string',
+  aliases: 'stringList',
+  ...KIND_PROPERTIES[label],
+});
+
+/**
+ * Sets `$props` on `v` only where a value differs (null and absent count as equal) and stamps
+ * `updatedAt` then; yields `changed`. `extra` names variables to carry through.
+ */
+const setIfChanged = (v: string, extra = '') => `
+WITH ${v}${extra}, $props AS props
+WITH ${v}${extra}, props, size([k IN keys(props) WHERE NOT coalesce(${v}[k] = props[k], ${v}[k] IS NULL AND props[k] IS NULL)]) > 0 AS changed
+FOREACH (_ IN CASE WHEN changed THEN [1] ELSE [] END | SET ${v} += props, ${v}.updatedAt = datetime())`;
+
+/** A stable id for a source without one: the same URL always names the same source. */
+export function sourceIdFor(source: SourceInput): string {
+  if (source.id) return source.id;
+  if (source.url) return `src-${createHash('sha256').update(source.url).digest('hex').slice(0, 16)}`;
+  return randomUUID();
+}
+
+async function upsertSourceIn(run: Run, source: SourceInput): Promise<WriteOutcome<SourceRow>> {
+  const id = sourceIdFor(source);
+  const { id: _ignored, ...rest } = source;
+  const marker = randomUUID();
+  const [row] = await run(
+    `MERGE (s:Source {id: $id})
+     ON CREATE SET s.createdAt = datetime(), s.updatedAt = datetime(), s.createdBy = $marker
+     WITH s, s.createdBy = $marker AS created
+     REMOVE s.createdBy
+     ${setIfChanged('s', ', created')}
+     RETURN created, changed, ${sourceProjection('s')} AS source`,
+    { id, marker, props: toGraphProperties(SOURCE_PROPERTIES, rest) },
+  );
+  return { value: row!.source as SourceRow, created: Boolean(row!.created), changed: Boolean(row!.changed) };
+}
+
+/** Resolves provenance to a source id inside the transaction (upserting an inline source). */
+async function provenanceSourceId(run: Run, provenance: Provenance | undefined): Promise<string | undefined> {
+  if (provenance?.source) return (await upsertSourceIn(run, provenance.source)).value.id;
+  if (provenance?.sourceId) {
+    const [found] = await run('MATCH (s:Source {id: $id}) RETURN s.id AS id', { id: provenance.sourceId });
+    if (!found) throw notFound(`No source "${provenance.sourceId.slice(0, 100)}"`, { path: ['input', 'sourceId'] });
+    return provenance.sourceId;
+  }
+  return undefined;
+}
+
+async function mention(run: Run, sourceId: string | undefined, entityIds: string[]): Promise<void> {
+  if (!sourceId || entityIds.length === 0) return;
+  await run(
+    `MATCH (s:Source {id: $sourceId})
+     UNWIND $ids AS id
+     MATCH (n:Entity {id: id})
+     MERGE (s)-[:MENTIONS]->(n)`,
+    { sourceId, ids: entityIds },
+  );
+}
+
+export interface EntityUpsert {
+  label: EntityLabel;
+  /** slug, name and kind properties; undefined keys are left alone, null removes a value. */
+  properties: Record<string, unknown> & { slug: string };
+  provenance?: Provenance;
+  /** Deals only: when given, exactly these companies (by entity id) are its parties. */
+  parties?: Array<{ companyId: string; role: string }>;
+}
+
+/**
+ * Upserts one entity by slug. A slug that already names an entity of another kind is a
+ * CONFLICT: kinds are never changed by an upsert.
+ */
+export async function upsertEntity(db: Db, write: EntityUpsert): Promise<WriteOutcome<EntityRow>> {
+  const { label } = write;
+  // `label` is an EntityLabel chosen by the mutation (never request text); checked for safety.
+  if (!(label in KIND_PROPERTIES)) throw new Error(`Unknown label ${String(label)}`);
+  const props = toGraphProperties(ENTITY_SPEC(label), write.properties);
+  return db.writeTransaction(async (run) => {
+    const marker = randomUUID();
+    const [merged] = await run(
+      `MERGE (n:Entity {slug: $slug})
+       ON CREATE SET n:${label}, n.id = $id, n.aliases = [], n.createdAt = datetime(), n.updatedAt = datetime()
+       RETURN n.id = $id AS created, n.id AS id, [l IN labels(n) WHERE l <> 'Entity'] AS labels`,
+      { slug: write.properties.slug, id: marker },
+    );
+    const labels = (merged!.labels as string[]) ?? [];
+    if (!labels.includes(label)) {
+      throw new StargraphError(
+        ErrorCode.CONFLICT,
+        `The slug "${write.properties.slug}" already names a ${labels[0] ?? 'different kind of entity'}; an upsert never changes an entity's kind`,
+        { path: ['input', 'slug'], existingKind: labels[0] ?? null },
+      );
+    }
+    const id = merged!.id as string;
+    const [row] = await run(
+      `MATCH (n:Entity {id: $id})
+       ${setIfChanged('n')}
+       RETURN changed`,
+      { id, props },
+    );
+    if (write.parties) await setDealParties(run, id, write.parties);
+    await mention(run, await provenanceSourceId(run, write.provenance), [id]);
+    const [fresh] = await run(`MATCH (n:Entity {id: $id}) RETURN ${entityProjection('n')} AS entity`, { id });
+    return { value: toEntityRow(fresh!.entity), created: Boolean(merged!.created), changed: Boolean(row!.changed) };
+  });
+}
+
+/** A deal's parties become exactly `parties` (PARTY_TO with its role); others are removed. */
+async function setDealParties(run: Run, dealId: string, parties: Array<{ companyId: string; role: string }>): Promise<void> {
+  await run(
+    `MATCH (c:Company)-[r:PARTY_TO]->(d:Deal {id: $dealId})
+     WHERE NOT c.id IN $ids
+     DELETE r`,
+    { dealId, ids: parties.map((p) => p.companyId) },
+  );
+  const [row] = await run(
+    `MATCH (d:Deal {id: $dealId})
+     UNWIND $parties AS party
+     MATCH (c:Entity:Company {id: party.companyId})
+     MERGE (c)-[r:PARTY_TO]->(d)
+     ON CREATE SET r.createdAt = datetime()
+     WITH r, party WHERE r.role IS NULL OR r.role <> party.role
+     SET r.role = party.role, r.updatedAt = datetime()
+     RETURN count(*) AS changed`,
+    { dealId, parties },
+  );
+  void row;
+}
+
+export interface RelationshipWrite {
+  type: RelationshipType;
+  fromId: string;
+  toId: string;
+  properties?: Record<string, unknown>;
+  provenance?: Provenance;
+}
+
+/** MERGEs one typed relationship between two entities (by id) and sets its properties. */
+export async function connectEntities(db: Db, write: RelationshipWrite): Promise<{ created: boolean; changed: boolean }> {
+  const spec = RELATIONSHIPS[write.type];
+  if (!spec || write.type === 'MENTIONS' || write.type === 'CITES') throw badInput(`connect cannot create ${String(write.type)}`);
+  const props = toGraphProperties(spec.properties, write.properties ?? {});
+  return db.writeTransaction(async (run) => {
+    const [row] = await run(
+      `MATCH (a:Entity {id: $fromId}) WHERE any(l IN labels(a) WHERE l IN $fromLabels)
+       MATCH (b:Entity {id: $toId}) WHERE any(l IN labels(b) WHERE l IN $toLabels)
+       OPTIONAL MATCH (a)-[old:${write.type}]->(b)
+       WITH a, b, count(old) = 0 AS created
+       MERGE (a)-[r:${write.type}]->(b)
+       ON CREATE SET r.createdAt = datetime(), r.updatedAt = datetime()
+       ${setIfChanged('r', ', created')}
+       RETURN created, changed`,
+      { fromId: write.fromId, toId: write.toId, fromLabels: spec.from, toLabels: spec.to, props },
+    );
+    if (!row) throw notFound('One of the endpoints no longer exists or is of the wrong kind');
+    await mention(run, await provenanceSourceId(run, write.provenance), [write.fromId, write.toId]);
+    return { created: Boolean(row.created), changed: Boolean(row.created) || Boolean(row.changed) };
+  });
+}
+
+/** Removes the typed relationship between two entities; false when there was none. */
+export async function disconnectEntities(db: Db, type: RelationshipType, fromId: string, toId: string): Promise<boolean> {
+  if (!RELATIONSHIPS[type]) throw badInput(`Unknown relationship type ${String(type)}`);
+  const [row] = await db.write(
+    `MATCH (a:Entity {id: $fromId})-[r:${type}]->(b:Entity {id: $toId})
+     DELETE r
+     RETURN count(*) AS removed`,
+    { fromId, toId },
+  );
+  return Number(row?.removed ?? 0) > 0;
+}
+
+/** Deletes an entity with all its relationships; returns how many relationships went with it. */
+export async function deleteEntity(db: Db, id: string): Promise<{ relationships: number } | null> {
+  const [row] = await db.write(
+    `MATCH (n:Entity {id: $id})
+     CALL (n) { MATCH (n)-[r]-() RETURN count(r) AS relationships }
+     DETACH DELETE n
+     RETURN relationships`,
+    { id },
+    { timeoutMs: WRITE_TIMEOUT_MS },
+  );
+  return row ? { relationships: Number(row.relationships) } : null;
+}
+
+export interface SourceWrite {
+  source: SourceInput;
+  /** Entity ids the source MENTIONS (added; existing mentions stay). */
+  mentionIds: string[];
+  /** Source ids it CITES. */
+  citeIds: string[];
+}
+
+/** Upserts a source with its MENTIONS and CITES links, in one transaction. */
+export async function addSource(db: Db, write: SourceWrite): Promise<WriteOutcome<SourceRow>> {
+  return db.writeTransaction(async (run) => {
+    const outcome = await upsertSourceIn(run, write.source);
+    const id = outcome.value.id;
+    await mention(run, id, write.mentionIds);
+    if (write.citeIds.length > 0) {
+      const [row] = await run(
+        `MATCH (s:Source {id: $id})
+         UNWIND $cites AS citedId
+         MATCH (c:Source {id: citedId})
+         MERGE (s)-[:CITES]->(c)
+         RETURN count(*) AS linked`,
+        { id, cites: write.citeIds },
+      );
+      if (Number(row?.linked ?? 0) < new Set(write.citeIds).size) throw notFound('cites names a source that does not exist', { path: ['input', 'cites'] });
+    }
+    return outcome;
+  });
+}
+
+/**
+ * Writes entities, sources and relationships in ONE transaction with the bulk loader's
+ * statements: any bad row (missing endpoint, wrong kind, kind conflict) rolls everything back.
+ */
+export async function importGraph(db: Db, data: GraphData): Promise<LoadResult> {
+  try {
+    // Mentions may name sources already in the graph, so whole-data validation skips them; the
+    // MENTIONS statement still fails the transaction when a source or entity is missing.
+    validateGraphData({ ...data, mentions: [] });
+  } catch (error) {
+    if (error instanceof GraphDataError) throw badInput(error.message, { issues: error.problems.map((message) => ({ message })) });
+    throw error;
+  }
+  return db.writeTransaction(
+    async (run) => {
+      await checkKindConflicts(run, data.entities);
+      try {
+        return await writeGraphData({ write: run }, data, { batchSize: Number.MAX_SAFE_INTEGER });
+      } catch (error) {
+        if (error instanceof GraphDataError) {
+          throw badInput(`Nothing was imported: ${error.problems.join('; ')}`, { issues: error.problems.map((message) => ({ message })) });
+        }
+        throw error;
+      }
+    },
+    { timeoutMs: WRITE_TIMEOUT_MS },
+  );
+}
+
+/** Slugs that already name an entity of another kind: CONFLICT, before anything is written. */
+export async function checkKindConflicts(run: Run, entities: Array<{ slug: string; label: EntityLabel }>): Promise<void> {
+  if (entities.length === 0) return;
+  const conflicts = await run(
+    `UNWIND $rows AS row
+     MATCH (n:Entity {slug: row.slug}) WHERE NOT row.label IN labels(n)
+     RETURN n.slug AS slug, [l IN labels(n) WHERE l <> 'Entity'][0] AS existing, row.label AS wanted
+     LIMIT 20`,
+    { rows: entities.map((e) => ({ slug: e.slug, label: e.label })) },
+  );
+  if (conflicts.length > 0) {
+    throw new StargraphError(
+      ErrorCode.CONFLICT,
+      `Nothing was imported: ${conflicts.map((c) => `"${String(c.slug)}" is a ${String(c.existing)}, not a ${String(c.wanted)}`).join('; ')}`,
+      { conflicts },
+    );
+  }
+}
