@@ -10,6 +10,7 @@ import './deal.js';
 import './source.js';
 import './search.js';
 import './graph-stats.js';
+import './traversals.js';
 import './mutations.js';
 
 export const schema = builder.toSchema({ sortSchema: false });

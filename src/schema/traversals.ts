@@ -1,0 +1,258 @@
+/**
+ * Analyst traversals (SPEC section 2): `shortestPath`, `paths`, `neighborhood`, `rank`,
+ * `commonNeighbors`, `moneyFlows`, and `Company.dealStats`, with the `Path`, `Subgraph`,
+ * `Relationship` and `RankedEntity` types they return.
+ *
+ * Entities a traversal returns prime the per-request loaders, so selecting more of them
+ * (fields, relationships) costs batched round trips per level, never one per node.
+ */
+import DataLoader from 'dataloader';
+import { requestLoader, type Context } from '../context.js';
+import type { EntityRow } from '../graph/entities.js';
+import { entityByIdLoader, primeEntities } from '../graph/entity-loaders.js';
+import { RELATIONSHIPS, type PropertyType } from '../graph/model.js';
+import {
+  EMPTY_DEAL_STATS,
+  RANK_BY,
+  commonNeighbors,
+  dealStatsByCompanyIds,
+  moneyFlows,
+  neighborhood,
+  rank,
+  shortestPath,
+  simplePaths,
+  type DealSideStats,
+  type DealStatsRow,
+  type PathRow,
+  type RankedRow,
+  type RelationshipRow,
+  type SubgraphRow,
+} from '../graph/traversals.js';
+import { builder } from './builder.js';
+import { EntityKindEnum, RelationshipTypeEnum } from './enums.js';
+import { resolveEntityArg } from './node.js';
+import { CompanyRef, EntityRef } from './refs.js';
+import { relationshipPropertyFields } from './relationship-fields.js';
+
+/** Every relationship property name with its type (a Relationship may be of any type). */
+const ALL_RELATIONSHIP_PROPERTIES: Record<string, PropertyType> = Object.assign(
+  {},
+  ...Object.values(RELATIONSHIPS).map((r) => r.properties),
+);
+
+/** Entities a traversal returned: primed so later fields reuse them. */
+function primed<T extends { nodes: EntityRow[] }>(ctx: Context, results: T[]): T[] {
+  primeEntities(
+    ctx,
+    results.flatMap((r) => r.nodes),
+  );
+  return results;
+}
+
+async function endpoint(ctx: Context, id: string): Promise<EntityRow> {
+  const entity = await entityByIdLoader(ctx).load(id);
+  // Only when the entity was deleted between the traversal and this field.
+  if (!entity) throw new Error(`Entity ${id} of a returned relationship no longer exists`);
+  return entity;
+}
+
+export const RelationshipRef = builder.objectRef<RelationshipRow>('Relationship').implement({
+  description:
+    'A relationship a traversal went through, in its own direction (`from` is where it starts). ' +
+    'Properties that its type does not have are null.',
+  fields: (t) => ({
+    id: t.globalID({ resolve: (r) => ({ type: 'Relationship', id: r.id }) }),
+    type: t.field({ type: RelationshipTypeEnum, resolve: (r) => r.type }),
+    from: t.field({ type: EntityRef, resolve: (r, _args, ctx) => endpoint(ctx, r.from) }),
+    to: t.field({ type: EntityRef, resolve: (r, _args, ctx) => endpoint(ctx, r.to) }),
+    ...relationshipPropertyFields(t as never, ALL_RELATIONSHIP_PROPERTIES),
+  }),
+});
+
+export const PathRef = builder.objectRef<PathRow>('Path').implement({
+  description: 'A path between two entities: its entities in order and the relationships between them.',
+  fields: (t) => ({
+    length: t.int({ description: 'Number of relationships (hops).', resolve: (p) => p.length }),
+    nodes: t.field({ type: [EntityRef], description: 'From the start to the end, in path order.', resolve: (p) => p.nodes }),
+    relationships: t.field({
+      type: [RelationshipRef],
+      description: 'The i-th joins nodes i and i+1, in whichever direction it points.',
+      resolve: (p) => p.relationships,
+    }),
+  }),
+});
+
+export const SubgraphRef = builder.objectRef<SubgraphRow>('Subgraph').implement({
+  description: 'Entities around a center and the relationships among them.',
+  fields: (t) => ({
+    nodes: t.field({ type: [EntityRef], description: 'The center first, then by distance.', resolve: (s) => s.nodes }),
+    relationships: t.field({ type: [RelationshipRef], resolve: (s) => s.relationships }),
+    truncated: t.boolean({
+      description: 'True when `limit` cut the neighbourhood: more entities were within `depth`.',
+      resolve: (s) => s.truncated,
+    }),
+  }),
+});
+
+export const RankByEnum = builder.enumType('RankBy', {
+  description: 'What `rank` orders entities by.',
+  values: {
+    DEGREE: { value: 'DEGREE', description: 'Number of relationships to other entities (sources not counted).' },
+    DEAL_VALUE: {
+      value: 'DEAL_VALUE',
+      description:
+        "Summed valueUsd of the distinct deals linked to the entity (a company's deals, a project's deals, " +
+        "the deals covering a datacenter); a deal's own value. Entities with no valued deal are left out.",
+    },
+  } satisfies Record<(typeof RANK_BY)[number], { value: (typeof RANK_BY)[number]; description: string }>,
+});
+
+const RankedEntityRef = builder.objectRef<RankedRow>('RankedEntity').implement({
+  description: 'An entity and its score in a ranking (higher first).',
+  fields: (t) => ({
+    score: t.float({ resolve: (r) => r.score }),
+    entity: t.field({ type: EntityRef, resolve: (r) => r.entity }),
+  }),
+});
+
+const DealSideStatsRef = builder.objectRef<DealSideStats>('DealSideStats').implement({
+  fields: (t) => ({
+    count: t.int({ resolve: (s) => s.count }),
+    totalValueUsd: t.float({ description: 'Deals of undisclosed value add nothing.', resolve: (s) => s.totalValueUsd }),
+  }),
+});
+
+const DealStatsRef = builder.objectRef<DealStatsRow>('DealStats').implement({
+  description:
+    "A company's deals in numbers. Buyer side: roles buyer, customer, lessee, investor; seller side: " +
+    'seller, provider, lessor, recipient. A deal counts once overall whatever roles the company has in it.',
+  fields: (t) => ({
+    count: t.int({ resolve: (s) => s.count }),
+    totalValueUsd: t.float({ resolve: (s) => s.totalValueUsd }),
+    valuedCount: t.int({ description: 'Deals whose value is known.', resolve: (s) => s.valuedCount }),
+    asBuyer: t.field({ type: DealSideStatsRef, resolve: (s) => s.asBuyer }),
+    asSeller: t.field({ type: DealSideStatsRef, resolve: (s) => s.asSeller }),
+  }),
+});
+
+const dealStatsLoader = (ctx: Context) =>
+  requestLoader(
+    ctx,
+    'Company.dealStats',
+    () =>
+      new DataLoader<string, DealStatsRow>(async (ids) => {
+        const byId = await dealStatsByCompanyIds(ctx.db, ids);
+        return ids.map((id) => byId.get(id) ?? EMPTY_DEAL_STATS);
+      }),
+  );
+
+builder.objectField(CompanyRef, 'dealStats', (t) =>
+  t.field({
+    type: DealStatsRef,
+    description: 'Count and total value of deals, as buyer, as seller and overall.',
+    resolve: (company, _args, ctx) => dealStatsLoader(ctx).load(company.id),
+  }),
+);
+
+builder.queryFields((t) => {
+  const types = () =>
+    t.arg({
+      type: [RelationshipTypeEnum],
+      required: false,
+      description: 'Relationship types to follow (default: every relationship between entities).',
+    });
+  return {
+    shortestPath: t.field({
+      type: PathRef,
+      nullable: true,
+      description: 'One shortest path between two entities (ID or slug), relationships in either direction; null when none within maxHops.',
+      args: {
+        from: t.arg.id({ required: true }),
+        to: t.arg.id({ required: true }),
+        maxHops: t.arg.int({ defaultValue: 6 }),
+        types: types(),
+      },
+      resolve: async (_root, args, ctx) => {
+        const [from, to] = await Promise.all([resolveEntityArg(ctx, String(args.from), 'from'), resolveEntityArg(ctx, String(args.to), 'to')]);
+        const path = await shortestPath(ctx.db, ctx.config.limits, { from, to, maxHops: args.maxHops ?? 6, types: args.types });
+        return path ? primed(ctx, [path])[0]! : null;
+      },
+    }),
+    paths: t.field({
+      type: [PathRef],
+      description: 'Simple paths (no entity twice) between two entities, shortest first.',
+      args: {
+        from: t.arg.id({ required: true }),
+        to: t.arg.id({ required: true }),
+        maxHops: t.arg.int({ defaultValue: 4 }),
+        first: t.arg.int({ defaultValue: 10 }),
+        types: types(),
+      },
+      resolve: async (_root, args, ctx) => {
+        const [from, to] = await Promise.all([resolveEntityArg(ctx, String(args.from), 'from'), resolveEntityArg(ctx, String(args.to), 'to')]);
+        return primed(ctx, await simplePaths(ctx.db, ctx.config.limits, { from, to, maxHops: args.maxHops ?? 4, first: args.first ?? 10, types: args.types }));
+      },
+    }),
+    neighborhood: t.field({
+      type: SubgraphRef,
+      description: 'Entities within `depth` hops of one entity (breadth first, at most `limit` nodes) and the relationships among them.',
+      args: {
+        id: t.arg.id({ required: true }),
+        depth: t.arg.int({ defaultValue: 1 }),
+        limit: t.arg.int({ defaultValue: 200 }),
+        types: types(),
+      },
+      resolve: async (_root, args, ctx) => {
+        const center = await resolveEntityArg(ctx, String(args.id), 'id');
+        return primed(ctx, [await neighborhood(ctx.db, ctx.config.limits, { center, depth: args.depth ?? 1, limit: args.limit ?? 200, types: args.types })])[0]!;
+      },
+    }),
+    commonNeighbors: t.field({
+      type: [EntityRef],
+      description: 'Entities adjacent to both `a` and `b`, by name.',
+      args: {
+        a: t.arg.id({ required: true }),
+        b: t.arg.id({ required: true }),
+        first: t.arg.int({ defaultValue: 50 }),
+        types: types(),
+      },
+      resolve: async (_root, args, ctx) => {
+        const [a, b] = await Promise.all([resolveEntityArg(ctx, String(args.a), 'a'), resolveEntityArg(ctx, String(args.b), 'b')]);
+        const entities = await commonNeighbors(ctx.db, ctx.config.limits, { a, b, first: args.first ?? 50, types: args.types });
+        primeEntities(ctx, entities);
+        return entities;
+      },
+    }),
+    rank: t.field({
+      type: [RankedEntityRef],
+      description: 'Entities (optionally of some kinds) ranked by a score, highest first; ties by name.',
+      args: {
+        by: t.arg({ type: RankByEnum, required: true }),
+        kinds: t.arg({ type: [EntityKindEnum], required: false }),
+        first: t.arg.int({ defaultValue: 10 }),
+      },
+      resolve: async (_root, args, ctx) => {
+        const ranked = await rank(ctx.db, ctx.config.limits, { by: args.by, kinds: args.kinds, first: args.first ?? 10 });
+        primeEntities(ctx, ranked.map((r) => r.entity));
+        return ranked;
+      },
+    }),
+    moneyFlows: t.field({
+      type: [PathRef],
+      description:
+        "Where an entity's money goes: for each project and datacenter reached within maxHops, one shortest route, " +
+        'nearest first. Money moves along INVESTS_IN (investor → company), PARTICIPATES_IN when the role is ' +
+        'financier/investor/funder or committedUsd is set, PARTY_TO when the company pays (buyer, customer, lessee, ' +
+        "investor), a deal's COVERS and PART_OF, and from a project to the datacenters PART_OF it.",
+      args: {
+        from: t.arg.id({ required: true }),
+        maxHops: t.arg.int({ defaultValue: 4 }),
+        first: t.arg.int({ defaultValue: 10 }),
+      },
+      resolve: async (_root, args, ctx) => {
+        const from = await resolveEntityArg(ctx, String(args.from), 'from');
+        return primed(ctx, await moneyFlows(ctx.db, ctx.config.limits, { from, maxHops: args.maxHops ?? 4, first: args.first ?? 10 }));
+      },
+    }),
+  };
+});
