@@ -4,6 +4,7 @@ import type { Logger } from './logger.js';
 import { createDriver, GraphDb } from './neo4j/db.js';
 import { startLocalNeo4j, type LocalNeo4j } from './neo4j/local-server.js';
 import { migrate } from './neo4j/migrate.js';
+import { seedIfEmpty } from './graph/seed.js';
 
 export interface OpenGraph {
   graph: GraphDb;
@@ -44,6 +45,11 @@ export async function openGraph(config: Config, logger: Logger): Promise<OpenGra
     await waitForConnectivity(graph, logger, 60_000);
     const applied = await migrate(graph.session());
     logger.info('Neo4j ready', { uri, constraintsAndIndexes: applied });
+    // A fresh install should show something in GraphiQL; a graph with any entity is left alone.
+    if (config.seedOnEmpty) {
+      const seeded = await seedIfEmpty(graph.session());
+      if (seeded) logger.info('Loaded the seed dataset into the empty graph', { created: seeded.created });
+    }
   } catch (error) {
     await graph.close();
     await local?.stop();
