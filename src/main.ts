@@ -1,4 +1,4 @@
-/** CLI entry: `serve` (default), `print-schema`, `neo4j:start`, `neo4j:stop`, and more. */
+/** CLI entry: `serve` (default), `print-schema`, `seed`, `generate`, `neo4j:start`, `neo4j:stop`, and more. */
 import { writeFileSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
@@ -42,6 +42,32 @@ async function serve(config: Config, logger: Logger): Promise<void> {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 }
 
+/** `--name value` flags of a command; anything else is an error naming the usage. */
+function parseFlags(args: string[], known: readonly string[], usage: string): Record<string, string> {
+  const flags: Record<string, string> = {};
+  for (let i = 0; i < args.length; i += 2) {
+    const name = args[i]?.replace(/^--/, '') ?? '';
+    const value = args[i + 1];
+    if (!args[i]?.startsWith('--') || !known.includes(name) || value === undefined) {
+      console.error(`Usage: ${usage}`);
+      process.exit(2);
+    }
+    flags[name] = value;
+  }
+  return flags;
+}
+
+function wholeNumber(flags: Record<string, string>, name: string, fallback: number, usage: string): number {
+  const value = flags[name] === undefined ? fallback : Number(flags[name]);
+  if (!Number.isInteger(value) || value < 0) {
+    console.error(`--${name} must be a whole number. Usage: ${usage}`);
+    process.exit(2);
+  }
+  return value;
+}
+
+const GENERATE_USAGE = 'generate --entities 100000 [--seed 42] [--prefix gen] [--batch-size 5000] [--sources N]';
+
 async function main(): Promise<void> {
   const [command = 'serve', ...args] = process.argv.slice(2);
   let config: Config;
@@ -65,6 +91,57 @@ async function main(): Promise<void> {
       console.log(`Wrote ${SCHEMA_FILE}`);
       return;
     }
+    case 'seed': {
+      // The explicit command loads (or re-applies) the seed; skip the automatic empty-graph seeding.
+      const opened = await openGraph({ ...config, seedOnEmpty: false }, logger);
+      try {
+        const { loadSeed } = await import('./graph/seed.js');
+        const result = await loadSeed(opened.graph.session());
+        console.log(`Seed loaded: ${JSON.stringify(result)}`);
+      } finally {
+        await opened.close();
+      }
+      return;
+    }
+    case 'generate': {
+      const flags = parseFlags(args, ['entities', 'seed', 'prefix', 'batch-size', 'sources'], GENERATE_USAGE);
+      const entities = wholeNumber(flags, 'entities', 0, GENERATE_USAGE);
+      if (entities < 10) {
+        console.error(`--entities is required (at least 10). Usage: ${GENERATE_USAGE}`);
+        process.exit(2);
+      }
+      const { generateGraph } = await import('./graph/generator.js');
+      const { loadGraph } = await import('./graph/bulk-load.js');
+      const started = performance.now();
+      const data = generateGraph({
+        entities,
+        seed: wholeNumber(flags, 'seed', 42, GENERATE_USAGE),
+        prefix: flags.prefix ?? 'gen',
+        sources: flags.sources === undefined ? undefined : wholeNumber(flags, 'sources', 0, GENERATE_USAGE),
+      });
+      const generatedMs = performance.now() - started;
+      const relationships = data.relationships.length + data.mentions.reduce((n, m) => n + m.entities.length, 0);
+      console.error(`Generated ${data.entities.length} entities, ${data.sources.length} sources, ${relationships} relationships in ${(generatedMs / 1000).toFixed(1)}s`);
+      const opened = await openGraph({ ...config, seedOnEmpty: false }, logger);
+      try {
+        const loadStarted = performance.now();
+        let groupStarted = loadStarted;
+        const result = await loadGraph(opened.graph.session(), data, {
+          batchSize: wholeNumber(flags, 'batch-size', 5000, GENERATE_USAGE) || 5000,
+          onProgress: (p) => {
+            const done = p.done === p.total;
+            const took = done ? ` in ${((performance.now() - groupStarted) / 1000).toFixed(1)}s\n` : '';
+            process.stderr.write(`\r  ${p.phase} ${p.group}: ${p.done}/${p.total}${took}`);
+            if (done) groupStarted = performance.now();
+          },
+        });
+        const loadMs = performance.now() - loadStarted;
+        console.log(`Loaded into ${opened.uri} in ${(loadMs / 1000).toFixed(1)}s: ${JSON.stringify(result)}`);
+      } finally {
+        await opened.close();
+      }
+      return;
+    }
     case 'neo4j:start': {
       const running = await runningServer(config.neo4j.dataDir);
       const server =
@@ -85,7 +162,7 @@ async function main(): Promise<void> {
       return;
     }
     default: {
-      console.error(`Unknown command "${command}". Commands: serve, print-schema, neo4j:start, neo4j:stop`);
+      console.error(`Unknown command "${command}". Commands: serve, print-schema, seed, generate, neo4j:start, neo4j:stop`);
       void args;
       process.exit(2);
     }
