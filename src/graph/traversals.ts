@@ -274,13 +274,16 @@ export interface RankArgs {
   by: RankBy;
   kinds?: readonly EntityKind[] | null;
   first: number;
+  /** Rank only this entity and those within `depth` hops of it (e.g. "around Stargate"). */
+  within?: { center: EntityRow; depth: number } | null;
 }
 
 /** Top `first` entities (of the given kinds) by a score, ties by name then id. */
 export async function rank(db: Db, limits: TraversalLimits, args: RankArgs): Promise<RankedRow[]> {
   const first = checkBound('first', args.first, limits.maxPageSize, 'MAX_PAGE_SIZE');
-  const scored = args.by === 'DEGREE' ? degreeScores(args.kinds) : args.by === 'DEAL_VALUE' ? dealValueScores(args.kinds) : null;
-  if (!scored) throw badInput(`Unknown ranking "${String(args.by).slice(0, 50)}"`);
+  if (args.by !== 'DEGREE' && args.by !== 'DEAL_VALUE') throw badInput(`Unknown ranking "${String(args.by).slice(0, 50)}"`);
+  if (args.within) return rankWithin(db, limits, { ...args, within: args.within, first });
+  const scored = args.by === 'DEGREE' ? degreeScores(args.kinds) : dealValueScores(args.kinds);
   const rows = await db.read(
     `CALL () { ${scored} }
      WITH n, score WHERE score > 0
@@ -290,6 +293,52 @@ export async function rank(db: Db, limits: TraversalLimits, args: RankArgs): Pro
     traversalRun(limits),
   );
   return rows.map((r) => ({ score: Number(r.score), entity: toEntityRow(r.entity) }));
+}
+
+/**
+ * Ranking inside one neighbourhood: the candidates are the center and the entities within
+ * `depth` hops (any entity relationship). A neighbourhood larger than MAX_NEIGHBORHOOD_LIMIT is
+ * refused rather than ranked in part.
+ */
+async function rankWithin(
+  db: Db,
+  limits: TraversalLimits,
+  args: RankArgs & { within: NonNullable<RankArgs['within']> },
+): Promise<RankedRow[]> {
+  const depth = checkBound('depth', args.within.depth, limits.maxNeighborhoodDepth, 'MAX_NEIGHBORHOOD_DEPTH');
+  const rows = await db.read(
+    `MATCH (c:Entity {id: $center})
+     CALL (c) {
+       MATCH p = ANY SHORTEST (c)(()-[${relationshipTypeExpression()}]-(:Entity)){1,${depth}}(n:Entity)
+       WHERE n <> c
+       WITH n LIMIT toInteger($reach)
+       RETURN collect(n) AS reached
+     }
+     WITH [c] + reached AS candidates, size(reached) >= $reach AS tooMany
+     CALL (candidates, tooMany) {
+       UNWIND CASE WHEN tooMany THEN [] ELSE candidates END AS n
+       WITH n WHERE n${labelExpression(args.kinds)}
+       CALL (n) {
+         OPTIONAL MATCH (n)-[:PARTY_TO|PART_OF|COVERS]-(d:Deal)
+         WITH DISTINCT d
+         RETURN sum(coalesce(d.valueUsd, 0.0)) AS linkedDealValue
+       }
+       WITH n, ${args.by === 'DEGREE' ? `COUNT { (n)-[${relationshipTypeExpression()}]-() }` : 'CASE WHEN n:Deal THEN coalesce(n.valueUsd, 0.0) ELSE linkedDealValue END'} AS score
+       WHERE score > 0
+       WITH n, score ORDER BY score DESC, n.name, n.id LIMIT toInteger($first)
+       RETURN collect({ score: score, entity: ${entityProjection('n')} }) AS ranked
+     }
+     RETURN tooMany, ranked`,
+    // The center counts in the limit, as in a neighbourhood.
+    { center: args.within.center.id, reach: limits.maxNeighborhoodLimit, first: args.first },
+    traversalRun(limits),
+  );
+  const row = rows[0];
+  if (!row) return [];
+  if (row.tooMany) {
+    throw limitExceeded('MAX_NEIGHBORHOOD_LIMIT', limits.maxNeighborhoodLimit, limits.maxNeighborhoodLimit + 1, `entities within ${depth} hops of the ranking's center`);
+  }
+  return (row.ranked as Row[]).map((r) => ({ score: Number(r.score), entity: toEntityRow(r.entity) }));
 }
 
 /** DEGREE: how many entity relationships an entity has (MENTIONS and CITES do not count). */

@@ -230,9 +230,17 @@ builder.queryFields((t) => {
         by: t.arg({ type: RankByEnum, required: true }),
         kinds: t.arg({ type: [EntityKindEnum], required: false }),
         first: t.arg.int({ defaultValue: 10 }),
+        within: t.arg.id({ required: false, description: 'Rank only this entity (ID or slug) and those within `depth` hops of it.' }),
+        depth: t.arg.int({ defaultValue: 2, description: 'Hops around `within` (ignored without it).' }),
       },
       resolve: async (_root, args, ctx) => {
-        const ranked = await rank(ctx.db, ctx.config.limits, { by: args.by, kinds: args.kinds, first: args.first ?? 10 });
+        const center = args.within == null ? null : await resolveEntityArg(ctx, String(args.within), 'within');
+        const ranked = await rank(ctx.db, ctx.config.limits, {
+          by: args.by,
+          kinds: args.kinds,
+          first: args.first ?? 10,
+          within: center ? { center, depth: args.depth ?? 2 } : null,
+        });
         primeEntities(ctx, ranked.map((r) => r.entity));
         return ranked;
       },
