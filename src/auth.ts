@@ -29,7 +29,12 @@ export function createAuthenticator(config: Config['auth']) {
     if (found) return { authenticated: true, invalid: false, scopes: new Set(found), subject: 'api-key' };
     if (!jwt || token.split('.').length !== 3) return INVALID;
     try {
-      const verifyOptions = { issuer: jwt.issuer, audience: jwt.audience };
+      // Pin the algorithms so a token cannot pick a weaker one (or "none") for itself.
+      const verifyOptions = {
+        issuer: jwt.issuer,
+        audience: jwt.audience,
+        algorithms: secret ? ['HS256', 'HS384', 'HS512'] : ['RS256', 'RS384', 'RS512', 'PS256', 'ES256', 'ES384', 'EdDSA'],
+      };
       const { payload } = secret
         ? await jwtVerify(token, secret, verifyOptions)
         : await jwtVerify(token, (jwks ??= createRemoteJWKSet(new URL(jwt.jwksUrl!))), verifyOptions);
