@@ -46,6 +46,8 @@ export function createDriver(connection: Neo4jConnection): Driver {
     // Our numbers (counts, dollars up to ~1e13, megawatts) fit in a double.
     disableLosslessIntegers: true,
     maxConnectionPoolSize: 50,
+    // A request should fail fast with DATABASE_UNAVAILABLE rather than hang for the default 30 s.
+    maxTransactionRetryTime: 3_000,
     connectionAcquisitionTimeout: 10_000,
     connectionTimeout: 5_000,
     logging: { level: 'error', logger: () => {} },

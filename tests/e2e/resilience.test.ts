@@ -1,0 +1,45 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createDriver, GraphDb } from '../../src/neo4j/db.js';
+import { freePort, startLocalNeo4j, type LocalNeo4j } from '../../src/neo4j/local-server.js';
+import { gql, testConfig, testServer } from '../utils/graph.js';
+
+// A Neo4j of this file's own, so stopping it disturbs no other test.
+const dataDir = mkdtempSync(join(tmpdir(), 'stargraph-resilience-'));
+let server: LocalNeo4j | undefined;
+let graph: GraphDb | undefined;
+
+afterAll(async () => {
+  await graph?.close();
+  await server?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('Neo4j going away and coming back', () => {
+  it('answers 503 on /ready and a coded error while down, and recovers without a restart', async () => {
+    const port = await freePort();
+    const start = () => startLocalNeo4j({ dataDir, port, heap: '512m', pageCache: '64m', mode: 'attached' });
+    server = await start();
+    const config = testConfig({ NEO4J_URI: server.uri });
+    graph = new GraphDb(createDriver({ ...config.neo4j, uri: server.uri }), config.neo4j.database, 5_000);
+    const yoga = testServer(graph, config);
+
+    const up = await gql<{ graphStats: unknown[] }>(yoga, '{ graphStats { label count } }');
+    expect(up.errors).toBeUndefined();
+    expect((await yoga.fetch('http://stargraph.test/ready')).status).toBe(200);
+
+    await server.stop();
+    server = undefined;
+    expect((await yoga.fetch('http://stargraph.test/ready')).status).toBe(503);
+    expect((await yoga.fetch('http://stargraph.test/health')).status).toBe(200); // alive, just not ready
+    const down = await gql(yoga, '{ graphStats { label count } }');
+    expect(down.errors?.[0]?.extensions?.code).toBe('DATABASE_UNAVAILABLE');
+
+    server = await start();
+    expect((await yoga.fetch('http://stargraph.test/ready')).status).toBe(200);
+    const back = await gql(yoga, '{ graphStats { label count } }');
+    expect(back.errors).toBeUndefined();
+  }, 180_000);
+});
