@@ -15,7 +15,7 @@
  * MENTIONS or CITES) and every node they pass through is an `Entity`.
  */
 import type { Config } from '../config.js';
-import { badInput, limitExceeded } from '../errors.js';
+import { ErrorCode, StargraphError, badInput, limitExceeded, timedOut } from '../errors.js';
 import type { Db, Row, RunOptions } from '../neo4j/db.js';
 import { entityProjection, toEntityRow, type EntityRow } from './entities.js';
 import {
@@ -122,6 +122,10 @@ const relationshipProjection = (r: string) =>
 const pathReturn = (p: string) =>
   `[n IN nodes(${p}) | ${entityProjection('n')}] AS nodes, [r IN relationships(${p}) | ${relationshipProjection('r')}] AS relationships`;
 
+/** The same as one map value. */
+const pathMap = (p: string) =>
+  `{ nodes: [n IN nodes(${p}) | ${entityProjection('n')}], relationships: [r IN relationships(${p}) | ${relationshipProjection('r')}] }`;
+
 function toPathRow(row: Row): PathRow {
   const relationships = row.relationships as RelationshipRow[];
   return { length: relationships.length, nodes: (row.nodes as unknown[]).map(toEntityRow), relationships };
@@ -160,27 +164,84 @@ export interface PathsArgs extends ShortestPathArgs {
 }
 
 /**
- * Up to `first` simple paths (no entity twice), shortest first. `SHORTEST k` keeps the search a
- * bounded BFS rather than an enumeration of every path; when more paths tie on length than
- * asked for, which of them come back is up to Neo4j.
+ * Up to `first` simple paths (no entity twice), shortest first, ties by entity names.
+ *
+ * Neo4j 5.26 has no "different nodes" match mode, and asking `SHORTEST k` for simple paths
+ * directly makes it trace every trail in memory, which ignores the transaction timeout (a
+ * dense hub kept it busy for minutes). So:
+ * 1. `SHORTEST k` trails, a bounded breadth-first search the timeout does stop, keeping the
+ *    simple ones. Every trail shorter than the longest one found is among them, so once
+ *    `first` simple paths are found (or fewer than k trails exist) the answer is right; when
+ *    more paths tie on the last length than fit, which of them come back is up to Neo4j.
+ *    Too few simple ones (many trails loop through hubs): again with a larger k.
+ * 2. Still too few: enumerate trails up to maxHops with the simple-path filter; exact, and
+ *    stopped by the timeout when it explodes.
+ * All steps share one TRAVERSAL_TIMEOUT_MS budget.
  */
 export async function simplePaths(db: Db, limits: TraversalLimits, args: PathsArgs): Promise<PathRow[]> {
   const hops = checkBound('maxHops', args.maxHops, limits.maxHops, 'MAX_HOPS');
   const first = checkBound('first', args.first, limits.maxPaths, 'MAX_PATHS');
   const types = relationshipTypeExpression(args.types);
   if (args.from.id === args.to.id) return [trivialPath(args.from)];
-  const rows = await db.read(
-    `MATCH (a:Entity {id: $from}), (b:Entity {id: $to})
-     MATCH p = SHORTEST ${first} (
-       (a)(()-[${types}]-(y:Entity)){1,${hops}}(b)
-       WHERE NOT a IN y AND all(i IN range(1, size(y) - 1) WHERE NOT y[i] IN y[0..i])
-     )
-     WITH p ORDER BY length(p), [n IN nodes(p) | n.name], [n IN nodes(p) | n.id]
-     RETURN ${pathReturn('p')}`,
-    { from: args.from.id, to: args.to.id },
-    traversalRun(limits),
-  );
-  return rows.map(toPathRow);
+  const params = { from: args.from.id, to: args.to.id, first };
+  const deadline = performance.now() + limits.traversalTimeoutMs;
+  const budget = (): RunOptions => {
+    const left = Math.floor(deadline - performance.now());
+    if (left <= 0) throw timedOut('TRAVERSAL_TIMEOUT_MS', limits.traversalTimeoutMs);
+    return { timeoutMs: left, timeoutLimit: 'TRAVERSAL_TIMEOUT_MS' };
+  };
+  const translateTimeout = (error: unknown) => {
+    // A step stopped by the remaining budget reports the whole budget.
+    if (error instanceof StargraphError && error.extensions.code === ErrorCode.TIMEOUT) throw timedOut('TRAVERSAL_TIMEOUT_MS', limits.traversalTimeoutMs);
+    throw error;
+  };
+
+  for (const k of [first * 2, first * 8, first * 32]) {
+    const trails = await db
+      .read(
+        `MATCH (a:Entity {id: $from}), (b:Entity {id: $to})
+         MATCH p = SHORTEST ${k} (a)(()-[${types}]-(:Entity)){1,${hops}}(b)
+         WITH p, ${SIMPLE('p')} AS simple
+         RETURN CASE WHEN simple THEN ${pathMap('p')} END AS path`,
+        params,
+        budget(),
+      )
+      .catch(translateTimeout);
+    const simple = trails.filter((t) => t.path !== null).map((t) => toPathRow(t.path as Row));
+    if (simple.length >= first || trails.length < k) return sortPaths(simple).slice(0, first);
+  }
+
+  const rows = await db
+    .read(
+      `MATCH (a:Entity {id: $from}), (b:Entity {id: $to})
+       MATCH p = (a)(()-[${types}]-(:Entity)){1,${hops}}(b)
+       WHERE ${SIMPLE('p')}
+       WITH p ORDER BY length(p), [n IN nodes(p) | n.name], [n IN nodes(p) | n.id]
+       LIMIT toInteger($first)
+       RETURN ${pathMap('p')} AS path`,
+      params,
+      budget(),
+    )
+    .catch(translateTimeout);
+  return rows.map((r) => toPathRow(r.path as Row));
+}
+
+/** Cypher: path `p` visits no entity twice. */
+const SIMPLE = (p: string) => `all(i IN range(1, length(${p})) WHERE NOT nodes(${p})[i] IN nodes(${p})[0..i])`;
+
+/** Shortest first, then by entity names, then ids: the order `paths` promises. */
+function sortPaths(paths: PathRow[]): PathRow[] {
+  const key = (p: PathRow) => [p.nodes.map((n) => n.name), p.nodes.map((n) => n.id)];
+  const compareLists = (x: string[], y: string[]) => {
+    for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i]! < y[i]! ? -1 : 1;
+    return x.length - y.length;
+  };
+  return [...paths].sort((p, q) => {
+    if (p.length !== q.length) return p.length - q.length;
+    const [pn, pi] = key(p);
+    const [qn, qi] = key(q);
+    return compareLists(pn!, qn!) || compareLists(pi!, qi!);
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
