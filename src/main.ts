@@ -66,7 +66,7 @@ function wholeNumber(flags: Record<string, string>, name: string, fallback: numb
   return value;
 }
 
-const GENERATE_USAGE = 'generate --entities 100000 [--seed 42] [--prefix gen] [--batch-size 5000] [--sources N]';
+const GENERATE_USAGE = 'generate --entities 100000 [--seed 42] [--prefix gen] [--batch-size 5000] [--concurrency 2] [--sources N]';
 
 async function main(): Promise<void> {
   const [command = 'serve', ...args] = process.argv.slice(2);
@@ -104,7 +104,7 @@ async function main(): Promise<void> {
       return;
     }
     case 'generate': {
-      const flags = parseFlags(args, ['entities', 'seed', 'prefix', 'batch-size', 'sources'], GENERATE_USAGE);
+      const flags = parseFlags(args, ['entities', 'seed', 'prefix', 'batch-size', 'concurrency', 'sources'], GENERATE_USAGE);
       const entities = wholeNumber(flags, 'entities', 0, GENERATE_USAGE);
       if (entities < 10) {
         console.error(`--entities is required (at least 10). Usage: ${GENERATE_USAGE}`);
@@ -128,6 +128,7 @@ async function main(): Promise<void> {
         let groupStarted = loadStarted;
         const result = await loadGraph(opened.graph.session(), data, {
           batchSize: wholeNumber(flags, 'batch-size', 5000, GENERATE_USAGE) || 5000,
+          concurrency: wholeNumber(flags, 'concurrency', 2, GENERATE_USAGE) || 1,
           onProgress: (p) => {
             const done = p.done === p.total;
             const took = done ? ` in ${((performance.now() - groupStarted) / 1000).toFixed(1)}s\n` : '';
@@ -141,6 +142,14 @@ async function main(): Promise<void> {
         await opened.close();
       }
       return;
+    }
+    case 'import': {
+      const { runImportCommand } = await import('./import/cli.js');
+      return runImportCommand(config, logger, args);
+    }
+    case 'export': {
+      const { runExportCommand } = await import('./import/cli.js');
+      return runExportCommand(args);
     }
     case 'neo4j:start': {
       const running = await runningServer(config.neo4j.dataDir);
@@ -162,7 +171,7 @@ async function main(): Promise<void> {
       return;
     }
     default: {
-      console.error(`Unknown command "${command}". Commands: serve, print-schema, seed, generate, neo4j:start, neo4j:stop`);
+      console.error(`Unknown command "${command}". Commands: serve, print-schema, seed, generate, import, export, neo4j:start, neo4j:stop`);
       void args;
       process.exit(2);
     }

@@ -98,6 +98,12 @@ export interface LoadOptions {
   onProgress?: (progress: LoadProgress) => void;
   /** Per-batch transaction timeout: bulk batches need longer than the API's query timeout. */
   timeoutMs?: number;
+  /**
+   * Node batches (entities, sources) written at once, each in its own transaction. Relationship
+   * batches always go one at a time: hub nodes are in many of them, and concurrent MERGEs on the
+   * same node wait on its lock or deadlock. Keep 1 with a single-transaction writer.
+   */
+  concurrency?: number;
 }
 
 export const DEFAULT_BATCH_SIZE = 5_000;
@@ -344,7 +350,7 @@ export async function writeGraphData(db: GraphWriter, data: GraphData, options: 
     extra: Row = {},
   ): Promise<void> => {
     let done = 0;
-    for (const batch of chunks(rows, batchSize)) {
+    const writeBatch = async (batch: Row[]) => {
       const [counts] = await db.write(cypher, { rows: batch, now, ...extra }, { timeoutMs, timeoutLimit: 'loadGraph timeoutMs' });
       const matched = Number(counts?.rows ?? 0);
       // Fewer rows out than in: some endpoint was not found (more only if duplicates pre-existed).
@@ -359,7 +365,23 @@ export async function writeGraphData(db: GraphWriter, data: GraphData, options: 
       result.updated[key] += Number(counts?.updated ?? 0);
       done += batch.length;
       options.onProgress?.({ phase, group, done, total: rows.length });
-    }
+    };
+    const batches = chunks(rows, batchSize);
+    const workers = phase === 'relationships' ? 1 : Math.max(1, Math.min(options.concurrency ?? 1, batches.length));
+    let next = 0;
+    let failed = false;
+    // A small pool: each worker takes the next batch until none is left; after an error the
+    // others finish their current batch and take no more.
+    await Promise.all(
+      Array.from({ length: workers }, async () => {
+        while (!failed && next < batches.length) {
+          await writeBatch(batches[next++]!).catch((error: unknown) => {
+            failed = true;
+            throw error;
+          });
+        }
+      }),
+    );
   };
 
   for (const label of ENTITY_LABELS) {
