@@ -1,0 +1,136 @@
+import { describe, expect, it } from 'vitest';
+import { createRandom, generateGraph, kindCounts, zipfSampler } from '../../src/graph/generator.js';
+import { GraphDataError, isKebabCase, validateGraphData, type GraphData } from '../../src/graph/bulk-load.js';
+import { readSeed } from '../../src/graph/seed.js';
+import { COMPANY_KINDS, DEAL_KINDS, ENTITY_LABELS, RELATIONSHIPS, type EntityLabel } from '../../src/graph/model.js';
+
+describe('generateGraph', () => {
+  const small = generateGraph({ entities: 2_000, seed: 7, prefix: 'unit' });
+
+  it('is deterministic: same options, same data; another seed, other data', () => {
+    expect(JSON.stringify(generateGraph({ entities: 2_000, seed: 7, prefix: 'unit' }))).toBe(JSON.stringify(small));
+    expect(JSON.stringify(generateGraph({ entities: 2_000, seed: 8, prefix: 'unit' }))).not.toBe(JSON.stringify(small));
+  });
+
+  it('makes exactly the entities asked for, every kind present', () => {
+    expect(small.entities).toHaveLength(2_000);
+    const counts = kindCounts(2_000);
+    for (const label of ENTITY_LABELS) {
+      expect(small.entities.filter((e) => e.label === label)).toHaveLength(counts[label]);
+      expect(counts[label]).toBeGreaterThan(0);
+    }
+    expect(generateGraph({ entities: 10, seed: 1, prefix: 'tiny' }).entities).toHaveLength(10);
+  });
+
+  it('gives unique kebab-case slugs and ids under the prefix', () => {
+    const slugs = small.entities.map((e) => e.slug);
+    expect(new Set(slugs).size).toBe(slugs.length);
+    expect(new Set(small.entities.map((e) => e.id)).size).toBe(slugs.length);
+    for (const e of small.entities) {
+      expect(isKebabCase(e.slug)).toBe(true);
+      expect(e.slug.startsWith('unit-')).toBe(true);
+      expect(e.id.startsWith('unit-')).toBe(true);
+    }
+    for (const s of small.sources) expect(s.id.startsWith('unit-')).toBe(true);
+  });
+
+  it('joins only the kinds model.ts allows for each relationship type, and passes validation', () => {
+    const labelOf = new Map(small.entities.map((e) => [e.slug, e.label]));
+    for (const r of small.relationships) {
+      const spec = RELATIONSHIPS[r.type];
+      expect(spec.from as readonly string[]).toContain(labelOf.get(r.from));
+      expect(spec.to as readonly string[]).toContain(labelOf.get(r.to));
+    }
+    const sourceIds = new Set(small.sources.map((s) => s.id));
+    for (const m of small.mentions) {
+      expect(sourceIds.has(m.source)).toBe(true);
+      for (const slug of m.entities) expect(labelOf.has(slug)).toBe(true);
+    }
+    expect(() => validateGraphData(small)).not.toThrow();
+  });
+
+  it('uses the model enums and realistic values', () => {
+    for (const e of small.entities) {
+      if (e.label === 'Company') expect(COMPANY_KINDS).toContain(e.kind);
+      if (e.label === 'Deal') {
+        expect(DEAL_KINDS).toContain(e.kind);
+        if (e.valueUsd != null) expect(e.valueUsd).toBeGreaterThanOrEqual(1e6);
+        expect(e.announcedOn! <= e.startsOn!).toBe(true);
+      }
+    }
+    const deals = small.entities.filter((e) => e.label === 'Deal');
+    for (const deal of deals.slice(0, 100)) {
+      expect(small.relationships.filter((r) => r.type === 'PARTY_TO' && r.to === deal.slug).length).toBeGreaterThanOrEqual(2);
+    }
+  });
+
+  it('has skewed deal degrees: the top 1% of companies hold a large share of PARTY_TO edges', () => {
+    const data = generateGraph({ entities: 20_000, seed: 42, prefix: 'skew' });
+    const degree = new Map<string, number>();
+    for (const r of data.relationships) if (r.type === 'PARTY_TO') degree.set(r.from, (degree.get(r.from) ?? 0) + 1);
+    const degrees = data.entities.filter((e) => e.label === 'Company').map((e) => degree.get(e.slug) ?? 0).sort((a, b) => b - a);
+    const total = degrees.reduce((a, b) => a + b, 0);
+    const top = degrees.slice(0, Math.ceil(degrees.length / 100)).reduce((a, b) => a + b, 0);
+    // Uniform choice would give the top 1% about 1-2%; Zipf gives tens of percent.
+    expect(top / total).toBeGreaterThan(0.25);
+    expect(degrees[Math.floor(degrees.length / 2)]).toBeLessThanOrEqual(3);
+    expect(degrees[0]).toBeGreaterThan(50 * degrees[Math.floor(degrees.length / 2)]!);
+  });
+
+  it('refuses bad sizes and prefixes', () => {
+    expect(() => generateGraph({ entities: 5 })).toThrow(RangeError);
+    expect(() => generateGraph({ entities: 100, prefix: 'Bad Prefix' })).toThrow(/kebab-case/);
+  });
+});
+
+describe('createRandom and zipfSampler', () => {
+  it('repeat exactly for a seed', () => {
+    const a = createRandom(3);
+    const b = createRandom(3);
+    expect(Array.from({ length: 5 }, a.next)).toEqual(Array.from({ length: 5 }, b.next));
+    const za = zipfSampler(100, 1, createRandom(9));
+    const zb = zipfSampler(100, 1, createRandom(9));
+    expect(Array.from({ length: 50 }, za)).toEqual(Array.from({ length: 50 }, zb));
+  });
+});
+
+describe('validateGraphData', () => {
+  const entity = (slug: string, label: EntityLabel, extra = {}) => ({ id: `v-${slug}`, slug, label, name: slug, ...extra });
+
+  it('accepts the seed file', () => {
+    expect(() => validateGraphData(readSeed())).not.toThrow();
+  });
+
+  it('names every problem: bad slugs, enums, dates, endpoints and duplicates', () => {
+    const data: GraphData = {
+      entities: [
+        entity('Not-Kebab', 'Company'),
+        entity('acme', 'Company', { kind: 'BANK' }),
+        entity('acme-deal', 'Deal', { announcedOn: '2025/01/01' }),
+        entity('bob', 'Person'),
+      ],
+      relationships: [
+        { type: 'LEADS', from: 'acme', to: 'bob' },
+        { type: 'PARTY_TO', from: 'acme', to: 'acme-deal', properties: { role: 'buyer' } },
+        { type: 'PARTY_TO', from: 'acme', to: 'acme-deal', properties: { role: 'seller' } },
+      ],
+      sources: [{ id: 's1', title: 'x', cites: ['s2'] }],
+      mentions: [{ source: 's3', entities: ['acme'] }],
+    };
+    let error: GraphDataError | undefined;
+    try {
+      validateGraphData(data);
+    } catch (e) {
+      error = e as GraphDataError;
+    }
+    expect(error).toBeInstanceOf(GraphDataError);
+    const text = error!.problems.join('\n');
+    expect(text).toMatch(/Not-Kebab: slug must be lower-case kebab-case/);
+    expect(text).toMatch(/kind must be one of/);
+    expect(text).toMatch(/announcedOn must be an ISO date/);
+    expect(text).toMatch(/cannot start at a Company/);
+    expect(text).toMatch(/listed twice/);
+    expect(text).toMatch(/cites unknown source s2/);
+    expect(text).toMatch(/unknown source s3/);
+  });
+});
