@@ -71,10 +71,11 @@ const envSchema = z.object({
   JWT_ISSUER: z.string().optional(),
   JWT_AUDIENCE: z.string().optional(),
   JWT_SCOPES_CLAIM: z.string().default('scope'),
-  MAX_DEPTH: positiveInt(12),
+  // Relay connections spend three levels per hop (field, edges, node): 16 allows five hops.
+  MAX_DEPTH: positiveInt(16),
   MAX_ALIASES: positiveInt(30),
   MAX_TOKENS: positiveInt(2000),
-  MAX_COMPLEXITY: positiveInt(5000),
+  MAX_COMPLEXITY: positiveInt(25_000),
   MAX_PAGE_SIZE: positiveInt(100),
   MAX_HOPS: positiveInt(8),
   MAX_NEIGHBORHOOD_DEPTH: positiveInt(3),

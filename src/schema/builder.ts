@@ -1,4 +1,5 @@
 import SchemaBuilder from '@pothos/core';
+import { getNullableType, isListType, isObjectType } from 'graphql';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import ComplexityPlugin from '@pothos/plugin-complexity';
 import DataloaderPlugin from '@pothos/plugin-dataloader';
@@ -62,8 +63,16 @@ export const builder = new SchemaBuilder<{
     nodesQueryOptions: false,
   },
   complexity: {
-    defaultComplexity: 1,
-    defaultListMultiplier: 10,
+    // A page's cost is its size: `first`/`last`/`limit` multiply what is selected under the
+    // field (20 when unset, the default page). `edges`/`nodes` lists add no second multiplier.
+    fieldComplexity: (args, _ctx, field) => {
+      const size = [args.first, args.last, args.limit].find((v): v is number => typeof v === 'number');
+      if (size !== undefined) return { field: 1, multiplier: Math.max(1, size) };
+      const type = getNullableType(field.type);
+      if (isObjectType(type) && type.name.endsWith('Connection')) return { field: 1, multiplier: 20 };
+      if (isListType(type)) return { field: 1, multiplier: field.name === 'edges' || field.name === 'nodes' ? 1 : 10 };
+      return { field: 1, multiplier: 1 };
+    },
     limit: (ctx) => ({
       complexity: ctx.config.limits.maxComplexity,
       depth: ctx.config.limits.maxDepth,
