@@ -76,6 +76,8 @@ export const PathRef = builder.objectRef<PathRow>('Path').implement({
     nodes: t.field({ type: [EntityRef], description: 'From the start to the end, in path order.', resolve: (p) => p.nodes }),
     relationships: t.field({
       type: [RelationshipRef],
+      // As many as the nodes (less one): the parent's multiplier already counts them.
+      complexity: { field: 1, multiplier: 1 },
       description: 'The i-th joins nodes i and i+1, in whichever direction it points.',
       resolve: (p) => p.relationships,
     }),
@@ -86,7 +88,7 @@ export const SubgraphRef = builder.objectRef<SubgraphRow>('Subgraph').implement(
   description: 'Entities around a center and the relationships among them.',
   fields: (t) => ({
     nodes: t.field({ type: [EntityRef], description: 'The center first, then by distance.', resolve: (s) => s.nodes }),
-    relationships: t.field({ type: [RelationshipRef], resolve: (s) => s.relationships }),
+    relationships: t.field({ type: [RelationshipRef], complexity: { field: 1, multiplier: 1 }, resolve: (s) => s.relationships }),
     truncated: t.boolean({
       description: 'True when `limit` cut the neighbourhood: more entities were within `depth`.',
       resolve: (s) => s.truncated,

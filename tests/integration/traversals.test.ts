@@ -1,0 +1,450 @@
+/**
+ * Traversals against a real Neo4j: answers on the seed graph checked by hand, answers on a
+ * generated graph checked against a breadth-first search in plain TypeScript, bounds, the
+ * timeout path on a synthetic dense hub, and round trips that do not grow with result size.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeGlobalID } from '@pothos/plugin-relay';
+import { deleteByPrefix, loadGraph, type GraphData } from '../../src/graph/bulk-load.js';
+import { generateGraph } from '../../src/graph/generator.js';
+import { BUYER_ROLES, ENTITY_RELATIONSHIP_TYPES } from '../../src/graph/model.js';
+import { loadSeed } from '../../src/graph/seed.js';
+import { FINANCING_ROLES } from '../../src/graph/traversals.js';
+import { createEntities, deleteFixtures, relate } from '../utils/fixtures.js';
+import { gql, openTestGraph, testServer, uniquePrefix, type TestGraph } from '../utils/graph.js';
+
+let t: TestGraph;
+let yoga: ReturnType<typeof testServer>;
+
+beforeAll(async () => {
+  // Large neighbourhoods with rich selections cost more than the default MAX_COMPLEXITY allows;
+  // cost limits have their own tests.
+  t = await openTestGraph({ DEBUG_EXTENSIONS: 'true', MAX_COMPLEXITY: '200000' });
+  await loadSeed(t.db);
+  yoga = testServer(t.graph, t.config);
+});
+
+afterAll(async () => {
+  await t?.close();
+});
+
+type Slugged = { slug: string };
+interface PathJson {
+  length: number;
+  nodes: Array<Slugged & { __typename: string }>;
+  relationships: Array<{ id: string; type: string; role: string | null; from: Slugged; to: Slugged }>;
+}
+
+const PATH = `length nodes { __typename slug } relationships { id type role from { slug } to { slug } }`;
+const slugs = (p: { nodes: Slugged[] }) => p.nodes.map((n) => n.slug);
+
+/** Each relationship joins consecutive nodes (either direction): the path is well formed. */
+function expectConnected(path: PathJson) {
+  expect(path.relationships).toHaveLength(path.length);
+  expect(path.nodes).toHaveLength(path.length + 1);
+  path.relationships.forEach((r, i) => {
+    const ends = [r.from.slug, r.to.slug].sort();
+    expect(ends).toEqual([path.nodes[i]!.slug, path.nodes[i + 1]!.slug].sort());
+  });
+}
+
+async function ok<T>(query: string, variables?: Record<string, unknown>) {
+  const res = await gql<T>(yoga, query, variables);
+  expect(res.errors).toBeUndefined();
+  return { data: res.data!, roundTrips: (res.extensions?.cypher as { roundTrips: number }).roundTrips };
+}
+
+async function refused(query: string, variables?: Record<string, unknown>) {
+  const res = await gql(yoga, query, variables);
+  expect(res.errors).toHaveLength(1);
+  return res.errors![0]!.extensions as { code: string; limit?: string; max?: number; got?: number };
+}
+
+describe('on the seed graph', () => {
+  it('finds the shortest path from Donald Trump to CoreWeave, by slug or global ID', async () => {
+    const { data } = await ok<{ shortestPath: PathJson }>(
+      `query($to: ID!) { shortestPath(from: "donald-trump", to: $to) { ${PATH} } }`,
+      { to: encodeGlobalID('Company', 'seed-coreweave') },
+    );
+    const path = data.shortestPath;
+    // Trump announced Stargate, which OpenAI leads; OpenAI and CoreWeave are parties to one deal.
+    expect(slugs(path)).toEqual(['donald-trump', 'stargate', 'openai', 'openai-coreweave-datacenter-deal', 'coreweave']);
+    expect(path.nodes.map((n) => n.__typename)).toEqual(['Person', 'Project', 'Company', 'Deal', 'Company']);
+    expect(path.relationships.map((r) => [r.type, r.from.slug, r.to.slug, r.role])).toEqual([
+      ['ANNOUNCED', 'donald-trump', 'stargate', null],
+      ['PARTICIPATES_IN', 'openai', 'stargate', 'lead'],
+      ['PARTY_TO', 'openai', 'openai-coreweave-datacenter-deal', 'customer'],
+      ['PARTY_TO', 'coreweave', 'openai-coreweave-datacenter-deal', 'provider'],
+    ]);
+    expectConnected(path);
+    expect(path.length).toBe(4);
+  });
+
+  it('answers null when no path follows the given types, and refuses bad bounds and types', async () => {
+    const { data } = await ok<{ shortestPath: null }>(`{ shortestPath(from: "donald-trump", to: "coreweave", types: [LEADS]) { length } }`);
+    expect(data.shortestPath).toBeNull();
+    expect((await ok<{ shortestPath: null }>(`{ shortestPath(from: "donald-trump", to: "coreweave", maxHops: 3) { length } }`)).data.shortestPath).toBeNull();
+    expect(await refused(`{ shortestPath(from: "donald-trump", to: "coreweave", maxHops: 99) { length } }`)).toMatchObject({
+      code: 'LIMIT_EXCEEDED',
+      limit: 'MAX_HOPS',
+      max: t.config.limits.maxHops,
+      got: 99,
+    });
+    expect((await refused(`{ shortestPath(from: "donald-trump", to: "coreweave", maxHops: 0) { length } }`)).code).toBe('BAD_USER_INPUT');
+    expect((await refused(`{ shortestPath(from: "donald-trump", to: "coreweave", types: [MENTIONS]) { length } }`)).code).toBe('BAD_USER_INPUT');
+    expect((await refused(`{ shortestPath(from: "no-such-entity-here", to: "coreweave") { length } }`)).code).toBe('NOT_FOUND');
+    expect((await refused(`{ shortestPath(from: "Not A Slug!", to: "coreweave") { length } }`)).code).toBe('INVALID_ID');
+  });
+
+  it('lists simple paths shortest first', async () => {
+    const { data } = await ok<{ paths: PathJson[] }>(`{ paths(from: "donald-trump", to: "coreweave", maxHops: 6, first: 10) { ${PATH} } }`);
+    const lengths = data.paths.map((p) => p.length);
+    expect(lengths[0]).toBe(4);
+    expect(lengths).toEqual([...lengths].sort((a, b) => a - b));
+    for (const path of data.paths) {
+      expectConnected(path);
+      expect(new Set(slugs(path)).size).toBe(path.nodes.length);
+      expect(path.length).toBeLessThanOrEqual(6);
+    }
+    expect(data.paths.map((p) => slugs(p).join(' > '))).toContain(
+      'donald-trump > stargate > sam-altman > openai > openai-coreweave-datacenter-deal > coreweave',
+    );
+    expect(await refused(`{ paths(from: "donald-trump", to: "coreweave", first: 51) { length } }`)).toMatchObject({
+      code: 'LIMIT_EXCEEDED',
+      limit: 'MAX_PATHS',
+    });
+  });
+
+  it("gives OpenAI's neighbourhood with the relationships among it", async () => {
+    const { data } = await ok<{ neighborhood: { nodes: Slugged[]; relationships: PathJson['relationships']; truncated: boolean } }>(
+      `{ neighborhood(id: "openai") { nodes { slug } relationships { type from { slug } to { slug } } truncated } }`,
+    );
+    const n = data.neighborhood;
+    expect(n.nodes[0]!.slug).toBe('openai');
+    expect(n.nodes.map((x) => x.slug).sort()).toEqual(
+      ['openai', 'sam-altman', 'stargate', 'openai-oracle-datacenter-deal', 'openai-microsoft-server-rental', 'openai-coreweave-datacenter-deal'].sort(),
+    );
+    expect(n.truncated).toBe(false);
+    // OpenAI's five, plus Sam Altman ANNOUNCED Stargate (both in the neighbourhood).
+    expect(n.relationships.map((r) => `${r.from.slug} ${r.type} ${r.to.slug}`).sort()).toEqual(
+      [
+        'sam-altman LEADS openai',
+        'sam-altman ANNOUNCED stargate',
+        'openai PARTICIPATES_IN stargate',
+        'openai PARTY_TO openai-oracle-datacenter-deal',
+        'openai PARTY_TO openai-microsoft-server-rental',
+        'openai PARTY_TO openai-coreweave-datacenter-deal',
+      ].sort(),
+    );
+  });
+
+  it('cuts a neighbourhood at the limit and says so, follows only the given types, refuses bounds', async () => {
+    const cut = await ok<{ neighborhood: { nodes: Slugged[]; truncated: boolean } }>(`{ neighborhood(id: "openai", depth: 2, limit: 3) { nodes { slug } truncated } }`);
+    expect(cut.data.neighborhood.nodes).toHaveLength(3);
+    expect(cut.data.neighborhood.nodes[0]!.slug).toBe('openai');
+    expect(cut.data.neighborhood.truncated).toBe(true);
+    const deals = await ok<{ neighborhood: { nodes: Slugged[]; truncated: boolean } }>(`{ neighborhood(id: "openai", types: [PARTY_TO]) { nodes { slug } truncated } }`);
+    expect(deals.data.neighborhood.nodes.map((n) => n.slug).sort()).toEqual(
+      ['openai', 'openai-oracle-datacenter-deal', 'openai-microsoft-server-rental', 'openai-coreweave-datacenter-deal'].sort(),
+    );
+    expect(await refused(`{ neighborhood(id: "openai", depth: 9) { truncated } }`)).toMatchObject({ code: 'LIMIT_EXCEEDED', limit: 'MAX_NEIGHBORHOOD_DEPTH' });
+    expect(await refused(`{ neighborhood(id: "openai", limit: 1001) { truncated } }`)).toMatchObject({ code: 'LIMIT_EXCEEDED', limit: 'MAX_NEIGHBORHOOD_LIMIT' });
+  });
+
+  it('ranks the companies around Stargate by deal value', async () => {
+    const { data } = await ok<{ rank: Array<{ score: number; entity: Slugged }> }>(
+      `{ rank(by: DEAL_VALUE, kinds: [COMPANY], within: "stargate", depth: 3) { score entity { slug } } }`,
+    );
+    // OpenAI: Oracle $30bn + Microsoft $28bn (the CoreWeave deal has no disclosed value).
+    expect(data.rank.map((r) => [r.entity.slug, r.score])).toEqual([
+      ['openai', 58e9],
+      ['oracle', 30e9],
+      ['microsoft', 28e9],
+    ]);
+    const degree = await ok<{ rank: Array<{ score: number; entity: Slugged }> }>(`{ rank(by: DEGREE, within: "openai", depth: 1, first: 2) { score entity { slug } } }`);
+    expect(degree.data.rank.map((r) => [r.entity.slug, r.score])).toEqual([
+      ['openai', 5],
+      ['stargate', 5],
+    ]);
+    expect(await refused(`{ rank(by: DEGREE, first: 1000) { score } }`)).toMatchObject({ code: 'LIMIT_EXCEEDED', limit: 'MAX_PAGE_SIZE' });
+  });
+
+  it('gives deal statistics by side, batched in one round trip for many companies', async () => {
+    const { data, roundTrips } = await ok<{ companies: { edges: Array<{ node: Slugged & { dealStats: unknown } }> } }>(
+      `{ companies(first: 10, filter: { slugs: ["openai", "oracle", "microsoft", "coreweave", "softbank"] }) {
+           edges { node { slug dealStats { count totalValueUsd valuedCount asBuyer { count totalValueUsd } asSeller { count totalValueUsd } } } } } }`,
+    );
+    const stats = Object.fromEntries(data.companies.edges.map(({ node }) => [node.slug, node.dealStats]));
+    expect(stats.openai).toEqual({ count: 3, totalValueUsd: 58e9, valuedCount: 2, asBuyer: { count: 3, totalValueUsd: 58e9 }, asSeller: { count: 0, totalValueUsd: 0 } });
+    expect(stats.oracle).toEqual({ count: 1, totalValueUsd: 30e9, valuedCount: 1, asBuyer: { count: 0, totalValueUsd: 0 }, asSeller: { count: 1, totalValueUsd: 30e9 } });
+    expect(stats.microsoft).toMatchObject({ count: 1, totalValueUsd: 28e9, asSeller: { count: 1, totalValueUsd: 28e9 } });
+    expect(stats.coreweave).toMatchObject({ count: 1, valuedCount: 0, totalValueUsd: 0, asSeller: { count: 1, totalValueUsd: 0 } });
+    expect(stats.softbank).toMatchObject({ count: 0, totalValueUsd: 0 });
+    expect(roundTrips).toBe(2);
+  });
+
+  it('finds common neighbours', async () => {
+    const { data } = await ok<{ a: Slugged[]; b: Slugged[]; c: Slugged[] }>(
+      `{ a: commonNeighbors(a: "openai", b: "softbank") { slug }
+         b: commonNeighbors(a: "sam-altman", b: "donald-trump") { slug }
+         c: commonNeighbors(a: "oracle", b: "microsoft") { slug } }`,
+    );
+    expect(data.a.map((e) => e.slug)).toEqual(['stargate']);
+    expect(data.b.map((e) => e.slug)).toEqual(['stargate']);
+    expect(data.c).toEqual([]);
+  });
+
+  it("follows SoftBank's money to Stargate's datacenter, and OpenAI's through its deals", async () => {
+    const { data } = await ok<{ softbank: PathJson[]; openai: PathJson[] }>(
+      `{ softbank: moneyFlows(from: "softbank") { ${PATH} } openai: moneyFlows(from: "openai") { ${PATH} } }`,
+    );
+    expect(data.softbank.map(slugs)).toEqual([
+      ['softbank', 'stargate'],
+      ['softbank', 'stargate', 'stargate-first-datacenter'],
+    ]);
+    expect(data.softbank[1]!.nodes[2]!.__typename).toBe('Datacenter');
+    expect(data.softbank[1]!.relationships.map((r) => [r.type, r.from.slug, r.to.slug])).toEqual([
+      ['PARTICIPATES_IN', 'softbank', 'stargate'],
+      ['PART_OF', 'stargate-first-datacenter', 'stargate'],
+    ]);
+    // OpenAI leads Stargate (no money in the seed) and pays Oracle and CoreWeave for datacenters.
+    expect(data.openai.map(slugs)).toEqual([
+      ['openai', 'openai-coreweave-datacenter-deal', 'coreweave-openai-datacenters'],
+      ['openai', 'openai-oracle-datacenter-deal', 'oracle-openai-datacenters'],
+    ]);
+  });
+
+  it('keeps round trips flat however long the path or large the subgraph', async () => {
+    const selection = `nodes { slug sources { title } ... on Company { dealStats { count } deals(first: 3) { edges { role node { slug } } } } }
+                       relationships { id type from { name } to { name } }`;
+    const short = await ok<{ shortestPath: PathJson }>(`{ shortestPath(from: "openai", to: "stargate") { ${selection} } }`);
+    const long = await ok<{ shortestPath: PathJson }>(`{ shortestPath(from: "donald-trump", to: "coreweave") { ${selection} } }`);
+    expect(short.data.shortestPath.nodes).toHaveLength(2);
+    expect(long.data.shortestPath.nodes).toHaveLength(5);
+    expect(long.roundTrips).toBe(short.roundTrips);
+    const small = await ok(`{ neighborhood(id: "sam-altman", limit: 2) { ${selection} } }`);
+    const large = await ok(`{ neighborhood(id: "openai", depth: 3) { ${selection} } }`);
+    expect(large.roundTrips).toBe(small.roundTrips);
+  });
+});
+
+describe('on a generated graph', () => {
+  const prefix = uniquePrefix('trav');
+  let data: GraphData;
+  const adjacency = new Map<string, Set<string>>();
+
+  /** Breadth-first distances from `start` over entity relationships, in plain TypeScript. */
+  function distances(start: string, maxDepth = 99): Map<string, number> {
+    const seen = new Map([[start, 0]]);
+    let frontier = [start];
+    for (let d = 1; d <= maxDepth && frontier.length > 0; d++) {
+      const next: string[] = [];
+      for (const s of frontier) for (const n of adjacency.get(s) ?? []) if (!seen.has(n)) (seen.set(n, d), next.push(n));
+      frontier = next;
+    }
+    return seen;
+  }
+
+  beforeAll(async () => {
+    data = generateGraph({ entities: 3_000, seed: 4, prefix, sources: 20 });
+    await loadGraph(t.db, data);
+    for (const r of data.relationships) {
+      if (!(ENTITY_RELATIONSHIP_TYPES as string[]).includes(r.type)) continue;
+      if (!adjacency.has(r.from)) adjacency.set(r.from, new Set());
+      if (!adjacency.has(r.to)) adjacency.set(r.to, new Set());
+      adjacency.get(r.from)!.add(r.to);
+      adjacency.get(r.to)!.add(r.from);
+    }
+  });
+
+  afterAll(async () => {
+    await deleteByPrefix(t.db, prefix);
+  });
+
+  const degree = (slug: string) => data.relationships.filter((r) => r.from === slug || r.to === slug).length;
+  /** Companies by degree, highest first: the generator's hubs. */
+  const hubs = () =>
+    data.entities
+      .filter((e) => e.label === 'Company')
+      .map((e) => [e.slug, adjacency.get(e.slug)?.size ?? 0] as const)
+      .sort((x, y) => y[1] - x[1])
+      .map(([slug]) => slug);
+  const hub = () => hubs()[0]!;
+
+  it('finds shortest paths as long as a breadth-first search says', async () => {
+    const from = `${prefix}-person-3`;
+    const reach = distances(from, t.config.limits.maxHops);
+    const targets = [...reach.entries()].filter(([, d]) => d >= 2).slice(0, 5);
+    expect(targets.length).toBeGreaterThan(0);
+    for (const [to, distance] of targets) {
+      const { data: res } = await ok<{ shortestPath: PathJson }>(`query($from: ID!, $to: ID!) { shortestPath(from: $from, to: $to, maxHops: 8) { ${PATH} } }`, { from, to });
+      expect(res.shortestPath.length).toBe(distance);
+      expect(res.shortestPath.nodes[0]!.slug).toBe(from);
+      expect(res.shortestPath.nodes.at(-1)!.slug).toBe(to);
+      expectConnected(res.shortestPath);
+    }
+  });
+
+  it('lists simple paths from the shortest one up, each within maxHops', async () => {
+    const from = `${prefix}-person-3`;
+    const [to, distance] = [...distances(from, 4).entries()].find(([, d]) => d === 3)!;
+    const { data: res } = await ok<{ paths: PathJson[] }>(`query($from: ID!, $to: ID!) { paths(from: $from, to: $to, maxHops: 5, first: 20) { ${PATH} } }`, { from, to });
+    expect(res.paths.length).toBeGreaterThan(0);
+    expect(res.paths[0]!.length).toBe(distance);
+    const lengths = res.paths.map((p) => p.length);
+    expect(lengths).toEqual([...lengths].sort((a, b) => a - b));
+    for (const p of res.paths) {
+      expectConnected(p);
+      expect(new Set(slugs(p)).size).toBe(p.nodes.length);
+      expect(p.length).toBeLessThanOrEqual(5);
+    }
+  });
+
+  it("cuts a hub's neighbourhood at the limit, nearest first", async () => {
+    const near = distances(hub(), 2);
+    const { data: res } = await ok<{ neighborhood: { nodes: Slugged[]; relationships: PathJson['relationships']; truncated: boolean } }>(
+      `query($id: ID!) { neighborhood(id: $id, depth: 2, limit: 50) { nodes { slug } relationships { from { slug } to { slug } } truncated } }`,
+      { id: hub() },
+    );
+    const n = res.neighborhood;
+    expect(near.size).toBeGreaterThan(50);
+    expect(n.truncated).toBe(true);
+    expect(n.nodes).toHaveLength(50);
+    const ds = n.nodes.map((x) => near.get(x.slug));
+    expect(ds[0]).toBe(0);
+    expect(ds.every((d) => d !== undefined)).toBe(true);
+    expect(ds).toEqual([...ds].sort((a, b) => a! - b!));
+    const kept = new Set(n.nodes.map((x) => x.slug));
+    for (const r of n.relationships) expect(kept.has(r.from.slug) && kept.has(r.to.slug)).toBe(true);
+  });
+
+  it('gives a small neighbourhood whole', async () => {
+    const leaf = `${prefix}-person-3`;
+    const near = distances(leaf, 2);
+    const { data: res } = await ok<{ neighborhood: { nodes: Slugged[]; truncated: boolean } }>(
+      `query($id: ID!) { neighborhood(id: $id, depth: 2, limit: 1000) { nodes { slug } truncated } }`,
+      { id: leaf },
+    );
+    expect(res.neighborhood.truncated).toBe(near.size > 1000);
+    if (near.size <= 1000) expect(res.neighborhood.nodes.map((x) => x.slug).sort()).toEqual([...near.keys()].sort());
+  });
+
+  it('ranks by degree and by deal value consistently with the data and with dealStats', async () => {
+    const { data: res } = await ok<{ byDegree: Array<{ score: number; entity: Slugged }>; byValue: Array<{ score: number; entity: Slugged & { dealStats: { totalValueUsd: number } } }> }>(
+      `{ byDegree: rank(by: DEGREE, kinds: [COMPANY], first: 20) { score entity { slug } }
+         byValue: rank(by: DEAL_VALUE, kinds: [COMPANY], first: 20) { score entity { slug ... on Company { dealStats { totalValueUsd } } } } }`,
+    );
+    for (const list of [res.byDegree, res.byValue]) {
+      const scores = list.map((r) => r.score);
+      expect(scores).toEqual([...scores].sort((a, b) => b - a));
+    }
+    // Other test files share the database: check the entries that are ours, exactly.
+    for (const r of res.byDegree.filter((x) => x.entity.slug.startsWith(prefix))) expect(r.score).toBe(degree(r.entity.slug));
+    for (const r of res.byValue) expect(r.score).toBeCloseTo(r.entity.dealStats.totalValueUsd, -3);
+  });
+
+  it('follows money only along the money rule, to projects and datacenters', async () => {
+    const byKey = new Map(data.relationships.map((r) => [`${r.from} ${r.type} ${r.to}`, r]));
+    const { data: res } = await ok<{ moneyFlows: Array<PathJson & { nodes: Array<Slugged & { __typename: string }> }> }>(
+      `query($from: ID!) { moneyFlows(from: $from, maxHops: 4, first: 50) { ${PATH} } }`,
+      { from: hub() },
+    );
+    expect(res.moneyFlows.length).toBeGreaterThan(0);
+    for (const path of res.moneyFlows) {
+      expectConnected(path);
+      expect(['Project', 'Datacenter']).toContain(path.nodes.at(-1)!.__typename);
+      path.relationships.forEach((r, i) => {
+        const forward = r.from.slug === path.nodes[i]!.slug;
+        const rel = byKey.get(`${r.from.slug} ${r.type} ${r.to.slug}`)!;
+        const role = rel.properties?.role as string | undefined;
+        const ok =
+          (forward && ['INVESTS_IN', 'COVERS'].includes(r.type)) ||
+          (forward && r.type === 'PARTICIPATES_IN' && ((FINANCING_ROLES as readonly string[]).includes(role ?? '') || rel.properties?.committedUsd != null)) ||
+          (forward && r.type === 'PARTY_TO' && (BUYER_ROLES as readonly string[]).includes(role ?? '')) ||
+          (forward && r.type === 'PART_OF' && path.nodes[i]!.__typename === 'Deal') ||
+          (!forward && r.type === 'PART_OF' && path.nodes[i]!.__typename === 'Project' && path.nodes[i + 1]!.__typename === 'Datacenter');
+        expect(ok, `${r.type} step ${i} of ${slugs(path).join(' > ')}`).toBe(true);
+      });
+    }
+    const lengths = res.moneyFlows.map((p) => p.length);
+    expect(lengths).toEqual([...lengths].sort((a, b) => a - b));
+  });
+
+  it('finds the common neighbours a set intersection finds', async () => {
+    const a = hub();
+    const b = hubs()[1]!;
+    const expected = [...(adjacency.get(a) ?? [])].filter((n) => adjacency.get(b)?.has(n) && n !== a && n !== b).sort();
+    const { data: res } = await ok<{ commonNeighbors: Slugged[] }>(`query($a: ID!, $b: ID!) { commonNeighbors(a: $a, b: $b, first: 100) { slug } }`, { a, b });
+    expect(expected.length).toBeGreaterThan(0);
+    expect(expected.length).toBeLessThanOrEqual(100);
+    expect(res.commonNeighbors.map((e) => e.slug).sort()).toEqual(expected);
+  });
+
+  it('keeps round trips flat for a large neighbourhood', async () => {
+    const selection = `nodes { __typename slug ... on Company { dealStats { count } leaders(first: 2) { edges { node { name } } } }
+                         ... on Deal { parties(first: 3) { edges { role node { slug } } } } }
+                       relationships { type from { slug } to { slug } }`;
+    type Res = { neighborhood: { nodes: Array<{ __typename: string }> } };
+    const kinds = (r: Res) => [...new Set(r.neighborhood.nodes.map((n) => n.__typename))].sort();
+    const small = await ok<Res>(`query($id: ID!) { neighborhood(id: $id, depth: 1, limit: 1000) { ${selection} } }`, { id: hub() });
+    const large = await ok<Res>(`query($id: ID!) { neighborhood(id: $id, depth: 2, limit: 1000) { ${selection} } }`, { id: hub() });
+    expect(large.data.neighborhood.nodes.length).toBeGreaterThan(small.data.neighborhood.nodes.length + 100);
+    // Same kinds of entity (so the same fields resolve), many more of them: same round trips.
+    expect(kinds(small.data)).toEqual(kinds(large.data));
+    expect(large.roundTrips).toBe(small.roundTrips);
+  });
+});
+
+describe('a traversal that explodes', () => {
+  const prefix = uniquePrefix('dense');
+  let slow: TestGraph;
+  let slowYoga: ReturnType<typeof testServer>;
+
+  beforeAll(async () => {
+    // A hub inside a clique: between its two outside neighbours there is one simple path but
+    // tens of millions of trails that loop through the clique and back through the hub.
+    const clique = Array.from({ length: 30 }, (_, i) => `${prefix}-c${i}`);
+    await createEntities(t.db, [
+      ...clique.map((slug) => ({ label: 'Company' as const, slug, name: slug })),
+      { label: 'Company', slug: `${prefix}-a`, name: 'A' },
+      { label: 'Company', slug: `${prefix}-b`, name: 'B' },
+    ]);
+    const pairs: Array<[string, string]> = [];
+    for (let i = 0; i < clique.length; i++) for (let j = i + 1; j < clique.length; j++) pairs.push([clique[i]!, clique[j]!]);
+    await relate(t.db, 'INVESTS_IN', [...pairs, [`${prefix}-a`, clique[0]!], [clique[0]!, `${prefix}-b`]]);
+    slow = await openTestGraph({ TRAVERSAL_TIMEOUT_MS: '50', MAX_HOPS: '10' });
+    slowYoga = testServer(slow.graph, slow.config);
+  });
+
+  afterAll(async () => {
+    await deleteFixtures(t.db, prefix);
+    await slow?.close();
+  });
+
+  it('is stopped by the timeout with a TIMEOUT error naming it, while a simple query still answers', async () => {
+    const started = performance.now();
+    const exploding = gql(slowYoga, `query($a: ID!, $b: ID!) { paths(from: $a, to: $b, maxHops: 10, first: 50) { length } }`, {
+      a: `${prefix}-a`,
+      b: `${prefix}-b`,
+    });
+    const simple = (async () => {
+      await new Promise((r) => setTimeout(r, 10));
+      const s = performance.now();
+      const res = await gql<{ entity: Slugged }>(slowYoga, `{ entity(slug: "openai") { slug } }`);
+      return { res, ms: performance.now() - s };
+    })();
+    const [explodedRes, simpleRes] = await Promise.all([exploding, simple]);
+    expect(simpleRes.res.data?.entity.slug).toBe('openai');
+    expect(simpleRes.ms).toBeLessThan(2_000);
+    expect(explodedRes.errors?.[0]?.extensions).toMatchObject({ code: 'TIMEOUT', limit: 'TRAVERSAL_TIMEOUT_MS', ms: 50 });
+    expect(explodedRes.errors?.[0]?.message).toMatch(/TRAVERSAL_TIMEOUT_MS/);
+    // Neo4j checks for the timeout between steps: stopped well before it could finish.
+    expect(performance.now() - started).toBeLessThan(20_000);
+    // And the server answers the next request as usual.
+    const after = await gql<{ shortestPath: PathJson }>(slowYoga, `query($a: ID!, $b: ID!) { shortestPath(from: $a, to: $b) { length } }`, {
+      a: `${prefix}-a`,
+      b: `${prefix}-b`,
+    });
+    expect(after.data?.shortestPath.length).toBe(2);
+  });
+});
