@@ -1,4 +1,6 @@
 import { COMMON_ENTITY_FILTERS, COMMON_ENTITY_ORDERINGS, dateRange, numberRange } from '../graph/root-connections.js';
+import type { EntityRow } from '../graph/entities.js';
+import { entityBySlugLoader } from '../graph/entity-loaders.js';
 import { builder } from './builder.js';
 import { entityObjectOptions } from './entity.js';
 import { DealKindEnum } from './enums.js';
@@ -16,6 +18,17 @@ DealRef.implement({
     announcedOn: t.field({ type: 'Date', nullable: true, resolve: (row) => row.announcedOn as string | null }),
     startsOn: t.field({ type: 'Date', nullable: true, resolve: (row) => row.startsOn as string | null }),
     endsOn: t.field({ type: 'Date', nullable: true, resolve: (row) => row.endsOn as string | null }),
+    excludedCompanies: t.field({
+      type: [CompanyRef],
+      description:
+        'Companies a source says are NOT party to this deal although one might expect them to be ' +
+        '(e.g. SoftBank, Stargate\'s main financier, in OpenAI\'s datacenter deals).',
+      resolve: async (row, _args, ctx) => {
+        const slugs = (row.excludes as string[] | null) ?? [];
+        const found = await entityBySlugLoader(ctx).loadMany(slugs);
+        return found.filter((e): e is EntityRow => e !== null && !(e instanceof Error) && e.label === 'Company');
+      },
+    }),
     parties: typedRelationshipField(t, {
       parentType: 'Deal',
       fieldName: 'parties',

@@ -1,0 +1,95 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadSeed } from '../../src/graph/seed.js';
+import { gql, openTestGraph, testServer, type TestGraph } from '../utils/graph.js';
+
+let t: TestGraph;
+let yoga: ReturnType<typeof testServer>;
+beforeAll(async () => {
+  t = await openTestGraph();
+  await loadSeed(t.db);
+  yoga = testServer(t.graph, t.config);
+});
+afterAll(() => t.close());
+
+async function read<T>(query: string, variables?: Record<string, unknown>): Promise<T> {
+  const body = await gql<T>(yoga, query, variables);
+  expect(body.errors, JSON.stringify(body.errors)).toBeUndefined();
+  return body.data!;
+}
+
+const REPORT = "Stargate's slow start (French news report, July 2025)";
+
+type Edges<E> = { edges: E[] };
+
+describe('the Stargate seed, read back through the API with its sources', () => {
+  it('Stargate: pledged total, first-year amount, power target, status, who announced it', async () => {
+    const { entity } = await read<{
+      entity: {
+        status: string; pledgedUsd: number; firstYearUsd: number; targetPowerMw: number; announcedOn: string;
+        announcedBy: Edges<{ node: { slug: string } }>;
+        participants: Edges<{ role: string; node: { slug: string } }>;
+        sources: Array<{ title: string }>;
+      };
+    }>(`{ entity(slug: "stargate") { ... on Project {
+          status pledgedUsd firstYearUsd targetPowerMw announcedOn
+          announcedBy(first: 10) { edges { node { slug } } }
+          participants(first: 10) { edges { role node { slug } } }
+          sources { title } } } }`);
+    expect(entity).toMatchObject({ status: 'STALLED', pledgedUsd: 500e9, firstYearUsd: 100e9, targetPowerMw: 10_000 });
+    expect(entity.announcedOn).toMatch(/^2025-01-/);
+    expect(entity.announcedBy.edges.map((e) => e.node.slug)).toContain('donald-trump');
+    const roles = Object.fromEntries(entity.participants.edges.map((e) => [e.node.slug, e.role]));
+    expect(roles).toMatchObject({ openai: 'lead', softbank: 'financier' });
+    expect(entity.sources.map((s) => s.title)).toContain(REPORT);
+  });
+
+  it('Sam Altman leads OpenAI', async () => {
+    const { entity } = await read<{ entity: { leads: Edges<{ title: string; node: { slug: string } }>; sources: Array<{ title: string }> } }>(
+      `{ entity(slug: "sam-altman") { ... on Person { leads(first: 5) { edges { title node { slug } } } } sources { title } } }`,
+    );
+    expect(entity.leads.edges).toEqual([{ title: expect.stringMatching(/chief executive/i), node: { slug: 'openai' } }]);
+    expect(entity.sources.length).toBeGreaterThan(0);
+  });
+
+  it('the deals: Oracle $30bn, Microsoft server rental ~$28bn to 2028, CoreWeave; SoftBank in none of them', async () => {
+    const { entity } = await read<{
+      entity: { deals: Edges<{ role: string; node: { slug: string; valueUsd: number | null; endsOn: string | null;
+        parties: Edges<{ role: string; node: { slug: string } }>; excludedCompanies: Array<{ slug: string }>; sources: Array<{ title: string }> } }> };
+    }>(`{ entity(slug: "openai") { ... on Company { deals(first: 20) { edges { role node { slug ... on Deal {
+          valueUsd endsOn parties(first: 5) { edges { role node { slug } } } excludedCompanies { slug } } sources { title } } } } } } }`);
+    const deals = entity.deals.edges.map((e) => ({
+      counterparties: e.node.parties.edges.map((p) => p.node.slug).filter((s) => s !== 'openai'),
+      ...e.node,
+    }));
+    const withCounterparty = (slug: string) => deals.find((d) => d.counterparties.includes(slug));
+    expect(withCounterparty('oracle')?.valueUsd).toBe(30e9);
+    expect(withCounterparty('microsoft')?.valueUsd).toBeGreaterThanOrEqual(28e9);
+    expect(withCounterparty('microsoft')?.endsOn).toMatch(/^2028/);
+    expect(withCounterparty('coreweave')).toBeDefined();
+    for (const deal of deals) {
+      expect(deal.parties.edges.map((p) => p.node.slug)).not.toContain('softbank');
+      expect(deal.sources.map((s) => s.title)).toContain(REPORT);
+    }
+    expect(withCounterparty('oracle')?.excludedCompanies.map((c) => c.slug)).toContain('softbank');
+    expect(withCounterparty('coreweave')?.excludedCompanies.map((c) => c.slug)).toContain('softbank');
+  });
+
+  it('the datacenter build-out: a first Stargate datacenter planned by year end, and the partners\' sites', async () => {
+    const { datacenters } = await read<{ datacenters: Edges<{ node: { slug: string; status: string; operators: Edges<{ node: { slug: string } }>; projects: Edges<{ node: { slug: string } }> } }> }>(
+      `{ datacenters(first: 20) { edges { node { slug status operators(first: 5) { edges { node { slug } } } projects(first: 5) { edges { node { slug } } } } } } }`,
+    );
+    const stargateSites = datacenters.edges.filter((e) => e.node.projects.edges.some((p) => p.node.slug === 'stargate'));
+    expect(stargateSites.length).toBeGreaterThanOrEqual(1);
+    const operators = datacenters.edges.flatMap((e) => e.node.operators.edges.map((o) => o.node.slug));
+    expect(operators).toEqual(expect.arrayContaining(['oracle', 'coreweave']));
+  });
+
+  it('the report cites the Wall Street Journal', async () => {
+    const { sources } = await read<{ sources: Edges<{ node: { title: string; language: string; cites: Edges<{ node: { publisher: string } }> } }> }>(
+      `{ sources(first: 10) { edges { node { title language cites(first: 5) { edges { node { publisher } } } } } } }`,
+    );
+    const report = sources.edges.find((e) => e.node.title === REPORT)!.node;
+    expect(report.language).toBe('fr');
+    expect(report.cites.edges.map((e) => e.node.publisher)).toContain('The Wall Street Journal');
+  });
+});
