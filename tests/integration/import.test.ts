@@ -1,0 +1,233 @@
+/** The import CLI's engine on the real Neo4j: idempotent, resumable after a crash, all-or-nothing on invalid rows. */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { deleteByPrefix, type GraphData } from '../../src/graph/bulk-load.js';
+import { generateGraph } from '../../src/graph/generator.js';
+import { exportGraphData } from '../../src/import/export-file.js';
+import { importFile, type ImportOptions } from '../../src/import/import-file.js';
+import { openTestGraph, uniquePrefix, type TestGraph } from '../utils/graph.js';
+
+let t: TestGraph;
+let dir: string;
+const prefixes: string[] = [];
+const newPrefix = (label: string) => {
+  const prefix = uniquePrefix(label);
+  prefixes.push(prefix);
+  return prefix;
+};
+
+beforeAll(async () => {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      t = await openTestGraph();
+      break;
+    } catch (error) {
+      if (attempt >= 3 || !/equivalent \w+ already exists/i.test((error as Error).message)) throw error;
+    }
+  }
+  dir = mkdtempSync(join(tmpdir(), 'stargraph-import-'));
+});
+
+afterAll(async () => {
+  for (const prefix of prefixes) await deleteByPrefix(t.db, prefix);
+  await t.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const quiet = (options: ImportOptions = {}): ImportOptions => ({ progress: false, checkpointDir: join(dir, 'checkpoints'), ...options });
+
+/** Nodes and relationships under a prefix (ids of generated data start with it). */
+async function counts(prefix: string) {
+  const [nodes] = await t.db.read('MATCH (n) WHERE (n:Entity OR n:Source) AND n.id STARTS WITH $p RETURN count(n) AS n', { p: `${prefix}-` });
+  const [rels] = await t.db.read(
+    'MATCH (a)-[r]->(b) WHERE (a:Entity OR a:Source) AND a.id STARTS WITH $p AND b.id STARTS WITH $p RETURN count(r) AS n',
+    { p: `${prefix}-` },
+  );
+  return { nodes: Number(nodes!.n), relationships: Number(rels!.n) };
+}
+
+function expected(data: GraphData) {
+  return {
+    nodes: data.entities.length + data.sources.length,
+    relationships:
+      data.relationships.length +
+      data.mentions.reduce((n, m) => n + m.entities.length, 0) +
+      data.sources.reduce((n, s) => n + (s.cites?.length ?? 0), 0),
+  };
+}
+
+async function generatedFile(label: string, entities: number, ext: 'ndjson' | 'csv' = 'ndjson') {
+  const prefix = newPrefix(label);
+  const data = generateGraph({ entities, seed: 7, prefix });
+  const file = join(dir, `${prefix}.${ext}`);
+  const records = await exportGraphData(data, file, ext);
+  return { prefix, data, file, records };
+}
+
+describe('importing a generated file', () => {
+  it('twice gives the same counts as once, and the second run changes nothing', { timeout: 180_000 }, async () => {
+    const { prefix, data, file, records } = await generatedFile('imp-twice', 400);
+    const first = await importFile(t.db, file, quiet({ batchSize: 500 }));
+    expect(first).toMatchObject({ aborted: false, invalidCount: 0, records, written: records });
+    expect(first.batches).toBe(Math.ceil(records / 500));
+    expect(await counts(prefix)).toEqual(expected(data));
+    expect(first.created.entities).toBe(data.entities.length);
+
+    const second = await importFile(t.db, file, quiet({ batchSize: 500 }));
+    expect(second.resumedAfterLine).toBe(0);
+    expect(second.created).toEqual({ entities: 0, sources: 0, relationships: 0 });
+    expect(second.updated).toEqual({ entities: 0, sources: 0, relationships: 0 });
+    expect(await counts(prefix)).toEqual(expected(data));
+    // A finished import leaves no checkpoint behind.
+    expect(existsSync(join(dir, 'checkpoints')) ? readdirSync(join(dir, 'checkpoints')) : []).toEqual([]);
+  });
+
+  it('as CSV gives the same graph as JSON Lines', { timeout: 180_000 }, async () => {
+    const { prefix, data, file, records } = await generatedFile('imp-csv', 200, 'csv');
+    const report = await importFile(t.db, file, quiet());
+    expect(report).toMatchObject({ format: 'csv', invalidCount: 0, written: records });
+    expect(await counts(prefix)).toEqual(expected(data));
+    const [row] = await t.db.read('MATCH (n:Project) WHERE n.id STARTS WITH $p AND n.announcedOn IS NOT NULL RETURN valueType(n.announcedOn) AS type LIMIT 1', { p: `${prefix}-` });
+    if (row) expect(String(row.type)).toMatch(/^DATE/);
+  });
+});
+
+describe('a crash part-way', () => {
+  it('resumes from the last committed batch and ends with exactly the right counts', { timeout: 180_000 }, async () => {
+    const { prefix, data, file, records } = await generatedFile('imp-crash', 300);
+    const crash = new Error('simulated crash');
+    let checkpointLine = 0;
+    await expect(
+      importFile(
+        t.db,
+        file,
+        quiet({
+          batchSize: 150,
+          afterBatch: (batches, checkpoint) => {
+            checkpointLine = checkpoint.lastLine;
+            if (batches === 2) throw crash;
+          },
+        }),
+      ),
+    ).rejects.toBe(crash);
+    const partial = await counts(prefix);
+    expect(partial.nodes).toBeLessThan(expected(data).nodes + 1);
+    expect(partial.nodes + partial.relationships).toBeLessThan(expected(data).nodes + expected(data).relationships);
+
+    const resumed = await importFile(t.db, file, quiet({ batchSize: 150 }));
+    expect(resumed.resumedAfterLine).toBe(checkpointLine);
+    expect(resumed.written).toBe(records - 300);
+    expect(await counts(prefix)).toEqual(expected(data));
+  });
+
+  it('of the CLI (SIGKILL after a checkpoint) and a re-run end with exactly the right counts', { timeout: 240_000 }, async () => {
+    const { prefix, data, file } = await generatedFile('imp-kill', 300);
+    const checkpoints = join(dir, 'cli-checkpoints');
+    const run = (env: Record<string, string> = {}) =>
+      new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolve, reject) => {
+        const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'import', file, '--batch-size', '150', '--checkpoint-dir', checkpoints], {
+          env: { ...process.env, NEO4J_URI: inject('neo4jUri'), SEED_ON_EMPTY: 'false', LOG_LEVEL: 'error', ...env },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (d) => (stdout += String(d)));
+        child.stderr.on('data', (d) => (stderr += String(d)));
+        child.on('error', reject);
+        child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr }));
+      });
+    const killed = await run({ STARGRAPH_IMPORT_CRASH_AFTER_BATCHES: '2' });
+    expect(killed.signal).toBe('SIGKILL');
+    expect(readdirSync(checkpoints)).toHaveLength(1);
+    expect((await counts(prefix)).nodes).toBeGreaterThan(0);
+
+    const rerun = await run();
+    expect(rerun.stderr).toContain('Resumed after line 300');
+    expect(rerun.code).toBe(0);
+    expect(await counts(prefix)).toEqual(expected(data));
+    expect(readdirSync(checkpoints)).toHaveLength(0);
+  });
+});
+
+describe('invalid records', () => {
+  function writeLines(name: string, lines: unknown[]): string {
+    const file = join(dir, name);
+    writeFileSync(file, lines.map((l) => (typeof l === 'string' ? l : JSON.stringify(l))).join('\n') + '\n');
+    return file;
+  }
+
+  it('are reported by line and by default nothing is written; --skip-invalid writes the rest', async () => {
+    const p = newPrefix('imp-bad');
+    const file = writeLines(`${p}.ndjson`, [
+      { type: 'entity', label: 'Company', id: `${p}-co`, slug: `${p}-co`, name: 'Co', kind: 'AI_LAB' }, // 1 ok
+      { type: 'entity', label: 'Person', id: `${p}-ceo`, slug: `${p}-ceo`, name: 'CEO' }, // 2 ok
+      { type: 'entity', label: 'Company', id: `${p}-bad`, slug: 'Not Kebab', name: 'Bad' }, // 3 bad slug
+      '{"type": "entity", oops', // 4 bad JSON
+      { type: 'planet', name: 'x' }, // 5 unknown type
+      { type: 'relationship', relationship: 'LEADS', from: `${p}-ceo`, to: `${p}-co`, properties: { title: 'CEO' } }, // 6 ok
+      { type: 'relationship', relationship: 'LEADS', from: `${p}-co`, to: `${p}-ceo` }, // 7 wrong kinds
+      { type: 'relationship', relationship: 'OPERATES', from: `${p}-co`, to: `${p}-nowhere` }, // 8 missing endpoint
+      { type: 'relationship', relationship: 'PARTICIPATES_IN', from: `${p}-co`, to: `${p}-later` }, // 9 defined later
+      { type: 'entity', label: 'Project', id: `${p}-later`, slug: `${p}-later`, name: 'Later', pledgedUsd: 1e9 }, // 10 ok
+      { type: 'entity', label: 'Deal', id: `${p}-neg`, slug: `${p}-neg`, name: 'Neg', valueUsd: -5 }, // 11 negative money
+      { type: 'entity', label: 'Person', id: `${p}-ceo2`, slug: `${p}-ceo`, name: 'Again' }, // 12 duplicate slug
+      { type: 'relationship', relationship: 'LEADS', from: `${p}-ceo`, to: `${p}-co`, properties: { role: 'x' } }, // 13 wrong property
+      { type: 'source', id: `${p}-src`, title: 'S', url: 'not-a-url' }, // 14 bad url
+      { type: 'mention', source: `${p}-nosrc`, entity: `${p}-co` }, // 15 unknown source
+    ]);
+    const report = await importFile(t.db, file, quiet());
+    expect(report.aborted).toBe(true);
+    expect(report.written).toBe(0);
+    expect(report.invalid.map((p) => p.line)).toEqual([3, 4, 5, 7, 8, 9, 11, 12, 13, 14, 15]);
+    expect(report.invalid.find((x) => x.line === 9)!.error).toMatch(/defined later, on line 10/);
+    expect(report.invalid.find((x) => x.line === 7)!.error).toMatch(/LEADS cannot start at a Company/);
+    expect((await counts(p)).nodes).toBe(0);
+
+    const skipped = await importFile(t.db, file, quiet({ skipInvalid: true }));
+    expect(skipped).toMatchObject({ aborted: false, invalidCount: 11, written: 4 });
+    expect(await counts(p)).toEqual({ nodes: 3, relationships: 1 });
+  });
+
+  it('an entity whose slug is another kind in the graph is invalid (and, skipped, takes its relationships with it)', async () => {
+    const p = newPrefix('imp-kind');
+    const first = writeLines(`${p}-a.ndjson`, [{ type: 'entity', label: 'Person', id: `${p}-x`, slug: `${p}-x`, name: 'X' }]);
+    await importFile(t.db, first, quiet());
+    const second = writeLines(`${p}-b.ndjson`, [
+      { type: 'entity', label: 'Company', id: `${p}-x2`, slug: `${p}-x`, name: 'X as a company' },
+      { type: 'entity', label: 'Project', id: `${p}-proj`, slug: `${p}-proj`, name: 'Proj' },
+      { type: 'relationship', relationship: 'PARTICIPATES_IN', from: `${p}-x`, to: `${p}-proj` },
+    ]);
+    const aborted = await importFile(t.db, second, quiet());
+    expect(aborted.invalid.map((x) => x.line)).toEqual([1]);
+    expect(aborted.invalid[0]!.error).toMatch(/already names a Person/);
+    const skipped = await importFile(t.db, second, quiet({ skipInvalid: true }));
+    expect(skipped.invalid.map((x) => x.line)).toEqual([1, 3]);
+    expect(skipped.written).toBe(1);
+    expect(await counts(p)).toEqual({ nodes: 2, relationships: 0 });
+  });
+
+  it('CSV: quoted fields with commas and newlines, lists, numbers; line numbers of multi-line rows', async () => {
+    const p = newPrefix('imp-csvq');
+    const file = join(dir, `${p}.csv`);
+    writeFileSync(
+      file,
+      [
+        'type,label,id,slug,name,description,aliases,kind,pledgedUsd,relationship,from,to,role,committedUsd',
+        `entity,Company,${p}-co,${p}-co,"Co, Inc.","Line one\nline two",Co|The Co,AI_LAB,,,,,,`,
+        `entity,Project,${p}-pr,${p}-pr,Project,,,,5e11,,,,,`,
+        `relationship,,,,,,,,,PARTICIPATES_IN,${p}-co,${p}-pr,lead,1000000`,
+        `relationship,,,,,,,,,PARTICIPATES_IN,${p}-pr,${p}-co,lead,abc`,
+      ].join('\n') + '\n',
+    );
+    const report = await importFile(t.db, file, quiet({ skipInvalid: true }));
+    expect(report.invalid.map((x) => x.line)).toEqual([6]);
+    const [co] = await t.db.read('MATCH (n:Company {slug: $s}) RETURN n.name AS name, n.description AS d, n.aliases AS aliases', { s: `${p}-co` });
+    expect(co).toEqual({ name: 'Co, Inc.', d: 'Line one\nline two', aliases: ['Co', 'The Co'] });
+    const [rel] = await t.db.read('MATCH (:Company {slug: $s})-[r:PARTICIPATES_IN]->() RETURN r.role AS role, r.committedUsd AS usd', { s: `${p}-co` });
+    expect(rel).toEqual({ role: 'lead', usd: 1_000_000 });
+  });
+});
