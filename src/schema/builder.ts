@@ -5,9 +5,34 @@ import ComplexityPlugin from '@pothos/plugin-complexity';
 import DataloaderPlugin from '@pothos/plugin-dataloader';
 import RelayPlugin from '@pothos/plugin-relay';
 import SimpleObjectsPlugin from '@pothos/plugin-simple-objects';
-import ValidationPlugin from '@pothos/plugin-validation';
+import ValidationPlugin, { type StandardSchemaV1 } from '@pothos/plugin-validation';
+import type { Scope } from '../config.js';
 import type { Context } from '../context.js';
 import { ErrorCode, StargraphError } from '../errors.js';
+
+/** No credential (or a bad one) is UNAUTHENTICATED; a good one without the scope is FORBIDDEN. */
+export function missingScopeError(ctx: Context, what: string): StargraphError {
+  if (ctx.auth.authenticated) return new StargraphError(ErrorCode.FORBIDDEN, `${what} needs a token with more scopes`);
+  return new StargraphError(
+    ErrorCode.UNAUTHENTICATED,
+    ctx.auth.invalid ? 'The Authorization token is not valid' : `${what} needs an Authorization: Bearer token`,
+  );
+}
+
+/** Marks a validation schema's issues with the scope its field needs (see validationError). */
+export function requiringScope<S extends StandardSchemaV1>(scope: Scope, schema: S): S {
+  const mark = (result: StandardSchemaV1.Result<unknown>) =>
+    result.issues ? { issues: result.issues.map((issue) => ({ ...issue, requiredScope: scope })) } : result;
+  return {
+    '~standard': {
+      ...schema['~standard'],
+      validate: (value: unknown) => {
+        const result = schema['~standard'].validate(value);
+        return result instanceof Promise ? result.then(mark) : mark(result);
+      },
+    },
+  } as S;
+}
 
 export const builder = new SchemaBuilder<{
   Context: Context;
@@ -29,19 +54,15 @@ export const builder = new SchemaBuilder<{
       write: ctx.auth.scopes.has('write'),
     }),
     // No credential (or a bad one) is UNAUTHENTICATED; a good one without the scope is FORBIDDEN.
-    unauthorizedError: (_parent, ctx, info) =>
-      ctx.auth.authenticated
-        ? new StargraphError(ErrorCode.FORBIDDEN, `${info.parentType.name}.${info.fieldName} needs a token with more scopes`)
-        : new StargraphError(
-            ErrorCode.UNAUTHENTICATED,
-            ctx.auth.invalid
-              ? 'The Authorization token is not valid'
-              : `${info.parentType.name}.${info.fieldName} needs an Authorization: Bearer token`,
-          ),
+    unauthorizedError: (_parent, ctx, info) => missingScopeError(ctx, `${info.parentType.name}.${info.fieldName}`),
   },
   // zod issues → BAD_USER_INPUT naming the first bad field's path (e.g. `input.slug`) and all issues.
   validation: {
-    validationError: (failure) => {
+    validationError: (failure, _args, ctx) => {
+      // Arguments are validated before scope-auth runs; a caller without the scope a field needs
+      // (schemas wrapped with `requiringScope`) hears about the token, not about the input rules.
+      const scope = failure.issues.map((i) => (i as { requiredScope?: Scope }).requiredScope).find(Boolean);
+      if (scope && !ctx.auth.scopes.has(scope)) return missingScopeError(ctx, 'This operation');
       const issues = failure.issues.map((issue) => ({
         path: (issue.path ?? []).map((p) => (typeof p === 'object' ? p.key : p)).map((p) => (typeof p === 'number' ? p : String(p))),
         message: issue.message,

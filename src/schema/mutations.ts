@@ -31,7 +31,7 @@ import {
   type Provenance,
   type SourceInput,
 } from '../graph/writes.js';
-import { builder } from './builder.js';
+import { builder, requiringScope } from './builder.js';
 import { CompanyKindEnum, DatacenterStatusEnum, DealKindEnum, EntityKindEnum, ProjectStatusEnum, RelationshipTypeEnum } from './enums.js';
 import { encodeGlobalID, parseGlobalId, resolveEntityArg } from './node.js';
 import { CompanyRef, DatacenterRef, DealRef, EntityRef, PersonRef, ProjectRef, SourceRef } from './refs.js';
@@ -265,7 +265,7 @@ const importSchema = z
     );
   });
 
-const argsSchema = (input: z.ZodTypeAny) => z.object({ input }).passthrough();
+const argsSchema = (input: z.ZodTypeAny) => requiringScope('write', z.object({ input }).passthrough());
 
 // ---------------------------------------------------------------------------------------------
 // Helpers

@@ -108,6 +108,13 @@ describe('auth matrix: every mutation', () => {
       });
     }
   }
+  it('auth is checked before input: no token and invalid input → UNAUTHENTICATED', async () => {
+    const body = await gql(yoga, UPSERT_COMPANY, { input: { slug: 'Not Kebab', name: '' } });
+    expect(body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    const readOnly = await gql(yoga, UPSERT_COMPANY, { input: { slug: 'Not Kebab', name: '' } }, bearer(READ_KEY));
+    expect(readOnly.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+
   it('nothing was written by the refused calls', async () => {
     expect(await count('MATCH (n:Entity) WHERE n.slug STARTS WITH $p RETURN count(n) AS n', { p: slug('auth-') })).toBe(0);
     expect(await count('MATCH (s:Source {id: $id}) RETURN count(s) AS n', { id: slug('auth-source') })).toBe(0);
