@@ -151,6 +151,10 @@ async function main(): Promise<void> {
       const { runExportCommand } = await import('./import/cli.js');
       return runExportCommand(args);
     }
+    case 'query': {
+      const { runQueryCommand } = await import('./cli/query.js');
+      return runQueryCommand(config, logger, args);
+    }
     case 'neo4j:start': {
       const running = await runningServer(config.neo4j.dataDir);
       const server =
@@ -171,7 +175,7 @@ async function main(): Promise<void> {
       return;
     }
     default: {
-      console.error(`Unknown command "${command}". Commands: serve, print-schema, seed, generate, import, export, neo4j:start, neo4j:stop`);
+      console.error(`Unknown command "${command}". Commands: serve, print-schema, seed, generate, import, export, query, neo4j:start, neo4j:stop`);
       void args;
       process.exit(2);
     }
