@@ -440,11 +440,9 @@ describe('a traversal that explodes', () => {
     expect(explodedRes.errors?.[0]?.message).toMatch(/TRAVERSAL_TIMEOUT_MS/);
     // Neo4j checks for the timeout between steps: stopped well before it could finish.
     expect(performance.now() - started).toBeLessThan(20_000);
-    // And the server answers the next request as usual.
-    const after = await gql<{ shortestPath: PathJson }>(slowYoga, `query($a: ID!, $b: ID!) { shortestPath(from: $a, to: $b) { length } }`, {
-      a: `${prefix}-a`,
-      b: `${prefix}-b`,
-    });
-    expect(after.data?.shortestPath.length).toBe(2);
+    // And the server answers the next request as usual (not a traversal: 50 ms is below
+    // what planning a new traversal statement takes on a cold Neo4j).
+    const after = await gql<{ entity: Slugged }>(slowYoga, `{ entity(slug: "stargate") { slug } }`);
+    expect(after.data?.entity.slug).toBe('stargate');
   });
 });
