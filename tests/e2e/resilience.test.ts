@@ -23,7 +23,7 @@ describe('Neo4j going away and coming back', () => {
     const start = () => startLocalNeo4j({ dataDir, port, heap: '512m', pageCache: '64m', mode: 'attached' });
     server = await start();
     const config = testConfig({ NEO4J_URI: server.uri });
-    graph = new GraphDb(createDriver({ ...config.neo4j, uri: server.uri }), config.neo4j.database, 5_000);
+    graph = new GraphDb(createDriver({ ...config.neo4j, uri: server.uri }), config.neo4j.database, 30_000);
     const yoga = testServer(graph, config);
 
     const up = await gql<{ graphStats: unknown[] }>(yoga, '{ graphStats { label count } }');
