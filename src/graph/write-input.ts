@@ -111,9 +111,16 @@ export const connectableTypeSchema = z.enum(ENTITY_RELATIONSHIP_TYPES as [Relati
   errorMap: () => ({ message: `must be one of ${ENTITY_RELATIONSHIP_TYPES.join(', ')} (MENTIONS and CITES are written with addSource)` }),
 });
 
-/** Properties of one relationship type: only the keys model.ts gives that type. */
-export function relationshipPropertiesSchema(type: RelationshipType) {
-  return z.object(optionalShape(RELATIONSHIPS[type].properties)).strict();
+const relationshipSchemas = new Map<RelationshipType, z.ZodTypeAny>();
+
+/** Properties of one relationship type: only the keys model.ts gives that type (built once per type). */
+export function relationshipPropertiesSchema(type: RelationshipType): z.ZodObject<z.ZodRawShape> {
+  let schema = relationshipSchemas.get(type);
+  if (!schema) {
+    schema = z.object(optionalShape(RELATIONSHIPS[type].properties)).strict();
+    relationshipSchemas.set(type, schema);
+  }
+  return schema as z.ZodObject<z.ZodRawShape>;
 }
 
 /** Checks `properties` against its `type` (a superRefine helper for inputs that carry both). */

@@ -133,6 +133,27 @@ export interface EntityUpsert {
  * CONFLICT: kinds are never changed by an upsert.
  */
 export async function upsertEntity(db: Db, write: EntityUpsert): Promise<WriteOutcome<EntityRow>> {
+  return retryOnConstraintRace(() => upsertEntityOnce(db, write));
+}
+
+/**
+ * MERGE on a uniquely constrained property locks the key, so concurrent upserts of one slug
+ * serialise; should a create still lose a race (the other transaction's node appeared between
+ * the lookup and the lock), the retry finds that node and merges into it. Transient errors
+ * (deadlocks) are already retried by the driver's executeWrite.
+ */
+async function retryOnConstraintRace<T>(work: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      const code = (error as { code?: string }).code ?? '';
+      if (attempt >= attempts || !code.includes('ConstraintValidationFailed')) throw error;
+    }
+  }
+}
+
+async function upsertEntityOnce(db: Db, write: EntityUpsert): Promise<WriteOutcome<EntityRow>> {
   const { label } = write;
   // `label` is an EntityLabel chosen by the mutation (never request text); checked for safety.
   if (!(label in KIND_PROPERTIES)) throw new Error(`Unknown label ${String(label)}`);
