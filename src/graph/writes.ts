@@ -196,18 +196,16 @@ async function setDealParties(run: Run, dealId: string, parties: Array<{ company
      DELETE r`,
     { dealId, ids: parties.map((p) => p.companyId) },
   );
-  const [row] = await run(
+  await run(
     `MATCH (d:Deal {id: $dealId})
      UNWIND $parties AS party
      MATCH (c:Entity:Company {id: party.companyId})
      MERGE (c)-[r:PARTY_TO]->(d)
      ON CREATE SET r.createdAt = datetime()
      WITH r, party WHERE r.role IS NULL OR r.role <> party.role
-     SET r.role = party.role, r.updatedAt = datetime()
-     RETURN count(*) AS changed`,
+     SET r.role = party.role, r.updatedAt = datetime()`,
     { dealId, parties },
   );
-  void row;
 }
 
 export interface RelationshipWrite {

@@ -306,13 +306,15 @@ function entityProperties(input: Record<string, unknown>): Record<string, unknow
 async function runUpsert(ctx: Context, label: EntityLabel, input: Record<string, unknown>) {
   let parties: Array<{ companyId: string; role: string }> | undefined;
   if (label === 'Deal' && Array.isArray(input.parties)) {
-    parties = [];
-    for (const [i, party] of (input.parties as Array<{ company: string; role: string }>).entries()) {
-      const path = ['input', 'parties', i, 'company'];
-      const company = await entityAt(ctx, String(party.company), path);
-      if (company.label !== 'Company') throw badInput(`${path.join('.')}: a deal's party must be a Company, not a ${company.label}`, { path });
-      parties.push({ companyId: company.id, role: party.role });
-    }
+    // All at once, so the entity loaders resolve them in one batch.
+    parties = await Promise.all(
+      (input.parties as Array<{ company: string; role: string }>).map(async (party, i) => {
+        const path = ['input', 'parties', i, 'company'];
+        const company = await entityAt(ctx, String(party.company), path);
+        if (company.label !== 'Company') throw badInput(`${path.join('.')}: a deal's party must be a Company, not a ${company.label}`, { path });
+        return { companyId: company.id, role: party.role };
+      }),
+    );
   }
   const outcome = await upsertEntity(ctx.db, {
     label,
@@ -449,8 +451,7 @@ builder.mutationFields((t) => ({
     validate: argsSchema(relationshipInputSchema(entityRefSchema)),
     resolve: async (_root, { input }, ctx) => {
       const type = input.type as RelationshipType;
-      const from = await entityAt(ctx, String(input.from), ['input', 'from']);
-      const to = await entityAt(ctx, String(input.to), ['input', 'to']);
+      const [from, to] = await Promise.all([entityAt(ctx, String(input.from), ['input', 'from']), entityAt(ctx, String(input.to), ['input', 'to'])]);
       if (!endpointAllowed(type, 'from', from.label)) throw badInput(`input.from: ${endpointProblem(type, 'from', from.label)}`, { path: ['input', 'from'] });
       if (!endpointAllowed(type, 'to', to.label)) throw badInput(`input.to: ${endpointProblem(type, 'to', to.label)}`, { path: ['input', 'to'] });
       const outcome = await connectEntities(ctx.db, {
@@ -472,8 +473,7 @@ builder.mutationFields((t) => ({
     validate: argsSchema(z.object({ type: connectableTypeSchema, from: entityRefSchema, to: entityRefSchema })),
     resolve: async (_root, { input }, ctx) => {
       const type = input.type as RelationshipType;
-      const from = await entityAt(ctx, String(input.from), ['input', 'from']);
-      const to = await entityAt(ctx, String(input.to), ['input', 'to']);
+      const [from, to] = await Promise.all([entityAt(ctx, String(input.from), ['input', 'from']), entityAt(ctx, String(input.to), ['input', 'to'])]);
       const removed = await disconnectEntities(ctx.db, type, from.id, to.id);
       clearRequestCache(ctx);
       return { type, from, to, removed };
@@ -499,10 +499,8 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: AddSourceInput, required: true }) },
     validate: argsSchema(addSourceSchema(entityRefSchema)),
     resolve: async (_root, { input }, ctx) => {
-      const mentionIds: string[] = [];
-      for (const [i, ref] of (input.mentions ?? []).entries()) {
-        mentionIds.push((await entityAt(ctx, String(ref), ['input', 'mentions', i])).id);
-      }
+      const mentioned = await Promise.all((input.mentions ?? []).map((ref, i) => entityAt(ctx, String(ref), ['input', 'mentions', i])));
+      const mentionIds = mentioned.map((entity) => entity.id);
       const { mentions: _m, cites, ...source } = input;
       const outcome = await addSource(ctx.db, { source: source as SourceInput, mentionIds, citeIds: cites ?? [] });
       clearRequestCache(ctx);
