@@ -488,13 +488,11 @@ export const FINANCING_ROLES = ['financier', 'investor', 'funder'] as const;
  * - (Project)<-[:PART_OF]-(Datacenter), walked backwards: a project's money builds its datacenters.
  * A flow ends at a Project or a Datacenter.
  */
-const MONEY_STEP = `((x:Entity)-[r:INVESTS_IN|PARTICIPATES_IN|PARTY_TO|COVERS|PART_OF]-(y:Entity)
-  WHERE (startNode(r) = x AND (
-          type(r) IN ['INVESTS_IN', 'COVERS']
-          OR (type(r) = 'PARTICIPATES_IN' AND (r.role IN $financingRoles OR r.committedUsd IS NOT NULL))
-          OR (type(r) = 'PARTY_TO' AND r.role IN $buyerRoles)
-          OR (type(r) = 'PART_OF' AND x:Deal)))
-     OR (type(r) = 'PART_OF' AND endNode(r) = x AND x:Project AND y:Datacenter))`;
+const MONEY_STEP = `((x:Entity)-[r:INVESTS_IN|PARTICIPATES_IN|PARTY_TO|COVERS|PART_OF]->(y:Entity)
+  WHERE type(r) IN ['INVESTS_IN', 'COVERS']
+     OR (type(r) = 'PARTICIPATES_IN' AND (r.role IN $financingRoles OR r.committedUsd IS NOT NULL))
+     OR (type(r) = 'PARTY_TO' AND r.role IN $buyerRoles)
+     OR (type(r) = 'PART_OF' AND x:Deal))`;
 
 export interface MoneyFlowArgs {
   from: EntityRow;
@@ -511,12 +509,33 @@ export interface MoneyFlowArgs {
 export async function moneyFlows(db: Db, limits: TraversalLimits, args: MoneyFlowArgs): Promise<PathRow[]> {
   const hops = checkBound('maxHops', args.maxHops, limits.maxHops, 'MAX_HOPS');
   const first = checkBound('first', args.first, limits.maxPaths, 'MAX_PATHS');
+  // Every step but the last backwards one (project → its datacenters) points the way money
+  // goes, so the rule is written on directed steps: Neo4j then applies it while it searches
+  // (written on undirected steps with startNode() tests, it was applied only afterwards, and
+  // the search walked the whole graph around hubs). The backwards step ends a flow, since a
+  // datacenter passes money on to nothing: a second search ends with it, and each
+  // destination keeps its shorter route. Each search stops after `first` destinations
+  // (breadth first, so the nearest), which is enough for the nearest `first` of both.
   const rows = await db.read(
     `MATCH (a:Entity {id: $from})
-     MATCH p = ANY SHORTEST (a)${MONEY_STEP}{1,${hops}}(t:Project|Datacenter)
-     WHERE t <> a
-     WITH p, t LIMIT toInteger($first)
-     WITH p, t ORDER BY length(p), t.name, t.id
+     CALL (a) {
+       MATCH p = ANY SHORTEST (a)${MONEY_STEP}{1,${hops}}(t:Project|Datacenter)
+       WHERE t <> a
+       WITH p, t LIMIT toInteger($first)
+       RETURN p, t
+       UNION
+       ${
+         // A quantifier cannot be {0,0}: with one hop, only a project's own datacenters.
+         hops === 1
+           ? 'MATCH p = (a:Project)<-[:PART_OF]-(t:Datacenter)'
+           : `MATCH p = ANY SHORTEST (a)${MONEY_STEP}{0,${hops - 1}}(:Project)<-[:PART_OF]-(t:Datacenter)`
+       }
+       WITH p, t LIMIT toInteger($first)
+       RETURN p, t
+     }
+     WITH t, p ORDER BY length(p), [n IN nodes(p) | n.id]
+     WITH t, head(collect(p)) AS p
+     WITH p, t ORDER BY length(p), t.name, t.id LIMIT toInteger($first)
      RETURN ${pathReturn('p')}`,
     { from: args.from.id, first, financingRoles: FINANCING_ROLES, buyerRoles: BUYER_ROLES },
     traversalRun(limits),

@@ -207,6 +207,11 @@ describe('on the seed graph', () => {
       ['PARTICIPATES_IN', 'softbank', 'stargate'],
       ['PART_OF', 'stargate-first-datacenter', 'stargate'],
     ]);
+    const oneHop = await ok<{ softbank: PathJson[]; stargate: PathJson[] }>(
+      `{ softbank: moneyFlows(from: "softbank", maxHops: 1) { ${PATH} } stargate: moneyFlows(from: "stargate", maxHops: 1) { ${PATH} } }`,
+    );
+    expect(oneHop.data.softbank.map(slugs)).toEqual([['softbank', 'stargate']]);
+    expect(oneHop.data.stargate.map(slugs)).toEqual([['stargate', 'stargate-first-datacenter']]);
     // OpenAI leads Stargate (no money in the seed) and pays Oracle and CoreWeave for datacenters.
     expect(data.openai.map(slugs)).toEqual([
       ['openai', 'openai-coreweave-datacenter-deal', 'coreweave-openai-datacenters'],
