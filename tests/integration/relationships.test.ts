@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gql, openTestGraph, testServer, uniquePrefix, type TestGraph } from '../utils/graph.js';
 import { createEntities, deleteFixtures, relate, type FixtureEntity } from '../utils/fixtures.js';
+import { generateGraph } from '../../src/graph/generator.js';
+import { deleteByPrefix, loadGraph } from '../../src/graph/bulk-load.js';
 
 let t: TestGraph;
 let yoga: ReturnType<typeof testServer>;
@@ -63,6 +65,24 @@ describe('relationship fields batch: no N+1', () => {
     expect(trips(one)).toBe(4);
     expect(trips(fifty)).toBe(4);
   });
+});
+
+describe('no N+1 on generated (power-law) data', () => {
+  const genPrefix = uniquePrefix('gen-nplus1');
+  afterAll(() => deleteByPrefix(t.db, genPrefix));
+
+  it('the nested companies → deals → parties → leaders read costs 4 round trips for 1 company and for 50', async () => {
+    const data = generateGraph({ entities: 1500, seed: 7, prefix: genPrefix, sources: 0 });
+    await loadGraph(t.db, data);
+    const companies = data.entities.filter((e) => e.label === 'Company').map((e) => e.slug);
+    expect(companies.length).toBeGreaterThanOrEqual(50);
+    const run = (slugs: string[]) => gql<{ companies: { edges: unknown[] } }>(yoga, NESTED, { first: 50, filter: { slugs } });
+    const [one, fifty] = [await run(companies.slice(0, 1)), await run(companies.slice(0, 50))];
+    expect(fifty.errors, JSON.stringify(fifty.errors)).toBeUndefined();
+    expect(fifty.data!.companies.edges).toHaveLength(50);
+    expect((one.extensions!.cypher as { roundTrips: number }).roundTrips).toBe(4);
+    expect((fifty.extensions!.cypher as { roundTrips: number }).roundTrips).toBe(4);
+  }, 120_000);
 });
 
 describe('typed relationship connections', () => {
