@@ -37,24 +37,17 @@ export function toEntityRow(value: unknown): EntityRow {
   return { ...(row as EntityRow), aliases: (row.aliases as string[] | null) ?? [], description: (row.description as string | null) ?? null };
 }
 
-/** Entities by id, in the order asked (null where missing): one round trip. */
-export async function entitiesByIds(db: Db, ids: readonly string[]): Promise<(EntityRow | null)[]> {
+/**
+ * Entities by id or by slug (both uniquely indexed), in the order asked, null where missing:
+ * one round trip. `key` is chosen in code, never by a request.
+ */
+export async function entitiesBy(db: Db, key: 'id' | 'slug', values: readonly string[]): Promise<(EntityRow | null)[]> {
   const rows = await db.read(
-    `UNWIND $ids AS id MATCH (n:Entity {id: id}) RETURN id, ${entityProjection('n')} AS entity`,
-    { ids },
+    `UNWIND $values AS value MATCH (n:Entity {${key}: value}) RETURN value, ${entityProjection('n')} AS entity`,
+    { values },
   );
-  const byId = new Map(rows.map((r) => [r.id as string, toEntityRow(r.entity)]));
-  return ids.map((id) => byId.get(id) ?? null);
-}
-
-/** Entities by slug, in the order asked (null where missing): one round trip. */
-export async function entitiesBySlugs(db: Db, slugs: readonly string[]): Promise<(EntityRow | null)[]> {
-  const rows = await db.read(
-    `UNWIND $slugs AS slug MATCH (n:Entity {slug: slug}) RETURN slug, ${entityProjection('n')} AS entity`,
-    { slugs },
-  );
-  const bySlug = new Map(rows.map((r) => [r.slug as string, toEntityRow(r.entity)]));
-  return slugs.map((s) => bySlug.get(s) ?? null);
+  const found = new Map(rows.map((r) => [r.value as string, toEntityRow(r.entity)]));
+  return values.map((v) => found.get(v) ?? null);
 }
 
 export async function sourcesByIds(db: Db, ids: readonly string[]): Promise<(SourceRow | null)[]> {
