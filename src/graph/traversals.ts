@@ -109,7 +109,12 @@ export function relationshipTypeExpression(types?: readonly string[] | null): st
 /** `:Company|Project` for the asked kinds (labels from model.ts), `:Entity` when none. */
 export function labelExpression(kinds?: readonly EntityKind[] | null): string {
   if (!kinds || kinds.length === 0) return ':Entity';
-  return `:${[...new Set(kinds)].map((k) => kindToLabel(k)).join('|')}`;
+  const labels = [...new Set(kinds)].map((kind) => {
+    const label = (ENTITY_KINDS as readonly string[]).includes(kind) ? kindToLabel(kind) : undefined;
+    if (!label) throw badInput(`Unknown entity kind "${String(kind).slice(0, 50)}"`, { argumentName: 'kinds' });
+    return label;
+  });
+  return `:${labels.join('|')}`;
 }
 
 // ---------------------------------------------------------------------------------------------
