@@ -2,7 +2,6 @@ import SchemaBuilder from '@pothos/core';
 import { getNullableType, isListType, isObjectType } from 'graphql';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import ComplexityPlugin from '@pothos/plugin-complexity';
-import DataloaderPlugin from '@pothos/plugin-dataloader';
 import RelayPlugin from '@pothos/plugin-relay';
 import SimpleObjectsPlugin from '@pothos/plugin-simple-objects';
 import ValidationPlugin, { type StandardSchemaV1 } from '@pothos/plugin-validation';
@@ -46,7 +45,7 @@ export const builder = new SchemaBuilder<{
   Connection: { totalCount: number | (() => Promise<number>) };
 }>({
   // scope-auth must come first so it wraps every other plugin's resolvers.
-  plugins: [ScopeAuthPlugin, ComplexityPlugin, RelayPlugin, DataloaderPlugin, SimpleObjectsPlugin, ValidationPlugin],
+  plugins: [ScopeAuthPlugin, ComplexityPlugin, RelayPlugin, SimpleObjectsPlugin, ValidationPlugin],
   defaultFieldNullability: false,
   scopeAuth: {
     authScopes: (ctx) => ({
