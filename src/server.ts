@@ -8,6 +8,7 @@ import { createAuthenticator } from './auth.js';
 import { useDebugExtensions } from './plugins/use-debug-extensions.js';
 import { useMetrics } from './plugins/use-metrics.js';
 import { useQueryLimits } from './plugins/use-query-limits.js';
+import { useRequestLog } from './plugins/use-request-log.js';
 import { schema } from './schema/index.js';
 import { graphiqlTabs } from './schema/examples.js';
 
@@ -47,6 +48,7 @@ export function createServer({ config, graph, logger }: ServerDeps) {
       useQueryLimits(config.limits),
       useDebugExtensions({ always: config.debugExtensions, allowHeader: config.debugExtensionsHeader }),
       useMetrics(),
+      useRequestLog(logger),
       useReadinessCheck({
         endpoint: '/ready',
         check: async () => {
