@@ -36,10 +36,6 @@ const apiKeys = z
         });
         return z.NEVER;
       }
-      if (secret.length < 8) {
-        ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'each secret must be at least 8 characters' });
-        return z.NEVER;
-      }
       keys.push({ secret, scopes: scopes as Scope[] });
     }
     return keys;
@@ -48,7 +44,8 @@ const apiKeys = z
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
-  HOST: z.string().min(1).default('0.0.0.0'),
+  // Loopback by default: a development server (unmasked errors) is not for the network.
+  HOST: z.string().min(1).default('127.0.0.1'),
   NEO4J_URI: z
     .string()
     .regex(/^(bolt|neo4j)(\+s|\+ssc)?:\/\/.+/, 'expected a bolt:// or neo4j:// URI (optionally +s or +ssc)')

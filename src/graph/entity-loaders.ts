@@ -12,7 +12,7 @@ export const entityBySlugLoader = (ctx: Context) =>
 export const sourceByIdLoader = (ctx: Context) =>
   requestLoader(ctx, 'sourceById', () => new DataLoader<string, SourceRow | null>((ids) => sourcesByIds(ctx.db, ids)));
 
-/** Sources that MENTION each entity, newest first: `Entity.sources`. */
+/** Sources that MENTION each entity, newest first, undated last: `Entity.sources`. */
 export const entitySourcesLoader = (ctx: Context) =>
   requestLoader(
     ctx,
@@ -24,7 +24,7 @@ export const entitySourcesLoader = (ctx: Context) =>
            MATCH (n:Entity {id: id})
            CALL (n) {
              MATCH (s:Source)-[:MENTIONS]->(n)
-             WITH s ORDER BY s.publishedOn DESC, s.id
+             WITH s ORDER BY s.publishedOn IS NULL, s.publishedOn DESC, s.id
              RETURN collect(${sourceProjection('s')}) AS sources
            }
            RETURN id, sources`,

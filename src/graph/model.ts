@@ -127,7 +127,7 @@ export const RELATIONSHIP_TYPES = Object.keys(RELATIONSHIPS) as RelationshipType
 export const ENTITY_RELATIONSHIP_TYPES = RELATIONSHIP_TYPES.filter((t) => t !== 'MENTIONS' && t !== 'CITES');
 
 export const isRelationshipType = (value: unknown): value is RelationshipType =>
-  typeof value === 'string' && value in RELATIONSHIPS;
+  typeof value === 'string' && Object.hasOwn(RELATIONSHIPS, value);
 
 /** Deal party roles that count as "buyer" / "seller" side for money statistics. */
 export const BUYER_ROLES = ['buyer', 'customer', 'lessee', 'investor'] as const;

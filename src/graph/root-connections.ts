@@ -39,8 +39,8 @@ export function filterClause(spec: RootConnectionSpec, filter: RootArgs['filter'
   const params: Record<string, unknown> = {};
   spec.filters.forEach((rule, i) => {
     const value = valueAt(filter, rule.path);
+    // Unset means "no filter"; an empty list is a filter that matches nothing (n.x IN []).
     if (value === undefined || value === null) return;
-    if (Array.isArray(value) && value.length === 0) return;
     params[`f${i}`] = value;
     predicates.push(`(${rule.cypher.replaceAll('$value', `$f${i}`)})`);
   });

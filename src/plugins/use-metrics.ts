@@ -27,6 +27,18 @@ export function useMetrics(endpoint = '/metrics'): Plugin<Context> {
     registers: [registry],
   });
 
+  // Operation names come from clients: label the first MAX_OPERATIONS seen, the rest as
+  // "other", so a client cannot grow the series (and our memory) without bound.
+  const MAX_OPERATIONS = 100;
+  const seen = new Set<string>();
+  const operationLabel = (name: string | null | undefined) => {
+    const label = name ?? 'anonymous';
+    if (seen.has(label)) return label;
+    if (seen.size >= MAX_OPERATIONS) return 'other';
+    seen.add(label);
+    return label;
+  };
+
   return {
     async onRequest({ url, endResponse, fetchAPI }) {
       if (url.pathname !== endpoint) return;
@@ -36,7 +48,7 @@ export function useMetrics(endpoint = '/metrics'): Plugin<Context> {
     },
     onExecute({ args }) {
       const started = performance.now();
-      const operation = args.operationName ?? 'anonymous';
+      const operation = operationLabel(args.operationName);
       const type =
         args.document.definitions.find((d: DefinitionNode): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)
           ?.operation ?? 'unknown';

@@ -128,7 +128,10 @@ builder.scalarType('Date', {
   description: 'A calendar date, ISO 8601 (YYYY-MM-DD).',
   serialize: (value) => String(value),
   parseValue: (value) => {
-    if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(value))) {
+    // Round-trip through Date: Date.parse alone accepts impossible days such as 2025-02-30.
+    const real = typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(value)) &&
+      new Date(`${value}T00:00:00Z`).toISOString().startsWith(value);
+    if (!real) {
       throw new StargraphError(ErrorCode.BAD_USER_INPUT, `Expected a date as YYYY-MM-DD, got ${JSON.stringify(value)}`);
     }
     return value;

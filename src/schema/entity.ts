@@ -33,7 +33,7 @@ EntityRef.implement({
     updatedAt: t.field({ type: 'DateTime', nullable: true, resolve: (row) => row.updatedAt }),
     sources: t.field({
       type: [SourceRef],
-      description: 'The sources that support facts about this entity, newest first.',
+      description: 'The sources that support facts about this entity, newest first (undated last).',
       resolve: (row, _args, ctx) => entitySourcesLoader(ctx).load(row.id),
     }),
     relationships: t.connection(

@@ -12,15 +12,16 @@ afterAll(() => t.close());
 
 describe('HTTP server', () => {
   it('answers a GraphQL query read from Neo4j', async () => {
-    const marker = `http-${Date.now()}`;
-    await t.db.write('CREATE (:HttpProbe {marker: $marker})', { marker });
+    const id = `http-probe-${Date.now()}`;
+    await t.db.write('CREATE (:Source {id: $id, title: $id})', { id });
     try {
       const body = await gql<{ graphStats: Array<{ label: string; count: number }> }>(yoga, '{ graphStats { label count } }');
       expect(body.errors).toBeUndefined();
-      expect(body.data?.graphStats.find((s) => s.label === 'HttpProbe')?.count).toBeGreaterThanOrEqual(1);
+      expect(body.data?.graphStats.map((s) => s.label)).toEqual(['Entity', 'Person', 'Company', 'Project', 'Datacenter', 'Deal', 'Source']);
+      expect(body.data?.graphStats.find((s) => s.label === 'Source')?.count).toBeGreaterThanOrEqual(1);
       expect(body.extensions?.cypher).toMatchObject({ roundTrips: 1 });
     } finally {
-      await t.db.write('MATCH (n:HttpProbe {marker: $marker}) DELETE n', { marker });
+      await t.db.write('MATCH (s:Source {id: $id}) DELETE s', { id });
     }
   });
 

@@ -167,3 +167,13 @@ describe('root connections page with keyset cursors', () => {
     expect(other.errors?.[0]?.extensions?.code).toBe('INVALID_CURSOR');
   });
 });
+
+describe('filters', () => {
+  it('an empty list filter matches nothing; an impossible date is refused with a code', async () => {
+    const empty = await gql<{ companies: { totalCount: number } }>(yoga, `{ companies(filter: { slugs: [] }) { totalCount } }`);
+    expect(empty.data!.companies.totalCount).toBe(0);
+    const impossible = await gql(yoga, `{ deals(filter: { announcedOn: { from: "2025-02-30" } }) { totalCount } }`);
+    expect(impossible.errors?.[0]?.extensions?.code).toBeDefined();
+    expect(impossible.errors?.[0]?.message).toMatch(/2025-02-30/);
+  });
+});

@@ -11,6 +11,13 @@ describe('config', () => {
     expect(c.auth.apiKeys).toEqual([]);
   });
 
+  it("accepts the SPEC's API_KEYS example verbatim", () => {
+    expect(parseConfig({ API_KEYS: 'k3y-one:write+read,k3y-two:read' }).auth.apiKeys).toEqual([
+      { secret: 'k3y-one', scopes: ['write', 'read'] },
+      { secret: 'k3y-two', scopes: ['read'] },
+    ]);
+  });
+
   it('parses API_KEYS into secrets and scopes', () => {
     const c = parseConfig({ API_KEYS: 'k3y-one-long:write+read, k3y-two-long:read' });
     expect(c.auth.apiKeys).toEqual([
