@@ -17,6 +17,8 @@ COPY --from=build /app/dist ./dist
 COPY cypher ./cypher
 COPY schema ./schema
 COPY neo4j-local/pom.xml ./neo4j-local/pom.xml
+# The import CLI keeps its resume checkpoints under .data/.
+RUN mkdir -p /app/.data && chown node:node /app/.data
 USER node
 EXPOSE 4000
 CMD ["node", "dist/main.js", "serve"]

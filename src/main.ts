@@ -25,7 +25,11 @@ async function serve(config: Config, logger: Logger): Promise<void> {
 
   let stopping = false;
   const shutdown = async (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      // A second Ctrl-C means "now": the attached Neo4j exits when our stdin pipe closes.
+      logger.warn('Second signal: exiting without waiting', { signal });
+      process.exit(1);
+    }
     stopping = true;
     logger.info('Shutting down', { signal });
     // Stop taking requests, let in-flight ones finish (bounded), then close Neo4j.
@@ -34,9 +38,15 @@ async function serve(config: Config, logger: Logger): Promise<void> {
     const force = setTimeout(() => sockets.forEach((s) => s.destroy()), 10_000);
     await closed;
     clearTimeout(force);
-    await opened.close();
-    logger.info('Stopped');
-    process.exit(0);
+    try {
+      await opened.close();
+      logger.info('Stopped');
+    } catch (error) {
+      logger.error('Error while closing Neo4j', { error });
+      process.exitCode = 1;
+    } finally {
+      process.exit();
+    }
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));

@@ -249,7 +249,8 @@ export async function runQueryCommand(config: Config, _logger: Logger, args: str
   } else {
     const { openGraph } = await import('../app.js');
     const { createServer } = await import('../server.js');
-    const opened = await openGraph(config, logger);
+    // A read-only command: never seed someone else's empty database (the local one is fine).
+    const opened = await openGraph({ ...config, seedOnEmpty: config.seedOnEmpty && !config.neo4j.uri }, logger);
     const yoga = createServer({ config, graph: opened.graph, logger });
     run = (query, variables) => postGraphql((url, init) => Promise.resolve(yoga.fetch(url, init)), 'http://stargraph.local/graphql', query, variables);
     close = () => opened.close();

@@ -148,6 +148,21 @@ function pidAlive(pid: number): boolean {
   }
 }
 
+/**
+ * Is `pid` our launcher for this data directory? A state file can outlive its process (a
+ * reboot, a kill -9), and its pid may since belong to something else we must never signal.
+ * Where /proc is missing (macOS), a live pid is the best we can check.
+ */
+function isOurServer(pid: number, dataDir: string): boolean {
+  if (!pidAlive(pid)) return false;
+  try {
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    return cmdline.includes('stargraph.LocalNeo4j') && cmdline.includes(dataDir);
+  } catch {
+    return true;
+  }
+}
+
 function toBytes(size: string): number {
   const n = Number.parseInt(size, 10);
   return /g$/i.test(size) ? n * 1024 ** 3 : n * 1024 ** 2;
@@ -170,7 +185,7 @@ function readState(dataDir: string): ServerState | undefined {
 /** A server already running for this data directory, if its process and Bolt port answer. */
 export async function runningServer(dataDir: string): Promise<ServerState | undefined> {
   const state = readState(resolve(dataDir));
-  if (state && pidAlive(state.pid) && (await portAnswers(state.port))) return state;
+  if (state && isOurServer(state.pid, resolve(dataDir)) && (await portAnswers(state.port))) return state;
   return undefined;
 }
 
@@ -289,7 +304,7 @@ async function stopProcess(pid: number, dataDir: string, graceMs = 60_000): Prom
 export async function stopLocalNeo4j(dataDirOption: string): Promise<boolean> {
   const dataDir = resolve(dataDirOption);
   const state = readState(dataDir);
-  if (!state || !pidAlive(state.pid)) {
+  if (!state || !isOurServer(state.pid, dataDir)) {
     rmSync(join(dataDir, STATE_FILE), { force: true });
     return false;
   }
