@@ -122,6 +122,12 @@ export const RELATIONSHIPS = {
 } as const satisfies Record<string, RelationshipSpec>;
 
 export type RelationshipType = keyof typeof RELATIONSHIPS;
+
+/** Every relationship property name with its type (for fields that may show any relationship). */
+export const ALL_RELATIONSHIP_PROPERTIES: Record<string, PropertyType> = Object.assign(
+  {},
+  ...Object.values(RELATIONSHIPS).map((r: RelationshipSpec) => r.properties),
+);
 export const RELATIONSHIP_TYPES = Object.keys(RELATIONSHIPS) as RelationshipType[];
 /** Relationship types between entities (not involving a Source). */
 export const ENTITY_RELATIONSHIP_TYPES = RELATIONSHIP_TYPES.filter((t) => t !== 'MENTIONS' && t !== 'CITES');

@@ -11,7 +11,6 @@ import neo4j, {
   isLocalDateTime,
   isLocalTime,
   isNode,
-  isPath,
   isRelationship,
   isTime,
   Neo4jError,
@@ -65,7 +64,6 @@ export function plain(value: unknown): unknown {
   if (isDuration(value)) return value.toString();
   if (isNode(value)) return { ...(plain(value.properties) as Row), __labels: value.labels };
   if (isRelationship(value)) return { ...(plain(value.properties) as Row), __type: value.type };
-  if (isPath(value)) return value;
   if (typeof value === 'object') {
     const out: Row = {};
     for (const [k, v] of Object.entries(value as Row)) out[k] = plain(v);

@@ -25,8 +25,8 @@ export function schemaStatements(dir = SCHEMA_DIR): string[] {
 }
 
 /** Applies constraints and indexes (idempotent: every statement says IF NOT EXISTS). */
-export async function migrate(db: Db): Promise<number> {
-  const statements = schemaStatements();
+export async function migrate(db: Db, dir = SCHEMA_DIR): Promise<number> {
+  const statements = schemaStatements(dir);
   for (const statement of statements) {
     try {
       await db.write(statement);

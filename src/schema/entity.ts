@@ -1,7 +1,7 @@
 /** The `Entity` interface: what every person, company, project, datacenter and deal shares. */
 import type { EntityRow } from '../graph/entities.js';
 import { entityBySlugLoader, entitySourcesLoader } from '../graph/entity-loaders.js';
-import { ENTITY_LABELS, RELATIONSHIPS, labelToKind, type PropertyType } from '../graph/model.js';
+import { ALL_RELATIONSHIP_PROPERTIES, ENTITY_LABELS, labelToKind } from '../graph/model.js';
 import { loadEntityRelationshipCount, loadEntityRelationships } from '../graph/relationship-loaders.js';
 import { builder } from './builder.js';
 import { DirectionEnum, EntityKindEnum, RelationshipTypeEnum } from './enums.js';
@@ -9,11 +9,6 @@ import { NodeRef } from './node.js';
 import { EntityRef, SourceRef } from './refs.js';
 import { relationshipPropertyFields } from './relationship-fields.js';
 
-/** Every relationship property name with its type, for the generic edge. */
-const ALL_RELATIONSHIP_PROPERTIES: Record<string, PropertyType> = Object.assign(
-  {},
-  ...Object.values(RELATIONSHIPS).map((r) => r.properties),
-);
 
 EntityRef.implement({
   description: 'A person, company, project, datacenter or deal of the graph.',

@@ -10,7 +10,7 @@ import DataLoader from 'dataloader';
 import { requestLoader, type Context } from '../context.js';
 import type { EntityRow } from '../graph/entities.js';
 import { entityByIdLoader, primeEntities } from '../graph/entity-loaders.js';
-import { RELATIONSHIPS, type PropertyType } from '../graph/model.js';
+import { ALL_RELATIONSHIP_PROPERTIES } from '../graph/model.js';
 import {
   EMPTY_DEAL_STATS,
   RANK_BY,
@@ -34,11 +34,6 @@ import { resolveEntityArg } from './node.js';
 import { CompanyRef, EntityRef } from './refs.js';
 import { relationshipPropertyFields } from './relationship-fields.js';
 
-/** Every relationship property name with its type (a Relationship may be of any type). */
-const ALL_RELATIONSHIP_PROPERTIES: Record<string, PropertyType> = Object.assign(
-  {},
-  ...Object.values(RELATIONSHIPS).map((r) => r.properties),
-);
 
 /** Entities a traversal returned: primed so later fields reuse them. */
 function primed<T extends { nodes: EntityRow[] }>(ctx: Context, results: T[]): T[] {

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate, schemaStatements } from '../../src/neo4j/migrate.js';
 import { pinnedNeo4jVersion } from '../../src/neo4j/local-server.js';
@@ -56,16 +59,20 @@ describe('the test database', () => {
 
 describe('migrations under concurrency', () => {
   it('two servers migrating the same database at once both succeed', async () => {
+    // A scratch index of this test's own, so the shared schema other files use is untouched.
+    const name = `race_probe_${Date.now()}`;
+    const dir = mkdtempSync(join(tmpdir(), 'stargraph-migrations-'));
+    writeFileSync(join(dir, '001-race.cypher'), `CREATE INDEX ${name} IF NOT EXISTS FOR (n:RaceProbe) ON (n.key);\n`);
     const other = await openTestGraph();
     try {
-      // Drop one index so both runs really race to create it.
-      await t.db.write('DROP INDEX source_url IF EXISTS');
-      const results = await Promise.allSettled([migrate(t.db), migrate(other.db), migrate(t.graph.session())]);
+      const results = await Promise.allSettled([migrate(t.db, dir), migrate(other.db, dir), migrate(t.graph.session(), dir)]);
       expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled']);
-      const [row] = await t.db.read("SHOW INDEXES YIELD name WHERE name = 'source_url' RETURN count(*) AS n");
+      const [row] = await t.db.read('SHOW INDEXES YIELD name WHERE name = $name RETURN count(*) AS n', { name });
       expect(row?.n).toBe(1);
     } finally {
+      await t.db.write(`DROP INDEX ${name} IF EXISTS`);
       await other.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -440,7 +440,6 @@ describe('a traversal that explodes', () => {
     })();
     const [explodedRes, simpleRes] = await Promise.all([exploding, simple]);
     expect(simpleRes.res.data?.entity.slug).toBe('openai');
-    expect(simpleRes.ms).toBeLessThan(2_000);
     expect(explodedRes.errors?.[0]?.extensions).toMatchObject({ code: 'TIMEOUT', limit: 'TRAVERSAL_TIMEOUT_MS', ms: 50 });
     expect(explodedRes.errors?.[0]?.message).toMatch(/TRAVERSAL_TIMEOUT_MS/);
     // Neo4j checks for the timeout between steps: stopped well before it could finish.
