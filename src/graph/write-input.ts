@@ -12,7 +12,7 @@ import {
   KIND_PROPERTIES,
   PROJECT_STATUSES,
   RELATIONSHIPS,
-  SOURCE_PROPERTIES,
+  isRelationshipType,
   type EntityLabel,
   type PropertyType,
   type RelationshipType,
@@ -21,6 +21,15 @@ import {
 const KEBAB = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
+export const isKebabCase = (value: string) => KEBAB.test(value);
+
+/** `YYYY-MM-DD` naming a day that exists (2025-02-30 does not: it would round-trip to March). */
+export function isCalendarDate(value: string): boolean {
+  if (!ISO_DATE.test(value)) return false;
+  const date = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
+}
+
 export const slugSchema = z
   .string()
   .max(200, 'must be at most 200 characters')
@@ -28,8 +37,8 @@ export const slugSchema = z
 
 export const dateSchema = z
   .string()
-  .regex(ISO_DATE, 'must be a date as YYYY-MM-DD')
-  .refine((v) => !Number.isNaN(Date.parse(v)) && new Date(v).toISOString().startsWith(v), 'is not a calendar date');
+  .regex(ISO_DATE, 'must be an ISO date (YYYY-MM-DD)')
+  .refine((v) => !ISO_DATE.test(v) || isCalendarDate(v), 'is not a calendar date');
 
 /** Money (US dollars) and power (MW): finite and not negative. */
 export const amountSchema = z.number().finite('must be a finite number').nonnegative('must not be negative');
@@ -57,7 +66,7 @@ export const PROPERTY_ENUMS: Partial<Record<EntityLabel, Record<string, readonly
 };
 
 function propertySchema(type: PropertyType, values?: readonly [string, ...string[]]): z.ZodTypeAny {
-  if (values) return z.enum(values);
+  if (values) return z.enum(values, { errorMap: () => ({ message: `must be one of ${values.join(', ')}` }) });
   switch (type) {
     case 'date':
       return dateSchema;
@@ -85,14 +94,6 @@ export function entityPropertiesSchema(label: EntityLabel) {
   });
 }
 
-export const ENTITY_PROPERTY_KEYS = (label: EntityLabel): string[] => [
-  'slug',
-  'name',
-  'description',
-  'aliases',
-  ...Object.keys(KIND_PROPERTIES[label]),
-];
-
 export const sourcePropertiesSchema = z.object({
   id: sourceIdSchema.optional(),
   title: text(1_000),
@@ -104,7 +105,6 @@ export const sourcePropertiesSchema = z.object({
     .regex(/^[a-z]{2,3}(-[A-Za-z]{2,4})?$/, 'must be an ISO 639-1 code such as fr or en-US')
     .nullish(),
 });
-export const SOURCE_PROPERTY_KEYS = Object.keys(SOURCE_PROPERTIES);
 
 /** Types that `connect` and imports may create between entities (MENTIONS/CITES belong to sources). */
 export const connectableTypeSchema = z.enum(ENTITY_RELATIONSHIP_TYPES as [RelationshipType, ...RelationshipType[]], {
@@ -130,8 +130,8 @@ export function checkRelationshipProperties(
   ctx: z.RefinementCtx,
   path: (string | number)[],
 ): void {
-  if (typeof type !== 'string' || !(type in RELATIONSHIPS) || properties == null) return;
-  const allowed = Object.keys(RELATIONSHIPS[type as RelationshipType].properties);
+  if (!isRelationshipType(type) || properties == null) return;
+  const allowed = Object.keys(RELATIONSHIPS[type].properties);
   for (const [key, value] of Object.entries(properties as Record<string, unknown>)) {
     if (value === undefined) continue;
     if (!allowed.includes(key)) {
@@ -142,12 +142,26 @@ export function checkRelationshipProperties(
       });
     }
   }
-  const parsed = relationshipPropertiesSchema(type as RelationshipType)
+  const parsed = relationshipPropertiesSchema(type)
     .passthrough()
     .safeParse(properties);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, path: [...path, ...issue.path] } as z.IssueData);
   }
+}
+
+/**
+ * What is wrong with one property value under its schema, as text to follow the key (e.g.
+ * ` must be one of AI_LAB, ...`, `[2] must not be empty`), or undefined when it is valid. For
+ * checkers that report plain lines rather than zod issues (the bulk loader).
+ */
+export function valueProblem(schema: z.ZodTypeAny, value: unknown): string | undefined {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return undefined;
+  const issue = parsed.error.issues[0]!;
+  const at = issue.path.map((p) => `[${String(p)}]`).join('');
+  const message = issue.code === z.ZodIssueCode.invalid_type ? `must be ${issue.expected === 'array' ? 'a list' : `a ${issue.expected}`}` : issue.message;
+  return `${at} ${message}`;
 }
 
 /** Checks an endpoint's kind against RELATIONSHIPS[type].from / .to. */

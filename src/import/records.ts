@@ -20,6 +20,7 @@ import {
   KIND_PROPERTIES,
   RELATIONSHIPS,
   isEntityLabel,
+  isRelationshipType,
   type EntityLabel,
   type PropertyType,
   type RelationshipType,
@@ -183,8 +184,9 @@ export function csvRowToRecord(row: Record<string, string>): unknown {
     case 'source':
       return { type, ...pick(SOURCE_COLUMNS) };
     case 'relationship': {
-      const relationship = cells.relationship as RelationshipType | undefined;
-      const spec = relationship && relationship in RELATIONSHIPS ? RELATIONSHIPS[relationship] : undefined;
+      const relationship = cells.relationship;
+      // Own keys only: 'toString' or 'constructor' is no type (validateRecord then says so).
+      const spec = isRelationshipType(relationship) ? RELATIONSHIPS[relationship] : undefined;
       const all = pick(['relationship', 'from', 'to', ...Object.keys(spec?.properties ?? {})], spec?.properties ?? {});
       const { relationship: rel, from, to, ...properties } = all;
       return { type, relationship: rel, from, to, properties };

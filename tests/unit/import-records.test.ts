@@ -1,6 +1,8 @@
 /** Import file formats and progress output (no database). */
 import { describe, expect, it } from 'vitest';
 import { Progress, formatDuration } from '../../src/import/progress.js';
+import { z } from 'zod';
+import { checkRelationshipProperties, isCalendarDate } from '../../src/graph/write-input.js';
 import { csvField, csvRowToRecord, parseCsvFields, validateRecord } from '../../src/import/records.js';
 
 describe('validateRecord', () => {
@@ -23,10 +25,46 @@ describe('validateRecord', () => {
     [{ type: 'source', id: 'src', title: 'T', url: 'ftp://x.org' }, /url/],
     [{ type: 'relationship', relationship: 'MENTIONS', from: 'a', to: 'b' }, /relationship/],
     [{ type: 'relationship', relationship: 'OPERATES', from: 'a', to: 'b', properties: { role: 'x' } }, /Unrecognized key/],
+    [{ type: 'entity', label: 'Project', slug: 'x', name: 'x', announcedOn: '2025-13-01' }, /announcedOn/],
+    [{ type: 'relationship', relationship: 'toString', from: 'a', to: 'b' }, /relationship: must be one of/],
+    [{ type: 'relationship', relationship: 'constructor', from: 'a', to: 'b' }, /relationship: must be one of/],
+    [{ type: 'relationship', relationship: '__proto__', from: 'a', to: 'b' }, /relationship/],
     [{ type: 'mention', source: 'src' }, /entity/],
     [[1, 2], /expected an object/],
   ])('refuses %j', (value, message) => {
     expect(() => validateRecord(value)).toThrow(message);
+  });
+});
+
+describe('inherited names are not relationship types', () => {
+  it('a CSV row with relationship "toString" or "constructor" is invalid, not a crash', () => {
+    for (const relationship of ['toString', 'constructor', 'hasOwnProperty']) {
+      const record = csvRowToRecord({ type: 'relationship', relationship, from: 'a', to: 'b' });
+      expect(() => validateRecord(record)).toThrow(/relationship: must be one of/);
+      expect(() => csvRowToRecord({ type: 'relationship', relationship, from: 'a', to: 'b', title: 'CEO' })).toThrow(/column title does not belong/);
+    }
+  });
+
+  it('checkRelationshipProperties ignores them (the type check reports them)', () => {
+    const schema = z.object({ type: z.string(), properties: z.unknown() }).superRefine((v, ctx) => checkRelationshipProperties(v.type, v.properties, ctx, ['properties']));
+    expect(() => schema.parse({ type: 'toString', properties: { title: 'x' } })).not.toThrow();
+    expect(schema.safeParse({ type: 'LEADS', properties: { nope: 1 } }).success).toBe(false);
+  });
+});
+
+describe('isCalendarDate', () => {
+  it.each([
+    ['2025-02-28', true],
+    ['2024-02-29', true],
+    ['2025-02-29', false],
+    ['2025-02-30', false],
+    ['2025-04-31', false],
+    ['2025-13-01', false],
+    ['2025-00-10', false],
+    ['2025-1-01', false],
+    ['2025/01/01', false],
+  ])('%s → %s', (value, ok) => {
+    expect(isCalendarDate(value)).toBe(ok);
   });
 });
 
