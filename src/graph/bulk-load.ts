@@ -5,17 +5,16 @@
  *
  * Loading the same data again changes nothing: entities merge on `slug`, sources on `id`,
  * relationships on (from, type, to); `id` and `createdAt` are set on create only, and
- * `updatedAt` moves only when a property value actually changed.
+ * `updatedAt` moves only when a property value actually changed. A MENTIONS or CITES pair listed
+ * twice is written once (validation accepts that, as a no-op); an entity relationship listed
+ * twice is a validation error, since its two rows may disagree on properties.
  */
 import neo4j from 'neo4j-driver';
+import type { z } from 'zod';
 import type { Db, Row } from '../neo4j/db.js';
 import {
-  COMPANY_KINDS,
-  DATACENTER_STATUSES,
-  DEAL_KINDS,
   ENTITY_LABELS,
   KIND_PROPERTIES,
-  PROJECT_STATUSES,
   RELATIONSHIPS,
   SOURCE_PROPERTIES,
   isEntityLabel,
@@ -24,6 +23,15 @@ import {
   type PropertyType,
   type RelationshipType,
 } from './model.js';
+import {
+  entityPropertiesSchema,
+  isKebabCase,
+  relationshipPropertiesSchema,
+  sourcePropertiesSchema,
+  valueProblem,
+} from './write-input.js';
+
+export { isKebabCase };
 
 /** What a property may hold in the data file; dates are ISO `YYYY-MM-DD` strings. */
 export type PropertyValue = string | number | boolean | string[] | number[] | null;
@@ -109,19 +117,18 @@ export interface LoadOptions {
 export const DEFAULT_BATCH_SIZE = 5_000;
 export const DEFAULT_BATCH_TIMEOUT_MS = 300_000;
 
-const KEBAB = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
-export const isKebabCase = (value: string) => KEBAB.test(value);
-
 /** Keys the loader owns or reads structurally: never stored from a record's properties. */
 const RESERVED = new Set(['id', 'label', 'createdAt', 'updatedAt', 'cites']);
 
-const ENUMS: Partial<Record<EntityLabel, Record<string, readonly string[]>>> = {
-  Company: { kind: COMPANY_KINDS },
-  Project: { status: PROJECT_STATUSES },
-  Datacenter: { status: DATACENTER_STATUSES },
-  Deal: { kind: DEAL_KINDS },
-};
+/**
+ * Known properties are checked with the same zod rules as the mutations and the import CLI
+ * (write-input.ts); keys model.ts does not name may still be stored (the seed has a few), as a
+ * string, number, boolean or list.
+ */
+const ENTITY_VALUES = Object.fromEntries(
+  ENTITY_LABELS.map((label): [EntityLabel, z.ZodRawShape] => [label, entityPropertiesSchema(label).shape]),
+) as Record<EntityLabel, z.ZodRawShape>;
+const SOURCE_VALUES: z.ZodRawShape = sourcePropertiesSchema.shape;
 
 export class GraphDataError extends Error {
   constructor(readonly problems: string[]) {
@@ -130,22 +137,16 @@ export class GraphDataError extends Error {
   }
 }
 
-function checkValue(where: string, key: string, value: unknown, type: PropertyType | undefined, problems: string[]) {
+const isLooseValue = (value: unknown) =>
+  typeof value === 'string' ||
+  typeof value === 'boolean' ||
+  (typeof value === 'number' && Number.isFinite(value)) ||
+  (Array.isArray(value) && (value.every((v) => typeof v === 'string') || value.every((v) => typeof v === 'number')));
+
+function checkValue(where: string, key: string, value: unknown, schema: z.ZodTypeAny | undefined, problems: string[]) {
   if (value === null || value === undefined) return;
-  const ok =
-    type === 'date'
-      ? typeof value === 'string' && ISO_DATE.test(value) && !Number.isNaN(Date.parse(value))
-      : type === 'number'
-        ? typeof value === 'number' && Number.isFinite(value)
-        : type === 'string'
-          ? typeof value === 'string'
-          : type === 'stringList'
-            ? Array.isArray(value) && value.every((v) => typeof v === 'string')
-            : typeof value === 'string' ||
-              typeof value === 'boolean' ||
-              (typeof value === 'number' && Number.isFinite(value)) ||
-              (Array.isArray(value) && (value.every((v) => typeof v === 'string') || value.every((v) => typeof v === 'number')));
-  if (!ok) problems.push(`${where}: ${key} must be ${type === 'date' ? 'an ISO date (YYYY-MM-DD)' : (type ?? 'a string, number, boolean or list')}`);
+  const problem = schema ? valueProblem(schema, value) : isLooseValue(value) ? undefined : ' must be a string, number, boolean or list';
+  if (problem) problems.push(`${where}: ${key}${problem}`);
 }
 
 /** Every problem in the data at once (throws GraphDataError), so a bad file is fixed in one go. */
@@ -163,15 +164,11 @@ export function validateGraphData(data: GraphData): void {
     if (ids.has(e.id)) problems.push(`${where}: id ${e.id} used twice`);
     labelBySlug.set(e.slug, e.label);
     ids.add(e.id);
-    const known: Record<string, PropertyType> = isEntityLabel(e.label)
-      ? { description: 'string', aliases: 'stringList', ...KIND_PROPERTIES[e.label] }
-      : {};
+    const known: z.ZodRawShape = isEntityLabel(e.label) ? ENTITY_VALUES[e.label] : {};
     for (const [key, value] of Object.entries(e)) {
       if (key === 'id' || key === 'label' || key === 'slug' || key === 'name') continue;
       if (RESERVED.has(key)) problems.push(`${where}: ${key} is set by the loader`);
-      checkValue(where, key, value, known[key], problems);
-      const allowed = isEntityLabel(e.label) ? ENUMS[e.label]?.[key] : undefined;
-      if (allowed && value != null && !allowed.includes(value as string)) problems.push(`${where}: ${key} must be one of ${allowed.join(', ')}`);
+      else checkValue(where, key, value, Object.hasOwn(known, key) ? known[key] : undefined, problems);
     }
   }
   const pairs = new Set<string>();
@@ -190,9 +187,10 @@ export function validateGraphData(data: GraphData): void {
     const key = `${r.from}\u0000${r.type}\u0000${r.to}`;
     if (pairs.has(key)) problems.push(`${where}: listed twice (one relationship per type between two entities)`);
     pairs.add(key);
+    const known = relationshipPropertiesSchema(r.type).shape;
     for (const [k, v] of Object.entries(r.properties ?? {})) {
       if (RESERVED.has(k)) problems.push(`${where}: ${k} is set by the loader`);
-      checkValue(where, k, v, (spec.properties as Record<string, PropertyType>)[k], problems);
+      else checkValue(where, k, v, Object.hasOwn(known, k) ? known[k] : undefined, problems);
     }
   }
   const sourceIds = new Set<string>();
@@ -205,7 +203,7 @@ export function validateGraphData(data: GraphData): void {
     for (const [key, value] of Object.entries(s)) {
       if (key === 'id' || key === 'cites') continue;
       if (RESERVED.has(key)) problems.push(`${where}: ${key} is set by the loader`);
-      checkValue(where, key, value, (SOURCE_PROPERTIES as Record<string, PropertyType>)[key], problems);
+      else checkValue(where, key, value, Object.hasOwn(SOURCE_VALUES, key) ? SOURCE_VALUES[key] : undefined, problems);
     }
   }
   for (const s of data.sources) {
@@ -229,13 +227,15 @@ const withDates = (map: string, keys: string[]) =>
   keys.length === 0 ? map : `${map} { .*, ${keys.map((k) => `${k}: date(${map}.${k})`).join(', ')} }`;
 
 /**
- * Sets `props` and `updatedAt` on `${v}` only where a value differs (null and absent count as
- * equal), and yields `changed` for counting. A no-op write still bumps nothing.
+ * Cypher that sets `props` on `v` only where a value differs (null and absent count as equal),
+ * stamps `v.updatedAt = <stamp>` with them (no stamp: properties only), and yields `changed`, so
+ * repeating a write is a no-op. `carry` names the other variables to keep in scope; `props` must
+ * be one already. The one "set if changed" rule for the loader and the mutations (writes.ts).
  */
-const SET_IF_CHANGED = (v: string) => `
-WITH ${v}, props, created,
+export const setIfChanged = (v: string, carry: readonly string[], stamp?: string) => `
+WITH ${[v, ...carry, 'props'].join(', ')},
      size([k IN keys(props) WHERE NOT coalesce(${v}[k] = props[k], ${v}[k] IS NULL AND props[k] IS NULL)]) > 0 AS changed
-FOREACH (_ IN CASE WHEN changed THEN [1] ELSE [] END | SET ${v} += props, ${v}.updatedAt = datetime($now))`;
+FOREACH (_ IN CASE WHEN changed THEN [1] ELSE [] END | SET ${v} += props${stamp ? `, ${v}.updatedAt = ${stamp}` : ''})`;
 
 const COUNT_CHANGES = `
 RETURN count(*) AS rows,
@@ -243,7 +243,7 @@ RETURN count(*) AS rows,
        sum(CASE WHEN changed AND NOT created THEN 1 ELSE 0 END) AS updated`;
 
 function entityCypher(label: EntityLabel): string {
-  // ON CREATE sets only identity; SET_IF_CHANGED then stamps properties and updatedAt together.
+  // ON CREATE sets only identity; setIfChanged then stamps properties and updatedAt together.
   // "Created" is createdAt equal to this load's $now (one timestamp per load).
   return `
 UNWIND $rows AS row
@@ -252,7 +252,7 @@ WITH row, ${withDates('given', dateKeys(KIND_PROPERTIES[label]))} AS props
 MERGE (n:Entity:${label} {slug: row.slug})
 ON CREATE SET n.id = row.id, n.createdAt = datetime($now)
 WITH n, props, coalesce(n.createdAt = datetime($now), false) AS created
-${SET_IF_CHANGED('n')}
+${setIfChanged('n', ['created'], 'datetime($now)')}
 ${COUNT_CHANGES}`;
 }
 
@@ -263,7 +263,7 @@ WITH row, ${withDates('given', dateKeys(SOURCE_PROPERTIES))} AS props
 MERGE (s:Source {id: row.id})
 ON CREATE SET s.createdAt = datetime($now)
 WITH s, props, coalesce(s.createdAt = datetime($now), false) AS created
-${SET_IF_CHANGED('s')}
+${setIfChanged('s', ['created'], 'datetime($now)')}
 ${COUNT_CHANGES}`;
 
 function relationshipCypher(type: Exclude<RelationshipType, 'MENTIONS' | 'CITES'>): string {
@@ -279,9 +279,7 @@ WITH a, b, ${withDates('given', dateKeys(spec.properties))} AS props
 OPTIONAL MATCH (a)-[old:${type}]->(b)
 WITH a, b, props, count(old) = 0 AS created
 MERGE (a)-[r:${type}]->(b)
-WITH r, props, created,
-     size([k IN keys(props) WHERE NOT coalesce(r[k] = props[k], r[k] IS NULL AND props[k] IS NULL)]) > 0 AS changed
-FOREACH (_ IN CASE WHEN changed THEN [1] ELSE [] END | SET r += props)
+${setIfChanged('r', ['created'])}
 ${COUNT_CHANGES}`;
 }
 
@@ -309,6 +307,20 @@ function propertiesOf(record: Record<string, unknown>, skip: readonly string[]):
   for (const [k, v] of Object.entries(record)) if (!skip.includes(k) && v !== undefined) props[k] = v;
   return props;
 }
+
+/**
+ * One row per key, in first-seen order, the last row's values winning (as writing them one after
+ * the other would). The statements below count a pair once (they group by endpoints), so a
+ * repeated pair must not reach them as two rows: the row-count check would take it for a
+ * missing endpoint.
+ */
+function uniqueBy<T>(rows: readonly T[], key: (row: T) => string): T[] {
+  const byKey = new Map<string, T>();
+  for (const row of rows) byKey.set(key(row), row);
+  return [...byKey.values()];
+}
+
+const pairKey = (a: string, b: string) => `${a}\u0000${b}`;
 
 function chunks<T>(rows: readonly T[], size: number): T[][] {
   const out: T[][] = [];
@@ -396,18 +408,26 @@ export async function writeGraphData(db: GraphWriter, data: GraphData, options: 
 
   for (const type of Object.keys(RELATIONSHIPS) as RelationshipType[]) {
     if (type === 'MENTIONS' || type === 'CITES') continue;
-    const rows = data.relationships
-      .filter((r) => r.type === type)
-      .map((r) => ({ from: r.from, to: r.to, props: r.properties ?? {} }));
+    const rows = uniqueBy(
+      data.relationships.filter((r) => r.type === type).map((r) => ({ from: r.from, to: r.to, props: r.properties ?? {} })),
+      (r) => pairKey(r.from, r.to),
+    );
     if (rows.length === 0) continue;
     const spec = RELATIONSHIPS[type];
     await writeGroup('relationships', type, relationshipCypher(type), rows, { fromLabels: spec.from, toLabels: spec.to });
   }
 
-  const mentionRows = data.mentions.flatMap((m) => m.entities.map((entity) => ({ source: m.source, entity })));
+  // A source may name an entity twice (in one record or several): one MENTIONS, as MERGE makes.
+  const mentionRows = uniqueBy(
+    data.mentions.flatMap((m) => m.entities.map((entity) => ({ source: m.source, entity }))),
+    (r) => pairKey(r.source, r.entity),
+  );
   if (mentionRows.length > 0) await writeGroup('relationships', 'MENTIONS', MENTIONS_CYPHER, mentionRows);
 
-  const citeRows = data.sources.flatMap((s) => (s.cites ?? []).map((to) => ({ from: s.id, to })));
+  const citeRows = uniqueBy(
+    data.sources.flatMap((s) => (s.cites ?? []).map((to) => ({ from: s.id, to }))),
+    (r) => pairKey(r.from, r.to),
+  );
   if (citeRows.length > 0) await writeGroup('relationships', 'CITES', CITES_CYPHER, citeRows);
 
   return result;

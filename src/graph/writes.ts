@@ -11,9 +11,18 @@ import { createHash, randomUUID } from 'node:crypto';
 import neo4j from 'neo4j-driver';
 import { ErrorCode, StargraphError, badInput, notFound } from '../errors.js';
 import type { Db, Row } from '../neo4j/db.js';
-import { GraphDataError, validateGraphData, writeGraphData, type GraphData, type LoadResult } from './bulk-load.js';
+import { GraphDataError, setIfChanged, validateGraphData, writeGraphData, type GraphData, type LoadResult } from './bulk-load.js';
 import { entityProjection, sourceProjection, toEntityRow, type EntityRow, type SourceRow } from './entities.js';
-import { KIND_PROPERTIES, RELATIONSHIPS, SOURCE_PROPERTIES, type EntityLabel, type PropertyType, type RelationshipType } from './model.js';
+import {
+  COMMON_PROPERTIES,
+  KIND_PROPERTIES,
+  RELATIONSHIPS,
+  SOURCE_PROPERTIES,
+  isEntityLabel,
+  type EntityLabel,
+  type PropertyType,
+  type RelationshipType,
+} from './model.js';
 
 type Run = (cypher: string, params?: Row) => Promise<Row[]>;
 
@@ -57,22 +66,8 @@ export function toGraphProperties(spec: Record<string, PropertyType>, props: Rec
   return out;
 }
 
-const ENTITY_SPEC = (label: EntityLabel): Record<string, PropertyType> => ({
-  slug: 'string',
-  name: 'string',
-  description: 'string',
-  aliases: 'stringList',
-  ...KIND_PROPERTIES[label],
-});
-
-/**
- * Sets `$props` on `v` only where a value differs (null and absent count as equal) and stamps
- * `updatedAt` then; yields `changed`. `extra` names variables to carry through.
- */
-const setIfChanged = (v: string, extra = '') => `
-WITH ${v}${extra}, $props AS props
-WITH ${v}${extra}, props, size([k IN keys(props) WHERE NOT coalesce(${v}[k] = props[k], ${v}[k] IS NULL AND props[k] IS NULL)]) > 0 AS changed
-FOREACH (_ IN CASE WHEN changed THEN [1] ELSE [] END | SET ${v} += props, ${v}.updatedAt = datetime())`;
+/** Every property an entity of `label` may have, with its type (model.ts). */
+const entitySpec = (label: EntityLabel): Record<string, PropertyType> => ({ ...COMMON_PROPERTIES, ...KIND_PROPERTIES[label] });
 
 /** A stable id for a source without one: the same URL always names the same source. */
 export function sourceIdFor(source: SourceInput): string {
@@ -90,7 +85,8 @@ async function upsertSourceIn(run: Run, source: SourceInput): Promise<WriteOutco
      ON CREATE SET s.createdAt = datetime(), s.updatedAt = datetime(), s.createdBy = $marker
      WITH s, s.createdBy = $marker AS created
      REMOVE s.createdBy
-     ${setIfChanged('s', ', created')}
+     WITH s, created, $props AS props
+     ${setIfChanged('s', ['created'], 'datetime()')}
      RETURN created, changed, ${sourceProjection('s')} AS source`,
     { id, marker, props: toGraphProperties(SOURCE_PROPERTIES, rest) },
   );
@@ -156,8 +152,8 @@ async function retryOnConstraintRace<T>(work: () => Promise<T>, attempts = 3): P
 async function upsertEntityOnce(db: Db, write: EntityUpsert): Promise<WriteOutcome<EntityRow>> {
   const { label } = write;
   // `label` is an EntityLabel chosen by the mutation (never request text); checked for safety.
-  if (!(label in KIND_PROPERTIES)) throw new Error(`Unknown label ${String(label)}`);
-  const props = toGraphProperties(ENTITY_SPEC(label), write.properties);
+  if (!isEntityLabel(label)) throw new Error(`Unknown label ${String(label)}`);
+  const props = toGraphProperties(entitySpec(label), write.properties);
   return db.writeTransaction(async (run) => {
     const marker = randomUUID();
     const [merged] = await run(
@@ -177,7 +173,8 @@ async function upsertEntityOnce(db: Db, write: EntityUpsert): Promise<WriteOutco
     const id = merged!.id as string;
     const [row] = await run(
       `MATCH (n:Entity {id: $id})
-       ${setIfChanged('n')}
+       WITH n, $props AS props
+       ${setIfChanged('n', [], 'datetime()')}
        RETURN changed`,
       { id, props },
     );
@@ -229,7 +226,8 @@ export async function connectEntities(db: Db, write: RelationshipWrite): Promise
        WITH a, b, count(old) = 0 AS created
        MERGE (a)-[r:${write.type}]->(b)
        ON CREATE SET r.createdAt = datetime(), r.updatedAt = datetime()
-       ${setIfChanged('r', ', created')}
+       WITH r, created, $props AS props
+       ${setIfChanged('r', ['created'], 'datetime()')}
        RETURN created, changed`,
       { fromId: write.fromId, toId: write.toId, fromLabels: spec.from, toLabels: spec.to, props },
     );
@@ -322,20 +320,49 @@ export async function importGraph(db: Db, data: GraphData): Promise<LoadResult> 
   );
 }
 
-/** Slugs that already name an entity of another kind: CONFLICT, before anything is written. */
-export async function checkKindConflicts(run: Run, entities: Array<{ slug: string; label: EntityLabel }>): Promise<void> {
-  if (entities.length === 0) return;
-  const conflicts = await run(
+export interface KindConflict {
+  slug: string;
+  /** The kind the graph has. */
+  existing: string;
+  /** The kind the write wanted. */
+  wanted: string;
+  /** The row's `line`, when the caller gave one (the import CLI). */
+  line?: number;
+}
+
+/**
+ * Rows whose slug already names an entity of another kind in the graph (an upsert or import
+ * never changes a kind). The one query for it: importGraph and each import batch refuse these
+ * (checkKindConflicts), the import CLI's validation pass reports them by line.
+ */
+export async function findKindConflicts(
+  run: Run,
+  rows: Array<{ slug: string; label: EntityLabel; line?: number }>,
+  limit?: number,
+): Promise<KindConflict[]> {
+  if (rows.length === 0) return [];
+  const found = await run(
     `UNWIND $rows AS row
      MATCH (n:Entity {slug: row.slug}) WHERE NOT row.label IN labels(n)
-     RETURN n.slug AS slug, [l IN labels(n) WHERE l <> 'Entity'][0] AS existing, row.label AS wanted
-     LIMIT 20`,
-    { rows: entities.map((e) => ({ slug: e.slug, label: e.label })) },
+     RETURN row.slug AS slug, [l IN labels(n) WHERE l <> 'Entity'][0] AS existing, row.label AS wanted, row.line AS line
+     ${limit === undefined ? '' : `LIMIT ${Math.max(1, Math.floor(limit))}`}`,
+    { rows: rows.map((r) => ({ slug: r.slug, label: r.label, line: r.line ?? null })) },
   );
+  return found.map((c) => ({
+    slug: String(c.slug),
+    existing: String(c.existing),
+    wanted: String(c.wanted),
+    ...(c.line == null ? {} : { line: Number(c.line) }),
+  }));
+}
+
+/** Slugs that already name an entity of another kind: CONFLICT, before anything is written. */
+export async function checkKindConflicts(run: Run, entities: Array<{ slug: string; label: EntityLabel }>): Promise<void> {
+  const conflicts = await findKindConflicts(run, entities.map((e) => ({ slug: e.slug, label: e.label })), 20);
   if (conflicts.length > 0) {
     throw new StargraphError(
       ErrorCode.CONFLICT,
-      `Nothing was imported: ${conflicts.map((c) => `"${String(c.slug)}" is a ${String(c.existing)}, not a ${String(c.wanted)}`).join('; ')}`,
+      `Nothing was imported: ${conflicts.map((c) => `"${c.slug}" is a ${c.existing}, not a ${c.wanted}`).join('; ')}`,
       { conflicts },
     );
   }

@@ -167,6 +167,33 @@ describe('loadGraph', () => {
     await expect(loadGraph(t.db, data)).rejects.toThrow(/OPERATES: 1 of 1 rows name an endpoint that is missing/);
   });
 
+  it('writes a MENTIONS or CITES pair listed twice once, instead of failing as a missing endpoint', async () => {
+    const prefix = newPrefix('dup');
+    const a = `${prefix}-a`;
+    const data: GraphData = {
+      entities: [
+        { id: a, slug: a, label: 'Company', name: 'A' },
+        { id: `${prefix}-b`, slug: `${prefix}-b`, label: 'Company', name: 'B' },
+      ],
+      relationships: [],
+      sources: [
+        { id: `${prefix}-s1`, title: 'One' },
+        { id: `${prefix}-s2`, title: 'Two', cites: [`${prefix}-s1`, `${prefix}-s1`] },
+      ],
+      mentions: [
+        { source: `${prefix}-s1`, entities: [a, a, `${prefix}-b`] },
+        { source: `${prefix}-s1`, entities: [a] },
+      ],
+    };
+    const first = await loadGraph(t.db, data, { batchSize: 2 });
+    expect(first.created.relationships).toBe(3);
+    expect(first.total.relationships).toBe(3);
+    expect(await typeCounts(prefix)).toEqual({ MENTIONS: 2, CITES: 1 });
+    const again = await loadGraph(t.db, data);
+    expect(again.created).toEqual({ entities: 0, sources: 0, relationships: 0 });
+    expect(await typeCounts(prefix)).toEqual({ MENTIONS: 2, CITES: 1 });
+  });
+
   it('refuses a kebab-less prefix for deletion (so it cannot match other data)', async () => {
     await expect(deleteByPrefix(t.db, 'Bad Prefix')).rejects.toThrow(/kebab-case/);
   });

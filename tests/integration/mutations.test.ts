@@ -335,6 +335,21 @@ describe('importGraph', () => {
     expect(body.errors?.[0]?.extensions?.code).toBe('CONFLICT');
     expect(await count('MATCH (n:Entity {slug: $s}) RETURN count(n) AS n', { s: slug('imp-new') })).toBe(0);
   });
+
+  it('a source citing another twice and mentioning an entity twice writes one CITES and one MENTIONS', async () => {
+    const input = {
+      companies: [{ slug: slug('dup-co'), name: 'Dup Co' }],
+      sources: [
+        { id: slug('dup-s1'), title: 'One' },
+        { id: slug('dup-s2'), title: 'Two', cites: [slug('dup-s1'), slug('dup-s1')], mentions: [slug('dup-co'), slug('dup-co')] },
+      ],
+    };
+    const body = await gql<{ importGraph: Record<string, Record<string, number>> }>(yoga, IMPORT, { input }, asWriter);
+    expect(body.errors).toBeUndefined();
+    expect(body.data!.importGraph.created).toEqual({ entities: 1, sources: 2, relationships: 2 });
+    expect(await count('MATCH (:Source {id: $a})-[r:CITES]->(:Source {id: $b}) RETURN count(r) AS n', { a: slug('dup-s2'), b: slug('dup-s1') })).toBe(1);
+    expect(await count('MATCH (:Source {id: $a})-[r:MENTIONS]->(:Entity {slug: $b}) RETURN count(r) AS n', { a: slug('dup-s2'), b: slug('dup-co') })).toBe(1);
+  });
 });
 
 describe('REQUIRE_AUTH_FOR_READS', () => {

@@ -133,4 +133,58 @@ describe('validateGraphData', () => {
     expect(text).toMatch(/cites unknown source s2/);
     expect(text).toMatch(/unknown source s3/);
   });
+
+  const problemsOf = (data: GraphData): string[] => {
+    try {
+      validateGraphData(data);
+      return [];
+    } catch (e) {
+      return (e as GraphDataError).problems;
+    }
+  };
+
+  it('accepts a MENTIONS or CITES pair listed twice (a no-op, as the loader writes it once)', () => {
+    const data: GraphData = {
+      entities: [entity('acme', 'Company')],
+      relationships: [],
+      sources: [
+        { id: 's1', title: 'One' },
+        { id: 's2', title: 'Two', cites: ['s1', 's1'] },
+      ],
+      mentions: [
+        { source: 's1', entities: ['acme', 'acme'] },
+        { source: 's1', entities: ['acme'] },
+      ],
+    };
+    expect(problemsOf(data)).toEqual([]);
+  });
+
+  it('checks dates by the calendar and values with the mutations\' rules', () => {
+    const text = problemsOf({
+      entities: [
+        entity('p', 'Project', { announcedOn: '2025-02-30', pledgedUsd: -1, status: 'ANNOUNCED' }),
+        entity('d', 'Deal', { startsOn: '2024-02-29', aliases: ['ok', ''] }),
+      ],
+      relationships: [{ type: 'INVESTS_IN', from: 'x', to: 'y', properties: { on: '2025-04-31', amountUsd: 'lots' as never } }],
+      sources: [{ id: 's', title: 'S', publishedOn: '2025-13-01' }],
+      mentions: [],
+    }).join('\n');
+    expect(text).toMatch(/entity p: announcedOn is not a calendar date/);
+    expect(text).toMatch(/entity p: pledgedUsd must not be negative/);
+    expect(text).not.toMatch(/startsOn/);
+    expect(text).toMatch(/entity d: aliases\[1\] must not be empty/);
+    expect(text).toMatch(/on is not a calendar date/);
+    expect(text).toMatch(/amountUsd must be a number/);
+    expect(text).toMatch(/source s: publishedOn is not a calendar date/);
+  });
+
+  it('refuses inherited names as relationship types', () => {
+    const text = problemsOf({
+      entities: [entity('a', 'Company'), entity('b', 'Company')],
+      relationships: [{ type: 'toString' as never, from: 'a', to: 'b' }],
+      sources: [],
+      mentions: [],
+    }).join('\n');
+    expect(text).toMatch(/type must be an entity relationship type/);
+  });
 });
