@@ -18,7 +18,7 @@ import type { Db } from '../neo4j/db.js';
 import { writeGraphData, type EntityRecord, type GraphData, type LoadCounts, type RelationshipRecord, type SourceRecord } from '../graph/bulk-load.js';
 import { RELATIONSHIPS, type EntityLabel } from '../graph/model.js';
 import { endpointAllowed, endpointProblem } from '../graph/write-input.js';
-import { checkKindConflicts } from '../graph/writes.js';
+import { checkKindConflicts, findKindConflicts } from '../graph/writes.js';
 import { DEFAULT_CHECKPOINT_DIR, checkpointPath, clearCheckpoint, readCheckpoint, writeCheckpoint, type Checkpoint } from './checkpoint.js';
 import { Progress, type ProgressOutput } from './progress.js';
 import { formatOf, readRecords, ImportFileError, type ImportFormat } from './read-records.js';
@@ -88,26 +88,39 @@ async function validateFile(db: Db, file: string, format: ImportFormat, skipInva
   const invalid = new Map<number, string>();
   const entities = new Map<string, { label: EntityLabel; line: number }>();
   const sources = new Map<string, number>();
+  /** Entity ids given in the file (they must be unique, like slugs). */
+  const entityIds = new Map<string, number>();
   const relationshipKeys = new Set<string>();
   const unresolved: Reference[] = [];
-  let fileEntities: Array<{ slug: string; label: EntityLabel; line: number }> = [];
+  let fileEntities: Array<{ slug: string; label: EntityLabel; line: number; id: string | null }> = [];
   const conflicted = new Set<string>();
   let records = 0;
   const mark = (line: number, error: string) => {
     if (!invalid.has(line)) invalid.set(line, error);
   };
 
+  // Against the graph, a batch of entity rows at a time: a slug that names another kind, or an
+  // id that another slug already has (the write would fail on the entity_id constraint). An id
+  // only matters when the slug is new: an existing entity keeps its id.
   const flushConflicts = async () => {
     if (fileEntities.length === 0) return;
-    const rows = await db.read(
-      `UNWIND $rows AS row
-       MATCH (n:Entity {slug: row.slug}) WHERE NOT row.label IN labels(n)
-       RETURN row.line AS line, row.slug AS slug, [l IN labels(n) WHERE l <> 'Entity'][0] AS existing`,
-      { rows: fileEntities },
-    );
-    for (const r of rows) {
-      mark(Number(r.line), `slug ${String(r.slug)} already names a ${String(r.existing)} in the graph; an import never changes an entity's kind`);
-      conflicted.add(String(r.slug));
+    const read = (cypher: string, params?: Record<string, unknown>) => db.read(cypher, params);
+    for (const c of await findKindConflicts(read, fileEntities)) {
+      mark(c.line!, `slug ${c.slug} already names a ${c.existing} in the graph; an import never changes an entity's kind`);
+      conflicted.add(c.slug);
+    }
+    const withIds = fileEntities.filter((e) => e.id !== null);
+    if (withIds.length > 0) {
+      const rows = await db.read(
+        `UNWIND $rows AS row
+         MATCH (n:Entity {id: row.id}) WHERE n.slug <> row.slug AND NOT EXISTS { MATCH (:Entity {slug: row.slug}) }
+         RETURN row.line AS line, row.id AS id, row.slug AS slug, n.slug AS existing`,
+        { rows: withIds },
+      );
+      for (const r of rows) {
+        mark(Number(r.line), `id ${String(r.id)} is already the id of ${String(r.existing)} in the graph; give ${String(r.slug)} another id, or none`);
+        conflicted.add(String(r.slug));
+      }
     }
     fileEntities = [];
   };
@@ -138,8 +151,16 @@ async function validateFile(db: Db, file: string, format: ImportFormat, skipInva
           mark(line, `slug ${record.slug} was already defined on line ${first.line}`);
           break;
         }
+        if (record.id !== undefined) {
+          const idLine = entityIds.get(record.id);
+          if (idLine !== undefined) {
+            mark(line, `id ${record.id} was already used on line ${idLine}`);
+            break;
+          }
+          entityIds.set(record.id, line);
+        }
         entities.set(record.slug, { label: record.label, line });
-        fileEntities.push({ slug: record.slug, label: record.label, line });
+        fileEntities.push({ slug: record.slug, label: record.label, line, id: record.id ?? null });
         if (fileEntities.length >= LOOKUP_BATCH) await flushConflicts();
         break;
       }
@@ -204,7 +225,7 @@ async function validateFile(db: Db, file: string, format: ImportFormat, skipInva
     }
   }
 
-  // Skipping an entity (kind conflict) also skips the rows that name it, so none can attach to
+  // Skipping an entity (kind or id conflict) also skips the rows that name it, so none can attach to
   // the other-kind node already in the graph. Needs one more pass, only in that case.
   if (skipInvalid && conflicted.size > 0) {
     for await (const { line, record } of readRecords(file, format)) {
@@ -298,19 +319,31 @@ export async function importFile(db: Db, file: string, options: ImportOptions = 
 
   const writeStarted = performance.now();
   let batch: ImportRecord[] = [];
+  let batchFirstLine = 0;
   let batchLastLine = 0;
   let rowsWritten = alreadyWritten;
   const flush = async () => {
     if (batch.length === 0) return;
     const data = toGraphData(batch);
-    const result = await db.writeTransaction(
-      async (run) => {
-        // The graph may have changed since pass 1: a kind clash still fails the batch, clearly.
-        await checkKindConflicts(run, data.entities);
-        return writeGraphData({ write: run }, data, { batchSize: Number.MAX_SAFE_INTEGER });
-      },
-      { timeoutMs: BATCH_TIMEOUT_MS },
-    );
+    const result = await db
+      .writeTransaction(
+        async (run) => {
+          // The graph may have changed since pass 1: a kind clash still fails the batch, clearly.
+          await checkKindConflicts(run, data.entities);
+          return writeGraphData({ write: run }, data, { batchSize: Number.MAX_SAFE_INTEGER });
+        },
+        { timeoutMs: BATCH_TIMEOUT_MS },
+      )
+      .catch((error: unknown) => {
+        // Pass 1 checked ids and slugs; a clash now means the graph changed meanwhile.
+        if (String((error as { code?: unknown }).code ?? '').includes('ConstraintValidationFailed')) {
+          throw new ImportFileError(
+            `Lines ${batchFirstLine}-${batchLastLine} were not written: an entity id or slug in them is already taken in the graph ` +
+              `(${String((error as Error).message).split('\n')[0]}). Earlier batches are committed; fix the file and run the import again to resume.`,
+          );
+        }
+        throw error;
+      });
     for (const key of ['entities', 'sources', 'relationships'] as const) {
       report.created[key] += result.created[key];
       report.updated[key] += result.updated[key];
@@ -333,6 +366,7 @@ export async function importFile(db: Db, file: string, options: ImportOptions = 
 
   for await (const { line, record } of readRecords(file, format)) {
     if (line <= resumeAfter || !record || invalid.has(line)) continue;
+    if (batch.length === 0) batchFirstLine = line;
     batch.push(record);
     batchLastLine = line;
     if (batch.length >= batchSize) await flush();

@@ -210,6 +210,53 @@ describe('invalid records', () => {
     expect(await counts(p)).toEqual({ nodes: 2, relationships: 0 });
   });
 
+  it('a mention or cite listed twice is valid and written once (no false "missing endpoint" in the write pass)', async () => {
+    const p = newPrefix('imp-dupm');
+    const mention = { type: 'mention', source: `${p}-src`, entity: `${p}-co` };
+    const file = writeLines(`${p}.ndjson`, [
+      { type: 'entity', label: 'Company', id: `${p}-co`, slug: `${p}-co`, name: 'Co' },
+      { type: 'source', id: `${p}-src`, title: 'S' },
+      { type: 'source', id: `${p}-src2`, title: 'S2', cites: [`${p}-src`, `${p}-src`] },
+      mention,
+      mention,
+    ]);
+    const report = await importFile(t.db, file, quiet());
+    expect(report).toMatchObject({ aborted: false, invalidCount: 0, written: 5, batches: 1 });
+    expect(report.created).toEqual({ entities: 1, sources: 2, relationships: 2 });
+    expect(await counts(p)).toEqual({ nodes: 3, relationships: 2 });
+    // Across batches too (each line its own batch), and again: nothing new.
+    const again = await importFile(t.db, file, quiet({ batchSize: 1 }));
+    expect(again).toMatchObject({ invalidCount: 0, written: 5, batches: 5 });
+    expect(again.created).toEqual({ entities: 0, sources: 0, relationships: 0 });
+    expect(await counts(p)).toEqual({ nodes: 3, relationships: 2 });
+  });
+
+  it('an entity id already used (in the file, or in the graph by another slug) is reported by line, not a constraint error', async () => {
+    const p = newPrefix('imp-ids');
+    const first = writeLines(`${p}-a.ndjson`, [{ type: 'entity', label: 'Person', id: `${p}-taken`, slug: `${p}-owner`, name: 'Owner' }]);
+    expect(await importFile(t.db, first, quiet())).toMatchObject({ aborted: false, written: 1 });
+    const second = writeLines(`${p}-b.ndjson`, [
+      { type: 'entity', label: 'Person', id: `${p}-taken`, slug: `${p}-other`, name: 'Other' }, // 1 id of another slug in the graph
+      { type: 'entity', label: 'Company', id: `${p}-co`, slug: `${p}-co`, name: 'Co' }, // 2 ok
+      { type: 'entity', label: 'Company', id: `${p}-co`, slug: `${p}-co2`, name: 'Co 2' }, // 3 id used on line 2
+      { type: 'relationship', relationship: 'LEADS', from: `${p}-other`, to: `${p}-co` }, // 4 names the skipped entity
+    ]);
+    const aborted = await importFile(t.db, second, quiet());
+    expect(aborted.aborted).toBe(true);
+    expect(aborted.invalid.map((x) => x.line)).toEqual([1, 3]);
+    expect(aborted.invalid[0]!.error).toMatch(new RegExp(`id ${p}-taken is already the id of ${p}-owner`));
+    expect(aborted.invalid[1]!.error).toMatch(/was already used on line 2/);
+    const skipped = await importFile(t.db, second, quiet({ skipInvalid: true }));
+    expect(skipped.invalid.map((x) => x.line)).toEqual([1, 3, 4]);
+    expect(skipped).toMatchObject({ aborted: false, written: 1 });
+    expect(await counts(p)).toEqual({ nodes: 2, relationships: 0 });
+    // The entity that has the id may name it again: an existing entity keeps its id anyway.
+    const third = writeLines(`${p}-c.ndjson`, [{ type: 'entity', label: 'Person', id: `${p}-taken`, slug: `${p}-owner`, name: 'Owner again' }]);
+    expect(await importFile(t.db, third, quiet())).toMatchObject({ aborted: false, invalidCount: 0, written: 1 });
+    const [owner] = await t.db.read('MATCH (n:Entity {id: $id}) RETURN n.slug AS slug, n.name AS name', { id: `${p}-taken` });
+    expect(owner).toEqual({ slug: `${p}-owner`, name: 'Owner again' });
+  });
+
   it('CSV: quoted fields with commas and newlines, lists, numbers; line numbers of multi-line rows', async () => {
     const p = newPrefix('imp-csvq');
     const file = join(dir, `${p}.csv`);
