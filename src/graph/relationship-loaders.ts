@@ -58,59 +58,86 @@ function toEdgeRow(value: unknown, nodeLabel: string): RelationshipEdgeRow {
   return nodeLabel === 'Source' ? row : { ...row, node: toEntityRow(row.node) };
 }
 
-/** A page of a typed relationship field for one parent, batched with its siblings. */
-export function loadRelationshipPage(
-  ctx: Context,
-  field: RelationshipField,
-  parentId: string,
-  args: PageArgs,
-): Promise<Page<RelationshipEdgeRow>> {
-  const ordering = nodeOrdering(field.key, field.nodeLabel);
+/** What one batched relationship statement matches, fixed in code (never from a request). */
+interface BatchedPattern {
+  /** Loader cache key: the field and every argument that changes the statement or its params. */
+  key: string;
+  parent: 'Entity' | 'Source';
+  /** `(p)-[r]-(n:Label)` style pattern over p, r, n. */
+  pattern: string;
+  /** Extra predicate over p, r, n ('true' for none). */
+  where: string;
+  params: Record<string, unknown>;
+  nodeLabel: string;
+}
+
+/** One page per parent from one UNWIND statement; each parent's page is cut inside Cypher. */
+function batchedPage(ctx: Context, spec: BatchedPattern, ordering: Ordering, args: PageArgs, parentId: string) {
   const plan = planPage(args, ordering, ctx.config.limits.maxPageSize);
   const loader = requestLoader(
     ctx,
-    `rel:${field.key}:${JSON.stringify([args.first, args.after, args.last, args.before])}`,
+    `page:${spec.key}:${JSON.stringify([args.first, args.after, args.last, args.before])}`,
     () =>
       new DataLoader<string, Page<RelationshipEdgeRow>>(async (parentIds) => {
         const rows = await ctx.db.read(
           `UNWIND $parentIds AS pid
-           MATCH (p:${field.parent} {id: pid})
+           MATCH (p:${spec.parent} {id: pid})
            CALL (p) {
-             MATCH (p)${arrow(field.direction, field.types)}(n:${field.nodeLabel})
+             MATCH ${spec.pattern}
+             WHERE ${spec.where}
              WITH p, r, n, [${ordering.keys.map((k) => k.expr).join(', ')}] AS sortKey
              WHERE ${plan.where}
              ORDER BY ${plan.orderBy}
              LIMIT toInteger($fetch)
-             RETURN collect(${edgeProjection(field.nodeLabel)}) AS edges
+             RETURN collect(${edgeProjection(spec.nodeLabel)}) AS edges
            }
            RETURN pid, edges`,
-          { parentIds, cursor: plan.cursorKey, fetch: plan.fetch },
+          { ...spec.params, parentIds, cursor: plan.cursorKey, fetch: plan.fetch },
         );
-        const byParent = new Map(rows.map((r) => [r.pid as string, (r.edges as unknown[]).map((e) => toEdgeRow(e, field.nodeLabel))]));
+        const byParent = new Map(rows.map((r) => [r.pid as string, (r.edges as unknown[]).map((e) => toEdgeRow(e, spec.nodeLabel))]));
         return parentIds.map((id) => toPage(byParent.get(id) ?? [], plan, ordering));
       }),
   );
   return loader.load(parentId);
 }
 
-/** How many relationships a field has for one parent (only run when `totalCount` is asked). */
-export function loadRelationshipCount(ctx: Context, field: RelationshipField, parentId: string): Promise<number> {
+/** How many relationships match per parent: one statement, only run when `totalCount` is asked. */
+function batchedCount(ctx: Context, spec: BatchedPattern, parentId: string): Promise<number> {
   const loader = requestLoader(
     ctx,
-    `relcount:${field.key}`,
+    `count:${spec.key}`,
     () =>
       new DataLoader<string, number>(async (parentIds) => {
         const rows = await ctx.db.read(
           `UNWIND $parentIds AS pid
-           MATCH (p:${field.parent} {id: pid})
-           RETURN pid, COUNT { (p)${arrow(field.direction, field.types)}(n:${field.nodeLabel}) } AS total`,
-          { parentIds },
+           MATCH (p:${spec.parent} {id: pid})
+           RETURN pid, COUNT { MATCH ${spec.pattern} WHERE ${spec.where} } AS total`,
+          { ...spec.params, parentIds },
         );
         const byParent = new Map(rows.map((r) => [r.pid as string, Number(r.total)]));
         return parentIds.map((id) => byParent.get(id) ?? 0);
       }),
   );
   return loader.load(parentId);
+}
+
+const typedPattern = (field: RelationshipField): BatchedPattern => ({
+  key: field.key,
+  parent: field.parent,
+  pattern: `(p)${arrow(field.direction, field.types)}(n:${field.nodeLabel})`,
+  where: 'true',
+  params: {},
+  nodeLabel: field.nodeLabel,
+});
+
+/** A page of a typed relationship field for one parent, batched with its siblings. */
+export function loadRelationshipPage(ctx: Context, field: RelationshipField, parentId: string, args: PageArgs) {
+  return batchedPage(ctx, typedPattern(field), nodeOrdering(field.key, field.nodeLabel), args, parentId);
+}
+
+/** How many relationships a field has for one parent. */
+export function loadRelationshipCount(ctx: Context, field: RelationshipField, parentId: string): Promise<number> {
+  return batchedCount(ctx, typedPattern(field), parentId);
 }
 
 export interface GenericRelationshipArgs extends PageArgs {
@@ -123,59 +150,24 @@ const genericOrdering: Ordering = {
   keys: [{ expr: 'type(r)' }, { expr: 'n.name' }, { expr: 'n.id' }, { expr: 'elementId(r)' }],
 };
 
-/** `Entity.relationships`: every relationship to another entity, filtered by type and direction. */
-export function loadEntityRelationships(
-  ctx: Context,
-  parentId: string,
-  args: GenericRelationshipArgs,
-): Promise<Page<RelationshipEdgeRow>> {
-  const plan = planPage(args, genericOrdering, ctx.config.limits.maxPageSize);
+function genericPattern(args: GenericRelationshipArgs): BatchedPattern {
   const direction = args.direction ?? 'BOTH';
   const types = args.types && args.types.length > 0 ? [...new Set(args.types)].sort() : null;
-  const loader = requestLoader(
-    ctx,
-    `rel:Entity.relationships:${JSON.stringify([types, direction, args.first, args.after, args.last, args.before])}`,
-    () =>
-      new DataLoader<string, Page<RelationshipEdgeRow>>(async (parentIds) => {
-        const rows = await ctx.db.read(
-          `UNWIND $parentIds AS pid
-           MATCH (p:Entity {id: pid})
-           CALL (p) {
-             MATCH (p)${arrow(direction, null)}(n:Entity)
-             WHERE ($types IS NULL OR type(r) IN $types)
-             WITH p, r, n, [${genericOrdering.keys.map((k) => k.expr).join(', ')}] AS sortKey
-             WHERE ${plan.where}
-             ORDER BY ${plan.orderBy}
-             LIMIT toInteger($fetch)
-             RETURN collect(${edgeProjection('Entity')}) AS edges
-           }
-           RETURN pid, edges`,
-          { parentIds, types, cursor: plan.cursorKey, fetch: plan.fetch },
-        );
-        const byParent = new Map(rows.map((r) => [r.pid as string, (r.edges as unknown[]).map((e) => toEdgeRow(e, 'Entity'))]));
-        return parentIds.map((id) => toPage(byParent.get(id) ?? [], plan, genericOrdering));
-      }),
-  );
-  return loader.load(parentId);
+  return {
+    key: `Entity.relationships:${JSON.stringify([types, direction])}`,
+    parent: 'Entity',
+    pattern: `(p)${arrow(direction, null)}(n:Entity)`,
+    where: '$types IS NULL OR type(r) IN $types',
+    params: { types },
+    nodeLabel: 'Entity',
+  };
+}
+
+/** `Entity.relationships`: every relationship to another entity, filtered by type and direction. */
+export function loadEntityRelationships(ctx: Context, parentId: string, args: GenericRelationshipArgs) {
+  return batchedPage(ctx, genericPattern(args), genericOrdering, args, parentId);
 }
 
 export function loadEntityRelationshipCount(ctx: Context, parentId: string, args: GenericRelationshipArgs): Promise<number> {
-  const direction = args.direction ?? 'BOTH';
-  const types = args.types && args.types.length > 0 ? [...new Set(args.types)].sort() : null;
-  const loader = requestLoader(
-    ctx,
-    `relcount:Entity.relationships:${JSON.stringify([types, direction])}`,
-    () =>
-      new DataLoader<string, number>(async (parentIds) => {
-        const rows = await ctx.db.read(
-          `UNWIND $parentIds AS pid
-           MATCH (p:Entity {id: pid})
-           RETURN pid, COUNT { MATCH (p)${arrow(direction, null)}(n:Entity) WHERE $types IS NULL OR type(r) IN $types } AS total`,
-          { parentIds, types },
-        );
-        const byParent = new Map(rows.map((r) => [r.pid as string, Number(r.total)]));
-        return parentIds.map((id) => byParent.get(id) ?? 0);
-      }),
-  );
-  return loader.load(parentId);
+  return batchedCount(ctx, genericPattern(args), parentId);
 }
