@@ -73,7 +73,7 @@ export function checkPrerequisites(): { javaMajor: number } {
   if (missing.length > 0) {
     throw new LocalNeo4jError(
       `stargraph starts its own Neo4j when NEO4J_URI is not set, and for that it needs ${missing.join(' and ')}. ` +
-        `Install it (for example: apt-get install openjdk-17-jdk-headless maven). ${HOW_ELSE}`,
+        `Install what is missing (for example: apt-get install openjdk-17-jdk-headless maven). ${HOW_ELSE}`,
     );
   }
   return { javaMajor: major };
