@@ -1,9 +1,10 @@
 /**
  * Imports a JSON Lines or CSV file of any size in two streaming passes:
  *
- * 1. Validate every record (format, values, duplicates, references, kinds already in the graph)
- *    and report invalid ones by line number. By default nothing is written if any is invalid;
- *    `skipInvalid` writes the rest (and also skips rows naming a skipped entity).
+ * 1. Validate every record (format, values, duplicates, references, kinds already in the graph,
+ *    entity ids another slug holds) and report invalid ones by line number. By default nothing
+ *    is written if any is invalid; `skipInvalid` writes the rest (and also skips rows naming a
+ *    skipped entity). A mention or cite listed twice is no error: it is written once.
  * 2. Write the valid records in batches, one transaction per batch, with the bulk loader's
  *    UNWIND + MERGE statements (idempotent: re-running changes nothing). After each commit a
  *    checkpoint records the last line written; a re-run after a crash resumes after it.
