@@ -9,7 +9,7 @@ import { ErrorCode, StargraphError, badInput, limitExceeded } from '../errors.js
 import type { EntityRecord, GraphData, RelationshipRecord, SourceRecord } from '../graph/bulk-load.js';
 import type { EntityRow } from '../graph/entities.js';
 import { clearRequestCache } from '../graph/entity-loaders.js';
-import { ENTITY_RELATIONSHIP_TYPES, RELATIONSHIPS, labelToKind, type EntityLabel, type PropertyType, type RelationshipType } from '../graph/model.js';
+import { ALL_RELATIONSHIP_PROPERTIES, ENTITY_RELATIONSHIP_TYPES, RELATIONSHIPS, labelToKind, type EntityLabel, type RelationshipType } from '../graph/model.js';
 import {
   checkRelationshipProperties,
   connectableTypeSchema,
@@ -141,8 +141,6 @@ const UpsertDealInput = builder.inputType('UpsertDealInput', {
 });
 
 /** Every relationship property of the model, typed, in one input (each type accepts its own). */
-const ALL_RELATIONSHIP_PROPERTIES: Record<string, PropertyType> = Object.assign({}, ...Object.values(RELATIONSHIPS).map((r) => r.properties));
-
 const RelationshipPropertiesInput = builder.inputType('RelationshipPropertiesInput', {
   description: `Relationship properties; each type takes only its own: ${ENTITY_RELATIONSHIP_TYPES.map(
     (type) => `${type} (${Object.keys(RELATIONSHIPS[type].properties).join(', ') || 'none'})`,
