@@ -3,20 +3,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateGraph, kindCounts } from '../../src/graph/generator.js';
 import { deleteByPrefix, GraphDataError, loadGraph, type GraphData, type LoadProgress } from '../../src/graph/bulk-load.js';
 import { RELATIONSHIPS, RELATIONSHIP_TYPES } from '../../src/graph/model.js';
-import { openTestGraph, uniquePrefix, type TestGraph } from '../utils/graph.js';
+import { openTestGraph, prefixTracker, type TestGraph } from '../utils/graph.js';
 
 let t: TestGraph;
-const prefixes: string[] = [];
-const newPrefix = (label: string) => {
-  const prefix = uniquePrefix(label);
-  prefixes.push(prefix);
-  return prefix;
-};
+const prefixes = prefixTracker();
+const newPrefix = prefixes.next;
 beforeAll(async () => {
   t = await openTestGraph();
 });
 afterAll(async () => {
-  for (const prefix of prefixes) await deleteByPrefix(t.db, prefix);
+  for (const prefix of prefixes.all) await deleteByPrefix(t.db, prefix);
   await t.close();
 });
 

@@ -9,31 +9,20 @@ import { deleteByPrefix, type GraphData } from '../../src/graph/bulk-load.js';
 import { generateGraph } from '../../src/graph/generator.js';
 import { exportGraphData } from '../../src/import/export-file.js';
 import { importFile, type ImportOptions } from '../../src/import/import-file.js';
-import { openTestGraph, uniquePrefix, type TestGraph } from '../utils/graph.js';
+import { openTestGraph, prefixTracker, type TestGraph } from '../utils/graph.js';
 
 let t: TestGraph;
 let dir: string;
-const prefixes: string[] = [];
-const newPrefix = (label: string) => {
-  const prefix = uniquePrefix(label);
-  prefixes.push(prefix);
-  return prefix;
-};
+const prefixes = prefixTracker();
+const newPrefix = prefixes.next;
 
 beforeAll(async () => {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      t = await openTestGraph();
-      break;
-    } catch (error) {
-      if (attempt >= 3 || !/equivalent \w+ already exists/i.test((error as Error).message)) throw error;
-    }
-  }
+  t = await openTestGraph(); // migrate() tolerates concurrent twins, no retry needed
   dir = mkdtempSync(join(tmpdir(), 'stargraph-import-'));
 });
 
 afterAll(async () => {
-  for (const prefix of prefixes) await deleteByPrefix(t.db, prefix);
+  for (const prefix of prefixes.all) await deleteByPrefix(t.db, prefix);
   await t.close();
   rmSync(dir, { recursive: true, force: true });
 });

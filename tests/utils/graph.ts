@@ -57,3 +57,16 @@ export async function gql<T = Record<string, unknown>>(
 
 /** A prefix unique to one test, so files can share the database and clean up after themselves. */
 export const uniquePrefix = (label = 't') => `${label}-${randomUUID().slice(0, 8)}`;
+
+/** Unique prefixes handed out during a file, remembered so afterAll can delete their data. */
+export function prefixTracker() {
+  const all: string[] = [];
+  return {
+    all,
+    next: (label: string) => {
+      const prefix = uniquePrefix(label);
+      all.push(prefix);
+      return prefix;
+    },
+  };
+}
