@@ -38,8 +38,8 @@ export interface PagePlan {
   hasCursor: boolean;
 }
 
-/** Validates first/last against the maximum (refused, never clamped) and plans the query. */
-export function planPage(args: PageArgs, ordering: Ordering, maxPageSize: number, defaultSize = 20): PagePlan {
+/** first/last within the maximum (refused, never clamped) and not contradictory. */
+export function checkPageArgs(args: PageArgs, maxPageSize: number): void {
   const { first, last, after, before } = args;
   if (first != null && last != null) throw badInput('Pass either first or last, not both');
   for (const [name, value] of [['first', first], ['last', last]] as const) {
@@ -50,6 +50,12 @@ export function planPage(args: PageArgs, ordering: Ordering, maxPageSize: number
   if (after != null && before != null) throw badInput('Pass either after or before, not both');
   if (last != null && after != null) throw badInput('last pages backward and goes with before, not after');
   if (first != null && before != null) throw badInput('first pages forward and goes with after, not before');
+}
+
+/** Validates the arguments and plans the query. */
+export function planPage(args: PageArgs, ordering: Ordering, maxPageSize: number, defaultSize = 20): PagePlan {
+  checkPageArgs(args, maxPageSize);
+  const { first, last, after, before } = args;
 
   const backward = last != null || before != null;
   const size = (backward ? last : first) ?? defaultSize;
@@ -97,5 +103,30 @@ export function toPage<T extends { sortKey: CursorKey }>(rows: T[], plan: PagePl
       startCursor: edges[0]?.cursor ?? null,
       endCursor: edges.at(-1)?.cursor ?? null,
     },
+  };
+}
+
+/**
+ * A connection that fetches its page only when `edges` or `pageInfo` is selected and counts only
+ * when `totalCount` is: `{ deals { totalCount } }` costs one count, not a page and a count.
+ * Arguments are still checked up front, so a bad `first` is refused whatever is selected.
+ */
+export function lazyConnection<T>(
+  args: PageArgs,
+  maxPageSize: number,
+  loadPage: () => Promise<Page<T>>,
+  count: () => Promise<number>,
+) {
+  checkPageArgs(args, maxPageSize);
+  let page: Promise<Page<T>> | undefined;
+  const fetched = () => (page ??= loadPage());
+  return {
+    get edges() {
+      return fetched().then((p) => p.edges);
+    },
+    get pageInfo() {
+      return fetched().then((p) => p.pageInfo);
+    },
+    totalCount: count,
   };
 }

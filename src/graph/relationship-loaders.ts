@@ -6,7 +6,7 @@ import DataLoader from 'dataloader';
 import { requestLoader, type Context } from '../context.js';
 import type { Row } from '../neo4j/db.js';
 import { entityProjection, sourceProjection, toEntityRow, type EntityRow, type SourceRow } from './entities.js';
-import type { EntityLabel, RelationshipType } from './model.js';
+import { RELATIONSHIPS, type EntityLabel, type RelationshipType } from './model.js';
 import { planPage, toPage, type Ordering, type Page, type PageArgs } from './paging.js';
 import type { CursorKey } from './cursor.js';
 
@@ -135,9 +135,25 @@ export function loadRelationshipPage(ctx: Context, field: RelationshipField, par
   return batchedPage(ctx, typedPattern(field), nodeOrdering(field.key, field.nodeLabel), args, parentId);
 }
 
-/** How many relationships a field has for one parent. */
+/**
+ * True when the model already guarantees the far node's label for every type of the field
+ * (writes check endpoints against it), so a count can skip the label check.
+ */
+function farLabelImplied(field: RelationshipField): boolean {
+  return field.types.every((type) => {
+    const far: readonly string[] = field.direction === 'OUT' ? RELATIONSHIPS[type].to : RELATIONSHIPS[type].from;
+    return field.nodeLabel === 'Entity' ? !far.includes('Source') : far.length === 1 && far[0] === field.nodeLabel;
+  });
+}
+
+/**
+ * How many relationships a field has for one parent. Without a label on the far node Neo4j
+ * reads the count from the node's degree store instead of expanding every relationship.
+ */
 export function loadRelationshipCount(ctx: Context, field: RelationshipField, parentId: string): Promise<number> {
-  return batchedCount(ctx, typedPattern(field), parentId);
+  const spec = typedPattern(field);
+  if (farLabelImplied(field)) spec.pattern = `(p)${arrow(field.direction, field.types)}()`;
+  return batchedCount(ctx, spec, parentId);
 }
 
 export interface GenericRelationshipArgs extends PageArgs {

@@ -3,6 +3,7 @@ import type { EntityRow } from '../graph/entities.js';
 import { entityBySlugLoader, entitySourcesLoader } from '../graph/entity-loaders.js';
 import { ALL_RELATIONSHIP_PROPERTIES, ENTITY_LABELS, labelToKind } from '../graph/model.js';
 import { loadEntityRelationshipCount, loadEntityRelationships } from '../graph/relationship-loaders.js';
+import { lazyConnection } from '../graph/paging.js';
 import { builder } from './builder.js';
 import { DirectionEnum, EntityKindEnum, RelationshipTypeEnum } from './enums.js';
 import { NodeRef } from './node.js';
@@ -39,10 +40,13 @@ EntityRef.implement({
           types: t.arg({ type: [RelationshipTypeEnum], required: false }),
           direction: t.arg({ type: DirectionEnum, required: false, defaultValue: 'BOTH' }),
         },
-        resolve: async (row, args, ctx) => ({
-          ...(await loadEntityRelationships(ctx, row.id, args)),
-          totalCount: () => loadEntityRelationshipCount(ctx, row.id, args),
-        }),
+        resolve: (row, args, ctx) =>
+          lazyConnection(
+            args,
+            ctx.config.limits.maxPageSize,
+            () => loadEntityRelationships(ctx, row.id, args),
+            () => loadEntityRelationshipCount(ctx, row.id, args),
+          ) as never,
       },
       { name: 'EntityRelationshipsConnection' },
       {

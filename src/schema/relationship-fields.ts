@@ -10,6 +10,7 @@ import {
   type RelationshipEdgeRow,
   type RelationshipField,
 } from '../graph/relationship-loaders.js';
+import { lazyConnection } from '../graph/paging.js';
 import type { Types } from './builder.js';
 
 /** GraphQL fields for relationship properties, read from the edge's `properties`. */
@@ -64,10 +65,13 @@ export function typedRelationshipField<Parent extends { id: string }>(
     {
       type: spec.nodeRef as ObjectRef<Types, unknown>,
       description: spec.description,
-      resolve: async (parent, args, ctx) => ({
-        ...(await loadRelationshipPage(ctx, field, parent.id, args)),
-        totalCount: () => loadRelationshipCount(ctx, field, parent.id),
-      }),
+      resolve: (parent, args, ctx) =>
+        lazyConnection(
+          args,
+          ctx.config.limits.maxPageSize,
+          () => loadRelationshipPage(ctx, field, parent.id, args),
+          () => loadRelationshipCount(ctx, field, parent.id),
+        ) as never,
     },
     { name: `${name}Connection` },
     {

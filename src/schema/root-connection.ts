@@ -1,6 +1,7 @@
 /** Root Relay connections (`companies`, `deals`, ...) with a typed filter and orderBy. */
 import type { InputObjectRef, ObjectRef } from '@pothos/core';
 import { countRoot, loadRootPage, type RootConnectionSpec } from '../graph/root-connections.js';
+import { lazyConnection } from '../graph/paging.js';
 import { builder, type Types } from './builder.js';
 import { OrderDirectionEnum } from './enums.js';
 
@@ -40,10 +41,13 @@ export function rootConnection<N>({ fieldName, typeName, nodeRef, spec, filterIn
         filter: t.arg({ type: filterInput }),
         orderBy: t.arg({ type: OrderInput }),
       },
-      resolve: async (_root, args, ctx) => ({
-        ...(await loadRootPage<N>(ctx, spec, args as never)),
-        totalCount: () => countRoot(ctx, spec, args.filter),
-      }),
+      resolve: (_root, args, ctx) =>
+        lazyConnection(
+          args,
+          ctx.config.limits.maxPageSize,
+          () => loadRootPage<N>(ctx, spec, args as never),
+          () => countRoot(ctx, spec, args.filter),
+        ) as never,
     }),
   );
 }

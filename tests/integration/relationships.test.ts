@@ -114,6 +114,17 @@ describe('typed relationship connections', () => {
     expect(new Set(seen).size).toBe(50);
   });
 
+  it('counts without fetching a page when only totalCount is selected', async () => {
+    const body = await gql<{ entity: { deals: { totalCount: number }; leaders: { totalCount: number } } }>(
+      yoga,
+      `query($slug: String!) { entity(slug: $slug) { ... on Company { deals { totalCount } leaders { totalCount } } } }`,
+      { slug: slug('company', 0) },
+    );
+    expect(body.data!.entity).toEqual({ deals: { totalCount: 50 }, leaders: { totalCount: 1 } });
+    // the entity, then one count per field: no page statements
+    expect((body.extensions!.cypher as { roundTrips: number }).roundTrips).toBe(3);
+  });
+
   it('pages backward with last/before', async () => {
     const body = await gql<{ entity: { deals: { edges: Array<{ node: { slug: string } }>; pageInfo: { hasPreviousPage: boolean } } } }>(
       yoga,
