@@ -10,6 +10,7 @@
  * in-process through `yoga.fetch`, so the HTTP layer costs the same. Writes
  * bench/results/YYYY-MM-DD-<size>.md and prints the same table.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -329,12 +330,20 @@ function verdict(ours: number, theirs: number): string {
   return 'even (within 5%)';
 }
 
+/** The commit the servers ran from, and whether src/ differed from it. */
+function provenance(): string {
+  const git = (...args: string[]) => spawnSync('git', args, { encoding: 'utf8', cwd: fileURLToPath(new URL('..', import.meta.url)) }).stdout?.trim() ?? '';
+  const head = git('rev-parse', '--short', 'HEAD') || 'unknown';
+  return git('status', '--porcelain', '--', 'src') ? `${head} with uncommitted changes in src/` : head;
+}
+const SOURCE = provenance();
+
 function render(rows: Row[], info: { hubSlug: string; hubDeals: number; loadMs: number; nodes: number; rels: number; load: [number, number]; failures: { workload: Workload; message: string }[] }): string {
   const version = (pkg: string) => (JSON.parse(readFileSync(fileURLToPath(new URL(`../node_modules/${pkg}/package.json`, import.meta.url)), 'utf8')) as { version: string }).version;
   const lines: string[] = [];
   lines.push(`# stargraph vs Neo4j GraphQL Library: ${SIZE} entities (${new Date().toISOString().slice(0, 10)})`);
   lines.push('');
-  lines.push('Written by `npm run bench' + (ENTITIES === 20_000 ? '' : ` -- --entities ${ENTITIES}`) + '` (bench/compare.ts); how to read it: bench/README.md.');
+  lines.push(`Written by \`npm run bench${ENTITIES === 20_000 ? '' : ` -- --entities ${ENTITIES}`}\` (bench/compare.ts) at commit ${SOURCE}; how to read it: bench/README.md.`);
   lines.push('');
   lines.push(
     `- Data: \`generateGraph({ entities: ${ENTITIES}, seed: 42 })\`: ${info.nodes} nodes, ${info.rels} relationships, loaded in ${(info.loadMs / 1000).toFixed(1)} s. ` +
