@@ -120,7 +120,13 @@ export class Db {
   /** Several statements in one write transaction: all or nothing. */
   async writeTransaction<T>(work: (run: (cypher: string, params?: Row) => Promise<Row[]>) => Promise<T>, options: RunOptions = {}): Promise<T> {
     const timeoutMs = options.timeoutMs ?? this.graph.defaultTimeoutMs;
-    const session = this.graph.driver.session({ database: this.graph.database, defaultAccessMode: neo4j.session.WRITE });
+    // Share executeQuery's bookmarks, so the reads that follow (often on a cluster follower)
+    // see this transaction's writes.
+    const session = this.graph.driver.session({
+      database: this.graph.database,
+      defaultAccessMode: neo4j.session.WRITE,
+      bookmarkManager: this.graph.driver.executeQueryBookmarkManager,
+    });
     try {
       return await session.executeWrite(
         (tx: ManagedTransaction) =>
