@@ -118,7 +118,9 @@ function dbHits(plan: { dbHits?: number; children?: unknown[] } | false | undefi
   return Number(plan.dbHits ?? 0) + (plan.children ?? []).reduce<number>((sum, child) => sum + dbHits(child as never), 0);
 }
 
-async function profile(driver: Driver, statements: CapturedStatement[]): Promise<number> {
+/** Total db hits of the statements; undefined when none were captured (nothing to profile). */
+async function profile(driver: Driver, statements: CapturedStatement[]): Promise<number | undefined> {
+  if (statements.length === 0) return undefined;
   let total = 0;
   for (const { cypher, params } of statements) {
     const session = driver.session({ defaultAccessMode: neo4j.session.READ });
@@ -157,7 +159,7 @@ interface Row {
   conc: { ours: Summary; theirs: Summary };
   roundTrips: { ours: number; theirs: number };
   oursDbTimeMs: number;
-  dbHits?: { ours: number; theirs: number };
+  dbHits?: { ours: number | undefined; theirs: number | undefined };
 }
 
 function log(message: string) {
