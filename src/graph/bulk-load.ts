@@ -283,23 +283,18 @@ ${setIfChanged('r', ['created'])}
 ${COUNT_CHANGES}`;
 }
 
-const MENTIONS_CYPHER = `
-UNWIND $rows AS row
-MATCH (s:Source {id: row.source})
-MATCH (n:Entity {slug: row.entity})
-OPTIONAL MATCH (s)-[old:MENTIONS]->(n)
-WITH s, n, count(old) = 0 AS created
-MERGE (s)-[:MENTIONS]->(n)
-RETURN count(*) AS rows, sum(CASE WHEN created THEN 1 ELSE 0 END) AS created, 0 AS updated`;
-
-const CITES_CYPHER = `
+/** A property-less link from a source (by id) to its target; the same shape for MENTIONS and CITES. */
+const sourceLinkCypher = (type: 'MENTIONS' | 'CITES', target: string) => `
 UNWIND $rows AS row
 MATCH (a:Source {id: row.from})
-MATCH (b:Source {id: row.to})
-OPTIONAL MATCH (a)-[old:CITES]->(b)
+MATCH ${target}
+OPTIONAL MATCH (a)-[old:${type}]->(b)
 WITH a, b, count(old) = 0 AS created
-MERGE (a)-[:CITES]->(b)
+MERGE (a)-[:${type}]->(b)
 RETURN count(*) AS rows, sum(CASE WHEN created THEN 1 ELSE 0 END) AS created, 0 AS updated`;
+
+const MENTIONS_CYPHER = sourceLinkCypher('MENTIONS', '(b:Entity {slug: row.to})');
+const CITES_CYPHER = sourceLinkCypher('CITES', '(b:Source {id: row.to})');
 
 /** Record properties without the keys the loader handles itself. */
 function propertiesOf(record: Record<string, unknown>, skip: readonly string[]): Row {
@@ -419,8 +414,8 @@ export async function writeGraphData(db: GraphWriter, data: GraphData, options: 
 
   // A source may name an entity twice (in one record or several): one MENTIONS, as MERGE makes.
   const mentionRows = uniqueBy(
-    data.mentions.flatMap((m) => m.entities.map((entity) => ({ source: m.source, entity }))),
-    (r) => pairKey(r.source, r.entity),
+    data.mentions.flatMap((m) => m.entities.map((to) => ({ from: m.source, to }))),
+    (r) => pairKey(r.from, r.to),
   );
   if (mentionRows.length > 0) await writeGroup('relationships', 'MENTIONS', MENTIONS_CYPHER, mentionRows);
 
