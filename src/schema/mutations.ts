@@ -31,7 +31,8 @@ import {
   type Provenance,
   type SourceInput,
 } from '../graph/writes.js';
-import { builder, requiringScope } from './builder.js';
+import type { InputObjectRef, ObjectRef } from '@pothos/core';
+import { builder, requiringScope, type Types } from './builder.js';
 import { CompanyKindEnum, DatacenterStatusEnum, DealKindEnum, EntityKindEnum, ProjectStatusEnum, RelationshipTypeEnum } from './enums.js';
 import { encodeGlobalID, parseGlobalId, resolveEntityArg } from './node.js';
 import { CompanyRef, DatacenterRef, DealRef, EntityRef, PersonRef, ProjectRef, SourceRef } from './refs.js';
@@ -400,47 +401,30 @@ const ImportGraphPayload = builder.objectRef<{ total: Counts; created: Counts; u
 // ---------------------------------------------------------------------------------------------
 // Mutation fields
 
+/** One upsert mutation per kind: the same auth, validation and write, only the types differ. */
+function upsertField(
+  t: PothosSchemaTypes.MutationFieldBuilder<Types, object>,
+  label: EntityLabel,
+  ref: ObjectRef<Types, EntityRow>,
+  input: InputObjectRef<Types, Record<string, unknown>>,
+  description = `Creates or updates a ${label.toLowerCase()} by slug. Omitted fields keep their value; null clears one.`,
+) {
+  return t.field({
+    type: ref,
+    authScopes: WRITE,
+    description,
+    args: { input: t.arg({ type: input, required: true }) },
+    validate: argsSchema(upsertSchema(label)),
+    resolve: (_root, { input: value }, ctx) => runUpsert(ctx, label, value as never),
+  });
+}
+
 builder.mutationFields((t) => ({
-  upsertPerson: t.field({
-    type: PersonRef,
-    authScopes: WRITE,
-    description: 'Creates or updates a person by slug. Omitted fields keep their value; null clears one.',
-    args: { input: t.arg({ type: UpsertPersonInput, required: true }) },
-    validate: argsSchema(upsertSchema('Person')),
-    resolve: (_root, { input }, ctx) => runUpsert(ctx, 'Person', input),
-  }),
-  upsertCompany: t.field({
-    type: CompanyRef,
-    authScopes: WRITE,
-    description: 'Creates or updates a company by slug. Omitted fields keep their value; null clears one.',
-    args: { input: t.arg({ type: UpsertCompanyInput, required: true }) },
-    validate: argsSchema(upsertSchema('Company')),
-    resolve: (_root, { input }, ctx) => runUpsert(ctx, 'Company', input),
-  }),
-  upsertProject: t.field({
-    type: ProjectRef,
-    authScopes: WRITE,
-    description: 'Creates or updates a project by slug. Omitted fields keep their value; null clears one.',
-    args: { input: t.arg({ type: UpsertProjectInput, required: true }) },
-    validate: argsSchema(upsertSchema('Project')),
-    resolve: (_root, { input }, ctx) => runUpsert(ctx, 'Project', input),
-  }),
-  upsertDatacenter: t.field({
-    type: DatacenterRef,
-    authScopes: WRITE,
-    description: 'Creates or updates a datacenter by slug. Omitted fields keep their value; null clears one.',
-    args: { input: t.arg({ type: UpsertDatacenterInput, required: true }) },
-    validate: argsSchema(upsertSchema('Datacenter')),
-    resolve: (_root, { input }, ctx) => runUpsert(ctx, 'Datacenter', input),
-  }),
-  upsertDeal: t.field({
-    type: DealRef,
-    authScopes: WRITE,
-    description: 'Creates or updates a deal by slug, with its parties and their roles.',
-    args: { input: t.arg({ type: UpsertDealInput, required: true }) },
-    validate: argsSchema(upsertSchema('Deal')),
-    resolve: (_root, { input }, ctx) => runUpsert(ctx, 'Deal', input),
-  }),
+  upsertPerson: upsertField(t, 'Person', PersonRef, UpsertPersonInput),
+  upsertCompany: upsertField(t, 'Company', CompanyRef, UpsertCompanyInput),
+  upsertProject: upsertField(t, 'Project', ProjectRef, UpsertProjectInput),
+  upsertDatacenter: upsertField(t, 'Datacenter', DatacenterRef, UpsertDatacenterInput),
+  upsertDeal: upsertField(t, 'Deal', DealRef, UpsertDealInput, 'Creates or updates a deal by slug, with its parties and their roles.'),
   connect: t.field({
     type: ConnectPayload,
     authScopes: WRITE,

@@ -35,6 +35,11 @@ import { CompanyRef, EntityRef } from './refs.js';
 import { relationshipPropertyFields } from './relationship-fields.js';
 
 
+/** Two entity arguments (ID or slug each), resolved together so their lookups batch. */
+function resolveEntityPair<K extends string>(ctx: Context, args: Record<K, unknown>, first: K, second: K) {
+  return Promise.all([resolveEntityArg(ctx, String(args[first]), first), resolveEntityArg(ctx, String(args[second]), second)]);
+}
+
 /** Entities a traversal returned: primed so later fields reuse them. */
 function primed<T extends { nodes: EntityRow[] }>(ctx: Context, results: T[]): T[] {
   primeEntities(
@@ -170,7 +175,7 @@ builder.queryFields((t) => {
         types: types(),
       },
       resolve: async (_root, args, ctx) => {
-        const [from, to] = await Promise.all([resolveEntityArg(ctx, String(args.from), 'from'), resolveEntityArg(ctx, String(args.to), 'to')]);
+        const [from, to] = await resolveEntityPair(ctx, args, 'from', 'to');
         const path = await shortestPath(ctx.db, ctx.config.limits, { from, to, maxHops: args.maxHops ?? 6, types: args.types });
         return path ? primed(ctx, [path])[0]! : null;
       },
@@ -186,7 +191,7 @@ builder.queryFields((t) => {
         types: types(),
       },
       resolve: async (_root, args, ctx) => {
-        const [from, to] = await Promise.all([resolveEntityArg(ctx, String(args.from), 'from'), resolveEntityArg(ctx, String(args.to), 'to')]);
+        const [from, to] = await resolveEntityPair(ctx, args, 'from', 'to');
         return primed(ctx, await simplePaths(ctx.db, ctx.config.limits, { from, to, maxHops: args.maxHops ?? 4, first: args.first ?? 10, types: args.types }));
       },
     }),
@@ -214,7 +219,7 @@ builder.queryFields((t) => {
         types: types(),
       },
       resolve: async (_root, args, ctx) => {
-        const [a, b] = await Promise.all([resolveEntityArg(ctx, String(args.a), 'a'), resolveEntityArg(ctx, String(args.b), 'b')]);
+        const [a, b] = await resolveEntityPair(ctx, args, 'a', 'b');
         const entities = await commonNeighbors(ctx.db, ctx.config.limits, { a, b, first: args.first ?? 50, types: args.types });
         primeEntities(ctx, entities);
         return entities;
