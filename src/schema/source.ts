@@ -1,6 +1,6 @@
 import { builder } from './builder.js';
-import { EntityRef, SourceRef } from './refs.js';
-import { typedRelationshipField } from './relationship-fields.js';
+import { SourceRef } from './refs.js';
+import { typedRelationshipFields } from './relationship-fields.js';
 import { rootConnection } from './root-connection.js';
 
 SourceRef.implement({
@@ -14,36 +14,7 @@ SourceRef.implement({
     url: t.string({ nullable: true, resolve: (row) => row.url }),
     publishedOn: t.field({ type: 'Date', nullable: true, resolve: (row) => row.publishedOn }),
     language: t.string({ nullable: true, description: 'ISO 639-1 code, e.g. `fr`.', resolve: (row) => row.language }),
-    mentions: typedRelationshipField(t, {
-      parentType: 'Source',
-      fieldName: 'mentions',
-      type: 'MENTIONS',
-      direction: 'OUT',
-      parent: 'Source',
-      nodeRef: EntityRef,
-      nodeLabel: 'Entity',
-      description: 'Entities this source supports facts about.',
-    }),
-    cites: typedRelationshipField(t, {
-      parentType: 'Source',
-      fieldName: 'cites',
-      type: 'CITES',
-      direction: 'OUT',
-      parent: 'Source',
-      nodeRef: SourceRef,
-      nodeLabel: 'Source',
-      description: 'Sources this one relies on.',
-    }),
-    citedBy: typedRelationshipField(t, {
-      parentType: 'Source',
-      fieldName: 'citedBy',
-      type: 'CITES',
-      direction: 'IN',
-      parent: 'Source',
-      nodeRef: SourceRef,
-      nodeLabel: 'Source',
-      description: 'Sources that rely on this one.',
-    }),
+    ...typedRelationshipFields(t, 'Source'),
   }),
 });
 
