@@ -24,9 +24,9 @@ import { primeEntities } from '../graph/entity-loaders.js';
 import { toEntityRow, type EntityRow } from '../graph/entities.js';
 import type { EntityLabel } from '../graph/model.js';
 import { planPage, type Ordering, type PagePlan } from '../graph/paging.js';
-import { filterClause, orderingFor, type RootArgs, type RootConnectionSpec } from '../graph/root-connections.js';
+import { filterClause, indexedSortKey, orderingFor, type RootArgs, type RootConnectionSpec, type SortKey } from '../graph/root-connections.js';
 import { plain, type Row } from '../neo4j/db.js';
-import { connectionParams, countKey, nodeProjection, pageClauses, rowsKey, sourcesKey } from './cypher.js';
+import { connectionParams, countKey, nodeProjection, rowsKey, sourcesKey } from './cypher.js';
 import { collectFields, walkNode, type ConnectionRead, type NodeRead, type WalkContext } from './selection.js';
 
 /** Where planned connections and source lists hang on a row: a symbol, never a property name. */
@@ -57,6 +57,8 @@ interface RootTree {
   count: boolean;
   cursors: boolean;
   filter: { where: string; params: Record<string, unknown> } | null;
+  /** The root page reads this key's index in order (see indexedSortKey). */
+  indexed: SortKey | null;
 }
 
 export interface SelectionInput {
@@ -71,12 +73,16 @@ function walkRoot(input: SelectionInput, root: RootRead): { tree: RootTree; sign
   const ctx: WalkContext = { ...input, next: 0, signature: [] };
   if (root.kind === 'entity') {
     const node = walkNode(ctx, 'Entity', input.fieldNodes);
-    return { tree: { node, page: null, ordering: null, count: false, cursors: false, filter: null }, signature: `entity${ctx.signature.join('')}` };
+    return {
+      tree: { node, page: null, ordering: null, count: false, cursors: false, filter: null, indexed: null },
+      signature: `entity${ctx.signature.join('')}`,
+    };
   }
   const { spec, args } = root;
   const ordering = orderingFor(spec, args.orderBy);
   const page = planPage(args, ordering, input.maxPageSize);
   const filter = filterClause(spec, args.filter);
+  const indexed = indexedSortKey(spec, args);
   // The connection's own selection: edges { cursor node { ... } }, pageInfo, totalCount.
   let wantsPage = false;
   let count = false;
@@ -93,10 +99,12 @@ function walkRoot(input: SelectionInput, root: RootRead): { tree: RootTree; sign
       }
     }
   }
-  ctx.signature.push(`${spec.label}:${ordering.name}:${page.backward ? 'b' : 'f'}${page.hasCursor ? 'c' : ''}${wantsPage ? 'p' : ''}${count ? 'n' : ''}:${filter.where}`);
+  ctx.signature.push(
+    `${spec.label}:${ordering.name}:${page.backward ? 'b' : 'f'}${page.hasCursor ? 'c' : ''}${wantsPage ? 'p' : ''}${count ? 'n' : ''}${indexed ? 'i' : ''}:${filter.where}`,
+  );
   const node = nodeFields.length > 0 ? walkNode(ctx, spec.label, nodeFields) : null;
   return {
-    tree: { node, page: wantsPage ? page : null, ordering, count, cursors, filter },
+    tree: { node, page: wantsPage ? page : null, ordering, count, cursors, filter, indexed },
     signature: ctx.signature.join(''),
   };
 }
@@ -136,17 +144,32 @@ function compileRoot(root: RootRead, tree: RootTree): string {
   const where = tree.filter!.where;
   const parts: string[] = [];
   if (tree.page) {
-    const clauses = pageClauses(tree.page, 'n', 'r', 'cursor');
-    const keys = tree.ordering!.keys.map((k) => k.expr).join(', ');
-    const entry = [tree.cursors ? 'k: sortKey' : null, tree.node ? `n: ${nodeProjection('n', tree.node)}` : 'n: null'].filter(Boolean);
+    const page = tree.page;
+    const keys = tree.ordering!.keys;
+    const entry = [tree.cursors ? `k: [${keys.map((k) => k.expr).join(', ')}]` : null, tree.node ? `n: ${nodeProjection('n', tree.node)}` : 'n: null'];
+    const conditions = where === 'true' ? [] : [where];
+    let orderBy = page.orderBy;
+    if (tree.indexed) {
+      // Index order: every row has the property, so ordering by it equals ordering by the key's
+      // expression; a cursor becomes a range seek, so page 50 reads about what page 1 reads.
+      const property = `n.${tree.indexed.property}`;
+      const descending = !!keys[0]!.descending !== page.backward;
+      conditions.unshift(page.hasCursor ? `${property} ${descending ? '<=' : '>='} $cursor[0]` : `${property} IS NOT NULL`);
+      orderBy = orderBy.replace(keys[0]!.expr, property);
+    }
+    if (page.hasCursor) {
+      // Keys share one direction here, so the keyset test is one list comparison: an OR of
+      // per-key terms would let Neo4j plan a union of seeks and lose the index order.
+      const descending = !!keys[0]!.descending !== page.backward;
+      conditions.push(tree.indexed ? `[${keys.map((k) => k.expr).join(', ')}] ${descending ? '<' : '>'} $cursor` : page.where);
+    }
     parts.push(
-      `CALL () { MATCH (n:${label}) WHERE ${where}` +
-        ` WITH n, [${keys}] AS sortKey${clauses.where ? ` WHERE ${clauses.where}` : ''}` +
-        ` ORDER BY ${clauses.orderBy} LIMIT toInteger($fetch)` +
-        ` RETURN collect({ ${entry.join(', ')} }) AS edges }`,
+      `CALL () { MATCH (n:${label})${conditions.length > 0 ? ` WHERE ${conditions.join(' AND ')}` : ''}` +
+        ` WITH n ORDER BY ${orderBy} LIMIT toInteger($fetch)` +
+        ` RETURN collect({ ${entry.filter(Boolean).join(', ')} }) AS edges }`,
     );
   }
-  const total = tree.count ? `COUNT { MATCH (n:${label}) WHERE ${where} }` : 'null';
+  const total = tree.count ? `COUNT { MATCH (n:${label})${where === 'true' ? '' : ` WHERE ${where}`} }` : 'null';
   parts.push(`RETURN ${tree.page ? 'edges' : 'null AS edges'}, ${total} AS total`);
   return parts.join(' ');
 }

@@ -1,4 +1,4 @@
-import { COMMON_ENTITY_FILTERS, COMMON_ENTITY_ORDERINGS } from '../graph/root-connections.js';
+import { ROOT_CONNECTIONS } from '../graph/root-connections.js';
 import { builder } from './builder.js';
 import { entityObjectOptions } from './entity.js';
 import { CompanyKindEnum } from './enums.js';
@@ -36,13 +36,5 @@ rootConnection({
   nodeRef: CompanyRef,
   filterInput: CompanyFilter,
   description: 'Companies in the graph.',
-  spec: {
-    label: 'Company',
-    orderings: COMMON_ENTITY_ORDERINGS,
-    filters: [
-      ...COMMON_ENTITY_FILTERS,
-      { path: ['kinds'], cypher: 'n.kind IN $value' },
-      { path: ['country'], cypher: 'n.country = $value' },
-    ],
-  },
+  spec: ROOT_CONNECTIONS.Company,
 });

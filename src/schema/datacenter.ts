@@ -1,4 +1,4 @@
-import { COMMON_ENTITY_FILTERS, COMMON_ENTITY_ORDERINGS, numberRange } from '../graph/root-connections.js';
+import { ROOT_CONNECTIONS } from '../graph/root-connections.js';
 import { builder } from './builder.js';
 import { entityObjectOptions } from './entity.js';
 import { DatacenterStatusEnum } from './enums.js';
@@ -35,14 +35,5 @@ rootConnection({
   nodeRef: DatacenterRef,
   filterInput: DatacenterFilter,
   description: 'Datacenters in the graph.',
-  spec: {
-    label: 'Datacenter',
-    orderings: { ...COMMON_ENTITY_ORDERINGS, POWER_MW: ['coalesce(n.powerMw, -1.0)'] },
-    filters: [
-      ...COMMON_ENTITY_FILTERS,
-      { path: ['statuses'], cypher: 'n.status IN $value' },
-      { path: ['locationContains'], cypher: 'toLower(n.location) CONTAINS toLower($value)' },
-      ...numberRange('powerMw', 'powerMw'),
-    ],
-  },
+  spec: ROOT_CONNECTIONS.Datacenter,
 });

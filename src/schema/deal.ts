@@ -1,4 +1,4 @@
-import { COMMON_ENTITY_FILTERS, COMMON_ENTITY_ORDERINGS, dateRange, numberRange } from '../graph/root-connections.js';
+import { ROOT_CONNECTIONS } from '../graph/root-connections.js';
 import type { EntityRow } from '../graph/entities.js';
 import { entityBySlugLoader } from '../graph/entity-loaders.js';
 import { builder } from './builder.js';
@@ -49,18 +49,5 @@ rootConnection({
   nodeRef: DealRef,
   filterInput: DealFilter,
   description: 'Deals in the graph.',
-  spec: {
-    label: 'Deal',
-    orderings: {
-      ...COMMON_ENTITY_ORDERINGS,
-      VALUE_USD: ['coalesce(n.valueUsd, -1.0)'],
-      ANNOUNCED_ON: ["coalesce(toString(n.announcedOn), '')"],
-    },
-    filters: [
-      ...COMMON_ENTITY_FILTERS,
-      { path: ['kinds'], cypher: 'n.kind IN $value' },
-      ...numberRange('valueUsd', 'valueUsd'),
-      ...dateRange('announcedOn', 'announcedOn'),
-    ],
-  },
+  spec: ROOT_CONNECTIONS.Deal,
 });

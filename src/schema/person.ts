@@ -1,4 +1,4 @@
-import { COMMON_ENTITY_FILTERS, COMMON_ENTITY_ORDERINGS } from '../graph/root-connections.js';
+import { ROOT_CONNECTIONS } from '../graph/root-connections.js';
 import { builder } from './builder.js';
 import { entityObjectOptions } from './entity.js';
 import { PersonRef } from './refs.js';
@@ -27,5 +27,5 @@ rootConnection({
   nodeRef: PersonRef,
   filterInput: PersonFilter,
   description: 'People in the graph.',
-  spec: { label: 'Person', orderings: COMMON_ENTITY_ORDERINGS, filters: COMMON_ENTITY_FILTERS },
+  spec: ROOT_CONNECTIONS.Person,
 });

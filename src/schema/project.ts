@@ -1,4 +1,4 @@
-import { COMMON_ENTITY_FILTERS, COMMON_ENTITY_ORDERINGS, dateRange, numberRange } from '../graph/root-connections.js';
+import { ROOT_CONNECTIONS } from '../graph/root-connections.js';
 import { builder } from './builder.js';
 import { entityObjectOptions } from './entity.js';
 import { ProjectStatusEnum } from './enums.js';
@@ -40,18 +40,5 @@ rootConnection({
   nodeRef: ProjectRef,
   filterInput: ProjectFilter,
   description: 'Projects in the graph.',
-  spec: {
-    label: 'Project',
-    orderings: {
-      ...COMMON_ENTITY_ORDERINGS,
-      ANNOUNCED_ON: ["coalesce(toString(n.announcedOn), '')"],
-      PLEDGED_USD: ['coalesce(n.pledgedUsd, -1.0)'],
-    },
-    filters: [
-      ...COMMON_ENTITY_FILTERS,
-      { path: ['statuses'], cypher: 'n.status IN $value' },
-      ...numberRange('pledgedUsd', 'pledgedUsd'),
-      ...dateRange('announcedOn', 'announcedOn'),
-    ],
-  },
+  spec: ROOT_CONNECTIONS.Project,
 });

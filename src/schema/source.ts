@@ -1,3 +1,4 @@
+import { ROOT_CONNECTIONS } from '../graph/root-connections.js';
 import { builder } from './builder.js';
 import { SourceRef } from './refs.js';
 import { typedRelationshipFields } from './relationship-fields.js';
@@ -32,16 +33,5 @@ rootConnection({
   nodeRef: SourceRef,
   filterInput: SourceFilter,
   description: 'Sources in the graph.',
-  spec: {
-    label: 'Source',
-    orderings: {
-      PUBLISHED_ON: ["coalesce(toString(n.publishedOn), '')"],
-      TITLE: ["coalesce(n.title, '')"],
-    },
-    filters: [
-      { path: ['titleContains'], cypher: 'toLower(n.title) CONTAINS toLower($value)' },
-      { path: ['publisher'], cypher: 'n.publisher = $value' },
-      { path: ['language'], cypher: 'n.language = $value' },
-    ],
-  },
+  spec: ROOT_CONNECTIONS.Source,
 });

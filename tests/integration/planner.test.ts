@@ -3,7 +3,12 @@
  * trip whatever their depth, and answer exactly what the DataLoader path (planner off) answers,
  * on a corpus of operations with fragments, aliases, variables, directives, cursors and errors.
  */
+import { parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeCursor } from '../../src/graph/cursor.js';
+import { explainPlans } from '../../src/plan/read.js';
+import { schema } from '../../src/schema/index.js';
+import { rootConnectionSpecs } from '../../src/schema/root-connection.js';
 import { deleteByPrefix, loadGraph } from '../../src/graph/bulk-load.js';
 import { generateGraph } from '../../src/graph/generator.js';
 import { gql, openTestGraph, testServer, uniquePrefix, type TestGraph } from '../utils/graph.js';
@@ -139,7 +144,7 @@ function corpus(): Array<{ name: string; query: string; variables?: Record<strin
 }
 
 describe('read planner', () => {
-  it('answers exactly as the DataLoader path does, on every operation of the corpus', async () => {
+  it('answers exactly as the DataLoader path does, on every operation of the corpus', { timeout: 240_000 }, async () => {
     for (const { name, query, variables } of corpus()) {
       const [a, b] = [await gql(planned, query, variables), await gql(loaded, query, variables)];
       const strip = (answer: Answer) => ({ data: answer.data, errors: answer.errors?.map((e) => ({ path: e.path, code: e.extensions?.code })) });
@@ -202,5 +207,40 @@ describe('read planner', () => {
     // At most one more per level (3); the plan resolves both levels in one tick, so DataLoader
     // batches both levels' dealStats into one statement.
     expect(roundTrips(twoLevels)).toBe(2);
+  });
+});
+
+describe('root pages in index order', () => {
+  type Operator = { operatorType: string; dbHits: number; arguments: Record<string, unknown>; children: Operator[] };
+  const operators = (op: Operator): Operator[] => [op, ...op.children.flatMap(operators)];
+  async function profile(query: string, variables: Record<string, unknown> = {}) {
+    const [statement] = Object.values(explainPlans(schema, parse(query), rootConnectionSpecs, variables));
+    const result = await t.graph.driver.executeQuery(`PROFILE ${statement!.cypher}`, statement!.params, { database: t.graph.database });
+    const ops = operators(result.summary.profile as unknown as Operator);
+    return { ops, names: ops.map((o) => o.operatorType.replace(/@.*/, '')), dbHits: ops.reduce((n, o) => n + o.dbHits, 0) };
+  }
+
+  it('reads a page of companies by name from the name index, and a page deep in the list costs what the first does', async () => {
+    const first = await profile(`{ companies(first: 20) { edges { node { slug name } } } }`);
+    expect(first.names).toContain('NodeIndexScan');
+    expect(first.names).not.toContain('Sort');
+    expect(first.names).not.toContain('Top'); // PartialTop sorts ties on the name only
+    expect(first.names).not.toContain('NodeByLabelScan');
+    // A cursor far down the list (the 50th page of 20 if there were that many): a range seek.
+    const [deep] = await t.db.read(`MATCH (n:Company) WITH n ORDER BY n.name, n.id SKIP 200 LIMIT 1 RETURN n.name AS name, n.id AS id`);
+    const after = encodeCursor('Company:NAME:ASC', [deep!.name as string, deep!.id as string]);
+    const later = await profile(`query($after: String) { companies(first: 20, after: $after) { edges { node { slug name } } } }`, { after });
+    expect(later.names).toContain('NodeIndexSeekByRange');
+    expect(later.names).not.toContain('NodeByLabelScan');
+    expect(later.dbHits).toBeLessThanOrEqual(first.dbHits * 2);
+  });
+
+  it('reads deals by value from the value index once a range filter requires a value', async () => {
+    const ranged = await profile(
+      `{ deals(first: 20, filter: { valueUsd: { gte: 1e8 } }, orderBy: { field: VALUE_USD, direction: DESC }) { edges { node { slug valueUsd } } } }`,
+    );
+    expect(ranged.names.some((n) => n.startsWith('NodeIndexSeek'))).toBe(true);
+    expect(ranged.names).not.toContain('Sort');
+    expect(ranged.names).not.toContain('NodeByLabelScan');
   });
 });

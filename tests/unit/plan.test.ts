@@ -38,8 +38,8 @@ describe('read planner statements', () => {
         "companies": {
           "cypher": "CALL () {
       MATCH (n:Company)
-      WHERE true
-      WITH n, [n.name, n.id] AS sortKey
+      WHERE n.name IS NOT NULL
+      WITH n
       ORDER BY n.name ASC, n.id ASC
       LIMIT toInteger($fetch)
       RETURN collect({ n: n { id: n.id, label: 'Company', .slug, .name, createdAt: n.createdAt.epochMillis,
@@ -61,8 +61,7 @@ describe('read planner statements', () => {
       COUNT { (n0)<-[:PARTY_TO]-() } } } } } }) AS edges }
       RETURN edges,
       COUNT {
-      MATCH (n:Company)
-      WHERE true } AS total",
+      MATCH (n:Company) } AS total",
           "params": {
             "c0_fetch": 6,
             "c1_fetch": 4,
@@ -144,12 +143,11 @@ describe('read planner statements', () => {
         "deals": {
           "cypher": "CALL () {
       MATCH (n:Deal)
-      WHERE (n.valueUsd >= $f3)
-      WITH n, [coalesce(n.valueUsd, -1.0), n.id] AS sortKey
-      WHERE ((coalesce(n.valueUsd, -1.0) < $cursor[0]) OR (coalesce(n.valueUsd, -1.0) = $cursor[0] AND n.id < $cursor[1]))
-      ORDER BY coalesce(n.valueUsd, -1.0) DESC, n.id DESC
+      WHERE n.valueUsd <= $cursor[0] AND (n.valueUsd >= $f3) AND [coalesce(n.valueUsd, -1.0), n.id] < $cursor
+      WITH n
+      ORDER BY n.valueUsd DESC, n.id DESC
       LIMIT toInteger($fetch)
-      RETURN collect({ k: sortKey, n: n { id: n.id, label: 'Deal', .slug,
+      RETURN collect({ k: [coalesce(n.valueUsd, -1.0), n.id], n: n { id: n.id, label: 'Deal', .slug,
       __c0:
       COLLECT {
       MATCH (n)<-[r0:PARTY_TO]-(n0:Company)
