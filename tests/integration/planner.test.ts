@@ -190,6 +190,19 @@ describe('read planner', () => {
     }
   });
 
+  it('accepts a 100 x 10 x 5 x 3 page under the default cost limit, in one round trip, and refuses 100 x 100 x 100 (x 1)', async () => {
+    const page = (deals: number, parties: number, leaders: number) => `query($slugs: [String!]) {
+      companies(first: 100, filter: { slugs: $slugs }) { edges { node { slug
+        deals(first: ${deals}) { edges { role node { slug parties(first: ${parties}) { edges { role node { slug
+          leaders(first: ${leaders}) { edges { title node { slug } } } } } } } } } } } } }`;
+    const accepted = await gql(planned, page(10, 5, 3), { slugs: slugs.companies });
+    expect(accepted.errors).toBeUndefined();
+    expect((accepted.data!.companies as { edges: unknown[] }).edges).toHaveLength(100);
+    expect(roundTrips(accepted)).toBe(1);
+    const refused = await gql(planned, page(100, 100, 1), { slugs: slugs.companies });
+    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'LIMIT_EXCEEDED', limit: 'MAX_COMPLEXITY', got: 2_010_100 });
+  });
+
   it('costs at most one more round trip per level of a field it cannot fold', async () => {
     const oneLevel = await gql(
       planned,
