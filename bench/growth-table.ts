@@ -45,13 +45,13 @@ const START = '<!-- growth-table:start (written by `npm run bench -- --table` fr
 const END = '<!-- growth-table:end -->';
 
 /** Newest result file per size (file names start with the ISO date). */
-function newest(resultsDir: string, size: string): ResultFile | undefined {
+function newest(resultsDir: string, size: string): { file: string; result: ResultFile } | undefined {
   if (!existsSync(resultsDir)) return undefined;
   const files = readdirSync(resultsDir)
     .filter((f) => f.endsWith(`-${size}.json`) && /^\d{4}-\d{2}-\d{2}-/.test(f))
     .sort();
   const file = files.at(-1);
-  return file ? (JSON.parse(readFileSync(join(resultsDir, file), 'utf8')) as ResultFile) : undefined;
+  return file ? { file, result: JSON.parse(readFileSync(join(resultsDir, file), 'utf8')) as ResultFile } : undefined;
 }
 
 const ms = (v: number) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
@@ -64,15 +64,19 @@ function cell(side: SideFigures | { refused: string } | undefined): string {
 
 /** The markdown of the section body (between the markers). */
 export function renderGrowthTable(resultsDir: string): string {
-  const bySize = GROWTH_SIZES.map((size) => ({ size, result: newest(resultsDir, size) }));
+  const bySize = GROWTH_SIZES.map((size) => {
+    const found = newest(resultsDir, size);
+    return { size, file: found?.file, result: found?.result };
+  });
   const present = bySize.filter((s) => s.result);
   const lines: string[] = [];
   if (present.length === 0) return 'No run of 20k, 100k or 1M entities has written a result file yet.';
   lines.push(
     'Sequential median per operation in ms, **ours / theirs / raw** (stargraph / Neo4j GraphQL Library / one hand-written statement), ' +
       'from the newest result file of each size: ' +
-      present.map((s) => `[${s.size}](results/${s.result!.date}-${s.size}.md) (${s.result!.date}, commit ${s.result!.commit})`).join(', ') +
-      '. "refused": the server answered with an error (the report says which). Compare within a column; sizes were run at different times and machine loads.',
+      present.map((s) => `[${s.size}](results/${s.file!.replace(/\.json$/, '.md')}) (${s.result!.date}, commit ${s.result!.commit})`).join(', ') +
+      '. "refused": the server answered with an error (the report says which); "not timed": the answers differed. ' +
+      'Milliseconds from runs at different times and machine loads: read the trend along each row and the ratio at its end, not single cells.',
   );
   lines.push('');
   lines.push(`| workload | ${bySize.map((s) => s.size).join(' | ')} | ours ${GROWTH_SIZES.at(-1)} ÷ ${GROWTH_SIZES[0]} |`);

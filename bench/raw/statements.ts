@@ -5,7 +5,9 @@
  * pages of companies by name (read in order, label checked on the way), `Entity(slug)` for
  * lookups, `Deal(valueUsd)` for the value range read backwards; relationship pages are cut per
  * parent inside `CALL` subqueries (ORDER BY + LIMIT per level, a top-k, not a full sort), and
- * counts read the degree store (`COUNT { (c)-[:T]->() }` with no far label).
+ * counts read the degree store (`COUNT { (c)-[:T]->() }` with no far label). Relationship
+ * patterns name no far label: the model (src/graph/model.ts) gives each of these types one
+ * label at each end and writes check it, so the label test would only cost a db hit per row.
  *
  * Order everywhere is the one both other servers use: name, then id (value desc, then id desc
  * for deals by value).
@@ -48,13 +50,13 @@ const COMPANIES_PAGE = `
  */
 const NESTED = `${COMPANIES_PAGE.replace('$fetch', '$companies')}
   CALL (c) {
-    MATCH (c)-[r:PARTY_TO]->(d:Deal)
+    MATCH (c)-[r:PARTY_TO]->(d)
     WITH r, d ORDER BY d.name, d.id LIMIT $deals
     CALL (d) {
-      MATCH (d)<-[r2:PARTY_TO]-(p:Company)
+      MATCH (d)<-[r2:PARTY_TO]-(p)
       WITH r2, p ORDER BY p.name, p.id LIMIT $parties
       CALL (p) {
-        MATCH (p)<-[r3:LEADS]-(l:Person)
+        MATCH (p)<-[r3:LEADS]-(l)
         WITH r3, l ORDER BY l.name, l.id LIMIT $leaders
         RETURN collect({ title: r3.title, node: { slug: l.slug, name: l.name } }) AS leaders
       }
@@ -142,10 +144,10 @@ export const RAW_STATEMENTS: Record<string, RawStatement> = {
     cypher: `
       MATCH (c:Entity { slug: $slug }) WHERE c:Company
       CALL (c) {
-        MATCH (c)-[r:PARTY_TO]->(d:Deal)
+        MATCH (c)-[r:PARTY_TO]->(d)
         WITH r, d ORDER BY d.name, d.id LIMIT $deals
         CALL (d) {
-          MATCH (d)<-[r2:PARTY_TO]-(p:Company)
+          MATCH (d)<-[r2:PARTY_TO]-(p)
           WITH r2, p ORDER BY p.name, p.id LIMIT $parties
           RETURN collect({ role: r2.role, node: { slug: p.slug, name: p.name } }) AS parties
         }
