@@ -1,8 +1,8 @@
 /**
  * The raw contender's statements: for each workload of bench/workloads.ts, the one Cypher
  * statement a careful developer would write by hand for that page, and how its rows become the
- * JSON stargraph answers with. Written for the indexes in cypher/schema/: `Entity(name)` for
- * pages of companies by name (read in order, label checked on the way), `Entity(slug)` for
+ * JSON stargraph answers with. Written for the indexes in cypher/schema/: `Company(name)` for
+ * pages of companies by name (a range seek from the cursor, read in order), `Entity(slug)` for
  * lookups, `Deal(valueUsd)` for the value range read backwards; relationship pages are cut per
  * parent inside `CALL` subqueries (ORDER BY + LIMIT per level, a top-k, not a full sort), and
  * counts read the degree store (`COUNT { (c)-[:T]->() }` with no far label). Relationship
@@ -40,8 +40,8 @@ function decodeCursor(cursor: unknown): [string, string] {
 
 /** First companies by (name, id) after a cursor: the name index read in order from the cursor on. */
 const COMPANIES_PAGE = `
-  MATCH (c:Entity) USING INDEX c:Entity(name)
-  WHERE c.name >= $afterName AND c:Company AND (c.name > $afterName OR c.id > $afterId)
+  MATCH (c:Company) USING INDEX c:Company(name)
+  WHERE c.name >= $afterName AND (c.name > $afterName OR c.id > $afterId)
   WITH c ORDER BY c.name, c.id LIMIT $fetch`;
 
 /**
