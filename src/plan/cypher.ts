@@ -34,13 +34,15 @@ function propertyProjection(v: string, name: string, readAs: ReadAs): string {
 
 /** The map projection of node variable `v`. */
 export function nodeProjection(v: string, read: NodeRead): string {
+  // Only what resolvers read: `id` when selected, the kind label only where the position is
+  // `Entity` (a concrete position's label is set while shaping), Source's `title` always (its
+  // isTypeOf reads it). Every byte here is decoded by the driver for every node.
   const entries: string[] = [];
   const all = read.types.some((t) => t.all);
   if (all) entries.push('.*');
-  else entries.push(`id: ${v}.id`);
-  // Source's isTypeOf tells it from an entity by `title` and no `label`.
+  else if (read.types.some((t) => t.id)) entries.push(`.id`);
   if (read.label === 'Source') entries.push(`title: ${v}.title`);
-  else entries.push(`label: ${read.label === 'Entity' ? ENTITY_LABEL_EXPR(v) : `'${read.label}'`}`);
+  else if (read.label === 'Entity') entries.push(`label: ${ENTITY_LABEL_EXPR(v)}`);
   if (!all) {
     const seen = new Set<string>(read.label === 'Source' ? ['title'] : []);
     for (const needs of read.types) {
@@ -86,11 +88,9 @@ export function pageClauses(page: PagePlan, node: string, rel: string, cursorPar
   };
 }
 
-function edgePropertiesProjection(rel: string, names: readonly string[], spec: RelationshipSpec): string {
-  const entries = names.map((name) =>
-    spec.properties[name] === 'date' ? `${name}: toString(${rel}.${name})` : `${name}: ${rel}.${name}`,
-  );
-  return `{ ${entries.join(', ')} }`;
+/** Edge properties sit beside `k` and `n` in the edge's map (no map of their own to decode). */
+function edgePropertyEntries(rel: string, names: readonly string[], spec: RelationshipSpec): string[] {
+  return names.map((name) => (spec.properties[name] === 'date' ? `${name}: toString(${rel}.${name})` : `${name}: ${rel}.${name}`));
 }
 
 function connectionRows(v: string, c: ConnectionRead): string {
@@ -100,7 +100,7 @@ function connectionRows(v: string, c: ConnectionRead): string {
   const clauses = pageClauses(c.page!, n, r, `c${c.index}_cursor`);
   const entry = [
     c.cursors ? `k: [${c.ordering.keys.map((k) => rebind(k.expr, n, r)).join(', ')}]` : null,
-    c.edgeProperties.length > 0 ? `p: ${edgePropertiesProjection(r, c.edgeProperties, RELATIONSHIPS[relationship.type])}` : null,
+    ...edgePropertyEntries(r, c.edgeProperties, RELATIONSHIPS[relationship.type]),
     c.node ? `n: ${nodeProjection(n, c.node)}` : null,
   ].filter(Boolean);
   return [

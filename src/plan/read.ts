@@ -224,8 +224,6 @@ export interface PlannedConnection {
   totalCount: number | undefined;
 }
 
-const EMPTY: Row = Object.freeze({}) as Row;
-
 function shapePage(
   rows: Row[] | null,
   total: unknown,
@@ -237,7 +235,8 @@ function shapePage(
   const more = page ? list.length > page.size : false;
   const kept = page ? list.slice(0, page.size) : [];
   if (page?.backward) kept.reverse();
-  const edges = kept.map((row) => new PlannedEdge(row.n == null ? null : shapeNode(row.n as Row), (row.p as Row) ?? EMPTY, ordering.name, row.k as CursorKey | undefined));
+  // The row holds the edge's properties beside `k` and `n` (no relationship property has those names).
+  const edges = kept.map((row) => new PlannedEdge(row.n == null ? null : shapeNode(row.n as Row), row, ordering.name, row.k as CursorKey | undefined));
   return {
     edges,
     pageInfo: {
@@ -256,6 +255,7 @@ function shapePage(
 
 /** Turns a planned node map into the row resolvers read, its connections attached. */
 function shapeNode(raw: Row, read: NodeRead, full: EntityRow[]): PlannedRow {
+  if (read.label !== 'Entity' && read.label !== 'Source') raw.label = read.label;
   const label = (raw.label as string | undefined) ?? 'Source';
   const needs = read.types.length === 1 ? read.types[0]! : read.types.find((t) => t.typeName === label);
   const row = raw as PlannedRow;

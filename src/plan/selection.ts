@@ -50,6 +50,8 @@ export interface TypeNeeds {
   properties: Map<string, ReadAs>;
   /** A field the planner does not fold needs the node: return all its properties. */
   all: boolean;
+  /** The `id` field is selected (`__typename`, `entityKind` need only the label). */
+  id: boolean;
   connections: ConnectionRead[];
   /** `Entity.sources` under this response key, if selected. */
   sources: SourcesRead | null;
@@ -202,11 +204,17 @@ export function walkNode(ctx: WalkContext, label: NodeLabel, nodes: readonly Fie
 function walkType(ctx: WalkContext, typeName: EntityLabel | 'Source', sets: readonly SelectionSetNode[]): TypeNeeds {
   const runtime = objectType(ctx, typeName);
   const readable = readableProperties(typeName);
-  const needs: TypeNeeds = { typeName, properties: new Map(), all: false, connections: [], sources: null };
+  const needs: TypeNeeds = { typeName, properties: new Map(), all: false, id: false, connections: [], sources: null };
   ctx.signature.push(`${typeName}(`);
   for (const [responseKey, nodes] of collectFields(ctx, runtime, sets)) {
     const fieldName = nodes[0]!.name.value;
-    if (IDENTITY_FIELDS.has(fieldName)) continue;
+    if (IDENTITY_FIELDS.has(fieldName)) {
+      if (fieldName === 'id' && !needs.id) {
+        needs.id = true;
+        ctx.signature.push('id');
+      }
+      continue;
+    }
     const readAs = readable[fieldName];
     if (readAs !== undefined) {
       needs.properties.set(fieldName, readAs);

@@ -42,21 +42,21 @@ describe('read planner statements', () => {
       WITH n
       ORDER BY n.name ASC, n.id ASC
       LIMIT toInteger($fetch)
-      RETURN collect({ n: n { id: n.id, label: 'Company', .slug, .name, createdAt: n.createdAt.epochMillis,
+      RETURN collect({ n: n { .slug, .name, createdAt: n.createdAt.epochMillis,
       __c0:
       COLLECT {
       MATCH (n)-[r0:PARTY_TO]->(n0:Deal)
       WITH r0, n0
       ORDER BY n0.name ASC, n0.id ASC
       LIMIT toInteger($c0_fetch)
-      RETURN { p: { role: r0.role }, n: n0 { id: n0.id, label: 'Deal', .slug, .valueUsd, announcedOn: toString(n0.announcedOn),
+      RETURN { role: r0.role, n: n0 { .slug, .valueUsd, announcedOn: toString(n0.announcedOn),
       __c1:
       COLLECT {
       MATCH (n0)<-[r1:PARTY_TO]-(n1:Company)
       WITH r1, n1
       ORDER BY n1.name ASC, n1.id ASC
       LIMIT toInteger($c1_fetch)
-      RETURN { n: n1 { id: n1.id, label: 'Company', .name } } },
+      RETURN { n: n1 { .name } } },
       __n1:
       COUNT { (n0)<-[:PARTY_TO]-() } } } } } }) AS edges }
       RETURN edges,
@@ -88,7 +88,7 @@ describe('read planner statements', () => {
       {
         "entity": {
           "cypher": "MATCH (n:Entity {slug: $slug})
-      RETURN n { id: n.id, label: head([l IN labels(n)
+      RETURN n { label: head([l IN labels(n)
       WHERE l <> 'Entity']), .name, .kind,
       __c1: CASE WHEN n:Person THEN
       COLLECT {
@@ -96,13 +96,13 @@ describe('read planner statements', () => {
       WITH r1, n1
       ORDER BY n1.name ASC, n1.id ASC
       LIMIT toInteger($c1_fetch)
-      RETURN { p: { title: r1.title }, n: n1 { id: n1.id, label: 'Company', .slug } } } END,
+      RETURN { title: r1.title, n: n1 { .slug } } } END,
       __s0:
       COLLECT {
       MATCH (s0:Source)-[:MENTIONS]->(n)
       WITH s0
       ORDER BY s0.publishedOn IS NULL, s0.publishedOn DESC, s0.id
-      RETURN s0 { id: s0.id, title: s0.title, publishedOn: toString(s0.publishedOn) } },
+      RETURN s0 { title: s0.title, publishedOn: toString(s0.publishedOn) } },
       __n2: CASE WHEN n:Company THEN
       COUNT { (n)-[:PARTY_TO]->() } END } AS node",
           "params": {
@@ -147,14 +147,14 @@ describe('read planner statements', () => {
       WITH n
       ORDER BY n.valueUsd DESC, n.id DESC
       LIMIT toInteger($fetch)
-      RETURN collect({ k: [coalesce(n.valueUsd, -1.0), n.id], n: n { id: n.id, label: 'Deal', .slug,
+      RETURN collect({ k: [coalesce(n.valueUsd, -1.0), n.id], n: n { .slug,
       __c0:
       COLLECT {
       MATCH (n)<-[r0:PARTY_TO]-(n0:Company)
       WITH r0, n0
       ORDER BY n0.name DESC, n0.id DESC
       LIMIT toInteger($c0_fetch)
-      RETURN { p: { role: r0.role }, n: n0 { id: n0.id, label: 'Company', .slug } } } } }) AS edges }
+      RETURN { role: r0.role, n: n0 { .slug } } } } }) AS edges }
       RETURN edges, null AS total",
           "params": {
             "c0_fetch": 3,
