@@ -9,6 +9,7 @@ import { deleteByPrefix, loadGraph, type GraphData } from '../../src/graph/bulk-
 import { generateGraph } from '../../src/graph/generator.js';
 import { loadSeed, readSeed } from '../../src/graph/seed.js';
 import { createEntities, deleteFixtures, relate } from '../utils/fixtures.js';
+import { README_BUYER_ROLES, SPEC_ENTITY_RELATIONSHIP_TYPES } from '../utils/spec-model.js';
 import { gql, openTestGraph, testServer, uniquePrefix, type TestGraph } from '../utils/graph.js';
 
 let t: TestGraph;
@@ -26,13 +27,11 @@ afterAll(async () => {
   await t?.close();
 });
 
-// Written out from the README rather than imported, so a change to the code cannot move the
-// expectation with it.
-/** The relationship types between entities (traversals never follow MENTIONS or CITES). */
-const ENTITY_TYPES = ['LEADS', 'ANNOUNCED', 'PARTICIPATES_IN', 'PARTY_TO', 'PART_OF', 'COVERS', 'OPERATES', 'INVESTS_IN'];
-/** Roles on PARTY_TO for the paying side of a deal. */
-const BUYER_ROLES = ['buyer', 'customer', 'lessee', 'investor'];
-/** Roles on PARTICIPATES_IN that put money into a project. */
+// Written out (README, SPEC) rather than imported from src/, so a change to the code cannot move
+// the expectation with it.
+const ENTITY_TYPES = SPEC_ENTITY_RELATIONSHIP_TYPES;
+const BUYER_ROLES = README_BUYER_ROLES;
+/** Roles on PARTICIPATES_IN that put money into a project (README, moneyFlows). */
 const FINANCING_ROLES = ['financier', 'investor', 'funder'];
 /** How a deal is linked to the entities its value counts for in DEAL_VALUE. */
 const DEAL_LINKS = ['PARTY_TO', 'PART_OF', 'COVERS'];
