@@ -164,8 +164,12 @@ describe('root connections page with keyset cursors', () => {
   });
 
   it('refuses first over the maximum, naming the limit, instead of clamping', async () => {
-    const body = await gql(yoga, `{ companies(first: ${t.config.limits.maxPageSize + 1}) { edges { cursor } } }`);
-    expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'LIMIT_EXCEEDED', limit: 'MAX_PAGE_SIZE' });
+    // README default: MAX_PAGE_SIZE 100.
+    const atLimit = await gql(yoga, `{ companies(first: 100) { edges { cursor } } }`);
+    expect(atLimit.errors).toBeUndefined();
+    const body = await gql<{ companies: unknown }>(yoga, `{ companies(first: 101) { edges { cursor } } }`);
+    expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'LIMIT_EXCEEDED', limit: 'MAX_PAGE_SIZE', max: 100, got: 101 });
+    expect(body.data?.companies ?? null).toBeNull();
   });
 
   it('refuses a malformed cursor and a cursor from another ordering', async () => {

@@ -99,7 +99,7 @@ describe('on the seed graph', () => {
     expect(await refused(`{ shortestPath(from: "donald-trump", to: "coreweave", maxHops: 99) { length } }`)).toMatchObject({
       code: 'LIMIT_EXCEEDED',
       limit: 'MAX_HOPS',
-      max: t.config.limits.maxHops,
+      max: 8, // README default MAX_HOPS
       got: 99,
     });
     expect((await refused(`{ shortestPath(from: "donald-trump", to: "coreweave", maxHops: 0) { length } }`)).code).toBe('BAD_USER_INPUT');
@@ -303,7 +303,7 @@ describe('on a generated graph', () => {
 
   it('finds shortest paths as long as a breadth-first search says', async () => {
     const from = `${prefix}-person-3`;
-    const reach = distances(from, t.config.limits.maxHops);
+    const reach = distances(from, 8);
     const targets = [...reach.entries()].filter(([, d]) => d >= 2).slice(0, 5);
     expect(targets.length).toBeGreaterThan(0);
     for (const [to, distance] of targets) {
@@ -317,9 +317,26 @@ describe('on a generated graph', () => {
 
   it('lists simple paths from the shortest one up, each within maxHops', async () => {
     const from = `${prefix}-person-3`;
-    const [to, distance] = [...distances(from, 4).entries()].find(([, d]) => d === 3)!;
+    const reach = distances(from, 4);
+    // Every shortest path, computed from the records: back from the target along the BFS layers,
+    // one path per relationship sequence (two relationships between one pair make two paths).
+    const between = new Map<string, number>();
+    for (const r of data.relationships) if (ENTITY_TYPES.includes(r.type)) between.set([r.from, r.to].sort().join(' '), (between.get([r.from, r.to].sort().join(' ')) ?? 0) + 1);
+    const shortestPaths = (to: string): string[] => {
+      if (to === from) return [from];
+      return [...(adjacency.get(to) ?? [])]
+        .filter((n) => reach.get(n) === reach.get(to)! - 1)
+        .flatMap((n) => shortestPaths(n).flatMap((p) => Array<string>(between.get([n, to].sort().join(' '))!).fill(`${p} > ${to}`)));
+    };
+    // A target three hops away with no more shortest paths than one page holds.
+    const to = [...reach.entries()].filter(([, d]) => d === 3).map(([slug]) => slug).find((slug) => shortestPaths(slug).length <= 20);
+    expect(to).toBeDefined();
+    const expectedShortest = shortestPaths(to!);
+    expect(expectedShortest.length).toBeGreaterThan(0);
     const { data: res } = await ok<{ paths: PathJson[] }>(`query($from: ID!, $to: ID!) { paths(from: $from, to: $to, maxHops: 5, first: 20) { ${PATH} } }`, { from, to });
-    expect(res.paths.length).toBeGreaterThan(0);
+    const distance = 3;
+    expect(res.paths.length).toBeGreaterThanOrEqual(expectedShortest.length);
+    expect(res.paths.filter((p) => p.length === distance).map((p) => slugs(p).join(' > ')).sort()).toEqual(expectedShortest.sort());
     expect(res.paths[0]!.length).toBe(distance);
     const lengths = res.paths.map((p) => p.length);
     expect(lengths).toEqual([...lengths].sort((a, b) => a - b));
