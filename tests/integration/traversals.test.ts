@@ -447,8 +447,13 @@ describe('on a generated graph', () => {
       expect(scores).toEqual([...scores].sort((a, b) => b - a));
     }
     // Other test files share the database: their entities may rank too, so ours are checked exactly.
-    for (const r of res.byDegree.filter((x) => x.entity.slug.startsWith(prefix))) expect(r.score).toBe(expectedScore('DEGREE', r.entity.slug));
-    for (const r of res.byValue.filter((x) => x.entity.slug.startsWith(prefix))) expect(r.score).toBeCloseTo(expectedScore('DEAL_VALUE', r.entity.slug), -3);
+    // This file's graph is the largest any test generates: even with every other file's generated
+    // graph loaded at once, 19 of the top 50 by degree and 17 by deal value are ours.
+    const ours = (list: typeof res.byDegree) => list.filter((x) => x.entity.slug.startsWith(prefix));
+    expect(ours(res.byDegree).length).toBeGreaterThanOrEqual(5);
+    expect(ours(res.byValue).length).toBeGreaterThanOrEqual(5);
+    for (const r of ours(res.byDegree)) expect(r.score).toBe(expectedScore('DEGREE', r.entity.slug));
+    for (const r of ours(res.byValue)) expect(r.score).toBeCloseTo(expectedScore('DEAL_VALUE', r.entity.slug), -3);
   });
 
   it('follows money only along the money rule, to projects and datacenters', async () => {
