@@ -24,7 +24,8 @@ beforeAll(async () => {
   t = await openTestGraph({ NEO4J_URI: server.uri });
   await loadSeed(t.db);
   yoga = testServer(t.graph, t.config);
-}, 180_000);
+  // A second Neo4j starts in ~35 s on an idle two-core machine; allow for a busy one.
+}, 300_000);
 
 afterAll(async () => {
   await t?.close();
