@@ -21,7 +21,9 @@ let yoga: ReturnType<typeof testServer>;
 
 beforeAll(async () => {
   server = await startLocalNeo4j({ dataDir, heap: '512m', pageCache: '64m', mode: 'attached' });
-  t = await openTestGraph({ NEO4J_URI: server.uri });
+  // A fresh Neo4j plans every example's statements cold; on a busy machine that alone can pass
+  // the 5 s traversal timeout. Timeouts have their own tests; these are about the answers.
+  t = await openTestGraph({ NEO4J_URI: server.uri, TRAVERSAL_TIMEOUT_MS: '60000', QUERY_TIMEOUT_MS: '60000' });
   await loadSeed(t.db);
   yoga = testServer(t.graph, t.config);
   // A second Neo4j starts in ~35 s on an idle two-core machine; allow for a busy one.
