@@ -9,6 +9,7 @@ import { useDebugExtensions } from './plugins/use-debug-extensions.js';
 import { useMetrics } from './plugins/use-metrics.js';
 import { useQueryLimits } from './plugins/use-query-limits.js';
 import { useRequestLog } from './plugins/use-request-log.js';
+import { useVariableErrors } from './plugins/use-variable-errors.js';
 import { schema } from './schema/index.js';
 import { graphiqlTabs } from './schema/examples.js';
 
@@ -46,6 +47,7 @@ export function createServer({ config, graph, logger }: ServerDeps) {
     },
     plugins: [
       useQueryLimits(config.limits),
+      useVariableErrors(),
       useDebugExtensions({ always: config.debugExtensions, allowHeader: config.debugExtensionsHeader }),
       useMetrics(),
       useRequestLog(logger),
