@@ -73,7 +73,7 @@ describe('with DEBUG_EXTENSIONS_HEADER=true', () => {
   });
 
   it('adds nothing without the header, or with another value', async () => {
-    for (const headers of [{}, { 'x-debug-cypher': '0' }, { 'x-debug-cypher': 'true' }]) {
+    for (const headers of [{}, { 'x-debug-cypher': '0' }, { 'x-debug-cypher': 'true' }] as Array<Record<string, string>>) {
       const { body } = await timed(yoga, ONE_READ, headers);
       expect(body.data?.companies.edges).toHaveLength(3);
       expect(body.extensions?.cypher).toBeUndefined();
