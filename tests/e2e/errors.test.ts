@@ -165,7 +165,8 @@ describe('QUERY_TIMEOUT_MS on a normal read', () => {
     const slow = new GraphDb(createDriver({ ...config.neo4j, uri: config.neo4j.uri! }), config.neo4j.database, config.limits.queryTimeoutMs);
     try {
       const yoga = testServer(slow, config);
-      await t.db.write('UNWIND range(1, $n) AS i CREATE (:Source {id: $prefix + "-src-" + i, title: $title})', {
+      // Dated far ahead, so other files' first pages of sources (oldest first) never see them.
+      await t.db.write('UNWIND range(1, $n) AS i CREATE (:Source {id: $prefix + "-src-" + i, title: $title, publishedOn: date("9999-12-31")})', {
         n: SOURCES,
         prefix,
         title: HAYSTACK,
