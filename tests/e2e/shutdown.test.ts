@@ -37,7 +37,7 @@ interface LogLine {
 }
 
 describe('graceful shutdown', () => {
-  it('finishes an in-flight request after SIGTERM, then closes the driver, stops its Neo4j and exits 0', { timeout: 240_000 }, async () => {
+  it('finishes an in-flight request after SIGTERM, then closes the driver, stops its Neo4j and exits 0', { timeout: 300_000 }, async () => {
     const port = await freePort();
     const env: Record<string, string | undefined> = {
       ...process.env,
@@ -51,6 +51,8 @@ describe('graceful shutdown', () => {
       SEED_ON_EMPTY: 'false',
       LOG_LEVEL: 'info',
       DEBUG_EXTENSIONS: 'true',
+      // Start-up migrations run under this timeout; on a crowded machine 10 s is not enough.
+      QUERY_TIMEOUT_MS: '120000',
     };
     delete env.NEO4J_URI;
     const started = Date.now();
