@@ -3,15 +3,16 @@
  * README states), MAX_ALIASES, MAX_TOKENS. Each limit is checked at the boundary: a document
  * exactly at the limit runs, one step over is refused with LIMIT_EXCEEDED naming the limit.
  *
- * The cost rule is the README's: "a connection's cost is its page size times what it selects".
- * Written out, as these tests compute it by hand:
+ * The cost rule is the README's ("Query cost"): the cost is the number of items the answer can
+ * hold. Written out, as these tests compute it by hand:
  *
- *   cost(field)      = 1 + multiplier × (sum of the costs of the fields it selects)
- *   multiplier       = the page size (`first` or `last`) for a connection, 20 (the default page)
- *                      when neither is given; 1 for `edges`, `node` and plain object fields
- *   cost(leaf field) = 1
- *   cost(document)   = sum of the costs of its root fields
- *   depth(field)     = 1 + the largest depth among the fields it selects (a leaf is 1)
+ *   connection with first/last N  = N + N × (cost of what it selects)   (N = 20 when unset)
+ *   list of objects                = 10 + 10 × (cost of what it selects)
+ *   other object field             = 1 + 1 × (cost of what it selects)
+ *   edges, node, pageInfo          = cost of what they select (they add no item)
+ *   plain (leaf) fields            = 0
+ *   cost(document)                 = sum over its root fields
+ *   depth(field)                   = 1 + the largest depth among the fields it selects (a leaf is 1)
  *
  * If the cost model changes, the literal costs below must be edited deliberately.
  */
@@ -32,12 +33,11 @@ const NONE = 'filter: { slugs: ["limits-test-no-such-slug"] }';
 
 /**
  * companies(3) → deals(4), with a totalCount. By hand:
- *   inner node  { name valueUsd }           = 1 + 1 × (1 + 1)        = 3
- *   inner edges { node }                    = 1 + 1 × 3              = 4
- *   deals(first: 4) { totalCount edges }    = 1 + 4 × (1 + 4)        = 21
- *   outer node  { name deals }              = 1 + 1 × (1 + 21)       = 23
- *   outer edges { node }                    = 1 + 1 × 23             = 24
- *   companies(first: 3) { edges }           = 1 + 3 × 24             = 73
+ *   inner node  { name valueUsd }           = 0 (leaves)
+ *   deals(first: 4) { totalCount edges }    = 4 + 4 × 0                = 4
+ *   outer node  { name deals }              = 0 + 4                    = 4
+ *   companies(first: 3) { edges }           = 3 + 3 × 4                = 15
+ * (3 companies and up to 4 deals for each: 15 items.)
  * depth: valueUsd 1, node 2, edges 3, deals 4, node 5, edges 6, companies 7.
  */
 const NESTED = (outerFirst: number) => `{
@@ -45,32 +45,43 @@ const NESTED = (outerFirst: number) => `{
     edges { node { name deals(first: 4) { totalCount edges { node { name valueUsd } } } } }
   }
 }`;
-const NESTED_COST = 73;
+const NESTED_COST = 15;
 const NESTED_DEPTH = 7;
-/** The same with first: 4 outside: 1 + 4 × 24 = 97. */
-const NESTED_WIDER_COST = 97;
+/** The same with first: 4 outside: 4 + 4 × 4 = 20. */
+const NESTED_WIDER_COST = 20;
 
 /**
- * No page size given: the default page of 20.
- *   node { slug name } = 1 + (1 + 1) = 3;  edges { node } = 1 + 3 = 4
- *   companies { edges } = 1 + 20 × 4 = 81
+ * No page size given: the default page of 20, and a list of objects (sources) costs 10 per parent.
+ *   cites(first: 2) { edges { node { id } } }  = 2 + 2 × 0   = 2
+ *   sources { title cites }                    = 10 + 10 × 2 = 30
+ *   node { slug name sources }                 = 30
+ *   companies { edges }                        = 20 + 20 × 30 = 620
  */
-const UNPAGED = `{ companies(${NONE}) { edges { node { slug name } } } }`;
-const UNPAGED_COST = 81;
+const UNPAGED = `{ companies(${NONE}) { edges { node { slug name sources { title cites(first: 2) { edges { node { id } } } } } } } }`;
+const UNPAGED_COST = 620;
 
 /**
  * `last` counts like `first`, and two root fields add up:
- *   deals(last: 5) { edges { node { slug } } } = 1 + 5 × (1 + (1 + 1)) = 16
- *   people(first: 2) { totalCount }          = 1 + 2 × 1             = 3
- *   total                                                            = 19
+ *   deals(last: 5) { edges { node { slug } } } = 5 + 5 × 0 = 5
+ *   people(first: 2) { totalCount }          = 2 + 2 × 0 = 2
+ *   total                                                = 7
  */
 const TWO_ROOTS = `{ deals(last: 5, ${NONE}) { edges { node { slug } } } people(first: 2, ${NONE}) { totalCount } }`;
-const TWO_ROOTS_COST = 19;
+const TWO_ROOTS_COST = 7;
+
+/**
+ * An object field costs 1 and multiplies nothing:
+ *   deals(first: 30) { edges { node { slug } } } = 30 + 30 × 0 = 30
+ *   entity(slug:) { ... on Company { deals } }   = 1 + 1 × 30  = 31
+ */
+const OBJECT_FIELD = `{ entity(slug: "limits-test-no-such-slug") { ... on Company { deals(first: 30) { edges { node { slug } } } } } }`;
+const OBJECT_FIELD_COST = 31;
 
 type Body = Awaited<ReturnType<typeof gql>>;
 
 function expectRefused(body: Body, limit: string, max: number, got: number) {
-  expect(body.data ?? null).toBeNull();
+  // Nothing answered: data is null, or null in every (nullable) root field.
+  expect(Object.values(body.data ?? {}).every((v) => v === null)).toBe(true);
   expect(body.errors?.length).toBeGreaterThan(0);
   for (const error of body.errors ?? []) {
     expect(error.extensions).toMatchObject({ code: 'LIMIT_EXCEEDED', limit, max, got });
@@ -94,7 +105,7 @@ describe('MAX_COMPLEXITY and the cost rule', () => {
     expectRefused(await gql(yoga, NESTED(4)), 'MAX_COMPLEXITY', NESTED_COST, NESTED_WIDER_COST);
   });
 
-  it(`costs a connection without first/last as a page of 20 (${UNPAGED_COST})`, async () => {
+  it(`costs a connection without first/last as a page of 20, a list of objects 10 per parent (${UNPAGED_COST})`, async () => {
     expectRan(await gql(serverWith({ MAX_COMPLEXITY: String(UNPAGED_COST) }), UNPAGED));
     expectRefused(await gql(serverWith({ MAX_COMPLEXITY: String(UNPAGED_COST - 1) }), UNPAGED), 'MAX_COMPLEXITY', UNPAGED_COST - 1, UNPAGED_COST);
   });
@@ -104,14 +115,28 @@ describe('MAX_COMPLEXITY and the cost rule', () => {
     expectRefused(await gql(serverWith({ MAX_COMPLEXITY: String(TWO_ROOTS_COST - 1) }), TWO_ROOTS), 'MAX_COMPLEXITY', TWO_ROOTS_COST - 1, TWO_ROOTS_COST);
   });
 
-  it('uses the default of 25000: a page of 100 companies with names runs, with 100 deals each is refused', async () => {
+  it(`costs an object field 1 without multiplying (${OBJECT_FIELD_COST})`, async () => {
+    expectRan(await gql(serverWith({ MAX_COMPLEXITY: String(OBJECT_FIELD_COST) }), OBJECT_FIELD));
+    expectRefused(await gql(serverWith({ MAX_COMPLEXITY: String(OBJECT_FIELD_COST - 1) }), OBJECT_FIELD), 'MAX_COMPLEXITY', OBJECT_FIELD_COST - 1, OBJECT_FIELD_COST);
+  });
+
+  it("uses the default of 25000: the README's 100 × 10 × 5 × 3 (21,100) runs, 100 × 100 × 100 (1,010,100) is refused", async () => {
     const yoga = serverWith({});
-    // node { name } = 2, edges = 3, companies(first: 100) = 1 + 100 × 3 = 301.
-    expectRan(await gql(yoga, `{ companies(first: 100, ${NONE}) { edges { node { name } } } }`));
-    // inner deals(first: 100) { edges { node { name } } } = 1 + 100 × 3 = 301; outer node = 1 + 1 + 301 = 303;
-    // edges = 304; companies(first: 100) = 1 + 100 × 304 = 30401 > 25000.
-    const body = await gql(yoga, `{ companies(first: 100, ${NONE}) { edges { node { name deals(first: 100) { edges { node { name } } } } } } }`);
-    expectRefused(body, 'MAX_COMPLEXITY', 25_000, 30_401);
+    // leaders(first: 3) = 3; parties(first: 5) = 5 + 5 × 3 = 20; deals(first: 10) = 10 + 10 × 20 = 210;
+    // companies(first: 100) = 100 + 100 × 210 = 21,100 (100 + 1,000 + 5,000 + 15,000 items).
+    const body = await gql(
+      yoga,
+      `{ companies(first: 100, ${NONE}) { edges { node { name deals(first: 10) { edges { node { name
+         parties(first: 5) { edges { node { name leaders(first: 3) { edges { node { name } } } } } } } } } } } } }`,
+    );
+    expectRan(body);
+    // parties(first: 100) = 100; deals(first: 100) = 100 + 100 × 100 = 10,100;
+    // companies(first: 100) = 100 + 100 × 10,100 = 1,010,100.
+    const tooBig = await gql(
+      yoga,
+      `{ companies(first: 100, ${NONE}) { edges { node { deals(first: 100) { edges { node { parties(first: 100) { edges { node { name } } } } } } } } } }`,
+    );
+    expectRefused(tooBig, 'MAX_COMPLEXITY', 25_000, 1_010_100);
   });
 });
 
