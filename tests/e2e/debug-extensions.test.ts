@@ -47,9 +47,12 @@ function expectPlausible(cypher: Cypher | undefined, roundTrips: number, wallMs:
   expect(Object.keys(cypher!).sort()).toEqual(['dbTimeMs', 'roundTrips']);
   expect(cypher!.roundTrips).toBe(roundTrips);
   expect(cypher!.dbTimeMs).toBeGreaterThanOrEqual(0);
-  // Neo4j's own time for the statements fits inside the request's wall-clock time (Neo4j
-  // reports whole milliseconds, two per statement: allow that rounding).
-  expect(cypher!.dbTimeMs, `dbTimeMs ${cypher!.dbTimeMs} against ${wallMs.toFixed(1)} ms of wall time`).toBeLessThanOrEqual(wallMs + 2 * roundTrips);
+  // Each statement's time in Neo4j fits inside the request's wall-clock time; statements of
+  // sibling fields run side by side, so the sum is bounded by one wall time per statement (and
+  // Neo4j reports whole milliseconds, two per statement: allow that rounding).
+  expect(cypher!.dbTimeMs, `dbTimeMs ${cypher!.dbTimeMs} against ${wallMs.toFixed(1)} ms of wall time`).toBeLessThanOrEqual(
+    roundTrips * (wallMs + 2),
+  );
 }
 
 describe('with DEBUG_EXTENSIONS_HEADER=true', () => {
