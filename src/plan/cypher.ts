@@ -104,7 +104,8 @@ function connectionRows(v: string, c: ConnectionRead): string {
     c.node ? `n: ${nodeProjection(n, c.node)}` : null,
   ].filter(Boolean);
   return [
-    `COLLECT { MATCH (${v})${arrow(relationship.direction, r, relationship.type)}(${n}:${relationship.nodeLabel})`,
+    // The model fixes the far label for most types (writes check it): no label test per row then.
+    `COLLECT { MATCH (${v})${arrow(relationship.direction, r, relationship.type)}(${n}${farLabelImplied(relationship) ? '' : `:${relationship.nodeLabel}`})`,
     clauses.where ? `WHERE ${clauses.where}` : null,
     `WITH ${r}, ${n} ORDER BY ${clauses.orderBy} LIMIT toInteger($c${c.index}_fetch)`,
     `RETURN { ${entry.join(', ')} } }`,

@@ -45,14 +45,14 @@ describe('read planner statements', () => {
       RETURN collect({ n: n { .slug, .name, createdAt: n.createdAt.epochMillis,
       __c0:
       COLLECT {
-      MATCH (n)-[r0:PARTY_TO]->(n0:Deal)
+      MATCH (n)-[r0:PARTY_TO]->(n0)
       WITH r0, n0
       ORDER BY n0.name ASC, n0.id ASC
       LIMIT toInteger($c0_fetch)
       RETURN { role: r0.role, n: n0 { .slug, .valueUsd, announcedOn: toString(n0.announcedOn),
       __c1:
       COLLECT {
-      MATCH (n0)<-[r1:PARTY_TO]-(n1:Company)
+      MATCH (n0)<-[r1:PARTY_TO]-(n1)
       WITH r1, n1
       ORDER BY n1.name ASC, n1.id ASC
       LIMIT toInteger($c1_fetch)
@@ -92,7 +92,7 @@ describe('read planner statements', () => {
       WHERE l <> 'Entity']), .name, .kind,
       __c1: CASE WHEN n:Person THEN
       COLLECT {
-      MATCH (n)-[r1:LEADS]->(n1:Company)
+      MATCH (n)-[r1:LEADS]->(n1)
       WITH r1, n1
       ORDER BY n1.name ASC, n1.id ASC
       LIMIT toInteger($c1_fetch)
@@ -150,7 +150,7 @@ describe('read planner statements', () => {
       RETURN collect({ k: [coalesce(n.valueUsd, -1.0), n.id], n: n { .slug,
       __c0:
       COLLECT {
-      MATCH (n)<-[r0:PARTY_TO]-(n0:Company)
+      MATCH (n)<-[r0:PARTY_TO]-(n0)
       WITH r0, n0
       ORDER BY n0.name DESC, n0.id DESC
       LIMIT toInteger($c0_fetch)
