@@ -1,0 +1,115 @@
+/**
+ * Per API process: where changes go and where cached reads live. Without REDIS_URL both stay in
+ * this process (an EventTarget and an LRU cache); with it, changes travel on a Redis channel
+ * (yoga's Redis event target) and the cache is a Redis store, so every replica hears every
+ * write and none serves a read that a write on another replica made stale.
+ */
+import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
+import { createInMemoryCache, type Cache } from '@graphql-yoga/plugin-response-cache';
+import { Redis } from 'ioredis';
+import type { Logger } from '../logger.js';
+import { ErrorCode, StargraphError } from '../errors.js';
+import { boundedQueue } from './bounded-queue.js';
+import { GRAPH_CHANGED, invalidationsFor, matchesFilter, type ChangeFilter, type GraphChangeEvent } from './changes.js';
+import { createRedisResponseCache } from './redis-cache.js';
+
+export interface LiveOptions {
+  redisUrl?: string;
+  responseCacheTtlMs: number;
+  responseCacheMax: number;
+  subscriptionQueueMax: number;
+}
+
+export interface LiveGraph {
+  /** The response cache store; undefined when RESPONSE_CACHE_TTL_MS=0. */
+  readonly cache: Cache | undefined;
+  /**
+   * Invalidates what the change touched, then tells every subscriber (of every replica).
+   * `notify: false` only invalidates (a source written without entities is no entity change).
+   */
+  publish(event: GraphChangeEvent, options?: { notify?: boolean }): Promise<void>;
+  /** A subscriber's events, filtered; bounded (see bounded-queue.ts). */
+  subscribe(filter: ChangeFilter): AsyncIterableIterator<GraphChangeEvent>;
+  /** Open subscriptions in this process. */
+  readonly subscribers: number;
+  close(): Promise<void>;
+}
+
+interface ChangeEventTarget {
+  addEventListener(type: string, listener: (event: CustomEvent<GraphChangeEvent>) => void): void;
+  removeEventListener(type: string, listener: (event: CustomEvent<GraphChangeEvent>) => void): void;
+  dispatchEvent(event: CustomEvent<GraphChangeEvent>): boolean;
+}
+
+export const slowSubscriberError = (max: number) =>
+  new StargraphError(
+    ErrorCode.SUBSCRIBER_TOO_SLOW,
+    `This subscription fell more than ${max} events behind (SUBSCRIPTION_QUEUE_MAX) and was closed; subscribe again and refetch what you show`,
+    { limit: 'SUBSCRIPTION_QUEUE_MAX', max },
+  );
+
+/** Redis clients that fail fast instead of queueing commands forever while Redis is away. */
+function redisClient(url: string, logger: Logger): Redis {
+  const client = new Redis(url, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false });
+  client.on('error', (error: Error) => logger.warn('Redis error', { error: error.message }));
+  return client;
+}
+
+export function createLiveGraph(options: LiveOptions, logger: Logger, derivedTypes: readonly string[]): LiveGraph {
+  const clients: Redis[] = [];
+  let target: ChangeEventTarget;
+  let cache: Cache | undefined;
+  if (options.redisUrl) {
+    const publishClient = redisClient(options.redisUrl, logger);
+    const subscribeClient = redisClient(options.redisUrl, logger);
+    clients.push(publishClient, subscribeClient);
+    target = createRedisEventTarget({ publishClient, subscribeClient }) as unknown as ChangeEventTarget;
+    if (options.responseCacheTtlMs > 0) {
+      const cacheClient = redisClient(options.redisUrl, logger);
+      clients.push(cacheClient);
+      cache = createRedisResponseCache(cacheClient);
+    }
+  } else {
+    target = new EventTarget() as unknown as ChangeEventTarget;
+    if (options.responseCacheTtlMs > 0) cache = createInMemoryCache({ max: options.responseCacheMax });
+  }
+  let subscribers = 0;
+
+  return {
+    cache,
+    get subscribers() {
+      return subscribers;
+    },
+    async publish(event, { notify = true } = {}) {
+      if (cache) {
+        try {
+          await cache.invalidate(invalidationsFor(event, derivedTypes));
+        } catch (error) {
+          // The write is committed and its caller must hear so. A Redis that cannot be cleared
+          // cannot serve reads either (they fail); its entries end with their TTL.
+          logger.error('Response cache invalidation failed', { error: error as Error, change: event.change });
+        }
+      }
+      if (notify) target.dispatchEvent(new CustomEvent(GRAPH_CHANGED, { detail: event }));
+    },
+    subscribe(filter) {
+      const listener = (event: CustomEvent<GraphChangeEvent>) => {
+        if (matchesFilter(event.detail, filter)) queue.push(event.detail);
+      };
+      const queue = boundedQueue<GraphChangeEvent>({
+        max: options.subscriptionQueueMax,
+        overflowError: () => slowSubscriberError(options.subscriptionQueueMax),
+        onClose: () => {
+          subscribers--;
+          target.removeEventListener(GRAPH_CHANGED, listener);
+        },
+      });
+      subscribers++;
+      target.addEventListener(GRAPH_CHANGED, listener);
+      return queue;
+    },
+    async close() {
+      await Promise.all(clients.map((c) => c.quit().catch(() => c.disconnect())));
+    },
+  };
+}
