@@ -68,6 +68,7 @@ export function createServer({ config, graph, logger, live = createLiveGraph(con
         ttlMs: config.live.responseCacheTtlMs,
         perToken: config.auth.requireAuthForReads,
         debugExtensions: config.debugExtensions,
+        schema,
       }),
       useDeferStream(),
       useQueryLimits(config.limits),

@@ -72,9 +72,11 @@ export interface CacheEntity {
  * - a touched entity's global ID drops every result that shows it;
  * - its kind drops every result that shows any entity of that kind (lists, filters, orderings
  *   and searches it may now enter or leave);
- * - `derivedTypes` (connections, edges, pages, traversals, search hits, statistics, the Entity
- *   and Node interfaces of null lookups) drop every result whose answer depends on more than
- *   the single entities it shows.
+ * - `derivedTypes` (connections, edges, pages, traversals, search hits, statistics) drop every
+ *   result whose answer depends on more than the single entities it shows;
+ * - a created entity also drops reads through the `Entity` and `Node` interfaces (a null lookup
+ *   of its slug or ID).
+ * The cache indexes each result under every type its document can select (use-live-cache.ts).
  * What survives a write is only results made of single entities of other kinds, which that
  * write cannot have changed.
  */
@@ -86,6 +88,12 @@ export function invalidationsFor(event: GraphChangeEvent, derivedTypes: readonly
     add({ typename: e.label });
   }
   for (const label of event.kinds) add({ typename: label });
+  // Only a new entity turns a null `entity(slug:)`/`node(id:)` into an answer (slugs and ids
+  // never change); every other read through these interfaces is dropped by the entity's ID.
+  if (event.change === 'CREATED' || event.change === 'IMPORTED') {
+    add({ typename: 'Entity' });
+    add({ typename: 'Node' });
+  }
   if (event.sources) add({ typename: 'Source' });
   for (const typename of derivedTypes) add({ typename });
   return [...out.values()];
@@ -93,7 +101,7 @@ export function invalidationsFor(event: GraphChangeEvent, derivedTypes: readonly
 
 /** Type names that are not a single entity or source: see invalidationsFor. */
 export function derivedTypeNames(typeNames: readonly string[]): string[] {
-  const single = new Set<string>([...ENTITY_LABELS, 'Source', 'Query', 'Mutation', 'Subscription', 'GraphChange']);
+  const single = new Set<string>([...ENTITY_LABELS, 'Source', 'Entity', 'Node', 'Query', 'Mutation', 'Subscription', 'GraphChange']);
   return typeNames.filter((name) => !name.startsWith('__') && !single.has(name));
 }
 

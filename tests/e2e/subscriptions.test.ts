@@ -125,7 +125,7 @@ describe('graphChanged over SSE', () => {
 
   it('works with the graphql-sse client', async () => {
     const p = prefixes.next('live');
-    const client = createClient({ url: 'http://stargraph.test/graphql', fetchFn: (input: RequestInfo, init?: RequestInit) => yoga.fetch(input as string, init) });
+    const client = createClient({ url: 'http://stargraph.test/graphql', fetchFn: ((input: string, init?: RequestInit) => yoga.fetch(new URL(input), init ?? {})) as typeof fetch });
     const iterator = client.iterate<{ graphChanged: { change: string; entity: { slug: string } } }>({ query: SUBSCRIPTION, variables: { slugs: [`${p}-x`] } });
     try {
       const first = iterator.next();
