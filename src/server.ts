@@ -1,5 +1,4 @@
 /** Builds the HTTP/GraphQL server object; no port here (main.ts listens, tests call yoga.fetch). */
-import { isCompositeType } from 'graphql';
 import { createYoga, useReadinessCheck } from 'graphql-yoga';
 import { useDeferStream } from '@graphql-yoga/plugin-defer-stream';
 import type { Config } from './config.js';
@@ -7,7 +6,7 @@ import type { Context } from './context.js';
 import type { GraphDb } from './neo4j/db.js';
 import type { Logger } from './logger.js';
 import { createAuthenticator } from './auth.js';
-import { derivedTypeNames } from './live/changes.js';
+import { schemaDerivedTypes } from './live/derived-types.js';
 import { createLiveGraph, type LiveGraph } from './live/live-graph.js';
 import { useDebugExtensions } from './plugins/use-debug-extensions.js';
 import { useLiveCache } from './plugins/use-live-cache.js';
@@ -26,14 +25,7 @@ export interface ServerDeps {
   live?: LiveGraph;
 }
 
-/** Every composite type of the schema that is not a single entity or source (see src/live/changes.ts). */
-const DERIVED_TYPES = derivedTypeNames(
-  Object.values(schema.getTypeMap())
-    .filter(isCompositeType)
-    .map((type) => type.name),
-);
-
-export function createServer({ config, graph, logger, live = createLiveGraph(config.live, logger, DERIVED_TYPES) }: ServerDeps) {
+export function createServer({ config, graph, logger, live = createLiveGraph(config.live, logger, schemaDerivedTypes()) }: ServerDeps) {
   const authenticate = createAuthenticator(config.auth);
   const yoga = createYoga<{ request: Request }, Context>({
     schema,

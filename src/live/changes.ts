@@ -5,7 +5,7 @@
  */
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import type { EntityRow } from '../graph/entities.js';
-import type { LoadCounts } from '../graph/bulk-load.js';
+import type { GraphData, LoadCounts } from '../graph/bulk-load.js';
 import { ENTITY_LABELS, labelToKind, type EntityKind, type EntityLabel, type RelationshipType } from '../graph/model.js';
 import type { Row } from '../neo4j/db.js';
 
@@ -145,4 +145,13 @@ export function relationshipChange(
 /** One committed import batch (importGraph, or a batch of the import CLI). */
 export function importedChange(counts: NonNullable<GraphChangeEvent['counts']>, labels: Iterable<EntityLabel>, sources: boolean): GraphChangeEvent {
   return { change: 'IMPORTED', at: now(), entity: null, relationship: null, counts, touched: [], kinds: [...new Set(labels)], sources };
+}
+
+/**
+ * Kinds an import batch touched: its entities' labels, and every kind when it has relationships
+ * or mentions (their endpoints may be entities already in the graph, of any kind).
+ */
+export function importedLabels(data: GraphData): EntityLabel[] {
+  if (data.relationships.length > 0 || data.mentions.length > 0) return [...ENTITY_LABELS];
+  return [...new Set(data.entities.map((e) => e.label))];
 }

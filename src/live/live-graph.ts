@@ -21,7 +21,7 @@ export interface LiveOptions {
 }
 
 export interface LiveGraph {
-  /** The response cache store; undefined when RESPONSE_CACHE_TTL_MS=0. */
+  /** The response cache store; undefined when in process and RESPONSE_CACHE_TTL_MS=0. */
   readonly cache: Cache | undefined;
   /**
    * Invalidates what the change touched, then tells every subscriber (of every replica).
@@ -57,18 +57,29 @@ function redisClient(url: string, logger: Logger): Redis {
 
 export function createLiveGraph(options: LiveOptions, logger: Logger, derivedTypes: readonly string[]): LiveGraph {
   const clients: Redis[] = [];
+  let closing = false;
   let target: ChangeEventTarget;
   let cache: Cache | undefined;
   if (options.redisUrl) {
     const publishClient = redisClient(options.redisUrl, logger);
     const subscribeClient = redisClient(options.redisUrl, logger);
     clients.push(publishClient, subscribeClient);
-    target = createRedisEventTarget({ publishClient, subscribeClient }) as unknown as ChangeEventTarget;
-    if (options.responseCacheTtlMs > 0) {
-      const cacheClient = redisClient(options.redisUrl, logger);
-      clients.push(cacheClient);
-      cache = createRedisResponseCache(cacheClient);
-    }
+    // The event target does not await its Redis calls; one that fails (Redis away, or a client
+    // unsubscribing while the process closes) must be logged, not become an unhandled rejection
+    // that ends the process.
+    const logged = (what: string) => (error: Error) => logger.warn(`Redis ${what} failed`, { error: error.message });
+    const safeSubscriber = {
+      on: (event: 'message', listener: (channel: string, message: string) => void) => subscribeClient.on(event, listener),
+      subscribe: (topic: string) => subscribeClient.subscribe(topic).catch(logged('SUBSCRIBE')),
+      unsubscribe: (topic: string) => (closing ? undefined : subscribeClient.unsubscribe(topic).catch(logged('UNSUBSCRIBE'))),
+    };
+    const safePublisher = { publish: (topic: string, message: string) => publishClient.publish(topic, message).catch(logged('PUBLISH')) };
+    target = createRedisEventTarget({ publishClient: safePublisher as never, subscribeClient: safeSubscriber as never }) as unknown as ChangeEventTarget;
+    // Always: a process that does not serve from the cache (RESPONSE_CACHE_TTL_MS=0, the
+    // import CLI) still invalidates what its writes touched for the replicas that do.
+    const cacheClient = redisClient(options.redisUrl, logger);
+    clients.push(cacheClient);
+    cache = createRedisResponseCache(cacheClient);
   } else {
     target = new EventTarget() as unknown as ChangeEventTarget;
     if (options.responseCacheTtlMs > 0) cache = createInMemoryCache({ max: options.responseCacheMax });
@@ -109,6 +120,7 @@ export function createLiveGraph(options: LiveOptions, logger: Logger, derivedTyp
       return queue;
     },
     async close() {
+      closing = true;
       await Promise.all(clients.map((c) => c.quit().catch(() => c.disconnect())));
     },
   };

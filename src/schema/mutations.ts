@@ -9,7 +9,7 @@ import { ErrorCode, StargraphError, badInput, limitExceeded } from '../errors.js
 import type { EntityRecord, GraphData, RelationshipRecord, SourceRecord } from '../graph/bulk-load.js';
 import type { EntityRow } from '../graph/entities.js';
 import { clearRequestCache } from '../graph/entity-loaders.js';
-import { ALL_RELATIONSHIP_PROPERTIES, ENTITY_LABELS, ENTITY_RELATIONSHIP_TYPES, RELATIONSHIPS, labelToKind, type EntityLabel, type RelationshipType } from '../graph/model.js';
+import { ALL_RELATIONSHIP_PROPERTIES, ENTITY_RELATIONSHIP_TYPES, RELATIONSHIPS, labelToKind, type EntityLabel, type RelationshipType } from '../graph/model.js';
 import {
   checkRelationshipProperties,
   connectableTypeSchema,
@@ -32,7 +32,7 @@ import {
   type SourceInput,
 } from '../graph/writes.js';
 import type { InputObjectRef, ObjectRef } from '@pothos/core';
-import { entityChange, importedChange, relationshipChange } from '../live/changes.js';
+import { entityChange, importedChange, importedLabels, relationshipChange } from '../live/changes.js';
 import { builder, requiringScope, type Types } from './builder.js';
 import { CompanyKindEnum, DatacenterStatusEnum, DealKindEnum, EntityKindEnum, ProjectStatusEnum, RelationshipTypeEnum } from './enums.js';
 import { encodeGlobalID, parseGlobalId, resolveEntityArg } from './node.js';
@@ -537,15 +537,6 @@ const noCounts = () => {
   const zero = { entities: 0, sources: 0, relationships: 0 };
   return { total: zero, created: zero, updated: zero };
 };
-
-/**
- * Kinds an import batch touched: its entities' labels, and every kind when it has relationships
- * (their endpoints may be entities already in the graph, of any kind).
- */
-export function importedLabels(data: GraphData): EntityLabel[] {
-  if (data.relationships.length > 0 || data.mentions.length > 0) return [...ENTITY_LABELS];
-  return [...new Set(data.entities.map((e) => e.label))];
-}
 
 // ---------------------------------------------------------------------------------------------
 // importGraph input → the bulk loader's GraphData
