@@ -9,7 +9,7 @@ import { createInMemoryCache, type Cache } from '@graphql-yoga/plugin-response-c
 import { Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
 import { ErrorCode, StargraphError } from '../errors.js';
-import { boundedQueue } from './bounded-queue.js';
+import { boundedQueue, type BoundedQueue } from './bounded-queue.js';
 import { GRAPH_CHANGED, invalidationsFor, matchesFilter, type ChangeFilter, type GraphChangeEvent } from './changes.js';
 import { createRedisResponseCache } from './redis-cache.js';
 
@@ -84,12 +84,18 @@ export function createLiveGraph(options: LiveOptions, logger: Logger, derivedTyp
     target = new EventTarget() as unknown as ChangeEventTarget;
     if (options.responseCacheTtlMs > 0) cache = createInMemoryCache({ max: options.responseCacheMax });
   }
-  let subscribers = 0;
+  // One listener for the process, fanning out to every subscriber's queue (not one listener
+  // per subscriber: thousands of them on one EventTarget is what Node warns about).
+  const subscribers = new Set<{ filter: ChangeFilter; queue: BoundedQueue<GraphChangeEvent> }>();
+  const fanOut = (event: CustomEvent<GraphChangeEvent>) => {
+    for (const subscriber of subscribers) if (matchesFilter(event.detail, subscriber.filter)) subscriber.queue.push(event.detail);
+  };
+  let listening = false;
 
   return {
     cache,
     get subscribers() {
-      return subscribers;
+      return subscribers.size;
     },
     async publish(event, { notify = true } = {}) {
       if (cache) {
@@ -104,20 +110,26 @@ export function createLiveGraph(options: LiveOptions, logger: Logger, derivedTyp
       if (notify) target.dispatchEvent(new CustomEvent(GRAPH_CHANGED, { detail: event }));
     },
     subscribe(filter) {
-      const listener = (event: CustomEvent<GraphChangeEvent>) => {
-        if (matchesFilter(event.detail, filter)) queue.push(event.detail);
+      const subscriber = {
+        filter,
+        queue: boundedQueue<GraphChangeEvent>({
+          max: options.subscriptionQueueMax,
+          overflowError: () => slowSubscriberError(options.subscriptionQueueMax),
+          onClose: () => {
+            subscribers.delete(subscriber);
+            if (subscribers.size === 0 && listening) {
+              listening = false;
+              target.removeEventListener(GRAPH_CHANGED, fanOut);
+            }
+          },
+        }),
       };
-      const queue = boundedQueue<GraphChangeEvent>({
-        max: options.subscriptionQueueMax,
-        overflowError: () => slowSubscriberError(options.subscriptionQueueMax),
-        onClose: () => {
-          subscribers--;
-          target.removeEventListener(GRAPH_CHANGED, listener);
-        },
-      });
-      subscribers++;
-      target.addEventListener(GRAPH_CHANGED, listener);
-      return queue;
+      subscribers.add(subscriber);
+      if (!listening) {
+        listening = true;
+        target.addEventListener(GRAPH_CHANGED, fanOut);
+      }
+      return subscriber.queue;
     },
     async close() {
       closing = true;
