@@ -180,10 +180,10 @@ async function main() {
     try {
       await waitForHttp(port);
       await new Promise((r) => setTimeout(r, 2000));
-      say('| subscribers | serve RSS MB | per subscriber KB | one write reaches all in ms |');
-      say('|---:|---:|---:|---:|');
+      say('| subscribers | serve RSS MB | per subscriber KB | mutation answered in ms | every subscriber has it in ms |');
+      say('|---:|---:|---:|---:|---:|');
       const baseline = rssMb(child.pid!);
-      say(`| 0 | ${baseline.toFixed(0)} | – | – |`);
+      say(`| 0 | ${baseline.toFixed(0)} | – | – | – |`);
       const open: IncomingMessage[] = [];
       let received = 0;
       for (const target of SUBSCRIBERS) {
@@ -195,14 +195,18 @@ async function main() {
         const rss = rssMb(child.pid!);
         received = 0;
         const started = performance.now();
-        await fetch(`http://127.0.0.1:${port}/graphql`, {
+        const answered = fetch(`http://127.0.0.1:${port}/graphql`, {
           method: 'POST',
           headers: { 'content-type': 'application/json', authorization: 'Bearer bench-writer-key' },
           body: JSON.stringify({ query: `mutation { upsertCompany(input: { slug: "bench-live-probe", name: "Probe ${target}" }) { slug } }` }),
+        }).then(async (res) => {
+          await res.text();
+          return performance.now() - started;
         });
+        const writeMs = await answered;
         while (received < target && performance.now() - started < 60_000) await new Promise((r) => setTimeout(r, 5));
         const fanOut = performance.now() - started;
-        say(`| ${target} | ${rss.toFixed(0)} | ${(((rss - baseline) * 1024) / target).toFixed(1)} | ${received < target ? `${received} of ${target} in 60 s` : fanOut.toFixed(0)} |`);
+        say(`| ${target} | ${rss.toFixed(0)} | ${(((rss - baseline) * 1024) / target).toFixed(1)} | ${writeMs.toFixed(0)} | ${received < target ? `${received} of ${target} in 60 s` : fanOut.toFixed(0)} |`);
       }
       for (const res of open) res.destroy();
     } finally {
