@@ -49,10 +49,53 @@ export const slowSubscriberError = (max: number) =>
   );
 
 /** Redis clients that fail fast instead of queueing commands forever while Redis is away. */
-function redisClient(url: string, logger: Logger): Redis {
-  const client = new Redis(url, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false });
-  client.on('error', (error: Error) => logger.warn('Redis error', { error: error.message }));
+function redisClient(url: string, logger: Logger, commandTimeout?: number): Redis {
+  const client = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: true, lazyConnect: false, commandTimeout });
+  let reported = false;
+  client.on('error', (error: Error) => {
+    // Once per outage, not once per reconnect attempt.
+    if (!reported) logger.warn('Redis error', { error: error.message });
+    reported = true;
+  });
+  client.on('ready', () => (reported = false));
   return client;
+}
+
+/**
+ * A cache that Redis trouble cannot turn into failed reads: a read it cannot answer is a miss,
+ * a result it cannot store is not stored. After an invalidation it could not make, this process
+ * reads nothing from it for one TTL (what it holds may be stale); the other replicas' own
+ * invalidations still reach it.
+ */
+export function forgivingCache(cache: Cache, logger: Logger, ttlMs: number): Cache {
+  let bypassUntil = 0;
+  return {
+    async get(id) {
+      if (Date.now() < bypassUntil) return undefined;
+      try {
+        return await cache.get(id);
+      } catch (error) {
+        logger.warn('Response cache read failed; answering from Neo4j', { error: (error as Error).message });
+        return undefined;
+      }
+    },
+    async set(id, result, entities, ttl) {
+      if (Date.now() < bypassUntil) return;
+      try {
+        await cache.set(id, result, entities, ttl);
+      } catch (error) {
+        logger.warn('Response cache write failed', { error: (error as Error).message });
+      }
+    },
+    async invalidate(entities) {
+      try {
+        await cache.invalidate(entities);
+      } catch (error) {
+        bypassUntil = Date.now() + ttlMs;
+        throw error;
+      }
+    },
+  };
 }
 
 export function createLiveGraph(options: LiveOptions, logger: Logger, derivedTypes: readonly string[]): LiveGraph {
@@ -77,9 +120,10 @@ export function createLiveGraph(options: LiveOptions, logger: Logger, derivedTyp
     target = createRedisEventTarget({ publishClient: safePublisher as never, subscribeClient: safeSubscriber as never }) as unknown as ChangeEventTarget;
     // Always: a process that does not serve from the cache (RESPONSE_CACHE_TTL_MS=0, the
     // import CLI) still invalidates what its writes touched for the replicas that do.
-    const cacheClient = redisClient(options.redisUrl, logger);
+    // A slow Redis must not make reads slow: past 500 ms a cache read is a miss.
+    const cacheClient = redisClient(options.redisUrl, logger, 500);
     clients.push(cacheClient);
-    cache = createRedisResponseCache(cacheClient);
+    cache = forgivingCache(createRedisResponseCache(cacheClient), logger, options.responseCacheTtlMs);
   } else {
     target = new EventTarget() as unknown as ChangeEventTarget;
     if (options.responseCacheTtlMs > 0) cache = createInMemoryCache({ max: options.responseCacheMax });

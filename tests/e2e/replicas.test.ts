@@ -121,3 +121,28 @@ describe('two replicas on one Redis', () => {
     }
   });
 });
+
+describe('a Redis that is away', () => {
+  it('costs the cache and cross-replica events, never a read or a write', async () => {
+    // A port nobody listens on: every Redis command fails.
+    const { createServer: netServer } = await import('node:net');
+    const port = await new Promise<number>((resolve) => {
+      const s = netServer().listen(0, '127.0.0.1', () => {
+        const p = (s.address() as { port: number }).port;
+        s.close(() => resolve(p));
+      });
+    });
+    const away = testServer(t.graph, { ...t.config, live: { ...t.config.live, redisUrl: `redis://127.0.0.1:${port}` } });
+    const p = prefixes.next('replica');
+    try {
+      const written = await gql(away, 'mutation ($i: UpsertCompanyInput!) { upsertCompany(input: $i) { slug } }', { i: { slug: `${p}-x`, name: 'X' } }, auth);
+      expect(written.errors).toBeUndefined();
+      const read = await gql<{ entity: { name: string } }>(away, COMPANY, { slug: `${p}-x` });
+      expect(read.errors).toBeUndefined();
+      expect(read.data?.entity.name).toBe('X');
+      expect(hit(read)).not.toBe(true);
+    } finally {
+      await away.dispose();
+    }
+  });
+});
