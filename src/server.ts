@@ -61,6 +61,7 @@ export function createServer({ config, graph, logger, live = createLiveGraph(con
         perToken: config.auth.requireAuthForReads,
         debugExtensions: config.debugExtensions,
         schema,
+        changedSince: (startedAt) => live.changedSince(startedAt),
       }),
       useDeferStream(),
       useQueryLimits(config.limits),

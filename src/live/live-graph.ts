@@ -30,6 +30,8 @@ export interface LiveGraph {
   publish(event: GraphChangeEvent, options?: { notify?: boolean }): Promise<void>;
   /** A subscriber's events, filtered; bounded (see bounded-queue.ts). */
   subscribe(filter: ChangeFilter): AsyncIterableIterator<GraphChangeEvent>;
+  /** Did this process hear of a write at or after `startedAt` (performance.now())? */
+  changedSince(startedAt: number): boolean;
   /** Open subscriptions in this process. */
   readonly subscribers: number;
   close(): Promise<void>;
@@ -131,17 +133,26 @@ export function createLiveGraph(options: LiveOptions, logger: Logger, derivedTyp
   // One listener for the process, fanning out to every subscriber's queue (not one listener
   // per subscriber: thousands of them on one EventTarget is what Node warns about).
   const subscribers = new Set<{ filter: ChangeFilter; queue: BoundedQueue<GraphChangeEvent> }>();
+  // When this process last heard of a write (its own, or another replica's through Redis): a
+  // read that started before it must not be stored (see changedSince).
+  let lastChangeAt = 0;
   const fanOut = (event: CustomEvent<GraphChangeEvent>) => {
+    lastChangeAt = performance.now();
     for (const subscriber of subscribers) if (matchesFilter(event.detail, subscriber.filter)) subscriber.queue.push(event.detail);
   };
-  let listening = false;
+  // Listening always (not only with subscribers), so lastChangeAt hears other replicas.
+  target.addEventListener(GRAPH_CHANGED, fanOut);
 
   return {
     cache,
     get subscribers() {
       return subscribers.size;
     },
+    changedSince(startedAt) {
+      return lastChangeAt >= startedAt;
+    },
     async publish(event, { notify = true } = {}) {
+      lastChangeAt = performance.now();
       if (cache) {
         try {
           await cache.invalidate(invalidationsFor(event, derivedTypes));
@@ -159,24 +170,15 @@ export function createLiveGraph(options: LiveOptions, logger: Logger, derivedTyp
         queue: boundedQueue<GraphChangeEvent>({
           max: options.subscriptionQueueMax,
           overflowError: () => slowSubscriberError(options.subscriptionQueueMax),
-          onClose: () => {
-            subscribers.delete(subscriber);
-            if (subscribers.size === 0 && listening) {
-              listening = false;
-              target.removeEventListener(GRAPH_CHANGED, fanOut);
-            }
-          },
+          onClose: () => subscribers.delete(subscriber),
         }),
       };
       subscribers.add(subscriber);
-      if (!listening) {
-        listening = true;
-        target.addEventListener(GRAPH_CHANGED, fanOut);
-      }
       return subscriber.queue;
     },
     async close() {
       closing = true;
+      target.removeEventListener(GRAPH_CHANGED, fanOut);
       await Promise.all(clients.map((c) => c.quit().catch(() => c.disconnect())));
     },
   };

@@ -23,6 +23,8 @@ export interface LiveCacheOptions {
   perToken: boolean;
   debugExtensions: boolean;
   schema: GraphQLSchema;
+  /** True when a write was heard at or after `startedAt` (LiveGraph.changedSince). */
+  changedSince: (startedAt: number) => boolean;
 }
 
 /** JSON with sorted keys, so `{a, b}` and `{b, a}` variables share an entry. */
@@ -78,7 +80,7 @@ export function useLiveCache(options: LiveCacheOptions): Plugin[] {
   if (!cache || options.ttlMs <= 0) return [];
   const token = (request: Request) => request.headers.get('authorization');
   const typesByDocument = boundedMap<string[]>(2_000);
-  const typesByResponse = boundedMap<string[]>(10_000);
+  const pendingByResponse = boundedMap<{ types: string[]; startedAt: number }>(10_000);
   const documentTypes = (document: string) => {
     let types = typesByDocument.get(document);
     if (!types) {
@@ -95,7 +97,11 @@ export function useLiveCache(options: LiveCacheOptions): Plugin[] {
     get: (id) => cache.get(id),
     invalidate: (entities) => cache.invalidate(entities),
     set(id, result, entities, ttl) {
-      const byType = (typesByResponse.get(id) ?? []).map((typename) => ({ typename }));
+      const pending = pendingByResponse.get(id);
+      // A read that started before a write it may not have seen is not stored: otherwise it
+      // could put back what that write's invalidation had just removed.
+      if (!pending || options.changedSince(pending.startedAt)) return;
+      const byType = pending.types.map((typename) => ({ typename }));
       return cache.set(id, result, [...entities, ...byType], ttl);
     },
   };
@@ -111,7 +117,7 @@ export function useLiveCache(options: LiveCacheOptions): Plugin[] {
       enabled: (request) => !options.perToken || token(request) !== null,
       buildResponseCacheKey: ({ documentString, operationName, variableValues, sessionId }) => {
         const id = sha256([documentString, operationName ?? '', stableJson(variableValues ?? {}), sessionId ?? ''].join('|'));
-        typesByResponse.set(id, documentTypes(documentString));
+        pendingByResponse.set(id, { types: documentTypes(documentString), startedAt: performance.now() });
         return id;
       },
       // Keeps mutations out of the cache (they also drop the objects they return);

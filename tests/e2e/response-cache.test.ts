@@ -8,6 +8,7 @@ import { exampleOperations } from '../../src/schema/examples.js';
 import { loadSeed } from '../../src/graph/seed.js';
 import { deleteFixtures } from '../utils/fixtures.js';
 import { gql, openTestGraph, prefixTracker, testServer, type TestGraph } from '../utils/graph.js';
+import { Db, GraphDb, type QueryStats } from '../../src/neo4j/db.js';
 
 const WRITER = 'cache-writer-key-1';
 const READER = 'cache-reader-key-1';
@@ -174,6 +175,42 @@ describe('response cache', () => {
       expect(anonymous.data?.graphStats).toBeUndefined();
     } finally {
       await locked.dispose();
+    }
+  });
+
+  it('does not store a read that was running when a write committed (it may hold the state before)', async () => {
+    // Reads wait at a gate, so one can be held open across a write.
+    let gate: Promise<void> = Promise.resolve();
+    class GatedGraph extends GraphDb {
+      override session(stats?: QueryStats): Db {
+        const db = super.session(stats);
+        const read = db.read.bind(db);
+        db.read = async (...args) => {
+          await gate;
+          return read(...args);
+        };
+        return db;
+      }
+    }
+    const gated = new GatedGraph(t.graph.driver, t.graph.database, t.graph.defaultTimeoutMs);
+    const server = testServer(gated, t.config);
+    const p = prefixes.next('cache');
+    try {
+      await gql(server, 'mutation ($i: UpsertCompanyInput!) { upsertCompany(input: $i) { slug } }', { i: { slug: `${p}-r`, name: 'Old' } }, auth(WRITER));
+      let open!: () => void;
+      gate = new Promise((resolve) => (open = resolve));
+      const racing = gql<{ entity: { name: string } }>(server, COMPANY, { slug: `${p}-r` });
+      await new Promise((r) => setTimeout(r, 50));
+      // The write commits and invalidates while the read waits (upserts do not read).
+      const written = await gql(server, 'mutation ($i: UpsertCompanyInput!) { upsertCompany(input: $i) { slug } }', { i: { slug: `${p}-r`, name: 'New' } }, auth(WRITER));
+      expect(written.errors).toBeUndefined();
+      open();
+      await racing;
+      const next = await gql<{ entity: { name: string } }>(server, COMPANY, { slug: `${p}-r` });
+      expect(hit(next)).toBe(false);
+      expect(next.data?.entity.name).toBe('New');
+    } finally {
+      await server.dispose();
     }
   });
 });
