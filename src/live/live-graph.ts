@@ -51,8 +51,10 @@ export const slowSubscriberError = (max: number) =>
   );
 
 /** Redis clients that fail fast instead of queueing commands forever while Redis is away. */
-function redisClient(url: string, logger: Logger, commandTimeout?: number): Redis {
-  const client = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: true, lazyConnect: false, commandTimeout });
+function redisClient(url: string, logger: Logger): Redis {
+  // No ioredis commandTimeout: it rejects commands queued in a pipeline that nobody awaits,
+  // which would be unhandled rejections; reads are timed out in forgivingCache instead.
+  const client = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: true, lazyConnect: false });
   let reported = false;
   client.on('error', (error: Error) => {
     // Once per outage, not once per reconnect attempt.
@@ -69,16 +71,24 @@ function redisClient(url: string, logger: Logger, commandTimeout?: number): Redi
  * reads nothing from it for one TTL (what it holds may be stale); the other replicas' own
  * invalidations still reach it.
  */
-export function forgivingCache(cache: Cache, logger: Logger, ttlMs: number): Cache {
+export function forgivingCache(cache: Cache, logger: Logger, ttlMs: number, readTimeoutMs = 500): Cache {
   let bypassUntil = 0;
   return {
     async get(id) {
       if (Date.now() < bypassUntil) return undefined;
+      let timer: NodeJS.Timeout | undefined;
       try {
-        return await cache.get(id);
+        const late = new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`no answer within ${readTimeoutMs} ms`)), readTimeoutMs);
+        });
+        const read = Promise.resolve(cache.get(id));
+        read.catch(() => {}); // a late failure, after the timeout answered, is not unhandled
+        return await Promise.race([read, late]);
       } catch (error) {
         logger.warn('Response cache read failed; answering from Neo4j', { error: (error as Error).message });
         return undefined;
+      } finally {
+        clearTimeout(timer);
       }
     },
     async set(id, result, entities, ttl) {
@@ -123,7 +133,7 @@ export function createLiveGraph(options: LiveOptions, logger: Logger, derivedTyp
     // Always: a process that does not serve from the cache (RESPONSE_CACHE_TTL_MS=0, the
     // import CLI) still invalidates what its writes touched for the replicas that do.
     // A slow Redis must not make reads slow: past 500 ms a cache read is a miss.
-    const cacheClient = redisClient(options.redisUrl, logger, 500);
+    const cacheClient = redisClient(options.redisUrl, logger);
     clients.push(cacheClient);
     cache = forgivingCache(createRedisResponseCache(cacheClient), logger, options.responseCacheTtlMs);
   } else {

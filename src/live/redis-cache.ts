@@ -15,7 +15,7 @@ const entityKey = (typename: string, id?: string | number) => (id === undefined 
 export function createRedisResponseCache(redis: Redis): Cache {
   return {
     async set(responseId, result, collectedEntities, ttl) {
-      const pipeline = redis.multi();
+      const pipeline = redis.pipeline();
       const ms = Number.isFinite(ttl) ? Math.max(1, Math.round(ttl)) : undefined;
       if (ms === undefined) pipeline.set(responseKey(responseId), JSON.stringify(result));
       else pipeline.set(responseKey(responseId), JSON.stringify(result), 'PX', ms);
