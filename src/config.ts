@@ -81,6 +81,8 @@ const envSchema = z.object({
   QUERY_TIMEOUT_MS: positiveInt(10_000),
   TRAVERSAL_TIMEOUT_MS: positiveInt(5_000),
   SEED_ON_EMPTY: booleanFlag.default('true'),
+  /** Fold each root field's selection into one planned statement (off: DataLoaders per level). */
+  READ_PLANNER: booleanFlag.default('true'),
   /** How long a read stays in the response cache; 0 turns the cache off. */
   RESPONSE_CACHE_TTL_MS: z.coerce.number().int('expected a whole number').min(0, 'expected 0 or more').default(30_000),
   /** Responses the in-process cache holds (least recently used go first); Redis holds what it can. */
@@ -159,6 +161,7 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
       traversalTimeoutMs: c.TRAVERSAL_TIMEOUT_MS,
     },
     seedOnEmpty: c.SEED_ON_EMPTY,
+    readPlanner: c.READ_PLANNER,
     live: {
       redisUrl: c.REDIS_URL,
       responseCacheTtlMs: c.RESPONSE_CACHE_TTL_MS,
