@@ -38,9 +38,11 @@ export function nodeProjection(v: string, read: NodeRead): string {
   const all = read.types.some((t) => t.all);
   if (all) entries.push('.*');
   else entries.push(`id: ${v}.id`);
-  if (read.label !== 'Source') entries.push(`label: ${read.label === 'Entity' ? ENTITY_LABEL_EXPR(v) : `'${read.label}'`}`);
+  // Source's isTypeOf tells it from an entity by `title` and no `label`.
+  if (read.label === 'Source') entries.push(`title: ${v}.title`);
+  else entries.push(`label: ${read.label === 'Entity' ? ENTITY_LABEL_EXPR(v) : `'${read.label}'`}`);
   if (!all) {
-    const seen = new Set<string>();
+    const seen = new Set<string>(read.label === 'Source' ? ['title'] : []);
     for (const needs of read.types) {
       for (const [name, readAs] of needs.properties) {
         if (seen.has(name)) continue;

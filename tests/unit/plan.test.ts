@@ -102,7 +102,7 @@ describe('read planner statements', () => {
       MATCH (s0:Source)-[:MENTIONS]->(n)
       WITH s0
       ORDER BY s0.publishedOn IS NULL, s0.publishedOn DESC, s0.id
-      RETURN s0 { id: s0.id, .title, publishedOn: toString(s0.publishedOn) } },
+      RETURN s0 { id: s0.id, title: s0.title, publishedOn: toString(s0.publishedOn) } },
       __n2: CASE WHEN n:Company THEN
       COUNT { (n)-[:PARTY_TO]->() } END } AS node",
           "params": {
