@@ -10,7 +10,9 @@ import type { Reporter, TestCase, TestModule, TestRunEndReason, TestSuite } from
  * - tests, and whole files, that never ran because the run was interrupted (`--bail`, Ctrl-C);
  * - a failing `afterAll`, or a file that failed to load, when no test of it already failed;
  * - each unhandled error (an unhandled rejection fails the run even when every test passed).
- * "skipped" is only what was meant to be skipped: `.skip`, `.todo`, `ctx.skip()`.
+ * "skipped" is only what was meant to be skipped: `.skip`, `.todo`, `ctx.skip()` (one edge: a
+ * `ctx.skip()` under a suite whose afterAll threw counts as not run; that run fails either way).
+ * tests/unit/summary-reporter.test.ts runs vitest on fixture suites for each of these cases.
  */
 export default class SummaryReporter implements Reporter {
   onTestRunEnd(
