@@ -50,6 +50,7 @@ describe('defaults (the README configuration table)', () => {
         traversalTimeoutMs: 5_000,
       },
       seedOnEmpty: true,
+      readPlanner: true,
     });
   });
 
@@ -78,6 +79,7 @@ describe('defaults (the README configuration table)', () => {
       DEBUG_EXTENSIONS_HEADER: '1',
       REQUIRE_AUTH_FOR_READS: 'yes',
       SEED_ON_EMPTY: 'no',
+      READ_PLANNER: 'false',
       MAX_DEPTH: '1',
       MAX_ALIASES: '2',
       MAX_TOKENS: '3',
@@ -101,6 +103,7 @@ describe('defaults (the README configuration table)', () => {
       debugExtensionsHeader: true,
       auth: { requireAuthForReads: true },
       seedOnEmpty: false,
+      readPlanner: false,
     });
     expect(c.limits).toEqual({
       maxDepth: 1,
