@@ -5,6 +5,8 @@ import type { Context } from './context.js';
 import type { GraphDb } from './neo4j/db.js';
 import type { Logger } from './logger.js';
 import { createAuthenticator } from './auth.js';
+import { useContentSecurityPolicy } from './plugins/use-content-security-policy.js';
+import { graphiqlOptionsFor, renderGraphiQLPage, styleNonceFor, useGraphiQLAssets } from './plugins/use-graphiql-assets.js';
 import { useDebugExtensions } from './plugins/use-debug-extensions.js';
 import { useMetrics } from './plugins/use-metrics.js';
 import { useQueryLimits } from './plugins/use-query-limits.js';
@@ -24,7 +26,9 @@ export function createServer({ config, graph, logger }: ServerDeps) {
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
-    graphiql: { title: 'stargraph', defaultTabs: graphiqlTabs() },
+    graphiql: graphiqlOptionsFor({ title: 'stargraph', defaultTabs: graphiqlTabs() }),
+    // GraphiQL from our own files (no CDN), so it renders offline and under our CSP.
+    renderGraphiQL: renderGraphiQLPage,
     // GraphQLErrors (our coded errors) pass through; anything unexpected is masked in
     // production and shown in development.
     maskedErrors: { isDev: !config.production },
@@ -45,6 +49,8 @@ export function createServer({ config, graph, logger }: ServerDeps) {
       };
     },
     plugins: [
+      useContentSecurityPolicy({ styleNonce: styleNonceFor }),
+      useGraphiQLAssets(),
       useQueryLimits(config.limits),
       useDebugExtensions({ always: config.debugExtensions, allowHeader: config.debugExtensionsHeader }),
       useMetrics(),
