@@ -7,6 +7,7 @@ import type { Logger } from './logger.js';
 import { createAuthenticator } from './auth.js';
 import { useContentSecurityPolicy } from './plugins/use-content-security-policy.js';
 import { graphiqlOptionsFor, renderGraphiQLPage, styleNonceFor, useGraphiQLAssets } from './plugins/use-graphiql-assets.js';
+import { useExplorer } from './plugins/use-explorer.js';
 import { useDebugExtensions } from './plugins/use-debug-extensions.js';
 import { useMetrics } from './plugins/use-metrics.js';
 import { useQueryLimits } from './plugins/use-query-limits.js';
@@ -51,6 +52,7 @@ export function createServer({ config, graph, logger }: ServerDeps) {
     plugins: [
       useContentSecurityPolicy({ styleNonce: styleNonceFor }),
       useGraphiQLAssets(),
+      useExplorer(),
       useQueryLimits(config.limits),
       useDebugExtensions({ always: config.debugExtensions, allowHeader: config.debugExtensionsHeader }),
       useMetrics(),

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawn } from 'node:child_process';
 import type { TestProject } from 'vitest/node';
 import { startLocalNeo4j, type LocalNeo4j } from '../../src/neo4j/local-server.js';
 
@@ -10,10 +11,25 @@ declare module 'vitest' {
   }
 }
 
+/**
+ * Builds the explorer when missing or stale (the browser tests load it), in a child process
+ * while Neo4j starts; a build failure fails the run.
+ */
+function buildExplorer(): Promise<void> {
+  return new Promise((ok, fail) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'explorer/build.ts'], { stdio: 'inherit' });
+    child.on('error', fail);
+    child.on('exit', (code) => (code === 0 ? ok() : fail(new Error(`explorer build failed (exit ${code})`))));
+  });
+}
+
 /** Starts one throwaway Neo4j (own temp data dir, free port) unless NEO4J_URI points at one. */
 export default async function setup(project: TestProject) {
+  const explorer = buildExplorer();
+  explorer.catch(() => undefined); // awaited below; no unhandled rejection if Neo4j fails first
   if (process.env.NEO4J_URI) {
     project.provide('neo4jUri', process.env.NEO4J_URI);
+    await explorer;
     return;
   }
   const dataDir = mkdtempSync(join(tmpdir(), 'stargraph-test-neo4j-'));
@@ -26,6 +42,12 @@ export default async function setup(project: TestProject) {
     log: (m) => console.log(`[neo4j] ${m}`),
   });
   console.log(`[neo4j] test server up at ${server.uri} in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+  try {
+    await explorer;
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
   project.provide('neo4jUri', server.uri);
   return async () => {
     await server.stop();
