@@ -1,9 +1,10 @@
 /**
  * The graph on screen, with Cytoscape.js: canvas rendering (works without a GPU, on phones and
  * in headless browsers), shapes, colours, edge labels and widths from one stylesheet, and a
- * force layout (cose) that animates until it settles without blocking input.
+ * force layout (cose) that runs in a worker and settles without blocking input.
  */
 import cytoscape, { type Core, type ElementDefinition, type EventObject } from 'cytoscape';
+import type { LayoutRequest, LayoutResult } from './layout.worker.js';
 
 export type Kind = 'PERSON' | 'COMPANY' | 'PROJECT' | 'DATACENTER' | 'DEAL';
 
@@ -47,6 +48,8 @@ export interface GraphViewEvents {
 export class GraphView {
   readonly cy: Core;
   private layout: cytoscape.Layouts | null = null;
+  private readonly layoutWorker = new Worker(new URL('./layout.worker.ts', import.meta.url), { type: 'module' });
+  private layoutRequest = 0;
   private hiddenTypes = new Set<string>();
   /** Count of layouts that have settled (tests and the page wait on it). */
   settled = 0;
@@ -57,8 +60,10 @@ export class GraphView {
       container,
       minZoom: 0.1,
       maxZoom: 3,
+      // Pan and zoom move a cached bitmap and skip edges while moving: smooth at hundreds of nodes.
       textureOnViewport: true,
-      hideEdgesOnViewport: false,
+      hideEdgesOnViewport: true,
+      pixelRatio: 1,
       style: [
         {
           selector: 'node',
@@ -107,6 +112,7 @@ export class GraphView {
         { selector: '.filtered', style: { display: 'none' } },
       ],
     });
+    this.layoutWorker.onmessage = (e: MessageEvent<LayoutResult>) => this.applyLayout(e.data);
     this.cy.on('tap', 'node', (e: EventObject) => events.select(e.target.id()));
     this.cy.on('dbltap', 'node', (e: EventObject) => events.expand(e.target.id()));
   }
@@ -147,29 +153,39 @@ export class GraphView {
     this.cy.add(elements);
     const added = elements.filter((e) => e.group === 'nodes').length;
     if (elements.length > 0) this.runLayout();
+    else this.onSettled?.(++this.settled); // nothing new: already settled
     return { added };
   }
 
-  /** Force layout from the current positions, animated until it settles. */
+  /**
+   * Force layout from the current positions, computed in a worker (layout.worker.ts) so input
+   * never waits for it; the nodes then glide to where it settled.
+   */
   runLayout(): void {
+    const id = ++this.layoutRequest;
+    this.layoutWorker.postMessage({
+      id,
+      nodes: this.cy.nodes().map((n) => ({ id: n.id(), ...n.position() })),
+      edges: this.cy.edges().map((e) => ({ id: e.id(), source: e.source().id(), target: e.target().id() })),
+    } satisfies LayoutRequest);
+  }
+
+  private applyLayout({ id, positions }: LayoutResult): void {
+    if (id !== this.layoutRequest) return; // a newer layout is on its way
     this.layout?.stop();
     const count = this.cy.nodes().length;
     this.layout = this.cy.layout({
-      name: 'cose',
-      animate: count < 1500 ? 'end' : false,
-      animationDuration: 400,
-      randomize: false,
+      name: 'preset',
+      positions: (node: cytoscape.NodeSingular) => positions[node.id()] ?? node.position(),
+      // Gliding hundreds of nodes costs a render per frame; big graphs jump to place instead.
+      animate: count < 150,
+      animationDuration: 350,
       fit: true,
       padding: 30,
-      nodeDimensionsIncludeLabels: false,
-      numIter: count > 400 ? 400 : 1000,
-      idealEdgeLength: () => 90,
-      nodeRepulsion: () => 9000,
     } as cytoscape.LayoutOptions);
     // A handful of nodes would otherwise be fitted at a giant zoom.
     this.layout.one('layoutstop', () => {
       if (this.cy.zoom() > 1.3) this.cy.zoom({ level: 1.3, renderedPosition: { x: this.cy.width() / 2, y: this.cy.height() / 2 } });
-      this.cy.center();
       this.settled += 1;
       this.onSettled?.(this.settled);
     });
