@@ -39,6 +39,11 @@ function run(command: string, args: string[]): void {
 
 export function buildExplorer({ force = false, log = console.log }: { force?: boolean; log?: (m: string) => void } = {}): boolean {
   if (!force && explorerIsCurrent()) return false;
+  if (!force && !existsSync(join(ROOT, 'node_modules', '.bin', 'vite'))) {
+    // Installed without dev dependencies: serve the API anyway; /explorer says how to build it.
+    log('The explorer is not built and its build tools (dev dependencies) are not installed; /explorer will say so.');
+    return false;
+  }
   const started = Date.now();
   log('Building the explorer (explorer/dist)...');
   const tsconfig = join('explorer', 'tsconfig.json');

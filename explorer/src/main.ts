@@ -30,7 +30,13 @@ const textEntities = $<HTMLUListElement>('text-entities');
 const textRelationships = $<HTMLUListElement>('text-relationships');
 
 const state = { focus: '', selected: '', from: '', to: '', hiddenTypes: new Set<string>() };
-const view = new GraphView(graphEl, { select: (slug) => void select(slug), expand: (slug) => void expand(slug) });
+// A click selects a node; a click on the selected node (or a double-click) expands it.
+const view = new GraphView(graphEl, {
+  select: (slug) => void (state.selected === slug ? expand(slug) : select(slug)),
+  expand: (slug) => void expand(slug),
+});
+/** Expansions under way: a double-click's taps must not fetch the same neighbours thrice. */
+const expanding = new Set<string>();
 view.onSettled = (count) => {
   graphEl.dataset.layouts = String(count);
 };
@@ -107,13 +113,15 @@ async function focus(slug: string): Promise<void> {
   state.from = state.to = '';
   view.setFocus(slug);
   refreshLists();
-  setStatus(`${neighborhood.nodes.length} entities around ${view.nameOf(slug)}${neighborhood.truncated ? ' (more not shown)' : ''}. Double-click (or press Expand) to open a neighbour's own links.`);
+  setStatus(`${neighborhood.nodes.length} entities around ${view.nameOf(slug)}${neighborhood.truncated ? ' (more not shown)' : ''}. Click a node to see it, click it again (or double-click) to add its neighbours.`);
   await select(slug);
 }
 
 async function expand(slug: string): Promise<void> {
+  if (expanding.has(slug)) return;
+  expanding.add(slug);
   setStatus(`Expanding ${view.nameOf(slug)}…`);
-  const { neighborhood } = await request(Neighborhood, { id: slug, depth: 1, limit: NEIGHBOURS_PER_EXPANSION });
+  const { neighborhood } = await request(Neighborhood, { id: slug, depth: 1, limit: NEIGHBOURS_PER_EXPANSION }).finally(() => expanding.delete(slug));
   const { added } = view.add(toNodes(neighborhood.nodes), toEdges(neighborhood.relationships), slug);
   refreshLists();
   setStatus(`${added} new entities around ${view.nameOf(slug)}${neighborhood.truncated ? ' (more not shown)' : ''}; ${view.cy.nodes().length} on screen.`);
