@@ -81,6 +81,8 @@ const envSchema = z.object({
   QUERY_TIMEOUT_MS: positiveInt(10_000),
   TRAVERSAL_TIMEOUT_MS: positiveInt(5_000),
   SEED_ON_EMPTY: booleanFlag.default('true'),
+  /** Fold each root field's selection into one planned statement (off: DataLoaders per level). */
+  READ_PLANNER: booleanFlag.default('true'),
 });
 
 export type Config = ReturnType<typeof parseConfig>;
@@ -147,5 +149,6 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
       traversalTimeoutMs: c.TRAVERSAL_TIMEOUT_MS,
     },
     seedOnEmpty: c.SEED_ON_EMPTY,
+    readPlanner: c.READ_PLANNER,
   };
 }

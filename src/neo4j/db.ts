@@ -29,6 +29,11 @@ export interface RunOptions {
   timeoutMs?: number;
   /** Names the bound in the TIMEOUT error (e.g. `TRAVERSAL_TIMEOUT_MS`). */
   timeoutLimit?: string;
+  /**
+   * Rows as the driver gives them, without `plain()`: for planned statements, which return only
+   * maps, lists, strings and numbers (temporal values converted in Cypher).
+   */
+  raw?: boolean;
 }
 
 export type Row = Record<string, unknown>;
@@ -157,7 +162,7 @@ export class Db {
       });
       const { resultAvailableAfter, resultConsumedAfter } = result.summary;
       this.stats.dbTimeMs += Number(resultAvailableAfter ?? 0) + Number(resultConsumedAfter ?? 0);
-      return result.records.map((r) => plain(r.toObject()) as Row);
+      return options.raw ? result.records.map((r) => r.toObject()) : result.records.map((r) => plain(r.toObject()) as Row);
     } catch (error) {
       throw translateError(error, options, timeoutMs);
     }

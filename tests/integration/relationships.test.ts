@@ -6,6 +6,8 @@ import { deleteByPrefix, loadGraph } from '../../src/graph/bulk-load.js';
 
 let t: TestGraph;
 let yoga: ReturnType<typeof testServer>;
+/** The DataLoader layer on its own (planner off): what serves every field the planner does not fold. */
+let loaders: ReturnType<typeof testServer>;
 const prefix = uniquePrefix('rel');
 const COMPANIES = 50;
 const slug = (kind: string, i: number) => `${prefix}-${kind}-${String(i).padStart(3, '0')}`;
@@ -13,6 +15,7 @@ const slug = (kind: string, i: number) => `${prefix}-${kind}-${String(i).padStar
 beforeAll(async () => {
   t = await openTestGraph({ DEBUG_EXTENSIONS: 'true' });
   yoga = testServer(t.graph, t.config);
+  loaders = testServer(t.graph, { ...t.config, readPlanner: false });
   const entities: FixtureEntity[] = [];
   for (let i = 0; i < COMPANIES; i++) {
     entities.push({ label: 'Company', slug: slug('company', i), name: `${prefix} Company ${String(i).padStart(3, '0')}` });
@@ -55,8 +58,11 @@ const NESTED = `query($first: Int, $filter: CompanyFilter) {
 describe('relationship fields batch: no N+1', () => {
   it('costs the same round trips for 1 parent as for 50 (one statement per field and level)', async () => {
     const filter = { nameContains: prefix };
-    const one = await gql<{ companies: { edges: unknown[] } }>(yoga, NESTED, { first: 1, filter });
-    const fifty = await gql<{ companies: { edges: unknown[] } }>(yoga, NESTED, { first: 50, filter });
+    const one = await gql<{ companies: { edges: unknown[] } }>(loaders, NESTED, { first: 1, filter });
+    const fifty = await gql<{ companies: { edges: unknown[] } }>(loaders, NESTED, { first: 50, filter });
+    const planned = await gql<{ companies: { edges: unknown[] } }>(yoga, NESTED, { first: 50, filter });
+    expect(planned.data).toEqual(fifty.data);
+    expect((planned.extensions!.cypher as { roundTrips: number }).roundTrips).toBe(1);
     expect(one.errors, JSON.stringify(one.errors)).toBeUndefined();
     expect(fifty.errors).toBeUndefined();
     expect(fifty.data!.companies.edges).toHaveLength(50);
@@ -71,13 +77,16 @@ describe('no N+1 on generated (power-law) data', () => {
   const genPrefix = uniquePrefix('gen-nplus1');
   afterAll(() => deleteByPrefix(t.db, genPrefix));
 
-  it('the nested companies → deals → parties → leaders read costs 4 round trips for 1 company and for 50', async () => {
+  it('the nested companies → deals → parties → leaders read costs 4 round trips for 1 company and for 50 on the loaders, 1 planned', async () => {
     const data = generateGraph({ entities: 1500, seed: 7, prefix: genPrefix, sources: 0 });
     await loadGraph(t.db, data);
     const companies = data.entities.filter((e) => e.label === 'Company').map((e) => e.slug);
     expect(companies.length).toBeGreaterThanOrEqual(50);
-    const run = (slugs: string[]) => gql<{ companies: { edges: unknown[] } }>(yoga, NESTED, { first: 50, filter: { slugs } });
+    const run = (slugs: string[], server = loaders) => gql<{ companies: { edges: unknown[] } }>(server, NESTED, { first: 50, filter: { slugs } });
     const [one, fifty] = [await run(companies.slice(0, 1)), await run(companies.slice(0, 50))];
+    const planned = await run(companies.slice(0, 50), yoga);
+    expect(planned.data).toEqual(fifty.data);
+    expect((planned.extensions!.cypher as { roundTrips: number }).roundTrips).toBe(1);
     expect(fifty.errors, JSON.stringify(fifty.errors)).toBeUndefined();
     expect(fifty.data!.companies.edges).toHaveLength(50);
     expect((one.extensions!.cypher as { roundTrips: number }).roundTrips).toBe(4);
@@ -116,13 +125,18 @@ describe('typed relationship connections', () => {
 
   it('counts without fetching a page when only totalCount is selected', async () => {
     const body = await gql<{ entity: { deals: { totalCount: number }; leaders: { totalCount: number } } }>(
-      yoga,
+      loaders,
       `query($slug: String!) { entity(slug: $slug) { ... on Company { deals { totalCount } leaders { totalCount } } } }`,
       { slug: slug('company', 0) },
     );
     expect(body.data!.entity).toEqual({ deals: { totalCount: 50 }, leaders: { totalCount: 1 } });
     // the entity, then one count per field: no page statements
     expect((body.extensions!.cypher as { roundTrips: number }).roundTrips).toBe(3);
+    const planned = await gql(yoga, `query($slug: String!) { entity(slug: $slug) { ... on Company { deals { totalCount } leaders { totalCount } } } }`, {
+      slug: slug('company', 0),
+    });
+    expect(planned.data).toEqual(body.data);
+    expect((planned.extensions!.cypher as { roundTrips: number }).roundTrips).toBe(1);
   });
 
   it('pages backward with last/before', async () => {
