@@ -6,6 +6,10 @@ RUN npm ci --ignore-scripts
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 RUN npm run build
+# The explorer page (explorer/dist), typed against the printed schema.
+COPY schema ./schema
+COPY explorer ./explorer
+RUN npx tsx explorer/build.ts --force
 
 # Run: production dependencies, compiled code, and the data files it reads at run time.
 FROM node:20-bookworm-slim
@@ -14,6 +18,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
 COPY --from=build /app/dist ./dist
+COPY --from=build /app/explorer/dist ./explorer/dist
 COPY cypher ./cypher
 COPY schema ./schema
 COPY neo4j-local/pom.xml ./neo4j-local/pom.xml

@@ -5,6 +5,7 @@ import { createDriver, GraphDb } from './neo4j/db.js';
 import { startLocalNeo4j, type LocalNeo4j } from './neo4j/local-server.js';
 import { migrate } from './neo4j/migrate.js';
 import { seedIfEmpty } from './graph/seed.js';
+import { backfillSearchKeys } from './graph/search.js';
 
 export interface OpenGraph {
   graph: GraphDb;
@@ -45,6 +46,9 @@ export async function openGraph(config: Config, logger: Logger): Promise<OpenGra
     await waitForConnectivity(graph, logger, 60_000);
     const applied = await migrate(graph.session());
     logger.info('Neo4j ready', { uri, constraintsAndIndexes: applied });
+    // Entities written before search keys existed get them once (later writes maintain them).
+    const keyed = await backfillSearchKeys(graph.session());
+    if (keyed > 0) logger.info('Filled in search keys', { entities: keyed });
     // A fresh install should show something in GraphiQL; a graph with any entity is left alone.
     if (config.seedOnEmpty) {
       const seeded = await seedIfEmpty(graph.session());

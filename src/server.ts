@@ -8,6 +8,9 @@ import type { Logger } from './logger.js';
 import { createAuthenticator } from './auth.js';
 import { schemaDerivedTypes } from './live/derived-types.js';
 import { createLiveGraph, type LiveGraph } from './live/live-graph.js';
+import { useContentSecurityPolicy } from './plugins/use-content-security-policy.js';
+import { graphiqlOptionsFor, renderGraphiQLPage, styleNonceFor, useGraphiQLAssets } from './plugins/use-graphiql-assets.js';
+import { useExplorer } from './plugins/use-explorer.js';
 import { useDebugExtensions } from './plugins/use-debug-extensions.js';
 import { useLiveCache } from './plugins/use-live-cache.js';
 import { useTrustedDocuments } from './plugins/use-trusted-documents.js';
@@ -32,7 +35,9 @@ export function createServer({ config, graph, logger, live = createLiveGraph(con
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
-    graphiql: { title: 'stargraph', defaultTabs: graphiqlTabs() },
+    graphiql: graphiqlOptionsFor({ title: 'stargraph', defaultTabs: graphiqlTabs() }),
+    // GraphiQL from our own files (no CDN), so it renders offline and under our CSP.
+    renderGraphiQL: renderGraphiQLPage,
     // GraphQLErrors (our coded errors) pass through; anything unexpected is masked in
     // production and shown in development.
     maskedErrors: { isDev: !config.production },
@@ -54,6 +59,9 @@ export function createServer({ config, graph, logger, live = createLiveGraph(con
       };
     },
     plugins: [
+      useContentSecurityPolicy({ styleNonce: styleNonceFor }),
+      useGraphiQLAssets(),
+      useExplorer(),
       // Trusted documents first: they turn a hash into the document the cache keys on.
       ...useTrustedDocuments(config.persistedOperations),
       ...useLiveCache({

@@ -12,6 +12,7 @@
 import neo4j from 'neo4j-driver';
 import type { z } from 'zod';
 import type { Db, Row } from '../neo4j/db.js';
+import { MAINTAIN_SEARCH_KEYS } from './search.js';
 import {
   ENTITY_LABELS,
   KIND_PROPERTIES,
@@ -253,6 +254,7 @@ MERGE (n:Entity:${label} {slug: row.slug})
 ON CREATE SET n.id = row.id, n.createdAt = datetime($now)
 WITH n, props, coalesce(n.createdAt = datetime($now), false) AS created
 ${setIfChanged('n', ['created'], 'datetime($now)')}
+${MAINTAIN_SEARCH_KEYS('n')}
 ${COUNT_CHANGES}`;
 }
 

@@ -1,4 +1,13 @@
-/** Full-text search over entity names, aliases and descriptions (the `entity_search` index). */
+/**
+ * Entity search, in the order a person typing a name expects:
+ *   1. EXACT: the name or an alias equals the text (case and accents folded),
+ *   2. PREFIX: a name or an alias starts with the text (shorter names first),
+ *   3. TEXT: full-text relevance over names, aliases and descriptions (`entity_search`).
+ * Tiers 1 and 2 read `searchKeys`, the folded name and aliases every entity write maintains
+ * (see `SEARCH_KEYS`), through the `entity_keys` full-text index whose keyword analyzer keeps
+ * each key whole, so an exact key or a key prefix is one index lookup.
+ * `prefix: true` (suggestions as you type) answers from tiers 1 and 2 only.
+ */
 import type { Db } from '../neo4j/db.js';
 import { entityProjection, toEntityRow, type EntityRow } from './entities.js';
 import type { EntityLabel } from './model.js';
@@ -21,26 +30,106 @@ export function toLuceneQuery(text: string): string | null {
   return [...terms.slice(0, -1), `(${last} OR ${last}*)`].join(' ');
 }
 
+/** Case and accents folded, as `SEARCH_KEYS` folds names in Cypher: "Élysée" → "elysee". */
+export function foldSearchKey(text: string): string {
+  return text.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().trim();
+}
+
+/** Cypher for one folded string: NFKD, combining marks (U+0300–U+036F) dropped, lower case. */
+const foldCypher = (expression: string) =>
+  `trim(toLower(reduce(folded = '', c IN split(normalize(${expression}, NFKD), '') | folded + CASE WHEN c >= '\\u0300' AND c <= '\\u036f' THEN '' ELSE c END)))`;
+
+/**
+ * Cypher expression for node `n`'s search keys: its folded name and aliases. Every statement
+ * that writes an entity's name or aliases sets `n.searchKeys = SEARCH_KEYS('n')`.
+ */
+export const SEARCH_KEYS = (n: string) =>
+  `[key IN [${n}.name] + coalesce(${n}.aliases, []) WHERE key IS NOT NULL | ${foldCypher('key')}]`;
+
+/**
+ * After a write that may have changed `n`'s name or aliases (`changed` in scope, as
+ * `setIfChanged` leaves it): recompute its search keys; also fills them in when missing.
+ */
+export const MAINTAIN_SEARCH_KEYS = (n: string) =>
+  `FOREACH (_ IN CASE WHEN changed OR ${n}.searchKeys IS NULL THEN [1] ELSE [] END | SET ${n}.searchKeys = ${SEARCH_KEYS(n)})`;
+
+/** A folded key as one Lucene term for the keyword-analysed index: everything escaped, spaces too. */
+export function keyTerm(key: string): string {
+  return key.replace(/[+\-&|!(){}[\]^"~*?:\\/\s]/g, (c) => `\\${c}`);
+}
+
+export type SearchMatch = 'EXACT' | 'PREFIX' | 'TEXT';
+const MATCHES: SearchMatch[] = ['EXACT', 'PREFIX', 'TEXT'];
+
 export interface SearchHitRow {
+  /** EXACT and PREFIX: how much of the name the text covers (1 for exact); TEXT: Lucene's relevance. */
   score: number;
+  match: SearchMatch;
   entity: EntityRow;
 }
+
+/** Prefix matches read before ordering them by name length: bounds a one-letter query. */
+const PREFIX_CANDIDATES = 500;
+
+const SEARCH_CYPHER = `
+CALL () {
+  CALL db.index.fulltext.queryNodes('entity_keys', $exact) YIELD node
+  WHERE $labels IS NULL OR any(l IN labels(node) WHERE l IN $labels)
+  RETURN node, 0 AS tier, 1.0 AS score
+  LIMIT toInteger($first)
+UNION ALL
+  CALL db.index.fulltext.queryNodes('entity_keys', $prefix) YIELD node
+  WHERE $labels IS NULL OR any(l IN labels(node) WHERE l IN $labels)
+  WITH node LIMIT toInteger($prefixCandidates)
+  RETURN node, 1 AS tier, toFloat($keyLength) / size(node.name) AS score
+UNION ALL
+  WITH $text AS text WHERE text IS NOT NULL
+  CALL db.index.fulltext.queryNodes('entity_search', text) YIELD node, score
+  WHERE $labels IS NULL OR any(l IN labels(node) WHERE l IN $labels)
+  RETURN node, 2 AS tier, score
+  LIMIT toInteger($first)
+}
+WITH node, tier, score ORDER BY tier
+WITH node, collect(tier)[0] AS tier, collect(score)[0] AS score
+ORDER BY tier, CASE tier WHEN 2 THEN -score ELSE size(node.name) END, node.name, node.id
+LIMIT toInteger($first)
+RETURN tier, score, ${entityProjection('node')} AS entity`;
 
 export async function searchEntities(
   db: Db,
   text: string,
   labels: readonly EntityLabel[] | null,
   first: number,
+  options: { prefix?: boolean } = {},
 ): Promise<SearchHitRow[]> {
-  const query = toLuceneQuery(text);
-  if (query === null) return [];
-  const rows = await db.read(
-    `CALL db.index.fulltext.queryNodes('entity_search', $query) YIELD node, score
-     WHERE $labels IS NULL OR any(l IN labels(node) WHERE l IN $labels)
-     RETURN score, ${entityProjection('node')} AS entity
-     ORDER BY score DESC, node.name, node.id
-     LIMIT toInteger($first)`,
-    { query, labels, first },
-  );
-  return rows.map((r) => ({ score: Number(r.score), entity: toEntityRow(r.entity) }));
+  const key = foldSearchKey(text);
+  if (key === '' || first === 0) return [];
+  const term = keyTerm(key);
+  const rows = await db.read(SEARCH_CYPHER, {
+    exact: term,
+    prefix: `${term}*`,
+    keyLength: key.length,
+    text: options.prefix ? null : toLuceneQuery(text),
+    labels,
+    first,
+    prefixCandidates: Math.max(PREFIX_CANDIDATES, first),
+  });
+  return rows.map((r) => ({ score: Number(r.score), match: MATCHES[Number(r.tier)]!, entity: toEntityRow(r.entity) }));
+}
+
+/** Sets `searchKeys` on entities written before it existed (or by hand); idempotent, batched. */
+export async function backfillSearchKeys(db: Db, batchSize = 10_000): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const [row] = await db.write(
+      `MATCH (n:Entity) WHERE n.searchKeys IS NULL
+       WITH n LIMIT toInteger($batchSize)
+       SET n.searchKeys = ${SEARCH_KEYS('n')}
+       RETURN count(n) AS updated`,
+      { batchSize },
+    );
+    const updated = Number(row?.updated ?? 0);
+    total += updated;
+    if (updated < batchSize) return total;
+  }
 }

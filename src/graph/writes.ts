@@ -13,6 +13,7 @@ import { ErrorCode, StargraphError, badInput, notFound } from '../errors.js';
 import type { Db, Row } from '../neo4j/db.js';
 import { GraphDataError, setIfChanged, validateGraphData, writeGraphData, type GraphData, type LoadResult } from './bulk-load.js';
 import { entityProjection, sourceProjection, toEntityRow, type EntityRow, type SourceRow } from './entities.js';
+import { MAINTAIN_SEARCH_KEYS } from './search.js';
 import {
   COMMON_PROPERTIES,
   KIND_PROPERTIES,
@@ -175,6 +176,7 @@ async function upsertEntityOnce(db: Db, write: EntityUpsert): Promise<WriteOutco
       `MATCH (n:Entity {id: $id})
        WITH n, $props AS props
        ${setIfChanged('n', [], 'datetime()')}
+       ${MAINTAIN_SEARCH_KEYS('n')}
        RETURN changed`,
       { id, props },
     );

@@ -6,10 +6,22 @@ import { builder } from './builder.js';
 import { EntityKindEnum } from './enums.js';
 import { EntityRef } from './refs.js';
 
+const SearchMatchEnum = builder.enumType('SearchMatch', {
+  description: 'How a search hit matched; hits come in this order.',
+  values: {
+    EXACT: { description: 'The name or an alias equals the text (case and accents folded).' },
+    PREFIX: { description: 'The name or an alias starts with the text (case and accents folded).' },
+    TEXT: { description: 'Full-text relevance over names, aliases and descriptions.' },
+  } as const,
+});
+
 const SearchHit = builder.objectRef<SearchHitRow>('SearchHit').implement({
-  description: 'One full-text match: the entity and how well it matched (higher is better).',
+  description: 'One search hit: the entity, how it matched and how well (higher is better within a match kind).',
   fields: (t) => ({
-    score: t.exposeFloat('score'),
+    score: t.exposeFloat('score', {
+      description: 'EXACT: 1. PREFIX: the share of the name the text covers. TEXT: full-text relevance.',
+    }),
+    match: t.field({ type: SearchMatchEnum, resolve: (hit) => hit.match }),
     entity: t.field({ type: EntityRef, resolve: (hit) => hit.entity }),
   }),
 });
@@ -17,19 +29,24 @@ const SearchHit = builder.objectRef<SearchHitRow>('SearchHit').implement({
 builder.queryField('search', (t) =>
   t.field({
     type: [SearchHit],
-    description: 'Full-text search over entity names, aliases and descriptions, best first.',
+    description:
+      'Entities for what a person typed: exact name or alias first (case and accents folded), then names or aliases starting with it (shortest first), then full-text relevance over names, aliases and descriptions. `prefix: true` keeps only the first two, for suggestions as you type.',
     args: {
       text: t.arg.string({ required: true }),
       kinds: t.arg({ type: [EntityKindEnum] }),
       first: t.arg.int({ defaultValue: 10 }),
+      prefix: t.arg.boolean({
+        defaultValue: false,
+        description: 'Suggestions: only entities whose name or an alias equals or starts with the text.',
+      }),
     },
-    resolve: async (_root, { text, kinds, first }, ctx) => {
+    resolve: async (_root, { text, kinds, first, prefix }, ctx) => {
       const size = first ?? 10;
       if (size < 0) throw badInput('first must not be negative');
       if (size > ctx.config.limits.maxPageSize) throw limitExceeded('MAX_PAGE_SIZE', ctx.config.limits.maxPageSize, size, 'first');
       if (text.length > 500) throw badInput('text must be at most 500 characters');
       const labels = kinds && kinds.length > 0 ? kinds.map(kindToLabel) : null;
-      const hits = await searchEntities(ctx.db, text, labels, size);
+      const hits = await searchEntities(ctx.db, text, labels, size, { prefix: prefix ?? false });
       primeEntities(ctx, hits.map((h) => h.entity));
       return hits;
     },

@@ -1,5 +1,6 @@
 import type { Db } from '../../src/neo4j/db.js';
 import { ENTITY_LABELS, type EntityLabel } from '../../src/graph/model.js';
+import { SEARCH_KEYS } from '../../src/graph/search.js';
 
 export interface FixtureEntity {
   label: EntityLabel;
@@ -16,7 +17,8 @@ export async function createEntities(db: Db, entities: FixtureEntity[]): Promise
     await db.write(
       `UNWIND $rows AS row
        CREATE (n:Entity:${label} {id: row.id, slug: row.slug, name: row.name, aliases: [], createdAt: datetime(), updatedAt: datetime()})
-       SET n += row.props`,
+       SET n += row.props
+       SET n.searchKeys = ${SEARCH_KEYS('n')}`,
       { rows },
     );
   }

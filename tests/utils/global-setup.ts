@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawn } from 'node:child_process';
 import type { TestProject } from 'vitest/node';
 import { startLocalNeo4j, type LocalNeo4j } from '../../src/neo4j/local-server.js';
 import { startLocalRedis } from './redis-server.js';
@@ -13,15 +14,35 @@ declare module 'vitest' {
 }
 
 /**
+ * Builds the explorer when missing or stale (the browser tests load it), in a child process
+ * while Neo4j starts; a build failure fails the run.
+ */
+function buildExplorer(): Promise<void> {
+  return new Promise((ok, fail) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'explorer/build.ts'], { stdio: 'inherit' });
+    child.on('error', fail);
+    child.on('exit', (code) => (code === 0 ? ok() : fail(new Error(`explorer build failed (exit ${code})`))));
+  });
+}
+
+/**
  * Starts one throwaway Neo4j (own temp data dir, free port) unless NEO4J_URI points at one, and
- * one throwaway Redis (free port) unless REDIS_URL does.
+ * one throwaway Redis (free port) unless REDIS_URL does; builds the explorer meanwhile.
  */
 export default async function setup(project: TestProject) {
+  const explorer = buildExplorer();
+  explorer.catch(() => undefined); // awaited below; no unhandled rejection if Neo4j fails first
   const redis = process.env.REDIS_URL ? undefined : await startLocalRedis();
   // `||`, not `??`: an empty REDIS_URL means unset, as in the app's config.
   project.provide('redisUrl', process.env.REDIS_URL || redis!.url);
   if (process.env.NEO4J_URI) {
     project.provide('neo4jUri', process.env.NEO4J_URI);
+    try {
+      await explorer;
+    } catch (error) {
+      await redis?.stop();
+      throw error;
+    }
     return () => redis?.stop();
   }
   const dataDir = mkdtempSync(join(tmpdir(), 'stargraph-test-neo4j-'));
@@ -37,6 +58,13 @@ export default async function setup(project: TestProject) {
     throw error;
   });
   console.log(`[neo4j] test server up at ${server.uri} in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+  try {
+    await explorer;
+  } catch (error) {
+    await server.stop();
+    await redis?.stop();
+    throw error;
+  }
   project.provide('neo4jUri', server.uri);
   return async () => {
     await redis?.stop();

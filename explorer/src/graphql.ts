@@ -1,0 +1,28 @@
+/** Typed GraphQL documents (gql.tada, checked against schema/schema.graphql) and one fetch. */
+import { initGraphQLTada, type ResultOf, type VariablesOf, type TadaDocumentNode } from 'gql.tada';
+import { print } from '@0no-co/graphql.web';
+import type { introspection } from './graphql-env.d.ts';
+
+export const graphql = initGraphQLTada<{
+  introspection: introspection;
+  scalars: { Date: string; DateTime: string };
+  disableMasking: true;
+}>();
+
+export type { ResultOf, VariablesOf };
+
+export class GraphQLRequestError extends Error {}
+
+/** POSTs one operation to the public API at /graphql; GraphQL errors become one thrown error. */
+export async function request<R, V>(document: TadaDocumentNode<R, V>, variables: V, signal?: AbortSignal): Promise<R> {
+  const response = await fetch('/graphql', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' },
+    body: JSON.stringify({ query: print(document), variables }),
+    signal,
+  });
+  const body = (await response.json()) as { data?: R; errors?: Array<{ message: string }> };
+  if (body.errors?.length) throw new GraphQLRequestError(body.errors.map((e) => e.message).join('; '));
+  if (!body.data) throw new GraphQLRequestError(`No data (HTTP ${response.status})`);
+  return body.data;
+}
