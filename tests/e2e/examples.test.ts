@@ -133,14 +133,16 @@ const CHECKS: Record<string, (data: Data) => void | Promise<void>> = {
   },
 
   '07-search': (d) => {
-    // "open": OpenAI and the five seed entities with OpenAI in their name; five are asked for.
-    const withOpenInName = ['openai', 'openai-oracle-datacenter-deal', 'openai-microsoft-server-rental', 'openai-coreweave-datacenter-deal', 'oracle-openai-datacenters', 'coreweave-openai-datacenters'];
-    const slugs = d.search.map((h: Data) => h.entity.slug);
-    expect(slugs).toHaveLength(5);
-    expect(new Set(slugs).size).toBe(5);
-    expect(slugs).toContain('openai');
-    for (const slug of slugs) expect(withOpenInName).toContain(slug);
-    for (const hit of d.search) expect(hit.entity.name).toMatch(/open/i);
+    // "oracle": the company by its exact name, then the name that starts with it, then the
+    // full-text hits (the Oracle deal, and SoftBank whose description names Oracle).
+    expect(d.search.map((h: Data) => [h.match, h.entity.slug])).toEqual([
+      ['EXACT', 'oracle'],
+      ['PREFIX', 'oracle-openai-datacenters'],
+      ['TEXT', 'openai-oracle-datacenter-deal'],
+      ['TEXT', 'softbank'],
+    ]);
+    // Suggestions for "ora": names starting with it, shortest first.
+    expect(d.suggestions.map((h: Data) => h.entity.slug)).toEqual(['oracle', 'oracle-openai-datacenters']);
   },
 
   '08-datacenters': (d) => {
