@@ -51,7 +51,7 @@ describe('TRAVERSAL_TIMEOUT_MS', () => {
       }
     });
 
-    it(`${name} answers TIMEOUT naming TRAVERSAL_TIMEOUT_MS at its timeout when the database never answers`, async () => {
+    it(`${name} answers TIMEOUT naming TRAVERSAL_TIMEOUT_MS at its timeout when the database never answers`, { timeout: 5_000 }, async () => {
       const { db } = recordingDb(() => new Promise(() => {}));
       const started = performance.now();
       const error = await run(db).then(
