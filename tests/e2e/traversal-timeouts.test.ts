@@ -5,7 +5,7 @@
  *   the bound (MAX_HOPS, MAX_PATHS, MAX_PAGE_SIZE), defaults and configured values alike;
  * - paths, neighborhood, rank, commonNeighbors and moneyFlows, each on data where it runs for
  *   seconds to minutes (measured on this machine with no timeout: moneyFlows ~4 s, neighborhood
- *   ~5 s, rank(within:) ~7 s, commonNeighbors ~13 s, paths minutes), answer TIMEOUT with
+ *   ~4 s, rank(within:) ~3.5 s, commonNeighbors ~13 s, paths minutes), answer TIMEOUT with
  *   `extensions.limit: "TRAVERSAL_TIMEOUT_MS"` soon after the timeout; shortestPath (a
  *   bidirectional breadth-first search, linear in the graph) cannot be made to run that long on
  *   test-sized data, so its timeout is checked where it is passed
@@ -25,11 +25,11 @@ const prefix = uniquePrefix('boom');
 const id = (name: string) => `${prefix}-${name}`;
 /**
  * Cliques of companies, INVESTS_IN both ways between every two: trail-semantics searches
- * explode in them. The small one (9,900 relationships) for neighborhood and rank, whose searches
+ * explode in them. The small one (6,320 relationships) for neighborhood and rank, whose searches
  * Neo4j cannot stop early (they run on to their end after the API has answered, so they are
  * kept to a few seconds), the big one (39,800) for the searches Neo4j does stop.
  */
-const SMALL = 100;
+const SMALL = 80;
 const BIG = 200;
 /** Common neighbours m0..m9 of x and y, each joined to both by this many parallel relationships. */
 const PARALLEL = 2_000;
@@ -38,7 +38,7 @@ const COMMON = 10;
 let t: TestGraph;
 
 beforeAll(async () => {
-  t = await openTestGraph();
+  t = await openTestGraph({ QUERY_TIMEOUT_MS: '60000' }); // building the fixtures is slow on a loaded machine
   await createEntities(t.db, [
     ...Array.from({ length: SMALL }, (_, i) => ({ label: 'Company' as const, slug: id(`s${i}`), name: `Small ${i}` })),
     ...Array.from({ length: BIG }, (_, i) => ({ label: 'Company' as const, slug: id(`c${i}`), name: `Clique ${i}` })),
@@ -95,31 +95,37 @@ const only = (errors: Errors) => {
 };
 
 describe('bounds of moneyFlows and commonNeighbors', () => {
-  const defaults = () => testServer(t.graph, t.config);
+  // Generous timeouts: these check bounds, and a loaded machine must not turn them into TIMEOUTs.
+  const relaxed = { TRAVERSAL_TIMEOUT_MS: '60000', QUERY_TIMEOUT_MS: '60000' };
 
   it('with the default bounds: MAX_HOPS 8 and MAX_PATHS 50 for moneyFlows, MAX_PAGE_SIZE 100 for commonNeighbors', async () => {
-    const yoga = defaults();
-    const vars = { from: id('lone'), a: id('x'), b: id('lone') };
-    const over = async (query: string) => only((await gql(yoga, query, vars)).errors).extensions;
-    expect(await over('query($from: ID!) { moneyFlows(from: $from, maxHops: 9) { length } }')).toEqual({ code: 'LIMIT_EXCEEDED', limit: 'MAX_HOPS', max: 8, got: 9 });
-    expect(await over('query($from: ID!) { moneyFlows(from: $from, first: 51) { length } }')).toEqual({ code: 'LIMIT_EXCEEDED', limit: 'MAX_PATHS', max: 50, got: 51 });
-    expect(await over('query($a: ID!, $b: ID!) { commonNeighbors(a: $a, b: $b, first: 101) { slug } }')).toEqual({ code: 'LIMIT_EXCEEDED', limit: 'MAX_PAGE_SIZE', max: 100, got: 101 });
-    // Zero or less is bad input, not a bound.
-    expect((await over('query($from: ID!) { moneyFlows(from: $from, maxHops: 0) { length } }')).code).toBe('BAD_USER_INPUT');
-    expect((await over('query($from: ID!) { moneyFlows(from: $from, first: 0) { length } }')).code).toBe('BAD_USER_INPUT');
-    expect((await over('query($a: ID!, $b: ID!) { commonNeighbors(a: $a, b: $b, first: 0) { slug } }')).code).toBe('BAD_USER_INPUT');
-    // At the bound is allowed (on an entity with no relationships: nothing to find).
-    const at = await gql<{ moneyFlows: unknown[]; commonNeighbors: unknown[] }>(
-      yoga,
-      'query($from: ID!, $a: ID!, $b: ID!) { moneyFlows(from: $from, maxHops: 8, first: 50) { length } commonNeighbors(a: $a, b: $b, first: 100) { slug } }',
-      vars,
-    );
-    expect(at.errors).toBeUndefined();
-    expect(at.data).toEqual({ moneyFlows: [], commonNeighbors: [] });
-  });
+    const bounded = await openTestGraph(relaxed);
+    try {
+      const yoga = testServer(bounded.graph, bounded.config);
+      const vars = { from: id('lone'), a: id('u'), b: id('lone') };
+      const over = async (query: string) => only((await gql(yoga, query, vars)).errors).extensions;
+      expect(await over('query($from: ID!) { moneyFlows(from: $from, maxHops: 9) { length } }')).toEqual({ code: 'LIMIT_EXCEEDED', limit: 'MAX_HOPS', max: 8, got: 9 });
+      expect(await over('query($from: ID!) { moneyFlows(from: $from, first: 51) { length } }')).toEqual({ code: 'LIMIT_EXCEEDED', limit: 'MAX_PATHS', max: 50, got: 51 });
+      expect(await over('query($a: ID!, $b: ID!) { commonNeighbors(a: $a, b: $b, first: 101) { slug } }')).toEqual({ code: 'LIMIT_EXCEEDED', limit: 'MAX_PAGE_SIZE', max: 100, got: 101 });
+      // Zero or less is bad input, not a bound.
+      expect((await over('query($from: ID!) { moneyFlows(from: $from, maxHops: 0) { length } }')).code).toBe('BAD_USER_INPUT');
+      expect((await over('query($from: ID!) { moneyFlows(from: $from, first: 0) { length } }')).code).toBe('BAD_USER_INPUT');
+      expect((await over('query($a: ID!, $b: ID!) { commonNeighbors(a: $a, b: $b, first: 0) { slug } }')).code).toBe('BAD_USER_INPUT');
+      // At the bound is allowed (on an entity with no relationships: nothing to find).
+      const at = await gql<{ moneyFlows: unknown[]; commonNeighbors: unknown[] }>(
+        yoga,
+        'query($from: ID!, $a: ID!, $b: ID!) { moneyFlows(from: $from, maxHops: 8, first: 50) { length } commonNeighbors(a: $a, b: $b, first: 100) { slug } }',
+        vars,
+      );
+      expect(at.errors).toBeUndefined();
+      expect(at.data).toEqual({ moneyFlows: [], commonNeighbors: [] });
+    } finally {
+      await bounded.close();
+    }
+  }, 120_000);
 
   it('with configured bounds (MAX_HOPS=3, MAX_PATHS=5, MAX_PAGE_SIZE=7)', async () => {
-    const small = await openTestGraph({ MAX_HOPS: '3', MAX_PATHS: '5', MAX_PAGE_SIZE: '7' });
+    const small = await openTestGraph({ ...relaxed, MAX_HOPS: '3', MAX_PATHS: '5', MAX_PAGE_SIZE: '7' });
     try {
       const yoga = testServer(small.graph, small.config);
       const vars = { from: id('lone'), a: id('u'), b: id('v') };
@@ -175,7 +181,8 @@ describe('TRAVERSAL_TIMEOUT_MS on every traversal that can explode', () => {
       expect(error.message).toMatch(/TRAVERSAL_TIMEOUT_MS/);
       expect(res.data ?? null).toBeNull();
       expect(ms).toBeGreaterThanOrEqual(TIMEOUT_MS);
-      // Answered soon after its timeout, not when the search ends (seconds to minutes later).
+      // Answered by the time Neo4j would have stopped it (2 s after the timeout), not when the
+      // search ends (seconds to minutes later); 2 s more for a loaded machine.
       expect(ms).toBeLessThan(TIMEOUT_MS + 4_000);
       console.log(`[traversal-timeouts] ${name}: TIMEOUT after ${Math.round(ms)} ms`);
     }, 60_000);
@@ -219,7 +226,7 @@ describe('a simple read while a traversal explodes', () => {
       expect(Math.max(...latencies)).toBeLessThan(1_500);
       expect(readsDoneAt).toBeLessThan(explodedAt);
       expect(explodedAt).toBeGreaterThanOrEqual(TIMEOUT_MS);
-      expect(explodedAt).toBeLessThan(TIMEOUT_MS + 4_000);
+      expect(explodedAt).toBeLessThan(TIMEOUT_MS + 5_000);
     } finally {
       await slow.close();
     }

@@ -23,7 +23,7 @@ const prefixes = prefixTracker();
 const BATCH = 150;
 
 beforeAll(async () => {
-  t = await openTestGraph();
+  t = await openTestGraph({ QUERY_TIMEOUT_MS: '60000' });
   dir = mkdtempSync(join(tmpdir(), 'stargraph-import-crash-'));
 });
 
@@ -47,7 +47,7 @@ function runImport(file: string, checkpoints: string, extraArgs: string[] = [], 
       process.execPath,
       ['--import', 'tsx', 'src/main.ts', 'import', file, '--batch-size', String(BATCH), '--checkpoint-dir', checkpoints, ...extraArgs],
       {
-        env: { ...process.env, NEO4J_URI: inject('neo4jUri'), SEED_ON_EMPTY: 'false', LOG_LEVEL: 'error', STARGRAPH_IMPORT_CRASH_AFTER_BATCHES: '', STARGRAPH_IMPORT_CRASH_AT: '', ...env },
+        env: { ...process.env, NEO4J_URI: inject('neo4jUri'), SEED_ON_EMPTY: 'false', LOG_LEVEL: 'error', QUERY_TIMEOUT_MS: '60000', STARGRAPH_IMPORT_CRASH_AFTER_BATCHES: '', STARGRAPH_IMPORT_CRASH_AT: '', ...env },
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     );

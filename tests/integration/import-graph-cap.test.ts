@@ -18,7 +18,7 @@ let yoga: ReturnType<typeof testServer>;
 const prefix = uniquePrefix('cap');
 
 beforeAll(async () => {
-  t = await openTestGraph({ API_KEYS: `${WRITE_KEY}:write+read` });
+  t = await openTestGraph({ API_KEYS: `${WRITE_KEY}:write+read`, QUERY_TIMEOUT_MS: '60000' });
   yoga = testServer(t.graph, t.config);
 });
 

@@ -1,6 +1,6 @@
 /**
  * Every traversal runs its statements with TRAVERSAL_TIMEOUT_MS and answers TIMEOUT naming it
- * once that time is up, whether or not the database has stopped the statement. Checked here with
+ * by the time Neo4j would have stopped them (2 s later at most), whether or not it has. Checked here with
  * a stand-in for the database handle (what is sent, and a statement that never answers); the
  * same on the real Neo4j, with data that explodes, is tests/e2e/traversal-timeouts.test.ts.
  */
@@ -51,7 +51,7 @@ describe('TRAVERSAL_TIMEOUT_MS', () => {
       }
     });
 
-    it(`${name} answers TIMEOUT naming TRAVERSAL_TIMEOUT_MS at its timeout when the database never answers`, { timeout: 5_000 }, async () => {
+    it(`${name} answers TIMEOUT naming TRAVERSAL_TIMEOUT_MS at its timeout when the database never answers`, { timeout: 8_000 }, async () => {
       const { db } = recordingDb(() => new Promise(() => {}));
       const started = performance.now();
       const error = await run(db).then(
@@ -61,8 +61,9 @@ describe('TRAVERSAL_TIMEOUT_MS', () => {
       const ms = performance.now() - started;
       expect(error?.extensions).toEqual({ code: 'TIMEOUT', limit: 'TRAVERSAL_TIMEOUT_MS', ms: 150 });
       expect(error?.message).toMatch(/150 ms \(TRAVERSAL_TIMEOUT_MS\)/);
-      expect(ms).toBeGreaterThanOrEqual(140); // timers may fire a hair early
-      expect(ms).toBeLessThan(2_000);
+      // By the time Neo4j would have stopped it: the timeout plus its 2 s check interval.
+      expect(ms).toBeGreaterThanOrEqual(150 + 2_000 - 10); // timers may fire a hair early
+      expect(ms).toBeLessThan(150 + 2_000 + 1_500);
     });
   }
 });
