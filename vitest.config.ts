@@ -9,6 +9,8 @@ export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
     reporters: ['default', './tests/utils/summary-reporter.ts'],
+    // A `.only` left in a file fails the run instead of silently skipping everything else.
+    allowOnly: false,
     // One real Neo4j for the whole run (or NEO4J_URI's), started before any test file.
     globalSetup: ['tests/utils/global-setup.ts'],
     testTimeout: 60_000,

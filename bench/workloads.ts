@@ -1,20 +1,24 @@
 /**
- * The operations bench/compare.ts times, each written twice: against stargraph's API
- * (schema/schema.graphql) and against the Neo4j GraphQL Library's generated API
- * (bench/baseline/typeDefs.graphql). Both versions ask for the same data in the same order:
+ * The operations bench/compare.ts times, each written three times: against stargraph's API
+ * (schema/schema.graphql), against the Neo4j GraphQL Library's generated API
+ * (bench/baseline/typeDefs.graphql), and as a request to the raw contender's hand-written
+ * statement of the same name (bench/raw/statements.ts). All ask for the same data in the same order:
  * connections on both sides (edge properties live on edges in both APIs), name-then-id order
  * wherever stargraph orders by name, the same page sizes. `digest` reduces an answer to what
- * both must agree on, and compare.ts refuses to time a workload whose digests differ.
+ * all must agree on, and compare.ts refuses to time a workload whose digests differ.
  */
 
-/** Sends one GraphQL request; throws on any error in the answer. */
+/**
+ * Sends one request; throws on any error in the answer. For the GraphQL servers `query` is the
+ * document; for the raw contender it is the name of its statement.
+ */
 export type Ask = (query: string, variables?: Record<string, unknown>) => Promise<Record<string, unknown>>;
 
 /** One operation: one or more requests, in sequence; returns what `digest` reads. */
 export type Operation = (ask: Ask) => Promise<unknown>;
 
 export interface WorkloadParams {
-  /** A hub company (most deals) for the by-slug lookup. */
+  /** A hub company (most deals) for the by-slug lookup and the hub's page. */
   hubSlug: string;
   /** Deal value range (US dollars) for the filter workload. */
   valueRange: { gte: number; lte: number };
@@ -27,7 +31,9 @@ export interface Workload {
   requests: number;
   ours: Operation;
   theirs: Operation;
-  /** The part of an answer both servers must return identically. */
+  /** The same read as one hand-written statement (bench/raw/statements.ts), same answer shape as ours. */
+  raw: Operation;
+  /** The part of an answer every contender must return identically. */
   digest: (answer: unknown) => unknown;
 }
 
@@ -38,6 +44,76 @@ const node = (edge: Json): Json => edge.node as Json;
 const PAGE = 20;
 const PAGES = 10;
 
+/** Sizes of a nested page: companies → deals (role) → parties (role) → leaders (title). */
+interface NestedSizes {
+  companies: number;
+  deals: number;
+  parties: number;
+  leaders: number;
+}
+
+const BY_NAME = 'sort: [{ node: { name: ASC } }, { node: { id: ASC } }]';
+
+const nestedOurs = (n: NestedSizes) => `query {
+  companies(first: ${n.companies}) { edges { node { slug name
+    deals(first: ${n.deals}) { edges { role node { slug name valueUsd
+      parties(first: ${n.parties}) { edges { role node { slug name
+        leaders(first: ${n.leaders}) { edges { title node { slug name } } }
+      } } }
+    } } }
+  } } }
+}`;
+
+const nestedTheirs = (n: NestedSizes) => `query {
+  companiesConnection(first: ${n.companies}, sort: [{ name: ASC }, { id: ASC }]) { edges { node { slug name
+    dealsConnection(first: ${n.deals}, ${BY_NAME}) { edges { properties { role } node { slug name valueUsd
+      partiesConnection(first: ${n.parties}, ${BY_NAME}) { edges { properties { role } node { slug name
+        leadersConnection(first: ${n.leaders}, ${BY_NAME}) { edges { properties { title } node { slug name } } }
+      } } }
+    } } }
+  } } }
+}`;
+
+const pick = (n: Json, key: string) => n[key] ?? n[`${key}Connection`];
+const role = (e: Json) => e.role ?? (e.properties as Json | undefined)?.role;
+const title = (e: Json) => e.title ?? (e.properties as Json | undefined)?.title;
+
+function nestedDigest(answer: unknown) {
+  const root = answer as Json;
+  return edges(root.companies ?? root.companiesConnection).map((c) => [
+    node(c).slug,
+    edges(pick(node(c), 'deals')).map((d) => [
+      node(d).slug,
+      role(d),
+      node(d).valueUsd,
+      edges(pick(node(d), 'parties')).map((p) => [
+        node(p).slug,
+        role(p),
+        edges(pick(node(p), 'leaders')).map((l) => [node(l).slug, title(l)]),
+      ]),
+    ]),
+  ]);
+}
+
+function nested(id: string, title: string, sizes: NestedSizes): Workload {
+  return {
+    id,
+    title,
+    requests: 1,
+    ours: (ask) => ask(nestedOurs(sizes)),
+    theirs: (ask) => ask(nestedTheirs(sizes)),
+    raw: (ask) => ask('nested', { ...sizes }),
+    digest: nestedDigest,
+  };
+}
+
+/** The one company of a by-slug answer, whichever API it came from. */
+const company = (answer: unknown): Json => {
+  const root = answer as Json;
+  return (root.entity ?? (root.companies as Json[])[0]) as Json;
+};
+const count = (c: Json, key: string) => (pick(c, key) as Json).totalCount;
+
 export function workloads(params: WorkloadParams): Workload[] {
   return [
     {
@@ -46,6 +122,7 @@ export function workloads(params: WorkloadParams): Workload[] {
       requests: 1,
       ours: (ask) => ask('query { __typename }'),
       theirs: (ask) => ask('query { __typename }'),
+      raw: (ask) => ask('floor'),
       digest: (answer) => answer,
     },
     {
@@ -55,54 +132,13 @@ export function workloads(params: WorkloadParams): Workload[] {
       ours: (ask) => ask(`query { companies(first: ${PAGE}) { edges { node { slug name } } } }`),
       theirs: (ask) =>
         ask(`query { companiesConnection(first: ${PAGE}, sort: [{ name: ASC }, { id: ASC }]) { edges { node { slug name } } } }`),
+      raw: (ask) => ask('page', { first: PAGE }),
       digest: (answer) => {
         const root = answer as Json;
-        return edges(root.companies ?? root.companiesConnection).map((e) => node(e).slug);
+        return edges(root.companies ?? root.companiesConnection).map((e) => [node(e).slug, node(e).name]);
       },
     },
-    {
-      id: 'nested',
-      title: '2. nested: 20 companies → 5 deals → 5 parties → 3 leaders',
-      requests: 1,
-      ours: (ask) =>
-        ask(`query {
-          companies(first: ${PAGE}) { edges { node { slug name
-            deals(first: 5) { edges { role node { slug name valueUsd
-              parties(first: 5) { edges { role node { slug name
-                leaders(first: 3) { edges { title node { slug name } } }
-              } } }
-            } } }
-          } } }
-        }`),
-      theirs: (ask) =>
-        ask(`query {
-          companiesConnection(first: ${PAGE}, sort: [{ name: ASC }, { id: ASC }]) { edges { node { slug name
-            dealsConnection(first: 5, sort: [{ node: { name: ASC } }, { node: { id: ASC } }]) { edges { properties { role } node { slug name valueUsd
-              partiesConnection(first: 5, sort: [{ node: { name: ASC } }, { node: { id: ASC } }]) { edges { properties { role } node { slug name
-                leadersConnection(first: 3, sort: [{ node: { name: ASC } }, { node: { id: ASC } }]) { edges { properties { title } node { slug name } } }
-              } } }
-            } } }
-          } } }
-        }`),
-      digest: (answer) => {
-        const root = answer as Json;
-        const pick = (n: Json, key: string) => n[key] ?? n[`${key}Connection`];
-        const role = (e: Json) => e.role ?? (e.properties as Json | undefined)?.role;
-        const title = (e: Json) => e.title ?? (e.properties as Json | undefined)?.title;
-        return edges(root.companies ?? root.companiesConnection).map((c) => [
-          node(c).slug,
-          edges(pick(node(c), 'deals')).map((d) => [
-            node(d).slug,
-            role(d),
-            edges(pick(node(d), 'parties')).map((p) => [
-              node(p).slug,
-              role(p),
-              edges(pick(node(p), 'leaders')).map((l) => [node(l).slug, title(l)]),
-            ]),
-          ]),
-        ]);
-      },
-    },
+    nested('nested', '2. nested: 20 companies → 5 deals → 5 parties → 3 leaders', { companies: PAGE, deals: 5, parties: 5, leaders: 3 }),
     {
       id: 'paging',
       title: `3. deep paging: companies pages 1→${PAGES} by cursor (first: ${PAGE})`,
@@ -133,7 +169,17 @@ export function workloads(params: WorkloadParams): Workload[] {
         }
         return last;
       },
-      digest: (answer) => edges(answer).map((e) => node(e).slug),
+      raw: async (ask) => {
+        let after: string | null = null;
+        let last: unknown;
+        for (let page = 0; page < PAGES; page++) {
+          const data = await ask('paging', { first: PAGE, after });
+          last = data.companies;
+          after = ((data.companies as Json).pageInfo as Json).endCursor as string;
+        }
+        return last;
+      },
+      digest: (answer) => [edges(answer).map((e) => node(e).slug), ((answer as Json).pageInfo as Json).hasNextPage],
     },
     {
       id: 'by-slug',
@@ -151,11 +197,10 @@ export function workloads(params: WorkloadParams): Workload[] {
              dealsConnection { totalCount } leadersConnection { totalCount } projectsConnection { totalCount } datacentersConnection { totalCount } } }`,
           { slug: params.hubSlug },
         ),
+      raw: (ask) => ask('by-slug', { slug: params.hubSlug }),
       digest: (answer) => {
-        const root = answer as Json;
-        const c = (root.entity ?? (root.companies as Json[])[0]) as Json;
-        const count = (key: string) => ((c[key] ?? c[`${key}Connection`]) as Json).totalCount;
-        return [c.slug, count('deals'), count('leaders'), count('projects'), count('datacenters')];
+        const c = company(answer);
+        return [c.slug, c.name, count(c, 'deals'), count(c, 'leaders'), count(c, 'projects'), count(c, 'datacenters')];
       },
     },
     {
@@ -174,9 +219,43 @@ export function workloads(params: WorkloadParams): Workload[] {
              edges { node { slug name valueUsd } } } }`,
           params.valueRange,
         ),
+      raw: (ask) => ask('filter', { ...params.valueRange, first: PAGE }),
       digest: (answer) => {
         const root = answer as Json;
         return edges(root.deals ?? root.dealsConnection).map((e) => [node(e).slug, node(e).valueUsd]);
+      },
+    },
+    nested('nested-100', '6. nested: 100 companies → 10 deals → 5 parties → 3 leaders', { companies: 100, deals: 10, parties: 5, leaders: 3 }),
+    {
+      id: 'hub-page',
+      title: "7. a hub company's page by slug: counts of deals, leaders, projects; first 20 deals → 5 parties",
+      requests: 1,
+      ours: (ask) =>
+        ask(
+          `query ($slug: String!) { entity(slug: $slug) { ... on Company { slug name
+             deals(first: 20) { totalCount edges { role node { slug name valueUsd
+               parties(first: 5) { edges { role node { slug name } } } } } }
+             leaders { totalCount } projects { totalCount } } } }`,
+          { slug: params.hubSlug },
+        ),
+      theirs: (ask) =>
+        ask(
+          `query ($slug: String!) { companies(where: { slug: { eq: $slug } }) { slug name
+             dealsConnection(first: 20, ${BY_NAME}) { totalCount edges { properties { role } node { slug name valueUsd
+               partiesConnection(first: 5, ${BY_NAME}) { edges { properties { role } node { slug name } } } } } }
+             leadersConnection { totalCount } projectsConnection { totalCount } } }`,
+          { slug: params.hubSlug },
+        ),
+      raw: (ask) => ask('hub-page', { slug: params.hubSlug, deals: 20, parties: 5 }),
+      digest: (answer) => {
+        const c = company(answer);
+        return [
+          c.slug,
+          count(c, 'deals'),
+          count(c, 'leaders'),
+          count(c, 'projects'),
+          edges(pick(c, 'deals')).map((d) => [node(d).slug, role(d), node(d).valueUsd, edges(pick(node(d), 'parties')).map((p) => [node(p).slug, role(p)])]),
+        ];
       },
     },
   ];

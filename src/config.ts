@@ -81,6 +81,20 @@ const envSchema = z.object({
   QUERY_TIMEOUT_MS: positiveInt(10_000),
   TRAVERSAL_TIMEOUT_MS: positiveInt(5_000),
   SEED_ON_EMPTY: booleanFlag.default('true'),
+  /** Fold each root field's selection into one planned statement (off: DataLoaders per level). */
+  READ_PLANNER: booleanFlag.default('true'),
+  /** How long a read stays in the response cache; 0 turns the cache off. */
+  RESPONSE_CACHE_TTL_MS: z.coerce.number().int('expected a whole number').min(0, 'expected 0 or more').default(30_000),
+  /** Responses the in-process cache holds (least recently used go first); Redis holds what it can. */
+  RESPONSE_CACHE_MAX: positiveInt(5_000),
+  /** Shares subscriptions and the response cache between API replicas (redis://host:port/db). */
+  REDIS_URL: z.string().regex(/^rediss?:\/\/.+/, 'expected a redis:// or rediss:// URL').optional(),
+  /** Events one subscriber may have waiting before it is dropped (with a final SUBSCRIBER_TOO_SLOW error). */
+  SUBSCRIPTION_QUEUE_MAX: positiveInt(100),
+  /** off: any document; allow: known hashes, APQ and any document; only: known hashes only. */
+  PERSISTED_OPERATIONS: z.enum(['off', 'allow', 'only']).default('off'),
+  /** JSON manifest of hash → document (`npm run persisted:build` writes schema/persisted-operations.json). */
+  PERSISTED_OPERATIONS_FILE: z.string().min(1).default('schema/persisted-operations.json'),
 });
 
 export type Config = ReturnType<typeof parseConfig>;
@@ -147,5 +161,13 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
       traversalTimeoutMs: c.TRAVERSAL_TIMEOUT_MS,
     },
     seedOnEmpty: c.SEED_ON_EMPTY,
+    readPlanner: c.READ_PLANNER,
+    live: {
+      redisUrl: c.REDIS_URL,
+      responseCacheTtlMs: c.RESPONSE_CACHE_TTL_MS,
+      responseCacheMax: c.RESPONSE_CACHE_MAX,
+      subscriptionQueueMax: c.SUBSCRIPTION_QUEUE_MAX,
+    },
+    persistedOperations: { mode: c.PERSISTED_OPERATIONS, file: c.PERSISTED_OPERATIONS_FILE },
   };
 }

@@ -1,5 +1,6 @@
 import type { Config, Scope } from './config.js';
 import type { Db, QueryStats } from './neo4j/db.js';
+import type { LiveGraph } from './live/live-graph.js';
 
 export interface AuthInfo {
   /** A valid credential was presented. */
@@ -18,6 +19,8 @@ export interface Context {
   auth: AuthInfo;
   /** Per-request memo for loaders created outside Pothos' dataloader plugin. */
   loaders: Map<string, unknown>;
+  /** Change notifications and the response cache (src/live); absent in CLI-only contexts. */
+  live?: LiveGraph;
 }
 
 /** One loader per (request, key): created on first use, dropped with the request. */

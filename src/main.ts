@@ -19,11 +19,14 @@ async function serve(config: Config, logger: Logger): Promise<void> {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
   });
+  let stopping = false;
+  // While stopping, a kept-alive connection is closed as soon as its last request is answered,
+  // so close() does not wait for the client's keep-alive (or our 10 s force-close).
+  http.on('request', (_req, res) => res.on('finish', () => stopping && http.closeIdleConnections()));
   await new Promise<void>((ok) => http.listen(config.port, config.host, ok));
   const shown = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   logger.info(`stargraph serving GraphiQL at http://${shown}:${config.port}${yoga.graphqlEndpoint}`, { neo4j: opened.uri });
 
-  let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) {
       // A second Ctrl-C means "now": the attached Neo4j exits when our stdin pipe closes.

@@ -1,14 +1,20 @@
 /** Builds the HTTP/GraphQL server object; no port here (main.ts listens, tests call yoga.fetch). */
 import { createYoga, useReadinessCheck } from 'graphql-yoga';
+import { useDeferStream } from '@graphql-yoga/plugin-defer-stream';
 import type { Config } from './config.js';
 import type { Context } from './context.js';
 import type { GraphDb } from './neo4j/db.js';
 import type { Logger } from './logger.js';
 import { createAuthenticator } from './auth.js';
+import { schemaDerivedTypes } from './live/derived-types.js';
+import { createLiveGraph, type LiveGraph } from './live/live-graph.js';
 import { useDebugExtensions } from './plugins/use-debug-extensions.js';
+import { useLiveCache } from './plugins/use-live-cache.js';
+import { useTrustedDocuments } from './plugins/use-trusted-documents.js';
 import { useMetrics } from './plugins/use-metrics.js';
 import { useQueryLimits } from './plugins/use-query-limits.js';
 import { useRequestLog } from './plugins/use-request-log.js';
+import { useVariableErrors } from './plugins/use-variable-errors.js';
 import { schema } from './schema/index.js';
 import { graphiqlTabs } from './schema/examples.js';
 
@@ -16,11 +22,13 @@ export interface ServerDeps {
   config: Config;
   graph: GraphDb;
   logger: Logger;
+  /** Changes and cached reads; by default one for this server (in process, or Redis with REDIS_URL). */
+  live?: LiveGraph;
 }
 
-export function createServer({ config, graph, logger }: ServerDeps) {
+export function createServer({ config, graph, logger, live = createLiveGraph(config.live, logger, schemaDerivedTypes()) }: ServerDeps) {
   const authenticate = createAuthenticator(config.auth);
-  return createYoga<{ request: Request }, Context>({
+  const yoga = createYoga<{ request: Request }, Context>({
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
@@ -42,10 +50,23 @@ export function createServer({ config, graph, logger }: ServerDeps) {
         stats,
         auth: await authenticate(request.headers.get('authorization')),
         loaders: new Map(),
+        live,
       };
     },
     plugins: [
+      // Trusted documents first: they turn a hash into the document the cache keys on.
+      ...useTrustedDocuments(config.persistedOperations),
+      ...useLiveCache({
+        cache: live.cache,
+        ttlMs: config.live.responseCacheTtlMs,
+        perToken: config.auth.requireAuthForReads,
+        debugExtensions: config.debugExtensions,
+        schema,
+        changedSince: (startedAt) => live.changedSince(startedAt),
+      }),
+      useDeferStream(),
       useQueryLimits(config.limits),
+      useVariableErrors(),
       useDebugExtensions({ always: config.debugExtensions, allowHeader: config.debugExtensionsHeader }),
       useMetrics(),
       useRequestLog(logger),
@@ -60,8 +81,10 @@ export function createServer({ config, graph, logger }: ServerDeps) {
           }
         },
       }),
+      { onDispose: () => live.close() },
     ],
   });
+  return Object.assign(yoga, { live });
 }
 
 export type StargraphServer = ReturnType<typeof createServer>;

@@ -9,8 +9,9 @@ export interface EntityRow {
   name: string;
   description: string | null;
   aliases: string[];
-  createdAt: string | null;
-  updatedAt: string | null;
+  /** ISO text from loaders; epoch milliseconds from planned reads (the resolvers format both). */
+  createdAt: string | number | null;
+  updatedAt: string | number | null;
   label: EntityLabel;
   [property: string]: unknown;
 }

@@ -135,6 +135,80 @@ export const ENTITY_RELATIONSHIP_TYPES = RELATIONSHIP_TYPES.filter((t) => t !== 
 export const isRelationshipType = (value: unknown): value is RelationshipType =>
   typeof value === 'string' && Object.hasOwn(RELATIONSHIPS, value);
 
+/**
+ * True when the model guarantees the far node's label (writes check endpoints against it), so a
+ * count can leave the far node unlabelled and Neo4j reads it from the degree store.
+ */
+export function farLabelImplied(rel: { type: RelationshipType; direction: 'OUT' | 'IN'; nodeLabel: string }): boolean {
+  const far: readonly string[] = rel.direction === 'OUT' ? RELATIONSHIPS[rel.type].to : RELATIONSHIPS[rel.type].from;
+  return rel.nodeLabel === 'Entity' ? !far.includes('Source') : far.length === 1 && far[0] === rel.nodeLabel;
+}
+
 /** Deal party roles that count as "buyer" / "seller" side for money statistics. */
 export const BUYER_ROLES = ['buyer', 'customer', 'lessee', 'investor'] as const;
 export const SELLER_ROLES = ['seller', 'provider', 'lessor', 'recipient'] as const;
+
+/** A GraphQL type that has typed relationship connections: the five entity kinds and Source. */
+export type ParentType = EntityLabel | 'Source';
+
+/**
+ * Typed relationship connections (`Company.deals`, `Deal.parties`, ...): each declared once here.
+ * The schema builds its connection fields from this table, the read planner folds them into
+ * planned statements, and the loaders batch them when a field is not planned.
+ */
+export interface TypedRelationship {
+  parentType: ParentType;
+  fieldName: string;
+  type: RelationshipType;
+  /** OUT: the relationship starts at the parent; IN: it ends there. */
+  direction: 'OUT' | 'IN';
+  /** The far node's label (`Entity` for any kind); its GraphQL type is the type of that name. */
+  nodeLabel: EntityLabel | 'Entity' | 'Source';
+  description: string;
+}
+
+const rel = (
+  parentType: ParentType,
+  fieldName: string,
+  type: RelationshipType,
+  direction: 'OUT' | 'IN',
+  nodeLabel: TypedRelationship['nodeLabel'],
+  description: string,
+): TypedRelationship => ({ parentType, fieldName, type, direction, nodeLabel, description });
+
+export const TYPED_RELATIONSHIPS: readonly TypedRelationship[] = [
+  rel('Person', 'leads', 'LEADS', 'OUT', 'Company', 'Companies this person leads, with their title.'),
+  rel('Person', 'announced', 'ANNOUNCED', 'OUT', 'Project', 'Projects this person announced.'),
+  rel('Company', 'leaders', 'LEADS', 'IN', 'Person', 'People who lead this company, with their title.'),
+  rel('Company', 'deals', 'PARTY_TO', 'OUT', 'Deal', 'Deals this company is a party to, with its role in each.'),
+  rel('Company', 'projects', 'PARTICIPATES_IN', 'OUT', 'Project', 'Projects this company takes part in, with its role and commitment.'),
+  rel('Company', 'datacenters', 'OPERATES', 'OUT', 'Datacenter', 'Datacenters this company builds or runs.'),
+  rel('Company', 'announced', 'ANNOUNCED', 'OUT', 'Project', 'Projects this company announced.'),
+  rel('Company', 'investments', 'INVESTS_IN', 'OUT', 'Company', 'Companies this company invests in.'),
+  rel('Company', 'investors', 'INVESTS_IN', 'IN', 'Company', 'Companies that invest in this company.'),
+  rel('Project', 'participants', 'PARTICIPATES_IN', 'IN', 'Company', 'Companies taking part, with their role (lead, financier, ...) and commitment.'),
+  rel('Project', 'announcedBy', 'ANNOUNCED', 'IN', 'Entity', 'People and companies that announced the project.'),
+  rel('Project', 'datacenters', 'PART_OF', 'IN', 'Datacenter', 'Datacenters built for the project.'),
+  rel('Project', 'deals', 'PART_OF', 'IN', 'Deal', 'Deals made under the project.'),
+  rel('Datacenter', 'operators', 'OPERATES', 'IN', 'Company', 'Companies that build or run it.'),
+  rel('Datacenter', 'projects', 'PART_OF', 'OUT', 'Project', 'Projects it belongs to.'),
+  rel('Datacenter', 'deals', 'COVERS', 'IN', 'Deal', 'Deals that cover it.'),
+  rel('Deal', 'parties', 'PARTY_TO', 'IN', 'Company', 'Companies party to the deal, with their role (buyer, seller, ...).'),
+  rel('Deal', 'projects', 'PART_OF', 'OUT', 'Project', 'Projects the deal belongs to.'),
+  rel('Deal', 'datacenters', 'COVERS', 'OUT', 'Datacenter', 'Datacenters the deal covers.'),
+  rel('Source', 'mentions', 'MENTIONS', 'OUT', 'Entity', 'Entities this source supports facts about.'),
+  rel('Source', 'cites', 'CITES', 'OUT', 'Source', 'Sources this one relies on.'),
+  rel('Source', 'citedBy', 'CITES', 'IN', 'Source', 'Sources that rely on this one.'),
+];
+
+/** The typed relationship fields of one GraphQL type, in declaration order. */
+export const typedRelationshipsOf = (parentType: ParentType) => TYPED_RELATIONSHIPS.filter((r) => r.parentType === parentType);
+
+/**
+ * Properties the seed writes but the write API does not take (read-only in GraphQL), so that the
+ * read planner knows them as properties too.
+ */
+export const READ_ONLY_PROPERTIES: Partial<Record<EntityLabel, Record<string, PropertyType>>> = {
+  Project: { firstYearUsd: 'number' },
+  Deal: { excludes: 'stringList' },
+};

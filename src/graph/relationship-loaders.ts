@@ -6,7 +6,7 @@ import DataLoader from 'dataloader';
 import { requestLoader, type Context } from '../context.js';
 import type { Row } from '../neo4j/db.js';
 import { entityProjection, sourceProjection, toEntityRow, type EntityRow, type SourceRow } from './entities.js';
-import { RELATIONSHIPS, type EntityLabel, type RelationshipType } from './model.js';
+import { farLabelImplied, type EntityLabel, type RelationshipType, type TypedRelationship } from './model.js';
 import { planPage, toPage, type Ordering, type Page, type PageArgs } from './paging.js';
 import type { CursorKey } from './cursor.js';
 
@@ -41,6 +41,19 @@ const arrow = (direction: Direction, types: readonly string[] | null) => {
   const rel = types && types.length > 0 ? `[r:${types.join('|')}]` : '[r]';
   return direction === 'OUT' ? `-${rel}->` : direction === 'IN' ? `<-${rel}-` : `-${rel}-`;
 };
+
+/** How a typed relationship field orders its page (planned or loaded: the cursors are the same). */
+export const relationshipOrdering = (rel: Pick<TypedRelationship, 'parentType' | 'fieldName' | 'nodeLabel'>): Ordering =>
+  nodeOrdering(`${rel.parentType}.${rel.fieldName}`, rel.nodeLabel);
+
+/** The loader's view of a typed relationship field from the model table. */
+export const relationshipField = (rel: TypedRelationship): RelationshipField => ({
+  key: `${rel.parentType}.${rel.fieldName}`,
+  parent: rel.parentType === 'Source' ? 'Source' : 'Entity',
+  types: [rel.type],
+  direction: rel.direction,
+  nodeLabel: rel.nodeLabel,
+});
 
 const nodeOrdering = (field: string, label: string): Ordering => ({
   name: field,
@@ -136,23 +149,12 @@ export function loadRelationshipPage(ctx: Context, field: RelationshipField, par
 }
 
 /**
- * True when the model already guarantees the far node's label for every type of the field
- * (writes check endpoints against it), so a count can skip the label check.
- */
-function farLabelImplied(field: RelationshipField): boolean {
-  return field.types.every((type) => {
-    const far: readonly string[] = field.direction === 'OUT' ? RELATIONSHIPS[type].to : RELATIONSHIPS[type].from;
-    return field.nodeLabel === 'Entity' ? !far.includes('Source') : far.length === 1 && far[0] === field.nodeLabel;
-  });
-}
-
-/**
  * How many relationships a field has for one parent. Without a label on the far node Neo4j
  * reads the count from the node's degree store instead of expanding every relationship.
  */
 export function loadRelationshipCount(ctx: Context, field: RelationshipField, parentId: string): Promise<number> {
   const spec = typedPattern(field);
-  if (farLabelImplied(field)) spec.pattern = `(p)${arrow(field.direction, field.types)}()`;
+  if (field.types.length === 1 && farLabelImplied({ type: field.types[0]!, direction: field.direction, nodeLabel: field.nodeLabel })) spec.pattern = `(p)${arrow(field.direction, field.types)}()`;
   return batchedCount(ctx, spec, parentId);
 }
 

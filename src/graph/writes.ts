@@ -214,7 +214,10 @@ export interface RelationshipWrite {
 }
 
 /** MERGEs one typed relationship between two entities (by id) and sets its properties. */
-export async function connectEntities(db: Db, write: RelationshipWrite): Promise<{ created: boolean; changed: boolean }> {
+export async function connectEntities(
+  db: Db,
+  write: RelationshipWrite,
+): Promise<{ created: boolean; changed: boolean; relationshipId: string; properties: Row; sourceId?: string }> {
   const spec = RELATIONSHIPS[write.type];
   if (!spec || write.type === 'MENTIONS' || write.type === 'CITES') throw badInput(`connect cannot create ${String(write.type)}`);
   const props = toGraphProperties(spec.properties, write.properties ?? {});
@@ -228,25 +231,38 @@ export async function connectEntities(db: Db, write: RelationshipWrite): Promise
        ON CREATE SET r.createdAt = datetime(), r.updatedAt = datetime()
        WITH r, created, $props AS props
        ${setIfChanged('r', ['created'], 'datetime()')}
-       RETURN created, changed`,
+       RETURN created, changed, elementId(r) AS relationshipId, properties(r) AS properties`,
       { fromId: write.fromId, toId: write.toId, fromLabels: spec.from, toLabels: spec.to, props },
     );
     if (!row) throw notFound('One of the endpoints no longer exists or is of the wrong kind');
-    await mention(run, await provenanceSourceId(run, write.provenance), [write.fromId, write.toId]);
-    return { created: Boolean(row.created), changed: Boolean(row.created) || Boolean(row.changed) };
+    const sourceId = await provenanceSourceId(run, write.provenance);
+    await mention(run, sourceId, [write.fromId, write.toId]);
+    return {
+      created: Boolean(row.created),
+      changed: Boolean(row.created) || Boolean(row.changed),
+      relationshipId: String(row.relationshipId),
+      properties: (row.properties as Row) ?? {},
+      sourceId,
+    };
   });
 }
 
-/** Removes the typed relationship between two entities; false when there was none. */
-export async function disconnectEntities(db: Db, type: RelationshipType, fromId: string, toId: string): Promise<boolean> {
+/** Removes the typed relationship between two entities; null when there was none, else how it was. */
+export async function disconnectEntities(
+  db: Db,
+  type: RelationshipType,
+  fromId: string,
+  toId: string,
+): Promise<{ relationshipId: string; properties: Row } | null> {
   if (!RELATIONSHIPS[type]) throw badInput(`Unknown relationship type ${String(type)}`);
   const [row] = await db.write(
     `MATCH (a:Entity {id: $fromId})-[r:${type}]->(b:Entity {id: $toId})
+     WITH r, elementId(r) AS relationshipId, properties(r) AS properties
      DELETE r
-     RETURN count(*) AS removed`,
+     RETURN relationshipId, properties`,
     { fromId, toId },
   );
-  return Number(row?.removed ?? 0) > 0;
+  return row ? { relationshipId: String(row.relationshipId), properties: (row.properties as Row) ?? {} } : null;
 }
 
 /** Deletes an entity with all its relationships; returns how many relationships went with it. */

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import { openGraph } from '../app.js';
+import { importedChange, importedLabels } from '../live/changes.js';
 import { exportGraphData } from './export-file.js';
 import { DEFAULT_IMPORT_BATCH_SIZE, importFile, type ImportReport } from './import-file.js';
 import { ImportFileError, formatOf, type ImportFormat } from './read-records.js';
@@ -94,6 +95,10 @@ export async function runImportCommand(config: Config, logger: Logger, args: str
   const crashAt = crashHook();
 
   const opened = await openGraph({ ...config, seedOnEmpty: false }, logger);
+  // With REDIS_URL, each committed batch reaches the API replicas: their subscribers hear
+  // IMPORTED and their shared response cache drops what the batch touched. Without it this
+  // process has no way to reach them (see README, "Live").
+  const live = config.live.redisUrl ? await openLiveForImport(config, logger) : undefined;
   try {
     const report = await importFile(opened.graph.session(), file, {
       format,
@@ -101,6 +106,9 @@ export async function runImportCommand(config: Config, logger: Logger, args: str
       skipInvalid: parsed.flags.has('skip-invalid'),
       resume: !parsed.flags.has('no-resume'),
       checkpointDir: parsed.flags.get('checkpoint-dir') as string | undefined,
+      onBatchCommitted: live
+        ? ({ result, data }) => live.publish(importedChange(result, importedLabels(data), data.sources.length > 0))
+        : undefined,
       afterBatch: (batches) => {
         if (crashAfter > 0 && batches >= crashAfter) process.kill(process.pid, 'SIGKILL');
       },
@@ -127,8 +135,14 @@ export async function runImportCommand(config: Config, logger: Logger, args: str
     }
     throw error;
   } finally {
+    await live?.close();
     await opened.close();
   }
+}
+
+async function openLiveForImport(config: Config, logger: Logger) {
+  const [{ createLiveGraph }, { schemaDerivedTypes }] = await Promise.all([import('../live/live-graph.js'), import('../live/derived-types.js')]);
+  return createLiveGraph(config.live, logger, schemaDerivedTypes());
 }
 
 export async function runExportCommand(args: string[]): Promise<void> {

@@ -16,7 +16,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../neo4j/db.js';
-import { writeGraphData, type EntityRecord, type GraphData, type LoadCounts, type RelationshipRecord, type SourceRecord } from '../graph/bulk-load.js';
+import { writeGraphData, type EntityRecord, type GraphData, type LoadCounts, type LoadResult, type RelationshipRecord, type SourceRecord } from '../graph/bulk-load.js';
 import { RELATIONSHIPS, type EntityLabel } from '../graph/model.js';
 import { endpointAllowed, endpointProblem } from '../graph/write-input.js';
 import { checkKindConflicts, findKindConflicts } from '../graph/writes.js';
@@ -43,6 +43,8 @@ export interface ImportOptions {
   progress?: ProgressOutput | false;
   /** Called after each batch has committed and its checkpoint is on disk (crash tests hook here). */
   afterBatch?: (batches: number, checkpoint: Checkpoint) => void;
+  /** Awaited after each batch commits, with what it wrote (the CLI announces IMPORTED here). */
+  onBatchCommitted?: (batch: { result: LoadResult; data: GraphData }) => Promise<void>;
   /**
    * Crash tests only: called at the two hard points of batch `batch` (1-based, this run):
    * `written` inside its transaction after its statements ran but BEFORE the commit, and
@@ -380,6 +382,7 @@ export async function importFile(db: Db, file: string, options: ImportOptions = 
     writeCheckpoint(checkpointFile, checkpoint);
     batch = [];
     progress?.update(rowsWritten);
+    await options.onBatchCommitted?.({ result, data });
     options.afterBatch?.(report.batches, checkpoint);
   };
 

@@ -29,6 +29,11 @@ export interface RunOptions {
   timeoutMs?: number;
   /** Names the bound in the TIMEOUT error (e.g. `TRAVERSAL_TIMEOUT_MS`). */
   timeoutLimit?: string;
+  /**
+   * Rows as the driver gives them, without `plain()`: for planned statements, which return only
+   * maps, lists, strings and numbers (temporal values converted in Cypher).
+   */
+  raw?: boolean;
 }
 
 export type Row = Record<string, unknown>;
@@ -146,18 +151,37 @@ export class Db {
     }
   }
 
+  /**
+   * A single-statement read as an auto-commit query in a READ session: routed to a follower on a
+   * cluster like executeQuery's reads, but without the BEGIN/COMMIT exchange of a managed
+   * transaction (a lookup by slug: 1.0 ms median against 1.5 ms on a local Neo4j). Bookmarks
+   * are shared with writes, so a read after a write sees it.
+   */
+  private async autoCommitRead(cypher: string, params: Row, timeoutMs: number) {
+    const session = this.graph.driver.session({
+      database: this.graph.database,
+      defaultAccessMode: neo4j.session.READ,
+      bookmarkManager: this.graph.driver.executeQueryBookmarkManager,
+    });
+    try {
+      return await session.run(cypher, params, { timeout: timeoutMs });
+    } finally {
+      await session.close();
+    }
+  }
+
   private async run(mode: 'READ' | 'WRITE', cypher: string, params: Row, options: RunOptions): Promise<Row[]> {
     const timeoutMs = options.timeoutMs ?? this.graph.defaultTimeoutMs;
     this.stats.roundTrips += 1;
     try {
-      const result = await this.graph.driver.executeQuery(cypher, params, {
+      const result = mode === 'READ' ? await this.autoCommitRead(cypher, params, timeoutMs) : await this.graph.driver.executeQuery(cypher, params, {
         database: this.graph.database,
-        routing: mode === 'READ' ? neo4j.routing.READ : neo4j.routing.WRITE,
+        routing: neo4j.routing.WRITE,
         transactionConfig: { timeout: timeoutMs },
       });
       const { resultAvailableAfter, resultConsumedAfter } = result.summary;
       this.stats.dbTimeMs += Number(resultAvailableAfter ?? 0) + Number(resultConsumedAfter ?? 0);
-      return result.records.map((r) => plain(r.toObject()) as Row);
+      return options.raw ? result.records.map((r) => r.toObject()) : result.records.map((r) => plain(r.toObject()) as Row);
     } catch (error) {
       throw translateError(error, options, timeoutMs);
     }

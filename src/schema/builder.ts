@@ -1,5 +1,5 @@
 import SchemaBuilder from '@pothos/core';
-import { getNullableType, isListType, isObjectType } from 'graphql';
+import { getNamedType, getNullableType, isLeafType, isListType, isObjectType } from 'graphql';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import ComplexityPlugin from '@pothos/plugin-complexity';
 import RelayPlugin from '@pothos/plugin-relay';
@@ -83,14 +83,20 @@ export const builder = new SchemaBuilder<{
     nodesQueryOptions: false,
   },
   complexity: {
-    // A page's cost is its size: `first`/`last`/`limit` multiply what is selected under the
-    // field (20 when unset, the default page). `edges`/`nodes` lists add no second multiplier.
+    // The cost of a query is the number of items its answer can hold: a connection costs its
+    // page size (`first`/`last`/`limit`, 20 when unset) times the pages around it, a list of
+    // objects 10 per parent, any other object 1 (one batched load per parent), and plain fields
+    // nothing (they come with the item's row). 100 companies x 10 deals x 5 parties x 3 leaders
+    // is 100 + 1,000 + 5,000 + 15,000 = 21,100.
     fieldComplexity: (args, _ctx, field) => {
       const size = [args.first, args.last, args.limit].find((v): v is number => typeof v === 'number');
-      if (size !== undefined) return { field: 1, multiplier: Math.max(1, size) };
       const type = getNullableType(field.type);
-      if (isObjectType(type) && type.name.endsWith('Connection')) return { field: 1, multiplier: 20 };
-      if (isListType(type)) return { field: 1, multiplier: field.name === 'edges' || field.name === 'nodes' ? 1 : 10 };
+      const named = getNamedType(type);
+      if (isLeafType(named)) return { field: 0, multiplier: 1 };
+      if (size !== undefined) return { field: Math.max(1, size), multiplier: Math.max(1, size) };
+      if (isObjectType(type) && type.name.endsWith('Connection')) return { field: 20, multiplier: 20 };
+      if (field.name === 'edges' || field.name === 'node' || field.name === 'pageInfo') return { field: 0, multiplier: 1 };
+      if (isListType(type)) return { field: 10, multiplier: 10 };
       return { field: 1, multiplier: 1 };
     },
     limit: (ctx) => ({

@@ -1,9 +1,9 @@
-import { COMMON_ENTITY_FILTERS, COMMON_ENTITY_ORDERINGS, numberRange } from '../graph/root-connections.js';
+import { ROOT_CONNECTIONS } from '../graph/root-connections.js';
 import { builder } from './builder.js';
 import { entityObjectOptions } from './entity.js';
 import { DatacenterStatusEnum } from './enums.js';
-import { CompanyRef, DatacenterRef, DealRef, ProjectRef } from './refs.js';
-import { typedRelationshipField } from './relationship-fields.js';
+import { DatacenterRef } from './refs.js';
+import { typedRelationshipFields } from './relationship-fields.js';
 import { FloatRangeInput, rootConnection } from './root-connection.js';
 
 DatacenterRef.implement({
@@ -15,33 +15,7 @@ DatacenterRef.implement({
     location: t.string({ nullable: true, description: 'Where it is, as free text.', resolve: (row) => row.location as string | null }),
     powerMw: t.float({ nullable: true, description: 'Power capacity, megawatts.', resolve: (row) => row.powerMw as number | null }),
     targetDate: t.field({ type: 'Date', nullable: true, resolve: (row) => row.targetDate as string | null }),
-    operators: typedRelationshipField(t, {
-      parentType: 'Datacenter',
-      fieldName: 'operators',
-      type: 'OPERATES',
-      direction: 'IN',
-      nodeRef: CompanyRef,
-      nodeLabel: 'Company',
-      description: 'Companies that build or run it.',
-    }),
-    projects: typedRelationshipField(t, {
-      parentType: 'Datacenter',
-      fieldName: 'projects',
-      type: 'PART_OF',
-      direction: 'OUT',
-      nodeRef: ProjectRef,
-      nodeLabel: 'Project',
-      description: 'Projects it belongs to.',
-    }),
-    deals: typedRelationshipField(t, {
-      parentType: 'Datacenter',
-      fieldName: 'deals',
-      type: 'COVERS',
-      direction: 'IN',
-      nodeRef: DealRef,
-      nodeLabel: 'Deal',
-      description: 'Deals that cover it.',
-    }),
+    ...typedRelationshipFields(t, 'Datacenter'),
   }),
 });
 
@@ -61,14 +35,5 @@ rootConnection({
   nodeRef: DatacenterRef,
   filterInput: DatacenterFilter,
   description: 'Datacenters in the graph.',
-  spec: {
-    label: 'Datacenter',
-    orderings: { ...COMMON_ENTITY_ORDERINGS, POWER_MW: ['coalesce(n.powerMw, -1.0)'] },
-    filters: [
-      ...COMMON_ENTITY_FILTERS,
-      { path: ['statuses'], cypher: 'n.status IN $value' },
-      { path: ['locationContains'], cypher: 'toLower(n.location) CONTAINS toLower($value)' },
-      ...numberRange('powerMw', 'powerMw'),
-    ],
-  },
+  spec: ROOT_CONNECTIONS.Datacenter,
 });

@@ -1,11 +1,11 @@
-import { COMMON_ENTITY_FILTERS, COMMON_ENTITY_ORDERINGS, dateRange, numberRange } from '../graph/root-connections.js';
+import { ROOT_CONNECTIONS } from '../graph/root-connections.js';
 import type { EntityRow } from '../graph/entities.js';
 import { entityBySlugLoader } from '../graph/entity-loaders.js';
 import { builder } from './builder.js';
 import { entityObjectOptions } from './entity.js';
 import { DealKindEnum } from './enums.js';
-import { CompanyRef, DatacenterRef, DealRef, ProjectRef } from './refs.js';
-import { typedRelationshipField } from './relationship-fields.js';
+import { CompanyRef, DealRef } from './refs.js';
+import { typedRelationshipFields } from './relationship-fields.js';
 import { DateRangeInput, FloatRangeInput, rootConnection } from './root-connection.js';
 
 DealRef.implement({
@@ -29,33 +29,7 @@ DealRef.implement({
         return found.filter((e): e is EntityRow => e !== null && !(e instanceof Error) && e.label === 'Company');
       },
     }),
-    parties: typedRelationshipField(t, {
-      parentType: 'Deal',
-      fieldName: 'parties',
-      type: 'PARTY_TO',
-      direction: 'IN',
-      nodeRef: CompanyRef,
-      nodeLabel: 'Company',
-      description: 'Companies party to the deal, with their role (buyer, seller, ...).',
-    }),
-    projects: typedRelationshipField(t, {
-      parentType: 'Deal',
-      fieldName: 'projects',
-      type: 'PART_OF',
-      direction: 'OUT',
-      nodeRef: ProjectRef,
-      nodeLabel: 'Project',
-      description: 'Projects the deal belongs to.',
-    }),
-    datacenters: typedRelationshipField(t, {
-      parentType: 'Deal',
-      fieldName: 'datacenters',
-      type: 'COVERS',
-      direction: 'OUT',
-      nodeRef: DatacenterRef,
-      nodeLabel: 'Datacenter',
-      description: 'Datacenters the deal covers.',
-    }),
+    ...typedRelationshipFields(t, 'Deal'),
   }),
 });
 
@@ -75,18 +49,5 @@ rootConnection({
   nodeRef: DealRef,
   filterInput: DealFilter,
   description: 'Deals in the graph.',
-  spec: {
-    label: 'Deal',
-    orderings: {
-      ...COMMON_ENTITY_ORDERINGS,
-      VALUE_USD: ['coalesce(n.valueUsd, -1.0)'],
-      ANNOUNCED_ON: ["coalesce(toString(n.announcedOn), '')"],
-    },
-    filters: [
-      ...COMMON_ENTITY_FILTERS,
-      { path: ['kinds'], cypher: 'n.kind IN $value' },
-      ...numberRange('valueUsd', 'valueUsd'),
-      ...dateRange('announcedOn', 'announcedOn'),
-    ],
-  },
+  spec: ROOT_CONNECTIONS.Deal,
 });

@@ -1,5 +1,6 @@
 /** The `Entity` interface: what every person, company, project, datacenter and deal shares. */
-import type { EntityRow } from '../graph/entities.js';
+import type { EntityRow, SourceRow } from '../graph/entities.js';
+import { plannedField, readPlanned } from '../plan/read.js';
 import { entityBySlugLoader, entitySourcesLoader } from '../graph/entity-loaders.js';
 import { ALL_RELATIONSHIP_PROPERTIES, ENTITY_LABELS, labelToKind } from '../graph/model.js';
 import { loadEntityRelationshipCount, loadEntityRelationships } from '../graph/relationship-loaders.js';
@@ -10,6 +11,9 @@ import { NodeRef } from './node.js';
 import { EntityRef, SourceRef } from './refs.js';
 import { relationshipPropertyFields } from './relationship-fields.js';
 
+
+/** Planned reads return epoch milliseconds (no driver temporal objects); loaders return ISO text. */
+const isoDateTime = (value: string | number | null) => (typeof value === 'number' ? new Date(value).toISOString() : value);
 
 EntityRef.implement({
   description: 'A person, company, project, datacenter or deal of the graph.',
@@ -25,12 +29,12 @@ EntityRef.implement({
       description: 'Which of the five kinds this entity is (same as __typename, as an enum).',
       resolve: (row) => labelToKind(row.label),
     }),
-    createdAt: t.field({ type: 'DateTime', nullable: true, resolve: (row) => row.createdAt }),
-    updatedAt: t.field({ type: 'DateTime', nullable: true, resolve: (row) => row.updatedAt }),
+    createdAt: t.field({ type: 'DateTime', nullable: true, resolve: (row) => isoDateTime(row.createdAt) }),
+    updatedAt: t.field({ type: 'DateTime', nullable: true, resolve: (row) => isoDateTime(row.updatedAt) }),
     sources: t.field({
       type: [SourceRef],
       description: 'The sources that support facts about this entity, newest first (undated last).',
-      resolve: (row, _args, ctx) => entitySourcesLoader(ctx).load(row.id),
+      resolve: (row, _args, ctx, info) => plannedField<SourceRow[]>(row, info) ?? entitySourcesLoader(ctx).load(row.id),
     }),
     relationships: t.connection(
       {
@@ -77,7 +81,8 @@ builder.queryField('entity', (t) =>
     nullable: true,
     description: 'An entity of any kind by its slug (null when there is none).',
     args: { slug: t.arg.string({ required: true }) },
-    resolve: (_root, { slug }, ctx) => entityBySlugLoader(ctx).load(slug),
+    resolve: (_root, { slug }, ctx, info) =>
+      ctx.config.readPlanner ? (readPlanned(ctx, info, { kind: 'entity', slug }) as Promise<EntityRow | null>) : entityBySlugLoader(ctx).load(slug),
   }),
 );
 

@@ -12,5 +12,6 @@ import './search.js';
 import './graph-stats.js';
 import './traversals.js';
 import './mutations.js';
+import './subscription.js';
 
 export const schema = builder.toSchema({ sortSchema: false });

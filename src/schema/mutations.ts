@@ -32,6 +32,7 @@ import {
   type SourceInput,
 } from '../graph/writes.js';
 import type { InputObjectRef, ObjectRef } from '@pothos/core';
+import { entityChange, importedChange, importedLabels, relationshipChange } from '../live/changes.js';
 import { builder, requiringScope, type Types } from './builder.js';
 import { CompanyKindEnum, DatacenterStatusEnum, DealKindEnum, EntityKindEnum, ProjectStatusEnum, RelationshipTypeEnum } from './enums.js';
 import { encodeGlobalID, parseGlobalId, resolveEntityArg } from './node.js';
@@ -303,7 +304,7 @@ function entityProperties(input: Record<string, unknown>): Record<string, unknow
 }
 
 async function runUpsert(ctx: Context, label: EntityLabel, input: Record<string, unknown>) {
-  let parties: Array<{ companyId: string; role: string }> | undefined;
+  let parties: Array<{ companyId: string; role: string; company: EntityRow }> | undefined;
   if (label === 'Deal' && Array.isArray(input.parties)) {
     // All at once, so the entity loaders resolve them in one batch.
     parties = await Promise.all(
@@ -311,17 +312,26 @@ async function runUpsert(ctx: Context, label: EntityLabel, input: Record<string,
         const path = ['input', 'parties', i, 'company'];
         const company = await entityAt(ctx, String(party.company), path);
         if (company.label !== 'Company') throw badInput(`${path.join('.')}: a deal's party must be a Company, not a ${company.label}`, { path });
-        return { companyId: company.id, role: party.role };
+        return { companyId: company.id, role: party.role, company };
       }),
     );
   }
+  const provenance = provenanceOf(input as Provenance);
   const outcome = await upsertEntity(ctx.db, {
     label,
     properties: entityProperties(input),
-    provenance: provenanceOf(input as Provenance),
-    parties,
+    provenance,
+    parties: parties?.map(({ companyId, role }) => ({ companyId, role })),
   });
   clearRequestCache(ctx);
+  // Committed: announce it. (Parties that were removed are not known here; the derived types
+  // the change invalidates cover their deal connections.)
+  await ctx.live?.publish(
+    entityChange(outcome.created ? 'CREATED' : 'UPDATED', outcome.value, {
+      also: parties?.map((p) => p.company),
+      sources: Boolean(provenance.source || provenance.sourceId),
+    }),
+  );
   return outcome.value;
 }
 
@@ -390,7 +400,7 @@ const ImportCounts = builder.objectRef<Counts>('ImportCounts').implement({
   }),
 });
 
-const ImportGraphPayload = builder.objectRef<{ total: Counts; created: Counts; updated: Counts }>('ImportGraphPayload').implement({
+export const ImportGraphPayload = builder.objectRef<{ total: Counts; created: Counts; updated: Counts }>('ImportGraphPayload').implement({
   fields: (t) => ({
     total: t.field({ type: ImportCounts, description: 'Rows in the batch.', resolve: (r) => r.total }),
     created: t.field({ type: ImportCounts, resolve: (r) => r.created }),
@@ -444,7 +454,12 @@ builder.mutationFields((t) => ({
         provenance: provenanceOf(input as Provenance),
       });
       clearRequestCache(ctx);
-      return { type, from, to, ...outcome };
+      await ctx.live?.publish(
+        relationshipChange('CONNECTED', { id: outcome.relationshipId, type, from: from.id, to: to.id, properties: outcome.properties }, from, to, {
+          sources: outcome.sourceId !== undefined,
+        }),
+      );
+      return { type, from, to, created: outcome.created, changed: outcome.changed };
     },
   }),
   disconnect: t.field({
@@ -458,7 +473,12 @@ builder.mutationFields((t) => ({
       const [from, to] = await Promise.all([entityAt(ctx, String(input.from), ['input', 'from']), entityAt(ctx, String(input.to), ['input', 'to'])]);
       const removed = await disconnectEntities(ctx.db, type, from.id, to.id);
       clearRequestCache(ctx);
-      return { type, from, to, removed };
+      if (removed) {
+        await ctx.live?.publish(
+          relationshipChange('DISCONNECTED', { id: removed.relationshipId, type, from: from.id, to: to.id, properties: removed.properties }, from, to),
+        );
+      }
+      return { type, from, to, removed: removed !== null };
     },
   }),
   deleteEntity: t.field({
@@ -471,6 +491,7 @@ builder.mutationFields((t) => ({
       const deleted = await deleteEntity(ctx.db, entity.id);
       clearRequestCache(ctx);
       if (!deleted) throw new StargraphError(ErrorCode.NOT_FOUND, `id: no entity "${String(id).slice(0, 100)}"`, { path: ['id'] });
+      await ctx.live?.publish(entityChange('DELETED', entity));
       return { entity, relationships: deleted.relationships };
     },
   }),
@@ -486,6 +507,11 @@ builder.mutationFields((t) => ({
       const { mentions: _m, cites, ...source } = input;
       const outcome = await addSource(ctx.db, { source: source as SourceInput, mentionIds, citeIds: cites ?? [] });
       clearRequestCache(ctx);
+      // The mentioned entities gained a source: each is UPDATED. A source alone is no entity
+      // change, but cached reads that show sources must still go.
+      const distinct = [...new Map(mentioned.map((e) => [e.id, e])).values()];
+      for (const entity of distinct) await ctx.live?.publish(entityChange('UPDATED', entity, { sources: true }));
+      if (distinct.length === 0) await ctx.live?.publish(importedChange(noCounts(), [], true), { notify: false });
       return outcome.value;
     },
   }),
@@ -501,10 +527,16 @@ builder.mutationFields((t) => ({
       if (items > MAX_IMPORT_ITEMS) throw limitExceeded('MAX_IMPORT_ITEMS', MAX_IMPORT_ITEMS, items, 'importGraph items');
       const result = await importGraph(ctx.db, data);
       clearRequestCache(ctx);
+      await ctx.live?.publish(importedChange(result, importedLabels(data), data.sources.length > 0));
       return result;
     },
   }),
 }));
+
+const noCounts = () => {
+  const zero = { entities: 0, sources: 0, relationships: 0 };
+  return { total: zero, created: zero, updated: zero };
+};
 
 // ---------------------------------------------------------------------------------------------
 // importGraph input → the bulk loader's GraphData

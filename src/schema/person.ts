@@ -1,8 +1,8 @@
-import { COMMON_ENTITY_FILTERS, COMMON_ENTITY_ORDERINGS } from '../graph/root-connections.js';
+import { ROOT_CONNECTIONS } from '../graph/root-connections.js';
 import { builder } from './builder.js';
 import { entityObjectOptions } from './entity.js';
-import { CompanyRef, PersonRef, ProjectRef } from './refs.js';
-import { typedRelationshipField } from './relationship-fields.js';
+import { PersonRef } from './refs.js';
+import { typedRelationshipFields } from './relationship-fields.js';
 import { rootConnection } from './root-connection.js';
 
 PersonRef.implement({
@@ -10,24 +10,7 @@ PersonRef.implement({
   ...entityObjectOptions('Person'),
   fields: (t) => ({
     id: t.globalID({ resolve: (row) => ({ type: 'Person', id: row.id }) }),
-    leads: typedRelationshipField(t, {
-      parentType: 'Person',
-      fieldName: 'leads',
-      type: 'LEADS',
-      direction: 'OUT',
-      nodeRef: CompanyRef,
-      nodeLabel: 'Company',
-      description: 'Companies this person leads, with their title.',
-    }),
-    announced: typedRelationshipField(t, {
-      parentType: 'Person',
-      fieldName: 'announced',
-      type: 'ANNOUNCED',
-      direction: 'OUT',
-      nodeRef: ProjectRef,
-      nodeLabel: 'Project',
-      description: 'Projects this person announced.',
-    }),
+    ...typedRelationshipFields(t, 'Person'),
   }),
 });
 
@@ -44,5 +27,5 @@ rootConnection({
   nodeRef: PersonRef,
   filterInput: PersonFilter,
   description: 'People in the graph.',
-  spec: { label: 'Person', orderings: COMMON_ENTITY_ORDERINGS, filters: COMMON_ENTITY_FILTERS },
+  spec: ROOT_CONNECTIONS.Person,
 });

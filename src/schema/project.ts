@@ -1,9 +1,9 @@
-import { COMMON_ENTITY_FILTERS, COMMON_ENTITY_ORDERINGS, dateRange, numberRange } from '../graph/root-connections.js';
+import { ROOT_CONNECTIONS } from '../graph/root-connections.js';
 import { builder } from './builder.js';
 import { entityObjectOptions } from './entity.js';
 import { ProjectStatusEnum } from './enums.js';
-import { CompanyRef, DatacenterRef, DealRef, EntityRef, ProjectRef } from './refs.js';
-import { typedRelationshipField } from './relationship-fields.js';
+import { ProjectRef } from './refs.js';
+import { typedRelationshipFields } from './relationship-fields.js';
 import { DateRangeInput, FloatRangeInput, rootConnection } from './root-connection.js';
 
 ProjectRef.implement({
@@ -20,42 +20,7 @@ ProjectRef.implement({
       resolve: (row) => row.firstYearUsd as number | null,
     }),
     targetPowerMw: t.float({ nullable: true, description: 'Target power capacity, megawatts.', resolve: (row) => row.targetPowerMw as number | null }),
-    participants: typedRelationshipField(t, {
-      parentType: 'Project',
-      fieldName: 'participants',
-      type: 'PARTICIPATES_IN',
-      direction: 'IN',
-      nodeRef: CompanyRef,
-      nodeLabel: 'Company',
-      description: 'Companies taking part, with their role (lead, financier, ...) and commitment.',
-    }),
-    announcedBy: typedRelationshipField(t, {
-      parentType: 'Project',
-      fieldName: 'announcedBy',
-      type: 'ANNOUNCED',
-      direction: 'IN',
-      nodeRef: EntityRef,
-      nodeLabel: 'Entity',
-      description: 'People and companies that announced the project.',
-    }),
-    datacenters: typedRelationshipField(t, {
-      parentType: 'Project',
-      fieldName: 'datacenters',
-      type: 'PART_OF',
-      direction: 'IN',
-      nodeRef: DatacenterRef,
-      nodeLabel: 'Datacenter',
-      description: 'Datacenters built for the project.',
-    }),
-    deals: typedRelationshipField(t, {
-      parentType: 'Project',
-      fieldName: 'deals',
-      type: 'PART_OF',
-      direction: 'IN',
-      nodeRef: DealRef,
-      nodeLabel: 'Deal',
-      description: 'Deals made under the project.',
-    }),
+    ...typedRelationshipFields(t, 'Project'),
   }),
 });
 
@@ -75,18 +40,5 @@ rootConnection({
   nodeRef: ProjectRef,
   filterInput: ProjectFilter,
   description: 'Projects in the graph.',
-  spec: {
-    label: 'Project',
-    orderings: {
-      ...COMMON_ENTITY_ORDERINGS,
-      ANNOUNCED_ON: ["coalesce(toString(n.announcedOn), '')"],
-      PLEDGED_USD: ['coalesce(n.pledgedUsd, -1.0)'],
-    },
-    filters: [
-      ...COMMON_ENTITY_FILTERS,
-      { path: ['statuses'], cypher: 'n.status IN $value' },
-      ...numberRange('pledgedUsd', 'pledgedUsd'),
-      ...dateRange('announcedOn', 'announcedOn'),
-    ],
-  },
+  spec: ROOT_CONNECTIONS.Project,
 });

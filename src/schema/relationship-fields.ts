@@ -2,16 +2,19 @@
  * Builds typed relationship connections (Company.deals, Deal.parties, ...) from the model: one
  * helper, so every such field pages, counts and batches the same way.
  */
-import type { InterfaceRef, ObjectRef } from '@pothos/core';
-import { RELATIONSHIPS, type PropertyType, type RelationshipType } from '../graph/model.js';
+import type { ObjectRef } from '@pothos/core';
 import {
-  loadRelationshipCount,
-  loadRelationshipPage,
-  type RelationshipEdgeRow,
-  type RelationshipField,
-} from '../graph/relationship-loaders.js';
+  RELATIONSHIPS,
+  typedRelationshipsOf,
+  type ParentType,
+  type PropertyType,
+  type TypedRelationship,
+} from '../graph/model.js';
+import { loadRelationshipCount, loadRelationshipPage, relationshipField } from '../graph/relationship-loaders.js';
 import { lazyConnection } from '../graph/paging.js';
+import { plannedField } from '../plan/read.js';
 import type { Types } from './builder.js';
+import { CompanyRef, DatacenterRef, DealRef, EntityRef, PersonRef, ProjectRef, SourceRef } from './refs.js';
 
 /** GraphQL fields for relationship properties, read from the edge's `properties`. */
 export function relationshipPropertyFields<Shape extends { properties: Record<string, unknown> }>(
@@ -33,45 +36,37 @@ export function relationshipPropertyFields<Shape extends { properties: Record<st
   return fields as Record<string, ReturnType<typeof t.string>>;
 }
 
-export interface TypedRelationship {
-  /** GraphQL type name of the parent (e.g. `Company`) and the field name (e.g. `deals`). */
-  parentType: string;
-  fieldName: string;
-  type: RelationshipType;
-  direction: 'OUT' | 'IN';
-  nodeRef: ObjectRef<Types, unknown> | InterfaceRef<Types, unknown>;
-  nodeLabel: RelationshipField['nodeLabel'];
-  /** Defaults to Entity; Source for fields of Source. */
-  parent?: RelationshipField['parent'];
-  description: string;
-}
-
 const capitalize = (s: string) => s[0]!.toUpperCase() + s.slice(1);
 
+const NODE_REFS = {
+  Person: PersonRef,
+  Company: CompanyRef,
+  Project: ProjectRef,
+  Datacenter: DatacenterRef,
+  Deal: DealRef,
+  Entity: EntityRef,
+  Source: SourceRef,
+} as const;
+
 /** A Relay connection field for one relationship type, edge properties on the edges. */
-export function typedRelationshipField<Parent extends { id: string }>(
+function typedRelationshipField<Parent extends { id: string }>(
   t: PothosSchemaTypes.ObjectFieldBuilder<Types, Parent>,
   spec: TypedRelationship,
 ) {
-  const field: RelationshipField = {
-    key: `${spec.parentType}.${spec.fieldName}`,
-    parent: spec.parent ?? 'Entity',
-    types: [spec.type],
-    direction: spec.direction,
-    nodeLabel: spec.nodeLabel,
-  };
+  const field = relationshipField(spec);
   const name = `${spec.parentType}${capitalize(spec.fieldName)}`;
   return t.connection(
     {
-      type: spec.nodeRef as ObjectRef<Types, unknown>,
+      type: NODE_REFS[spec.nodeLabel] as ObjectRef<Types, unknown>,
       description: spec.description,
-      resolve: (parent, args, ctx) =>
-        lazyConnection(
-          args,
-          ctx.config.limits.maxPageSize,
-          () => loadRelationshipPage(ctx, field, parent.id, args),
-          () => loadRelationshipCount(ctx, field, parent.id),
-        ) as never,
+      resolve: (parent, args, ctx, info) =>
+        (plannedField(parent, info) ??
+          lazyConnection(
+            args,
+            ctx.config.limits.maxPageSize,
+            () => loadRelationshipPage(ctx, field, parent.id, args),
+            () => loadRelationshipCount(ctx, field, parent.id),
+          )) as never,
     },
     { name: `${name}Connection` },
     {
@@ -79,4 +74,12 @@ export function typedRelationshipField<Parent extends { id: string }>(
       fields: (et) => relationshipPropertyFields(et as never, RELATIONSHIPS[spec.type].properties),
     },
   );
+}
+
+/** Every typed relationship connection of one type, as the model table declares them. */
+export function typedRelationshipFields<Parent extends { id: string }>(
+  t: PothosSchemaTypes.ObjectFieldBuilder<Types, Parent>,
+  parentType: ParentType,
+) {
+  return Object.fromEntries(typedRelationshipsOf(parentType).map((spec) => [spec.fieldName, typedRelationshipField(t, spec)]));
 }

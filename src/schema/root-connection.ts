@@ -1,6 +1,7 @@
 /** Root Relay connections (`companies`, `deals`, ...) with a typed filter and orderBy. */
 import type { InputObjectRef, ObjectRef } from '@pothos/core';
-import { countRoot, loadRootPage, type RootConnectionSpec } from '../graph/root-connections.js';
+import { countRoot, loadRootPage, type RootArgs, type RootConnectionSpec } from '../graph/root-connections.js';
+import { readPlanned } from '../plan/read.js';
 import { lazyConnection } from '../graph/paging.js';
 import { builder, type Types } from './builder.js';
 import { OrderDirectionEnum } from './enums.js';
@@ -24,7 +25,11 @@ export interface RootConnectionOptions<N> {
   description: string;
 }
 
+/** Every root connection's spec by field name (the read planner's tests plan documents with it). */
+export const rootConnectionSpecs = new Map<string, RootConnectionSpec>();
+
 export function rootConnection<N>({ fieldName, typeName, nodeRef, spec, filterInput, description }: RootConnectionOptions<N>) {
+  rootConnectionSpecs.set(fieldName, spec);
   const fields = Object.keys(spec.orderings);
   const OrderField = builder.enumType(`${typeName}OrderField`, { values: fields as [string, ...string[]] });
   const OrderInput = builder.inputType(`${typeName}Order`, {
@@ -41,8 +46,10 @@ export function rootConnection<N>({ fieldName, typeName, nodeRef, spec, filterIn
         filter: t.arg({ type: filterInput }),
         orderBy: t.arg({ type: OrderInput }),
       },
-      resolve: (_root, args, ctx) =>
-        lazyConnection(
+      resolve: (_root, args, ctx, info) =>
+        ctx.config.readPlanner
+          ? (readPlanned(ctx, info, { kind: 'connection', spec, args: args as RootArgs }) as never)
+          : lazyConnection(
           args,
           ctx.config.limits.maxPageSize,
           () => loadRootPage<N>(ctx, spec, args as never),

@@ -1,6 +1,7 @@
+import { ROOT_CONNECTIONS } from '../graph/root-connections.js';
 import { builder } from './builder.js';
-import { EntityRef, SourceRef } from './refs.js';
-import { typedRelationshipField } from './relationship-fields.js';
+import { SourceRef } from './refs.js';
+import { typedRelationshipFields } from './relationship-fields.js';
 import { rootConnection } from './root-connection.js';
 
 SourceRef.implement({
@@ -14,36 +15,7 @@ SourceRef.implement({
     url: t.string({ nullable: true, resolve: (row) => row.url }),
     publishedOn: t.field({ type: 'Date', nullable: true, resolve: (row) => row.publishedOn }),
     language: t.string({ nullable: true, description: 'ISO 639-1 code, e.g. `fr`.', resolve: (row) => row.language }),
-    mentions: typedRelationshipField(t, {
-      parentType: 'Source',
-      fieldName: 'mentions',
-      type: 'MENTIONS',
-      direction: 'OUT',
-      parent: 'Source',
-      nodeRef: EntityRef,
-      nodeLabel: 'Entity',
-      description: 'Entities this source supports facts about.',
-    }),
-    cites: typedRelationshipField(t, {
-      parentType: 'Source',
-      fieldName: 'cites',
-      type: 'CITES',
-      direction: 'OUT',
-      parent: 'Source',
-      nodeRef: SourceRef,
-      nodeLabel: 'Source',
-      description: 'Sources this one relies on.',
-    }),
-    citedBy: typedRelationshipField(t, {
-      parentType: 'Source',
-      fieldName: 'citedBy',
-      type: 'CITES',
-      direction: 'IN',
-      parent: 'Source',
-      nodeRef: SourceRef,
-      nodeLabel: 'Source',
-      description: 'Sources that rely on this one.',
-    }),
+    ...typedRelationshipFields(t, 'Source'),
   }),
 });
 
@@ -61,16 +33,5 @@ rootConnection({
   nodeRef: SourceRef,
   filterInput: SourceFilter,
   description: 'Sources in the graph.',
-  spec: {
-    label: 'Source',
-    orderings: {
-      PUBLISHED_ON: ["coalesce(toString(n.publishedOn), '')"],
-      TITLE: ["coalesce(n.title, '')"],
-    },
-    filters: [
-      { path: ['titleContains'], cypher: 'toLower(n.title) CONTAINS toLower($value)' },
-      { path: ['publisher'], cypher: 'n.publisher = $value' },
-      { path: ['language'], cypher: 'n.language = $value' },
-    ],
-  },
+  spec: ROOT_CONNECTIONS.Source,
 });

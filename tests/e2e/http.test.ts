@@ -45,13 +45,18 @@ describe('HTTP server', () => {
     expect(text).toContain('stargraph_cypher_round_trips');
   });
 
-  it('refuses documents over the token and alias limits, naming the limit', async () => {
-    const aliases = Array.from({ length: t.config.limits.maxAliases + 1 }, (_, i) => `a${i}: __typename`).join(' ');
-    const tooManyAliases = await gql(yoga, `{ ${aliases} }`);
-    expect(tooManyAliases.errors?.[0]?.extensions).toMatchObject({ code: 'LIMIT_EXCEEDED', limit: 'MAX_ALIASES' });
-    const tokens = Array.from({ length: t.config.limits.maxTokens }, () => '__typename').join(' ');
-    const tooManyTokens = await gql(yoga, `{ ${tokens} }`);
-    expect(tooManyTokens.errors?.[0]?.extensions).toMatchObject({ code: 'LIMIT_EXCEEDED', limit: 'MAX_TOKENS' });
+  it('refuses documents over the token and alias limits (README defaults 2000 and 30), naming the limit', async () => {
+    const aliased = (n: number) => `{ ${Array.from({ length: n }, (_, i) => `a${i}: __typename`).join(' ')} }`;
+    const atAliasLimit = await gql(yoga, aliased(30));
+    expect(atAliasLimit.errors).toBeUndefined();
+    const tooManyAliases = await gql(yoga, aliased(31));
+    expect(tooManyAliases.errors?.map((e) => e.extensions)).toEqual([{ code: 'LIMIT_EXCEEDED', limit: 'MAX_ALIASES', max: 30 }]);
+    // 15 tokens around a list of n enum values (commas are not tokens): n + 15 tokens.
+    const long = (n: number) => `{ search(text: "x", kinds: [${Array(n).fill('COMPANY').join(', ')}]) { score } }`;
+    const atTokenLimit = await gql(yoga, long(1_985));
+    expect(atTokenLimit.errors).toBeUndefined();
+    const tooManyTokens = await gql(yoga, long(1_986));
+    expect(tooManyTokens.errors?.map((e) => e.extensions)).toEqual([{ code: 'LIMIT_EXCEEDED', limit: 'MAX_TOKENS', max: 2_000 }]);
   });
 });
 

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeGlobalID } from '@pothos/plugin-relay';
 import { gql, openTestGraph, testServer, uniquePrefix, type TestGraph } from '../utils/graph.js';
 import { createEntities, deleteFixtures, type FixtureEntity } from '../utils/fixtures.js';
 import type { EntityLabel } from '../../src/graph/model.js';
@@ -9,6 +10,10 @@ const prefix = uniquePrefix('conn');
 
 // Names repeat (ties on the sort key) and values repeat, so only the id tie-breaker orders them.
 const NAMES = ['Alpha', 'Beta', 'Beta', 'Gamma', 'Beta', 'Delta', 'Alpha', 'Omega', 'Zeta', 'Beta', 'Eta'];
+/** NAMES' indexes in name order, ties by id (= the index, zero-padded): worked out by hand. */
+const BY_NAME = [0, 6, 1, 2, 4, 9, 5, 10, 3, 7, 8];
+/** Deals by value descending (5e9 where i % 3 != 1, else 1e9), ties by id descending too. */
+const BY_VALUE_DESC = [9, 8, 6, 5, 3, 2, 0, 10, 7, 4, 1];
 const ROOTS: Array<{ field: string; label: EntityLabel }> = [
   { field: 'companies', label: 'Company' },
   { field: 'people', label: 'Person' },
@@ -67,22 +72,32 @@ const typeName = (field: string) =>
 const filterType = (field: string) => `${typeName(field)}Filter`;
 const orderType = (field: string) => `${typeName(field)}Order`;
 
+/** The fixture's own id of an item: the slug for entities, the source id (from the global ID) for sources. */
+const keyOf = (field: string, node: Page['edges'][number]['node']) => (field === 'sources' ? decodeGlobalID(node.id).id : node.slug!);
+/** The fixture ids of NAMES' items at the given indexes. */
+const fixtureKeys = (field: string, order: number[]) =>
+  order.map((i) => (field === 'sources' ? `${prefix}-source-${i}` : `${prefix}-${typeName(field).toLowerCase()}-${String(i).padStart(2, '0')}`));
+/** Page sizes a walk of NAMES.length items must see: full pages, then the rest. */
+const pageSizes = (size: number) => [...Array(Math.floor(NAMES.length / size)).fill(size), ...(NAMES.length % size ? [NAMES.length % size] : [])];
+
 async function walk(field: string, size: number, direction: 'forward' | 'backward', extra: Record<string, unknown>) {
   const seen: string[] = [];
+  const sizes: number[] = [];
   let cursor: string | null = null;
   for (let guard = 0; guard < 100; guard++) {
     const page: Page =
       direction === 'forward'
         ? await fetchPage(field, '', { ...extra, first: size, after: cursor })
         : await fetchPage(field, '', { ...extra, last: size, before: cursor });
-    const ids = page.edges.map((e) => e.node.id);
-    if (direction === 'forward') seen.push(...ids);
-    else seen.unshift(...ids);
-    expect(page.edges.length).toBeLessThanOrEqual(size);
+    const keys = page.edges.map((e) => keyOf(field, e.node));
+    if (direction === 'forward') seen.push(...keys);
+    else seen.unshift(...keys);
+    sizes.push(page.edges.length);
     const more = direction === 'forward' ? page.pageInfo.hasNextPage : page.pageInfo.hasPreviousPage;
     if (!more) break;
     cursor = direction === 'forward' ? page.pageInfo.endCursor : page.pageInfo.startCursor;
   }
+  expect(sizes).toEqual(pageSizes(size));
   return seen;
 }
 
@@ -95,12 +110,11 @@ describe('root connections page with keyset cursors', () => {
       const filter = filterFor(field);
       const orderBy = field === 'sources' ? { field: 'TITLE' } : undefined;
       const all = await fetchPage(field, '', { first: 100, filter, orderBy });
-      const expected = all.edges.map((e) => e.node.id);
-      expect(expected).toHaveLength(NAMES.length);
+      const expected = fixtureKeys(field, BY_NAME);
       expect(all.totalCount).toBe(NAMES.length);
-      // The single page is sorted by the default key, ties broken by id.
-      const names = all.edges.map((e) => e.node.name!);
-      expect([...names].sort()).toEqual(names);
+      // One page holds them all, sorted by name, ties broken by id.
+      expect(all.edges.map((e) => keyOf(field, e.node))).toEqual(expected);
+      expect(all.edges.map((e) => e.node.name)).toEqual(BY_NAME.map((i) => `${prefix} ${NAMES[i]}`));
       for (const size of [1, 2, 7]) {
         expect(await walk(field, size, 'forward', { filter, orderBy })).toEqual(expected);
         expect(await walk(field, size, 'backward', { filter, orderBy })).toEqual(expected);
@@ -110,14 +124,14 @@ describe('root connections page with keyset cursors', () => {
 
   it('deals ordered by value descending, with ties, page the same both ways', async () => {
     const extra = { filter: { nameContains: prefix }, orderBy: { field: 'VALUE_USD', direction: 'DESC' } };
-    const body = await gql<{ deals: { edges: Array<{ node: { id: string; valueUsd: number } }> } }>(
+    const body = await gql<{ deals: { edges: Array<{ node: { slug: string; valueUsd: number } }> } }>(
       yoga,
-      `query($filter: DealFilter, $orderBy: DealOrder) { deals(first: 100, filter: $filter, orderBy: $orderBy) { edges { node { id valueUsd } } } }`,
+      `query($filter: DealFilter, $orderBy: DealOrder) { deals(first: 100, filter: $filter, orderBy: $orderBy) { edges { node { slug valueUsd } } } }`,
       extra,
     );
-    const values = body.data!.deals.edges.map((e) => e.node.valueUsd);
-    expect(values).toEqual([...values].sort((a, b) => b - a));
-    const expected = body.data!.deals.edges.map((e) => e.node.id);
+    const expected = fixtureKeys('deals', BY_VALUE_DESC);
+    expect(body.data!.deals.edges.map((e) => e.node.slug)).toEqual(expected);
+    expect(body.data!.deals.edges.map((e) => e.node.valueUsd)).toEqual([5e9, 5e9, 5e9, 5e9, 5e9, 5e9, 5e9, 1e9, 1e9, 1e9, 1e9]);
     for (const size of [1, 2, 7]) {
       expect(await walk('deals', size, 'forward', extra)).toEqual(expected);
       expect(await walk('deals', size, 'backward', extra)).toEqual(expected);
@@ -133,26 +147,29 @@ describe('root connections page with keyset cursors', () => {
       { label: 'Company', slug: `${prefix}-company-inserted-z`, name: `${prefix} Zzz` },
     ]);
     try {
-      const seen = [...first.edges.map((e) => e.node.id)];
+      expect(first.edges.map((e) => e.node.slug)).toEqual(fixtureKeys('companies', BY_NAME.slice(0, 4)));
+      const seen = first.edges.map((e) => e.node.slug!);
       let cursor = first.pageInfo.endCursor;
       for (;;) {
         const page = await fetchPage('companies', '', { first: 3, after: cursor, filter });
-        seen.push(...page.edges.map((e) => e.node.id));
+        seen.push(...page.edges.map((e) => e.node.slug!));
         if (!page.pageInfo.hasNextPage) break;
         cursor = page.pageInfo.endCursor;
       }
-      expect(new Set(seen).size).toBe(seen.length); // nothing twice
-      expect(seen).toHaveLength(NAMES.length + 1); // the one after the cursor is seen, the one before is not
-      const insertedZ = await fetchPage('companies', '', { first: 1, filter: { slugs: [`${prefix}-company-inserted-z`] } });
-      expect(seen).toContain(insertedZ.edges[0]!.node.id);
+      // Nothing twice, nothing skipped; the one after the cursor ('Zzz') is seen, the one before ('Aaa') is not.
+      expect(seen).toEqual([...fixtureKeys('companies', BY_NAME), `${prefix}-company-inserted-z`]);
     } finally {
       await t.db.write('MATCH (n:Entity) WHERE n.slug STARTS WITH $p DETACH DELETE n', { p: `${prefix}-company-inserted` });
     }
   });
 
   it('refuses first over the maximum, naming the limit, instead of clamping', async () => {
-    const body = await gql(yoga, `{ companies(first: ${t.config.limits.maxPageSize + 1}) { edges { cursor } } }`);
-    expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'LIMIT_EXCEEDED', limit: 'MAX_PAGE_SIZE' });
+    // README default: MAX_PAGE_SIZE 100.
+    const atLimit = await gql(yoga, `{ companies(first: 100) { edges { cursor } } }`);
+    expect(atLimit.errors).toBeUndefined();
+    const body = await gql<{ companies: unknown }>(yoga, `{ companies(first: 101) { edges { cursor } } }`);
+    expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'LIMIT_EXCEEDED', limit: 'MAX_PAGE_SIZE', max: 100, got: 101 });
+    expect(body.data?.companies ?? null).toBeNull();
   });
 
   it('refuses a malformed cursor and a cursor from another ordering', async () => {
@@ -173,7 +190,7 @@ describe('filters', () => {
     const empty = await gql<{ companies: { totalCount: number } }>(yoga, `{ companies(filter: { slugs: [] }) { totalCount } }`);
     expect(empty.data!.companies.totalCount).toBe(0);
     const impossible = await gql(yoga, `{ deals(filter: { announcedOn: { from: "2025-02-30" } }) { totalCount } }`);
-    expect(impossible.errors?.[0]?.extensions?.code).toBeDefined();
+    expect(impossible.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect(impossible.errors?.[0]?.message).toMatch(/2025-02-30/);
   });
 });

@@ -3,6 +3,9 @@ import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { createAuthenticator } from '../../src/auth.js';
 import { parseConfig } from '../../src/config.js';
+import { createLogger } from '../../src/logger.js';
+import { createDriver, GraphDb } from '../../src/neo4j/db.js';
+import { createServer } from '../../src/server.js';
 
 const SECRET = 'a-test-secret-that-is-at-least-32-chars';
 const config = (env: Record<string, string> = {}) =>
@@ -49,9 +52,34 @@ describe('JWT (HS256 secret)', () => {
   });
 
   it('a valid token without scopes is authenticated with none (FORBIDDEN, not UNAUTHENTICATED, for writes)', async () => {
-    const none = await authenticate(`Bearer ${await sign({ iss: 'stargraph-tests' })}`);
+    const token = await sign({ iss: 'stargraph-tests' });
+    const none = await authenticate(`Bearer ${token}`);
     expect(none).toMatchObject({ authenticated: true, invalid: false });
     expect(none.scopes.size).toBe(0);
+    // Through the GraphQL server: the mutation is refused before it could reach a database
+    // (there is none on this port), with FORBIDDEN for the scopeless token.
+    const serverConfig = parseConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', NEO4J_URI: 'bolt://127.0.0.1:9', JWT_SECRET: SECRET, JWT_ISSUER: 'stargraph-tests' });
+    const graph = new GraphDb(createDriver({ ...serverConfig.neo4j, uri: serverConfig.neo4j.uri! }), serverConfig.neo4j.database, 1_000);
+    const yoga = createServer({ config: serverConfig, graph, logger: createLogger('silent') });
+    const upsert = async (headers: Record<string, string>) => {
+      const response = await yoga.fetch('http://stargraph.test/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ query: 'mutation { upsertPerson(input: { slug: "nobody-at-all", name: "Nobody" }) { slug } }' }),
+      });
+      return (await response.json()) as { data?: unknown; errors?: Array<{ extensions?: { code?: string } }> };
+    };
+    try {
+      const scopeless = await upsert({ authorization: `Bearer ${token}` });
+      expect(scopeless.errors?.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN']);
+      expect(scopeless.data ?? null).toBeNull();
+      const readOnly = await upsert({ authorization: `Bearer ${await sign({ scope: 'read', iss: 'stargraph-tests' })}` });
+      expect(readOnly.errors?.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN']);
+      const anonymous = await upsert({});
+      expect(anonymous.errors?.map((e) => e.extensions?.code)).toEqual(['UNAUTHENTICATED']);
+    } finally {
+      await graph.close();
+    }
   });
 
   it('refuses a wrong secret, a wrong issuer, an expired token and alg "none"', async () => {

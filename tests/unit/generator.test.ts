@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { createRandom, generateGraph, kindCounts, zipfSampler } from '../../src/graph/generator.js';
 import { GraphDataError, isKebabCase, validateGraphData, type GraphData } from '../../src/graph/bulk-load.js';
 import { readSeed } from '../../src/graph/seed.js';
-import { COMPANY_KINDS, DEAL_KINDS, ENTITY_LABELS, RELATIONSHIPS, type EntityLabel } from '../../src/graph/model.js';
+import type { EntityLabel } from '../../src/graph/model.js';
+import { SPEC_COMPANY_KINDS as COMPANY_KINDS, SPEC_DEAL_KINDS as DEAL_KINDS, SPEC_ENDPOINTS } from '../utils/spec-model.js';
 
 describe('generateGraph', () => {
   const small = generateGraph({ entities: 2_000, seed: 7, prefix: 'unit' });
@@ -12,14 +13,17 @@ describe('generateGraph', () => {
     expect(JSON.stringify(generateGraph({ entities: 2_000, seed: 8, prefix: 'unit' }))).not.toBe(JSON.stringify(small));
   });
 
-  it('makes exactly the entities asked for, every kind present', () => {
-    expect(small.entities).toHaveLength(2_000);
-    const counts = kindCounts(2_000);
-    for (const label of ENTITY_LABELS) {
-      expect(small.entities.filter((e) => e.label === label)).toHaveLength(counts[label]);
-      expect(counts[label]).toBeGreaterThan(0);
-    }
-    expect(generateGraph({ entities: 10, seed: 1, prefix: 'tiny' }).entities).toHaveLength(10);
+  it('makes exactly the entities asked for, every kind present, in the stated shares', () => {
+    const byLabel = (data: GraphData) => {
+      const counts: Record<string, number> = {};
+      for (const e of data.entities) counts[e.label] = (counts[e.label] ?? 0) + 1;
+      return counts;
+    };
+    // 20% companies, 12% people, 3% projects, 15% datacenters, the rest deals.
+    expect(byLabel(small)).toEqual({ Company: 400, Person: 240, Project: 60, Datacenter: 300, Deal: 1_000 });
+    expect(kindCounts(2_000)).toEqual({ Company: 400, Person: 240, Project: 60, Datacenter: 300, Deal: 1_000 });
+    // The smallest graph still has every kind (and two companies, so INVESTS_IN can occur).
+    expect(byLabel(generateGraph({ entities: 10, seed: 1, prefix: 'tiny' }))).toEqual({ Company: 2, Person: 1, Project: 1, Datacenter: 1, Deal: 5 });
   });
 
   it('gives unique kebab-case slugs and ids under the prefix', () => {
@@ -34,31 +38,40 @@ describe('generateGraph', () => {
     for (const s of small.sources) expect(s.id.startsWith('unit-')).toBe(true);
   });
 
-  it('joins only the kinds model.ts allows for each relationship type, and passes validation', () => {
+  it('joins only the kinds the spec allows for each relationship type, and passes validation', () => {
     const labelOf = new Map(small.entities.map((e) => [e.slug, e.label]));
+    expect(small.relationships.length).toBeGreaterThan(2_000);
     for (const r of small.relationships) {
-      const spec = RELATIONSHIPS[r.type];
-      expect(spec.from as readonly string[]).toContain(labelOf.get(r.from));
-      expect(spec.to as readonly string[]).toContain(labelOf.get(r.to));
+      const spec = SPEC_ENDPOINTS[r.type]!;
+      expect(spec.from, `${r.type} from`).toContain(labelOf.get(r.from));
+      expect(spec.to, `${r.type} to`).toContain(labelOf.get(r.to));
     }
+    expect(new Set(small.relationships.map((r) => r.type))).toEqual(new Set(['LEADS', 'ANNOUNCED', 'PARTICIPATES_IN', 'PARTY_TO', 'PART_OF', 'COVERS', 'OPERATES', 'INVESTS_IN']));
+    expect(small.mentions.length).toBeGreaterThan(0);
     const sourceIds = new Set(small.sources.map((s) => s.id));
     for (const m of small.mentions) {
       expect(sourceIds.has(m.source)).toBe(true);
       for (const slug of m.entities) expect(labelOf.has(slug)).toBe(true);
     }
     expect(() => validateGraphData(small)).not.toThrow();
+    // The same data with one relationship of the wrong kinds is refused: the check above is not a no-op.
+    const broken = { ...small, relationships: [...small.relationships, { type: 'LEADS' as const, from: 'unit-company-0', to: 'unit-company-1' }] };
+    expect(() => validateGraphData(broken)).toThrow(GraphDataError);
   });
 
   it('uses the model enums and realistic values', () => {
-    for (const e of small.entities) {
-      if (e.label === 'Company') expect(COMPANY_KINDS).toContain(e.kind);
-      if (e.label === 'Deal') {
-        expect(DEAL_KINDS).toContain(e.kind);
-        if (e.valueUsd != null) expect(e.valueUsd).toBeGreaterThanOrEqual(1e6);
-        expect(e.announcedOn! <= e.startsOn!).toBe(true);
-      }
-    }
+    const companies = small.entities.filter((e) => e.label === 'Company');
     const deals = small.entities.filter((e) => e.label === 'Deal');
+    expect(new Set(companies.map((e) => e.kind))).toEqual(new Set(COMPANY_KINDS));
+    expect(new Set(deals.map((e) => e.kind))).toEqual(new Set(DEAL_KINDS));
+    const valued = deals.filter((e) => e.valueUsd != null);
+    expect(valued.length).toBeGreaterThan(deals.length / 2);
+    for (const e of valued) expect(e.valueUsd).toBeGreaterThanOrEqual(1e6);
+    for (const e of deals) {
+      expect(typeof e.announcedOn, e.slug).toBe('string');
+      expect(e.announcedOn! <= e.startsOn!, e.slug).toBe(true);
+    }
+    expect(deals).toHaveLength(1_000);
     for (const deal of deals.slice(0, 100)) {
       expect(small.relationships.filter((r) => r.type === 'PARTY_TO' && r.to === deal.slug).length).toBeGreaterThanOrEqual(2);
     }
@@ -97,8 +110,11 @@ describe('createRandom and zipfSampler', () => {
 describe('validateGraphData', () => {
   const entity = (slug: string, label: EntityLabel, extra = {}) => ({ id: `v-${slug}`, slug, label, name: slug, ...extra });
 
-  it('accepts the seed file', () => {
-    expect(() => validateGraphData(readSeed())).not.toThrow();
+  it('accepts the seed file, and refuses it with one bad slug', () => {
+    const seed = readSeed();
+    expect(() => validateGraphData(seed)).not.toThrow();
+    const bad = { ...seed, entities: seed.entities.map((e, i) => (i === 0 ? { ...e, slug: 'Not Kebab' } : e)) };
+    expect(() => validateGraphData(bad)).toThrow(/Not Kebab: slug must be lower-case kebab-case/);
   });
 
   it('names every problem: bad slugs, enums, dates, endpoints and duplicates', () => {

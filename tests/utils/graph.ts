@@ -15,6 +15,9 @@ export function testConfig(env: Record<string, string> = {}): Config {
     NEO4J_USER: process.env.NEO4J_USER,
     NEO4J_PASSWORD: process.env.NEO4J_PASSWORD,
     NEO4J_DATABASE: process.env.NEO4J_DATABASE,
+    // Tests write fixtures straight to Neo4j, past the API that invalidates the response cache:
+    // the cache is off unless a test turns it on (tests/e2e/response-cache.test.ts does).
+    RESPONSE_CACHE_TTL_MS: '0',
     ...env,
   });
 }

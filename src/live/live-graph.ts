@@ -1,0 +1,195 @@
+/**
+ * Per API process: where changes go and where cached reads live. Without REDIS_URL both stay in
+ * this process (an EventTarget and an LRU cache); with it, changes travel on a Redis channel
+ * (yoga's Redis event target) and the cache is a Redis store, so every replica hears every
+ * write and none serves a read that a write on another replica made stale.
+ */
+import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
+import { createInMemoryCache, type Cache } from '@graphql-yoga/plugin-response-cache';
+import { Redis } from 'ioredis';
+import type { Logger } from '../logger.js';
+import { ErrorCode, StargraphError } from '../errors.js';
+import { boundedQueue, type BoundedQueue } from './bounded-queue.js';
+import { GRAPH_CHANGED, invalidationsFor, matchesFilter, type ChangeFilter, type GraphChangeEvent } from './changes.js';
+import { createRedisResponseCache } from './redis-cache.js';
+
+export interface LiveOptions {
+  redisUrl?: string;
+  responseCacheTtlMs: number;
+  responseCacheMax: number;
+  subscriptionQueueMax: number;
+}
+
+export interface LiveGraph {
+  /** The response cache store; undefined when in process and RESPONSE_CACHE_TTL_MS=0. */
+  readonly cache: Cache | undefined;
+  /**
+   * Invalidates what the change touched, then tells every subscriber (of every replica).
+   * `notify: false` only invalidates (a source written without entities is no entity change).
+   */
+  publish(event: GraphChangeEvent, options?: { notify?: boolean }): Promise<void>;
+  /** A subscriber's events, filtered; bounded (see bounded-queue.ts). */
+  subscribe(filter: ChangeFilter): AsyncIterableIterator<GraphChangeEvent>;
+  /** Did this process hear of a write at or after `startedAt` (performance.now())? */
+  changedSince(startedAt: number): boolean;
+  /** Open subscriptions in this process. */
+  readonly subscribers: number;
+  close(): Promise<void>;
+}
+
+interface ChangeEventTarget {
+  addEventListener(type: string, listener: (event: CustomEvent<GraphChangeEvent>) => void): void;
+  removeEventListener(type: string, listener: (event: CustomEvent<GraphChangeEvent>) => void): void;
+  dispatchEvent(event: CustomEvent<GraphChangeEvent>): boolean;
+}
+
+export const slowSubscriberError = (max: number) =>
+  new StargraphError(
+    ErrorCode.SUBSCRIBER_TOO_SLOW,
+    `This subscription fell more than ${max} events behind (SUBSCRIPTION_QUEUE_MAX) and was closed; subscribe again and refetch what you show`,
+    { limit: 'SUBSCRIPTION_QUEUE_MAX', max },
+  );
+
+/** Redis clients that fail fast instead of queueing commands forever while Redis is away. */
+function redisClient(url: string, logger: Logger): Redis {
+  // No ioredis commandTimeout: it rejects commands queued in a pipeline that nobody awaits,
+  // which would be unhandled rejections; reads are timed out in forgivingCache instead.
+  const client = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: true, lazyConnect: false });
+  let reported = false;
+  client.on('error', (error: Error) => {
+    // Once per outage, not once per reconnect attempt.
+    if (!reported) logger.warn('Redis error', { error: error.message });
+    reported = true;
+  });
+  client.on('ready', () => (reported = false));
+  return client;
+}
+
+/**
+ * A cache that Redis trouble cannot turn into failed reads: a read it cannot answer is a miss,
+ * a result it cannot store is not stored. After an invalidation it could not make, this process
+ * reads nothing from it for one TTL (what it holds may be stale); the other replicas' own
+ * invalidations still reach it.
+ */
+export function forgivingCache(cache: Cache, logger: Logger, ttlMs: number, readTimeoutMs = 500): Cache {
+  let bypassUntil = 0;
+  return {
+    async get(id) {
+      if (Date.now() < bypassUntil) return undefined;
+      let timer: NodeJS.Timeout | undefined;
+      try {
+        const late = new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`no answer within ${readTimeoutMs} ms`)), readTimeoutMs);
+        });
+        const read = Promise.resolve(cache.get(id));
+        read.catch(() => {}); // a late failure, after the timeout answered, is not unhandled
+        return await Promise.race([read, late]);
+      } catch (error) {
+        logger.warn('Response cache read failed; answering from Neo4j', { error: (error as Error).message });
+        return undefined;
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+    async set(id, result, entities, ttl) {
+      if (Date.now() < bypassUntil) return;
+      try {
+        await cache.set(id, result, entities, ttl);
+      } catch (error) {
+        logger.warn('Response cache write failed', { error: (error as Error).message });
+      }
+    },
+    async invalidate(entities) {
+      try {
+        await cache.invalidate(entities);
+      } catch (error) {
+        bypassUntil = Date.now() + ttlMs;
+        throw error;
+      }
+    },
+  };
+}
+
+export function createLiveGraph(options: LiveOptions, logger: Logger, derivedTypes: readonly string[]): LiveGraph {
+  const clients: Redis[] = [];
+  let closing = false;
+  let target: ChangeEventTarget;
+  let cache: Cache | undefined;
+  if (options.redisUrl) {
+    const publishClient = redisClient(options.redisUrl, logger);
+    const subscribeClient = redisClient(options.redisUrl, logger);
+    clients.push(publishClient, subscribeClient);
+    // The event target does not await its Redis calls; one that fails (Redis away, or a client
+    // unsubscribing while the process closes) must be logged, not become an unhandled rejection
+    // that ends the process.
+    const logged = (what: string) => (error: Error) => logger.warn(`Redis ${what} failed`, { error: error.message });
+    const safeSubscriber = {
+      on: (event: 'message', listener: (channel: string, message: string) => void) => subscribeClient.on(event, listener),
+      subscribe: (topic: string) => subscribeClient.subscribe(topic).catch(logged('SUBSCRIBE')),
+      unsubscribe: (topic: string) => (closing ? undefined : subscribeClient.unsubscribe(topic).catch(logged('UNSUBSCRIBE'))),
+    };
+    const safePublisher = { publish: (topic: string, message: string) => publishClient.publish(topic, message).catch(logged('PUBLISH')) };
+    target = createRedisEventTarget({ publishClient: safePublisher as never, subscribeClient: safeSubscriber as never }) as unknown as ChangeEventTarget;
+    // Always: a process that does not serve from the cache (RESPONSE_CACHE_TTL_MS=0, the
+    // import CLI) still invalidates what its writes touched for the replicas that do.
+    // A slow Redis must not make reads slow: past 500 ms a cache read is a miss.
+    const cacheClient = redisClient(options.redisUrl, logger);
+    clients.push(cacheClient);
+    cache = forgivingCache(createRedisResponseCache(cacheClient), logger, options.responseCacheTtlMs);
+  } else {
+    target = new EventTarget() as unknown as ChangeEventTarget;
+    if (options.responseCacheTtlMs > 0) cache = createInMemoryCache({ max: options.responseCacheMax });
+  }
+  // One listener for the process, fanning out to every subscriber's queue (not one listener
+  // per subscriber: thousands of them on one EventTarget is what Node warns about).
+  const subscribers = new Set<{ filter: ChangeFilter; queue: BoundedQueue<GraphChangeEvent> }>();
+  // When this process last heard of a write (its own, or another replica's through Redis): a
+  // read that started before it must not be stored (see changedSince).
+  let lastChangeAt = 0;
+  const fanOut = (event: CustomEvent<GraphChangeEvent>) => {
+    lastChangeAt = performance.now();
+    for (const subscriber of subscribers) if (matchesFilter(event.detail, subscriber.filter)) subscriber.queue.push(event.detail);
+  };
+  // Listening always (not only with subscribers), so lastChangeAt hears other replicas.
+  target.addEventListener(GRAPH_CHANGED, fanOut);
+
+  return {
+    cache,
+    get subscribers() {
+      return subscribers.size;
+    },
+    changedSince(startedAt) {
+      return lastChangeAt >= startedAt;
+    },
+    async publish(event, { notify = true } = {}) {
+      lastChangeAt = performance.now();
+      if (cache) {
+        try {
+          await cache.invalidate(invalidationsFor(event, derivedTypes));
+        } catch (error) {
+          // The write is committed and its caller must hear so. A Redis that cannot be cleared
+          // cannot serve reads either (they fail); its entries end with their TTL.
+          logger.error('Response cache invalidation failed', { error: error as Error, change: event.change });
+        }
+      }
+      if (notify) target.dispatchEvent(new CustomEvent(GRAPH_CHANGED, { detail: event }));
+    },
+    subscribe(filter) {
+      const subscriber = {
+        filter,
+        queue: boundedQueue<GraphChangeEvent>({
+          max: options.subscriptionQueueMax,
+          overflowError: () => slowSubscriberError(options.subscriptionQueueMax),
+          onClose: () => subscribers.delete(subscriber),
+        }),
+      };
+      subscribers.add(subscriber);
+      return subscriber.queue;
+    },
+    async close() {
+      closing = true;
+      target.removeEventListener(GRAPH_CHANGED, fanOut);
+      await Promise.all(clients.map((c) => c.quit().catch(() => c.disconnect())));
+    },
+  };
+}

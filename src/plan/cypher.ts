@@ -1,0 +1,142 @@
+/**
+ * Read tree → Cypher text. Every label, type, property and key name placed in the text comes
+ * from the model tables or from the walk's own counters, never from a request; values (page
+ * sizes, cursors, filters, slugs) travel as parameters.
+ *
+ * A node is returned as one map projection holding exactly the selected properties; each typed
+ * relationship connection under it is a COLLECT subquery (its page cut with ORDER BY/LIMIT
+ * inside) and each count a COUNT subquery, nested to any depth, so a tree of connections is one
+ * statement and one round trip.
+ */
+import { farLabelImplied, RELATIONSHIPS, type RelationshipSpec } from '../graph/model.js';
+import type { PagePlan } from '../graph/paging.js';
+import type { ConnectionRead, NodeRead, ReadAs, SourcesRead } from './selection.js';
+
+/** Order keys and keyset predicates are written over `n` (node) and `r` (relationship). */
+export function rebind(expr: string, node: string, rel = 'r'): string {
+  return expr.replace(/\b([nr])\b(?=[.)])/g, (v) => (v === 'n' ? node : rel));
+}
+
+/** Result keys of a node map: `__c3` a connection's rows, `__n3` its count, `__s3` sources. */
+export const rowsKey = (index: number) => `__c${index}`;
+export const countKey = (index: number) => `__n${index}`;
+export const sourcesKey = (index: number) => `__s${index}`;
+
+const ENTITY_LABEL_EXPR = (v: string) => `head([l IN labels(${v}) WHERE l <> 'Entity'])`;
+
+function propertyProjection(v: string, name: string, readAs: ReadAs): string {
+  if (readAs === 'date') return `${name}: toString(${v}.${name})`;
+  // Epoch milliseconds; the DateTime resolvers format them (no driver temporal objects).
+  if (readAs === 'datetime') return `${name}: ${v}.${name}.epochMillis`;
+  if (name === 'aliases') return `aliases: coalesce(${v}.aliases, [])`;
+  return `.${name}`;
+}
+
+/** The map projection of node variable `v`. */
+export function nodeProjection(v: string, read: NodeRead): string {
+  // Only what resolvers read: `id` when selected, the kind label only where the position is
+  // `Entity` (a concrete position's label is set while shaping), Source's `title` always (its
+  // isTypeOf reads it). Every byte here is decoded by the driver for every node.
+  const entries: string[] = [];
+  const all = read.types.some((t) => t.all);
+  if (all) entries.push('.*');
+  else if (read.types.some((t) => t.id)) entries.push(`.id`);
+  if (read.label === 'Source') entries.push(`title: ${v}.title`);
+  else if (read.label === 'Entity') entries.push(`label: ${ENTITY_LABEL_EXPR(v)}`);
+  if (!all) {
+    const seen = new Set<string>(read.label === 'Source' ? ['title'] : []);
+    for (const needs of read.types) {
+      for (const [name, readAs] of needs.properties) {
+        if (seen.has(name)) continue;
+        seen.add(name);
+        entries.push(propertyProjection(v, name, readAs));
+      }
+    }
+  }
+  // Each connection once, guarded by the kinds that selected it when not all of them did
+  // (under `Entity`, fields from `... on Company` only apply to companies).
+  const reads = new Map<ConnectionRead | SourcesRead, string[]>();
+  for (const needs of read.types) {
+    for (const r of [...needs.connections, ...(needs.sources ? [needs.sources] : [])]) {
+      const kinds = reads.get(r);
+      if (kinds) kinds.push(needs.typeName);
+      else reads.set(r, [needs.typeName]);
+    }
+  }
+  for (const [r, kinds] of reads) {
+    const guard = (expr: string) =>
+      kinds.length === read.types.length ? expr : `CASE WHEN ${kinds.map((k) => `${v}:${k}`).join(' OR ')} THEN ${expr} END`;
+    if ('relationship' in r) {
+      if (r.page) entries.push(`${rowsKey(r.index)}: ${guard(connectionRows(v, r))}`);
+      if (r.count) entries.push(`${countKey(r.index)}: ${guard(connectionCount(v, r))}`);
+    } else {
+      entries.push(`${sourcesKey(r.index)}: ${guard(sourcesList(v, r))}`);
+    }
+  }
+  return `${v} { ${entries.join(', ')} }`;
+}
+
+function arrow(direction: 'OUT' | 'IN', rel: string, type: string): string {
+  return direction === 'OUT' ? `-[${rel}:${type}]->` : `<-[${rel}:${type}]-`;
+}
+
+/** A page's keyset predicate and order, rebound to this connection's variables and parameter. */
+export function pageClauses(page: PagePlan, node: string, rel: string, cursorParam: string) {
+  return {
+    where: page.hasCursor ? rebind(page.where, node, rel).replaceAll('$cursor', `$${cursorParam}`) : null,
+    orderBy: rebind(page.orderBy, node, rel),
+  };
+}
+
+/** Edge properties sit beside `k` and `n` in the edge's map (no map of their own to decode). */
+function edgePropertyEntries(rel: string, names: readonly string[], spec: RelationshipSpec): string[] {
+  return names.map((name) => (spec.properties[name] === 'date' ? `${name}: toString(${rel}.${name})` : `${name}: ${rel}.${name}`));
+}
+
+function connectionRows(v: string, c: ConnectionRead): string {
+  const n = `n${c.index}`;
+  const r = `r${c.index}`;
+  const { relationship } = c;
+  const clauses = pageClauses(c.page!, n, r, `c${c.index}_cursor`);
+  const entry = [
+    c.cursors ? `k: [${c.ordering.keys.map((k) => rebind(k.expr, n, r)).join(', ')}]` : null,
+    ...edgePropertyEntries(r, c.edgeProperties, RELATIONSHIPS[relationship.type]),
+    c.node ? `n: ${nodeProjection(n, c.node)}` : null,
+  ].filter(Boolean);
+  return [
+    // The model fixes the far label for most types (writes check it): no label test per row then.
+    `COLLECT { MATCH (${v})${arrow(relationship.direction, r, relationship.type)}(${n}${farLabelImplied(relationship) ? '' : `:${relationship.nodeLabel}`})`,
+    clauses.where ? `WHERE ${clauses.where}` : null,
+    `WITH ${r}, ${n} ORDER BY ${clauses.orderBy} LIMIT toInteger($c${c.index}_fetch)`,
+    `RETURN { ${entry.join(', ')} } }`,
+  ]
+    .filter(Boolean)
+    .join(' ');
+}
+
+function connectionCount(v: string, c: ConnectionRead): string {
+  const far = farLabelImplied(c.relationship) ? '()' : `(:${c.relationship.nodeLabel})`;
+  return `COUNT { (${v})${arrow(c.relationship.direction, '', c.relationship.type)}${far} }`;
+}
+
+/** `Entity.sources`: newest first, undated last, then by id (as the loader orders them). */
+function sourcesList(v: string, s: SourcesRead): string {
+  const src = `s${s.index}`;
+  return `COLLECT { MATCH (${src}:Source)-[:MENTIONS]->(${v}) WITH ${src} ORDER BY ${src}.publishedOn IS NULL, ${src}.publishedOn DESC, ${src}.id RETURN ${nodeProjection(src, s.node)} }`;
+}
+
+/** Parameters of every connection in a read tree (page sizes and cursors). */
+export function connectionParams(read: NodeRead | null, params: Record<string, unknown> = {}): Record<string, unknown> {
+  if (!read) return params;
+  for (const needs of read.types) {
+    for (const c of needs.connections) {
+      if (c.page) {
+        params[`c${c.index}_fetch`] = c.page.fetch;
+        if (c.page.hasCursor) params[`c${c.index}_cursor`] = c.page.cursorKey;
+      }
+      connectionParams(c.node, params);
+    }
+    if (needs.sources) connectionParams(needs.sources.node, params);
+  }
+  return params;
+}

@@ -1,0 +1,352 @@
+/**
+ * Planned reads: one root field (a root connection or `entity(slug)`) and everything foldable
+ * under it become one Cypher statement. Statements are compiled once per (operation, root field,
+ * shape) and cached; a repeated operation only walks its selection to bind this request's values.
+ * The results are shaped into the objects resolvers read: rows with their planned connections
+ * attached under a symbol, Relay pages with lazy cursors.
+ */
+import {
+  getArgumentValues,
+  getNamedType,
+  isObjectType,
+  Kind,
+  type DocumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLObjectType,
+  type GraphQLResolveInfo,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+} from 'graphql';
+import type { Context } from '../context.js';
+import { encodeCursor, type CursorKey } from '../graph/cursor.js';
+import { primeEntities } from '../graph/entity-loaders.js';
+import { toEntityRow, type EntityRow } from '../graph/entities.js';
+import type { EntityLabel } from '../graph/model.js';
+import { planPage, type Ordering, type PagePlan } from '../graph/paging.js';
+import { filterClause, indexedSortKey, orderingFor, type RootArgs, type RootConnectionSpec, type SortKey } from '../graph/root-connections.js';
+import { plain, type Row } from '../neo4j/db.js';
+import { connectionParams, countKey, nodeProjection, rowsKey, sourcesKey } from './cypher.js';
+import { collectFields, walkNode, type ConnectionRead, type NodeRead, type WalkContext } from './selection.js';
+
+/** Where planned connections and source lists hang on a row: a symbol, never a property name. */
+export const PLANNED = Symbol('planned');
+
+type PlannedRow = Row & { [PLANNED]?: Record<string, unknown> };
+
+/** What the resolver of a typed relationship field or `sources` finds for its parent, if planned. */
+export function plannedField<T>(parent: unknown, info: Pick<GraphQLResolveInfo, 'parentType' | 'path'>): T | undefined {
+  const planned = (parent as PlannedRow)[PLANNED];
+  return planned?.[`${info.parentType.name}:${String(info.path.key)}`] as T | undefined;
+}
+
+export interface PlannedStatement {
+  cypher: string;
+  params: Record<string, unknown>;
+}
+
+/** A root field to plan: what it reads and the selection under it. */
+export type RootRead =
+  | { kind: 'connection'; spec: RootConnectionSpec; args: RootArgs }
+  | { kind: 'entity'; slug: string };
+
+interface RootTree {
+  node: NodeRead | null;
+  page: PagePlan | null;
+  ordering: Ordering | null;
+  count: boolean;
+  cursors: boolean;
+  filter: { where: string; params: Record<string, unknown> } | null;
+  /** The root page reads this key's index in order (see indexedSortKey). */
+  indexed: SortKey | null;
+}
+
+export interface SelectionInput {
+  schema: GraphQLSchema;
+  fragments: Record<string, FragmentDefinitionNode>;
+  variables: Record<string, unknown>;
+  fieldNodes: readonly FieldNode[];
+  maxPageSize: number;
+}
+
+function walkRoot(input: SelectionInput, root: RootRead): { tree: RootTree; signature: string } {
+  const ctx: WalkContext = { ...input, next: 0, signature: [] };
+  if (root.kind === 'entity') {
+    const node = walkNode(ctx, 'Entity', input.fieldNodes);
+    return {
+      tree: { node, page: null, ordering: null, count: false, cursors: false, filter: null, indexed: null },
+      signature: `entity${ctx.signature.join('')}`,
+    };
+  }
+  const { spec, args } = root;
+  const ordering = orderingFor(spec, args.orderBy);
+  const page = planPage(args, ordering, input.maxPageSize);
+  const filter = filterClause(spec, args.filter);
+  const indexed = indexedSortKey(spec, args);
+  // The connection's own selection: edges { cursor node { ... } }, pageInfo, totalCount.
+  let wantsPage = false;
+  let count = false;
+  let cursors = false;
+  const nodeFields: FieldNode[] = [];
+  for (const fieldNode of input.fieldNodes) {
+    for (const selection of collectConnection(ctx, fieldNode)) {
+      if (selection.name === 'totalCount') count = true;
+      else if (selection.name === 'pageInfo') wantsPage = cursors = true;
+      else if (selection.name === 'edges') {
+        wantsPage = true;
+        if (selection.cursor) cursors = true;
+        nodeFields.push(...selection.nodes);
+      }
+    }
+  }
+  ctx.signature.push(
+    `${spec.label}:${ordering.name}:${page.backward ? 'b' : 'f'}${page.hasCursor ? 'c' : ''}${wantsPage ? 'p' : ''}${count ? 'n' : ''}${indexed ? 'i' : ''}:${filter.where}`,
+  );
+  const node = nodeFields.length > 0 ? walkNode(ctx, spec.label, nodeFields) : null;
+  return {
+    tree: { node, page: wantsPage ? page : null, ordering, count, cursors, filter, indexed },
+    signature: ctx.signature.join(''),
+  };
+}
+
+/** The fields of a root connection's selection, with `edges`' cursor and node fields gathered. */
+function collectConnection(ctx: WalkContext, fieldNode: FieldNode) {
+  const out: Array<{ name: string; cursor: boolean; nodes: FieldNode[] }> = [];
+  const field = ctx.schema.getQueryType()!.getFields()[fieldNode.name.value]!;
+  const connectionType = namedObjectType(field.type);
+  const edgeType = namedObjectType(connectionType.getFields().edges!.type);
+  const sets = (n: FieldNode) => (n.selectionSet ? [n.selectionSet] : []);
+  for (const [, nodes] of collectFields(ctx, connectionType, sets(fieldNode))) {
+    const name = nodes[0]!.name.value;
+    let cursor = false;
+    const nodeFields: FieldNode[] = [];
+    if (name === 'edges') {
+      for (const [, edgeFields] of collectFields(ctx, edgeType, nodes.flatMap(sets))) {
+        if (edgeFields[0]!.name.value === 'cursor') cursor = true;
+        if (edgeFields[0]!.name.value === 'node') nodeFields.push(...edgeFields);
+      }
+    }
+    out.push({ name, cursor, nodes: nodeFields });
+  }
+  return out;
+}
+
+function namedObjectType(type: Parameters<typeof getNamedType>[0]): GraphQLObjectType {
+  const named = getNamedType(type);
+  if (!isObjectType(named)) throw new Error(`${String(named)} is not an object type`);
+  return named;
+}
+
+/** Root tree → statement text (cached by the walk's signature). */
+function compileRoot(root: RootRead, tree: RootTree): string {
+  if (root.kind === 'entity') return `MATCH (n:Entity {slug: $slug}) RETURN ${nodeProjection('n', tree.node!)} AS node`;
+  const label = root.spec.label;
+  const where = tree.filter!.where;
+  const parts: string[] = [];
+  if (tree.page) {
+    const page = tree.page;
+    const keys = tree.ordering!.keys;
+    const entry = [tree.cursors ? `k: [${keys.map((k) => k.expr).join(', ')}]` : null, tree.node ? `n: ${nodeProjection('n', tree.node)}` : 'n: null'];
+    const conditions = where === 'true' ? [] : [where];
+    let orderBy = page.orderBy;
+    if (tree.indexed) {
+      // Index order: every row has the property, so ordering by it equals ordering by the key's
+      // expression; a cursor becomes a range seek, so page 50 reads about what page 1 reads.
+      const property = `n.${tree.indexed.property}`;
+      const descending = !!keys[0]!.descending !== page.backward;
+      conditions.unshift(page.hasCursor ? `${property} ${descending ? '<=' : '>='} $cursor[0]` : `${property} IS NOT NULL`);
+      orderBy = orderBy.replace(keys[0]!.expr, property);
+    }
+    if (page.hasCursor) {
+      // Keys share one direction here, so the keyset test is one list comparison: an OR of
+      // per-key terms would let Neo4j plan a union of seeks and lose the index order.
+      const descending = !!keys[0]!.descending !== page.backward;
+      conditions.push(tree.indexed ? `[${keys.map((k) => k.expr).join(', ')}] ${descending ? '<' : '>'} $cursor` : page.where);
+    }
+    parts.push(
+      `CALL () { MATCH (n:${label})${conditions.length > 0 ? ` WHERE ${conditions.join(' AND ')}` : ''}` +
+        ` WITH n ORDER BY ${orderBy} LIMIT toInteger($fetch)` +
+        ` RETURN collect({ ${entry.filter(Boolean).join(', ')} }) AS edges }`,
+    );
+  }
+  const total = tree.count ? `COUNT { MATCH (n:${label})${where === 'true' ? '' : ` WHERE ${where}`} }` : 'null';
+  parts.push(`RETURN ${tree.page ? 'edges' : 'null AS edges'}, ${total} AS total`);
+  return parts.join(' ');
+}
+
+function rootParams(root: RootRead, tree: RootTree): Record<string, unknown> {
+  const params = connectionParams(tree.node);
+  if (root.kind === 'entity') return { ...params, slug: root.slug };
+  Object.assign(params, tree.filter!.params);
+  if (tree.page) {
+    params.fetch = tree.page.fetch;
+    if (tree.page.hasCursor) params.cursor = tree.page.cursorKey;
+  }
+  return params;
+}
+
+/** Compiled statements: per operation (the parsed document is reused by yoga's parse cache). */
+const compiled = new WeakMap<OperationDefinitionNode | FieldNode, Map<string, string>>();
+
+/** The statement for one root field: text from the cache when this shape was seen before. */
+export function planRoot(input: SelectionInput, root: RootRead, cacheOwner?: OperationDefinitionNode): PlannedStatement & { tree: RootTree } {
+  const { tree, signature } = walkRoot(input, root);
+  const owner = cacheOwner ?? input.fieldNodes[0]!;
+  let byShape = compiled.get(owner);
+  if (!byShape) compiled.set(owner, (byShape = new Map()));
+  const key = `${input.fieldNodes[0]!.alias?.value ?? input.fieldNodes[0]!.name.value}|${signature}`;
+  let cypher = byShape.get(key);
+  if (cypher === undefined) {
+    cypher = compileRoot(root, tree);
+    byShape.set(key, cypher);
+  }
+  return { cypher, params: rootParams(root, tree), tree };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shaping results for the resolvers
+
+class PlannedEdge {
+  constructor(
+    readonly node: unknown,
+    readonly properties: Row,
+    private readonly order: string,
+    private readonly key: CursorKey | undefined,
+  ) {}
+  get cursor(): string {
+    return encodeCursor(this.order, this.key ?? []);
+  }
+}
+
+export interface PlannedConnection {
+  edges: PlannedEdge[];
+  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+  totalCount: number | undefined;
+}
+
+function shapePage(
+  rows: Row[] | null,
+  total: unknown,
+  page: PagePlan | null,
+  ordering: Ordering,
+  shapeNode: (raw: Row) => unknown,
+): PlannedConnection {
+  const list = rows ?? [];
+  const more = page ? list.length > page.size : false;
+  const kept = page ? list.slice(0, page.size) : [];
+  if (page?.backward) kept.reverse();
+  // The row holds the edge's properties beside `k` and `n` (no relationship property has those names).
+  const edges = kept.map((row) => new PlannedEdge(row.n == null ? null : shapeNode(row.n as Row), row, ordering.name, row.k as CursorKey | undefined));
+  return {
+    edges,
+    pageInfo: {
+      hasNextPage: page ? (page.backward ? page.hasCursor : more) : false,
+      hasPreviousPage: page ? (page.backward ? more : page.hasCursor) : false,
+      get startCursor() {
+        return edges[0]?.cursor ?? null;
+      },
+      get endCursor() {
+        return edges.at(-1)?.cursor ?? null;
+      },
+    },
+    totalCount: total == null ? undefined : Number(total),
+  };
+}
+
+/** Turns a planned node map into the row resolvers read, its connections attached. */
+function shapeNode(raw: Row, read: NodeRead, full: EntityRow[]): PlannedRow {
+  if (read.label !== 'Entity' && read.label !== 'Source') raw.label = read.label;
+  const label = (raw.label as string | undefined) ?? 'Source';
+  const needs = read.types.length === 1 ? read.types[0]! : read.types.find((t) => t.typeName === label);
+  const row = raw as PlannedRow;
+  if (read.types.some((t) => t.all)) {
+    // All properties came back as stored: convert temporal values once, here.
+    for (const k of Object.keys(row)) if (!k.startsWith('__')) row[k] = plain(row[k]);
+    if (label !== 'Source') full.push(toEntityRow(row));
+  }
+  if (label !== 'Source') {
+    row.aliases ??= [];
+    row.description ??= null;
+  }
+  if (!needs) return row;
+  const planned: Record<string, unknown> = {};
+  for (const c of needs.connections) planned[`${needs.typeName}:${c.key}`] = shapeConnection(row, c, full);
+  if (needs.sources) {
+    const src = needs.sources;
+    planned[`${needs.typeName}:${src.key}`] = ((row[sourcesKey(src.index)] as Row[] | null) ?? []).map((s) => shapeNode(s, src.node, full));
+  }
+  row[PLANNED] = planned;
+  return row;
+}
+
+function shapeConnection(row: Row, c: ConnectionRead, full: EntityRow[]): PlannedConnection {
+  const node = c.node;
+  return shapePage(
+    row[rowsKey(c.index)] as Row[] | null,
+    row[countKey(c.index)],
+    c.page,
+    c.ordering,
+    node ? (raw) => shapeNode(raw, node, full) : (raw) => raw,
+  );
+}
+
+/** Runs a planned root field: one round trip. */
+export async function readPlanned(ctx: Context, info: GraphQLResolveInfo, root: RootRead): Promise<unknown> {
+  const { cypher, params, tree } = planRoot(
+    {
+      schema: info.schema,
+      fragments: info.fragments,
+      variables: info.variableValues,
+      fieldNodes: info.fieldNodes,
+      maxPageSize: ctx.config.limits.maxPageSize,
+    },
+    root,
+    info.operation,
+  );
+  const rows = await ctx.db.read(cypher, params, { raw: true });
+  const full: EntityRow[] = [];
+  let result: unknown;
+  if (root.kind === 'entity') {
+    const raw = rows[0]?.node as Row | undefined;
+    result = raw ? shapeNode(raw, tree.node!, full) : null;
+  } else {
+    const row = rows[0] ?? {};
+    const node = tree.node;
+    result = shapePage(row.edges as Row[] | null, row.total, tree.page, tree.ordering!, node ? (raw) => shapeNode(raw, node, full) : (raw) => raw);
+  }
+  // Entities that came back whole serve later lookups in this request without a round trip.
+  if (full.length > 0) primeEntities(ctx, full);
+  return result;
+}
+
+export type { EntityLabel };
+
+/**
+ * The planned statements of a document's root fields, without a database: for tests and for
+ * reading what the planner does. `specs` names the root connections (field name → spec).
+ */
+export function explainPlans(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  specs: ReadonlyMap<string, RootConnectionSpec>,
+  variables: Record<string, unknown> = {},
+  maxPageSize = 100,
+): Record<string, PlannedStatement> {
+  const operation = document.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)!;
+  const fragments = Object.fromEntries(
+    document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]),
+  );
+  const queryType = schema.getQueryType()!;
+  const out: Record<string, PlannedStatement> = {};
+  for (const [key, fieldNodes] of collectFields({ schema, fragments, variables, maxPageSize, next: 0, signature: [] }, queryType, [operation.selectionSet])) {
+    const name = fieldNodes[0]!.name.value;
+    const args = getArgumentValues(queryType.getFields()[name]!, fieldNodes[0]!, variables);
+    const spec = specs.get(name);
+    const root: RootRead | null =
+      name === 'entity' ? { kind: 'entity', slug: String(args.slug) } : spec ? { kind: 'connection', spec, args: args as RootArgs } : null;
+    if (!root) continue;
+    const { cypher, params } = planRoot({ schema, fragments, variables, fieldNodes, maxPageSize }, root, operation);
+    out[key] = { cypher, params };
+  }
+  return out;
+}

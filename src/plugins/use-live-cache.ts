@@ -1,0 +1,129 @@
+/**
+ * The response cache for reads (@graphql-yoga/plugin-response-cache): keyed by document,
+ * operation name, variables and, when reads need a token, by that token; ETag and
+ * `304 Not Modified` on `If-None-Match`; with DEBUG_EXTENSIONS, `extensions.responseCache`
+ * says whether a response was a hit.
+ *
+ * Writes invalidate it through LiveGraph.publish (src/live), so the import CLI and other
+ * replicas (Redis) invalidate it the same way. The plugin indexes a result by the objects with
+ * an `id` in it and by the types of fields that came back empty; it does not index the types of
+ * objects without an id (connections, pages, paths, statistics). So this file also indexes each
+ * result under every type its document can select (static, once per document): then a write that
+ * invalidates "every connection" reaches a cached `companies { totalCount }` too.
+ */
+import { createHash } from 'node:crypto';
+import { useResponseCache, type Cache } from '@graphql-yoga/plugin-response-cache';
+import { getNamedType, isCompositeType, parse, TypeInfo, visit, visitWithTypeInfo, type GraphQLSchema } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+
+export interface LiveCacheOptions {
+  cache: Cache | undefined;
+  ttlMs: number;
+  /** REQUIRE_AUTH_FOR_READS: cache per token, and never for a request without one. */
+  perToken: boolean;
+  debugExtensions: boolean;
+  schema: GraphQLSchema;
+  /** True when a write was heard at or after `startedAt` (LiveGraph.changedSince). */
+  changedSince: (startedAt: number) => boolean;
+}
+
+/** JSON with sorted keys, so `{a, b}` and `{b, a}` variables share an entry. */
+function stableJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : 1));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(',')}}`;
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/** A Map that forgets its oldest entries past `max`. */
+function boundedMap<V>(max: number) {
+  const map = new Map<string, V>();
+  return {
+    get: (key: string) => map.get(key),
+    set(key: string, value: V) {
+      map.delete(key);
+      map.set(key, value);
+      if (map.size > max) map.delete(map.keys().next().value!);
+    },
+  };
+}
+
+/** Every composite type a document can select (fields' types, fragments' type conditions). */
+export function selectableTypes(schema: GraphQLSchema, document: string): string[] {
+  const types = new Set<string>();
+  const typeInfo = new TypeInfo(schema);
+  visit(
+    parse(document),
+    visitWithTypeInfo(typeInfo, {
+      Field() {
+        const type = typeInfo.getType();
+        const named = type ? getNamedType(type) : undefined;
+        if (named && isCompositeType(named)) types.add(named.name);
+      },
+      InlineFragment() {
+        const type = typeInfo.getType();
+        if (type && isCompositeType(getNamedType(type))) types.add(getNamedType(type).name);
+      },
+      FragmentDefinition() {
+        const type = typeInfo.getType();
+        if (type && isCompositeType(getNamedType(type))) types.add(getNamedType(type).name);
+      },
+    }),
+  );
+  return [...types];
+}
+
+export function useLiveCache(options: LiveCacheOptions): Plugin[] {
+  const { cache } = options;
+  if (!cache || options.ttlMs <= 0) return [];
+  const token = (request: Request) => request.headers.get('authorization');
+  const typesByDocument = boundedMap<string[]>(2_000);
+  const pendingByResponse = boundedMap<{ types: string[]; startedAt: number }>(10_000);
+  const documentTypes = (document: string) => {
+    let types = typesByDocument.get(document);
+    if (!types) {
+      try {
+        types = selectableTypes(options.schema, document);
+      } catch {
+        types = []; // does not parse: execution fails and nothing is cached
+      }
+      typesByDocument.set(document, types);
+    }
+    return types;
+  };
+  const indexed: Cache = {
+    get: (id) => cache.get(id),
+    invalidate: (entities) => cache.invalidate(entities),
+    set(id, result, entities, ttl) {
+      const pending = pendingByResponse.get(id);
+      // A read that started before a write it may not have seen is not stored: otherwise it
+      // could put back what that write's invalidation had just removed.
+      if (!pending || options.changedSince(pending.startedAt)) return;
+      const byType = pending.types.map((typename) => ({ typename }));
+      return cache.set(id, result, [...entities, ...byType], ttl);
+    },
+  };
+  return [
+    useResponseCache({
+      cache: indexed,
+      ttl: options.ttlMs,
+      session: (request) => {
+        if (!options.perToken) return null;
+        const value = token(request);
+        return value ? sha256(value) : null;
+      },
+      enabled: (request) => !options.perToken || token(request) !== null,
+      buildResponseCacheKey: ({ documentString, operationName, variableValues, sessionId }) => {
+        const id = sha256([documentString, operationName ?? '', stableJson(variableValues ?? {}), sessionId ?? ''].join('|'));
+        pendingByResponse.set(id, { types: documentTypes(documentString), startedAt: performance.now() });
+        return id;
+      },
+      // Keeps mutations out of the cache (they also drop the objects they return);
+      // publish() invalidates what each write touched (see src/live/changes.ts).
+      invalidateViaMutation: true,
+      includeExtensionMetadata: options.debugExtensions,
+    }) as Plugin,
+  ];
+}

@@ -1,0 +1,83 @@
+/**
+ * Trusted documents (PERSISTED_OPERATIONS):
+ * - `off`: any document, no hashes;
+ * - `allow`: a known hash (the manifest), an Automatic Persisted Query (a hash the server learnt
+ *   from an earlier request that sent the document with it), or any document;
+ * - `only`: a hash of the manifest and nothing else; a document or an unknown hash is refused
+ *   with PERSISTED_QUERY_ONLY / PERSISTED_QUERY_NOT_FOUND.
+ */
+import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
+import { createGraphQLError, type Plugin } from 'graphql-yoga';
+import { ErrorCode } from '../errors.js';
+import { documentHash, readManifest, type Manifest } from '../trusted/manifest.js';
+
+export interface TrustedDocumentsOptions {
+  mode: 'off' | 'allow' | 'only';
+  file: string;
+  /** Documents remembered for APQ (allow), least recently used first out. */
+  apqMax?: number;
+}
+
+const hashOf = (extensions: unknown): string | undefined => {
+  const pq = (extensions as { persistedQuery?: { version?: unknown; sha256Hash?: unknown } } | undefined)?.persistedQuery;
+  return pq && pq.version === 1 && typeof pq.sha256Hash === 'string' ? pq.sha256Hash : undefined;
+};
+
+/** A small LRU of APQ documents (a Map keeps insertion order). */
+function apqStore(max: number) {
+  const documents = new Map<string, string>();
+  return {
+    get(hash: string) {
+      const document = documents.get(hash);
+      if (document !== undefined) {
+        documents.delete(hash);
+        documents.set(hash, document);
+      }
+      return document;
+    },
+    set(hash: string, document: string) {
+      documents.delete(hash);
+      documents.set(hash, document);
+      if (documents.size > max) documents.delete(documents.keys().next().value!);
+    },
+  };
+}
+
+export function useTrustedDocuments(options: TrustedDocumentsOptions): Plugin[] {
+  if (options.mode === 'off') return [];
+  const manifest: Manifest = readManifest(options.file);
+  const apq = apqStore(options.apqMax ?? 1_000);
+  const learnApq: Plugin = {
+    // APQ's second step: the client sends the document with its hash; remember it (allow only).
+    onParams({ params }) {
+      const hash = hashOf(params.extensions);
+      if (!hash || !params.query) return;
+      if (documentHash(params.query) !== hash) {
+        throw createGraphQLError('The persisted query hash does not match the document', {
+          extensions: { code: ErrorCode.BAD_USER_INPUT, http: { status: 400 } },
+        });
+      }
+      if (options.mode === 'allow') apq.set(hash, params.query);
+    },
+  };
+  const only = options.mode === 'only';
+  return [
+    learnApq,
+    usePersistedOperations({
+      allowArbitraryOperations: !only,
+      getPersistedOperation: (hash) => manifest[hash] ?? (only ? null : (apq.get(hash) ?? null)),
+      customErrors: {
+        // APQ clients (Apollo, urql) recognise this message and resend with the document.
+        notFound: { message: 'PersistedQueryNotFound', extensions: { code: ErrorCode.PERSISTED_QUERY_NOT_FOUND } },
+        persistedQueryOnly: {
+          message: 'This server runs only trusted documents (PERSISTED_OPERATIONS=only): send extensions.persistedQuery.sha256Hash of a known operation, not a document',
+          extensions: { code: ErrorCode.PERSISTED_QUERY_ONLY },
+        },
+        keyNotFound: {
+          message: 'Send a GraphQL document or, with PERSISTED_OPERATIONS, extensions.persistedQuery.sha256Hash of a known operation',
+          extensions: { code: only ? ErrorCode.PERSISTED_QUERY_ONLY : ErrorCode.BAD_USER_INPUT },
+        },
+      },
+    }) as Plugin,
+  ];
+}

@@ -1,0 +1,79 @@
+/**
+ * Live (SPEC section 2): `subscription { graphChanged(kinds:, slugs:) }` over SSE, one event per
+ * committed write. Subscribing needs what reads need (the `read` scope when
+ * REQUIRE_AUTH_FOR_READS). Events come from ctx.live (src/live), in process or through Redis.
+ */
+import { CHANGE_KINDS, type GraphChangeEvent } from '../live/changes.js';
+import { clearRequestCache } from '../graph/entity-loaders.js';
+import type { EntityKind } from '../graph/model.js';
+import { builder, missingScopeError } from './builder.js';
+import { EntityKindEnum } from './enums.js';
+import { ImportGraphPayload } from './mutations.js';
+import { EntityRef } from './refs.js';
+import { RelationshipRef } from './traversals.js';
+
+export const ChangeKindEnum = builder.enumType('ChangeKind', {
+  description: 'What a committed write did.',
+  values: {
+    CREATED: { description: 'An entity was created (an upsert of a new slug).' },
+    UPDATED: { description: 'An entity was written again: its properties, sources or (deals) parties may have changed.' },
+    DELETED: { description: 'An entity was deleted with its relationships (`entity` is how it was).' },
+    CONNECTED: { description: 'A relationship was created or its properties set.' },
+    DISCONNECTED: { description: 'A relationship was removed (`relationship` is how it was).' },
+    IMPORTED: { description: 'A batch was imported (importGraph or one batch of the import CLI); `imported` has its counts.' },
+  } satisfies Record<(typeof CHANGE_KINDS)[number], { description: string }>,
+});
+
+const GraphChangeRef = builder.objectRef<GraphChangeEvent>('GraphChange').implement({
+  description: 'One committed write, as `graphChanged` subscribers hear it.',
+  fields: (t) => ({
+    change: t.field({ type: ChangeKindEnum, resolve: (e) => e.change }),
+    entity: t.field({
+      type: EntityRef,
+      nullable: true,
+      description: 'The entity created, updated or deleted (as written; null for relationship changes and imports).',
+      resolve: (e) => e.entity,
+    }),
+    relationship: t.field({
+      type: RelationshipRef,
+      nullable: true,
+      description: 'The relationship connected or disconnected (null otherwise).',
+      resolve: (e) => e.relationship,
+    }),
+    at: t.field({ type: 'DateTime', description: 'When the write committed.', resolve: (e) => e.at }),
+    imported: t.field({
+      type: ImportGraphPayload,
+      nullable: true,
+      description: 'IMPORTED: what the batch wrote (null otherwise).',
+      resolve: (e) => e.counts,
+    }),
+  }),
+});
+
+builder.subscriptionType({ authScopes: { read: true } });
+
+builder.subscriptionField('graphChanged', (t) =>
+  t.field({
+    type: GraphChangeRef,
+    description:
+      'Every committed write, as it happens (over SSE). `kinds` and `slugs` narrow it: a relationship matches when either ' +
+      'endpoint does; an IMPORTED batch matches on its kinds and every slug (it does not list its slugs). A subscriber more ' +
+      'than SUBSCRIPTION_QUEUE_MAX events behind gets a SUBSCRIBER_TOO_SLOW error and is closed.',
+    args: {
+      kinds: t.arg({ type: [EntityKindEnum], required: false }),
+      slugs: t.arg.stringList({ required: false }),
+    },
+    subscribe: (_root, args, ctx) => {
+      // Checked here, before the stream opens (scope-auth would check each event's resolve).
+      const canRead = !ctx.config.auth.requireAuthForReads || ctx.auth.scopes.has('read') || ctx.auth.scopes.has('write');
+      if (!canRead) throw missingScopeError(ctx, 'Subscription.graphChanged');
+      if (!ctx.live) throw new Error('Subscriptions need a server with a live graph');
+      return ctx.live.subscribe({ kinds: args.kinds as EntityKind[] | null | undefined, slugs: args.slugs });
+    },
+    resolve: (event, _args, ctx) => {
+      // One context serves the whole subscription: drop what earlier events loaded.
+      clearRequestCache(ctx);
+      return event;
+    },
+  }),
+);

@@ -1,0 +1,211 @@
+/**
+ * The read planner's statements, without a database (in the style of the Neo4j GraphQL
+ * Library's tests/tck): a document in, the Cypher text and parameters out. Answers are checked
+ * on Neo4j in tests/integration/planner.test.ts.
+ */
+import { parse } from 'graphql';
+import { describe, expect, it } from 'vitest';
+import { explainPlans } from '../../src/plan/read.js';
+import { rebind } from '../../src/plan/cypher.js';
+import { schema } from '../../src/schema/index.js';
+import { rootConnectionSpecs } from '../../src/schema/root-connection.js';
+import { encodeCursor } from '../../src/graph/cursor.js';
+
+/** Cypher text broken at clause keywords, so snapshots read like statements. */
+const format = (cypher: string) =>
+  cypher.replace(/ (?=(CALL|MATCH|WHERE|WITH|ORDER BY|LIMIT|RETURN|COLLECT|COUNT) )/g, '\n').replace(/ (?=__[cns]\d+:)/g, '\n');
+
+const plan = (query: string, variables: Record<string, unknown> = {}) => {
+  const plans = explainPlans(schema, parse(query), rootConnectionSpecs, variables);
+  return Object.fromEntries(Object.entries(plans).map(([key, p]) => [key, { cypher: format(p.cypher), params: p.params }]));
+};
+
+describe('read planner statements', () => {
+  it('folds a nested page of connections into one statement with the selected properties only', () => {
+    expect(
+      plan(`{
+        companies(first: 2) {
+          totalCount
+          edges { node { slug name createdAt
+            deals(first: 5) { edges { role node { slug valueUsd announcedOn
+              parties(first: 3) { totalCount edges { node { name } } }
+            } } }
+          } }
+        }
+      }`),
+    ).toMatchInlineSnapshot(`
+      {
+        "companies": {
+          "cypher": "CALL () {
+      MATCH (n:Company)
+      WHERE n.name IS NOT NULL
+      WITH n
+      ORDER BY n.name ASC, n.id ASC
+      LIMIT toInteger($fetch)
+      RETURN collect({ n: n { .slug, .name, createdAt: n.createdAt.epochMillis,
+      __c0:
+      COLLECT {
+      MATCH (n)-[r0:PARTY_TO]->(n0)
+      WITH r0, n0
+      ORDER BY n0.name ASC, n0.id ASC
+      LIMIT toInteger($c0_fetch)
+      RETURN { role: r0.role, n: n0 { .slug, .valueUsd, announcedOn: toString(n0.announcedOn),
+      __c1:
+      COLLECT {
+      MATCH (n0)<-[r1:PARTY_TO]-(n1)
+      WITH r1, n1
+      ORDER BY n1.name ASC, n1.id ASC
+      LIMIT toInteger($c1_fetch)
+      RETURN { n: n1 { .name } } },
+      __n1:
+      COUNT { (n0)<-[:PARTY_TO]-() } } } } } }) AS edges }
+      RETURN edges,
+      COUNT {
+      MATCH (n:Company) } AS total",
+          "params": {
+            "c0_fetch": 6,
+            "c1_fetch": 4,
+            "fetch": 3,
+          },
+        },
+      }
+    `);
+  });
+
+  it('reads fields selected on Entity once and guards kind fragments by label', () => {
+    expect(
+      plan(`query($withDeals: Boolean!) {
+        entity(slug: "openai") {
+          name
+          sources { title publishedOn }
+          ... on Company { kind dealCount: deals @include(if: $withDeals) { totalCount } }
+          ...PersonParts
+        }
+      }
+      fragment PersonParts on Person { leads(first: 2) { edges { title node { slug } } } }`,
+      { withDeals: true }),
+    ).toMatchInlineSnapshot(`
+      {
+        "entity": {
+          "cypher": "MATCH (n:Entity {slug: $slug})
+      RETURN n { label: head([l IN labels(n)
+      WHERE l <> 'Entity']), .name, .kind,
+      __c1: CASE WHEN n:Person THEN
+      COLLECT {
+      MATCH (n)-[r1:LEADS]->(n1)
+      WITH r1, n1
+      ORDER BY n1.name ASC, n1.id ASC
+      LIMIT toInteger($c1_fetch)
+      RETURN { title: r1.title, n: n1 { .slug } } } END,
+      __s0:
+      COLLECT {
+      MATCH (s0:Source)-[:MENTIONS]->(n)
+      WITH s0
+      ORDER BY s0.publishedOn IS NULL, s0.publishedOn DESC, s0.id
+      RETURN s0 { title: s0.title, publishedOn: toString(s0.publishedOn) } },
+      __n2: CASE WHEN n:Company THEN
+      COUNT { (n)-[:PARTY_TO]->() } END } AS node",
+          "params": {
+            "c1_fetch": 3,
+            "slug": "openai",
+          },
+        },
+      }
+    `);
+  });
+
+  it('drops what @include(if: false) and @skip(if: true) leave out', () => {
+    const query = `query($a: Boolean!, $b: Boolean!) {
+      entity(slug: "x") { slug ... on Company { deals @include(if: $a) { totalCount } leaders @skip(if: $b) { totalCount } } }
+    }`;
+    const withBoth = plan(query, { a: true, b: false }).entity!.cypher;
+    const withNone = plan(query, { a: false, b: true }).entity!.cypher;
+    expect(withBoth).toContain(':PARTY_TO');
+    expect(withBoth).toContain(':LEADS');
+    expect(withNone).not.toContain('PARTY_TO');
+    expect(withNone).not.toContain('LEADS');
+  });
+
+  it('binds filters, ordering, cursors and backward pages as parameters', () => {
+    const after = encodeCursor('Deal:VALUE_USD:DESC', [5e9, 'd-1']);
+    expect(
+      plan(
+        `query($after: String, $min: Float) {
+          deals(first: 10, after: $after, filter: { valueUsd: { gte: $min } }, orderBy: { field: VALUE_USD, direction: DESC }) {
+            pageInfo { hasNextPage endCursor }
+            edges { node { slug parties(last: 2) { edges { role node { slug } } } } }
+          }
+        }`,
+        { after, min: 1e9 },
+      ),
+    ).toMatchInlineSnapshot(`
+      {
+        "deals": {
+          "cypher": "CALL () {
+      MATCH (n:Deal)
+      WHERE n.valueUsd <= $cursor[0] AND (n.valueUsd >= $f3) AND [coalesce(n.valueUsd, -1.0), n.id] < $cursor
+      WITH n
+      ORDER BY n.valueUsd DESC, n.id DESC
+      LIMIT toInteger($fetch)
+      RETURN collect({ k: [coalesce(n.valueUsd, -1.0), n.id], n: n { .slug,
+      __c0:
+      COLLECT {
+      MATCH (n)<-[r0:PARTY_TO]-(n0)
+      WITH r0, n0
+      ORDER BY n0.name DESC, n0.id DESC
+      LIMIT toInteger($c0_fetch)
+      RETURN { role: r0.role, n: n0 { .slug } } } } }) AS edges }
+      RETURN edges, null AS total",
+          "params": {
+            "c0_fetch": 3,
+            "cursor": [
+              5000000000,
+              "d-1",
+            ],
+            "f3": 1000000000,
+            "fetch": 11,
+          },
+        },
+      }
+    `);
+  });
+
+  it('leaves unknown fields to their resolvers and returns the whole node for them', () => {
+    const { companies } = plan(`{ companies(first: 3) { edges { node { slug dealStats { count } excludedByDeals: deals { totalCount } } } } }`);
+    expect(companies!.cypher).toContain('n { .*');
+    expect(companies!.cypher).toContain('COUNT { (n)-[:PARTY_TO]->() }');
+    expect(companies!.cypher).not.toContain('dealStats');
+  });
+
+  it('leaves a nested connection with invalid arguments to its resolver, which reports the error at its path', () => {
+    const { companies } = plan(`{ companies(first: 3) { edges { node { slug deals(first: 100000) { totalCount } } } } }`);
+    expect(companies!.cypher).not.toContain('PARTY_TO');
+  });
+
+  it('puts no request text in the statement: aliases and values become keys and parameters', () => {
+    const hostile = "x'}) DETACH DELETE n //";
+    const { evil } = plan(`query($s: String!) { evil: entity(slug: $s) { alias1: name ... on Company { inject: deals(first: 1) { edges { node { slug } } } } } }`, { s: hostile });
+    expect(evil!.cypher).not.toContain('evil');
+    expect(evil!.cypher).not.toContain('alias1');
+    expect(evil!.cypher).not.toContain('inject');
+    expect(evil!.cypher).not.toContain('DETACH');
+    expect(evil!.params.slug).toBe(hostile);
+  });
+
+  it('caches the statement per operation and shape: a repeated operation only binds values', () => {
+    const document = parse(`query($slug: String!) { entity(slug: $slug) { name ... on Company { deals(first: 2) { edges { node { slug } } } } } }`);
+    const first = explainPlans(schema, document, rootConnectionSpecs, { slug: 'openai' });
+    const second = explainPlans(schema, document, rootConnectionSpecs, { slug: 'oracle' });
+    expect(second.entity!.cypher).toBe(first.entity!.cypher);
+    expect(second.entity!.params).toEqual({ ...first.entity!.params, slug: 'oracle' });
+  });
+});
+
+describe('rebind', () => {
+  it('moves order keys written over n and r onto a connection’s own variables', () => {
+    expect(rebind("coalesce(n.title, '') > $cursor[0] AND type(r) = n.id", 'n3', 'r3')).toBe(
+      "coalesce(n3.title, '') > $cursor[0] AND type(r3) = n3.id",
+    );
+    expect(rebind('n.name', 'n12')).toBe('n12.name');
+  });
+});

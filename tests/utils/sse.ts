@@ -1,0 +1,85 @@
+import type { createServer } from '../../src/server.js';
+
+export interface SseEvent {
+  event: string;
+  data: { data?: Record<string, unknown>; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> } | null;
+}
+
+/**
+ * One GraphQL-over-SSE subscription through yoga.fetch (no port): `next(ms)` waits for the next
+ * event (rejects after `ms`), `close()` aborts the request. Comments (keep-alives) are skipped.
+ */
+export async function sseSubscribe(
+  yoga: ReturnType<typeof createServer>,
+  query: string,
+  variables: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+) {
+  const abort = new AbortController();
+  const response = await yoga.fetch('http://stargraph.test/graphql', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'text/event-stream', ...headers },
+    body: JSON.stringify({ query, variables }),
+    signal: abort.signal,
+  });
+  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = '';
+  const ready: SseEvent[] = [];
+  let ended = false;
+
+  async function fill(): Promise<void> {
+    while (ready.length === 0 && !ended) {
+      const { value, done } = await reader.read();
+      if (done) {
+        ended = true;
+        return;
+      }
+      buffer += value;
+      let cut: number;
+      while ((cut = buffer.indexOf('\n\n')) >= 0) {
+        const block = buffer.slice(0, cut);
+        buffer = buffer.slice(cut + 2);
+        const lines = block.split('\n').filter((l) => !l.startsWith(':'));
+        if (lines.length === 0) continue;
+        const event = lines.find((l) => l.startsWith('event:'))?.slice(6).trim() ?? 'message';
+        const data = lines.filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trim()).join('\n');
+        ready.push({ event, data: data ? JSON.parse(data) : null });
+      }
+    }
+  }
+
+  let pending: Promise<void> | undefined;
+  return {
+    response,
+    async next(ms = 5_000): Promise<SseEvent> {
+      pending ??= fill().finally(() => (pending = undefined));
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no SSE event within ${ms} ms`)), ms);
+      });
+      try {
+        await Promise.race([pending, timeout]);
+      } finally {
+        clearTimeout(timer);
+      }
+      const event = ready.shift();
+      if (!event) throw new Error('the SSE stream ended');
+      return event;
+    },
+    /** True when no event arrives within `ms`. */
+    async quietFor(ms: number): Promise<boolean> {
+      try {
+        const event = await this.next(ms);
+        ready.unshift(event);
+        return false;
+      } catch (error) {
+        if (String((error as Error).message).startsWith('no SSE event')) return true;
+        throw error;
+      }
+    },
+    close() {
+      abort.abort();
+      reader.cancel().catch(() => {});
+    },
+  };
+}
