@@ -86,10 +86,42 @@ export function checkBound(argName: string, value: number, max: number, limit: s
 }
 
 /** The transaction options every traversal runs with. */
-const traversalRun = (limits: TraversalLimits): RunOptions => ({
+const traversalRun = (limits: TraversalLimits): RunOptions & { timeoutMs: number } => ({
   timeoutMs: limits.traversalTimeoutMs,
   timeoutLimit: 'TRAVERSAL_TIMEOUT_MS',
 });
+
+/**
+ * How long past its timeout Neo4j may take to stop a statement that checks for it: the
+ * transaction monitor runs every 2 s (db.transaction.monitor.check.interval).
+ */
+const NEO4J_TIMEOUT_CHECK_MS = 2_000;
+
+/**
+ * Every traversal statement: a read with its transaction timeout, that ANSWERS TIMEOUT by the
+ * time Neo4j would have stopped it (timeout plus one monitor interval) even when Neo4j cannot
+ * stop it yet. Neo4j enforces a timeout only where a running query checks for it, and a
+ * shortest-path search under trail semantics over a dense part of the graph (ANY SHORTEST in
+ * `neighborhood`, `rank(within:)`) may not check until it is done: a neighbourhood with a 3 s
+ * timeout answered after 82 s. Neo4j still stops the statement when it can; the request does
+ * not wait for that.
+ */
+async function traversalRead(db: Db, cypher: string, params: Row, options: RunOptions & { timeoutMs: number }): Promise<Row[]> {
+  const query = db.read(cypher, params, options);
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(
+      () => reject(timedOut(options.timeoutLimit ?? 'TRAVERSAL_TIMEOUT_MS', options.timeoutMs)),
+      options.timeoutMs + NEO4J_TIMEOUT_CHECK_MS,
+    );
+  });
+  try {
+    return await Promise.race([query, deadline]);
+  } finally {
+    clearTimeout(timer);
+    query.catch(() => {}); // an abandoned statement's late error goes nowhere
+  }
+}
 
 /**
  * `:A|B|C` for the relationship types a traversal may follow: the asked types (enum values,
@@ -159,7 +191,8 @@ export async function shortestPath(db: Db, limits: TraversalLimits, args: Shorte
   const hops = checkBound('maxHops', args.maxHops, limits.maxHops, 'MAX_HOPS');
   const types = relationshipTypeExpression(args.types);
   if (args.from.id === args.to.id) return trivialPath(args.from);
-  const rows = await db.read(
+  const rows = await traversalRead(
+    db,
     `MATCH (a:Entity {id: $from}), (b:Entity {id: $to})
      MATCH p = shortestPath((a)-[${types}*1..${hops}]-(b))
      RETURN ${pathReturn('p')}`,
@@ -195,7 +228,7 @@ export async function simplePaths(db: Db, limits: TraversalLimits, args: PathsAr
   if (args.from.id === args.to.id) return [trivialPath(args.from)];
   const params = { from: args.from.id, to: args.to.id, first };
   const deadline = performance.now() + limits.traversalTimeoutMs;
-  const budget = (): RunOptions => {
+  const budget = (): RunOptions & { timeoutMs: number } => {
     const left = Math.floor(deadline - performance.now());
     if (left <= 0) throw timedOut('TRAVERSAL_TIMEOUT_MS', limits.traversalTimeoutMs);
     return { timeoutMs: left, timeoutLimit: 'TRAVERSAL_TIMEOUT_MS' };
@@ -207,32 +240,30 @@ export async function simplePaths(db: Db, limits: TraversalLimits, args: PathsAr
   };
 
   for (const k of [first * 2, first * 8, first * 32]) {
-    const trails = await db
-      .read(
-        `MATCH (a:Entity {id: $from}), (b:Entity {id: $to})
-         MATCH p = SHORTEST ${k} (a)(()-[${types}]-(:Entity)){1,${hops}}(b)
-         WITH p, ${SIMPLE('p')} AS simple
-         RETURN CASE WHEN simple THEN ${pathMap('p')} END AS path`,
-        params,
-        budget(),
-      )
-      .catch(translateTimeout);
+    const trails = await traversalRead(
+      db,
+      `MATCH (a:Entity {id: $from}), (b:Entity {id: $to})
+       MATCH p = SHORTEST ${k} (a)(()-[${types}]-(:Entity)){1,${hops}}(b)
+       WITH p, ${SIMPLE('p')} AS simple
+       RETURN CASE WHEN simple THEN ${pathMap('p')} END AS path`,
+      params,
+      budget(),
+    ).catch(translateTimeout);
     const simple = trails.filter((t) => t.path !== null).map((t) => toPathRow(t.path as Row));
     if (simple.length >= first || trails.length < k) return sortPaths(simple).slice(0, first);
   }
 
-  const rows = await db
-    .read(
-      `MATCH (a:Entity {id: $from}), (b:Entity {id: $to})
-       MATCH p = (a)(()-[${types}]-(:Entity)){1,${hops}}(b)
-       WHERE ${SIMPLE('p')}
-       WITH p ORDER BY length(p), [n IN nodes(p) | n.name], [n IN nodes(p) | n.id]
-       LIMIT toInteger($first)
-       RETURN ${pathMap('p')} AS path`,
-      params,
-      budget(),
-    )
-    .catch(translateTimeout);
+  const rows = await traversalRead(
+    db,
+    `MATCH (a:Entity {id: $from}), (b:Entity {id: $to})
+     MATCH p = (a)(()-[${types}]-(:Entity)){1,${hops}}(b)
+     WHERE ${SIMPLE('p')}
+     WITH p ORDER BY length(p), [n IN nodes(p) | n.name], [n IN nodes(p) | n.id]
+     LIMIT toInteger($first)
+     RETURN ${pathMap('p')} AS path`,
+    params,
+    budget(),
+  ).catch(translateTimeout);
   return rows.map((r) => toPathRow(r.path as Row));
 }
 
@@ -278,7 +309,8 @@ export async function neighborhood(db: Db, limits: TraversalLimits, args: Neighb
   const depth = checkBound('depth', args.depth, limits.maxNeighborhoodDepth, 'MAX_NEIGHBORHOOD_DEPTH');
   const limit = checkBound('limit', args.limit, limits.maxNeighborhoodLimit, 'MAX_NEIGHBORHOOD_LIMIT');
   const types = relationshipTypeExpression(args.types);
-  const rows = await db.read(
+  const rows = await traversalRead(
+    db,
     // Up to `limit` entities besides the center: one more than fit tells whether the limit cut.
     `MATCH (a:Entity {id: $id})
      CALL (a) {
@@ -324,7 +356,8 @@ export interface CommonNeighborsArgs {
 export async function commonNeighbors(db: Db, limits: TraversalLimits, args: CommonNeighborsArgs): Promise<EntityRow[]> {
   const first = checkBound('first', args.first, limits.maxPageSize, 'MAX_PAGE_SIZE');
   const types = relationshipTypeExpression(args.types);
-  const rows = await db.read(
+  const rows = await traversalRead(
+    db,
     `MATCH (a:Entity {id: $a}), (b:Entity {id: $b})
      MATCH (a)-[${types}]-(n:Entity)-[${types}]-(b)
      WHERE n <> a AND n <> b
@@ -355,7 +388,8 @@ export async function rank(db: Db, limits: TraversalLimits, args: RankArgs): Pro
   if (args.by !== 'DEGREE' && args.by !== 'DEAL_VALUE') throw badInput(`Unknown ranking "${String(args.by).slice(0, 50)}"`);
   if (args.within) return rankWithin(db, limits, { ...args, within: args.within, first });
   const scored = args.by === 'DEGREE' ? degreeScores(args.kinds) : dealValueScores(args.kinds);
-  const rows = await db.read(
+  const rows = await traversalRead(
+    db,
     `CALL () { ${scored} }
      WITH n, score WHERE score > 0
      WITH n, score ORDER BY score DESC, n.name, n.id LIMIT toInteger($first)
@@ -377,7 +411,8 @@ async function rankWithin(
   args: RankArgs & { within: NonNullable<RankArgs['within']> },
 ): Promise<RankedRow[]> {
   const depth = checkBound('depth', args.within.depth, limits.maxNeighborhoodDepth, 'MAX_NEIGHBORHOOD_DEPTH');
-  const rows = await db.read(
+  const rows = await traversalRead(
+    db,
     `MATCH (c:Entity {id: $center})
      CALL (c) {
        MATCH p = ANY SHORTEST (c)(()-[${relationshipTypeExpression()}]-(:Entity)){1,${depth}}(n:Entity)
@@ -526,7 +561,8 @@ export async function moneyFlows(db: Db, limits: TraversalLimits, args: MoneyFlo
   // datacenter passes money on to nothing: a second search ends with it, and each
   // destination keeps its shorter route. Each search stops after `first` destinations
   // (breadth first, so the nearest), which is enough for the nearest `first` of both.
-  const rows = await db.read(
+  const rows = await traversalRead(
+    db,
     `MATCH (a:Entity {id: $from})
      CALL (a) {
        MATCH p = ANY SHORTEST (a)${MONEY_STEP}{1,${hops}}(t:Project|Datacenter)

@@ -1,8 +1,9 @@
 /**
  * Resume points for the import CLI. A checkpoint names the last line whose batch has COMMITTED;
  * it is written (atomically: temp file + rename) only after the commit, so a crash at any moment
- * leaves either the previous checkpoint or this one, never one ahead of the graph. Keyed by the
- * file's absolute path, size and mtime: an edited file starts over.
+ * leaves either the previous checkpoint or this one, never one ahead of the graph. One checkpoint
+ * per file (named by its absolute path); it records the file's size and mtime, and a file edited
+ * since (either changed) starts over, saying so, and replaces it.
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -25,8 +26,15 @@ export function checkpointPath(file: string, dir = DEFAULT_CHECKPOINT_DIR): { pa
   const absolute = resolve(file);
   const stat = statSync(absolute);
   const identity = { file: absolute, size: stat.size, mtimeMs: stat.mtimeMs };
-  const key = createHash('sha256').update(`${identity.file}\0${identity.size}\0${identity.mtimeMs}`).digest('hex').slice(0, 24);
+  // Named by the path alone, so the checkpoint of an edited file is found (and the import can
+  // say it starts over) and then replaced, never left behind.
+  const key = createHash('sha256').update(identity.file).digest('hex').slice(0, 24);
   return { path: join(dir, `${key}.json`), identity };
+}
+
+/** Same file, same size and mtime: the checkpoint applies to the file as it is now. */
+export function sameFile(checkpoint: Pick<Checkpoint, 'file' | 'size' | 'mtimeMs'>, identity: Pick<Checkpoint, 'file' | 'size' | 'mtimeMs'>): boolean {
+  return checkpoint.file === identity.file && checkpoint.size === identity.size && checkpoint.mtimeMs === identity.mtimeMs;
 }
 
 export function readCheckpoint(path: string): Checkpoint | undefined {

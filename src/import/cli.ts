@@ -14,6 +14,21 @@ export const EXPORT_USAGE = 'export --entities 1000 --out file.ndjson|file.csv [
 
 /** Test hook: after this many committed batches the process kills itself (SIGKILL), as a crash would. */
 const CRASH_AFTER_BATCHES = 'STARGRAPH_IMPORT_CRASH_AFTER_BATCHES';
+/**
+ * Test hook for the hard points: `written:N` kills the process inside batch N's transaction
+ * before its commit, `committed:N` after the commit but before its checkpoint. Unset: inert.
+ */
+const CRASH_AT = 'STARGRAPH_IMPORT_CRASH_AT';
+
+function crashHook(): ((point: string, batch: number) => void) | undefined {
+  const spec = process.env[CRASH_AT];
+  if (!spec) return undefined;
+  const match = /^(written|committed):([1-9]\d*)$/.exec(spec);
+  if (!match) usage(`${CRASH_AT} must be written:N or committed:N`, IMPORT_USAGE);
+  return (point, batch) => {
+    if (point === match[1] && batch === Number(match[2])) process.kill(process.pid, 'SIGKILL');
+  };
+}
 
 function usage(message: string, text: string): never {
   console.error(`${message}\nUsage: ${text}`);
@@ -57,6 +72,7 @@ function printReport(report: ImportReport): void {
     written: report.written,
     batches: report.batches,
     resumedAfterLine: report.resumedAfterLine,
+    startedOver: report.ignoredCheckpoint?.reason ?? null,
     created: report.created,
     updated: report.updated,
     validateSeconds: +(report.validateMs / 1000).toFixed(2),
@@ -76,6 +92,7 @@ export async function runImportCommand(config: Config, logger: Logger, args: str
   const format = (formatFlag as ImportFormat | undefined) ?? formatOf(file);
   if (!format) usage(`Cannot tell the format of ${file} from its name`, IMPORT_USAGE);
   const crashAfter = Number(process.env[CRASH_AFTER_BATCHES] ?? 0);
+  const crashAt = crashHook();
 
   const opened = await openGraph({ ...config, seedOnEmpty: false }, logger);
   // With REDIS_URL, each committed batch reaches the API replicas: their subscribers hear
@@ -95,8 +112,13 @@ export async function runImportCommand(config: Config, logger: Logger, args: str
       afterBatch: (batches) => {
         if (crashAfter > 0 && batches >= crashAfter) process.kill(process.pid, 'SIGKILL');
       },
+      atBatchPoint: crashAt,
     });
     if (report.resumedAfterLine > 0) console.error(`Resumed after line ${report.resumedAfterLine} (checkpoint of an earlier run).`);
+    if (report.ignoredCheckpoint) {
+      const why = report.ignoredCheckpoint.reason === 'no-resume' ? '--no-resume was given' : 'the file changed since (size or modification time)';
+      console.error(`Started over from line 1: a checkpoint of an earlier run (after line ${report.ignoredCheckpoint.lastLine}) was not used because ${why}.`);
+    }
     if (report.aborted) {
       console.error(`${report.invalidCount} invalid record(s) in ${file}; nothing was written (fix them, or pass --skip-invalid):`);
       printReport(report);

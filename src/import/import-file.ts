@@ -20,7 +20,7 @@ import { writeGraphData, type EntityRecord, type GraphData, type LoadCounts, typ
 import { RELATIONSHIPS, type EntityLabel } from '../graph/model.js';
 import { endpointAllowed, endpointProblem } from '../graph/write-input.js';
 import { checkKindConflicts, findKindConflicts } from '../graph/writes.js';
-import { DEFAULT_CHECKPOINT_DIR, checkpointPath, clearCheckpoint, readCheckpoint, writeCheckpoint, type Checkpoint } from './checkpoint.js';
+import { DEFAULT_CHECKPOINT_DIR, checkpointPath, clearCheckpoint, readCheckpoint, sameFile, writeCheckpoint, type Checkpoint } from './checkpoint.js';
 import { Progress, type ProgressOutput } from './progress.js';
 import { formatOf, readRecords, ImportFileError, type ImportFormat } from './read-records.js';
 import type { ImportRecord } from './records.js';
@@ -45,7 +45,15 @@ export interface ImportOptions {
   afterBatch?: (batches: number, checkpoint: Checkpoint) => void;
   /** Awaited after each batch commits, with what it wrote (the CLI announces IMPORTED here). */
   onBatchCommitted?: (batch: { result: LoadResult; data: GraphData }) => Promise<void>;
+  /**
+   * Crash tests only: called at the two hard points of batch `batch` (1-based, this run):
+   * `written` inside its transaction after its statements ran but BEFORE the commit, and
+   * `committed` after the commit but BEFORE its checkpoint is written.
+   */
+  atBatchPoint?: (point: ImportBatchPoint, batch: number) => void;
 }
+
+export type ImportBatchPoint = 'written' | 'committed';
 
 export interface ImportProblem {
   line: number;
@@ -64,6 +72,11 @@ export interface ImportReport {
   aborted: boolean;
   /** Line after which this run resumed (0: from the start). */
   resumedAfterLine: number;
+  /**
+   * Why a checkpoint of an earlier run was NOT used, when there was one: the file changed since
+   * (size or mtime), or `resume: false`. The import then started over from line 1.
+   */
+  ignoredCheckpoint?: { reason: 'file-changed' | 'no-resume'; lastLine: number };
   /** Records written by this run (re-applied records count; they change nothing). */
   written: number;
   batches: number;
@@ -313,8 +326,10 @@ export async function importFile(db: Db, file: string, options: ImportOptions = 
   }
 
   const { path: checkpointFile, identity } = checkpointPath(file, options.checkpointDir ?? DEFAULT_CHECKPOINT_DIR);
-  const previous = options.resume === false ? undefined : readCheckpoint(checkpointFile);
-  const resumeAfter = previous && previous.size === identity.size && previous.mtimeMs === identity.mtimeMs ? previous.lastLine : 0;
+  const found = readCheckpoint(checkpointFile);
+  const previous = found && options.resume !== false && sameFile(found, identity) ? found : undefined;
+  if (found && !previous) report.ignoredCheckpoint = { reason: options.resume === false ? 'no-resume' : 'file-changed', lastLine: found.lastLine };
+  const resumeAfter = previous?.lastLine ?? 0;
   report.resumedAfterLine = resumeAfter;
   const alreadyWritten = resumeAfter > 0 ? (previous?.rowsWritten ?? 0) : 0;
   const toWrite = records - invalid.size;
@@ -333,7 +348,9 @@ export async function importFile(db: Db, file: string, options: ImportOptions = 
         async (run) => {
           // The graph may have changed since pass 1: a kind clash still fails the batch, clearly.
           await checkKindConflicts(run, data.entities);
-          return writeGraphData({ write: run }, data, { batchSize: Number.MAX_SAFE_INTEGER });
+          const written = await writeGraphData({ write: run }, data, { batchSize: Number.MAX_SAFE_INTEGER });
+          options.atBatchPoint?.('written', report.batches + 1);
+          return written;
         },
         { timeoutMs: BATCH_TIMEOUT_MS },
       )
@@ -347,6 +364,7 @@ export async function importFile(db: Db, file: string, options: ImportOptions = 
         }
         throw error;
       });
+    options.atBatchPoint?.('committed', report.batches + 1);
     for (const key of ['entities', 'sources', 'relationships'] as const) {
       report.created[key] += result.created[key];
       report.updated[key] += result.updated[key];

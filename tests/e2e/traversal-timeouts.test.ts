@@ -1,0 +1,234 @@
+/**
+ * Traversal bounds and TRAVERSAL_TIMEOUT_MS through the GraphQL API on the real Neo4j
+ * (README, "Traversals"):
+ * - moneyFlows and commonNeighbors refuse arguments over their bounds with LIMIT_EXCEEDED naming
+ *   the bound (MAX_HOPS, MAX_PATHS, MAX_PAGE_SIZE), defaults and configured values alike;
+ * - paths, neighborhood, rank, commonNeighbors and moneyFlows, each on data where it runs for
+ *   seconds to minutes (measured on this machine with no timeout: moneyFlows ~4 s, neighborhood
+ *   ~4 s, rank(within:) ~3.5 s, commonNeighbors ~13 s, paths minutes), answer TIMEOUT with
+ *   `extensions.limit: "TRAVERSAL_TIMEOUT_MS"` soon after the timeout; shortestPath (a
+ *   bidirectional breadth-first search, linear in the graph) cannot be made to run that long on
+ *   test-sized data, so its timeout is checked where it is passed
+ *   (tests/unit/traversal-timeouts.test.ts);
+ * - a simple read answers promptly while a traversal explodes.
+ *
+ * QUERY_TIMEOUT_MS is set high here, so a traversal that lost its own timeout could not answer
+ * TIMEOUT naming TRAVERSAL_TIMEOUT_MS. Neo4j only checks timeouts every 2 s, and some of these
+ * searches (neighborhood, rank(within:)) do not check at all until they end; the API answers at
+ * the timeout all the same (traversalRead in src/graph/traversals.ts).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEntities, deleteFixtures } from '../utils/fixtures.js';
+import { gql, openTestGraph, testServer, uniquePrefix, type TestGraph } from '../utils/graph.js';
+
+const prefix = uniquePrefix('boom');
+const id = (name: string) => `${prefix}-${name}`;
+/**
+ * Cliques of companies, INVESTS_IN both ways between every two: trail-semantics searches
+ * explode in them. The small one (6,320 relationships) for neighborhood and rank, whose searches
+ * Neo4j cannot stop early (they run on to their end after the API has answered, so they are
+ * kept to a few seconds), the big one (39,800) for the searches Neo4j does stop.
+ */
+const SMALL = 80;
+const BIG = 200;
+/** Common neighbours m0..m9 of x and y, each joined to both by this many parallel relationships. */
+const PARALLEL = 2_000;
+const COMMON = 10;
+
+let t: TestGraph;
+
+beforeAll(async () => {
+  t = await openTestGraph({ QUERY_TIMEOUT_MS: '60000' }); // building the fixtures is slow on a loaded machine
+  await createEntities(t.db, [
+    ...Array.from({ length: SMALL }, (_, i) => ({ label: 'Company' as const, slug: id(`s${i}`), name: `Small ${i}` })),
+    ...Array.from({ length: BIG }, (_, i) => ({ label: 'Company' as const, slug: id(`c${i}`), name: `Clique ${i}` })),
+    ...Array.from({ length: COMMON }, (_, i) => ({ label: 'Company' as const, slug: id(`m${i}`), name: `Middle ${i}` })),
+    ...Array.from({ length: COMMON }, (_, i) => ({ label: 'Company' as const, slug: id(`w${i}`), name: `Common ${i}` })),
+    ...['a', 'b', 'x', 'y', 'u', 'v', 'lone'].map((n) => ({ label: 'Company' as const, slug: id(n), name: `Outside ${n}` })),
+  ]);
+  // Relationship types are literals here (test code), ids are parameters.
+  for (const [letter, size] of [['s', SMALL], ['c', BIG]] as const) {
+    await t.db.write(
+      `UNWIND range(0, $k - 1) AS i
+       MATCH (a:Entity {id: $p + '-' + $letter + i})
+       UNWIND range(0, $k - 1) AS j
+       WITH a, i, j WHERE i <> j
+       MATCH (b:Entity {id: $p + '-' + $letter + j})
+       CREATE (a)-[:INVESTS_IN]->(b)`,
+      { p: prefix, letter, k: size },
+    );
+  }
+  // a and b hang off the big clique at c0: one simple path a-c0-b, countless trails through the clique.
+  await t.db.write(
+    `MATCH (a:Entity {id: $p + '-a'}), (b:Entity {id: $p + '-b'}), (c:Entity {id: $p + '-c0'})
+     CREATE (a)-[:INVESTS_IN]->(c), (c)-[:INVESTS_IN]->(b)`,
+    { p: prefix },
+  );
+  // x and y: COMMON common neighbours, PARALLEL² matches for each before DISTINCT.
+  await t.db.write(
+    `MATCH (x:Entity {id: $p + '-x'}), (y:Entity {id: $p + '-y'})
+     UNWIND range(0, $n - 1) AS i
+     MATCH (m:Entity {id: $p + '-m' + i})
+     UNWIND range(1, $parallel) AS copy
+     CREATE (x)-[:INVESTS_IN]->(m), (m)-[:INVESTS_IN]->(y)`,
+    { p: prefix, n: COMMON, parallel: PARALLEL },
+  );
+  // u and v: the same COMMON common neighbours w0..w9, one relationship each (answers at once).
+  await t.db.write(
+    `MATCH (u:Entity {id: $p + '-u'}), (v:Entity {id: $p + '-v'})
+     UNWIND range(0, $n - 1) AS i
+     MATCH (w:Entity {id: $p + '-w' + i})
+     CREATE (u)-[:INVESTS_IN]->(w), (w)-[:INVESTS_IN]->(v)`,
+    { p: prefix, n: COMMON },
+  );
+}, 180_000);
+
+afterAll(async () => {
+  if (t) await deleteFixtures(t.db, prefix);
+  await t?.close();
+}, 120_000);
+
+type Errors = Awaited<ReturnType<typeof gql>>['errors'];
+const only = (errors: Errors) => {
+  expect(errors).toHaveLength(1);
+  return errors![0]! as { message: string; extensions: Record<string, unknown> };
+};
+
+describe('bounds of moneyFlows and commonNeighbors', () => {
+  // Generous timeouts: these check bounds, and a loaded machine must not turn them into TIMEOUTs.
+  const relaxed = { TRAVERSAL_TIMEOUT_MS: '60000', QUERY_TIMEOUT_MS: '60000' };
+
+  it('with the default bounds: MAX_HOPS 8 and MAX_PATHS 50 for moneyFlows, MAX_PAGE_SIZE 100 for commonNeighbors', async () => {
+    const bounded = await openTestGraph(relaxed);
+    try {
+      const yoga = testServer(bounded.graph, bounded.config);
+      const vars = { from: id('lone'), a: id('u'), b: id('lone') };
+      const over = async (query: string) => only((await gql(yoga, query, vars)).errors).extensions;
+      expect(await over('query($from: ID!) { moneyFlows(from: $from, maxHops: 9) { length } }')).toEqual({ code: 'LIMIT_EXCEEDED', limit: 'MAX_HOPS', max: 8, got: 9 });
+      expect(await over('query($from: ID!) { moneyFlows(from: $from, first: 51) { length } }')).toEqual({ code: 'LIMIT_EXCEEDED', limit: 'MAX_PATHS', max: 50, got: 51 });
+      expect(await over('query($a: ID!, $b: ID!) { commonNeighbors(a: $a, b: $b, first: 101) { slug } }')).toEqual({ code: 'LIMIT_EXCEEDED', limit: 'MAX_PAGE_SIZE', max: 100, got: 101 });
+      // Zero or less is bad input, not a bound.
+      expect((await over('query($from: ID!) { moneyFlows(from: $from, maxHops: 0) { length } }')).code).toBe('BAD_USER_INPUT');
+      expect((await over('query($from: ID!) { moneyFlows(from: $from, first: 0) { length } }')).code).toBe('BAD_USER_INPUT');
+      expect((await over('query($a: ID!, $b: ID!) { commonNeighbors(a: $a, b: $b, first: 0) { slug } }')).code).toBe('BAD_USER_INPUT');
+      // At the bound is allowed (on an entity with no relationships: nothing to find).
+      const at = await gql<{ moneyFlows: unknown[]; commonNeighbors: unknown[] }>(
+        yoga,
+        'query($from: ID!, $a: ID!, $b: ID!) { moneyFlows(from: $from, maxHops: 8, first: 50) { length } commonNeighbors(a: $a, b: $b, first: 100) { slug } }',
+        vars,
+      );
+      expect(at.errors).toBeUndefined();
+      expect(at.data).toEqual({ moneyFlows: [], commonNeighbors: [] });
+    } finally {
+      await bounded.close();
+    }
+  }, 120_000);
+
+  it('with configured bounds (MAX_HOPS=3, MAX_PATHS=5, MAX_PAGE_SIZE=7)', async () => {
+    const small = await openTestGraph({ ...relaxed, MAX_HOPS: '3', MAX_PATHS: '5', MAX_PAGE_SIZE: '7' });
+    try {
+      const yoga = testServer(small.graph, small.config);
+      const vars = { from: id('lone'), a: id('u'), b: id('v') };
+      const over = async (query: string) => only((await gql(yoga, query, vars)).errors).extensions;
+      expect(await over('query($from: ID!) { moneyFlows(from: $from, maxHops: 4) { length } }')).toEqual({ code: 'LIMIT_EXCEEDED', limit: 'MAX_HOPS', max: 3, got: 4 });
+      expect(await over('query($from: ID!) { moneyFlows(from: $from, maxHops: 3, first: 6) { length } }')).toEqual({ code: 'LIMIT_EXCEEDED', limit: 'MAX_PATHS', max: 5, got: 6 });
+      expect(await over('query($a: ID!, $b: ID!) { commonNeighbors(a: $a, b: $b, first: 8) { slug } }')).toEqual({ code: 'LIMIT_EXCEEDED', limit: 'MAX_PAGE_SIZE', max: 7, got: 8 });
+      // moneyFlows' default maxHops (4) is over MAX_HOPS 3 here: refused, not clamped.
+      expect(await over('query($from: ID!) { moneyFlows(from: $from, first: 5) { length } }')).toEqual({ code: 'LIMIT_EXCEEDED', limit: 'MAX_HOPS', max: 3, got: 4 });
+      // At the bounds: u and v have exactly COMMON (10) common neighbours, so 7 come back, by name.
+      const at = await gql<{ moneyFlows: unknown[]; commonNeighbors: Array<{ slug: string }> }>(
+        yoga,
+        'query($from: ID!, $a: ID!, $b: ID!) { moneyFlows(from: $from, maxHops: 3, first: 5) { length } commonNeighbors(a: $a, b: $b, first: 7) { slug } }',
+        vars,
+      );
+      expect(at.errors).toBeUndefined();
+      expect(at.data!.moneyFlows).toEqual([]);
+      expect(at.data!.commonNeighbors.map((e) => e.slug)).toEqual([0, 1, 2, 3, 4, 5, 6].map((i) => id(`w${i}`)));
+    } finally {
+      await small.close();
+    }
+  }, 120_000);
+});
+
+describe('TRAVERSAL_TIMEOUT_MS on every traversal that can explode', () => {
+  const TIMEOUT_MS = 200;
+  let slow: TestGraph;
+  let yoga: ReturnType<typeof testServer>;
+
+  beforeAll(async () => {
+    slow = await openTestGraph({ TRAVERSAL_TIMEOUT_MS: String(TIMEOUT_MS), QUERY_TIMEOUT_MS: '120000', MAX_HOPS: '10' });
+    yoga = testServer(slow.graph, slow.config);
+  });
+  afterAll(async () => {
+    await slow?.close();
+  });
+
+  const exploding: Array<[string, string, Record<string, unknown>]> = [
+    ['paths (a clique hub between two entities)', 'query($a: ID!, $b: ID!) { paths(from: $a, to: $b, maxHops: 10, first: 50) { length } }', { a: id('a'), b: id('b') }],
+    ['neighborhood (depth 3 in a clique)', 'query($c: ID!) { neighborhood(id: $c, depth: 3, limit: 1000) { truncated } }', { c: id('s0') }],
+    ['rank (within 3 hops in a clique)', 'query($c: ID!) { rank(by: DEGREE, within: $c, depth: 3, first: 10) { score } }', { c: id('s0') }],
+    ['commonNeighbors (parallel relationships)', 'query($a: ID!, $b: ID!) { commonNeighbors(a: $a, b: $b, first: 10) { slug } }', { a: id('x'), b: id('y') }],
+    ['moneyFlows (10 hops of investments in a clique, no project in reach)', 'query($c: ID!) { moneyFlows(from: $c, maxHops: 10, first: 50) { length } }', { c: id('c0') }],
+  ];
+
+  for (const [name, query, variables] of exploding) {
+    it(`${name} answers TIMEOUT naming TRAVERSAL_TIMEOUT_MS`, async () => {
+      const started = performance.now();
+      const res = await gql(yoga, query, variables);
+      const ms = performance.now() - started;
+      const error = only(res.errors);
+      expect(error.extensions).toEqual({ code: 'TIMEOUT', limit: 'TRAVERSAL_TIMEOUT_MS', ms: TIMEOUT_MS });
+      expect(error.message).toMatch(/TRAVERSAL_TIMEOUT_MS/);
+      expect(res.data ?? null).toBeNull();
+      expect(ms).toBeGreaterThanOrEqual(TIMEOUT_MS);
+      // Answered by the time Neo4j would have stopped it (2 s after the timeout), not when the
+      // search ends (seconds to minutes later); 2 s more for a loaded machine.
+      expect(ms).toBeLessThan(TIMEOUT_MS + 4_000);
+      console.log(`[traversal-timeouts] ${name}: TIMEOUT after ${Math.round(ms)} ms`);
+    }, 60_000);
+  }
+});
+
+describe('a simple read while a traversal explodes', () => {
+  it('answers promptly, long before the exploding traversal is stopped', async () => {
+    // Answered no sooner than 2 s (its timeout); the simple reads must not wait for it.
+    const TIMEOUT_MS = 2_000;
+    const slow = await openTestGraph({ TRAVERSAL_TIMEOUT_MS: String(TIMEOUT_MS), QUERY_TIMEOUT_MS: '120000', MAX_HOPS: '10' });
+    try {
+      const yoga = testServer(slow.graph, slow.config);
+      const READ = 'query($s: String!) { entity(slug: $s) { slug name } }';
+      const warm = await gql(yoga, READ, { s: id('c1') });
+      expect(warm.errors).toBeUndefined();
+
+      const started = performance.now();
+      let explodedAt = 0;
+      const exploding = gql(yoga, 'query($a: ID!, $b: ID!) { paths(from: $a, to: $b, maxHops: 10, first: 50) { length } }', { a: id('a'), b: id('b') }).then((res) => {
+        explodedAt = performance.now() - started;
+        return res;
+      });
+      await new Promise((r) => setTimeout(r, 200));
+      const latencies: number[] = [];
+      for (let i = 1; i <= 5; i++) {
+        const s = performance.now();
+        const res = await gql<{ entity: { slug: string } }>(yoga, READ, { s: id(`c${i}`) });
+        latencies.push(performance.now() - s);
+        expect(res.data?.entity.slug).toBe(id(`c${i}`));
+        expect(explodedAt).toBe(0); // the traversal is still running
+      }
+      const readsDoneAt = performance.now() - started;
+      const exploded = await exploding;
+      expect(only(exploded.errors).extensions).toMatchObject({ code: 'TIMEOUT', limit: 'TRAVERSAL_TIMEOUT_MS', ms: TIMEOUT_MS });
+      console.log(
+        `[traversal-timeouts] simple reads during an explosion: ${latencies.map((l) => Math.round(l)).join(', ')} ms; ` +
+          `all done at ${Math.round(readsDoneAt)} ms, traversal stopped at ${Math.round(explodedAt)} ms`,
+      );
+      // A server that queued reads behind the traversal would answer them after it (>= 2 s).
+      expect(Math.max(...latencies)).toBeLessThan(1_500);
+      expect(readsDoneAt).toBeLessThan(explodedAt);
+      expect(explodedAt).toBeGreaterThanOrEqual(TIMEOUT_MS);
+      expect(explodedAt).toBeLessThan(TIMEOUT_MS + 5_000);
+    } finally {
+      await slow.close();
+    }
+  }, 60_000);
+});
