@@ -18,7 +18,9 @@ let yoga: ReturnType<typeof testServer>;
 beforeAll(async () => {
   // Large neighbourhoods with rich selections cost more than the default MAX_COMPLEXITY allows;
   // cost limits have their own tests.
-  t = await openTestGraph({ DEBUG_EXTENSIONS: 'true', MAX_COMPLEXITY: '200000' });
+  // These tests check answers; the timeout has its own tests (below and traversal-timeouts).
+  // A generous one keeps a busy 2-core machine (a cold Neo4j plans each traversal) from failing them.
+  t = await openTestGraph({ DEBUG_EXTENSIONS: 'true', MAX_COMPLEXITY: '200000', TRAVERSAL_TIMEOUT_MS: '60000' });
   await loadSeed(t.db);
   yoga = testServer(t.graph, t.config);
 });
