@@ -153,10 +153,21 @@ export class GraphDb {
     });
   }
 
-  /** Readiness: false at once while the circuit is open, else whatever a fresh probe finds. */
+  /**
+   * Readiness: whatever a fresh probe finds; while the circuit is open, no more than half a
+   * second is spent finding out (a dead database must not make /ready itself slow).
+   */
   async ready(): Promise<boolean> {
-    if (this.circuit.isOpen) return false;
-    return this.circuit.probeNow();
+    if (!this.circuit.isOpen) return this.circuit.probeNow();
+    let timer: NodeJS.Timeout | undefined;
+    const giveUp = new Promise<boolean>((ok) => {
+      timer = setTimeout(() => ok(false), 500);
+    });
+    try {
+      return await Promise.race([this.circuit.probeNow(), giveUp]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** A handle whose statements add to `stats` (one per request). */
