@@ -12,6 +12,7 @@ import { useContentSecurityPolicy } from './plugins/use-content-security-policy.
 import { graphiqlOptionsFor, renderGraphiQLPage, styleNonceFor, useGraphiQLAssets } from './plugins/use-graphiql-assets.js';
 import { useExplorer } from './plugins/use-explorer.js';
 import { useCors } from './plugins/use-cors.js';
+import { useErrorCodes } from './plugins/use-error-codes.js';
 import { useDebugExtensions } from './plugins/use-debug-extensions.js';
 import { useLiveCache } from './plugins/use-live-cache.js';
 import { useTrustedDocuments } from './plugins/use-trusted-documents.js';
@@ -86,6 +87,8 @@ export function createServer({ config, graph, logger, supervisor, live = createL
       useDeferStream(),
       useQueryLimits(config.limits),
       useVariableErrors(),
+      // After it: codes what it leaves (graphql-js's "Too many errors" summary), drops internals in production.
+      useErrorCodes({ production: config.production }),
       useDebugExtensions({ always: config.debugExtensions, allowHeader: config.debugExtensionsHeader }),
       useMetrics(),
       useRequestLog(logger),

@@ -114,7 +114,7 @@ describe('the local Neo4j killed with SIGKILL under concurrent writes', () => {
 
     // The supervisor brings it back on the same port; the server reconnects by itself.
     const deadline = Date.now() + 150_000;
-    while (supervisor.state !== 'running' && Date.now() < deadline) await sleep(50);
+    while ((supervisor.state as string) !== 'running' && Date.now() < deadline) await sleep(50);
     expect(supervisor.state).toBe('running');
     const restartedAt = performance.now();
     let readyAgain = await ready();
