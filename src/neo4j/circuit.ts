@@ -14,8 +14,15 @@
  */
 import { ErrorCode, StargraphError } from '../errors.js';
 
-/** true: the database answered; false: it is unreachable. Should settle within a few seconds. */
-export type Probe = () => Promise<boolean>;
+/**
+ * true: the database answered; false: it is unreachable (connection refused, reset...);
+ * 'timeout': no answer in time, which on a starved machine may only mean slow. Should settle
+ * within a few seconds.
+ */
+export type Probe = () => Promise<boolean | 'timeout'>;
+
+/** Probes in a row without an answer before the circuit opens on timeouts alone. */
+const TIMEOUTS_TO_OPEN = 2;
 
 export interface CircuitOptions {
   probe: Probe;
@@ -35,6 +42,7 @@ export class Circuit {
   private openReason = '';
   private probing: Promise<boolean> | undefined;
   private lastProbeStarted = 0;
+  private timeoutsInARow = 0;
   private timer: NodeJS.Timeout | undefined;
   /** Rejecters of statements in flight, called when the circuit opens. */
   private readonly inFlight = new Set<(error: Error) => void>();
@@ -92,12 +100,15 @@ export class Circuit {
     this.lastProbeStarted = Date.now();
     this.probing = this.options
       .probe()
-      .catch(() => false)
-      .then((up) => {
+      .catch(() => false as const)
+      .then((answer) => {
         this.probing = undefined;
-        if (up) this.close();
-        else this.open('the database did not answer a connectivity probe');
-        return up;
+        this.timeoutsInARow = answer === 'timeout' ? this.timeoutsInARow + 1 : 0;
+        if (answer === true) this.close();
+        else if (answer === false) this.open('the database refused a connectivity probe');
+        else if (this.timeoutsInARow >= TIMEOUTS_TO_OPEN) this.open(`the database did not answer ${this.timeoutsInARow} connectivity probes in a row`);
+        else if (this.isOpen) this.schedule();
+        return answer === true;
       });
     return this.probing;
   }

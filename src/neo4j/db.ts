@@ -66,6 +66,17 @@ export function isConnectivityError(error: unknown): boolean {
   return error.code === 'ServiceUnavailable' || error.code === 'SessionExpired' || /DatabaseUnavailable/.test(error.code);
 }
 
+/** What a probe's call says: answered, refused, or no answer in time (slow or gone: the circuit decides). */
+function probeAnswer(call: Promise<unknown>): Promise<boolean | 'timeout'> {
+  return call.then(
+    () => true as const,
+    (error: unknown) => {
+      if (!isConnectivityError(error)) return true as const; // a wrong password is an answer too
+      return /timed out|in \d+ ?ms/i.test((error as Error).message) ? ('timeout' as const) : false;
+    },
+  );
+}
+
 /**
  * A probe on a connection of its own (a fresh driver each time, so neither a pool full of busy
  * connections nor a pool full of dead ones can fool it), bounded by `timeoutMs`.
@@ -80,14 +91,10 @@ export function connectionProbe(connection: Neo4jConnection, timeoutMs = 2_000):
     });
     let timer: NodeJS.Timeout | undefined;
     try {
-      const timeout = new Promise<boolean>((ok) => {
-        timer = setTimeout(() => ok(false), timeoutMs + 500);
+      const timeout = new Promise<'timeout'>((ok) => {
+        timer = setTimeout(() => ok('timeout'), timeoutMs + 500);
       });
-      const answered = driver.getServerInfo({ database: connection.database }).then(
-        () => true,
-        (error: unknown) => !isConnectivityError(error), // a wrong password is an answer too
-      );
-      return await Promise.race([answered, timeout]);
+      return await Promise.race([probeAnswer(driver.getServerInfo({ database: connection.database })), timeout]);
     } finally {
       clearTimeout(timer);
       void driver.close().catch(() => {});
@@ -142,13 +149,7 @@ export class GraphDb {
     options: GraphDbOptions = {},
   ) {
     this.circuit = new Circuit({
-      probe:
-        options.probe ??
-        (() =>
-          driver.getServerInfo({ database }).then(
-            () => true,
-            (error: unknown) => !isConnectivityError(error),
-          )),
+      probe: options.probe ?? (() => probeAnswer(driver.getServerInfo({ database }))),
       onChange: options.onCircuitChange,
     });
   }

@@ -58,4 +58,17 @@ describe('circuit in front of the database', () => {
     release(true);
     expect(await Promise.all(calls)).toEqual(Array(20).fill('ok'));
   });
+
+  it('a probe that times out once does not open it (a starved machine is slow, not down); twice in a row does', async () => {
+    const answers: Array<boolean | 'timeout'> = ['timeout', true, 'timeout', 'timeout'];
+    const circuit = new Circuit({ probe: async () => answers.shift()!, probeIntervalMs: 10_000 });
+    expect(await circuit.probeNow()).toBe(false);
+    expect(circuit.isOpen).toBe(false);
+    expect(await circuit.probeNow()).toBe(true); // an answer resets the count
+    await circuit.probeNow();
+    expect(circuit.isOpen).toBe(false);
+    await circuit.probeNow();
+    expect(circuit.isOpen).toBe(true);
+    circuit.dispose();
+  });
 });
