@@ -201,6 +201,7 @@ export interface LocalNeo4jOptions {
    */
   mode: 'attached' | 'detached';
   log?: (msg: string) => void;
+  /** Default 300 s: a JVM on a starved machine can take minutes; failing sooner helps nobody. */
   startTimeoutMs?: number;
 }
 
@@ -261,7 +262,7 @@ export async function startLocalNeo4j(options: LocalNeo4jOptions): Promise<Local
   const exited = new Promise<LocalNeo4jExit>((ok) => child.once('exit', (code, signal) => ok({ code, signal })));
   log(`Starting local Neo4j ${pinnedNeo4jVersion()} (data in ${dataDir}, Bolt port ${port})...`);
 
-  const uri = await waitForReady(child, port, logFile, options.startTimeoutMs ?? 120_000);
+  const uri = await waitForReady(child, port, logFile, options.startTimeoutMs ?? 300_000);
   writeFileSync(join(dataDir, STATE_FILE), JSON.stringify({ pid: child.pid, port, uri }));
   if (options.mode === 'detached') {
     child.stdout?.destroy();

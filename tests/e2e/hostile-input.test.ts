@@ -335,7 +335,9 @@ async function markedNodes(): Promise<number> {
 
 beforeAll(async () => {
   // As deployed: production masks unexpected errors (development shows their details on purpose).
-  t = await openTestGraph({ API_KEYS: 'hx-key:write+read', NODE_ENV: 'production' });
+  // Tighter statement timeouts than the defaults: a generated query that explodes is cut (a coded
+  // TIMEOUT) in 2-3 s instead of 5-10, which keeps the run short.
+  t = await openTestGraph({ API_KEYS: 'hx-key:write+read', NODE_ENV: 'production', QUERY_TIMEOUT_MS: '3000', TRAVERSAL_TIMEOUT_MS: '2000' });
   // The server's own error log, to say why if an unexpected error ever shows up.
   yoga = createServer({ config: t.config, graph: t.graph, logger: createLogger('error', (line) => void serverErrors.push(line.slice(0, 2000))) });
   await createEntities(t.db, [

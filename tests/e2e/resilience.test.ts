@@ -57,5 +57,5 @@ describe('Neo4j going away and coming back', () => {
     expect(status).toBe(200);
     const back = await gql(yoga, '{ graphStats { label count } }');
     expect(back.errors).toBeUndefined();
-  }, 420_000); // two Neo4j starts: ~1 min on an idle machine, several on a loaded one
+  }, 600_000); // two Neo4j starts: ~1 min on an idle machine, several on a loaded one
 });
