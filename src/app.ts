@@ -1,8 +1,9 @@
 /** Wires config → Neo4j (external, or the project's local one) → migrated graph. */
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
-import { createDriver, GraphDb } from './neo4j/db.js';
-import { startLocalNeo4j, type LocalNeo4j } from './neo4j/local-server.js';
+import { connectionProbe, createDriver, GraphDb } from './neo4j/db.js';
+import { freePort, startLocalNeo4j } from './neo4j/local-server.js';
+import { Neo4jSupervisor } from './neo4j/supervisor.js';
 import { migrate } from './neo4j/migrate.js';
 import { seedIfEmpty } from './graph/seed.js';
 import { backfillSearchKeys } from './graph/search.js';
@@ -10,6 +11,8 @@ import { backfillSearchKeys } from './graph/search.js';
 export interface OpenGraph {
   graph: GraphDb;
   uri: string;
+  /** Keeps the local Neo4j running; undefined when NEO4J_URI names the database (never started by us). */
+  supervisor: Neo4jSupervisor | undefined;
   /** Closes the driver, then stops the local Neo4j if this process started it. */
   close(): Promise<void>;
 }
@@ -29,19 +32,41 @@ async function waitForConnectivity(graph: GraphDb, logger: Logger, timeoutMs: nu
 }
 
 export async function openGraph(config: Config, logger: Logger): Promise<OpenGraph> {
-  let local: LocalNeo4j | undefined;
+  let supervisor: Neo4jSupervisor | undefined;
   let uri = config.neo4j.uri;
+  // Assigned below, before the supervisor can see an exit; the supervisor tells its circuit.
+  let graph: GraphDb | undefined;
   if (!uri) {
-    local = await startLocalNeo4j({
-      dataDir: config.neo4j.dataDir,
-      heap: config.neo4j.heap,
-      pageCache: config.neo4j.pageCache,
-      mode: 'attached',
-      log: (msg) => logger.info(msg),
-    });
-    uri = local.uri;
+    // A restart must come back on the same port: the driver keeps the URI.
+    let port: number | undefined;
+    supervisor = new Neo4jSupervisor(
+      async () => {
+        const server = await startLocalNeo4j({
+          dataDir: config.neo4j.dataDir,
+          heap: config.neo4j.heap,
+          pageCache: config.neo4j.pageCache,
+          port: port ?? (await freePort()),
+          mode: 'attached',
+          log: (msg) => logger.info(msg),
+        });
+        port = server.port;
+        return server;
+      },
+      logger,
+      config.neo4j.restartPolicy,
+      {
+        onUnexpectedExit: (exit) => graph?.circuit.open(`the local Neo4j exited (${exit.signal ?? `code ${exit.code}`}); restarting it`),
+        onRestarted: () => void graph?.circuit.probeNow(),
+      },
+    );
+    uri = (await supervisor.begin()).uri;
   }
-  const graph = new GraphDb(createDriver({ ...config.neo4j, uri }), config.neo4j.database, config.limits.queryTimeoutMs);
+  const connection = { ...config.neo4j, uri };
+  graph = new GraphDb(createDriver(connection), config.neo4j.database, config.limits.queryTimeoutMs, {
+    probe: connectionProbe(connection),
+    onCircuitChange: (open, reason) =>
+      open ? logger.error('Neo4j unreachable: requests answer DATABASE_UNAVAILABLE', { reason }) : logger.info('Neo4j reachable again', { reason }),
+  });
   try {
     await waitForConnectivity(graph, logger, 60_000);
     const applied = await migrate(graph.session());
@@ -56,15 +81,17 @@ export async function openGraph(config: Config, logger: Logger): Promise<OpenGra
     }
   } catch (error) {
     await graph.close();
-    await local?.stop();
+    await supervisor?.stop();
     throw error;
   }
+  const opened = graph;
   return {
-    graph,
+    graph: opened,
     uri,
+    supervisor,
     close: async () => {
-      await graph.close();
-      await local?.stop();
+      await opened.close();
+      await supervisor?.stop();
     },
   };
 }

@@ -41,6 +41,37 @@ const apiKeys = z
     return keys;
   });
 
+/**
+ * `*` (or unset): any origin, never with credentials. Otherwise comma-separated origins
+ * (`scheme://host[:port]`), each checked, that may call with credentials.
+ */
+const corsOrigins = z
+  .string()
+  .default('*')
+  .transform((raw, ctx): string[] | '*' => {
+    const entries = raw.split(',').map((e) => e.trim()).filter(Boolean);
+    if (entries.length === 0 || (entries.length === 1 && entries[0] === '*')) return '*';
+    const origins: string[] = [];
+    for (const entry of entries) {
+      let origin: string | undefined;
+      try {
+        const url = new URL(entry);
+        if ((url.protocol === 'http:' || url.protocol === 'https:') && url.origin === entry.replace(/\/$/, '')) origin = url.origin;
+      } catch {
+        // reported below
+      }
+      if (!origin) {
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          message: `"${entry}" is not an origin such as https://app.example.com (scheme, host and port only; "*" alone for any)`,
+        });
+        return z.NEVER;
+      }
+      origins.push(origin);
+    }
+    return origins;
+  });
+
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
@@ -95,6 +126,12 @@ const envSchema = z.object({
   PERSISTED_OPERATIONS: z.enum(['off', 'allow', 'only']).default('off'),
   /** JSON manifest of hash → document (`npm run persisted:build` writes schema/persisted-operations.json). */
   PERSISTED_OPERATIONS_FILE: z.string().min(1).default('schema/persisted-operations.json'),
+  CORS_ORIGINS: corsOrigins,
+  /** GraphQL requests served at once; more answer 503 OVERLOADED instead of queueing. */
+  MAX_IN_FLIGHT: positiveInt(200),
+  /** Restarts of the local Neo4j allowed per window before giving up. */
+  NEO4J_RESTART_MAX: positiveInt(5),
+  NEO4J_RESTART_WINDOW_S: positiveInt(600),
 });
 
 export type Config = ReturnType<typeof parseConfig>;
@@ -129,7 +166,14 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
       dataDir: c.NEO4J_DATA_DIR,
       heap: c.NEO4J_HEAP,
       pageCache: c.NEO4J_PAGECACHE,
+      restartPolicy: {
+        maxRestarts: c.NEO4J_RESTART_MAX,
+        windowMs: c.NEO4J_RESTART_WINDOW_S * 1000,
+        backoffMs: [500, 2_000, 5_000, 15_000, 30_000],
+      },
     },
+    cors: { origins: c.CORS_ORIGINS },
+    maxInFlight: c.MAX_IN_FLIGHT,
     logLevel: c.LOG_LEVEL,
     debugExtensions: c.DEBUG_EXTENSIONS,
     debugExtensionsHeader: c.DEBUG_EXTENSIONS_HEADER,

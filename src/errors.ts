@@ -21,6 +21,8 @@ export const ErrorCode = {
   PERSISTED_QUERY_ONLY: 'PERSISTED_QUERY_ONLY',
   /** A hash that the manifest (or the APQ store) does not know. */
   PERSISTED_QUERY_NOT_FOUND: 'PERSISTED_QUERY_NOT_FOUND',
+  /** More requests in flight than MAX_IN_FLIGHT: HTTP 503 with Retry-After. */
+  OVERLOADED: 'OVERLOADED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

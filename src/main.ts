@@ -12,7 +12,7 @@ const SCHEMA_FILE = fileURLToPath(new URL('../schema/schema.graphql', import.met
 async function serve(config: Config, logger: Logger): Promise<void> {
   const opened = await openGraph(config, logger);
   const { createServer } = await import('./server.js');
-  const yoga = createServer({ config, graph: opened.graph, logger });
+  const yoga = createServer({ config, graph: opened.graph, logger, supervisor: opened.supervisor });
   const http = createHttpServer(yoga);
   const sockets = new Set<import('node:net').Socket>();
   http.on('connection', (s) => {

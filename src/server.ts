@@ -11,13 +11,18 @@ import { createLiveGraph, type LiveGraph } from './live/live-graph.js';
 import { useContentSecurityPolicy } from './plugins/use-content-security-policy.js';
 import { graphiqlOptionsFor, renderGraphiQLPage, styleNonceFor, useGraphiQLAssets } from './plugins/use-graphiql-assets.js';
 import { useExplorer } from './plugins/use-explorer.js';
+import { useCors } from './plugins/use-cors.js';
+import { useErrorCodes } from './plugins/use-error-codes.js';
 import { useDebugExtensions } from './plugins/use-debug-extensions.js';
 import { useLiveCache } from './plugins/use-live-cache.js';
 import { useTrustedDocuments } from './plugins/use-trusted-documents.js';
 import { useMetrics } from './plugins/use-metrics.js';
 import { useQueryLimits } from './plugins/use-query-limits.js';
+import { useOverload } from './plugins/use-overload.js';
 import { useRequestLog } from './plugins/use-request-log.js';
 import { useVariableErrors } from './plugins/use-variable-errors.js';
+import { useSecurityHeaders } from './plugins/use-security-headers.js';
+import type { Neo4jSupervisor } from './neo4j/supervisor.js';
 import { schema } from './schema/index.js';
 import { graphiqlTabs } from './schema/examples.js';
 
@@ -27,14 +32,18 @@ export interface ServerDeps {
   logger: Logger;
   /** Changes and cached reads; by default one for this server (in process, or Redis with REDIS_URL). */
   live?: LiveGraph;
+  /** The local Neo4j's supervisor, when this process started it: once it gives up, /ready says why. */
+  supervisor?: Neo4jSupervisor;
 }
 
-export function createServer({ config, graph, logger, live = createLiveGraph(config.live, logger, schemaDerivedTypes()) }: ServerDeps) {
+export function createServer({ config, graph, logger, supervisor, live = createLiveGraph(config.live, logger, schemaDerivedTypes()) }: ServerDeps) {
   const authenticate = createAuthenticator(config.auth);
   const yoga = createYoga<{ request: Request }, Context>({
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
+    // Our own policy (plugins/use-cors.ts): yoga's echoes any origin with credentials.
+    cors: false,
     graphiql: graphiqlOptionsFor({ title: 'stargraph', defaultTabs: graphiqlTabs() }),
     // GraphiQL from our own files (no CDN), so it renders offline and under our CSP.
     renderGraphiQL: renderGraphiQLPage,
@@ -59,7 +68,10 @@ export function createServer({ config, graph, logger, live = createLiveGraph(con
       };
     },
     plugins: [
+      useCors(config.cors),
       useContentSecurityPolicy({ styleNonce: styleNonceFor }),
+      // After the CSP plugin: it sets the whole policy (frame-ancestors included) first.
+      useSecurityHeaders(),
       useGraphiQLAssets(),
       useExplorer(),
       // Trusted documents first: they turn a hash into the document the cache keys on.
@@ -75,21 +87,24 @@ export function createServer({ config, graph, logger, live = createLiveGraph(con
       useDeferStream(),
       useQueryLimits(config.limits),
       useVariableErrors(),
+      // After it: codes what it leaves (graphql-js's "Too many errors" summary), drops internals in production.
+      useErrorCodes({ production: config.production }),
       useDebugExtensions({ always: config.debugExtensions, allowHeader: config.debugExtensionsHeader }),
       useMetrics(),
       useRequestLog(logger),
       useReadinessCheck({
         endpoint: '/ready',
-        check: async () => {
-          try {
-            await graph.driver.verifyConnectivity({ database: graph.database });
-            return true;
-          } catch {
-            return false;
+        // 503 at once while the circuit is open (no waiting on a dead database), else a fresh probe.
+        check: async ({ fetchAPI }) => {
+          if (supervisor?.state === 'failed') {
+            return new fetchAPI.Response(`not ready: ${supervisor.failure}`, { status: 503, headers: { 'content-type': 'text/plain; charset=utf-8' } });
           }
+          return graph.ready();
         },
       }),
       { onDispose: () => live.close() },
+      // Last: it wraps the request handler (see the plugin).
+      useOverload({ maxInFlight: config.maxInFlight }),
     ],
   });
   return Object.assign(yoga, { live });

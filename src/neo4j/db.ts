@@ -17,7 +17,8 @@ import neo4j, {
   type Driver,
   type ManagedTransaction,
 } from 'neo4j-driver';
-import { ErrorCode, StargraphError, timedOut } from '../errors.js';
+import { timedOut } from '../errors.js';
+import { Circuit, databaseUnavailable, type Probe } from './circuit.js';
 
 export interface QueryStats {
   roundTrips: number;
@@ -50,12 +51,55 @@ export function createDriver(connection: Neo4jConnection): Driver {
     // Our numbers (counts, dollars up to ~1e13, megawatts) fit in a double.
     disableLosslessIntegers: true,
     maxConnectionPoolSize: 50,
-    // A request should fail fast with DATABASE_UNAVAILABLE rather than hang for the default 30 s.
+    // Retries ride out a blip (a deadlock, a dropped connection); an outage is cut short by the
+    // circuit (circuit.ts), not by these.
     maxTransactionRetryTime: 3_000,
     connectionAcquisitionTimeout: 10_000,
     connectionTimeout: 5_000,
     logging: { level: 'error', logger: () => {} },
   });
+}
+
+/** Errors that mean "the database is not there", as opposed to a bad statement or a timeout. */
+export function isConnectivityError(error: unknown): boolean {
+  if (!(error instanceof Neo4jError)) return false;
+  return error.code === 'ServiceUnavailable' || error.code === 'SessionExpired' || /DatabaseUnavailable/.test(error.code);
+}
+
+/** What a probe's call says: answered, refused, or no answer in time (slow or gone: the circuit decides). */
+function probeAnswer(call: Promise<unknown>): Promise<boolean | 'timeout'> {
+  return call.then(
+    () => true as const,
+    (error: unknown) => {
+      if (!isConnectivityError(error)) return true as const; // a wrong password is an answer too
+      return /timed out|in \d+ ?ms/i.test((error as Error).message) ? ('timeout' as const) : false;
+    },
+  );
+}
+
+/**
+ * A probe on a connection of its own (a fresh driver each time, so neither a pool full of busy
+ * connections nor a pool full of dead ones can fool it), bounded by `timeoutMs`.
+ */
+export function connectionProbe(connection: Neo4jConnection, timeoutMs = 2_000): Probe {
+  return async () => {
+    const driver = neo4j.driver(connection.uri, auth.basic(connection.user, connection.password), {
+      connectionTimeout: timeoutMs,
+      connectionAcquisitionTimeout: timeoutMs,
+      maxConnectionPoolSize: 1,
+      logging: { level: 'error', logger: () => {} },
+    });
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const timeout = new Promise<'timeout'>((ok) => {
+        timer = setTimeout(() => ok('timeout'), timeoutMs + 500);
+      });
+      return await Promise.race([probeAnswer(driver.getServerInfo({ database: connection.database })), timeout]);
+    } finally {
+      clearTimeout(timer);
+      void driver.close().catch(() => {});
+    }
+  };
 }
 
 /** Neo4j values → plain JSON-like values (temporal types as ISO strings, nodes as properties). */
@@ -82,20 +126,50 @@ function translateError(error: unknown, options: RunOptions, timeoutMs: number):
     if (/TransactionTimedOut|Transaction\.(TransactionTimedOut|Terminated)/.test(error.code)) {
       return timedOut(options.timeoutLimit ?? 'QUERY_TIMEOUT_MS', timeoutMs);
     }
-    if (error.code === 'ServiceUnavailable' || error.code === 'SessionExpired') {
-      return new StargraphError(ErrorCode.DATABASE_UNAVAILABLE, 'The graph database is not reachable right now');
-    }
+    if (isConnectivityError(error)) return databaseUnavailable();
   }
   return error;
 }
 
-/** Process-wide: owns the driver. */
+export interface GraphDbOptions {
+  /** How the circuit checks the database; default: connectivity through `driver` itself. */
+  probe?: Probe;
+  /** Told when the circuit opens or closes. */
+  onCircuitChange?: (open: boolean, reason: string) => void;
+}
+
+/** Process-wide: owns the driver and the circuit in front of it. */
 export class GraphDb {
+  readonly circuit: Circuit;
+
   constructor(
     readonly driver: Driver,
     readonly database: string,
     readonly defaultTimeoutMs: number,
-  ) {}
+    options: GraphDbOptions = {},
+  ) {
+    this.circuit = new Circuit({
+      probe: options.probe ?? (() => probeAnswer(driver.getServerInfo({ database }))),
+      onChange: options.onCircuitChange,
+    });
+  }
+
+  /**
+   * Readiness: whatever a fresh probe finds; while the circuit is open, no more than half a
+   * second is spent finding out (a dead database must not make /ready itself slow).
+   */
+  async ready(): Promise<boolean> {
+    if (!this.circuit.isOpen) return this.circuit.probeNow();
+    let timer: NodeJS.Timeout | undefined;
+    const giveUp = new Promise<boolean>((ok) => {
+      timer = setTimeout(() => ok(false), 500);
+    });
+    try {
+      return await Promise.race([this.circuit.probeNow(), giveUp]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
 
   /** A handle whose statements add to `stats` (one per request). */
   session(stats: QueryStats = { roundTrips: 0, dbTimeMs: 0 }): Db {
@@ -103,6 +177,7 @@ export class GraphDb {
   }
 
   async close(): Promise<void> {
+    this.circuit.dispose();
     await this.driver.close();
   }
 }
@@ -133,7 +208,7 @@ export class Db {
       bookmarkManager: this.graph.driver.executeQueryBookmarkManager,
     });
     try {
-      return await session.executeWrite(
+      return await this.graph.circuit.run(() => session.executeWrite(
         (tx: ManagedTransaction) =>
           work(async (cypher, params = {}) => {
             const started = performance.now();
@@ -143,11 +218,12 @@ export class Db {
             return result.records.map((r) => plain(r.toObject()) as Row);
           }),
         { timeout: timeoutMs },
-      );
+      ));
     } catch (error) {
+      if (isConnectivityError(error)) this.graph.circuit.suspect();
       throw translateError(error, options, timeoutMs);
     } finally {
-      await session.close();
+      void session.close().catch(() => {}); // never wait on a session the circuit cut off
     }
   }
 
@@ -174,15 +250,20 @@ export class Db {
     const timeoutMs = options.timeoutMs ?? this.graph.defaultTimeoutMs;
     this.stats.roundTrips += 1;
     try {
-      const result = mode === 'READ' ? await this.autoCommitRead(cypher, params, timeoutMs) : await this.graph.driver.executeQuery(cypher, params, {
-        database: this.graph.database,
-        routing: neo4j.routing.WRITE,
-        transactionConfig: { timeout: timeoutMs },
-      });
+      const result = await this.graph.circuit.run(() =>
+        mode === 'READ'
+          ? this.autoCommitRead(cypher, params, timeoutMs)
+          : this.graph.driver.executeQuery(cypher, params, {
+              database: this.graph.database,
+              routing: neo4j.routing.WRITE,
+              transactionConfig: { timeout: timeoutMs },
+            }),
+      );
       const { resultAvailableAfter, resultConsumedAfter } = result.summary;
       this.stats.dbTimeMs += Number(resultAvailableAfter ?? 0) + Number(resultConsumedAfter ?? 0);
       return options.raw ? result.records.map((r) => r.toObject()) : result.records.map((r) => plain(r.toObject()) as Row);
     } catch (error) {
+      if (isConnectivityError(error)) this.graph.circuit.suspect();
       throw translateError(error, options, timeoutMs);
     }
   }

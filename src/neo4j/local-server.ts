@@ -201,13 +201,28 @@ export interface LocalNeo4jOptions {
    */
   mode: 'attached' | 'detached';
   log?: (msg: string) => void;
+  /** Default 300 s: a JVM on a starved machine can take minutes; failing sooner helps nobody. */
   startTimeoutMs?: number;
+}
+
+export interface LocalNeo4jExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
 }
 
 export interface LocalNeo4j {
   uri: string;
+  /** Bolt port it listens on (a restart must use the same one: clients hold the URI). */
+  port: number;
   /** true when a server already running for this data directory was reused. */
   reused: boolean;
+  /** The JVM's process id (the launcher runs Neo4j in-process), when known. */
+  pid: number | undefined;
+  /**
+   * Settles when the JVM this call started exits, for any reason (stop(), a crash, kill -9).
+   * Undefined for a reused server: it is not our child, so its exit cannot be watched.
+   */
+  exited: Promise<LocalNeo4jExit> | undefined;
   /** Stops the server if this call started it (a reused one is left to its owner). */
   stop(): Promise<void>;
 }
@@ -218,7 +233,7 @@ export async function startLocalNeo4j(options: LocalNeo4jOptions): Promise<Local
   const existing = await runningServer(dataDir);
   if (existing) {
     log(`Reusing the local Neo4j already running for ${dataDir} at ${existing.uri}`);
-    return { uri: existing.uri, reused: true, stop: async () => {} };
+    return { uri: existing.uri, port: existing.port, reused: true, pid: existing.pid, exited: undefined, stop: async () => {} };
   }
 
   const classpath = buildLauncher(log);
@@ -243,9 +258,11 @@ export async function startLocalNeo4j(options: LocalNeo4jOptions): Promise<Local
     stdio: [options.mode === 'attached' ? 'pipe' : 'ignore', 'pipe', logFd],
   });
   closeSync(logFd);
+  // Watch from the first moment, so an exit during start-up is seen as well.
+  const exited = new Promise<LocalNeo4jExit>((ok) => child.once('exit', (code, signal) => ok({ code, signal })));
   log(`Starting local Neo4j ${pinnedNeo4jVersion()} (data in ${dataDir}, Bolt port ${port})...`);
 
-  const uri = await waitForReady(child, port, logFile, options.startTimeoutMs ?? 120_000);
+  const uri = await waitForReady(child, port, logFile, options.startTimeoutMs ?? 300_000);
   writeFileSync(join(dataDir, STATE_FILE), JSON.stringify({ pid: child.pid, port, uri }));
   if (options.mode === 'detached') {
     child.stdout?.destroy();
@@ -253,7 +270,10 @@ export async function startLocalNeo4j(options: LocalNeo4jOptions): Promise<Local
   }
   return {
     uri,
+    port,
     reused: false,
+    pid: child.pid,
+    exited: options.mode === 'attached' ? exited : undefined,
     stop: () => stopProcess(child.pid!, dataDir),
   };
 }

@@ -32,14 +32,30 @@ describe('Neo4j going away and coming back', () => {
 
     await server.stop();
     server = undefined;
+    // While it is away: /ready 503 and requests DATABASE_UNAVAILABLE, each in under a second (the
+    // promised bound; a refused connection is seen in milliseconds, the rest is a loaded machine).
+    let started = performance.now();
     expect((await yoga.fetch('http://stargraph.test/ready')).status).toBe(503);
+    expect(performance.now() - started).toBeLessThan(1000);
     expect((await yoga.fetch('http://stargraph.test/health')).status).toBe(200); // alive, just not ready
-    const down = await gql(yoga, '{ graphStats { label count } }');
-    expect(down.errors?.[0]?.extensions?.code).toBe('DATABASE_UNAVAILABLE');
+    for (let i = 0; i < 5; i++) {
+      started = performance.now();
+      const down = await gql(yoga, '{ graphStats { label count } }');
+      expect(down.errors?.[0]?.extensions?.code).toBe('DATABASE_UNAVAILABLE');
+      expect(performance.now() - started).toBeLessThan(1000);
+    }
 
     server = await start();
-    expect((await yoga.fetch('http://stargraph.test/ready')).status).toBe(200);
+    // The circuit's background probe finds it within its interval (500 ms) plus a cold JVM's
+    // first answer; /ready follows. No restart of the API.
+    const back503 = performance.now();
+    let status = (await yoga.fetch('http://stargraph.test/ready')).status;
+    while (status !== 200 && performance.now() - back503 < 15_000) {
+      await new Promise((r) => setTimeout(r, 100));
+      status = (await yoga.fetch('http://stargraph.test/ready')).status;
+    }
+    expect(status).toBe(200);
     const back = await gql(yoga, '{ graphStats { label count } }');
     expect(back.errors).toBeUndefined();
-  }, 180_000);
+  }, 600_000); // two Neo4j starts: ~1 min on an idle machine, several on a loaded one
 });
