@@ -56,8 +56,6 @@ describe('defaults (the README configuration table)', () => {
       },
       seedOnEmpty: true,
       readPlanner: true,
-      live: { redisUrl: undefined, responseCacheTtlMs: 30_000, responseCacheMax: 5_000, subscriptionQueueMax: 100 },
-      persistedOperations: { mode: 'off', file: 'schema/persisted-operations.json' },
     });
   });
 
