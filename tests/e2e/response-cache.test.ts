@@ -135,13 +135,18 @@ describe('response cache', () => {
     await loadSeed(t.db);
     const uncached = testServer(t.graph, { ...t.config, live: { ...t.config.live, responseCacheTtlMs: 0 } });
     for (const example of exampleOperations()) {
-      const plain = await gql(uncached, example.query, example.variables);
+      // Other files write to the shared graph meanwhile, so an example over the whole graph
+      // (counts, first pages, rankings) may change between reads: the cached path must answer
+      // what an uncached read answered just before or just after it.
+      const before = await gql(uncached, example.query, example.variables);
       const miss = await gql(yoga, example.query, example.variables);
       const cached = await gql(yoga, example.query, example.variables);
+      const after = await gql(uncached, example.query, example.variables);
       expect(miss.errors, example.name).toBeUndefined();
-      expect(miss.data, example.name).toEqual(plain.data);
-      expect(cached.data, example.name).toEqual(plain.data);
-      expect(hit(cached), example.name).toBe(true);
+      expect([before.data, after.data], example.name).toContainEqual(miss.data);
+      // A hit serves the stored answer; a write elsewhere may have invalidated it (then it is fresh).
+      // Hits themselves are tested above on data no other file touches.
+      expect([miss.data, after.data], example.name).toContainEqual(cached.data);
     }
     await uncached.dispose();
   });
