@@ -18,6 +18,7 @@ import { useLiveCache } from './plugins/use-live-cache.js';
 import { useTrustedDocuments } from './plugins/use-trusted-documents.js';
 import { useMetrics } from './plugins/use-metrics.js';
 import { useQueryLimits } from './plugins/use-query-limits.js';
+import { useQueryCost } from './plugins/use-query-cost.js';
 import { useOverload } from './plugins/use-overload.js';
 import { useRequestLog } from './plugins/use-request-log.js';
 import { useVariableErrors } from './plugins/use-variable-errors.js';
@@ -74,6 +75,9 @@ export function createServer({ config, graph, logger, supervisor, live = createL
       useSecurityHeaders(),
       useGraphiQLAssets(),
       useExplorer(),
+      // Cost before the response cache: it is measured on the document the client sent, and a
+      // refused operation must not reach the cache's executor.
+      useQueryCost(config.limits),
       // Trusted documents first: they turn a hash into the document the cache keys on.
       ...useTrustedDocuments(config.persistedOperations),
       ...useLiveCache({

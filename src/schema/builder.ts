@@ -99,21 +99,9 @@ export const builder = new SchemaBuilder<{
       if (isListType(type)) return { field: 10, multiplier: 10 };
       return { field: 1, multiplier: 1 };
     },
-    limit: (ctx) => ({
-      complexity: ctx.config.limits.maxComplexity,
-      depth: ctx.config.limits.maxDepth,
-      breadth: ctx.config.limits.maxComplexity,
-    }),
-    complexityError: (kind, result) => {
-      const measure = ({ Depth: 'depth', Breadth: 'breadth', Complexity: 'complexity' } as const)[kind];
-      const max = { depth: result.maxDepth, breadth: result.maxBreadth, complexity: result.maxComplexity }[measure];
-      const limit = measure === 'depth' ? 'MAX_DEPTH' : 'MAX_COMPLEXITY';
-      return new StargraphError(
-        ErrorCode.LIMIT_EXCEEDED,
-        `Query ${measure} ${result[measure]} is over the limit of ${max} (${limit})`,
-        { limit, max, got: result[measure] },
-      );
-    },
+    // Checked by src/plugins/use-query-cost.ts on the document as the client sent it (before
+    // plugins such as the response cache add fields to it), not here in the root resolvers.
+    disabled: true,
   },
 });
 

@@ -199,6 +199,13 @@ describe('read planner', () => {
     expect(accepted.errors).toBeUndefined();
     expect((accepted.data!.companies as { edges: unknown[] }).edges).toHaveLength(100);
     expect(roundTrips(accepted)).toBe(1);
+    // The response cache (on by default in production) adds `__typename` and `id` to every
+    // selection set; the cost is measured on the document as sent, so the page still passes.
+    const cached = testServer(t.graph, { ...t.config, live: { ...t.config.live, responseCacheTtlMs: 30_000 } });
+    const viaCache = await gql(cached, page(10, 5, 3), { slugs: slugs.companies });
+    expect(viaCache.errors).toBeUndefined();
+    expect(viaCache.data).toEqual(accepted.data);
+    await cached.dispose();
     const refused = await gql(planned, page(100, 100, 1), { slugs: slugs.companies });
     expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'LIMIT_EXCEEDED', limit: 'MAX_COMPLEXITY', got: 2_010_100 });
   });
