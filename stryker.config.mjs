@@ -12,6 +12,9 @@ const mutate = [
   'src/auth.ts',
   'src/import/records.ts',
   'src/graph/write-input.ts',
+  'src/plan/selection.ts',
+  'src/plan/cypher.ts',
+  'src/plan/read.ts',
 ];
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
