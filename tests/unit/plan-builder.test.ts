@@ -209,6 +209,7 @@ describe('selection walk', () => {
     expect(company.connections).toHaveLength(1);
     expect(company.connections[0]).toMatchObject({ index: 0, key: 'deals', page: null, count: true, cursors: false, edgeProperties: [], node: null });
     expect(ctx.next).toBe(1);
+    expect(() => walkNode(ctx, 'NoSuchType' as never, [])).toThrow('NoSuchType is not an object type of the schema');
     expect(readableProperties('Source')).toEqual({ title: 'string', publisher: 'string', url: 'string', publishedOn: 'date', language: 'string' });
     expect(readableProperties('Deal')).toMatchObject({ excludes: 'stringList', valueUsd: 'number', updatedAt: 'datetime', aliases: 'stringList' });
   });
@@ -357,6 +358,10 @@ describe('root statements', () => {
     expect(Object.keys(plans)).toEqual(['big', 'entity']);
     expect(plans.entity).toEqual({ cypher: 'MATCH (n:Entity {slug: $slug}) RETURN n { label: head([l IN labels(n) WHERE l <> \'Entity\']), .slug } AS node', params: { slug: 's' } });
     expect(() => explainPlans(schema, parse(`{ companies(first: 101) { totalCount } }`), rootConnectionSpecs)).toThrow();
+    // A root connection spec on a field that is not a connection is a programming error, said plainly.
+    expect(() => explainPlans(schema, parse(`{ node(id: "x") { id } }`), new Map([['node', ROOT_CONNECTIONS.Company]]))).toThrow(
+      'Node is not an object type',
+    );
     expect(() => explainPlans(schema, parse(`{ companies(first: 11) { totalCount } }`), rootConnectionSpecs, {}, 10)).toThrow();
   });
 });
@@ -477,6 +482,32 @@ describe('shaping planned rows (readPlanned with a recorded db.read)', () => {
     expect(await readPlanned(fakeContext([]).ctx, info, { kind: 'entity', slug: 'nope' })).toBeNull();
     const person = (await readPlanned(fakeContext([{ node: { label: 'Person', name: 'P', __s0: null } }]).ctx, info, { kind: 'entity', slug: 'p' })) as Record<string, any>;
     expect(nested(person, 'Person', 'sources')).toEqual([]);
+  });
+
+  it('shapes sources without entity defaults, converting a whole Source node but never priming entities with it', async () => {
+    const info = infoFor(`{ sources(first: 2) { edges { node { title bogus cites(first: 1) { edges { node { url } } } } } } }`);
+    const rows = [
+      {
+        edges: [{ n: { id: 's-1', title: 'T', publishedOn: new neo4j.types.Date(2021, 2, 3), __c0: [{ n: { title: 'U', url: 'http://u' } }] } }],
+        total: null,
+      },
+    ];
+    const { ctx } = fakeContext(rows);
+    const page = (await readPlanned(ctx, info, root('Source', { first: 2 }))) as Record<string, any>;
+    const source = page.edges[0].node;
+    expect(source).toMatchObject({ id: 's-1', title: 'T', publishedOn: '2021-02-03' });
+    expect(source).not.toHaveProperty('label');
+    expect(source).not.toHaveProperty('aliases');
+    expect(nested(source, 'Source', 'cites')!.edges.map((e: any) => e.node.url)).toEqual(['http://u']);
+    expect(ctx.loaders.size).toBe(0);
+  });
+
+  it('answers an empty page when the statement returns no row', async () => {
+    const info = infoFor(`{ companies(first: 2) { totalCount edges { node { slug } } } }`);
+    const page = (await readPlanned(fakeContext([]).ctx, info, root('Company', { first: 2 }))) as Record<string, any>;
+    expect(page.edges).toEqual([]);
+    expect(page.totalCount).toBeUndefined();
+    expect(page.pageInfo).toMatchObject({ hasNextPage: false, hasPreviousPage: false });
   });
 
   it('converts a whole node once and primes the entity loaders with it', async () => {
