@@ -353,6 +353,24 @@ describe('root statements', () => {
     );
   });
 
+  it('keeps a root page with sort keys apart from one without (cursor or pageInfo toggled by a variable)', () => {
+    expectCacheKeepsShapesApart(
+      `query($c: Boolean!, $p: Boolean!) { companies(first: 2) { pageInfo @include(if: $p) { endCursor } edges { cursor @include(if: $c) node { slug } } } }`,
+      [
+        { c: false, p: false },
+        { c: true, p: false },
+      ],
+    );
+    expectCacheKeepsShapesApart(
+      `query($p: Boolean!) { companies(first: 2) { pageInfo @include(if: $p) { endCursor } edges { node { slug } } } }`,
+      [{ p: false }, { p: true }],
+    );
+  });
+
+  it('reads no page for __typename beside a count', () => {
+    expect(cypherOf(`{ companies { __typename totalCount } }`)).toBe('RETURN null AS edges, COUNT { MATCH (n:Company) } AS total');
+  });
+
   it('plans only the root fields it knows, each under its response key, within the page limit', () => {
     const plans = explainPlans(schema, parse(`{ graphStats { label } big: companies(first: 100) { totalCount } entity(slug: "s") { slug } }`), rootConnectionSpecs);
     expect(Object.keys(plans)).toEqual(['big', 'entity']);
