@@ -8,6 +8,7 @@ import { parse, type FieldNode, type GraphQLResolveInfo, type OperationDefinitio
 import neo4j from 'neo4j-driver';
 import { describe, expect, it } from 'vitest';
 import { explainPlans, plannedField, readPlanned, type RootRead } from '../../src/plan/read.js';
+import { rebind } from '../../src/plan/cypher.js';
 import { collectFields, readableProperties, walkNode, type WalkContext } from '../../src/plan/selection.js';
 import { schema } from '../../src/schema/index.js';
 import { rootConnectionSpecs } from '../../src/schema/root-connection.js';
@@ -251,6 +252,23 @@ describe('node and connection Cypher', () => {
     expect(params).toEqual({ slug: 'x', c1_fetch: 5, c3_fetch: 5 });
     expect(cypherOf(`{ entity(slug: "x") { sources { title } } }`)).toContain('__s0: COLLECT { MATCH (s0:Source)');
   });
+
+  it('does not share a read between kinds whose selections differ, even at the same length', () => {
+    const cypher = cypherOf(`{ entity(slug: "x") { sources { title } ... on Person { sources { url } } ... on Company { sources { publisher } } } }`);
+    expect(cypher).toMatch(/CASE WHEN n:Person THEN COLLECT \{ MATCH \(s(\d+):Source\)[^{}]*RETURN s\1 \{ title: s\1\.title, \.url \}/);
+    expect(cypher).toMatch(/CASE WHEN n:Company THEN COLLECT \{ MATCH \(s(\d+):Source\)[^{}]*RETURN s\1 \{ title: s\1\.title, \.publisher \}/);
+  });
+
+  it('returns id when any kind at an Entity position selects it', () => {
+    expect(cypherOf(`{ entity(slug: "x") { slug ... on Company { id } } }`)).toBe(
+      "MATCH (n:Entity {slug: $slug}) RETURN n { .id, label: head([l IN labels(n) WHERE l <> 'Entity']), .slug } AS node",
+    );
+  });
+
+  it('rebinds r by default and leaves other names alone', () => {
+    expect(rebind('type(r) = n.kind AND rn.x = nr.y', 'n4')).toBe('type(r) = n4.kind AND rn.x = nr.y');
+    expect(rebind('type(r)', 'n4', 'r4')).toBe('type(r4)');
+  });
 });
 
 describe('root statements', () => {
@@ -371,6 +389,13 @@ describe('root statements', () => {
     expect(cypherOf(`{ companies { __typename totalCount } }`)).toBe('RETURN null AS edges, COUNT { MATCH (n:Company) } AS total');
   });
 
+  it('finds the operation after fragment definitions and applies root-level directives', () => {
+    const document = parse(`fragment F on Entity { slug }
+      query($s: Boolean!) { a: entity(slug: "x") @skip(if: $s) { ...F } b: companies { totalCount } }`);
+    expect(Object.keys(explainPlans(schema, document, rootConnectionSpecs, { s: true }))).toEqual(['b']);
+    expect(explainPlans(schema, document, rootConnectionSpecs, { s: false }).a!.cypher).toContain('.slug');
+  });
+
   it('plans only the root fields it knows, each under its response key, within the page limit', () => {
     const plans = explainPlans(schema, parse(`{ graphStats { label } big: companies(first: 100) { totalCount } entity(slug: "s") { slug } }`), rootConnectionSpecs);
     expect(Object.keys(plans)).toEqual(['big', 'entity']);
@@ -386,13 +411,13 @@ describe('root statements', () => {
 
 describe('shaping planned rows (readPlanned with a recorded db.read)', () => {
   function fakeContext(rows: Array<Record<string, unknown>>) {
-    const calls: Array<{ cypher: string; params: unknown }> = [];
+    const calls: Array<{ cypher: string; params: unknown; options: unknown }> = [];
     const ctx = {
       config: { limits: { maxPageSize: 100 } },
       loaders: new Map(),
       db: {
-        read: async (cypher: string, params: unknown) => {
-          calls.push({ cypher, params });
+        read: async (cypher: string, params: unknown, options: unknown) => {
+          calls.push({ cypher, params, options });
           return rows;
         },
       },
@@ -445,6 +470,16 @@ describe('shaping planned rows (readPlanned with a recorded db.read)', () => {
     expect(deals.totalCount).toBe(7);
     expect(deals.edges.map((e: any) => [e.node.slug, e.node.label, e.properties.role])).toEqual([['d1', 'Deal', 'buyer']]);
     expect(deals.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: false });
+    const three = (await readPlanned(
+      fakeContext([{ edges: [{ k: ['A', '1'], n: null }, { k: ['B', '2'], n: null }, { k: ['C', '3'], n: null }], total: null }]).ctx,
+      infoFor(`{ companies(first: 3) { pageInfo { startCursor endCursor } } }`),
+      root('Company', { first: 3 }),
+    )) as Record<string, any>;
+    expect(three.pageInfo).toMatchObject({
+      startCursor: encodeCursor('Company:NAME:ASC', ['A', '1']),
+      endCursor: encodeCursor('Company:NAME:ASC', ['C', '3']),
+      hasNextPage: false,
+    });
     const empty = nested(page.edges[1].node, 'Company', 'deals')!;
     expect(empty.edges).toEqual([]);
     expect(empty.pageInfo).toEqual({ hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null });
@@ -491,6 +526,10 @@ describe('shaping planned rows (readPlanned with a recorded db.read)', () => {
     const { ctx, calls } = fakeContext([{ node: raw }]);
     const entity = (await readPlanned(ctx, info, { kind: 'entity', slug: 'acme' })) as Record<string, any>;
     expect(calls[0]!.params).toEqual({ slug: 'acme' });
+    // Raw records: the planned maps are shaped here, not converted by the driver wrapper.
+    expect(calls[0]!.options).toEqual({ raw: true });
+    // A partial node must not stand in for the entity in later lookups.
+    expect(ctx.loaders.size).toBe(0);
     expect(entity).toMatchObject({ label: 'Company', name: 'Acme', aliases: [], description: null });
     const sources = nested(entity, 'Company', 'sources') as unknown as Array<Record<string, unknown>>;
     expect(sources.map((s) => s.title)).toEqual(['T1', 'T2']);
@@ -498,6 +537,9 @@ describe('shaping planned rows (readPlanned with a recorded db.read)', () => {
     expect(nested(entity, 'Company', 'deals')!.totalCount).toBe(2);
     expect(nested(entity, 'Person', 'deals')).toBeUndefined();
     expect(await readPlanned(fakeContext([]).ctx, info, { kind: 'entity', slug: 'nope' })).toBeNull();
+    // A node with no kind label matches none of the five kinds: returned as read, nothing planned.
+    const unlabelled = (await readPlanned(fakeContext([{ node: { label: null, name: 'N' } }]).ctx, info, { kind: 'entity', slug: 'n' })) as Record<string, any>;
+    expect(unlabelled).toEqual({ label: null, name: 'N' });
     const person = (await readPlanned(fakeContext([{ node: { label: 'Person', name: 'P', __s0: null } }]).ctx, info, { kind: 'entity', slug: 'p' })) as Record<string, any>;
     expect(nested(person, 'Person', 'sources')).toEqual([]);
   });
