@@ -383,6 +383,11 @@ describe('root statements', () => {
       `query($p: Boolean!) { companies(first: 2) { pageInfo @include(if: $p) { endCursor } edges { node { slug } } } }`,
       [{ p: false }, { p: true }],
     );
+    // A page of bare edges (no node, no cursor) is still a page read.
+    expectCacheKeepsShapesApart(`query($e: Boolean!) { companies(first: 2) { totalCount edges @include(if: $e) { __typename } } }`, [
+      { e: false },
+      { e: true },
+    ]);
   });
 
   it('reads no page for __typename beside a count', () => {
