@@ -1,10 +1,10 @@
 // Mutation testing of the pure modules against the unit tests (`npm run mutate`, not part of
 // `npm test`): every mutant Stryker makes in these files should make some unit test fail.
-// No database: the unit config leaves out the Neo4j global setup. About 10 minutes on two cores;
+// No database: the unit config leaves out the Neo4j global setup. About 15 minutes on two cores (src/plan alone about 5);
 // while working on one module: `npx stryker run --mutate src/graph/paging.ts` (add --incremental
 // to re-test only what changed since the last run).
 
-/** The modules under mutation, one per line; add a module here (e.g. the read planner's plan builder). */
+/** The modules under mutation, one per line (src/plan: the read planner's plan builder, tests/unit/plan*.test.ts). */
 const mutate = [
   'src/graph/cursor.ts',
   'src/graph/paging.ts',
@@ -12,6 +12,9 @@ const mutate = [
   'src/auth.ts',
   'src/import/records.ts',
   'src/graph/write-input.ts',
+  'src/plan/selection.ts',
+  'src/plan/cypher.ts',
+  'src/plan/read.ts',
 ];
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */

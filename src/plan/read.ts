@@ -100,7 +100,7 @@ function walkRoot(input: SelectionInput, root: RootRead): { tree: RootTree; sign
     }
   }
   ctx.signature.push(
-    `${spec.label}:${ordering.name}:${page.backward ? 'b' : 'f'}${page.hasCursor ? 'c' : ''}${wantsPage ? 'p' : ''}${count ? 'n' : ''}${indexed ? 'i' : ''}:${filter.where}`,
+    `${spec.label}:${ordering.name}:${page.backward ? 'b' : 'f'}${page.hasCursor ? 'c' : ''}${wantsPage ? 'p' : ''}${count ? 'n' : ''}${cursors ? 'k' : ''}${indexed ? 'i' : ''}:${filter.where}`,
   );
   const node = nodeFields.length > 0 ? walkNode(ctx, spec.label, nodeFields) : null;
   return {
