@@ -111,7 +111,7 @@ function memoized<R extends ConnectionRead | SourcesRead | null>(ctx: WalkContex
   }
   const memo = ctx.memo;
   const value = read();
-  memo.set(nodes[0]!, { nodes, read: value });
+  if (!hit) memo.set(nodes[0]!, { nodes, read: value });
   return value;
 }
 
