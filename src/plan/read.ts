@@ -22,7 +22,6 @@ import type { Context } from '../context.js';
 import { encodeCursor, type CursorKey } from '../graph/cursor.js';
 import { primeEntities } from '../graph/entity-loaders.js';
 import { toEntityRow, type EntityRow } from '../graph/entities.js';
-import type { EntityLabel } from '../graph/model.js';
 import { planPage, type Ordering, type PagePlan } from '../graph/paging.js';
 import { filterClause, indexedSortKey, orderingFor, type RootArgs, type RootConnectionSpec, type SortKey } from '../graph/root-connections.js';
 import { plain, type Row } from '../neo4j/db.js';
@@ -319,7 +318,6 @@ export async function readPlanned(ctx: Context, info: GraphQLResolveInfo, root: 
   return result;
 }
 
-export type { EntityLabel };
 
 /**
  * The planned statements of a document's root fields, without a database: for tests and for
