@@ -168,7 +168,10 @@ describe('TRAVERSAL_TIMEOUT_MS on every traversal that can explode', () => {
     ['neighborhood (depth 3 in a clique)', 'query($c: ID!) { neighborhood(id: $c, depth: 3, limit: 1000) { truncated } }', { c: id('s0') }],
     ['rank (within 3 hops in a clique)', 'query($c: ID!) { rank(by: DEGREE, within: $c, depth: 3, first: 10) { score } }', { c: id('s0') }],
     ['commonNeighbors (parallel relationships)', 'query($a: ID!, $b: ID!) { commonNeighbors(a: $a, b: $b, first: 10) { slug } }', { a: id('x'), b: id('y') }],
-    ['moneyFlows (10 hops of investments in a clique, no project in reach)', 'query($c: ID!) { moneyFlows(from: $c, maxHops: 10, first: 50) { length } }', { c: id('c0') }],
+    // moneyFlows is not here: its breadth-first search over this clique ends in under a second on
+    // a quiet machine, inside the window where neither Neo4j (it checks about every second) nor
+    // the API (timeout + 2 s) has stopped it yet, so it answers. Like shortestPath and the
+    // global rank, its timeout is tested in tests/unit/traversal-timeouts.test.ts.
   ];
 
   for (const [name, query, variables] of exploding) {
