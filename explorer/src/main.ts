@@ -37,7 +37,14 @@ const view = new GraphView(graphEl, {
 });
 /** Expansions under way: a double-click's taps must not fetch the same neighbours thrice. */
 const expanding = new Set<string>();
+/** A path was just found: frame it once the layout its new nodes started has settled. */
+let framePathWhenSettled = false;
 view.onSettled = (count) => {
+  if (framePathWhenSettled) {
+    framePathWhenSettled = false;
+    view.cy.fit(view.cy.elements('.path'), 60);
+    if (view.cy.zoom() > 1.3) view.cy.zoom({ level: 1.3, renderedPosition: { x: view.cy.width() / 2, y: view.cy.height() / 2 } });
+  }
   graphEl.dataset.layouts = String(count);
 };
 // For debugging in the console and for the end-to-end test: the graph as Cytoscape holds it.
@@ -360,10 +367,14 @@ async function findPath(from: string, to: string): Promise<void> {
     return;
   }
   const nodes = toNodes(shortestPath.nodes);
+  // Framing before the layout has placed the new nodes would zoom onto them piled up.
+  // Highlighted before and after `add`: with nothing new to place, `add` settles at once and
+  // frames what is highlighted then; new nodes and edges exist only after it.
+  framePathWhenSettled = true;
+  view.highlightPath(nodes.map((n) => n.slug), shortestPath.relationships.map((r) => r.id));
   view.add(nodes, toEdges(shortestPath.relationships), state.focus || undefined);
   view.highlightPath(nodes.map((n) => n.slug), shortestPath.relationships.map((r) => r.id));
   refreshLists();
-  view.cy.fit(view.cy.elements('.path'), 60);
   const route = shortestPath.nodes.map((n) => n.name).join(' → ');
   setStatus(`Path (${shortestPath.length} hops): ${route}`);
   panel.replaceChildren(

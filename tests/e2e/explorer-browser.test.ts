@@ -94,12 +94,15 @@ describe('the graph explorer at /explorer', () => {
     // Path finder: Donald Trump to CoreWeave, highlighted in the graph and the text view.
     await page.locator('#path-from').fill('donald-trump');
     await page.locator('#path-to').fill('coreweave');
+    const beforePath = await layouts(page);
     await page.locator('#path-form button[type=submit]').click();
     await expect.poll(() => page.locator('#status').innerText(), { timeout: 15_000 }).toMatch(/^Path \(\d hops\): Donald Trump → .* → CoreWeave$/);
     const path = (await graphState(page)).path;
     expect(path).toEqual(expect.arrayContaining(['donald-trump', 'coreweave']));
     expect(await page.locator('#text-entities li.on-path').count()).toBeGreaterThanOrEqual(3);
     expect(await page.locator('#text-relationships li.on-path').count()).toBeGreaterThanOrEqual(2);
+    await settledAfter(page, beforePath); // the path is framed once its layout has settled
+    await page.waitForTimeout(800); // the nodes glide for 350 ms; edges are drawn once they stop
     await page.screenshot({ path: `${SHOTS}/2-path-trump-coreweave.png` });
 
     // The URL shares the view: reloading it shows the same focus and the same path.
