@@ -92,19 +92,13 @@ const traversalRun = (limits: TraversalLimits): RunOptions & { timeoutMs: number
 });
 
 /**
- * How long past its timeout Neo4j may take to stop a statement that checks for it: the
- * transaction monitor runs every 2 s (db.transaction.monitor.check.interval).
- */
-const NEO4J_TIMEOUT_CHECK_MS = 2_000;
-
-/**
- * Every traversal statement: a read with its transaction timeout, that ANSWERS TIMEOUT by the
- * time Neo4j would have stopped it (timeout plus one monitor interval) even when Neo4j cannot
- * stop it yet. Neo4j enforces a timeout only where a running query checks for it, and a
- * shortest-path search under trail semantics over a dense part of the graph (ANY SHORTEST in
- * `neighborhood`, `rank(within:)`) may not check until it is done: a neighbourhood with a 3 s
- * timeout answered after 82 s. Neo4j still stops the statement when it can; the request does
- * not wait for that.
+ * Every traversal statement: a read with its transaction timeout, that ANSWERS TIMEOUT at that
+ * timeout whether or not Neo4j has stopped it. Neo4j enforces a timeout only when its
+ * transaction monitor next looks (about every 2 s, db.transaction.monitor.check.interval) and
+ * only where a running query checks for it: a shortest-path search under trail semantics over a
+ * dense part of the graph (ANY SHORTEST in `neighborhood`, `rank(within:)`) may not check until
+ * it is done (a neighbourhood with a 3 s timeout answered after 82 s). Neo4j still stops the
+ * statement when it can; the request does not wait for that.
  */
 async function traversalRead(db: Db, cypher: string, params: Row, options: RunOptions & { timeoutMs: number }): Promise<Row[]> {
   const query = db.read(cypher, params, options);
@@ -112,7 +106,7 @@ async function traversalRead(db: Db, cypher: string, params: Row, options: RunOp
   const deadline = new Promise<never>((_resolve, reject) => {
     timer = setTimeout(
       () => reject(timedOut(options.timeoutLimit ?? 'TRAVERSAL_TIMEOUT_MS', options.timeoutMs)),
-      options.timeoutMs + NEO4J_TIMEOUT_CHECK_MS,
+      options.timeoutMs,
     );
   });
   try {
