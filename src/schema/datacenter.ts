@@ -4,7 +4,7 @@ import { entityObjectOptions } from './entity.js';
 import { DatacenterStatusEnum } from './enums.js';
 import { DatacenterRef } from './refs.js';
 import { typedRelationshipFields } from './relationship-fields.js';
-import { FloatRangeInput, rootConnection } from './root-connection.js';
+import { rootConnection } from './root-connection.js';
 
 DatacenterRef.implement({
   description: 'A datacenter site, planned, under construction or running.',
@@ -19,21 +19,10 @@ DatacenterRef.implement({
   }),
 });
 
-const DatacenterFilter = builder.inputType('DatacenterFilter', {
-  fields: (t) => ({
-    nameContains: t.string({ description: 'Case-insensitive substring of the name.' }),
-    slugs: t.stringList(),
-    statuses: t.field({ type: [DatacenterStatusEnum] }),
-    locationContains: t.string({ description: 'Case-insensitive substring of the location.' }),
-    powerMw: t.field({ type: FloatRangeInput }),
-  }),
-});
-
 rootConnection({
   fieldName: 'datacenters',
   typeName: 'Datacenter',
   nodeRef: DatacenterRef,
-  filterInput: DatacenterFilter,
   description: 'Datacenters in the graph.',
   spec: ROOT_CONNECTIONS.Datacenter,
 });

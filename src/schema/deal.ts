@@ -6,7 +6,7 @@ import { entityObjectOptions } from './entity.js';
 import { DealKindEnum } from './enums.js';
 import { CompanyRef, DealRef } from './refs.js';
 import { typedRelationshipFields } from './relationship-fields.js';
-import { DateRangeInput, FloatRangeInput, rootConnection } from './root-connection.js';
+import { rootConnection } from './root-connection.js';
 
 DealRef.implement({
   description: 'A deal between companies: a compute lease, cloud contract, investment or partnership.',
@@ -33,21 +33,10 @@ DealRef.implement({
   }),
 });
 
-const DealFilter = builder.inputType('DealFilter', {
-  fields: (t) => ({
-    nameContains: t.string({ description: 'Case-insensitive substring of the name.' }),
-    slugs: t.stringList(),
-    kinds: t.field({ type: [DealKindEnum] }),
-    valueUsd: t.field({ type: FloatRangeInput }),
-    announcedOn: t.field({ type: DateRangeInput }),
-  }),
-});
-
 rootConnection({
   fieldName: 'deals',
   typeName: 'Deal',
   nodeRef: DealRef,
-  filterInput: DealFilter,
   description: 'Deals in the graph.',
   spec: ROOT_CONNECTIONS.Deal,
 });

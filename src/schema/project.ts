@@ -4,7 +4,7 @@ import { entityObjectOptions } from './entity.js';
 import { ProjectStatusEnum } from './enums.js';
 import { ProjectRef } from './refs.js';
 import { typedRelationshipFields } from './relationship-fields.js';
-import { DateRangeInput, FloatRangeInput, rootConnection } from './root-connection.js';
+import { rootConnection } from './root-connection.js';
 
 ProjectRef.implement({
   description: 'A build-out programme, such as Stargate.',
@@ -24,21 +24,10 @@ ProjectRef.implement({
   }),
 });
 
-const ProjectFilter = builder.inputType('ProjectFilter', {
-  fields: (t) => ({
-    nameContains: t.string({ description: 'Case-insensitive substring of the name.' }),
-    slugs: t.stringList(),
-    statuses: t.field({ type: [ProjectStatusEnum] }),
-    pledgedUsd: t.field({ type: FloatRangeInput }),
-    announcedOn: t.field({ type: DateRangeInput }),
-  }),
-});
-
 rootConnection({
   fieldName: 'projects',
   typeName: 'Project',
   nodeRef: ProjectRef,
-  filterInput: ProjectFilter,
   description: 'Projects in the graph.',
   spec: ROOT_CONNECTIONS.Project,
 });
