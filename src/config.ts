@@ -110,7 +110,7 @@ const envSchema = z.object({
   MAX_NEIGHBORHOOD_LIMIT: positiveInt(1000),
   MAX_PATHS: positiveInt(50),
   /** Nesting of one filter (AND/OR/NOT entries, a relationship predicate's node filter). */
-  MAX_FILTER_DEPTH: positiveInt(6),
+  MAX_FILTER_DEPTH: positiveInt(8),
   /** Tests in one filter (each compared value, each relationship predicate). */
   MAX_FILTER_CONDITIONS: positiveInt(50),
   QUERY_TIMEOUT_MS: positiveInt(10_000),

@@ -118,7 +118,7 @@ export interface FilterLimits {
   maxList: number;
 }
 
-export const DEFAULT_FILTER_LIMITS: FilterLimits = { maxDepth: 6, maxConditions: 50, maxList: 100 };
+export const DEFAULT_FILTER_LIMITS: FilterLimits = { maxDepth: 8, maxConditions: 50, maxList: 100 };
 
 /** The filter limits of a configuration's limits. */
 export const filterLimits = (limits: { maxPageSize: number; maxFilterDepth: number; maxFilterConditions: number }): FilterLimits => ({

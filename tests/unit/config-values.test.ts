@@ -51,7 +51,7 @@ describe('defaults (the README configuration table)', () => {
         maxNeighborhoodDepth: 3,
         maxNeighborhoodLimit: 1000,
         maxPaths: 50,
-        maxFilterDepth: 6,
+        maxFilterDepth: 8,
         maxFilterConditions: 50,
         queryTimeoutMs: 10_000,
         traversalTimeoutMs: 5_000,
