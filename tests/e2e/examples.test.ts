@@ -271,6 +271,38 @@ const CHECKS: Record<string, (data: Data) => void | Promise<void>> = {
     ]);
     expect(d.commonNeighbors).toEqual([{ name: 'Stargate' }]);
   },
+
+  '16-big-deals-with-oracle': (d) => {
+    // The Oracle deal ($30bn) has OpenAI and Oracle as parties; the Microsoft and CoreWeave deals are not with Oracle.
+    expect(sorted(names(d.companies))).toEqual(['OpenAI', 'Oracle']);
+    for (const e of d.companies.edges) {
+      expect(e.node.deals.edges.map((x: Data) => [x.node.name, x.node.valueUsd])).toEqual([[ORACLE_DEAL, 30e9]]);
+    }
+    const roles = Object.fromEntries(d.companies.edges.map((e: Data) => [e.node.name, e.node.deals.edges[0].role]));
+    expect(roles).toEqual({ OpenAI: 'customer', Oracle: 'provider' });
+  },
+
+  '17-openai-commitments-by-role': (d) => {
+    const a = d.entity.deals.aggregate;
+    expect(a.count).toBe(3);
+    expect(a.valueUsd).toEqual({ sum: 58e9, max: 30e9 });
+    // Customer of Oracle ($30bn) and CoreWeave (undisclosed), lessee of Microsoft ($28bn).
+    expect(a.byRole).toEqual([
+      { key: 'customer', count: 2, valueUsd: { sum: 30e9 } },
+      { key: 'lessee', count: 1, valueUsd: { sum: 28e9 } },
+    ]);
+    expect(a.byKind).toEqual([
+      { key: 'COMPUTE_LEASE', count: 2 },
+      { key: 'CLOUD_CONTRACT', count: 1 },
+    ]);
+  },
+
+  '18-cloud-providers-without-big-deals': (d) => {
+    // Oracle's deal is $30bn; Microsoft's $28bn and CoreWeave's (no value) pass "none over $29bn".
+    expect(sorted(names(d.smaller))).toEqual(['CoreWeave', 'Microsoft']);
+    expect(sorted(d.others.edges.map((e: Data) => `${e.node.name} ${e.node.country} ${e.node.deals.totalCount}`))).toEqual(['OpenAI US 3', 'SoftBank JP 0']);
+    expect(d.others.aggregate).toEqual({ count: 2, groupBy: [{ key: 'AI_LAB', count: 1 }, { key: 'INVESTOR', count: 1 }] });
+  },
 };
 
 describe('schema/examples', () => {
