@@ -3,7 +3,7 @@
  * and nothing else, each checked for what it is about: its entities and values, written out
  * from the seed (cypher/seed/stargate.json) by hand.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -307,6 +307,25 @@ const CHECKS: Record<string, (data: Data) => void | Promise<void>> = {
 
 describe('schema/examples', () => {
   const examples = exampleOperations();
+
+  it("the README's analyst query answers what its comments say", async () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const section = readme.slice(readme.indexOf('## Analyst queries'));
+    const query = /```graphql\n([\s\S]*?)```/.exec(section)![1]!;
+    const { data, errors } = await gql<Data>(yoga, query);
+    expect(errors).toBeUndefined();
+    expect(sorted(names(data.companies))).toEqual(['OpenAI', 'Oracle']);
+    const deals = data.entity.deals;
+    expect(deals.edges.map((e: Data) => e.node.valueUsd)).toEqual([30e9, 28e9, null]);
+    expect(deals.aggregate).toEqual({
+      count: 3,
+      valueUsd: { sum: 58e9, max: 30e9 },
+      groupBy: [{ key: 'customer', count: 2, valueUsd: { sum: 30e9 } }, { key: 'lessee', count: 1, valueUsd: { sum: 28e9 } }],
+    });
+    expect(data.entity.bigDeals.totalCount).toBe(1);
+    // OpenAI: three deals, an AI lab in the US.
+    expect(data.companies2.aggregate).toEqual({ count: 1, groupBy: [{ key: 'US', count: 1 }] });
+  });
 
   it('has a dozen operations, offered as GraphiQL tabs, each with a check here', () => {
     expect(examples.length).toBeGreaterThanOrEqual(12);
