@@ -161,6 +161,11 @@ async function main(): Promise<void> {
       return runImportCommand(config, logger, args);
     }
     case 'export': {
+      // `--around`: a neighbourhood of the graph for analysts' tools; otherwise a generated import file.
+      if (args.includes('--around')) {
+        const { runNeighborhoodExport } = await import('./export/cli.js');
+        return runNeighborhoodExport(config, logger, args);
+      }
       const { runExportCommand } = await import('./import/cli.js');
       return runExportCommand(args);
     }
