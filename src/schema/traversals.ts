@@ -96,7 +96,8 @@ function primed<T extends { nodes: EntityRow[] }>(ctx: Context, results: T[]): T
   return results;
 }
 
-async function endpoint(ctx: Context, id: string): Promise<EntityRow> {
+/** An end of a returned relationship, by id (primed by the traversal, so usually no round trip). */
+export async function relationshipEndpoint(ctx: Context, id: string): Promise<EntityRow> {
   const entity = await entityByIdLoader(ctx).load(id);
   // Only when the entity was deleted between the traversal and this field.
   if (!entity) throw notFound(`Entity ${id} of a returned relationship no longer exists`, { id });
@@ -110,8 +111,8 @@ export const RelationshipRef = builder.objectRef<RelationshipRow>('Relationship'
   fields: (t) => ({
     id: t.globalID({ resolve: (r) => ({ type: 'Relationship', id: r.id }) }),
     type: t.field({ type: RelationshipTypeEnum, resolve: (r) => r.type }),
-    from: t.field({ type: EntityRef, resolve: (r, _args, ctx) => endpoint(ctx, r.from) }),
-    to: t.field({ type: EntityRef, resolve: (r, _args, ctx) => endpoint(ctx, r.to) }),
+    from: t.field({ type: EntityRef, resolve: (r, _args, ctx) => relationshipEndpoint(ctx, r.from) }),
+    to: t.field({ type: EntityRef, resolve: (r, _args, ctx) => relationshipEndpoint(ctx, r.to) }),
     ...relationshipPropertyFields(t as never, ALL_RELATIONSHIP_PROPERTIES),
   }),
 });
