@@ -110,6 +110,10 @@ describe('on hand-built graphs', () => {
     // Seeded: the same neighbourhood (asked with a depth that reaches no further) gives the same communities.
     const again = await ok<{ communities: Communities }>(query.replaceAll('depth: 2', 'depth: 3'), { c: slug('bridge') });
     expect(again.data.communities).toEqual(data.communities);
+
+    // `types` narrows the neighbourhood: following LEADS only, the bridge is alone.
+    const narrowed = await ok<{ communities: Communities }>(`query($c: ID!) { communities(within: $c, types: [LEADS]) { size entities { slug } } }`, { c: slug('bridge') });
+    expect(narrowed.data.communities).toEqual([{ size: 1, entities: [{ slug: slug('bridge') }] }]);
   });
 });
 
@@ -191,6 +195,7 @@ describe('bounds', () => {
     expect(await refused(`{ communities(within: "stargate", depth: 4) { size } }`)).toMatchObject({ code: 'LIMIT_EXCEEDED', limit: 'MAX_NEIGHBORHOOD_DEPTH' });
     expect(await refused(`{ communities(within: "stargate", depth: 0) { size } }`)).toMatchObject({ code: 'BAD_USER_INPUT' });
     expect(await refused(`{ communities(within: "no-such-entity-anywhere") { size } }`)).toMatchObject({ code: 'NOT_FOUND' });
+    expect(await refused(`{ communities(within: "stargate", types: [MENTIONS]) { size } }`)).toMatchObject({ code: 'BAD_USER_INPUT' });
   });
 
   it('a neighbourhood over MAX_NEIGHBORHOOD_LIMIT is refused, not computed on a part', async () => {
