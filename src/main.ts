@@ -162,11 +162,13 @@ async function main(): Promise<void> {
     }
     case 'export': {
       // `--around`: a neighbourhood of the graph for analysts' tools; otherwise a generated import file.
-      if (args.includes('--around')) {
-        const { runNeighborhoodExport } = await import('./export/cli.js');
-        return runNeighborhoodExport(config, logger, args);
+      const { runNeighborhoodExport, NEIGHBORHOOD_EXPORT_USAGE } = await import('./export/cli.js');
+      if (args.includes('--around')) return runNeighborhoodExport(config, logger, args);
+      const { runExportCommand, EXPORT_USAGE } = await import('./import/cli.js');
+      if (!args.includes('--entities')) {
+        console.error(`Usage: ${NEIGHBORHOOD_EXPORT_USAGE}\n   or: ${EXPORT_USAGE}`);
+        process.exit(2);
       }
-      const { runExportCommand } = await import('./import/cli.js');
       return runExportCommand(args);
     }
     case 'query': {

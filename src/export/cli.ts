@@ -17,7 +17,7 @@ import { exportDocument } from './formats.js';
 import { exportNeighborhood } from './neighborhood-export.js';
 
 export const NEIGHBORHOOD_EXPORT_USAGE =
-  'export --around <slug|id> [--depth 1] [--limit 200] [--types LEADS,PARTY_TO] --format graphml|csv|ndjson [--out FILE|DIR] [--part nodes|edges]';
+  'export --around <slug|id> [--depth 1] [--limit 200] [--types LEADS,PARTY_TO] [--format graphml|csv|ndjson] [--out FILE|DIR] [--part nodes|edges]';
 
 const FLAGS = ['around', 'depth', 'limit', 'types', 'format', 'out', 'part'];
 
