@@ -12,8 +12,7 @@ import { badInput } from '../errors.js';
 import type { EntityRow, SourceRow } from '../graph/entities.js';
 import { entitySourcesLoader } from '../graph/entity-loaders.js';
 import { ENTITY_RELATIONSHIP_TYPES, isRelationshipType, type RelationshipType } from '../graph/model.js';
-import { neighborhood, type RelationshipRow } from '../graph/traversals.js';
-import { TRAVERSAL_DEFAULTS } from '../schema/traversals.js';
+import { TRAVERSAL_DEFAULTS, neighborhood, type RelationshipRow } from '../graph/traversals.js';
 import { resolveEntityArg } from '../schema/node.js';
 
 export const EXPORT_FORMATS = ['graphml', 'csv', 'ndjson'] as const;

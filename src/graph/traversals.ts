@@ -75,6 +75,49 @@ export interface DealStatsRow extends DealSideStats {
   asSeller: DealSideStats;
 }
 
+/**
+ * Default argument values of the traversal fields (src/schema/traversals.ts), stated once: each
+ * is the schema's `defaultValue` (what a client that omits the argument gets) and what the
+ * resolver uses when a client sends an explicit `null`.
+ */
+export const TRAVERSAL_DEFAULTS = {
+  shortestPath: {
+    /** @default 6 */
+    maxHops: 6,
+  },
+  paths: {
+    /** @default 4 */
+    maxHops: 4,
+    /** @default 10 */
+    first: 10,
+  },
+  neighborhood: {
+    /** @default 1 */
+    depth: 1,
+    /** @default 200 */
+    limit: 200,
+  },
+  commonNeighbors: {
+    /** @default 50 */
+    first: 50,
+  },
+  rank: {
+    /** @default 10 */
+    first: 10,
+    /** Hops around `within`. @default 2 */
+    depth: 2,
+  },
+  communities: {
+    /** Hops around `within`. @default 2 */
+    depth: 2,
+  },
+  moneyFlows: {
+    /** @default 4 */
+    maxHops: 4,
+    /** @default 10 */
+    first: 10,
+  },
+} as const;
 export const RANK_BY = ['DEGREE', 'DEAL_VALUE', ...CENTRALITIES] as const;
 export type RankBy = (typeof RANK_BY)[number];
 

@@ -16,6 +16,7 @@ import { ALL_RELATIONSHIP_PROPERTIES } from '../graph/model.js';
 import {
   EMPTY_DEAL_STATS,
   RANK_BY,
+  TRAVERSAL_DEFAULTS,
   commonNeighbors,
   communities,
   dealStatsByCompanyIds,
@@ -37,49 +38,7 @@ import { resolveEntityArg } from './node.js';
 import { CompanyRef, EntityRef } from './refs.js';
 import { relationshipPropertyFields } from './relationship-fields.js';
 
-/**
- * Default argument values of the traversal fields, stated once: each is the schema's
- * `defaultValue` (what a client that omits the argument gets) and what the resolver uses when a
- * client sends an explicit `null`.
- */
-export const TRAVERSAL_DEFAULTS = {
-  shortestPath: {
-    /** @default 6 */
-    maxHops: 6,
-  },
-  paths: {
-    /** @default 4 */
-    maxHops: 4,
-    /** @default 10 */
-    first: 10,
-  },
-  neighborhood: {
-    /** @default 1 */
-    depth: 1,
-    /** @default 200 */
-    limit: 200,
-  },
-  commonNeighbors: {
-    /** @default 50 */
-    first: 50,
-  },
-  rank: {
-    /** @default 10 */
-    first: 10,
-    /** Hops around `within`. @default 2 */
-    depth: 2,
-  },
-  communities: {
-    /** Hops around `within`. @default 2 */
-    depth: 2,
-  },
-  moneyFlows: {
-    /** @default 4 */
-    maxHops: 4,
-    /** @default 10 */
-    first: 10,
-  },
-} as const;
+/** Each default once (src/graph/traversals.ts): the schema's defaultValue and the fallback for an explicit null. */
 const D = TRAVERSAL_DEFAULTS;
 
 /** Two entity arguments (ID or slug each), resolved together so their lookups batch. */

@@ -1,13 +1,14 @@
 /**
  * Issue 14 in src/schema/traversals.ts: each traversal default is stated once
- * (TRAVERSAL_DEFAULTS) and is what the schema advertises; a relationship end deleted between the
+ * (TRAVERSAL_DEFAULTS, src/graph/traversals.ts) and is what the schema advertises; a relationship end deleted between the
  * traversal and the field answers a coded NOT_FOUND, not an internal error.
  */
 import DataLoader from 'dataloader';
 import { describe, expect, it } from 'vitest';
 import type { Context } from '../../src/context.js';
 import { schema } from '../../src/schema/index.js';
-import { TRAVERSAL_DEFAULTS, relationshipEndpoint } from '../../src/schema/traversals.js';
+import { TRAVERSAL_DEFAULTS } from '../../src/graph/traversals.js';
+import { relationshipEndpoint } from '../../src/schema/traversals.js';
 
 describe('TRAVERSAL_DEFAULTS', () => {
   it('are the defaultValues of the Query fields they name, and every default of those fields is among them', () => {
