@@ -17,9 +17,9 @@
  * MENTIONS or CITES) and every node they pass through is an `Entity`.
  */
 import type { Config } from '../config.js';
-import { CENTRALITIES, centralityScores, isCentrality, louvainCommunities, type CommunitiesResult } from './algorithms.js';
 import { ErrorCode, StargraphError, badInput, limitExceeded, timedOut } from '../errors.js';
 import type { Db, Row, RunOptions } from '../neo4j/db.js';
+import { CENTRALITIES, centralityScores, isCentrality, louvainCommunities, type CommunitiesResult } from './algorithms.js';
 import { entityProjection, toEntityRow, type EntityRow } from './entities.js';
 import {
   BUYER_ROLES,
@@ -118,6 +118,7 @@ export const TRAVERSAL_DEFAULTS = {
     first: 10,
   },
 } as const;
+
 export const RANK_BY = ['DEGREE', 'DEAL_VALUE', ...CENTRALITIES] as const;
 export type RankBy = (typeof RANK_BY)[number];
 
