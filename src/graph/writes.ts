@@ -6,12 +6,14 @@
  * Conventions: an upsert MERGEs on `slug` (uniqueness constraint, so concurrent upserts of one slug
  * serialise on its lock and leave one node); `id` (randomUUID) and `createdAt` are set on create;
  * `updatedAt` moves only when a property value actually changed, so repeating a write is a no-op.
+ * Whether a write created its node or relationship is read as everywhere else (merge.ts).
  */
 import { createHash, randomUUID } from 'node:crypto';
 import neo4j from 'neo4j-driver';
 import { ErrorCode, StargraphError, badInput, notFound } from '../errors.js';
 import type { Db, Row } from '../neo4j/db.js';
-import { GraphDataError, setIfChanged, validateGraphData, writeGraphData, type GraphData, type LoadResult } from './bulk-load.js';
+import { GraphDataError, validateGraphData, writeGraphData, type GraphData, type LoadResult } from './bulk-load.js';
+import { markCreated, setIfChanged, takeCreated } from './merge.js';
 import { entityProjection, sourceProjection, toEntityRow, type EntityRow, type SourceRow } from './entities.js';
 import { MAINTAIN_SEARCH_KEYS } from './search.js';
 import {
@@ -80,16 +82,14 @@ export function sourceIdFor(source: SourceInput): string {
 async function upsertSourceIn(run: Run, source: SourceInput): Promise<WriteOutcome<SourceRow>> {
   const id = sourceIdFor(source);
   const { id: _ignored, ...rest } = source;
-  const marker = randomUUID();
   const [row] = await run(
     `MERGE (s:Source {id: $id})
-     ON CREATE SET s.createdAt = datetime(), s.updatedAt = datetime(), s.createdBy = $marker
-     WITH s, s.createdBy = $marker AS created
-     REMOVE s.createdBy
+     ON CREATE SET s.createdAt = datetime(), s.updatedAt = datetime(), ${markCreated('s')}
+     ${takeCreated('s')}
      WITH s, created, $props AS props
      ${setIfChanged('s', ['created'], 'datetime()')}
      RETURN created, changed, ${sourceProjection('s')} AS source`,
-    { id, marker, props: toGraphProperties(SOURCE_PROPERTIES, rest) },
+    { id, props: toGraphProperties(SOURCE_PROPERTIES, rest) },
   );
   return { value: row!.source as SourceRow, created: Boolean(row!.created), changed: Boolean(row!.changed) };
 }
@@ -156,12 +156,12 @@ async function upsertEntityOnce(db: Db, write: EntityUpsert): Promise<WriteOutco
   if (!isEntityLabel(label)) throw new Error(`Unknown label ${String(label)}`);
   const props = toGraphProperties(entitySpec(label), write.properties);
   return db.writeTransaction(async (run) => {
-    const marker = randomUUID();
     const [merged] = await run(
       `MERGE (n:Entity {slug: $slug})
-       ON CREATE SET n:${label}, n.id = $id, n.aliases = [], n.createdAt = datetime(), n.updatedAt = datetime()
-       RETURN n.id = $id AS created, n.id AS id, [l IN labels(n) WHERE l <> 'Entity'] AS labels`,
-      { slug: write.properties.slug, id: marker },
+       ON CREATE SET n:${label}, n.id = $id, n.aliases = [], n.createdAt = datetime(), n.updatedAt = datetime(), ${markCreated('n')}
+       ${takeCreated('n')}
+       RETURN created, n.id AS id, [l IN labels(n) WHERE l <> 'Entity'] AS labels`,
+      { slug: write.properties.slug, id: randomUUID() },
     );
     const labels = (merged!.labels as string[]) ?? [];
     if (!labels.includes(label)) {
@@ -227,10 +227,9 @@ export async function connectEntities(
     const [row] = await run(
       `MATCH (a:Entity {id: $fromId}) WHERE any(l IN labels(a) WHERE l IN $fromLabels)
        MATCH (b:Entity {id: $toId}) WHERE any(l IN labels(b) WHERE l IN $toLabels)
-       OPTIONAL MATCH (a)-[old:${write.type}]->(b)
-       WITH a, b, count(old) = 0 AS created
        MERGE (a)-[r:${write.type}]->(b)
-       ON CREATE SET r.createdAt = datetime(), r.updatedAt = datetime()
+       ON CREATE SET r.createdAt = datetime(), r.updatedAt = datetime(), ${markCreated('r')}
+       ${takeCreated('r')}
        WITH r, created, $props AS props
        ${setIfChanged('r', ['created'], 'datetime()')}
        RETURN created, changed, elementId(r) AS relationshipId, properties(r) AS properties`,
