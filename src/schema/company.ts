@@ -11,12 +11,8 @@ CompanyRef.implement({
   ...entityObjectOptions('Company'),
   fields: (t) => ({
     id: t.globalID({ resolve: (row) => ({ type: 'Company', id: row.id }) }),
-    kind: t.field({
-      type: CompanyKindEnum,
-      nullable: true,
-      resolve: (row) => row.kind as never,
-    }),
-    country: t.string({ nullable: true, resolve: (row) => row.country as string | null }),
+    kind: t.field({ type: CompanyKindEnum, nullable: true, resolve: (row) => row.kind }),
+    country: t.string({ nullable: true, resolve: (row) => row.country }),
     ...typedRelationshipFields(t, 'Company'),
   }),
 });

@@ -11,10 +11,10 @@ DatacenterRef.implement({
   ...entityObjectOptions('Datacenter'),
   fields: (t) => ({
     id: t.globalID({ resolve: (row) => ({ type: 'Datacenter', id: row.id }) }),
-    status: t.field({ type: DatacenterStatusEnum, nullable: true, resolve: (row) => row.status as never }),
-    location: t.string({ nullable: true, description: 'Where it is, as free text.', resolve: (row) => row.location as string | null }),
-    powerMw: t.float({ nullable: true, description: 'Power capacity, megawatts.', resolve: (row) => row.powerMw as number | null }),
-    targetDate: t.field({ type: 'Date', nullable: true, resolve: (row) => row.targetDate as string | null }),
+    status: t.field({ type: DatacenterStatusEnum, nullable: true, resolve: (row) => row.status }),
+    location: t.string({ nullable: true, description: 'Where it is, as free text.', resolve: (row) => row.location }),
+    powerMw: t.float({ nullable: true, description: 'Power capacity, megawatts.', resolve: (row) => row.powerMw }),
+    targetDate: t.field({ type: 'Date', nullable: true, resolve: (row) => row.targetDate }),
     ...typedRelationshipFields(t, 'Datacenter'),
   }),
 });

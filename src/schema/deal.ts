@@ -1,5 +1,5 @@
 import { ROOT_CONNECTIONS } from '../graph/root-connections.js';
-import type { EntityRow } from '../graph/entities.js';
+import { isKind } from '../graph/entities.js';
 import { entityBySlugLoader } from '../graph/entity-loaders.js';
 import { builder } from './builder.js';
 import { entityObjectOptions } from './entity.js';
@@ -13,20 +13,20 @@ DealRef.implement({
   ...entityObjectOptions('Deal'),
   fields: (t) => ({
     id: t.globalID({ resolve: (row) => ({ type: 'Deal', id: row.id }) }),
-    kind: t.field({ type: DealKindEnum, nullable: true, resolve: (row) => row.kind as never }),
-    valueUsd: t.float({ nullable: true, description: 'Value in US dollars.', resolve: (row) => row.valueUsd as number | null }),
-    announcedOn: t.field({ type: 'Date', nullable: true, resolve: (row) => row.announcedOn as string | null }),
-    startsOn: t.field({ type: 'Date', nullable: true, resolve: (row) => row.startsOn as string | null }),
-    endsOn: t.field({ type: 'Date', nullable: true, resolve: (row) => row.endsOn as string | null }),
+    kind: t.field({ type: DealKindEnum, nullable: true, resolve: (row) => row.kind }),
+    valueUsd: t.float({ nullable: true, description: 'Value in US dollars.', resolve: (row) => row.valueUsd }),
+    announcedOn: t.field({ type: 'Date', nullable: true, resolve: (row) => row.announcedOn }),
+    startsOn: t.field({ type: 'Date', nullable: true, resolve: (row) => row.startsOn }),
+    endsOn: t.field({ type: 'Date', nullable: true, resolve: (row) => row.endsOn }),
     excludedCompanies: t.field({
       type: [CompanyRef],
       description:
         'Companies a source says are NOT party to this deal although one might expect them to be ' +
         '(e.g. SoftBank, Stargate\'s main financier, in OpenAI\'s datacenter deals).',
       resolve: async (row, _args, ctx) => {
-        const slugs = (row.excludes as string[] | null) ?? [];
+        const slugs = row.excludes ?? [];
         const found = await entityBySlugLoader(ctx).loadMany(slugs);
-        return found.filter((e): e is EntityRow => e !== null && !(e instanceof Error) && e.label === 'Company');
+        return found.flatMap((e) => (!(e instanceof Error) && isKind(e, 'Company') ? [e] : []));
       },
     }),
     ...typedRelationshipFields(t, 'Deal'),

@@ -50,19 +50,19 @@ EntityRef.implement({
             ctx.config.limits.maxPageSize,
             () => loadEntityRelationships(ctx, row.id, args),
             () => loadEntityRelationshipCount(ctx, row.id, args),
-          ) as never,
+          ),
       },
       { name: 'EntityRelationshipsConnection' },
       {
         name: 'EntityRelationshipEdge',
         fields: (et) => ({
-          type: et.field({ type: RelationshipTypeEnum, resolve: (edge) => (edge as unknown as { type: never }).type }),
+          type: et.field({ type: RelationshipTypeEnum, resolve: (edge) => edge.type }),
           direction: et.field({
             type: DirectionEnum,
             description: 'OUT when the relationship starts at the entity asked about, IN when it ends there.',
-            resolve: (edge) => (edge as unknown as { direction: 'OUT' | 'IN' }).direction,
+            resolve: (edge) => edge.direction,
           }),
-          ...relationshipPropertyFields(et as never, ALL_RELATIONSHIP_PROPERTIES),
+          ...relationshipPropertyFields(et, ALL_RELATIONSHIP_PROPERTIES),
         }),
       },
     ),
