@@ -14,7 +14,8 @@ import { ErrorCode, StargraphError, badInput, notFound } from '../errors.js';
 import type { Db, Row } from '../neo4j/db.js';
 import { GraphDataError, validateGraphData, writeGraphData, type GraphData, type LoadResult } from './bulk-load.js';
 import { markCreated, setIfChanged, takeCreated } from './merge.js';
-import { entityProjection, sourceProjection, toEntityRow, type EntityRow, type SourceRow } from './entities.js';
+import { entityProjection, isKind, sourceProjection, toEntityRow, type KindRow, type SourceRow } from './entities.js';
+import type { EntityProperties, Provenance, SourceInput } from './write-input.js';
 import { MAINTAIN_SEARCH_KEYS } from './search.js';
 import {
   COMMON_PROPERTIES,
@@ -28,22 +29,6 @@ import {
 } from './model.js';
 
 type Run = (cypher: string, params?: Row) => Promise<Row[]>;
-
-/** Source properties as given to a write; `id` optional (derived from the URL, else random). */
-export interface SourceInput {
-  id?: string | null;
-  title: string;
-  publisher?: string | null;
-  url?: string | null;
-  publishedOn?: string | null;
-  language?: string | null;
-}
-
-/** Which source supports a write: an existing one by id, or one to upsert. */
-export interface Provenance {
-  sourceId?: string | null;
-  source?: SourceInput | null;
-}
 
 export interface WriteOutcome<T> {
   value: T;
@@ -116,10 +101,10 @@ async function mention(run: Run, sourceId: string | undefined, entityIds: string
   );
 }
 
-export interface EntityUpsert {
-  label: EntityLabel;
+export interface EntityUpsert<L extends EntityLabel> {
+  label: L;
   /** slug, name and kind properties; undefined keys are left alone, null removes a value. */
-  properties: Record<string, unknown> & { slug: string };
+  properties: EntityProperties<L>;
   provenance?: Provenance;
   /** Deals only: when given, exactly these companies (by entity id) are its parties. */
   parties?: Array<{ companyId: string; role: string }>;
@@ -129,7 +114,7 @@ export interface EntityUpsert {
  * Upserts one entity by slug. A slug that already names an entity of another kind is a
  * CONFLICT: kinds are never changed by an upsert.
  */
-export async function upsertEntity(db: Db, write: EntityUpsert): Promise<WriteOutcome<EntityRow>> {
+export async function upsertEntity<L extends EntityLabel>(db: Db, write: EntityUpsert<L>): Promise<WriteOutcome<KindRow<L>>> {
   return retryOnConstraintRace(() => upsertEntityOnce(db, write));
 }
 
@@ -150,7 +135,7 @@ async function retryOnConstraintRace<T>(work: () => Promise<T>, attempts = 3): P
   }
 }
 
-async function upsertEntityOnce(db: Db, write: EntityUpsert): Promise<WriteOutcome<EntityRow>> {
+async function upsertEntityOnce<L extends EntityLabel>(db: Db, write: EntityUpsert<L>): Promise<WriteOutcome<KindRow<L>>> {
   const { label } = write;
   // `label` is an EntityLabel chosen by the mutation (never request text); checked for safety.
   if (!isEntityLabel(label)) throw new Error(`Unknown label ${String(label)}`);
@@ -183,7 +168,9 @@ async function upsertEntityOnce(db: Db, write: EntityUpsert): Promise<WriteOutco
     if (write.parties) await setDealParties(run, id, write.parties);
     await mention(run, await provenanceSourceId(run, write.provenance), [id]);
     const [fresh] = await run(`MATCH (n:Entity {id: $id}) RETURN ${entityProjection('n')} AS entity`, { id });
-    return { value: toEntityRow(fresh!.entity), created: Boolean(merged!.created), changed: Boolean(row!.changed) };
+    const entity = toEntityRow(fresh!.entity);
+    if (!isKind(entity, label)) throw new Error(`Entity ${id} lost its ${label} label inside its own transaction`);
+    return { value: entity, created: Boolean(merged!.created), changed: Boolean(row!.changed) };
   });
 }
 

@@ -1,10 +1,13 @@
 import { ROOT_CONNECTIONS } from '../graph/root-connections.js';
+import { upsertSchema, type UpsertInput } from '../graph/write-input.js';
 import { builder } from './builder.js';
 import { entityObjectOptions } from './entity.js';
+import { inputArgsSchema, runUpsert, upsertDescription } from './mutation-support.js';
 import { DatacenterStatusEnum } from './enums.js';
 import { DatacenterRef } from './refs.js';
 import { typedRelationshipFields } from './relationship-fields.js';
 import { FloatRangeInput, rootConnection } from './root-connection.js';
+import { entityInputFields } from './write-fields.js';
 
 DatacenterRef.implement({
   description: 'A datacenter site, planned, under construction or running.',
@@ -37,3 +40,17 @@ rootConnection({
   description: 'Datacenters in the graph.',
   spec: ROOT_CONNECTIONS.Datacenter,
 });
+
+export const UpsertDatacenterInput = builder.inputRef<UpsertInput<'Datacenter'>>('UpsertDatacenterInput').implement({
+  fields: (t) => entityInputFields(t, 'Datacenter'),
+});
+
+builder.mutationField('upsertDatacenter', (t) =>
+  t.field({
+    type: DatacenterRef,
+    description: upsertDescription('Datacenter'),
+    args: { input: t.arg({ type: UpsertDatacenterInput, required: true }) },
+    validate: inputArgsSchema(upsertSchema('Datacenter')),
+    resolve: (_root, { input }, ctx) => runUpsert(ctx, 'Datacenter', input),
+  }),
+);

@@ -1,12 +1,15 @@
 import { ROOT_CONNECTIONS } from '../graph/root-connections.js';
+import { upsertSchema, type DealPartyInput, type UpsertInput } from '../graph/write-input.js';
 import { isKind } from '../graph/entities.js';
 import { entityBySlugLoader } from '../graph/entity-loaders.js';
 import { builder } from './builder.js';
 import { entityObjectOptions } from './entity.js';
+import { inputArgsSchema, runUpsert } from './mutation-support.js';
 import { DealKindEnum } from './enums.js';
 import { CompanyRef, DealRef } from './refs.js';
 import { typedRelationshipFields } from './relationship-fields.js';
 import { DateRangeInput, FloatRangeInput, rootConnection } from './root-connection.js';
+import { entityInputFields } from './write-fields.js';
 
 DealRef.implement({
   description: 'A deal between companies: a compute lease, cloud contract, investment or partnership.',
@@ -51,3 +54,30 @@ rootConnection({
   description: 'Deals in the graph.',
   spec: ROOT_CONNECTIONS.Deal,
 });
+
+const DealPartyInputRef = builder.inputRef<DealPartyInput>('DealPartyInput').implement({
+  fields: (t) => ({
+    company: t.id({ required: true, description: 'The company: its global ID or slug (in importGraph: its slug).' }),
+    role: t.string({ required: true, description: 'buyer, seller, investor, recipient, lessee, lessor...' }),
+  }),
+});
+
+export const UpsertDealInput = builder.inputRef<UpsertInput<'Deal'>>('UpsertDealInput').implement({
+  fields: (t) => ({
+    ...entityInputFields(t, 'Deal'),
+    parties: t.field({
+      type: [DealPartyInputRef],
+      description: 'When given, exactly these companies are the parties (PARTY_TO with their role); others are removed.',
+    }),
+  }),
+});
+
+builder.mutationField('upsertDeal', (t) =>
+  t.field({
+    type: DealRef,
+    description: 'Creates or updates a deal by slug, with its parties and their roles.',
+    args: { input: t.arg({ type: UpsertDealInput, required: true }) },
+    validate: inputArgsSchema(upsertSchema('Deal')),
+    resolve: (_root, { input }, ctx) => runUpsert(ctx, 'Deal', input),
+  }),
+);

@@ -5,12 +5,16 @@ import { entityBySlugLoader, entitySourcesLoader } from '../graph/entity-loaders
 import { ALL_RELATIONSHIP_PROPERTIES, ENTITY_LABELS, labelToKind } from '../graph/model.js';
 import { loadEntityRelationshipCount, loadEntityRelationships } from '../graph/relationship-loaders.js';
 import { lazyConnection } from '../graph/paging.js';
+import { ErrorCode, StargraphError } from '../errors.js';
+import { deleteEntity } from '../graph/writes.js';
+import { entityChange } from '../live/changes.js';
 import { builder } from './builder.js';
 import { DirectionEnum, EntityKindEnum, RelationshipTypeEnum } from './enums.js';
+import { committed, entityAt } from './mutation-support.js';
 import { NodeRef } from './node.js';
+import { DeleteEntityPayload } from './payloads.js';
 import { EntityRef, SourceRef } from './refs.js';
 import { relationshipPropertyFields } from './relationship-fields.js';
-
 
 /** Planned reads return epoch milliseconds (no driver temporal objects); loaders return ISO text. */
 const isoDateTime = (value: string | number | null) => (typeof value === 'number' ? new Date(value).toISOString() : value);
@@ -86,3 +90,21 @@ builder.queryField('entity', (t) =>
   }),
 );
 
+builder.mutationField('deleteEntity', (t) =>
+  t.field({
+    type: DeleteEntityPayload,
+    description: 'Deletes an entity (by global ID or slug) and every relationship it has.',
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (_root, { id }, ctx) => {
+      const entity = await entityAt(ctx, id, ['id']);
+      const deleted = await deleteEntity(ctx.db, entity.id);
+      // Deleted by another request since it was read: nothing of ours committed, nothing to announce.
+      if (!deleted) {
+        await committed(ctx);
+        throw new StargraphError(ErrorCode.NOT_FOUND, `id: no entity "${id.slice(0, 100)}"`, { path: ['id'] });
+      }
+      await committed(ctx, entityChange('DELETED', entity));
+      return { entity, relationships: deleted.relationships };
+    },
+  }),
+);

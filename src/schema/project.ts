@@ -1,10 +1,13 @@
 import { ROOT_CONNECTIONS } from '../graph/root-connections.js';
+import { upsertSchema, type UpsertInput } from '../graph/write-input.js';
 import { builder } from './builder.js';
 import { entityObjectOptions } from './entity.js';
+import { inputArgsSchema, runUpsert, upsertDescription } from './mutation-support.js';
 import { ProjectStatusEnum } from './enums.js';
 import { ProjectRef } from './refs.js';
 import { typedRelationshipFields } from './relationship-fields.js';
 import { DateRangeInput, FloatRangeInput, rootConnection } from './root-connection.js';
+import { entityInputFields } from './write-fields.js';
 
 ProjectRef.implement({
   description: 'A build-out programme, such as Stargate.',
@@ -42,3 +45,17 @@ rootConnection({
   description: 'Projects in the graph.',
   spec: ROOT_CONNECTIONS.Project,
 });
+
+export const UpsertProjectInput = builder.inputRef<UpsertInput<'Project'>>('UpsertProjectInput').implement({
+  fields: (t) => entityInputFields(t, 'Project'),
+});
+
+builder.mutationField('upsertProject', (t) =>
+  t.field({
+    type: ProjectRef,
+    description: upsertDescription('Project'),
+    args: { input: t.arg({ type: UpsertProjectInput, required: true }) },
+    validate: inputArgsSchema(upsertSchema('Project')),
+    resolve: (_root, { input }, ctx) => runUpsert(ctx, 'Project', input),
+  }),
+);
