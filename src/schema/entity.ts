@@ -3,7 +3,7 @@ import type { EntityRow, SourceRow } from '../graph/entities.js';
 import { plannedField, readPlanned } from '../plan/read.js';
 import { entityBySlugLoader, entitySourcesLoader } from '../graph/entity-loaders.js';
 import { ALL_RELATIONSHIP_PROPERTIES, ENTITY_LABELS, labelToKind } from '../graph/model.js';
-import { loadEntityRelationshipCount, loadEntityRelationships } from '../graph/relationship-loaders.js';
+import { GENERIC_RELATIONSHIP_DEFAULTS, loadEntityRelationshipCount, loadEntityRelationships } from '../graph/relationship-loaders.js';
 import { lazyConnection } from '../graph/paging.js';
 import { ErrorCode, StargraphError } from '../errors.js';
 import { deleteEntity } from '../graph/writes.js';
@@ -46,7 +46,7 @@ EntityRef.implement({
         description: 'Every relationship to another entity, optionally by type and direction.',
         args: {
           types: t.arg({ type: [RelationshipTypeEnum], required: false }),
-          direction: t.arg({ type: DirectionEnum, required: false, defaultValue: 'BOTH' }),
+          direction: t.arg({ type: DirectionEnum, required: false, defaultValue: GENERIC_RELATIONSHIP_DEFAULTS.direction }),
         },
         resolve: (row, args, ctx) =>
           lazyConnection(
