@@ -109,7 +109,7 @@ async function main(): Promise<void> {
       const opened = await openGraph({ ...config, seedOnEmpty: false }, logger);
       try {
         const { loadSeed } = await import('./graph/seed.js');
-        const result = await loadSeed(opened.graph.session());
+        const result = await loadSeed(opened.graph.db());
         console.log(`Seed loaded: ${JSON.stringify(result)}`);
       } finally {
         await opened.close();
@@ -139,7 +139,7 @@ async function main(): Promise<void> {
       try {
         const loadStarted = performance.now();
         let groupStarted = loadStarted;
-        const result = await loadGraph(opened.graph.session(), data, {
+        const result = await loadGraph(opened.graph.db(), data, {
           batchSize: wholeNumber(flags, 'batch-size', 5000, GENERATE_USAGE) || 5000,
           concurrency: wholeNumber(flags, 'concurrency', 2, GENERATE_USAGE) || 1,
           onProgress: (p) => {

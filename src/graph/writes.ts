@@ -11,7 +11,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import neo4j from 'neo4j-driver';
 import { ErrorCode, StargraphError, badInput, notFound } from '../errors.js';
-import type { Db, Row } from '../neo4j/db.js';
+import type { Db, Row, Run } from '../neo4j/db.js';
 import { GraphDataError, validateGraphData, writeGraphData, type GraphData, type LoadResult } from './bulk-load.js';
 import { markCreated, setIfChanged, takeCreated } from './merge.js';
 import { entityProjection, isKind, sourceProjection, toEntityRow, type KindRow, type SourceRow } from './entities.js';
@@ -27,8 +27,6 @@ import {
   type PropertyType,
   type RelationshipType,
 } from './model.js';
-
-type Run = (cypher: string, params?: Row) => Promise<Row[]>;
 
 export interface WriteOutcome<T> {
   value: T;

@@ -35,7 +35,7 @@ async function open(seedOnEmpty: boolean) {
   const config = testConfig({ NEO4J_URI: server!.uri, SEED_ON_EMPTY: String(seedOnEmpty), QUERY_TIMEOUT_MS: '60000' });
   const o = await openGraph(config, createLogger('silent'));
   opened.push(o);
-  return { o, db: o.graph.session(), config };
+  return { o, db: o.graph.db(), config };
 }
 
 async function close(o: OpenGraph) {
