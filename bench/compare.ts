@@ -20,7 +20,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
 import neo4j, { type Driver } from 'neo4j-driver';
-import { openGraph } from '../src/app.js';
+import { openGraph } from '../src/open-graph.js';
 import { parseConfig } from '../src/config.js';
 import { loadGraph } from '../src/graph/bulk-load.js';
 import { generateGraph } from '../src/graph/generator.js';

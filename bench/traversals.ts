@@ -13,7 +13,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { openGraph } from '../src/app.js';
+import { openGraph } from '../src/open-graph.js';
 import { parseConfig } from '../src/config.js';
 import { loadGraph } from '../src/graph/bulk-load.js';
 import { generateGraph } from '../src/graph/generator.js';

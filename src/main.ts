@@ -4,7 +4,7 @@ import { createServer as createHttpServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, parseConfig, type Config } from './config.js';
 import { createLogger, type Logger } from './logger.js';
-import { openGraph } from './app.js';
+import { openGraph } from './open-graph.js';
 import { LocalNeo4jError, runningServer, startLocalNeo4j, stopLocalNeo4j } from './neo4j/local-server.js';
 
 const SCHEMA_FILE = fileURLToPath(new URL('../schema/schema.graphql', import.meta.url));

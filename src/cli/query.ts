@@ -248,7 +248,7 @@ export async function runQueryCommand(config: Config, _logger: Logger, args: str
     const url = /\/graphql\/?$/.test(remote) ? remote : `${remote.replace(/\/$/, '')}/graphql`;
     run = (query, variables) => postGraphql(fetch, url, query, variables);
   } else {
-    const { openGraph } = await import('../app.js');
+    const { openGraph } = await import('../open-graph.js');
     const { createServer } = await import('../server.js');
     // A read-only command: never seed someone else's empty database (the local one is fine).
     const opened = await openGraph({ ...config, seedOnEmpty: config.seedOnEmpty && !config.neo4j.uri }, logger);

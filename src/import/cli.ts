@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
-import { openGraph } from '../app.js';
+import { openGraph } from '../open-graph.js';
 import { importedChange, importedLabels } from '../live/changes.js';
 import { exportGraphData } from './export-file.js';
 import { DEFAULT_IMPORT_BATCH_SIZE, importFile, type ImportReport } from './import-file.js';

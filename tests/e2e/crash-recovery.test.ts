@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openGraph, type OpenGraph } from '../../src/app.js';
+import { openGraph, type OpenGraph } from '../../src/open-graph.js';
 import type { Logger } from '../../src/logger.js';
 import { createServer } from '../../src/server.js';
 import { testConfig } from '../utils/graph.js';

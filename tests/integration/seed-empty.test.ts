@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openGraph, type OpenGraph } from '../../src/app.js';
+import { openGraph, type OpenGraph } from '../../src/open-graph.js';
 import { loadSeed } from '../../src/graph/seed.js';
 import { createLogger } from '../../src/logger.js';
 import { startLocalNeo4j, type LocalNeo4j } from '../../src/neo4j/local-server.js';
