@@ -1,16 +1,22 @@
 /** `connect` and `disconnect`: typed relationships between two entities, written by mutation. */
-import type { RelationshipInput } from '../graph/write-input.js';
-import { connectableTypeSchema, endpointAllowed, endpointProblem, entityRefSchema, relationshipInputSchema } from '../graph/write-input.js';
-import { connectEntities, disconnectEntities } from '../graph/writes.js';
-import { badInput } from '../errors.js';
-import { relationshipChange } from '../live/changes.js';
 import { z } from 'zod';
+import { badInput } from '../errors.js';
+import {
+  connectableTypeSchema,
+  endpointAllowed,
+  endpointProblem,
+  entityRefSchema,
+  relationshipInputSchema,
+  type Provenance,
+  type RelationshipInput,
+} from '../graph/write-input.js';
+import { connectEntities, disconnectEntities } from '../graph/writes.js';
+import { relationshipChange } from '../live/changes.js';
 import { builder } from './builder.js';
 import { RelationshipTypeEnum } from './enums.js';
 import { committed, entityAt, inputArgsSchema, provenanceOf } from './mutation-support.js';
 import { ConnectPayload, DisconnectPayload } from './payloads.js';
 import { RelationshipPropertiesInputRef, provenanceFields } from './write-fields.js';
-import type { Provenance } from '../graph/write-input.js';
 
 const ConnectInput = builder.inputRef<RelationshipInput & Provenance>('ConnectInput').implement({
   fields: (t) => ({

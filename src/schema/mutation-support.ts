@@ -1,8 +1,7 @@
 /**
  * What every mutation shares: argument validation, entity arguments with the input path in
- * errors, provenance, what each kind's upsert does, and what follows a
- * committed write. The `write` scope is required by the Mutation type itself (builder.ts), so
- * fields do not repeat it.
+ * errors, provenance, what each kind's upsert does, and what follows a committed write. The
+ * `write` scope is required by the Mutation type itself (builder.ts), so fields do not repeat it.
  */
 import { z } from 'zod';
 import type { Context } from '../context.js';
