@@ -332,7 +332,7 @@ async function main() {
       if (keepDir) writeFileSync(markerFile, JSON.stringify(marker, null, 2));
     }
     const { hubSlug, hubDeals } = marker;
-    const list = workloads({ hubSlug, valueRange: { gte: 1e9, lte: 1e10 } });
+    const list = workloads({ hubSlug, valueRange: { gte: 1e9, lte: 1e10 }, analystMin: 5e10 });
 
     const ours = createServer({ config, graph: opened.graph, logger });
     theirDriver = neo4j.driver(opened.uri, neo4j.auth.basic(config.neo4j.user, config.neo4j.password), {

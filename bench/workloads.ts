@@ -22,6 +22,8 @@ export interface WorkloadParams {
   hubSlug: string;
   /** Deal value range (US dollars) for the filter workload. */
   valueRange: { gte: number; lte: number };
+  /** Smallest deal value (US dollars) of the analyst workload. */
+  analystMin: number;
 }
 
 export interface Workload {
@@ -256,6 +258,38 @@ export function workloads(params: WorkloadParams): Workload[] {
           count(c, 'projects'),
           edges(pick(c, 'deals')).map((d) => [node(d).slug, role(d), node(d).valueUsd, edges(pick(node(d), 'parties')).map((p) => [node(p).slug, role(p)])]),
         ];
+      },
+    },
+    {
+      id: 'analyst',
+      title: '8. analyst: 20 companies with a deal over $min a cloud provider is party to, each with the count, sum and max of its deals over $min',
+      requests: 1,
+      ours: (ask) =>
+        ask(
+          `query ($min: Float) {
+             companies(first: ${PAGE}, filter: { deals: { some: { node: { valueUsd: { gte: $min }, parties: { some: { node: { kinds: [CLOUD_PROVIDER] } } } } } } }) {
+               edges { node { slug name deals(filter: { valueUsd: { gte: $min } }) { aggregate { count valueUsd { sum max } } } } } } }`,
+          { min: params.analystMin },
+        ),
+      theirs: (ask) =>
+        ask(
+          `query ($min: Float) {
+             companiesConnection(first: ${PAGE}, sort: [{ name: ASC }, { id: ASC }],
+               where: { deals: { some: { valueUsd: { gte: $min }, parties: { some: { kind: { eq: CLOUD_PROVIDER } } } } } }) {
+               edges { node { slug name dealsConnection(where: { node: { valueUsd: { gte: $min } } }) {
+                 aggregate { count { nodes } node { valueUsd { sum max } } } } } } } }`,
+          { min: params.analystMin },
+        ),
+      raw: (ask) => ask('analyst', { min: params.analystMin, first: PAGE }),
+      digest: (answer) => {
+        const root = answer as Json;
+        return edges(root.companies ?? root.companiesConnection).map((e) => {
+          const n = node(e);
+          const aggregate = (pick(n, 'deals') as Json).aggregate as Json;
+          const count = typeof aggregate.count === 'object' ? (aggregate.count as Json).nodes : aggregate.count;
+          const value = (aggregate.valueUsd ?? (aggregate.node as Json).valueUsd) as Json;
+          return [n.slug, count, value.sum, value.max];
+        });
       },
     },
   ];

@@ -109,6 +109,10 @@ const envSchema = z.object({
   MAX_NEIGHBORHOOD_DEPTH: positiveInt(3),
   MAX_NEIGHBORHOOD_LIMIT: positiveInt(1000),
   MAX_PATHS: positiveInt(50),
+  /** Nesting of one filter (AND/OR/NOT entries, a relationship predicate's node filter). */
+  MAX_FILTER_DEPTH: positiveInt(8),
+  /** Tests in one filter (each compared value, each relationship predicate). */
+  MAX_FILTER_CONDITIONS: positiveInt(50),
   QUERY_TIMEOUT_MS: positiveInt(10_000),
   TRAVERSAL_TIMEOUT_MS: positiveInt(5_000),
   SEED_ON_EMPTY: booleanFlag.default('true'),
@@ -201,6 +205,8 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
       maxNeighborhoodDepth: c.MAX_NEIGHBORHOOD_DEPTH,
       maxNeighborhoodLimit: c.MAX_NEIGHBORHOOD_LIMIT,
       maxPaths: c.MAX_PATHS,
+      maxFilterDepth: c.MAX_FILTER_DEPTH,
+      maxFilterConditions: c.MAX_FILTER_CONDITIONS,
       queryTimeoutMs: c.QUERY_TIMEOUT_MS,
       traversalTimeoutMs: c.TRAVERSAL_TIMEOUT_MS,
     },

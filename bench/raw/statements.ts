@@ -160,4 +160,23 @@ export const RAW_STATEMENTS: Record<string, RawStatement> = {
     params: (v) => ({ slug: v.slug, deals: int(v.deals, 20), parties: int(v.parties, 5) }),
     shape: (rows) => ({ entity: rows[0]?.entity ?? null }),
   },
+
+  /**
+   * Companies with a deal of at least $min that a cloud provider is party to, by name; for each,
+   * the count, sum and max of its deals of at least $min (the deal value index is not used: the
+   * filter tests relationships, so companies are scanned in name order until the page is full).
+   */
+  analyst: {
+    cypher: `
+      MATCH (c:Company) USING INDEX c:Company(name) WHERE c.name IS NOT NULL
+        AND EXISTS { MATCH (c)-[:PARTY_TO]->(d) WHERE d.valueUsd >= $min AND EXISTS { MATCH (d)<-[:PARTY_TO]-(p) WHERE p.kind = 'CLOUD_PROVIDER' } }
+      WITH c ORDER BY c.name, c.id LIMIT $first
+      CALL (c) {
+        MATCH (c)-[:PARTY_TO]->(d) WHERE d.valueUsd >= $min
+        RETURN count(*) AS count, sum(d.valueUsd) AS sum, max(d.valueUsd) AS max
+      }
+      RETURN { node: { slug: c.slug, name: c.name, deals: { aggregate: { count: count, valueUsd: { sum: sum, max: max } } } } } AS edge`,
+    params: (v) => ({ min: v.min, first: int(v.first, 20) }),
+    shape: (rows) => ({ companies: { edges: rows.map((r) => r.edge) } }),
+  },
 };

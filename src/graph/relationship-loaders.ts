@@ -7,7 +7,9 @@ import { requestLoader, type Context } from '../context.js';
 import type { Row } from '../neo4j/db.js';
 import { entityProjection, sourceProjection, toEntityRow, type EntityRow, type SourceRow } from './entities.js';
 import { farLabelImplied, type EntityLabel, type RelationshipType, type TypedRelationship } from './model.js';
+import { compileFilter, filterLimits } from './filters.js';
 import { planPage, toPage, type Ordering, type Page, type PageArgs } from './paging.js';
+import { orderingBy, orderingsOf } from './root-connections.js';
 import type { CursorKey } from './cursor.js';
 
 export type Direction = 'OUT' | 'IN' | 'BOTH';
@@ -16,6 +18,8 @@ export type Direction = 'OUT' | 'IN' | 'BOTH';
 export interface RelationshipField {
   /** Unique name, e.g. `Company.deals` (keys the loader and the cursor ordering). */
   key: string;
+  parentType: TypedRelationship['parentType'];
+  fieldName: string;
   /** Entity or Source: the label whose unique `id` index finds the parents. */
   parent: 'Entity' | 'Source';
   types: readonly RelationshipType[];
@@ -42,13 +46,29 @@ const arrow = (direction: Direction, types: readonly string[] | null) => {
   return direction === 'OUT' ? `-${rel}->` : direction === 'IN' ? `<-${rel}-` : `-${rel}-`;
 };
 
-/** How a typed relationship field orders its page (planned or loaded: the cursors are the same). */
-export const relationshipOrdering = (rel: Pick<TypedRelationship, 'parentType' | 'fieldName' | 'nodeLabel'>): Ordering =>
-  nodeOrdering(`${rel.parentType}.${rel.fieldName}`, rel.nodeLabel);
+/**
+ * How a typed relationship field orders its page (planned or loaded: the cursors are the same):
+ * by name (title for sources) unless `orderBy` names one of the far type's orderings.
+ */
+export const relationshipOrdering = (
+  rel: Pick<TypedRelationship, 'parentType' | 'fieldName' | 'nodeLabel'>,
+  orderBy?: RelationshipArgs['orderBy'],
+): Ordering =>
+  orderBy
+    ? orderingBy(`${rel.parentType}.${rel.fieldName}`, orderingsOf(rel.nodeLabel), orderBy)
+    : nodeOrdering(`${rel.parentType}.${rel.fieldName}`, rel.nodeLabel);
+
+/** Arguments of a typed relationship connection. */
+export interface RelationshipArgs extends PageArgs {
+  filter?: Record<string, unknown> | null;
+  orderBy?: { field: string; direction?: 'ASC' | 'DESC' | null } | null;
+}
 
 /** The loader's view of a typed relationship field from the model table. */
 export const relationshipField = (rel: TypedRelationship): RelationshipField => ({
   key: `${rel.parentType}.${rel.fieldName}`,
+  parentType: rel.parentType,
+  fieldName: rel.fieldName,
   parent: rel.parentType === 'Source' ? 'Source' : 'Entity',
   types: [rel.type],
   direction: rel.direction,
@@ -134,27 +154,35 @@ function batchedCount(ctx: Context, spec: BatchedPattern, parentId: string): Pro
   return loader.load(parentId);
 }
 
-const typedPattern = (field: RelationshipField): BatchedPattern => ({
-  key: field.key,
-  parent: field.parent,
-  pattern: `(p)${arrow(field.direction, field.types)}(n:${field.nodeLabel})`,
-  where: 'true',
-  params: {},
-  nodeLabel: field.nodeLabel,
-});
+/** The field's pattern and the client's filter on its far node (values as parameters). */
+function typedPattern(ctx: Context, field: RelationshipField, filter: RelationshipArgs['filter']): BatchedPattern {
+  const compiled = compileFilter(field.nodeLabel, filter, 'n', 'rf', filterLimits(ctx.config.limits));
+  return {
+    key: compiled.where === 'true' ? field.key : `${field.key}:${compiled.where}:${JSON.stringify(compiled.params)}`,
+    parent: field.parent,
+    pattern: `(p)${arrow(field.direction, field.types)}(n:${field.nodeLabel})`,
+    where: compiled.where,
+    params: compiled.params,
+    nodeLabel: field.nodeLabel,
+  };
+}
 
 /** A page of a typed relationship field for one parent, batched with its siblings. */
-export function loadRelationshipPage(ctx: Context, field: RelationshipField, parentId: string, args: PageArgs) {
-  return batchedPage(ctx, typedPattern(field), nodeOrdering(field.key, field.nodeLabel), args, parentId);
+export function loadRelationshipPage(ctx: Context, field: RelationshipField, parentId: string, args: RelationshipArgs) {
+  const ordering = relationshipOrdering(field, args.orderBy);
+  const spec = typedPattern(ctx, field, args.filter);
+  return batchedPage(ctx, { ...spec, key: `${spec.key}:${ordering.name}` }, ordering, args, parentId);
 }
 
 /**
- * How many relationships a field has for one parent. Without a label on the far node Neo4j
- * reads the count from the node's degree store instead of expanding every relationship.
+ * How many relationships a field has for one parent (that pass its filter). Without a label on
+ * the far node Neo4j reads the count from the node's degree store instead of expanding every
+ * relationship.
  */
-export function loadRelationshipCount(ctx: Context, field: RelationshipField, parentId: string): Promise<number> {
-  const spec = typedPattern(field);
-  if (field.types.length === 1 && farLabelImplied({ type: field.types[0]!, direction: field.direction, nodeLabel: field.nodeLabel })) spec.pattern = `(p)${arrow(field.direction, field.types)}()`;
+export function loadRelationshipCount(ctx: Context, field: RelationshipField, parentId: string, filter?: RelationshipArgs['filter']): Promise<number> {
+  const spec = typedPattern(ctx, field, filter);
+  const unfiltered = spec.where === 'true';
+  if (unfiltered && field.types.length === 1 && farLabelImplied({ type: field.types[0]!, direction: field.direction, nodeLabel: field.nodeLabel })) spec.pattern = `(p)${arrow(field.direction, field.types)}()`;
   return batchedCount(ctx, spec, parentId);
 }
 

@@ -1,21 +1,13 @@
 /**
- * Root connections (companies, deals, ...): typed filters and keyset-paged orderings, all
- * Cypher fragments fixed in code; only values travel as parameters.
+ * Root connections (companies, deals, ...): keyset-paged orderings and filters (compiled by
+ * filters.ts), all Cypher fragments fixed in code; only values travel as parameters.
  */
 import type { Context } from '../context.js';
 import { entityProjection, sourceProjection, toEntityRow } from './entities.js';
+import { compileFilter, filterLimits, filterRequires, type CompiledFilter, type FilterLimits } from './filters.js';
 import type { EntityLabel } from './model.js';
 import { planPage, toPage, type Ordering, type Page, type PageArgs } from './paging.js';
 import type { CursorKey } from './cursor.js';
-
-export interface FilterRule {
-  /** Path in the filter input, e.g. ['valueUsd', 'gte']. */
-  path: string[];
-  /** Cypher predicate over `n` using the parameter `$value`. */
-  cypher: string;
-  /** A property this rule only lets through when it is set (a range on it). */
-  requires?: string;
-}
 
 /** A sort key: a null-free expression over `n`, and the property behind it when an index has it. */
 export interface SortKey {
@@ -30,7 +22,6 @@ export interface RootConnectionSpec {
   label: EntityLabel | 'Source';
   /** orderBy field name → sort keys, the unique id appended here. */
   orderings: Record<string, SortKey[]>;
-  filters: FilterRule[];
 }
 
 /** A key on a property every node has (writes require it), read from its index in order. */
@@ -44,31 +35,20 @@ export interface RootArgs extends PageArgs {
   orderBy?: { field: string; direction?: 'ASC' | 'DESC' | null } | null;
 }
 
-function valueAt(input: Record<string, unknown> | null | undefined, path: string[]): unknown {
-  let value: unknown = input;
-  for (const key of path) value = value == null ? undefined : (value as Record<string, unknown>)[key];
-  return value;
-}
-
-/** WHERE predicates and parameters for the filters the client set (unset ones are skipped). */
-export function filterClause(spec: RootConnectionSpec, filter: RootArgs['filter']): { where: string; params: Record<string, unknown> } {
-  const predicates: string[] = [];
-  const params: Record<string, unknown> = {};
-  spec.filters.forEach((rule, i) => {
-    const value = valueAt(filter, rule.path);
-    // Unset means "no filter"; an empty list is a filter that matches nothing (n.x IN []).
-    if (value === undefined || value === null) return;
-    params[`f${i}`] = value;
-    predicates.push(`(${rule.cypher.replaceAll('$value', `$f${i}`)})`);
-  });
-  return { where: predicates.length > 0 ? predicates.join(' AND ') : 'true', params };
+/** WHERE predicate and parameters for the client's filter (README, "Analyst queries"). */
+export function filterClause(spec: RootConnectionSpec, filter: RootArgs['filter'], limits?: FilterLimits): CompiledFilter {
+  return compileFilter(spec.label, filter, 'n', 'f', limits);
 }
 
 export function orderingFor(spec: RootConnectionSpec, orderBy: RootArgs['orderBy']): Ordering {
-  const field = orderBy?.field ?? Object.keys(spec.orderings)[0]!;
-  const descending = orderBy?.direction === 'DESC';
-  const keys = [...spec.orderings[field]!.map((k) => k.expr), 'n.id'].map((expr) => ({ expr, descending }));
-  return { name: `${spec.label}:${field}:${descending ? 'DESC' : 'ASC'}`, keys };
+  return orderingBy(spec.label, spec.orderings, orderBy ?? { field: Object.keys(spec.orderings)[0]! });
+}
+
+/** An ordering by one orderBy field (its keys, then the unique id), named `${prefix}:${field}:${direction}` in cursors. */
+export function orderingBy(prefix: string, orderings: Record<string, SortKey[]>, orderBy: NonNullable<RootArgs['orderBy']>): Ordering {
+  const descending = orderBy.direction === 'DESC';
+  const keys = [...orderings[orderBy.field]!.map((k) => k.expr), 'n.id'].map((expr) => ({ expr, descending }));
+  return { name: `${prefix}:${orderBy.field}:${descending ? 'DESC' : 'ASC'}`, keys };
 }
 
 export interface RootEdgeRow<N> {
@@ -79,7 +59,7 @@ export interface RootEdgeRow<N> {
 export async function loadRootPage<N>(ctx: Context, spec: RootConnectionSpec, args: RootArgs): Promise<Page<RootEdgeRow<N>>> {
   const ordering = orderingFor(spec, args.orderBy);
   const plan = planPage(args, ordering, ctx.config.limits.maxPageSize);
-  const filter = filterClause(spec, args.filter);
+  const filter = filterClause(spec, args.filter, filterLimits(ctx.config.limits));
   const projection = spec.label === 'Source' ? sourceProjection('n') : entityProjection('n');
   const rows = await ctx.db.read(
     `MATCH (n:${spec.label})
@@ -99,51 +79,28 @@ export async function loadRootPage<N>(ctx: Context, spec: RootConnectionSpec, ar
 }
 
 export async function countRoot(ctx: Context, spec: RootConnectionSpec, filter: RootArgs['filter']): Promise<number> {
-  const clause = filterClause(spec, filter);
+  const clause = filterClause(spec, filter, filterLimits(ctx.config.limits));
   const [row] = await ctx.db.read(`MATCH (n:${spec.label}) WHERE ${clause.where} RETURN count(n) AS total`, clause.params);
   return Number(row?.total ?? 0);
 }
 
 
-/** Orderings every entity connection offers. */
-const COMMON_ENTITY_ORDERINGS: Record<string, SortKey[]> = {
+/** Orderings every entity connection offers (and the only ones of a position holding any kind). */
+export const COMMON_ENTITY_ORDERINGS: Record<string, SortKey[]> = {
   NAME: [indexedKey('name')],
   CREATED_AT: [expressionKey('coalesce(n.createdAt.epochMillis, 0)')],
   UPDATED_AT: [expressionKey('coalesce(n.updatedAt.epochMillis, 0)')],
 };
-
-/** Range filters on a number property: { gte, lte }. */
-const numberRange = (input: string, property: string): FilterRule[] => [
-  { path: [input, 'gte'], cypher: `n.${property} >= $value`, requires: property },
-  { path: [input, 'lte'], cypher: `n.${property} <= $value`, requires: property },
-];
-
-/** Range filters on a date property: { from, to } as YYYY-MM-DD, inclusive. */
-const dateRange = (input: string, property: string): FilterRule[] => [
-  { path: [input, 'from'], cypher: `n.${property} >= date($value)`, requires: property },
-  { path: [input, 'to'], cypher: `n.${property} <= date($value)`, requires: property },
-];
-
-const oneOf = (input: string, property: string): FilterRule => ({ path: [input], cypher: `n.${property} IN $value` });
-const containsText = (input: string, property: string): FilterRule => ({
-  path: [input],
-  cypher: `toLower(n.${property}) CONTAINS toLower($value)`,
-});
-const equals = (input: string, property: string): FilterRule => ({ path: [input], cypher: `n.${property} = $value` });
-
-/** Filters every entity connection offers. */
-const COMMON_ENTITY_FILTERS: FilterRule[] = [containsText('nameContains', 'name'), oneOf('slugs', 'slug')];
 
 /**
  * Every root connection's filters and orderings, by label: the GraphQL filter inputs and
  * orderBy enums in src/schema are named after these (input field → rule, enum value → keys).
  */
 export const ROOT_CONNECTIONS = {
-  Person: { label: 'Person', orderings: COMMON_ENTITY_ORDERINGS, filters: COMMON_ENTITY_FILTERS },
+  Person: { label: 'Person', orderings: COMMON_ENTITY_ORDERINGS },
   Company: {
     label: 'Company',
     orderings: COMMON_ENTITY_ORDERINGS,
-    filters: [...COMMON_ENTITY_FILTERS, oneOf('kinds', 'kind'), equals('country', 'country')],
   },
   Project: {
     label: 'Project',
@@ -152,22 +109,10 @@ export const ROOT_CONNECTIONS = {
       ANNOUNCED_ON: [expressionKey("coalesce(toString(n.announcedOn), '')")],
       PLEDGED_USD: [nullableNumberKey('pledgedUsd')],
     },
-    filters: [
-      ...COMMON_ENTITY_FILTERS,
-      oneOf('statuses', 'status'),
-      ...numberRange('pledgedUsd', 'pledgedUsd'),
-      ...dateRange('announcedOn', 'announcedOn'),
-    ],
   },
   Datacenter: {
     label: 'Datacenter',
     orderings: { ...COMMON_ENTITY_ORDERINGS, POWER_MW: [nullableNumberKey('powerMw')] },
-    filters: [
-      ...COMMON_ENTITY_FILTERS,
-      oneOf('statuses', 'status'),
-      containsText('locationContains', 'location'),
-      ...numberRange('powerMw', 'powerMw'),
-    ],
   },
   Deal: {
     label: 'Deal',
@@ -176,12 +121,6 @@ export const ROOT_CONNECTIONS = {
       VALUE_USD: [nullableNumberKey('valueUsd')],
       ANNOUNCED_ON: [expressionKey("coalesce(toString(n.announcedOn), '')")],
     },
-    filters: [
-      ...COMMON_ENTITY_FILTERS,
-      oneOf('kinds', 'kind'),
-      ...numberRange('valueUsd', 'valueUsd'),
-      ...dateRange('announcedOn', 'announcedOn'),
-    ],
   },
   Source: {
     label: 'Source',
@@ -189,9 +128,12 @@ export const ROOT_CONNECTIONS = {
       PUBLISHED_ON: [expressionKey("coalesce(toString(n.publishedOn), '')")],
       TITLE: [expressionKey("coalesce(n.title, '')")],
     },
-    filters: [containsText('titleContains', 'title'), equals('publisher', 'publisher'), equals('language', 'language')],
   },
 } as const satisfies Record<EntityLabel | 'Source', RootConnectionSpec>;
+
+/** The orderings a position of this label offers (`orderBy` on root and relationship connections). */
+export const orderingsOf = (label: EntityLabel | 'Source' | 'Entity'): Record<string, SortKey[]> =>
+  label === 'Entity' ? COMMON_ENTITY_ORDERINGS : ROOT_CONNECTIONS[label].orderings;
 
 /**
  * The key a root page can read from an index in order: the first sort key's property, when every
@@ -202,6 +144,5 @@ export function indexedSortKey(spec: RootConnectionSpec, args: RootArgs): SortKe
   const key = spec.orderings[field]![0]!;
   if (!key.property) return null;
   if (!key.nullable) return key;
-  const required = spec.filters.some((rule) => rule.requires === key.property && valueAt(args.filter, rule.path) != null);
-  return required ? key : null;
+  return filterRequires(spec.label, args.filter, key.property) ? key : null;
 }

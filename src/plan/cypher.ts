@@ -8,6 +8,8 @@
  * inside) and each count a COUNT subquery, nested to any depth, so a tree of connections is one
  * statement and one round trip.
  */
+import { aggregateExpression, aggregateParams, aggregateSpecOf } from '../graph/aggregates.js';
+import { relationshipPattern } from '../graph/filters.js';
 import { farLabelImplied, RELATIONSHIPS, type RelationshipSpec } from '../graph/model.js';
 import type { PagePlan } from '../graph/paging.js';
 import type { ConnectionRead, NodeRead, ReadAs, SourcesRead } from './selection.js';
@@ -17,8 +19,9 @@ export function rebind(expr: string, node: string, rel = 'r'): string {
   return expr.replace(/\b([nr])\b(?=[.)])/g, (v) => (v === 'n' ? node : rel));
 }
 
-/** Result keys of a node map: `__c3` a connection's rows, `__n3` its count, `__s3` sources. */
+/** Result keys of a node map: `__c3` a connection's rows, `__n3` its count, `__s3` sources, `__a4` an aggregate. */
 export const rowsKey = (index: number) => `__c${index}`;
+export const aggregateKey = (index: number) => `__a${index}`;
 export const countKey = (index: number) => `__n${index}`;
 export const sourcesKey = (index: number) => `__s${index}`;
 
@@ -32,12 +35,40 @@ function propertyProjection(v: string, name: string, readAs: ReadAs): string {
   return `.${name}`;
 }
 
+/**
+ * A node's map projection, and what must be computed before it. Neo4j refuses an aggregate
+ * (`count(*)`, `sum`...) anywhere inside an expression that also reads other variables, even
+ * inside a subquery ("implicit grouping"), and inside `collect()` at all; so an entry holding an
+ * aggregate, however deep, is computed first as its own item of a `WITH v, ... AS __a3` (where
+ * `v` groups nothing: one row per node) and the projection reads the variable.
+ */
+export interface Projection {
+  projection: string;
+  /** `expr AS name` items for a WITH before the projection (empty when none). */
+  hoisted: string[];
+}
+
+/** True when a read tree computes an aggregate anywhere below this node. */
+function aggregatesBelow(read: NodeRead | null): boolean {
+  if (!read) return false;
+  return read.types.some(
+    (t) => t.connections.some((c) => c.aggregates.length > 0 || aggregatesBelow(c.node)) || (t.sources !== null && aggregatesBelow(t.sources.node)),
+  );
+}
+
+/** `WITH vars, hoisted ORDER BY order` when anything is hoisted (the WITH groups, so order again). */
+export function hoistClause(vars: string, hoisted: readonly string[], orderBy: string | null): string {
+  if (hoisted.length === 0) return '';
+  return ` WITH ${vars}, ${hoisted.join(', ')}${orderBy ? ` ORDER BY ${orderBy}` : ''}`;
+}
+
 /** The map projection of node variable `v`. */
-export function nodeProjection(v: string, read: NodeRead): string {
+export function nodeProjection(v: string, read: NodeRead): Projection {
   // Only what resolvers read: `id` when selected, the kind label only where the position is
   // `Entity` (a concrete position's label is set while shaping), Source's `title` always (its
   // isTypeOf reads it). Every byte here is decoded by the driver for every node.
   const entries: string[] = [];
+  const hoisted: string[] = [];
   const all = read.types.some((t) => t.all);
   if (all) entries.push('.*');
   else if (read.types.some((t) => t.id)) entries.push(`.id`);
@@ -63,17 +94,23 @@ export function nodeProjection(v: string, read: NodeRead): string {
       else reads.set(r, [needs.typeName]);
     }
   }
+  const entry = (key: string, expr: string, hoist: boolean) => {
+    if (!hoist) return entries.push(`${key}: ${expr}`);
+    hoisted.push(`${expr} AS ${v}${key}`);
+    entries.push(`${key}: ${v}${key}`);
+  };
   for (const [r, kinds] of reads) {
     const guard = (expr: string) =>
       kinds.length === read.types.length ? expr : `CASE WHEN ${kinds.map((k) => `${v}:${k}`).join(' OR ')} THEN ${expr} END`;
     if ('relationship' in r) {
-      if (r.page) entries.push(`${rowsKey(r.index)}: ${guard(connectionRows(v, r))}`);
-      if (r.count) entries.push(`${countKey(r.index)}: ${guard(connectionCount(v, r))}`);
+      if (r.page) entry(rowsKey(r.index), guard(connectionRows(v, r)), aggregatesBelow(r.node));
+      if (r.count) entry(countKey(r.index), guard(connectionCount(v, r)), false);
+      for (const a of r.aggregates) entry(aggregateKey(a.index), guard(connectionAggregate(v, r, a)), true);
     } else {
-      entries.push(`${sourcesKey(r.index)}: ${guard(sourcesList(v, r))}`);
+      entry(sourcesKey(r.index), guard(sourcesList(v, r)), aggregatesBelow(r.node));
     }
   }
-  return `${v} { ${entries.join(', ')} }`;
+  return { projection: `${v} { ${entries.join(', ')} }`, hoisted };
 }
 
 function arrow(direction: 'OUT' | 'IN', rel: string, type: string): string {
@@ -98,16 +135,18 @@ function connectionRows(v: string, c: ConnectionRead): string {
   const r = `r${c.index}`;
   const { relationship } = c;
   const clauses = pageClauses(c.page!, n, r, `c${c.index}_cursor`);
+  const where = [c.filter.where === 'true' ? null : c.filter.where, clauses.where].filter(Boolean).join(' AND ');
+  const node = c.node ? nodeProjection(n, c.node) : null;
   const entry = [
     c.cursors ? `k: [${c.ordering.keys.map((k) => rebind(k.expr, n, r)).join(', ')}]` : null,
     ...edgePropertyEntries(r, c.edgeProperties, RELATIONSHIPS[relationship.type]),
-    c.node ? `n: ${nodeProjection(n, c.node)}` : null,
+    node ? `n: ${node.projection}` : null,
   ].filter(Boolean);
   return [
     // The model fixes the far label for most types (writes check it): no label test per row then.
-    `COLLECT { MATCH (${v})${arrow(relationship.direction, r, relationship.type)}(${n}${farLabelImplied(relationship) ? '' : `:${relationship.nodeLabel}`})`,
-    clauses.where ? `WHERE ${clauses.where}` : null,
-    `WITH ${r}, ${n} ORDER BY ${clauses.orderBy} LIMIT toInteger($c${c.index}_fetch)`,
+    `COLLECT { MATCH ${relationshipPattern(relationship, v, r, n)}`,
+    where ? `WHERE ${where}` : null,
+    `WITH ${r}, ${n} ORDER BY ${clauses.orderBy} LIMIT toInteger($c${c.index}_fetch)${hoistClause(`${r}, ${n}`, node?.hoisted ?? [], clauses.orderBy)}`,
     `RETURN { ${entry.join(', ')} } }`,
   ]
     .filter(Boolean)
@@ -115,14 +154,25 @@ function connectionRows(v: string, c: ConnectionRead): string {
 }
 
 function connectionCount(v: string, c: ConnectionRead): string {
+  if (c.filter.where !== 'true') return `COUNT { MATCH ${relationshipPattern(c.relationship, v, '', `n${c.index}`)} WHERE ${c.filter.where} }`;
   const far = farLabelImplied(c.relationship) ? '()' : `(:${c.relationship.nodeLabel})`;
   return `COUNT { (${v})${arrow(c.relationship.direction, '', c.relationship.type)}${far} }`;
+}
+
+/** An `aggregate` of a relationship connection: over the same (filtered) relationships as its page. */
+function connectionAggregate(v: string, c: ConnectionRead, a: ConnectionRead['aggregates'][number]): string {
+  const n = `n${c.index}`;
+  const r = `r${c.index}`;
+  const match = `MATCH ${relationshipPattern(c.relationship, v, r, n)}${c.filter.where === 'true' ? '' : ` WHERE ${c.filter.where}`}`;
+  return aggregateExpression(match, a, aggregateSpecOf(c.relationship), (expr) => rebind(expr, n, r));
 }
 
 /** `Entity.sources`: newest first, undated last, then by id (as the loader orders them). */
 function sourcesList(v: string, s: SourcesRead): string {
   const src = `s${s.index}`;
-  return `COLLECT { MATCH (${src}:Source)-[:MENTIONS]->(${v}) WITH ${src} ORDER BY ${src}.publishedOn IS NULL, ${src}.publishedOn DESC, ${src}.id RETURN ${nodeProjection(src, s.node)} }`;
+  const order = `${src}.publishedOn IS NULL, ${src}.publishedOn DESC, ${src}.id`;
+  const node = nodeProjection(src, s.node);
+  return `COLLECT { MATCH (${src}:Source)-[:MENTIONS]->(${v}) WITH ${src} ORDER BY ${order}${hoistClause(src, node.hoisted, order)} RETURN ${node.projection} }`;
 }
 
 /** Parameters of every connection in a read tree (page sizes and cursors). */
@@ -130,6 +180,8 @@ export function connectionParams(read: NodeRead | null, params: Record<string, u
   if (!read) return params;
   for (const needs of read.types) {
     for (const c of needs.connections) {
+      Object.assign(params, c.filter.params);
+      for (const a of c.aggregates) aggregateParams(a, params);
       if (c.page) {
         params[`c${c.index}_fetch`] = c.page.fetch;
         if (c.page.hasCursor) params[`c${c.index}_cursor`] = c.page.cursorKey;

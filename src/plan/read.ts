@@ -18,18 +18,29 @@ import {
   type GraphQLSchema,
   type OperationDefinitionNode,
 } from 'graphql';
-import type { Context } from '../context.js';
+import DataLoader from 'dataloader';
+import { requestLoader, type Context } from '../context.js';
 import { encodeCursor, type CursorKey } from '../graph/cursor.js';
 import { primeEntities } from '../graph/entity-loaders.js';
 import { toEntityRow, type EntityRow } from '../graph/entities.js';
 import { planPage, type Ordering, type PagePlan } from '../graph/paging.js';
 import { filterClause, indexedSortKey, orderingFor, type RootArgs, type RootConnectionSpec, type SortKey } from '../graph/root-connections.js';
+import { aggregateExpression, aggregateParams, aggregateSpecOf, shapeAggregate, type AggregateRead, type AggregateRow } from '../graph/aggregates.js';
+import { compileFilter, filterLimits, relationshipPattern, type FilterLimits } from '../graph/filters.js';
+import type { TypedRelationship } from '../graph/model.js';
 import { plain, type Row } from '../neo4j/db.js';
-import { connectionParams, countKey, nodeProjection, rowsKey, sourcesKey } from './cypher.js';
-import { collectFields, walkNode, type ConnectionRead, type NodeRead, type WalkContext } from './selection.js';
+import { aggregateKey, connectionParams, countKey, hoistClause, nodeProjection, rowsKey, sourcesKey } from './cypher.js';
+import { collectFields, walkAggregate, walkNode, type ConnectionRead, type NodeRead, type WalkContext } from './selection.js';
 
 /** Where planned connections and source lists hang on a row: a symbol, never a property name. */
 export const PLANNED = Symbol('planned');
+
+/** What a connection's `aggregate` is over, when it has to load it itself (not planned). */
+export const AGGREGATE_TARGET = Symbol('aggregate target');
+
+export type AggregateTarget =
+  | { kind: 'root'; spec: RootConnectionSpec; filter: RootArgs['filter'] }
+  | { kind: 'relationship'; relationship: TypedRelationship; parentId: string; filter: RootArgs['filter'] };
 
 type PlannedRow = Row & { [PLANNED]?: Record<string, unknown> };
 
@@ -58,6 +69,7 @@ interface RootTree {
   filter: { where: string; params: Record<string, unknown> } | null;
   /** The root page reads this key's index in order (see indexedSortKey). */
   indexed: SortKey | null;
+  aggregates: AggregateRead[];
 }
 
 export interface SelectionInput {
@@ -66,6 +78,7 @@ export interface SelectionInput {
   variables: Record<string, unknown>;
   fieldNodes: readonly FieldNode[];
   maxPageSize: number;
+  filterLimits?: FilterLimits;
 }
 
 function walkRoot(input: SelectionInput, root: RootRead): { tree: RootTree; signature: string } {
@@ -73,23 +86,25 @@ function walkRoot(input: SelectionInput, root: RootRead): { tree: RootTree; sign
   if (root.kind === 'entity') {
     const node = walkNode(ctx, 'Entity', input.fieldNodes);
     return {
-      tree: { node, page: null, ordering: null, count: false, cursors: false, filter: null, indexed: null },
+      tree: { node, page: null, ordering: null, count: false, cursors: false, filter: null, indexed: null, aggregates: [] },
       signature: `entity${ctx.signature.join('')}`,
     };
   }
   const { spec, args } = root;
   const ordering = orderingFor(spec, args.orderBy);
   const page = planPage(args, ordering, input.maxPageSize);
-  const filter = filterClause(spec, args.filter);
+  const filter = filterClause(spec, args.filter, input.filterLimits);
   const indexed = indexedSortKey(spec, args);
   // The connection's own selection: edges { cursor node { ... } }, pageInfo, totalCount.
   let wantsPage = false;
   let count = false;
   let cursors = false;
   const nodeFields: FieldNode[] = [];
+  const aggregateFields = new Map<string, FieldNode[]>();
   for (const fieldNode of input.fieldNodes) {
     for (const selection of collectConnection(ctx, fieldNode)) {
       if (selection.name === 'totalCount') count = true;
+      else if (selection.name === 'aggregate') aggregateFields.set(selection.key, [...(aggregateFields.get(selection.key) ?? []), ...selection.fields]);
       else if (selection.name === 'pageInfo') wantsPage = cursors = true;
       else if (selection.name === 'edges') {
         wantsPage = true;
@@ -101,21 +116,28 @@ function walkRoot(input: SelectionInput, root: RootRead): { tree: RootTree; sign
   ctx.signature.push(
     `${spec.label}:${ordering.name}:${page.backward ? 'b' : 'f'}${page.hasCursor ? 'c' : ''}${wantsPage ? 'p' : ''}${count ? 'n' : ''}${cursors ? 'k' : ''}${indexed ? 'i' : ''}:${filter.where}`,
   );
+  const connectionType = namedObjectType(input.schema.getQueryType()!.getFields()[input.fieldNodes[0]!.name.value]!.type);
+  const aggregates: AggregateRead[] = [];
+  for (const [key, fields] of aggregateFields) {
+    const aggregate = walkAggregate(ctx, connectionType, key, fields, aggregateSpecOf(spec.label));
+    // An invalid groupBy argument: the field's resolver loads it and reports the error there.
+    if (aggregate) aggregates.push(aggregate);
+  }
   const node = nodeFields.length > 0 ? walkNode(ctx, spec.label, nodeFields) : null;
   return {
-    tree: { node, page: wantsPage ? page : null, ordering, count, cursors, filter, indexed },
+    tree: { node, page: wantsPage ? page : null, ordering, count, cursors, filter, indexed, aggregates },
     signature: ctx.signature.join(''),
   };
 }
 
 /** The fields of a root connection's selection, with `edges`' cursor and node fields gathered. */
 function collectConnection(ctx: WalkContext, fieldNode: FieldNode) {
-  const out: Array<{ name: string; cursor: boolean; nodes: FieldNode[] }> = [];
+  const out: Array<{ key: string; name: string; cursor: boolean; nodes: FieldNode[]; fields: FieldNode[] }> = [];
   const field = ctx.schema.getQueryType()!.getFields()[fieldNode.name.value]!;
   const connectionType = namedObjectType(field.type);
   const edgeType = namedObjectType(connectionType.getFields().edges!.type);
   const sets = (n: FieldNode) => (n.selectionSet ? [n.selectionSet] : []);
-  for (const [, nodes] of collectFields(ctx, connectionType, sets(fieldNode))) {
+  for (const [key, nodes] of collectFields(ctx, connectionType, sets(fieldNode))) {
     const name = nodes[0]!.name.value;
     let cursor = false;
     const nodeFields: FieldNode[] = [];
@@ -125,7 +147,7 @@ function collectConnection(ctx: WalkContext, fieldNode: FieldNode) {
         if (edgeFields[0]!.name.value === 'node') nodeFields.push(...edgeFields);
       }
     }
-    out.push({ name, cursor, nodes: nodeFields });
+    out.push({ key, name, cursor, nodes: nodeFields, fields: nodes });
   }
   return out;
 }
@@ -138,14 +160,18 @@ function namedObjectType(type: Parameters<typeof getNamedType>[0]): GraphQLObjec
 
 /** Root tree → statement text (cached by the walk's signature). */
 function compileRoot(root: RootRead, tree: RootTree): string {
-  if (root.kind === 'entity') return `MATCH (n:Entity {slug: $slug}) RETURN ${nodeProjection('n', tree.node!)} AS node`;
+  if (root.kind === 'entity') {
+    const node = nodeProjection('n', tree.node!);
+    return `MATCH (n:Entity {slug: $slug})${hoistClause('n', node.hoisted, null)} RETURN ${node.projection} AS node`;
+  }
   const label = root.spec.label;
   const where = tree.filter!.where;
   const parts: string[] = [];
   if (tree.page) {
     const page = tree.page;
     const keys = tree.ordering!.keys;
-    const entry = [tree.cursors ? `k: [${keys.map((k) => k.expr).join(', ')}]` : null, tree.node ? `n: ${nodeProjection('n', tree.node)}` : 'n: null'];
+    const node = tree.node ? nodeProjection('n', tree.node) : null;
+    const entry = [tree.cursors ? `k: [${keys.map((k) => k.expr).join(', ')}]` : null, node ? `n: ${node.projection}` : 'n: null'];
     const conditions = where === 'true' ? [] : [where];
     let orderBy = page.orderBy;
     if (tree.indexed) {
@@ -164,12 +190,16 @@ function compileRoot(root: RootRead, tree: RootTree): string {
     }
     parts.push(
       `CALL () { MATCH (n:${label})${conditions.length > 0 ? ` WHERE ${conditions.join(' AND ')}` : ''}` +
-        ` WITH n ORDER BY ${orderBy} LIMIT toInteger($fetch)` +
+        ` WITH n ORDER BY ${orderBy} LIMIT toInteger($fetch)${hoistClause('n', node?.hoisted ?? [], orderBy)}` +
         ` RETURN collect({ ${entry.filter(Boolean).join(', ')} }) AS edges }`,
     );
   }
-  const total = tree.count ? `COUNT { MATCH (n:${label})${where === 'true' ? '' : ` WHERE ${where}`} }` : 'null';
-  parts.push(`RETURN ${tree.page ? 'edges' : 'null AS edges'}, ${total} AS total`);
+  const match = `MATCH (n:${label})${where === 'true' ? '' : ` WHERE ${where}`}`;
+  const total = tree.count ? `COUNT { ${match} }` : 'null';
+  const aggregates = tree.aggregates.map(
+    (a) => `, ${aggregateExpression(match, a, aggregateSpecOf(label), (expr) => expr)} AS ${aggregateKey(a.index)}`,
+  );
+  parts.push(`RETURN ${tree.page ? 'edges' : 'null AS edges'}, ${total} AS total${aggregates.join('')}`);
   return parts.join(' ');
 }
 
@@ -177,6 +207,7 @@ function rootParams(root: RootRead, tree: RootTree): Record<string, unknown> {
   const params = connectionParams(tree.node);
   if (root.kind === 'entity') return { ...params, slug: root.slug };
   Object.assign(params, tree.filter!.params);
+  for (const a of tree.aggregates) aggregateParams(a, params);
   if (tree.page) {
     params.fetch = tree.page.fetch;
     if (tree.page.hasCursor) params.cursor = tree.page.cursorKey;
@@ -218,6 +249,7 @@ class PlannedEdge {
 }
 
 export interface PlannedConnection {
+  [PLANNED]?: Record<string, unknown>;
   edges: PlannedEdge[];
   pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
   totalCount: number | undefined;
@@ -269,7 +301,7 @@ function shapeNode(raw: Row, read: NodeRead, full: EntityRow[]): PlannedRow {
   }
   if (!needs) return row;
   const planned: Record<string, unknown> = {};
-  for (const c of needs.connections) planned[`${needs.typeName}:${c.key}`] = shapeConnection(row, c, full);
+  for (const c of needs.connections) planned[`${needs.typeName}:${c.key}`] = shapeConnection(row, c, c.connectionType, full);
   if (needs.sources) {
     const src = needs.sources;
     planned[`${needs.typeName}:${src.key}`] = ((row[sourcesKey(src.index)] as Row[] | null) ?? []).map((s) => shapeNode(s, src.node, full));
@@ -278,15 +310,24 @@ function shapeNode(raw: Row, read: NodeRead, full: EntityRow[]): PlannedRow {
   return row;
 }
 
-function shapeConnection(row: Row, c: ConnectionRead, full: EntityRow[]): PlannedConnection {
+function shapeConnection(row: Row, c: ConnectionRead, connectionType: string, full: EntityRow[]): PlannedConnection {
   const node = c.node;
-  return shapePage(
+  const page = shapePage(
     row[rowsKey(c.index)] as Row[] | null,
     row[countKey(c.index)],
     c.page,
     c.ordering,
     node ? (raw) => shapeNode(raw, node, full) : (raw) => raw,
   );
+  return withAggregates(page, c.aggregates, connectionType, row);
+}
+
+/** Planned aggregates hang on the connection under `${connection type}:${response key}`. */
+function withAggregates(page: PlannedConnection, aggregates: readonly AggregateRead[], connectionType: string, row: Row): PlannedConnection {
+  if (aggregates.length > 0) {
+    page[PLANNED] = Object.fromEntries(aggregates.map((a) => [`${connectionType}:${a.key}`, shapeAggregate(row[aggregateKey(a.index)] as Row, a)]));
+  }
+  return page;
 }
 
 /** Runs a planned root field: one round trip. */
@@ -298,6 +339,7 @@ export async function readPlanned(ctx: Context, info: GraphQLResolveInfo, root: 
       variables: info.variableValues,
       fieldNodes: info.fieldNodes,
       maxPageSize: ctx.config.limits.maxPageSize,
+      filterLimits: filterLimits(ctx.config.limits),
     },
     root,
     info.operation,
@@ -311,13 +353,63 @@ export async function readPlanned(ctx: Context, info: GraphQLResolveInfo, root: 
   } else {
     const row = rows[0] ?? {};
     const node = tree.node;
-    result = shapePage(row.edges as Row[] | null, row.total, tree.page, tree.ordering!, node ? (raw) => shapeNode(raw, node, full) : (raw) => raw);
+    const page = shapePage(row.edges as Row[] | null, row.total, tree.page, tree.ordering!, node ? (raw) => shapeNode(raw, node, full) : (raw) => raw);
+    result = tree.aggregates.length > 0 ? withAggregates(page, tree.aggregates, namedObjectType(info.parentType.getFields()[info.fieldName]!.type).name, row) : page;
   }
   // Entities that came back whole serve later lookups in this request without a round trip.
   if (full.length > 0) primeEntities(ctx, full);
   return result;
 }
 
+
+/**
+ * An `aggregate` its connection did not plan (planner off, or the parent came from elsewhere): one
+ * statement for a root connection, one per level for a relationship connection (its parents batched).
+ */
+export async function readAggregate(ctx: Context, info: GraphQLResolveInfo, target: AggregateTarget): Promise<AggregateRow> {
+  const limits = filterLimits(ctx.config.limits);
+  const walk: WalkContext = {
+    schema: info.schema,
+    fragments: info.fragments,
+    variables: info.variableValues,
+    maxPageSize: ctx.config.limits.maxPageSize,
+    filterLimits: limits,
+    next: 0,
+    signature: [],
+  };
+  const key = String(info.path.key);
+  if (target.kind === 'root') {
+    const spec = aggregateSpecOf(target.spec.label);
+    const read = walkAggregate(walk, info.parentType, key, info.fieldNodes, spec, true)!;
+    const filter = filterClause(target.spec, target.filter, limits);
+    const match = `MATCH (n:${target.spec.label})${filter.where === 'true' ? '' : ` WHERE ${filter.where}`}`;
+    const [row] = await ctx.db.read(`RETURN ${aggregateExpression(match, read, spec, (e) => e)} AS a`, { ...filter.params, ...aggregateParams(read) }, { raw: true });
+    return shapeAggregate(row?.a as Row, read);
+  }
+  const { relationship } = target;
+  const spec = aggregateSpecOf(relationship);
+  const read = walkAggregate(walk, info.parentType, key, info.fieldNodes, spec, true)!;
+  const filter = compileFilter(relationship.nodeLabel, target.filter, 'n', 'rf', limits);
+  const params = { ...filter.params, ...aggregateParams(read) };
+  const match = `MATCH ${relationshipPattern(relationship, 'p', 'r', 'n')}${filter.where === 'true' ? '' : ` WHERE ${filter.where}`}`;
+  const parent = relationship.parentType === 'Source' ? 'Source' : 'Entity';
+  const loader = requestLoader(
+    ctx,
+    `aggregate:${relationship.parentType}.${relationship.fieldName}:${walk.signature.join('')}:${filter.where}:${JSON.stringify(params)}`,
+    () =>
+      new DataLoader<string, AggregateRow>(async (parentIds) => {
+        const rows = await ctx.db.read(
+          // p groups nothing (one row per parent), but Neo4j wants it named beside the aggregate.
+          `UNWIND $parentIds AS pid MATCH (p:${parent} {id: pid}) WITH pid, p, ${aggregateExpression(match, read, spec, (e) => e)} AS a RETURN pid, a`,
+          { ...params, parentIds },
+          { raw: true },
+        );
+        const byParent = new Map(rows.map((r) => [r.pid as string, r.a as Row]));
+        return parentIds.map((id) => shapeAggregate(byParent.get(id), read));
+      }),
+  );
+  return loader.load(target.parentId);
+}
 
 /**
  * The planned statements of a document's root fields, without a database: for tests and for

@@ -36,8 +36,10 @@ import {
   type PropertyType,
   type TypedRelationship,
 } from '../graph/model.js';
-import { checkPageArgs, planPage, type Ordering, type PageArgs, type PagePlan } from '../graph/paging.js';
-import { relationshipOrdering } from '../graph/relationship-loaders.js';
+import { aggregateSpecOf, type AggregateRead, type AggregateSpec, type GroupRead } from '../graph/aggregates.js';
+import { compileFilter, type CompiledFilter, type FilterLimits } from '../graph/filters.js';
+import { checkPageArgs, planPage, type Ordering, type PagePlan } from '../graph/paging.js';
+import { relationshipOrdering, type RelationshipArgs } from '../graph/relationship-loaders.js';
 
 /** How a property is read: as stored, or converted to what GraphQL serves. */
 export type ReadAs = PropertyType | 'datetime';
@@ -75,6 +77,11 @@ export interface ConnectionRead {
   cursors: boolean;
   edgeProperties: string[];
   node: NodeRead | null;
+  /** The client's filter on the far node, over `n${index}` (`true` when none). */
+  filter: CompiledFilter;
+  aggregates: AggregateRead[];
+  /** The connection's GraphQL type (planned aggregates are found under its name). */
+  connectionType: string;
 }
 
 export interface SourcesRead {
@@ -89,6 +96,7 @@ export interface WalkContext {
   fragments: Record<string, FragmentDefinitionNode>;
   variables: Record<string, unknown>;
   maxPageSize: number;
+  filterLimits?: FilterLimits;
   /** Next connection index. */
   next: number;
   /** Everything that changes the statement text, appended as the walk goes. */
@@ -255,10 +263,16 @@ function walkConnection(
   nodes: readonly FieldNode[],
 ): ConnectionRead | null {
   const field = parent.getFields()[relationship.fieldName]!;
-  let args: PageArgs;
+  let args: RelationshipArgs;
+  let filter: CompiledFilter;
+  let ordering: Ordering;
+  // Connections are numbered before their filter is compiled: its parameters are named by it.
+  const index = ctx.next++;
   try {
-    args = getArgumentValues(field, nodes[0]!, ctx.variables) as PageArgs;
+    args = getArgumentValues(field, nodes[0]!, ctx.variables) as RelationshipArgs;
     checkPageArgs(args, ctx.maxPageSize);
+    filter = compileFilter(relationship.nodeLabel, args.filter, `n${index}`, `c${index}_f`, ctx.filterLimits);
+    ordering = relationshipOrdering(relationship, args.orderBy);
   } catch {
     return null;
   }
@@ -270,10 +284,12 @@ function walkConnection(
   let cursors = false;
   const edgeProperties = new Set<string>();
   const nodeFields: FieldNode[] = [];
-  for (const [, fieldNodes] of collectFields(ctx, connectionType, subSelections(nodes))) {
+  const aggregateFields: Array<[string, FieldNode[]]> = [];
+  for (const [responseKey, fieldNodes] of collectFields(ctx, connectionType, subSelections(nodes))) {
     const name = fieldNodes[0]!.name.value;
     if (name === '__typename') continue;
     if (name === 'totalCount') count = true;
+    else if (name === 'aggregate') aggregateFields.push([responseKey, fieldNodes]);
     else if (name === 'pageInfo') page = cursors = true;
     else if (name === 'edges') {
       page = true;
@@ -287,7 +303,6 @@ function walkConnection(
       }
     } else return null;
   }
-  const ordering = relationshipOrdering(relationship);
   let pagePlan: PagePlan | null = null;
   if (page) {
     try {
@@ -296,12 +311,52 @@ function walkConnection(
       return null; // e.g. a malformed cursor: the resolver reports INVALID_CURSOR at its path
     }
   }
-  const index = ctx.next++;
   const sortedProperties = [...edgeProperties].sort();
   ctx.signature.push(
-    `[${key}#${index}:${page ? (pagePlan!.backward ? 'b' : 'f') + (pagePlan!.hasCursor ? 'c' : '') : '-'}${count ? 'n' : ''}${cursors ? 'k' : ''}:${sortedProperties.join(',')}`,
+    `[${key}#${index}:${page ? (pagePlan!.backward ? 'b' : 'f') + (pagePlan!.hasCursor ? 'c' : '') : '-'}${count ? 'n' : ''}${cursors ? 'k' : ''}:${sortedProperties.join(',')}:${ordering.name}:${filter.where}`,
   );
+  const aggregates: AggregateRead[] = [];
+  const spec = aggregateSpecOf(relationship);
+  for (const [responseKey, fieldNodes] of aggregateFields) {
+    const aggregate = walkAggregate(ctx, connectionType, responseKey, fieldNodes, spec);
+    if (!aggregate) return null;
+    aggregates.push(aggregate);
+  }
   const node = nodeFields.length > 0 ? walkNode(ctx, relationship.nodeLabel, nodeFields) : null;
   ctx.signature.push(']');
-  return { index, key, relationship, ordering, page: pagePlan, count, cursors, edgeProperties: sortedProperties, node };
+  return { index, key, relationship, ordering, page: pagePlan, count, cursors, edgeProperties: sortedProperties, node, filter, aggregates, connectionType: connectionType.name };
+}
+
+/**
+ * An `aggregate` selection on a connection type: its number fields and its groupings, or null
+ * when an argument is invalid (the resolver then reports it at its own path).
+ */
+export function walkAggregate(
+  ctx: WalkContext,
+  connectionType: GraphQLObjectType,
+  key: string,
+  nodes: readonly FieldNode[],
+  spec: AggregateSpec,
+  strict = false,
+): AggregateRead | null {
+  const aggregateType = objectType(ctx, getNamedType(connectionType.getFields().aggregate!.type).name);
+  const numeric = (sets: readonly SelectionSetNode[], type: GraphQLObjectType) =>
+    [...new Set([...collectFields(ctx, type, sets).values()].map((n) => n[0]!.name.value).filter((name) => name in spec.numeric))].sort();
+  const groups: GroupRead[] = [];
+  for (const [responseKey, fieldNodes] of collectFields(ctx, aggregateType, subSelections(nodes))) {
+    if (fieldNodes[0]!.name.value !== 'groupBy') continue;
+    const field = aggregateType.getFields().groupBy!;
+    let args: { field: string; first: number };
+    try {
+      args = getArgumentValues(field, fieldNodes[0]!, ctx.variables) as typeof args;
+      checkPageArgs({ first: args.first }, ctx.maxPageSize);
+    } catch (error) {
+      if (strict) throw error;
+      return null;
+    }
+    groups.push({ key: responseKey, field: args.field, first: args.first, numeric: numeric(subSelections(fieldNodes), objectType(ctx, getNamedType(field.type).name)) });
+  }
+  const read: AggregateRead = { index: ctx.next++, key, typeName: aggregateType.name, numeric: numeric(subSelections(nodes), aggregateType), groups };
+  ctx.signature.push(`<${key}#${read.index}:${read.numeric.join(',')}${groups.map((g) => `|${g.key}:${g.field}:${g.numeric.join(',')}`).join('')}>`);
+  return read;
 }

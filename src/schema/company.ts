@@ -20,20 +20,10 @@ CompanyRef.implement({
   }),
 });
 
-const CompanyFilter = builder.inputType('CompanyFilter', {
-  fields: (t) => ({
-    nameContains: t.string({ description: 'Case-insensitive substring of the name.' }),
-    slugs: t.stringList(),
-    kinds: t.field({ type: [CompanyKindEnum] }),
-    country: t.string(),
-  }),
-});
-
 rootConnection({
   fieldName: 'companies',
   typeName: 'Company',
   nodeRef: CompanyRef,
-  filterInput: CompanyFilter,
   description: 'Companies in the graph.',
   spec: ROOT_CONNECTIONS.Company,
 });

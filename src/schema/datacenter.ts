@@ -6,7 +6,7 @@ import { inputArgsSchema, runUpsert, upsertDescription } from './mutation-suppor
 import { DatacenterStatusEnum } from './enums.js';
 import { DatacenterRef } from './refs.js';
 import { typedRelationshipFields } from './relationship-fields.js';
-import { FloatRangeInput, rootConnection } from './root-connection.js';
+import { rootConnection } from './root-connection.js';
 import { entityInputFields } from './write-fields.js';
 
 DatacenterRef.implement({
@@ -22,21 +22,10 @@ DatacenterRef.implement({
   }),
 });
 
-const DatacenterFilter = builder.inputType('DatacenterFilter', {
-  fields: (t) => ({
-    nameContains: t.string({ description: 'Case-insensitive substring of the name.' }),
-    slugs: t.stringList(),
-    statuses: t.field({ type: [DatacenterStatusEnum] }),
-    locationContains: t.string({ description: 'Case-insensitive substring of the location.' }),
-    powerMw: t.field({ type: FloatRangeInput }),
-  }),
-});
-
 rootConnection({
   fieldName: 'datacenters',
   typeName: 'Datacenter',
   nodeRef: DatacenterRef,
-  filterInput: DatacenterFilter,
   description: 'Datacenters in the graph.',
   spec: ROOT_CONNECTIONS.Datacenter,
 });

@@ -8,7 +8,7 @@ import { inputArgsSchema, runUpsert } from './mutation-support.js';
 import { DealKindEnum } from './enums.js';
 import { CompanyRef, DealRef } from './refs.js';
 import { typedRelationshipFields } from './relationship-fields.js';
-import { DateRangeInput, FloatRangeInput, rootConnection } from './root-connection.js';
+import { rootConnection } from './root-connection.js';
 import { entityInputFields } from './write-fields.js';
 
 DealRef.implement({
@@ -36,21 +36,10 @@ DealRef.implement({
   }),
 });
 
-const DealFilter = builder.inputType('DealFilter', {
-  fields: (t) => ({
-    nameContains: t.string({ description: 'Case-insensitive substring of the name.' }),
-    slugs: t.stringList(),
-    kinds: t.field({ type: [DealKindEnum] }),
-    valueUsd: t.field({ type: FloatRangeInput }),
-    announcedOn: t.field({ type: DateRangeInput }),
-  }),
-});
-
 rootConnection({
   fieldName: 'deals',
   typeName: 'Deal',
   nodeRef: DealRef,
-  filterInput: DealFilter,
   description: 'Deals in the graph.',
   spec: ROOT_CONNECTIONS.Deal,
 });

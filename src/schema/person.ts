@@ -17,18 +17,10 @@ PersonRef.implement({
   }),
 });
 
-const PersonFilter = builder.inputType('PersonFilter', {
-  fields: (t) => ({
-    nameContains: t.string({ description: 'Case-insensitive substring of the name.' }),
-    slugs: t.stringList(),
-  }),
-});
-
 rootConnection({
   fieldName: 'people',
   typeName: 'Person',
   nodeRef: PersonRef,
-  filterInput: PersonFilter,
   description: 'People in the graph.',
   spec: ROOT_CONNECTIONS.Person,
 });

@@ -6,7 +6,7 @@ import { inputArgsSchema, runUpsert, upsertDescription } from './mutation-suppor
 import { ProjectStatusEnum } from './enums.js';
 import { ProjectRef } from './refs.js';
 import { typedRelationshipFields } from './relationship-fields.js';
-import { DateRangeInput, FloatRangeInput, rootConnection } from './root-connection.js';
+import { rootConnection } from './root-connection.js';
 import { entityInputFields } from './write-fields.js';
 
 ProjectRef.implement({
@@ -27,21 +27,10 @@ ProjectRef.implement({
   }),
 });
 
-const ProjectFilter = builder.inputType('ProjectFilter', {
-  fields: (t) => ({
-    nameContains: t.string({ description: 'Case-insensitive substring of the name.' }),
-    slugs: t.stringList(),
-    statuses: t.field({ type: [ProjectStatusEnum] }),
-    pledgedUsd: t.field({ type: FloatRangeInput }),
-    announcedOn: t.field({ type: DateRangeInput }),
-  }),
-});
-
 rootConnection({
   fieldName: 'projects',
   typeName: 'Project',
   nodeRef: ProjectRef,
-  filterInput: ProjectFilter,
   description: 'Projects in the graph.',
   spec: ROOT_CONNECTIONS.Project,
 });

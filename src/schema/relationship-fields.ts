@@ -10,10 +10,14 @@ import {
   type PropertyType,
   type TypedRelationship,
 } from '../graph/model.js';
-import { loadRelationshipCount, loadRelationshipPage, relationshipField } from '../graph/relationship-loaders.js';
+import { aggregateSpecOf } from '../graph/aggregates.js';
+import { loadRelationshipCount, loadRelationshipPage, relationshipField, type RelationshipArgs } from '../graph/relationship-loaders.js';
 import { lazyConnection } from '../graph/paging.js';
-import { plannedField } from '../plan/read.js';
+import { AGGREGATE_TARGET, plannedField } from '../plan/read.js';
+import { aggregateField, type AggregatableConnection } from './aggregates.js';
 import type { Types } from './builder.js';
+import { filterInputs, relationshipTypeStem } from './filters.js';
+import { orderInput } from './root-connection.js';
 import { CompanyRef, DatacenterRef, DealRef, EntityRef, PersonRef, ProjectRef, SourceRef } from './refs.js';
 
 /** GraphQL fields for relationship properties, read from the edge's `properties`. */
@@ -36,8 +40,6 @@ export function relationshipPropertyFields<Shape extends { properties: Record<st
   return fields as Record<string, ReturnType<typeof t.string>>;
 }
 
-const capitalize = (s: string) => s[0]!.toUpperCase() + s.slice(1);
-
 const NODE_REFS = {
   Person: PersonRef,
   Company: CompanyRef,
@@ -54,21 +56,41 @@ function typedRelationshipField<Parent extends { id: string }>(
   spec: TypedRelationship,
 ) {
   const field = relationshipField(spec);
-  const name = `${spec.parentType}${capitalize(spec.fieldName)}`;
+  const name = relationshipTypeStem(spec);
   return t.connection(
     {
       type: NODE_REFS[spec.nodeLabel] as ObjectRef<Types, unknown>,
-      description: spec.description,
-      resolve: (parent, args, ctx, info) =>
-        (plannedField(parent, info) ??
+      description: `${spec.description} Ordered by ${spec.nodeLabel === 'Source' ? 'title' : 'name'} unless orderBy says otherwise.`,
+      args: {
+        filter: t.arg({ type: filterInputs[spec.nodeLabel], description: 'Only the relationships whose far node passes.' }),
+        orderBy: t.arg({ type: orderInput(spec.nodeLabel) }),
+      },
+      resolve: (parent, args, ctx, info) => {
+        const connection =
+          plannedField<object>(parent, info) ??
           lazyConnection(
             args,
             ctx.config.limits.maxPageSize,
-            () => loadRelationshipPage(ctx, field, parent.id, args),
-            () => loadRelationshipCount(ctx, field, parent.id),
-          )) as never,
+            () => loadRelationshipPage(ctx, field, parent.id, args as RelationshipArgs),
+            () => loadRelationshipCount(ctx, field, parent.id, args.filter),
+          );
+        // What an aggregate the planner did not fold loads over.
+        return Object.assign(connection, {
+          [AGGREGATE_TARGET]: { kind: 'relationship' as const, relationship: spec, parentId: parent.id, filter: args.filter },
+        }) as never;
+      },
     },
-    { name: `${name}Connection` },
+    {
+      name: `${name}Connection`,
+      fields: (ct) => ({
+        aggregate: aggregateField(
+          ct as unknown as PothosSchemaTypes.ObjectFieldBuilder<Types, AggregatableConnection>,
+          name,
+          aggregateSpecOf(spec),
+          `this ${spec.parentType.toLowerCase()}'s ${spec.fieldName}`,
+        ),
+      }),
+    },
     {
       name: `${name}Edge`,
       fields: (et) => relationshipPropertyFields(et as never, RELATIONSHIPS[spec.type].properties),

@@ -1,60 +1,76 @@
-/** Root Relay connections (`companies`, `deals`, ...) with a typed filter and orderBy. */
-import type { InputObjectRef, ObjectRef } from '@pothos/core';
-import { countRoot, loadRootPage, type RootArgs, type RootConnectionSpec } from '../graph/root-connections.js';
-import { readPlanned } from '../plan/read.js';
+/** Root Relay connections (`companies`, `deals`, ...) with a typed filter, orderBy and aggregates. */
+import type { ObjectRef } from '@pothos/core';
+import { aggregateSpecOf } from '../graph/aggregates.js';
+import type { FilterLabel } from '../graph/filters.js';
+import { countRoot, loadRootPage, orderingsOf, type RootArgs, type RootConnectionSpec } from '../graph/root-connections.js';
+import { AGGREGATE_TARGET, readPlanned } from '../plan/read.js';
 import { lazyConnection } from '../graph/paging.js';
+import { aggregateField, type AggregatableConnection } from './aggregates.js';
 import { builder, type Types } from './builder.js';
 import { OrderDirectionEnum } from './enums.js';
+import { filterInputs } from './filters.js';
 
-export const FloatRangeInput = builder.inputType('FloatRange', {
-  description: 'An inclusive range of numbers; either end may be left open.',
-  fields: (t) => ({ gte: t.float(), lte: t.float() }),
-});
+const orderInputs = new Map<FilterLabel, ReturnType<typeof makeOrderInput>>();
 
-export const DateRangeInput = builder.inputType('DateRange', {
-  description: 'An inclusive range of dates; either end may be left open.',
-  fields: (t) => ({ from: t.field({ type: 'Date' }), to: t.field({ type: 'Date' }) }),
-});
+function makeOrderInput(label: FilterLabel) {
+  const fields = Object.keys(orderingsOf(label));
+  const OrderField = builder.enumType(`${label}OrderField`, { values: fields as [string, ...string[]] });
+  return builder.inputType(`${label}Order`, {
+    fields: (t) => ({
+      field: t.field({ type: OrderField, required: true }),
+      direction: t.field({ type: OrderDirectionEnum, defaultValue: 'ASC' }),
+    }),
+  });
+}
+
+/** `XOrder` (field and direction) for connections of one node type, root or relationship alike. */
+export function orderInput(label: FilterLabel) {
+  let input = orderInputs.get(label);
+  if (!input) orderInputs.set(label, (input = makeOrderInput(label)));
+  return input;
+}
 
 export interface RootConnectionOptions<N> {
   fieldName: string;
   typeName: string;
   nodeRef: ObjectRef<Types, N>;
   spec: RootConnectionSpec;
-  filterInput: InputObjectRef<Types, Record<string, unknown>>;
   description: string;
 }
 
 /** Every root connection's spec by field name (the read planner's tests plan documents with it). */
 export const rootConnectionSpecs = new Map<string, RootConnectionSpec>();
 
-export function rootConnection<N>({ fieldName, typeName, nodeRef, spec, filterInput, description }: RootConnectionOptions<N>) {
+export function rootConnection<N>({ fieldName, typeName, nodeRef, spec, description }: RootConnectionOptions<N>) {
   rootConnectionSpecs.set(fieldName, spec);
   const fields = Object.keys(spec.orderings);
-  const OrderField = builder.enumType(`${typeName}OrderField`, { values: fields as [string, ...string[]] });
-  const OrderInput = builder.inputType(`${typeName}Order`, {
-    fields: (t) => ({
-      field: t.field({ type: OrderField, required: true }),
-      direction: t.field({ type: OrderDirectionEnum, defaultValue: 'ASC' }),
-    }),
-  });
   builder.queryField(fieldName, (t) =>
-    t.connection({
-      type: nodeRef,
-      description: `${description} Ordered by ${fields[0]!.toLowerCase()} unless orderBy says otherwise; ties broken by id.`,
-      args: {
-        filter: t.arg({ type: filterInput }),
-        orderBy: t.arg({ type: OrderInput }),
+    t.connection(
+      {
+        type: nodeRef,
+        description: `${description} Ordered by ${fields[0]!.toLowerCase()} unless orderBy says otherwise; ties broken by id.`,
+        args: {
+          filter: t.arg({ type: filterInputs[spec.label] }),
+          orderBy: t.arg({ type: orderInput(spec.label) }),
+        },
+        resolve: async (_root, args, ctx, info) => {
+          const connection = ctx.config.readPlanner
+            ? await readPlanned(ctx, info, { kind: 'connection', spec, args: args as RootArgs })
+            : lazyConnection(
+                args,
+                ctx.config.limits.maxPageSize,
+                () => loadRootPage<N>(ctx, spec, args as RootArgs),
+                () => countRoot(ctx, spec, args.filter),
+              );
+          // What an aggregate the planner did not fold loads over.
+          return Object.assign(connection as object, { [AGGREGATE_TARGET]: { kind: 'root' as const, spec, filter: args.filter } }) as never;
+        },
       },
-      resolve: (_root, args, ctx, info) =>
-        ctx.config.readPlanner
-          ? (readPlanned(ctx, info, { kind: 'connection', spec, args: args as RootArgs }) as never)
-          : lazyConnection(
-          args,
-          ctx.config.limits.maxPageSize,
-          () => loadRootPage<N>(ctx, spec, args as never),
-          () => countRoot(ctx, spec, args.filter),
-        ) as never,
-    }),
+      {
+        fields: (ct) => ({
+          aggregate: aggregateField(ct as unknown as PothosSchemaTypes.ObjectFieldBuilder<Types, AggregatableConnection>, typeName, aggregateSpecOf(spec.label), `the ${fieldName}`),
+        }),
+      },
+    ),
   );
 }

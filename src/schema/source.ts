@@ -23,19 +23,10 @@ SourceRef.implement({
   }),
 });
 
-const SourceFilter = builder.inputType('SourceFilter', {
-  fields: (t) => ({
-    titleContains: t.string({ description: 'Case-insensitive substring of the title.' }),
-    publisher: t.string(),
-    language: t.string(),
-  }),
-});
-
 rootConnection({
   fieldName: 'sources',
   typeName: 'Source',
   nodeRef: SourceRef,
-  filterInput: SourceFilter,
   description: 'Sources in the graph.',
   spec: ROOT_CONNECTIONS.Source,
 });

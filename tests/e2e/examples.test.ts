@@ -3,7 +3,7 @@
  * and nothing else, each checked for what it is about: its entities and values, written out
  * from the seed (cypher/seed/stargate.json) by hand.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -271,10 +271,61 @@ const CHECKS: Record<string, (data: Data) => void | Promise<void>> = {
     ]);
     expect(d.commonNeighbors).toEqual([{ name: 'Stargate' }]);
   },
+
+  '16-big-deals-with-oracle': (d) => {
+    // The Oracle deal ($30bn) has OpenAI and Oracle as parties; the Microsoft and CoreWeave deals are not with Oracle.
+    expect(sorted(names(d.companies))).toEqual(['OpenAI', 'Oracle']);
+    for (const e of d.companies.edges) {
+      expect(e.node.deals.edges.map((x: Data) => [x.node.name, x.node.valueUsd])).toEqual([[ORACLE_DEAL, 30e9]]);
+    }
+    const roles = Object.fromEntries(d.companies.edges.map((e: Data) => [e.node.name, e.node.deals.edges[0].role]));
+    expect(roles).toEqual({ OpenAI: 'customer', Oracle: 'provider' });
+  },
+
+  '17-openai-commitments-by-role': (d) => {
+    const a = d.entity.deals.aggregate;
+    expect(a.count).toBe(3);
+    expect(a.valueUsd).toEqual({ sum: 58e9, max: 30e9 });
+    // Customer of Oracle ($30bn) and CoreWeave (undisclosed), lessee of Microsoft ($28bn).
+    expect(a.byRole).toEqual([
+      { key: 'customer', count: 2, valueUsd: { sum: 30e9 } },
+      { key: 'lessee', count: 1, valueUsd: { sum: 28e9 } },
+    ]);
+    expect(a.byKind).toEqual([
+      { key: 'COMPUTE_LEASE', count: 2 },
+      { key: 'CLOUD_CONTRACT', count: 1 },
+    ]);
+  },
+
+  '18-cloud-providers-without-big-deals': (d) => {
+    // Oracle's deal is $30bn; Microsoft's $28bn and CoreWeave's (no value) pass "none over $29bn".
+    expect(sorted(names(d.smaller))).toEqual(['CoreWeave', 'Microsoft']);
+    expect(sorted(d.others.edges.map((e: Data) => `${e.node.name} ${e.node.country} ${e.node.deals.totalCount}`))).toEqual(['OpenAI US 3', 'SoftBank JP 0']);
+    expect(d.others.aggregate).toEqual({ count: 2, groupBy: [{ key: 'AI_LAB', count: 1 }, { key: 'INVESTOR', count: 1 }] });
+  },
 };
 
 describe('schema/examples', () => {
   const examples = exampleOperations();
+
+  it("the README's analyst query answers what its comments say", async () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const section = readme.slice(readme.indexOf('## Analyst queries'));
+    const query = /```graphql\n([\s\S]*?)```/.exec(section)![1]!;
+    const { data, errors } = await gql<Data>(yoga, query);
+    expect(errors).toBeUndefined();
+    expect(sorted(names(data.companies))).toEqual(['OpenAI', 'Oracle']);
+    const deals = data.entity.deals;
+    expect(deals.edges.map((e: Data) => e.node.valueUsd)).toEqual([30e9, 28e9, null]);
+    expect(deals.aggregate).toEqual({
+      count: 3,
+      valueUsd: { sum: 58e9, max: 30e9 },
+      groupBy: [{ key: 'customer', count: 2, valueUsd: { sum: 30e9 } }, { key: 'lessee', count: 1, valueUsd: { sum: 28e9 } }],
+    });
+    expect(data.entity.bigDeals.totalCount).toBe(1);
+    // OpenAI: three deals, an AI lab in the US.
+    expect(data.companies2.aggregate).toEqual({ count: 1, groupBy: [{ key: 'US', count: 1 }] });
+  });
 
   it('has a dozen operations, offered as GraphiQL tabs, each with a check here', () => {
     expect(examples.length).toBeGreaterThanOrEqual(12);

@@ -51,6 +51,8 @@ describe('defaults (the README configuration table)', () => {
         maxNeighborhoodDepth: 3,
         maxNeighborhoodLimit: 1000,
         maxPaths: 50,
+        maxFilterDepth: 8,
+        maxFilterConditions: 50,
         queryTimeoutMs: 10_000,
         traversalTimeoutMs: 5_000,
       },
@@ -94,6 +96,8 @@ describe('defaults (the README configuration table)', () => {
       MAX_NEIGHBORHOOD_DEPTH: '7',
       MAX_NEIGHBORHOOD_LIMIT: '8',
       MAX_PATHS: '9',
+      MAX_FILTER_DEPTH: '3',
+      MAX_FILTER_CONDITIONS: '12',
       QUERY_TIMEOUT_MS: '10',
       TRAVERSAL_TIMEOUT_MS: '11',
     });
@@ -120,6 +124,8 @@ describe('defaults (the README configuration table)', () => {
       maxNeighborhoodDepth: 7,
       maxNeighborhoodLimit: 8,
       maxPaths: 9,
+      maxFilterDepth: 3,
+      maxFilterConditions: 12,
       queryTimeoutMs: 10,
       traversalTimeoutMs: 11,
     });

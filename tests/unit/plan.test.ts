@@ -143,7 +143,7 @@ describe('read planner statements', () => {
         "deals": {
           "cypher": "CALL () {
       MATCH (n:Deal)
-      WHERE n.valueUsd <= $cursor[0] AND (n.valueUsd >= $f3) AND [coalesce(n.valueUsd, -1.0), n.id] < $cursor
+      WHERE n.valueUsd <= $cursor[0] AND n.valueUsd >= $f0 AND [coalesce(n.valueUsd, -1.0), n.id] < $cursor
       WITH n
       ORDER BY n.valueUsd DESC, n.id DESC
       LIMIT toInteger($fetch)
@@ -162,7 +162,7 @@ describe('read planner statements', () => {
               5000000000,
               "d-1",
             ],
-            "f3": 1000000000,
+            "f0": 1000000000,
             "fetch": 11,
           },
         },

@@ -1,0 +1,150 @@
+/**
+ * Aggregates on connections (README, "Analyst queries"): `count`, sum/min/max/avg of each number
+ * field, and `groupBy` a node's enum-like fields, its dates' years or the relationship's
+ * properties. What each connection offers is derived from the model; the Cypher is one
+ * expression per aggregate over the connection's own (filtered) rows, so a planned statement
+ * computes every aggregate of a page in the same round trip.
+ */
+import { KIND_PROPERTIES, READ_ONLY_PROPERTIES, RELATIONSHIPS, SOURCE_PROPERTIES, type EntityLabel, type PropertyType, type TypedRelationship } from './model.js';
+import type { FilterLabel } from './filters.js';
+
+/** What one connection can aggregate: number fields and group fields, as expressions over `n` (node) and `r` (relationship). */
+export interface AggregateSpec {
+  /** GraphQL field name → number expression. */
+  numeric: Record<string, string>;
+  /** GroupField enum value → key expression (a string, or null when the value is missing). */
+  groups: Record<string, string>;
+}
+
+/** String properties worth grouping by (names, slugs and descriptions are not). */
+const GROUPABLE: Partial<Record<EntityLabel | 'Source', readonly string[]>> = {
+  Company: ['kind', 'country'],
+  Project: ['status'],
+  Datacenter: ['status'],
+  Deal: ['kind'],
+  Source: ['publisher', 'language'],
+};
+
+const constantCase = (name: string) => name.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase();
+/** `announcedOn` → ANNOUNCED_YEAR, `targetDate` → TARGET_YEAR, `since` → SINCE_YEAR. */
+const yearGroup = (name: string) => `${constantCase(name.replace(/(On|Date)$/, ''))}_YEAR`;
+
+function propertiesOf(label: FilterLabel): Record<string, PropertyType> {
+  if (label === 'Entity') return {};
+  if (label === 'Source') return SOURCE_PROPERTIES;
+  return { ...KIND_PROPERTIES[label], ...READ_ONLY_PROPERTIES[label] };
+}
+
+function addProperties(spec: AggregateSpec, v: 'n' | 'r', properties: Record<string, PropertyType>, groupable: readonly string[] | 'all') {
+  for (const [name, type] of Object.entries(properties)) {
+    if (type === 'number') spec.numeric[name] = `${v}.${name}`;
+    else if (type === 'date') spec.groups[yearGroup(name)] = `toString(${v}.${name}.year)`;
+    else if (type === 'string' && (groupable === 'all' || groupable.includes(name))) spec.groups[constantCase(name)] = `${v}.${name}`;
+  }
+}
+
+/** What a root connection of `label`, or a typed relationship connection, aggregates. */
+export function aggregateSpecOf(target: FilterLabel | TypedRelationship): AggregateSpec {
+  const spec: AggregateSpec = { numeric: {}, groups: {} };
+  const label = typeof target === 'string' ? target : target.nodeLabel;
+  if (label === 'Entity') spec.groups.KIND = "toUpper(head([l IN labels(n) WHERE l <> 'Entity']))";
+  addProperties(spec, 'n', propertiesOf(label), label === 'Entity' ? [] : (GROUPABLE[label] ?? []));
+  if (typeof target !== 'string') addProperties(spec, 'r', RELATIONSHIPS[target.type].properties, 'all');
+  return spec;
+}
+
+/** A `groupBy` selection. */
+export interface GroupRead {
+  /** Response key. */
+  key: string;
+  field: string;
+  first: number;
+  numeric: string[];
+}
+
+/** An `aggregate` selection: its number fields and groupings (the count always comes). */
+export interface AggregateRead {
+  index: number;
+  /** Response key, and the GraphQL type the resolvers of `groupBy` are on. */
+  key: string;
+  typeName: string;
+  numeric: string[];
+  groups: GroupRead[];
+}
+
+const statColumns = (numeric: readonly string[], spec: AggregateSpec, rebind: (expr: string) => string) =>
+  numeric.flatMap((name, i) => {
+    const expr = rebind(spec.numeric[name]!);
+    return [`sum(${expr}) AS s${i}`, `min(${expr}) AS m${i}`, `max(${expr}) AS x${i}`, `avg(${expr}) AS a${i}`];
+  });
+
+const statEntries = (numeric: readonly string[]) => numeric.map((name, i) => `${name}: { sum: s${i}, min: m${i}, max: x${i}, avg: a${i} }`);
+
+/**
+ * The aggregate as one expression over the rows `match` yields (a MATCH ... WHERE over the
+ * connection's node and relationship variables): a map with `count`, each number field's
+ * statistics and each grouping's groups (largest first, then by key).
+ */
+export function aggregateExpression(match: string, read: AggregateRead, spec: AggregateSpec, rebind: (expr: string) => string): string {
+  const totals = [
+    `head(COLLECT { ${match} WITH ${['count(*) AS count', ...statColumns(read.numeric, spec, rebind)].join(', ')}`,
+    `RETURN { ${['count: count', ...statEntries(read.numeric)].join(', ')} } })`,
+  ].join(' ');
+  const groups = read.groups.map(
+    (g, j) =>
+      `g${j}: COLLECT { ${match} WITH ${[`${rebind(spec.groups[g.field]!)} AS key`, 'count(*) AS count', ...statColumns(g.numeric, spec, rebind)].join(', ')}` +
+      ` ORDER BY count DESC, key LIMIT toInteger($a${read.index}_g${j}) RETURN { ${['key: key', 'count: count', ...statEntries(g.numeric)].join(', ')} } }`,
+  );
+  return `{ totals: ${totals}${groups.map((g) => `, ${g}`).join('')} }`;
+}
+
+/** Parameters of an aggregate expression: each grouping's size. */
+export function aggregateParams(read: AggregateRead, params: Record<string, unknown> = {}): Record<string, unknown> {
+  read.groups.forEach((g, j) => (params[`a${read.index}_g${j}`] = g.first));
+  return params;
+}
+
+export interface Stats {
+  sum: number | null;
+  min: number | null;
+  max: number | null;
+  avg: number | null;
+}
+
+const num = (v: unknown) => (v == null ? null : Number(v));
+
+function stats(raw: Record<string, unknown>, numeric: readonly string[]): Record<string, Stats> {
+  const out: Record<string, Stats> = {};
+  for (const name of numeric) {
+    const s = (raw[name] ?? {}) as Record<string, unknown>;
+    out[name] = { sum: num(s.sum) ?? 0, min: num(s.min), max: num(s.max), avg: num(s.avg) };
+  }
+  return out;
+}
+
+export interface GroupRow {
+  key: string | null;
+  count: number;
+  [numeric: string]: unknown;
+}
+
+export interface AggregateRow {
+  count: number;
+  /** Each grouping's groups by response key. */
+  groups: Record<string, GroupRow[]>;
+  [numeric: string]: unknown;
+}
+
+/** The expression's value as resolvers read it (driver integers as numbers). */
+export function shapeAggregate(raw: Record<string, unknown> | null | undefined, read: AggregateRead): AggregateRow {
+  const totals = (raw?.totals ?? {}) as Record<string, unknown>;
+  const groups: Record<string, GroupRow[]> = {};
+  read.groups.forEach((g, j) => {
+    groups[g.key] = ((raw?.[`g${j}`] ?? []) as Array<Record<string, unknown>>).map((row) => ({
+      key: row.key == null ? null : String(row.key),
+      count: Number(row.count),
+      ...stats(row, g.numeric),
+    }));
+  });
+  return { count: Number(totals.count ?? 0), ...stats(totals, read.numeric), groups };
+}
