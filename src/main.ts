@@ -161,7 +161,14 @@ async function main(): Promise<void> {
       return runImportCommand(config, logger, args);
     }
     case 'export': {
-      const { runExportCommand } = await import('./import/cli.js');
+      // `--around`: a neighbourhood of the graph for analysts' tools; otherwise a generated import file.
+      const { runNeighborhoodExport, NEIGHBORHOOD_EXPORT_USAGE } = await import('./export/cli.js');
+      if (args.includes('--around')) return runNeighborhoodExport(config, logger, args);
+      const { runExportCommand, EXPORT_USAGE } = await import('./import/cli.js');
+      if (!args.includes('--entities')) {
+        console.error(`Usage: ${NEIGHBORHOOD_EXPORT_USAGE}\n   or: ${EXPORT_USAGE}`);
+        process.exit(2);
+      }
       return runExportCommand(args);
     }
     case 'query': {

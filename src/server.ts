@@ -11,6 +11,7 @@ import { createLiveGraph, type LiveGraph } from './live/live-graph.js';
 import { useContentSecurityPolicy } from './plugins/use-content-security-policy.js';
 import { graphiqlOptionsFor, renderGraphiQLPage, styleNonceFor, useGraphiQLAssets } from './plugins/use-graphiql-assets.js';
 import { useExplorer } from './plugins/use-explorer.js';
+import { useExport } from './plugins/use-export.js';
 import { useCors } from './plugins/use-cors.js';
 import { useErrorCodes } from './plugins/use-error-codes.js';
 import { useDebugExtensions } from './plugins/use-debug-extensions.js';
@@ -75,6 +76,8 @@ export function createServer({ config, graph, logger, supervisor, live = createL
       useSecurityHeaders(),
       useGraphiQLAssets(),
       useExplorer(),
+      // GET /export: a neighbourhood as GraphML, CSV or NDJSON (a read, with the reads' auth rule).
+      useExport({ config, graph, logger, authenticate }),
       // Cost before the response cache: it is measured on the document the client sent, and a
       // refused operation must not reach the cache's executor.
       useQueryCost(config.limits),

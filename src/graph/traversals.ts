@@ -1,6 +1,8 @@
 /**
  * Analyst traversals (SPEC section 2, "Traversals"): shortest path, simple paths, neighbourhood,
- * rankings, common neighbours, deal statistics and money flows.
+ * rankings, communities, common neighbours, deal statistics and money flows. PageRank,
+ * betweenness and communities are computed in Node (algorithms.ts) on a neighbourhood fetched
+ * here by one bounded statement, never on the whole graph.
  *
  * Every statement is bounded twice: by the configured maxima (a request over one is refused with
  * LIMIT_EXCEEDED naming it, never cut silently) and by a transaction timeout
@@ -17,6 +19,7 @@
 import type { Config } from '../config.js';
 import { ErrorCode, StargraphError, badInput, limitExceeded, timedOut } from '../errors.js';
 import type { Db, Row, RunOptions } from '../neo4j/db.js';
+import { CENTRALITIES, centralityScores, isCentrality, louvainCommunities, type CommunitiesResult } from './algorithms.js';
 import { entityProjection, toEntityRow, type EntityRow } from './entities.js';
 import {
   BUYER_ROLES,
@@ -72,7 +75,51 @@ export interface DealStatsRow extends DealSideStats {
   asSeller: DealSideStats;
 }
 
-export const RANK_BY = ['DEGREE', 'DEAL_VALUE'] as const;
+/**
+ * Default argument values of the traversal fields (src/schema/traversals.ts), stated once: each
+ * is the schema's `defaultValue` (what a client that omits the argument gets) and what the
+ * resolver uses when a client sends an explicit `null`.
+ */
+export const TRAVERSAL_DEFAULTS = {
+  shortestPath: {
+    /** @default 6 */
+    maxHops: 6,
+  },
+  paths: {
+    /** @default 4 */
+    maxHops: 4,
+    /** @default 10 */
+    first: 10,
+  },
+  neighborhood: {
+    /** @default 1 */
+    depth: 1,
+    /** @default 200 */
+    limit: 200,
+  },
+  commonNeighbors: {
+    /** @default 50 */
+    first: 50,
+  },
+  rank: {
+    /** @default 10 */
+    first: 10,
+    /** Hops around `within`. @default 2 */
+    depth: 2,
+  },
+  communities: {
+    /** Hops around `within`. @default 2 */
+    depth: 2,
+  },
+  moneyFlows: {
+    /** @default 4 */
+    maxHops: 4,
+    /** @default 10 */
+    first: 10,
+  },
+} as const;
+
+export const RANK_BY = ['DEGREE', 'DEAL_VALUE', ...CENTRALITIES] as const;
 export type RankBy = (typeof RANK_BY)[number];
 
 // ---------------------------------------------------------------------------------------------
@@ -379,6 +426,11 @@ export interface RankArgs {
 /** Top `first` entities (of the given kinds) by a score, ties by name then id. */
 export async function rank(db: Db, limits: TraversalLimits, args: RankArgs): Promise<RankedRow[]> {
   const first = checkBound('first', args.first, limits.maxPageSize, 'MAX_PAGE_SIZE');
+  if (isCentrality(args.by)) {
+    // Over the whole graph these would cost time in proportion to all of it: refused, not run.
+    if (!args.within) throw badInput(`rank(by: ${args.by}) needs \`within\` (an entity whose neighbourhood to rank)`, { argumentName: 'within' });
+    return rankByCentrality(db, limits, { ...args, by: args.by, within: args.within, first });
+  }
   if (args.by !== 'DEGREE' && args.by !== 'DEAL_VALUE') throw badInput(`Unknown ranking "${String(args.by).slice(0, 50)}"`);
   if (args.within) return rankWithin(db, limits, { ...args, within: args.within, first });
   const scored = args.by === 'DEGREE' ? degreeScores(args.kinds) : dealValueScores(args.kinds);
@@ -439,6 +491,61 @@ async function rankWithin(
     throw limitExceeded('MAX_NEIGHBORHOOD_LIMIT', limits.maxNeighborhoodLimit, limits.maxNeighborhoodLimit + 1, `entities within ${depth} hops of the ranking's center`);
   }
   return (row.ranked as Row[]).map((r) => ({ score: Number(r.score), entity: toEntityRow(r.entity) }));
+}
+
+/**
+ * The whole neighbourhood of `center` within `depth` hops (by `types`), for an algorithm that
+ * needs all of it: the `neighborhood` statement with MAX_NEIGHBORHOOD_LIMIT as its limit, and a
+ * neighbourhood larger than that is refused (LIMIT_EXCEEDED), as in `rank(within:)`, rather
+ * than computed on a part.
+ */
+export async function boundedNeighborhood(
+  db: Db,
+  limits: TraversalLimits,
+  args: { center: EntityRow; depth: number; types?: readonly RelationshipType[] | null },
+): Promise<SubgraphRow> {
+  const depth = checkBound('depth', args.depth, limits.maxNeighborhoodDepth, 'MAX_NEIGHBORHOOD_DEPTH');
+  const subgraph = await neighborhood(db, limits, { center: args.center, depth, limit: limits.maxNeighborhoodLimit, types: args.types });
+  if (subgraph.truncated) {
+    throw limitExceeded('MAX_NEIGHBORHOOD_LIMIT', limits.maxNeighborhoodLimit, limits.maxNeighborhoodLimit + 1, `entities within ${depth} hops of ${args.center.slug}`);
+  }
+  return subgraph;
+}
+
+/** PAGERANK and BETWEENNESS inside one neighbourhood (every entity relationship type). */
+async function rankByCentrality(
+  db: Db,
+  limits: TraversalLimits,
+  args: RankArgs & { by: (typeof CENTRALITIES)[number]; within: NonNullable<RankArgs['within']> },
+): Promise<RankedRow[]> {
+  labelExpression(args.kinds); // refuses an unknown kind
+  const kinds = args.kinds && args.kinds.length > 0 ? new Set<string>(args.kinds.map(kindToLabel)) : null;
+  const subgraph = await boundedNeighborhood(db, limits, { center: args.within.center, depth: args.within.depth });
+  const scores = centralityScores(subgraph, args.by);
+  return subgraph.nodes
+    .filter((n) => !kinds || kinds.has(n.label))
+    .map((entity) => ({ score: scores.get(entity.id) ?? 0, entity }))
+    .filter((r) => r.score > 0)
+    .sort((a, b) => b.score - a.score || compareNameId(a.entity, b.entity))
+    .slice(0, args.first);
+}
+
+/** By name, then id, in code-unit order (as Neo4j compares strings). */
+const compareNameId = (a: EntityRow, b: EntityRow) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+// ---------------------------------------------------------------------------------------------
+// Communities
+
+export interface CommunitiesArgs {
+  center: EntityRow;
+  depth: number;
+  types?: readonly RelationshipType[] | null;
+}
+
+/** Louvain communities of the neighbourhood of `center` (algorithms.ts says how). */
+export async function communities(db: Db, limits: TraversalLimits, args: CommunitiesArgs): Promise<CommunitiesResult & { nodes: EntityRow[] }> {
+  const subgraph = await boundedNeighborhood(db, limits, args);
+  return { ...louvainCommunities(subgraph), nodes: subgraph.nodes };
 }
 
 /** DEGREE: how many entity relationships an entity has (MENTIONS and CITES do not count). */

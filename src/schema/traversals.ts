@@ -1,20 +1,24 @@
 /**
  * Analyst traversals (SPEC section 2): `shortestPath`, `paths`, `neighborhood`, `rank`,
- * `commonNeighbors`, `moneyFlows`, and `Company.dealStats`, with the `Path`, `Subgraph`,
- * `Relationship` and `RankedEntity` types they return.
+ * `communities`, `commonNeighbors`, `moneyFlows`, and `Company.dealStats`, with the `Path`,
+ * `Subgraph`, `Relationship`, `RankedEntity` and `Community` types they return.
  *
  * Entities a traversal returns prime the per-request loaders, so selecting more of them
  * (fields, relationships) costs batched round trips per level, never one per node.
  */
 import DataLoader from 'dataloader';
 import { requestLoader, type Context } from '../context.js';
+import { notFound } from '../errors.js';
+import type { CommunityRow } from '../graph/algorithms.js';
 import type { EntityRow } from '../graph/entities.js';
 import { entityByIdLoader, primeEntities } from '../graph/entity-loaders.js';
 import { ALL_RELATIONSHIP_PROPERTIES } from '../graph/model.js';
 import {
   EMPTY_DEAL_STATS,
   RANK_BY,
+  TRAVERSAL_DEFAULTS,
   commonNeighbors,
+  communities,
   dealStatsByCompanyIds,
   moneyFlows,
   neighborhood,
@@ -34,6 +38,8 @@ import { resolveEntityArg } from './node.js';
 import { CompanyRef, EntityRef } from './refs.js';
 import { relationshipPropertyFields } from './relationship-fields.js';
 
+/** Each default once (src/graph/traversals.ts): the schema's defaultValue and the fallback for an explicit null. */
+const D = TRAVERSAL_DEFAULTS;
 
 /** Two entity arguments (ID or slug each), resolved together so their lookups batch. */
 function resolveEntityPair<K extends string>(ctx: Context, args: Record<K, unknown>, first: K, second: K) {
@@ -49,10 +55,11 @@ function primed<T extends { nodes: EntityRow[] }>(ctx: Context, results: T[]): T
   return results;
 }
 
-async function endpoint(ctx: Context, id: string): Promise<EntityRow> {
+/** An end of a returned relationship, by id (primed by the traversal, so usually no round trip). */
+export async function relationshipEndpoint(ctx: Context, id: string): Promise<EntityRow> {
   const entity = await entityByIdLoader(ctx).load(id);
   // Only when the entity was deleted between the traversal and this field.
-  if (!entity) throw new Error(`Entity ${id} of a returned relationship no longer exists`);
+  if (!entity) throw notFound(`Entity ${id} of a returned relationship no longer exists`, { id });
   return entity;
 }
 
@@ -63,8 +70,8 @@ export const RelationshipRef = builder.objectRef<RelationshipRow>('Relationship'
   fields: (t) => ({
     id: t.globalID({ resolve: (r) => ({ type: 'Relationship', id: r.id }) }),
     type: t.field({ type: RelationshipTypeEnum, resolve: (r) => r.type }),
-    from: t.field({ type: EntityRef, resolve: (r, _args, ctx) => endpoint(ctx, r.from) }),
-    to: t.field({ type: EntityRef, resolve: (r, _args, ctx) => endpoint(ctx, r.to) }),
+    from: t.field({ type: EntityRef, resolve: (r, _args, ctx) => relationshipEndpoint(ctx, r.from) }),
+    to: t.field({ type: EntityRef, resolve: (r, _args, ctx) => relationshipEndpoint(ctx, r.to) }),
     ...relationshipPropertyFields(t, ALL_RELATIONSHIP_PROPERTIES),
   }),
 });
@@ -106,6 +113,19 @@ export const RankByEnum = builder.enumType('RankBy', {
         "Summed valueUsd of the distinct deals linked to the entity (a company's deals, a project's deals, " +
         "the deals covering a datacenter); a deal's own value. Entities with no valued deal are left out.",
     },
+    PAGERANK: {
+      value: 'PAGERANK',
+      description:
+        'PageRank (damping 0.85) inside the neighbourhood of `within` (needed): relationships count in either ' +
+        'direction, weighted by how many join two entities; the scores of the neighbourhood sum to 1.',
+    },
+    BETWEENNESS: {
+      value: 'BETWEENNESS',
+      description:
+        'Betweenness centrality inside the neighbourhood of `within` (needed): the share of the shortest paths ' +
+        'between other entities of the neighbourhood that pass through the entity, normalized to 0..1 ' +
+        '(1: every shortest path does). Entities on no such path are left out.',
+    },
   } satisfies Record<(typeof RANK_BY)[number], { value: (typeof RANK_BY)[number]; description: string }>,
 });
 
@@ -114,6 +134,27 @@ const RankedEntityRef = builder.objectRef<RankedRow>('RankedEntity').implement({
   fields: (t) => ({
     score: t.float({ resolve: (r) => r.score }),
     entity: t.field({ type: EntityRef, resolve: (r) => r.entity }),
+  }),
+});
+
+const CommunityRef = builder.objectRef<CommunityRow>('Community').implement({
+  description:
+    'Entities more linked among themselves than to the rest of a neighbourhood (Louvain modularity, seeded: ' +
+    'the same neighbourhood always gives the same communities).',
+  fields: (t) => ({
+    index: t.int({
+      description: 'Position in the answer, 0 for the largest community. Not an identity: another neighbourhood numbers its own.',
+      resolve: (c) => c.index,
+    }),
+    size: t.int({ description: 'Number of entities.', resolve: (c) => c.entities.length }),
+    entities: t.field({
+      type: [EntityRef],
+      // Every entity of the neighbourhood is in exactly one community: `communities` counts them all.
+      complexity: { field: 1, multiplier: 1 },
+      description: 'Most connected inside the neighbourhood first, then by name.',
+      resolve: (c) => c.entities,
+    }),
+    internalRelationships: t.int({ description: 'Relationships with both ends in this community.', resolve: (c) => c.internalRelationships }),
   }),
 });
 
@@ -171,12 +212,12 @@ builder.queryFields((t) => {
       args: {
         from: t.arg.id({ required: true }),
         to: t.arg.id({ required: true }),
-        maxHops: t.arg.int({ defaultValue: 6 }),
+        maxHops: t.arg.int({ defaultValue: D.shortestPath.maxHops }),
         types: types(),
       },
       resolve: async (_root, args, ctx) => {
         const [from, to] = await resolveEntityPair(ctx, args, 'from', 'to');
-        const path = await shortestPath(ctx.db, ctx.config.limits, { from, to, maxHops: args.maxHops ?? 6, types: args.types });
+        const path = await shortestPath(ctx.db, ctx.config.limits, { from, to, maxHops: args.maxHops ?? D.shortestPath.maxHops, types: args.types });
         return path ? primed(ctx, [path])[0]! : null;
       },
     }),
@@ -186,13 +227,16 @@ builder.queryFields((t) => {
       args: {
         from: t.arg.id({ required: true }),
         to: t.arg.id({ required: true }),
-        maxHops: t.arg.int({ defaultValue: 4 }),
-        first: t.arg.int({ defaultValue: 10 }),
+        maxHops: t.arg.int({ defaultValue: D.paths.maxHops }),
+        first: t.arg.int({ defaultValue: D.paths.first }),
         types: types(),
       },
       resolve: async (_root, args, ctx) => {
         const [from, to] = await resolveEntityPair(ctx, args, 'from', 'to');
-        return primed(ctx, await simplePaths(ctx.db, ctx.config.limits, { from, to, maxHops: args.maxHops ?? 4, first: args.first ?? 10, types: args.types }));
+        return primed(
+          ctx,
+          await simplePaths(ctx.db, ctx.config.limits, { from, to, maxHops: args.maxHops ?? D.paths.maxHops, first: args.first ?? D.paths.first, types: args.types }),
+        );
       },
     }),
     neighborhood: t.field({
@@ -200,13 +244,15 @@ builder.queryFields((t) => {
       description: 'Entities within `depth` hops of one entity (breadth first, at most `limit` nodes) and the relationships among them.',
       args: {
         id: t.arg.id({ required: true }),
-        depth: t.arg.int({ defaultValue: 1 }),
-        limit: t.arg.int({ defaultValue: 200 }),
+        depth: t.arg.int({ defaultValue: D.neighborhood.depth }),
+        limit: t.arg.int({ defaultValue: D.neighborhood.limit }),
         types: types(),
       },
       resolve: async (_root, args, ctx) => {
         const center = await resolveEntityArg(ctx, String(args.id), 'id');
-        return primed(ctx, [await neighborhood(ctx.db, ctx.config.limits, { center, depth: args.depth ?? 1, limit: args.limit ?? 200, types: args.types })])[0]!;
+        const depth = args.depth ?? D.neighborhood.depth;
+        const limit = args.limit ?? D.neighborhood.limit;
+        return primed(ctx, [await neighborhood(ctx.db, ctx.config.limits, { center, depth, limit, types: args.types })])[0]!;
       },
     }),
     commonNeighbors: t.field({
@@ -215,12 +261,12 @@ builder.queryFields((t) => {
       args: {
         a: t.arg.id({ required: true }),
         b: t.arg.id({ required: true }),
-        first: t.arg.int({ defaultValue: 50 }),
+        first: t.arg.int({ defaultValue: D.commonNeighbors.first }),
         types: types(),
       },
       resolve: async (_root, args, ctx) => {
         const [a, b] = await resolveEntityPair(ctx, args, 'a', 'b');
-        const entities = await commonNeighbors(ctx.db, ctx.config.limits, { a, b, first: args.first ?? 50, types: args.types });
+        const entities = await commonNeighbors(ctx.db, ctx.config.limits, { a, b, first: args.first ?? D.commonNeighbors.first, types: args.types });
         primeEntities(ctx, entities);
         return entities;
       },
@@ -231,17 +277,20 @@ builder.queryFields((t) => {
       args: {
         by: t.arg({ type: RankByEnum, required: true }),
         kinds: t.arg({ type: [EntityKindEnum], required: false }),
-        first: t.arg.int({ defaultValue: 10 }),
-        within: t.arg.id({ required: false, description: 'Rank only this entity (ID or slug) and those within `depth` hops of it.' }),
-        depth: t.arg.int({ defaultValue: 2, description: 'Hops around `within` (ignored without it).' }),
+        first: t.arg.int({ defaultValue: D.rank.first }),
+        within: t.arg.id({
+          required: false,
+          description: 'Rank only this entity (ID or slug) and those within `depth` hops of it (needed by PAGERANK and BETWEENNESS).',
+        }),
+        depth: t.arg.int({ defaultValue: D.rank.depth, description: 'Hops around `within` (ignored without it).' }),
       },
       resolve: async (_root, args, ctx) => {
         const center = args.within == null ? null : await resolveEntityArg(ctx, String(args.within), 'within');
         const ranked = await rank(ctx.db, ctx.config.limits, {
           by: args.by,
           kinds: args.kinds,
-          first: args.first ?? 10,
-          within: center ? { center, depth: args.depth ?? 2 } : null,
+          first: args.first ?? D.rank.first,
+          within: center ? { center, depth: args.depth ?? D.rank.depth } : null,
         });
         primeEntities(ctx, ranked.map((r) => r.entity));
         return ranked;
@@ -256,12 +305,31 @@ builder.queryFields((t) => {
         "investor), a deal's COVERS and PART_OF, and from a project to the datacenters PART_OF it.",
       args: {
         from: t.arg.id({ required: true }),
-        maxHops: t.arg.int({ defaultValue: 4 }),
-        first: t.arg.int({ defaultValue: 10 }),
+        maxHops: t.arg.int({ defaultValue: D.moneyFlows.maxHops }),
+        first: t.arg.int({ defaultValue: D.moneyFlows.first }),
       },
       resolve: async (_root, args, ctx) => {
         const from = await resolveEntityArg(ctx, String(args.from), 'from');
-        return primed(ctx, await moneyFlows(ctx.db, ctx.config.limits, { from, maxHops: args.maxHops ?? 4, first: args.first ?? 10 }));
+        return primed(ctx, await moneyFlows(ctx.db, ctx.config.limits, { from, maxHops: args.maxHops ?? D.moneyFlows.maxHops, first: args.first ?? D.moneyFlows.first }));
+      },
+    }),
+    communities: t.field({
+      type: [CommunityRef],
+      description:
+        'Communities (Louvain) among the entities within `depth` hops of one entity (ID or slug), largest first. ' +
+        'Computed on the whole neighbourhood: one over MAX_NEIGHBORHOOD_LIMIT entities is refused (LIMIT_EXCEEDED).',
+      args: {
+        within: t.arg.id({ required: true }),
+        depth: t.arg.int({ defaultValue: D.communities.depth }),
+        types: types(),
+      },
+      // As many entities as a neighbourhood may hold, all in the answer (Community.entities adds nothing).
+      complexity: (_args, ctx) => ({ field: ctx.config.limits.maxNeighborhoodLimit, multiplier: ctx.config.limits.maxNeighborhoodLimit }),
+      resolve: async (_root, args, ctx) => {
+        const center = await resolveEntityArg(ctx, String(args.within), 'within');
+        const found = await communities(ctx.db, ctx.config.limits, { center, depth: args.depth ?? D.communities.depth, types: args.types });
+        primeEntities(ctx, found.nodes);
+        return found.communities;
       },
     }),
   };

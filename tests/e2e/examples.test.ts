@@ -303,6 +303,30 @@ const CHECKS: Record<string, (data: Data) => void | Promise<void>> = {
     expect(sorted(d.others.edges.map((e: Data) => `${e.node.name} ${e.node.country} ${e.node.deals.totalCount}`))).toEqual(['OpenAI US 3', 'SoftBank JP 0']);
     expect(d.others.aggregate).toEqual({ count: 2, groupBy: [{ key: 'AI_LAB', count: 1 }, { key: 'INVESTOR', count: 1 }] });
   },
+
+  '19-communities-and-centrality': (d) => {
+    // The whole seed (14 entities, 78 pairs of others per entity) is within 3 hops of Stargate.
+    // Betweenness as networkx's betweenness_centrality computes it on the seed: OpenAI lies on
+    // 61 of the 78 pairs' shortest paths, Stargate on 33, each datacenter deal on 22.
+    expect(d.brokers.map((r: Data) => [r.entity.name, r.score])).toEqual([
+      ['OpenAI', expect.closeTo(61 / 78, 10)],
+      ['Stargate', expect.closeTo(33 / 78, 10)],
+      [COREWEAVE_DEAL, expect.closeTo(22 / 78, 10)],
+      [ORACLE_DEAL, expect.closeTo(22 / 78, 10)],
+    ]);
+    // Within 2 hops OpenAI and Stargate are symmetric (Sam Altman and four single links each): a tie, by name.
+    expect(d.pagerank.map((r: Data) => r.entity.name)).toEqual(['OpenAI', 'Stargate', 'Sam Altman']);
+    expect(d.pagerank[0].score).toBe(d.pagerank[1].score);
+    const communities: Array<{ size: number; entities: Array<{ slug: string }> }> = d.communities;
+    expect(communities.flatMap((c) => c.entities.map((e) => e.slug))).toHaveLength(14);
+    expect(communities.map((c) => c.size)).toEqual([...communities.map((c) => c.size)].sort((a, b) => b - a));
+    const of = (slug: string) => communities.findIndex((c) => c.entities.some((e) => e.slug === slug));
+    expect(of('openai-oracle-datacenter-deal')).toBe(of('oracle'));
+    expect(of('oracle-openai-datacenters')).toBe(of('oracle'));
+    expect(of('openai-coreweave-datacenter-deal')).toBe(of('coreweave'));
+    expect(of('coreweave-openai-datacenters')).toBe(of('coreweave'));
+    expect(of('oracle')).not.toBe(of('coreweave'));
+  },
 };
 
 describe('schema/examples', () => {

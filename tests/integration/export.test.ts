@@ -1,0 +1,290 @@
+/**
+ * Neighbourhood exports (GraphML, CSV, NDJSON) over HTTP (`GET /export`) and from the CLI
+ * (`src/main.ts export --around`, run as a child process), each parsed back and checked against
+ * the graph: the entities and relationships the `neighborhood` query returns, an edge with its
+ * properties, typed GraphML keys, sources on nodes and relationships. And the endpoint's errors.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DOMParser, type Element } from '@xmldom/xmldom';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createEntities, deleteFixtures, relate } from '../utils/fixtures.js';
+import { gql, openTestGraph, testServer, uniquePrefix, type TestGraph } from '../utils/graph.js';
+
+let t: TestGraph;
+let yoga: ReturnType<typeof testServer>;
+const prefix = uniquePrefix('exp');
+const slug = (x: string) => `${prefix}-${x}`;
+const dir = mkdtempSync(join(tmpdir(), 'stargraph-export-'));
+const SOURCE_ID = `${prefix}-src`;
+/** Text an export must carry through unharmed: XML and CSV metacharacters, quotes, a newline. */
+const AWKWARD = 'Builds <big> "AI" sites, fast & cheap\nsecond line';
+
+/**
+ * hub (Company) -PARTY_TO {role: buyer}-> deal (Deal, valueUsd) <-PARTY_TO {role: seller}- seller (Company)
+ * boss (Person) -LEADS {title}-> hub; far (Company) -INVESTS_IN-> seller (three hops from the hub).
+ * The source mentions hub and deal (so it supports the hub's PARTY_TO) but not the seller.
+ */
+beforeAll(async () => {
+  t = await openTestGraph({ TRAVERSAL_TIMEOUT_MS: '60000' });
+  yoga = testServer(t.graph, t.config);
+  await createEntities(t.db, [
+    { label: 'Company', slug: slug('hub'), name: 'Hub Co', props: { kind: 'CLOUD_PROVIDER', country: 'US', description: AWKWARD, aliases: ['Hub', 'HC'] } },
+    { label: 'Company', slug: slug('seller'), name: 'Seller Co', props: { kind: 'CHIPMAKER' } },
+    { label: 'Company', slug: slug('far'), name: 'Far Co', props: { kind: 'INVESTOR' } },
+    { label: 'Person', slug: slug('boss'), name: 'Boss Person' },
+    { label: 'Deal', slug: slug('deal'), name: 'Big Deal', props: { kind: 'COMPUTE_LEASE', valueUsd: 12.5e9 } },
+  ]);
+  await relate(t.db, 'PARTY_TO', [
+    [slug('hub'), slug('deal'), { role: 'buyer' }],
+    [slug('seller'), slug('deal'), { role: 'seller' }],
+  ]);
+  await relate(t.db, 'LEADS', [[slug('boss'), slug('hub'), { title: 'Chief "Executive"' }]]);
+  await relate(t.db, 'INVESTS_IN', [[slug('far'), slug('seller'), { amountUsd: 1e6 }]]);
+  await t.db.write(
+    `CREATE (s:Source {id: $id, title: 'Export test source', publisher: 'Test Wire', url: 'https://example.org/a', language: 'en'})
+     WITH s MATCH (n:Entity) WHERE n.slug IN $slugs CREATE (s)-[:MENTIONS]->(n)`,
+    { id: SOURCE_ID, slugs: [slug('hub'), slug('deal')] },
+  );
+});
+
+afterAll(async () => {
+  await deleteFixtures(t.db, prefix);
+  await t?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+interface Truth {
+  nodes: string[];
+  relationships: Array<{ type: string; from: string; to: string }>;
+}
+
+/** What the GraphQL `neighborhood` says of the hub at `depth`: the export must hold the same. */
+async function truth(depth: number): Promise<Truth> {
+  const res = await gql<{ neighborhood: { nodes: Array<{ slug: string }>; relationships: Array<{ type: string; from: { slug: string }; to: { slug: string } }> } }>(
+    yoga,
+    `query($id: ID!, $depth: Int!) { neighborhood(id: $id, depth: $depth) { nodes { slug } relationships { type from { slug } to { slug } } } }`,
+    { id: slug('hub'), depth },
+  );
+  expect(res.errors).toBeUndefined();
+  return {
+    nodes: res.data!.neighborhood.nodes.map((n) => n.slug).sort(),
+    relationships: res.data!.neighborhood.relationships.map((r) => ({ type: r.type, from: r.from.slug, to: r.to.slug })).sort(byKey),
+  };
+}
+const byKey = (a: { type: string; from: string; to: string }, b: { type: string; from: string; to: string }) =>
+  `${a.type} ${a.from} ${a.to}` < `${b.type} ${b.from} ${b.to}` ? -1 : 1;
+
+const get = (path: string, headers: Record<string, string> = {}, server = yoga) => server.fetch(`http://stargraph.test${path}`, { headers });
+
+/** RFC 4180 CSV (quoted fields, doubled quotes, newlines inside quotes) into records by header. */
+function parseCsv(text: string): Array<Record<string, string>> {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
+      else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') row.push(field), (field = '');
+    else if (c === '\n') row.push(field), rows.push(row), (row = []), (field = '');
+    else field += c;
+  }
+  const [header, ...body] = rows;
+  body.forEach((r) => expect(r).toHaveLength(header!.length));
+  return body.map((r) => Object.fromEntries(header!.map((h, i) => [h, r[i]!])));
+}
+
+interface ParsedGraphml {
+  keys: Map<string, { for: string; name: string; type: string }>;
+  graph: Record<string, string>;
+  nodes: Map<string, Record<string, string>>;
+  edges: Array<{ id: string; source: string; target: string; data: Record<string, string> }>;
+}
+
+/** GraphML as networkx reads it: keys by id with their name and type, each element's data by key name. */
+function parseGraphml(text: string): ParsedGraphml {
+  const doc = new DOMParser().parseFromString(text, 'application/xml');
+  const root = doc.documentElement!;
+  expect(root.localName).toBe('graphml');
+  expect(root.namespaceURI).toBe('http://graphml.graphdrawing.org/xmlns');
+  const elements = (parent: Element | typeof doc, name: string) => Array.from(parent.getElementsByTagName(name)) as Element[];
+  const keys = new Map(elements(doc, 'key').map((k) => [k.getAttribute('id')!, { for: k.getAttribute('for')!, name: k.getAttribute('attr.name')!, type: k.getAttribute('attr.type')! }]));
+  const dataOf = (el: Element, domain: string) =>
+    Object.fromEntries(
+      (Array.from(el.childNodes) as Element[])
+        .filter((c) => c.nodeType === 1 && c.localName === 'data')
+        .map((d) => {
+          const key = keys.get(d.getAttribute('key')!);
+          expect(key?.for).toBe(domain); // every data names a declared key of its own domain
+          return [key!.name, d.textContent ?? ''];
+        }),
+    );
+  const graph = elements(doc, 'graph')[0]!;
+  expect(graph.getAttribute('edgedefault')).toBe('directed');
+  return {
+    keys,
+    graph: dataOf(graph, 'graph'),
+    nodes: new Map(elements(doc, 'node').map((n) => [n.getAttribute('id')!, dataOf(n, 'node')])),
+    edges: elements(doc, 'edge').map((e) => ({ id: e.getAttribute('id')!, source: e.getAttribute('source')!, target: e.getAttribute('target')!, data: dataOf(e, 'edge') })),
+  };
+}
+
+/** Fixture ids are their slugs (tests/utils/fixtures.ts), so an export's ids compare with slugs. */
+function checkGraphml(text: string, expected: Truth) {
+  const g = parseGraphml(text);
+  const typeOf = (domain: string, name: string) => [...g.keys.values()].find((k) => k.for === domain && k.name === name)?.type;
+  expect(typeOf('node', 'valueUsd')).toBe('double');
+  expect(typeOf('node', 'name')).toBe('string');
+  expect(typeOf('node', 'sources')).toBe('string');
+  expect(typeOf('edge', 'amountUsd')).toBe('double');
+  expect(typeOf('edge', 'role')).toBe('string');
+  expect(g.graph).toMatchObject({ center: slug('hub'), truncated: 'false' });
+  expect([...g.nodes.keys()].sort()).toEqual(expected.nodes);
+  expect(g.edges.map((e) => ({ type: e.data.type!, from: e.source, to: e.target })).sort(byKey)).toEqual(expected.relationships);
+
+  const hub = g.nodes.get(slug('hub'))!;
+  expect(hub).toMatchObject({ label: 'Hub Co', name: 'Hub Co', entityType: 'Company', kind: 'CLOUD_PROVIDER', country: 'US', description: AWKWARD });
+  expect(JSON.parse(hub.aliases!)).toEqual(['Hub', 'HC']);
+  expect(JSON.parse(hub.sources!).map((s: { id: string }) => s.id)).toEqual([SOURCE_ID]);
+  expect(Number(g.nodes.get(slug('deal'))!.valueUsd)).toBe(12.5e9);
+  expect(g.nodes.get(slug('seller'))!.sources).toBe('[]');
+
+  const buyer = g.edges.find((e) => e.source === slug('hub') && e.target === slug('deal'))!;
+  expect(buyer.data).toMatchObject({ type: 'PARTY_TO', label: 'PARTY_TO', role: 'buyer' });
+  expect(JSON.parse(buyer.data.sources!)).toEqual([expect.objectContaining({ id: SOURCE_ID, title: 'Export test source', url: 'https://example.org/a' })]);
+  const seller = g.edges.find((e) => e.source === slug('seller'))!;
+  expect(seller.data.role).toBe('seller');
+  expect(JSON.parse(seller.data.sources!)).toEqual([]);
+  expect(g.edges.find((e) => e.data.type === 'LEADS')!.data.title).toBe('Chief "Executive"');
+}
+
+describe('GET /export', () => {
+  it('GraphML: typed keys, every entity and relationship of the neighbourhood, properties and sources', async () => {
+    const res = await get(`/export?around=${slug('hub')}&depth=2&format=graphml`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^application\/graphml\+xml/);
+    expect(res.headers.get('content-disposition')).toBe(`attachment; filename="${slug('hub')}-depth2.graphml"`);
+    expect(res.headers.get('x-stargraph-nodes')).toBe('4');
+    checkGraphml(await res.text(), await truth(2));
+  });
+
+  it('CSV: nodes and edges parts, one column per property, sources as JSON', async () => {
+    const expected = await truth(3);
+    const nodesRes = await get(`/export?around=${slug('hub')}&depth=3&format=csv&part=nodes`);
+    expect(nodesRes.status).toBe(200);
+    expect(nodesRes.headers.get('content-type')).toMatch(/^text\/csv/);
+    expect(nodesRes.headers.get('content-disposition')).toContain(`${slug('hub')}-depth3-nodes.csv`);
+    const nodes = parseCsv(await nodesRes.text());
+    expect(nodes.map((n) => n.id).sort()).toEqual(expected.nodes);
+    expect(expected.nodes).toContain(slug('far')); // three hops away: depth 3 reached it
+    const hub = nodes.find((n) => n.id === slug('hub'))!;
+    expect(hub).toMatchObject({ entityType: 'Company', name: 'Hub Co', description: AWKWARD, kind: 'CLOUD_PROVIDER' });
+    expect(JSON.parse(hub.sources!)[0].id).toBe(SOURCE_ID);
+    expect(Number(nodes.find((n) => n.id === slug('deal'))!.valueUsd)).toBe(12.5e9);
+
+    const edges = parseCsv(await (await get(`/export?around=${slug('hub')}&depth=3&format=csv&part=edges`)).text());
+    expect(edges.map((e) => ({ type: e.type!, from: e.source!, to: e.target! })).sort(byKey)).toEqual(expected.relationships);
+    const invests = edges.find((e) => e.type === 'INVESTS_IN')!;
+    expect(Number(invests.amountUsd)).toBe(1e6);
+    expect(edges.find((e) => e.type === 'LEADS')!.title).toBe('Chief "Executive"');
+  });
+
+  it('NDJSON: nodes then relationships, one object a line, lists and sources as arrays; types narrow it', async () => {
+    const res = await get(`/export?around=${slug('hub')}&depth=3&format=ndjson&types=PARTY_TO`);
+    expect(res.headers.get('content-type')).toMatch(/^application\/x-ndjson/);
+    const records = (await res.text()).trim().split('\n').map((l) => JSON.parse(l));
+    const kinds = records.map((r) => r.record);
+    expect(kinds.indexOf('relationship')).toBe(kinds.lastIndexOf('node') + 1);
+    // Only PARTY_TO followed: the boss (LEADS) and far (INVESTS_IN) are out.
+    expect(records.filter((r) => r.record === 'node').map((r) => r.id).sort()).toEqual([slug('deal'), slug('hub'), slug('seller')]);
+    expect(records.filter((r) => r.record === 'relationship').every((r) => r.type === 'PARTY_TO')).toBe(true);
+    const hub = records.find((r) => r.id === slug('hub'));
+    expect(hub).toMatchObject({ entityType: 'Company', aliases: ['Hub', 'HC'], sources: [expect.objectContaining({ id: SOURCE_ID, publisher: 'Test Wire' })] });
+    expect(hub).not.toHaveProperty('searchKeys');
+    expect(records.find((r) => r.record === 'relationship' && r.from === slug('hub'))).toMatchObject({ role: 'buyer', to: slug('deal'), sources: [expect.objectContaining({ id: SOURCE_ID })] });
+  });
+
+  it('answers bad parameters with 400 and a stable code; unknown centers 404; limits as neighbourhood', async () => {
+    const error = async (path: string, status: number) => {
+      const res = await get(path);
+      expect(res.status).toBe(status);
+      expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+      return (await res.json()) as { code: string; message: string };
+    };
+    expect(await error('/export?format=graphml', 400)).toMatchObject({ code: 'BAD_USER_INPUT', message: expect.stringContaining('around') });
+    expect(await error(`/export?around=${slug('hub')}&format=gexf`, 400)).toMatchObject({ code: 'BAD_USER_INPUT', message: expect.stringContaining('format') });
+    expect(await error(`/export?around=${slug('hub')}&format=csv`, 400)).toMatchObject({ code: 'BAD_USER_INPUT', message: expect.stringContaining('part') });
+    expect(await error(`/export?around=${slug('hub')}&depth=two`, 400)).toMatchObject({ code: 'BAD_USER_INPUT' });
+    expect(await error(`/export?around=${slug('hub')}&dpeth=2`, 400)).toMatchObject({ code: 'BAD_USER_INPUT', message: expect.stringContaining('dpeth') });
+    expect(await error(`/export?around=${slug('hub')}&types=MENTIONS`, 400)).toMatchObject({ code: 'BAD_USER_INPUT' });
+    expect(await error(`/export?around=${slug('hub')}&types=DROP`, 400)).toMatchObject({ code: 'BAD_USER_INPUT' });
+    expect(await error(`/export?around=${slug('hub')}&depth=9`, 400)).toMatchObject({ code: 'LIMIT_EXCEEDED', message: expect.stringContaining('depth') });
+    expect(await error(`/export?around=${slug('hub')}&limit=100000`, 400)).toMatchObject({ code: 'LIMIT_EXCEEDED' });
+    expect(await error(`/export?around=${slug('nobody')}`, 404)).toMatchObject({ code: 'NOT_FOUND' });
+    const post = await yoga.fetch(`http://stargraph.test/export?around=${slug('hub')}`, { method: 'POST' });
+    expect(post.status).toBe(405);
+  });
+
+  it('a limit below the neighbourhood cuts it and says so', async () => {
+    const res = await get(`/export?around=${slug('hub')}&depth=3&limit=2&format=ndjson`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-stargraph-truncated')).toBe('true');
+    expect((await res.text()).trim().split('\n').filter((l) => JSON.parse(l).record === 'node')).toHaveLength(2);
+  });
+
+  it('follows the reads rule: with REQUIRE_AUTH_FOR_READS a token with read is needed', async () => {
+    const locked = testServer(t.graph, { ...t.config, auth: { ...t.config.auth, requireAuthForReads: true, apiKeys: [{ secret: 'reader-key-1', scopes: ['read'] }] } });
+    const anonymous = await get(`/export?around=${slug('hub')}`, {}, locked);
+    expect(anonymous.status).toBe(401);
+    expect(await anonymous.json()).toMatchObject({ code: 'UNAUTHENTICATED' });
+    expect((await get(`/export?around=${slug('hub')}`, { authorization: 'Bearer wrong' }, locked)).status).toBe(401);
+    const reader = await get(`/export?around=${slug('hub')}&depth=2`, { authorization: 'Bearer reader-key-1' }, locked);
+    expect(reader.status).toBe(200);
+    checkGraphml(await reader.text(), await truth(2));
+  });
+});
+
+describe('npm run export (CLI)', () => {
+  const run = (args: string[]) =>
+    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'export', ...args], {
+        env: { ...process.env, NEO4J_URI: inject('neo4jUri'), SEED_ON_EMPTY: 'false', LOG_LEVEL: 'error', TRAVERSAL_TIMEOUT_MS: '60000' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d) => (stdout += String(d)));
+      child.stderr.on('data', (d) => (stderr += String(d)));
+      child.on('error', reject);
+      child.on('exit', (code) => resolve({ code, stdout, stderr }));
+    });
+
+  it('writes GraphML to stdout and CSV as nodes.csv and edges.csv in --out', async () => {
+    const out = join(dir, 'csv');
+    const [graphml, csv, missing] = await Promise.all([
+      run(['--around', slug('hub'), '--depth', '2', '--format', 'graphml']),
+      run(['--around', slug('hub'), '--depth', '3', '--format', 'csv', '--out', out]),
+      run(['--around', slug('nobody'), '--format', 'ndjson']),
+    ]);
+    expect(graphml.code, graphml.stderr).toBe(0);
+    checkGraphml(graphml.stdout, await truth(2));
+
+    expect(csv.code, csv.stderr).toBe(0);
+    const expected = await truth(3);
+    expect(parseCsv(readFileSync(join(out, 'nodes.csv'), 'utf8')).map((n) => n.id).sort()).toEqual(expected.nodes);
+    const edges = parseCsv(readFileSync(join(out, 'edges.csv'), 'utf8'));
+    expect(edges.map((e) => ({ type: e.type!, from: e.source!, to: e.target! })).sort(byKey)).toEqual(expected.relationships);
+    expect(edges.find((e) => e.source === slug('hub'))!.role).toBe('buyer');
+
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('NOT_FOUND');
+    expect(missing.stdout).toBe('');
+  });
+});
