@@ -20,7 +20,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
 import neo4j, { type Driver } from 'neo4j-driver';
-import { openGraph } from '../src/app.js';
+import { openGraph } from '../src/open-graph.js';
 import { parseConfig } from '../src/config.js';
 import { loadGraph } from '../src/graph/bulk-load.js';
 import { generateGraph } from '../src/graph/generator.js';
@@ -316,12 +316,12 @@ async function main() {
     if (marker) {
       log(`Reusing the graph of ${marker.entities} entities loaded into ${dataDir} on ${marker.loadedAt}`);
     } else {
-      const [existing] = await opened.graph.session().read('MATCH (n:Entity) RETURN count(n) AS n');
+      const [existing] = await opened.graph.db().read('MATCH (n:Entity) RETURN count(n) AS n');
       if (Number(existing?.n ?? 0) > 0) throw new Error(`${dataDir} already holds ${String(existing?.n)} entities not loaded by the bench; use an empty directory`);
       log(`Generating and loading ${ENTITIES} entities...`);
       const data = generateGraph({ entities: ENTITIES, seed: SEED, prefix: PREFIX });
       const loadStarted = performance.now();
-      const loaded = await loadGraph(opened.graph.session(), data, { concurrency: 2 });
+      const loaded = await loadGraph(opened.graph.db(), data, { concurrency: 2 });
       const loadMs = performance.now() - loadStarted;
       log(`Loaded ${loaded.total.entities} entities, ${loaded.total.relationships} relationships in ${(loadMs / 1000).toFixed(1)} s`);
       const deals = new Map<string, number>();
@@ -451,7 +451,7 @@ async function main() {
       }
     }
 
-    const counts = await opened.graph.session().read(
+    const counts = await opened.graph.db().read(
       'MATCH (n) WITH count(n) AS nodes CALL () { MATCH ()-[r]->() RETURN count(r) AS rels } RETURN nodes, rels',
     );
     const info: ReportInfo = {

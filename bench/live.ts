@@ -130,8 +130,8 @@ async function main() {
   try {
     const config = parseConfig({ NODE_ENV: 'production', LOG_LEVEL: 'silent', NEO4J_URI: uri, API_KEYS: 'bench-writer-key:write+read' });
     const graph = new GraphDb(createDriver({ ...config.neo4j, uri }), config.neo4j.database, config.limits.queryTimeoutMs);
-    await migrate(graph.session());
-    await loadSeed(graph.session());
+    await migrate(graph.db());
+    await loadSeed(graph.db());
     const logger = createLogger('silent');
     const off = createServer({ config: { ...config, live: { ...config.live, responseCacheTtlMs: 0 } }, graph, logger });
     const on = createServer({ config, graph, logger });
@@ -214,7 +214,7 @@ async function main() {
       await new Promise((r) => child.once('exit', r));
     }
     const cleanup = new GraphDb(createDriver({ ...config.neo4j, uri }), config.neo4j.database, 10_000);
-    await cleanup.session().write("MATCH (n:Entity {slug: 'bench-live-probe'}) DETACH DELETE n");
+    await cleanup.db().write("MATCH (n:Entity {slug: 'bench-live-probe'}) DETACH DELETE n");
     await cleanup.close();
   } finally {
     await local?.stop();

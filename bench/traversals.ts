@@ -13,7 +13,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { openGraph } from '../src/app.js';
+import { openGraph } from '../src/open-graph.js';
 import { parseConfig } from '../src/config.js';
 import { loadGraph } from '../src/graph/bulk-load.js';
 import { generateGraph } from '../src/graph/generator.js';
@@ -45,7 +45,7 @@ async function main() {
   const config = parseConfig({ ...process.env, DEBUG_EXTENSIONS: 'true', SEED_ON_EMPTY: 'false', LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' });
   const logger = createLogger(config.logLevel);
   const opened = await openGraph(config, logger);
-  const db = opened.graph.session();
+  const db = opened.graph.db();
   const yoga = createServer({ config, graph: opened.graph, logger });
   const lines: string[] = [];
   const log = (line = '') => {

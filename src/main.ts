@@ -4,7 +4,7 @@ import { createServer as createHttpServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, parseConfig, type Config } from './config.js';
 import { createLogger, type Logger } from './logger.js';
-import { openGraph } from './app.js';
+import { openGraph } from './open-graph.js';
 import { LocalNeo4jError, runningServer, startLocalNeo4j, stopLocalNeo4j } from './neo4j/local-server.js';
 
 const SCHEMA_FILE = fileURLToPath(new URL('../schema/schema.graphql', import.meta.url));
@@ -109,7 +109,7 @@ async function main(): Promise<void> {
       const opened = await openGraph({ ...config, seedOnEmpty: false }, logger);
       try {
         const { loadSeed } = await import('./graph/seed.js');
-        const result = await loadSeed(opened.graph.session());
+        const result = await loadSeed(opened.graph.db());
         console.log(`Seed loaded: ${JSON.stringify(result)}`);
       } finally {
         await opened.close();
@@ -139,7 +139,7 @@ async function main(): Promise<void> {
       try {
         const loadStarted = performance.now();
         let groupStarted = loadStarted;
-        const result = await loadGraph(opened.graph.session(), data, {
+        const result = await loadGraph(opened.graph.db(), data, {
           batchSize: wholeNumber(flags, 'batch-size', 5000, GENERATE_USAGE) || 5000,
           concurrency: wholeNumber(flags, 'concurrency', 2, GENERATE_USAGE) || 1,
           onProgress: (p) => {

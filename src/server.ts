@@ -62,7 +62,7 @@ export function createServer({ config, graph, logger, supervisor, live = createL
       const stats = { roundTrips: 0, dbTimeMs: 0 };
       return {
         config,
-        db: graph.session(stats),
+        db: graph.db(stats),
         stats,
         auth: await authenticate(request.headers.get('authorization')),
         loaders: new Map(),

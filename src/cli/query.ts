@@ -18,7 +18,8 @@ export const QUERY_USAGE = `Usage: npm run query -- <command> [arguments] [--fla
 Entities are slugs (openai, sam-altman) or global IDs. STARGRAPH_URL=http://host:4000 uses a running server.`;
 
 type Variables = Record<string, unknown>;
-type Run = (query: string, variables: Variables) => Promise<Record<string, unknown>>;
+/** Runs one GraphQL operation (in process or over HTTP). */
+type RunOperation = (query: string, variables: Variables) => Promise<Record<string, unknown>>;
 
 interface EntityJson {
   __typename: string;
@@ -102,7 +103,7 @@ export function formatPath(path: PathJson, indent = '  '): string {
 const hops = (n: number) => `${n} hop${n === 1 ? '' : 's'}`;
 
 /** Runs one query command and returns the text to print. */
-export async function queryCommand(run: Run, args: string[]): Promise<string> {
+export async function queryCommand(run: RunOperation, args: string[]): Promise<string> {
   const [command, ...rest] = args;
   const { positional, flags } = parseArgs(rest);
   const need = (n: number) => {
@@ -242,12 +243,12 @@ export async function runQueryCommand(config: Config, _logger: Logger, args: str
   // Start-up logs would drown the answer; only warnings and errors unless asked for.
   const logger = createLogger(process.env.LOG_LEVEL ? config.logLevel : 'warn');
   let close = async () => {};
-  let run: Run;
+  let run: RunOperation;
   if (remote) {
     const url = /\/graphql\/?$/.test(remote) ? remote : `${remote.replace(/\/$/, '')}/graphql`;
     run = (query, variables) => postGraphql(fetch, url, query, variables);
   } else {
-    const { openGraph } = await import('../app.js');
+    const { openGraph } = await import('../open-graph.js');
     const { createServer } = await import('../server.js');
     // A read-only command: never seed someone else's empty database (the local one is fine).
     const opened = await openGraph({ ...config, seedOnEmpty: config.seedOnEmpty && !config.neo4j.uri }, logger);

@@ -11,7 +11,7 @@ import type { Config } from '../config.js';
 import type { Context } from '../context.js';
 import { StargraphError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { openGraph } from '../app.js';
+import { openGraph } from '../open-graph.js';
 import { parseExportParameters } from '../plugins/use-export.js';
 import { exportDocument } from './formats.js';
 import { exportNeighborhood } from './neighborhood-export.js';
@@ -51,7 +51,7 @@ export async function runNeighborhoodExport(config: Config, logger: Logger, args
   const opened = await openGraph({ ...config, seedOnEmpty: false }, logger);
   try {
     const stats = { roundTrips: 0, dbTimeMs: 0 };
-    const ctx: Context = { config, db: opened.graph.session(stats), stats, auth: { authenticated: false, invalid: false, scopes: new Set(['read']) }, loaders: new Map() };
+    const ctx: Context = { config, db: opened.graph.db(stats), stats, auth: { authenticated: false, invalid: false, scopes: new Set(['read']) }, loaders: new Map() };
     const data = await exportNeighborhood(ctx, parsed);
     const summary = `${data.nodes.length} entities, ${data.relationships.length} relationships within ${data.depth} hops of ${data.center.slug}`;
     if (data.truncated) console.error(`Truncated at --limit ${parsed.limit ?? 'default'}: more entities were within reach (raise --limit, up to MAX_NEIGHBORHOOD_LIMIT).`);

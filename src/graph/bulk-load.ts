@@ -12,6 +12,7 @@
 import neo4j from 'neo4j-driver';
 import type { z } from 'zod';
 import type { Db, Row } from '../neo4j/db.js';
+import { markCreated, setIfChanged, takeCreated } from './merge.js';
 import { MAINTAIN_SEARCH_KEYS } from './search.js';
 import {
   ENTITY_LABELS,
@@ -227,17 +228,6 @@ const dateKeys = (spec: Record<string, PropertyType>) => Object.keys(spec).filte
 const withDates = (map: string, keys: string[]) =>
   keys.length === 0 ? map : `${map} { .*, ${keys.map((k) => `${k}: date(${map}.${k})`).join(', ')} }`;
 
-/**
- * Cypher that sets `props` on `v` only where a value differs (null and absent count as equal),
- * stamps `v.updatedAt = <stamp>` with them (no stamp: properties only), and yields `changed`, so
- * repeating a write is a no-op. `carry` names the other variables to keep in scope; `props` must
- * be one already. The one "set if changed" rule for the loader and the mutations (writes.ts).
- */
-export const setIfChanged = (v: string, carry: readonly string[], stamp?: string) => `
-WITH ${[v, ...carry, 'props'].join(', ')},
-     size([k IN keys(props) WHERE NOT coalesce(${v}[k] = props[k], ${v}[k] IS NULL AND props[k] IS NULL)]) > 0 AS changed
-FOREACH (_ IN CASE WHEN changed THEN [1] ELSE [] END | SET ${v} += props${stamp ? `, ${v}.updatedAt = ${stamp}` : ''})`;
-
 const COUNT_CHANGES = `
 RETURN count(*) AS rows,
        sum(CASE WHEN created THEN 1 ELSE 0 END) AS created,
@@ -245,14 +235,13 @@ RETURN count(*) AS rows,
 
 function entityCypher(label: EntityLabel): string {
   // ON CREATE sets only identity; setIfChanged then stamps properties and updatedAt together.
-  // "Created" is createdAt equal to this load's $now (one timestamp per load).
   return `
 UNWIND $rows AS row
 WITH row, row.props AS given
 WITH row, ${withDates('given', dateKeys(KIND_PROPERTIES[label]))} AS props
 MERGE (n:Entity:${label} {slug: row.slug})
-ON CREATE SET n.id = row.id, n.createdAt = datetime($now)
-WITH n, props, coalesce(n.createdAt = datetime($now), false) AS created
+ON CREATE SET n.id = row.id, n.createdAt = datetime($now), ${markCreated('n')}
+${takeCreated('n', ['props'])}
 ${setIfChanged('n', ['created'], 'datetime($now)')}
 ${MAINTAIN_SEARCH_KEYS('n')}
 ${COUNT_CHANGES}`;
@@ -263,8 +252,8 @@ UNWIND $rows AS row
 WITH row, row.props AS given
 WITH row, ${withDates('given', dateKeys(SOURCE_PROPERTIES))} AS props
 MERGE (s:Source {id: row.id})
-ON CREATE SET s.createdAt = datetime($now)
-WITH s, props, coalesce(s.createdAt = datetime($now), false) AS created
+ON CREATE SET s.createdAt = datetime($now), ${markCreated('s')}
+${takeCreated('s', ['props'])}
 ${setIfChanged('s', ['created'], 'datetime($now)')}
 ${COUNT_CHANGES}`;
 
@@ -278,9 +267,9 @@ MATCH (a:Entity {slug: row.from}) WHERE any(l IN labels(a) WHERE l IN $fromLabel
 MATCH (b:Entity {slug: row.to}) WHERE any(l IN labels(b) WHERE l IN $toLabels)
 WITH a, b, row.props AS given
 WITH a, b, ${withDates('given', dateKeys(spec.properties))} AS props
-OPTIONAL MATCH (a)-[old:${type}]->(b)
-WITH a, b, props, count(old) = 0 AS created
 MERGE (a)-[r:${type}]->(b)
+ON CREATE SET ${markCreated('r')}
+${takeCreated('r', ['props'])}
 ${setIfChanged('r', ['created'])}
 ${COUNT_CHANGES}`;
 }
@@ -290,9 +279,9 @@ const sourceLinkCypher = (type: 'MENTIONS' | 'CITES', target: string) => `
 UNWIND $rows AS row
 MATCH (a:Source {id: row.from})
 MATCH ${target}
-OPTIONAL MATCH (a)-[old:${type}]->(b)
-WITH a, b, count(old) = 0 AS created
-MERGE (a)-[:${type}]->(b)
+MERGE (a)-[r:${type}]->(b)
+ON CREATE SET ${markCreated('r')}
+${takeCreated('r')}
 RETURN count(*) AS rows, sum(CASE WHEN created THEN 1 ELSE 0 END) AS created, 0 AS updated`;
 
 const MENTIONS_CYPHER = sourceLinkCypher('MENTIONS', '(b:Entity {slug: row.to})');
@@ -307,9 +296,7 @@ function propertiesOf(record: Record<string, unknown>, skip: readonly string[]):
 
 /**
  * One row per key, in first-seen order, the last row's values winning (as writing them one after
- * the other would). The statements below count a pair once (they group by endpoints), so a
- * repeated pair must not reach them as two rows: the row-count check would take it for a
- * missing endpoint.
+ * the other would), so a pair listed twice is written and counted once.
  */
 function uniqueBy<T>(rows: readonly T[], key: (row: T) => string): T[] {
   const byKey = new Map<string, T>();

@@ -1,6 +1,6 @@
 /** Reading entities and sources by id or slug: the base every resolver and loader builds on. */
 import type { Db, Row } from '../neo4j/db.js';
-import { isEntityLabel, type EntityLabel } from './model.js';
+import { isEntityLabel, type EntityLabel, type KindValues, type PropertyValueOf, type READ_ONLY_PROPERTIES } from './model.js';
 
 /** An entity as resolvers see it: its properties plus `label`, its one kind label. */
 export interface EntityRow {
@@ -15,6 +15,22 @@ export interface EntityRow {
   label: EntityLabel;
   [property: string]: unknown;
 }
+
+/**
+ * An entity of one kind, its own properties typed from model.ts (so `row.pledgedUsd` is a number
+ * and `row.kind` a CompanyKind, with no cast in the resolvers).
+ */
+export type KindRow<L extends EntityLabel> = EntityRow & { label: L } & KindValues<L> & ReadOnlyValues<L>;
+export type PersonRow = KindRow<'Person'>;
+export type CompanyRow = KindRow<'Company'>;
+export type ProjectRow = KindRow<'Project'>;
+export type DatacenterRow = KindRow<'Datacenter'>;
+export type DealRow = KindRow<'Deal'>;
+
+type ReadOnlyValues<L extends EntityLabel, Spec = (typeof READ_ONLY_PROPERTIES)[L]> = { -readonly [K in keyof Spec]?: PropertyValueOf<Spec[K]> | null };
+
+/** Narrows an entity to its kind's row type. */
+export const isKind = <L extends EntityLabel>(row: EntityRow | null | undefined, label: L): row is KindRow<L> => row?.label === label;
 
 export interface SourceRow {
   id: string;

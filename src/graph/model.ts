@@ -208,7 +208,35 @@ export const typedRelationshipsOf = (parentType: ParentType) => TYPED_RELATIONSH
  * Properties the seed writes but the write API does not take (read-only in GraphQL), so that the
  * read planner knows them as properties too.
  */
-export const READ_ONLY_PROPERTIES: Partial<Record<EntityLabel, Record<string, PropertyType>>> = {
+export const READ_ONLY_PROPERTIES = {
+  Person: {},
+  Company: {},
   Project: { firstYearUsd: 'number' },
+  Datacenter: {},
   Deal: { excludes: 'stringList' },
+} as const satisfies Record<EntityLabel, Record<string, PropertyType>>;
+
+/**
+ * Kind properties that hold one of a fixed list of values: their GraphQL enums, zod rules and
+ * TypeScript types are all made from these lists.
+ */
+export const KIND_ENUMS = {
+  Person: {},
+  Company: { kind: COMPANY_KINDS },
+  Project: { status: PROJECT_STATUSES },
+  Datacenter: { status: DATACENTER_STATUSES },
+  Deal: { kind: DEAL_KINDS },
+} as const satisfies Record<EntityLabel, Record<string, readonly [string, ...string[]]>>;
+
+/** A property's value in TypeScript, by its PropertyType (dates are ISO `YYYY-MM-DD` text). */
+export type PropertyValueOf<T> = T extends 'number' ? number : T extends 'stringList' ? string[] : string;
+
+type EnumsOf<L extends EntityLabel> = (typeof KIND_ENUMS)[L];
+
+/**
+ * One kind's own properties as TypeScript sees them, from the tables above: enumerated ones as the
+ * union of their values, the rest by PropertyType. Optional and nullable: absent or removed.
+ */
+export type KindValues<L extends EntityLabel, Spec = (typeof KIND_PROPERTIES)[L]> = {
+  -readonly [K in keyof Spec]?: (K extends keyof EnumsOf<L> ? (EnumsOf<L>[K] extends readonly (infer V)[] ? V : never) : PropertyValueOf<Spec[K]>) | null;
 };

@@ -186,6 +186,15 @@ export function loadRelationshipCount(ctx: Context, field: RelationshipField, pa
   return batchedCount(ctx, spec, parentId);
 }
 
+/** Defaults of `Entity.relationships`' arguments, stated once (schema `defaultValue` and code). */
+export const GENERIC_RELATIONSHIP_DEFAULTS = {
+  /**
+   * Which relationships, seen from the entity: OUT, IN or BOTH.
+   * @default 'BOTH'
+   */
+  direction: 'BOTH',
+} as const satisfies { direction: Direction };
+
 export interface GenericRelationshipArgs extends PageArgs {
   types?: readonly RelationshipType[] | null;
   direction?: Direction | null;
@@ -197,7 +206,7 @@ const genericOrdering: Ordering = {
 };
 
 function genericPattern(args: GenericRelationshipArgs): BatchedPattern {
-  const direction = args.direction ?? 'BOTH';
+  const direction = args.direction ?? GENERIC_RELATIONSHIP_DEFAULTS.direction;
   const types = args.types && args.types.length > 0 ? [...new Set(args.types)].sort() : null;
   return {
     key: `Entity.relationships:${JSON.stringify([types, direction])}`,

@@ -95,6 +95,23 @@ ORDER BY tier, CASE tier WHEN 2 THEN -score ELSE size(node.name) END, node.name,
 LIMIT toInteger($first)
 RETURN tier, score, ${entityProjection('node')} AS entity`;
 
+/**
+ * Defaults of `search`'s arguments, stated once: the schema's `defaultValue` and the resolver's
+ * fallback (for a client that passes an explicit null) both read them.
+ */
+export const SEARCH_DEFAULTS = {
+  /**
+   * How many hits to return.
+   * @default 10
+   */
+  first: 10,
+  /**
+   * Only names and aliases that equal or start with the text (suggestions as you type).
+   * @default false
+   */
+  prefix: false,
+} as const;
+
 export async function searchEntities(
   db: Db,
   text: string,

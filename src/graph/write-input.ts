@@ -1,22 +1,89 @@
 /**
- * What a write may contain, as zod schemas derived from model.ts: the GraphQL mutations (through
- * the Pothos validation plugin) and the import CLI (per row) check input with the same rules.
+ * What a write may contain, derived from the model tables in model.ts: the TypeScript types of
+ * write input and the zod rules that check it. The GraphQL input types are generated from the same
+ * tables (schema/write-fields.ts) and checked against these types, so a new property is added once,
+ * in model.ts. The mutations (through the Pothos validation plugin), importGraph and the import
+ * CLI (per row) check input with the same rules.
  */
 import { z } from 'zod';
 import {
   COMMON_PROPERTIES,
-  COMPANY_KINDS,
-  DATACENTER_STATUSES,
-  DEAL_KINDS,
   ENTITY_RELATIONSHIP_TYPES,
+  KIND_ENUMS,
   KIND_PROPERTIES,
-  PROJECT_STATUSES,
   RELATIONSHIPS,
+  SOURCE_PROPERTIES,
   isRelationshipType,
   type EntityLabel,
+  type KindValues,
   type PropertyType,
+  type PropertyValueOf,
   type RelationshipType,
 } from './model.js';
+
+// ---------------------------------------------------------------------------------------------
+// Types of write input, from the model tables
+
+/** Optional, nullable values of a property table: absent leaves a value alone, null removes it. */
+type Values<Spec> = { -readonly [K in keyof Spec]?: PropertyValueOf<Spec[K]> | null };
+
+/** An entity's own properties as a write gives them: slug and name required. */
+export type EntityProperties<L extends EntityLabel> = Values<typeof COMMON_PROPERTIES> & { slug: string; name: string } & KindValues<L>;
+
+/** A source as a write gives it; `id` optional (derived from the URL, else random). */
+export type SourceInput = Values<typeof SOURCE_PROPERTIES> & { id?: string | null; title: string };
+
+/** Which source supports a write: an existing one by `sourceId` (its global ID or raw id), or `source` to upsert. */
+export interface Provenance {
+  sourceId?: string | null;
+  source?: SourceInput | null;
+}
+
+/** A deal's party: a company (global ID or slug; in importGraph its slug) and its role. */
+export interface DealPartyInput {
+  company: string;
+  role: string;
+}
+
+/** An upsert mutation's input (also one row of importGraph): properties, provenance, a deal's parties. */
+export type UpsertInput<L extends EntityLabel> = EntityProperties<L> & Provenance & (L extends 'Deal' ? { parties?: DealPartyInput[] | null } : unknown);
+
+/** Relationship properties as a write gives them; which keys a type takes is checked by checkRelationshipProperties. */
+export type RelationshipPropertiesInput = Partial<Record<string, PropertyValueOf<PropertyType> | null>>;
+
+/** A typed relationship between two entities, named by `refSchema` (ID or slug; in importGraph a slug). */
+export interface RelationshipInput {
+  type: RelationshipType;
+  from: string;
+  to: string;
+  properties?: RelationshipPropertiesInput | null;
+}
+
+/** addSource's input (also one source row of importGraph). */
+export type AddSourceInput = SourceInput & { mentions?: string[] | null; cites?: string[] | null };
+
+/** importGraph's input: one batch, references by slug. */
+export interface ImportInput {
+  people?: UpsertInput<'Person'>[] | null;
+  companies?: UpsertInput<'Company'>[] | null;
+  projects?: UpsertInput<'Project'>[] | null;
+  datacenters?: UpsertInput<'Datacenter'>[] | null;
+  deals?: UpsertInput<'Deal'>[] | null;
+  sources?: AddSourceInput[] | null;
+  relationships?: RelationshipInput[] | null;
+}
+
+/** An upsert input's entity properties: everything but provenance and a deal's parties. */
+export function entityPropertiesOf<L extends EntityLabel>(input: UpsertInput<L>): EntityProperties<L> {
+  const properties: UpsertInput<L> = { ...input };
+  delete properties.sourceId;
+  delete properties.source;
+  Reflect.deleteProperty(properties, 'parties');
+  return properties;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rules (zod)
 
 const KEBAB = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -57,14 +124,6 @@ export const sourceIdSchema = z
 
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
 
-/** Enumerated string properties, by label and key. */
-export const PROPERTY_ENUMS: Partial<Record<EntityLabel, Record<string, readonly [string, ...string[]]>>> = {
-  Company: { kind: COMPANY_KINDS },
-  Project: { status: PROJECT_STATUSES },
-  Datacenter: { status: DATACENTER_STATUSES },
-  Deal: { kind: DEAL_KINDS },
-};
-
 function propertySchema(type: PropertyType, values?: readonly [string, ...string[]]): z.ZodTypeAny {
   if (values) return z.enum(values, { errorMap: () => ({ message: `must be one of ${values.join(', ')}` }) });
   switch (type) {
@@ -90,7 +149,7 @@ export function entityPropertiesSchema(label: EntityLabel) {
     slug: slugSchema,
     name: text(500),
     ...optionalShape({ description: COMMON_PROPERTIES.description, aliases: COMMON_PROPERTIES.aliases }),
-    ...optionalShape(KIND_PROPERTIES[label], PROPERTY_ENUMS[label]),
+    ...optionalShape(KIND_PROPERTIES[label], KIND_ENUMS[label]),
   });
 }
 
@@ -171,3 +230,63 @@ export function endpointAllowed(type: RelationshipType, end: 'from' | 'to', labe
 
 export const endpointProblem = (type: RelationshipType, end: 'from' | 'to', label: string) =>
   `${type} cannot ${end === 'from' ? 'start at' : 'end at'} a ${label} (allowed: ${(RELATIONSHIPS[type][end] as readonly string[]).join(', ')})`;
+
+// ---------------------------------------------------------------------------------------------
+// Rules of whole write inputs (paths start at the argument, e.g. `input.slug`)
+
+/** An entity argument: a global ID or a slug (resolved by the mutation, which reports a miss). */
+export const entityRefSchema = z.string().min(1).max(300);
+
+const provenanceShape = { sourceId: z.string().min(1).max(300).nullish(), source: sourcePropertiesSchema.nullish() };
+const partySchema = z.object({ company: entityRefSchema, role: z.string().trim().min(1).max(100) });
+
+/** An upsert's input for one kind: its properties, provenance, and a deal's parties (each company once). */
+export function upsertSchema(label: EntityLabel) {
+  const base = entityPropertiesSchema(label).extend(provenanceShape);
+  return label === 'Deal'
+    ? base
+        .extend({ parties: z.array(partySchema).max(100, 'must have at most 100 items').nullish() })
+        .superRefine((input, ctx) => {
+          const seen = new Set<string>();
+          input.parties?.forEach((p, i) => {
+            if (seen.has(p.company)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['parties', i, 'company'], message: 'is listed twice' });
+            seen.add(p.company);
+          });
+        })
+    : base;
+}
+
+/** A relationship input whose endpoints `refSchema` names; its properties checked against its type. */
+export const relationshipInputSchema = (refSchema: z.ZodTypeAny) =>
+  z
+    .object({ type: connectableTypeSchema, from: refSchema, to: refSchema, properties: z.record(z.unknown()).nullish() })
+    .passthrough()
+    .superRefine((input, ctx) => checkRelationshipProperties(input.type, input.properties, ctx, ['properties']));
+
+/** A source with the entities it mentions (named by `refSchema`) and the source ids it cites. */
+export const addSourceSchema = (refSchema: z.ZodTypeAny) =>
+  sourcePropertiesSchema.extend({
+    mentions: z.array(refSchema).max(1_000, 'must have at most 1000 items').nullish(),
+    cites: z.array(sourceIdSchema).max(1_000).nullish(),
+  });
+
+/** importGraph's batch: every reference is a slug (deal parties included). */
+export const importSchema = z
+  .object({
+    people: z.array(upsertSchema('Person')).nullish(),
+    companies: z.array(upsertSchema('Company')).nullish(),
+    projects: z.array(upsertSchema('Project')).nullish(),
+    datacenters: z.array(upsertSchema('Datacenter')).nullish(),
+    deals: z.array(upsertSchema('Deal')).nullish(),
+    sources: z.array(addSourceSchema(slugSchema)).nullish(),
+    relationships: z.array(relationshipInputSchema(slugSchema)).nullish(),
+  })
+  .superRefine((input, ctx) => {
+    input.deals?.forEach((deal, i) =>
+      (deal as { parties?: DealPartyInput[] | null }).parties?.forEach((p, j) => {
+        if (!slugSchema.safeParse(p.company).success) {
+          ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['deals', i, 'parties', j, 'company'], message: 'must be a slug in importGraph' });
+        }
+      }),
+    );
+  });

@@ -6,13 +6,16 @@
  * Conventions: an upsert MERGEs on `slug` (uniqueness constraint, so concurrent upserts of one slug
  * serialise on its lock and leave one node); `id` (randomUUID) and `createdAt` are set on create;
  * `updatedAt` moves only when a property value actually changed, so repeating a write is a no-op.
+ * Whether a write created its node or relationship is read as everywhere else (merge.ts).
  */
 import { createHash, randomUUID } from 'node:crypto';
 import neo4j from 'neo4j-driver';
 import { ErrorCode, StargraphError, badInput, notFound } from '../errors.js';
-import type { Db, Row } from '../neo4j/db.js';
-import { GraphDataError, setIfChanged, validateGraphData, writeGraphData, type GraphData, type LoadResult } from './bulk-load.js';
-import { entityProjection, sourceProjection, toEntityRow, type EntityRow, type SourceRow } from './entities.js';
+import type { Db, Row, Run } from '../neo4j/db.js';
+import { GraphDataError, validateGraphData, writeGraphData, type GraphData, type LoadResult } from './bulk-load.js';
+import { markCreated, setIfChanged, takeCreated } from './merge.js';
+import { entityProjection, isKind, sourceProjection, toEntityRow, type KindRow, type SourceRow } from './entities.js';
+import type { EntityProperties, Provenance, SourceInput } from './write-input.js';
 import { MAINTAIN_SEARCH_KEYS } from './search.js';
 import {
   COMMON_PROPERTIES,
@@ -24,24 +27,6 @@ import {
   type PropertyType,
   type RelationshipType,
 } from './model.js';
-
-type Run = (cypher: string, params?: Row) => Promise<Row[]>;
-
-/** Source properties as given to a write; `id` optional (derived from the URL, else random). */
-export interface SourceInput {
-  id?: string | null;
-  title: string;
-  publisher?: string | null;
-  url?: string | null;
-  publishedOn?: string | null;
-  language?: string | null;
-}
-
-/** Which source supports a write: an existing one by id, or one to upsert. */
-export interface Provenance {
-  sourceId?: string | null;
-  source?: SourceInput | null;
-}
 
 export interface WriteOutcome<T> {
   value: T;
@@ -80,16 +65,14 @@ export function sourceIdFor(source: SourceInput): string {
 async function upsertSourceIn(run: Run, source: SourceInput): Promise<WriteOutcome<SourceRow>> {
   const id = sourceIdFor(source);
   const { id: _ignored, ...rest } = source;
-  const marker = randomUUID();
   const [row] = await run(
     `MERGE (s:Source {id: $id})
-     ON CREATE SET s.createdAt = datetime(), s.updatedAt = datetime(), s.createdBy = $marker
-     WITH s, s.createdBy = $marker AS created
-     REMOVE s.createdBy
+     ON CREATE SET s.createdAt = datetime(), s.updatedAt = datetime(), ${markCreated('s')}
+     ${takeCreated('s')}
      WITH s, created, $props AS props
      ${setIfChanged('s', ['created'], 'datetime()')}
      RETURN created, changed, ${sourceProjection('s')} AS source`,
-    { id, marker, props: toGraphProperties(SOURCE_PROPERTIES, rest) },
+    { id, props: toGraphProperties(SOURCE_PROPERTIES, rest) },
   );
   return { value: row!.source as SourceRow, created: Boolean(row!.created), changed: Boolean(row!.changed) };
 }
@@ -116,10 +99,10 @@ async function mention(run: Run, sourceId: string | undefined, entityIds: string
   );
 }
 
-export interface EntityUpsert {
-  label: EntityLabel;
+export interface EntityUpsert<L extends EntityLabel> {
+  label: L;
   /** slug, name and kind properties; undefined keys are left alone, null removes a value. */
-  properties: Record<string, unknown> & { slug: string };
+  properties: EntityProperties<L>;
   provenance?: Provenance;
   /** Deals only: when given, exactly these companies (by entity id) are its parties. */
   parties?: Array<{ companyId: string; role: string }>;
@@ -129,7 +112,7 @@ export interface EntityUpsert {
  * Upserts one entity by slug. A slug that already names an entity of another kind is a
  * CONFLICT: kinds are never changed by an upsert.
  */
-export async function upsertEntity(db: Db, write: EntityUpsert): Promise<WriteOutcome<EntityRow>> {
+export async function upsertEntity<L extends EntityLabel>(db: Db, write: EntityUpsert<L>): Promise<WriteOutcome<KindRow<L>>> {
   return retryOnConstraintRace(() => upsertEntityOnce(db, write));
 }
 
@@ -150,18 +133,18 @@ async function retryOnConstraintRace<T>(work: () => Promise<T>, attempts = 3): P
   }
 }
 
-async function upsertEntityOnce(db: Db, write: EntityUpsert): Promise<WriteOutcome<EntityRow>> {
+async function upsertEntityOnce<L extends EntityLabel>(db: Db, write: EntityUpsert<L>): Promise<WriteOutcome<KindRow<L>>> {
   const { label } = write;
   // `label` is an EntityLabel chosen by the mutation (never request text); checked for safety.
   if (!isEntityLabel(label)) throw new Error(`Unknown label ${String(label)}`);
   const props = toGraphProperties(entitySpec(label), write.properties);
   return db.writeTransaction(async (run) => {
-    const marker = randomUUID();
     const [merged] = await run(
       `MERGE (n:Entity {slug: $slug})
-       ON CREATE SET n:${label}, n.id = $id, n.aliases = [], n.createdAt = datetime(), n.updatedAt = datetime()
-       RETURN n.id = $id AS created, n.id AS id, [l IN labels(n) WHERE l <> 'Entity'] AS labels`,
-      { slug: write.properties.slug, id: marker },
+       ON CREATE SET n:${label}, n.id = $id, n.aliases = [], n.createdAt = datetime(), n.updatedAt = datetime(), ${markCreated('n')}
+       ${takeCreated('n')}
+       RETURN created, n.id AS id, [l IN labels(n) WHERE l <> 'Entity'] AS labels`,
+      { slug: write.properties.slug, id: randomUUID() },
     );
     const labels = (merged!.labels as string[]) ?? [];
     if (!labels.includes(label)) {
@@ -183,7 +166,9 @@ async function upsertEntityOnce(db: Db, write: EntityUpsert): Promise<WriteOutco
     if (write.parties) await setDealParties(run, id, write.parties);
     await mention(run, await provenanceSourceId(run, write.provenance), [id]);
     const [fresh] = await run(`MATCH (n:Entity {id: $id}) RETURN ${entityProjection('n')} AS entity`, { id });
-    return { value: toEntityRow(fresh!.entity), created: Boolean(merged!.created), changed: Boolean(row!.changed) };
+    const entity = toEntityRow(fresh!.entity);
+    if (!isKind(entity, label)) throw new Error(`Entity ${id} lost its ${label} label inside its own transaction`);
+    return { value: entity, created: Boolean(merged!.created), changed: Boolean(row!.changed) };
   });
 }
 
@@ -227,10 +212,9 @@ export async function connectEntities(
     const [row] = await run(
       `MATCH (a:Entity {id: $fromId}) WHERE any(l IN labels(a) WHERE l IN $fromLabels)
        MATCH (b:Entity {id: $toId}) WHERE any(l IN labels(b) WHERE l IN $toLabels)
-       OPTIONAL MATCH (a)-[old:${write.type}]->(b)
-       WITH a, b, count(old) = 0 AS created
        MERGE (a)-[r:${write.type}]->(b)
-       ON CREATE SET r.createdAt = datetime(), r.updatedAt = datetime()
+       ON CREATE SET r.createdAt = datetime(), r.updatedAt = datetime(), ${markCreated('r')}
+       ${takeCreated('r')}
        WITH r, created, $props AS props
        ${setIfChanged('r', ['created'], 'datetime()')}
        RETURN created, changed, elementId(r) AS relationshipId, properties(r) AS properties`,

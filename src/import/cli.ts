@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
-import { openGraph } from '../app.js';
+import { openGraph } from '../open-graph.js';
 import { importedChange, importedLabels } from '../live/changes.js';
 import { exportGraphData } from './export-file.js';
 import { DEFAULT_IMPORT_BATCH_SIZE, importFile, type ImportReport } from './import-file.js';
@@ -100,7 +100,7 @@ export async function runImportCommand(config: Config, logger: Logger, args: str
   // process has no way to reach them (see README, "Live").
   const live = config.live.redisUrl ? await openLiveForImport(config, logger) : undefined;
   try {
-    const report = await importFile(opened.graph.session(), file, {
+    const report = await importFile(opened.graph.db(), file, {
       format,
       batchSize: wholeNumber(parsed, 'batch-size', DEFAULT_IMPORT_BATCH_SIZE, IMPORT_USAGE) || DEFAULT_IMPORT_BATCH_SIZE,
       skipInvalid: parsed.flags.has('skip-invalid'),

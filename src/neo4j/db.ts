@@ -39,6 +39,9 @@ export interface RunOptions {
 
 export type Row = Record<string, unknown>;
 
+/** Runs one statement inside a transaction (what `Db.writeTransaction` hands its work). */
+export type Run = (cypher: string, params?: Row) => Promise<Row[]>;
+
 export interface Neo4jConnection {
   uri: string;
   user: string;
@@ -171,8 +174,11 @@ export class GraphDb {
     }
   }
 
-  /** A handle whose statements add to `stats` (one per request). */
-  session(stats: QueryStats = { roundTrips: 0, dbTimeMs: 0 }): Db {
+  /**
+   * A `Db`: the handle statements run through, adding to `stats` (one per request). Not a driver
+   * session: each statement or transaction opens and closes its own.
+   */
+  db(stats: QueryStats = { roundTrips: 0, dbTimeMs: 0 }): Db {
     return new Db(this, stats);
   }
 
@@ -198,7 +204,7 @@ export class Db {
   }
 
   /** Several statements in one write transaction: all or nothing. */
-  async writeTransaction<T>(work: (run: (cypher: string, params?: Row) => Promise<Row[]>) => Promise<T>, options: RunOptions = {}): Promise<T> {
+  async writeTransaction<T>(work: (run: Run) => Promise<T>, options: RunOptions = {}): Promise<T> {
     const timeoutMs = options.timeoutMs ?? this.graph.defaultTimeoutMs;
     // Share executeQuery's bookmarks, so the reads that follow (often on a cluster follower)
     // see this transaction's writes.

@@ -92,7 +92,7 @@ export function useExport(deps: {
         }
         const params = parseExportParameters(url.searchParams);
         const stats = { roundTrips: 0, dbTimeMs: 0 };
-        const ctx: Context = { config, db: graph.session(stats), stats, auth, loaders: new Map() };
+        const ctx: Context = { config, db: graph.db(stats), stats, auth, loaders: new Map() };
         const data = await exportNeighborhood(ctx, params);
         const document = exportDocument(data, params.format, params.part);
         endResponse(

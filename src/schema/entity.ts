@@ -3,14 +3,18 @@ import type { EntityRow, SourceRow } from '../graph/entities.js';
 import { plannedField, readPlanned } from '../plan/read.js';
 import { entityBySlugLoader, entitySourcesLoader } from '../graph/entity-loaders.js';
 import { ALL_RELATIONSHIP_PROPERTIES, ENTITY_LABELS, labelToKind } from '../graph/model.js';
-import { loadEntityRelationshipCount, loadEntityRelationships } from '../graph/relationship-loaders.js';
+import { GENERIC_RELATIONSHIP_DEFAULTS, loadEntityRelationshipCount, loadEntityRelationships } from '../graph/relationship-loaders.js';
 import { lazyConnection } from '../graph/paging.js';
+import { ErrorCode, StargraphError } from '../errors.js';
+import { deleteEntity } from '../graph/writes.js';
+import { entityChange } from '../live/changes.js';
 import { builder } from './builder.js';
 import { DirectionEnum, EntityKindEnum, RelationshipTypeEnum } from './enums.js';
+import { committed, entityAt } from './mutation-support.js';
 import { NodeRef } from './node.js';
+import { DeleteEntityPayload } from './payloads.js';
 import { EntityRef, SourceRef } from './refs.js';
 import { relationshipPropertyFields } from './relationship-fields.js';
-
 
 /** Planned reads return epoch milliseconds (no driver temporal objects); loaders return ISO text. */
 const isoDateTime = (value: string | number | null) => (typeof value === 'number' ? new Date(value).toISOString() : value);
@@ -42,7 +46,7 @@ EntityRef.implement({
         description: 'Every relationship to another entity, optionally by type and direction.',
         args: {
           types: t.arg({ type: [RelationshipTypeEnum], required: false }),
-          direction: t.arg({ type: DirectionEnum, required: false, defaultValue: 'BOTH' }),
+          direction: t.arg({ type: DirectionEnum, required: false, defaultValue: GENERIC_RELATIONSHIP_DEFAULTS.direction }),
         },
         resolve: (row, args, ctx) =>
           lazyConnection(
@@ -50,19 +54,19 @@ EntityRef.implement({
             ctx.config.limits.maxPageSize,
             () => loadEntityRelationships(ctx, row.id, args),
             () => loadEntityRelationshipCount(ctx, row.id, args),
-          ) as never,
+          ),
       },
       { name: 'EntityRelationshipsConnection' },
       {
         name: 'EntityRelationshipEdge',
         fields: (et) => ({
-          type: et.field({ type: RelationshipTypeEnum, resolve: (edge) => (edge as unknown as { type: never }).type }),
+          type: et.field({ type: RelationshipTypeEnum, resolve: (edge) => edge.type }),
           direction: et.field({
             type: DirectionEnum,
             description: 'OUT when the relationship starts at the entity asked about, IN when it ends there.',
-            resolve: (edge) => (edge as unknown as { direction: 'OUT' | 'IN' }).direction,
+            resolve: (edge) => edge.direction,
           }),
-          ...relationshipPropertyFields(et as never, ALL_RELATIONSHIP_PROPERTIES),
+          ...relationshipPropertyFields(et, ALL_RELATIONSHIP_PROPERTIES),
         }),
       },
     ),
@@ -86,3 +90,21 @@ builder.queryField('entity', (t) =>
   }),
 );
 
+builder.mutationField('deleteEntity', (t) =>
+  t.field({
+    type: DeleteEntityPayload,
+    description: 'Deletes an entity (by global ID or slug) and every relationship it has.',
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (_root, { id }, ctx) => {
+      const entity = await entityAt(ctx, id, ['id']);
+      const deleted = await deleteEntity(ctx.db, entity.id);
+      // Deleted by another request since it was read: nothing of ours committed, nothing to announce.
+      if (!deleted) {
+        await committed(ctx);
+        throw new StargraphError(ErrorCode.NOT_FOUND, `id: no entity "${id.slice(0, 100)}"`, { path: ['id'] });
+      }
+      await committed(ctx, entityChange('DELETED', entity));
+      return { entity, relationships: deleted.relationships };
+    },
+  }),
+);

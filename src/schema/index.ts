@@ -11,7 +11,8 @@ import './source.js';
 import './search.js';
 import './graph-stats.js';
 import './traversals.js';
-import './mutations.js';
+import './connect.js';
+import './import-graph.js';
 import './subscription.js';
 
 export const schema = builder.toSchema({ sortSchema: false });

@@ -70,7 +70,7 @@ builder.queryFields((t) => ({
     nullable: true,
     description: 'Fetches any object by its global ID (null when it no longer exists).',
     args: { id: t.arg.id({ required: true }) },
-    resolve: (_root, { id }, ctx) => loadNode(ctx, String(id)) as never,
+    resolve: (_root, { id }, ctx) => loadNode(ctx, String(id)),
   }),
   nodes: t.field({
     type: [NodeRef],
@@ -85,7 +85,7 @@ builder.queryFields((t) => ({
           got: ids.length,
         });
       }
-      return Promise.all(ids.map((id) => loadNode(ctx, String(id)))) as never;
+      return Promise.all(ids.map((id) => loadNode(ctx, String(id))));
     },
   }),
 }));

@@ -1,6 +1,6 @@
 import { primeEntities } from '../graph/entity-loaders.js';
 import { kindToLabel } from '../graph/model.js';
-import { searchEntities, type SearchHitRow } from '../graph/search.js';
+import { SEARCH_DEFAULTS, searchEntities, type SearchHitRow } from '../graph/search.js';
 import { badInput, limitExceeded } from '../errors.js';
 import { builder } from './builder.js';
 import { EntityKindEnum } from './enums.js';
@@ -34,19 +34,19 @@ builder.queryField('search', (t) =>
     args: {
       text: t.arg.string({ required: true }),
       kinds: t.arg({ type: [EntityKindEnum] }),
-      first: t.arg.int({ defaultValue: 10 }),
+      first: t.arg.int({ defaultValue: SEARCH_DEFAULTS.first }),
       prefix: t.arg.boolean({
-        defaultValue: false,
+        defaultValue: SEARCH_DEFAULTS.prefix,
         description: 'Suggestions: only entities whose name or an alias equals or starts with the text.',
       }),
     },
     resolve: async (_root, { text, kinds, first, prefix }, ctx) => {
-      const size = first ?? 10;
+      const size = first ?? SEARCH_DEFAULTS.first;
       if (size < 0) throw badInput('first must not be negative');
       if (size > ctx.config.limits.maxPageSize) throw limitExceeded('MAX_PAGE_SIZE', ctx.config.limits.maxPageSize, size, 'first');
       if (text.length > 500) throw badInput('text must be at most 500 characters');
       const labels = kinds && kinds.length > 0 ? kinds.map(kindToLabel) : null;
-      const hits = await searchEntities(ctx.db, text, labels, size, { prefix: prefix ?? false });
+      const hits = await searchEntities(ctx.db, text, labels, size, { prefix: prefix ?? SEARCH_DEFAULTS.prefix });
       primeEntities(ctx, hits.map((h) => h.entity));
       return hits;
     },

@@ -8,7 +8,7 @@ import { clearRequestCache } from '../graph/entity-loaders.js';
 import type { EntityKind } from '../graph/model.js';
 import { builder, missingScopeError } from './builder.js';
 import { EntityKindEnum } from './enums.js';
-import { ImportGraphPayload } from './mutations.js';
+import { ImportGraphPayload } from './payloads.js';
 import { EntityRef } from './refs.js';
 import { RelationshipRef } from './traversals.js';
 

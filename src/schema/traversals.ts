@@ -72,7 +72,7 @@ export const RelationshipRef = builder.objectRef<RelationshipRow>('Relationship'
     type: t.field({ type: RelationshipTypeEnum, resolve: (r) => r.type }),
     from: t.field({ type: EntityRef, resolve: (r, _args, ctx) => relationshipEndpoint(ctx, r.from) }),
     to: t.field({ type: EntityRef, resolve: (r, _args, ctx) => relationshipEndpoint(ctx, r.to) }),
-    ...relationshipPropertyFields(t as never, ALL_RELATIONSHIP_PROPERTIES),
+    ...relationshipPropertyFields(t, ALL_RELATIONSHIP_PROPERTIES),
   }),
 });
 

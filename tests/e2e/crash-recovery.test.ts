@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openGraph, type OpenGraph } from '../../src/app.js';
+import { openGraph, type OpenGraph } from '../../src/open-graph.js';
 import type { Logger } from '../../src/logger.js';
 import { createServer } from '../../src/server.js';
 import { testConfig } from '../utils/graph.js';
@@ -157,7 +157,7 @@ describe('the local Neo4j killed with SIGKILL under concurrent writes', () => {
     }
 
     // Every acknowledged deal is there with exactly its parties; a failed one is absent or whole.
-    const rows = await opened.graph.session().read(
+    const rows = await opened.graph.db().read(
       `MATCH (d:Deal) WHERE d.slug STARTS WITH 'crash-deal-'
        OPTIONAL MATCH (c:Company)-[p:PARTY_TO]->(d)
        RETURN d.slug AS slug, collect(c.slug + ':' + p.role) AS parties`,

@@ -10,10 +10,10 @@ import { openTestGraph, testServer, type TestGraph } from '../utils/graph.js';
 /** Remembers each request's stats, so a test can count the statements a request ran. */
 class CountingGraph extends GraphDb {
   readonly requests: QueryStats[] = [];
-  override session(stats?: QueryStats): Db {
+  override db(stats?: QueryStats): Db {
     const s = stats ?? { roundTrips: 0, dbTimeMs: 0 };
     this.requests.push(s);
-    return super.session(s);
+    return super.db(s);
   }
 }
 

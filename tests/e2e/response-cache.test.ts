@@ -187,8 +187,8 @@ describe('response cache', () => {
     // Reads wait at a gate, so one can be held open across a write.
     let gate: Promise<void> = Promise.resolve();
     class GatedGraph extends GraphDb {
-      override session(stats?: QueryStats): Db {
-        const db = super.session(stats);
+      override db(stats?: QueryStats): Db {
+        const db = super.db(stats);
         const read = db.read.bind(db);
         db.read = async (...args) => {
           await gate;

@@ -68,7 +68,7 @@ describe('migrations under concurrency', () => {
     writeFileSync(join(dir, '001-race.cypher'), `CREATE INDEX ${name} IF NOT EXISTS FOR (n:RaceProbe) ON (n.key);\n`);
     const other = await openTestGraph();
     try {
-      const results = await Promise.allSettled([migrate(t.db, dir), migrate(other.db, dir), migrate(t.graph.session(), dir)]);
+      const results = await Promise.allSettled([migrate(t.db, dir), migrate(other.db, dir), migrate(t.graph.db(), dir)]);
       expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled']);
       const [row] = await t.db.read('SHOW INDEXES YIELD name WHERE name = $name RETURN count(*) AS n', { name });
       expect(row?.n).toBe(1);

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { inject, describe, expect, it } from 'vitest';
-import { openGraph } from '../../src/app.js';
+import { openGraph } from '../../src/open-graph.js';
 import { createLogger } from '../../src/logger.js';
 import { testConfig } from '../utils/graph.js';
 

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openGraph, type OpenGraph } from '../../src/app.js';
+import { openGraph, type OpenGraph } from '../../src/open-graph.js';
 import { loadSeed } from '../../src/graph/seed.js';
 import { createLogger } from '../../src/logger.js';
 import { startLocalNeo4j, type LocalNeo4j } from '../../src/neo4j/local-server.js';
@@ -35,7 +35,7 @@ async function open(seedOnEmpty: boolean) {
   const config = testConfig({ NEO4J_URI: server!.uri, SEED_ON_EMPTY: String(seedOnEmpty), QUERY_TIMEOUT_MS: '60000' });
   const o = await openGraph(config, createLogger('silent'));
   opened.push(o);
-  return { o, db: o.graph.session(), config };
+  return { o, db: o.graph.db(), config };
 }
 
 async function close(o: OpenGraph) {

@@ -33,7 +33,7 @@ export interface TestGraph {
 export async function openTestGraph(env: Record<string, string> = {}): Promise<TestGraph> {
   const config = testConfig(env);
   const graph = new GraphDb(createDriver({ ...config.neo4j, uri: config.neo4j.uri! }), config.neo4j.database, config.limits.queryTimeoutMs);
-  const db = graph.session();
+  const db = graph.db();
   await migrate(db);
   return { graph, db, config, close: () => graph.close() };
 }

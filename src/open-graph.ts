@@ -1,4 +1,4 @@
-/** Wires config → Neo4j (external, or the project's local one) → migrated graph. */
+/** Opens the graph: config → Neo4j (external, or the project's local one, supervised) → migrated, seeded when empty. */
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
 import { connectionProbe, createDriver, GraphDb } from './neo4j/db.js';
@@ -69,14 +69,14 @@ export async function openGraph(config: Config, logger: Logger): Promise<OpenGra
   });
   try {
     await waitForConnectivity(graph, logger, 60_000);
-    const applied = await migrate(graph.session());
+    const applied = await migrate(graph.db());
     logger.info('Neo4j ready', { uri, constraintsAndIndexes: applied });
     // Entities written before search keys existed get them once (later writes maintain them).
-    const keyed = await backfillSearchKeys(graph.session());
+    const keyed = await backfillSearchKeys(graph.db());
     if (keyed > 0) logger.info('Filled in search keys', { entities: keyed });
     // A fresh install should show something in GraphiQL; a graph with any entity is left alone.
     if (config.seedOnEmpty) {
-      const seeded = await seedIfEmpty(graph.session());
+      const seeded = await seedIfEmpty(graph.db());
       if (seeded) logger.info('Loaded the seed dataset into the empty graph', { created: seeded.created });
     }
   } catch (error) {

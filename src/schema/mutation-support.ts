@@ -1,0 +1,97 @@
+/**
+ * What every mutation shares: argument validation, entity arguments with the input path in
+ * errors, provenance, what each kind's upsert does, and what follows a committed write. The
+ * `write` scope is required by the Mutation type itself (builder.ts), so fields do not repeat it.
+ */
+import { z } from 'zod';
+import type { Context } from '../context.js';
+import { ErrorCode, StargraphError, badInput } from '../errors.js';
+import type { EntityRow, KindRow } from '../graph/entities.js';
+import { clearRequestCache } from '../graph/entity-loaders.js';
+import type { EntityLabel } from '../graph/model.js';
+import { entityPropertiesOf, type DealPartyInput, type Provenance, type UpsertInput } from '../graph/write-input.js';
+import { upsertEntity } from '../graph/writes.js';
+import { entityChange, type GraphChangeEvent } from '../live/changes.js';
+import { requiringScope } from './builder.js';
+import { parseGlobalId, resolveEntityArg } from './node.js';
+
+/** Rules for a mutation's `input` argument; a caller without `write` hears about the token first. */
+export const inputArgsSchema = (input: z.ZodTypeAny) => requiringScope('write', z.object({ input }).passthrough());
+
+/** `sourceId` may be a Source global ID or its raw id. */
+export function rawSourceId(value: string): string {
+  try {
+    const decoded = parseGlobalId(value);
+    if (decoded.typename === 'Source') return decoded.id;
+  } catch {
+    // not a global ID: a raw id
+  }
+  return value;
+}
+
+export function provenanceOf(input: Provenance): Provenance {
+  return { sourceId: input.sourceId ? rawSourceId(input.sourceId) : undefined, source: input.source ?? undefined };
+}
+
+/** An entity argument (ID or slug), with the input path in errors. */
+export async function entityAt(ctx: Context, value: string, path: (string | number)[]): Promise<EntityRow> {
+  try {
+    return await resolveEntityArg(ctx, value, path.join('.'));
+  } catch (error) {
+    if (error instanceof StargraphError) {
+      throw new StargraphError(error.extensions.code as ErrorCode, error.message, { ...error.extensions, path });
+    }
+    throw error;
+  }
+}
+
+/**
+ * After a write commits: this request's loaders forget what they read (later fields see the
+ * write), then subscribers and the response cache hear of each change.
+ */
+export async function committed(ctx: Context, ...changes: Array<GraphChangeEvent | readonly [GraphChangeEvent, { notify: boolean }]>): Promise<void> {
+  clearRequestCache(ctx);
+  for (const change of changes) {
+    const [event, options] = 'change' in change ? [change, undefined] : change;
+    await ctx.live?.publish(event, options);
+  }
+}
+
+/** A deal's parties resolved to companies, all at once (the entity loaders batch them). */
+async function dealParties(ctx: Context, parties: DealPartyInput[]) {
+  return Promise.all(
+    parties.map(async (party, i) => {
+      const path = ['input', 'parties', i, 'company'];
+      const company = await entityAt(ctx, party.company, path);
+      if (company.label !== 'Company') throw badInput(`${path.join('.')}: a deal's party must be a Company, not a ${company.label}`, { path });
+      return { companyId: company.id, role: party.role, company };
+    }),
+  );
+}
+
+/** What every `upsert<Kind>` mutation does (each kind's file declares its own, beside its type). */
+export async function runUpsert<L extends EntityLabel>(ctx: Context, label: L, input: UpsertInput<L>): Promise<KindRow<L>> {
+  const given = 'parties' in input ? (input.parties as DealPartyInput[] | null | undefined) : undefined;
+  const parties = label === 'Deal' && given ? await dealParties(ctx, given) : undefined;
+  const provenance = provenanceOf(input);
+  const outcome = await upsertEntity(ctx.db, {
+    label,
+    properties: entityPropertiesOf(input),
+    provenance,
+    parties: parties?.map(({ companyId, role }) => ({ companyId, role })),
+  });
+  // (Parties that were removed are not known here; the derived types the change invalidates
+  // cover their deal connections.)
+  await committed(
+    ctx,
+    entityChange(outcome.created ? 'CREATED' : 'UPDATED', outcome.value, {
+      also: parties?.map((p) => p.company),
+      sources: Boolean(provenance.source || provenance.sourceId),
+    }),
+  );
+  return outcome.value;
+}
+
+/** The usual description of `upsert<Kind>`. */
+export const upsertDescription = (label: EntityLabel) =>
+  `Creates or updates a ${label.toLowerCase()} by slug. Omitted fields keep their value; null clears one.`;
