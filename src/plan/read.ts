@@ -248,12 +248,16 @@ class PlannedEdge {
   }
 }
 
-export interface PlannedConnection {
+/** A planned page as resolvers read it; `N` is its node rows' type. */
+export interface PlannedConnection<N = unknown> {
   [PLANNED]?: Record<string, unknown>;
-  edges: PlannedEdge[];
+  edges: Array<PlannedEdge & { readonly node: N }>;
   pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
-  totalCount: number | undefined;
+  /** The planned count; a page planned without one was not asked for it (the function is never called then). */
+  totalCount: number | (() => Promise<number>);
 }
+
+const notPlanned = () => Promise.reject(new Error('totalCount was not selected, so the planned statement did not count'));
 
 function shapePage(
   rows: Row[] | null,
@@ -280,7 +284,7 @@ function shapePage(
         return edges.at(-1)?.cursor ?? null;
       },
     },
-    totalCount: total == null ? undefined : Number(total),
+    totalCount: total == null ? notPlanned : Number(total),
   };
 }
 

@@ -3,6 +3,7 @@
  * helper, so every such field pages, counts and batches the same way.
  */
 import type { ObjectRef } from '@pothos/core';
+import type { ConnectionShape } from '@pothos/plugin-relay';
 import {
   RELATIONSHIPS,
   typedRelationshipsOf,
@@ -13,29 +14,32 @@ import {
 import { aggregateSpecOf } from '../graph/aggregates.js';
 import { loadRelationshipCount, loadRelationshipPage, relationshipField, type RelationshipArgs } from '../graph/relationship-loaders.js';
 import { lazyConnection } from '../graph/paging.js';
-import { AGGREGATE_TARGET, plannedField } from '../plan/read.js';
+import { AGGREGATE_TARGET, plannedField, type PlannedConnection } from '../plan/read.js';
 import { aggregateField, type AggregatableConnection } from './aggregates.js';
 import type { Types } from './builder.js';
 import { filterInputs, relationshipTypeStem } from './filters.js';
 import { orderInput } from './root-connection.js';
 import { CompanyRef, DatacenterRef, DealRef, EntityRef, PersonRef, ProjectRef, SourceRef } from './refs.js';
 
+/** What every edge and relationship row carries: the relationship's own properties. */
+type WithProperties = { properties?: Record<string, unknown> };
+
 /** GraphQL fields for relationship properties, read from the edge's `properties`. */
-export function relationshipPropertyFields<Shape extends { properties: Record<string, unknown> }>(
+export function relationshipPropertyFields<Shape extends object>(
   t: PothosSchemaTypes.ObjectFieldBuilder<Types, Shape>,
   properties: Record<string, PropertyType>,
 ) {
   const fields: Record<string, unknown> = {};
   for (const [name, type] of Object.entries(properties)) {
-    const resolve = (edge: Shape) => (edge.properties[name] ?? null) as never;
+    const value = (edge: Shape) => (edge as WithProperties).properties?.[name] ?? null;
     fields[name] =
       type === 'number'
-        ? t.float({ nullable: true, resolve })
+        ? t.float({ nullable: true, resolve: (edge) => value(edge) as number | null })
         : type === 'date'
-          ? t.field({ type: 'Date', nullable: true, resolve })
+          ? t.field({ type: 'Date', nullable: true, resolve: (edge) => value(edge) as string | null })
           : type === 'stringList'
-            ? t.stringList({ nullable: true, resolve })
-            : t.string({ nullable: true, resolve });
+            ? t.stringList({ nullable: true, resolve: (edge) => value(edge) as string[] | null })
+            : t.string({ nullable: true, resolve: (edge) => value(edge) as string | null });
   }
   return fields as Record<string, ReturnType<typeof t.string>>;
 }
@@ -66,8 +70,8 @@ function typedRelationshipField<Parent extends { id: string }>(
         orderBy: t.arg({ type: orderInput(spec.nodeLabel) }),
       },
       resolve: (parent, args, ctx, info) => {
-        const connection =
-          plannedField<object>(parent, info) ??
+        const connection: ConnectionShape<Types, unknown, false> =
+          plannedField<PlannedConnection>(parent, info) ??
           lazyConnection(
             args,
             ctx.config.limits.maxPageSize,
@@ -77,7 +81,7 @@ function typedRelationshipField<Parent extends { id: string }>(
         // What an aggregate the planner did not fold loads over.
         return Object.assign(connection, {
           [AGGREGATE_TARGET]: { kind: 'relationship' as const, relationship: spec, parentId: parent.id, filter: args.filter },
-        }) as never;
+        });
       },
     },
     {
@@ -93,7 +97,7 @@ function typedRelationshipField<Parent extends { id: string }>(
     },
     {
       name: `${name}Edge`,
-      fields: (et) => relationshipPropertyFields(et as never, RELATIONSHIPS[spec.type].properties),
+      fields: (et) => relationshipPropertyFields(et, RELATIONSHIPS[spec.type].properties),
     },
   );
 }

@@ -1,9 +1,10 @@
 /** Root Relay connections (`companies`, `deals`, ...) with a typed filter, orderBy and aggregates. */
 import type { ObjectRef } from '@pothos/core';
+import type { ConnectionShape } from '@pothos/plugin-relay';
 import { aggregateSpecOf } from '../graph/aggregates.js';
 import type { FilterLabel } from '../graph/filters.js';
 import { countRoot, loadRootPage, orderingsOf, type RootArgs, type RootConnectionSpec } from '../graph/root-connections.js';
-import { AGGREGATE_TARGET, readPlanned } from '../plan/read.js';
+import { AGGREGATE_TARGET, readPlanned, type PlannedConnection } from '../plan/read.js';
 import { lazyConnection } from '../graph/paging.js';
 import { aggregateField, type AggregatableConnection } from './aggregates.js';
 import { builder, type Types } from './builder.js';
@@ -54,8 +55,8 @@ export function rootConnection<N>({ fieldName, typeName, nodeRef, spec, descript
           orderBy: t.arg({ type: orderInput(spec.label) }),
         },
         resolve: async (_root, args, ctx, info) => {
-          const connection = ctx.config.readPlanner
-            ? await readPlanned(ctx, info, { kind: 'connection', spec, args: args as RootArgs })
+          const connection: ConnectionShape<Types, N, false> = ctx.config.readPlanner
+            ? ((await readPlanned(ctx, info, { kind: 'connection', spec, args: args as RootArgs })) as PlannedConnection<N>)
             : lazyConnection(
                 args,
                 ctx.config.limits.maxPageSize,
@@ -63,7 +64,7 @@ export function rootConnection<N>({ fieldName, typeName, nodeRef, spec, descript
                 () => countRoot(ctx, spec, args.filter),
               );
           // What an aggregate the planner did not fold loads over.
-          return Object.assign(connection as object, { [AGGREGATE_TARGET]: { kind: 'root' as const, spec, filter: args.filter } }) as never;
+          return Object.assign(connection, { [AGGREGATE_TARGET]: { kind: 'root' as const, spec, filter: args.filter } });
         },
       },
       {
