@@ -124,12 +124,16 @@ export function plain(value: unknown): unknown {
   return value;
 }
 
-function translateError(error: unknown, options: RunOptions, timeoutMs: number): unknown {
+export function translateError(error: unknown, options: RunOptions, timeoutMs: number): unknown {
   if (error instanceof Neo4jError) {
     if (/TransactionTimedOut|Transaction\.(TransactionTimedOut|Terminated)/.test(error.code)) {
       return timedOut(options.timeoutLimit ?? 'QUERY_TIMEOUT_MS', timeoutMs);
     }
     if (isConnectivityError(error)) return databaseUnavailable();
+    // A transient failure the driver gave up retrying, or one on an auto-commit read (never
+    // retried): a deadlock, a database still starting after a crash, a leader switch. Not the
+    // client's fault and worth a retry, so not an internal error either.
+    if (error.retryable || error.code.startsWith('Neo.TransientError.')) return databaseUnavailable(`transient: ${error.code}`);
   }
   return error;
 }
