@@ -19,15 +19,8 @@ export const EXPORT_FORMATS = ['graphml', 'csv', 'ndjson'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 export const isExportFormat = (value: unknown): value is ExportFormat => (EXPORT_FORMATS as readonly unknown[]).includes(value);
 
-/** A source as exports list it (the fields that identify and date it). */
-export interface ExportedSource {
-  id: string;
-  title: string;
-  publisher: string | null;
-  url: string | null;
-  publishedOn: string | null;
-  language: string | null;
-}
+/** A source as exports list it: the fields that identify and date it. */
+export type ExportedSource = Pick<SourceRow, 'id' | 'title' | 'publisher' | 'url' | 'publishedOn' | 'language'>;
 
 export interface ExportedNode {
   /** The entity's id (stable; relationships' `from`/`to` name it). */

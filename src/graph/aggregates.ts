@@ -43,8 +43,19 @@ function addProperties(spec: AggregateSpec, v: 'n' | 'r', properties: Record<str
   }
 }
 
-/** What a root connection of `label`, or a typed relationship connection, aggregates. */
+const specs = new Map<FilterLabel | TypedRelationship, AggregateSpec>();
+
+/**
+ * What a root connection of `label`, or a typed relationship connection, aggregates: derived
+ * from the model once per connection (the planner asks on every request).
+ */
 export function aggregateSpecOf(target: FilterLabel | TypedRelationship): AggregateSpec {
+  let spec = specs.get(target);
+  if (!spec) specs.set(target, (spec = deriveAggregateSpec(target)));
+  return spec;
+}
+
+function deriveAggregateSpec(target: FilterLabel | TypedRelationship): AggregateSpec {
   const spec: AggregateSpec = { numeric: {}, groups: {} };
   const label = typeof target === 'string' ? target : target.nodeLabel;
   if (label === 'Entity') spec.groups.KIND = "toUpper(head([l IN labels(n) WHERE l <> 'Entity']))";

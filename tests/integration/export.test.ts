@@ -4,13 +4,13 @@
  * the graph: the entities and relationships the `neighborhood` query returns, an edge with its
  * properties, typed GraphML keys, sources on nodes and relationships. And the endpoint's errors.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DOMParser, type Element } from '@xmldom/xmldom';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEntities, deleteFixtures, relate } from '../utils/fixtures.js';
+import { runCli } from '../utils/cli.js';
 import { gql, openTestGraph, testServer, uniquePrefix, type TestGraph } from '../utils/graph.js';
 
 let t: TestGraph;
@@ -252,19 +252,7 @@ describe('GET /export', () => {
 });
 
 describe('npm run export (CLI)', () => {
-  const run = (args: string[]) =>
-    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'export', ...args], {
-        env: { ...process.env, NEO4J_URI: inject('neo4jUri'), SEED_ON_EMPTY: 'false', LOG_LEVEL: 'error', TRAVERSAL_TIMEOUT_MS: '60000' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d) => (stdout += String(d)));
-      child.stderr.on('data', (d) => (stderr += String(d)));
-      child.on('error', reject);
-      child.on('exit', (code) => resolve({ code, stdout, stderr }));
-    });
+  const run = (args: string[]) => runCli(['export', ...args], { TRAVERSAL_TIMEOUT_MS: '60000' });
 
   it('writes GraphML to stdout and CSV as nodes.csv and edges.csv in --out', async () => {
     const out = join(dir, 'csv');

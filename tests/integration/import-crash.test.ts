@@ -7,14 +7,14 @@
  *
  * Expected counts come from the file's own lines (parsed here), not from the importer.
  */
-import { spawn } from 'node:child_process';
 import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deleteByPrefix } from '../../src/graph/bulk-load.js';
 import { generateGraph } from '../../src/graph/generator.js';
 import { exportGraphData } from '../../src/import/export-file.js';
+import { runCli, type CliResult } from '../utils/cli.js';
 import { openTestGraph, prefixTracker, type TestGraph } from '../utils/graph.js';
 
 let t: TestGraph;
@@ -33,35 +33,18 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-interface Run {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** The real CLI (`src/main.ts import`) in a child process. */
-function runImport(file: string, checkpoints: string, extraArgs: string[] = [], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', 'src/main.ts', 'import', file, '--batch-size', String(BATCH), '--checkpoint-dir', checkpoints, ...extraArgs],
-      {
-        env: { ...process.env, NEO4J_URI: inject('neo4jUri'), SEED_ON_EMPTY: 'false', LOG_LEVEL: 'error', QUERY_TIMEOUT_MS: '60000', STARGRAPH_IMPORT_CRASH_AFTER_BATCHES: '', STARGRAPH_IMPORT_CRASH_AT: '', ...env },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += String(d)));
-    child.stderr.on('data', (d) => (stderr += String(d)));
-    child.on('error', reject);
-    child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr }));
+function runImport(file: string, checkpoints: string, extraArgs: string[] = [], env: Record<string, string> = {}): Promise<CliResult> {
+  return runCli(['import', file, '--batch-size', String(BATCH), '--checkpoint-dir', checkpoints, ...extraArgs], {
+    QUERY_TIMEOUT_MS: '60000',
+    STARGRAPH_IMPORT_CRASH_AFTER_BATCHES: '',
+    STARGRAPH_IMPORT_CRASH_AT: '',
+    ...env,
   });
 }
 
 /** The JSON summary line the CLI prints on stdout. */
-const summaryOf = (run: Run) => JSON.parse(run.stdout.trim().split('\n').at(-1)!) as {
+const summaryOf = (run: CliResult) => JSON.parse(run.stdout.trim().split('\n').at(-1)!) as {
   records: number;
   written: number;
   resumedAfterLine: number;

@@ -1,14 +1,13 @@
 /** The import CLI's engine on the real Neo4j: idempotent, resumable after a crash, all-or-nothing on invalid rows. */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
 import { deleteByPrefix, type GraphData } from '../../src/graph/bulk-load.js';
 import { generateGraph } from '../../src/graph/generator.js';
 import { exportGraphData } from '../../src/import/export-file.js';
 import { importFile, type ImportOptions } from '../../src/import/import-file.js';
+import { runCli } from '../utils/cli.js';
 import { openTestGraph, prefixTracker, type TestGraph } from '../utils/graph.js';
 
 let t: TestGraph;
@@ -130,19 +129,7 @@ describe('a crash part-way', () => {
   it('of the CLI (SIGKILL after a checkpoint) and a re-run end with exactly the right counts', { timeout: 240_000 }, async () => {
     const { prefix, data, file } = await generatedFile('imp-kill', 300);
     const checkpoints = join(dir, 'cli-checkpoints');
-    const run = (env: Record<string, string> = {}) =>
-      new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolve, reject) => {
-        const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'import', file, '--batch-size', '150', '--checkpoint-dir', checkpoints], {
-          env: { ...process.env, NEO4J_URI: inject('neo4jUri'), SEED_ON_EMPTY: 'false', LOG_LEVEL: 'error', ...env },
-          stdio: ['ignore', 'pipe', 'pipe'],
-        });
-        let stdout = '';
-        let stderr = '';
-        child.stdout.on('data', (d) => (stdout += String(d)));
-        child.stderr.on('data', (d) => (stderr += String(d)));
-        child.on('error', reject);
-        child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr }));
-      });
+    const run = (env: Record<string, string> = {}) => runCli(['import', file, '--batch-size', '150', '--checkpoint-dir', checkpoints], env);
     const killed = await run({ STARGRAPH_IMPORT_CRASH_AFTER_BATCHES: '2' });
     expect(killed.signal).toBe('SIGKILL');
     expect(readdirSync(checkpoints)).toHaveLength(1);
