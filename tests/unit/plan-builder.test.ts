@@ -286,25 +286,25 @@ describe('root statements', () => {
     for (const [field, order] of Object.entries(orders)) {
       const { cypher, params } = planOf(`{ ${field}(first: 3) { edges { node { id } } } }`);
       const projection = field === 'sources' ? 'n { .id, title: n.title }' : 'n { .id }';
-      expect(cypher).toBe(`CALL () { ${order} LIMIT toInteger($fetch) RETURN collect({ n: ${projection} }) AS edges } RETURN edges, null AS total`);
+      expect(cypher).toBe(`CALL () { ${order} LIMIT toInteger($fetch) RETURN collect({ n: ${projection} }) AS edges } WITH edges, null AS total UNWIND CASE edges WHEN [] THEN [null] ELSE edges END AS edge RETURN edge, total`);
       expect(params).toEqual({ fetch: 4 });
     }
   });
 
   it('counts without reading a page, with the filter, and returns no edges then', () => {
-    expect(planOf(`{ companies { totalCount } }`)).toEqual({ cypher: 'RETURN null AS edges, COUNT { MATCH (n:Company) } AS total', params: {} });
+    expect(planOf(`{ companies { totalCount } }`)).toEqual({ cypher: 'RETURN null AS edge, COUNT { MATCH (n:Company) } AS total', params: {} });
     expect(planOf(`{ companies(filter: { nameContains: "ai", country: "US" }) { totalCount } }`)).toEqual({
-      cypher: 'RETURN null AS edges, COUNT { MATCH (n:Company) WHERE (toLower(n.name) CONTAINS toLower($f0) AND n.country = $f1) } AS total',
+      cypher: 'RETURN null AS edge, COUNT { MATCH (n:Company) WHERE (toLower(n.name) CONTAINS toLower($f0) AND n.country = $f1) } AS total',
       params: { f0: 'ai', f1: 'US' },
     });
   });
 
   it('returns sort keys without nodes when only cursors are selected', () => {
     expect(cypherOf(`{ people(first: 2) { edges { cursor } } }`)).toBe(
-      'CALL () { MATCH (n:Person) WHERE n.name IS NOT NULL WITH n ORDER BY n.name ASC, n.id ASC LIMIT toInteger($fetch) RETURN collect({ k: [n.name, n.id], n: null }) AS edges } RETURN edges, null AS total',
+      'CALL () { MATCH (n:Person) WHERE n.name IS NOT NULL WITH n ORDER BY n.name ASC, n.id ASC LIMIT toInteger($fetch) RETURN collect({ k: [n.name, n.id], n: null }) AS edges } WITH edges, null AS total UNWIND CASE edges WHEN [] THEN [null] ELSE edges END AS edge RETURN edge, total',
     );
     expect(cypherOf(`{ people(first: 2) { pageInfo { endCursor } totalCount } }`)).toBe(
-      'CALL () { MATCH (n:Person) WHERE n.name IS NOT NULL WITH n ORDER BY n.name ASC, n.id ASC LIMIT toInteger($fetch) RETURN collect({ k: [n.name, n.id], n: null }) AS edges } RETURN edges, COUNT { MATCH (n:Person) } AS total',
+      'CALL () { MATCH (n:Person) WHERE n.name IS NOT NULL WITH n ORDER BY n.name ASC, n.id ASC LIMIT toInteger($fetch) RETURN collect({ k: [n.name, n.id], n: null }) AS edges } WITH edges, COUNT { MATCH (n:Person) } AS total UNWIND CASE edges WHEN [] THEN [null] ELSE edges END AS edge RETURN edge, total',
     );
   });
 
@@ -312,7 +312,7 @@ describe('root statements', () => {
     const after = cursorFor('Company:NAME:ASC', ['Acme', 'c-1']);
     expect(planOf(`query($a: String) { companies(first: 2, after: $a) { edges { node { slug } } } }`, { a: after })).toEqual({
       cypher:
-        'CALL () { MATCH (n:Company) WHERE n.name >= $cursor[0] AND [n.name, n.id] > $cursor WITH n ORDER BY n.name ASC, n.id ASC LIMIT toInteger($fetch) RETURN collect({ n: n { .slug } }) AS edges } RETURN edges, null AS total',
+        'CALL () { MATCH (n:Company) WHERE n.name >= $cursor[0] AND [n.name, n.id] > $cursor WITH n ORDER BY n.name ASC, n.id ASC LIMIT toInteger($fetch) RETURN collect({ n: n { .slug } }) AS edges } WITH edges, null AS total UNWIND CASE edges WHEN [] THEN [null] ELSE edges END AS edge RETURN edge, total',
       params: { fetch: 3, cursor: ['Acme', 'c-1'] },
     });
     expect(cypherOf(`query($b: String) { companies(last: 2, before: $b) { edges { node { slug } } } }`, { b: after })).toContain(
@@ -348,7 +348,7 @@ describe('root statements', () => {
       { a: after },
     );
     expect(cypher).toBe(
-      'CALL () { MATCH (n:Company) WHERE ((coalesce(n.createdAt.epochMillis, 0) > $cursor[0]) OR (coalesce(n.createdAt.epochMillis, 0) = $cursor[0] AND n.id > $cursor[1])) WITH n ORDER BY coalesce(n.createdAt.epochMillis, 0) ASC, n.id ASC LIMIT toInteger($fetch) RETURN collect({ k: [coalesce(n.createdAt.epochMillis, 0), n.id], n: null }) AS edges } RETURN edges, null AS total',
+      'CALL () { MATCH (n:Company) WHERE ((coalesce(n.createdAt.epochMillis, 0) > $cursor[0]) OR (coalesce(n.createdAt.epochMillis, 0) = $cursor[0] AND n.id > $cursor[1])) WITH n ORDER BY coalesce(n.createdAt.epochMillis, 0) ASC, n.id ASC LIMIT toInteger($fetch) RETURN collect({ k: [coalesce(n.createdAt.epochMillis, 0), n.id], n: null }) AS edges } WITH edges, null AS total UNWIND CASE edges WHEN [] THEN [null] ELSE edges END AS edge RETURN edge, total',
     );
     expect(params).toEqual({ fetch: 2, cursor: [5, 'c-1'] });
   });
@@ -395,7 +395,7 @@ describe('root statements', () => {
   });
 
   it('reads no page for __typename beside a count', () => {
-    expect(cypherOf(`{ companies { __typename totalCount } }`)).toBe('RETURN null AS edges, COUNT { MATCH (n:Company) } AS total');
+    expect(cypherOf(`{ companies { __typename totalCount } }`)).toBe('RETURN null AS edge, COUNT { MATCH (n:Company) } AS total');
   });
 
   it('finds the operation after fragment definitions and applies root-level directives', () => {
@@ -419,15 +419,26 @@ describe('root statements', () => {
 });
 
 describe('shaping planned rows (readPlanned with a recorded db.read)', () => {
+  /**
+   * A root page's rows as its statement returns them: one record per edge with the count on each,
+   * one record with a null edge for an empty page or none (written here as `{ edges, total }`).
+   */
+  function asRecords(rows: Array<Record<string, unknown>>): Array<Record<string, unknown>> {
+    return rows.flatMap(({ edges, ...rest }) =>
+      !('total' in rest) ? [{ edges, ...rest }] : Array.isArray(edges) && edges.length > 0 ? edges.map((edge) => ({ edge, ...rest })) : [{ edge: null, ...rest }],
+    );
+  }
+
   function fakeContext(rows: Array<Record<string, unknown>>) {
     const calls: Array<{ cypher: string; params: unknown; options: unknown }> = [];
+    const records = asRecords(rows);
     const ctx = {
       config: { limits: { maxPageSize: 100 } },
       loaders: new Map(),
       db: {
         read: async (cypher: string, params: unknown, options: unknown) => {
           calls.push({ cypher, params, options });
-          return rows;
+          return records;
         },
       },
     } as unknown as Context;
@@ -489,6 +500,11 @@ describe('shaping planned rows (readPlanned with a recorded db.read)', () => {
       endCursor: encodeCursor('Company:NAME:ASC', ['C', '3']),
       hasNextPage: false,
     });
+    // An empty root page is one record with a null edge, still carrying the count.
+    const none = (await readPlanned(fakeContext([{ edge: null, total: 0 }]).ctx, info, root('Company', { first: 2 }))) as Record<string, any>;
+    expect(none.edges).toEqual([]);
+    expect(none.totalCount).toBe(0);
+    expect(none.pageInfo).toMatchObject({ hasNextPage: false, startCursor: null });
     const empty = nested(page.edges[1].node, 'Company', 'deals')!;
     expect(empty.edges).toEqual([]);
     expect(empty.pageInfo).toEqual({ hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null });

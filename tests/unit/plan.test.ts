@@ -59,9 +59,10 @@ describe('read planner statements', () => {
       RETURN { n: n1 { .name } } },
       __n1:
       COUNT { (n0)<-[:PARTY_TO]-() } } } } } }) AS edges }
-      RETURN edges,
+      WITH edges,
       COUNT {
-      MATCH (n:Company) } AS total",
+      MATCH (n:Company) } AS total UNWIND CASE edges WHEN [] THEN [null] ELSE edges END AS edge
+      RETURN edge, total",
           "params": {
             "c0_fetch": 6,
             "c1_fetch": 4,
@@ -155,7 +156,8 @@ describe('read planner statements', () => {
       ORDER BY n0.name DESC, n0.id DESC
       LIMIT toInteger($c0_fetch)
       RETURN { role: r0.role, n: n0 { .slug } } } } }) AS edges }
-      RETURN edges, null AS total",
+      WITH edges, null AS total UNWIND CASE edges WHEN [] THEN [null] ELSE edges END AS edge
+      RETURN edge, total",
           "params": {
             "c0_fetch": 3,
             "cursor": [
