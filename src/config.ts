@@ -118,6 +118,8 @@ const envSchema = z.object({
   SEED_ON_EMPTY: booleanFlag.default('true'),
   /** Fold each root field's selection into one planned statement (off: DataLoaders per level). */
   READ_PLANNER: booleanFlag.default('true'),
+  /** Run planned reads with graphql-jit where it is safe (src/plugins/use-jit.ts); needs READ_PLANNER. */
+  GRAPHQL_JIT: booleanFlag.default('true'),
   /** How long a read stays in the response cache; 0 turns the cache off. */
   RESPONSE_CACHE_TTL_MS: z.coerce.number().int('expected a whole number').min(0, 'expected 0 or more').default(30_000),
   /** Responses the in-process cache holds (least recently used go first); Redis holds what it can. */
@@ -212,6 +214,7 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     },
     seedOnEmpty: c.SEED_ON_EMPTY,
     readPlanner: c.READ_PLANNER,
+    graphqlJit: c.GRAPHQL_JIT,
     live: {
       redisUrl: c.REDIS_URL,
       responseCacheTtlMs: c.RESPONSE_CACHE_TTL_MS,

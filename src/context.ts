@@ -21,6 +21,8 @@ export interface Context {
   loaders: Map<string, unknown>;
   /** Change notifications and the response cache (src/live); absent in CLI-only contexts. */
   live?: LiveGraph;
+  /** Set when graphql-jit executes this request's operation (src/plugins/use-jit.ts). */
+  jit?: boolean;
 }
 
 /** One loader per (request, key): created on first use, dropped with the request. */

@@ -23,6 +23,8 @@ import { useQueryCost } from './plugins/use-query-cost.js';
 import { useOverload } from './plugins/use-overload.js';
 import { useRequestLog } from './plugins/use-request-log.js';
 import { useVariableErrors } from './plugins/use-variable-errors.js';
+import { useJit } from './plugins/use-jit.js';
+import { rootConnectionSpecs } from './schema/root-connection.js';
 import { useSecurityHeaders } from './plugins/use-security-headers.js';
 import type { Neo4jSupervisor } from './neo4j/supervisor.js';
 import { schema } from './schema/index.js';
@@ -83,6 +85,10 @@ export function createServer({ config, graph, logger, supervisor, live = createL
       useQueryCost(config.limits),
       // Trusted documents first: they turn a hash into the document the cache keys on.
       ...useTrustedDocuments(config.persistedOperations),
+      // Before the response cache: it wraps the executor set here (a cached answer skips both).
+      ...(config.graphqlJit && config.readPlanner
+        ? [useJit({ plannedRootFields: new Set([...rootConnectionSpecs.keys(), 'entity']), onDecision: (jit, ctx) => ((ctx as Context).jit = jit) })]
+        : []),
       ...useLiveCache({
         cache: live.cache,
         ttlMs: config.live.responseCacheTtlMs,

@@ -2,7 +2,8 @@ import type { Plugin } from 'graphql-yoga';
 import type { Context } from '../context.js';
 
 /**
- * Adds `extensions.cypher = { roundTrips, dbTimeMs }` to each response: always when
+ * Adds `extensions.cypher = { roundTrips, dbTimeMs }` and `extensions.executor` (`graphql-jit` or
+ * `graphql-js`, see use-jit.ts) to each response: always when
  * DEBUG_EXTENSIONS=true, or per request with `x-debug-cypher: 1` when the header is allowed.
  */
 export function useDebugExtensions(options: { always: boolean; allowHeader: boolean }): Plugin<Context> {
@@ -19,6 +20,7 @@ export function useDebugExtensions(options: { always: boolean; allowHeader: bool
             extensions: {
               ...result.extensions,
               cypher: { roundTrips: ctx.stats.roundTrips, dbTimeMs: Math.round(ctx.stats.dbTimeMs * 100) / 100 },
+              executor: ctx.jit ? 'graphql-jit' : 'graphql-js',
             },
           });
         },

@@ -58,6 +58,7 @@ describe('defaults (the README configuration table)', () => {
       },
       seedOnEmpty: true,
       readPlanner: true,
+      graphqlJit: true,
     });
   });
 
@@ -87,6 +88,7 @@ describe('defaults (the README configuration table)', () => {
       REQUIRE_AUTH_FOR_READS: 'yes',
       SEED_ON_EMPTY: 'no',
       READ_PLANNER: 'false',
+      GRAPHQL_JIT: 'false',
       MAX_DEPTH: '1',
       MAX_ALIASES: '2',
       MAX_TOKENS: '3',
@@ -113,6 +115,7 @@ describe('defaults (the README configuration table)', () => {
       auth: { requireAuthForReads: true },
       seedOnEmpty: false,
       readPlanner: false,
+      graphqlJit: false,
     });
     expect(c.limits).toEqual({
       maxDepth: 1,

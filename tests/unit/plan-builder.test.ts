@@ -424,9 +424,11 @@ describe('shaping planned rows (readPlanned with a recorded db.read)', () => {
    * one record with a null edge for an empty page or none (written here as `{ edges, total }`).
    */
   function asRecords(rows: Array<Record<string, unknown>>): Array<Record<string, unknown>> {
-    return rows.flatMap(({ edges, ...rest }) =>
-      !('total' in rest) ? [{ edges, ...rest }] : Array.isArray(edges) && edges.length > 0 ? edges.map((edge) => ({ edge, ...rest })) : [{ edge: null, ...rest }],
-    );
+    return rows.flatMap((row): Array<Record<string, unknown>> => {
+      const { edges, ...rest } = row;
+      if (!('total' in rest)) return [row];
+      return Array.isArray(edges) && edges.length > 0 ? edges.map((edge: unknown) => ({ edge, ...rest })) : [{ edge: null, ...rest }];
+    });
   }
 
   function fakeContext(rows: Array<Record<string, unknown>>) {
