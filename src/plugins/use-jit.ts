@@ -8,7 +8,9 @@
  *
  * Only where it is safe and pays: `jitAllows` lets an operation through only when
  * - it is a query (mutations and subscriptions stay on graphql-js);
- * - it uses neither @defer nor @stream (graphql-jit does not deliver incrementally);
+ * - it uses neither @defer nor @stream (graphql-jit does not deliver incrementally), nor spreads
+ *   a fragment more than once in a document with @skip/@include (graphql-jit may apply the
+ *   first spread's condition to all; see usesUnsupportedDirectives);
  * - every root field is one the read planner folds (a root connection or `entity`), or
  *   `__typename` beside one: the big trees, with the planner's resolvers under them;
  * - no variable is of an input object type, at any list depth. graphql-jit compiles variable
@@ -24,6 +26,10 @@
  * graphql-jit's field errors carry `locations` but no AST nodes, source or positions, which are
  * what yoga's error masking and our error plugins rebuild an error from; so they are turned into
  * graphql-js errors here (positions from their locations), answering exactly as graphql-js does.
+ *
+ * Compiled with graphql-jit's path-based @skip/@include (`useExperimentalPathBasedSkipInclude`):
+ * without it, a field both unconditional and inside a skipped fragment, or the same field under
+ * two conditions, came out wrong (tests/e2e/jit.test.ts).
  *
  * A document is compiled the first time it runs (1.5-6 ms for the 100-company page); compiled
  * queries hang on the parsed document (a WeakMap), so they go when yoga's parse cache drops it.
@@ -67,24 +73,36 @@ function findOperation(document: DocumentNode, name: string | null | undefined):
   return name ? operations.find((o) => o.name?.value === name) : operations.length === 1 ? operations[0] : undefined;
 }
 
-function usesIncrementalDelivery(document: DocumentNode): boolean {
-  let found = false;
+/**
+ * What graphql-jit gets wrong or cannot do in a document: @defer/@stream; and a fragment spread more
+ * than once where @skip/@include decide which spread counts (`...F @skip(if: $a) ...F @include(if:
+ * $b)`, or the same under two conditional inline fragments): graphql-jit keeps the first spread's
+ * condition for both, graphql-js includes the fragment when any spread is included.
+ */
+function usesUnsupportedDirectives(document: DocumentNode): boolean {
+  let incremental = false;
+  let conditional = false;
+  const spreads = new Map<string, number>();
   visit(document, {
     Directive(node) {
       if (node.name.value === 'defer' || node.name.value === 'stream') {
-        found = true;
+        incremental = true;
         return BREAK;
       }
+      if (node.name.value === 'skip' || node.name.value === 'include') conditional = true;
       return undefined;
     },
+    FragmentSpread(node) {
+      spreads.set(node.name.value, (spreads.get(node.name.value) ?? 0) + 1);
+    },
   });
-  return found;
+  return incremental || (conditional && [...spreads.values()].some((n) => n > 1));
 }
 
 /** Static part of the decision, per (document, operation): what the document itself allows. */
 function documentAllows(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, planned: ReadonlySet<string>): boolean {
   if (operation.operation !== 'query') return false;
-  if (usesIncrementalDelivery(document)) return false;
+  if (usesUnsupportedDirectives(document)) return false;
   for (const variable of operation.variableDefinitions ?? []) {
     const type = typeFromAST(schema, variable.type);
     if (!type || isInputObjectType(getNamedType(type))) return false;
@@ -175,7 +193,7 @@ export function useJit(options: JitOptions): Plugin {
     const key = args.operationName ?? '';
     let query = byName.get(key);
     if (query === undefined) {
-      const result = compileQuery(args.schema, args.document, args.operationName ?? undefined);
+      const result = compileQuery(args.schema, args.document, args.operationName ?? undefined, { useExperimentalPathBasedSkipInclude: true });
       byName.set(key, (query = isCompiledQuery(result) ? result : null));
     }
     return query;

@@ -86,6 +86,33 @@ describe('graphql-jit', () => {
     expect(executor(await same(prod, NESTED, { slugs: companies, first: 100 }))).toBe('graphql-jit');
   });
 
+  it('applies @include and @skip on fields, inline fragments and fragment spreads as graphql-js does', async () => {
+    const query = `query($slugs: [String!], $a: Boolean!, $b: Boolean!) {
+      companies(first: 10, filter: { slugs: $slugs }) { edges { node { slug
+        ...Deals @include(if: $a)
+        ... @skip(if: $b) { name }
+        ... on Company @include(if: $b) { kind leaders(first: 2) @skip(if: $a) { totalCount } }
+        two: deals(first: 2) { edges { node { ...Deal @include(if: $b) } } }
+        three: deals(first: 2) { edges { node { slug ...DealValue @skip(if: $a) } } }
+        four: deals(first: 2) { edges { node { ... @skip(if: $a) { name } ... @include(if: $b) { name } } } }
+        five: deals(first: 2) { edges { node { name @skip(if: $a) name @include(if: $b) } } }
+        six: deals(first: 2) { edges { node { ...Deal @skip(if: $a) ...Deal @include(if: $b) } } }
+      } } } }
+      fragment Deals on Company { deals(first: 3) { totalCount edges { role node { slug } } } }
+      fragment Deal on Deal { slug valueUsd }
+      fragment DealValue on Deal { slug valueUsd }`;
+    // Without \`six\` (a fragment spread twice under different conditions) graphql-jit runs it; with it, graphql-js.
+    const once = query.replace(/ *six: .*\n/, '');
+    expect(once).not.toContain('six:');
+    for (const [a, b] of [[true, true], [true, false], [false, true], [false, false]]) {
+      for (const [document, expected] of [[once, 'graphql-jit'], [query, 'graphql-js']] as const) {
+        const answer = await same(dev, document, { slugs: companies, a, b });
+        expect(executor(answer)).toBe(expected);
+        expect(answer.errors).toBeUndefined();
+      }
+    }
+  });
+
   it('gives the same errors, paths, codes and nulls: coded resolver errors, null in a non-null field, masked internals', async () => {
     const cases: Array<[string, Record<string, unknown>?]> = [
       // A nested page over the maximum and a malformed cursor: coded errors at their paths, siblings kept.
@@ -161,6 +188,10 @@ describe('graphql-jit', () => {
     expect(allows(`query($f: [[CompanyFilter!]]) { companies { totalCount } }`)).toBe(false);
     expect(allows(`{ companies(first: 2) { edges { node { slug ... @defer { name } } } } }`)).toBe(false);
     expect(allows(`{ companies(first: 2) { edges @stream { node { slug } } } }`)).toBe(false);
+    const twice = `query($a: Boolean!) { companies { edges { node { ...C ...C @include(if: $a) } } } } fragment C on Company { slug }`;
+    expect(allows(twice)).toBe(false);
+    expect(allows(twice.replace(' @include(if: $a)', ''))).toBe(true);
+    expect(allows(twice.replace('...C ...C', '...C'))).toBe(true);
     expect(allows(`mutation { deleteEntity(id: "x") { id } }`)).toBe(false);
     expect(allows(`subscription { graphChanged { at } }`)).toBe(false);
     expect(allows(`query A { companies { totalCount } } query B { search(text: "a") { score } }`, 'A')).toBe(true);
