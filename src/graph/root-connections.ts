@@ -47,8 +47,11 @@ export function orderingFor(spec: RootConnectionSpec, orderBy: RootArgs['orderBy
 /** An ordering by one orderBy field (its keys, then the unique id), named `${prefix}:${field}:${direction}` in cursors. */
 export function orderingBy(prefix: string, orderings: Record<string, SortKey[]>, orderBy: NonNullable<RootArgs['orderBy']>): Ordering {
   const descending = orderBy.direction === 'DESC';
-  const keys = [...orderings[orderBy.field]!.map((k) => k.expr), 'n.id'].map((expr) => ({ expr, descending }));
-  return { name: `${prefix}:${orderBy.field}:${descending ? 'DESC' : 'ASC'}`, keys };
+  const sortKeys = orderings[orderBy.field]!;
+  const keys = [...sortKeys.map((k) => k.expr), 'n.id'].map((expr) => ({ expr, descending }));
+  const first = sortKeys[0]!;
+  const indexed = sortKeys.length === 1 && first.property && !first.nullable ? first.property : undefined;
+  return { name: `${prefix}:${orderBy.field}:${descending ? 'DESC' : 'ASC'}`, keys, ...(indexed ? { indexed } : {}) };
 }
 
 export interface RootEdgeRow<N> {

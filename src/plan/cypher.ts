@@ -10,6 +10,7 @@
  */
 import { aggregateExpression, aggregateParams, aggregateSpecOf } from '../graph/aggregates.js';
 import { relationshipPattern } from '../graph/filters.js';
+import { hubPagePairs } from '../graph/hub-pages.js';
 import { farLabelImplied, RELATIONSHIPS, type RelationshipSpec } from '../graph/model.js';
 import type { PagePlan } from '../graph/paging.js';
 import type { ConnectionRead, NodeRead, ReadAs, SourcesRead } from './selection.js';
@@ -142,15 +143,28 @@ function connectionRows(v: string, c: ConnectionRead): string {
     ...edgePropertyEntries(r, c.edgeProperties, RELATIONSHIPS[relationship.type]),
     node ? `n: ${node.projection}` : null,
   ].filter(Boolean);
-  return [
-    // The model fixes the far label for most types (writes check it): no label test per row then.
-    `COLLECT { MATCH ${relationshipPattern(relationship, v, r, n)}`,
-    where ? `WHERE ${where}` : null,
-    `WITH ${r}, ${n} ORDER BY ${clauses.orderBy} LIMIT toInteger($c${c.index}_fetch)${hoistClause(`${r}, ${n}`, node?.hoisted ?? [], clauses.orderBy)}`,
-    `RETURN { ${entry.join(', ')} } }`,
-  ]
-    .filter(Boolean)
-    .join(' ');
+  const order = `ORDER BY ${clauses.orderBy} LIMIT toInteger($c${c.index}_fetch)`;
+  const projection = `${hoistClause(`${r}, ${n}`, node?.hoisted ?? [], clauses.orderBy)} RETURN { ${entry.join(', ')} } }`;
+  // The model fixes the far label for most types (writes check it): no label test per row then.
+  const expand = `MATCH ${relationshipPattern(relationship, v, r, n)}${where ? ` WHERE ${where}` : ''}`;
+  const hub = hubPagePairs({
+    parent: v,
+    rel: r,
+    node: n,
+    relationship,
+    ordering: c.ordering,
+    page: c.page!,
+    keys: c.ordering.keys.map((k) => rebind(k.expr, n, r)),
+    expand,
+    order,
+    filtered: c.filter.where !== 'true',
+    cursorParam: `c${c.index}_cursor`,
+    fetchParam: `c${c.index}_fetch`,
+    pairs: `rn${c.index}`,
+  });
+  // The pairs come in order either way; the projection is written once after them (in both
+  // branches, a tree of d levels would repeat its innermost level 2^d times).
+  return `COLLECT { ${hub ?? `${expand} WITH ${r}, ${n} ${order}`}${projection}`;
 }
 
 function connectionCount(v: string, c: ConnectionRead): string {

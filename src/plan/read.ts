@@ -176,10 +176,12 @@ function compileRoot(root: RootRead, tree: RootTree): string {
     let orderBy = page.orderBy;
     if (tree.indexed) {
       // Index order: every row has the property, so ordering by it equals ordering by the key's
-      // expression; a cursor becomes a range seek, so page 50 reads about what page 1 reads.
+      // expression; a cursor becomes a range seek, so page 50 reads about what page 1 reads. The
+      // (property, id) index serves the whole order, ties included, once the query says every
+      // row has an id (it has: a constraint requires it).
       const property = `n.${tree.indexed.property}`;
       const descending = !!keys[0]!.descending !== page.backward;
-      conditions.unshift(page.hasCursor ? `${property} ${descending ? '<=' : '>='} $cursor[0]` : `${property} IS NOT NULL`);
+      conditions.unshift(page.hasCursor ? `${property} ${descending ? '<=' : '>='} $cursor[0]` : `${property} IS NOT NULL`, 'n.id IS NOT NULL');
       orderBy = orderBy.replace(keys[0]!.expr, property);
     }
     if (page.hasCursor) {

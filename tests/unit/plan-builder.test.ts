@@ -89,8 +89,10 @@ describe('selection walk', () => {
       b: deals(last: 2) { edges { node { name } } }
     } } }`);
     expect(cypher).toContain("'Entity']), .name, __c0");
-    expect(cypher).toContain('__c0: CASE WHEN n:Company THEN COLLECT { MATCH (n)-[r0:PARTY_TO]->(n0) WITH r0, n0 ORDER BY n0.name ASC, n0.id ASC');
-    expect(cypher).toContain('__c1: CASE WHEN n:Company THEN COLLECT { MATCH (n)-[r1:PARTY_TO]->(n1) WITH r1, n1 ORDER BY n1.name DESC, n1.id DESC');
+    expect(cypher).toContain('__c0: CASE WHEN n:Company THEN COLLECT { UNWIND CASE WHEN COUNT { (n)-[:PARTY_TO]->() }');
+    expect(cypher).toContain('ELSE COLLECT { MATCH (n)-[r0:PARTY_TO]->(n0) WITH r0, n0 ORDER BY n0.name ASC, n0.id ASC');
+    expect(cypher).toContain('__c1: CASE WHEN n:Company THEN COLLECT { UNWIND CASE WHEN COUNT { (n)-[:PARTY_TO]->() }');
+    expect(cypher).toContain('ELSE COLLECT { MATCH (n)-[r1:PARTY_TO]->(n1) WITH r1, n1 ORDER BY n1.name DESC, n1.id DESC');
     expect(params).toEqual({ slug: 'x', c0_fetch: 2, c1_fetch: 3 });
   });
 
@@ -232,7 +234,10 @@ describe('node and connection Cypher', () => {
     expect(project).toContain('MATCH (n)<-[r0:PART_OF]-(n0:Deal)');
     expect(project).toContain('COUNT { (n)<-[:PART_OF]-(:Deal) }');
     expect(project).toContain('COUNT { (n)<-[:PART_OF]-(:Datacenter) }');
-    expect(project).toContain("MATCH (n)<-[r2:ANNOUNCED]-(n2) WITH r2, n2 ORDER BY n2.name ASC, n2.id ASC LIMIT toInteger($c2_fetch) RETURN { n: n2 { label: head([l IN labels(n2) WHERE l <> 'Entity']), .name } } }");
+    expect(project).toContain('ELSE COLLECT { MATCH (n)<-[r2:ANNOUNCED]-(n2) WITH r2, n2 ORDER BY n2.name ASC, n2.id ASC LIMIT toInteger($c2_fetch) RETURN [r2, n2] }');
+    // A hub's page walks the far label's index, so the label is named there.
+    expect(project).toContain('THEN COLLECT { MATCH (n2:Entity) USING INDEX n2:Entity(name, id) WHERE n2.name IS NOT NULL AND n2.id IS NOT NULL MATCH (n)<-[r2:ANNOUNCED]-(n2)');
+    expect(project).toContain("WITH n, rn2[0] AS r2, rn2[1] AS n2 RETURN { n: n2 { label: head([l IN labels(n2) WHERE l <> 'Entity']), .name } } }");
     const source = cypherOf(`{ sources(first: 1) { edges { node { title cites(first: 1) { totalCount edges { node { url } } } } } } }`);
     expect(source).toContain('COLLECT { MATCH (n)-[r0:CITES]->(n0) WITH r0, n0 ORDER BY coalesce(n0.title, \'\') ASC, n0.id ASC LIMIT toInteger($c0_fetch) RETURN { n: n0 { title: n0.title, .url } } }');
     expect(source).toContain('COUNT { (n)-[:CITES]->() }');
@@ -276,11 +281,11 @@ describe('root statements', () => {
 
   it('reads each root connection from its label, in its default order', () => {
     const orders: Record<string, string> = {
-      people: 'MATCH (n:Person) WHERE n.name IS NOT NULL WITH n ORDER BY n.name ASC, n.id ASC',
-      companies: 'MATCH (n:Company) WHERE n.name IS NOT NULL WITH n ORDER BY n.name ASC, n.id ASC',
-      projects: 'MATCH (n:Project) WHERE n.name IS NOT NULL WITH n ORDER BY n.name ASC, n.id ASC',
-      datacenters: 'MATCH (n:Datacenter) WHERE n.name IS NOT NULL WITH n ORDER BY n.name ASC, n.id ASC',
-      deals: 'MATCH (n:Deal) WHERE n.name IS NOT NULL WITH n ORDER BY n.name ASC, n.id ASC',
+      people: 'MATCH (n:Person) WHERE n.name IS NOT NULL AND n.id IS NOT NULL WITH n ORDER BY n.name ASC, n.id ASC',
+      companies: 'MATCH (n:Company) WHERE n.name IS NOT NULL AND n.id IS NOT NULL WITH n ORDER BY n.name ASC, n.id ASC',
+      projects: 'MATCH (n:Project) WHERE n.name IS NOT NULL AND n.id IS NOT NULL WITH n ORDER BY n.name ASC, n.id ASC',
+      datacenters: 'MATCH (n:Datacenter) WHERE n.name IS NOT NULL AND n.id IS NOT NULL WITH n ORDER BY n.name ASC, n.id ASC',
+      deals: 'MATCH (n:Deal) WHERE n.name IS NOT NULL AND n.id IS NOT NULL WITH n ORDER BY n.name ASC, n.id ASC',
       sources: "MATCH (n:Source) WITH n ORDER BY coalesce(toString(n.publishedOn), '') ASC, n.id ASC",
     };
     for (const [field, order] of Object.entries(orders)) {
@@ -301,10 +306,10 @@ describe('root statements', () => {
 
   it('returns sort keys without nodes when only cursors are selected', () => {
     expect(cypherOf(`{ people(first: 2) { edges { cursor } } }`)).toBe(
-      'CALL () { MATCH (n:Person) WHERE n.name IS NOT NULL WITH n ORDER BY n.name ASC, n.id ASC LIMIT toInteger($fetch) RETURN collect({ k: [n.name, n.id], n: null }) AS edges } RETURN edges, null AS total',
+      'CALL () { MATCH (n:Person) WHERE n.name IS NOT NULL AND n.id IS NOT NULL WITH n ORDER BY n.name ASC, n.id ASC LIMIT toInteger($fetch) RETURN collect({ k: [n.name, n.id], n: null }) AS edges } RETURN edges, null AS total',
     );
     expect(cypherOf(`{ people(first: 2) { pageInfo { endCursor } totalCount } }`)).toBe(
-      'CALL () { MATCH (n:Person) WHERE n.name IS NOT NULL WITH n ORDER BY n.name ASC, n.id ASC LIMIT toInteger($fetch) RETURN collect({ k: [n.name, n.id], n: null }) AS edges } RETURN edges, COUNT { MATCH (n:Person) } AS total',
+      'CALL () { MATCH (n:Person) WHERE n.name IS NOT NULL AND n.id IS NOT NULL WITH n ORDER BY n.name ASC, n.id ASC LIMIT toInteger($fetch) RETURN collect({ k: [n.name, n.id], n: null }) AS edges } RETURN edges, COUNT { MATCH (n:Person) } AS total',
     );
   });
 
@@ -312,19 +317,19 @@ describe('root statements', () => {
     const after = cursorFor('Company:NAME:ASC', ['Acme', 'c-1']);
     expect(planOf(`query($a: String) { companies(first: 2, after: $a) { edges { node { slug } } } }`, { a: after })).toEqual({
       cypher:
-        'CALL () { MATCH (n:Company) WHERE n.name >= $cursor[0] AND [n.name, n.id] > $cursor WITH n ORDER BY n.name ASC, n.id ASC LIMIT toInteger($fetch) RETURN collect({ n: n { .slug } }) AS edges } RETURN edges, null AS total',
+        'CALL () { MATCH (n:Company) WHERE n.name >= $cursor[0] AND n.id IS NOT NULL AND [n.name, n.id] > $cursor WITH n ORDER BY n.name ASC, n.id ASC LIMIT toInteger($fetch) RETURN collect({ n: n { .slug } }) AS edges } RETURN edges, null AS total',
       params: { fetch: 3, cursor: ['Acme', 'c-1'] },
     });
     expect(cypherOf(`query($b: String) { companies(last: 2, before: $b) { edges { node { slug } } } }`, { b: after })).toContain(
-      'WHERE n.name <= $cursor[0] AND [n.name, n.id] < $cursor WITH n ORDER BY n.name DESC, n.id DESC',
+      'WHERE n.name <= $cursor[0] AND n.id IS NOT NULL AND [n.name, n.id] < $cursor WITH n ORDER BY n.name DESC, n.id DESC',
     );
     const desc = cursorFor('Company:NAME:DESC', ['Acme', 'c-1']);
     expect(
       cypherOf(`query($a: String) { companies(first: 2, after: $a, orderBy: { field: NAME, direction: DESC }) { edges { node { slug } } } }`, { a: desc }),
-    ).toContain('WHERE n.name <= $cursor[0] AND [n.name, n.id] < $cursor WITH n ORDER BY n.name DESC, n.id DESC');
+    ).toContain('WHERE n.name <= $cursor[0] AND n.id IS NOT NULL AND [n.name, n.id] < $cursor WITH n ORDER BY n.name DESC, n.id DESC');
     expect(
       cypherOf(`query($b: String) { companies(last: 2, before: $b, orderBy: { field: NAME, direction: DESC }) { edges { node { slug } } } }`, { b: desc }),
-    ).toContain('WHERE n.name >= $cursor[0] AND [n.name, n.id] > $cursor WITH n ORDER BY n.name ASC, n.id ASC');
+    ).toContain('WHERE n.name >= $cursor[0] AND n.id IS NOT NULL AND [n.name, n.id] > $cursor WITH n ORDER BY n.name ASC, n.id ASC');
   });
 
   it('reads a nullable key in index order only when a range filter requires it', () => {
@@ -333,7 +338,7 @@ describe('root statements', () => {
     const byKind = cypherOf(`{ deals(first: 2, orderBy: { field: VALUE_USD }, filter: { kinds: [INVESTMENT] }) { edges { node { slug } } } }`);
     expect(byKind).toContain('MATCH (n:Deal) WHERE n.kind IN $f0 WITH n ORDER BY coalesce(n.valueUsd, -1.0) ASC');
     const ranged = planOf(`{ deals(first: 2, orderBy: { field: VALUE_USD }, filter: { valueUsd: { lte: 5 } }) { edges { node { slug } } } }`);
-    expect(ranged.cypher).toContain('MATCH (n:Deal) WHERE n.valueUsd IS NOT NULL AND n.valueUsd <= $f0 WITH n ORDER BY n.valueUsd ASC, n.id ASC LIMIT');
+    expect(ranged.cypher).toContain('MATCH (n:Deal) WHERE n.valueUsd IS NOT NULL AND n.id IS NOT NULL AND n.valueUsd <= $f0 WITH n ORDER BY n.valueUsd ASC, n.id ASC LIMIT');
     expect(ranged.params).toEqual({ f0: 5, fetch: 3 });
     // A range under OR or NOT does not hold for every row: no index order then.
     for (const filter of ['{ OR: [{ valueUsd: { lte: 5 } }, { kinds: [INVESTMENT] }] }', '{ NOT: { valueUsd: { lte: 5 } } }']) {
