@@ -181,8 +181,10 @@ function compileRoot(root: RootRead, tree: RootTree): string {
       // row has an id (it has: a constraint requires it).
       const property = `n.${tree.indexed.property}`;
       const descending = !!keys[0]!.descending !== page.backward;
-      conditions.unshift(page.hasCursor ? `${property} ${descending ? '<=' : '>='} $cursor[0]` : `${property} IS NOT NULL`, 'n.id IS NOT NULL');
-      orderBy = orderBy.replace(keys[0]!.expr, property);
+      const seek = tree.indexed.seek ?? '$cursor[0]';
+      conditions.unshift(page.hasCursor ? `${property} ${descending ? '<=' : '>='} ${seek}` : `${property} IS NOT NULL`, 'n.id IS NOT NULL');
+      const direction = descending ? 'DESC' : 'ASC';
+      orderBy = `${property} ${direction}, n.id ${direction}`;
     }
     if (page.hasCursor) {
       // Keys share one direction here, so the keyset test is one list comparison: an OR of

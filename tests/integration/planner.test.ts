@@ -267,6 +267,44 @@ describe('root pages in index order', () => {
   });
 });
 
+describe('pages by creation time', () => {
+  type Operator = { operatorType: string; children: Operator[] };
+  const names = (op: Operator): string[] => [op.operatorType.replace(/@.*/, ''), ...op.children.flatMap(names)];
+
+  it('reads the (createdAt, id) index in order, newest first, without sorting the label', async () => {
+    const query = `{ companies(first: 20, orderBy: { field: CREATED_AT, direction: DESC }) { edges { cursor node { slug } } } }`;
+    const [statement] = Object.values(explainPlans(schema, parse(query), rootConnectionSpecs, {}));
+    const result = await t.graph.driver.executeQuery(`PROFILE ${statement!.cypher}`, statement!.params, { database: t.graph.database });
+    const operators = names(result.summary.profile as unknown as Operator);
+    expect(operators).toContain('NodeIndexScan');
+    for (const sort of ['Sort', 'Top', 'PartialTop', 'NodeByLabelScan']) expect(operators).not.toContain(sort);
+  });
+
+  it('walks pages by cursor in the order of the instant, then id, as the loaders do', async () => {
+    // This file's companies were loaded in batches that share one createdAt: ties broken by id.
+    const reference = (await t.db.read(
+      `MATCH (n:Company) WHERE n.slug IN $slugs RETURN n.slug AS slug ORDER BY n.createdAt, n.id`,
+      { slugs: slugs.companies },
+    )).map((r) => r.slug as string);
+    expect(reference.length).toBeGreaterThan(21);
+    const query = `query($slugs: [String!], $after: String) { companies(first: 7, after: $after, filter: { slugs: $slugs }, orderBy: { field: CREATED_AT }) {
+      pageInfo { endCursor } edges { node { slug } } } }`;
+    type Page = { companies: { pageInfo: { endCursor: string }; edges: Array<{ node: { slug: string } }> } };
+    for (const server of [planned, loaded]) {
+      const walked: string[] = [];
+      let after: string | null = null;
+      for (let i = 0; i < 3; i++) {
+        const answer: Answer = await gql(server, query, { slugs: slugs.companies, after });
+        expect(answer.errors).toBeUndefined();
+        const page = (answer.data as unknown as Page).companies;
+        walked.push(...page.edges.map((e) => e.node.slug));
+        after = page.pageInfo.endCursor;
+      }
+      expect(walked).toEqual(reference.slice(0, 21));
+    }
+  });
+});
+
 describe('relationship pages of a hub', () => {
   // A company party to 400 deals, names repeating (ties broken by id). Its page walks the Deal
   // (name, id) index and keeps the hub's deals while degree² > fetch × deals in the database:

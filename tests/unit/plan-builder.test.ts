@@ -347,15 +347,30 @@ describe('root statements', () => {
   });
 
   it('pages an expression key by the keyset predicate over all keys', () => {
-    const after = cursorFor('Company:CREATED_AT:ASC', [5, 'c-1']);
+    const after = cursorFor('Company:UPDATED_AT:ASC', [5, 'c-1']);
     const { cypher, params } = planOf(
-      `query($a: String) { companies(first: 1, after: $a, orderBy: { field: CREATED_AT }) { edges { cursor } } }`,
+      `query($a: String) { companies(first: 1, after: $a, orderBy: { field: UPDATED_AT }) { edges { cursor } } }`,
       { a: after },
     );
     expect(cypher).toBe(
-      'CALL () { MATCH (n:Company) WHERE ((coalesce(n.createdAt.epochMillis, 0) > $cursor[0]) OR (coalesce(n.createdAt.epochMillis, 0) = $cursor[0] AND n.id > $cursor[1])) WITH n ORDER BY coalesce(n.createdAt.epochMillis, 0) ASC, n.id ASC LIMIT toInteger($fetch) RETURN collect({ k: [coalesce(n.createdAt.epochMillis, 0), n.id], n: null }) AS edges } RETURN edges, null AS total',
+      'CALL () { MATCH (n:Company) WHERE ((coalesce(n.updatedAt.epochMillis, 0) > $cursor[0]) OR (coalesce(n.updatedAt.epochMillis, 0) = $cursor[0] AND n.id > $cursor[1])) WITH n ORDER BY coalesce(n.updatedAt.epochMillis, 0) ASC, n.id ASC LIMIT toInteger($fetch) RETURN collect({ k: [coalesce(n.updatedAt.epochMillis, 0), n.id], n: null }) AS edges } RETURN edges, null AS total',
     );
     expect(params).toEqual({ fetch: 2, cursor: [5, 'c-1'] });
+  });
+
+  it('reads createdAt in index order and seeks the instant a cursor holds', () => {
+    expect(cypherOf(`{ companies(first: 1, orderBy: { field: CREATED_AT, direction: DESC }) { edges { cursor } } }`)).toBe(
+      'CALL () { MATCH (n:Company) WHERE n.createdAt IS NOT NULL AND n.id IS NOT NULL WITH n ORDER BY n.createdAt DESC, n.id DESC LIMIT toInteger($fetch) RETURN collect({ k: [coalesce(n.createdAt.epochSeconds, 0), coalesce(n.createdAt.nanosecond, 0), n.id], n: null }) AS edges } RETURN edges, null AS total',
+    );
+    const after = cursorFor('Company:CREATED_AT:DESC', [1764000000, 5, 'c-1']);
+    const { cypher, params } = planOf(
+      `query($a: String) { companies(first: 1, after: $a, orderBy: { field: CREATED_AT, direction: DESC }) { edges { cursor } } }`,
+      { a: after },
+    );
+    expect(cypher).toContain(
+      'WHERE n.createdAt <= datetime({epochSeconds: toInteger($cursor[0]), nanosecond: toInteger($cursor[1])}) AND n.id IS NOT NULL AND [coalesce(n.createdAt.epochSeconds, 0), coalesce(n.createdAt.nanosecond, 0), n.id] < $cursor WITH n ORDER BY n.createdAt DESC, n.id DESC',
+    );
+    expect(params).toEqual({ fetch: 2, cursor: [1764000000, 5, 'c-1'] });
   });
 
   it('keeps root shapes apart in the cache: order, direction, cursor, page, count, index, filter', () => {
