@@ -218,7 +218,10 @@ async function profile(driver: Driver, statements: CapturedStatement[]): Promise
   return total;
 }
 
-/** A driver whose `executeQuery` calls (stargraph's every read) are recorded into `sink`. */
+/**
+ * A driver whose statements are recorded into `sink`: `executeQuery` calls, and `run` on its
+ * sessions (stargraph's reads are auto-commit queries in READ sessions).
+ */
 function recordingDriver(driver: Driver, sink: CapturedStatement[]): Driver {
   return new Proxy(driver, {
     get(target, property) {
@@ -226,6 +229,17 @@ function recordingDriver(driver: Driver, sink: CapturedStatement[]): Driver {
         return (cypher: string, params: Record<string, unknown>, config: unknown) => {
           sink.push({ cypher, params: params ?? {} });
           return target.executeQuery(cypher, params, config as never);
+        };
+      }
+      if (property === 'session') {
+        return (config: unknown) => {
+          const session = target.session(config as never);
+          const run = session.run.bind(session);
+          session.run = ((cypher: string, params?: Record<string, unknown>, txConfig?: unknown) => {
+            sink.push({ cypher, params: params ?? {} });
+            return run(cypher, params, txConfig as never);
+          }) as typeof session.run;
+          return session;
         };
       }
       const value = Reflect.get(target, property, target) as unknown;
