@@ -29,7 +29,7 @@ import { aggregateExpression, aggregateParams, aggregateSpecOf, shapeAggregate, 
 import { compileFilter, filterLimits, relationshipPattern, type FilterLimits } from '../graph/filters.js';
 import type { TypedRelationship } from '../graph/model.js';
 import { plain, type Row } from '../neo4j/db.js';
-import { aggregateKey, connectionParams, countKey, hoistClause, nodeProjection, rowsKey, sourcesKey } from './cypher.js';
+import { aggregateKey, connectionParams, countKey, deferredCall, deferredKey, hoistClause, nodeProjection, PARENT_KEY, rowsKey, sourcesKey, type Deferred } from './cypher.js';
 import { collectFields, walkAggregate, walkNode, type ConnectionRead, type NodeRead, type WalkContext } from './selection.js';
 
 /** Where planned connections and source lists hang on a row: a symbol, never a property name. */
@@ -160,9 +160,18 @@ function namedObjectType(type: Parameters<typeof getNamedType>[0]): GraphQLObjec
 
 /** Root tree → statement text (cached by the walk's signature). */
 function compileRoot(root: RootRead, tree: RootTree): string {
+  const deferred: Deferred[] = [];
+  // Deferred pages' CALLs, after the statement's own read (each may add more below it).
+  const deferredCalls = () => {
+    const calls: string[] = [];
+    for (let i = 0; i < deferred.length; i++) calls.push(deferredCall(deferred[i]!, deferred));
+    return { text: calls.map((c) => ` ${c}`).join(''), columns: deferred.map((d) => `, ${deferredKey(d.connection.index)}`).join('') };
+  };
   if (root.kind === 'entity') {
-    const node = nodeProjection('n', tree.node!);
-    return `MATCH (n:Entity {slug: $slug})${hoistClause('n', node.hoisted, null)} RETURN ${node.projection} AS node`;
+    const node = nodeProjection('n', tree.node!, { depth: 0, anchor: 'node', path: [], out: deferred });
+    const calls = deferredCalls();
+    const match = `MATCH (n:Entity {slug: $slug})${hoistClause('n', node.hoisted, null)}`;
+    return calls.text ? `${match} WITH ${node.projection} AS node${calls.text} RETURN node${calls.columns}` : `${match} RETURN ${node.projection} AS node`;
   }
   const label = root.spec.label;
   const where = tree.filter!.where;
@@ -170,7 +179,7 @@ function compileRoot(root: RootRead, tree: RootTree): string {
   if (tree.page) {
     const page = tree.page;
     const keys = tree.ordering!.keys;
-    const node = tree.node ? nodeProjection('n', tree.node) : null;
+    const node = tree.node ? nodeProjection('n', tree.node, { depth: 0, anchor: 'edges', path: [], out: deferred }) : null;
     const entry = [tree.cursors ? `k: [${keys.map((k) => k.expr).join(', ')}]` : null, node ? `n: ${node.projection}` : 'n: null'];
     const conditions = where === 'true' ? [] : [where];
     let orderBy = page.orderBy;
@@ -203,7 +212,9 @@ function compileRoot(root: RootRead, tree: RootTree): string {
   const aggregates = tree.aggregates.map(
     (a) => `, ${aggregateExpression(match, a, aggregateSpecOf(label), (expr) => expr)} AS ${aggregateKey(a.index)}`,
   );
-  parts.push(`RETURN ${tree.page ? 'edges' : 'null AS edges'}, ${total} AS total${aggregates.join('')}`);
+  const calls = deferredCalls();
+  if (calls.text) parts.push(calls.text.trim());
+  parts.push(`RETURN ${tree.page ? 'edges' : 'null AS edges'}, ${total} AS total${aggregates.join('')}${calls.columns}`);
   return parts.join(' ');
 }
 
@@ -292,8 +303,28 @@ function shapePage(
   };
 }
 
+/** What shaping one statement's answer shares. */
+interface Shaping {
+  /** Entities that came back whole (they prime the request's loaders). */
+  full: EntityRow[];
+  /** Deferred pages (cypher.ts): connection index → parent element id → rows. */
+  deferred: Map<number, Map<string, Row[]>>;
+  /** A deferred page shaped once, for every place its parent appears. */
+  shaped: Map<string, PlannedConnection>;
+}
+
+/** Reads the deferred pages' tables (`__d<index>`: [element id, rows] pairs) off a record. */
+function deferredTables(record: Row): Shaping['deferred'] {
+  const tables = new Map<number, Map<string, Row[]>>();
+  for (const [key, value] of Object.entries(record)) {
+    const match = /^__d(\d+)$/.exec(key);
+    if (match) tables.set(Number(match[1]), new Map(((value as Array<[string, Row[]]> | null) ?? []).map(([id, rows]) => [id, rows])));
+  }
+  return tables;
+}
+
 /** Turns a planned node map into the row resolvers read, its connections attached. */
-function shapeNode(raw: Row, read: NodeRead, full: EntityRow[]): PlannedRow {
+function shapeNode(raw: Row, read: NodeRead, shaping: Shaping): PlannedRow {
   if (read.label !== 'Entity' && read.label !== 'Source') raw.label = read.label;
   const label = (raw.label as string | undefined) ?? 'Source';
   const needs = read.types.length === 1 ? read.types[0]! : read.types.find((t) => t.typeName === label);
@@ -301,7 +332,7 @@ function shapeNode(raw: Row, read: NodeRead, full: EntityRow[]): PlannedRow {
   if (read.types.some((t) => t.all)) {
     // All properties came back as stored: convert temporal values once, here.
     for (const k of Object.keys(row)) if (!k.startsWith('__')) row[k] = plain(row[k]);
-    if (label !== 'Source') full.push(toEntityRow(row));
+    if (label !== 'Source') shaping.full.push(toEntityRow(row));
   }
   if (label !== 'Source') {
     row.aliases ??= [];
@@ -309,25 +340,33 @@ function shapeNode(raw: Row, read: NodeRead, full: EntityRow[]): PlannedRow {
   }
   if (!needs) return row;
   const planned: Record<string, unknown> = {};
-  for (const c of needs.connections) planned[`${needs.typeName}:${c.key}`] = shapeConnection(row, c, c.connectionType, full);
+  for (const c of needs.connections) planned[`${needs.typeName}:${c.key}`] = shapeConnection(row, c, c.connectionType, shaping);
   if (needs.sources) {
     const src = needs.sources;
-    planned[`${needs.typeName}:${src.key}`] = ((row[sourcesKey(src.index)] as Row[] | null) ?? []).map((s) => shapeNode(s, src.node, full));
+    planned[`${needs.typeName}:${src.key}`] = ((row[sourcesKey(src.index)] as Row[] | null) ?? []).map((s) => shapeNode(s, src.node, shaping));
   }
   row[PLANNED] = planned;
   return row;
 }
 
-function shapeConnection(row: Row, c: ConnectionRead, connectionType: string, full: EntityRow[]): PlannedConnection {
+function shapeConnection(row: Row, c: ConnectionRead, connectionType: string, shaping: Shaping): PlannedConnection {
   const node = c.node;
+  const table = shaping.deferred.get(c.index);
+  // A deferred page: the parent's rows from the table, shaped once for all its places.
+  const parent = table ? (row[PARENT_KEY] as string | undefined) : undefined;
+  const memo = parent === undefined ? undefined : `${c.index}:${parent}`;
+  const done = memo === undefined ? undefined : shaping.shaped.get(memo);
+  if (done) return done;
   const page = shapePage(
-    row[rowsKey(c.index)] as Row[] | null,
+    table ? (parent === undefined ? null : (table.get(parent) ?? null)) : (row[rowsKey(c.index)] as Row[] | null),
     row[countKey(c.index)],
     c.page,
     c.ordering,
-    node ? (raw) => shapeNode(raw, node, full) : (raw) => raw,
+    node ? (raw) => shapeNode(raw, node, shaping) : (raw) => raw,
   );
-  return withAggregates(page, c.aggregates, connectionType, row);
+  const shaped = withAggregates(page, c.aggregates, connectionType, row);
+  if (memo !== undefined) shaping.shaped.set(memo, shaped);
+  return shaped;
 }
 
 /** Planned aggregates hang on the connection under `${connection type}:${response key}`. */
@@ -353,15 +392,16 @@ export async function readPlanned(ctx: Context, info: GraphQLResolveInfo, root: 
     info.operation,
   );
   const rows = await ctx.db.read(cypher, params, { raw: true });
-  const full: EntityRow[] = [];
+  const shaping: Shaping = { full: [], deferred: deferredTables(rows[0] ?? {}), shaped: new Map() };
+  const { full } = shaping;
   let result: unknown;
   if (root.kind === 'entity') {
     const raw = rows[0]?.node as Row | undefined;
-    result = raw ? shapeNode(raw, tree.node!, full) : null;
+    result = raw ? shapeNode(raw, tree.node!, shaping) : null;
   } else {
     const row = rows[0] ?? {};
     const node = tree.node;
-    const page = shapePage(row.edges as Row[] | null, row.total, tree.page, tree.ordering!, node ? (raw) => shapeNode(raw, node, full) : (raw) => raw);
+    const page = shapePage(row.edges as Row[] | null, row.total, tree.page, tree.ordering!, node ? (raw) => shapeNode(raw, node, shaping) : (raw) => raw);
     result = tree.aggregates.length > 0 ? withAggregates(page, tree.aggregates, namedObjectType(info.parentType.getFields()[info.fieldName]!.type).name, row) : page;
   }
   // Entities that came back whole serve later lookups in this request without a round trip.

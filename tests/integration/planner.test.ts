@@ -329,9 +329,13 @@ describe('relationship pages of a hub', () => {
       name: `${String.fromCharCode(97 + (i % 26))}${i % 40} hub deal`,
       kind: 'OTHER',
     }));
+    const leaders = ['ada', 'bo', 'cy'].map((name) => ({ id: `${hubPrefix}-${name}`, slug: `${hubPrefix}-${name}`, label: 'Person' as const, name }));
     await loadGraph(t.db, {
-      entities: [{ id: hubSlug, slug: hubSlug, label: 'Company', name: 'Hub', kind: 'OTHER' }, ...deals],
-      relationships: deals.map((d, i) => ({ type: 'PARTY_TO', from: hubSlug, to: d.slug, properties: { role: i % 2 ? 'buyer' : 'seller' } })),
+      entities: [{ id: hubSlug, slug: hubSlug, label: 'Company', name: 'Hub', kind: 'OTHER' }, ...deals, ...leaders],
+      relationships: [
+        ...deals.map((d, i) => ({ type: 'PARTY_TO', from: hubSlug, to: d.slug, properties: { role: i % 2 ? 'buyer' : 'seller' } })),
+        ...leaders.map((l) => ({ type: 'LEADS', from: l.slug, to: hubSlug, properties: { title: 'CEO' } })),
+      ],
       sources: [],
       mentions: [],
     } as Parameters<typeof loadGraph>[1]);
@@ -364,6 +368,31 @@ describe('relationship pages of a hub', () => {
     // The DataLoader path (planner off) sorts; both answer the same.
     const viaLoader = await gql(loaded, page, { slug: hubSlug, first: 3 });
     expect(viaLoader.data).toEqual(first.data);
+  });
+
+  it("computes a page below a repeated parent once: the hub's leaders, though it is a party to every deal listed", async () => {
+    const query = `query($slugs: [String!]) { deals(first: 20, filter: { slugs: $slugs }) { edges { node { slug
+      parties(first: 3) { edges { role node { slug leaders(first: 2) { totalCount edges { title node { slug name } } } } } } } } } }`;
+    const variables = { slugs: reference.slice(0, 20).map((d) => d.slug) };
+    const [statement] = Object.values(explainPlans(schema, parse(query), rootConnectionSpecs, variables));
+    const { records } = await t.graph.driver.executeQuery(statement!.cypher, statement!.params, { database: t.graph.database });
+    const tables = Object.keys(records[0]!.toObject()).filter((k) => k.startsWith('__d'));
+    expect(tables).toHaveLength(1);
+    // One row: the hub, not one per deal it appears under.
+    expect((records[0]!.get(tables[0]!) as unknown[]).length).toBe(1);
+    const answer = await gql(planned, query, variables);
+    expect(answer.errors).toBeUndefined();
+    expect(roundTrips(answer)).toBe(1);
+    type Deal = { node: { parties: { edges: Array<{ node: { slug: string; leaders: { totalCount: number; edges: Array<{ node: { name: string } }> } } }> } } };
+    const listed = (answer.data as { deals: { edges: Deal[] } }).deals.edges;
+    expect(listed).toHaveLength(20);
+    for (const deal of listed) {
+      const [party] = deal.node.parties.edges;
+      expect(party!.node.slug).toBe(hubSlug);
+      expect(party!.node.leaders.totalCount).toBe(3);
+      expect(party!.node.leaders.edges.map((e) => e.node.name)).toEqual(['ada', 'bo']);
+    }
+    expect((await gql(loaded, query, variables)).data).toEqual(answer.data);
   });
 
   it('pages forward and backward from a cursor in the middle, ties on the name included', async () => {

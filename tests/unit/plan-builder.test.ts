@@ -276,6 +276,48 @@ describe('node and connection Cypher', () => {
   });
 });
 
+describe('pages two connections below the root, computed once per distinct parent', () => {
+  const tree = `{ companies(first: 2) { edges { node { slug deals(first: 2) { totalCount edges { node { slug
+    parties(first: 2) { edges { node { slug leaders(first: 3) { edges { node { slug } } } } } } } } } } } } }`;
+
+  it('reads the first level inline and gathers the parents of each deeper page from it', () => {
+    const cypher = cypherOf(tree);
+    // Level one inline, its nodes marked with their element id; its count stays inline too.
+    expect(cypher).toContain('RETURN { n: n0 { .slug, __e: elementId(n0) } } }, __n0: COUNT { (n)-[:PARTY_TO]->() } } }) AS edges }');
+    // Level two: the distinct deals of every company's page, found again by element id.
+    expect(cypher).toContain(
+      'CALL (edges) { UNWIND edges AS x WITH x.n AS m UNWIND coalesce(m.__c0, []) AS x WITH x.n AS m WITH DISTINCT m.__e AS eid WHERE eid IS NOT NULL MATCH (p1) WHERE elementId(p1) = eid RETURN collect([eid, COLLECT {',
+    );
+    expect(cypher).toContain('RETURN { n: n1 { .slug, __e: elementId(n1) } } }]) AS __d1 }');
+    // Level three: the distinct parties of level two's table.
+    expect(cypher).toContain(
+      'CALL (__d1) { UNWIND __d1 AS y UNWIND y[1] AS x WITH x.n AS m WITH DISTINCT m.__e AS eid WHERE eid IS NOT NULL MATCH (p2) WHERE elementId(p2) = eid',
+    );
+    expect(cypher).toMatch(/RETURN edges, null AS total, __d1, __d2$/);
+    // The first level is not deferred: its parents are the root's own rows.
+    expect(cypher).not.toContain('__d0');
+  });
+
+  it('defers under an entity looked up by slug, guarding by the kinds that selected the page', () => {
+    const cypher = cypherOf(`{ entity(slug: "x") { ... on Company { deals(first: 2) { edges { node { slug
+      parties(first: 2) { edges { node { slug ... on Company { leaders(first: 1) { edges { node { slug } } } } } } } } } } } } }`);
+    expect(cypher).toMatch(/^MATCH \(n:Entity \{slug: \$slug\}\) WITH n \{ .* \} AS node CALL \(node\) \{ WITH node AS m UNWIND coalesce\(m.__c0, \[\]\) AS x WITH x.n AS m WITH DISTINCT m.__e AS eid/);
+    expect(cypher).toMatch(/RETURN node, __d1, __d2$/);
+    expect(cypherOf(`{ entity(slug: "x") { slug } }`)).toBe(
+      "MATCH (n:Entity {slug: $slug}) RETURN n { label: head([l IN labels(n) WHERE l <> 'Entity']), .slug } AS node",
+    );
+  });
+
+  it('keeps inline a page holding an aggregate, and everything under a source', () => {
+    const aggregate = cypherOf(`{ companies(first: 2) { edges { node { deals(first: 2) { edges { node {
+      parties(first: 2) { aggregate { count } edges { node { slug } } } } } } } } } }`);
+    expect(aggregate).not.toContain('CALL (edges)');
+    expect(aggregate).not.toContain('__e:');
+    const sources = cypherOf(`{ entity(slug: "x") { sources { cites(first: 2) { edges { node { title } } } } } }`);
+    expect(sources).not.toContain('__e:');
+  });
+});
+
 describe('root statements', () => {
   const cursorFor = (order: string, key: unknown[]) => encodeCursor(order, key as never);
 

@@ -64,32 +64,39 @@ describe('read planner statements', () => {
       RETURN [r0, n0] } END AS rn0
       WITH n, rn0[0] AS r0, rn0[1] AS n0
       RETURN { role: r0.role, n: n0 { .slug, .valueUsd, announcedOn: toString(n0.announcedOn),
-      __c1:
+      __n1:
+      COUNT { (n0)<-[:PARTY_TO]-() }, __e: elementId(n0) } } } } }) AS edges }
+      CALL (edges) { UNWIND edges AS x
+      WITH x.n AS m UNWIND coalesce(m.__c0, []) AS x
+      WITH x.n AS m
+      WITH DISTINCT m.__e AS eid
+      WHERE eid IS NOT NULL
+      MATCH (p1)
+      WHERE elementId(p1) = eid
+      RETURN collect([eid,
       COLLECT { UNWIND CASE WHEN
-      COUNT { (n0)<-[:PARTY_TO]-() } *
-      COUNT { (n0)<-[:PARTY_TO]-() } > $c1_fetch *
+      COUNT { (p1)<-[:PARTY_TO]-() } *
+      COUNT { (p1)<-[:PARTY_TO]-() } > $c1_fetch *
       COUNT { (:Company) } THEN
       COLLECT {
       MATCH (n1:Company) USING INDEX n1:Company(name, id)
       WHERE n1.name IS NOT NULL AND n1.id IS NOT NULL
-      MATCH (n0)<-[r1:PARTY_TO]-(n1)
+      MATCH (p1)<-[r1:PARTY_TO]-(n1)
       WITH r1, n1
       ORDER BY n1.name ASC, n1.id ASC
       LIMIT toInteger($c1_fetch)
       RETURN [r1, n1] } ELSE
       COLLECT {
-      MATCH (n0)<-[r1:PARTY_TO]-(n1)
+      MATCH (p1)<-[r1:PARTY_TO]-(n1)
       WITH r1, n1
       ORDER BY n1.name ASC, n1.id ASC
       LIMIT toInteger($c1_fetch)
       RETURN [r1, n1] } END AS rn1
-      WITH n0, rn1[0] AS r1, rn1[1] AS n1
-      RETURN { n: n1 { .name } } },
-      __n1:
-      COUNT { (n0)<-[:PARTY_TO]-() } } } } } }) AS edges }
+      WITH p1, rn1[0] AS r1, rn1[1] AS n1
+      RETURN { n: n1 { .name } } }]) AS __d1 }
       RETURN edges,
       COUNT {
-      MATCH (n:Company) } AS total",
+      MATCH (n:Company) } AS total, __d1",
           "params": {
             "c0_fetch": 6,
             "c1_fetch": 4,
