@@ -53,6 +53,8 @@ const sizeLabel = (n: number) => (n % 1_000_000 === 0 ? `${n / 1_000_000}M` : n 
 const ENTITIES = flag('entities', 20_000);
 const ITERATIONS = flag('iterations', 100);
 const WARMUP = flag('warmup', 20);
+/** `--warmup-ms 1000`: warm-up also lasts at least this long per contender (see the warm-up loop). */
+const WARMUP_MS = flag('warmup-ms', 1000);
 const CONCURRENCY = flag('concurrency', 8);
 const PROFILE = !process.argv.includes('--no-profile');
 /** `--only page,nested`: run just these workload ids. */
@@ -216,7 +218,10 @@ async function profile(driver: Driver, statements: CapturedStatement[]): Promise
   return total;
 }
 
-/** A driver whose `executeQuery` calls (stargraph's every read) are recorded into `sink`. */
+/**
+ * A driver whose statements are recorded into `sink`: `executeQuery` calls, and `run` on its
+ * sessions (stargraph's reads are auto-commit queries in READ sessions).
+ */
 function recordingDriver(driver: Driver, sink: CapturedStatement[]): Driver {
   return new Proxy(driver, {
     get(target, property) {
@@ -224,6 +229,17 @@ function recordingDriver(driver: Driver, sink: CapturedStatement[]): Driver {
         return (cypher: string, params: Record<string, unknown>, config: unknown) => {
           sink.push({ cypher, params: params ?? {} });
           return target.executeQuery(cypher, params, config as never);
+        };
+      }
+      if (property === 'session') {
+        return (config: unknown) => {
+          const session = target.session(config as never);
+          const run = session.run.bind(session);
+          session.run = ((cypher: string, params?: Record<string, unknown>, txConfig?: unknown) => {
+            sink.push({ cypher, params: params ?? {} });
+            return run(cypher, params, txConfig as never);
+          }) as typeof session.run;
+          return session;
         };
       }
       const value = Reflect.get(target, property, target) as unknown;
@@ -406,7 +422,11 @@ async function main() {
           await workload.ours(client(ours, { headers: { 'x-debug-cypher': '1' }, onExtensions: (e) => (roundTripsOurs += Number((e.cypher as { roundTrips?: number } | undefined)?.roundTrips ?? 0)) }));
         }
 
-        for (let i = 0; i < WARMUP; i++) for (const side of answered) await operation(workload, side)(ask[side]);
+        // Warm up by count and by time: V8 optimises a function only after many calls, so 20 cheap
+        // operations (the floor's are 0.1 ms) leave every server's code cold and the figure
+        // measures the JIT, not the server. At least WARMUP_MS per server, interleaved.
+        const warmupUntil = performance.now() + WARMUP_MS * answered.length;
+        for (let i = 0; i < WARMUP || performance.now() < warmupUntil; i++) for (const side of answered) await operation(workload, side)(ask[side]);
         // Sequential, interleaved in rotating order (ours, theirs, raw; theirs, raw, ours; ...) so drift hits all alike.
         const seq = new Map<Side, Measurement[]>(answered.map((side) => [side, []]));
         for (let i = 0; i < ITERATIONS; i++) {
@@ -578,7 +598,7 @@ function render(rows: Row[], info: ReportInfo): string {
     `- Machine load (1-minute load average) when timing started / ended: ${info.load[0].toFixed(1)} / ${info.load[1].toFixed(1)} on ${cpus().length} cores` +
       (Math.max(...info.load) > cpus().length * 0.75 ? ': other processes were busy, so milliseconds are inflated; ratios are fairer (the servers are interleaved), but noisier.' : '.'),
   );
-  lines.push(`- Each workload: ${WARMUP} warm-up operations per server, then ${ITERATIONS} sequential (interleaved), then ${ITERATIONS} at concurrency ${CONCURRENCY} (one server at a time).`);
+  lines.push(`- Each workload: ${WARMUP} warm-up operations per server (and at least ${WARMUP_MS} ms per server), then ${ITERATIONS} sequential (interleaved), then ${ITERATIONS} at concurrency ${CONCURRENCY} (one server at a time).`);
   lines.push(
     '- **ours** = stargraph (production config and limits), **theirs** = the Neo4j GraphQL Library, **raw** = one hand-written Cypher statement per request behind a bare fetch handler (bench/raw/). ' +
       'Ratios are ours ÷ theirs and ours ÷ raw: for times and CPU, below 1.00 stargraph is cheaper; for throughput, above 1.00 stargraph is faster.',

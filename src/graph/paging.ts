@@ -16,6 +16,11 @@ export interface Ordering {
   /** Stable name, kept in cursors so one from another ordering is refused. */
   name: string;
   keys: OrderKey[];
+  /**
+   * The property the first key reads, when every node of the label has it and a (property, id)
+   * index orders them (cypher/schema/004-ordered-pages.cypher): the keys' order is that index's.
+   */
+  indexed?: string;
 }
 
 export interface PageArgs {

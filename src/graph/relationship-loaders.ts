@@ -8,6 +8,7 @@ import type { Row } from '../neo4j/db.js';
 import { entityProjection, sourceProjection, toEntityRow, type EntityRow, type SourceRow } from './entities.js';
 import { farLabelImplied, type EntityLabel, type RelationshipType, type TypedRelationship } from './model.js';
 import { compileFilter, filterLimits } from './filters.js';
+import { hubPagePairs } from './hub-pages.js';
 import { planPage, toPage, type Ordering, type Page, type PageArgs } from './paging.js';
 import { orderingBy, orderingsOf } from './root-connections.js';
 import type { CursorKey } from './cursor.js';
@@ -75,10 +76,10 @@ export const relationshipField = (rel: TypedRelationship): RelationshipField => 
   nodeLabel: rel.nodeLabel,
 });
 
-const nodeOrdering = (field: string, label: string): Ordering => ({
-  name: field,
-  keys: label === 'Source' ? [{ expr: "coalesce(n.title, '')" }, { expr: 'n.id' }] : [{ expr: 'n.name' }, { expr: 'n.id' }],
-});
+const nodeOrdering = (field: string, label: string): Ordering =>
+  label === 'Source'
+    ? { name: field, keys: [{ expr: "coalesce(n.title, '')" }, { expr: 'n.id' }] }
+    : { name: field, keys: [{ expr: 'n.name' }, { expr: 'n.id' }], indexed: 'name' };
 
 function edgeProjection(nodeLabel: string) {
   const node = nodeLabel === 'Source' ? sourceProjection('n') : entityProjection('n');
@@ -102,11 +103,34 @@ interface BatchedPattern {
   where: string;
   params: Record<string, unknown>;
   nodeLabel: string;
+  /** The one typed relationship matched, when it is one (a hub's page can then walk an index). */
+  relationship?: { type: RelationshipType; direction: 'OUT' | 'IN'; nodeLabel: string };
 }
 
 /** One page per parent from one UNWIND statement; each parent's page is cut inside Cypher. */
 function batchedPage(ctx: Context, spec: BatchedPattern, ordering: Ordering, args: PageArgs, parentId: string) {
   const plan = planPage(args, ordering, ctx.config.limits.maxPageSize);
+  const keys = ordering.keys.map((k) => k.expr);
+  const where = [spec.where, plan.where].filter((w) => w !== 'true').join(' AND ');
+  const expand = `MATCH ${spec.pattern}${where ? ` WHERE ${where}` : ''}`;
+  const order = `ORDER BY ${plan.orderBy} LIMIT toInteger($fetch)`;
+  const hub = spec.relationship
+    ? hubPagePairs({
+        parent: 'p',
+        rel: 'r',
+        node: 'n',
+        relationship: spec.relationship,
+        ordering,
+        page: plan,
+        keys,
+        expand,
+        order,
+        filtered: spec.where !== 'true',
+        cursorParam: 'cursor',
+        fetchParam: 'fetch',
+        pairs: 'rn',
+      })
+    : null;
   const loader = requestLoader(
     ctx,
     `page:${spec.key}:${JSON.stringify([args.first, args.after, args.last, args.before])}`,
@@ -116,12 +140,8 @@ function batchedPage(ctx: Context, spec: BatchedPattern, ordering: Ordering, arg
           `UNWIND $parentIds AS pid
            MATCH (p:${spec.parent} {id: pid})
            CALL (p) {
-             MATCH ${spec.pattern}
-             WHERE ${spec.where}
-             WITH p, r, n, [${ordering.keys.map((k) => k.expr).join(', ')}] AS sortKey
-             WHERE ${plan.where}
-             ORDER BY ${plan.orderBy}
-             LIMIT toInteger($fetch)
+             ${hub ?? `${expand} WITH p, r, n ${order}`}
+             WITH p, r, n, [${keys.join(', ')}] AS sortKey
              RETURN collect(${edgeProjection(spec.nodeLabel)}) AS edges
            }
            RETURN pid, edges`,
@@ -164,6 +184,7 @@ function typedPattern(ctx: Context, field: RelationshipField, filter: Relationsh
     where: compiled.where,
     params: compiled.params,
     nodeLabel: field.nodeLabel,
+    ...(field.types.length === 1 ? { relationship: { type: field.types[0]!, direction: field.direction, nodeLabel: field.nodeLabel } } : {}),
   };
 }
 

@@ -16,6 +16,11 @@ export interface SortKey {
   property?: string;
   /** The property may be missing (the expression then sorts it as a sentinel). */
   nullable?: boolean;
+  /**
+   * The property's value rebuilt from the cursor's keys (`$cursor`), when the keys are not the
+   * property itself (a DateTime travels in cursors as its epoch seconds and nanoseconds).
+   */
+  seek?: string;
 }
 
 export interface RootConnectionSpec {
@@ -47,8 +52,11 @@ export function orderingFor(spec: RootConnectionSpec, orderBy: RootArgs['orderBy
 /** An ordering by one orderBy field (its keys, then the unique id), named `${prefix}:${field}:${direction}` in cursors. */
 export function orderingBy(prefix: string, orderings: Record<string, SortKey[]>, orderBy: NonNullable<RootArgs['orderBy']>): Ordering {
   const descending = orderBy.direction === 'DESC';
-  const keys = [...orderings[orderBy.field]!.map((k) => k.expr), 'n.id'].map((expr) => ({ expr, descending }));
-  return { name: `${prefix}:${orderBy.field}:${descending ? 'DESC' : 'ASC'}`, keys };
+  const sortKeys = orderings[orderBy.field]!;
+  const keys = [...sortKeys.map((k) => k.expr), 'n.id'].map((expr) => ({ expr, descending }));
+  const first = sortKeys[0]!;
+  const indexed = sortKeys.length === 1 && first.property && !first.nullable ? first.property : undefined;
+  return { name: `${prefix}:${orderBy.field}:${descending ? 'DESC' : 'ASC'}`, keys, ...(indexed ? { indexed } : {}) };
 }
 
 export interface RootEdgeRow<N> {
@@ -88,7 +96,16 @@ export async function countRoot(ctx: Context, spec: RootConnectionSpec, filter: 
 /** Orderings every entity connection offers (and the only ones of a position holding any kind). */
 export const COMMON_ENTITY_ORDERINGS: Record<string, SortKey[]> = {
   NAME: [indexedKey('name')],
-  CREATED_AT: [expressionKey('coalesce(n.createdAt.epochMillis, 0)')],
+  // Every writer sets createdAt on create, so pages by it read the (createdAt, id) index in
+  // order; the cursor holds the instant to the nanosecond, as the index orders it.
+  CREATED_AT: [
+    {
+      expr: 'coalesce(n.createdAt.epochSeconds, 0)',
+      property: 'createdAt',
+      seek: 'datetime({epochSeconds: toInteger($cursor[0]), nanosecond: toInteger($cursor[1])})',
+    },
+    expressionKey('coalesce(n.createdAt.nanosecond, 0)'),
+  ],
   UPDATED_AT: [expressionKey('coalesce(n.updatedAt.epochMillis, 0)')],
 };
 

@@ -10,6 +10,7 @@
  */
 import { aggregateExpression, aggregateParams, aggregateSpecOf } from '../graph/aggregates.js';
 import { relationshipPattern } from '../graph/filters.js';
+import { hubPagePairs } from '../graph/hub-pages.js';
 import { farLabelImplied, RELATIONSHIPS, type RelationshipSpec } from '../graph/model.js';
 import type { PagePlan } from '../graph/paging.js';
 import type { ConnectionRead, NodeRead, ReadAs, SourcesRead } from './selection.js';
@@ -62,8 +63,64 @@ export function hoistClause(vars: string, hoisted: readonly string[], orderBy: s
   return ` WITH ${vars}, ${hoisted.join(', ')}${orderBy ? ` ORDER BY ${orderBy}` : ''}`;
 }
 
-/** The map projection of node variable `v`. */
-export function nodeProjection(v: string, read: NodeRead): Projection {
+/**
+ * A relationship page computed once per distinct parent instead of once per place its parent
+ * appears. Below the first level of connections the same node recurs (a large company is a
+ * party to many of the deals on a page), and written inline its page would be computed, and
+ * returned, again at every place. So a page whose parent sits two or more connections below
+ * the root is computed after the root's page, in its own `CALL`: the parents' element ids are
+ * gathered from what is already read (a DISTINCT over the nested maps, `__e`), each parent is
+ * found again by element id, and its page is returned once, in a table `__d<index>` of
+ * [element id, rows] that the shaping code looks up (read.ts). Pages holding an aggregate stay
+ * inline (their hoisting is per row).
+ */
+export interface Deferred {
+  connection: ConnectionRead;
+  /** The parent kinds that selected it, when not all of them did. */
+  kinds: string[] | null;
+  /** The statement variable holding the parents' maps: `edges`, `node` or another table. */
+  anchor: string;
+  /** Connection indexes from the anchor's node maps down to the parents' maps. */
+  path: number[];
+}
+
+/** Where a node projection sits: how deep below the root, and how to reach it from its anchor. */
+export interface Deferral {
+  depth: number;
+  anchor: string;
+  path: number[];
+  /** Deferred pages found so far, in the order their CALLs must run. */
+  out: Deferred[];
+}
+
+/** Key of a node's element id in its map (only where a page below it is deferred). */
+export const PARENT_KEY = '__e';
+/** Variable and result key of a deferred page's table. */
+export const deferredKey = (index: number) => `__d${index}`;
+
+const deferrable = (c: ConnectionRead) => c.page !== null && c.aggregates.length === 0 && !aggregatesBelow(c.node);
+
+/** `CALL` computing one deferred page per distinct parent, into its table. */
+export function deferredCall(d: Deferred, out: Deferred[]): string {
+  const c = d.connection;
+  const p = `p${c.index}`;
+  const start =
+    d.anchor === 'node'
+      ? 'WITH node AS m'
+      : d.anchor === 'edges'
+        ? 'UNWIND edges AS x WITH x.n AS m'
+        : `UNWIND ${d.anchor} AS y UNWIND y[1] AS x WITH x.n AS m`;
+  const steps = d.path.map((i) => ` UNWIND coalesce(m.${rowsKey(i)}, []) AS x WITH x.n AS m`).join('');
+  const guard = d.kinds ? ` AND (${d.kinds.map((k) => `${p}:${k}`).join(' OR ')})` : '';
+  const rows = connectionRows(p, c, { depth: 2, anchor: deferredKey(c.index), path: [], out });
+  return (
+    `CALL (${d.anchor}) { ${start}${steps} WITH DISTINCT m.${PARENT_KEY} AS eid WHERE eid IS NOT NULL` +
+    ` MATCH (${p}) WHERE elementId(${p}) = eid${guard} RETURN collect([eid, ${rows}]) AS ${deferredKey(c.index)} }`
+  );
+}
+
+/** The map projection of node variable `v`; with `deferral`, pages two levels down are deferred. */
+export function nodeProjection(v: string, read: NodeRead, deferral?: Deferral): Projection {
   // Only what resolvers read: `id` when selected, the kind label only where the position is
   // `Entity` (a concrete position's label is set while shaping), Source's `title` always (its
   // isTypeOf reads it). Every byte here is decoded by the driver for every node.
@@ -99,17 +156,25 @@ export function nodeProjection(v: string, read: NodeRead): Projection {
     hoisted.push(`${expr} AS ${v}${key}`);
     entries.push(`${key}: ${v}${key}`);
   };
+  let deferred = false;
   for (const [r, kinds] of reads) {
-    const guard = (expr: string) =>
-      kinds.length === read.types.length ? expr : `CASE WHEN ${kinds.map((k) => `${v}:${k}`).join(' OR ')} THEN ${expr} END`;
+    const everyKind = kinds.length === read.types.length;
+    const guard = (expr: string) => (everyKind ? expr : `CASE WHEN ${kinds.map((k) => `${v}:${k}`).join(' OR ')} THEN ${expr} END`);
     if ('relationship' in r) {
-      if (r.page) entry(rowsKey(r.index), guard(connectionRows(v, r)), aggregatesBelow(r.node));
+      if (r.page && deferral && deferral.depth >= 1 && deferrable(r)) {
+        deferral.out.push({ connection: r, kinds: everyKind ? null : kinds, anchor: deferral.anchor, path: deferral.path });
+        deferred = true;
+      } else if (r.page) {
+        const below = deferral && { ...deferral, depth: deferral.depth + 1, path: [...deferral.path, r.index] };
+        entry(rowsKey(r.index), guard(connectionRows(v, r, below)), aggregatesBelow(r.node));
+      }
       if (r.count) entry(countKey(r.index), guard(connectionCount(v, r)), false);
       for (const a of r.aggregates) entry(aggregateKey(a.index), guard(connectionAggregate(v, r, a)), true);
     } else {
       entry(sourcesKey(r.index), guard(sourcesList(v, r)), aggregatesBelow(r.node));
     }
   }
+  if (deferred) entries.push(`${PARENT_KEY}: elementId(${v})`);
   return { projection: `${v} { ${entries.join(', ')} }`, hoisted };
 }
 
@@ -130,27 +195,40 @@ function edgePropertyEntries(rel: string, names: readonly string[], spec: Relati
   return names.map((name) => (spec.properties[name] === 'date' ? `${name}: toString(${rel}.${name})` : `${name}: ${rel}.${name}`));
 }
 
-function connectionRows(v: string, c: ConnectionRead): string {
+function connectionRows(v: string, c: ConnectionRead, deferral?: Deferral): string {
   const n = `n${c.index}`;
   const r = `r${c.index}`;
   const { relationship } = c;
   const clauses = pageClauses(c.page!, n, r, `c${c.index}_cursor`);
   const where = [c.filter.where === 'true' ? null : c.filter.where, clauses.where].filter(Boolean).join(' AND ');
-  const node = c.node ? nodeProjection(n, c.node) : null;
+  const node = c.node ? nodeProjection(n, c.node, deferral) : null;
   const entry = [
     c.cursors ? `k: [${c.ordering.keys.map((k) => rebind(k.expr, n, r)).join(', ')}]` : null,
     ...edgePropertyEntries(r, c.edgeProperties, RELATIONSHIPS[relationship.type]),
     node ? `n: ${node.projection}` : null,
   ].filter(Boolean);
-  return [
-    // The model fixes the far label for most types (writes check it): no label test per row then.
-    `COLLECT { MATCH ${relationshipPattern(relationship, v, r, n)}`,
-    where ? `WHERE ${where}` : null,
-    `WITH ${r}, ${n} ORDER BY ${clauses.orderBy} LIMIT toInteger($c${c.index}_fetch)${hoistClause(`${r}, ${n}`, node?.hoisted ?? [], clauses.orderBy)}`,
-    `RETURN { ${entry.join(', ')} } }`,
-  ]
-    .filter(Boolean)
-    .join(' ');
+  const order = `ORDER BY ${clauses.orderBy} LIMIT toInteger($c${c.index}_fetch)`;
+  const projection = `${hoistClause(`${r}, ${n}`, node?.hoisted ?? [], clauses.orderBy)} RETURN { ${entry.join(', ')} } }`;
+  // The model fixes the far label for most types (writes check it): no label test per row then.
+  const expand = `MATCH ${relationshipPattern(relationship, v, r, n)}${where ? ` WHERE ${where}` : ''}`;
+  const hub = hubPagePairs({
+    parent: v,
+    rel: r,
+    node: n,
+    relationship,
+    ordering: c.ordering,
+    page: c.page!,
+    keys: c.ordering.keys.map((k) => rebind(k.expr, n, r)),
+    expand,
+    order,
+    filtered: c.filter.where !== 'true',
+    cursorParam: `c${c.index}_cursor`,
+    fetchParam: `c${c.index}_fetch`,
+    pairs: `rn${c.index}`,
+  });
+  // The pairs come in order either way; the projection is written once after them (in both
+  // branches, a tree of d levels would repeat its innermost level 2^d times).
+  return `COLLECT { ${hub ?? `${expand} WITH ${r}, ${n} ${order}`}${projection}`;
 }
 
 function connectionCount(v: string, c: ConnectionRead): string {

@@ -29,7 +29,7 @@ import { aggregateExpression, aggregateParams, aggregateSpecOf, shapeAggregate, 
 import { compileFilter, filterLimits, relationshipPattern, type FilterLimits } from '../graph/filters.js';
 import type { TypedRelationship } from '../graph/model.js';
 import { plain, type Row } from '../neo4j/db.js';
-import { aggregateKey, connectionParams, countKey, hoistClause, nodeProjection, rowsKey, sourcesKey } from './cypher.js';
+import { aggregateKey, connectionParams, countKey, deferredCall, deferredKey, hoistClause, nodeProjection, PARENT_KEY, rowsKey, sourcesKey, type Deferred } from './cypher.js';
 import { collectFields, walkAggregate, walkNode, type ConnectionRead, type NodeRead, type WalkContext } from './selection.js';
 
 /** Where planned connections and source lists hang on a row: a symbol, never a property name. */
@@ -160,9 +160,18 @@ function namedObjectType(type: Parameters<typeof getNamedType>[0]): GraphQLObjec
 
 /** Root tree → statement text (cached by the walk's signature). */
 function compileRoot(root: RootRead, tree: RootTree): string {
+  const deferred: Deferred[] = [];
+  // Deferred pages' CALLs, after the statement's own read (each may add more below it).
+  const deferredCalls = () => {
+    const calls: string[] = [];
+    for (let i = 0; i < deferred.length; i++) calls.push(deferredCall(deferred[i]!, deferred));
+    return { text: calls.map((c) => ` ${c}`).join(''), columns: deferred.map((d) => `, ${deferredKey(d.connection.index)}`).join('') };
+  };
   if (root.kind === 'entity') {
-    const node = nodeProjection('n', tree.node!);
-    return `MATCH (n:Entity {slug: $slug})${hoistClause('n', node.hoisted, null)} RETURN ${node.projection} AS node`;
+    const node = nodeProjection('n', tree.node!, { depth: 0, anchor: 'node', path: [], out: deferred });
+    const calls = deferredCalls();
+    const match = `MATCH (n:Entity {slug: $slug})${hoistClause('n', node.hoisted, null)}`;
+    return calls.text ? `${match} WITH ${node.projection} AS node${calls.text} RETURN node${calls.columns}` : `${match} RETURN ${node.projection} AS node`;
   }
   const label = root.spec.label;
   const where = tree.filter!.where;
@@ -170,17 +179,21 @@ function compileRoot(root: RootRead, tree: RootTree): string {
   if (tree.page) {
     const page = tree.page;
     const keys = tree.ordering!.keys;
-    const node = tree.node ? nodeProjection('n', tree.node) : null;
+    const node = tree.node ? nodeProjection('n', tree.node, { depth: 0, anchor: 'edges', path: [], out: deferred }) : null;
     const entry = [tree.cursors ? `k: [${keys.map((k) => k.expr).join(', ')}]` : null, node ? `n: ${node.projection}` : 'n: null'];
     const conditions = where === 'true' ? [] : [where];
     let orderBy = page.orderBy;
     if (tree.indexed) {
       // Index order: every row has the property, so ordering by it equals ordering by the key's
-      // expression; a cursor becomes a range seek, so page 50 reads about what page 1 reads.
+      // expression; a cursor becomes a range seek, so page 50 reads about what page 1 reads. The
+      // (property, id) index serves the whole order, ties included, once the query says every
+      // row has an id (it has: a constraint requires it).
       const property = `n.${tree.indexed.property}`;
       const descending = !!keys[0]!.descending !== page.backward;
-      conditions.unshift(page.hasCursor ? `${property} ${descending ? '<=' : '>='} $cursor[0]` : `${property} IS NOT NULL`);
-      orderBy = orderBy.replace(keys[0]!.expr, property);
+      const seek = tree.indexed.seek ?? '$cursor[0]';
+      conditions.unshift(page.hasCursor ? `${property} ${descending ? '<=' : '>='} ${seek}` : `${property} IS NOT NULL`, 'n.id IS NOT NULL');
+      const direction = descending ? 'DESC' : 'ASC';
+      orderBy = `${property} ${direction}, n.id ${direction}`;
     }
     if (page.hasCursor) {
       // Keys share one direction here, so the keyset test is one list comparison: an OR of
@@ -200,18 +213,37 @@ function compileRoot(root: RootRead, tree: RootTree): string {
     (a) => `, ${aggregateExpression(match, a, aggregateSpecOf(label), (expr) => expr)} AS ${aggregateKey(a.index)}`,
   );
   if (!tree.page) {
-    parts.push(`RETURN null AS edge, ${total} AS total${aggregates.join('')}`);
+    parts.push(`RETURN null AS edges, ${total} AS total${aggregates.join('')}`);
     return parts.join(' ');
   }
-  // One record per edge (an empty page: one record, edge null), the count and aggregates
-  // computed once before. A whole page in one record can be megabytes: it then arrives in many
-  // network chunks, and the driver decodes each string of such a message by walking all of
-  // them (StringDecoder, O(strings x chunks)); that was most of the driver's time on a
-  // 100-company nested page. Records of one edge each mostly fit in one chunk.
-  const keys = tree.aggregates.map((a) => `, ${aggregateKey(a.index)}`);
-  parts.push(`WITH edges, ${total} AS total${aggregates.join('')}`);
-  parts.push(`UNWIND CASE edges WHEN [] THEN [null] ELSE edges END AS edge RETURN edge, total${keys.join('')}`);
+  const calls = deferredCalls();
+  if (calls.text) parts.push(calls.text.trim());
+  // Many small records, not one: a whole page with its deferred tables in one record can be
+  // megabytes, which arrives in many network chunks, and the driver decodes each string of such
+  // a message by walking all of them (StringDecoder, O(strings x chunks)): that was about a
+  // quarter of the Node CPU of a 100-company nested page. So the record is sent in parts, each a
+  // [key, value] pair (the count, an aggregate, one edge, one entry of a deferred table), and
+  // readPlanned puts the one row back together (assembleParts).
+  const tables = deferred.map((d) => deferredKey(d.connection.index));
+  const items = [`['total', total]`, ...tree.aggregates.map((a) => `['${aggregateKey(a.index)}', ${aggregateKey(a.index)}]`)];
+  const lists = ['edges', ...tables].map((key) => ` + [x IN ${key} | ['${key === 'edges' ? 'edge' : key}', x]]`);
+  parts.push(`WITH edges${calls.columns}, ${total} AS total${aggregates.join('')}`);
+  parts.push(`UNWIND [${items.join(', ')}]${lists.join('')} AS part RETURN part[0] AS key, part[1] AS value`);
   return parts.join(' ');
+}
+
+/**
+ * A root page's parts (see compileRoot) as the one row shaping reads: `edges` and each deferred
+ * table a list again, in the order sent; the count and aggregates as they were.
+ */
+function assembleParts(records: readonly Row[]): Row {
+  const row: Row = { edges: [] };
+  for (const { key, value } of records) {
+    if (key === 'edge') (row.edges as unknown[]).push(value);
+    else if (typeof key === 'string' && key.startsWith('__d')) ((row[key] ??= []) as unknown[]).push(value);
+    else row[key as string] = value;
+  }
+  return row;
 }
 
 function rootParams(root: RootRead, tree: RootTree): Record<string, unknown> {
@@ -299,8 +331,28 @@ function shapePage(
   };
 }
 
+/** What shaping one statement's answer shares. */
+interface Shaping {
+  /** Entities that came back whole (they prime the request's loaders). */
+  full: EntityRow[];
+  /** Deferred pages (cypher.ts): connection index → parent element id → rows. */
+  deferred: Map<number, Map<string, Row[]>>;
+  /** A deferred page shaped once, for every place its parent appears. */
+  shaped: Map<string, PlannedConnection>;
+}
+
+/** Reads the deferred pages' tables (`__d<index>`: [element id, rows] pairs) off a record. */
+function deferredTables(record: Row): Shaping['deferred'] {
+  const tables = new Map<number, Map<string, Row[]>>();
+  for (const [key, value] of Object.entries(record)) {
+    const match = /^__d(\d+)$/.exec(key);
+    if (match) tables.set(Number(match[1]), new Map(((value as Array<[string, Row[]]> | null) ?? []).map(([id, rows]) => [id, rows])));
+  }
+  return tables;
+}
+
 /** Turns a planned node map into the row resolvers read, its connections attached. */
-function shapeNode(raw: Row, read: NodeRead, full: EntityRow[]): PlannedRow {
+function shapeNode(raw: Row, read: NodeRead, shaping: Shaping): PlannedRow {
   if (read.label !== 'Entity' && read.label !== 'Source') raw.label = read.label;
   const label = (raw.label as string | undefined) ?? 'Source';
   const needs = read.types.length === 1 ? read.types[0]! : read.types.find((t) => t.typeName === label);
@@ -308,7 +360,7 @@ function shapeNode(raw: Row, read: NodeRead, full: EntityRow[]): PlannedRow {
   if (read.types.some((t) => t.all)) {
     // All properties came back as stored: convert temporal values once, here.
     for (const k of Object.keys(row)) if (!k.startsWith('__')) row[k] = plain(row[k]);
-    if (label !== 'Source') full.push(toEntityRow(row));
+    if (label !== 'Source') shaping.full.push(toEntityRow(row));
   }
   if (label !== 'Source') {
     row.aliases ??= [];
@@ -316,25 +368,33 @@ function shapeNode(raw: Row, read: NodeRead, full: EntityRow[]): PlannedRow {
   }
   if (!needs) return row;
   const planned: Record<string, unknown> = {};
-  for (const c of needs.connections) planned[`${needs.typeName}:${c.key}`] = shapeConnection(row, c, c.connectionType, full);
+  for (const c of needs.connections) planned[`${needs.typeName}:${c.key}`] = shapeConnection(row, c, c.connectionType, shaping);
   if (needs.sources) {
     const src = needs.sources;
-    planned[`${needs.typeName}:${src.key}`] = ((row[sourcesKey(src.index)] as Row[] | null) ?? []).map((s) => shapeNode(s, src.node, full));
+    planned[`${needs.typeName}:${src.key}`] = ((row[sourcesKey(src.index)] as Row[] | null) ?? []).map((s) => shapeNode(s, src.node, shaping));
   }
   row[PLANNED] = planned;
   return row;
 }
 
-function shapeConnection(row: Row, c: ConnectionRead, connectionType: string, full: EntityRow[]): PlannedConnection {
+function shapeConnection(row: Row, c: ConnectionRead, connectionType: string, shaping: Shaping): PlannedConnection {
   const node = c.node;
+  const table = shaping.deferred.get(c.index);
+  // A deferred page: the parent's rows from the table, shaped once for all its places.
+  const parent = table ? (row[PARENT_KEY] as string | undefined) : undefined;
+  const memo = parent === undefined ? undefined : `${c.index}:${parent}`;
+  const done = memo === undefined ? undefined : shaping.shaped.get(memo);
+  if (done) return done;
   const page = shapePage(
-    row[rowsKey(c.index)] as Row[] | null,
+    table ? (parent === undefined ? null : (table.get(parent) ?? null)) : (row[rowsKey(c.index)] as Row[] | null),
     row[countKey(c.index)],
     c.page,
     c.ordering,
-    node ? (raw) => shapeNode(raw, node, full) : (raw) => raw,
+    node ? (raw) => shapeNode(raw, node, shaping) : (raw) => raw,
   );
-  return withAggregates(page, c.aggregates, connectionType, row);
+  const shaped = withAggregates(page, c.aggregates, connectionType, row);
+  if (memo !== undefined) shaping.shaped.set(memo, shaped);
+  return shaped;
 }
 
 /** Planned aggregates hang on the connection under `${connection type}:${response key}`. */
@@ -359,18 +419,18 @@ export async function readPlanned(ctx: Context, info: GraphQLResolveInfo, root: 
     root,
     info.operation,
   );
-  const rows = await ctx.db.read(cypher, params, { raw: true });
-  const full: EntityRow[] = [];
+  const records = await ctx.db.read(cypher, params, { raw: true });
+  const rows = root.kind === 'connection' && tree.page ? [assembleParts(records)] : records;
+  const shaping: Shaping = { full: [], deferred: deferredTables(rows[0] ?? {}), shaped: new Map() };
+  const { full } = shaping;
   let result: unknown;
   if (root.kind === 'entity') {
     const raw = rows[0]?.node as Row | undefined;
-    result = raw ? shapeNode(raw, tree.node!, full) : null;
+    result = raw ? shapeNode(raw, tree.node!, shaping) : null;
   } else {
-    // One record per edge (see compileRoot); the count and aggregates are on every record.
     const row = rows[0] ?? {};
     const node = tree.node;
-    const edges = tree.page ? rows.filter((r) => r.edge != null).map((r) => r.edge as Row) : null;
-    const page = shapePage(edges, row.total, tree.page, tree.ordering!, node ? (raw) => shapeNode(raw, node, full) : (raw) => raw);
+    const page = shapePage(row.edges as Row[] | null, row.total, tree.page, tree.ordering!, node ? (raw) => shapeNode(raw, node, shaping) : (raw) => raw);
     result = tree.aggregates.length > 0 ? withAggregates(page, tree.aggregates, namedObjectType(info.parentType.getFields()[info.fieldName]!.type).name, row) : page;
   }
   // Entities that came back whole serve later lookups in this request without a round trip.

@@ -89,8 +89,10 @@ describe('selection walk', () => {
       b: deals(last: 2) { edges { node { name } } }
     } } }`);
     expect(cypher).toContain("'Entity']), .name, __c0");
-    expect(cypher).toContain('__c0: CASE WHEN n:Company THEN COLLECT { MATCH (n)-[r0:PARTY_TO]->(n0) WITH r0, n0 ORDER BY n0.name ASC, n0.id ASC');
-    expect(cypher).toContain('__c1: CASE WHEN n:Company THEN COLLECT { MATCH (n)-[r1:PARTY_TO]->(n1) WITH r1, n1 ORDER BY n1.name DESC, n1.id DESC');
+    expect(cypher).toContain('__c0: CASE WHEN n:Company THEN COLLECT { UNWIND CASE WHEN COUNT { (n)-[:PARTY_TO]->() }');
+    expect(cypher).toContain('ELSE COLLECT { MATCH (n)-[r0:PARTY_TO]->(n0) WITH r0, n0 ORDER BY n0.name ASC, n0.id ASC');
+    expect(cypher).toContain('__c1: CASE WHEN n:Company THEN COLLECT { UNWIND CASE WHEN COUNT { (n)-[:PARTY_TO]->() }');
+    expect(cypher).toContain('ELSE COLLECT { MATCH (n)-[r1:PARTY_TO]->(n1) WITH r1, n1 ORDER BY n1.name DESC, n1.id DESC');
     expect(params).toEqual({ slug: 'x', c0_fetch: 2, c1_fetch: 3 });
   });
 
@@ -232,7 +234,10 @@ describe('node and connection Cypher', () => {
     expect(project).toContain('MATCH (n)<-[r0:PART_OF]-(n0:Deal)');
     expect(project).toContain('COUNT { (n)<-[:PART_OF]-(:Deal) }');
     expect(project).toContain('COUNT { (n)<-[:PART_OF]-(:Datacenter) }');
-    expect(project).toContain("MATCH (n)<-[r2:ANNOUNCED]-(n2) WITH r2, n2 ORDER BY n2.name ASC, n2.id ASC LIMIT toInteger($c2_fetch) RETURN { n: n2 { label: head([l IN labels(n2) WHERE l <> 'Entity']), .name } } }");
+    expect(project).toContain('ELSE COLLECT { MATCH (n)<-[r2:ANNOUNCED]-(n2) WITH r2, n2 ORDER BY n2.name ASC, n2.id ASC LIMIT toInteger($c2_fetch) RETURN [r2, n2] }');
+    // A hub's page walks the far label's index, so the label is named there.
+    expect(project).toContain('THEN COLLECT { MATCH (n2:Entity) USING INDEX n2:Entity(name, id) WHERE n2.name IS NOT NULL AND n2.id IS NOT NULL MATCH (n)<-[r2:ANNOUNCED]-(n2)');
+    expect(project).toContain("WITH n, rn2[0] AS r2, rn2[1] AS n2 RETURN { n: n2 { label: head([l IN labels(n2) WHERE l <> 'Entity']), .name } } }");
     const source = cypherOf(`{ sources(first: 1) { edges { node { title cites(first: 1) { totalCount edges { node { url } } } } } } }`);
     expect(source).toContain('COLLECT { MATCH (n)-[r0:CITES]->(n0) WITH r0, n0 ORDER BY coalesce(n0.title, \'\') ASC, n0.id ASC LIMIT toInteger($c0_fetch) RETURN { n: n0 { title: n0.title, .url } } }');
     expect(source).toContain('COUNT { (n)-[:CITES]->() }');
@@ -271,40 +276,85 @@ describe('node and connection Cypher', () => {
   });
 });
 
+describe('pages two connections below the root, computed once per distinct parent', () => {
+  const tree = `{ companies(first: 2) { edges { node { slug deals(first: 2) { totalCount edges { node { slug
+    parties(first: 2) { edges { node { slug leaders(first: 3) { edges { node { slug } } } } } } } } } } } } }`;
+
+  it('reads the first level inline and gathers the parents of each deeper page from it', () => {
+    const cypher = cypherOf(tree);
+    // Level one inline, its nodes marked with their element id; its count stays inline too.
+    expect(cypher).toContain('RETURN { n: n0 { .slug, __e: elementId(n0) } } }, __n0: COUNT { (n)-[:PARTY_TO]->() } } }) AS edges }');
+    // Level two: the distinct deals of every company's page, found again by element id.
+    expect(cypher).toContain(
+      'CALL (edges) { UNWIND edges AS x WITH x.n AS m UNWIND coalesce(m.__c0, []) AS x WITH x.n AS m WITH DISTINCT m.__e AS eid WHERE eid IS NOT NULL MATCH (p1) WHERE elementId(p1) = eid RETURN collect([eid, COLLECT {',
+    );
+    expect(cypher).toContain('RETURN { n: n1 { .slug, __e: elementId(n1) } } }]) AS __d1 }');
+    // Level three: the distinct parties of level two's table.
+    expect(cypher).toContain(
+      'CALL (__d1) { UNWIND __d1 AS y UNWIND y[1] AS x WITH x.n AS m WITH DISTINCT m.__e AS eid WHERE eid IS NOT NULL MATCH (p2) WHERE elementId(p2) = eid',
+    );
+    // Sent in parts: the count, each edge, each entry of each table (see compileRoot).
+    expect(cypher).toContain(
+      "WITH edges, __d1, __d2, null AS total UNWIND [['total', total]] + [x IN edges | ['edge', x]] + [x IN __d1 | ['__d1', x]] + [x IN __d2 | ['__d2', x]] AS part RETURN part[0] AS key, part[1] AS value",
+    );
+    // The first level is not deferred: its parents are the root's own rows.
+    expect(cypher).not.toContain('__d0');
+  });
+
+  it('defers under an entity looked up by slug, guarding by the kinds that selected the page', () => {
+    const cypher = cypherOf(`{ entity(slug: "x") { ... on Company { deals(first: 2) { edges { node { slug
+      parties(first: 2) { edges { node { slug ... on Company { leaders(first: 1) { edges { node { slug } } } } } } } } } } } } }`);
+    expect(cypher).toMatch(/^MATCH \(n:Entity \{slug: \$slug\}\) WITH n \{ .* \} AS node CALL \(node\) \{ WITH node AS m UNWIND coalesce\(m.__c0, \[\]\) AS x WITH x.n AS m WITH DISTINCT m.__e AS eid/);
+    expect(cypher).toMatch(/RETURN node, __d1, __d2$/);
+    expect(cypherOf(`{ entity(slug: "x") { slug } }`)).toBe(
+      "MATCH (n:Entity {slug: $slug}) RETURN n { label: head([l IN labels(n) WHERE l <> 'Entity']), .slug } AS node",
+    );
+  });
+
+  it('keeps inline a page holding an aggregate, and everything under a source', () => {
+    const aggregate = cypherOf(`{ companies(first: 2) { edges { node { deals(first: 2) { edges { node {
+      parties(first: 2) { aggregate { count } edges { node { slug } } } } } } } } } }`);
+    expect(aggregate).not.toContain('CALL (edges)');
+    expect(aggregate).not.toContain('__e:');
+    const sources = cypherOf(`{ entity(slug: "x") { sources { cites(first: 2) { edges { node { title } } } } } }`);
+    expect(sources).not.toContain('__e:');
+  });
+});
+
 describe('root statements', () => {
   const cursorFor = (order: string, key: unknown[]) => encodeCursor(order, key as never);
 
   it('reads each root connection from its label, in its default order', () => {
     const orders: Record<string, string> = {
-      people: 'MATCH (n:Person) WHERE n.name IS NOT NULL WITH n ORDER BY n.name ASC, n.id ASC',
-      companies: 'MATCH (n:Company) WHERE n.name IS NOT NULL WITH n ORDER BY n.name ASC, n.id ASC',
-      projects: 'MATCH (n:Project) WHERE n.name IS NOT NULL WITH n ORDER BY n.name ASC, n.id ASC',
-      datacenters: 'MATCH (n:Datacenter) WHERE n.name IS NOT NULL WITH n ORDER BY n.name ASC, n.id ASC',
-      deals: 'MATCH (n:Deal) WHERE n.name IS NOT NULL WITH n ORDER BY n.name ASC, n.id ASC',
+      people: 'MATCH (n:Person) WHERE n.name IS NOT NULL AND n.id IS NOT NULL WITH n ORDER BY n.name ASC, n.id ASC',
+      companies: 'MATCH (n:Company) WHERE n.name IS NOT NULL AND n.id IS NOT NULL WITH n ORDER BY n.name ASC, n.id ASC',
+      projects: 'MATCH (n:Project) WHERE n.name IS NOT NULL AND n.id IS NOT NULL WITH n ORDER BY n.name ASC, n.id ASC',
+      datacenters: 'MATCH (n:Datacenter) WHERE n.name IS NOT NULL AND n.id IS NOT NULL WITH n ORDER BY n.name ASC, n.id ASC',
+      deals: 'MATCH (n:Deal) WHERE n.name IS NOT NULL AND n.id IS NOT NULL WITH n ORDER BY n.name ASC, n.id ASC',
       sources: "MATCH (n:Source) WITH n ORDER BY coalesce(toString(n.publishedOn), '') ASC, n.id ASC",
     };
     for (const [field, order] of Object.entries(orders)) {
       const { cypher, params } = planOf(`{ ${field}(first: 3) { edges { node { id } } } }`);
       const projection = field === 'sources' ? 'n { .id, title: n.title }' : 'n { .id }';
-      expect(cypher).toBe(`CALL () { ${order} LIMIT toInteger($fetch) RETURN collect({ n: ${projection} }) AS edges } WITH edges, null AS total UNWIND CASE edges WHEN [] THEN [null] ELSE edges END AS edge RETURN edge, total`);
+      expect(cypher).toBe(`CALL () { ${order} LIMIT toInteger($fetch) RETURN collect({ n: ${projection} }) AS edges } WITH edges, null AS total UNWIND [['total', total]] + [x IN edges | ['edge', x]] AS part RETURN part[0] AS key, part[1] AS value`);
       expect(params).toEqual({ fetch: 4 });
     }
   });
 
   it('counts without reading a page, with the filter, and returns no edges then', () => {
-    expect(planOf(`{ companies { totalCount } }`)).toEqual({ cypher: 'RETURN null AS edge, COUNT { MATCH (n:Company) } AS total', params: {} });
+    expect(planOf(`{ companies { totalCount } }`)).toEqual({ cypher: 'RETURN null AS edges, COUNT { MATCH (n:Company) } AS total', params: {} });
     expect(planOf(`{ companies(filter: { nameContains: "ai", country: "US" }) { totalCount } }`)).toEqual({
-      cypher: 'RETURN null AS edge, COUNT { MATCH (n:Company) WHERE (toLower(n.name) CONTAINS toLower($f0) AND n.country = $f1) } AS total',
+      cypher: 'RETURN null AS edges, COUNT { MATCH (n:Company) WHERE (toLower(n.name) CONTAINS toLower($f0) AND n.country = $f1) } AS total',
       params: { f0: 'ai', f1: 'US' },
     });
   });
 
   it('returns sort keys without nodes when only cursors are selected', () => {
     expect(cypherOf(`{ people(first: 2) { edges { cursor } } }`)).toBe(
-      'CALL () { MATCH (n:Person) WHERE n.name IS NOT NULL WITH n ORDER BY n.name ASC, n.id ASC LIMIT toInteger($fetch) RETURN collect({ k: [n.name, n.id], n: null }) AS edges } WITH edges, null AS total UNWIND CASE edges WHEN [] THEN [null] ELSE edges END AS edge RETURN edge, total',
+      'CALL () { MATCH (n:Person) WHERE n.name IS NOT NULL AND n.id IS NOT NULL WITH n ORDER BY n.name ASC, n.id ASC LIMIT toInteger($fetch) RETURN collect({ k: [n.name, n.id], n: null }) AS edges } WITH edges, null AS total UNWIND [[\'total\', total]] + [x IN edges | [\'edge\', x]] AS part RETURN part[0] AS key, part[1] AS value',
     );
     expect(cypherOf(`{ people(first: 2) { pageInfo { endCursor } totalCount } }`)).toBe(
-      'CALL () { MATCH (n:Person) WHERE n.name IS NOT NULL WITH n ORDER BY n.name ASC, n.id ASC LIMIT toInteger($fetch) RETURN collect({ k: [n.name, n.id], n: null }) AS edges } WITH edges, COUNT { MATCH (n:Person) } AS total UNWIND CASE edges WHEN [] THEN [null] ELSE edges END AS edge RETURN edge, total',
+      'CALL () { MATCH (n:Person) WHERE n.name IS NOT NULL AND n.id IS NOT NULL WITH n ORDER BY n.name ASC, n.id ASC LIMIT toInteger($fetch) RETURN collect({ k: [n.name, n.id], n: null }) AS edges } WITH edges, COUNT { MATCH (n:Person) } AS total UNWIND [[\'total\', total]] + [x IN edges | [\'edge\', x]] AS part RETURN part[0] AS key, part[1] AS value',
     );
   });
 
@@ -312,19 +362,19 @@ describe('root statements', () => {
     const after = cursorFor('Company:NAME:ASC', ['Acme', 'c-1']);
     expect(planOf(`query($a: String) { companies(first: 2, after: $a) { edges { node { slug } } } }`, { a: after })).toEqual({
       cypher:
-        'CALL () { MATCH (n:Company) WHERE n.name >= $cursor[0] AND [n.name, n.id] > $cursor WITH n ORDER BY n.name ASC, n.id ASC LIMIT toInteger($fetch) RETURN collect({ n: n { .slug } }) AS edges } WITH edges, null AS total UNWIND CASE edges WHEN [] THEN [null] ELSE edges END AS edge RETURN edge, total',
+        'CALL () { MATCH (n:Company) WHERE n.name >= $cursor[0] AND n.id IS NOT NULL AND [n.name, n.id] > $cursor WITH n ORDER BY n.name ASC, n.id ASC LIMIT toInteger($fetch) RETURN collect({ n: n { .slug } }) AS edges } WITH edges, null AS total UNWIND [[\'total\', total]] + [x IN edges | [\'edge\', x]] AS part RETURN part[0] AS key, part[1] AS value',
       params: { fetch: 3, cursor: ['Acme', 'c-1'] },
     });
     expect(cypherOf(`query($b: String) { companies(last: 2, before: $b) { edges { node { slug } } } }`, { b: after })).toContain(
-      'WHERE n.name <= $cursor[0] AND [n.name, n.id] < $cursor WITH n ORDER BY n.name DESC, n.id DESC',
+      'WHERE n.name <= $cursor[0] AND n.id IS NOT NULL AND [n.name, n.id] < $cursor WITH n ORDER BY n.name DESC, n.id DESC',
     );
     const desc = cursorFor('Company:NAME:DESC', ['Acme', 'c-1']);
     expect(
       cypherOf(`query($a: String) { companies(first: 2, after: $a, orderBy: { field: NAME, direction: DESC }) { edges { node { slug } } } }`, { a: desc }),
-    ).toContain('WHERE n.name <= $cursor[0] AND [n.name, n.id] < $cursor WITH n ORDER BY n.name DESC, n.id DESC');
+    ).toContain('WHERE n.name <= $cursor[0] AND n.id IS NOT NULL AND [n.name, n.id] < $cursor WITH n ORDER BY n.name DESC, n.id DESC');
     expect(
       cypherOf(`query($b: String) { companies(last: 2, before: $b, orderBy: { field: NAME, direction: DESC }) { edges { node { slug } } } }`, { b: desc }),
-    ).toContain('WHERE n.name >= $cursor[0] AND [n.name, n.id] > $cursor WITH n ORDER BY n.name ASC, n.id ASC');
+    ).toContain('WHERE n.name >= $cursor[0] AND n.id IS NOT NULL AND [n.name, n.id] > $cursor WITH n ORDER BY n.name ASC, n.id ASC');
   });
 
   it('reads a nullable key in index order only when a range filter requires it', () => {
@@ -333,7 +383,7 @@ describe('root statements', () => {
     const byKind = cypherOf(`{ deals(first: 2, orderBy: { field: VALUE_USD }, filter: { kinds: [INVESTMENT] }) { edges { node { slug } } } }`);
     expect(byKind).toContain('MATCH (n:Deal) WHERE n.kind IN $f0 WITH n ORDER BY coalesce(n.valueUsd, -1.0) ASC');
     const ranged = planOf(`{ deals(first: 2, orderBy: { field: VALUE_USD }, filter: { valueUsd: { lte: 5 } }) { edges { node { slug } } } }`);
-    expect(ranged.cypher).toContain('MATCH (n:Deal) WHERE n.valueUsd IS NOT NULL AND n.valueUsd <= $f0 WITH n ORDER BY n.valueUsd ASC, n.id ASC LIMIT');
+    expect(ranged.cypher).toContain('MATCH (n:Deal) WHERE n.valueUsd IS NOT NULL AND n.id IS NOT NULL AND n.valueUsd <= $f0 WITH n ORDER BY n.valueUsd ASC, n.id ASC LIMIT');
     expect(ranged.params).toEqual({ f0: 5, fetch: 3 });
     // A range under OR or NOT does not hold for every row: no index order then.
     for (const filter of ['{ OR: [{ valueUsd: { lte: 5 } }, { kinds: [INVESTMENT] }] }', '{ NOT: { valueUsd: { lte: 5 } } }']) {
@@ -342,15 +392,30 @@ describe('root statements', () => {
   });
 
   it('pages an expression key by the keyset predicate over all keys', () => {
-    const after = cursorFor('Company:CREATED_AT:ASC', [5, 'c-1']);
+    const after = cursorFor('Company:UPDATED_AT:ASC', [5, 'c-1']);
     const { cypher, params } = planOf(
-      `query($a: String) { companies(first: 1, after: $a, orderBy: { field: CREATED_AT }) { edges { cursor } } }`,
+      `query($a: String) { companies(first: 1, after: $a, orderBy: { field: UPDATED_AT }) { edges { cursor } } }`,
       { a: after },
     );
     expect(cypher).toBe(
-      'CALL () { MATCH (n:Company) WHERE ((coalesce(n.createdAt.epochMillis, 0) > $cursor[0]) OR (coalesce(n.createdAt.epochMillis, 0) = $cursor[0] AND n.id > $cursor[1])) WITH n ORDER BY coalesce(n.createdAt.epochMillis, 0) ASC, n.id ASC LIMIT toInteger($fetch) RETURN collect({ k: [coalesce(n.createdAt.epochMillis, 0), n.id], n: null }) AS edges } WITH edges, null AS total UNWIND CASE edges WHEN [] THEN [null] ELSE edges END AS edge RETURN edge, total',
+      'CALL () { MATCH (n:Company) WHERE ((coalesce(n.updatedAt.epochMillis, 0) > $cursor[0]) OR (coalesce(n.updatedAt.epochMillis, 0) = $cursor[0] AND n.id > $cursor[1])) WITH n ORDER BY coalesce(n.updatedAt.epochMillis, 0) ASC, n.id ASC LIMIT toInteger($fetch) RETURN collect({ k: [coalesce(n.updatedAt.epochMillis, 0), n.id], n: null }) AS edges } WITH edges, null AS total UNWIND [[\'total\', total]] + [x IN edges | [\'edge\', x]] AS part RETURN part[0] AS key, part[1] AS value',
     );
     expect(params).toEqual({ fetch: 2, cursor: [5, 'c-1'] });
+  });
+
+  it('reads createdAt in index order and seeks the instant a cursor holds', () => {
+    expect(cypherOf(`{ companies(first: 1, orderBy: { field: CREATED_AT, direction: DESC }) { edges { cursor } } }`)).toBe(
+      'CALL () { MATCH (n:Company) WHERE n.createdAt IS NOT NULL AND n.id IS NOT NULL WITH n ORDER BY n.createdAt DESC, n.id DESC LIMIT toInteger($fetch) RETURN collect({ k: [coalesce(n.createdAt.epochSeconds, 0), coalesce(n.createdAt.nanosecond, 0), n.id], n: null }) AS edges } WITH edges, null AS total UNWIND [[\'total\', total]] + [x IN edges | [\'edge\', x]] AS part RETURN part[0] AS key, part[1] AS value',
+    );
+    const after = cursorFor('Company:CREATED_AT:DESC', [1764000000, 5, 'c-1']);
+    const { cypher, params } = planOf(
+      `query($a: String) { companies(first: 1, after: $a, orderBy: { field: CREATED_AT, direction: DESC }) { edges { cursor } } }`,
+      { a: after },
+    );
+    expect(cypher).toContain(
+      'WHERE n.createdAt <= datetime({epochSeconds: toInteger($cursor[0]), nanosecond: toInteger($cursor[1])}) AND n.id IS NOT NULL AND [coalesce(n.createdAt.epochSeconds, 0), coalesce(n.createdAt.nanosecond, 0), n.id] < $cursor WITH n ORDER BY n.createdAt DESC, n.id DESC',
+    );
+    expect(params).toEqual({ fetch: 2, cursor: [1764000000, 5, 'c-1'] });
   });
 
   it('keeps root shapes apart in the cache: order, direction, cursor, page, count, index, filter', () => {
@@ -395,7 +460,7 @@ describe('root statements', () => {
   });
 
   it('reads no page for __typename beside a count', () => {
-    expect(cypherOf(`{ companies { __typename totalCount } }`)).toBe('RETURN null AS edge, COUNT { MATCH (n:Company) } AS total');
+    expect(cypherOf(`{ companies { __typename totalCount } }`)).toBe('RETURN null AS edges, COUNT { MATCH (n:Company) } AS total');
   });
 
   it('finds the operation after fragment definitions and applies root-level directives', () => {
@@ -420,20 +485,26 @@ describe('root statements', () => {
 
 describe('shaping planned rows (readPlanned with a recorded db.read)', () => {
   /**
-   * A root page's rows as its statement returns them: one record per edge with the count on each,
-   * one record with a null edge for an empty page or none (written here as `{ edges, total }`).
+   * A root page's row as its statement sends it, in [key, value] parts (see compileRoot): the
+   * count, the aggregates, each edge, each entry of each deferred table. A row without `edges`
+   * (an entity, or a page with none selected) is sent as it is.
    */
-  function asRecords(rows: Array<Record<string, unknown>>): Array<Record<string, unknown>> {
+  function asParts(rows: Array<Record<string, unknown>>): Array<Record<string, unknown>> {
     return rows.flatMap((row): Array<Record<string, unknown>> => {
-      const { edges, ...rest } = row;
-      if (!('total' in rest)) return [row];
-      return Array.isArray(edges) && edges.length > 0 ? edges.map((edge: unknown) => ({ edge, ...rest })) : [{ edge: null, ...rest }];
+      if (!Array.isArray(row.edges)) return [row];
+      return Object.entries(row).flatMap(([key, value]) =>
+        key === 'edges'
+          ? (value as unknown[]).map((edge) => ({ key: 'edge', value: edge }))
+          : key.startsWith('__d')
+            ? (value as unknown[]).map((entry) => ({ key, value: entry }))
+            : [{ key, value }],
+      );
     });
   }
 
   function fakeContext(rows: Array<Record<string, unknown>>) {
     const calls: Array<{ cypher: string; params: unknown; options: unknown }> = [];
-    const records = asRecords(rows);
+    const records = asParts(rows);
     const ctx = {
       config: { limits: { maxPageSize: 100 } },
       loaders: new Map(),
@@ -502,8 +573,8 @@ describe('shaping planned rows (readPlanned with a recorded db.read)', () => {
       endCursor: encodeCursor('Company:NAME:ASC', ['C', '3']),
       hasNextPage: false,
     });
-    // An empty root page is one record with a null edge, still carrying the count.
-    const none = (await readPlanned(fakeContext([{ edge: null, total: 0 }]).ctx, info, root('Company', { first: 2 }))) as Record<string, any>;
+    // An empty root page: only its count is sent.
+    const none = (await readPlanned(fakeContext([{ edges: [], total: 0 }]).ctx, info, root('Company', { first: 2 }))) as Record<string, any>;
     expect(none.edges).toEqual([]);
     expect(none.totalCount).toBe(0);
     expect(none.pageInfo).toMatchObject({ hasNextPage: false, startCursor: null });

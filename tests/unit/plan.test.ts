@@ -38,31 +38,66 @@ describe('read planner statements', () => {
         "companies": {
           "cypher": "CALL () {
       MATCH (n:Company)
-      WHERE n.name IS NOT NULL
+      WHERE n.name IS NOT NULL AND n.id IS NOT NULL
       WITH n
       ORDER BY n.name ASC, n.id ASC
       LIMIT toInteger($fetch)
       RETURN collect({ n: n { .slug, .name, createdAt: n.createdAt.epochMillis,
       __c0:
+      COLLECT { UNWIND CASE WHEN
+      COUNT { (n)-[:PARTY_TO]->() } *
+      COUNT { (n)-[:PARTY_TO]->() } > $c0_fetch *
+      COUNT { (:Deal) } THEN
+      COLLECT {
+      MATCH (n0:Deal) USING INDEX n0:Deal(name, id)
+      WHERE n0.name IS NOT NULL AND n0.id IS NOT NULL
+      MATCH (n)-[r0:PARTY_TO]->(n0)
+      WITH r0, n0
+      ORDER BY n0.name ASC, n0.id ASC
+      LIMIT toInteger($c0_fetch)
+      RETURN [r0, n0] } ELSE
       COLLECT {
       MATCH (n)-[r0:PARTY_TO]->(n0)
       WITH r0, n0
       ORDER BY n0.name ASC, n0.id ASC
       LIMIT toInteger($c0_fetch)
+      RETURN [r0, n0] } END AS rn0
+      WITH n, rn0[0] AS r0, rn0[1] AS n0
       RETURN { role: r0.role, n: n0 { .slug, .valueUsd, announcedOn: toString(n0.announcedOn),
-      __c1:
+      __n1:
+      COUNT { (n0)<-[:PARTY_TO]-() }, __e: elementId(n0) } } } } }) AS edges }
+      CALL (edges) { UNWIND edges AS x
+      WITH x.n AS m UNWIND coalesce(m.__c0, []) AS x
+      WITH x.n AS m
+      WITH DISTINCT m.__e AS eid
+      WHERE eid IS NOT NULL
+      MATCH (p1)
+      WHERE elementId(p1) = eid
+      RETURN collect([eid,
+      COLLECT { UNWIND CASE WHEN
+      COUNT { (p1)<-[:PARTY_TO]-() } *
+      COUNT { (p1)<-[:PARTY_TO]-() } > $c1_fetch *
+      COUNT { (:Company) } THEN
       COLLECT {
-      MATCH (n0)<-[r1:PARTY_TO]-(n1)
+      MATCH (n1:Company) USING INDEX n1:Company(name, id)
+      WHERE n1.name IS NOT NULL AND n1.id IS NOT NULL
+      MATCH (p1)<-[r1:PARTY_TO]-(n1)
       WITH r1, n1
       ORDER BY n1.name ASC, n1.id ASC
       LIMIT toInteger($c1_fetch)
-      RETURN { n: n1 { .name } } },
-      __n1:
-      COUNT { (n0)<-[:PARTY_TO]-() } } } } } }) AS edges }
-      WITH edges,
+      RETURN [r1, n1] } ELSE
+      COLLECT {
+      MATCH (p1)<-[r1:PARTY_TO]-(n1)
+      WITH r1, n1
+      ORDER BY n1.name ASC, n1.id ASC
+      LIMIT toInteger($c1_fetch)
+      RETURN [r1, n1] } END AS rn1
+      WITH p1, rn1[0] AS r1, rn1[1] AS n1
+      RETURN { n: n1 { .name } } }]) AS __d1 }
+      WITH edges, __d1,
       COUNT {
-      MATCH (n:Company) } AS total UNWIND CASE edges WHEN [] THEN [null] ELSE edges END AS edge
-      RETURN edge, total",
+      MATCH (n:Company) } AS total UNWIND [['total', total]] + [x IN edges | ['edge', x]] + [x IN __d1 | ['__d1', x]] AS part
+      RETURN part[0] AS key, part[1] AS value",
           "params": {
             "c0_fetch": 6,
             "c1_fetch": 4,
@@ -92,11 +127,25 @@ describe('read planner statements', () => {
       RETURN n { label: head([l IN labels(n)
       WHERE l <> 'Entity']), .name, .kind,
       __c1: CASE WHEN n:Person THEN
+      COLLECT { UNWIND CASE WHEN
+      COUNT { (n)-[:LEADS]->() } *
+      COUNT { (n)-[:LEADS]->() } > $c1_fetch *
+      COUNT { (:Company) } THEN
+      COLLECT {
+      MATCH (n1:Company) USING INDEX n1:Company(name, id)
+      WHERE n1.name IS NOT NULL AND n1.id IS NOT NULL
+      MATCH (n)-[r1:LEADS]->(n1)
+      WITH r1, n1
+      ORDER BY n1.name ASC, n1.id ASC
+      LIMIT toInteger($c1_fetch)
+      RETURN [r1, n1] } ELSE
       COLLECT {
       MATCH (n)-[r1:LEADS]->(n1)
       WITH r1, n1
       ORDER BY n1.name ASC, n1.id ASC
       LIMIT toInteger($c1_fetch)
+      RETURN [r1, n1] } END AS rn1
+      WITH n, rn1[0] AS r1, rn1[1] AS n1
       RETURN { title: r1.title, n: n1 { .slug } } } END,
       __s0:
       COLLECT {
@@ -144,20 +193,34 @@ describe('read planner statements', () => {
         "deals": {
           "cypher": "CALL () {
       MATCH (n:Deal)
-      WHERE n.valueUsd <= $cursor[0] AND n.valueUsd >= $f0 AND [coalesce(n.valueUsd, -1.0), n.id] < $cursor
+      WHERE n.valueUsd <= $cursor[0] AND n.id IS NOT NULL AND n.valueUsd >= $f0 AND [coalesce(n.valueUsd, -1.0), n.id] < $cursor
       WITH n
       ORDER BY n.valueUsd DESC, n.id DESC
       LIMIT toInteger($fetch)
       RETURN collect({ k: [coalesce(n.valueUsd, -1.0), n.id], n: n { .slug,
       __c0:
+      COLLECT { UNWIND CASE WHEN
+      COUNT { (n)<-[:PARTY_TO]-() } *
+      COUNT { (n)<-[:PARTY_TO]-() } > $c0_fetch *
+      COUNT { (:Company) } THEN
+      COLLECT {
+      MATCH (n0:Company) USING INDEX n0:Company(name, id)
+      WHERE n0.name IS NOT NULL AND n0.id IS NOT NULL
+      MATCH (n)<-[r0:PARTY_TO]-(n0)
+      WITH r0, n0
+      ORDER BY n0.name DESC, n0.id DESC
+      LIMIT toInteger($c0_fetch)
+      RETURN [r0, n0] } ELSE
       COLLECT {
       MATCH (n)<-[r0:PARTY_TO]-(n0)
       WITH r0, n0
       ORDER BY n0.name DESC, n0.id DESC
       LIMIT toInteger($c0_fetch)
+      RETURN [r0, n0] } END AS rn0
+      WITH n, rn0[0] AS r0, rn0[1] AS n0
       RETURN { role: r0.role, n: n0 { .slug } } } } }) AS edges }
-      WITH edges, null AS total UNWIND CASE edges WHEN [] THEN [null] ELSE edges END AS edge
-      RETURN edge, total",
+      WITH edges, null AS total UNWIND [['total', total]] + [x IN edges | ['edge', x]] AS part
+      RETURN part[0] AS key, part[1] AS value",
           "params": {
             "c0_fetch": 3,
             "cursor": [
