@@ -59,6 +59,18 @@ const CONCURRENCY = flag('concurrency', 8);
 const PROFILE = !process.argv.includes('--no-profile');
 /** `--only page,nested`: run just these workload ids. */
 const ONLY = stringFlag('only')?.split(',') ?? null;
+/**
+ * `--sides ours,raw`: run only these contenders. Leaving the library out shows what our reads
+ * cost without its statements between them (at 1M they take 0.1-0.6 s each and share Neo4j's
+ * heap and caches). Such a run is written to results/sides/ and leaves the growth table alone.
+ */
+const SIDES_RUN: readonly Side[] = (() => {
+  const asked = stringFlag('sides')?.split(',');
+  if (!asked) return SIDES;
+  const unknown = asked.filter((s) => !(SIDES as readonly string[]).includes(s));
+  if (unknown.length > 0 || asked.length === 0) throw new Error(`--sides takes some of ${SIDES.join(', ')}; got ${asked.join(', ')}`);
+  return SIDES.filter((s) => asked.includes(s));
+})();
 /** `--data-dir DIR`: the Neo4j data directory to use and keep; a graph it already holds is reused. */
 const DATA_DIR = stringFlag('data-dir');
 /** `--keep`: keep the temp data directory (and its loaded graph) for a later `--data-dir`. */
@@ -393,7 +405,7 @@ async function main() {
       try {
         // Every side answers once; an error is that side's result ("refused: CODE"), the others go on.
         const digests = new Map<Side, unknown>();
-        for (const side of SIDES) {
+        for (const side of SIDES_RUN) {
           try {
             digests.set(side, workload.digest(await operation(workload, side)(ask[side])));
           } catch (error) {
@@ -484,13 +496,15 @@ async function main() {
       load: [loadBefore, loadavg()[0]!],
     };
     const report = render(rows, info);
-    mkdirSync(RESULTS_DIR, { recursive: true });
-    const base = join(RESULTS_DIR, `${DATE}-${SIZE}`);
+    const partial = SIDES_RUN.length < SIDES.length;
+    const dir = partial ? join(RESULTS_DIR, 'sides') : RESULTS_DIR;
+    mkdirSync(dir, { recursive: true });
+    const base = join(dir, `${DATE}-${SIZE}${partial ? `-${SIDES_RUN.join('-')}` : ''}`);
     writeFileSync(`${base}.md`, report);
     writeFileSync(`${base}.json`, `${JSON.stringify(resultFile(rows), null, 2)}\n`);
     process.stdout.write(report);
     log(`\nWrote ${base}.md and .json`);
-    if ((GROWTH_SIZES as readonly string[]).includes(SIZE)) {
+    if (!partial && (GROWTH_SIZES as readonly string[]).includes(SIZE)) {
       writeGrowthTable(README, RESULTS_DIR);
       log(`Updated the "Cost as the graph grows" table in ${README}`);
     }
