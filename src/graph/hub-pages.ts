@@ -15,7 +15,7 @@
  * Only unfiltered pages: a filter could make related nodes rare along the index.
  */
 import type { RelationshipType } from './model.js';
-import type { Ordering, PagePlan } from './paging.js';
+import { indexedPageBounds, type Ordering, type PagePlan } from './paging.js';
 
 export interface PairsSource {
   /** Variables: the parent node, and the relationship and far node the pairs bind. */
@@ -50,14 +50,14 @@ export function hubPagePairs(s: PairsSource): string | null {
   if (!property || s.filtered) return null;
   const { type, direction, nodeLabel } = s.relationship;
   const degree = `COUNT { (${s.parent})${arrow(direction, '', type)}() }`;
-  const descending = !!s.ordering.keys[0]!.descending !== s.page.backward;
-  const conditions = [`${s.node}.${property} IS NOT NULL`, `${s.node}.id IS NOT NULL`];
-  if (s.page.hasCursor) {
-    const cursor = `$${s.cursorParam}`;
-    conditions[0] = `${s.node}.${property} ${descending ? '<=' : '>='} ${cursor}[0]`;
-    // One list comparison: the keys share one direction.
-    conditions.push(`[${s.keys.join(', ')}] ${descending ? '<' : '>'} ${cursor}`);
-  }
+  const { range, after } = indexedPageBounds({
+    node: s.node,
+    property,
+    keys: s.keys,
+    descending: !!s.ordering.keys[0]!.descending !== s.page.backward,
+    cursor: s.page.hasCursor ? `$${s.cursorParam}` : null,
+  });
+  const conditions = after ? [...range, after] : range;
   const walk =
     `MATCH (${s.node}:${nodeLabel}) USING INDEX ${s.node}:${nodeLabel}(${property}, id) WHERE ${conditions.join(' AND ')}` +
     ` MATCH (${s.parent})${arrow(direction, s.rel, type)}(${s.node})`;

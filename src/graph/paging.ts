@@ -78,6 +78,35 @@ export function planPage(args: PageArgs, ordering: Ordering, maxPageSize: number
   };
 }
 
+/**
+ * A page read from a (property, id) index in order (cypher/schema/004-ordered-pages.cypher):
+ * `range` makes Neo4j seek that index (from the cursor's first key when there is one; saying
+ * every row has an id lets it use the composite index), `after` is the keyset test past the
+ * cursor. The keys share one direction, so the test is one list comparison: an OR of per-key
+ * terms would let Neo4j plan a union of seeks and lose the index order.
+ */
+export function indexedPageBounds(options: {
+  /** The node variable. */
+  node: string;
+  property: string;
+  /** The ordering's key expressions over the page's variables. */
+  keys: readonly string[];
+  /** The direction this page reads in (backward pages read reversed). */
+  descending: boolean;
+  /** The cursor's parameter (`$cursor`), or null on a first page. */
+  cursor: string | null;
+  /** The property's value from the cursor, when its first key is not the property itself. */
+  seek?: string;
+}): { range: string[]; after: string | null } {
+  const { node, property, keys, descending, cursor } = options;
+  const id = `${node}.id IS NOT NULL`;
+  if (cursor === null) return { range: [`${node}.${property} IS NOT NULL`, id], after: null };
+  return {
+    range: [`${node}.${property} ${descending ? '<=' : '>='} ${options.seek ?? `${cursor}[0]`}`, id],
+    after: `[${keys.join(', ')}] ${descending ? '<' : '>'} ${cursor}`,
+  };
+}
+
 /** (k0 > c0) OR (k0 = c0 AND k1 > c1) OR ... with > or < per direction. */
 function keysetPredicate(keys: OrderKey[]): string {
   const terms = keys.map((key, i) => {

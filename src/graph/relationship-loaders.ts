@@ -110,32 +110,33 @@ interface BatchedPattern {
 /** One page per parent from one UNWIND statement; each parent's page is cut inside Cypher. */
 function batchedPage(ctx: Context, spec: BatchedPattern, ordering: Ordering, args: PageArgs, parentId: string) {
   const plan = planPage(args, ordering, ctx.config.limits.maxPageSize);
-  const keys = ordering.keys.map((k) => k.expr);
-  const where = [spec.where, plan.where].filter((w) => w !== 'true').join(' AND ');
-  const expand = `MATCH ${spec.pattern}${where ? ` WHERE ${where}` : ''}`;
-  const order = `ORDER BY ${plan.orderBy} LIMIT toInteger($fetch)`;
-  const hub = spec.relationship
-    ? hubPagePairs({
-        parent: 'p',
-        rel: 'r',
-        node: 'n',
-        relationship: spec.relationship,
-        ordering,
-        page: plan,
-        keys,
-        expand,
-        order,
-        filtered: spec.where !== 'true',
-        cursorParam: 'cursor',
-        fetchParam: 'fetch',
-        pairs: 'rn',
-      })
-    : null;
   const loader = requestLoader(
     ctx,
     `page:${spec.key}:${JSON.stringify([args.first, args.after, args.last, args.before])}`,
-    () =>
-      new DataLoader<string, Page<RelationshipEdgeRow>>(async (parentIds) => {
+    () => {
+      // The statement, written once per loader (not once per parent asking for its page).
+      const keys = ordering.keys.map((k) => k.expr);
+      const where = [spec.where, plan.where].filter((w) => w !== 'true').join(' AND ');
+      const expand = `MATCH ${spec.pattern}${where ? ` WHERE ${where}` : ''}`;
+      const order = `ORDER BY ${plan.orderBy} LIMIT toInteger($fetch)`;
+      const hub = spec.relationship
+        ? hubPagePairs({
+            parent: 'p',
+            rel: 'r',
+            node: 'n',
+            relationship: spec.relationship,
+            ordering,
+            page: plan,
+            keys,
+            expand,
+            order,
+            filtered: spec.where !== 'true',
+            cursorParam: 'cursor',
+            fetchParam: 'fetch',
+            pairs: 'rn',
+          })
+        : null;
+      return new DataLoader<string, Page<RelationshipEdgeRow>>(async (parentIds) => {
         const rows = await ctx.db.read(
           `UNWIND $parentIds AS pid
            MATCH (p:${spec.parent} {id: pid})
@@ -149,7 +150,8 @@ function batchedPage(ctx: Context, spec: BatchedPattern, ordering: Ordering, arg
         );
         const byParent = new Map(rows.map((r) => [r.pid as string, (r.edges as unknown[]).map((e) => toEdgeRow(e, spec.nodeLabel))]));
         return parentIds.map((id) => toPage(byParent.get(id) ?? [], plan, ordering));
-      }),
+      });
+    },
   );
   return loader.load(parentId);
 }

@@ -23,7 +23,7 @@ import { requestLoader, type Context } from '../context.js';
 import { encodeCursor, type CursorKey } from '../graph/cursor.js';
 import { primeEntities } from '../graph/entity-loaders.js';
 import { toEntityRow, type EntityRow } from '../graph/entities.js';
-import { planPage, type Ordering, type PagePlan } from '../graph/paging.js';
+import { indexedPageBounds, planPage, type Ordering, type PagePlan } from '../graph/paging.js';
 import { filterClause, indexedSortKey, orderingFor, type RootArgs, type RootConnectionSpec, type SortKey } from '../graph/root-connections.js';
 import { aggregateExpression, aggregateParams, aggregateSpecOf, shapeAggregate, type AggregateRead, type AggregateRow } from '../graph/aggregates.js';
 import { compileFilter, filterLimits, relationshipPattern, type FilterLimits } from '../graph/filters.js';
@@ -185,21 +185,22 @@ function compileRoot(root: RootRead, tree: RootTree): string {
     let orderBy = page.orderBy;
     if (tree.indexed) {
       // Index order: every row has the property, so ordering by it equals ordering by the key's
-      // expression; a cursor becomes a range seek, so page 50 reads about what page 1 reads. The
-      // (property, id) index serves the whole order, ties included, once the query says every
-      // row has an id (it has: a constraint requires it).
-      const property = `n.${tree.indexed.property}`;
+      // expression; a cursor becomes a range seek, so page 50 reads about what page 1 reads.
       const descending = !!keys[0]!.descending !== page.backward;
-      const seek = tree.indexed.seek ?? '$cursor[0]';
-      conditions.unshift(page.hasCursor ? `${property} ${descending ? '<=' : '>='} ${seek}` : `${property} IS NOT NULL`, 'n.id IS NOT NULL');
+      const { range, after } = indexedPageBounds({
+        node: 'n',
+        property: tree.indexed.property!,
+        keys: keys.map((k) => k.expr),
+        descending,
+        cursor: page.hasCursor ? '$cursor' : null,
+        ...(tree.indexed.seek ? { seek: tree.indexed.seek } : {}),
+      });
+      conditions.unshift(...range);
+      if (after) conditions.push(after);
       const direction = descending ? 'DESC' : 'ASC';
-      orderBy = `${property} ${direction}, n.id ${direction}`;
-    }
-    if (page.hasCursor) {
-      // Keys share one direction here, so the keyset test is one list comparison: an OR of
-      // per-key terms would let Neo4j plan a union of seeks and lose the index order.
-      const descending = !!keys[0]!.descending !== page.backward;
-      conditions.push(tree.indexed ? `[${keys.map((k) => k.expr).join(', ')}] ${descending ? '<' : '>'} $cursor` : page.where);
+      orderBy = `n.${tree.indexed.property} ${direction}, n.id ${direction}`;
+    } else if (page.hasCursor) {
+      conditions.push(page.where);
     }
     parts.push(
       `CALL () { MATCH (n:${label})${conditions.length > 0 ? ` WHERE ${conditions.join(' AND ')}` : ''}` +
