@@ -17,6 +17,7 @@ import { openGraph } from '../src/open-graph.js';
 import { parseConfig } from '../src/config.js';
 import { loadGraph } from '../src/graph/bulk-load.js';
 import { generateGraph } from '../src/graph/generator.js';
+import { SET_PAGE_KEYS } from '../src/graph/page-keys.js';
 import { loadSeed } from '../src/graph/seed.js';
 import { createLogger } from '../src/logger.js';
 import { pinnedNeo4jVersion } from '../src/neo4j/local-server.js';
@@ -161,7 +162,7 @@ async function main() {
   const pairs: string[][] = [];
   for (let i = 0; i < clique.length; i++) for (let j = i + 1; j < clique.length; j++) pairs.push([clique[i]!, clique[j]!]);
   pairs.push([`${dense}-a`, clique[0]!], [clique[0]!, `${dense}-b`]);
-  await db.write('UNWIND $pairs AS pair MATCH (a:Entity {id: pair[0]}), (b:Entity {id: pair[1]}) CREATE (a)-[:INVESTS_IN]->(b)', { pairs });
+  await db.write(`UNWIND $pairs AS pair MATCH (a:Entity {id: pair[0]}), (b:Entity {id: pair[1]}) CREATE (a)-[r:INVESTS_IN]->(b) ${SET_PAGE_KEYS('a', 'r', 'b')}`, { pairs });
 
   log();
   log('## Built to explode');

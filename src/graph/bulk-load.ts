@@ -14,6 +14,7 @@ import type { z } from 'zod';
 import type { Db, Row } from '../neo4j/db.js';
 import { markCreated, setIfChanged, takeCreated } from './merge.js';
 import { MAINTAIN_SEARCH_KEYS } from './search.js';
+import { RENAME_IN_PAGE_KEYS, SET_PAGE_KEYS } from './page-keys.js';
 import {
   ENTITY_LABELS,
   KIND_PROPERTIES,
@@ -244,6 +245,7 @@ ON CREATE SET n.id = row.id, n.createdAt = datetime($now), ${markCreated('n')}
 ${takeCreated('n', ['props'])}
 ${setIfChanged('n', ['created'], 'datetime($now)')}
 ${MAINTAIN_SEARCH_KEYS('n')}
+${RENAME_IN_PAGE_KEYS('n')}
 ${COUNT_CHANGES}`;
 }
 
@@ -269,6 +271,7 @@ WITH a, b, row.props AS given
 WITH a, b, ${withDates('given', dateKeys(spec.properties))} AS props
 MERGE (a)-[r:${type}]->(b)
 ON CREATE SET ${markCreated('r')}
+${SET_PAGE_KEYS('a', 'r', 'b')}
 ${takeCreated('r', ['props'])}
 ${setIfChanged('r', ['created'])}
 ${COUNT_CHANGES}`;

@@ -97,9 +97,11 @@ export function indexedPageBounds(options: {
   cursor: string | null;
   /** The property's value from the cursor, when its first key is not the property itself. */
   seek?: string;
+  /** The index's tie-breaking property (`id` unless the index holds a copy of it). */
+  idProperty?: string;
 }): { range: string[]; after: string | null } {
   const { node, property, keys, descending, cursor } = options;
-  const id = `${node}.id IS NOT NULL`;
+  const id = `${node}.${options.idProperty ?? 'id'} IS NOT NULL`;
   if (cursor === null) return { range: [`${node}.${property} IS NOT NULL`, id], after: null };
   return {
     range: [`${node}.${property} ${descending ? '<=' : '>='} ${options.seek ?? `${cursor}[0]`}`, id],

@@ -8,7 +8,8 @@ import type { Row } from '../neo4j/db.js';
 import { entityProjection, sourceProjection, toEntityRow, type EntityRow, type SourceRow } from './entities.js';
 import { farLabelImplied, type EntityLabel, type RelationshipType, type TypedRelationship } from './model.js';
 import { compileFilter, filterLimits } from './filters.js';
-import { hubPagePairs } from './hub-pages.js';
+import { keyedPage } from './hub-pages.js';
+import { withoutPageKeys } from './page-keys.js';
 import { planPage, toPage, type Ordering, type Page, type PageArgs } from './paging.js';
 import { orderingBy, orderingsOf } from './root-connections.js';
 import type { CursorKey } from './cursor.js';
@@ -89,7 +90,7 @@ function edgeProjection(nodeLabel: string) {
 
 function toEdgeRow(value: unknown, nodeLabel: string): RelationshipEdgeRow {
   const row = value as RelationshipEdgeRow;
-  return nodeLabel === 'Source' ? row : { ...row, node: toEntityRow(row.node) };
+  return nodeLabel === 'Source' ? row : { ...row, properties: withoutPageKeys(row.properties), node: toEntityRow(row.node) };
 }
 
 /** What one batched relationship statement matches, fixed in code (never from a request). */
@@ -103,7 +104,7 @@ interface BatchedPattern {
   where: string;
   params: Record<string, unknown>;
   nodeLabel: string;
-  /** The one typed relationship matched, when it is one (a hub's page can then walk an index). */
+  /** The one typed relationship matched, when it is one (a page by name can then read its page-key index). */
   relationship?: { type: RelationshipType; direction: 'OUT' | 'IN'; nodeLabel: string };
 }
 
@@ -119,21 +120,17 @@ function batchedPage(ctx: Context, spec: BatchedPattern, ordering: Ordering, arg
       const where = [spec.where, plan.where].filter((w) => w !== 'true').join(' AND ');
       const expand = `MATCH ${spec.pattern}${where ? ` WHERE ${where}` : ''}`;
       const order = `ORDER BY ${plan.orderBy} LIMIT toInteger($fetch)`;
-      const hub = spec.relationship
-        ? hubPagePairs({
+      const keyed = spec.relationship
+        ? keyedPage({
             parent: 'p',
             rel: 'r',
             node: 'n',
             relationship: spec.relationship,
             ordering,
             page: plan,
-            keys,
-            expand,
-            order,
             filtered: spec.where !== 'true',
             cursorParam: 'cursor',
             fetchParam: 'fetch',
-            pairs: 'rn',
           })
         : null;
       return new DataLoader<string, Page<RelationshipEdgeRow>>(async (parentIds) => {
@@ -141,7 +138,7 @@ function batchedPage(ctx: Context, spec: BatchedPattern, ordering: Ordering, arg
           `UNWIND $parentIds AS pid
            MATCH (p:${spec.parent} {id: pid})
            CALL (p) {
-             ${hub ?? `${expand} WITH p, r, n ${order}`}
+             ${keyed ?? `${expand} WITH p, r, n ${order}`}
              WITH p, r, n, [${keys.join(', ')}] AS sortKey
              RETURN collect(${edgeProjection(spec.nodeLabel)}) AS edges
            }

@@ -21,6 +21,7 @@ import { ErrorCode, StargraphError, badInput, limitExceeded, timedOut } from '..
 import type { Db, Row, RunOptions } from '../neo4j/db.js';
 import { CENTRALITIES, centralityScores, isCentrality, louvainCommunities, type CommunitiesResult } from './algorithms.js';
 import { entityProjection, toEntityRow, type EntityRow } from './entities.js';
+import { withoutPageKeys } from './page-keys.js';
 import {
   BUYER_ROLES,
   ENTITY_KINDS,
@@ -204,8 +205,12 @@ const pathReturn = (p: string) =>
 const pathMap = (p: string) =>
   `{ nodes: [n IN nodes(${p}) | ${entityProjection('n')}], relationships: [r IN relationships(${p}) | ${relationshipProjection('r')}] }`;
 
+/** Relationship rows as users see them: the page keys (page-keys.ts) left out. */
+const toRelationshipRows = (value: unknown): RelationshipRow[] =>
+  (value as RelationshipRow[]).map((r) => ({ ...r, properties: withoutPageKeys(r.properties) }));
+
 function toPathRow(row: Row): PathRow {
-  const relationships = row.relationships as RelationshipRow[];
+  const relationships = toRelationshipRows(row.relationships);
   return { length: relationships.length, nodes: (row.nodes as unknown[]).map(toEntityRow), relationships };
 }
 
@@ -378,7 +383,7 @@ export async function neighborhood(db: Db, limits: TraversalLimits, args: Neighb
   if (!row) return { nodes: [args.center], relationships: [], truncated: false };
   return {
     nodes: (row.nodes as unknown[]).map(toEntityRow),
-    relationships: row.relationships as RelationshipRow[],
+    relationships: toRelationshipRows(row.relationships),
     truncated: row.truncated as boolean,
   };
 }

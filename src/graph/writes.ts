@@ -17,6 +17,7 @@ import { markCreated, setIfChanged, takeCreated } from './merge.js';
 import { entityProjection, isKind, sourceProjection, toEntityRow, type KindRow, type SourceRow } from './entities.js';
 import type { EntityProperties, Provenance, SourceInput } from './write-input.js';
 import { MAINTAIN_SEARCH_KEYS } from './search.js';
+import { RENAME_IN_PAGE_KEYS, SET_PAGE_KEYS, withoutPageKeys } from './page-keys.js';
 import {
   COMMON_PROPERTIES,
   KIND_PROPERTIES,
@@ -160,6 +161,7 @@ async function upsertEntityOnce<L extends EntityLabel>(db: Db, write: EntityUpse
        WITH n, $props AS props
        ${setIfChanged('n', [], 'datetime()')}
        ${MAINTAIN_SEARCH_KEYS('n')}
+       ${RENAME_IN_PAGE_KEYS('n')}
        RETURN changed`,
       { id, props },
     );
@@ -186,6 +188,7 @@ async function setDealParties(run: Run, dealId: string, parties: Array<{ company
      MATCH (c:Entity:Company {id: party.companyId})
      MERGE (c)-[r:PARTY_TO]->(d)
      ON CREATE SET r.createdAt = datetime()
+     ${SET_PAGE_KEYS('c', 'r', 'd')}
      WITH r, party WHERE r.role IS NULL OR r.role <> party.role
      SET r.role = party.role, r.updatedAt = datetime()`,
     { dealId, parties },
@@ -214,6 +217,7 @@ export async function connectEntities(
        MATCH (b:Entity {id: $toId}) WHERE any(l IN labels(b) WHERE l IN $toLabels)
        MERGE (a)-[r:${write.type}]->(b)
        ON CREATE SET r.createdAt = datetime(), r.updatedAt = datetime(), ${markCreated('r')}
+       ${SET_PAGE_KEYS('a', 'r', 'b')}
        ${takeCreated('r')}
        WITH r, created, $props AS props
        ${setIfChanged('r', ['created'], 'datetime()')}
@@ -227,7 +231,7 @@ export async function connectEntities(
       created: Boolean(row.created),
       changed: Boolean(row.created) || Boolean(row.changed),
       relationshipId: String(row.relationshipId),
-      properties: (row.properties as Row) ?? {},
+      properties: withoutPageKeys((row.properties as Row) ?? {}),
       sourceId,
     };
   });
@@ -248,7 +252,7 @@ export async function disconnectEntities(
      RETURN relationshipId, properties`,
     { fromId, toId },
   );
-  return row ? { relationshipId: String(row.relationshipId), properties: (row.properties as Row) ?? {} } : null;
+  return row ? { relationshipId: String(row.relationshipId), properties: withoutPageKeys((row.properties as Row) ?? {}) } : null;
 }
 
 /** Deletes an entity with all its relationships; returns how many relationships went with it. */

@@ -238,6 +238,26 @@ export class Db {
   }
 
   /**
+   * One write statement as an auto-commit query, for `CALL { ... } IN TRANSACTIONS` (which
+   * commits its own batches and cannot run inside a transaction). No timeout: it is for
+   * maintenance at start-up, not for requests.
+   */
+  async writeAutoCommit(cypher: string, params: Row = {}): Promise<Row[]> {
+    const session = this.graph.driver.session({
+      database: this.graph.database,
+      defaultAccessMode: neo4j.session.WRITE,
+      bookmarkManager: this.graph.driver.executeQueryBookmarkManager,
+    });
+    this.stats.roundTrips += 1;
+    try {
+      const result = await session.run(cypher, params);
+      return result.records.map((r) => plain(r.toObject()) as Row);
+    } finally {
+      await session.close();
+    }
+  }
+
+  /**
    * A single-statement read as an auto-commit query in a READ session: routed to a follower on a
    * cluster like executeQuery's reads, but without the BEGIN/COMMIT exchange of a managed
    * transaction (a lookup by slug: 1.0 ms median against 1.5 ms on a local Neo4j). Bookmarks

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Neo4jError } from 'neo4j-driver';
 import type { Db } from './db.js';
+import { backfillPageKeys, pageKeyIndexStatements } from '../graph/page-keys.js';
 
 const SCHEMA_DIR = fileURLToPath(new URL('../../cypher/schema/', import.meta.url));
 
@@ -17,14 +18,19 @@ export function splitStatements(text: string): string[] {
     .filter(Boolean);
 }
 
+/** The schema files' statements in file-name order, then the relationship page indexes the model implies. */
 export function schemaStatements(dir = SCHEMA_DIR): string[] {
-  return readdirSync(dir)
+  const files = readdirSync(dir)
     .filter((f) => f.endsWith('.cypher'))
     .sort()
     .flatMap((f) => splitStatements(readFileSync(join(dir, f), 'utf8')));
+  return [...files, ...pageKeyIndexStatements()];
 }
 
-/** Applies constraints and indexes (idempotent: every statement says IF NOT EXISTS). */
+/**
+ * Applies constraints and indexes (idempotent: every statement says IF NOT EXISTS), then gives
+ * page keys to relationships that lack them (src/graph/page-keys.ts).
+ */
 export async function migrate(db: Db, dir = SCHEMA_DIR): Promise<number> {
   const statements = schemaStatements(dir);
   for (const statement of statements) {
@@ -40,5 +46,22 @@ export async function migrate(db: Db, dir = SCHEMA_DIR): Promise<number> {
   }
   // Index population is asynchronous; queries right after start-up need them online.
   await db.write('CALL db.awaitIndexes(60)');
+  await retryTransient(() => backfillPageKeys(db));
   return statements.length;
+}
+
+/**
+ * Servers (or test files) starting together backfill the same relationships; a deadlock between
+ * their batches is transient, and the next attempt finds less to do.
+ */
+async function retryTransient<T>(work: () => Promise<T>, attempts = 5): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      const transient = error instanceof Neo4jError && /TransientError|DeadlockDetected/.test(error.code);
+      if (!transient || attempt >= attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+    }
+  }
 }

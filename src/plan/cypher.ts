@@ -10,7 +10,7 @@
  */
 import { aggregateExpression, aggregateParams, aggregateSpecOf } from '../graph/aggregates.js';
 import { relationshipPattern } from '../graph/filters.js';
-import { hubPagePairs } from '../graph/hub-pages.js';
+import { keyedPage } from '../graph/hub-pages.js';
 import { farLabelImplied, RELATIONSHIPS, type RelationshipSpec } from '../graph/model.js';
 import type { PagePlan } from '../graph/paging.js';
 import type { ConnectionRead, NodeRead, ReadAs, SourcesRead } from './selection.js';
@@ -211,24 +211,18 @@ function connectionRows(v: string, c: ConnectionRead, deferral?: Deferral): stri
   const projection = `${hoistClause(`${r}, ${n}`, node?.hoisted ?? [], clauses.orderBy)} RETURN { ${entry.join(', ')} } }`;
   // The model fixes the far label for most types (writes check it): no label test per row then.
   const expand = `MATCH ${relationshipPattern(relationship, v, r, n)}${where ? ` WHERE ${where}` : ''}`;
-  const hub = hubPagePairs({
+  const keyed = keyedPage({
     parent: v,
     rel: r,
     node: n,
     relationship,
     ordering: c.ordering,
     page: c.page!,
-    keys: c.ordering.keys.map((k) => rebind(k.expr, n, r)),
-    expand,
-    order,
     filtered: c.filter.where !== 'true',
     cursorParam: `c${c.index}_cursor`,
     fetchParam: `c${c.index}_fetch`,
-    pairs: `rn${c.index}`,
   });
-  // The pairs come in order either way; the projection is written once after them (in both
-  // branches, a tree of d levels would repeat its innermost level 2^d times).
-  return `COLLECT { ${hub ?? `${expand} WITH ${r}, ${n} ${order}`}${projection}`;
+  return `COLLECT { ${keyed ?? `${expand} WITH ${r}, ${n} ${order}`}${projection}`;
 }
 
 function connectionCount(v: string, c: ConnectionRead): string {

@@ -21,7 +21,7 @@ import { encodeGlobalID } from '@pothos/plugin-relay';
 import { schema } from '../../src/schema/index.js';
 import { createLogger } from '../../src/logger.js';
 import { createServer } from '../../src/server.js';
-import { createEntities, deleteFixtures } from '../utils/fixtures.js';
+import { createEntities, deleteFixtures, relate } from '../utils/fixtures.js';
 import { openTestGraph, testServer, uniquePrefix, type TestGraph } from '../utils/graph.js';
 
 /*
@@ -369,10 +369,8 @@ beforeAll(async () => {
     { label: 'Project', slug: `${prefix}-stargate`, name: 'Hx Stargate', props: { status: 'ANNOUNCED', pledgedUsd: 5e11 } },
     { label: 'Deal', slug: `${prefix}-lease`, name: 'Hx Lease', props: { kind: 'COMPUTE_LEASE', valueUsd: 3e10 } },
   ]);
-  await t.db.write(
-    `MATCH (a:Company {slug: $a}), (d:Deal {slug: $d}), (p:Person {slug: $p}) CREATE (a)-[:PARTY_TO {role: 'buyer'}]->(d), (p)-[:LEADS {title: 'CEO'}]->(a)`,
-    { a: `${prefix}-openai`, d: `${prefix}-lease`, p: `${prefix}-sam` },
-  );
+  await relate(t.db, 'PARTY_TO', [[`${prefix}-openai`, `${prefix}-lease`, { role: 'buyer' }]]);
+  await relate(t.db, 'LEADS', [[`${prefix}-sam`, `${prefix}-openai`, { title: 'CEO' }]]);
   const slugs = ['openai', 'oracle', 'sam', 'stargate', 'lease'].map((s) => `${prefix}-${s}`);
   const labels = ['Company', 'Company', 'Person', 'Project', 'Deal'];
   fixtures = { slugs, ids: slugs.map((s, i) => encodeGlobalID(labels[i]!, s)) };

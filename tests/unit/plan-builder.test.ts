@@ -89,10 +89,13 @@ describe('selection walk', () => {
       b: deals(last: 2) { edges { node { name } } }
     } } }`);
     expect(cypher).toContain("'Entity']), .name, __c0");
-    expect(cypher).toContain('__c0: CASE WHEN n:Company THEN COLLECT { UNWIND CASE WHEN COUNT { (n)-[:PARTY_TO]->() }');
-    expect(cypher).toContain('ELSE COLLECT { MATCH (n)-[r0:PARTY_TO]->(n0) WITH r0, n0 ORDER BY n0.name ASC, n0.id ASC');
-    expect(cypher).toContain('__c1: CASE WHEN n:Company THEN COLLECT { UNWIND CASE WHEN COUNT { (n)-[:PARTY_TO]->() }');
-    expect(cypher).toContain('ELSE COLLECT { MATCH (n)-[r1:PARTY_TO]->(n1) WITH r1, n1 ORDER BY n1.name DESC, n1.id DESC');
+    // Pages by name read the parent's page-key index (src/graph/page-keys.ts), forward and backward.
+    expect(cypher).toContain(
+      "__c0: CASE WHEN n:Company THEN COLLECT { MATCH (n)-[r0:PARTY_TO]->(n0) USING INDEX r0:PARTY_TO(fromId, toLabel, toName, toId) WHERE r0.fromId = n.id AND r0.toLabel = 'Deal' AND r0.toName IS NOT NULL AND r0.toId IS NOT NULL WITH n, r0, n0 ORDER BY r0.fromId, r0.toLabel, r0.toName, r0.toId LIMIT toInteger($c0_fetch)",
+    );
+    expect(cypher).toContain(
+      "__c1: CASE WHEN n:Company THEN COLLECT { MATCH (n)-[r1:PARTY_TO]->(n1) USING INDEX r1:PARTY_TO(fromId, toLabel, toName, toId) WHERE r1.fromId = n.id AND r1.toLabel = 'Deal' AND r1.toName IS NOT NULL AND r1.toId IS NOT NULL WITH n, r1, n1 ORDER BY r1.fromId DESC, r1.toLabel DESC, r1.toName DESC, r1.toId DESC LIMIT toInteger($c1_fetch)",
+    );
     expect(params).toEqual({ slug: 'x', c0_fetch: 2, c1_fetch: 3 });
   });
 
@@ -150,9 +153,16 @@ describe('selection walk', () => {
       `query($c: String) { entity(slug: "x") { ... on Deal { parties(last: 2, before: $c) { edges { node { slug } } } } } }`,
       { c: cursor },
     );
+    // The index is sought from the cursor's name; the keyset test compares the copied keys.
     expect(cypher).toContain(
-      'COLLECT { MATCH (n)<-[r0:PARTY_TO]-(n0) WHERE ((n0.name < $c0_cursor[0]) OR (n0.name = $c0_cursor[0] AND n0.id < $c0_cursor[1])) WITH r0, n0 ORDER BY n0.name DESC, n0.id DESC LIMIT toInteger($c0_fetch)',
+      "COLLECT { MATCH (n)<-[r0:PARTY_TO]-(n0) USING INDEX r0:PARTY_TO(toId, fromLabel, fromName, fromId) WHERE r0.toId = n.id AND r0.fromLabel = 'Company' AND r0.fromName <= $c0_cursor[0] AND r0.fromId IS NOT NULL AND [r0.fromName, r0.fromId] < $c0_cursor WITH n, r0, n0 ORDER BY r0.toId DESC, r0.fromLabel DESC, r0.fromName DESC, r0.fromId DESC LIMIT toInteger($c0_fetch)",
     );
+    // Filtered, the page expands and sorts (a filter could make related nodes rare along the index).
+    const filtered = cypherOf(
+      `query($c: String) { entity(slug: "x") { ... on Deal { parties(last: 2, before: $c, filter: { name: { startsWith: "A" } }) { edges { node { slug } } } } } }`,
+      { c: cursor },
+    );
+    expect(filtered).toContain('((n0.name < $c0_cursor[0]) OR (n0.name = $c0_cursor[0] AND n0.id < $c0_cursor[1])) WITH r0, n0 ORDER BY n0.name DESC, n0.id DESC LIMIT toInteger($c0_fetch)');
     expect(params).toEqual({ slug: 'x', c0_fetch: 3, c0_cursor: ['Acme', 'c-1'] });
   });
 
@@ -231,13 +241,17 @@ describe('node and connection Cypher', () => {
       datacenters { totalCount }
       announcedBy(first: 1) { edges { node { name } } }
     } } }`);
-    expect(project).toContain('MATCH (n)<-[r0:PART_OF]-(n0:Deal)');
+    // Read from the page-key index, whose key holds the far label.
+    expect(project).toContain("MATCH (n)<-[r0:PART_OF]-(n0) USING INDEX r0:PART_OF(toId, fromLabel, fromName, fromId) WHERE r0.toId = n.id AND r0.fromLabel = 'Deal'");
+    expect(cypherOf(`{ entity(slug: "x") { ... on Project { deals(first: 1, filter: { name: { eq: "D" } }) { edges { node { slug } } } } } }`)).toContain(
+      'MATCH (n)<-[r0:PART_OF]-(n0:Deal)',
+    );
     expect(project).toContain('COUNT { (n)<-[:PART_OF]-(:Deal) }');
     expect(project).toContain('COUNT { (n)<-[:PART_OF]-(:Datacenter) }');
-    expect(project).toContain('ELSE COLLECT { MATCH (n)<-[r2:ANNOUNCED]-(n2) WITH r2, n2 ORDER BY n2.name ASC, n2.id ASC LIMIT toInteger($c2_fetch) RETURN [r2, n2] }');
-    // A hub's page walks the far label's index, so the label is named there.
-    expect(project).toContain('THEN COLLECT { MATCH (n2:Entity) USING INDEX n2:Entity(name, id) WHERE n2.name IS NOT NULL AND n2.id IS NOT NULL MATCH (n)<-[r2:ANNOUNCED]-(n2)');
-    expect(project).toContain("WITH n, rn2[0] AS r2, rn2[1] AS n2 RETURN { n: n2 { label: head([l IN labels(n2) WHERE l <> 'Entity']), .name } } }");
+    // Far nodes of any kind: the page-key index orders them by kind first, so this page sorts.
+    expect(project).toContain(
+      "COLLECT { MATCH (n)<-[r2:ANNOUNCED]-(n2) WITH r2, n2 ORDER BY n2.name ASC, n2.id ASC LIMIT toInteger($c2_fetch) RETURN { n: n2 { label: head([l IN labels(n2) WHERE l <> 'Entity']), .name } } }",
+    );
     const source = cypherOf(`{ sources(first: 1) { edges { node { title cites(first: 1) { totalCount edges { node { url } } } } } } }`);
     expect(source).toContain('COLLECT { MATCH (n)-[r0:CITES]->(n0) WITH r0, n0 ORDER BY coalesce(n0.title, \'\') ASC, n0.id ASC LIMIT toInteger($c0_fetch) RETURN { n: n0 { title: n0.title, .url } } }');
     expect(source).toContain('COUNT { (n)-[:CITES]->() }');

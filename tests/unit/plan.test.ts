@@ -44,25 +44,12 @@ describe('read planner statements', () => {
       LIMIT toInteger($fetch)
       RETURN collect({ n: n { .slug, .name, createdAt: n.createdAt.epochMillis,
       __c0:
-      COLLECT { UNWIND CASE WHEN
-      COUNT { (n)-[:PARTY_TO]->() } *
-      COUNT { (n)-[:PARTY_TO]->() } > $c0_fetch *
-      COUNT { (:Deal) } THEN
       COLLECT {
-      MATCH (n0:Deal) USING INDEX n0:Deal(name, id)
-      WHERE n0.name IS NOT NULL AND n0.id IS NOT NULL
-      MATCH (n)-[r0:PARTY_TO]->(n0)
-      WITH r0, n0
-      ORDER BY n0.name ASC, n0.id ASC
+      MATCH (n)-[r0:PARTY_TO]->(n0) USING INDEX r0:PARTY_TO(fromId, toLabel, toName, toId)
+      WHERE r0.fromId = n.id AND r0.toLabel = 'Deal' AND r0.toName IS NOT NULL AND r0.toId IS NOT NULL
+      WITH n, r0, n0
+      ORDER BY r0.fromId, r0.toLabel, r0.toName, r0.toId
       LIMIT toInteger($c0_fetch)
-      RETURN [r0, n0] } ELSE
-      COLLECT {
-      MATCH (n)-[r0:PARTY_TO]->(n0)
-      WITH r0, n0
-      ORDER BY n0.name ASC, n0.id ASC
-      LIMIT toInteger($c0_fetch)
-      RETURN [r0, n0] } END AS rn0
-      WITH n, rn0[0] AS r0, rn0[1] AS n0
       RETURN { role: r0.role, n: n0 { .slug, .valueUsd, announcedOn: toString(n0.announcedOn),
       __n1:
       COUNT { (n0)<-[:PARTY_TO]-() }, __e: elementId(n0) } } } } }) AS edges }
@@ -74,25 +61,12 @@ describe('read planner statements', () => {
       MATCH (p1)
       WHERE elementId(p1) = eid
       RETURN collect([eid,
-      COLLECT { UNWIND CASE WHEN
-      COUNT { (p1)<-[:PARTY_TO]-() } *
-      COUNT { (p1)<-[:PARTY_TO]-() } > $c1_fetch *
-      COUNT { (:Company) } THEN
       COLLECT {
-      MATCH (n1:Company) USING INDEX n1:Company(name, id)
-      WHERE n1.name IS NOT NULL AND n1.id IS NOT NULL
-      MATCH (p1)<-[r1:PARTY_TO]-(n1)
-      WITH r1, n1
-      ORDER BY n1.name ASC, n1.id ASC
+      MATCH (p1)<-[r1:PARTY_TO]-(n1) USING INDEX r1:PARTY_TO(toId, fromLabel, fromName, fromId)
+      WHERE r1.toId = p1.id AND r1.fromLabel = 'Company' AND r1.fromName IS NOT NULL AND r1.fromId IS NOT NULL
+      WITH p1, r1, n1
+      ORDER BY r1.toId, r1.fromLabel, r1.fromName, r1.fromId
       LIMIT toInteger($c1_fetch)
-      RETURN [r1, n1] } ELSE
-      COLLECT {
-      MATCH (p1)<-[r1:PARTY_TO]-(n1)
-      WITH r1, n1
-      ORDER BY n1.name ASC, n1.id ASC
-      LIMIT toInteger($c1_fetch)
-      RETURN [r1, n1] } END AS rn1
-      WITH p1, rn1[0] AS r1, rn1[1] AS n1
       RETURN { n: n1 { .name } } }]) AS __d1 }
       WITH edges, __d1,
       COUNT {
@@ -127,25 +101,12 @@ describe('read planner statements', () => {
       RETURN n { label: head([l IN labels(n)
       WHERE l <> 'Entity']), .name, .kind,
       __c1: CASE WHEN n:Person THEN
-      COLLECT { UNWIND CASE WHEN
-      COUNT { (n)-[:LEADS]->() } *
-      COUNT { (n)-[:LEADS]->() } > $c1_fetch *
-      COUNT { (:Company) } THEN
       COLLECT {
-      MATCH (n1:Company) USING INDEX n1:Company(name, id)
-      WHERE n1.name IS NOT NULL AND n1.id IS NOT NULL
-      MATCH (n)-[r1:LEADS]->(n1)
-      WITH r1, n1
-      ORDER BY n1.name ASC, n1.id ASC
+      MATCH (n)-[r1:LEADS]->(n1) USING INDEX r1:LEADS(fromId, toLabel, toName, toId)
+      WHERE r1.fromId = n.id AND r1.toLabel = 'Company' AND r1.toName IS NOT NULL AND r1.toId IS NOT NULL
+      WITH n, r1, n1
+      ORDER BY r1.fromId, r1.toLabel, r1.toName, r1.toId
       LIMIT toInteger($c1_fetch)
-      RETURN [r1, n1] } ELSE
-      COLLECT {
-      MATCH (n)-[r1:LEADS]->(n1)
-      WITH r1, n1
-      ORDER BY n1.name ASC, n1.id ASC
-      LIMIT toInteger($c1_fetch)
-      RETURN [r1, n1] } END AS rn1
-      WITH n, rn1[0] AS r1, rn1[1] AS n1
       RETURN { title: r1.title, n: n1 { .slug } } } END,
       __s0:
       COLLECT {
@@ -199,25 +160,12 @@ describe('read planner statements', () => {
       LIMIT toInteger($fetch)
       RETURN collect({ k: [coalesce(n.valueUsd, -1.0), n.id], n: n { .slug,
       __c0:
-      COLLECT { UNWIND CASE WHEN
-      COUNT { (n)<-[:PARTY_TO]-() } *
-      COUNT { (n)<-[:PARTY_TO]-() } > $c0_fetch *
-      COUNT { (:Company) } THEN
       COLLECT {
-      MATCH (n0:Company) USING INDEX n0:Company(name, id)
-      WHERE n0.name IS NOT NULL AND n0.id IS NOT NULL
-      MATCH (n)<-[r0:PARTY_TO]-(n0)
-      WITH r0, n0
-      ORDER BY n0.name DESC, n0.id DESC
+      MATCH (n)<-[r0:PARTY_TO]-(n0) USING INDEX r0:PARTY_TO(toId, fromLabel, fromName, fromId)
+      WHERE r0.toId = n.id AND r0.fromLabel = 'Company' AND r0.fromName IS NOT NULL AND r0.fromId IS NOT NULL
+      WITH n, r0, n0
+      ORDER BY r0.toId DESC, r0.fromLabel DESC, r0.fromName DESC, r0.fromId DESC
       LIMIT toInteger($c0_fetch)
-      RETURN [r0, n0] } ELSE
-      COLLECT {
-      MATCH (n)<-[r0:PARTY_TO]-(n0)
-      WITH r0, n0
-      ORDER BY n0.name DESC, n0.id DESC
-      LIMIT toInteger($c0_fetch)
-      RETURN [r0, n0] } END AS rn0
-      WITH n, rn0[0] AS r0, rn0[1] AS n0
       RETURN { role: r0.role, n: n0 { .slug } } } } }) AS edges }
       WITH edges, null AS total UNWIND [['total', total]] + [x IN edges | ['edge', x]] AS part
       RETURN part[0] AS key, part[1] AS value",

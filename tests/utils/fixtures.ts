@@ -1,6 +1,7 @@
 import type { Db } from '../../src/neo4j/db.js';
 import { ENTITY_LABELS, type EntityLabel } from '../../src/graph/model.js';
 import { SEARCH_KEYS } from '../../src/graph/search.js';
+import { SET_PAGE_KEYS } from '../../src/graph/page-keys.js';
 
 export interface FixtureEntity {
   label: EntityLabel;
@@ -24,12 +25,16 @@ export async function createEntities(db: Db, entities: FixtureEntity[]): Promise
   }
 }
 
-/** Creates relationships between fixture slugs; `type` comes from test code, never a request. */
+/**
+ * Creates relationships between fixture slugs, with their page keys as every write sets them;
+ * `type` comes from test code, never a request.
+ */
 export async function relate(db: Db, type: string, pairs: Array<[string, string, Record<string, unknown>?]>): Promise<void> {
   await db.write(
     `UNWIND $pairs AS pair
      MATCH (a:Entity {slug: pair[0]}), (b:Entity {slug: pair[1]})
-     CREATE (a)-[r:${type}]->(b) SET r += pair[2]`,
+     CREATE (a)-[r:${type}]->(b) SET r += pair[2]
+     ${SET_PAGE_KEYS('a', 'r', 'b')}`,
     { pairs: pairs.map(([a, b, p]) => [a, b, p ?? {}]) },
   );
 }
