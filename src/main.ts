@@ -116,6 +116,18 @@ async function main(): Promise<void> {
       }
       return;
     }
+    case 'repair-page-keys': {
+      // Start-up already gave keys to relationships lacking them; this also corrects stale ones.
+      const opened = await openGraph({ ...config, seedOnEmpty: false }, logger);
+      try {
+        const { backfillPageKeys } = await import('./graph/page-keys.js');
+        const repaired = await backfillPageKeys(opened.graph.db(), { all: true });
+        console.log(`Page keys: ${repaired} relationship(s) corrected.`);
+      } finally {
+        await opened.close();
+      }
+      return;
+    }
     case 'generate': {
       const flags = parseFlags(args, ['entities', 'seed', 'prefix', 'batch-size', 'concurrency', 'sources'], GENERATE_USAGE);
       const entities = wholeNumber(flags, 'entities', 0, GENERATE_USAGE);

@@ -2,8 +2,8 @@
 // (property, id) hands rows over already in that full order, so a page reads about as many index
 // entries as it returns, wherever its cursor points and however many nodes share a value (most
 // deals of a large graph share a handful of round values). Root pages use them for their
-// orderings; relationship pages of a hub walk the far label's name index instead of sorting
-// every relationship (src/plan/cypher.ts). The single-property indexes of 002 stay for filters.
+// orderings (relationship pages by name read the page-key indexes of src/graph/page-keys.ts).
+// The single-property indexes of 002 stay for filters.
 CREATE INDEX entity_name_id IF NOT EXISTS FOR (n:Entity) ON (n.name, n.id);
 CREATE INDEX person_name_id IF NOT EXISTS FOR (n:Person) ON (n.name, n.id);
 CREATE INDEX company_name_id IF NOT EXISTS FOR (n:Company) ON (n.name, n.id);

@@ -14,7 +14,7 @@ import type { z } from 'zod';
 import type { Db, Row } from '../neo4j/db.js';
 import { markCreated, setIfChanged, takeCreated } from './merge.js';
 import { MAINTAIN_SEARCH_KEYS } from './search.js';
-import { RENAME_IN_PAGE_KEYS, SET_PAGE_KEYS } from './page-keys.js';
+import { PAGE_KEY_NAMES, RENAME_IN_PAGE_KEYS, SET_PAGE_KEYS } from './page-keys.js';
 import {
   ENTITY_LABELS,
   KIND_PROPERTIES,
@@ -192,7 +192,7 @@ export function validateGraphData(data: GraphData): void {
     pairs.add(key);
     const known = relationshipPropertiesSchema(r.type).shape;
     for (const [k, v] of Object.entries(r.properties ?? {})) {
-      if (RESERVED.has(k)) problems.push(`${where}: ${k} is set by the loader`);
+      if (RESERVED.has(k) || PAGE_KEY_NAMES.has(k)) problems.push(`${where}: ${k} is set by the loader`);
       else checkValue(where, k, v, Object.hasOwn(known, k) ? known[k] : undefined, problems);
     }
   }
@@ -243,9 +243,10 @@ WITH row, ${withDates('given', dateKeys(KIND_PROPERTIES[label]))} AS props
 MERGE (n:Entity:${label} {slug: row.slug})
 ON CREATE SET n.id = row.id, n.createdAt = datetime($now), ${markCreated('n')}
 ${takeCreated('n', ['props'])}
-${setIfChanged('n', ['created'], 'datetime($now)')}
+WITH n, props, created, n.name AS nameBefore
+${setIfChanged('n', ['created', 'nameBefore'], 'datetime($now)')}
 ${MAINTAIN_SEARCH_KEYS('n')}
-${RENAME_IN_PAGE_KEYS('n')}
+${RENAME_IN_PAGE_KEYS('n', 'nameBefore')}
 ${COUNT_CHANGES}`;
 }
 
@@ -271,9 +272,9 @@ WITH a, b, row.props AS given
 WITH a, b, ${withDates('given', dateKeys(spec.properties))} AS props
 MERGE (a)-[r:${type}]->(b)
 ON CREATE SET ${markCreated('r')}
+${takeCreated('r', ['props', 'a', 'b'])}
+${setIfChanged('r', ['created', 'a', 'b'])}
 ${SET_PAGE_KEYS('a', 'r', 'b')}
-${takeCreated('r', ['props'])}
-${setIfChanged('r', ['created'])}
 ${COUNT_CHANGES}`;
 }
 

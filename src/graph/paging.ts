@@ -19,6 +19,7 @@ export interface Ordering {
   /**
    * The property the first key reads, when every node of the label has it and a (property, id)
    * index orders them (cypher/schema/004-ordered-pages.cypher): the keys' order is that index's.
+   * A relationship page by `name` reads its parent's page-key index instead (hub-pages.ts).
    */
   indexed?: string;
 }

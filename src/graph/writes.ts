@@ -158,10 +158,10 @@ async function upsertEntityOnce<L extends EntityLabel>(db: Db, write: EntityUpse
     const id = merged!.id as string;
     const [row] = await run(
       `MATCH (n:Entity {id: $id})
-       WITH n, $props AS props
-       ${setIfChanged('n', [], 'datetime()')}
+       WITH n, $props AS props, n.name AS nameBefore
+       ${setIfChanged('n', ['nameBefore'], 'datetime()')}
        ${MAINTAIN_SEARCH_KEYS('n')}
-       ${RENAME_IN_PAGE_KEYS('n')}
+       ${RENAME_IN_PAGE_KEYS('n', 'nameBefore')}
        RETURN changed`,
       { id, props },
     );

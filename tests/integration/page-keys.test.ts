@@ -12,6 +12,7 @@ import { migrate } from '../../src/neo4j/migrate.js';
 import { explainPlans } from '../../src/plan/read.js';
 import { schema } from '../../src/schema/index.js';
 import { rootConnectionSpecs } from '../../src/schema/root-connection.js';
+import { runCli } from '../utils/cli.js';
 import { createEntities } from '../utils/fixtures.js';
 import { gql, openTestGraph, testServer, uniquePrefix, type TestGraph } from '../utils/graph.js';
 
@@ -98,6 +99,29 @@ describe('page keys', () => {
     expect(again.data).toEqual({ connect: { created: false } });
   });
 
+  it('stay exact when a dense node is renamed while others relate to it', async () => {
+    // Over 50 relationships make a node dense: a plain CREATE then takes only shared locks on
+    // it, but a MERGE that creates locks both endpoints, so a rename and a connect wait for
+    // each other.
+    const people = Array.from({ length: 60 }, (_, i) => ({ id: slug(`d${i}`), slug: slug(`d${i}`), label: 'Person' as const, name: `D${i}` }));
+    await loadGraph(t.db, {
+      entities: [{ id: slug('dense'), slug: slug('dense'), label: 'Company', name: 'Dense 0', kind: 'OTHER' }, ...people],
+      relationships: people.slice(0, 55).map((p) => ({ type: 'LEADS', from: p.slug, to: slug('dense'), properties: {} })),
+      sources: [],
+      mentions: [],
+    } as Parameters<typeof loadGraph>[1]);
+    const connects = people.slice(55).map((p) =>
+      gql(planned, 'mutation($input: ConnectInput!) { connect(input: $input) { created } }', { input: { type: 'LEADS', from: p.slug, to: slug('dense') } }, asWriter),
+    );
+    const renames = [1, 2, 3, 4, 5].map((i) =>
+      gql(planned, 'mutation($input: UpsertCompanyInput!) { upsertCompany(input: $input) { slug } }', { input: { slug: slug('dense'), name: `Dense ${i}` } }, asWriter),
+    );
+    const answers = await Promise.all([...connects, ...renames]);
+    expect(answers.flatMap((a) => a.errors ?? [])).toEqual([]);
+    expect(await pageKeyDrift(t.db, slug('dense'))).toBe(0);
+    expect(names(await leaders(slug('dense'), { first: 100 }))).toHaveLength(60);
+  });
+
   it('are given at start-up to relationships written without them', async () => {
     await createEntities(t.db, [
       { label: 'Company', slug: slug('raw'), name: 'Raw' },
@@ -113,6 +137,32 @@ describe('page keys', () => {
     await migrate(t.db);
     expect(await pageKeyDrift(t.db, slug('raw'))).toBe(0);
     expect(names(await leaders(slug('raw')))).toEqual(['A', 'B']);
+
+    // Renamed by hand: start-up leaves the stale copy (it only fills in missing keys), the repair
+    // command corrects it, and the page follows the new name.
+    await t.db.write(`MATCH (p:Entity {slug: $p}) SET p.name = 'C'`, { p: slug('raw-a') });
+    await migrate(t.db);
+    expect(await pageKeyDrift(t.db, slug('raw'))).toBe(1);
+    const repaired = await runCli(['repair-page-keys']);
+    expect(repaired.stderr).toBe('');
+    expect(repaired.code).toBe(0);
+    expect(repaired.stdout).toMatch(/Page keys: [1-9]\d* relationship\(s\) corrected/);
+    expect(await pageKeyDrift(t.db, slug('raw'))).toBe(0);
+    expect(names(await leaders(slug('raw')))).toEqual(['B', 'C']);
+  });
+
+  it('cannot be set by a record the loader writes', async () => {
+    await createEntities(t.db, [
+      { label: 'Company', slug: slug('forged'), name: 'Forged' },
+      { label: 'Person', slug: slug('forger'), name: 'Forger' },
+    ]);
+    const forged = loadGraph(t.db, {
+      entities: [],
+      relationships: [{ type: 'LEADS', from: slug('forger'), to: slug('forged'), properties: { toName: null } }],
+      sources: [],
+      mentions: [],
+    } as unknown as Parameters<typeof loadGraph>[1]);
+    await expect(forged).rejects.toThrow(/toName is set by the loader/);
   });
 
   it('let a page by name read as many index entries as it keeps, whatever the degree, and walk by cursor as the sort does', async () => {
