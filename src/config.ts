@@ -135,6 +135,8 @@ const envSchema = z.object({
   CORS_ORIGINS: corsOrigins,
   /** GraphQL requests served at once; more answer 503 OVERLOADED instead of queueing. */
   MAX_IN_FLIGHT: positiveInt(200),
+  /** Largest request body in bytes; more answers 413 LIMIT_EXCEEDED. */
+  MAX_REQUEST_BODY_BYTES: positiveInt(25_000_000),
   /** Restarts of the local Neo4j allowed per window before giving up. */
   NEO4J_RESTART_MAX: positiveInt(5),
   NEO4J_RESTART_WINDOW_S: positiveInt(600),
@@ -180,6 +182,7 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     },
     cors: { origins: c.CORS_ORIGINS },
     maxInFlight: c.MAX_IN_FLIGHT,
+    maxRequestBodyBytes: c.MAX_REQUEST_BODY_BYTES,
     logLevel: c.LOG_LEVEL,
     debugExtensions: c.DEBUG_EXTENSIONS,
     debugExtensionsHeader: c.DEBUG_EXTENSIONS_HEADER,

@@ -21,6 +21,7 @@ import { useMetrics } from './plugins/use-metrics.js';
 import { useQueryLimits } from './plugins/use-query-limits.js';
 import { useQueryCost } from './plugins/use-query-cost.js';
 import { useOverload } from './plugins/use-overload.js';
+import { useBodyLimit } from './plugins/use-body-limit.js';
 import { useRequestLog } from './plugins/use-request-log.js';
 import { useVariableErrors } from './plugins/use-variable-errors.js';
 import { useJit } from './plugins/use-jit.js';
@@ -46,6 +47,8 @@ export function createServer({ config, graph, logger, supervisor, live = createL
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
+    // Our own limit (plugins/use-body-limit.ts): yoga's streams every body to count its bytes.
+    maxRequestBodySize: false,
     // Our own policy (plugins/use-cors.ts): yoga's echoes any origin with credentials.
     cors: false,
     graphiql: graphiqlOptionsFor({ title: 'stargraph', defaultTabs: graphiqlTabs() }),
@@ -116,6 +119,7 @@ export function createServer({ config, graph, logger, supervisor, live = createL
         },
       }),
       { onDispose: () => live.close() },
+      useBodyLimit(config.maxRequestBodyBytes),
       // Last: it wraps the request handler (see the plugin).
       useOverload({ maxInFlight: config.maxInFlight }),
     ],

@@ -35,6 +35,7 @@ describe('defaults (the README configuration table)', () => {
       },
       cors: { origins: '*' },
       maxInFlight: 200,
+      maxRequestBodyBytes: 25_000_000,
       live: { redisUrl: undefined, responseCacheMax: 5000, responseCacheTtlMs: 30_000, subscriptionQueueMax: 100 },
       persistedOperations: { file: 'schema/persisted-operations.json', mode: 'off' },
       logLevel: 'info',
