@@ -292,17 +292,18 @@ class FilterCompiler {
   }
 }
 
-const arrow = (rel: Pick<TypedRelationship, 'direction' | 'type'>, r: string) =>
+/** `-[r:TYPE]->` or `<-[r:TYPE]-`, as seen from the parent (`r` may be empty). */
+export const relationshipArrow = (rel: Pick<TypedRelationship, 'direction' | 'type'>, r: string) =>
   rel.direction === 'OUT' ? `-[${r}:${rel.type}]->` : `<-[${r}:${rel.type}]-`;
 
 /** `(v)-[r:TYPE]->(m:Far)`: a typed relationship field's pattern from parent `v`. */
 export function relationshipPattern(rel: TypedRelationship, v: string, r: string, m: string): string {
-  return `(${v})${arrow(rel, r)}(${m}${farLabelImplied(rel) ? '' : `:${rel.nodeLabel}`})`;
+  return `(${v})${relationshipArrow(rel, r)}(${m}${farLabelImplied(rel) ? '' : `:${rel.nodeLabel}`})`;
 }
 
 /** The same pattern for a count, with nothing bound (Neo4j reads the degree store when it can). */
 function countPattern(rel: TypedRelationship, v: string): string {
-  return `(${v})${arrow(rel, '')}(${farLabelImplied(rel) ? '' : `:${rel.nodeLabel}`})`;
+  return `(${v})${relationshipArrow(rel, '')}(${farLabelImplied(rel) ? '' : `:${rel.nodeLabel}`})`;
 }
 
 /**

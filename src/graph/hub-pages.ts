@@ -14,11 +14,12 @@
  * Other pages expand and sort: filtered pages, other orderings, and far nodes of any kind
  * (`Entity`), whose names the label-first key does not order across kinds.
  */
+import { relationshipArrow } from './filters.js';
 import type { RelationshipType } from './model.js';
 import { hasPageKeys, pageKeyIndex } from './page-keys.js';
 import { indexedPageBounds, type Ordering, type PagePlan } from './paging.js';
 
-export interface PairsSource {
+export interface KeyedPageSource {
   /** Variables: the parent node, and the relationship and far node the page binds. */
   parent: string;
   rel: string;
@@ -31,14 +32,12 @@ export interface PairsSource {
   fetchParam: string;
 }
 
-const arrow = (direction: 'OUT' | 'IN', rel: string, type: string) => (direction === 'OUT' ? `-[${rel}:${type}]->` : `<-[${rel}:${type}]-`);
-
 /**
  * `MATCH ... WITH parent, rel, node ORDER BY ... LIMIT ...`: the page's rows in order, read from
  * the parent's page-key index; null when the page cannot be read that way (the caller then
  * expands and sorts).
  */
-export function keyedPage(s: PairsSource): string | null {
+export function keyedPage(s: KeyedPageSource): string | null {
   const { type, direction, nodeLabel } = s.relationship;
   if (s.ordering.indexed !== 'name' || s.filtered || nodeLabel === 'Entity' || !hasPageKeys(type)) return null;
   const index = pageKeyIndex(type, direction === 'OUT' ? 'from' : 'to');
@@ -57,7 +56,7 @@ export function keyedPage(s: PairsSource): string | null {
   const conditions = [`${nearId} = ${s.parent}.id`, `${farLabel} = '${nodeLabel}'`, ...range, ...(after ? [after] : [])];
   const order = [nearId, farLabel, farName, farId].map((key) => `${key}${descending ? ' DESC' : ''}`).join(', ');
   return (
-    `MATCH (${s.parent})${arrow(direction, s.rel, type)}(${s.node}) USING INDEX ${s.rel}:${type}(${index.properties.join(', ')})` +
+    `MATCH (${s.parent})${relationshipArrow(s.relationship, s.rel)}(${s.node}) USING INDEX ${s.rel}:${type}(${index.properties.join(', ')})` +
     ` WHERE ${conditions.join(' AND ')}` +
     ` WITH ${s.parent}, ${s.rel}, ${s.node} ORDER BY ${order} LIMIT toInteger($${s.fetchParam})`
   );

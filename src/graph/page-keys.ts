@@ -67,14 +67,21 @@ export function pageKeyIndexStatements(): string[] {
 
 const kindLabel = (n: string) => `head([l IN labels(${n}) WHERE l IN [${ENTITY_LABELS.map((l) => `'${l}'`).join(', ')}]])`;
 
+/** True when `r`'s copies all equal its endpoints `a` (start) and `b` (end). */
+const exact = (a: string, r: string, b: string) => {
+  const { from, to } = PAGE_KEYS;
+  return `coalesce(${r}.${from.id} = ${a}.id AND ${r}.${from.label} = ${kindLabel(a)} AND ${r}.${from.name} = ${a}.name
+    AND ${r}.${to.id} = ${b}.id AND ${r}.${to.label} = ${kindLabel(b)} AND ${r}.${to.name} = ${b}.name, false)`;
+};
+
 /**
  * Sets relationship `r`'s copies of its endpoints `a` (start) and `b` (end), only where they
- * differ, so writing a relationship again changes nothing. Goes right after the MERGE.
+ * differ, so writing a relationship again changes nothing. Goes after the relationship's own
+ * properties are set, so a record can never leave its own values there.
  */
 export const SET_PAGE_KEYS = (a: string, r: string, b: string) => {
   const { from, to } = PAGE_KEYS;
-  const current = `coalesce(${r}.${from.name} = ${a}.name AND ${r}.${to.name} = ${b}.name AND ${r}.${from.id} = ${a}.id AND ${r}.${to.id} = ${b}.id, false)`;
-  return `FOREACH (_ IN CASE WHEN ${current} THEN [] ELSE [1] END |
+  return `FOREACH (_ IN CASE WHEN ${exact(a, r, b)} THEN [] ELSE [1] END |
   SET ${r}.${from.id} = ${a}.id, ${r}.${from.label} = ${kindLabel(a)}, ${r}.${from.name} = ${a}.name,
       ${r}.${to.id} = ${b}.id, ${r}.${to.label} = ${kindLabel(b)}, ${r}.${to.name} = ${b}.name)`;
 };
@@ -88,26 +95,17 @@ const ENTITY_TYPES = ENTITY_RELATIONSHIP_TYPES.join('|');
  * has 83,000 at 1M).
  */
 export const RENAME_IN_PAGE_KEYS = (n: string, before: string) => {
-  const { from, to } = PAGE_KEYS;
-  const renamed = `${before} IS NOT NULL AND ${before} <> ${n}.name`;
-  return `WITH *
-CALL (${n}, ${before}) {
-  WITH ${n} WHERE ${renamed}
-  MATCH (${n})-[r:${ENTITY_TYPES}]->() WHERE r.${from.name} IS NULL OR r.${from.name} <> ${n}.name
-  SET r.${from.name} = ${n}.name
-}
-CALL (${n}, ${before}) {
-  WITH ${n} WHERE ${renamed}
-  MATCH (${n})<-[r:${ENTITY_TYPES}]-() WHERE r.${to.name} IS NULL OR r.${to.name} <> ${n}.name
-  SET r.${to.name} = ${n}.name
+  // n's name is `fromName` on the relationships n starts, `toName` on those it ends.
+  const update = (end: 'from' | 'to') => {
+    const copy = `r.${PAGE_KEYS[end].name}`;
+    const pattern = end === 'from' ? `(${n})-[r:${ENTITY_TYPES}]->()` : `(${n})<-[r:${ENTITY_TYPES}]-()`;
+    return `CALL (${n}, ${before}) {
+  WITH ${n} WHERE ${before} IS NOT NULL AND ${before} <> ${n}.name
+  MATCH ${pattern} WHERE ${copy} IS NULL OR ${copy} <> ${n}.name
+  SET ${copy} = ${n}.name
 }`;
-};
-
-/** True when `r`'s copies all equal its endpoints `a` and `b`. */
-const exact = (a: string, r: string, b: string) => {
-  const { from, to } = PAGE_KEYS;
-  return `coalesce(${r}.${from.id} = ${a}.id AND ${r}.${from.label} = ${kindLabel(a)} AND ${r}.${from.name} = ${a}.name
-    AND ${r}.${to.id} = ${b}.id AND ${r}.${to.label} = ${kindLabel(b)} AND ${r}.${to.name} = ${b}.name, false)`;
+  };
+  return `WITH *\n${update('from')}\n${update('to')}`;
 };
 
 /**

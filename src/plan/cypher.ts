@@ -9,7 +9,7 @@
  * statement and one round trip.
  */
 import { aggregateExpression, aggregateParams, aggregateSpecOf } from '../graph/aggregates.js';
-import { relationshipPattern } from '../graph/filters.js';
+import { relationshipArrow, relationshipPattern } from '../graph/filters.js';
 import { keyedPage } from '../graph/hub-pages.js';
 import { farLabelImplied, RELATIONSHIPS, type RelationshipSpec } from '../graph/model.js';
 import type { PagePlan } from '../graph/paging.js';
@@ -97,6 +97,11 @@ export interface Deferral {
 export const PARENT_KEY = '__e';
 /** Variable and result key of a deferred page's table. */
 export const deferredKey = (index: number) => `__d${index}`;
+/** The connection index a result key names when it is a deferred page's table, else null. */
+export const deferredIndexOf = (key: string): number | null => {
+  const match = /^__d(\d+)$/.exec(key);
+  return match ? Number(match[1]) : null;
+};
 
 const deferrable = (c: ConnectionRead) => c.page !== null && c.aggregates.length === 0 && !aggregatesBelow(c.node);
 
@@ -178,10 +183,6 @@ export function nodeProjection(v: string, read: NodeRead, deferral?: Deferral): 
   return { projection: `${v} { ${entries.join(', ')} }`, hoisted };
 }
 
-function arrow(direction: 'OUT' | 'IN', rel: string, type: string): string {
-  return direction === 'OUT' ? `-[${rel}:${type}]->` : `<-[${rel}:${type}]-`;
-}
-
 /** A page's keyset predicate and order, rebound to this connection's variables and parameter. */
 export function pageClauses(page: PagePlan, node: string, rel: string, cursorParam: string) {
   return {
@@ -228,7 +229,7 @@ function connectionRows(v: string, c: ConnectionRead, deferral?: Deferral): stri
 function connectionCount(v: string, c: ConnectionRead): string {
   if (c.filter.where !== 'true') return `COUNT { MATCH ${relationshipPattern(c.relationship, v, '', `n${c.index}`)} WHERE ${c.filter.where} }`;
   const far = farLabelImplied(c.relationship) ? '()' : `(:${c.relationship.nodeLabel})`;
-  return `COUNT { (${v})${arrow(c.relationship.direction, '', c.relationship.type)}${far} }`;
+  return `COUNT { (${v})${relationshipArrow(c.relationship, '')}${far} }`;
 }
 
 /** An `aggregate` of a relationship connection: over the same (filtered) relationships as its page. */

@@ -29,7 +29,7 @@ import { aggregateExpression, aggregateParams, aggregateSpecOf, shapeAggregate, 
 import { compileFilter, filterLimits, relationshipPattern, type FilterLimits } from '../graph/filters.js';
 import type { TypedRelationship } from '../graph/model.js';
 import { plain, type Row } from '../neo4j/db.js';
-import { aggregateKey, connectionParams, countKey, deferredCall, deferredKey, hoistClause, nodeProjection, PARENT_KEY, rowsKey, sourcesKey, type Deferred } from './cypher.js';
+import { aggregateKey, connectionParams, countKey, deferredCall, deferredIndexOf, deferredKey, hoistClause, nodeProjection, PARENT_KEY, rowsKey, sourcesKey, type Deferred } from './cypher.js';
 import { collectFields, walkAggregate, walkNode, type ConnectionRead, type NodeRead, type WalkContext } from './selection.js';
 
 /** Where planned connections and source lists hang on a row: a symbol, never a property name. */
@@ -241,7 +241,7 @@ function assembleParts(records: readonly Row[]): Row {
   const row: Row = { edges: [] };
   for (const { key, value } of records) {
     if (key === 'edge') (row.edges as unknown[]).push(value);
-    else if (typeof key === 'string' && key.startsWith('__d')) ((row[key] ??= []) as unknown[]).push(value);
+    else if (deferredIndexOf(key as string) !== null) ((row[key as string] ??= []) as unknown[]).push(value);
     else row[key as string] = value;
   }
   return row;
@@ -346,8 +346,8 @@ interface Shaping {
 function deferredTables(record: Row): Shaping['deferred'] {
   const tables = new Map<number, Map<string, Row[]>>();
   for (const [key, value] of Object.entries(record)) {
-    const match = /^__d(\d+)$/.exec(key);
-    if (match) tables.set(Number(match[1]), new Map(((value as Array<[string, Row[]]> | null) ?? []).map(([id, rows]) => [id, rows])));
+    const index = deferredIndexOf(key);
+    if (index !== null) tables.set(index, new Map(((value as Array<[string, Row[]]> | null) ?? []).map(([id, rows]) => [id, rows])));
   }
   return tables;
 }
