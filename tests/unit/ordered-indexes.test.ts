@@ -1,7 +1,7 @@
 /**
  * Pages read in index order need an index for every ordering that claims one: a root page would
  * silently sort without its (property, id) index, and a relationship page by name names its
- * page-key index in a `USING INDEX` hint, which Neo4j refuses outright when the index is missing.
+ * page-key index in a `USING INDEX SEEK` hint, which Neo4j refuses outright when the index is missing.
  */
 import { describe, expect, it } from 'vitest';
 import { schemaStatements } from '../../src/neo4j/migrate.js';
@@ -40,7 +40,7 @@ describe('indexes behind ordered pages', () => {
       for (const ordering of orderings) {
         for (const page of [planPage({ first: 3 }, ordering, 100), planPage({ last: 3 }, ordering, 100)]) {
           const cypher = keyedPage({ parent: 'p', rel: 'r', node: 'n', relationship: rel, ordering, page, filtered: false, cursorParam: 'c', fetchParam: 'f' });
-          const hint = cypher?.match(/USING INDEX r:(\w+)\(([^)]*)\)/);
+          const hint = cypher?.match(/USING INDEX SEEK r:(\w+)\(([^)]*)\)/);
           if (!cypher) continue;
           expect(hint).not.toBeNull();
           const [, type, properties] = hint!;

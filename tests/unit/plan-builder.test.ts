@@ -91,10 +91,10 @@ describe('selection walk', () => {
     expect(cypher).toContain("'Entity']), .name, __c0");
     // Pages by name read the parent's page-key index (src/graph/page-keys.ts), forward and backward.
     expect(cypher).toContain(
-      "__c0: CASE WHEN n:Company THEN COLLECT { MATCH (n)-[r0:PARTY_TO]->(n0) USING INDEX r0:PARTY_TO(fromId, toLabel, toName, toId) WHERE r0.fromId = n.id AND r0.toLabel = 'Deal' AND r0.toName IS NOT NULL AND r0.toId IS NOT NULL WITH n, r0, n0 ORDER BY r0.fromId, r0.toLabel, r0.toName, r0.toId LIMIT toInteger($c0_fetch)",
+      "__c0: CASE WHEN n:Company THEN COLLECT { MATCH (n)-[r0:PARTY_TO]->(n0) USING INDEX SEEK r0:PARTY_TO(fromId, toLabel, toName, toId) WHERE r0.fromId = n.id AND r0.toLabel = 'Deal' AND r0.toName IS NOT NULL AND r0.toId IS NOT NULL WITH n, r0, n0 ORDER BY r0.fromId, r0.toLabel, r0.toName, r0.toId LIMIT toInteger($c0_fetch)",
     );
     expect(cypher).toContain(
-      "__c1: CASE WHEN n:Company THEN COLLECT { MATCH (n)-[r1:PARTY_TO]->(n1) USING INDEX r1:PARTY_TO(fromId, toLabel, toName, toId) WHERE r1.fromId = n.id AND r1.toLabel = 'Deal' AND r1.toName IS NOT NULL AND r1.toId IS NOT NULL WITH n, r1, n1 ORDER BY r1.fromId DESC, r1.toLabel DESC, r1.toName DESC, r1.toId DESC LIMIT toInteger($c1_fetch)",
+      "__c1: CASE WHEN n:Company THEN COLLECT { MATCH (n)-[r1:PARTY_TO]->(n1) USING INDEX SEEK r1:PARTY_TO(fromId, toLabel, toName, toId) WHERE r1.fromId = n.id AND r1.toLabel = 'Deal' AND r1.toName IS NOT NULL AND r1.toId IS NOT NULL WITH n, r1, n1 ORDER BY r1.fromId DESC, r1.toLabel DESC, r1.toName DESC, r1.toId DESC LIMIT toInteger($c1_fetch)",
     );
     expect(params).toEqual({ slug: 'x', c0_fetch: 2, c1_fetch: 3 });
   });
@@ -155,7 +155,7 @@ describe('selection walk', () => {
     );
     // The index is sought from the cursor's name; the keyset test compares the copied keys.
     expect(cypher).toContain(
-      "COLLECT { MATCH (n)<-[r0:PARTY_TO]-(n0) USING INDEX r0:PARTY_TO(toId, fromLabel, fromName, fromId) WHERE r0.toId = n.id AND r0.fromLabel = 'Company' AND r0.fromName <= $c0_cursor[0] AND r0.fromId IS NOT NULL AND [r0.fromName, r0.fromId] < $c0_cursor WITH n, r0, n0 ORDER BY r0.toId DESC, r0.fromLabel DESC, r0.fromName DESC, r0.fromId DESC LIMIT toInteger($c0_fetch)",
+      "COLLECT { MATCH (n)<-[r0:PARTY_TO]-(n0) USING INDEX SEEK r0:PARTY_TO(toId, fromLabel, fromName, fromId) WHERE r0.toId = n.id AND r0.fromLabel = 'Company' AND r0.fromName <= $c0_cursor[0] AND r0.fromId IS NOT NULL AND [r0.fromName, r0.fromId] < $c0_cursor WITH n, r0, n0 ORDER BY r0.toId DESC, r0.fromLabel DESC, r0.fromName DESC, r0.fromId DESC LIMIT toInteger($c0_fetch)",
     );
     // Filtered, the page expands and sorts (a filter could make related nodes rare along the index).
     const filtered = cypherOf(
@@ -242,7 +242,7 @@ describe('node and connection Cypher', () => {
       announcedBy(first: 1) { edges { node { name } } }
     } } }`);
     // Read from the page-key index, whose key holds the far label.
-    expect(project).toContain("MATCH (n)<-[r0:PART_OF]-(n0) USING INDEX r0:PART_OF(toId, fromLabel, fromName, fromId) WHERE r0.toId = n.id AND r0.fromLabel = 'Deal'");
+    expect(project).toContain("MATCH (n)<-[r0:PART_OF]-(n0) USING INDEX SEEK r0:PART_OF(toId, fromLabel, fromName, fromId) WHERE r0.toId = n.id AND r0.fromLabel = 'Deal'");
     expect(cypherOf(`{ entity(slug: "x") { ... on Project { deals(first: 1, filter: { name: { eq: "D" } }) { edges { node { slug } } } } } }`)).toContain(
       'MATCH (n)<-[r0:PART_OF]-(n0:Deal)',
     );

@@ -45,7 +45,7 @@ describe('read planner statements', () => {
       RETURN collect({ n: n { .slug, .name, createdAt: n.createdAt.epochMillis,
       __c0:
       COLLECT {
-      MATCH (n)-[r0:PARTY_TO]->(n0) USING INDEX r0:PARTY_TO(fromId, toLabel, toName, toId)
+      MATCH (n)-[r0:PARTY_TO]->(n0) USING INDEX SEEK r0:PARTY_TO(fromId, toLabel, toName, toId)
       WHERE r0.fromId = n.id AND r0.toLabel = 'Deal' AND r0.toName IS NOT NULL AND r0.toId IS NOT NULL
       WITH n, r0, n0
       ORDER BY r0.fromId, r0.toLabel, r0.toName, r0.toId
@@ -62,7 +62,7 @@ describe('read planner statements', () => {
       WHERE elementId(p1) = eid
       RETURN collect([eid,
       COLLECT {
-      MATCH (p1)<-[r1:PARTY_TO]-(n1) USING INDEX r1:PARTY_TO(toId, fromLabel, fromName, fromId)
+      MATCH (p1)<-[r1:PARTY_TO]-(n1) USING INDEX SEEK r1:PARTY_TO(toId, fromLabel, fromName, fromId)
       WHERE r1.toId = p1.id AND r1.fromLabel = 'Company' AND r1.fromName IS NOT NULL AND r1.fromId IS NOT NULL
       WITH p1, r1, n1
       ORDER BY r1.toId, r1.fromLabel, r1.fromName, r1.fromId
@@ -102,7 +102,7 @@ describe('read planner statements', () => {
       WHERE l <> 'Entity']), .name, .kind,
       __c1: CASE WHEN n:Person THEN
       COLLECT {
-      MATCH (n)-[r1:LEADS]->(n1) USING INDEX r1:LEADS(fromId, toLabel, toName, toId)
+      MATCH (n)-[r1:LEADS]->(n1) USING INDEX SEEK r1:LEADS(fromId, toLabel, toName, toId)
       WHERE r1.fromId = n.id AND r1.toLabel = 'Company' AND r1.toName IS NOT NULL AND r1.toId IS NOT NULL
       WITH n, r1, n1
       ORDER BY r1.fromId, r1.toLabel, r1.toName, r1.toId
@@ -161,7 +161,7 @@ describe('read planner statements', () => {
       RETURN collect({ k: [coalesce(n.valueUsd, -1.0), n.id], n: n { .slug,
       __c0:
       COLLECT {
-      MATCH (n)<-[r0:PARTY_TO]-(n0) USING INDEX r0:PARTY_TO(toId, fromLabel, fromName, fromId)
+      MATCH (n)<-[r0:PARTY_TO]-(n0) USING INDEX SEEK r0:PARTY_TO(toId, fromLabel, fromName, fromId)
       WHERE r0.toId = n.id AND r0.fromLabel = 'Company' AND r0.fromName IS NOT NULL AND r0.fromId IS NOT NULL
       WITH n, r0, n0
       ORDER BY r0.toId DESC, r0.fromLabel DESC, r0.fromName DESC, r0.fromId DESC
