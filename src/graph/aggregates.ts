@@ -6,6 +6,7 @@
  * computes every aggregate of a page in the same round trip.
  */
 import { KIND_PROPERTIES, READ_ONLY_PROPERTIES, RELATIONSHIPS, SOURCE_PROPERTIES, type EntityLabel, type PropertyType, type TypedRelationship } from './model.js';
+import { kindLabelOf } from './entities.js';
 import type { FilterLabel } from './filters.js';
 
 /** What one connection can aggregate: number fields and group fields, as expressions over `n` (node) and `r` (relationship). */
@@ -58,7 +59,7 @@ export function aggregateSpecOf(target: FilterLabel | TypedRelationship): Aggreg
 function deriveAggregateSpec(target: FilterLabel | TypedRelationship): AggregateSpec {
   const spec: AggregateSpec = { numeric: {}, groups: {} };
   const label = typeof target === 'string' ? target : target.nodeLabel;
-  if (label === 'Entity') spec.groups.KIND = "toUpper(head([l IN labels(n) WHERE l <> 'Entity']))";
+  if (label === 'Entity') spec.groups.KIND = `toUpper(${kindLabelOf('n')})`;
   addProperties(spec, 'n', propertiesOf(label), label === 'Entity' ? [] : (GROUPABLE[label] ?? []));
   if (typeof target !== 'string') addProperties(spec, 'r', RELATIONSHIPS[target.type].properties, 'all');
   return spec;

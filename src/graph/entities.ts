@@ -42,9 +42,11 @@ export interface SourceRow {
   [property: string]: unknown;
 }
 
+/** The kind label of entity node `n` (`Company`, ...): its one label besides `Entity`. */
+export const kindLabelOf = (n: string) => `head([l IN labels(${n}) WHERE l <> 'Entity'])`;
+
 /** Cypher map projection of an entity node `n` into an EntityRow. */
-export const entityProjection = (n: string) =>
-  `${n} { .*, label: head([l IN labels(${n}) WHERE l <> 'Entity']) }`;
+export const entityProjection = (n: string) => `${n} { .*, label: ${kindLabelOf(n)} }`;
 
 export const sourceProjection = (s: string) => `${s} { .* }`;
 

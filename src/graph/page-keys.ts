@@ -28,10 +28,11 @@
  * They are internal: relationship property lists handed to users leave them out (`withoutPageKeys`).
  */
 import type { Db } from '../neo4j/db.js';
-import { ENTITY_LABELS, ENTITY_RELATIONSHIP_TYPES, type RelationshipType } from './model.js';
+import { kindLabelOf } from './entities.js';
+import { ENTITY_RELATIONSHIP_TYPES, type RelationshipType } from './model.js';
 
 /** The copied properties, by end of the relationship. */
-export const PAGE_KEYS = {
+const PAGE_KEYS = {
   from: { id: 'fromId', label: 'fromLabel', name: 'fromName' },
   to: { id: 'toId', label: 'toLabel', name: 'toName' },
 } as const;
@@ -65,25 +66,24 @@ export function pageKeyIndexStatements(): string[] {
   );
 }
 
-const kindLabel = (n: string) => `head([l IN labels(${n}) WHERE l IN [${ENTITY_LABELS.map((l) => `'${l}'`).join(', ')}]])`;
-
 /** True when `r`'s copies all equal its endpoints `a` (start) and `b` (end). */
 const exact = (a: string, r: string, b: string) => {
   const { from, to } = PAGE_KEYS;
-  return `coalesce(${r}.${from.id} = ${a}.id AND ${r}.${from.label} = ${kindLabel(a)} AND ${r}.${from.name} = ${a}.name
-    AND ${r}.${to.id} = ${b}.id AND ${r}.${to.label} = ${kindLabel(b)} AND ${r}.${to.name} = ${b}.name, false)`;
+  return `coalesce(${r}.${from.id} = ${a}.id AND ${r}.${from.label} = ${kindLabelOf(a)} AND ${r}.${from.name} = ${a}.name
+    AND ${r}.${to.id} = ${b}.id AND ${r}.${to.label} = ${kindLabelOf(b)} AND ${r}.${to.name} = ${b}.name, false)`;
 };
 
 /**
  * Sets relationship `r`'s copies of its endpoints `a` (start) and `b` (end), only where they
- * differ, so writing a relationship again changes nothing. Goes after the relationship's own
- * properties are set, so a record can never leave its own values there.
+ * differ, so writing a relationship again changes nothing. In the loader it goes after the record's
+ * properties are set, so a record can never leave its own values there (the API's writes set only
+ * the model's properties).
  */
 export const SET_PAGE_KEYS = (a: string, r: string, b: string) => {
   const { from, to } = PAGE_KEYS;
   return `FOREACH (_ IN CASE WHEN ${exact(a, r, b)} THEN [] ELSE [1] END |
-  SET ${r}.${from.id} = ${a}.id, ${r}.${from.label} = ${kindLabel(a)}, ${r}.${from.name} = ${a}.name,
-      ${r}.${to.id} = ${b}.id, ${r}.${to.label} = ${kindLabel(b)}, ${r}.${to.name} = ${b}.name)`;
+  SET ${r}.${from.id} = ${a}.id, ${r}.${from.label} = ${kindLabelOf(a)}, ${r}.${from.name} = ${a}.name,
+      ${r}.${to.id} = ${b}.id, ${r}.${to.label} = ${kindLabelOf(b)}, ${r}.${to.name} = ${b}.name)`;
 };
 
 const ENTITY_TYPES = ENTITY_RELATIONSHIP_TYPES.join('|');
@@ -99,13 +99,14 @@ export const RENAME_IN_PAGE_KEYS = (n: string, before: string) => {
   const update = (end: 'from' | 'to') => {
     const copy = `r.${PAGE_KEYS[end].name}`;
     const pattern = end === 'from' ? `(${n})-[r:${ENTITY_TYPES}]->()` : `(${n})<-[r:${ENTITY_TYPES}]-()`;
-    return `CALL (${n}, ${before}) {
-  WITH ${n} WHERE ${before} IS NOT NULL AND ${before} <> ${n}.name
-  MATCH ${pattern} WHERE ${copy} IS NULL OR ${copy} <> ${n}.name
-  SET ${copy} = ${n}.name
-}`;
+    return `CALL (${n}) { MATCH ${pattern} WHERE ${copy} IS NULL OR ${copy} <> ${n}.name SET ${copy} = ${n}.name }`;
   };
-  return `WITH *\n${update('from')}\n${update('to')}`;
+  return `WITH *
+CALL (${n}, ${before}) {
+  WITH ${n} WHERE ${before} IS NOT NULL AND ${before} <> ${n}.name
+  ${update('from')}
+  ${update('to')}
+}`;
 };
 
 /**

@@ -17,9 +17,9 @@ export interface Ordering {
   name: string;
   keys: OrderKey[];
   /**
-   * The property the first key reads, when every node of the label has it and a (property, id)
-   * index orders them (cypher/schema/004-ordered-pages.cypher): the keys' order is that index's.
-   * A relationship page by `name` reads its parent's page-key index instead (hub-pages.ts).
+   * The property the first key reads, when every node of the label has it (so an index holds them
+   * all). A relationship page by `name` then reads its parent's page-key index (hub-pages.ts);
+   * root pages decide with `indexedSortKey`, which also takes a property that a filter requires.
    */
   indexed?: string;
 }

@@ -49,13 +49,15 @@ export function orderingFor(spec: RootConnectionSpec, orderBy: RootArgs['orderBy
   return orderingBy(spec.label, spec.orderings, orderBy ?? { field: Object.keys(spec.orderings)[0]! });
 }
 
+/** The property key `key` reads when every node has it, so its (property, id) index holds them all in order. */
+const alwaysIndexed = (key: SortKey): string | undefined => (key.property && !key.nullable ? key.property : undefined);
+
 /** An ordering by one orderBy field (its keys, then the unique id), named `${prefix}:${field}:${direction}` in cursors. */
 export function orderingBy(prefix: string, orderings: Record<string, SortKey[]>, orderBy: NonNullable<RootArgs['orderBy']>): Ordering {
   const descending = orderBy.direction === 'DESC';
   const sortKeys = orderings[orderBy.field]!;
   const keys = [...sortKeys.map((k) => k.expr), 'n.id'].map((expr) => ({ expr, descending }));
-  const first = sortKeys[0]!;
-  const indexed = sortKeys.length === 1 && first.property && !first.nullable ? first.property : undefined;
+  const indexed = alwaysIndexed(sortKeys[0]!);
   return { name: `${prefix}:${orderBy.field}:${descending ? 'DESC' : 'ASC'}`, keys, ...(indexed ? { indexed } : {}) };
 }
 
@@ -159,7 +161,6 @@ export const orderingsOf = (label: EntityLabel | 'Source' | 'Entity'): Record<st
 export function indexedSortKey(spec: RootConnectionSpec, args: RootArgs): SortKey | null {
   const field = args.orderBy?.field ?? Object.keys(spec.orderings)[0]!;
   const key = spec.orderings[field]![0]!;
-  if (!key.property) return null;
-  if (!key.nullable) return key;
-  return filterRequires(spec.label, args.filter, key.property) ? key : null;
+  if (alwaysIndexed(key)) return key;
+  return key.property && filterRequires(spec.label, args.filter, key.property) ? key : null;
 }

@@ -11,7 +11,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import neo4j from 'neo4j-driver';
 import { ErrorCode, StargraphError, badInput, notFound } from '../errors.js';
-import type { Db, Row, Run } from '../neo4j/db.js';
+import { retrying, type Db, type Row, type Run } from '../neo4j/db.js';
 import { GraphDataError, validateGraphData, writeGraphData, type GraphData, type LoadResult } from './bulk-load.js';
 import { markCreated, setIfChanged, takeCreated } from './merge.js';
 import { entityProjection, isKind, sourceProjection, toEntityRow, type KindRow, type SourceRow } from './entities.js';
@@ -123,15 +123,8 @@ export async function upsertEntity<L extends EntityLabel>(db: Db, write: EntityU
  * the lookup and the lock), the retry finds that node and merges into it. Transient errors
  * (deadlocks) are already retried by the driver's executeWrite.
  */
-async function retryOnConstraintRace<T>(work: () => Promise<T>, attempts = 3): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await work();
-    } catch (error) {
-      const code = (error as { code?: string }).code ?? '';
-      if (attempt >= attempts || !code.includes('ConstraintValidationFailed')) throw error;
-    }
-  }
+function retryOnConstraintRace<T>(work: () => Promise<T>): Promise<T> {
+  return retrying(work, { retryable: (error) => ((error as { code?: string }).code ?? '').includes('ConstraintValidationFailed'), attempts: 3 });
 }
 
 async function upsertEntityOnce<L extends EntityLabel>(db: Db, write: EntityUpsert<L>): Promise<WriteOutcome<KindRow<L>>> {

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Neo4jError } from 'neo4j-driver';
-import type { Db } from './db.js';
+import { isTransientError, retrying, type Db } from './db.js';
 import { backfillPageKeys, pageKeyIndexStatements } from '../graph/page-keys.js';
 
 const SCHEMA_DIR = fileURLToPath(new URL('../../cypher/schema/', import.meta.url));
@@ -46,22 +46,9 @@ export async function migrate(db: Db, dir = SCHEMA_DIR): Promise<number> {
   }
   // Index population is asynchronous; queries right after start-up need them online.
   await db.write('CALL db.awaitIndexes(60)');
-  await retryTransient(() => backfillPageKeys(db));
+  // Servers (or test files) starting together backfill the same relationships; a deadlock between
+  // their batches is transient, and the next attempt finds less to do.
+  await retrying(() => backfillPageKeys(db), { retryable: isTransientError, attempts: 5, delayMs: (attempt) => 50 * attempt });
   return statements.length;
 }
 
-/**
- * Servers (or test files) starting together backfill the same relationships; a deadlock between
- * their batches is transient, and the next attempt finds less to do.
- */
-async function retryTransient<T>(work: () => Promise<T>, attempts = 5): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await work();
-    } catch (error) {
-      const transient = error instanceof Neo4jError && /TransientError|DeadlockDetected/.test(error.code);
-      if (!transient || attempt >= attempts) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
-    }
-  }
-}

@@ -9,6 +9,7 @@
  * statement and one round trip.
  */
 import { aggregateExpression, aggregateParams, aggregateSpecOf } from '../graph/aggregates.js';
+import { kindLabelOf } from '../graph/entities.js';
 import { relationshipArrow, relationshipPattern } from '../graph/filters.js';
 import { keyedPage } from '../graph/hub-pages.js';
 import { farLabelImplied, RELATIONSHIPS, type RelationshipSpec } from '../graph/model.js';
@@ -25,8 +26,6 @@ export const rowsKey = (index: number) => `__c${index}`;
 export const aggregateKey = (index: number) => `__a${index}`;
 export const countKey = (index: number) => `__n${index}`;
 export const sourcesKey = (index: number) => `__s${index}`;
-
-const ENTITY_LABEL_EXPR = (v: string) => `head([l IN labels(${v}) WHERE l <> 'Entity'])`;
 
 function propertyProjection(v: string, name: string, readAs: ReadAs): string {
   if (readAs === 'date') return `${name}: toString(${v}.${name})`;
@@ -85,7 +84,7 @@ export interface Deferred {
 }
 
 /** Where a node projection sits: how deep below the root, and how to reach it from its anchor. */
-export interface Deferral {
+interface Deferral {
   depth: number;
   anchor: string;
   path: number[];
@@ -135,7 +134,7 @@ export function nodeProjection(v: string, read: NodeRead, deferral?: Deferral): 
   if (all) entries.push('.*');
   else if (read.types.some((t) => t.id)) entries.push(`.id`);
   if (read.label === 'Source') entries.push(`title: ${v}.title`);
-  else if (read.label === 'Entity') entries.push(`label: ${ENTITY_LABEL_EXPR(v)}`);
+  else if (read.label === 'Entity') entries.push(`label: ${kindLabelOf(v)}`);
   if (!all) {
     const seen = new Set<string>(read.label === 'Source' ? ['title'] : []);
     for (const needs of read.types) {
