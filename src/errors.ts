@@ -6,6 +6,8 @@ import { GraphQLError } from 'graphql';
  */
 export const ErrorCode = {
   BAD_USER_INPUT: 'BAD_USER_INPUT',
+  /** An HTTP request that is not a readable GraphQL request (yoga's code for its parse errors): HTTP 400. */
+  BAD_REQUEST: 'BAD_REQUEST',
   INVALID_ID: 'INVALID_ID',
   NOT_FOUND: 'NOT_FOUND',
   INVALID_CURSOR: 'INVALID_CURSOR',

@@ -27,7 +27,7 @@ export function useBodyLimit(maxBytes: number): Plugin {
       if (declared != null) {
         if (!CONTENT_LENGTH.test(declared)) {
           throw createGraphQLError('The Content-Length header is not a byte count', {
-            extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
+            extensions: { code: ErrorCode.BAD_REQUEST, http: { status: 400 } },
           });
         }
         if (Number(declared) > maxBytes) throw tooLarge(maxBytes, Number(declared));
