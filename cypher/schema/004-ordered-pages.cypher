@@ -4,7 +4,9 @@
 // deals of a large graph share a handful of round values). Root pages use them for their
 // orderings (relationship pages by name read the page-key indexes of src/graph/page-keys.ts).
 // The single-property indexes of 002 stay for filters.
-CREATE INDEX entity_name_id IF NOT EXISTS FOR (n:Entity) ON (n.name, n.id);
+// No root connection lists every kind, and pages of far nodes of any kind expand and sort: the
+// (name, id) index over all entities once made here served nothing but cost every entity write.
+DROP INDEX entity_name_id IF EXISTS;
 CREATE INDEX person_name_id IF NOT EXISTS FOR (n:Person) ON (n.name, n.id);
 CREATE INDEX company_name_id IF NOT EXISTS FOR (n:Company) ON (n.name, n.id);
 CREATE INDEX project_name_id IF NOT EXISTS FOR (n:Project) ON (n.name, n.id);
