@@ -6,7 +6,7 @@ import { freePort, startLocalNeo4j } from './neo4j/local-server.js';
 import { Neo4jSupervisor } from './neo4j/supervisor.js';
 import { migrate } from './neo4j/migrate.js';
 import { seedIfEmpty } from './graph/seed.js';
-import { backfillSearchKeys } from './graph/search.js';
+import { backfillEntities } from './graph/entity-backfill.js';
 
 export interface OpenGraph {
   graph: GraphDb;
@@ -71,9 +71,11 @@ export async function openGraph(config: Config, logger: Logger): Promise<OpenGra
     await waitForConnectivity(graph, logger, 60_000);
     const applied = await migrate(graph.db());
     logger.info('Neo4j ready', { uri, constraintsAndIndexes: applied });
-    // Entities written before search keys existed get them once (later writes maintain them).
-    const keyed = await backfillSearchKeys(graph.db());
-    if (keyed > 0) logger.info('Filled in search keys', { entities: keyed });
+    // Entities written before search keys existed, or by hand, get them and a creation time once
+    // (later writes maintain them).
+    const filled = await backfillEntities(graph.db());
+    if (filled.searchKeys > 0) logger.info('Filled in search keys', { entities: filled.searchKeys });
+    if (filled.createdAt > 0) logger.info('Gave entities without one a creation time', { entities: filled.createdAt });
     // A fresh install should show something in GraphiQL; a graph with any entity is left alone.
     if (config.seedOnEmpty) {
       const seeded = await seedIfEmpty(graph.db());

@@ -133,20 +133,3 @@ export async function searchEntities(
   });
   return rows.map((r) => ({ score: Number(r.score), match: MATCHES[Number(r.tier)]!, entity: toEntityRow(r.entity) }));
 }
-
-/** Sets `searchKeys` on entities written before it existed (or by hand); idempotent, batched. */
-export async function backfillSearchKeys(db: Db, batchSize = 10_000): Promise<number> {
-  let total = 0;
-  for (;;) {
-    const [row] = await db.write(
-      `MATCH (n:Entity) WHERE n.searchKeys IS NULL
-       WITH n LIMIT toInteger($batchSize)
-       SET n.searchKeys = ${SEARCH_KEYS('n')}
-       RETURN count(n) AS updated`,
-      { batchSize },
-    );
-    const updated = Number(row?.updated ?? 0);
-    total += updated;
-    if (updated < batchSize) return total;
-  }
-}

@@ -11,6 +11,7 @@ import { schema } from '../../src/schema/index.js';
 import { rootConnectionSpecs } from '../../src/schema/root-connection.js';
 import { deleteByPrefix, loadGraph } from '../../src/graph/bulk-load.js';
 import { generateGraph } from '../../src/graph/generator.js';
+import { backfillEntities } from '../../src/graph/entity-backfill.js';
 import { gql, openTestGraph, testServer, uniquePrefix, type TestGraph } from '../utils/graph.js';
 
 let t: TestGraph;
@@ -301,6 +302,25 @@ describe('pages by creation time', () => {
         after = page.pageInfo.endCursor;
       }
       expect(walked).toEqual(reference.slice(0, 21));
+    }
+  });
+
+  it('gives an entity written by hand without createdAt a creation time at start-up, and then pages by it show the entity both ways', async () => {
+    const slug = `${prefix}-undated`;
+    await t.db.write(`CREATE (:Entity:Company {id: $slug, slug: $slug, name: 'Undated', aliases: [], kind: 'OTHER'})`, { slug });
+    const filled = await backfillEntities(t.db);
+    expect(filled.createdAt).toBeGreaterThanOrEqual(1);
+    const [row] = await t.db.read('MATCH (n:Company {slug: $slug}) RETURN n.createdAt IS NOT NULL AS dated', { slug });
+    expect(row?.dated).toBe(true);
+    const query = `query($slugs: [String!]) { companies(first: 3, filter: { slugs: $slugs }, orderBy: { field: CREATED_AT, direction: DESC }) {
+      totalCount edges { node { slug } } } }`;
+    for (const server of [planned, loaded]) {
+      const answer = await gql(server, query, { slugs: [slug, slugs.companies[0]!] });
+      expect(answer.errors).toBeUndefined();
+      const page = (answer.data as { companies: { totalCount: number; edges: Array<{ node: { slug: string } }> } }).companies;
+      expect(page.totalCount).toBe(2);
+      // The newest first: the creation time it was just given.
+      expect(page.edges.map((e) => e.node.slug)).toEqual([slug, slugs.companies[0]]);
     }
   });
 });

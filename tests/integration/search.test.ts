@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSeed } from '../../src/graph/seed.js';
-import { backfillSearchKeys } from '../../src/graph/search.js';
+import { backfillEntities } from '../../src/graph/entity-backfill.js';
 import { deleteFixtures } from '../utils/fixtures.js';
 import { gql, openTestGraph, testServer, uniquePrefix, type TestGraph } from '../utils/graph.js';
 
@@ -103,7 +103,7 @@ describe('search keys follow writes', () => {
     const slug = `${prefix}-old`;
     await t.db.write(`CREATE (:Entity:Company {id: $slug, slug: $slug, name: $name, aliases: []})`, { slug, name: `Vieux ${prefix}` });
     expect(await search(`vieux ${prefix}`, ', prefix: true')).toEqual([]);
-    expect(await backfillSearchKeys(t.db)).toBeGreaterThanOrEqual(1);
+    expect((await backfillEntities(t.db)).searchKeys).toBeGreaterThanOrEqual(1);
     expect((await search(`vieux ${prefix}`, ', prefix: true'))[0]).toMatchObject({ match: 'EXACT', entity: { slug } });
   });
 });
