@@ -23,7 +23,16 @@ const runs = flag('runs', 5);
 
 function subgraph(n: number, m: number) {
   const random = seededRandom(n);
-  const nodes: EntityRow[] = Array.from({ length: n }, (_, i) => ({ id: `e${i}`, slug: `e${i}`, name: `E${i}`, description: null, aliases: [], createdAt: null, updatedAt: null, label: 'Company' }));
+  const nodes: EntityRow[] = Array.from({ length: n }, (_, i) => ({
+    id: `e${i}`,
+    slug: `e${i}`,
+    name: `E${i}`,
+    description: null,
+    aliases: [],
+    createdAt: null,
+    updatedAt: null,
+    label: 'Company',
+  }));
   const relationships: RelationshipRow[] = Array.from({ length: m }, (_, i) => ({
     id: `r${i}`,
     type: 'INVESTS_IN',
@@ -45,6 +54,10 @@ console.log(`| entities | relationships | PAGERANK ms | BETWEENNESS ms | communi
 console.log(`|---:|---:|---:|---:|---:|`);
 for (const n of [100, 250, 500, 1000]) {
   const g = subgraph(n, n * perEntity);
-  const cells = [time(() => centralityScores(g, 'PAGERANK')), time(() => centralityScores(g, 'BETWEENNESS')), time(() => louvainCommunities(g))];
+  const cells = [
+    time(() => centralityScores(g, 'PAGERANK')),
+    time(() => centralityScores(g, 'BETWEENNESS')),
+    time(() => louvainCommunities(g)),
+  ];
   console.log(`| ${n} | ${n * perEntity} | ${cells.map((c) => c.toFixed(1)).join(' | ')} |`);
 }

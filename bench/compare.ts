@@ -48,7 +48,8 @@ function stringFlag(name: string): string | undefined {
   return value;
 }
 
-const sizeLabel = (n: number) => (n % 1_000_000 === 0 ? `${n / 1_000_000}M` : n % 1000 === 0 ? `${n / 1000}k` : String(n));
+const sizeLabel = (n: number) =>
+  n % 1_000_000 === 0 ? `${n / 1_000_000}M` : n % 1000 === 0 ? `${n / 1000}k` : String(n);
 
 const ENTITIES = flag('entities', 20_000);
 const ITERATIONS = flag('iterations', 100);
@@ -68,7 +69,8 @@ const SIDES_RUN: readonly Side[] = (() => {
   const asked = stringFlag('sides')?.split(',');
   if (!asked) return SIDES;
   const unknown = asked.filter((s) => !(SIDES as readonly string[]).includes(s));
-  if (unknown.length > 0 || asked.length === 0) throw new Error(`--sides takes some of ${SIDES.join(', ')}; got ${asked.join(', ')}`);
+  if (unknown.length > 0 || asked.length === 0)
+    throw new Error(`--sides takes some of ${SIDES.join(', ')}; got ${asked.join(', ')}`);
   return SIDES.filter((s) => asked.includes(s));
 })();
 /** `--data-dir DIR`: the Neo4j data directory to use and keep; a graph it already holds is reused. */
@@ -113,7 +115,15 @@ class AnswerError extends Error {
 }
 
 /** A client over an in-process server (`url` picks GraphQL or a raw statement); `onExtensions` sees each answer's extensions. */
-function client(server: FetchServer, options: { headers?: Record<string, string>; onExtensions?: (e: Record<string, unknown>) => void; label?: string; raw?: boolean } = {}): Ask {
+function client(
+  server: FetchServer,
+  options: {
+    headers?: Record<string, string>;
+    onExtensions?: (e: Record<string, unknown>) => void;
+    label?: string;
+    raw?: boolean;
+  } = {},
+): Ask {
   const { headers = {}, onExtensions, label = 'server', raw = false } = options;
   return async (query, variables = {}) => {
     const response = await server.fetch(raw ? `http://bench.local/raw/${query}` : 'http://bench.local/graphql', {
@@ -209,7 +219,9 @@ const ms = (v: number) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.
 /** Sum of db hits over a profiled plan tree. */
 function dbHits(plan: { dbHits?: number; children?: unknown[] } | false | undefined): number {
   if (!plan) return 0;
-  return Number(plan.dbHits ?? 0) + (plan.children ?? []).reduce<number>((sum, child) => sum + dbHits(child as never), 0);
+  return (
+    Number(plan.dbHits ?? 0) + (plan.children ?? []).reduce<number>((sum, child) => sum + dbHits(child as never), 0)
+  );
 }
 
 /** Total db hits of the statements; undefined when none were captured (nothing to profile). */
@@ -220,7 +232,9 @@ async function profile(driver: Driver, statements: CapturedStatement[]): Promise
     const session = driver.session({ defaultAccessMode: neo4j.session.READ });
     try {
       // The library prefixes `CYPHER 5`; PROFILE goes after the version.
-      const text = /^\s*CYPHER\s+\d+\s*/i.test(cypher) ? cypher.replace(/^\s*(CYPHER\s+\d+)\s*/i, '$1 PROFILE ') : `PROFILE ${cypher}`;
+      const text = /^\s*CYPHER\s+\d+\s*/i.test(cypher)
+        ? cypher.replace(/^\s*(CYPHER\s+\d+)\s*/i, '$1 PROFILE ')
+        : `PROFILE ${cypher}`;
       const result = await session.run(text, params);
       total += dbHits(result.summary.profile);
     } finally {
@@ -338,24 +352,39 @@ async function main() {
     const markerFile = join(dataDir, MARKER);
     let marker = existsSync(markerFile) ? (JSON.parse(readFileSync(markerFile, 'utf8')) as GraphMarker) : undefined;
     if (marker && (marker.entities !== ENTITIES || marker.seed !== SEED || marker.prefix !== PREFIX)) {
-      throw new Error(`${dataDir} holds a graph of ${marker.entities} entities (seed ${marker.seed}); pass --entities ${marker.entities} or another --data-dir`);
+      throw new Error(
+        `${dataDir} holds a graph of ${marker.entities} entities (seed ${marker.seed}); pass --entities ${marker.entities} or another --data-dir`,
+      );
     }
     const reused = Boolean(marker);
     if (marker) {
       log(`Reusing the graph of ${marker.entities} entities loaded into ${dataDir} on ${marker.loadedAt}`);
     } else {
       const [existing] = await opened.graph.db().read('MATCH (n:Entity) RETURN count(n) AS n');
-      if (Number(existing?.n ?? 0) > 0) throw new Error(`${dataDir} already holds ${String(existing?.n)} entities not loaded by the bench; use an empty directory`);
+      if (Number(existing?.n ?? 0) > 0)
+        throw new Error(
+          `${dataDir} already holds ${String(existing?.n)} entities not loaded by the bench; use an empty directory`,
+        );
       log(`Generating and loading ${ENTITIES} entities...`);
       const data = generateGraph({ entities: ENTITIES, seed: SEED, prefix: PREFIX });
       const loadStarted = performance.now();
       const loaded = await loadGraph(opened.graph.db(), data, { concurrency: 2 });
       const loadMs = performance.now() - loadStarted;
-      log(`Loaded ${loaded.total.entities} entities, ${loaded.total.relationships} relationships in ${(loadMs / 1000).toFixed(1)} s`);
+      log(
+        `Loaded ${loaded.total.entities} entities, ${loaded.total.relationships} relationships in ${(loadMs / 1000).toFixed(1)} s`,
+      );
       const deals = new Map<string, number>();
       for (const r of data.relationships) if (r.type === 'PARTY_TO') deals.set(r.from, (deals.get(r.from) ?? 0) + 1);
       const [hubSlug, hubDeals] = [...deals.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]!;
-      marker = { entities: ENTITIES, seed: SEED, prefix: PREFIX, hubSlug, hubDeals, loadMs, loadedAt: new Date().toISOString() };
+      marker = {
+        entities: ENTITIES,
+        seed: SEED,
+        prefix: PREFIX,
+        hubSlug,
+        hubDeals,
+        loadMs,
+        loadedAt: new Date().toISOString(),
+      };
       // Only a kept directory needs it; written last, so a half-loaded graph is never reused.
       if (keepDir) writeFileSync(markerFile, JSON.stringify(marker, null, 2));
     }
@@ -379,7 +408,11 @@ async function main() {
     const operation = (workload: Workload, side: Side): Operation => workload[side];
 
     const oursRecorded: CapturedStatement[] = [];
-    const recordingGraph = new GraphDb(recordingDriver(opened.graph.driver, oursRecorded), opened.graph.database, config.limits.queryTimeoutMs);
+    const recordingGraph = new GraphDb(
+      recordingDriver(opened.graph.driver, oursRecorded),
+      opened.graph.database,
+      config.limits.queryTimeoutMs,
+    );
     const oursRecording = createServer({ config, graph: recordingGraph, logger });
 
     /** Cypher statements one operation sends, captured per side (ours through the recording server). */
@@ -391,7 +424,14 @@ async function main() {
       }
       const sink = side === 'theirs' ? theirRecorded : rawRecorded;
       const before = sink.length;
-      await operation(workload, side)(side === 'theirs' ? client(theirs, { headers: { [RECORD_HEADER]: '1' } }) : client(raw, { raw: true, headers: { [RAW_RECORD_HEADER]: '1' } }));
+      await operation(
+        workload,
+        side,
+      )(
+        side === 'theirs'
+          ? client(theirs, { headers: { [RECORD_HEADER]: '1' } })
+          : client(raw, { raw: true, headers: { [RAW_RECORD_HEADER]: '1' } }),
+      );
       return sink.slice(before);
     };
 
@@ -422,7 +462,10 @@ async function main() {
         if (differing.length > 0) {
           throw new Error(
             `answers differ, not timed: ${differing
-              .map((side) => `${SIDE_NAMES[reference!]} vs ${SIDE_NAMES[side]} at ${firstDifference(digests.get(reference!), digests.get(side))}`)
+              .map(
+                (side) =>
+                  `${SIDE_NAMES[reference!]} vs ${SIDE_NAMES[side]} at ${firstDifference(digests.get(reference!), digests.get(side))}`,
+              )
               .join('; ')}`,
           );
         }
@@ -431,23 +474,32 @@ async function main() {
         for (const side of answered) statements.set(side, await capture(workload, side));
         let roundTripsOurs = 0;
         if (answered.includes('ours')) {
-          await workload.ours(client(ours, { headers: { 'x-debug-cypher': '1' }, onExtensions: (e) => (roundTripsOurs += Number((e.cypher as { roundTrips?: number } | undefined)?.roundTrips ?? 0)) }));
+          await workload.ours(
+            client(ours, {
+              headers: { 'x-debug-cypher': '1' },
+              onExtensions: (e) =>
+                (roundTripsOurs += Number((e.cypher as { roundTrips?: number } | undefined)?.roundTrips ?? 0)),
+            }),
+          );
         }
 
         // Warm up by count and by time: V8 optimises a function only after many calls, so 20 cheap
         // operations (the floor's are 0.1 ms) leave every server's code cold and the figure
         // measures the JIT, not the server. At least WARMUP_MS per server, interleaved.
         const warmupUntil = performance.now() + WARMUP_MS * answered.length;
-        for (let i = 0; i < WARMUP || performance.now() < warmupUntil; i++) for (const side of answered) await operation(workload, side)(ask[side]);
+        for (let i = 0; i < WARMUP || performance.now() < warmupUntil; i++)
+          for (const side of answered) await operation(workload, side)(ask[side]);
         // Sequential, interleaved in rotating order (ours, theirs, raw; theirs, raw, ours; ...) so drift hits all alike.
         const seq = new Map<Side, Measurement[]>(answered.map((side) => [side, []]));
         for (let i = 0; i < ITERATIONS; i++) {
-          for (const side of rotate(answered, i)) seq.get(side)!.push(await measured(operation(workload, side), ask[side]));
+          for (const side of rotate(answered, i))
+            seq.get(side)!.push(await measured(operation(workload, side), ask[side]));
         }
         // Concurrent: one side at a time (they would compete for the same 2 cores otherwise),
         // the side that goes first rotating by workload.
         const conc = new Map<Side, Timing>();
-        for (const side of rotate(answered, index)) conc.set(side, await concurrent(operation(workload, side), ask[side], ITERATIONS, CONCURRENCY));
+        for (const side of rotate(answered, index))
+          conc.set(side, await concurrent(operation(workload, side), ask[side], ITERATIONS, CONCURRENCY));
 
         if (answered.includes('ours')) {
           // Our database time per operation (extensions.cypher.dbTimeMs), median of 10 once warm,
@@ -455,7 +507,12 @@ async function main() {
           const dbTimes: number[] = [];
           for (let i = 0; i < 10; i++) {
             let dbTime = 0;
-            await workload.ours(client(ours, { headers: { 'x-debug-cypher': '1' }, onExtensions: (e) => (dbTime += Number((e.cypher as { dbTimeMs?: number } | undefined)?.dbTimeMs ?? 0)) }));
+            await workload.ours(
+              client(ours, {
+                headers: { 'x-debug-cypher': '1' },
+                onExtensions: (e) => (dbTime += Number((e.cypher as { dbTimeMs?: number } | undefined)?.dbTimeMs ?? 0)),
+              }),
+            );
             dbTimes.push(dbTime);
           }
           row.oursDbTimeMs = quantile(dbTimes, 0.5);
@@ -483,9 +540,9 @@ async function main() {
       }
     }
 
-    const counts = await opened.graph.db().read(
-      'MATCH (n) WITH count(n) AS nodes CALL () { MATCH ()-[r]->() RETURN count(r) AS rels } RETURN nodes, rels',
-    );
+    const counts = await opened.graph
+      .db()
+      .read('MATCH (n) WITH count(n) AS nodes CALL () { MATCH ()-[r]->() RETURN count(r) AS rels } RETURN nodes, rels');
     const info: ReportInfo = {
       hubSlug,
       hubDeals,
@@ -556,7 +613,8 @@ function resultFile(rows: Row[]): ResultFile {
 }
 
 /** ours ÷ other, or '–' when either side has no figure. */
-const ratio = (ours: number | undefined, other: number | undefined) => (ours !== undefined && other ? (ours / other).toFixed(2) : '–');
+const ratio = (ours: number | undefined, other: number | undefined) =>
+  ours !== undefined && other ? (ours / other).toFixed(2) : '–';
 
 function verdict(ours: number, theirs: number, who: string): string {
   const r = ours / theirs;
@@ -567,7 +625,9 @@ function verdict(ours: number, theirs: number, who: string): string {
 
 /** The commit the servers ran from, and whether src/ differed from it. */
 function provenance(): string {
-  const git = (...args: string[]) => spawnSync('git', args, { encoding: 'utf8', cwd: fileURLToPath(new URL('..', import.meta.url)) }).stdout?.trim() ?? '';
+  const git = (...args: string[]) =>
+    spawnSync('git', args, { encoding: 'utf8', cwd: fileURLToPath(new URL('..', import.meta.url)) }).stdout?.trim() ??
+    '';
   const head = git('rev-parse', '--short', 'HEAD') || 'unknown';
   return git('status', '--porcelain', '--', 'src') ? `${head} with uncommitted changes in src/` : head;
 }
@@ -585,7 +645,12 @@ interface ReportInfo {
 }
 
 function render(rows: Row[], info: ReportInfo): string {
-  const version = (pkg: string) => (JSON.parse(readFileSync(fileURLToPath(new URL(`../node_modules/${pkg}/package.json`, import.meta.url)), 'utf8')) as { version: string }).version;
+  const version = (pkg: string) =>
+    (
+      JSON.parse(
+        readFileSync(fileURLToPath(new URL(`../node_modules/${pkg}/package.json`, import.meta.url)), 'utf8'),
+      ) as { version: string }
+    ).version;
   const timed = rows.filter((r) => !r.failed);
   /** A side's cell: its figure, or why it has none (the code in full where a cell holds one side only). */
   const cell = (r: Row, side: Side, figure: (s: SideResult) => string, short = false) => {
@@ -597,7 +662,9 @@ function render(rows: Row[], info: ReportInfo): string {
   const lines: string[] = [];
   lines.push(`# stargraph vs Neo4j GraphQL Library vs raw Cypher: ${SIZE} entities (${DATE})`);
   lines.push('');
-  lines.push(`Written by \`npm run bench${ENTITIES === 20_000 ? '' : ` -- --entities ${ENTITIES}`}\` (bench/compare.ts) at commit ${SOURCE}; how to read it: bench/README.md.`);
+  lines.push(
+    `Written by \`npm run bench${ENTITIES === 20_000 ? '' : ` -- --entities ${ENTITIES}`}\` (bench/compare.ts) at commit ${SOURCE}; how to read it: bench/README.md.`,
+  );
   lines.push('');
   lines.push(
     `- Data: \`generateGraph({ entities: ${ENTITIES}, seed: ${SEED} })\`: ${info.nodes} nodes, ${info.rels} relationships, loaded in ${(info.loadMs / 1000).toFixed(1)} s` +
@@ -610,9 +677,13 @@ function render(rows: Row[], info: ReportInfo): string {
   );
   lines.push(
     `- Machine load (1-minute load average) when timing started / ended: ${info.load[0].toFixed(1)} / ${info.load[1].toFixed(1)} on ${cpus().length} cores` +
-      (Math.max(...info.load) > cpus().length * 0.75 ? ': other processes were busy, so milliseconds are inflated; ratios are fairer (the servers are interleaved), but noisier.' : '.'),
+      (Math.max(...info.load) > cpus().length * 0.75
+        ? ': other processes were busy, so milliseconds are inflated; ratios are fairer (the servers are interleaved), but noisier.'
+        : '.'),
   );
-  lines.push(`- Each workload: ${WARMUP} warm-up operations per server (and at least ${WARMUP_MS} ms per server), then ${ITERATIONS} sequential (interleaved), then ${ITERATIONS} at concurrency ${CONCURRENCY} (one server at a time).`);
+  lines.push(
+    `- Each workload: ${WARMUP} warm-up operations per server (and at least ${WARMUP_MS} ms per server), then ${ITERATIONS} sequential (interleaved), then ${ITERATIONS} at concurrency ${CONCURRENCY} (one server at a time).`,
+  );
   lines.push(
     '- **ours** = stargraph (production config and limits), **theirs** = the Neo4j GraphQL Library, **raw** = one hand-written Cypher statement per request behind a bare fetch handler (bench/raw/). ' +
       'Ratios are ours ÷ theirs and ours ÷ raw: for times and CPU, below 1.00 stargraph is cheaper; for throughput, above 1.00 stargraph is faster.',
@@ -620,7 +691,9 @@ function render(rows: Row[], info: ReportInfo): string {
   lines.push('');
   lines.push('## Sequential (one operation at a time)');
   lines.push('');
-  lines.push('| workload | ours median / p95 (ms) | theirs median / p95 (ms) | raw median / p95 (ms) | ours ÷ theirs | ours ÷ raw | notes |');
+  lines.push(
+    '| workload | ours median / p95 (ms) | theirs median / p95 (ms) | raw median / p95 (ms) | ours ÷ theirs | ours ÷ raw | notes |',
+  );
   lines.push('|---|---|---|---|---|---|---|');
   for (const r of timed) {
     const o = r.results.ours?.seq.median;
@@ -630,12 +703,16 @@ function render(rows: Row[], info: ReportInfo): string {
     if (o !== undefined && t !== undefined) notes.push(verdict(o, t, 'baseline'));
     if (r.workload.requests > 1) notes.push(`${r.workload.requests} requests per operation`);
     const fig = (s: SideResult) => `${ms(s.seq.median)} / ${ms(s.seq.p95)}`;
-    lines.push(`| ${r.workload.title} | ${cell(r, 'ours', fig)} | ${cell(r, 'theirs', fig)} | ${cell(r, 'raw', fig)} | ${ratio(o, t)} | ${ratio(o, w)} | ${notes.join('; ')} |`);
+    lines.push(
+      `| ${r.workload.title} | ${cell(r, 'ours', fig)} | ${cell(r, 'theirs', fig)} | ${cell(r, 'raw', fig)} | ${ratio(o, t)} | ${ratio(o, w)} | ${notes.join('; ')} |`,
+    );
   }
   lines.push('');
   lines.push(`## Concurrency ${CONCURRENCY}`);
   lines.push('');
-  lines.push('| workload | ours ops/s | theirs ops/s | raw ops/s | throughput ours ÷ theirs | throughput ours ÷ raw | median ms ours / theirs / raw |');
+  lines.push(
+    '| workload | ours ops/s | theirs ops/s | raw ops/s | throughput ours ÷ theirs | throughput ours ÷ raw | median ms ours / theirs / raw |',
+  );
   lines.push('|---|---|---|---|---|---|---|');
   for (const r of timed) {
     const ops = (s: SideResult) => s.conc.opsPerSec.toFixed(1);
@@ -650,44 +727,68 @@ function render(rows: Row[], info: ReportInfo): string {
   lines.push('');
   lines.push(
     'Milliseconds of CPU (user + system, `process.cpuUsage()`) the Node process spent per operation, measured in the same runs as the tables above: ' +
-      'sequential as the sum over each operation\'s own span, concurrency as the whole run\'s delta ÷ operations. Neo4j runs in its own process and is not counted.',
+      "sequential as the sum over each operation's own span, concurrency as the whole run's delta ÷ operations. Neo4j runs in its own process and is not counted.",
   );
   lines.push('');
-  lines.push(`| workload | sequential ours / theirs / raw | concurrency ${CONCURRENCY} ours / theirs / raw | ours ÷ theirs (seq, conc) | ours ÷ raw (seq, conc) |`);
+  lines.push(
+    `| workload | sequential ours / theirs / raw | concurrency ${CONCURRENCY} ours / theirs / raw | ours ÷ theirs (seq, conc) | ours ÷ raw (seq, conc) |`,
+  );
   lines.push('|---|---|---|---|---|');
   for (const r of timed) {
-    const cpu = (pick: (s: SideResult) => number) => SIDES.map((side) => cell(r, side, (s) => ms(pick(s)), true)).join(' / ');
+    const cpu = (pick: (s: SideResult) => number) =>
+      SIDES.map((side) => cell(r, side, (s) => ms(pick(s)), true)).join(' / ');
     const pair = (other: Side) =>
       `${ratio(r.results.ours?.seq.cpuMs, r.results[other]?.seq.cpuMs)}, ${ratio(r.results.ours?.conc.cpuMs, r.results[other]?.conc.cpuMs)}`;
-    lines.push(`| ${r.workload.title} | ${cpu((s) => s.seq.cpuMs)} | ${cpu((s) => s.conc.cpuMs)} | ${pair('theirs')} | ${pair('raw')} |`);
+    lines.push(
+      `| ${r.workload.title} | ${cpu((s) => s.seq.cpuMs)} | ${cpu((s) => s.conc.cpuMs)} | ${pair('theirs')} | ${pair('raw')} |`,
+    );
   }
   lines.push('');
   lines.push('## Round trips and database work per operation');
   lines.push('');
   lines.push(
     'Round trips: Cypher statements sent to Neo4j for one operation (ours from `extensions.cypher.roundTrips`, theirs and raw counted on the driver). ' +
-      (rows.some((r) => SIDES.some((side) => r.results[side]?.dbHits !== undefined)) ? 'db hits: the sum over those statements, each run once more under `PROFILE`.' : 'db hits not measured (`--no-profile`).'),
+      (rows.some((r) => SIDES.some((side) => r.results[side]?.dbHits !== undefined))
+        ? 'db hits: the sum over those statements, each run once more under `PROFILE`.'
+        : 'db hits not measured (`--no-profile`).'),
   );
   lines.push('');
-  lines.push('**ours db time**: median over 10 operations of `extensions.cypher.dbTimeMs` (time until Neo4j had answered every statement), next to our sequential median: the rest is spent in the server (GraphQL, DataLoader, driver).');
+  lines.push(
+    '**ours db time**: median over 10 operations of `extensions.cypher.dbTimeMs` (time until Neo4j had answered every statement), next to our sequential median: the rest is spent in the server (GraphQL, DataLoader, driver).',
+  );
   lines.push('');
-  lines.push('| workload | round trips ours / theirs / raw | db hits ours / theirs / raw | ours db time / total (ms) |');
+  lines.push(
+    '| workload | round trips ours / theirs / raw | db hits ours / theirs / raw | ours db time / total (ms) |',
+  );
   lines.push('|---|---|---|---|');
   for (const r of timed) {
     const trips = SIDES.map((side) => cell(r, side, (s) => String(s.roundTrips), true)).join(' / ');
-    const hits = SIDES.map((side) => cell(r, side, (s) => (s.dbHits === undefined ? '–' : String(s.dbHits)), true)).join(' / ');
+    const hits = SIDES.map((side) =>
+      cell(r, side, (s) => (s.dbHits === undefined ? '–' : String(s.dbHits)), true),
+    ).join(' / ');
     const ours = r.results.ours;
-    lines.push(`| ${r.workload.title} | ${trips} | ${hits} | ${ours && r.oursDbTimeMs !== undefined ? `${ms(r.oursDbTimeMs)} / ${ms(ours.seq.median)}` : '–'} |`);
+    lines.push(
+      `| ${r.workload.title} | ${trips} | ${hits} | ${ours && r.oursDbTimeMs !== undefined ? `${ms(r.oursDbTimeMs)} / ${ms(ours.seq.median)}` : '–'} |`,
+    );
   }
   lines.push('');
-  const refusals = rows.flatMap((r) => SIDES.flatMap((side) => (r.refused[side] ? [{ r, side, ...r.refused[side] }] : [])));
+  const refusals = rows.flatMap((r) =>
+    SIDES.flatMap((side) => (r.refused[side] ? [{ r, side, ...r.refused[side] }] : [])),
+  );
   if (refusals.length > 0) {
     lines.push('## Refused');
     lines.push('');
-    for (const f of refusals) lines.push(`- **${f.r.workload.title}**: ${SIDE_NAMES[f.side]} answered \`${f.code}\` and was not timed: ${f.message.replace(/\s+/g, ' ').slice(0, 400)}`);
+    for (const f of refusals)
+      lines.push(
+        `- **${f.r.workload.title}**: ${SIDE_NAMES[f.side]} answered \`${f.code}\` and was not timed: ${f.message.replace(/\s+/g, ' ').slice(0, 400)}`,
+      );
     lines.push('');
   }
-  for (const r of rows.filter((x) => x.failed)) lines.push(`**${r.workload.title} failed** and is not in the tables: ${r.failed!.replace(/\s+/g, ' ').slice(0, 600)}`, '');
+  for (const r of rows.filter((x) => x.failed))
+    lines.push(
+      `**${r.workload.title} failed** and is not in the tables: ${r.failed!.replace(/\s+/g, ' ').slice(0, 600)}`,
+      '',
+    );
   lines.push(
     rows.some((r) => r.failed?.startsWith('answers differ'))
       ? 'Some answers differed (above); those workloads were not timed.'

@@ -21,14 +21,20 @@ const flag = (name: string) => {
 const base = flag('url') ?? process.env.STARGRAPH_URL ?? 'http://127.0.0.1:4000';
 
 async function gql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
-  const res = await fetch(`${base}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+  const res = await fetch(`${base}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query, variables }),
+  });
   const body = (await res.json()) as { data?: T; errors?: unknown };
   if (!body.data) throw new Error(JSON.stringify(body.errors));
   return body.data;
 }
 
 async function pickHub(): Promise<string> {
-  const { rank } = await gql<{ rank: Array<{ entity: { slug: string } }> }>('{ rank(by: DEGREE, kinds: [COMPANY], first: 1) { entity { slug } } }');
+  const { rank } = await gql<{ rank: Array<{ entity: { slug: string } }> }>(
+    '{ rank(by: DEGREE, kinds: [COMPANY], first: 1) { entity { slug } } }',
+  );
   return rank[0]!.entity.slug;
 }
 
@@ -76,31 +82,43 @@ async function measure(page: Page, step: string, action: () => Promise<void>): P
   await action();
   const ms = Date.now() - started;
   await page.waitForTimeout(300);
-  return page.evaluate(({ step, ms }) => {
-    const w = window as unknown as { frames_: number[]; longTasks_: number[]; stargraphExplorer: { cy: { nodes(): { length: number }; edges(): { length: number } } } };
-    const frames = [...w.frames_].sort((a, b) => a - b);
-    const p95 = frames[Math.floor(frames.length * 0.95)] ?? 0;
-    return {
-      step,
-      ms,
-      nodes: w.stargraphExplorer.cy.nodes().length,
-      edges: w.stargraphExplorer.cy.edges().length,
-      longestFrameMs: Math.round(frames.at(-1) ?? 0),
-      p95FrameMs: Math.round(p95),
-      longTasks: w.longTasks_.length,
-      longTaskMs: Math.round(w.longTasks_.reduce((a, b) => a + b, 0)),
-    };
-  }, { step, ms });
+  return page.evaluate(
+    ({ step, ms }) => {
+      const w = window as unknown as {
+        frames_: number[];
+        longTasks_: number[];
+        stargraphExplorer: { cy: { nodes(): { length: number }; edges(): { length: number } } };
+      };
+      const frames = [...w.frames_].sort((a, b) => a - b);
+      const p95 = frames[Math.floor(frames.length * 0.95)] ?? 0;
+      return {
+        step,
+        ms,
+        nodes: w.stargraphExplorer.cy.nodes().length,
+        edges: w.stargraphExplorer.cy.edges().length,
+        longestFrameMs: Math.round(frames.at(-1) ?? 0),
+        p95FrameMs: Math.round(p95),
+        longTasks: w.longTasks_.length,
+        longTaskMs: Math.round(w.longTasks_.reduce((a, b) => a + b, 0)),
+      };
+    },
+    { step, ms },
+  );
 }
 
 const layouts = (page: Page) => page.evaluate(() => Number(document.getElementById('graph')?.dataset.layouts ?? 0));
 async function waitLayout(page: Page, before: number) {
-  await page.waitForFunction((n) => Number(document.getElementById('graph')?.dataset.layouts ?? 0) > n, before, { timeout: 120_000 });
+  await page.waitForFunction((n) => Number(document.getElementById('graph')?.dataset.layouts ?? 0) > n, before, {
+    timeout: 120_000,
+  });
 }
 
 async function main() {
   const hub = flag('hub') ?? (await pickHub());
-  const browser = await chromium.launch({ executablePath: chromiumPath(), args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+  const browser = await chromium.launch({
+    executablePath: chromiumPath(),
+    args: ['--no-sandbox', '--disable-dev-shm-usage'],
+  });
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   await page.addInitScript(RECORDERS);
   const steps: Step[] = [];
@@ -139,7 +157,10 @@ async function main() {
   console.log(`explorer responsiveness, ${base}, hub ${hub}`);
   console.log('| step | ms | nodes | edges | longest frame ms | p95 frame ms | long tasks | long-task ms |');
   console.log('|---|---|---|---|---|---|---|---|');
-  for (const s of steps) console.log(`| ${s.step} | ${s.ms} | ${s.nodes} | ${s.edges} | ${s.longestFrameMs} | ${s.p95FrameMs} | ${s.longTasks} | ${s.longTaskMs} |`);
+  for (const s of steps)
+    console.log(
+      `| ${s.step} | ${s.ms} | ${s.nodes} | ${s.edges} | ${s.longestFrameMs} | ${s.p95FrameMs} | ${s.longTasks} | ${s.longTaskMs} |`,
+    );
 }
 
 await main();

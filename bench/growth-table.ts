@@ -74,15 +74,24 @@ export function renderGrowthTable(resultsDir: string): string {
   lines.push(
     'Sequential median per operation in ms, **ours / theirs / raw** (stargraph / Neo4j GraphQL Library / one hand-written statement), ' +
       'from the newest result file of each size: ' +
-      present.map((s) => `[${s.size}](results/${s.file!.replace(/\.json$/, '.md')}) (${s.result!.date}, commit ${s.result!.commit})`).join(', ') +
+      present
+        .map(
+          (s) =>
+            `[${s.size}](results/${s.file!.replace(/\.json$/, '.md')}) (${s.result!.date}, commit ${s.result!.commit})`,
+        )
+        .join(', ') +
       '. "refused": the server answered with an error (the report says which); "not timed": the answers differed. ' +
       'Milliseconds from runs at different times and machine loads: read the trend along each row and the ratio at its end, not single cells.',
   );
   lines.push('');
-  lines.push(`| workload | ${bySize.map((s) => s.size).join(' | ')} | ours ${GROWTH_SIZES.at(-1)} ÷ ${GROWTH_SIZES[0]} |`);
+  lines.push(
+    `| workload | ${bySize.map((s) => s.size).join(' | ')} | ours ${GROWTH_SIZES.at(-1)} ÷ ${GROWTH_SIZES[0]} |`,
+  );
   lines.push(`|---|${bySize.map(() => '---|').join('')}---|`);
   const ids: Array<{ id: string; title: string }> = [];
-  for (const { result } of bySize) for (const w of result?.workloads ?? []) if (!ids.some((i) => i.id === w.id)) ids.push({ id: w.id, title: w.title });
+  for (const { result } of bySize)
+    for (const w of result?.workloads ?? [])
+      if (!ids.some((i) => i.id === w.id)) ids.push({ id: w.id, title: w.title });
   for (const { id, title } of ids) {
     const cells = bySize.map(({ result }) => {
       const w = result?.workloads.find((x) => x.id === id);

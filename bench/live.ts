@@ -38,7 +38,8 @@ const CONCURRENCY = Number(arg('concurrency', '8'));
 const SUBSCRIBERS = arg('subscribers', '1000,2500,5000').split(',').map(Number);
 const HOT = ['02-who-is-behind-stargate', '03-openai-deals-and-counterparties', '09-everything-around-openai'];
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 
 async function hotReads(yoga: ReturnType<typeof createServer>, seconds: number) {
   const operations = exampleOperations().filter((e) => HOT.includes(e.name));
@@ -62,7 +63,13 @@ async function hotReads(yoga: ReturnType<typeof createServer>, seconds: number) 
     }),
   );
   latencies.sort((a, b) => a - b);
-  return { requests: latencies.length, perSecond: latencies.length / seconds, p50: percentile(latencies, 50), p95: percentile(latencies, 95), errors };
+  return {
+    requests: latencies.length,
+    perSecond: latencies.length / seconds,
+    p50: percentile(latencies, 50),
+    p95: percentile(latencies, 95),
+    errors,
+  };
 }
 
 function freePort(): Promise<number> {
@@ -99,7 +106,14 @@ async function waitForHttp(port: number, timeoutMs = 120_000) {
 function subscribe(port: number, onEvent: () => void): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(
-      { host: '127.0.0.1', port, path: '/graphql', method: 'POST', agent: false, headers: { 'content-type': 'application/json', accept: 'text/event-stream' } },
+      {
+        host: '127.0.0.1',
+        port,
+        path: '/graphql',
+        method: 'POST',
+        agent: false,
+        headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+      },
       (res) => {
         res.setEncoding('utf8');
         res.on('data', (chunk: string) => {
@@ -119,7 +133,13 @@ async function main() {
   let uri = process.env.NEO4J_URI;
   if (!uri) {
     dataDir = mkdtempSync(join(tmpdir(), 'stargraph-bench-live-'));
-    local = await startLocalNeo4j({ dataDir, heap: '1g', pageCache: '256m', mode: 'attached', log: (m) => console.log(`[neo4j] ${m}`) });
+    local = await startLocalNeo4j({
+      dataDir,
+      heap: '1g',
+      pageCache: '256m',
+      mode: 'attached',
+      log: (m) => console.log(`[neo4j] ${m}`),
+    });
     uri = local.uri;
   }
   const lines: string[] = [];
@@ -128,8 +148,17 @@ async function main() {
     lines.push(line);
   };
   try {
-    const config = parseConfig({ NODE_ENV: 'production', LOG_LEVEL: 'silent', NEO4J_URI: uri, API_KEYS: 'bench-writer-key:write+read' });
-    const graph = new GraphDb(createDriver({ ...config.neo4j, uri }), config.neo4j.database, config.limits.queryTimeoutMs);
+    const config = parseConfig({
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'silent',
+      NEO4J_URI: uri,
+      API_KEYS: 'bench-writer-key:write+read',
+    });
+    const graph = new GraphDb(
+      createDriver({ ...config.neo4j, uri }),
+      config.neo4j.database,
+      config.limits.queryTimeoutMs,
+    );
     await migrate(graph.db());
     await loadSeed(graph.db());
     const logger = createLogger('silent');
@@ -138,16 +167,25 @@ async function main() {
 
     say(`# Live and cache figures`);
     say();
-    say(`${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores (load ${loadavg()[0]!.toFixed(1)} at start), Node ${process.version}, seed graph.`);
+    say(
+      `${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores (load ${loadavg()[0]!.toFixed(1)} at start), Node ${process.version}, seed graph.`,
+    );
     say();
     say(`## Hot reads: response cache on vs off (same run)`);
     say();
-    say(`Examples ${HOT.join(', ')} in turn, ${CONCURRENCY} concurrent, in process (yoga.fetch), ${SECONDS} s per round, rounds alternating off/on.`);
+    say(
+      `Examples ${HOT.join(', ')} in turn, ${CONCURRENCY} concurrent, in process (yoga.fetch), ${SECONDS} s per round, rounds alternating off/on.`,
+    );
     say();
     await hotReads(off, 2); // warm-up: JIT, driver pool, Neo4j plan cache
     await hotReads(on, 2);
     const rounds: Array<{ mode: string; r: Awaited<ReturnType<typeof hotReads>> }> = [];
-    for (const [mode, yoga] of [['off', off], ['on', on], ['off', off], ['on', on]] as const) {
+    for (const [mode, yoga] of [
+      ['off', off],
+      ['on', on],
+      ['off', off],
+      ['on', on],
+    ] as const) {
       rounds.push({ mode, r: await hotReads(yoga, SECONDS / 2) });
     }
     say('| cache | requests/s | p50 ms | p95 ms | errors |');
@@ -157,7 +195,9 @@ async function main() {
       const mine = rounds.filter((x) => x.mode === mode).map((x) => x.r);
       const perSecond = mine.reduce((n, r) => n + r.perSecond, 0) / mine.length;
       summary[mode] = perSecond;
-      say(`| ${mode} | ${perSecond.toFixed(0)} | ${(mine.reduce((n, r) => n + r.p50, 0) / mine.length).toFixed(2)} | ${(mine.reduce((n, r) => n + r.p95, 0) / mine.length).toFixed(2)} | ${mine.reduce((n, r) => n + r.errors, 0)} |`);
+      say(
+        `| ${mode} | ${perSecond.toFixed(0)} | ${(mine.reduce((n, r) => n + r.p50, 0) / mine.length).toFixed(2)} | ${(mine.reduce((n, r) => n + r.p95, 0) / mine.length).toFixed(2)} | ${mine.reduce((n, r) => n + r.errors, 0)} |`,
+      );
     }
     say();
     say(`Cache on / off: **${(summary.on! / summary.off!).toFixed(1)}×** the throughput.`);
@@ -169,18 +209,32 @@ async function main() {
     say(`## Subscribers one process holds`);
     say();
     say('One `serve` process (production mode), N `graphChanged` subscriptions over real HTTP/SSE sockets from this');
-    say('process; RSS of the serve process from /proc; then one `upsertCompany` and the time until every subscriber has its event.');
+    say(
+      'process; RSS of the serve process from /proc; then one `upsertCompany` and the time until every subscriber has its event.',
+    );
     say();
     const port = await freePort();
     const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/main.ts'), 'serve'], {
       cwd: root,
-      env: { ...process.env, NODE_ENV: 'production', NEO4J_URI: uri, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', SEED_ON_EMPTY: 'false', API_KEYS: 'bench-writer-key:write+read', SUBSCRIPTION_QUEUE_MAX: '100' },
+      env: {
+        ...process.env,
+        NODE_ENV: 'production',
+        NEO4J_URI: uri,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'warn',
+        SEED_ON_EMPTY: 'false',
+        API_KEYS: 'bench-writer-key:write+read',
+        SUBSCRIPTION_QUEUE_MAX: '100',
+      },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
     try {
       await waitForHttp(port);
       await new Promise((r) => setTimeout(r, 2000));
-      say('| subscribers | serve RSS MB | per subscriber KB | mutation answered in ms | every subscriber has it in ms |');
+      say(
+        '| subscribers | serve RSS MB | per subscriber KB | mutation answered in ms | every subscriber has it in ms |',
+      );
       say('|---:|---:|---:|---:|---:|');
       const baseline = rssMb(child.pid!);
       say(`| 0 | ${baseline.toFixed(0)} | – | – | – |`);
@@ -198,7 +252,9 @@ async function main() {
         const answered = fetch(`http://127.0.0.1:${port}/graphql`, {
           method: 'POST',
           headers: { 'content-type': 'application/json', authorization: 'Bearer bench-writer-key' },
-          body: JSON.stringify({ query: `mutation { upsertCompany(input: { slug: "bench-live-probe", name: "Probe ${target}" }) { slug } }` }),
+          body: JSON.stringify({
+            query: `mutation { upsertCompany(input: { slug: "bench-live-probe", name: "Probe ${target}" }) { slug } }`,
+          }),
         }).then(async (res) => {
           await res.text();
           return performance.now() - started;
@@ -206,7 +262,9 @@ async function main() {
         const writeMs = await answered;
         while (received < target && performance.now() - started < 60_000) await new Promise((r) => setTimeout(r, 5));
         const fanOut = performance.now() - started;
-        say(`| ${target} | ${rss.toFixed(0)} | ${(((rss - baseline) * 1024) / target).toFixed(1)} | ${writeMs.toFixed(0)} | ${received < target ? `${received} of ${target} in 60 s` : fanOut.toFixed(0)} |`);
+        say(
+          `| ${target} | ${rss.toFixed(0)} | ${(((rss - baseline) * 1024) / target).toFixed(1)} | ${writeMs.toFixed(0)} | ${received < target ? `${received} of ${target} in 60 s` : fanOut.toFixed(0)} |`,
+        );
       }
       for (const res of open) res.destroy();
     } finally {

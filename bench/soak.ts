@@ -23,7 +23,9 @@ function flag(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
   const value = i > 0 ? Number(process.argv[i + 1]) : fallback;
   if (!Number.isInteger(value) || value <= 0) {
-    console.error(`--${name} must be a positive whole number. Usage: npm run soak -- --seconds 120 [--connections 50] [--warmup 60] [--sample 5]`);
+    console.error(
+      `--${name} must be a positive whole number. Usage: npm run soak -- --seconds 120 [--connections 50] [--warmup 60] [--sample 5]`,
+    );
     process.exit(2);
   }
   return value;
@@ -55,7 +57,9 @@ function companyUpsert(i: number, n: number): Op {
     kind: 'write',
     name: 'upsertCompany',
     query: `mutation($i: UpsertCompanyInput!) { upsertCompany(input: $i) { id updatedAt } }`,
-    variables: { i: { slug: `soak-company-${i}`, name: `Soak company ${i}`, kind: 'OTHER', country: n % 2 ? 'US' : 'FR' } },
+    variables: {
+      i: { slug: `soak-company-${i}`, name: `Soak company ${i}`, kind: 'OTHER', country: n % 2 ? 'US' : 'FR' },
+    },
   };
 }
 
@@ -77,7 +81,12 @@ function nextOp(n: number): Op {
         query: `{ companies(first: 20, orderBy: { field: NAME, direction: ASC }) { totalCount pageInfo { hasNextPage endCursor } edges { node { slug name kind } } } }`,
       };
     case 2:
-      return { kind: 'read', name: 'search', query: `query($t: String!) { search(text: $t, first: 5) { score entity { slug } } }`, variables: { t: company.slice(0, 4) } };
+      return {
+        kind: 'read',
+        name: 'search',
+        query: `query($t: String!) { search(text: $t, first: 5) { score entity { slug } } }`,
+        variables: { t: company.slice(0, 4) },
+      };
     case 3:
       return {
         kind: 'read',
@@ -136,7 +145,10 @@ function post(port: number, path: string, body?: string): Promise<{ status: numb
         path,
         method: body === undefined ? 'GET' : 'POST',
         agent,
-        headers: body === undefined ? {} : { 'content-type': 'application/json', accept: 'application/json', authorization: `Bearer ${KEY}` },
+        headers:
+          body === undefined
+            ? {}
+            : { 'content-type': 'application/json', accept: 'application/json', authorization: `Bearer ${KEY}` },
       },
       (res) => {
         const chunks: Buffer[] = [];
@@ -160,7 +172,8 @@ function rssMb(pid: number): number | undefined {
   }
 }
 
-const percentile = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : NaN);
+const percentile = (sorted: number[], p: number) =>
+  sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : NaN;
 
 async function main(): Promise<void> {
   const port = await freePort();
@@ -172,10 +185,22 @@ async function main(): Promise<void> {
     NODE_ENV: 'production',
     LOG_LEVEL: 'warn',
     API_KEYS: `${KEY}:write+read`,
-    ...(dataDir ? { NEO4J_DATA_DIR: dataDir, NEO4J_HEAP: process.env.NEO4J_HEAP ?? '1g', NEO4J_PAGECACHE: process.env.NEO4J_PAGECACHE ?? '256m' } : {}),
+    ...(dataDir
+      ? {
+          NEO4J_DATA_DIR: dataDir,
+          NEO4J_HEAP: process.env.NEO4J_HEAP ?? '1g',
+          NEO4J_PAGECACHE: process.env.NEO4J_PAGECACHE ?? '256m',
+        }
+      : {}),
   };
-  console.error(`Starting the server on 127.0.0.1:${port}${dataDir ? ' with its own local Neo4j' : ` on ${process.env.NEO4J_URI}`}...`);
-  const server = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'main.ts'), 'serve'], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
+  console.error(
+    `Starting the server on 127.0.0.1:${port}${dataDir ? ' with its own local Neo4j' : ` on ${process.env.NEO4J_URI}`}...`,
+  );
+  const server = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'main.ts'), 'serve'], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let serverLog = '';
   server.stderr.on('data', (c: Buffer) => {
     serverLog = (serverLog + c.toString()).slice(-20_000);
@@ -268,12 +293,16 @@ async function main(): Promise<void> {
       const all = [...afterWarmup[kind]].sort((a, b) => a - b);
       return `| ${kind} | ${latencies[kind].length} | ${percentile(all, 50).toFixed(1)} | ${percentile(all, 99).toFixed(1)} |`;
     });
-    const everything = Object.values(afterWarmup).flat().sort((a, b) => a - b);
+    const everything = Object.values(afterWarmup)
+      .flat()
+      .sort((a, b) => a - b);
     const failed = [...errors.values()].reduce((s, x) => s + x, 0);
     const report = [
       `# Soak, ${new Date().toISOString().slice(0, 10)}: ${SECONDS} s, ${CONNECTIONS} connections`,
       '',
-      `Machine: ${cpus().length} cores, load average at the end ${loadavg().map((l) => l.toFixed(1)).join(' / ')}. ` +
+      `Machine: ${cpus().length} cores, load average at the end ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' / ')}. ` +
         `Server: \`src/main.ts serve\` (NODE_ENV=production) on loopback${dataDir ? ', its own local Neo4j (1g heap), seeded' : ''}. ` +
         `Mix: 50 % reads (entity with deals and parties, a companies page, search, deals by value), 25 % traversals (shortestPath, neighborhood depth 2), 25 % writes (upsertCompany, upsertDeal with parties, over ${WRITE_SLUGS} slugs each).`,
       '',
@@ -301,7 +330,14 @@ async function main(): Promise<void> {
     if (!dataDir) {
       for (let i = 0; i < WRITE_SLUGS; i++) {
         for (const slug of [`soak-company-${i}`, `soak-deal-${i}`]) {
-          await post(port, '/graphql', JSON.stringify({ query: 'mutation($s: ID!) { deleteEntity(id: $s) { relationshipsRemoved } }', variables: { s: slug } }));
+          await post(
+            port,
+            '/graphql',
+            JSON.stringify({
+              query: 'mutation($s: ID!) { deleteEntity(id: $s) { relationshipsRemoved } }',
+              variables: { s: slug },
+            }),
+          );
         }
       }
     }

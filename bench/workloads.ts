@@ -133,14 +133,21 @@ export function workloads(params: WorkloadParams): Workload[] {
       requests: 1,
       ours: (ask) => ask(`query { companies(first: ${PAGE}) { edges { node { slug name } } } }`),
       theirs: (ask) =>
-        ask(`query { companiesConnection(first: ${PAGE}, sort: [{ name: ASC }, { id: ASC }]) { edges { node { slug name } } } }`),
+        ask(
+          `query { companiesConnection(first: ${PAGE}, sort: [{ name: ASC }, { id: ASC }]) { edges { node { slug name } } } }`,
+        ),
       raw: (ask) => ask('page', { first: PAGE }),
       digest: (answer) => {
         const root = answer as Json;
         return edges(root.companies ?? root.companiesConnection).map((e) => [node(e).slug, node(e).name]);
       },
     },
-    nested('nested', '2. nested: 20 companies → 5 deals → 5 parties → 3 leaders', { companies: PAGE, deals: 5, parties: 5, leaders: 3 }),
+    nested('nested', '2. nested: 20 companies → 5 deals → 5 parties → 3 leaders', {
+      companies: PAGE,
+      deals: 5,
+      parties: 5,
+      leaders: 3,
+    }),
     {
       id: 'paging',
       title: `3. deep paging: companies pages 1→${PAGES} by cursor (first: ${PAGE})`,
@@ -227,7 +234,12 @@ export function workloads(params: WorkloadParams): Workload[] {
         return edges(root.deals ?? root.dealsConnection).map((e) => [node(e).slug, node(e).valueUsd]);
       },
     },
-    nested('nested-100', '6. nested: 100 companies → 10 deals → 5 parties → 3 leaders', { companies: 100, deals: 10, parties: 5, leaders: 3 }),
+    nested('nested-100', '6. nested: 100 companies → 10 deals → 5 parties → 3 leaders', {
+      companies: 100,
+      deals: 10,
+      parties: 5,
+      leaders: 3,
+    }),
     {
       id: 'hub-page',
       title: "7. a hub company's page by slug: counts of deals, leaders, projects; first 20 deals → 5 parties",
@@ -256,13 +268,19 @@ export function workloads(params: WorkloadParams): Workload[] {
           count(c, 'deals'),
           count(c, 'leaders'),
           count(c, 'projects'),
-          edges(pick(c, 'deals')).map((d) => [node(d).slug, role(d), node(d).valueUsd, edges(pick(node(d), 'parties')).map((p) => [node(p).slug, role(p)])]),
+          edges(pick(c, 'deals')).map((d) => [
+            node(d).slug,
+            role(d),
+            node(d).valueUsd,
+            edges(pick(node(d), 'parties')).map((p) => [node(p).slug, role(p)]),
+          ]),
         ];
       },
     },
     {
       id: 'analyst',
-      title: '8. analyst: 20 companies with a deal over $min a cloud provider is party to, each with the count, sum and max of its deals over $min',
+      title:
+        '8. analyst: 20 companies with a deal over $min a cloud provider is party to, each with the count, sum and max of its deals over $min',
       requests: 1,
       ours: (ask) =>
         ask(

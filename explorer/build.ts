@@ -34,10 +34,17 @@ export function explorerIsCurrent(): boolean {
 function run(command: string, args: string[]): void {
   const bin = join(ROOT, 'node_modules', '.bin', command);
   const result = spawnSync(bin, args, { cwd: ROOT, stdio: 'inherit' });
-  if (result.status !== 0) throw new Error(`explorer build: ${command} ${args.join(' ')} failed (exit ${result.status})`);
+  if (result.status !== 0)
+    throw new Error(`explorer build: ${command} ${args.join(' ')} failed (exit ${result.status})`);
 }
 
-export function buildExplorer({ force = false, log = console.log }: { force?: boolean; log?: (m: string) => void } = {}): boolean {
+export function buildExplorer({
+  force = false,
+  log = console.log,
+}: {
+  force?: boolean;
+  log?: (m: string) => void;
+} = {}): boolean {
   if (!force && explorerIsCurrent()) return false;
   if (!force && !existsSync(join(ROOT, 'node_modules', '.bin', 'vite'))) {
     // Installed without dev dependencies: serve the API anyway; /explorer says how to build it.

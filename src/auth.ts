@@ -33,7 +33,9 @@ export function createAuthenticator(config: Config['auth']) {
       const verifyOptions = {
         issuer: jwt.issuer,
         audience: jwt.audience,
-        algorithms: secret ? ['HS256', 'HS384', 'HS512'] : ['RS256', 'RS384', 'RS512', 'PS256', 'ES256', 'ES384', 'EdDSA'],
+        algorithms: secret
+          ? ['HS256', 'HS384', 'HS512']
+          : ['RS256', 'RS384', 'RS512', 'PS256', 'ES256', 'ES384', 'EdDSA'],
       };
       const { payload } = secret
         ? await jwtVerify(token, secret, verifyOptions)

@@ -24,10 +24,19 @@ const apiKeys = z
   .default('')
   .transform((raw, ctx): ApiKey[] => {
     const keys: ApiKey[] = [];
-    for (const entry of raw.split(',').map((e) => e.trim()).filter(Boolean)) {
+    for (const entry of raw
+      .split(',')
+      .map((e) => e.trim())
+      .filter(Boolean)) {
       const colon = entry.lastIndexOf(':');
       const secret = colon > 0 ? entry.slice(0, colon) : '';
-      const scopes = colon > 0 ? entry.slice(colon + 1).split('+').filter(Boolean) : [];
+      const scopes =
+        colon > 0
+          ? entry
+              .slice(colon + 1)
+              .split('+')
+              .filter(Boolean)
+          : [];
       const bad = scopes.find((s) => s !== 'read' && s !== 'write');
       if (!secret || scopes.length === 0 || bad !== undefined) {
         ctx.addIssue({
@@ -49,14 +58,18 @@ const corsOrigins = z
   .string()
   .default('*')
   .transform((raw, ctx): string[] | '*' => {
-    const entries = raw.split(',').map((e) => e.trim()).filter(Boolean);
+    const entries = raw
+      .split(',')
+      .map((e) => e.trim())
+      .filter(Boolean);
     if (entries.length === 0 || (entries.length === 1 && entries[0] === '*')) return '*';
     const origins: string[] = [];
     for (const entry of entries) {
       let origin: string | undefined;
       try {
         const url = new URL(entry);
-        if ((url.protocol === 'http:' || url.protocol === 'https:') && url.origin === entry.replace(/\/$/, '')) origin = url.origin;
+        if ((url.protocol === 'http:' || url.protocol === 'https:') && url.origin === entry.replace(/\/$/, ''))
+          origin = url.origin;
       } catch {
         // reported below
       }
@@ -85,8 +98,14 @@ const envSchema = z.object({
   NEO4J_PASSWORD: z.string().default(''),
   NEO4J_DATABASE: z.string().min(1).default('neo4j'),
   NEO4J_DATA_DIR: z.string().min(1).default('.data/neo4j'),
-  NEO4J_HEAP: z.string().regex(/^\d+[mMgG]$/, 'expected a JVM size such as 512m or 1g').default('1g'),
-  NEO4J_PAGECACHE: z.string().regex(/^\d+[mMgG]$/, 'expected a size such as 256m or 1g').default('512m'),
+  NEO4J_HEAP: z
+    .string()
+    .regex(/^\d+[mMgG]$/, 'expected a JVM size such as 512m or 1g')
+    .default('1g'),
+  NEO4J_PAGECACHE: z
+    .string()
+    .regex(/^\d+[mMgG]$/, 'expected a size such as 256m or 1g')
+    .default('512m'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   DEBUG_EXTENSIONS: booleanFlag.default('false'),
   /** Lets a client ask for `extensions.cypher` with the `x-debug-cypher: 1` header. */
@@ -125,7 +144,10 @@ const envSchema = z.object({
   /** Responses the in-process cache holds (least recently used go first); Redis holds what it can. */
   RESPONSE_CACHE_MAX: positiveInt(5_000),
   /** Shares subscriptions and the response cache between API replicas (redis://host:port/db). */
-  REDIS_URL: z.string().regex(/^rediss?:\/\/.+/, 'expected a redis:// or rediss:// URL').optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\/.+/, 'expected a redis:// or rediss:// URL')
+    .optional(),
   /** Events one subscriber may have waiting before it is dropped (with a final SUBSCRIBER_TOO_SLOW error). */
   SUBSCRIPTION_QUEUE_MAX: positiveInt(100),
   /** off: any document; allow: known hashes, APQ and any document; only: known hashes only. */

@@ -25,7 +25,9 @@ async function serve(config: Config, logger: Logger): Promise<void> {
   http.on('request', (_req, res) => res.on('finish', () => stopping && http.closeIdleConnections()));
   await new Promise<void>((ok) => http.listen(config.port, config.host, ok));
   const shown = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
-  logger.info(`stargraph serving GraphiQL at http://${shown}:${config.port}${yoga.graphqlEndpoint}`, { neo4j: opened.uri });
+  logger.info(`stargraph serving GraphiQL at http://${shown}:${config.port}${yoga.graphqlEndpoint}`, {
+    neo4j: opened.uri,
+  });
 
   const shutdown = async (signal: string) => {
     if (stopping) {
@@ -79,7 +81,8 @@ function wholeNumber(flags: Record<string, string>, name: string, fallback: numb
   return value;
 }
 
-const GENERATE_USAGE = 'generate --entities 100000 [--seed 42] [--prefix gen] [--batch-size 5000] [--concurrency 2] [--sources N]';
+const GENERATE_USAGE =
+  'generate --entities 100000 [--seed 42] [--prefix gen] [--batch-size 5000] [--concurrency 2] [--sources N]';
 
 async function main(): Promise<void> {
   const [command = 'serve', ...args] = process.argv.slice(2);
@@ -129,7 +132,11 @@ async function main(): Promise<void> {
       return;
     }
     case 'generate': {
-      const flags = parseFlags(args, ['entities', 'seed', 'prefix', 'batch-size', 'concurrency', 'sources'], GENERATE_USAGE);
+      const flags = parseFlags(
+        args,
+        ['entities', 'seed', 'prefix', 'batch-size', 'concurrency', 'sources'],
+        GENERATE_USAGE,
+      );
       const entities = wholeNumber(flags, 'entities', 0, GENERATE_USAGE);
       if (entities < 10) {
         console.error(`--entities is required (at least 10). Usage: ${GENERATE_USAGE}`);
@@ -146,7 +153,9 @@ async function main(): Promise<void> {
       });
       const generatedMs = performance.now() - started;
       const relationships = data.relationships.length + data.mentions.reduce((n, m) => n + m.entities.length, 0);
-      console.error(`Generated ${data.entities.length} entities, ${data.sources.length} sources, ${relationships} relationships in ${(generatedMs / 1000).toFixed(1)}s`);
+      console.error(
+        `Generated ${data.entities.length} entities, ${data.sources.length} sources, ${relationships} relationships in ${(generatedMs / 1000).toFixed(1)}s`,
+      );
       const opened = await openGraph({ ...config, seedOnEmpty: false }, logger);
       try {
         const loadStarted = performance.now();
@@ -207,7 +216,9 @@ async function main(): Promise<void> {
       return;
     }
     default: {
-      console.error(`Unknown command "${command}". Commands: serve, print-schema, seed, generate, import, export, query, neo4j:start, neo4j:stop`);
+      console.error(
+        `Unknown command "${command}". Commands: serve, print-schema, seed, generate, import, export, query, neo4j:start, neo4j:stop`,
+      );
       void args;
       process.exit(2);
     }

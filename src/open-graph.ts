@@ -55,7 +55,8 @@ export async function openGraph(config: Config, logger: Logger): Promise<OpenGra
       logger,
       config.neo4j.restartPolicy,
       {
-        onUnexpectedExit: (exit) => graph?.circuit.open(`the local Neo4j exited (${exit.signal ?? `code ${exit.code}`}); restarting it`),
+        onUnexpectedExit: (exit) =>
+          graph?.circuit.open(`the local Neo4j exited (${exit.signal ?? `code ${exit.code}`}); restarting it`),
         onRestarted: () => void graph?.circuit.probeNow(),
       },
     );
@@ -65,7 +66,9 @@ export async function openGraph(config: Config, logger: Logger): Promise<OpenGra
   graph = new GraphDb(createDriver(connection), config.neo4j.database, config.limits.queryTimeoutMs, {
     probe: connectionProbe(connection),
     onCircuitChange: (open, reason) =>
-      open ? logger.error('Neo4j unreachable: requests answer DATABASE_UNAVAILABLE', { reason }) : logger.info('Neo4j reachable again', { reason }),
+      open
+        ? logger.error('Neo4j unreachable: requests answer DATABASE_UNAVAILABLE', { reason })
+        : logger.info('Neo4j reachable again', { reason }),
   });
   try {
     await waitForConnectivity(graph, logger, 60_000);

@@ -9,7 +9,12 @@ import { createAuthenticator } from './auth.js';
 import { schemaDerivedTypes } from './live/derived-types.js';
 import { createLiveGraph, type LiveGraph } from './live/live-graph.js';
 import { useContentSecurityPolicy } from './plugins/use-content-security-policy.js';
-import { graphiqlOptionsFor, renderGraphiQLPage, styleNonceFor, useGraphiQLAssets } from './plugins/use-graphiql-assets.js';
+import {
+  graphiqlOptionsFor,
+  renderGraphiQLPage,
+  styleNonceFor,
+  useGraphiQLAssets,
+} from './plugins/use-graphiql-assets.js';
 import { useExplorer } from './plugins/use-explorer.js';
 import { useExport } from './plugins/use-export.js';
 import { useCors } from './plugins/use-cors.js';
@@ -41,7 +46,13 @@ export interface ServerDeps {
   supervisor?: Neo4jSupervisor;
 }
 
-export function createServer({ config, graph, logger, supervisor, live = createLiveGraph(config.live, logger, schemaDerivedTypes()) }: ServerDeps) {
+export function createServer({
+  config,
+  graph,
+  logger,
+  supervisor,
+  live = createLiveGraph(config.live, logger, schemaDerivedTypes()),
+}: ServerDeps) {
   const authenticate = createAuthenticator(config.auth);
   const yoga = createYoga<{ request: Request }, Context>({
     schema,
@@ -90,7 +101,12 @@ export function createServer({ config, graph, logger, supervisor, live = createL
       ...useTrustedDocuments(config.persistedOperations),
       // Before the response cache: it wraps the executor set here (a cached answer skips both).
       ...(config.graphqlJit && config.readPlanner
-        ? [useJit({ plannedRootFields: new Set([...rootConnectionSpecs.keys(), 'entity']), onDecision: (jit, ctx) => ((ctx as Context).jit = jit) })]
+        ? [
+            useJit({
+              plannedRootFields: new Set([...rootConnectionSpecs.keys(), 'entity']),
+              onDecision: (jit, ctx) => ((ctx as Context).jit = jit),
+            }),
+          ]
         : []),
       ...useLiveCache({
         cache: live.cache,
@@ -113,7 +129,10 @@ export function createServer({ config, graph, logger, supervisor, live = createL
         // 503 at once while the circuit is open (no waiting on a dead database), else a fresh probe.
         check: async ({ fetchAPI }) => {
           if (supervisor?.state === 'failed') {
-            return new fetchAPI.Response(`not ready: ${supervisor.failure}`, { status: 503, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+            return new fetchAPI.Response(`not ready: ${supervisor.failure}`, {
+              status: 503,
+              headers: { 'content-type': 'text/plain; charset=utf-8' },
+            });
           }
           return graph.ready();
         },

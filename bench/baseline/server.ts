@@ -37,7 +37,11 @@ function recordingDriver(driver: Driver, sink: CapturedStatement[]): Driver {
             get(s, p) {
               if (p === 'executeRead' || p === 'executeWrite') {
                 return (work: (tx: never) => unknown, txConfig: unknown) =>
-                  (s[p] as (w: (tx: never) => unknown, c: unknown) => unknown).call(s, (tx: never) => work(wrapTx(tx) as never), txConfig);
+                  (s[p] as (w: (tx: never) => unknown, c: unknown) => unknown).call(
+                    s,
+                    (tx: never) => work(wrapTx(tx) as never),
+                    txConfig,
+                  );
               }
               const value = Reflect.get(s, p, s) as unknown;
               return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(s) : value;

@@ -43,7 +43,12 @@ export function createRawServer(driver: Driver, database: string, recorded: Capt
       const params = statement.params(variables);
       if (request.headers.get(RAW_RECORD_HEADER)) recorded.push({ cypher: statement.cypher, params });
       const result = await driver.executeQuery(statement.cypher, params, { database, routing: neo4j.routing.READ });
-      return json({ data: statement.shape(result.records.map((r) => r.toObject()), variables) });
+      return json({
+        data: statement.shape(
+          result.records.map((r) => r.toObject()),
+          variables,
+        ),
+      });
     },
   };
 }

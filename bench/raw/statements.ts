@@ -34,7 +34,8 @@ const encodeCursor = (key: unknown[]) => Buffer.from(JSON.stringify(key), 'utf8'
 function decodeCursor(cursor: unknown): [string, string] {
   if (typeof cursor !== 'string') return ['', ''];
   const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-  if (!Array.isArray(key) || key.length !== 2 || !key.every((k) => typeof k === 'string')) throw new Error('bad cursor');
+  if (!Array.isArray(key) || key.length !== 2 || !key.every((k) => typeof k === 'string'))
+    throw new Error('bad cursor');
   return key as [string, string];
 }
 

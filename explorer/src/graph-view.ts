@@ -107,7 +107,16 @@ export class GraphView {
             'min-zoomed-font-size': 8,
           },
         },
-        { selector: '.path', style: { 'line-color': '#ff7a00', 'target-arrow-color': '#ff7a00', 'border-color': '#ff7a00', 'border-width': 5, 'z-index': 10 } },
+        {
+          selector: '.path',
+          style: {
+            'line-color': '#ff7a00',
+            'target-arrow-color': '#ff7a00',
+            'border-color': '#ff7a00',
+            'border-width': 5,
+            'z-index': 10,
+          },
+        },
         { selector: 'edge.path', style: { width: 6 } },
         { selector: '.filtered', style: { display: 'none' } },
       ],
@@ -185,7 +194,8 @@ export class GraphView {
     } as cytoscape.LayoutOptions);
     // A handful of nodes would otherwise be fitted at a giant zoom.
     this.layout.one('layoutstop', () => {
-      if (this.cy.zoom() > 1.3) this.cy.zoom({ level: 1.3, renderedPosition: { x: this.cy.width() / 2, y: this.cy.height() / 2 } });
+      if (this.cy.zoom() > 1.3)
+        this.cy.zoom({ level: 1.3, renderedPosition: { x: this.cy.width() / 2, y: this.cy.height() / 2 } });
       this.settled += 1;
       this.onSettled?.(this.settled);
     });

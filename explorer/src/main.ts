@@ -43,7 +43,8 @@ view.onSettled = (count) => {
   if (framePathWhenSettled) {
     framePathWhenSettled = false;
     view.cy.fit(view.cy.elements('.path'), 60);
-    if (view.cy.zoom() > 1.3) view.cy.zoom({ level: 1.3, renderedPosition: { x: view.cy.width() / 2, y: view.cy.height() / 2 } });
+    if (view.cy.zoom() > 1.3)
+      view.cy.zoom({ level: 1.3, renderedPosition: { x: view.cy.width() / 2, y: view.cy.height() / 2 } });
   }
   graphEl.dataset.layouts = String(count);
 };
@@ -56,9 +57,15 @@ function setStatus(text: string): void {
   statusEl.textContent = text;
 }
 
-type Props<K extends keyof HTMLElementTagNameMap> = Partial<Omit<HTMLElementTagNameMap[K], 'dataset'>> & { dataset?: Record<string, string> };
+type Props<K extends keyof HTMLElementTagNameMap> = Partial<Omit<HTMLElementTagNameMap[K], 'dataset'>> & {
+  dataset?: Record<string, string>;
+};
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, { dataset, ...props }: Props<K> = {}, ...children: Array<Node | string>): HTMLElementTagNameMap[K] {
+function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  { dataset, ...props }: Props<K> = {},
+  ...children: Array<Node | string>
+): HTMLElementTagNameMap[K] {
   const element = Object.assign(document.createElement(tag), props);
   if (dataset) Object.assign(element.dataset, dataset);
   element.append(...children);
@@ -66,7 +73,9 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, { dataset, ...props }
 }
 
 const usd = (v: number) =>
-  v >= 1e9 ? `$${(v / 1e9).toLocaleString('en-US', { maximumFractionDigits: 1 })} billion` : `$${v.toLocaleString('en-US')}`;
+  v >= 1e9
+    ? `$${(v / 1e9).toLocaleString('en-US', { maximumFractionDigits: 1 })} billion`
+    : `$${v.toLocaleString('en-US')}`;
 
 function kindBadge(kind: Kind): HTMLElement {
   return el('span', { className: `badge k-${kind.toLowerCase()}` }, kind.charAt(0) + kind.slice(1).toLowerCase());
@@ -113,14 +122,20 @@ function toEdges(relationships: Rel[]): GraphEdge[] {
 
 async function focus(slug: string): Promise<void> {
   setStatus(`Loading ${slug}…`);
-  const { neighborhood } = await request(Neighborhood, { id: slug, depth: FOCUS_DEPTH, limit: NEIGHBOURS_PER_EXPANSION });
+  const { neighborhood } = await request(Neighborhood, {
+    id: slug,
+    depth: FOCUS_DEPTH,
+    limit: NEIGHBOURS_PER_EXPANSION,
+  });
   view.clear();
   view.add(toNodes(neighborhood.nodes), toEdges(neighborhood.relationships));
   state.focus = slug;
   state.from = state.to = '';
   view.setFocus(slug);
   refreshLists();
-  setStatus(`${neighborhood.nodes.length} entities around ${view.nameOf(slug)}${neighborhood.truncated ? ' (more not shown)' : ''}. Click a node to see it, click it again (or double-click) to add its neighbours.`);
+  setStatus(
+    `${neighborhood.nodes.length} entities around ${view.nameOf(slug)}${neighborhood.truncated ? ' (more not shown)' : ''}. Click a node to see it, click it again (or double-click) to add its neighbours.`,
+  );
   await select(slug);
 }
 
@@ -128,10 +143,14 @@ async function expand(slug: string): Promise<void> {
   if (expanding.has(slug)) return;
   expanding.add(slug);
   setStatus(`Expanding ${view.nameOf(slug)}…`);
-  const { neighborhood } = await request(Neighborhood, { id: slug, depth: 1, limit: NEIGHBOURS_PER_EXPANSION }).finally(() => expanding.delete(slug));
+  const { neighborhood } = await request(Neighborhood, { id: slug, depth: 1, limit: NEIGHBOURS_PER_EXPANSION }).finally(
+    () => expanding.delete(slug),
+  );
   const { added } = view.add(toNodes(neighborhood.nodes), toEdges(neighborhood.relationships), slug);
   refreshLists();
-  setStatus(`${added} new entities around ${view.nameOf(slug)}${neighborhood.truncated ? ' (more not shown)' : ''}; ${view.cy.nodes().length} on screen.`);
+  setStatus(
+    `${added} new entities around ${view.nameOf(slug)}${neighborhood.truncated ? ' (more not shown)' : ''}; ${view.cy.nodes().length} on screen.`,
+  );
 }
 
 // --- side panel -----------------------------------------------------------------------------
@@ -139,9 +158,20 @@ async function expand(slug: string): Promise<void> {
 type Details = NonNullable<ResultOf<typeof EntityDetails>['entity']>;
 
 const PROPERTY_LABELS: Record<string, string> = {
-  companyKind: 'Kind', dealKind: 'Kind', country: 'Country', projectStatus: 'Status', datacenterStatus: 'Status', announcedOn: 'Announced', pledgedUsd: 'Pledged',
-  targetPowerMw: 'Target power', location: 'Location', powerMw: 'Power', targetDate: 'Target date',
-  valueUsd: 'Value', startsOn: 'Starts', endsOn: 'Ends',
+  companyKind: 'Kind',
+  dealKind: 'Kind',
+  country: 'Country',
+  projectStatus: 'Status',
+  datacenterStatus: 'Status',
+  announcedOn: 'Announced',
+  pledgedUsd: 'Pledged',
+  targetPowerMw: 'Target power',
+  location: 'Location',
+  powerMw: 'Power',
+  targetDate: 'Target date',
+  valueUsd: 'Value',
+  startsOn: 'Starts',
+  endsOn: 'Ends',
 };
 
 function propertyText(key: string, value: unknown): string {
@@ -161,26 +191,91 @@ function renderDetails(entity: Details): void {
 
   const relationships = el('ul', { className: 'relationships' });
   for (const edge of entity.relationships.edges) {
-    const extras = [edge.role, edge.title, edge.amountUsd ? usd(edge.amountUsd) : null, edge.committedUsd ? `committed ${usd(edge.committedUsd)}` : null, edge.on, edge.since ? `since ${edge.since}` : null].filter(Boolean);
+    const extras = [
+      edge.role,
+      edge.title,
+      edge.amountUsd ? usd(edge.amountUsd) : null,
+      edge.committedUsd ? `committed ${usd(edge.committedUsd)}` : null,
+      edge.on,
+      edge.since ? `since ${edge.since}` : null,
+    ].filter(Boolean);
     const arrow = edge.direction === 'OUT' ? '→' : '←';
-    const link = el('button', { type: 'button', className: 'linklike', onclick: () => void select(edge.node.slug, true) }, edge.node.name);
-    relationships.append(el('li', {}, `${arrow} ${edge.type} `, link, ' ', kindBadge(edge.node.entityKind as Kind), extras.length ? ` (${extras.join(', ')})` : ''));
+    const link = el(
+      'button',
+      { type: 'button', className: 'linklike', onclick: () => void select(edge.node.slug, true) },
+      edge.node.name,
+    );
+    relationships.append(
+      el(
+        'li',
+        {},
+        `${arrow} ${edge.type} `,
+        link,
+        ' ',
+        kindBadge(edge.node.entityKind as Kind),
+        extras.length ? ` (${extras.join(', ')})` : '',
+      ),
+    );
   }
 
   const sources = el('ul', { className: 'sources' });
   for (const source of entity.sources) {
     const meta = [source.publisher, source.publishedOn, source.language].filter(Boolean).join(' · ');
-    const open = el('a', { href: `?focus=${encodeURIComponent(state.focus || entity.slug)}&source=${encodeURIComponent(source.id)}`, className: 'source-link', onclick: (e: MouseEvent) => { e.preventDefault(); void showSource(source.id); } }, source.title);
+    const open = el(
+      'a',
+      {
+        href: `?focus=${encodeURIComponent(state.focus || entity.slug)}&source=${encodeURIComponent(source.id)}`,
+        className: 'source-link',
+        onclick: (e: MouseEvent) => {
+          e.preventDefault();
+          void showSource(source.id);
+        },
+      },
+      source.title,
+    );
     const item = el('li', {}, open, meta ? el('span', { className: 'meta' }, ` ${meta}`) : '');
-    if (source.url) item.append(' ', el('a', { href: source.url, target: '_blank', rel: 'noopener noreferrer', className: 'external' }, 'original ↗'));
+    if (source.url)
+      item.append(
+        ' ',
+        el(
+          'a',
+          { href: source.url, target: '_blank', rel: 'noopener noreferrer', className: 'external' },
+          'original ↗',
+        ),
+      );
     sources.append(item);
   }
 
   const expandButton = el('button', { type: 'button', onclick: () => void expand(entity.slug) }, 'Expand neighbours');
-  const focusButton = el('button', { type: 'button', onclick: () => void focus(entity.slug).then(writeUrl) }, 'Focus here');
-  const pathButtons = el('span', { className: 'path-buttons' },
-    el('button', { type: 'button', onclick: () => { pathFrom.value = entity.slug; } }, 'Path from here'),
-    el('button', { type: 'button', onclick: () => { pathTo.value = entity.slug; } }, 'Path to here'));
+  const focusButton = el(
+    'button',
+    { type: 'button', onclick: () => void focus(entity.slug).then(writeUrl) },
+    'Focus here',
+  );
+  const pathButtons = el(
+    'span',
+    { className: 'path-buttons' },
+    el(
+      'button',
+      {
+        type: 'button',
+        onclick: () => {
+          pathFrom.value = entity.slug;
+        },
+      },
+      'Path from here',
+    ),
+    el(
+      'button',
+      {
+        type: 'button',
+        onclick: () => {
+          pathTo.value = entity.slug;
+        },
+      },
+      'Path to here',
+    ),
+  );
 
   panel.replaceChildren(
     el('h2', {}, entity.name, ' ', kindBadge(entity.entityKind as Kind)),
@@ -202,7 +297,11 @@ async function select(slug: string, addIfMissing = false): Promise<void> {
     return;
   }
   if (addIfMissing && !view.has(slug)) {
-    view.add([{ slug: entity.slug, name: entity.name, entityKind: entity.entityKind as Kind }], [], state.selected || state.focus);
+    view.add(
+      [{ slug: entity.slug, name: entity.name, entityKind: entity.entityKind as Kind }],
+      [],
+      state.selected || state.focus,
+    );
     refreshLists();
   }
   state.selected = slug;
@@ -217,13 +316,29 @@ async function showSource(id: string): Promise<void> {
   if (!node || !('title' in node)) return;
   const mentions = el('ul', {});
   for (const { node: e } of node.mentions.edges) {
-    mentions.append(el('li', {}, el('button', { type: 'button', className: 'linklike', onclick: () => void select(e.slug, true) }, e.name), ' ', kindBadge(e.entityKind as Kind)));
+    mentions.append(
+      el(
+        'li',
+        {},
+        el('button', { type: 'button', className: 'linklike', onclick: () => void select(e.slug, true) }, e.name),
+        ' ',
+        kindBadge(e.entityKind as Kind),
+      ),
+    );
   }
   const props = el('dl', { className: 'props' });
-  for (const [label, value] of [['Publisher', node.publisher], ['Published', node.publishedOn], ['Language', node.language]] as const) {
+  for (const [label, value] of [
+    ['Publisher', node.publisher],
+    ['Published', node.publishedOn],
+    ['Language', node.language],
+  ] as const) {
     if (value) props.append(el('dt', {}, label), el('dd', {}, value));
   }
-  if (node.url) props.append(el('dt', {}, 'Link'), el('dd', {}, el('a', { href: node.url, target: '_blank', rel: 'noopener noreferrer' }, node.url)));
+  if (node.url)
+    props.append(
+      el('dt', {}, 'Link'),
+      el('dd', {}, el('a', { href: node.url, target: '_blank', rel: 'noopener noreferrer' }, node.url)),
+    );
   panel.replaceChildren(
     el('p', { className: 'kicker' }, 'Source'),
     el('h2', { className: 'source-title' }, node.title),
@@ -241,13 +356,27 @@ function refreshLists(): void {
   const nodes = view.visibleNodes().sort((a, b) => a.name.localeCompare(b.name));
   textEntities.replaceChildren(
     ...nodes.map((n) =>
-      el('li', { dataset: { slug: n.slug } },
-        el('button', { type: 'button', className: 'linklike', onclick: () => void select(n.slug) }, n.name), ' ', kindBadge(n.kind),
-        ' ', el('button', { type: 'button', className: 'small', onclick: () => void expand(n.slug), ariaLabel: `Expand ${n.name}` }, 'expand')),
+      el(
+        'li',
+        { dataset: { slug: n.slug } },
+        el('button', { type: 'button', className: 'linklike', onclick: () => void select(n.slug) }, n.name),
+        ' ',
+        kindBadge(n.kind),
+        ' ',
+        el(
+          'button',
+          { type: 'button', className: 'small', onclick: () => void expand(n.slug), ariaLabel: `Expand ${n.name}` },
+          'expand',
+        ),
+      ),
     ),
   );
   const edges = view.visibleEdges();
-  textRelationships.replaceChildren(...edges.map((e) => el('li', { dataset: { id: e.id } }, `${view.nameOf(e.from)} — ${e.label} → ${view.nameOf(e.to)}`)));
+  textRelationships.replaceChildren(
+    ...edges.map((e) =>
+      el('li', { dataset: { id: e.id } }, `${view.nameOf(e.from)} — ${e.label} → ${view.nameOf(e.to)}`),
+    ),
+  );
   renderTypeFilter();
   markSelectedInList();
 }
@@ -258,7 +387,8 @@ function markSelectedInList(): void {
     li.classList.toggle('selected', li.dataset.slug === state.selected);
     li.classList.toggle('on-path', onPath.has(li.dataset.slug ?? ''));
   }
-  for (const li of textRelationships.querySelectorAll('li')) li.classList.toggle('on-path', onPath.has(li.dataset.id ?? ''));
+  for (const li of textRelationships.querySelectorAll('li'))
+    li.classList.toggle('on-path', onPath.has(li.dataset.id ?? ''));
 }
 
 function renderTypeFilter(): void {
@@ -293,7 +423,13 @@ function showSuggestions(hits: Array<{ entity: { slug: string; name: string; ent
   if (hits.length === 0) return closeSuggestions();
   suggestionsEl.replaceChildren(
     ...hits.map((hit, i) => {
-      const li = el('li', { id: `suggestion-${i}`, role: 'option', className: 'suggestion', dataset: { slug: hit.entity.slug } }, hit.entity.name, ' ', kindBadge(hit.entity.entityKind as Kind));
+      const li = el(
+        'li',
+        { id: `suggestion-${i}`, role: 'option', className: 'suggestion', dataset: { slug: hit.entity.slug } },
+        hit.entity.name,
+        ' ',
+        kindBadge(hit.entity.entityKind as Kind),
+      );
       li.addEventListener('mousedown', (e) => {
         e.preventDefault();
         pick(hit.entity.slug);
@@ -371,26 +507,48 @@ async function findPath(from: string, to: string): Promise<void> {
   // Highlighted before and after `add`: with nothing new to place, `add` settles at once and
   // frames what is highlighted then; new nodes and edges exist only after it.
   framePathWhenSettled = true;
-  view.highlightPath(nodes.map((n) => n.slug), shortestPath.relationships.map((r) => r.id));
+  view.highlightPath(
+    nodes.map((n) => n.slug),
+    shortestPath.relationships.map((r) => r.id),
+  );
   view.add(nodes, toEdges(shortestPath.relationships), state.focus || undefined);
-  view.highlightPath(nodes.map((n) => n.slug), shortestPath.relationships.map((r) => r.id));
+  view.highlightPath(
+    nodes.map((n) => n.slug),
+    shortestPath.relationships.map((r) => r.id),
+  );
   refreshLists();
   const route = shortestPath.nodes.map((n) => n.name).join(' → ');
   setStatus(`Path (${shortestPath.length} hops): ${route}`);
   panel.replaceChildren(
     el('p', { className: 'kicker' }, 'Shortest path'),
-    el('ol', { className: 'path-list' }, ...shortestPath.nodes.map((n) => el('li', {}, el('button', { type: 'button', className: 'linklike', onclick: () => void select(n.slug) }, n.name), ' ', kindBadge(n.entityKind as Kind)))),
+    el(
+      'ol',
+      { className: 'path-list' },
+      ...shortestPath.nodes.map((n) =>
+        el(
+          'li',
+          {},
+          el('button', { type: 'button', className: 'linklike', onclick: () => void select(n.slug) }, n.name),
+          ' ',
+          kindBadge(n.entityKind as Kind),
+        ),
+      ),
+    ),
   );
 }
 
 pathForm.addEventListener('submit', (e) => {
   e.preventDefault();
-  void findPath(pathFrom.value.trim(), pathTo.value.trim()).catch((error: Error) => setStatus(`Path search failed: ${error.message}`));
+  void findPath(pathFrom.value.trim(), pathTo.value.trim()).catch((error: Error) =>
+    setStatus(`Path search failed: ${error.message}`),
+  );
 });
 
 // --- start ----------------------------------------------------------------------------------
 
-window.addEventListener('unhandledrejection', (e) => setStatus(`Something failed: ${(e.reason as Error)?.message ?? e.reason}`));
+window.addEventListener('unhandledrejection', (e) =>
+  setStatus(`Something failed: ${(e.reason as Error)?.message ?? e.reason}`),
+);
 
 async function start(): Promise<void> {
   const params = new URLSearchParams(location.search);

@@ -71,7 +71,11 @@ function intFlag(flags: Record<string, string>, name: string): number | undefine
 }
 
 /** `leads,party-to` → ['LEADS', 'PARTY_TO'] (the server checks them against its enum). */
-const enumList = (raw: string | undefined) => raw?.split(',').map((s) => s.trim().toUpperCase().replace(/-/g, '_')).filter(Boolean);
+const enumList = (raw: string | undefined) =>
+  raw
+    ?.split(',')
+    .map((s) => s.trim().toUpperCase().replace(/-/g, '_'))
+    .filter(Boolean);
 
 export const formatUsd = (usd: number): string => {
   const abs = Math.abs(usd);
@@ -84,7 +88,12 @@ export const formatUsd = (usd: number): string => {
 const entityLabel = (e: EntityJson) => `${e.name} (${e.__typename.toLowerCase()}, ${e.slug})`;
 
 function relationshipDetails(r: RelationshipJson): string {
-  const parts = [r.role && `role ${r.role}`, r.title, r.committedUsd != null && `committed ${formatUsd(r.committedUsd)}`, r.amountUsd != null && formatUsd(r.amountUsd)];
+  const parts = [
+    r.role && `role ${r.role}`,
+    r.title,
+    r.committedUsd != null && `committed ${formatUsd(r.committedUsd)}`,
+    r.amountUsd != null && formatUsd(r.amountUsd),
+  ];
   const shown = parts.filter(Boolean).join(', ');
   return shown ? ` (${shown})` : '';
 }
@@ -113,26 +122,32 @@ export async function queryCommand(run: RunOperation, args: string[]): Promise<s
   switch (command) {
     case 'path': {
       const [from, to] = need(2);
-      const data = await run(`query($from: ID!, $to: ID!, $maxHops: Int, $types: [RelationshipType!]) {
-          shortestPath(from: $from, to: $to, maxHops: $maxHops, types: $types) { ${PATH} } }`, {
-        from,
-        to,
-        maxHops: intFlag(flags, 'max-hops') ?? 6,
-        types: enumList(flags.types),
-      });
+      const data = await run(
+        `query($from: ID!, $to: ID!, $maxHops: Int, $types: [RelationshipType!]) {
+          shortestPath(from: $from, to: $to, maxHops: $maxHops, types: $types) { ${PATH} } }`,
+        {
+          from,
+          to,
+          maxHops: intFlag(flags, 'max-hops') ?? 6,
+          types: enumList(flags.types),
+        },
+      );
       const path = data.shortestPath as PathJson | null;
       if (!path) return `No path from ${from} to ${to} within ${intFlag(flags, 'max-hops') ?? 6} hops.`;
       return `Shortest path from ${path.nodes[0]!.name} to ${path.nodes.at(-1)!.name} (${hops(path.length)}):\n${formatPath(path)}`;
     }
     case 'paths': {
       const [from, to] = need(2);
-      const data = await run(`query($from: ID!, $to: ID!, $maxHops: Int, $first: Int) {
-          paths(from: $from, to: $to, maxHops: $maxHops, first: $first) { ${PATH} } }`, {
-        from,
-        to,
-        maxHops: intFlag(flags, 'max-hops') ?? 4,
-        first: intFlag(flags, 'first') ?? 10,
-      });
+      const data = await run(
+        `query($from: ID!, $to: ID!, $maxHops: Int, $first: Int) {
+          paths(from: $from, to: $to, maxHops: $maxHops, first: $first) { ${PATH} } }`,
+        {
+          from,
+          to,
+          maxHops: intFlag(flags, 'max-hops') ?? 4,
+          first: intFlag(flags, 'first') ?? 10,
+        },
+      );
       const paths = data.paths as PathJson[];
       if (paths.length === 0) return `No path from ${from} to ${to} within ${intFlag(flags, 'max-hops') ?? 4} hops.`;
       return paths.map((p, i) => `${i + 1}. ${hops(p.length)}\n${formatPath(p, '   ')}`).join('\n');
@@ -140,67 +155,107 @@ export async function queryCommand(run: RunOperation, args: string[]): Promise<s
     case 'neighbors':
     case 'neighbours': {
       const [id] = need(1);
-      const data = await run(`query($id: ID!, $depth: Int, $limit: Int, $types: [RelationshipType!]) {
+      const data = await run(
+        `query($id: ID!, $depth: Int, $limit: Int, $types: [RelationshipType!]) {
           neighborhood(id: $id, depth: $depth, limit: $limit, types: $types) {
-            truncated nodes { ${ENTITY} } relationships { ${RELATIONSHIP} } } }`, {
-        id,
-        depth: intFlag(flags, 'depth') ?? 1,
-        limit: intFlag(flags, 'limit') ?? 200,
-        types: enumList(flags.types),
-      });
+            truncated nodes { ${ENTITY} } relationships { ${RELATIONSHIP} } } }`,
+        {
+          id,
+          depth: intFlag(flags, 'depth') ?? 1,
+          limit: intFlag(flags, 'limit') ?? 200,
+          types: enumList(flags.types),
+        },
+      );
       const sub = data.neighborhood as { truncated: boolean; nodes: EntityJson[]; relationships: RelationshipJson[] };
       const bySlug = new Map(sub.nodes.map((n) => [n.slug, n]));
       const center = sub.nodes[0]!;
-      const lines = [`${entityLabel(center)}: ${sub.nodes.length - 1} neighbour${sub.nodes.length === 2 ? '' : 's'}${sub.truncated ? ' (cut at --limit; more are within reach)' : ''}`];
+      const lines = [
+        `${entityLabel(center)}: ${sub.nodes.length - 1} neighbour${sub.nodes.length === 2 ? '' : 's'}${sub.truncated ? ' (cut at --limit; more are within reach)' : ''}`,
+      ];
       for (const r of sub.relationships) {
-        lines.push(`  ${bySlug.get(r.from.slug)?.name ?? r.from.slug} --${r.type}${relationshipDetails(r)}--> ${bySlug.get(r.to.slug)?.name ?? r.to.slug}`);
+        lines.push(
+          `  ${bySlug.get(r.from.slug)?.name ?? r.from.slug} --${r.type}${relationshipDetails(r)}--> ${bySlug.get(r.to.slug)?.name ?? r.to.slug}`,
+        );
       }
       return lines.join('\n');
     }
     case 'common': {
       const [a, b] = need(2);
-      const data = await run(`query($a: ID!, $b: ID!, $first: Int) { commonNeighbors(a: $a, b: $b, first: $first) { ${ENTITY} } }`, {
-        a,
-        b,
-        first: intFlag(flags, 'first') ?? 50,
-      });
+      const data = await run(
+        `query($a: ID!, $b: ID!, $first: Int) { commonNeighbors(a: $a, b: $b, first: $first) { ${ENTITY} } }`,
+        {
+          a,
+          b,
+          first: intFlag(flags, 'first') ?? 50,
+        },
+      );
       const common = data.commonNeighbors as EntityJson[];
-      return common.length === 0 ? `${a} and ${b} have no neighbour in common.` : [`Neighbours of both ${a} and ${b}:`, ...common.map((e) => `  ${entityLabel(e)}`)].join('\n');
+      return common.length === 0
+        ? `${a} and ${b} have no neighbour in common.`
+        : [`Neighbours of both ${a} and ${b}:`, ...common.map((e) => `  ${entityLabel(e)}`)].join('\n');
     }
     case 'rank': {
       const [by] = need(1);
       const rankBy = by!.toUpperCase().replace(/-/g, '_');
-      const data = await run(`query($by: RankBy!, $kinds: [EntityKind!], $first: Int, $within: ID, $depth: Int) {
-          rank(by: $by, kinds: $kinds, first: $first, within: $within, depth: $depth) { score entity { ${ENTITY} } } }`, {
-        by: rankBy,
-        kinds: enumList(flags.kinds),
-        first: intFlag(flags, 'first') ?? 10,
-        within: flags.within,
-        depth: intFlag(flags, 'depth') ?? 2,
-      });
+      const data = await run(
+        `query($by: RankBy!, $kinds: [EntityKind!], $first: Int, $within: ID, $depth: Int) {
+          rank(by: $by, kinds: $kinds, first: $first, within: $within, depth: $depth) { score entity { ${ENTITY} } } }`,
+        {
+          by: rankBy,
+          kinds: enumList(flags.kinds),
+          first: intFlag(flags, 'first') ?? 10,
+          within: flags.within,
+          depth: intFlag(flags, 'depth') ?? 2,
+        },
+      );
       const ranked = data.rank as Array<{ score: number; entity: EntityJson }>;
       const score = (s: number) => (rankBy === 'DEAL_VALUE' ? formatUsd(s) : String(s));
       const title = `Ranked by ${by}${flags.kinds ? ` (${flags.kinds})` : ''}${flags.within ? ` around ${flags.within}` : ''}:`;
-      return [title, ...ranked.map((r, i) => `${String(i + 1).padStart(3)}. ${score(r.score).padStart(8)}  ${entityLabel(r.entity)}`)].join('\n');
+      return [
+        title,
+        ...ranked.map(
+          (r, i) => `${String(i + 1).padStart(3)}. ${score(r.score).padStart(8)}  ${entityLabel(r.entity)}`,
+        ),
+      ].join('\n');
     }
     case 'money': {
       const [from] = need(1);
-      const data = await run(`query($from: ID!, $maxHops: Int, $first: Int) { moneyFlows(from: $from, maxHops: $maxHops, first: $first) { ${PATH} } }`, {
-        from,
-        maxHops: intFlag(flags, 'max-hops') ?? 4,
-        first: intFlag(flags, 'first') ?? 10,
-      });
+      const data = await run(
+        `query($from: ID!, $maxHops: Int, $first: Int) { moneyFlows(from: $from, maxHops: $maxHops, first: $first) { ${PATH} } }`,
+        {
+          from,
+          maxHops: intFlag(flags, 'max-hops') ?? 4,
+          first: intFlag(flags, 'first') ?? 10,
+        },
+      );
       const flows = data.moneyFlows as PathJson[];
-      if (flows.length === 0) return `No project or datacenter is reached by ${from}'s money within ${intFlag(flags, 'max-hops') ?? 4} hops.`;
+      if (flows.length === 0)
+        return `No project or datacenter is reached by ${from}'s money within ${intFlag(flags, 'max-hops') ?? 4} hops.`;
       return flows
-        .map((p) => `${p.nodes.at(-1)!.name} (${p.nodes.at(-1)!.__typename.toLowerCase()}), ${hops(p.length)}:\n${formatPath(p, '   ')}`)
+        .map(
+          (p) =>
+            `${p.nodes.at(-1)!.name} (${p.nodes.at(-1)!.__typename.toLowerCase()}), ${hops(p.length)}:\n${formatPath(p, '   ')}`,
+        )
         .join('\n');
     }
     case 'stats': {
       const [company] = need(1);
-      const data = await run(`query($slug: String!) { entity(slug: $slug) { ${ENTITY} ... on Company {
-          dealStats { count totalValueUsd valuedCount asBuyer { count totalValueUsd } asSeller { count totalValueUsd } } } } }`, { slug: company });
-      const entity = data.entity as (EntityJson & { dealStats?: { count: number; totalValueUsd: number; valuedCount: number; asBuyer: { count: number; totalValueUsd: number }; asSeller: { count: number; totalValueUsd: number } } }) | null;
+      const data = await run(
+        `query($slug: String!) { entity(slug: $slug) { ${ENTITY} ... on Company {
+          dealStats { count totalValueUsd valuedCount asBuyer { count totalValueUsd } asSeller { count totalValueUsd } } } } }`,
+        { slug: company },
+      );
+      const entity = data.entity as
+        | (EntityJson & {
+            dealStats?: {
+              count: number;
+              totalValueUsd: number;
+              valuedCount: number;
+              asBuyer: { count: number; totalValueUsd: number };
+              asSeller: { count: number; totalValueUsd: number };
+            };
+          })
+        | null;
       if (!entity) return `No entity "${company}".`;
       if (!entity.dealStats) return `${entityLabel(entity)} is not a company.`;
       const s = entity.dealStats;
@@ -216,10 +271,19 @@ export async function queryCommand(run: RunOperation, args: string[]): Promise<s
 }
 
 /** A GraphQL caller: the running server at STARGRAPH_URL, or `yoga.fetch` in-process. */
-async function postGraphql(fetcher: (url: string, init: RequestInit) => Promise<Response>, url: string, query: string, variables: Variables) {
+async function postGraphql(
+  fetcher: (url: string, init: RequestInit) => Promise<Response>,
+  url: string,
+  query: string,
+  variables: Variables,
+) {
   const response = await fetcher(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json', ...(process.env.STARGRAPH_TOKEN ? { authorization: `Bearer ${process.env.STARGRAPH_TOKEN}` } : {}) },
+    headers: {
+      'content-type': 'application/json',
+      accept: 'application/json',
+      ...(process.env.STARGRAPH_TOKEN ? { authorization: `Bearer ${process.env.STARGRAPH_TOKEN}` } : {}),
+    },
     body: JSON.stringify({ query, variables }),
   });
   const body = (await response.json()) as {
@@ -253,7 +317,13 @@ export async function runQueryCommand(config: Config, _logger: Logger, args: str
     // A read-only command: never seed someone else's empty database (the local one is fine).
     const opened = await openGraph({ ...config, seedOnEmpty: config.seedOnEmpty && !config.neo4j.uri }, logger);
     const yoga = createServer({ config, graph: opened.graph, logger });
-    run = (query, variables) => postGraphql((url, init) => Promise.resolve(yoga.fetch(url, init)), 'http://stargraph.local/graphql', query, variables);
+    run = (query, variables) =>
+      postGraphql(
+        (url, init) => Promise.resolve(yoga.fetch(url, init)),
+        'http://stargraph.local/graphql',
+        query,
+        variables,
+      );
     close = () => opened.close();
   }
   try {

@@ -38,7 +38,8 @@ export async function runNeighborhoodExport(config: Config, logger: Logger, args
   }
   // CSV into a directory writes both parts; everywhere else the checks are the endpoint's.
   const csvToDir = params.get('format') === 'csv' && out !== undefined;
-  if (csvToDir && params.has('part')) usage('With --format csv and --out DIR both nodes.csv and edges.csv are written: drop --part');
+  if (csvToDir && params.has('part'))
+    usage('With --format csv and --out DIR both nodes.csv and edges.csv are written: drop --part');
   if (csvToDir) params.set('part', 'nodes');
   let parsed;
   try {
@@ -51,10 +52,19 @@ export async function runNeighborhoodExport(config: Config, logger: Logger, args
   const opened = await openGraph({ ...config, seedOnEmpty: false }, logger);
   try {
     const stats = { roundTrips: 0, dbTimeMs: 0 };
-    const ctx: Context = { config, db: opened.graph.db(stats), stats, auth: { authenticated: false, invalid: false, scopes: new Set(['read']) }, loaders: new Map() };
+    const ctx: Context = {
+      config,
+      db: opened.graph.db(stats),
+      stats,
+      auth: { authenticated: false, invalid: false, scopes: new Set(['read']) },
+      loaders: new Map(),
+    };
     const data = await exportNeighborhood(ctx, parsed);
     const summary = `${data.nodes.length} entities, ${data.relationships.length} relationships within ${data.depth} hops of ${data.center.slug}`;
-    if (data.truncated) console.error(`Truncated at --limit ${parsed.limit ?? 'default'}: more entities were within reach (raise --limit, up to MAX_NEIGHBORHOOD_LIMIT).`);
+    if (data.truncated)
+      console.error(
+        `Truncated at --limit ${parsed.limit ?? 'default'}: more entities were within reach (raise --limit, up to MAX_NEIGHBORHOOD_LIMIT).`,
+      );
     if (csvToDir) {
       mkdirSync(out!, { recursive: true });
       writeFileSync(join(out!, 'nodes.csv'), exportDocument(data, 'csv', 'nodes').body);

@@ -23,11 +23,16 @@ const graphmlType = (t: PropertyType): GraphmlType => (t === 'number' ? 'double'
 /** Properties every export lists first, whether or not a record has them (model.ts). */
 const NODE_MODEL_COLUMNS: Column[] = dedupe([
   ...Object.entries(COMMON_PROPERTIES).map(([name, t]) => ({ name, type: graphmlType(t) })),
-  ...Object.values(KIND_PROPERTIES).flatMap((props) => Object.entries(props as Record<string, PropertyType>).map(([name, t]) => ({ name, type: graphmlType(t) }))),
+  ...Object.values(KIND_PROPERTIES).flatMap((props) =>
+    Object.entries(props as Record<string, PropertyType>).map(([name, t]) => ({ name, type: graphmlType(t) })),
+  ),
   { name: 'createdAt', type: 'string' },
   { name: 'updatedAt', type: 'string' },
 ]);
-const EDGE_MODEL_COLUMNS: Column[] = Object.entries(ALL_RELATIONSHIP_PROPERTIES).map(([name, t]) => ({ name, type: graphmlType(t) }));
+const EDGE_MODEL_COLUMNS: Column[] = Object.entries(ALL_RELATIONSHIP_PROPERTIES).map(([name, t]) => ({
+  name,
+  type: graphmlType(t),
+}));
 
 function dedupe(columns: Column[]): Column[] {
   const seen = new Map<string, Column>();
@@ -47,10 +52,16 @@ function propertyColumns(model: Column[], records: Array<{ properties: Record<st
   }
   const inferred = [...extra.entries()]
     .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([name, values]): Column => ({
-      name,
-      type: values.every((v) => typeof v === 'number') ? 'double' : values.every((v) => typeof v === 'boolean') ? 'boolean' : 'string',
-    }));
+    .map(
+      ([name, values]): Column => ({
+        name,
+        type: values.every((v) => typeof v === 'number')
+          ? 'double'
+          : values.every((v) => typeof v === 'boolean')
+            ? 'boolean'
+            : 'string',
+      }),
+    );
   return [...model, ...inferred];
 }
 
@@ -93,8 +104,12 @@ export function toGraphML(data: NeighborhoodExport): string {
       'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">',
   ];
   const keyId = (domain: 'node' | 'edge', i: number) => `${domain === 'node' ? 'n' : 'e'}${i}`;
-  nodeColumns.forEach((c, i) => lines.push(`  <key id="${keyId('node', i)}" for="node" attr.name="${xml(c.name)}" attr.type="${c.type}"/>`));
-  edgeColumns.forEach((c, i) => lines.push(`  <key id="${keyId('edge', i)}" for="edge" attr.name="${xml(c.name)}" attr.type="${c.type}"/>`));
+  nodeColumns.forEach((c, i) =>
+    lines.push(`  <key id="${keyId('node', i)}" for="node" attr.name="${xml(c.name)}" attr.type="${c.type}"/>`),
+  );
+  edgeColumns.forEach((c, i) =>
+    lines.push(`  <key id="${keyId('edge', i)}" for="edge" attr.name="${xml(c.name)}" attr.type="${c.type}"/>`),
+  );
   lines.push(`  <key id="g0" for="graph" attr.name="center" attr.type="string"/>`);
   lines.push(`  <key id="g1" for="graph" attr.name="depth" attr.type="int"/>`);
   lines.push(`  <key id="g2" for="graph" attr.name="truncated" attr.type="boolean"/>`);
@@ -143,7 +158,8 @@ function csvCell(value: unknown): string {
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-const csv = (header: string[], rows: unknown[][]) => [header, ...rows].map((row) => row.map(csvCell).join(',')).join('\n') + '\n';
+const csv = (header: string[], rows: unknown[][]) =>
+  [header, ...rows].map((row) => row.map(csvCell).join(',')).join('\n') + '\n';
 
 /** nodes.csv: id, entityType, the properties, sources (JSON). */
 export function toNodesCsv(data: NeighborhoodExport): string {
@@ -168,8 +184,22 @@ export function toEdgesCsv(data: NeighborhoodExport): string {
 
 export function toNdjson(data: NeighborhoodExport): string {
   const lines = [
-    ...data.nodes.map((n) => ({ record: 'node', id: n.id, entityType: n.entityType, ...n.properties, sources: n.sources })),
-    ...data.relationships.map((r) => ({ record: 'relationship', id: r.id, type: r.type, from: r.from, to: r.to, ...r.properties, sources: r.sources })),
+    ...data.nodes.map((n) => ({
+      record: 'node',
+      id: n.id,
+      entityType: n.entityType,
+      ...n.properties,
+      sources: n.sources,
+    })),
+    ...data.relationships.map((r) => ({
+      record: 'relationship',
+      id: r.id,
+      type: r.type,
+      from: r.from,
+      to: r.to,
+      ...r.properties,
+      sources: r.sources,
+    })),
   ];
   return lines.map((l) => JSON.stringify(l)).join('\n') + (lines.length ? '\n' : '');
 }
@@ -188,11 +218,21 @@ export interface ExportDocument {
 }
 
 /** One document: GraphML, NDJSON, or one CSV part (`part` is needed for CSV only). */
-export function exportDocument(data: NeighborhoodExport, format: 'graphml' | 'csv' | 'ndjson', part?: CsvPart): ExportDocument {
+export function exportDocument(
+  data: NeighborhoodExport,
+  format: 'graphml' | 'csv' | 'ndjson',
+  part?: CsvPart,
+): ExportDocument {
   // Slugs are kebab-case already; anything else is dropped so the header stays a plain token.
   const base = `${data.center.slug.replace(/[^a-z0-9-]/g, '') || 'neighborhood'}-depth${data.depth}`;
-  if (format === 'graphml') return { body: toGraphML(data), contentType: 'application/graphml+xml; charset=utf-8', fileName: `${base}.graphml` };
-  if (format === 'ndjson') return { body: toNdjson(data), contentType: 'application/x-ndjson; charset=utf-8', fileName: `${base}.ndjson` };
+  if (format === 'graphml')
+    return {
+      body: toGraphML(data),
+      contentType: 'application/graphml+xml; charset=utf-8',
+      fileName: `${base}.graphml`,
+    };
+  if (format === 'ndjson')
+    return { body: toNdjson(data), contentType: 'application/x-ndjson; charset=utf-8', fileName: `${base}.ndjson` };
   if (!part) throw new Error('A CSV export is two documents: name the part (nodes or edges)');
   return {
     body: part === 'nodes' ? toNodesCsv(data) : toEdgesCsv(data),

@@ -17,7 +17,8 @@ import { resolveEntityArg } from '../schema/node.js';
 
 export const EXPORT_FORMATS = ['graphml', 'csv', 'ndjson'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
-export const isExportFormat = (value: unknown): value is ExportFormat => (EXPORT_FORMATS as readonly unknown[]).includes(value);
+export const isExportFormat = (value: unknown): value is ExportFormat =>
+  (EXPORT_FORMATS as readonly unknown[]).includes(value);
 
 /** A source as exports list it: the fields that identify and date it. */
 export type ExportedSource = Pick<SourceRow, 'id' | 'title' | 'publisher' | 'url' | 'publishedOn' | 'language'>;
@@ -91,9 +92,12 @@ export function parseTypes(raw: readonly string[] | null | undefined): Relations
   if (!raw || raw.length === 0) return null;
   return raw.map((type) => {
     if (!isRelationshipType(type) || !(ENTITY_RELATIONSHIP_TYPES as readonly string[]).includes(type)) {
-      throw badInput(`types: "${String(type).slice(0, 50)}" is not a relationship type between entities (${ENTITY_RELATIONSHIP_TYPES.join(', ')})`, {
-        argumentName: 'types',
-      });
+      throw badInput(
+        `types: "${String(type).slice(0, 50)}" is not a relationship type between entities (${ENTITY_RELATIONSHIP_TYPES.join(', ')})`,
+        {
+          argumentName: 'types',
+        },
+      );
     }
     return type;
   });

@@ -5,7 +5,15 @@
  * expression per aggregate over the connection's own (filtered) rows, so a planned statement
  * computes every aggregate of a page in the same round trip.
  */
-import { KIND_PROPERTIES, READ_ONLY_PROPERTIES, RELATIONSHIPS, SOURCE_PROPERTIES, type EntityLabel, type PropertyType, type TypedRelationship } from './model.js';
+import {
+  KIND_PROPERTIES,
+  READ_ONLY_PROPERTIES,
+  RELATIONSHIPS,
+  SOURCE_PROPERTIES,
+  type EntityLabel,
+  type PropertyType,
+  type TypedRelationship,
+} from './model.js';
 import { kindLabelOf } from './entities.js';
 import type { FilterLabel } from './filters.js';
 
@@ -36,11 +44,17 @@ function propertiesOf(label: FilterLabel): Record<string, PropertyType> {
   return { ...KIND_PROPERTIES[label], ...READ_ONLY_PROPERTIES[label] };
 }
 
-function addProperties(spec: AggregateSpec, v: 'n' | 'r', properties: Record<string, PropertyType>, groupable: readonly string[] | 'all') {
+function addProperties(
+  spec: AggregateSpec,
+  v: 'n' | 'r',
+  properties: Record<string, PropertyType>,
+  groupable: readonly string[] | 'all',
+) {
   for (const [name, type] of Object.entries(properties)) {
     if (type === 'number') spec.numeric[name] = `${v}.${name}`;
     else if (type === 'date') spec.groups[yearGroup(name)] = `toString(${v}.${name}.year)`;
-    else if (type === 'string' && (groupable === 'all' || groupable.includes(name))) spec.groups[constantCase(name)] = `${v}.${name}`;
+    else if (type === 'string' && (groupable === 'all' || groupable.includes(name)))
+      spec.groups[constantCase(name)] = `${v}.${name}`;
   }
 }
 
@@ -90,14 +104,20 @@ const statColumns = (numeric: readonly string[], spec: AggregateSpec, rebind: (e
     return [`sum(${expr}) AS s${i}`, `min(${expr}) AS m${i}`, `max(${expr}) AS x${i}`, `avg(${expr}) AS a${i}`];
   });
 
-const statEntries = (numeric: readonly string[]) => numeric.map((name, i) => `${name}: { sum: s${i}, min: m${i}, max: x${i}, avg: a${i} }`);
+const statEntries = (numeric: readonly string[]) =>
+  numeric.map((name, i) => `${name}: { sum: s${i}, min: m${i}, max: x${i}, avg: a${i} }`);
 
 /**
  * The aggregate as one expression over the rows `match` yields (a MATCH ... WHERE over the
  * connection's node and relationship variables): a map with `count`, each number field's
  * statistics and each grouping's groups (largest first, then by key).
  */
-export function aggregateExpression(match: string, read: AggregateRead, spec: AggregateSpec, rebind: (expr: string) => string): string {
+export function aggregateExpression(
+  match: string,
+  read: AggregateRead,
+  spec: AggregateSpec,
+  rebind: (expr: string) => string,
+): string {
   const totals = [
     `head(COLLECT { ${match} WITH ${['count(*) AS count', ...statColumns(read.numeric, spec, rebind)].join(', ')}`,
     `RETURN { ${['count: count', ...statEntries(read.numeric)].join(', ')} } })`,

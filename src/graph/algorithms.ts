@@ -17,15 +17,18 @@ import type { SubgraphRow } from './traversals.js';
 // NodeNext resolution does not map onto `module.exports`: required, typed by their own typings.
 const require = createRequire(import.meta.url);
 const louvain = require('graphology-communities-louvain') as typeof import('graphology-communities-louvain').default;
-const pagerank = require('graphology-metrics/centrality/pagerank') as typeof import('graphology-metrics/centrality/pagerank.js').default;
-const betweennessCentrality = require('graphology-metrics/centrality/betweenness') as typeof import('graphology-metrics/centrality/betweenness.js').default;
+const pagerank =
+  require('graphology-metrics/centrality/pagerank') as typeof import('graphology-metrics/centrality/pagerank.js').default;
+const betweennessCentrality =
+  require('graphology-metrics/centrality/betweenness') as typeof import('graphology-metrics/centrality/betweenness.js').default;
 
 type Weighted = { weight: number };
 type NeighbourhoodGraph = UndirectedGraph<Record<string, never>, Weighted>;
 
 export const CENTRALITIES = ['PAGERANK', 'BETWEENNESS'] as const;
 export type Centrality = (typeof CENTRALITIES)[number];
-export const isCentrality = (value: unknown): value is Centrality => (CENTRALITIES as readonly unknown[]).includes(value);
+export const isCentrality = (value: unknown): value is Centrality =>
+  (CENTRALITIES as readonly unknown[]).includes(value);
 
 export interface CommunityRow {
   /** Position in the answer: 0 for the largest community. */
@@ -70,7 +73,10 @@ export function toUndirectedGraph(subgraph: Pick<SubgraphRow, 'nodes' | 'relatio
  *   that pass through the entity, summed and normalized by the number of pairs,
  *   (n-1)(n-2)/2, so 1 means every shortest path goes through it (the hub of a star).
  */
-export function centralityScores(subgraph: Pick<SubgraphRow, 'nodes' | 'relationships'>, by: Centrality): Map<string, number> {
+export function centralityScores(
+  subgraph: Pick<SubgraphRow, 'nodes' | 'relationships'>,
+  by: Centrality,
+): Map<string, number> {
   const graph = toUndirectedGraph(subgraph);
   if (graph.order === 0) return new Map();
   const scores =
@@ -97,14 +103,18 @@ export function seededRandom(seed: number): () => number {
 
 export const LOUVAIN_SEED = 20250721;
 
-const byName = (a: EntityRow, b: EntityRow) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+const byName = (a: EntityRow, b: EntityRow) =>
+  a.name < b.name ? -1 : a.name > b.name ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 
 /**
  * Louvain communities of the subgraph (graphology-communities-louvain, resolution 1, seeded):
  * largest first, ties by their first entity's name. An entity with no relationship in the
  * subgraph is a community of its own.
  */
-export function louvainCommunities(subgraph: Pick<SubgraphRow, 'nodes' | 'relationships'>, seed = LOUVAIN_SEED): CommunitiesResult {
+export function louvainCommunities(
+  subgraph: Pick<SubgraphRow, 'nodes' | 'relationships'>,
+  seed = LOUVAIN_SEED,
+): CommunitiesResult {
   const graph = toUndirectedGraph(subgraph);
   if (graph.order === 0) return { communities: [], modularity: 0 };
   const byId = new Map(subgraph.nodes.map((n) => [n.id, n]));
@@ -130,7 +140,11 @@ export function louvainCommunities(subgraph: Pick<SubgraphRow, 'nodes' | 'relati
     );
     return { entities: sorted, internalRelationships };
   });
-  ordered.sort((a, b) => b.entities.length - a.entities.length || byName([...a.entities].sort(byName)[0]!, [...b.entities].sort(byName)[0]!));
+  ordered.sort(
+    (a, b) =>
+      b.entities.length - a.entities.length ||
+      byName([...a.entities].sort(byName)[0]!, [...b.entities].sort(byName)[0]!),
+  );
   return {
     communities: ordered.map((c, index) => ({ index, ...c })),
     modularity: stable(detailed.modularity),

@@ -135,7 +135,12 @@ const SOURCE_VALUES: z.ZodRawShape = sourcePropertiesSchema.shape;
 
 export class GraphDataError extends Error {
   constructor(readonly problems: string[]) {
-    super(`Invalid graph data:\n${problems.slice(0, 20).map((p) => `  - ${p}`).join('\n')}${problems.length > 20 ? `\n  ... and ${problems.length - 20} more` : ''}`);
+    super(
+      `Invalid graph data:\n${problems
+        .slice(0, 20)
+        .map((p) => `  - ${p}`)
+        .join('\n')}${problems.length > 20 ? `\n  ... and ${problems.length - 20} more` : ''}`,
+    );
     this.name = 'GraphDataError';
   }
 }
@@ -148,7 +153,11 @@ const isLooseValue = (value: unknown) =>
 
 function checkValue(where: string, key: string, value: unknown, schema: z.ZodTypeAny | undefined, problems: string[]) {
   if (value === null || value === undefined) return;
-  const problem = schema ? valueProblem(schema, value) : isLooseValue(value) ? undefined : ' must be a string, number, boolean or list';
+  const problem = schema
+    ? valueProblem(schema, value)
+    : isLooseValue(value)
+      ? undefined
+      : ' must be a string, number, boolean or list';
   if (problem) problems.push(`${where}: ${key}${problem}`);
 }
 
@@ -160,7 +169,8 @@ export function validateGraphData(data: GraphData): void {
   for (const [i, e] of data.entities.entries()) {
     const where = `entity ${e.slug ?? `#${i}`}`;
     if (!isEntityLabel(e.label)) problems.push(`${where}: label must be one of ${ENTITY_LABELS.join(', ')}`);
-    if (typeof e.slug !== 'string' || !isKebabCase(e.slug)) problems.push(`${where}: slug must be lower-case kebab-case`);
+    if (typeof e.slug !== 'string' || !isKebabCase(e.slug))
+      problems.push(`${where}: slug must be lower-case kebab-case`);
     if (typeof e.id !== 'string' || e.id === '') problems.push(`${where}: id is required`);
     if (typeof e.name !== 'string' || e.name === '') problems.push(`${where}: name is required`);
     if (labelBySlug.has(e.slug)) problems.push(`${where}: slug used twice`);
@@ -185,8 +195,10 @@ export function validateGraphData(data: GraphData): void {
     const fromLabel = labelBySlug.get(r.from);
     const toLabel = labelBySlug.get(r.to);
     // Endpoints outside the data may already be in the graph; the Cypher checks those.
-    if (fromLabel && !(spec.from as readonly string[]).includes(fromLabel)) problems.push(`${where}: cannot start at a ${fromLabel}`);
-    if (toLabel && !(spec.to as readonly string[]).includes(toLabel)) problems.push(`${where}: cannot end at a ${toLabel}`);
+    if (fromLabel && !(spec.from as readonly string[]).includes(fromLabel))
+      problems.push(`${where}: cannot start at a ${fromLabel}`);
+    if (toLabel && !(spec.to as readonly string[]).includes(toLabel))
+      problems.push(`${where}: cannot end at a ${toLabel}`);
     const key = `${r.from}\u0000${r.type}\u0000${r.to}`;
     if (pairs.has(key)) problems.push(`${where}: listed twice (one relationship per type between two entities)`);
     pairs.add(key);
@@ -210,7 +222,8 @@ export function validateGraphData(data: GraphData): void {
     }
   }
   for (const s of data.sources) {
-    for (const cited of s.cites ?? []) if (!sourceIds.has(cited)) problems.push(`source ${s.id}: cites unknown source ${cited}`);
+    for (const cited of s.cites ?? [])
+      if (!sourceIds.has(cited)) problems.push(`source ${s.id}: cites unknown source ${cited}`);
   }
   for (const m of data.mentions) {
     if (!sourceIds.has(m.source)) problems.push(`mentions: unknown source ${m.source}`);
@@ -351,7 +364,11 @@ export async function writeGraphData(db: GraphWriter, data: GraphData, options: 
   ): Promise<void> => {
     let done = 0;
     const writeBatch = async (batch: Row[]) => {
-      const [counts] = await db.write(cypher, { rows: batch, now, ...extra }, { timeoutMs, timeoutLimit: 'loadGraph timeoutMs' });
+      const [counts] = await db.write(
+        cypher,
+        { rows: batch, now, ...extra },
+        { timeoutMs, timeoutLimit: 'loadGraph timeoutMs' },
+      );
       const matched = Number(counts?.rows ?? 0);
       // Fewer rows out than in: some endpoint was not found (more only if duplicates pre-existed).
       if (matched < batch.length) {
@@ -397,12 +414,17 @@ export async function writeGraphData(db: GraphWriter, data: GraphData, options: 
   for (const type of Object.keys(RELATIONSHIPS) as RelationshipType[]) {
     if (type === 'MENTIONS' || type === 'CITES') continue;
     const rows = uniqueBy(
-      data.relationships.filter((r) => r.type === type).map((r) => ({ from: r.from, to: r.to, props: r.properties ?? {} })),
+      data.relationships
+        .filter((r) => r.type === type)
+        .map((r) => ({ from: r.from, to: r.to, props: r.properties ?? {} })),
       (r) => pairKey(r.from, r.to),
     );
     if (rows.length === 0) continue;
     const spec = RELATIONSHIPS[type];
-    await writeGroup('relationships', type, relationshipCypher(type), rows, { fromLabels: spec.from, toLabels: spec.to });
+    await writeGroup('relationships', type, relationshipCypher(type), rows, {
+      fromLabels: spec.from,
+      toLabels: spec.to,
+    });
   }
 
   // A source may name an entity twice (in one record or several): one MENTIONS, as MERGE makes.
@@ -426,17 +448,31 @@ export async function writeGraphData(db: GraphWriter, data: GraphData, options: 
  * in batches (hubs can have thousands of edges). For tests and generated data: the prefix must
  * be kebab-case, so `t-1` never also matches `t-12`'s data.
  */
-export async function deleteByPrefix(db: Db, prefix: string, batchSize = DEFAULT_BATCH_SIZE): Promise<{ entities: number; sources: number }> {
+export async function deleteByPrefix(
+  db: Db,
+  prefix: string,
+  batchSize = DEFAULT_BATCH_SIZE,
+): Promise<{ entities: number; sources: number }> {
   if (!isKebabCase(prefix)) throw new GraphDataError([`prefix "${prefix}" must be lower-case kebab-case`]);
   const start = `${prefix}-`;
   const deleted = { entities: 0, sources: 0 };
   for (const [key, cypher] of [
-    ['entities', 'MATCH (n:Entity) WHERE n.id STARTS WITH $start WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS deleted'],
-    ['sources', 'MATCH (n:Source) WHERE n.id STARTS WITH $start WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS deleted'],
+    [
+      'entities',
+      'MATCH (n:Entity) WHERE n.id STARTS WITH $start WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS deleted',
+    ],
+    [
+      'sources',
+      'MATCH (n:Source) WHERE n.id STARTS WITH $start WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS deleted',
+    ],
   ] as const) {
     for (;;) {
       // LIMIT needs an integer; JavaScript numbers reach Cypher as floats.
-      const [row] = await db.write(cypher, { start, limit: neo4j.int(batchSize) }, { timeoutMs: DEFAULT_BATCH_TIMEOUT_MS });
+      const [row] = await db.write(
+        cypher,
+        { start, limit: neo4j.int(batchSize) },
+        { timeoutMs: DEFAULT_BATCH_TIMEOUT_MS },
+      );
       const count = Number(row?.deleted ?? 0);
       deleted[key] += count;
       if (count < batchSize) break;

@@ -1,6 +1,12 @@
 /** Reading entities and sources by id or slug: the base every resolver and loader builds on. */
 import type { Db, Row } from '../neo4j/db.js';
-import { isEntityLabel, type EntityLabel, type KindValues, type PropertyValueOf, type READ_ONLY_PROPERTIES } from './model.js';
+import {
+  isEntityLabel,
+  type EntityLabel,
+  type KindValues,
+  type PropertyValueOf,
+  type READ_ONLY_PROPERTIES,
+} from './model.js';
 
 /** An entity as resolvers see it: its properties plus `label`, its one kind label. */
 export interface EntityRow {
@@ -27,10 +33,13 @@ export type ProjectRow = KindRow<'Project'>;
 export type DatacenterRow = KindRow<'Datacenter'>;
 export type DealRow = KindRow<'Deal'>;
 
-type ReadOnlyValues<L extends EntityLabel, Spec = (typeof READ_ONLY_PROPERTIES)[L]> = { -readonly [K in keyof Spec]?: PropertyValueOf<Spec[K]> | null };
+type ReadOnlyValues<L extends EntityLabel, Spec = (typeof READ_ONLY_PROPERTIES)[L]> = {
+  -readonly [K in keyof Spec]?: PropertyValueOf<Spec[K]> | null;
+};
 
 /** Narrows an entity to its kind's row type. */
-export const isKind = <L extends EntityLabel>(row: EntityRow | null | undefined, label: L): row is KindRow<L> => row?.label === label;
+export const isKind = <L extends EntityLabel>(row: EntityRow | null | undefined, label: L): row is KindRow<L> =>
+  row?.label === label;
 
 export interface SourceRow {
   id: string;
@@ -53,7 +62,11 @@ export const sourceProjection = (s: string) => `${s} { .* }`;
 export function toEntityRow(value: unknown): EntityRow {
   const row = value as Row;
   if (!isEntityLabel(row.label)) throw new Error(`Node ${String(row.id)} has no entity kind label`);
-  return { ...(row as EntityRow), aliases: (row.aliases as string[] | null) ?? [], description: (row.description as string | null) ?? null };
+  return {
+    ...(row as EntityRow),
+    aliases: (row.aliases as string[] | null) ?? [],
+    description: (row.description as string | null) ?? null,
+  };
 }
 
 /**
@@ -70,9 +83,12 @@ export async function entitiesBy(db: Db, key: 'id' | 'slug', values: readonly st
 }
 
 export async function sourcesByIds(db: Db, ids: readonly string[]): Promise<(SourceRow | null)[]> {
-  const rows = await db.read(`UNWIND $ids AS id MATCH (s:Source {id: id}) RETURN id, ${sourceProjection('s')} AS source`, {
-    ids,
-  });
+  const rows = await db.read(
+    `UNWIND $ids AS id MATCH (s:Source {id: id}) RETURN id, ${sourceProjection('s')} AS source`,
+    {
+      ids,
+    },
+  );
   const byId = new Map(rows.map((r) => [r.id as string, r.source as SourceRow]));
   return ids.map((id) => byId.get(id) ?? null);
 }

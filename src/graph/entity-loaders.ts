@@ -4,10 +4,18 @@ import { requestLoader, type Context } from '../context.js';
 import { entitiesBy, sourcesByIds, sourceProjection, type EntityRow, type SourceRow } from './entities.js';
 
 export const entityByIdLoader = (ctx: Context) =>
-  requestLoader(ctx, 'entityById', () => new DataLoader<string, EntityRow | null>((ids) => entitiesBy(ctx.db, 'id', ids)));
+  requestLoader(
+    ctx,
+    'entityById',
+    () => new DataLoader<string, EntityRow | null>((ids) => entitiesBy(ctx.db, 'id', ids)),
+  );
 
 export const entityBySlugLoader = (ctx: Context) =>
-  requestLoader(ctx, 'entityBySlug', () => new DataLoader<string, EntityRow | null>((slugs) => entitiesBy(ctx.db, 'slug', slugs)));
+  requestLoader(
+    ctx,
+    'entityBySlug',
+    () => new DataLoader<string, EntityRow | null>((slugs) => entitiesBy(ctx.db, 'slug', slugs)),
+  );
 
 export const sourceByIdLoader = (ctx: Context) =>
   requestLoader(ctx, 'sourceById', () => new DataLoader<string, SourceRow | null>((ids) => sourcesByIds(ctx.db, ids)));

@@ -49,7 +49,11 @@ export interface FilterField {
   description?: string;
 }
 
-const contains = (property: string): FilterField => ({ kind: 'contains', property, description: `Case-insensitive substring of the ${property}.` });
+const contains = (property: string): FilterField => ({
+  kind: 'contains',
+  property,
+  description: `Case-insensitive substring of the ${property}.`,
+});
 const match = (property: string): FilterField => ({
   kind: 'stringMatch',
   property,
@@ -64,7 +68,10 @@ const COMMON_ENTITY_FILTERS: Record<string, FilterField> = {
 
 /** Input field → what it tests, per filter input (the GraphQL inputs are built from this). */
 export const FILTER_FIELDS: Record<FilterLabel, Record<string, FilterField>> = {
-  Entity: { ...COMMON_ENTITY_FILTERS, kinds: { kind: 'kinds', property: 'label', description: 'Entities of these kinds.' } },
+  Entity: {
+    ...COMMON_ENTITY_FILTERS,
+    kinds: { kind: 'kinds', property: 'label', description: 'Entities of these kinds.' },
+  },
   Person: COMMON_ENTITY_FILTERS,
   Company: {
     ...COMMON_ENTITY_FILTERS,
@@ -106,7 +113,8 @@ export const EDGE_FILTER_KIND: Partial<Record<PropertyType, FilterFieldKind>> = 
 };
 
 /** Relationship predicates of a filter input: its typed relationship fields (Entity has none). */
-export const relationFiltersOf = (label: FilterLabel): readonly TypedRelationship[] => (label === 'Entity' ? [] : typedRelationshipsOf(label));
+export const relationFiltersOf = (label: FilterLabel): readonly TypedRelationship[] =>
+  label === 'Entity' ? [] : typedRelationshipsOf(label);
 
 /** Bounds on one filter (README, "Limits"). */
 export interface FilterLimits {
@@ -121,7 +129,11 @@ export interface FilterLimits {
 export const DEFAULT_FILTER_LIMITS: FilterLimits = { maxDepth: 8, maxConditions: 50, maxList: 100 };
 
 /** The filter limits of a configuration's limits. */
-export const filterLimits = (limits: { maxPageSize: number; maxFilterDepth: number; maxFilterConditions: number }): FilterLimits => ({
+export const filterLimits = (limits: {
+  maxPageSize: number;
+  maxFilterDepth: number;
+  maxFilterConditions: number;
+}): FilterLimits => ({
   maxDepth: limits.maxFilterDepth,
   maxConditions: limits.maxFilterConditions,
   maxList: limits.maxPageSize,
@@ -160,19 +172,26 @@ class FilterCompiler {
 
   private condition(): void {
     if (++this.conditions > this.limits.maxConditions) {
-      throw limitExceeded('MAX_FILTER_CONDITIONS', this.limits.maxConditions, this.conditions, 'Conditions in one filter');
+      throw limitExceeded(
+        'MAX_FILTER_CONDITIONS',
+        this.limits.maxConditions,
+        this.conditions,
+        'Conditions in one filter',
+      );
     }
   }
 
   private list(value: unknown, what: string): unknown[] {
     const list = value as unknown[];
-    if (list.length > this.limits.maxList) throw limitExceeded('MAX_PAGE_SIZE', this.limits.maxList, list.length, `Values in ${what}`);
+    if (list.length > this.limits.maxList)
+      throw limitExceeded('MAX_PAGE_SIZE', this.limits.maxList, list.length, `Values in ${what}`);
     return list;
   }
 
   /** A filter object over node variable `v`: its set fields, ANDed; depth 1 at the top. */
   node(label: FilterLabel, input: Input, v: string, depth: number): string {
-    if (depth > this.limits.maxDepth) throw limitExceeded('MAX_FILTER_DEPTH', this.limits.maxDepth, depth, 'Filter nesting');
+    if (depth > this.limits.maxDepth)
+      throw limitExceeded('MAX_FILTER_DEPTH', this.limits.maxDepth, depth, 'Filter nesting');
     const parts: string[] = [];
     for (const [name, field] of Object.entries(FILTER_FIELDS[label])) {
       if (isSet(input[name])) parts.push(...this.field(field, input[name], `${v}.${field.property}`, v, name));
@@ -278,11 +297,13 @@ class FilterCompiler {
 
   /** An edge filter: `node: <far type>Filter` and the relationship's own properties. */
   private edge(rel: TypedRelationship, input: Input, r: string, m: string, depth: number): string {
-    if (depth > this.limits.maxDepth) throw limitExceeded('MAX_FILTER_DEPTH', this.limits.maxDepth, depth, 'Filter nesting');
+    if (depth > this.limits.maxDepth)
+      throw limitExceeded('MAX_FILTER_DEPTH', this.limits.maxDepth, depth, 'Filter nesting');
     const parts: string[] = [];
     for (const [name, type] of Object.entries(RELATIONSHIPS[rel.type].properties)) {
       const kind = EDGE_FILTER_KIND[type as PropertyType];
-      if (kind && isSet(input[name])) parts.push(...this.field({ kind, property: name }, input[name], `${r}.${name}`, m, name));
+      if (kind && isSet(input[name]))
+        parts.push(...this.field({ kind, property: name }, input[name], `${r}.${name}`, m, name));
     }
     if (isSet(input.node)) {
       const test = this.node(rel.nodeLabel, input.node as Input, m, depth);

@@ -90,7 +90,12 @@ export function zipfSampler(n: number, exponent: number, random: Random): () => 
 }
 
 /** Share of each kind among the entities; deals take the remainder. */
-const SHARES: Record<Exclude<EntityLabel, 'Deal'>, number> = { Company: 0.2, Person: 0.12, Project: 0.03, Datacenter: 0.15 };
+const SHARES: Record<Exclude<EntityLabel, 'Deal'>, number> = {
+  Company: 0.2,
+  Person: 0.12,
+  Project: 0.03,
+  Datacenter: 0.15,
+};
 
 const COMPANY_KIND_WEIGHTS: Record<(typeof COMPANY_KINDS)[number], number> = {
   AI_LAB: 15,
@@ -110,14 +115,127 @@ const COMPANY_SUFFIX: Record<(typeof COMPANY_KINDS)[number], readonly string[]> 
   MEDIA: ['Media', 'News', 'Press'],
   OTHER: ['Group', 'Industries', 'Works'],
 };
-const NAME_PARTS = ['Nova', 'Helix', 'Quanta', 'Vertex', 'Atlas', 'Cirrus', 'Lumen', 'Orbit', 'Strata', 'Tensor', 'Aurora', 'Cobalt', 'Zenith', 'Photon', 'Granite', 'Meridian', 'North', 'Silica', 'Vector', 'Kepler'];
-const COUNTRY_WEIGHTS = { US: 45, CN: 10, JP: 6, GB: 6, FR: 5, DE: 5, KR: 4, TW: 3, IN: 4, AE: 3, SA: 2, CA: 3, NL: 2, IE: 1, SG: 1 } as const;
-const FIRST_NAMES = ['Ada', 'Alan', 'Grace', 'Linus', 'Mira', 'Omar', 'Priya', 'Kenji', 'Sofia', 'Lena', 'Tariq', 'Chen', 'Marta', 'Jonas', 'Aisha', 'Diego', 'Yuki', 'Noor', 'Ravi', 'Elena'];
-const LAST_NAMES = ['Okafor', 'Lindqvist', 'Tanaka', 'Moreau', 'Haddad', 'Kowalski', 'Nguyen', 'Fischer', 'Iyer', 'Costa', 'Park', 'Rossi', 'Silva', 'Mbeki', 'Novak', 'Larsen', 'Singh', 'Dubois', 'Weber', 'Cohen'];
+const NAME_PARTS = [
+  'Nova',
+  'Helix',
+  'Quanta',
+  'Vertex',
+  'Atlas',
+  'Cirrus',
+  'Lumen',
+  'Orbit',
+  'Strata',
+  'Tensor',
+  'Aurora',
+  'Cobalt',
+  'Zenith',
+  'Photon',
+  'Granite',
+  'Meridian',
+  'North',
+  'Silica',
+  'Vector',
+  'Kepler',
+];
+const COUNTRY_WEIGHTS = {
+  US: 45,
+  CN: 10,
+  JP: 6,
+  GB: 6,
+  FR: 5,
+  DE: 5,
+  KR: 4,
+  TW: 3,
+  IN: 4,
+  AE: 3,
+  SA: 2,
+  CA: 3,
+  NL: 2,
+  IE: 1,
+  SG: 1,
+} as const;
+const FIRST_NAMES = [
+  'Ada',
+  'Alan',
+  'Grace',
+  'Linus',
+  'Mira',
+  'Omar',
+  'Priya',
+  'Kenji',
+  'Sofia',
+  'Lena',
+  'Tariq',
+  'Chen',
+  'Marta',
+  'Jonas',
+  'Aisha',
+  'Diego',
+  'Yuki',
+  'Noor',
+  'Ravi',
+  'Elena',
+];
+const LAST_NAMES = [
+  'Okafor',
+  'Lindqvist',
+  'Tanaka',
+  'Moreau',
+  'Haddad',
+  'Kowalski',
+  'Nguyen',
+  'Fischer',
+  'Iyer',
+  'Costa',
+  'Park',
+  'Rossi',
+  'Silva',
+  'Mbeki',
+  'Novak',
+  'Larsen',
+  'Singh',
+  'Dubois',
+  'Weber',
+  'Cohen',
+];
 const LEADER_TITLES = ['Chief Executive Officer', 'Chair', 'Co-founder', 'President', 'Chief Technology Officer'];
-const PROJECT_WORDS = ['Horizon', 'Beacon', 'Summit', 'Frontier', 'Keystone', 'Lighthouse', 'Pinnacle', 'Catalyst', 'Harbor', 'Skyline'];
-const LOCATIONS = ['Abilene, Texas', 'Council Bluffs, Iowa', 'Loudoun County, Virginia', 'Phoenix, Arizona', 'Columbus, Ohio', 'Dublin, Ireland', 'Frankfurt, Germany', 'Paris, France', 'Singapore', 'Tokyo, Japan', 'Abu Dhabi, UAE', 'Quebec, Canada', 'Stavanger, Norway', 'Johor, Malaysia', 'Mumbai, India'];
-const PUBLISHERS = ['The Daily Ledger', 'Compute Weekly', 'Grid & Chips', 'Le Journal Tech', 'Asia Infra Review', 'Datacenter Dispatch'];
+const PROJECT_WORDS = [
+  'Horizon',
+  'Beacon',
+  'Summit',
+  'Frontier',
+  'Keystone',
+  'Lighthouse',
+  'Pinnacle',
+  'Catalyst',
+  'Harbor',
+  'Skyline',
+];
+const LOCATIONS = [
+  'Abilene, Texas',
+  'Council Bluffs, Iowa',
+  'Loudoun County, Virginia',
+  'Phoenix, Arizona',
+  'Columbus, Ohio',
+  'Dublin, Ireland',
+  'Frankfurt, Germany',
+  'Paris, France',
+  'Singapore',
+  'Tokyo, Japan',
+  'Abu Dhabi, UAE',
+  'Quebec, Canada',
+  'Stavanger, Norway',
+  'Johor, Malaysia',
+  'Mumbai, India',
+];
+const PUBLISHERS = [
+  'The Daily Ledger',
+  'Compute Weekly',
+  'Grid & Chips',
+  'Le Journal Tech',
+  'Asia Infra Review',
+  'Datacenter Dispatch',
+];
 const LANGUAGES = { en: 70, fr: 10, de: 6, ja: 7, zh: 7 } as const;
 
 /** Roles the two sides of each deal kind take on PARTY_TO (see BUYER_ROLES / SELLER_ROLES). */
@@ -133,7 +251,8 @@ const DEAL_KIND_WEIGHTS = { COMPUTE_LEASE: 30, CLOUD_CONTRACT: 25, INVESTMENT: 2
 const DAY_MS = 86_400_000;
 const EPOCH = Date.UTC(2012, 0, 1);
 const iso = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-const dayBetween = (random: Random, fromMs: number, toMs: number) => fromMs + random.int(0, Math.floor((toMs - fromMs) / DAY_MS)) * DAY_MS;
+const dayBetween = (random: Random, fromMs: number, toMs: number) =>
+  fromMs + random.int(0, Math.floor((toMs - fromMs) / DAY_MS)) * DAY_MS;
 
 /** Log-uniform amount rounded to two significant digits, like reported figures. */
 function money(random: Random, min: number, max: number): number {
@@ -148,7 +267,13 @@ export function kindCounts(n: number): Record<EntityLabel, number> {
   const person = Math.max(1, Math.floor(n * SHARES.Person));
   const project = Math.max(1, Math.floor(n * SHARES.Project));
   const datacenter = Math.max(1, Math.floor(n * SHARES.Datacenter));
-  return { Company: company, Person: person, Project: project, Datacenter: datacenter, Deal: n - company - person - project - datacenter };
+  return {
+    Company: company,
+    Person: person,
+    Project: project,
+    Datacenter: datacenter,
+    Deal: n - company - person - project - datacenter,
+  };
 }
 
 export function generateGraph(options: GenerateOptions): GraphData {
@@ -192,7 +317,14 @@ export function generateGraph(options: GenerateOptions): GraphData {
     const slug = key('person', i);
     const first = random.pick(FIRST_NAMES);
     const last = random.pick(LAST_NAMES);
-    entities.push({ id: slug, slug, label: 'Person', name: `${first} ${last}`, description: 'Synthetic executive.', aliases: [last] });
+    entities.push({
+      id: slug,
+      slug,
+      label: 'Person',
+      name: `${first} ${last}`,
+      description: 'Synthetic executive.',
+      aliases: [last],
+    });
     // Most people lead one company; a hub company has several leaders (chair, CEO, founders).
     if (random.chance(0.85)) {
       relate('LEADS', slug, companySlug(random.chance(0.5) ? companyHub() : random.int(0, counts.Company - 1)), {
@@ -214,7 +346,13 @@ export function generateGraph(options: GenerateOptions): GraphData {
       name: `Project ${random.pick(PROJECT_WORDS)} ${i}`,
       description: 'Synthetic AI infrastructure programme.',
       aliases: [],
-      status: random.weighted({ ANNOUNCED: 30, IN_PROGRESS: 35, STALLED: 10, OPERATIONAL: 20, CANCELLED: 5 } satisfies Record<(typeof PROJECT_STATUSES)[number], number>),
+      status: random.weighted({
+        ANNOUNCED: 30,
+        IN_PROGRESS: 35,
+        STALLED: 10,
+        OPERATIONAL: 20,
+        CANCELLED: 5,
+      } satisfies Record<(typeof PROJECT_STATUSES)[number], number>),
       announcedOn: iso(announced),
       pledgedUsd: pledged,
       targetPowerMw: random.int(1, 100) * 50,
@@ -222,7 +360,8 @@ export function generateGraph(options: GenerateOptions): GraphData {
     const lead = companySlug(companyHub());
     relate('PARTICIPATES_IN', lead, slug, { role: 'lead' });
     relate('ANNOUNCED', lead, slug, { on: iso(announced) });
-    if (random.chance(0.4)) relate('ANNOUNCED', key('person', random.int(0, counts.Person - 1)), slug, { on: iso(announced) });
+    if (random.chance(0.4))
+      relate('ANNOUNCED', key('person', random.int(0, counts.Person - 1)), slug, { on: iso(announced) });
     for (let k = random.int(0, 4); k > 0; k--) {
       const role = random.pick(['financier', 'financier', 'technology', 'operator'] as const);
       const props: Record<string, PropertyValue> = { role };
@@ -240,7 +379,10 @@ export function generateGraph(options: GenerateOptions): GraphData {
       name: `${random.pick(NAME_PARTS)} DC ${i}`,
       description: 'Synthetic datacenter campus.',
       aliases: [],
-      status: random.weighted({ PLANNED: 35, UNDER_CONSTRUCTION: 30, OPERATIONAL: 35 } satisfies Record<(typeof DATACENTER_STATUSES)[number], number>),
+      status: random.weighted({ PLANNED: 35, UNDER_CONSTRUCTION: 30, OPERATIONAL: 35 } satisfies Record<
+        (typeof DATACENTER_STATUSES)[number],
+        number
+      >),
       location: random.pick(LOCATIONS),
       powerMw: random.int(2, 300) * 5,
       targetDate: iso(dayBetween(random, Date.UTC(2018, 0, 1), Date.UTC(2030, 11, 31))),
@@ -266,8 +408,10 @@ export function generateGraph(options: GenerateOptions): GraphData {
       startsOn: iso(starts),
     };
     // A tenth of deals are undisclosed, as in real reporting.
-    if (random.chance(0.9)) props.valueUsd = money(random, kind === 'INVESTMENT' ? 1e6 : 1e7, kind === 'PARTNERSHIP' ? 1e10 : 1e11);
-    if (kind === 'COMPUTE_LEASE' || kind === 'CLOUD_CONTRACT') props.endsOn = iso(starts + random.int(1, 10) * 365 * DAY_MS);
+    if (random.chance(0.9))
+      props.valueUsd = money(random, kind === 'INVESTMENT' ? 1e6 : 1e7, kind === 'PARTNERSHIP' ? 1e10 : 1e11);
+    if (kind === 'COMPUTE_LEASE' || kind === 'CLOUD_CONTRACT')
+      props.endsOn = iso(starts + random.int(1, 10) * 365 * DAY_MS);
     entities.push(props);
 
     const [buyerRole, sellerRole] = DEAL_ROLES[kind];
@@ -279,13 +423,20 @@ export function generateGraph(options: GenerateOptions): GraphData {
     relate('PARTY_TO', companySlug(buyer), slug, { role: buyerRole });
     relate('PARTY_TO', companySlug(seller), slug, { role: sellerRole });
     // Investment rounds often have co-investors.
-    if (kind === 'INVESTMENT') for (let k = random.int(0, 2); k > 0; k--) relate('PARTY_TO', companySlug(companyHub()), slug, { role: 'investor' });
+    if (kind === 'INVESTMENT')
+      for (let k = random.int(0, 2); k > 0; k--)
+        relate('PARTY_TO', companySlug(companyHub()), slug, { role: 'investor' });
     if (random.chance(0.25)) relate('PART_OF', slug, key('project', projectHub()));
     if ((kind === 'COMPUTE_LEASE' || kind === 'CLOUD_CONTRACT') && random.chance(0.5)) {
       relate('COVERS', slug, key('datacenter', random.int(0, counts.Datacenter - 1)));
     }
     if (kind === 'INVESTMENT' && random.chance(0.3)) {
-      relate('INVESTS_IN', companySlug(buyer), companySlug(seller), props.valueUsd != null ? { amountUsd: props.valueUsd, on: iso(announced) } : { on: iso(announced) });
+      relate(
+        'INVESTS_IN',
+        companySlug(buyer),
+        companySlug(seller),
+        props.valueUsd != null ? { amountUsd: props.valueUsd, on: iso(announced) } : { on: iso(announced) },
+      );
     }
   }
 
@@ -303,11 +454,14 @@ export function generateGraph(options: GenerateOptions): GraphData {
       language: random.weighted(LANGUAGES),
     };
     // Later reports build on earlier ones.
-    if (i > 0 && random.chance(0.3)) source.cites = [...new Set([key('source', random.int(0, i - 1)), key('source', random.int(0, i - 1))])];
+    if (i > 0 && random.chance(0.3))
+      source.cites = [...new Set([key('source', random.int(0, i - 1)), key('source', random.int(0, i - 1))])];
     sources.push(source);
     const mentioned = new Set<string>();
     for (let k = random.int(2, 8); k > 0; k--) {
-      mentioned.add(random.chance(0.5) ? companySlug(companyHub()) : entities[random.int(0, entities.length - 1)]!.slug);
+      mentioned.add(
+        random.chance(0.5) ? companySlug(companyHub()) : entities[random.int(0, entities.length - 1)]!.slug,
+      );
     }
     mentions.push({ source: id, entities: [...mentioned] });
   }

@@ -41,7 +41,12 @@ export function keyedPage(s: KeyedPageSource): string | null {
   const { type, direction, nodeLabel } = s.relationship;
   if (s.ordering.indexed !== 'name' || s.filtered || nodeLabel === 'Entity' || !hasPageKeys(type)) return null;
   const index = pageKeyIndex(type, direction === 'OUT' ? 'from' : 'to');
-  const [nearId, farLabel, farName, farId] = index.properties.map((p) => `${s.rel}.${p}`) as [string, string, string, string];
+  const [nearId, farLabel, farName, farId] = index.properties.map((p) => `${s.rel}.${p}`) as [
+    string,
+    string,
+    string,
+    string,
+  ];
   const descending = !!s.ordering.keys[0]!.descending !== s.page.backward;
   const { range, after } = indexedPageBounds({
     node: s.rel,
@@ -56,7 +61,12 @@ export function keyedPage(s: KeyedPageSource): string | null {
   // `USING INDEX` is also met by scanning the whole index and filtering on the parent's id, which
   // the cost planner picked on a small test graph (its estimate from index samples and LIMIT), and
   // a cached plan keeps its choice after the graph grows.
-  const conditions = [`${nearId} = ${s.parent}.id`, `${farLabel} = '${nodeLabel}'`, ...range, ...(after ? [after] : [])];
+  const conditions = [
+    `${nearId} = ${s.parent}.id`,
+    `${farLabel} = '${nodeLabel}'`,
+    ...range,
+    ...(after ? [after] : []),
+  ];
   const order = [nearId, farLabel, farName, farId].map((key) => `${key}${descending ? ' DESC' : ''}`).join(', ');
   return (
     `MATCH (${s.parent})${relationshipArrow(s.relationship, s.rel)}(${s.node}) USING INDEX SEEK ${s.rel}:${type}(${index.properties.join(', ')})` +

@@ -11,7 +11,9 @@ import { entityPropertiesOf, type AddSourceInput, type ImportInput, type UpsertI
 
 /** The given values without nulls (null means "remove" to an upsert; the loader stores no nulls). */
 function withoutNulls<T extends object>(props: T): { [K in keyof T]: Exclude<T[K], null | undefined> } {
-  return Object.fromEntries(Object.entries(props).filter(([, v]) => v != null)) as { [K in keyof T]: Exclude<T[K], null | undefined> };
+  return Object.fromEntries(Object.entries(props).filter(([, v]) => v != null)) as {
+    [K in keyof T]: Exclude<T[K], null | undefined>;
+  };
 }
 
 /**

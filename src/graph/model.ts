@@ -181,19 +181,40 @@ export const TYPED_RELATIONSHIPS: readonly TypedRelationship[] = [
   rel('Person', 'announced', 'ANNOUNCED', 'OUT', 'Project', 'Projects this person announced.'),
   rel('Company', 'leaders', 'LEADS', 'IN', 'Person', 'People who lead this company, with their title.'),
   rel('Company', 'deals', 'PARTY_TO', 'OUT', 'Deal', 'Deals this company is a party to, with its role in each.'),
-  rel('Company', 'projects', 'PARTICIPATES_IN', 'OUT', 'Project', 'Projects this company takes part in, with its role and commitment.'),
+  rel(
+    'Company',
+    'projects',
+    'PARTICIPATES_IN',
+    'OUT',
+    'Project',
+    'Projects this company takes part in, with its role and commitment.',
+  ),
   rel('Company', 'datacenters', 'OPERATES', 'OUT', 'Datacenter', 'Datacenters this company builds or runs.'),
   rel('Company', 'announced', 'ANNOUNCED', 'OUT', 'Project', 'Projects this company announced.'),
   rel('Company', 'investments', 'INVESTS_IN', 'OUT', 'Company', 'Companies this company invests in.'),
   rel('Company', 'investors', 'INVESTS_IN', 'IN', 'Company', 'Companies that invest in this company.'),
-  rel('Project', 'participants', 'PARTICIPATES_IN', 'IN', 'Company', 'Companies taking part, with their role (lead, financier, ...) and commitment.'),
+  rel(
+    'Project',
+    'participants',
+    'PARTICIPATES_IN',
+    'IN',
+    'Company',
+    'Companies taking part, with their role (lead, financier, ...) and commitment.',
+  ),
   rel('Project', 'announcedBy', 'ANNOUNCED', 'IN', 'Entity', 'People and companies that announced the project.'),
   rel('Project', 'datacenters', 'PART_OF', 'IN', 'Datacenter', 'Datacenters built for the project.'),
   rel('Project', 'deals', 'PART_OF', 'IN', 'Deal', 'Deals made under the project.'),
   rel('Datacenter', 'operators', 'OPERATES', 'IN', 'Company', 'Companies that build or run it.'),
   rel('Datacenter', 'projects', 'PART_OF', 'OUT', 'Project', 'Projects it belongs to.'),
   rel('Datacenter', 'deals', 'COVERS', 'IN', 'Deal', 'Deals that cover it.'),
-  rel('Deal', 'parties', 'PARTY_TO', 'IN', 'Company', 'Companies party to the deal, with their role (buyer, seller, ...).'),
+  rel(
+    'Deal',
+    'parties',
+    'PARTY_TO',
+    'IN',
+    'Company',
+    'Companies party to the deal, with their role (buyer, seller, ...).',
+  ),
   rel('Deal', 'projects', 'PART_OF', 'OUT', 'Project', 'Projects the deal belongs to.'),
   rel('Deal', 'datacenters', 'COVERS', 'OUT', 'Datacenter', 'Datacenters the deal covers.'),
   rel('Source', 'mentions', 'MENTIONS', 'OUT', 'Entity', 'Entities this source supports facts about.'),
@@ -202,7 +223,8 @@ export const TYPED_RELATIONSHIPS: readonly TypedRelationship[] = [
 ];
 
 /** The typed relationship fields of one GraphQL type, in declaration order. */
-export const typedRelationshipsOf = (parentType: ParentType) => TYPED_RELATIONSHIPS.filter((r) => r.parentType === parentType);
+export const typedRelationshipsOf = (parentType: ParentType) =>
+  TYPED_RELATIONSHIPS.filter((r) => r.parentType === parentType);
 
 /**
  * Properties the seed writes but the write API does not take (read-only in GraphQL), so that the
@@ -238,5 +260,7 @@ type EnumsOf<L extends EntityLabel> = (typeof KIND_ENUMS)[L];
  * union of their values, the rest by PropertyType. Optional and nullable: absent or removed.
  */
 export type KindValues<L extends EntityLabel, Spec = (typeof KIND_PROPERTIES)[L]> = {
-  -readonly [K in keyof Spec]?: (K extends keyof EnumsOf<L> ? (EnumsOf<L>[K] extends readonly (infer V)[] ? V : never) : PropertyValueOf<Spec[K]>) | null;
+  -readonly [K in keyof Spec]?:
+    | (K extends keyof EnumsOf<L> ? (EnumsOf<L>[K] extends readonly (infer V)[] ? V : never) : PropertyValueOf<Spec[K]>)
+    | null;
 };

@@ -38,14 +38,17 @@ const PAGE_KEYS = {
 } as const;
 
 /** The six property names, which no relationship record may set itself (the loader refuses them). */
-export const PAGE_KEY_NAMES: ReadonlySet<string> = new Set(Object.values(PAGE_KEYS).flatMap((end) => Object.values(end)));
+export const PAGE_KEY_NAMES: ReadonlySet<string> = new Set(
+  Object.values(PAGE_KEYS).flatMap((end) => Object.values(end)),
+);
 
 /** A relationship's properties as users see them: without the copied endpoint keys. */
 export function withoutPageKeys<T extends Record<string, unknown>>(properties: T): T {
   return Object.fromEntries(Object.entries(properties).filter(([key]) => !PAGE_KEY_NAMES.has(key))) as T;
 }
 
-export const hasPageKeys = (type: RelationshipType): boolean => (ENTITY_RELATIONSHIP_TYPES as readonly string[]).includes(type);
+export const hasPageKeys = (type: RelationshipType): boolean =>
+  (ENTITY_RELATIONSHIP_TYPES as readonly string[]).includes(type);
 
 /** The index a page from the `near` end reads: near id, then the far end's label, name and id. */
 export function pageKeyIndex(type: RelationshipType, near: 'from' | 'to') {

@@ -48,7 +48,10 @@ export interface PagePlan {
 export function checkPageArgs(args: PageArgs, maxPageSize: number): void {
   const { first, last, after, before } = args;
   if (first != null && last != null) throw badInput('Pass either first or last, not both');
-  for (const [name, value] of [['first', first], ['last', last]] as const) {
+  for (const [name, value] of [
+    ['first', first],
+    ['last', last],
+  ] as const) {
     if (value == null) continue;
     if (value < 0) throw badInput(`${name} must not be negative`);
     if (value > maxPageSize) throw limitExceeded('MAX_PAGE_SIZE', maxPageSize, value, name);

@@ -90,7 +90,9 @@ function edgeProjection(nodeLabel: string) {
 
 function toEdgeRow(value: unknown, nodeLabel: string): RelationshipEdgeRow {
   const row = value as RelationshipEdgeRow;
-  return nodeLabel === 'Source' ? row : { ...row, properties: withoutPageKeys(row.properties), node: toEntityRow(row.node) };
+  return nodeLabel === 'Source'
+    ? row
+    : { ...row, properties: withoutPageKeys(row.properties), node: toEntityRow(row.node) };
 }
 
 /** What one batched relationship statement matches, fixed in code (never from a request). */
@@ -145,7 +147,9 @@ function batchedPage(ctx: Context, spec: BatchedPattern, ordering: Ordering, arg
            RETURN pid, edges`,
           { ...spec.params, parentIds, cursor: plan.cursorKey, fetch: plan.fetch },
         );
-        const byParent = new Map(rows.map((r) => [r.pid as string, (r.edges as unknown[]).map((e) => toEdgeRow(e, spec.nodeLabel))]));
+        const byParent = new Map(
+          rows.map((r) => [r.pid as string, (r.edges as unknown[]).map((e) => toEdgeRow(e, spec.nodeLabel))]),
+        );
         return parentIds.map((id) => toPage(byParent.get(id) ?? [], plan, ordering));
       });
     },
@@ -183,7 +187,9 @@ function typedPattern(ctx: Context, field: RelationshipField, filter: Relationsh
     where: compiled.where,
     params: compiled.params,
     nodeLabel: field.nodeLabel,
-    ...(field.types.length === 1 ? { relationship: { type: field.types[0]!, direction: field.direction, nodeLabel: field.nodeLabel } } : {}),
+    ...(field.types.length === 1
+      ? { relationship: { type: field.types[0]!, direction: field.direction, nodeLabel: field.nodeLabel } }
+      : {}),
   };
 }
 
@@ -199,10 +205,20 @@ export function loadRelationshipPage(ctx: Context, field: RelationshipField, par
  * the far node Neo4j reads the count from the node's degree store instead of expanding every
  * relationship.
  */
-export function loadRelationshipCount(ctx: Context, field: RelationshipField, parentId: string, filter?: RelationshipArgs['filter']): Promise<number> {
+export function loadRelationshipCount(
+  ctx: Context,
+  field: RelationshipField,
+  parentId: string,
+  filter?: RelationshipArgs['filter'],
+): Promise<number> {
   const spec = typedPattern(ctx, field, filter);
   const unfiltered = spec.where === 'true';
-  if (unfiltered && field.types.length === 1 && farLabelImplied({ type: field.types[0]!, direction: field.direction, nodeLabel: field.nodeLabel })) spec.pattern = `(p)${arrow(field.direction, field.types)}()`;
+  if (
+    unfiltered &&
+    field.types.length === 1 &&
+    farLabelImplied({ type: field.types[0]!, direction: field.direction, nodeLabel: field.nodeLabel })
+  )
+    spec.pattern = `(p)${arrow(field.direction, field.types)}()`;
   return batchedCount(ctx, spec, parentId);
 }
 
@@ -243,6 +259,10 @@ export function loadEntityRelationships(ctx: Context, parentId: string, args: Ge
   return batchedPage(ctx, genericPattern(args), genericOrdering, args, parentId);
 }
 
-export function loadEntityRelationshipCount(ctx: Context, parentId: string, args: GenericRelationshipArgs): Promise<number> {
+export function loadEntityRelationshipCount(
+  ctx: Context,
+  parentId: string,
+  args: GenericRelationshipArgs,
+): Promise<number> {
   return batchedCount(ctx, genericPattern(args), parentId);
 }

@@ -32,7 +32,11 @@ export interface RootConnectionSpec {
 /** A key on a property every node has (writes require it), read from its index in order. */
 const indexedKey = (property: string): SortKey => ({ expr: `n.${property}`, property });
 /** A number property that may be missing: missing sorts as -1; in index order once a range filter requires it. */
-const nullableNumberKey = (property: string): SortKey => ({ expr: `coalesce(n.${property}, -1.0)`, property, nullable: true });
+const nullableNumberKey = (property: string): SortKey => ({
+  expr: `coalesce(n.${property}, -1.0)`,
+  property,
+  nullable: true,
+});
 const expressionKey = (expr: string): SortKey => ({ expr });
 
 export interface RootArgs extends PageArgs {
@@ -41,7 +45,11 @@ export interface RootArgs extends PageArgs {
 }
 
 /** WHERE predicate and parameters for the client's filter (README, "Analyst queries"). */
-export function filterClause(spec: RootConnectionSpec, filter: RootArgs['filter'], limits?: FilterLimits): CompiledFilter {
+export function filterClause(
+  spec: RootConnectionSpec,
+  filter: RootArgs['filter'],
+  limits?: FilterLimits,
+): CompiledFilter {
   return compileFilter(spec.label, filter, 'n', 'f', limits);
 }
 
@@ -53,7 +61,11 @@ export function orderingFor(spec: RootConnectionSpec, orderBy: RootArgs['orderBy
 const alwaysIndexed = (key: SortKey): string | undefined => (key.property && !key.nullable ? key.property : undefined);
 
 /** An ordering by one orderBy field (its keys, then the unique id), named `${prefix}:${field}:${direction}` in cursors. */
-export function orderingBy(prefix: string, orderings: Record<string, SortKey[]>, orderBy: NonNullable<RootArgs['orderBy']>): Ordering {
+export function orderingBy(
+  prefix: string,
+  orderings: Record<string, SortKey[]>,
+  orderBy: NonNullable<RootArgs['orderBy']>,
+): Ordering {
   const descending = orderBy.direction === 'DESC';
   const sortKeys = orderings[orderBy.field]!;
   const keys = [...sortKeys.map((k) => k.expr), 'n.id'].map((expr) => ({ expr, descending }));
@@ -66,7 +78,11 @@ export interface RootEdgeRow<N> {
   sortKey: CursorKey;
 }
 
-export async function loadRootPage<N>(ctx: Context, spec: RootConnectionSpec, args: RootArgs): Promise<Page<RootEdgeRow<N>>> {
+export async function loadRootPage<N>(
+  ctx: Context,
+  spec: RootConnectionSpec,
+  args: RootArgs,
+): Promise<Page<RootEdgeRow<N>>> {
   const ordering = orderingFor(spec, args.orderBy);
   const plan = planPage(args, ordering, ctx.config.limits.maxPageSize);
   const filter = filterClause(spec, args.filter, filterLimits(ctx.config.limits));
@@ -90,10 +106,12 @@ export async function loadRootPage<N>(ctx: Context, spec: RootConnectionSpec, ar
 
 export async function countRoot(ctx: Context, spec: RootConnectionSpec, filter: RootArgs['filter']): Promise<number> {
   const clause = filterClause(spec, filter, filterLimits(ctx.config.limits));
-  const [row] = await ctx.db.read(`MATCH (n:${spec.label}) WHERE ${clause.where} RETURN count(n) AS total`, clause.params);
+  const [row] = await ctx.db.read(
+    `MATCH (n:${spec.label}) WHERE ${clause.where} RETURN count(n) AS total`,
+    clause.params,
+  );
   return Number(row?.total ?? 0);
 }
-
 
 /** Orderings every entity connection offers (and the only ones of a position holding any kind). */
 export const COMMON_ENTITY_ORDERINGS: Record<string, SortKey[]> = {

@@ -32,7 +32,11 @@ export function toLuceneQuery(text: string): string | null {
 
 /** Case and accents folded, as `SEARCH_KEYS` folds names in Cypher: "Élysée" → "elysee". */
 export function foldSearchKey(text: string): string {
-  return text.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().trim();
+  return text
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .trim();
 }
 
 /** Cypher for one folded string: NFKD, combining marks (U+0300–U+036F) dropped, lower case. */

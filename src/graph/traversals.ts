@@ -19,7 +19,13 @@
 import type { Config } from '../config.js';
 import { ErrorCode, StargraphError, badInput, limitExceeded, timedOut } from '../errors.js';
 import type { Db, Row, RunOptions } from '../neo4j/db.js';
-import { CENTRALITIES, centralityScores, isCentrality, louvainCommunities, type CommunitiesResult } from './algorithms.js';
+import {
+  CENTRALITIES,
+  centralityScores,
+  isCentrality,
+  louvainCommunities,
+  type CommunitiesResult,
+} from './algorithms.js';
 import { entityProjection, toEntityRow, type EntityRow } from './entities.js';
 import { withoutPageKeys } from './page-keys.js';
 import {
@@ -128,7 +134,8 @@ export type RankBy = (typeof RANK_BY)[number];
 
 /** A whole number in [min, max]; over max is LIMIT_EXCEEDED naming the bound, under min is bad input. */
 export function checkBound(argName: string, value: number, max: number, limit: string, min = 1): number {
-  if (!Number.isInteger(value) || value < min) throw badInput(`${argName} must be a whole number of at least ${min} (got ${value})`, { argumentName: argName });
+  if (!Number.isInteger(value) || value < min)
+    throw badInput(`${argName} must be a whole number of at least ${min} (got ${value})`, { argumentName: argName });
   if (value > max) throw limitExceeded(limit, max, value, argName);
   return value;
 }
@@ -148,7 +155,12 @@ const traversalRun = (limits: TraversalLimits): RunOptions & { timeoutMs: number
  * it is done (a neighbourhood with a 3 s timeout answered after 82 s). Neo4j still stops the
  * statement when it can; the request does not wait for that.
  */
-async function traversalRead(db: Db, cypher: string, params: Row, options: RunOptions & { timeoutMs: number }): Promise<Row[]> {
+async function traversalRead(
+  db: Db,
+  cypher: string,
+  params: Row,
+  options: RunOptions & { timeoutMs: number },
+): Promise<Row[]> {
   const query = db.read(cypher, params, options);
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_resolve, reject) => {
@@ -174,7 +186,9 @@ export function relationshipTypeExpression(types?: readonly string[] | null): st
   for (const type of asked) {
     if (!isRelationshipType(type)) throw badInput(`Unknown relationship type "${String(type).slice(0, 50)}"`);
     if (!(ENTITY_RELATIONSHIP_TYPES as readonly string[]).includes(type)) {
-      throw badInput(`${type} links sources; traversals follow relationships between entities only`, { argumentName: 'types' });
+      throw badInput(`${type} links sources; traversals follow relationships between entities only`, {
+        argumentName: 'types',
+      });
     }
   }
   return `:${asked.join('|')}`;
@@ -281,7 +295,8 @@ export async function simplePaths(db: Db, limits: TraversalLimits, args: PathsAr
   };
   const translateTimeout = (error: unknown) => {
     // A step stopped by the remaining budget reports the whole budget.
-    if (error instanceof StargraphError && error.extensions.code === ErrorCode.TIMEOUT) throw timedOut('TRAVERSAL_TIMEOUT_MS', limits.traversalTimeoutMs);
+    if (error instanceof StargraphError && error.extensions.code === ErrorCode.TIMEOUT)
+      throw timedOut('TRAVERSAL_TIMEOUT_MS', limits.traversalTimeoutMs);
     throw error;
   };
 
@@ -399,7 +414,11 @@ export interface CommonNeighborsArgs {
 }
 
 /** Entities adjacent to both `a` and `b` (by the given types), by name. */
-export async function commonNeighbors(db: Db, limits: TraversalLimits, args: CommonNeighborsArgs): Promise<EntityRow[]> {
+export async function commonNeighbors(
+  db: Db,
+  limits: TraversalLimits,
+  args: CommonNeighborsArgs,
+): Promise<EntityRow[]> {
   const first = checkBound('first', args.first, limits.maxPageSize, 'MAX_PAGE_SIZE');
   const types = relationshipTypeExpression(args.types);
   const rows = await traversalRead(
@@ -433,10 +452,14 @@ export async function rank(db: Db, limits: TraversalLimits, args: RankArgs): Pro
   const first = checkBound('first', args.first, limits.maxPageSize, 'MAX_PAGE_SIZE');
   if (isCentrality(args.by)) {
     // Over the whole graph these would cost time in proportion to all of it: refused, not run.
-    if (!args.within) throw badInput(`rank(by: ${args.by}) needs \`within\` (an entity whose neighbourhood to rank)`, { argumentName: 'within' });
+    if (!args.within)
+      throw badInput(`rank(by: ${args.by}) needs \`within\` (an entity whose neighbourhood to rank)`, {
+        argumentName: 'within',
+      });
     return rankByCentrality(db, limits, { ...args, by: args.by, within: args.within, first });
   }
-  if (args.by !== 'DEGREE' && args.by !== 'DEAL_VALUE') throw badInput(`Unknown ranking "${String(args.by).slice(0, 50)}"`);
+  if (args.by !== 'DEGREE' && args.by !== 'DEAL_VALUE')
+    throw badInput(`Unknown ranking "${String(args.by).slice(0, 50)}"`);
   if (args.within) return rankWithin(db, limits, { ...args, within: args.within, first });
   const scored = args.by === 'DEGREE' ? degreeScores(args.kinds) : dealValueScores(args.kinds);
   const rows = await traversalRead(
@@ -493,7 +516,12 @@ async function rankWithin(
   const row = rows[0];
   if (!row) return [];
   if (row.tooMany) {
-    throw limitExceeded('MAX_NEIGHBORHOOD_LIMIT', limits.maxNeighborhoodLimit, limits.maxNeighborhoodLimit + 1, `entities within ${depth} hops of the ranking's center`);
+    throw limitExceeded(
+      'MAX_NEIGHBORHOOD_LIMIT',
+      limits.maxNeighborhoodLimit,
+      limits.maxNeighborhoodLimit + 1,
+      `entities within ${depth} hops of the ranking's center`,
+    );
   }
   return (row.ranked as Row[]).map((r) => ({ score: Number(r.score), entity: toEntityRow(r.entity) }));
 }
@@ -510,9 +538,19 @@ export async function boundedNeighborhood(
   args: { center: EntityRow; depth: number; types?: readonly RelationshipType[] | null },
 ): Promise<SubgraphRow> {
   const depth = checkBound('depth', args.depth, limits.maxNeighborhoodDepth, 'MAX_NEIGHBORHOOD_DEPTH');
-  const subgraph = await neighborhood(db, limits, { center: args.center, depth, limit: limits.maxNeighborhoodLimit, types: args.types });
+  const subgraph = await neighborhood(db, limits, {
+    center: args.center,
+    depth,
+    limit: limits.maxNeighborhoodLimit,
+    types: args.types,
+  });
   if (subgraph.truncated) {
-    throw limitExceeded('MAX_NEIGHBORHOOD_LIMIT', limits.maxNeighborhoodLimit, limits.maxNeighborhoodLimit + 1, `entities within ${depth} hops of ${args.center.slug}`);
+    throw limitExceeded(
+      'MAX_NEIGHBORHOOD_LIMIT',
+      limits.maxNeighborhoodLimit,
+      limits.maxNeighborhoodLimit + 1,
+      `entities within ${depth} hops of ${args.center.slug}`,
+    );
   }
   return subgraph;
 }
@@ -536,7 +574,8 @@ async function rankByCentrality(
 }
 
 /** By name, then id, in code-unit order (as Neo4j compares strings). */
-const compareNameId = (a: EntityRow, b: EntityRow) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+const compareNameId = (a: EntityRow, b: EntityRow) =>
+  a.name < b.name ? -1 : a.name > b.name ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 
 // ---------------------------------------------------------------------------------------------
 // Communities
@@ -548,7 +587,11 @@ export interface CommunitiesArgs {
 }
 
 /** Louvain communities of the neighbourhood of `center` (algorithms.ts says how). */
-export async function communities(db: Db, limits: TraversalLimits, args: CommunitiesArgs): Promise<CommunitiesResult & { nodes: EntityRow[] }> {
+export async function communities(
+  db: Db,
+  limits: TraversalLimits,
+  args: CommunitiesArgs,
+): Promise<CommunitiesResult & { nodes: EntityRow[] }> {
   const subgraph = await boundedNeighborhood(db, limits, args);
   return { ...louvainCommunities(subgraph), nodes: subgraph.nodes };
 }
@@ -694,4 +737,3 @@ export async function moneyFlows(db: Db, limits: TraversalLimits, args: MoneyFlo
   );
   return rows.map(toPathRow);
 }
-

@@ -28,7 +28,10 @@ import {
 type Values<Spec> = { -readonly [K in keyof Spec]?: PropertyValueOf<Spec[K]> | null };
 
 /** An entity's own properties as a write gives them: slug and name required. */
-export type EntityProperties<L extends EntityLabel> = Values<typeof COMMON_PROPERTIES> & { slug: string; name: string } & KindValues<L>;
+export type EntityProperties<L extends EntityLabel> = Values<typeof COMMON_PROPERTIES> & {
+  slug: string;
+  name: string;
+} & KindValues<L>;
 
 /** A source as a write gives it; `id` optional (derived from the URL, else random). */
 export type SourceInput = Values<typeof SOURCE_PROPERTIES> & { id?: string | null; title: string };
@@ -46,7 +49,9 @@ export interface DealPartyInput {
 }
 
 /** An upsert mutation's input (also one row of importGraph): properties, provenance, a deal's parties. */
-export type UpsertInput<L extends EntityLabel> = EntityProperties<L> & Provenance & (L extends 'Deal' ? { parties?: DealPartyInput[] | null } : unknown);
+export type UpsertInput<L extends EntityLabel> = EntityProperties<L> &
+  Provenance &
+  (L extends 'Deal' ? { parties?: DealPartyInput[] | null } : unknown);
 
 /** Relationship properties as a write gives them; which keys a type takes is checked by checkRelationshipProperties. */
 export type RelationshipPropertiesInput = Partial<Record<string, PropertyValueOf<PropertyType> | null>>;
@@ -122,7 +127,8 @@ export const sourceIdSchema = z
   .max(200, 'must be at most 200 characters')
   .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/, 'may hold letters, digits, ".", "_", ":" and "-"');
 
-const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+const text = (max: number) =>
+  z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
 
 function propertySchema(type: PropertyType, values?: readonly [string, ...string[]]): z.ZodTypeAny {
   if (values) return z.enum(values, { errorMap: () => ({ message: `must be one of ${values.join(', ')}` }) });
@@ -167,7 +173,9 @@ export const sourcePropertiesSchema = z.object({
 
 /** Types that `connect` and imports may create between entities (MENTIONS/CITES belong to sources). */
 export const connectableTypeSchema = z.enum(ENTITY_RELATIONSHIP_TYPES as [RelationshipType, ...RelationshipType[]], {
-  errorMap: () => ({ message: `must be one of ${ENTITY_RELATIONSHIP_TYPES.join(', ')} (MENTIONS and CITES are written with addSource)` }),
+  errorMap: () => ({
+    message: `must be one of ${ENTITY_RELATIONSHIP_TYPES.join(', ')} (MENTIONS and CITES are written with addSource)`,
+  }),
 });
 
 const relationshipSchemas = new Map<RelationshipType, z.ZodTypeAny>();
@@ -201,9 +209,7 @@ export function checkRelationshipProperties(
       });
     }
   }
-  const parsed = relationshipPropertiesSchema(type)
-    .passthrough()
-    .safeParse(properties);
+  const parsed = relationshipPropertiesSchema(type).passthrough().safeParse(properties);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, path: [...path, ...issue.path] } as z.IssueData);
   }
@@ -219,7 +225,10 @@ export function valueProblem(schema: z.ZodTypeAny, value: unknown): string | und
   if (parsed.success) return undefined;
   const issue = parsed.error.issues[0]!;
   const at = issue.path.map((p) => `[${String(p)}]`).join('');
-  const message = issue.code === z.ZodIssueCode.invalid_type ? `must be ${issue.expected === 'array' ? 'a list' : `a ${issue.expected}`}` : issue.message;
+  const message =
+    issue.code === z.ZodIssueCode.invalid_type
+      ? `must be ${issue.expected === 'array' ? 'a list' : `a ${issue.expected}`}`
+      : issue.message;
   return `${at} ${message}`;
 }
 
@@ -249,7 +258,12 @@ export function upsertSchema(label: EntityLabel) {
         .superRefine((input, ctx) => {
           const seen = new Set<string>();
           input.parties?.forEach((p, i) => {
-            if (seen.has(p.company)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['parties', i, 'company'], message: 'is listed twice' });
+            if (seen.has(p.company))
+              ctx.addIssue({
+                code: z.ZodIssueCode.custom,
+                path: ['parties', i, 'company'],
+                message: 'is listed twice',
+              });
             seen.add(p.company);
           });
         })
@@ -259,7 +273,12 @@ export function upsertSchema(label: EntityLabel) {
 /** A relationship input whose endpoints `refSchema` names; its properties checked against its type. */
 export const relationshipInputSchema = (refSchema: z.ZodTypeAny) =>
   z
-    .object({ type: connectableTypeSchema, from: refSchema, to: refSchema, properties: z.record(z.unknown()).nullish() })
+    .object({
+      type: connectableTypeSchema,
+      from: refSchema,
+      to: refSchema,
+      properties: z.record(z.unknown()).nullish(),
+    })
     .passthrough()
     .superRefine((input, ctx) => checkRelationshipProperties(input.type, input.properties, ctx, ['properties']));
 
@@ -285,7 +304,11 @@ export const importSchema = z
     input.deals?.forEach((deal, i) =>
       (deal as { parties?: DealPartyInput[] | null }).parties?.forEach((p, j) => {
         if (!slugSchema.safeParse(p.company).success) {
-          ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['deals', i, 'parties', j, 'company'], message: 'must be a slug in importGraph' });
+          ctx.addIssue({
+            code: z.ZodIssueCode.custom,
+            path: ['deals', i, 'parties', j, 'company'],
+            message: 'must be a slug in importGraph',
+          });
         }
       }),
     );

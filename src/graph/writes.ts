@@ -54,7 +54,10 @@ export function toGraphProperties(spec: Record<string, PropertyType>, props: Rec
 }
 
 /** Every property an entity of `label` may have, with its type (model.ts). */
-const entitySpec = (label: EntityLabel): Record<string, PropertyType> => ({ ...COMMON_PROPERTIES, ...KIND_PROPERTIES[label] });
+const entitySpec = (label: EntityLabel): Record<string, PropertyType> => ({
+  ...COMMON_PROPERTIES,
+  ...KIND_PROPERTIES[label],
+});
 
 /** A stable id for a source without one: the same URL always names the same source. */
 export function sourceIdFor(source: SourceInput): string {
@@ -113,7 +116,10 @@ export interface EntityUpsert<L extends EntityLabel> {
  * Upserts one entity by slug. A slug that already names an entity of another kind is a
  * CONFLICT: kinds are never changed by an upsert.
  */
-export async function upsertEntity<L extends EntityLabel>(db: Db, write: EntityUpsert<L>): Promise<WriteOutcome<KindRow<L>>> {
+export async function upsertEntity<L extends EntityLabel>(
+  db: Db,
+  write: EntityUpsert<L>,
+): Promise<WriteOutcome<KindRow<L>>> {
   return retryOnConstraintRace(() => upsertEntityOnce(db, write));
 }
 
@@ -124,10 +130,16 @@ export async function upsertEntity<L extends EntityLabel>(db: Db, write: EntityU
  * (deadlocks) are already retried by the driver's executeWrite.
  */
 function retryOnConstraintRace<T>(work: () => Promise<T>): Promise<T> {
-  return retrying(work, { retryable: (error) => ((error as { code?: string }).code ?? '').includes('ConstraintValidationFailed'), attempts: 3 });
+  return retrying(work, {
+    retryable: (error) => ((error as { code?: string }).code ?? '').includes('ConstraintValidationFailed'),
+    attempts: 3,
+  });
 }
 
-async function upsertEntityOnce<L extends EntityLabel>(db: Db, write: EntityUpsert<L>): Promise<WriteOutcome<KindRow<L>>> {
+async function upsertEntityOnce<L extends EntityLabel>(
+  db: Db,
+  write: EntityUpsert<L>,
+): Promise<WriteOutcome<KindRow<L>>> {
   const { label } = write;
   // `label` is an EntityLabel chosen by the mutation (never request text); checked for safety.
   if (!isEntityLabel(label)) throw new Error(`Unknown label ${String(label)}`);
@@ -168,7 +180,11 @@ async function upsertEntityOnce<L extends EntityLabel>(db: Db, write: EntityUpse
 }
 
 /** A deal's parties become exactly `parties` (PARTY_TO with its role); others are removed. */
-async function setDealParties(run: Run, dealId: string, parties: Array<{ companyId: string; role: string }>): Promise<void> {
+async function setDealParties(
+  run: Run,
+  dealId: string,
+  parties: Array<{ companyId: string; role: string }>,
+): Promise<void> {
   await run(
     `MATCH (c:Company)-[r:PARTY_TO]->(d:Deal {id: $dealId})
      WHERE NOT c.id IN $ids
@@ -202,7 +218,8 @@ export async function connectEntities(
   write: RelationshipWrite,
 ): Promise<{ created: boolean; changed: boolean; relationshipId: string; properties: Row; sourceId?: string }> {
   const spec = RELATIONSHIPS[write.type];
-  if (!spec || write.type === 'MENTIONS' || write.type === 'CITES') throw badInput(`connect cannot create ${String(write.type)}`);
+  if (!spec || write.type === 'MENTIONS' || write.type === 'CITES')
+    throw badInput(`connect cannot create ${String(write.type)}`);
   const props = toGraphProperties(spec.properties, write.properties ?? {});
   return db.writeTransaction(async (run) => {
     const [row] = await run(
@@ -245,7 +262,9 @@ export async function disconnectEntities(
      RETURN relationshipId, properties`,
     { fromId, toId },
   );
-  return row ? { relationshipId: String(row.relationshipId), properties: withoutPageKeys((row.properties as Row) ?? {}) } : null;
+  return row
+    ? { relationshipId: String(row.relationshipId), properties: withoutPageKeys((row.properties as Row) ?? {}) }
+    : null;
 }
 
 /** Deletes an entity with all its relationships; returns how many relationships went with it. */
@@ -284,7 +303,8 @@ export async function addSource(db: Db, write: SourceWrite): Promise<WriteOutcom
          RETURN count(*) AS linked`,
         { id, cites: write.citeIds },
       );
-      if (Number(row?.linked ?? 0) < new Set(write.citeIds).size) throw notFound('cites names a source that does not exist', { path: ['input', 'cites'] });
+      if (Number(row?.linked ?? 0) < new Set(write.citeIds).size)
+        throw notFound('cites names a source that does not exist', { path: ['input', 'cites'] });
     }
     return outcome;
   });
@@ -300,7 +320,8 @@ export async function importGraph(db: Db, data: GraphData): Promise<LoadResult> 
     // MENTIONS statement still fails the transaction when a source or entity is missing.
     validateGraphData({ ...data, mentions: [] });
   } catch (error) {
-    if (error instanceof GraphDataError) throw badInput(error.message, { issues: error.problems.map((message) => ({ message })) });
+    if (error instanceof GraphDataError)
+      throw badInput(error.message, { issues: error.problems.map((message) => ({ message })) });
     throw error;
   }
   return db.writeTransaction(
@@ -310,7 +331,9 @@ export async function importGraph(db: Db, data: GraphData): Promise<LoadResult> 
         return await writeGraphData({ write: run }, data, { batchSize: Number.MAX_SAFE_INTEGER });
       } catch (error) {
         if (error instanceof GraphDataError) {
-          throw badInput(`Nothing was imported: ${error.problems.join('; ')}`, { issues: error.problems.map((message) => ({ message })) });
+          throw badInput(`Nothing was imported: ${error.problems.join('; ')}`, {
+            issues: error.problems.map((message) => ({ message })),
+          });
         }
         throw error;
       }
@@ -356,8 +379,15 @@ export async function findKindConflicts(
 }
 
 /** Slugs that already name an entity of another kind: CONFLICT, before anything is written. */
-export async function checkKindConflicts(run: Run, entities: Array<{ slug: string; label: EntityLabel }>): Promise<void> {
-  const conflicts = await findKindConflicts(run, entities.map((e) => ({ slug: e.slug, label: e.label })), 20);
+export async function checkKindConflicts(
+  run: Run,
+  entities: Array<{ slug: string; label: EntityLabel }>,
+): Promise<void> {
+  const conflicts = await findKindConflicts(
+    run,
+    entities.map((e) => ({ slug: e.slug, label: e.label })),
+    20,
+  );
   if (conflicts.length > 0) {
     throw new StargraphError(
       ErrorCode.CONFLICT,

@@ -22,7 +22,10 @@ export interface Checkpoint {
   updatedAt: string;
 }
 
-export function checkpointPath(file: string, dir = DEFAULT_CHECKPOINT_DIR): { path: string; identity: Pick<Checkpoint, 'file' | 'size' | 'mtimeMs'> } {
+export function checkpointPath(
+  file: string,
+  dir = DEFAULT_CHECKPOINT_DIR,
+): { path: string; identity: Pick<Checkpoint, 'file' | 'size' | 'mtimeMs'> } {
   const absolute = resolve(file);
   const stat = statSync(absolute);
   const identity = { file: absolute, size: stat.size, mtimeMs: stat.mtimeMs };
@@ -33,8 +36,13 @@ export function checkpointPath(file: string, dir = DEFAULT_CHECKPOINT_DIR): { pa
 }
 
 /** Same file, same size and mtime: the checkpoint applies to the file as it is now. */
-export function sameFile(checkpoint: Pick<Checkpoint, 'file' | 'size' | 'mtimeMs'>, identity: Pick<Checkpoint, 'file' | 'size' | 'mtimeMs'>): boolean {
-  return checkpoint.file === identity.file && checkpoint.size === identity.size && checkpoint.mtimeMs === identity.mtimeMs;
+export function sameFile(
+  checkpoint: Pick<Checkpoint, 'file' | 'size' | 'mtimeMs'>,
+  identity: Pick<Checkpoint, 'file' | 'size' | 'mtimeMs'>,
+): boolean {
+  return (
+    checkpoint.file === identity.file && checkpoint.size === identity.size && checkpoint.mtimeMs === identity.mtimeMs
+  );
 }
 
 export function readCheckpoint(path: string): Checkpoint | undefined {

@@ -10,7 +10,8 @@ import { ImportFileError, formatOf, type ImportFormat } from './read-records.js'
 
 export const IMPORT_USAGE =
   'import <file.ndjson|file.jsonl|file.json|file.csv> [--batch-size 2000] [--skip-invalid] [--format ndjson|csv] [--no-resume] [--checkpoint-dir .data/import-checkpoints]';
-export const EXPORT_USAGE = 'export --entities 1000 --out file.ndjson|file.csv [--seed 42] [--prefix gen] [--sources N]';
+export const EXPORT_USAGE =
+  'export --entities 1000 --out file.ndjson|file.csv [--seed 42] [--prefix gen] [--sources N]';
 
 /** Test hook: after this many committed batches the process kills itself (SIGKILL), as a crash would. */
 const CRASH_AFTER_BATCHES = 'STARGRAPH_IMPORT_CRASH_AFTER_BATCHES';
@@ -65,7 +66,8 @@ function wholeNumber(parsed: Parsed, name: string, fallback: number, text: strin
 
 function printReport(report: ImportReport): void {
   for (const p of report.invalid) console.error(`  line ${p.line}: ${p.error}`);
-  if (report.invalidCount > report.invalid.length) console.error(`  ... and ${report.invalidCount - report.invalid.length} more invalid records`);
+  if (report.invalidCount > report.invalid.length)
+    console.error(`  ... and ${report.invalidCount - report.invalid.length} more invalid records`);
   const summary = {
     records: report.records,
     invalid: report.invalidCount,
@@ -83,12 +85,18 @@ function printReport(report: ImportReport): void {
 }
 
 export async function runImportCommand(config: Config, logger: Logger, args: string[]): Promise<void> {
-  const parsed = parseArgs(args, ['batch-size', 'format', 'checkpoint-dir'], ['skip-invalid', 'no-resume'], IMPORT_USAGE);
+  const parsed = parseArgs(
+    args,
+    ['batch-size', 'format', 'checkpoint-dir'],
+    ['skip-invalid', 'no-resume'],
+    IMPORT_USAGE,
+  );
   const [file, ...extra] = parsed.positional;
   if (!file || extra.length > 0) usage('Name exactly one file to import', IMPORT_USAGE);
   if (!existsSync(file)) usage(`No such file: ${file}`, IMPORT_USAGE);
   const formatFlag = parsed.flags.get('format');
-  if (formatFlag !== undefined && formatFlag !== 'ndjson' && formatFlag !== 'csv') usage('--format must be ndjson or csv', IMPORT_USAGE);
+  if (formatFlag !== undefined && formatFlag !== 'ndjson' && formatFlag !== 'csv')
+    usage('--format must be ndjson or csv', IMPORT_USAGE);
   const format = (formatFlag as ImportFormat | undefined) ?? formatOf(file);
   if (!format) usage(`Cannot tell the format of ${file} from its name`, IMPORT_USAGE);
   const crashAfter = Number(process.env[CRASH_AFTER_BATCHES] ?? 0);
@@ -102,7 +110,8 @@ export async function runImportCommand(config: Config, logger: Logger, args: str
   try {
     const report = await importFile(opened.graph.db(), file, {
       format,
-      batchSize: wholeNumber(parsed, 'batch-size', DEFAULT_IMPORT_BATCH_SIZE, IMPORT_USAGE) || DEFAULT_IMPORT_BATCH_SIZE,
+      batchSize:
+        wholeNumber(parsed, 'batch-size', DEFAULT_IMPORT_BATCH_SIZE, IMPORT_USAGE) || DEFAULT_IMPORT_BATCH_SIZE,
       skipInvalid: parsed.flags.has('skip-invalid'),
       resume: !parsed.flags.has('no-resume'),
       checkpointDir: parsed.flags.get('checkpoint-dir') as string | undefined,
@@ -114,13 +123,21 @@ export async function runImportCommand(config: Config, logger: Logger, args: str
       },
       atBatchPoint: crashAt,
     });
-    if (report.resumedAfterLine > 0) console.error(`Resumed after line ${report.resumedAfterLine} (checkpoint of an earlier run).`);
+    if (report.resumedAfterLine > 0)
+      console.error(`Resumed after line ${report.resumedAfterLine} (checkpoint of an earlier run).`);
     if (report.ignoredCheckpoint) {
-      const why = report.ignoredCheckpoint.reason === 'no-resume' ? '--no-resume was given' : 'the file changed since (size or modification time)';
-      console.error(`Started over from line 1: a checkpoint of an earlier run (after line ${report.ignoredCheckpoint.lastLine}) was not used because ${why}.`);
+      const why =
+        report.ignoredCheckpoint.reason === 'no-resume'
+          ? '--no-resume was given'
+          : 'the file changed since (size or modification time)';
+      console.error(
+        `Started over from line 1: a checkpoint of an earlier run (after line ${report.ignoredCheckpoint.lastLine}) was not used because ${why}.`,
+      );
     }
     if (report.aborted) {
-      console.error(`${report.invalidCount} invalid record(s) in ${file}; nothing was written (fix them, or pass --skip-invalid):`);
+      console.error(
+        `${report.invalidCount} invalid record(s) in ${file}; nothing was written (fix them, or pass --skip-invalid):`,
+      );
       printReport(report);
       process.exitCode = 1;
       return;
@@ -141,7 +158,10 @@ export async function runImportCommand(config: Config, logger: Logger, args: str
 }
 
 async function openLiveForImport(config: Config, logger: Logger) {
-  const [{ createLiveGraph }, { schemaDerivedTypes }] = await Promise.all([import('../live/live-graph.js'), import('../live/derived-types.js')]);
+  const [{ createLiveGraph }, { schemaDerivedTypes }] = await Promise.all([
+    import('../live/live-graph.js'),
+    import('../live/derived-types.js'),
+  ]);
   return createLiveGraph(config.live, logger, schemaDerivedTypes());
 }
 

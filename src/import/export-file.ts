@@ -14,13 +14,22 @@ export function* graphDataRecords(data: GraphData): Generator<Record<string, unk
   for (const e of data.entities) yield { type: 'entity', ...e };
   for (const { cites, ...s } of data.sources) yield { type: 'source', ...s, ...(cites?.length ? { cites } : {}) };
   for (const r of data.relationships) {
-    yield { type: 'relationship', relationship: r.type, from: r.from, to: r.to, ...(r.properties && Object.keys(r.properties).length ? { properties: r.properties } : {}) };
+    yield {
+      type: 'relationship',
+      relationship: r.type,
+      from: r.from,
+      to: r.to,
+      ...(r.properties && Object.keys(r.properties).length ? { properties: r.properties } : {}),
+    };
   }
   for (const m of data.mentions) for (const entity of m.entities) yield { type: 'mention', source: m.source, entity };
 }
 
 function csvLine(record: Record<string, unknown>): string {
-  const flat: Record<string, unknown> = { ...record, ...((record.properties as Record<string, unknown> | undefined) ?? {}) };
+  const flat: Record<string, unknown> = {
+    ...record,
+    ...((record.properties as Record<string, unknown> | undefined) ?? {}),
+  };
   delete flat.properties;
   return CSV_COLUMNS.map((c) => csvField(flat[c])).join(',');
 }

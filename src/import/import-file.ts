@@ -16,11 +16,27 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../neo4j/db.js';
-import { writeGraphData, type EntityRecord, type GraphData, type LoadCounts, type LoadResult, type RelationshipRecord, type SourceRecord } from '../graph/bulk-load.js';
+import {
+  writeGraphData,
+  type EntityRecord,
+  type GraphData,
+  type LoadCounts,
+  type LoadResult,
+  type RelationshipRecord,
+  type SourceRecord,
+} from '../graph/bulk-load.js';
 import { RELATIONSHIPS, type EntityLabel } from '../graph/model.js';
 import { endpointAllowed, endpointProblem } from '../graph/write-input.js';
 import { checkKindConflicts, findKindConflicts } from '../graph/writes.js';
-import { DEFAULT_CHECKPOINT_DIR, checkpointPath, clearCheckpoint, readCheckpoint, sameFile, writeCheckpoint, type Checkpoint } from './checkpoint.js';
+import {
+  DEFAULT_CHECKPOINT_DIR,
+  checkpointPath,
+  clearCheckpoint,
+  readCheckpoint,
+  sameFile,
+  writeCheckpoint,
+  type Checkpoint,
+} from './checkpoint.js';
 import { Progress, type ProgressOutput } from './progress.js';
 import { formatOf, readRecords, ImportFileError, type ImportFormat } from './read-records.js';
 import type { ImportRecord } from './records.js';
@@ -100,7 +116,13 @@ interface Reference {
 }
 
 /** Pass 1: every record checked; returns the invalid lines and how many records there are. */
-async function validateFile(db: Db, file: string, format: ImportFormat, skipInvalid: boolean, progress: ProgressOutput | false) {
+async function validateFile(
+  db: Db,
+  file: string,
+  format: ImportFormat,
+  skipInvalid: boolean,
+  progress: ProgressOutput | false,
+) {
   const invalid = new Map<number, string>();
   const entities = new Map<string, { label: EntityLabel; line: number }>();
   const sources = new Map<string, number>();
@@ -122,7 +144,10 @@ async function validateFile(db: Db, file: string, format: ImportFormat, skipInva
     if (fileEntities.length === 0) return;
     const read = (cypher: string, params?: Record<string, unknown>) => db.read(cypher, params);
     for (const c of await findKindConflicts(read, fileEntities)) {
-      mark(c.line!, `slug ${c.slug} already names a ${c.existing} in the graph; an import never changes an entity's kind`);
+      mark(
+        c.line!,
+        `slug ${c.slug} already names a ${c.existing} in the graph; an import never changes an entity's kind`,
+      );
       conflicted.add(c.slug);
     }
     const withIds = fileEntities.filter((e) => e.id !== null);
@@ -134,7 +159,10 @@ async function validateFile(db: Db, file: string, format: ImportFormat, skipInva
         { rows: withIds },
       );
       for (const r of rows) {
-        mark(Number(r.line), `id ${String(r.id)} is already the id of ${String(r.existing)} in the graph; give ${String(r.slug)} another id, or none`);
+        mark(
+          Number(r.line),
+          `id ${String(r.id)} is already the id of ${String(r.existing)} in the graph; give ${String(r.slug)} another id, or none`,
+        );
         conflicted.add(String(r.slug));
       }
     }
@@ -147,7 +175,8 @@ async function validateFile(db: Db, file: string, format: ImportFormat, skipInva
       unresolved.push({ line, key: slug, kind: 'entity', relationship, end });
       return;
     }
-    if (relationship && end && !endpointAllowed(relationship, end, known.label)) mark(line, `${end}: ${endpointProblem(relationship, end, known.label)}`);
+    if (relationship && end && !endpointAllowed(relationship, end, known.label))
+      mark(line, `${end}: ${endpointProblem(relationship, end, known.label)}`);
   };
   const sourceRef = (line: number, id: string) => {
     if (!sources.has(id)) unresolved.push({ line, key: id, kind: 'source' });
@@ -155,7 +184,8 @@ async function validateFile(db: Db, file: string, format: ImportFormat, skipInva
 
   for await (const { line, record, error } of readRecords(file, format)) {
     records++;
-    if (progress && progress.isTTY && records % 10_000 === 0) progress.write(`\r\x1b[2Kvalidating: ${records.toLocaleString('en-US')} records`);
+    if (progress && progress.isTTY && records % 10_000 === 0)
+      progress.write(`\r\x1b[2Kvalidating: ${records.toLocaleString('en-US')} records`);
     if (!record) {
       mark(line, error ?? 'invalid');
       continue;
@@ -220,10 +250,12 @@ async function validateFile(db: Db, file: string, format: ImportFormat, skipInva
       for (const r of await db.read(
         `UNWIND $slugs AS slug MATCH (n:Entity {slug: slug}) RETURN slug, [l IN labels(n) WHERE l <> 'Entity'][0] AS label`,
         { slugs },
-      )) inGraph.set(`e:${String(r.slug)}`, String(r.label));
+      ))
+        inGraph.set(`e:${String(r.slug)}`, String(r.label));
     }
     if (ids.length > 0) {
-      for (const r of await db.read('UNWIND $ids AS id MATCH (s:Source {id: id}) RETURN id', { ids })) inGraph.set(`s:${String(r.id)}`, 'Source');
+      for (const r of await db.read('UNWIND $ids AS id MATCH (s:Source {id: id}) RETURN id', { ids }))
+        inGraph.set(`s:${String(r.id)}`, 'Source');
     }
     for (const ref of chunk) {
       const label = inGraph.get(`${ref.kind === 'entity' ? 'e' : 's'}:${ref.key}`);
@@ -291,7 +323,10 @@ function toGraphData(batch: ImportRecord[]): GraphData {
 
 export async function importFile(db: Db, file: string, options: ImportOptions = {}): Promise<ImportReport> {
   const format = options.format ?? formatOf(file);
-  if (!format) throw new ImportFileError(`Cannot tell the format of ${file}: use .ndjson/.jsonl/.json (JSON Lines) or .csv, or --format`);
+  if (!format)
+    throw new ImportFileError(
+      `Cannot tell the format of ${file}: use .ndjson/.jsonl/.json (JSON Lines) or .csv, or --format`,
+    );
   const batchSize = Math.max(1, options.batchSize ?? DEFAULT_IMPORT_BATCH_SIZE);
   const progressOut = options.progress === undefined ? process.stderr : options.progress;
   const report: ImportReport = {
@@ -328,7 +363,11 @@ export async function importFile(db: Db, file: string, options: ImportOptions = 
   const { path: checkpointFile, identity } = checkpointPath(file, options.checkpointDir ?? DEFAULT_CHECKPOINT_DIR);
   const found = readCheckpoint(checkpointFile);
   const previous = found && options.resume !== false && sameFile(found, identity) ? found : undefined;
-  if (found && !previous) report.ignoredCheckpoint = { reason: options.resume === false ? 'no-resume' : 'file-changed', lastLine: found.lastLine };
+  if (found && !previous)
+    report.ignoredCheckpoint = {
+      reason: options.resume === false ? 'no-resume' : 'file-changed',
+      lastLine: found.lastLine,
+    };
   const resumeAfter = previous?.lastLine ?? 0;
   report.resumedAfterLine = resumeAfter;
   const alreadyWritten = resumeAfter > 0 ? (previous?.rowsWritten ?? 0) : 0;

@@ -1,7 +1,14 @@
 /** Streams an import file as numbered records: constant memory whatever the file's size. */
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { CSV_COLUMNS, RecordError, csvRowToRecord, parseCsvFields, validateRecord, type ImportRecord } from './records.js';
+import {
+  CSV_COLUMNS,
+  RecordError,
+  csvRowToRecord,
+  parseCsvFields,
+  validateRecord,
+  type ImportRecord,
+} from './records.js';
 
 export type ImportFormat = 'ndjson' | 'csv';
 
@@ -76,7 +83,8 @@ export async function* readRecords(path: string, format: ImportFormat): AsyncGen
     }
     const columns = header;
     yield checked(at, () => {
-      if (fields.length !== columns.length) throw new RecordError(`expected ${columns.length} fields, got ${fields.length}`);
+      if (fields.length !== columns.length)
+        throw new RecordError(`expected ${columns.length} fields, got ${fields.length}`);
       return csvRowToRecord(Object.fromEntries(columns.map((c, i) => [c, fields[i]!])));
     });
   }

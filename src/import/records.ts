@@ -76,7 +76,10 @@ export class RecordError extends Error {}
 const entityIdSchema = sourceIdSchema;
 
 const entitySchemas = Object.fromEntries(
-  ENTITY_LABELS.map((label) => [label, entityPropertiesSchema(label).extend({ id: entityIdSchema.optional() }).strict()]),
+  ENTITY_LABELS.map((label) => [
+    label,
+    entityPropertiesSchema(label).extend({ id: entityIdSchema.optional() }).strict(),
+  ]),
 ) as unknown as Record<EntityLabel, z.ZodTypeAny>;
 
 const sourceSchema = sourcePropertiesSchema
@@ -84,7 +87,12 @@ const sourceSchema = sourcePropertiesSchema
   .strict();
 
 const relationshipSchema = z
-  .object({ relationship: connectableTypeSchema, from: slugSchema, to: slugSchema, properties: z.record(z.unknown()).optional() })
+  .object({
+    relationship: connectableTypeSchema,
+    from: slugSchema,
+    to: slugSchema,
+    properties: z.record(z.unknown()).optional(),
+  })
   .strict();
 
 const mentionSchema = z.object({ source: sourceIdSchema, entity: slugSchema }).strict();
@@ -116,7 +124,10 @@ export function validateRecord(value: unknown): ImportRecord {
       return { type, ...parseWith<Record<string, unknown>>(sourceSchema, rest) } as SourceImportRecord;
     case 'relationship': {
       const record = parseWith<Omit<RelationshipImportRecord, 'type'>>(relationshipSchema, rest);
-      const properties = parseWith<Record<string, unknown>>(relationshipPropertiesSchema(record.relationship), record.properties ?? {});
+      const properties = parseWith<Record<string, unknown>>(
+        relationshipPropertiesSchema(record.relationship),
+        record.properties ?? {},
+      );
       return { type, ...record, properties };
     }
     case 'mention':
@@ -132,7 +143,9 @@ export function validateRecord(value: unknown): ImportRecord {
 const ENTITY_COLUMNS = ['label', 'id', 'slug', 'name', 'description', 'aliases'];
 const KIND_COLUMNS = [...new Set(Object.values(KIND_PROPERTIES).flatMap((p) => Object.keys(p)))];
 const SOURCE_COLUMNS = ['id', 'title', 'publisher', 'url', 'publishedOn', 'language', 'cites'];
-const RELATIONSHIP_PROPERTY_COLUMNS = [...new Set(Object.values(RELATIONSHIPS).flatMap((r) => Object.keys(r.properties)))];
+const RELATIONSHIP_PROPERTY_COLUMNS = [
+  ...new Set(Object.values(RELATIONSHIPS).flatMap((r) => Object.keys(r.properties))),
+];
 
 /** Every column a CSV header may name. */
 export const CSV_COLUMNS = [
@@ -158,7 +171,11 @@ function typedCell(value: string, type: PropertyType | undefined): unknown {
     if (value.trim() === '' || Number.isNaN(n)) throw new RecordError(`"${value.slice(0, 40)}" is not a number`);
     return n;
   }
-  if (type === 'stringList') return value.split('|').map((v) => v.trim()).filter(Boolean);
+  if (type === 'stringList')
+    return value
+      .split('|')
+      .map((v) => v.trim())
+      .filter(Boolean);
   return value;
 }
 

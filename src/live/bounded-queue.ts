@@ -9,7 +9,11 @@ export interface BoundedQueue<T> extends AsyncIterableIterator<T> {
   readonly size: number;
 }
 
-export function boundedQueue<T>(options: { max: number; overflowError: () => Error; onClose?: () => void }): BoundedQueue<T> {
+export function boundedQueue<T>(options: {
+  max: number;
+  overflowError: () => Error;
+  onClose?: () => void;
+}): BoundedQueue<T> {
   const waiting: T[] = [];
   let pull: ((result: IteratorResult<T>) => void) | undefined;
   let fail: ((error: Error) => void) | undefined;

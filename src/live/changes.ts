@@ -6,7 +6,13 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import type { EntityRow } from '../graph/entities.js';
 import type { GraphData, LoadCounts } from '../graph/bulk-load.js';
-import { ENTITY_LABELS, labelToKind, type EntityKind, type EntityLabel, type RelationshipType } from '../graph/model.js';
+import {
+  ENTITY_LABELS,
+  labelToKind,
+  type EntityKind,
+  type EntityLabel,
+  type RelationshipType,
+} from '../graph/model.js';
 import type { Row } from '../neo4j/db.js';
 
 export const CHANGE_KINDS = ['CREATED', 'UPDATED', 'DELETED', 'CONNECTED', 'DISCONNECTED', 'IMPORTED'] as const;
@@ -101,7 +107,16 @@ export function invalidationsFor(event: GraphChangeEvent, derivedTypes: readonly
 
 /** Type names that are not a single entity or source: see invalidationsFor. */
 export function derivedTypeNames(typeNames: readonly string[]): string[] {
-  const single = new Set<string>([...ENTITY_LABELS, 'Source', 'Entity', 'Node', 'Query', 'Mutation', 'Subscription', 'GraphChange']);
+  const single = new Set<string>([
+    ...ENTITY_LABELS,
+    'Source',
+    'Entity',
+    'Node',
+    'Query',
+    'Mutation',
+    'Subscription',
+    'GraphChange',
+  ]);
   return typeNames.filter((name) => !name.startsWith('__') && !single.has(name));
 }
 
@@ -110,7 +125,11 @@ const now = () => new Date().toISOString();
 const touchedOf = (entity: EntityRow) => ({ label: entity.label, id: entity.id, slug: entity.slug });
 
 /** CREATED/UPDATED/DELETED of one entity; `also` are entities whose relationships it changed. */
-export function entityChange(change: 'CREATED' | 'UPDATED' | 'DELETED', entity: EntityRow, options: { also?: EntityRow[]; sources?: boolean } = {}): GraphChangeEvent {
+export function entityChange(
+  change: 'CREATED' | 'UPDATED' | 'DELETED',
+  entity: EntityRow,
+  options: { also?: EntityRow[]; sources?: boolean } = {},
+): GraphChangeEvent {
   return {
     change,
     at: now(),
@@ -143,8 +162,21 @@ export function relationshipChange(
 }
 
 /** One committed import batch (importGraph, or a batch of the import CLI). */
-export function importedChange(counts: NonNullable<GraphChangeEvent['counts']>, labels: Iterable<EntityLabel>, sources: boolean): GraphChangeEvent {
-  return { change: 'IMPORTED', at: now(), entity: null, relationship: null, counts, touched: [], kinds: [...new Set(labels)], sources };
+export function importedChange(
+  counts: NonNullable<GraphChangeEvent['counts']>,
+  labels: Iterable<EntityLabel>,
+  sources: boolean,
+): GraphChangeEvent {
+  return {
+    change: 'IMPORTED',
+    at: now(),
+    entity: null,
+    relationship: null,
+    counts,
+    touched: [],
+    kinds: [...new Set(labels)],
+    sources,
+  };
 }
 
 /**

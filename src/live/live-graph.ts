@@ -124,12 +124,19 @@ export function createLiveGraph(options: LiveOptions, logger: Logger, derivedTyp
     // that ends the process.
     const logged = (what: string) => (error: Error) => logger.warn(`Redis ${what} failed`, { error: error.message });
     const safeSubscriber = {
-      on: (event: 'message', listener: (channel: string, message: string) => void) => subscribeClient.on(event, listener),
+      on: (event: 'message', listener: (channel: string, message: string) => void) =>
+        subscribeClient.on(event, listener),
       subscribe: (topic: string) => subscribeClient.subscribe(topic).catch(logged('SUBSCRIBE')),
-      unsubscribe: (topic: string) => (closing ? undefined : subscribeClient.unsubscribe(topic).catch(logged('UNSUBSCRIBE'))),
+      unsubscribe: (topic: string) =>
+        closing ? undefined : subscribeClient.unsubscribe(topic).catch(logged('UNSUBSCRIBE')),
     };
-    const safePublisher = { publish: (topic: string, message: string) => publishClient.publish(topic, message).catch(logged('PUBLISH')) };
-    target = createRedisEventTarget({ publishClient: safePublisher as never, subscribeClient: safeSubscriber as never }) as unknown as ChangeEventTarget;
+    const safePublisher = {
+      publish: (topic: string, message: string) => publishClient.publish(topic, message).catch(logged('PUBLISH')),
+    };
+    target = createRedisEventTarget({
+      publishClient: safePublisher as never,
+      subscribeClient: safeSubscriber as never,
+    }) as unknown as ChangeEventTarget;
     // Always: a process that does not serve from the cache (RESPONSE_CACHE_TTL_MS=0, the
     // import CLI) still invalidates what its writes touched for the replicas that do.
     // A slow Redis must not make reads slow: past 500 ms a cache read is a miss.
@@ -148,7 +155,8 @@ export function createLiveGraph(options: LiveOptions, logger: Logger, derivedTyp
   let lastChangeAt = 0;
   const fanOut = (event: CustomEvent<GraphChangeEvent>) => {
     lastChangeAt = performance.now();
-    for (const subscriber of subscribers) if (matchesFilter(event.detail, subscriber.filter)) subscriber.queue.push(event.detail);
+    for (const subscriber of subscribers)
+      if (matchesFilter(event.detail, subscriber.filter)) subscriber.queue.push(event.detail);
   };
   // Listening always (not only with subscribers), so lastChangeAt hears other replicas.
   target.addEventListener(GRAPH_CHANGED, fanOut);

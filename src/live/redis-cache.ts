@@ -10,7 +10,8 @@ import type { Cache } from '@graphql-yoga/plugin-response-cache';
 import type { Redis } from 'ioredis';
 
 const responseKey = (id: string) => `rc:r:${id}`;
-const entityKey = (typename: string, id?: string | number) => (id === undefined || id === null ? `rc:e:${typename}` : `rc:e:${typename}:${id}`);
+const entityKey = (typename: string, id?: string | number) =>
+  id === undefined || id === null ? `rc:e:${typename}` : `rc:e:${typename}:${id}`;
 
 export function createRedisResponseCache(redis: Redis): Cache {
   return {

@@ -35,7 +35,11 @@ export interface CircuitOptions {
 }
 
 export const databaseUnavailable = (detail?: string) =>
-  new StargraphError(ErrorCode.DATABASE_UNAVAILABLE, 'The graph database is not reachable right now', detail ? { reason: detail } : {});
+  new StargraphError(
+    ErrorCode.DATABASE_UNAVAILABLE,
+    'The graph database is not reachable right now',
+    detail ? { reason: detail } : {},
+  );
 
 export class Circuit {
   private openedAt: number | undefined;
@@ -106,7 +110,8 @@ export class Circuit {
         this.timeoutsInARow = answer === 'timeout' ? this.timeoutsInARow + 1 : 0;
         if (answer === true) this.close();
         else if (answer === false) this.open('the database refused a connectivity probe');
-        else if (this.timeoutsInARow >= TIMEOUTS_TO_OPEN) this.open(`the database did not answer ${this.timeoutsInARow} connectivity probes in a row`);
+        else if (this.timeoutsInARow >= TIMEOUTS_TO_OPEN)
+          this.open(`the database did not answer ${this.timeoutsInARow} connectivity probes in a row`);
         else if (this.isOpen) this.schedule();
         return answer === true;
       });

@@ -67,7 +67,9 @@ export function createDriver(connection: Neo4jConnection): Driver {
 /** Errors that mean "the database is not there", as opposed to a bad statement or a timeout. */
 export function isConnectivityError(error: unknown): boolean {
   if (!(error instanceof Neo4jError)) return false;
-  return error.code === 'ServiceUnavailable' || error.code === 'SessionExpired' || /DatabaseUnavailable/.test(error.code);
+  return (
+    error.code === 'ServiceUnavailable' || error.code === 'SessionExpired' || /DatabaseUnavailable/.test(error.code)
+  );
 }
 
 /** What a probe's call says: answered, refused, or no answer in time (slow or gone: the circuit decides). */
@@ -242,17 +244,19 @@ export class Db {
       bookmarkManager: this.graph.driver.executeQueryBookmarkManager,
     });
     try {
-      return await this.graph.circuit.run(() => session.executeWrite(
-        (tx: ManagedTransaction) =>
-          work(async (cypher, params = {}) => {
-            const started = performance.now();
-            const result = await tx.run(cypher, params);
-            this.stats.roundTrips += 1;
-            this.stats.dbTimeMs += performance.now() - started;
-            return result.records.map((r) => plain(r.toObject()) as Row);
-          }),
-        { timeout: timeoutMs },
-      ));
+      return await this.graph.circuit.run(() =>
+        session.executeWrite(
+          (tx: ManagedTransaction) =>
+            work(async (cypher, params = {}) => {
+              const started = performance.now();
+              const result = await tx.run(cypher, params);
+              this.stats.roundTrips += 1;
+              this.stats.dbTimeMs += performance.now() - started;
+              return result.records.map((r) => plain(r.toObject()) as Row);
+            }),
+          { timeout: timeoutMs },
+        ),
+      );
     } catch (error) {
       if (isConnectivityError(error)) this.graph.circuit.suspect();
       throw translateError(error, options, timeoutMs);
@@ -306,7 +310,9 @@ export class Db {
       );
       const { resultAvailableAfter, resultConsumedAfter } = result.summary;
       this.stats.dbTimeMs += Number(resultAvailableAfter ?? 0) + Number(resultConsumedAfter ?? 0);
-      return options.raw ? result.records.map((r) => r.toObject()) : result.records.map((r) => plain(r.toObject()) as Row);
+      return options.raw
+        ? result.records.map((r) => r.toObject())
+        : result.records.map((r) => plain(r.toObject()) as Row);
     } catch (error) {
       if (isConnectivityError(error)) this.graph.circuit.suspect();
       throw translateError(error, options, timeoutMs);

@@ -233,7 +233,14 @@ export async function startLocalNeo4j(options: LocalNeo4jOptions): Promise<Local
   const existing = await runningServer(dataDir);
   if (existing) {
     log(`Reusing the local Neo4j already running for ${dataDir} at ${existing.uri}`);
-    return { uri: existing.uri, port: existing.port, reused: true, pid: existing.pid, exited: undefined, stop: async () => {} };
+    return {
+      uri: existing.uri,
+      port: existing.port,
+      reused: true,
+      pid: existing.pid,
+      exited: undefined,
+      stop: async () => {},
+    };
   }
 
   const classpath = buildLauncher(log);

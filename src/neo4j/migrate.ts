@@ -39,7 +39,12 @@ export async function migrate(db: Db, dir = SCHEMA_DIR): Promise<number> {
     } catch (error) {
       // Two servers (or test files) starting together can race on the same IF NOT EXISTS:
       // the loser is told an equivalent rule exists, which is exactly the state we want.
-      if (!(error instanceof Neo4jError && /EquivalentSchemaRuleAlreadyExists|ConstraintAlreadyExists|IndexAlreadyExists/.test(error.code))) {
+      if (
+        !(
+          error instanceof Neo4jError &&
+          /EquivalentSchemaRuleAlreadyExists|ConstraintAlreadyExists|IndexAlreadyExists/.test(error.code)
+        )
+      ) {
         throw error;
       }
     }
@@ -48,7 +53,10 @@ export async function migrate(db: Db, dir = SCHEMA_DIR): Promise<number> {
   await db.write('CALL db.awaitIndexes(60)');
   // Servers (or test files) starting together backfill the same relationships; a deadlock between
   // their batches is transient, and the next attempt finds less to do.
-  await retrying(() => backfillPageKeys(db), { retryable: isTransientError, attempts: 5, delayMs: (attempt) => 50 * attempt });
+  await retrying(() => backfillPageKeys(db), {
+    retryable: isTransientError,
+    attempts: 5,
+    delayMs: (attempt) => 50 * attempt,
+  });
   return statements.length;
 }
-

@@ -20,7 +20,11 @@ export interface SupervisorPolicy {
   backoffMs: number[];
 }
 
-export const DEFAULT_POLICY: SupervisorPolicy = { maxRestarts: 5, windowMs: 10 * 60_000, backoffMs: [500, 2_000, 5_000, 15_000, 30_000] };
+export const DEFAULT_POLICY: SupervisorPolicy = {
+  maxRestarts: 5,
+  windowMs: 10 * 60_000,
+  backoffMs: [500, 2_000, 5_000, 15_000, 30_000],
+};
 
 export interface SupervisorEvents {
   /** The process exited without being asked to: the database is away from now on. */
@@ -85,13 +89,19 @@ export class Neo4jSupervisor {
 
   private watch(server: LocalNeo4j): void {
     if (!server.exited) {
-      this.log.warn('The local Neo4j was started by another process; it is used but not supervised', { uri: server.uri });
+      this.log.warn('The local Neo4j was started by another process; it is used but not supervised', {
+        uri: server.uri,
+      });
       return;
     }
     void server.exited.then((exit) => {
       if (this.stopping || server !== this.server) return;
       this.current = 'restarting';
-      this.log.error('The local Neo4j exited unexpectedly; restarting it', { pid: server.pid, code: exit.code, signal: exit.signal });
+      this.log.error('The local Neo4j exited unexpectedly; restarting it', {
+        pid: server.pid,
+        code: exit.code,
+        signal: exit.signal,
+      });
       this.events.onUnexpectedExit?.(exit);
       this.restarting = this.restartLoop(Date.now()).finally(() => {
         this.restarting = undefined;
@@ -129,12 +139,20 @@ export class Neo4jSupervisor {
         this.server = server;
         this.current = 'running';
         const downMs = Date.now() - downSince;
-        this.log.info('The local Neo4j is running again', { uri: server.uri, pid: server.pid, downMs, restartsInWindow: this.attempts.length });
+        this.log.info('The local Neo4j is running again', {
+          uri: server.uri,
+          pid: server.pid,
+          downMs,
+          restartsInWindow: this.attempts.length,
+        });
         this.watch(server);
         this.events.onRestarted?.(server, downMs);
         return;
       } catch (error) {
-        this.log.error('Restarting the local Neo4j failed', { error: (error as Error).message.slice(0, 500), attempt: this.attempts.length });
+        this.log.error('Restarting the local Neo4j failed', {
+          error: (error as Error).message.slice(0, 500),
+          attempt: this.attempts.length,
+        });
       }
     }
   }

@@ -52,7 +52,9 @@ export interface Projection {
 function aggregatesBelow(read: NodeRead | null): boolean {
   if (!read) return false;
   return read.types.some(
-    (t) => t.connections.some((c) => c.aggregates.length > 0 || aggregatesBelow(c.node)) || (t.sources !== null && aggregatesBelow(t.sources.node)),
+    (t) =>
+      t.connections.some((c) => c.aggregates.length > 0 || aggregatesBelow(c.node)) ||
+      (t.sources !== null && aggregatesBelow(t.sources.node)),
   );
 }
 
@@ -163,10 +165,16 @@ export function nodeProjection(v: string, read: NodeRead, deferral?: Deferral): 
   let deferred = false;
   for (const [r, kinds] of reads) {
     const everyKind = kinds.length === read.types.length;
-    const guard = (expr: string) => (everyKind ? expr : `CASE WHEN ${kinds.map((k) => `${v}:${k}`).join(' OR ')} THEN ${expr} END`);
+    const guard = (expr: string) =>
+      everyKind ? expr : `CASE WHEN ${kinds.map((k) => `${v}:${k}`).join(' OR ')} THEN ${expr} END`;
     if ('relationship' in r) {
       if (r.page && deferral && deferral.depth >= 1 && deferrable(r)) {
-        deferral.out.push({ connection: r, kinds: everyKind ? null : kinds, anchor: deferral.anchor, path: deferral.path });
+        deferral.out.push({
+          connection: r,
+          kinds: everyKind ? null : kinds,
+          anchor: deferral.anchor,
+          path: deferral.path,
+        });
         deferred = true;
       } else if (r.page) {
         const below = deferral && { ...deferral, depth: deferral.depth + 1, path: [...deferral.path, r.index] };
@@ -192,7 +200,9 @@ export function pageClauses(page: PagePlan, node: string, rel: string, cursorPar
 
 /** Edge properties sit beside `k` and `n` in the edge's map (no map of their own to decode). */
 function edgePropertyEntries(rel: string, names: readonly string[], spec: RelationshipSpec): string[] {
-  return names.map((name) => (spec.properties[name] === 'date' ? `${name}: toString(${rel}.${name})` : `${name}: ${rel}.${name}`));
+  return names.map((name) =>
+    spec.properties[name] === 'date' ? `${name}: toString(${rel}.${name})` : `${name}: ${rel}.${name}`,
+  );
 }
 
 function connectionRows(v: string, c: ConnectionRead, deferral?: Deferral): string {
@@ -226,7 +236,8 @@ function connectionRows(v: string, c: ConnectionRead, deferral?: Deferral): stri
 }
 
 function connectionCount(v: string, c: ConnectionRead): string {
-  if (c.filter.where !== 'true') return `COUNT { MATCH ${relationshipPattern(c.relationship, v, '', `n${c.index}`)} WHERE ${c.filter.where} }`;
+  if (c.filter.where !== 'true')
+    return `COUNT { MATCH ${relationshipPattern(c.relationship, v, '', `n${c.index}`)} WHERE ${c.filter.where} }`;
   const far = farLabelImplied(c.relationship) ? '()' : `(:${c.relationship.nodeLabel})`;
   return `COUNT { (${v})${relationshipArrow(c.relationship, '')}${far} }`;
 }

@@ -24,13 +24,47 @@ import { encodeCursor, type CursorKey } from '../graph/cursor.js';
 import { primeEntities } from '../graph/entity-loaders.js';
 import { toEntityRow, type EntityRow } from '../graph/entities.js';
 import { indexedPageBounds, planPage, type Ordering, type PagePlan } from '../graph/paging.js';
-import { filterClause, indexedSortKey, orderingFor, type RootArgs, type RootConnectionSpec, type SortKey } from '../graph/root-connections.js';
-import { aggregateExpression, aggregateParams, aggregateSpecOf, shapeAggregate, type AggregateRead, type AggregateRow } from '../graph/aggregates.js';
+import {
+  filterClause,
+  indexedSortKey,
+  orderingFor,
+  type RootArgs,
+  type RootConnectionSpec,
+  type SortKey,
+} from '../graph/root-connections.js';
+import {
+  aggregateExpression,
+  aggregateParams,
+  aggregateSpecOf,
+  shapeAggregate,
+  type AggregateRead,
+  type AggregateRow,
+} from '../graph/aggregates.js';
 import { compileFilter, filterLimits, relationshipPattern, type FilterLimits } from '../graph/filters.js';
 import type { TypedRelationship } from '../graph/model.js';
 import { plain, type Row } from '../neo4j/db.js';
-import { aggregateKey, connectionParams, countKey, deferredCall, deferredIndexOf, deferredKey, hoistClause, nodeProjection, PARENT_KEY, rowsKey, sourcesKey, type Deferred } from './cypher.js';
-import { collectFields, walkAggregate, walkNode, type ConnectionRead, type NodeRead, type WalkContext } from './selection.js';
+import {
+  aggregateKey,
+  connectionParams,
+  countKey,
+  deferredCall,
+  deferredIndexOf,
+  deferredKey,
+  hoistClause,
+  nodeProjection,
+  PARENT_KEY,
+  rowsKey,
+  sourcesKey,
+  type Deferred,
+} from './cypher.js';
+import {
+  collectFields,
+  walkAggregate,
+  walkNode,
+  type ConnectionRead,
+  type NodeRead,
+  type WalkContext,
+} from './selection.js';
 
 /** Where planned connections and source lists hang on a row: a symbol, never a property name. */
 export const PLANNED = Symbol('planned');
@@ -86,7 +120,16 @@ function walkRoot(input: SelectionInput, root: RootRead): { tree: RootTree; sign
   if (root.kind === 'entity') {
     const node = walkNode(ctx, 'Entity', input.fieldNodes);
     return {
-      tree: { node, page: null, ordering: null, count: false, cursors: false, filter: null, indexed: null, aggregates: [] },
+      tree: {
+        node,
+        page: null,
+        ordering: null,
+        count: false,
+        cursors: false,
+        filter: null,
+        indexed: null,
+        aggregates: [],
+      },
       signature: `entity${ctx.signature.join('')}`,
     };
   }
@@ -104,7 +147,8 @@ function walkRoot(input: SelectionInput, root: RootRead): { tree: RootTree; sign
   for (const fieldNode of input.fieldNodes) {
     for (const selection of collectConnection(ctx, fieldNode)) {
       if (selection.name === 'totalCount') count = true;
-      else if (selection.name === 'aggregate') aggregateFields.set(selection.key, [...(aggregateFields.get(selection.key) ?? []), ...selection.fields]);
+      else if (selection.name === 'aggregate')
+        aggregateFields.set(selection.key, [...(aggregateFields.get(selection.key) ?? []), ...selection.fields]);
       else if (selection.name === 'pageInfo') wantsPage = cursors = true;
       else if (selection.name === 'edges') {
         wantsPage = true;
@@ -116,7 +160,9 @@ function walkRoot(input: SelectionInput, root: RootRead): { tree: RootTree; sign
   ctx.signature.push(
     `${spec.label}:${ordering.name}:${page.backward ? 'b' : 'f'}${page.hasCursor ? 'c' : ''}${wantsPage ? 'p' : ''}${count ? 'n' : ''}${cursors ? 'k' : ''}${indexed ? 'i' : ''}:${filter.where}`,
   );
-  const connectionType = namedObjectType(input.schema.getQueryType()!.getFields()[input.fieldNodes[0]!.name.value]!.type);
+  const connectionType = namedObjectType(
+    input.schema.getQueryType()!.getFields()[input.fieldNodes[0]!.name.value]!.type,
+  );
   const aggregates: AggregateRead[] = [];
   for (const [key, fields] of aggregateFields) {
     const aggregate = walkAggregate(ctx, connectionType, key, fields, aggregateSpecOf(spec.label));
@@ -165,13 +211,18 @@ function compileRoot(root: RootRead, tree: RootTree): string {
   const deferredCalls = () => {
     const calls: string[] = [];
     for (let i = 0; i < deferred.length; i++) calls.push(deferredCall(deferred[i]!, deferred));
-    return { text: calls.map((c) => ` ${c}`).join(''), columns: deferred.map((d) => `, ${deferredKey(d.connection.index)}`).join('') };
+    return {
+      text: calls.map((c) => ` ${c}`).join(''),
+      columns: deferred.map((d) => `, ${deferredKey(d.connection.index)}`).join(''),
+    };
   };
   if (root.kind === 'entity') {
     const node = nodeProjection('n', tree.node!, { depth: 0, anchor: 'node', path: [], out: deferred });
     const calls = deferredCalls();
     const match = `MATCH (n:Entity {slug: $slug})${hoistClause('n', node.hoisted, null)}`;
-    return calls.text ? `${match} WITH ${node.projection} AS node${calls.text} RETURN node${calls.columns}` : `${match} RETURN ${node.projection} AS node`;
+    return calls.text
+      ? `${match} WITH ${node.projection} AS node${calls.text} RETURN node${calls.columns}`
+      : `${match} RETURN ${node.projection} AS node`;
   }
   const label = root.spec.label;
   const where = tree.filter!.where;
@@ -179,8 +230,13 @@ function compileRoot(root: RootRead, tree: RootTree): string {
   if (tree.page) {
     const page = tree.page;
     const keys = tree.ordering!.keys;
-    const node = tree.node ? nodeProjection('n', tree.node, { depth: 0, anchor: 'edges', path: [], out: deferred }) : null;
-    const entry = [tree.cursors ? `k: [${keys.map((k) => k.expr).join(', ')}]` : null, node ? `n: ${node.projection}` : 'n: null'];
+    const node = tree.node
+      ? nodeProjection('n', tree.node, { depth: 0, anchor: 'edges', path: [], out: deferred })
+      : null;
+    const entry = [
+      tree.cursors ? `k: [${keys.map((k) => k.expr).join(', ')}]` : null,
+      node ? `n: ${node.projection}` : 'n: null',
+    ];
     const conditions = where === 'true' ? [] : [where];
     let orderBy = page.orderBy;
     if (tree.indexed) {
@@ -226,7 +282,10 @@ function compileRoot(root: RootRead, tree: RootTree): string {
   // [key, value] pair (the count, an aggregate, one edge, one entry of a deferred table), and
   // readPlanned puts the one row back together (assembleParts).
   const tables = deferred.map((d) => deferredKey(d.connection.index));
-  const items = [`['total', total]`, ...tree.aggregates.map((a) => `['${aggregateKey(a.index)}', ${aggregateKey(a.index)}]`)];
+  const items = [
+    `['total', total]`,
+    ...tree.aggregates.map((a) => `['${aggregateKey(a.index)}', ${aggregateKey(a.index)}]`),
+  ];
   const lists = ['edges', ...tables].map((key) => ` + [x IN ${key} | ['${key === 'edges' ? 'edge' : key}', x]]`);
   parts.push(`WITH edges${calls.columns}, ${total} AS total${aggregates.join('')}`);
   parts.push(`UNWIND [${items.join(', ')}]${lists.join('')} AS part RETURN part[0] AS key, part[1] AS value`);
@@ -263,7 +322,11 @@ function rootParams(root: RootRead, tree: RootTree): Record<string, unknown> {
 const compiled = new WeakMap<OperationDefinitionNode | FieldNode, Map<string, string>>();
 
 /** The statement for one root field: text from the cache when this shape was seen before. */
-export function planRoot(input: SelectionInput, root: RootRead, cacheOwner?: OperationDefinitionNode): PlannedStatement & { tree: RootTree } {
+export function planRoot(
+  input: SelectionInput,
+  root: RootRead,
+  cacheOwner?: OperationDefinitionNode,
+): PlannedStatement & { tree: RootTree } {
   const { tree, signature } = walkRoot(input, root);
   const owner = cacheOwner ?? input.fieldNodes[0]!;
   let byShape = compiled.get(owner);
@@ -301,7 +364,8 @@ export interface PlannedConnection<N = unknown> {
   totalCount: number | (() => Promise<number>);
 }
 
-const notPlanned = () => Promise.reject(new Error('totalCount was not selected, so the planned statement did not count'));
+const notPlanned = () =>
+  Promise.reject(new Error('totalCount was not selected, so the planned statement did not count'));
 
 function shapePage(
   rows: Row[] | null,
@@ -315,7 +379,15 @@ function shapePage(
   const kept = page ? list.slice(0, page.size) : [];
   if (page?.backward) kept.reverse();
   // The row holds the edge's properties beside `k` and `n` (no relationship property has those names).
-  const edges = kept.map((row) => new PlannedEdge(row.n == null ? null : shapeNode(row.n as Row), row, ordering.name, row.k as CursorKey | undefined));
+  const edges = kept.map(
+    (row) =>
+      new PlannedEdge(
+        row.n == null ? null : shapeNode(row.n as Row),
+        row,
+        ordering.name,
+        row.k as CursorKey | undefined,
+      ),
+  );
   return {
     edges,
     pageInfo: {
@@ -347,7 +419,8 @@ function deferredTables(record: Row): Shaping['deferred'] {
   const tables = new Map<number, Map<string, Row[]>>();
   for (const [key, value] of Object.entries(record)) {
     const index = deferredIndexOf(key);
-    if (index !== null) tables.set(index, new Map(((value as Array<[string, Row[]]> | null) ?? []).map(([id, rows]) => [id, rows])));
+    if (index !== null)
+      tables.set(index, new Map(((value as Array<[string, Row[]]> | null) ?? []).map(([id, rows]) => [id, rows])));
   }
   return tables;
 }
@@ -369,10 +442,13 @@ function shapeNode(raw: Row, read: NodeRead, shaping: Shaping): PlannedRow {
   }
   if (!needs) return row;
   const planned: Record<string, unknown> = {};
-  for (const c of needs.connections) planned[`${needs.typeName}:${c.key}`] = shapeConnection(row, c, c.connectionType, shaping);
+  for (const c of needs.connections)
+    planned[`${needs.typeName}:${c.key}`] = shapeConnection(row, c, c.connectionType, shaping);
   if (needs.sources) {
     const src = needs.sources;
-    planned[`${needs.typeName}:${src.key}`] = ((row[sourcesKey(src.index)] as Row[] | null) ?? []).map((s) => shapeNode(s, src.node, shaping));
+    planned[`${needs.typeName}:${src.key}`] = ((row[sourcesKey(src.index)] as Row[] | null) ?? []).map((s) =>
+      shapeNode(s, src.node, shaping),
+    );
   }
   row[PLANNED] = planned;
   return row;
@@ -399,9 +475,16 @@ function shapeConnection(row: Row, c: ConnectionRead, connectionType: string, sh
 }
 
 /** Planned aggregates hang on the connection under `${connection type}:${response key}`. */
-function withAggregates(page: PlannedConnection, aggregates: readonly AggregateRead[], connectionType: string, row: Row): PlannedConnection {
+function withAggregates(
+  page: PlannedConnection,
+  aggregates: readonly AggregateRead[],
+  connectionType: string,
+  row: Row,
+): PlannedConnection {
   if (aggregates.length > 0) {
-    page[PLANNED] = Object.fromEntries(aggregates.map((a) => [`${connectionType}:${a.key}`, shapeAggregate(row[aggregateKey(a.index)] as Row, a)]));
+    page[PLANNED] = Object.fromEntries(
+      aggregates.map((a) => [`${connectionType}:${a.key}`, shapeAggregate(row[aggregateKey(a.index)] as Row, a)]),
+    );
   }
   return page;
 }
@@ -431,20 +514,37 @@ export async function readPlanned(ctx: Context, info: GraphQLResolveInfo, root: 
   } else {
     const row = rows[0] ?? {};
     const node = tree.node;
-    const page = shapePage(row.edges as Row[] | null, row.total, tree.page, tree.ordering!, node ? (raw) => shapeNode(raw, node, shaping) : (raw) => raw);
-    result = tree.aggregates.length > 0 ? withAggregates(page, tree.aggregates, namedObjectType(info.parentType.getFields()[info.fieldName]!.type).name, row) : page;
+    const page = shapePage(
+      row.edges as Row[] | null,
+      row.total,
+      tree.page,
+      tree.ordering!,
+      node ? (raw) => shapeNode(raw, node, shaping) : (raw) => raw,
+    );
+    result =
+      tree.aggregates.length > 0
+        ? withAggregates(
+            page,
+            tree.aggregates,
+            namedObjectType(info.parentType.getFields()[info.fieldName]!.type).name,
+            row,
+          )
+        : page;
   }
   // Entities that came back whole serve later lookups in this request without a round trip.
   if (full.length > 0) primeEntities(ctx, full);
   return result;
 }
 
-
 /**
  * An `aggregate` its connection did not plan (planner off, or the parent came from elsewhere): one
  * statement for a root connection, one per level for a relationship connection (its parents batched).
  */
-export async function readAggregate(ctx: Context, info: GraphQLResolveInfo, target: AggregateTarget): Promise<AggregateRow> {
+export async function readAggregate(
+  ctx: Context,
+  info: GraphQLResolveInfo,
+  target: AggregateTarget,
+): Promise<AggregateRow> {
   const limits = filterLimits(ctx.config.limits);
   const walk: WalkContext = {
     schema: info.schema,
@@ -461,7 +561,11 @@ export async function readAggregate(ctx: Context, info: GraphQLResolveInfo, targ
     const read = walkAggregate(walk, info.parentType, key, info.fieldNodes, spec, true)!;
     const filter = filterClause(target.spec, target.filter, limits);
     const match = `MATCH (n:${target.spec.label})${filter.where === 'true' ? '' : ` WHERE ${filter.where}`}`;
-    const [row] = await ctx.db.read(`RETURN ${aggregateExpression(match, read, spec, (e) => e)} AS a`, { ...filter.params, ...aggregateParams(read) }, { raw: true });
+    const [row] = await ctx.db.read(
+      `RETURN ${aggregateExpression(match, read, spec, (e) => e)} AS a`,
+      { ...filter.params, ...aggregateParams(read) },
+      { raw: true },
+    );
     return shapeAggregate(row?.a as Row, read);
   }
   const { relationship } = target;
@@ -500,18 +604,30 @@ export function explainPlans(
   variables: Record<string, unknown> = {},
   maxPageSize = 100,
 ): Record<string, PlannedStatement> {
-  const operation = document.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)!;
+  const operation = document.definitions.find(
+    (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
+  )!;
   const fragments = Object.fromEntries(
-    document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]),
+    document.definitions
+      .filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)
+      .map((d) => [d.name.value, d]),
   );
   const queryType = schema.getQueryType()!;
   const out: Record<string, PlannedStatement> = {};
-  for (const [key, fieldNodes] of collectFields({ schema, fragments, variables, maxPageSize, next: 0, signature: [] }, queryType, [operation.selectionSet])) {
+  for (const [key, fieldNodes] of collectFields(
+    { schema, fragments, variables, maxPageSize, next: 0, signature: [] },
+    queryType,
+    [operation.selectionSet],
+  )) {
     const name = fieldNodes[0]!.name.value;
     const args = getArgumentValues(queryType.getFields()[name]!, fieldNodes[0]!, variables);
     const spec = specs.get(name);
     const root: RootRead | null =
-      name === 'entity' ? { kind: 'entity', slug: String(args.slug) } : spec ? { kind: 'connection', spec, args: args as RootArgs } : null;
+      name === 'entity'
+        ? { kind: 'entity', slug: String(args.slug) }
+        : spec
+          ? { kind: 'connection', spec, args: args as RootArgs }
+          : null;
     if (!root) continue;
     const { cypher, params } = planRoot({ schema, fragments, variables, fieldNodes, maxPageSize }, root, operation);
     out[key] = { cypher, params };

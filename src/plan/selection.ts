@@ -108,9 +108,14 @@ export interface WalkContext {
   memo?: Map<FieldNode, { nodes: readonly FieldNode[]; read: ConnectionRead | SourcesRead | null }>;
 }
 
-const sameNodes = (a: readonly FieldNode[], b: readonly FieldNode[]) => a.length === b.length && a.every((n, i) => n === b[i]);
+const sameNodes = (a: readonly FieldNode[], b: readonly FieldNode[]) =>
+  a.length === b.length && a.every((n, i) => n === b[i]);
 
-function memoized<R extends ConnectionRead | SourcesRead | null>(ctx: WalkContext, nodes: readonly FieldNode[], read: () => R): R {
+function memoized<R extends ConnectionRead | SourcesRead | null>(
+  ctx: WalkContext,
+  nodes: readonly FieldNode[],
+  read: () => R,
+): R {
   if (!ctx.memo) return read();
   const hit = ctx.memo.get(nodes[0]!);
   if (hit && sameNodes(hit.nodes, nodes)) {
@@ -139,7 +144,10 @@ export function readableProperties(typeName: EntityLabel | 'Source'): Record<str
 /** Fields served from the row's `id` and `label` alone. */
 const IDENTITY_FIELDS = new Set(['__typename', 'id', 'entityKind']);
 
-function included(node: { directives?: readonly unknown[] } & Parameters<typeof getDirectiveValues>[1], variables: Record<string, unknown>) {
+function included(
+  node: { directives?: readonly unknown[] } & Parameters<typeof getDirectiveValues>[1],
+  variables: Record<string, unknown>,
+) {
   if (!node.directives?.length) return true;
   if (getDirectiveValues(GraphQLSkipDirective, node, variables)?.if === true) return false;
   return getDirectiveValues(GraphQLIncludeDirective, node, variables)?.if !== false;
@@ -230,7 +238,8 @@ function walkType(ctx: WalkContext, typeName: EntityLabel | 'Source', sets: read
       continue;
     }
     const relationship = relationshipsByField.get(`${typeName}.${fieldName}`);
-    const connection = relationship && memoized(ctx, nodes, () => walkConnection(ctx, responseKey, relationship, runtime, nodes));
+    const connection =
+      relationship && memoized(ctx, nodes, () => walkConnection(ctx, responseKey, relationship, runtime, nodes));
     if (connection) {
       needs.connections.push(connection);
       continue;
@@ -324,7 +333,20 @@ function walkConnection(
   }
   const node = nodeFields.length > 0 ? walkNode(ctx, relationship.nodeLabel, nodeFields) : null;
   ctx.signature.push(']');
-  return { index, key, relationship, ordering, page: pagePlan, count, cursors, edgeProperties: sortedProperties, node, filter, aggregates, connectionType: connectionType.name };
+  return {
+    index,
+    key,
+    relationship,
+    ordering,
+    page: pagePlan,
+    count,
+    cursors,
+    edgeProperties: sortedProperties,
+    node,
+    filter,
+    aggregates,
+    connectionType: connectionType.name,
+  };
 }
 
 /**
@@ -341,7 +363,13 @@ export function walkAggregate(
 ): AggregateRead | null {
   const aggregateType = objectType(ctx, getNamedType(connectionType.getFields().aggregate!.type).name);
   const numeric = (sets: readonly SelectionSetNode[], type: GraphQLObjectType) =>
-    [...new Set([...collectFields(ctx, type, sets).values()].map((n) => n[0]!.name.value).filter((name) => name in spec.numeric))].sort();
+    [
+      ...new Set(
+        [...collectFields(ctx, type, sets).values()]
+          .map((n) => n[0]!.name.value)
+          .filter((name) => name in spec.numeric),
+      ),
+    ].sort();
   const groups: GroupRead[] = [];
   for (const [responseKey, fieldNodes] of collectFields(ctx, aggregateType, subSelections(nodes))) {
     if (fieldNodes[0]!.name.value !== 'groupBy') continue;
@@ -354,9 +382,22 @@ export function walkAggregate(
       if (strict) throw error;
       return null;
     }
-    groups.push({ key: responseKey, field: args.field, first: args.first, numeric: numeric(subSelections(fieldNodes), objectType(ctx, getNamedType(field.type).name)) });
+    groups.push({
+      key: responseKey,
+      field: args.field,
+      first: args.first,
+      numeric: numeric(subSelections(fieldNodes), objectType(ctx, getNamedType(field.type).name)),
+    });
   }
-  const read: AggregateRead = { index: ctx.next++, key, typeName: aggregateType.name, numeric: numeric(subSelections(nodes), aggregateType), groups };
-  ctx.signature.push(`<${key}#${read.index}:${read.numeric.join(',')}${groups.map((g) => `|${g.key}:${g.field}:${g.numeric.join(',')}`).join('')}>`);
+  const read: AggregateRead = {
+    index: ctx.next++,
+    key,
+    typeName: aggregateType.name,
+    numeric: numeric(subSelections(nodes), aggregateType),
+    groups,
+  };
+  ctx.signature.push(
+    `<${key}#${read.index}:${read.numeric.join(',')}${groups.map((g) => `|${g.key}:${g.field}:${g.numeric.join(',')}`).join('')}>`,
+  );
   return read;
 }

@@ -4,9 +4,18 @@ import { ErrorCode } from '../errors.js';
 const CONTENT_LENGTH = /^\d+$/;
 
 const tooLarge = (max: number, got: number | null) =>
-  createGraphQLError(`The request body must be at most ${max} bytes (MAX_REQUEST_BODY_BYTES)${got === null ? '' : `; got ${got}`}`, {
-    extensions: { code: ErrorCode.LIMIT_EXCEEDED, limit: 'MAX_REQUEST_BODY_BYTES', max, ...(got === null ? {} : { got }), http: { status: 413 } },
-  });
+  createGraphQLError(
+    `The request body must be at most ${max} bytes (MAX_REQUEST_BODY_BYTES)${got === null ? '' : `; got ${got}`}`,
+    {
+      extensions: {
+        code: ErrorCode.LIMIT_EXCEEDED,
+        limit: 'MAX_REQUEST_BODY_BYTES',
+        max,
+        ...(got === null ? {} : { got }),
+        http: { status: 413 },
+      },
+    },
+  );
 
 /**
  * Refuses request bodies over `maxBytes` with HTTP 413 and LIMIT_EXCEEDED, in place of yoga's own

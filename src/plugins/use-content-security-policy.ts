@@ -30,12 +30,16 @@ export const CONTENT_SECURITY_POLICY = [
  * `styleNonce` gives the one-time nonce a page's own script puts on the <style> elements its
  * libraries create (GraphiQL's editor does); it is added to `style-src-elem` for that response.
  */
-export function useContentSecurityPolicy(options: { styleNonce?: (request: Request) => string | undefined } = {}): Plugin {
+export function useContentSecurityPolicy(
+  options: { styleNonce?: (request: Request) => string | undefined } = {},
+): Plugin {
   return {
     onResponse({ request, response }) {
       if (response.headers.has('content-security-policy')) return;
       const nonce = options.styleNonce?.(request);
-      const policy = nonce ? CONTENT_SECURITY_POLICY.replace("style-src-elem 'self'", `style-src-elem 'self' 'nonce-${nonce}'`) : CONTENT_SECURITY_POLICY;
+      const policy = nonce
+        ? CONTENT_SECURITY_POLICY.replace("style-src-elem 'self'", `style-src-elem 'self' 'nonce-${nonce}'`)
+        : CONTENT_SECURITY_POLICY;
       response.headers.set('content-security-policy', policy);
     },
   };

@@ -45,8 +45,14 @@ export function useExplorer(distDir = DIST): Plugin {
       } catch {
         endResponse(
           isPage
-            ? new fetchAPI.Response('The explorer is not built yet: run `npm run build:explorer` (npm start does it).', { status: 503, headers: { 'content-type': 'text/plain; charset=utf-8' } })
-            : new fetchAPI.Response('Not found', { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' } }),
+            ? new fetchAPI.Response(
+                'The explorer is not built yet: run `npm run build:explorer` (npm start does it).',
+                { status: 503, headers: { 'content-type': 'text/plain; charset=utf-8' } },
+              )
+            : new fetchAPI.Response('Not found', {
+                status: 404,
+                headers: { 'content-type': 'text/plain; charset=utf-8' },
+              }),
         );
         return;
       }
@@ -55,7 +61,9 @@ export function useExplorer(distDir = DIST): Plugin {
         // Vite names assets by content hash: they never change under one name.
         'cache-control': isPage ? 'no-cache' : 'public, max-age=31536000, immutable',
       };
-      endResponse(new fetchAPI.Response(request.method === 'HEAD' ? null : new Uint8Array(body), { status: 200, headers }));
+      endResponse(
+        new fetchAPI.Response(request.method === 'HEAD' ? null : new Uint8Array(body), { status: 200, headers }),
+      );
     },
   };
 }

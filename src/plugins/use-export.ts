@@ -42,25 +42,46 @@ export interface ExportParameters {
 /** The query string, checked: unknown or repeated parameters, bad numbers and formats are BAD_USER_INPUT. */
 export function parseExportParameters(params: URLSearchParams): ExportParameters {
   for (const name of new Set(params.keys())) {
-    if (!PARAMETERS.has(name)) throw badInput(`Unknown parameter "${name.slice(0, 50)}" (known: ${[...PARAMETERS].join(', ')})`, { argumentName: name.slice(0, 50) });
-    if (params.getAll(name).length > 1 && name !== 'types') throw badInput(`Parameter "${name}" is given more than once`, { argumentName: name });
+    if (!PARAMETERS.has(name))
+      throw badInput(`Unknown parameter "${name.slice(0, 50)}" (known: ${[...PARAMETERS].join(', ')})`, {
+        argumentName: name.slice(0, 50),
+      });
+    if (params.getAll(name).length > 1 && name !== 'types')
+      throw badInput(`Parameter "${name}" is given more than once`, { argumentName: name });
   }
   const around = params.get('around');
-  if (!around) throw badInput('Parameter "around" (the center: a slug or global ID) is required', { argumentName: 'around' });
+  if (!around)
+    throw badInput('Parameter "around" (the center: a slug or global ID) is required', { argumentName: 'around' });
   const whole = (name: string): number | undefined => {
     const raw = params.get(name);
     if (raw === null) return undefined;
-    if (!/^\d{1,9}$/.test(raw)) throw badInput(`Parameter "${name}" must be a whole number (got "${raw.slice(0, 20)}")`, { argumentName: name });
+    if (!/^\d{1,9}$/.test(raw))
+      throw badInput(`Parameter "${name}" must be a whole number (got "${raw.slice(0, 20)}")`, { argumentName: name });
     return Number(raw);
   };
   const format = params.get('format') ?? 'graphml';
-  if (!isExportFormat(format)) throw badInput(`Parameter "format" must be one of ${EXPORT_FORMATS.join(', ')}`, { argumentName: 'format' });
+  if (!isExportFormat(format))
+    throw badInput(`Parameter "format" must be one of ${EXPORT_FORMATS.join(', ')}`, { argumentName: 'format' });
   const part = params.get('part');
-  if (format === 'csv' && part === null) throw badInput('A CSV export is two files: add part=nodes or part=edges', { argumentName: 'part' });
-  if (part !== null && format !== 'csv') throw badInput('Parameter "part" goes with format=csv only', { argumentName: 'part' });
-  if (part !== null && !(CSV_PARTS as readonly string[]).includes(part)) throw badInput('Parameter "part" must be nodes or edges', { argumentName: 'part' });
-  const types = params.getAll('types').flatMap((t) => t.split(',')).map((t) => t.trim()).filter(Boolean);
-  return { around, depth: whole('depth'), limit: whole('limit'), types: types.length ? types : undefined, format, part: (part ?? undefined) as CsvPart | undefined };
+  if (format === 'csv' && part === null)
+    throw badInput('A CSV export is two files: add part=nodes or part=edges', { argumentName: 'part' });
+  if (part !== null && format !== 'csv')
+    throw badInput('Parameter "part" goes with format=csv only', { argumentName: 'part' });
+  if (part !== null && !(CSV_PARTS as readonly string[]).includes(part))
+    throw badInput('Parameter "part" must be nodes or edges', { argumentName: 'part' });
+  const types = params
+    .getAll('types')
+    .flatMap((t) => t.split(','))
+    .map((t) => t.trim())
+    .filter(Boolean);
+  return {
+    around,
+    depth: whole('depth'),
+    limit: whole('limit'),
+    types: types.length ? types : undefined,
+    format,
+    part: (part ?? undefined) as CsvPart | undefined,
+  };
 }
 
 function canRead(config: Config, auth: AuthInfo): boolean {
@@ -78,7 +99,10 @@ export function useExport(deps: {
     async onRequest({ request, url, endResponse, fetchAPI }) {
       if (url.pathname !== EXPORT_PATH) return;
       const json = (status: number, code: string, message: string, headers: Record<string, string> = {}) =>
-        new fetchAPI.Response(JSON.stringify({ code, message }), { status, headers: { 'content-type': 'application/json; charset=utf-8', ...headers } });
+        new fetchAPI.Response(JSON.stringify({ code, message }), {
+          status,
+          headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
+        });
       if (request.method !== 'GET' && request.method !== 'HEAD') {
         endResponse(json(405, ErrorCode.BAD_USER_INPUT, 'Use GET', { allow: 'GET, HEAD' }));
         return;
@@ -88,7 +112,12 @@ export function useExport(deps: {
         if (!canRead(config, auth)) {
           throw auth.authenticated
             ? new StargraphError(ErrorCode.FORBIDDEN, 'The export needs a token with the read scope')
-            : new StargraphError(ErrorCode.UNAUTHENTICATED, auth.invalid ? 'The Authorization token is not valid' : 'The export needs an Authorization: Bearer token');
+            : new StargraphError(
+                ErrorCode.UNAUTHENTICATED,
+                auth.invalid
+                  ? 'The Authorization token is not valid'
+                  : 'The export needs an Authorization: Bearer token',
+              );
         }
         const params = parseExportParameters(url.searchParams);
         const stats = { roundTrips: 0, dbTimeMs: 0 };
@@ -111,12 +140,19 @@ export function useExport(deps: {
       } catch (error) {
         if (error instanceof StargraphError) {
           const code = String(error.extensions.code);
-          const headers: Record<string, string> = code === ErrorCode.UNAUTHENTICATED ? { 'www-authenticate': 'Bearer' } : {};
+          const headers: Record<string, string> =
+            code === ErrorCode.UNAUTHENTICATED ? { 'www-authenticate': 'Bearer' } : {};
           endResponse(json(STATUS[code] ?? 500, code, error.message, headers));
           return;
         }
         logger.error('Export failed', { error });
-        endResponse(json(500, 'INTERNAL_SERVER_ERROR', config.production ? 'Unexpected error.' : String((error as Error)?.message ?? error)));
+        endResponse(
+          json(
+            500,
+            'INTERNAL_SERVER_ERROR',
+            config.production ? 'Unexpected error.' : String((error as Error)?.message ?? error),
+          ),
+        );
       }
     },
   };

@@ -7,7 +7,14 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Plugin } from 'graphql-yoga';
-import { css, editorWorkerService, favicon, graphqlWorker, js, jsonWorker } from '@graphql-yoga/render-graphiql/graphiql';
+import {
+  css,
+  editorWorkerService,
+  favicon,
+  graphqlWorker,
+  js,
+  jsonWorker,
+} from '@graphql-yoga/render-graphiql/graphiql';
 
 export const GRAPHIQL_ASSETS_PATH = '/graphiql/';
 
@@ -95,7 +102,10 @@ export function graphiqlOptionsFor<T extends object>(options: T) {
 }
 
 /** The GraphiQL page: options travel as a JSON data block (not executed, so CSP-safe). */
-export function renderGraphiQLPage({ styleNonce, ...options }: Record<string, unknown> & { title?: string; styleNonce?: string }): string {
+export function renderGraphiQLPage({
+  styleNonce,
+  ...options
+}: Record<string, unknown> & { title?: string; styleNonce?: string }): string {
   // `<` escaped so no value (an example's text) can close the data block.
   const json = JSON.stringify(options).replace(/</g, '\\u003c');
   const p = GRAPHIQL_ASSETS_PATH;
@@ -127,7 +137,10 @@ export function useGraphiQLAssets(): Plugin {
   return {
     onRequest({ request, url, endResponse, fetchAPI }) {
       if (!url.pathname.startsWith(GRAPHIQL_ASSETS_PATH)) return;
-      const found = request.method === 'GET' || request.method === 'HEAD' ? ASSETS.get(url.pathname.slice(GRAPHIQL_ASSETS_PATH.length)) : undefined;
+      const found =
+        request.method === 'GET' || request.method === 'HEAD'
+          ? ASSETS.get(url.pathname.slice(GRAPHIQL_ASSETS_PATH.length))
+          : undefined;
       if (!found) {
         endResponse(new fetchAPI.Response('Not found', { status: 404, headers: { 'content-type': 'text/plain' } }));
         return;

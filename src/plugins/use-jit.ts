@@ -69,7 +69,9 @@ interface ExecuteArgs {
 }
 
 function findOperation(document: DocumentNode, name: string | null | undefined): OperationDefinitionNode | undefined {
-  const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+  const operations = document.definitions.filter(
+    (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
+  );
   return name ? operations.find((o) => o.name?.value === name) : operations.length === 1 ? operations[0] : undefined;
 }
 
@@ -100,7 +102,12 @@ function usesUnsupportedDirectives(document: DocumentNode): boolean {
 }
 
 /** Static part of the decision, per (document, operation): what the document itself allows. */
-function documentAllows(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, planned: ReadonlySet<string>): boolean {
+function documentAllows(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  planned: ReadonlySet<string>,
+): boolean {
   if (operation.operation !== 'query') return false;
   if (usesUnsupportedDirectives(document)) return false;
   for (const variable of operation.variableDefinitions ?? []) {
@@ -108,7 +115,9 @@ function documentAllows(schema: GraphQLSchema, document: DocumentNode, operation
     if (!type || isInputObjectType(getNamedType(type))) return false;
   }
   // Root fields, fragments at the root included.
-  const fragments = new Map(document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d] as const] : [])));
+  const fragments = new Map(
+    document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d] as const] : [])),
+  );
   const seen = new Set<string>();
   let plannedFields = 0;
   const rootFieldsPlanned = (selections: OperationDefinitionNode['selectionSet']['selections']): boolean =>
@@ -127,7 +136,12 @@ function documentAllows(schema: GraphQLSchema, document: DocumentNode, operation
 }
 
 /** Whether the document lets graphql-jit run this operation (the variables' values aside). */
-export function jitAllows(schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined, planned: ReadonlySet<string>): boolean {
+export function jitAllows(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  planned: ReadonlySet<string>,
+): boolean {
   const operation = findOperation(document, operationName);
   return operation !== undefined && documentAllows(schema, document, operation, planned);
 }
@@ -179,7 +193,11 @@ export function useJit(options: JitOptions): Plugin {
     const operation = findOperation(args.document, args.operationName);
     if (!operation) return false;
     let verdict = verdicts.get(operation);
-    if (verdict === undefined) verdicts.set(operation, (verdict = documentAllows(args.schema, args.document, operation, options.plannedRootFields)));
+    if (verdict === undefined)
+      verdicts.set(
+        operation,
+        (verdict = documentAllows(args.schema, args.document, operation, options.plannedRootFields)),
+      );
     if (!verdict) return false;
     // Scalars and enums only (checked above): cheap to coerce once more here.
     const variables = operation.variableDefinitions ?? [];
@@ -193,7 +211,9 @@ export function useJit(options: JitOptions): Plugin {
     const key = args.operationName ?? '';
     let query = byName.get(key);
     if (query === undefined) {
-      const result = compileQuery(args.schema, args.document, args.operationName ?? undefined, { useExperimentalPathBasedSkipInclude: true });
+      const result = compileQuery(args.schema, args.document, args.operationName ?? undefined, {
+        useExperimentalPathBasedSkipInclude: true,
+      });
       byName.set(key, (query = isCompiledQuery(result) ? result : null));
     }
     return query;
@@ -211,7 +231,9 @@ export function useJit(options: JitOptions): Plugin {
           decide(query !== null, execution.contextValue);
           if (!query) return graphqlJs(execution);
           const result = query.query(execution.rootValue, execution.contextValue, execution.variableValues);
-          return isPromise(result) ? result.then((r) => asGraphQLJsErrors(r, execution.document)) : asGraphQLJsErrors(result, execution.document);
+          return isPromise(result)
+            ? result.then((r) => asGraphQLJsErrors(r, execution.document))
+            : asGraphQLJsErrors(result, execution.document);
         }),
       );
     },

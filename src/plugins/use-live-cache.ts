@@ -31,7 +31,9 @@ export interface LiveCacheOptions {
 function stableJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
   if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : 1));
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : 1));
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(',')}}`;
 }
 
@@ -116,7 +118,9 @@ export function useLiveCache(options: LiveCacheOptions): Plugin[] {
       },
       enabled: (request) => !options.perToken || token(request) !== null,
       buildResponseCacheKey: ({ documentString, operationName, variableValues, sessionId }) => {
-        const id = sha256([documentString, operationName ?? '', stableJson(variableValues ?? {}), sessionId ?? ''].join('|'));
+        const id = sha256(
+          [documentString, operationName ?? '', stableJson(variableValues ?? {}), sessionId ?? ''].join('|'),
+        );
         pendingByResponse.set(id, { types: documentTypes(documentString), startedAt: performance.now() });
         return id;
       },

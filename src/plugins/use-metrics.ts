@@ -50,8 +50,9 @@ export function useMetrics(endpoint = '/metrics'): Plugin<Context> {
       const started = performance.now();
       const operation = operationLabel(args.operationName);
       const type =
-        args.document.definitions.find((d: DefinitionNode): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)
-          ?.operation ?? 'unknown';
+        args.document.definitions.find(
+          (d: DefinitionNode): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
+        )?.operation ?? 'unknown';
       return {
         onExecuteDone({ result }) {
           duration.observe({ operation, type }, (performance.now() - started) / 1000);

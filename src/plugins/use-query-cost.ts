@@ -15,7 +15,9 @@ export function useQueryCost(limits: { maxComplexity: number; maxDepth: number }
     onExecute({ args, setResultAndStopExecution }) {
       const operation = getOperationAST(args.document, args.operationName);
       if (!operation) return;
-      const fragments = (args.document as DocumentNode).definitions.filter((d: DefinitionNode): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION);
+      const fragments = (args.document as DocumentNode).definitions.filter(
+        (d: DefinitionNode): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION,
+      );
       const document: DocumentNode = { kind: Kind.DOCUMENT, definitions: [operation, ...fragments] };
       let measured: { complexity: number; depth: number; breadth: number };
       try {
@@ -39,11 +41,15 @@ export function useQueryCost(limits: { maxComplexity: number; maxDepth: number }
       const got = measured[over.measure as 'depth' | 'breadth' | 'complexity'];
       setResultAndStopExecution({
         errors: [
-          new StargraphError(ErrorCode.LIMIT_EXCEEDED, `Query ${over.measure} ${got} is over the limit of ${over.max} (${over.limit})`, {
-            limit: over.limit,
-            max: over.max,
-            got,
-          }),
+          new StargraphError(
+            ErrorCode.LIMIT_EXCEEDED,
+            `Query ${over.measure} ${got} is over the limit of ${over.max} (${over.limit})`,
+            {
+              limit: over.limit,
+              max: over.max,
+              got,
+            },
+          ),
         ],
       });
     },

@@ -19,7 +19,8 @@ export interface TrustedDocumentsOptions {
 }
 
 const hashOf = (extensions: unknown): string | undefined => {
-  const pq = (extensions as { persistedQuery?: { version?: unknown; sha256Hash?: unknown } } | undefined)?.persistedQuery;
+  const pq = (extensions as { persistedQuery?: { version?: unknown; sha256Hash?: unknown } } | undefined)
+    ?.persistedQuery;
   return pq && pq.version === 1 && typeof pq.sha256Hash === 'string' ? pq.sha256Hash : undefined;
 };
 
@@ -70,11 +71,13 @@ export function useTrustedDocuments(options: TrustedDocumentsOptions): Plugin[] 
         // APQ clients (Apollo, urql) recognise this message and resend with the document.
         notFound: { message: 'PersistedQueryNotFound', extensions: { code: ErrorCode.PERSISTED_QUERY_NOT_FOUND } },
         persistedQueryOnly: {
-          message: 'This server runs only trusted documents (PERSISTED_OPERATIONS=only): send extensions.persistedQuery.sha256Hash of a known operation, not a document',
+          message:
+            'This server runs only trusted documents (PERSISTED_OPERATIONS=only): send extensions.persistedQuery.sha256Hash of a known operation, not a document',
           extensions: { code: ErrorCode.PERSISTED_QUERY_ONLY },
         },
         keyNotFound: {
-          message: 'Send a GraphQL document or, with PERSISTED_OPERATIONS, extensions.persistedQuery.sha256Hash of a known operation',
+          message:
+            'Send a GraphQL document or, with PERSISTED_OPERATIONS, extensions.persistedQuery.sha256Hash of a known operation',
           extensions: { code: only ? ErrorCode.PERSISTED_QUERY_ONLY : ErrorCode.BAD_USER_INPUT },
         },
       },

@@ -35,4 +35,5 @@ export function useVariableErrors(): Plugin<Context> {
   };
 }
 
-const isUncodedVariableError = (e: GraphQLError) => !e.path && e.extensions?.code === undefined && e.message.startsWith('Variable "$');
+const isUncodedVariableError = (e: GraphQLError) =>
+  !e.path && e.extensions?.code === undefined && e.message.startsWith('Variable "$');

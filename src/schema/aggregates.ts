@@ -20,8 +20,16 @@ export const FloatAggregateRef = builder.objectRef<Stats>('FloatAggregate').impl
   }),
 });
 
-const numberFields = <Shape extends Record<string, unknown>>(t: PothosSchemaTypes.ObjectFieldBuilder<Types, Shape>, spec: AggregateSpec) =>
-  Object.fromEntries(Object.keys(spec.numeric).map((name) => [name, t.field({ type: FloatAggregateRef, resolve: (row) => row[name] as Stats })]));
+const numberFields = <Shape extends Record<string, unknown>>(
+  t: PothosSchemaTypes.ObjectFieldBuilder<Types, Shape>,
+  spec: AggregateSpec,
+) =>
+  Object.fromEntries(
+    Object.keys(spec.numeric).map((name) => [
+      name,
+      t.field({ type: FloatAggregateRef, resolve: (row) => row[name] as Stats }),
+    ]),
+  );
 
 /** The `aggregate` field's type for one connection (`stem` names it: `Deal`, `CompanyDeals`). */
 function aggregateType(stem: string, spec: AggregateSpec, what: string) {

@@ -63,16 +63,22 @@ export const builder = new SchemaBuilder<{
       const scope = failure.issues.map((i) => (i as { requiredScope?: Scope }).requiredScope).find(Boolean);
       if (scope && !ctx.auth.scopes.has(scope)) return missingScopeError(ctx, 'This operation');
       const issues = failure.issues.map((issue) => ({
-        path: (issue.path ?? []).map((p) => (typeof p === 'object' ? p.key : p)).map((p) => (typeof p === 'number' ? p : String(p))),
+        path: (issue.path ?? [])
+          .map((p) => (typeof p === 'object' ? p.key : p))
+          .map((p) => (typeof p === 'number' ? p : String(p))),
         message: issue.message,
       }));
       const first = issues[0];
       const where = first?.path.length ? `${first.path.join('.')}: ` : '';
       const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : '';
-      return new StargraphError(ErrorCode.BAD_USER_INPUT, `Invalid input: ${where}${first?.message ?? 'invalid'}${more}`, {
-        path: first?.path ?? [],
-        issues,
-      });
+      return new StargraphError(
+        ErrorCode.BAD_USER_INPUT,
+        `Invalid input: ${where}${first?.message ?? 'invalid'}${more}`,
+        {
+          path: first?.path ?? [],
+          issues,
+        },
+      );
     },
   },
   relay: {
@@ -95,7 +101,8 @@ export const builder = new SchemaBuilder<{
       if (isLeafType(named)) return { field: 0, multiplier: 1 };
       if (size !== undefined) return { field: Math.max(1, size), multiplier: Math.max(1, size) };
       if (isObjectType(type) && type.name.endsWith('Connection')) return { field: 20, multiplier: 20 };
-      if (field.name === 'edges' || field.name === 'node' || field.name === 'pageInfo') return { field: 0, multiplier: 1 };
+      if (field.name === 'edges' || field.name === 'node' || field.name === 'pageInfo')
+        return { field: 0, multiplier: 1 };
       if (isListType(type)) return { field: 10, multiplier: 10 };
       return { field: 1, multiplier: 1 };
     },
@@ -114,7 +121,8 @@ builder.mutationType({ authScopes: { write: true } });
 builder.globalConnectionField('totalCount', (t) =>
   t.int({
     description: 'How many items the connection holds in all (costs one extra query; ask only when needed).',
-    resolve: (connection) => (typeof connection.totalCount === 'function' ? connection.totalCount() : connection.totalCount),
+    resolve: (connection) =>
+      typeof connection.totalCount === 'function' ? connection.totalCount() : connection.totalCount,
   }),
 );
 
@@ -123,7 +131,10 @@ builder.scalarType('Date', {
   serialize: (value) => String(value),
   parseValue: (value) => {
     // Round-trip through Date: Date.parse alone accepts impossible days such as 2025-02-30.
-    const real = typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(value)) &&
+    const real =
+      typeof value === 'string' &&
+      /^\d{4}-\d{2}-\d{2}$/.test(value) &&
+      !Number.isNaN(Date.parse(value)) &&
       new Date(`${value}T00:00:00Z`).toISOString().startsWith(value);
     if (!real) {
       throw new StargraphError(ErrorCode.BAD_USER_INPUT, `Expected a date as YYYY-MM-DD, got ${JSON.stringify(value)}`);
@@ -137,7 +148,10 @@ builder.scalarType('DateTime', {
   serialize: (value) => String(value),
   parseValue: (value) => {
     if (typeof value !== 'string' || Number.isNaN(Date.parse(value))) {
-      throw new StargraphError(ErrorCode.BAD_USER_INPUT, `Expected an ISO 8601 date-time, got ${JSON.stringify(value)}`);
+      throw new StargraphError(
+        ErrorCode.BAD_USER_INPUT,
+        `Expected an ISO 8601 date-time, got ${JSON.stringify(value)}`,
+      );
     }
     return new Date(value).toISOString();
   },

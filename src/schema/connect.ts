@@ -44,9 +44,14 @@ builder.mutationFields((t) => ({
     validate: inputArgsSchema(relationshipInputSchema(entityRefSchema)),
     resolve: async (_root, { input }, ctx) => {
       const { type } = input;
-      const [from, to] = await Promise.all([entityAt(ctx, input.from, ['input', 'from']), entityAt(ctx, input.to, ['input', 'to'])]);
-      if (!endpointAllowed(type, 'from', from.label)) throw badInput(`input.from: ${endpointProblem(type, 'from', from.label)}`, { path: ['input', 'from'] });
-      if (!endpointAllowed(type, 'to', to.label)) throw badInput(`input.to: ${endpointProblem(type, 'to', to.label)}`, { path: ['input', 'to'] });
+      const [from, to] = await Promise.all([
+        entityAt(ctx, input.from, ['input', 'from']),
+        entityAt(ctx, input.to, ['input', 'to']),
+      ]);
+      if (!endpointAllowed(type, 'from', from.label))
+        throw badInput(`input.from: ${endpointProblem(type, 'from', from.label)}`, { path: ['input', 'from'] });
+      if (!endpointAllowed(type, 'to', to.label))
+        throw badInput(`input.to: ${endpointProblem(type, 'to', to.label)}`, { path: ['input', 'to'] });
       const outcome = await connectEntities(ctx.db, {
         type,
         fromId: from.id,
@@ -56,9 +61,15 @@ builder.mutationFields((t) => ({
       });
       await committed(
         ctx,
-        relationshipChange('CONNECTED', { id: outcome.relationshipId, type, from: from.id, to: to.id, properties: outcome.properties }, from, to, {
-          sources: outcome.sourceId !== undefined,
-        }),
+        relationshipChange(
+          'CONNECTED',
+          { id: outcome.relationshipId, type, from: from.id, to: to.id, properties: outcome.properties },
+          from,
+          to,
+          {
+            sources: outcome.sourceId !== undefined,
+          },
+        ),
       );
       return { type, from, to, created: outcome.created, changed: outcome.changed };
     },
@@ -70,12 +81,22 @@ builder.mutationFields((t) => ({
     validate: inputArgsSchema(z.object({ type: connectableTypeSchema, from: entityRefSchema, to: entityRefSchema })),
     resolve: async (_root, { input }, ctx) => {
       const { type } = input;
-      const [from, to] = await Promise.all([entityAt(ctx, input.from, ['input', 'from']), entityAt(ctx, input.to, ['input', 'to'])]);
+      const [from, to] = await Promise.all([
+        entityAt(ctx, input.from, ['input', 'from']),
+        entityAt(ctx, input.to, ['input', 'to']),
+      ]);
       const removed = await disconnectEntities(ctx.db, type, from.id, to.id);
       await committed(
         ctx,
         ...(removed
-          ? [relationshipChange('DISCONNECTED', { id: removed.relationshipId, type, from: from.id, to: to.id, properties: removed.properties }, from, to)]
+          ? [
+              relationshipChange(
+                'DISCONNECTED',
+                { id: removed.relationshipId, type, from: from.id, to: to.id, properties: removed.properties },
+                from,
+                to,
+              ),
+            ]
           : []),
       );
       return { type, from, to, removed: removed !== null };

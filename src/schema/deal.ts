@@ -25,7 +25,7 @@ DealRef.implement({
       type: [CompanyRef],
       description:
         'Companies a source says are NOT party to this deal although one might expect them to be ' +
-        '(e.g. SoftBank, Stargate\'s main financier, in OpenAI\'s datacenter deals).',
+        "(e.g. SoftBank, Stargate's main financier, in OpenAI's datacenter deals).",
       resolve: async (row, _args, ctx) => {
         const slugs = row.excludes ?? [];
         const found = await entityBySlugLoader(ctx).loadMany(slugs);
@@ -56,7 +56,8 @@ export const UpsertDealInput = builder.inputRef<UpsertInput<'Deal'>>('UpsertDeal
     ...entityInputFields(t, 'Deal'),
     parties: t.field({
       type: [DealPartyInputRef],
-      description: 'When given, exactly these companies are the parties (PARTY_TO with their role); others are removed.',
+      description:
+        'When given, exactly these companies are the parties (PARTY_TO with their role); others are removed.',
     }),
   }),
 });

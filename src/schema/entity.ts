@@ -3,7 +3,11 @@ import type { EntityRow, SourceRow } from '../graph/entities.js';
 import { plannedField, readPlanned } from '../plan/read.js';
 import { entityBySlugLoader, entitySourcesLoader } from '../graph/entity-loaders.js';
 import { ALL_RELATIONSHIP_PROPERTIES, ENTITY_LABELS, labelToKind } from '../graph/model.js';
-import { GENERIC_RELATIONSHIP_DEFAULTS, loadEntityRelationshipCount, loadEntityRelationships } from '../graph/relationship-loaders.js';
+import {
+  GENERIC_RELATIONSHIP_DEFAULTS,
+  loadEntityRelationshipCount,
+  loadEntityRelationships,
+} from '../graph/relationship-loaders.js';
 import { lazyConnection } from '../graph/paging.js';
 import { ErrorCode, StargraphError } from '../errors.js';
 import { deleteEntity } from '../graph/writes.js';
@@ -17,14 +21,18 @@ import { EntityRef, SourceRef } from './refs.js';
 import { relationshipPropertyFields } from './relationship-fields.js';
 
 /** Planned reads return epoch milliseconds (no driver temporal objects); loaders return ISO text. */
-const isoDateTime = (value: string | number | null) => (typeof value === 'number' ? new Date(value).toISOString() : value);
+const isoDateTime = (value: string | number | null) =>
+  typeof value === 'number' ? new Date(value).toISOString() : value;
 
 EntityRef.implement({
   description: 'A person, company, project, datacenter or deal of the graph.',
   interfaces: [NodeRef],
   resolveType: (row) => row.label,
   fields: (t) => ({
-    slug: t.string({ description: 'Stable, unique, lower-case kebab-case (e.g. `openai`).', resolve: (row) => row.slug }),
+    slug: t.string({
+      description: 'Stable, unique, lower-case kebab-case (e.g. `openai`).',
+      resolve: (row) => row.slug,
+    }),
     name: t.string({ resolve: (row) => row.name }),
     description: t.string({ nullable: true, resolve: (row) => row.description }),
     aliases: t.stringList({ resolve: (row) => row.aliases }),
@@ -46,7 +54,11 @@ EntityRef.implement({
         description: 'Every relationship to another entity, optionally by type and direction.',
         args: {
           types: t.arg({ type: [RelationshipTypeEnum], required: false }),
-          direction: t.arg({ type: DirectionEnum, required: false, defaultValue: GENERIC_RELATIONSHIP_DEFAULTS.direction }),
+          direction: t.arg({
+            type: DirectionEnum,
+            required: false,
+            defaultValue: GENERIC_RELATIONSHIP_DEFAULTS.direction,
+          }),
         },
         resolve: (row, args, ctx) =>
           lazyConnection(
@@ -86,7 +98,9 @@ builder.queryField('entity', (t) =>
     description: 'An entity of any kind by its slug (null when there is none).',
     args: { slug: t.arg.string({ required: true }) },
     resolve: (_root, { slug }, ctx, info) =>
-      ctx.config.readPlanner ? (readPlanned(ctx, info, { kind: 'entity', slug }) as Promise<EntityRow | null>) : entityBySlugLoader(ctx).load(slug),
+      ctx.config.readPlanner
+        ? (readPlanned(ctx, info, { kind: 'entity', slug }) as Promise<EntityRow | null>)
+        : entityBySlugLoader(ctx).load(slug),
   }),
 );
 

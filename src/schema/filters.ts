@@ -62,7 +62,11 @@ export const filterInputs = Object.fromEntries(
   FILTER_LABELS.map((label) => [label, builder.inputRef<Record<string, unknown>>(`${label}Filter`)]),
 ) as unknown as Record<FilterLabel, ImplementableInputObjectRef<Types, Record<string, unknown>>>;
 
-function fieldInput(t: PothosSchemaTypes.InputFieldBuilder<Types, 'InputObject'>, kind: FilterFieldKind, field?: FilterField) {
+function fieldInput(
+  t: PothosSchemaTypes.InputFieldBuilder<Types, 'InputObject'>,
+  kind: FilterFieldKind,
+  field?: FilterField,
+) {
   const description = field?.description;
   switch (kind) {
     case 'contains':
@@ -113,7 +117,9 @@ for (const label of FILTER_LABELS) {
   self.implement({
     description: `Tests on a ${label === 'Entity' ? 'entity of any kind' : label.toLowerCase()}: every one set must hold. AND, OR and NOT compose filters; a test on a property a node lacks is false.`,
     fields: (t) => ({
-      ...Object.fromEntries(Object.entries(FILTER_FIELDS[label]).map(([name, field]) => [name, fieldInput(t, field.kind, field)])),
+      ...Object.fromEntries(
+        Object.entries(FILTER_FIELDS[label]).map(([name, field]) => [name, fieldInput(t, field.kind, field)]),
+      ),
       ...Object.fromEntries(relations.map(([name, input]) => [name, t.field({ type: input })])),
       AND: t.field({ type: [self], description: 'Every one of these passes (true when empty).' }),
       OR: t.field({ type: [self], description: 'At least one of these passes (false when empty).' }),

@@ -22,7 +22,10 @@ export const MAX_IMPORT_ITEMS = 10_000;
 const ImportRelationshipInput = builder.inputRef<RelationshipInput>('ImportRelationshipInput').implement({
   fields: (t) => ({
     type: t.field({ type: RelationshipTypeEnum, required: true }),
-    from: t.string({ required: true, description: 'Slug of the start entity (in this batch or already in the graph).' }),
+    from: t.string({
+      required: true,
+      description: 'Slug of the start entity (in this batch or already in the graph).',
+    }),
     to: t.string({ required: true, description: 'Slug of the end entity.' }),
     properties: t.field({ type: RelationshipPropertiesInputRef }),
   }),
@@ -44,13 +47,15 @@ const ImportGraphInput = builder.inputRef<ImportInput>('ImportGraphInput').imple
 builder.mutationField('importGraph', (t) =>
   t.field({
     type: ImportGraphPayload,
-    description: 'Writes a batch of entities, sources and relationships in ONE transaction: all of it, or nothing and an error.',
+    description:
+      'Writes a batch of entities, sources and relationships in ONE transaction: all of it, or nothing and an error.',
     args: { input: t.arg({ type: ImportGraphInput, required: true }) },
     validate: inputArgsSchema(importSchema),
     resolve: async (_root, { input }, ctx) => {
       const data = importInputToGraphData(input, rawSourceId);
       const items = data.entities.length + data.sources.length + data.relationships.length + data.mentions.length;
-      if (items > MAX_IMPORT_ITEMS) throw limitExceeded('MAX_IMPORT_ITEMS', MAX_IMPORT_ITEMS, items, 'importGraph items');
+      if (items > MAX_IMPORT_ITEMS)
+        throw limitExceeded('MAX_IMPORT_ITEMS', MAX_IMPORT_ITEMS, items, 'importGraph items');
       const result = await importGraph(ctx.db, data);
       await committed(ctx, importedChange(result, importedLabels(data), data.sources.length > 0));
       return result;

@@ -49,7 +49,10 @@ export async function entityAt(ctx: Context, value: string, path: (string | numb
  * After a write commits: this request's loaders forget what they read (later fields see the
  * write), then subscribers and the response cache hear of each change.
  */
-export async function committed(ctx: Context, ...changes: Array<GraphChangeEvent | readonly [GraphChangeEvent, { notify: boolean }]>): Promise<void> {
+export async function committed(
+  ctx: Context,
+  ...changes: Array<GraphChangeEvent | readonly [GraphChangeEvent, { notify: boolean }]>
+): Promise<void> {
   clearRequestCache(ctx);
   for (const change of changes) {
     const [event, options] = 'change' in change ? [change, undefined] : change;
@@ -63,14 +66,19 @@ async function dealParties(ctx: Context, parties: DealPartyInput[]) {
     parties.map(async (party, i) => {
       const path = ['input', 'parties', i, 'company'];
       const company = await entityAt(ctx, party.company, path);
-      if (company.label !== 'Company') throw badInput(`${path.join('.')}: a deal's party must be a Company, not a ${company.label}`, { path });
+      if (company.label !== 'Company')
+        throw badInput(`${path.join('.')}: a deal's party must be a Company, not a ${company.label}`, { path });
       return { companyId: company.id, role: party.role, company };
     }),
   );
 }
 
 /** What every `upsert<Kind>` mutation does (each kind's file declares its own, beside its type). */
-export async function runUpsert<L extends EntityLabel>(ctx: Context, label: L, input: UpsertInput<L>): Promise<KindRow<L>> {
+export async function runUpsert<L extends EntityLabel>(
+  ctx: Context,
+  label: L,
+  input: UpsertInput<L>,
+): Promise<KindRow<L>> {
   const given = 'parties' in input ? (input.parties as DealPartyInput[] | null | undefined) : undefined;
   const parties = label === 'Deal' && given ? await dealParties(ctx, given) : undefined;
   const provenance = provenanceOf(input);

@@ -30,7 +30,10 @@ export async function loadNode(ctx: Context, globalId: string): Promise<EntityRo
   const { typename, id } = parseGlobalId(globalId);
   if (typename === 'Source') return sourceByIdLoader(ctx).load(id);
   if (typename === 'Relationship') {
-    throw new StargraphError(ErrorCode.INVALID_ID, 'Relationship IDs cannot be fetched with node; use the traversal that returned them');
+    throw new StargraphError(
+      ErrorCode.INVALID_ID,
+      'Relationship IDs cannot be fetched with node; use the traversal that returned them',
+    );
   }
   const entity = await entityByIdLoader(ctx).load(id);
   return entity && entity.label === typename ? entity : null;
@@ -48,9 +51,13 @@ export async function resolveEntityArg(ctx: Context, idOrSlug: string, argName =
     decoded = parseGlobalId(idOrSlug);
   } catch (error) {
     if (!looksLikeSlug) {
-      throw new StargraphError(ErrorCode.INVALID_ID, `${argName}: "${idOrSlug.slice(0, 100)}" is neither a global ID nor a slug`, {
-        argumentName: argName,
-      });
+      throw new StargraphError(
+        ErrorCode.INVALID_ID,
+        `${argName}: "${idOrSlug.slice(0, 100)}" is neither a global ID nor a slug`,
+        {
+          argumentName: argName,
+        },
+      );
     }
   }
   if (decoded && isEntityLabel(decoded.typename)) {
@@ -79,11 +86,15 @@ builder.queryFields((t) => ({
     args: { ids: t.arg.idList({ required: true }) },
     resolve: async (_root, { ids }, ctx) => {
       if (ids.length > ctx.config.limits.maxPageSize) {
-        throw new StargraphError(ErrorCode.LIMIT_EXCEEDED, `ids must have at most ${ctx.config.limits.maxPageSize} items`, {
-          limit: 'MAX_PAGE_SIZE',
-          max: ctx.config.limits.maxPageSize,
-          got: ids.length,
-        });
+        throw new StargraphError(
+          ErrorCode.LIMIT_EXCEEDED,
+          `ids must have at most ${ctx.config.limits.maxPageSize} items`,
+          {
+            limit: 'MAX_PAGE_SIZE',
+            max: ctx.config.limits.maxPageSize,
+            got: ids.length,
+          },
+        );
       }
       return Promise.all(ids.map((id) => loadNode(ctx, String(id))));
     },

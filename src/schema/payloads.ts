@@ -37,7 +37,10 @@ export const DisconnectPayload = builder.objectRef<DisconnectResult>('Disconnect
     type: t.field({ type: RelationshipTypeEnum, resolve: (r) => r.type }),
     from: t.field({ type: EntityRef, resolve: (r) => r.from }),
     to: t.field({ type: EntityRef, resolve: (r) => r.to }),
-    removed: t.boolean({ description: 'False when there was no such relationship (nothing to do).', resolve: (r) => r.removed }),
+    removed: t.boolean({
+      description: 'False when there was no such relationship (nothing to do).',
+      resolve: (r) => r.removed,
+    }),
   }),
 });
 
@@ -48,7 +51,10 @@ export interface DeleteResult {
 
 export const DeleteEntityPayload = builder.objectRef<DeleteResult>('DeleteEntityPayload').implement({
   fields: (t) => ({
-    deletedId: t.id({ description: 'The global ID the entity had.', resolve: (r) => encodeGlobalID(r.entity.label, r.entity.id) }),
+    deletedId: t.id({
+      description: 'The global ID the entity had.',
+      resolve: (r) => encodeGlobalID(r.entity.label, r.entity.id),
+    }),
     slug: t.string({ resolve: (r) => r.entity.slug }),
     entityKind: t.field({ type: EntityKindEnum, resolve: (r) => labelToKind(r.entity.label) }),
     relationshipsRemoved: t.int({ resolve: (r) => r.relationships }),
@@ -68,6 +74,10 @@ export const ImportGraphPayload = builder.objectRef<LoadResult>('ImportGraphPayl
   fields: (t) => ({
     total: t.field({ type: ImportCounts, description: 'Rows in the batch.', resolve: (r) => r.total }),
     created: t.field({ type: ImportCounts, resolve: (r) => r.created }),
-    updated: t.field({ type: ImportCounts, description: 'Already there, with a property value changed.', resolve: (r) => r.updated }),
+    updated: t.field({
+      type: ImportCounts,
+      description: 'Already there, with a property value changed.',
+      resolve: (r) => r.updated,
+    }),
   }),
 });

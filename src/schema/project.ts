@@ -16,13 +16,21 @@ ProjectRef.implement({
     id: t.globalID({ resolve: (row) => ({ type: 'Project', id: row.id }) }),
     status: t.field({ type: ProjectStatusEnum, nullable: true, resolve: (row) => row.status }),
     announcedOn: t.field({ type: 'Date', nullable: true, resolve: (row) => row.announcedOn }),
-    pledgedUsd: t.float({ nullable: true, description: 'Total money pledged, US dollars.', resolve: (row) => row.pledgedUsd }),
+    pledgedUsd: t.float({
+      nullable: true,
+      description: 'Total money pledged, US dollars.',
+      resolve: (row) => row.pledgedUsd,
+    }),
     firstYearUsd: t.float({
       nullable: true,
       description: 'Money planned for the first year, US dollars.',
       resolve: (row) => row.firstYearUsd,
     }),
-    targetPowerMw: t.float({ nullable: true, description: 'Target power capacity, megawatts.', resolve: (row) => row.targetPowerMw }),
+    targetPowerMw: t.float({
+      nullable: true,
+      description: 'Target power capacity, megawatts.',
+      resolve: (row) => row.targetPowerMw,
+    }),
     ...typedRelationshipFields(t, 'Project'),
   }),
 });

@@ -2,7 +2,15 @@
  * Object type references, declared before any type is implemented so that type files can point
  * at each other (Company.deals → Deal, Deal.parties → Company) without import cycles.
  */
-import type { CompanyRow, DatacenterRow, DealRow, EntityRow, PersonRow, ProjectRow, SourceRow } from '../graph/entities.js';
+import type {
+  CompanyRow,
+  DatacenterRow,
+  DealRow,
+  EntityRow,
+  PersonRow,
+  ProjectRow,
+  SourceRow,
+} from '../graph/entities.js';
 import { builder } from './builder.js';
 
 export const EntityRef = builder.interfaceRef<EntityRow>('Entity');

@@ -12,7 +12,12 @@ import {
   type TypedRelationship,
 } from '../graph/model.js';
 import { aggregateSpecOf } from '../graph/aggregates.js';
-import { loadRelationshipCount, loadRelationshipPage, relationshipField, type RelationshipArgs } from '../graph/relationship-loaders.js';
+import {
+  loadRelationshipCount,
+  loadRelationshipPage,
+  relationshipField,
+  type RelationshipArgs,
+} from '../graph/relationship-loaders.js';
 import { lazyConnection } from '../graph/paging.js';
 import { AGGREGATE_TARGET, plannedField, type PlannedConnection } from '../plan/read.js';
 import { aggregateField, type AggregatableConnection } from './aggregates.js';
@@ -66,7 +71,10 @@ function typedRelationshipField<Parent extends { id: string }>(
       type: NODE_REFS[spec.nodeLabel] as ObjectRef<Types, unknown>,
       description: `${spec.description} Ordered by ${spec.nodeLabel === 'Source' ? 'title' : 'name'} unless orderBy says otherwise.`,
       args: {
-        filter: t.arg({ type: filterInputs[spec.nodeLabel], description: 'Only the relationships whose far node passes.' }),
+        filter: t.arg({
+          type: filterInputs[spec.nodeLabel],
+          description: 'Only the relationships whose far node passes.',
+        }),
         orderBy: t.arg({ type: orderInput(spec.nodeLabel) }),
       },
       resolve: (parent, args, ctx, info) => {
@@ -80,7 +88,12 @@ function typedRelationshipField<Parent extends { id: string }>(
           );
         // What an aggregate the planner did not fold loads over.
         return Object.assign(connection, {
-          [AGGREGATE_TARGET]: { kind: 'relationship' as const, relationship: spec, parentId: parent.id, filter: args.filter },
+          [AGGREGATE_TARGET]: {
+            kind: 'relationship' as const,
+            relationship: spec,
+            parentId: parent.id,
+            filter: args.filter,
+          },
         });
       },
     },
@@ -107,5 +120,7 @@ export function typedRelationshipFields<Parent extends { id: string }>(
   t: PothosSchemaTypes.ObjectFieldBuilder<Types, Parent>,
   parentType: ParentType,
 ) {
-  return Object.fromEntries(typedRelationshipsOf(parentType).map((spec) => [spec.fieldName, typedRelationshipField(t, spec)]));
+  return Object.fromEntries(
+    typedRelationshipsOf(parentType).map((spec) => [spec.fieldName, typedRelationshipField(t, spec)]),
+  );
 }

@@ -3,7 +3,13 @@ import type { ObjectRef } from '@pothos/core';
 import type { ConnectionShape } from '@pothos/plugin-relay';
 import { aggregateSpecOf } from '../graph/aggregates.js';
 import type { FilterLabel } from '../graph/filters.js';
-import { countRoot, loadRootPage, orderingsOf, type RootArgs, type RootConnectionSpec } from '../graph/root-connections.js';
+import {
+  countRoot,
+  loadRootPage,
+  orderingsOf,
+  type RootArgs,
+  type RootConnectionSpec,
+} from '../graph/root-connections.js';
 import { AGGREGATE_TARGET, readPlanned, type PlannedConnection } from '../plan/read.js';
 import { lazyConnection } from '../graph/paging.js';
 import { aggregateField, type AggregatableConnection } from './aggregates.js';
@@ -56,7 +62,11 @@ export function rootConnection<N>({ fieldName, typeName, nodeRef, spec, descript
         },
         resolve: async (_root, args, ctx, info) => {
           const connection: ConnectionShape<Types, N, false> = ctx.config.readPlanner
-            ? ((await readPlanned(ctx, info, { kind: 'connection', spec, args: args as RootArgs })) as PlannedConnection<N>)
+            ? ((await readPlanned(ctx, info, {
+                kind: 'connection',
+                spec,
+                args: args as RootArgs,
+              })) as PlannedConnection<N>)
             : lazyConnection(
                 args,
                 ctx.config.limits.maxPageSize,
@@ -64,12 +74,19 @@ export function rootConnection<N>({ fieldName, typeName, nodeRef, spec, descript
                 () => countRoot(ctx, spec, args.filter),
               );
           // What an aggregate the planner did not fold loads over.
-          return Object.assign(connection, { [AGGREGATE_TARGET]: { kind: 'root' as const, spec, filter: args.filter } });
+          return Object.assign(connection, {
+            [AGGREGATE_TARGET]: { kind: 'root' as const, spec, filter: args.filter },
+          });
         },
       },
       {
         fields: (ct) => ({
-          aggregate: aggregateField(ct as unknown as PothosSchemaTypes.ObjectFieldBuilder<Types, AggregatableConnection>, typeName, aggregateSpecOf(spec.label), `the ${fieldName}`),
+          aggregate: aggregateField(
+            ct as unknown as PothosSchemaTypes.ObjectFieldBuilder<Types, AggregatableConnection>,
+            typeName,
+            aggregateSpecOf(spec.label),
+            `the ${fieldName}`,
+          ),
         }),
       },
     ),

@@ -43,11 +43,15 @@ builder.queryField('search', (t) =>
     resolve: async (_root, { text, kinds, first, prefix }, ctx) => {
       const size = first ?? SEARCH_DEFAULTS.first;
       if (size < 0) throw badInput('first must not be negative');
-      if (size > ctx.config.limits.maxPageSize) throw limitExceeded('MAX_PAGE_SIZE', ctx.config.limits.maxPageSize, size, 'first');
+      if (size > ctx.config.limits.maxPageSize)
+        throw limitExceeded('MAX_PAGE_SIZE', ctx.config.limits.maxPageSize, size, 'first');
       if (text.length > 500) throw badInput('text must be at most 500 characters');
       const labels = kinds && kinds.length > 0 ? kinds.map(kindToLabel) : null;
       const hits = await searchEntities(ctx.db, text, labels, size, { prefix: prefix ?? SEARCH_DEFAULTS.prefix });
-      primeEntities(ctx, hits.map((h) => h.entity));
+      primeEntities(
+        ctx,
+        hits.map((h) => h.entity),
+      );
       return hits;
     },
   }),

@@ -39,7 +39,9 @@ export const AddSourceInputRef = builder.inputRef<AddSourceInput>('AddSourceInpu
     url: t.string({ description: 'http(s) URL.' }),
     publishedOn: t.field({ type: 'Date' }),
     language: t.string({ description: 'ISO 639-1 code, e.g. `fr`.' }),
-    mentions: t.idList({ description: 'Entities it supports facts about (global IDs or slugs; in importGraph: slugs).' }),
+    mentions: t.idList({
+      description: 'Entities it supports facts about (global IDs or slugs; in importGraph: slugs).',
+    }),
     cites: t.stringList({ description: 'Ids of sources it relies on (CITES).' }),
   }),
 });
@@ -47,13 +49,20 @@ export const AddSourceInputRef = builder.inputRef<AddSourceInput>('AddSourceInpu
 builder.mutationField('addSource', (t) =>
   t.field({
     type: SourceRef,
-    description: 'Creates or updates a source with the entities it MENTIONS and the sources it CITES (links are added, never removed).',
+    description:
+      'Creates or updates a source with the entities it MENTIONS and the sources it CITES (links are added, never removed).',
     args: { input: t.arg({ type: AddSourceInputRef, required: true }) },
     validate: inputArgsSchema(addSourceSchema(entityRefSchema)),
     resolve: async (_root, { input }, ctx) => {
-      const mentioned = await Promise.all((input.mentions ?? []).map((ref, i) => entityAt(ctx, ref, ['input', 'mentions', i])));
+      const mentioned = await Promise.all(
+        (input.mentions ?? []).map((ref, i) => entityAt(ctx, ref, ['input', 'mentions', i])),
+      );
       const { mentions: _mentions, cites, ...source } = input;
-      const outcome = await addSource(ctx.db, { source, mentionIds: mentioned.map((entity) => entity.id), citeIds: cites ?? [] });
+      const outcome = await addSource(ctx.db, {
+        source,
+        mentionIds: mentioned.map((entity) => entity.id),
+        citeIds: cites ?? [],
+      });
       // The mentioned entities gained a source: each is UPDATED. A source alone is no entity
       // change, but cached reads that show sources must still go.
       const distinct = [...new Map(mentioned.map((e) => [e.id, e])).values()];
@@ -62,7 +71,12 @@ builder.mutationField('addSource', (t) =>
         ctx,
         ...distinct.map((entity) => entityChange('UPDATED', entity, { sources: true })),
         ...(distinct.length === 0
-          ? [[importedChange({ total: noCounts, created: noCounts, updated: noCounts }, [], true), { notify: false }] as const]
+          ? [
+              [
+                importedChange({ total: noCounts, created: noCounts, updated: noCounts }, [], true),
+                { notify: false },
+              ] as const,
+            ]
           : []),
       );
       return outcome.value;

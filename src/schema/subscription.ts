@@ -16,11 +16,15 @@ export const ChangeKindEnum = builder.enumType('ChangeKind', {
   description: 'What a committed write did.',
   values: {
     CREATED: { description: 'An entity was created (an upsert of a new slug).' },
-    UPDATED: { description: 'An entity was written again: its properties, sources or (deals) parties may have changed.' },
+    UPDATED: {
+      description: 'An entity was written again: its properties, sources or (deals) parties may have changed.',
+    },
     DELETED: { description: 'An entity was deleted with its relationships (`entity` is how it was).' },
     CONNECTED: { description: 'A relationship was created or its properties set.' },
     DISCONNECTED: { description: 'A relationship was removed (`relationship` is how it was).' },
-    IMPORTED: { description: 'A batch was imported (importGraph or one batch of the import CLI); `imported` has its counts.' },
+    IMPORTED: {
+      description: 'A batch was imported (importGraph or one batch of the import CLI); `imported` has its counts.',
+    },
   } satisfies Record<(typeof CHANGE_KINDS)[number], { description: string }>,
 });
 
@@ -65,7 +69,8 @@ builder.subscriptionField('graphChanged', (t) =>
     },
     subscribe: (_root, args, ctx) => {
       // Checked here, before the stream opens (scope-auth would check each event's resolve).
-      const canRead = !ctx.config.auth.requireAuthForReads || ctx.auth.scopes.has('read') || ctx.auth.scopes.has('write');
+      const canRead =
+        !ctx.config.auth.requireAuthForReads || ctx.auth.scopes.has('read') || ctx.auth.scopes.has('write');
       if (!canRead) throw missingScopeError(ctx, 'Subscription.graphChanged');
       if (!ctx.live) throw new Error('Subscriptions need a server with a live graph');
       return ctx.live.subscribe({ kinds: args.kinds as EntityKind[] | null | undefined, slugs: args.slugs });

@@ -43,7 +43,10 @@ const D = TRAVERSAL_DEFAULTS;
 
 /** Two entity arguments (ID or slug each), resolved together so their lookups batch. */
 function resolveEntityPair<K extends string>(ctx: Context, args: Record<K, unknown>, first: K, second: K) {
-  return Promise.all([resolveEntityArg(ctx, String(args[first]), first), resolveEntityArg(ctx, String(args[second]), second)]);
+  return Promise.all([
+    resolveEntityArg(ctx, String(args[first]), first),
+    resolveEntityArg(ctx, String(args[second]), second),
+  ]);
 }
 
 /** Entities a traversal returned: primed so later fields reuse them. */
@@ -80,7 +83,11 @@ export const PathRef = builder.objectRef<PathRow>('Path').implement({
   description: 'A path between two entities: its entities in order and the relationships between them.',
   fields: (t) => ({
     length: t.int({ description: 'Number of relationships (hops).', resolve: (p) => p.length }),
-    nodes: t.field({ type: [EntityRef], description: 'From the start to the end, in path order.', resolve: (p) => p.nodes }),
+    nodes: t.field({
+      type: [EntityRef],
+      description: 'From the start to the end, in path order.',
+      resolve: (p) => p.nodes,
+    }),
     relationships: t.field({
       type: [RelationshipRef],
       // As many as the nodes (less one): the parent's multiplier already counts them.
@@ -95,7 +102,11 @@ export const SubgraphRef = builder.objectRef<SubgraphRow>('Subgraph').implement(
   description: 'Entities around a center and the relationships among them.',
   fields: (t) => ({
     nodes: t.field({ type: [EntityRef], description: 'The center first, then by distance.', resolve: (s) => s.nodes }),
-    relationships: t.field({ type: [RelationshipRef], complexity: { field: 1, multiplier: 1 }, resolve: (s) => s.relationships }),
+    relationships: t.field({
+      type: [RelationshipRef],
+      complexity: { field: 1, multiplier: 1 },
+      resolve: (s) => s.relationships,
+    }),
     truncated: t.boolean({
       description: 'True when `limit` cut the neighbourhood: more entities were within `depth`.',
       resolve: (s) => s.truncated,
@@ -143,7 +154,8 @@ const CommunityRef = builder.objectRef<CommunityRow>('Community').implement({
     'the same neighbourhood always gives the same communities).',
   fields: (t) => ({
     index: t.int({
-      description: 'Position in the answer, 0 for the largest community. Not an identity: another neighbourhood numbers its own.',
+      description:
+        'Position in the answer, 0 for the largest community. Not an identity: another neighbourhood numbers its own.',
       resolve: (c) => c.index,
     }),
     size: t.int({ description: 'Number of entities.', resolve: (c) => c.entities.length }),
@@ -154,7 +166,10 @@ const CommunityRef = builder.objectRef<CommunityRow>('Community').implement({
       description: 'Most connected inside the neighbourhood first, then by name.',
       resolve: (c) => c.entities,
     }),
-    internalRelationships: t.int({ description: 'Relationships with both ends in this community.', resolve: (c) => c.internalRelationships }),
+    internalRelationships: t.int({
+      description: 'Relationships with both ends in this community.',
+      resolve: (c) => c.internalRelationships,
+    }),
   }),
 });
 
@@ -208,7 +223,8 @@ builder.queryFields((t) => {
     shortestPath: t.field({
       type: PathRef,
       nullable: true,
-      description: 'One shortest path between two entities (ID or slug), relationships in either direction; null when none within maxHops.',
+      description:
+        'One shortest path between two entities (ID or slug), relationships in either direction; null when none within maxHops.',
       args: {
         from: t.arg.id({ required: true }),
         to: t.arg.id({ required: true }),
@@ -217,7 +233,12 @@ builder.queryFields((t) => {
       },
       resolve: async (_root, args, ctx) => {
         const [from, to] = await resolveEntityPair(ctx, args, 'from', 'to');
-        const path = await shortestPath(ctx.db, ctx.config.limits, { from, to, maxHops: args.maxHops ?? D.shortestPath.maxHops, types: args.types });
+        const path = await shortestPath(ctx.db, ctx.config.limits, {
+          from,
+          to,
+          maxHops: args.maxHops ?? D.shortestPath.maxHops,
+          types: args.types,
+        });
         return path ? primed(ctx, [path])[0]! : null;
       },
     }),
@@ -235,13 +256,20 @@ builder.queryFields((t) => {
         const [from, to] = await resolveEntityPair(ctx, args, 'from', 'to');
         return primed(
           ctx,
-          await simplePaths(ctx.db, ctx.config.limits, { from, to, maxHops: args.maxHops ?? D.paths.maxHops, first: args.first ?? D.paths.first, types: args.types }),
+          await simplePaths(ctx.db, ctx.config.limits, {
+            from,
+            to,
+            maxHops: args.maxHops ?? D.paths.maxHops,
+            first: args.first ?? D.paths.first,
+            types: args.types,
+          }),
         );
       },
     }),
     neighborhood: t.field({
       type: SubgraphRef,
-      description: 'Entities within `depth` hops of one entity (breadth first, at most `limit` nodes) and the relationships among them.',
+      description:
+        'Entities within `depth` hops of one entity (breadth first, at most `limit` nodes) and the relationships among them.',
       args: {
         id: t.arg.id({ required: true }),
         depth: t.arg.int({ defaultValue: D.neighborhood.depth }),
@@ -252,7 +280,9 @@ builder.queryFields((t) => {
         const center = await resolveEntityArg(ctx, String(args.id), 'id');
         const depth = args.depth ?? D.neighborhood.depth;
         const limit = args.limit ?? D.neighborhood.limit;
-        return primed(ctx, [await neighborhood(ctx.db, ctx.config.limits, { center, depth, limit, types: args.types })])[0]!;
+        return primed(ctx, [
+          await neighborhood(ctx.db, ctx.config.limits, { center, depth, limit, types: args.types }),
+        ])[0]!;
       },
     }),
     commonNeighbors: t.field({
@@ -266,7 +296,12 @@ builder.queryFields((t) => {
       },
       resolve: async (_root, args, ctx) => {
         const [a, b] = await resolveEntityPair(ctx, args, 'a', 'b');
-        const entities = await commonNeighbors(ctx.db, ctx.config.limits, { a, b, first: args.first ?? D.commonNeighbors.first, types: args.types });
+        const entities = await commonNeighbors(ctx.db, ctx.config.limits, {
+          a,
+          b,
+          first: args.first ?? D.commonNeighbors.first,
+          types: args.types,
+        });
         primeEntities(ctx, entities);
         return entities;
       },
@@ -280,7 +315,8 @@ builder.queryFields((t) => {
         first: t.arg.int({ defaultValue: D.rank.first }),
         within: t.arg.id({
           required: false,
-          description: 'Rank only this entity (ID or slug) and those within `depth` hops of it (needed by PAGERANK and BETWEENNESS).',
+          description:
+            'Rank only this entity (ID or slug) and those within `depth` hops of it (needed by PAGERANK and BETWEENNESS).',
         }),
         depth: t.arg.int({ defaultValue: D.rank.depth, description: 'Hops around `within` (ignored without it).' }),
       },
@@ -292,7 +328,10 @@ builder.queryFields((t) => {
           first: args.first ?? D.rank.first,
           within: center ? { center, depth: args.depth ?? D.rank.depth } : null,
         });
-        primeEntities(ctx, ranked.map((r) => r.entity));
+        primeEntities(
+          ctx,
+          ranked.map((r) => r.entity),
+        );
         return ranked;
       },
     }),
@@ -310,7 +349,14 @@ builder.queryFields((t) => {
       },
       resolve: async (_root, args, ctx) => {
         const from = await resolveEntityArg(ctx, String(args.from), 'from');
-        return primed(ctx, await moneyFlows(ctx.db, ctx.config.limits, { from, maxHops: args.maxHops ?? D.moneyFlows.maxHops, first: args.first ?? D.moneyFlows.first }));
+        return primed(
+          ctx,
+          await moneyFlows(ctx.db, ctx.config.limits, {
+            from,
+            maxHops: args.maxHops ?? D.moneyFlows.maxHops,
+            first: args.first ?? D.moneyFlows.first,
+          }),
+        );
       },
     }),
     communities: t.field({
@@ -324,10 +370,17 @@ builder.queryFields((t) => {
         types: types(),
       },
       // As many entities as a neighbourhood may hold, all in the answer (Community.entities adds nothing).
-      complexity: (_args, ctx) => ({ field: ctx.config.limits.maxNeighborhoodLimit, multiplier: ctx.config.limits.maxNeighborhoodLimit }),
+      complexity: (_args, ctx) => ({
+        field: ctx.config.limits.maxNeighborhoodLimit,
+        multiplier: ctx.config.limits.maxNeighborhoodLimit,
+      }),
       resolve: async (_root, args, ctx) => {
         const center = await resolveEntityArg(ctx, String(args.within), 'within');
-        const found = await communities(ctx.db, ctx.config.limits, { center, depth: args.depth ?? D.communities.depth, types: args.types });
+        const found = await communities(ctx.db, ctx.config.limits, {
+          center,
+          depth: args.depth ?? D.communities.depth,
+          types: args.types,
+        });
         primeEntities(ctx, found.nodes);
         return found.communities;
       },

@@ -42,7 +42,12 @@ const DESCRIPTIONS: Record<string, string> = {
 };
 
 /** One optional input field for a property of the given type (an enum when `enumType` is given). */
-function propertyField(t: InputFieldBuilder, name: string, type: PropertyType, enumType?: KindEnumRef): PropertyFieldRef {
+function propertyField(
+  t: InputFieldBuilder,
+  name: string,
+  type: PropertyType,
+  enumType?: KindEnumRef,
+): PropertyFieldRef {
   const description = DESCRIPTIONS[name];
   if (enumType) return t.field({ type: enumType, description });
   switch (type) {
@@ -58,7 +63,9 @@ function propertyField(t: InputFieldBuilder, name: string, type: PropertyType, e
 }
 
 const fieldsOf = (t: InputFieldBuilder, spec: Record<string, PropertyType>, enums: Record<string, KindEnumRef> = {}) =>
-  Object.fromEntries(Object.entries(spec).map(([name, type]) => [name, propertyField(t, name, type, enums[name])])) as Record<string, PropertyFieldRef>;
+  Object.fromEntries(
+    Object.entries(spec).map(([name, type]) => [name, propertyField(t, name, type, enums[name])]),
+  ) as Record<string, PropertyFieldRef>;
 
 export const SourceInputRef = builder.inputRef<SourceInput>('SourceInput').implement({
   description:
@@ -73,7 +80,8 @@ export const SourceInputRef = builder.inputRef<SourceInput>('SourceInput').imple
   }),
 });
 
-const provenanceDescription = 'The source supporting this write (MENTIONS): an existing one by `sourceId` (its ID or raw id), or `source` to create.';
+const provenanceDescription =
+  'The source supporting this write (MENTIONS): an existing one by `sourceId` (its ID or raw id), or `source` to create.';
 
 /** `sourceId` and `source`: which source supports a write (connect and every upsert take them). */
 export const provenanceFields = (t: InputFieldBuilder): InputFieldsFromShape<Types, Provenance, 'InputObject'> => ({
@@ -86,7 +94,10 @@ export const provenanceFields = (t: InputFieldBuilder): InputFieldsFromShape<Typ
  * aliases, the kind's own properties from model.ts, and provenance. Generated from the tables,
  * so the one cast here states what the generation guarantees: a field per key of EntityProperties<L>.
  */
-export function entityInputFields<L extends EntityLabel>(t: InputFieldBuilder, label: L): InputFieldsFromShape<Types, EntityProperties<L> & Provenance, 'InputObject'> {
+export function entityInputFields<L extends EntityLabel>(
+  t: InputFieldBuilder,
+  label: L,
+): InputFieldsFromShape<Types, EntityProperties<L> & Provenance, 'InputObject'> {
   const generated = {
     ...fieldsOf(t, COMMON_PROPERTIES),
     slug: t.string({ required: true, description: DESCRIPTIONS.slug }),
@@ -98,9 +109,11 @@ export function entityInputFields<L extends EntityLabel>(t: InputFieldBuilder, l
 }
 
 /** Every relationship property of the model, typed, in one input (each type accepts its own). */
-export const RelationshipPropertiesInputRef = builder.inputRef<RelationshipPropertiesInput>('RelationshipPropertiesInput').implement({
-  description: `Relationship properties; each type takes only its own: ${ENTITY_RELATIONSHIP_TYPES.map(
-    (type) => `${type} (${Object.keys(RELATIONSHIPS[type].properties).join(', ') || 'none'})`,
-  ).join(', ')}.`,
-  fields: (t) => fieldsOf(t, ALL_RELATIONSHIP_PROPERTIES),
-});
+export const RelationshipPropertiesInputRef = builder
+  .inputRef<RelationshipPropertiesInput>('RelationshipPropertiesInput')
+  .implement({
+    description: `Relationship properties; each type takes only its own: ${ENTITY_RELATIONSHIP_TYPES.map(
+      (type) => `${type} (${Object.keys(RELATIONSHIPS[type].properties).join(', ') || 'none'})`,
+    ).join(', ')}.`,
+    fields: (t) => fieldsOf(t, ALL_RELATIONSHIP_PROPERTIES),
+  });

@@ -20,10 +20,13 @@ export function readManifest(file: string): Manifest {
   } catch (error) {
     throw new Error(`PERSISTED_OPERATIONS_FILE ${file}: ${(error as Error).message} (run npm run persisted:build)`);
   }
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new Error(`PERSISTED_OPERATIONS_FILE ${file}: expected an object of hash → document`);
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw))
+    throw new Error(`PERSISTED_OPERATIONS_FILE ${file}: expected an object of hash → document`);
   for (const [hash, document] of Object.entries(raw as Record<string, unknown>)) {
     if (typeof document !== 'string' || documentHash(document) !== hash) {
-      throw new Error(`PERSISTED_OPERATIONS_FILE ${file}: the entry ${hash.slice(0, 12)}… is not the sha256 of its document`);
+      throw new Error(
+        `PERSISTED_OPERATIONS_FILE ${file}: the entry ${hash.slice(0, 12)}… is not the sha256 of its document`,
+      );
     }
   }
   return raw as Manifest;

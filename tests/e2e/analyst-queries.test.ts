@@ -47,37 +47,62 @@ describe('relationship filters', () => {
   });
 
   it('companies with at least 3 deals: OpenAI alone', async () => {
-    const { companies } = await read<{ companies: Slugs }>(`query($seed: [String!]) { companies(first: 50, filter: { slugs: $seed, deals: { count: { gte: 3 } } }) { edges { node { slug } } } }`);
+    const { companies } = await read<{ companies: Slugs }>(
+      `query($seed: [String!]) { companies(first: 50, filter: { slugs: $seed, deals: { count: { gte: 3 } } }) { edges { node { slug } } } }`,
+    );
     expect(slugs(companies)).toEqual(['openai']);
   });
 
   it('none and all: companies with deals, none of them over $10bn; all of them as customer', async () => {
-    const all = await read<{ companies: Slugs }>(`query($seed: [String!]) { companies(first: 100, filter: { slugs: $seed,}) { edges { node { slug } } } }`);
-    const dealers = await read<{ companies: Slugs }>(`query($seed: [String!]) { companies(first: 100, filter: { slugs: $seed, deals: { count: { gte: 1 } } }) { edges { node { slug } } } }`);
-    const big = await read<{ companies: Slugs }>(`query($seed: [String!]) { companies(first: 100, filter: { slugs: $seed, deals: { some: { node: { valueUsd: { gte: 1e10 } } } } }) { edges { node { slug } } } }`);
-    const none = await read<{ companies: Slugs }>(`query($seed: [String!]) { companies(first: 100, filter: { slugs: $seed, deals: { count: { gte: 1 }, none: { node: { valueUsd: { gte: 1e10 } } } } }) { edges { node { slug } } } }`);
+    const all = await read<{ companies: Slugs }>(
+      `query($seed: [String!]) { companies(first: 100, filter: { slugs: $seed,}) { edges { node { slug } } } }`,
+    );
+    const dealers = await read<{ companies: Slugs }>(
+      `query($seed: [String!]) { companies(first: 100, filter: { slugs: $seed, deals: { count: { gte: 1 } } }) { edges { node { slug } } } }`,
+    );
+    const big = await read<{ companies: Slugs }>(
+      `query($seed: [String!]) { companies(first: 100, filter: { slugs: $seed, deals: { some: { node: { valueUsd: { gte: 1e10 } } } } }) { edges { node { slug } } } }`,
+    );
+    const none = await read<{ companies: Slugs }>(
+      `query($seed: [String!]) { companies(first: 100, filter: { slugs: $seed, deals: { count: { gte: 1 }, none: { node: { valueUsd: { gte: 1e10 } } } } }) { edges { node { slug } } } }`,
+    );
     // Exactly the dealers without a big deal.
     expect(slugs(none.companies)).toEqual(slugs(dealers.companies).filter((s) => !slugs(big.companies).includes(s)));
     expect(slugs(big.companies).length).toBeGreaterThan(0);
     // `all` holds vacuously for companies without deals: those plus the all-customer dealers.
-    const allCustomer = await read<{ companies: Slugs }>(`query($seed: [String!]) { companies(first: 100, filter: { slugs: $seed, deals: { all: { role: { eq: "customer" } } } }) { edges { node { slug } } } }`);
+    const allCustomer = await read<{ companies: Slugs }>(
+      `query($seed: [String!]) { companies(first: 100, filter: { slugs: $seed, deals: { all: { role: { eq: "customer" } } } }) { edges { node { slug } } } }`,
+    );
     const withoutDeals = slugs(all.companies).filter((s) => !slugs(dealers.companies).includes(s));
     expect(slugs(allCustomer.companies)).toEqual(expect.arrayContaining(withoutDeals));
     expect(slugs(allCustomer.companies)).not.toContain('oracle'); // Oracle is a provider/lessor
   });
 
   it('NOT and OR compose: OR is the union, NOT the complement, within the kinds', async () => {
-    const q = (filter: string) => `query($seed: [String!]) { companies(first: 100, filter: { slugs: $seed, AND: [${filter}] }) { edges { node { slug } } } }`;
+    const q = (filter: string) =>
+      `query($seed: [String!]) { companies(first: 100, filter: { slugs: $seed, AND: [${filter}] }) { edges { node { slug } } } }`;
     const everyone = slugs((await read<{ companies: Slugs }>(q('{}'))).companies);
     const openai = slugs((await read<{ companies: Slugs }>(q('{ name: { eq: "OpenAI" } }'))).companies);
     const oracle = slugs((await read<{ companies: Slugs }>(q('{ name: { startsWith: "orac" } }'))).companies);
     expect(openai).toEqual(['openai']);
     expect(oracle).toEqual(['oracle']);
-    const either = slugs((await read<{ companies: Slugs }>(q('{ OR: [{ slugs: ["openai"] }, { name: { startsWith: "orac" } }] }'))).companies);
+    const either = slugs(
+      (await read<{ companies: Slugs }>(q('{ OR: [{ slugs: ["openai"] }, { name: { startsWith: "orac" } }] }')))
+        .companies,
+    );
     expect(either).toEqual(['openai', 'oracle']);
-    const neither = slugs((await read<{ companies: Slugs }>(q('{ NOT: { OR: [{ slugs: ["openai"] }, { name: { eq: "Oracle" } }] } }'))).companies);
+    const neither = slugs(
+      (await read<{ companies: Slugs }>(q('{ NOT: { OR: [{ slugs: ["openai"] }, { name: { eq: "Oracle" } }] } }')))
+        .companies,
+    );
     expect(neither).toEqual(everyone.filter((s) => s !== 'openai' && s !== 'oracle'));
-    const both = slugs((await read<{ companies: Slugs }>(q('{ AND: [{ slugs: ["openai", "oracle"] }, { NOT: { slugs: ["oracle"] } }] }'))).companies);
+    const both = slugs(
+      (
+        await read<{ companies: Slugs }>(
+          q('{ AND: [{ slugs: ["openai", "oracle"] }, { NOT: { slugs: ["oracle"] } }] }'),
+        )
+      ).companies,
+    );
     expect(both).toEqual(['openai']);
     // A test on a property some companies lack is false, so NOT of it keeps them.
     const notUs = slugs((await read<{ companies: Slugs }>(q('{ NOT: { country: "US" } }'))).companies);
@@ -88,7 +113,11 @@ describe('relationship filters', () => {
 
 describe('filters and orderings on relationship connections', () => {
   it("OpenAI's deals over $20bn, by value descending, with a filtered totalCount, in one round trip", async () => {
-    const { entity, roundTrips } = await read<{ entity: { deals: { totalCount: number; edges: Array<{ role: string; node: { slug: string; valueUsd: number } }> } } }>(`{
+    const { entity, roundTrips } = await read<{
+      entity: {
+        deals: { totalCount: number; edges: Array<{ role: string; node: { slug: string; valueUsd: number } }> };
+      };
+    }>(`{
       entity(slug: "openai") { ... on Company {
         deals(filter: { valueUsd: { gte: 2e10 } }, orderBy: { field: VALUE_USD, direction: DESC }) {
           totalCount edges { role node { slug valueUsd } } } } } }`);
@@ -102,7 +131,14 @@ describe('filters and orderings on relationship connections', () => {
   it('pages a filtered, ordered relationship connection with cursors', async () => {
     const q = `query($after: String) { entity(slug: "openai") { ... on Company {
       deals(first: 1, after: $after, orderBy: { field: VALUE_USD, direction: DESC }) { edges { node { slug valueUsd } } pageInfo { hasNextPage endCursor } } } } }`;
-    type R = { entity: { deals: { edges: Array<{ node: { slug: string; valueUsd: number } }>; pageInfo: { hasNextPage: boolean; endCursor: string } } } };
+    type R = {
+      entity: {
+        deals: {
+          edges: Array<{ node: { slug: string; valueUsd: number } }>;
+          pageInfo: { hasNextPage: boolean; endCursor: string };
+        };
+      };
+    };
     const seen: number[] = [];
     let after: string | null = null;
     for (let i = 0; i < 5; i++) {
@@ -122,7 +158,11 @@ describe('aggregates', () => {
       entity: {
         deals: {
           edges: Array<{ node: { valueUsd: number | null } }>;
-          aggregate: { count: number; valueUsd: { sum: number; min: number; max: number; avg: number }; groupBy: Array<{ key: string; count: number; valueUsd: { sum: number } }> };
+          aggregate: {
+            count: number;
+            valueUsd: { sum: number; min: number; max: number; avg: number };
+            groupBy: Array<{ key: string; count: number; valueUsd: { sum: number } }>;
+          };
         };
       };
     }>(`{ entity(slug: "openai") { ... on Company { deals { edges { node { valueUsd } } aggregate {
@@ -137,14 +177,22 @@ describe('aggregates', () => {
     expect(aggregate.valueUsd.min).toBe(Math.min(...values));
     expect(aggregate.valueUsd.max).toBe(Math.max(...values));
     expect(aggregate.valueUsd.avg).toBeCloseTo(58e9 / values.length, -3);
-    expect(aggregate.groupBy.map((g) => [g.key, g.count])).toEqual([['customer', 2], ['lessee', 1]]);
+    expect(aggregate.groupBy.map((g) => [g.key, g.count])).toEqual([
+      ['customer', 2],
+      ['lessee', 1],
+    ]);
     expect(aggregate.groupBy.reduce((s, g) => s + g.valueUsd.sum, 0)).toBe(58e9);
     expect(roundTrips).toBe(1);
   });
 
   it('respect the filter, on root connections too, with the page in the same statement', async () => {
     const { deals, roundTrips } = await read<{
-      deals: { totalCount: number; edges: unknown[]; aggregate: { count: number; valueUsd: { sum: number } }; byYear: { groupBy: Array<{ key: string; count: number }> } };
+      deals: {
+        totalCount: number;
+        edges: unknown[];
+        aggregate: { count: number; valueUsd: { sum: number } };
+        byYear: { groupBy: Array<{ key: string; count: number }> };
+      };
     }>(`query($seed: [String!]) { deals(first: 100, filter: { slugs: $seed, valueUsd: { gte: 1e10 } }) {
           totalCount edges { node { slug } }
           aggregate { count valueUsd { sum } }
@@ -158,7 +206,9 @@ describe('aggregates', () => {
 
   it('of a nested connection, under every parent of a page, in one round trip', async () => {
     const { companies, roundTrips } = await read<{
-      companies: { edges: Array<{ node: { slug: string; deals: { totalCount: number; aggregate: { count: number } } } }> };
+      companies: {
+        edges: Array<{ node: { slug: string; deals: { totalCount: number; aggregate: { count: number } } } }>;
+      };
     }>(`query($seed: [String!]) { companies(first: 50, filter: { slugs: $seed, deals: { count: { gte: 1 } } }) { edges { node { slug
           deals(filter: { valueUsd: { gte: 1e9 } }) { totalCount aggregate { count } } } } } }`);
     expect(companies.edges.length).toBeGreaterThan(1);
@@ -182,25 +232,52 @@ describe('refused filters', () => {
 
   it('an `in` list over MAX_PAGE_SIZE, a filter deeper than MAX_FILTER_DEPTH or wider than MAX_FILTER_CONDITIONS', async () => {
     const many = JSON.stringify(Array.from({ length: 101 }, (_, i) => `s${i}`));
-    expect(await refused(`{ companies(filter: { name: { in: ${many} } }) { edges { node { slug } } } }`)).toMatchObject({ code: 'LIMIT_EXCEEDED', limit: 'MAX_PAGE_SIZE', max: 100, got: 101 });
-    expect(await refused(`{ companies(filter: { deals: { some: { role: { in: ${many} } } } }) { totalCount } }`)).toMatchObject({ code: 'LIMIT_EXCEEDED', limit: 'MAX_PAGE_SIZE' });
+    expect(await refused(`{ companies(filter: { name: { in: ${many} } }) { edges { node { slug } } } }`)).toMatchObject(
+      { code: 'LIMIT_EXCEEDED', limit: 'MAX_PAGE_SIZE', max: 100, got: 101 },
+    );
+    expect(
+      await refused(`{ companies(filter: { deals: { some: { role: { in: ${many} } } } }) { totalCount } }`),
+    ).toMatchObject({ code: 'LIMIT_EXCEEDED', limit: 'MAX_PAGE_SIZE' });
     let deep = '{ slugs: ["openai"] }';
     for (let i = 0; i < 8; i++) deep = `{ NOT: ${deep} }`; // depth 9
-    expect(await refused(`{ companies(filter: ${deep}) { totalCount } }`)).toMatchObject({ code: 'LIMIT_EXCEEDED', limit: 'MAX_FILTER_DEPTH', max: 8, got: 9 });
+    expect(await refused(`{ companies(filter: ${deep}) { totalCount } }`)).toMatchObject({
+      code: 'LIMIT_EXCEEDED',
+      limit: 'MAX_FILTER_DEPTH',
+      max: 8,
+      got: 9,
+    });
     const wide = `{ OR: [${Array.from({ length: 51 }, (_, i) => `{ country: "c${i}" }`).join(', ')}] }`;
-    expect(await refused(`{ companies(filter: ${wide}) { totalCount } }`)).toMatchObject({ code: 'LIMIT_EXCEEDED', limit: 'MAX_FILTER_CONDITIONS', max: 50, got: 51 });
+    expect(await refused(`{ companies(filter: ${wide}) { totalCount } }`)).toMatchObject({
+      code: 'LIMIT_EXCEEDED',
+      limit: 'MAX_FILTER_CONDITIONS',
+      max: 50,
+      got: 51,
+    });
     // On a relationship connection too, at its own path.
-    expect(await refused(`{ entity(slug: "openai") { ... on Company { deals(filter: ${deep.replaceAll('slugs', 'slugs')}) { totalCount } } } }`)).toMatchObject({ code: 'LIMIT_EXCEEDED', limit: 'MAX_FILTER_DEPTH' });
+    expect(
+      await refused(
+        `{ entity(slug: "openai") { ... on Company { deals(filter: ${deep.replaceAll('slugs', 'slugs')}) { totalCount } } } }`,
+      ),
+    ).toMatchObject({ code: 'LIMIT_EXCEEDED', limit: 'MAX_FILTER_DEPTH' });
   });
 
   it('bounds are configurable', async () => {
-    expect(await refused('{ companies(filter: { NOT: { slugs: ["a"] } }) { totalCount } }', { MAX_FILTER_DEPTH: '1' })).toMatchObject({ limit: 'MAX_FILTER_DEPTH', max: 1, got: 2 });
-    expect(await refused('{ companies(filter: { slugs: ["a"], country: "US" }) { totalCount } }', { MAX_FILTER_CONDITIONS: '1' })).toMatchObject({ limit: 'MAX_FILTER_CONDITIONS', max: 1, got: 2 });
+    expect(
+      await refused('{ companies(filter: { NOT: { slugs: ["a"] } }) { totalCount } }', { MAX_FILTER_DEPTH: '1' }),
+    ).toMatchObject({ limit: 'MAX_FILTER_DEPTH', max: 1, got: 2 });
+    expect(
+      await refused('{ companies(filter: { slugs: ["a"], country: "US" }) { totalCount } }', {
+        MAX_FILTER_CONDITIONS: '1',
+      }),
+    ).toMatchObject({ limit: 'MAX_FILTER_CONDITIONS', max: 1, got: 2 });
   });
 
   it('filter values never reach Cypher text', async () => {
     const hostile = `x') RETURN 1 //`;
-    const { companies } = await read<{ companies: Slugs }>(`query($s: String!) { companies(filter: { name: { contains: $s }, deals: { some: { role: { eq: $s } } } }) { edges { node { slug } } } }`, { s: hostile });
+    const { companies } = await read<{ companies: Slugs }>(
+      `query($s: String!) { companies(filter: { name: { contains: $s }, deals: { some: { role: { eq: $s } } } }) { edges { node { slug } } } }`,
+      { s: hostile },
+    );
     expect(companies.edges).toEqual([]);
   });
 });

@@ -35,7 +35,10 @@ const bodyOf = (size: number) => {
 };
 
 /** POSTs `body`, with its Content-Length or chunked (in 500-byte writes). */
-function post(body: string, chunked: boolean): Promise<{ status: number; json: { data?: unknown; errors?: Array<{ extensions?: Record<string, unknown> }> } }> {
+function post(
+  body: string,
+  chunked: boolean,
+): Promise<{ status: number; json: { data?: unknown; errors?: Array<{ extensions?: Record<string, unknown> }> } }> {
   return new Promise((resolve, reject) => {
     const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
     if (!chunked) headers['content-length'] = String(Buffer.byteLength(body));
@@ -62,10 +65,19 @@ describe('request body limit', () => {
   it('refuses a larger body with 413 LIMIT_EXCEEDED, by its Content-Length or as it arrives', async () => {
     const declared = await post(bodyOf(MAX + 1), false);
     expect(declared.status).toBe(413);
-    expect(declared.json.errors?.[0]?.extensions).toMatchObject({ code: 'LIMIT_EXCEEDED', limit: 'MAX_REQUEST_BODY_BYTES', max: MAX, got: MAX + 1 });
+    expect(declared.json.errors?.[0]?.extensions).toMatchObject({
+      code: 'LIMIT_EXCEEDED',
+      limit: 'MAX_REQUEST_BODY_BYTES',
+      max: MAX,
+      got: MAX + 1,
+    });
     const chunked = await post(bodyOf(MAX * 3), true);
     expect(chunked.status).toBe(413);
-    expect(chunked.json.errors?.[0]?.extensions).toMatchObject({ code: 'LIMIT_EXCEEDED', limit: 'MAX_REQUEST_BODY_BYTES', max: MAX });
+    expect(chunked.json.errors?.[0]?.extensions).toMatchObject({
+      code: 'LIMIT_EXCEEDED',
+      limit: 'MAX_REQUEST_BODY_BYTES',
+      max: MAX,
+    });
   });
 
   it('answers a Content-Length that is not a byte count with 400', async () => {
@@ -76,6 +88,9 @@ describe('request body limit', () => {
       body: '{"query":"{ __typename }"}',
     });
     expect(response.status).toBe(400);
-    expect(((await response.json()) as { errors: Array<{ extensions: Record<string, unknown> }> }).errors[0]!.extensions.code).toBe('BAD_REQUEST');
+    expect(
+      ((await response.json()) as { errors: Array<{ extensions: Record<string, unknown> }> }).errors[0]!.extensions
+        .code,
+    ).toBe('BAD_REQUEST');
   });
 });

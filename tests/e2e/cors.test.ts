@@ -17,7 +17,11 @@ const query = (yoga: ReturnType<typeof testServer>, origin?: string) =>
 const preflight = (yoga: ReturnType<typeof testServer>, origin: string) =>
   yoga.fetch('http://stargraph.test/graphql', {
     method: 'OPTIONS',
-    headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type, authorization' },
+    headers: {
+      origin,
+      'access-control-request-method': 'POST',
+      'access-control-request-headers': 'content-type, authorization',
+    },
   });
 
 describe('CORS: who may call from a browser', () => {
@@ -61,7 +65,10 @@ describe('CORS: who may call from a browser', () => {
 
   it('the configuration refuses what is not an origin', async () => {
     const { parseConfig } = await import('../../src/config.js');
-    expect(parseConfig({ CORS_ORIGINS: 'https://a.example, http://b.example:8080' }).cors.origins).toEqual(['https://a.example', 'http://b.example:8080']);
+    expect(parseConfig({ CORS_ORIGINS: 'https://a.example, http://b.example:8080' }).cors.origins).toEqual([
+      'https://a.example',
+      'http://b.example:8080',
+    ]);
     expect(parseConfig({}).cors.origins).toBe('*');
     expect(() => parseConfig({ CORS_ORIGINS: 'https://a.example/path' })).toThrow(/CORS_ORIGINS/);
     expect(() => parseConfig({ CORS_ORIGINS: 'a.example' })).toThrow(/CORS_ORIGINS/);
@@ -77,7 +84,11 @@ describe('security headers', () => {
       await yoga.fetch('http://stargraph.test/graphql', { headers: { accept: 'text/html' } }),
       await yoga.fetch('http://stargraph.test/health'),
       await yoga.fetch('http://stargraph.test/nowhere'),
-      await yoga.fetch('http://stargraph.test/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{not json' }),
+      await yoga.fetch('http://stargraph.test/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{not json',
+      }),
     ];
     for (const res of responses) {
       expect(res.headers.get('x-content-type-options')).toBe('nosniff');

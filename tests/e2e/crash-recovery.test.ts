@@ -61,7 +61,10 @@ describe('the local Neo4j killed with SIGKILL under concurrent writes', () => {
         headers: { 'content-type': 'application/json', authorization: 'Bearer crash-key' },
         body: JSON.stringify({ query, variables }),
       });
-      return (await res.json()) as { data?: unknown; errors?: Array<{ message: string; extensions?: { code?: string } }> };
+      return (await res.json()) as {
+        data?: unknown;
+        errors?: Array<{ message: string; extensions?: { code?: string } }>;
+      };
     };
     const ready = async () => {
       const started = performance.now();
@@ -90,7 +93,13 @@ describe('the local Neo4j killed with SIGKILL under concurrent writes', () => {
       const r = await post('mutation($i: UpsertDealInput!) { upsertDeal(input: $i) { id } }', {
         i: { slug, name: `Deal ${n}`, kind: 'OTHER', valueUsd: n * 1e6, parties },
       });
-      attempts.push({ slug, parties, started, ms: performance.now() - started, code: r.errors ? String(r.errors[0]?.extensions?.code) : undefined });
+      attempts.push({
+        slug,
+        parties,
+        started,
+        ms: performance.now() - started,
+        code: r.errors ? String(r.errors[0]?.extensions?.code) : undefined,
+      });
     };
     const workers = Array.from({ length: 8 }, async () => {
       while (!stop) {
@@ -126,7 +135,11 @@ describe('the local Neo4j killed with SIGKILL under concurrent writes', () => {
     }
     expect(readyAgain.status).toBe(200);
     const ackBefore = attempts.filter((a) => a.code === undefined && a.started > restartedAt).length;
-    while (attempts.filter((a) => a.code === undefined && a.started > restartedAt).length < ackBefore + 20 && Date.now() < deadline) await sleep(50);
+    while (
+      attempts.filter((a) => a.code === undefined && a.started > restartedAt).length < ackBefore + 20 &&
+      Date.now() < deadline
+    )
+      await sleep(50);
     stop = true;
     await Promise.all(workers);
 
@@ -134,7 +147,9 @@ describe('the local Neo4j killed with SIGKILL under concurrent writes', () => {
     expect(logs.some((l) => l.level === 'error' && /exited unexpectedly/.test(l.msg))).toBe(true);
 
     const failed = attempts.filter((a) => a.code !== undefined);
-    const firstOkAfterKill = attempts.filter((a) => a.code === undefined && a.started > killedAt).sort((a, b) => a.started - b.started)[0]!;
+    const firstOkAfterKill = attempts
+      .filter((a) => a.code === undefined && a.started > killedAt)
+      .sort((a, b) => a.started - b.started)[0]!;
     const outage = attempts.filter((a) => a.started > killedAt + 100 && a.started < restartedAt);
     const slowest = Math.max(...outage.map((a) => a.ms));
     console.log(
@@ -147,7 +162,10 @@ describe('the local Neo4j killed with SIGKILL under concurrent writes', () => {
     // Before the restart: DATABASE_UNAVAILABLE. Just after it, the first writes on a cold JVM (no
     // JIT, empty page cache) contending for the same companies may run past QUERY_TIMEOUT_MS:
     // TIMEOUT, rolled back. Nothing else, and never an uncoded error.
-    for (const a of failed) expect(a.started < restartedAt ? ['DATABASE_UNAVAILABLE'] : ['DATABASE_UNAVAILABLE', 'TIMEOUT']).toContain(a.code);
+    for (const a of failed)
+      expect(a.started < restartedAt ? ['DATABASE_UNAVAILABLE'] : ['DATABASE_UNAVAILABLE', 'TIMEOUT']).toContain(
+        a.code,
+      );
     // The promised bound: during the outage every request is answered in under a second. The
     // circuit refuses without touching the driver (a few ms); 1 s leaves room for a loaded machine.
     expect(outage.length).toBeGreaterThan(10);

@@ -50,9 +50,10 @@ function expectPlausible(cypher: Cypher | undefined, roundTrips: number, wallMs:
   // Each statement's time in Neo4j fits inside the request's wall-clock time; statements of
   // sibling fields run side by side, so the sum is bounded by one wall time per statement (and
   // Neo4j reports whole milliseconds, two per statement: allow that rounding).
-  expect(cypher!.dbTimeMs, `dbTimeMs ${cypher!.dbTimeMs} against ${wallMs.toFixed(1)} ms of wall time`).toBeLessThanOrEqual(
-    roundTrips * (wallMs + 2),
-  );
+  expect(
+    cypher!.dbTimeMs,
+    `dbTimeMs ${cypher!.dbTimeMs} against ${wallMs.toFixed(1)} ms of wall time`,
+  ).toBeLessThanOrEqual(roundTrips * (wallMs + 2));
 }
 
 describe('with DEBUG_EXTENSIONS_HEADER=true', () => {
@@ -78,7 +79,9 @@ describe('with DEBUG_EXTENSIONS_HEADER=true', () => {
   });
 
   it('adds nothing without the header, or with another value', async () => {
-    for (const headers of [{}, { 'x-debug-cypher': '0' }, { 'x-debug-cypher': 'true' }] as Array<Record<string, string>>) {
+    for (const headers of [{}, { 'x-debug-cypher': '0' }, { 'x-debug-cypher': 'true' }] as Array<
+      Record<string, string>
+    >) {
       const { body } = await timed(yoga, ONE_READ, headers);
       expect(body.data?.companies.edges).toHaveLength(3);
       expect(body.extensions?.cypher).toBeUndefined();

@@ -39,7 +39,10 @@ interface Part {
 }
 
 /** POSTs with Accept: multipart/mixed and returns the JSON parts in order. */
-async function multipart(query: string, variables: Record<string, unknown> = {}): Promise<{ contentType: string; parts: Part[] }> {
+async function multipart(
+  query: string,
+  variables: Record<string, unknown> = {},
+): Promise<{ contentType: string; parts: Part[] }> {
   const response = await yoga.fetch('http://stargraph.test/graphql', {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'multipart/mixed' },
@@ -114,7 +117,10 @@ describe('@stream', () => {
     const initial = parts[0]!;
     expect(initial.hasNext).toBe(true);
     expect((initial.data!.search as unknown[]).length).toBe(1);
-    const streamed = parts.slice(1).flatMap((p) => p.incremental ?? []).flatMap((i) => i.items ?? []);
+    const streamed = parts
+      .slice(1)
+      .flatMap((p) => p.incremental ?? [])
+      .flatMap((i) => i.items ?? []);
     expect(streamed.length).toBeGreaterThan(0);
     expect(parts.at(-1)!.hasNext).toBe(false);
   });

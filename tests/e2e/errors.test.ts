@@ -19,7 +19,12 @@ afterAll(async () => {
   await t.close();
 });
 
-async function post(yoga: ReturnType<typeof testServer>, query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}) {
+async function post(
+  yoga: ReturnType<typeof testServer>,
+  query: string,
+  variables?: Record<string, unknown>,
+  headers: Record<string, string> = {},
+) {
   const response = await yoga.fetch('http://stargraph.test/graphql', {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
@@ -36,7 +41,11 @@ describe('unexpected errors', () => {
   let broken: GraphDb;
   beforeAll(() => {
     const config = testConfig({ NEO4J_DATABASE: MISSING_DB });
-    broken = new GraphDb(createDriver({ ...config.neo4j, uri: config.neo4j.uri! }), MISSING_DB, config.limits.queryTimeoutMs);
+    broken = new GraphDb(
+      createDriver({ ...config.neo4j, uri: config.neo4j.uri! }),
+      MISSING_DB,
+      config.limits.queryTimeoutMs,
+    );
   });
   afterAll(() => broken.close());
   const READ = '{ companies(first: 1) { edges { node { slug } } } }';
@@ -65,7 +74,12 @@ describe('unexpected errors', () => {
     expect(cursor.errors?.[0]?.extensions?.code).toBe('INVALID_CURSOR');
     expect(cursor.errors?.[0]?.message).not.toBe('Unexpected error.');
     const page = await gql(yoga, '{ companies(first: 101) { edges { node { slug } } } }');
-    expect(page.errors?.[0]?.extensions).toMatchObject({ code: 'LIMIT_EXCEEDED', limit: 'MAX_PAGE_SIZE', max: 100, got: 101 });
+    expect(page.errors?.[0]?.extensions).toMatchObject({
+      code: 'LIMIT_EXCEEDED',
+      limit: 'MAX_PAGE_SIZE',
+      max: 100,
+      got: 101,
+    });
     expect(page.errors?.[0]?.message).not.toBe('Unexpected error.');
   });
 });
@@ -93,7 +107,10 @@ describe('invalid documents', () => {
   });
 
   it('an unknown enum value is GRAPHQL_VALIDATION_FAILED naming it', async () => {
-    const { body } = await post(yoga, '{ companies(first: 1, orderBy: { field: VALUATION }) { edges { node { slug } } } }');
+    const { body } = await post(
+      yoga,
+      '{ companies(first: 1, orderBy: { field: VALUATION }) { edges { node { slug } } } }',
+    );
     expect(body.data).toBeUndefined();
     expect(body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
     expect(body.errors?.[0]?.message).toContain('VALUATION');
@@ -158,20 +175,28 @@ describe('QUERY_TIMEOUT_MS on a normal read', () => {
   const SOURCES = 40;
   const HAYSTACK = 'z'.repeat(100_000);
   const NEEDLE = `${'z'.repeat(49_999)}y`;
-  const READ = 'query($text: String!) { sources(first: 5, filter: { titleContains: $text }) { edges { node { id } } } }';
+  const READ =
+    'query($text: String!) { sources(first: 5, filter: { titleContains: $text }) { edges { node { id } } } }';
 
   it('answers TIMEOUT naming QUERY_TIMEOUT_MS, and the next request is served as usual', async () => {
     // Not openTestGraph: its migrations would run under the 1 s timeout too.
     const config = testConfig({ QUERY_TIMEOUT_MS: '1000' });
-    const slow = new GraphDb(createDriver({ ...config.neo4j, uri: config.neo4j.uri! }), config.neo4j.database, config.limits.queryTimeoutMs);
+    const slow = new GraphDb(
+      createDriver({ ...config.neo4j, uri: config.neo4j.uri! }),
+      config.neo4j.database,
+      config.limits.queryTimeoutMs,
+    );
     try {
       const yoga = testServer(slow, config);
       // Dated far ahead, so other files' first pages of sources (oldest first) never see them.
-      await t.db.write('UNWIND range(1, $n) AS i CREATE (:Source {id: $prefix + "-src-" + i, title: $title, publishedOn: date("9999-12-31")})', {
-        n: SOURCES,
-        prefix,
-        title: HAYSTACK,
-      });
+      await t.db.write(
+        'UNWIND range(1, $n) AS i CREATE (:Source {id: $prefix + "-src-" + i, title: $title, publishedOn: date("9999-12-31")})',
+        {
+          n: SOURCES,
+          prefix,
+          title: HAYSTACK,
+        },
+      );
       const started = performance.now();
       const body = await gql(yoga, READ, { text: NEEDLE });
       const ms = performance.now() - started;

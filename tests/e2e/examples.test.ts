@@ -65,12 +65,22 @@ const CHECKS: Record<string, (data: Data) => void | Promise<void>> = {
 
   '02-who-is-behind-stargate': (d) => {
     const e = d.entity;
-    expect(e).toMatchObject({ name: 'Stargate', status: 'STALLED', announcedOn: '2025-01-21', pledgedUsd: 500e9, firstYearUsd: 100e9, targetPowerMw: 10_000 });
+    expect(e).toMatchObject({
+      name: 'Stargate',
+      status: 'STALLED',
+      announcedOn: '2025-01-21',
+      pledgedUsd: 500e9,
+      firstYearUsd: 100e9,
+      targetPowerMw: 10_000,
+    });
     expect(sorted(e.announcedBy.edges.map((x: Data) => `${x.node.__typename} ${x.node.name} ${x.on}`))).toEqual([
       'Person Donald Trump 2025-01-21',
       'Person Sam Altman 2025-01-21',
     ]);
-    expect(sorted(e.participants.edges.map((x: Data) => `${x.node.name} ${x.node.kind} ${x.role}`))).toEqual(['OpenAI AI_LAB lead', 'SoftBank INVESTOR financier']);
+    expect(sorted(e.participants.edges.map((x: Data) => `${x.node.name} ${x.node.kind} ${x.role}`))).toEqual([
+      'OpenAI AI_LAB lead',
+      'SoftBank INVESTOR financier',
+    ]);
     expect(sorted(e.sources.map((s: Data) => s.title))).toEqual(sorted([REPORT, WSJ]));
   },
 
@@ -80,20 +90,50 @@ const CHECKS: Record<string, (data: Data) => void | Promise<void>> = {
     const deals = Object.fromEntries(
       d.entity.deals.edges.map((x: Data) => [
         x.node.name,
-        { role: x.role, kind: x.node.kind, valueUsd: x.node.valueUsd, endsOn: x.node.endsOn, parties: sorted(x.node.parties.edges.map((p: Data) => `${p.node.name} ${p.role}`)) },
+        {
+          role: x.role,
+          kind: x.node.kind,
+          valueUsd: x.node.valueUsd,
+          endsOn: x.node.endsOn,
+          parties: sorted(x.node.parties.edges.map((p: Data) => `${p.node.name} ${p.role}`)),
+        },
       ]),
     );
     expect(deals).toEqual({
-      [ORACLE_DEAL]: { role: 'customer', kind: 'COMPUTE_LEASE', valueUsd: 30e9, endsOn: null, parties: ['OpenAI customer', 'Oracle provider'] },
-      [MICROSOFT_DEAL]: { role: 'lessee', kind: 'CLOUD_CONTRACT', valueUsd: 28e9, endsOn: '2028-12-31', parties: ['Microsoft lessor', 'OpenAI lessee'] },
-      [COREWEAVE_DEAL]: { role: 'customer', kind: 'COMPUTE_LEASE', valueUsd: null, endsOn: null, parties: ['CoreWeave provider', 'OpenAI customer'] },
+      [ORACLE_DEAL]: {
+        role: 'customer',
+        kind: 'COMPUTE_LEASE',
+        valueUsd: 30e9,
+        endsOn: null,
+        parties: ['OpenAI customer', 'Oracle provider'],
+      },
+      [MICROSOFT_DEAL]: {
+        role: 'lessee',
+        kind: 'CLOUD_CONTRACT',
+        valueUsd: 28e9,
+        endsOn: '2028-12-31',
+        parties: ['Microsoft lessor', 'OpenAI lessee'],
+      },
+      [COREWEAVE_DEAL]: {
+        role: 'customer',
+        kind: 'COMPUTE_LEASE',
+        valueUsd: null,
+        endsOn: null,
+        parties: ['CoreWeave provider', 'OpenAI customer'],
+      },
     });
   },
 
   '04-money-by-company': (d) => {
     expect(d.deals.totalCount).toBe(3);
     // Biggest first; the CoreWeave deal has no disclosed value.
-    expect(d.deals.edges.map((x: Data) => [x.node.name, x.node.valueUsd, sorted(x.node.parties.edges.map((p: Data) => `${p.node.name} ${p.role}`))])).toEqual([
+    expect(
+      d.deals.edges.map((x: Data) => [
+        x.node.name,
+        x.node.valueUsd,
+        sorted(x.node.parties.edges.map((p: Data) => `${p.node.name} ${p.role}`)),
+      ]),
+    ).toEqual([
       [ORACLE_DEAL, 30e9, ['OpenAI customer', 'Oracle provider']],
       [MICROSOFT_DEAL, 28e9, ['Microsoft lessor', 'OpenAI lessee']],
       [COREWEAVE_DEAL, null, ['CoreWeave provider', 'OpenAI customer']],
@@ -149,19 +189,49 @@ const CHECKS: Record<string, (data: Data) => void | Promise<void>> = {
     const sites = Object.fromEntries(
       d.datacenters.edges.map((x: Data) => [
         x.node.name,
-        { status: x.node.status, targetDate: x.node.targetDate, operators: names(x.node.operators), deals: names(x.node.deals), projects: names(x.node.projects) },
+        {
+          status: x.node.status,
+          targetDate: x.node.targetDate,
+          operators: names(x.node.operators),
+          deals: names(x.node.deals),
+          projects: names(x.node.projects),
+        },
       ]),
     );
     expect(sites).toEqual({
-      "Stargate's first datacenter": { status: 'PLANNED', targetDate: '2025-12-31', operators: [], deals: [], projects: ['Stargate'] },
-      'Oracle datacenters for OpenAI': { status: 'PLANNED', targetDate: null, operators: ['Oracle'], deals: [ORACLE_DEAL], projects: [] },
-      'CoreWeave datacenters for OpenAI': { status: 'PLANNED', targetDate: null, operators: ['CoreWeave'], deals: [COREWEAVE_DEAL], projects: [] },
+      "Stargate's first datacenter": {
+        status: 'PLANNED',
+        targetDate: '2025-12-31',
+        operators: [],
+        deals: [],
+        projects: ['Stargate'],
+      },
+      'Oracle datacenters for OpenAI': {
+        status: 'PLANNED',
+        targetDate: null,
+        operators: ['Oracle'],
+        deals: [ORACLE_DEAL],
+        projects: [],
+      },
+      'CoreWeave datacenters for OpenAI': {
+        status: 'PLANNED',
+        targetDate: null,
+        operators: ['CoreWeave'],
+        deals: [COREWEAVE_DEAL],
+        projects: [],
+      },
     });
   },
 
   '09-everything-around-openai': (d) => {
     expect(d.entity.relationships.totalCount).toBe(5);
-    expect(sorted(d.entity.relationships.edges.map((x: Data) => `${x.direction} ${x.type} ${x.role ?? x.title} ${x.node.__typename} ${x.node.name}`))).toEqual(
+    expect(
+      sorted(
+        d.entity.relationships.edges.map(
+          (x: Data) => `${x.direction} ${x.type} ${x.role ?? x.title} ${x.node.__typename} ${x.node.name}`,
+        ),
+      ),
+    ).toEqual(
       sorted([
         'IN LEADS Chief Executive Officer Person Sam Altman',
         'OUT PARTICIPATES_IN lead Project Stargate',
@@ -181,11 +251,24 @@ const CHECKS: Record<string, (data: Data) => void | Promise<void>> = {
     // The report supports every seed entity.
     expect(report.mentions.totalCount).toBe(14);
     expect(report.mentions.edges).toHaveLength(14);
-    expect(names(report.mentions)).toEqual(expect.arrayContaining(['Donald Trump', 'Sam Altman', 'OpenAI', 'SoftBank', 'Oracle', 'CoreWeave', 'Microsoft', 'Stargate']));
+    expect(names(report.mentions)).toEqual(
+      expect.arrayContaining([
+        'Donald Trump',
+        'Sam Altman',
+        'OpenAI',
+        'SoftBank',
+        'Oracle',
+        'CoreWeave',
+        'Microsoft',
+        'Stargate',
+      ]),
+    );
     const wsj = sources[WSJ];
     expect(wsj).toMatchObject({ publisher: 'The Wall Street Journal', language: 'en' });
     expect(wsj.cites.edges).toEqual([]);
-    expect(sorted(names(wsj.mentions))).toEqual(sorted(['OpenAI', 'Oracle', 'Stargate', ORACLE_DEAL, "Stargate's first datacenter"]));
+    expect(sorted(names(wsj.mentions))).toEqual(
+      sorted(['OpenAI', 'Oracle', 'Stargate', ORACLE_DEAL, "Stargate's first datacenter"]),
+    );
   },
 
   '11-cloud-providers': (d) => {
@@ -193,7 +276,10 @@ const CHECKS: Record<string, (data: Data) => void | Promise<void>> = {
     const providers = Object.fromEntries(
       d.companies.edges.map((x: Data) => [
         x.node.name,
-        { deals: x.node.deals.edges.map((e: Data) => [e.role, e.node.name, e.node.valueUsd]), datacenters: names(x.node.datacenters) },
+        {
+          deals: x.node.deals.edges.map((e: Data) => [e.role, e.node.name, e.node.valueUsd]),
+          datacenters: names(x.node.datacenters),
+        },
       ]),
     );
     expect(providers).toEqual({
@@ -205,7 +291,9 @@ const CHECKS: Record<string, (data: Data) => void | Promise<void>> = {
 
   '12-big-deals': (d) => {
     // At least $25bn: Oracle's $30bn and Microsoft's $28bn, not the undisclosed CoreWeave deal.
-    expect(sorted(d.deals.edges.map((x: Data) => `${x.node.name} ${x.node.kind} ${x.node.valueUsd} ${x.node.endsOn}`))).toEqual([
+    expect(
+      sorted(d.deals.edges.map((x: Data) => `${x.node.name} ${x.node.kind} ${x.node.valueUsd} ${x.node.endsOn}`)),
+    ).toEqual([
       `${ORACLE_DEAL} COMPUTE_LEASE 30000000000 null`,
       `${MICROSOFT_DEAL} CLOUD_CONTRACT 28000000000 2028-12-31`,
     ]);
@@ -252,9 +340,21 @@ const CHECKS: Record<string, (data: Data) => void | Promise<void>> = {
     expect(n.truncated).toBe(false);
     expect(n.nodes[0].slug).toBe('openai');
     expect(sorted(n.nodes.map((x: Data) => x.slug))).toEqual(
-      sorted(['openai', 'sam-altman', 'stargate', 'openai-oracle-datacenter-deal', 'openai-microsoft-server-rental', 'openai-coreweave-datacenter-deal']),
+      sorted([
+        'openai',
+        'sam-altman',
+        'stargate',
+        'openai-oracle-datacenter-deal',
+        'openai-microsoft-server-rental',
+        'openai-coreweave-datacenter-deal',
+      ]),
     );
-    expect(n.nodes[0].dealStats).toEqual({ count: 3, totalValueUsd: 58e9, asBuyer: { count: 3, totalValueUsd: 58e9 }, asSeller: { count: 0, totalValueUsd: 0 } });
+    expect(n.nodes[0].dealStats).toEqual({
+      count: 3,
+      totalValueUsd: 58e9,
+      asBuyer: { count: 3, totalValueUsd: 58e9 },
+      asSeller: { count: 0, totalValueUsd: 0 },
+    });
     expect(n.relationships).toHaveLength(6);
     expect(d.aroundStargate.map((r: Data) => [r.entity.name, r.score])).toEqual([
       ['OpenAI', 58e9],
@@ -300,8 +400,16 @@ const CHECKS: Record<string, (data: Data) => void | Promise<void>> = {
   '18-cloud-providers-without-big-deals': (d) => {
     // Oracle's deal is $30bn; Microsoft's $28bn and CoreWeave's (no value) pass "none over $29bn".
     expect(sorted(names(d.smaller))).toEqual(['CoreWeave', 'Microsoft']);
-    expect(sorted(d.others.edges.map((e: Data) => `${e.node.name} ${e.node.country} ${e.node.deals.totalCount}`))).toEqual(['OpenAI US 3', 'SoftBank JP 0']);
-    expect(d.others.aggregate).toEqual({ count: 2, groupBy: [{ key: 'AI_LAB', count: 1 }, { key: 'INVESTOR', count: 1 }] });
+    expect(
+      sorted(d.others.edges.map((e: Data) => `${e.node.name} ${e.node.country} ${e.node.deals.totalCount}`)),
+    ).toEqual(['OpenAI US 3', 'SoftBank JP 0']);
+    expect(d.others.aggregate).toEqual({
+      count: 2,
+      groupBy: [
+        { key: 'AI_LAB', count: 1 },
+        { key: 'INVESTOR', count: 1 },
+      ],
+    });
   },
 
   '19-communities-and-centrality': (d) => {
@@ -344,7 +452,10 @@ describe('schema/examples', () => {
     expect(deals.aggregate).toEqual({
       count: 3,
       valueUsd: { sum: 58e9, max: 30e9 },
-      groupBy: [{ key: 'customer', count: 2, valueUsd: { sum: 30e9 } }, { key: 'lessee', count: 1, valueUsd: { sum: 28e9 } }],
+      groupBy: [
+        { key: 'customer', count: 2, valueUsd: { sum: 30e9 } },
+        { key: 'lessee', count: 1, valueUsd: { sum: 28e9 } },
+      ],
     });
     expect(data.entity.bigDeals.totalCount).toBe(1);
     // OpenAI: three deals, an AI lab in the US.

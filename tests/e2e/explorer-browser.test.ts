@@ -38,19 +38,36 @@ afterAll(async () => {
 /** Reads the graph as Cytoscape holds it (the page exposes its view for this). */
 function graphState(page: Page) {
   return page.evaluate(() => {
-    const view = (window as unknown as { stargraphExplorer: { cy: { nodes(): { map<T>(f: (n: { id(): string; renderedPosition(): { x: number; y: number } }) => T): T[] }; elements(s: string): { map<T>(f: (e: { id(): string }) => T): T[] }; width(): number; height(): number } } }).stargraphExplorer;
+    const view = (
+      window as unknown as {
+        stargraphExplorer: {
+          cy: {
+            nodes(): { map<T>(f: (n: { id(): string; renderedPosition(): { x: number; y: number } }) => T): T[] };
+            elements(s: string): { map<T>(f: (e: { id(): string }) => T): T[] };
+            width(): number;
+            height(): number;
+          };
+        };
+      }
+    ).stargraphExplorer;
     const width = view.cy.width();
     const height = view.cy.height();
     return {
       nodes: view.cy.nodes().map((n) => ({ id: n.id(), ...n.renderedPosition() })),
-      onScreen: view.cy.nodes().map((n) => ({ id: n.id(), p: n.renderedPosition() })).filter(({ p }) => p.x >= 0 && p.y >= 0 && p.x <= width && p.y <= height).map((n) => n.id),
+      onScreen: view.cy
+        .nodes()
+        .map((n) => ({ id: n.id(), p: n.renderedPosition() }))
+        .filter(({ p }) => p.x >= 0 && p.y >= 0 && p.x <= width && p.y <= height)
+        .map((n) => n.id),
       path: view.cy.elements('.path').map((e) => e.id()),
     };
   });
 }
 
 async function settledAfter(page: Page, before: number): Promise<void> {
-  await page.waitForFunction((n) => Number(document.getElementById('graph')?.dataset.layouts ?? 0) > n, before, { timeout: 30_000 });
+  await page.waitForFunction((n) => Number(document.getElementById('graph')?.dataset.layouts ?? 0) > n, before, {
+    timeout: 30_000,
+  });
 }
 
 const layouts = (page: Page) => page.evaluate(() => Number(document.getElementById('graph')?.dataset.layouts ?? 0));
@@ -69,7 +86,8 @@ describe('the graph explorer at /explorer', () => {
     const neighbours = ['oracle', 'microsoft', 'coreweave', 'sam-altman', 'stargate'];
     expect((await graphState(page)).onScreen).toEqual(expect.arrayContaining(['openai', ...neighbours]));
     const names = await textEntities(page);
-    for (const name of ['Oracle', 'Microsoft', 'CoreWeave', 'Sam Altman', 'Stargate']) expect(names.some((n) => n.startsWith(name))).toBe(true);
+    for (const name of ['Oracle', 'Microsoft', 'CoreWeave', 'Sam Altman', 'Stargate'])
+      expect(names.some((n) => n.startsWith(name))).toBe(true);
     await expect.poll(() => page.locator('#panel h2').innerText()).toContain('OpenAI');
     await page.screenshot({ path: `${SHOTS}/1-focus-openai.png` });
 
@@ -96,7 +114,9 @@ describe('the graph explorer at /explorer', () => {
     await page.locator('#path-to').fill('coreweave');
     const beforePath = await layouts(page);
     await page.locator('#path-form button[type=submit]').click();
-    await expect.poll(() => page.locator('#status').innerText(), { timeout: 15_000 }).toMatch(/^Path \(\d hops\): Donald Trump → .* → CoreWeave$/);
+    await expect
+      .poll(() => page.locator('#status').innerText(), { timeout: 15_000 })
+      .toMatch(/^Path \(\d hops\): Donald Trump → .* → CoreWeave$/);
     const path = (await graphState(page)).path;
     expect(path).toEqual(expect.arrayContaining(['donald-trump', 'coreweave']));
     expect(await page.locator('#text-entities li.on-path').count()).toBeGreaterThanOrEqual(3);
@@ -118,7 +138,9 @@ describe('the graph explorer at /explorer', () => {
     await page.keyboard.press('Enter');
     await expect.poll(() => page.locator('#panel h2').first().innerText(), { timeout: 15_000 }).toContain('OpenAI');
     await page.locator('#panel a.source-link', { hasText: "Stargate's slow start" }).click();
-    await expect.poll(() => page.locator('#panel .source-title').innerText(), { timeout: 15_000 }).toContain("Stargate's slow start");
+    await expect
+      .poll(() => page.locator('#panel .source-title').innerText(), { timeout: 15_000 })
+      .toContain("Stargate's slow start");
     expect(await page.locator('#panel ul li', { hasText: 'OpenAI' }).count()).toBeGreaterThan(0);
     await page.screenshot({ path: `${SHOTS}/3-source.png` });
 

@@ -42,7 +42,11 @@ describe('GraphiQL served by stargraph itself', () => {
     await expect.poll(() => answer.innerText(), { timeout: 20_000 }).toContain('"graphStats"');
     expect(await answer.innerText()).toMatch(/"label":\s*"Company"/);
     // Monaco's theme rules took (its <style> carries the page's nonce): tokens are coloured.
-    expect(await page.evaluate(() => document.querySelector<HTMLStyleElement>('style.monaco-colors')?.sheet?.cssRules.length ?? 0)).toBeGreaterThan(100);
+    expect(
+      await page.evaluate(
+        () => document.querySelector<HTMLStyleElement>('style.monaco-colors')?.sheet?.cssRules.length ?? 0,
+      ),
+    ).toBeGreaterThan(100);
     // The link to the explorer leads to it, and the explorer links back. (Opened in a second
     // page: leaving GraphiQL would abort the editor worker request Monaco leaves pending when it
     // restarts that worker, a navigation artefact rather than a failure.)

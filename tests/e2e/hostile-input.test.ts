@@ -101,9 +101,15 @@ let bigLeft = 0;
 function hostileString(g: Gen): string {
   const r = g.next();
   let s: string;
-  if (r < 0.1 && bigLeft-- > 0) s = g.pick(['a', 'é', '🧨', "'", '"', '\\', ' ', 'MATCH ', '*']).repeat(g.pick([1000, 10_000, 60_000]));
+  if (r < 0.1 && bigLeft-- > 0)
+    s = g.pick(['a', 'é', '🧨', "'", '"', '\\', ' ', 'MATCH ', '*']).repeat(g.pick([1000, 10_000, 60_000]));
   else if (r < 0.8) s = g.pick(PAYLOADS);
-  else s = Array.from({ length: g.int(20) }, () => String.fromCodePoint(g.pick([0x20 + g.int(95), 0x80 + g.int(0x700), 0x1f300 + g.int(300), 0xd800 + g.int(0x800)]))).join('');
+  else
+    s = Array.from({ length: g.int(20) }, () =>
+      String.fromCodePoint(
+        g.pick([0x20 + g.int(95), 0x80 + g.int(0x700), 0x1f300 + g.int(300), 0xd800 + g.int(0x800)]),
+      ),
+    ).join('');
   return g.chance(0.8) ? `${s} ${marker}` : s;
 }
 
@@ -115,7 +121,8 @@ interface Fixtures {
 function hostileId(g: Gen, fixtures: Fixtures | undefined): string {
   const r = g.next();
   if (fixtures && r < 0.2) return g.pick([...fixtures.slugs, ...fixtures.ids]); // ours: reads only
-  if (r < 0.35) return encodeGlobalID(g.pick(['Company', 'Person', 'Deal', 'Source', 'User', 'Query', '']), hostileString(g));
+  if (r < 0.35)
+    return encodeGlobalID(g.pick(['Company', 'Person', 'Deal', 'Source', 'User', 'Query', '']), hostileString(g));
   if (r < 0.45) return Buffer.from(hostileString(g)).toString('base64');
   if (r < 0.55) return g.pick(['UXVlcnk6MQ==', 'Q29tcGFueTo=', 'OjpfOjo=', '====', 'bm90IG91cnM']);
   return hostileString(g);
@@ -129,16 +136,20 @@ function inputValue(type: GraphQLInputType, g: Gen, fixtures: Fixtures | undefin
   if (g.chance(0.04)) return g.pick([null, 'wrong', 42, true, [], {}, { nested: { deep: [1, 'x'] } }]);
   if (isNonNullType(type)) return inputValue(type.ofType, g, fixtures, depth);
   if (isListType(type)) {
-    const scalarItems = !isInputObjectType(getNamedType(type.ofType)) && !isListType(isNonNullType(type.ofType) ? type.ofType.ofType : type.ofType);
+    const scalarItems =
+      !isInputObjectType(getNamedType(type.ofType)) &&
+      !isListType(isNonNullType(type.ofType) ? type.ofType.ofType : type.ofType);
     const n = scalarItems && g.chance(0.05) && bigLeft-- > 0 ? g.pick([500, 5000]) : g.int(4);
     return Array.from({ length: n }, () => inputValue(type.ofType, g, fixtures, depth + 1));
   }
-  if (isEnumType(type)) return g.chance(0.85) ? g.pick(type.getValues()).name : g.pick(['NOT_A_VALUE', 'lowercase', '', 'DEGREE OR 1=1']);
+  if (isEnumType(type))
+    return g.chance(0.85) ? g.pick(type.getValues()).name : g.pick(['NOT_A_VALUE', 'lowercase', '', 'DEGREE OR 1=1']);
   if (isInputObjectType(type)) {
     if (depth > 4) return {};
     const out: Record<string, unknown> = {};
     for (const field of Object.values(type.getFields())) {
-      if (isNonNullType(field.type) ? g.chance(0.9) : g.chance(0.35)) out[field.name] = inputValue(field.type, g, fixtures, depth + 1);
+      if (isNonNullType(field.type) ? g.chance(0.9) : g.chance(0.35))
+        out[field.name] = inputValue(field.type, g, fixtures, depth + 1);
     }
     if (g.chance(0.05)) out[`unknown_${g.int(9)}`] = hostileString(g);
     return out;
@@ -155,7 +166,14 @@ function inputValue(type: GraphQLInputType, g: Gen, fixtures: Fixtures | undefin
         return hostileId(g, fixtures);
       case 'Date':
       case 'DateTime':
-        return g.pick(['2025-07-22', '2025-02-30', '0000-00-00', '99999-01-01', '2025-07-22T25:61:00Z', hostileString(g)]);
+        return g.pick([
+          '2025-07-22',
+          '2025-02-30',
+          '0000-00-00',
+          '99999-01-01',
+          '2025-07-22T25:61:00Z',
+          hostileString(g),
+        ]);
       default:
         return hostileString(g);
     }
@@ -167,7 +185,8 @@ function inputValue(type: GraphQLInputType, g: Gen, fixtures: Fixtures | undefin
 function literal(value: unknown, type: GraphQLInputType): string {
   if (value === null || value === undefined) return 'null';
   const named = getNamedType(type);
-  if (Array.isArray(value)) return `[${value.map((v) => literal(v, isListType(type) ? type.ofType : isNonNullType(type) && isListType(type.ofType) ? type.ofType.ofType : type)).join(', ')}]`;
+  if (Array.isArray(value))
+    return `[${value.map((v) => literal(v, isListType(type) ? type.ofType : isNonNullType(type) && isListType(type.ofType) ? type.ofType.ofType : type)).join(', ')}]`;
   if (typeof value === 'object') {
     const fields = isInputObjectType(named) ? named.getFields() : {};
     return `{${Object.entries(value as Record<string, unknown>)
@@ -181,11 +200,18 @@ function literal(value: unknown, type: GraphQLInputType): string {
 let aliasCounter = 0;
 
 /** A selection set for an output type, `budget` levels deep at most. */
-function selection(type: GraphQLNamedType, g: Gen, fixtures: Fixtures | undefined, budget: number, vars: VarBag): string {
+function selection(
+  type: GraphQLNamedType,
+  g: Gen,
+  fixtures: Fixtures | undefined,
+  budget: number,
+  vars: VarBag,
+): string {
   if (isUnionType(type) || isInterfaceType(type)) {
     const possible = schema.getPossibleTypes(type);
     const parts = ['__typename'];
-    if (isInterfaceType(type) && g.chance(0.6)) parts.push(fieldsOf(type as unknown as GraphQLObjectType, g, fixtures, budget, vars));
+    if (isInterfaceType(type) && g.chance(0.6))
+      parts.push(fieldsOf(type as unknown as GraphQLObjectType, g, fixtures, budget, vars));
     for (let i = 0; i < 1 + g.int(2); i++) {
       const t = g.pick(possible);
       parts.push(`... on ${t.name} { ${fieldsOf(t, g, fixtures, budget, vars)} }`);
@@ -196,7 +222,13 @@ function selection(type: GraphQLNamedType, g: Gen, fixtures: Fixtures | undefine
   return '';
 }
 
-function fieldsOf(type: GraphQLObjectType, g: Gen, fixtures: Fixtures | undefined, budget: number, vars: VarBag): string {
+function fieldsOf(
+  type: GraphQLObjectType,
+  g: Gen,
+  fixtures: Fixtures | undefined,
+  budget: number,
+  vars: VarBag,
+): string {
   const fields = Object.values(type.getFields());
   const scalars = fields.filter((f) => !isObjectLike(f));
   const objects = fields.filter((f) => isObjectLike(f));
@@ -236,7 +268,13 @@ function argText(arg: GraphQLArgument, g: Gen, fixtures: Fixtures | undefined, v
   return `${arg.name}: ${literal(value, arg.type)}`;
 }
 
-function fieldCall(field: GraphQLField<unknown, unknown>, g: Gen, fixtures: Fixtures | undefined, budget: number, vars: VarBag): string {
+function fieldCall(
+  field: GraphQLField<unknown, unknown>,
+  g: Gen,
+  fixtures: Fixtures | undefined,
+  budget: number,
+  vars: VarBag,
+): string {
   const args = field.args.map((a) => argText(a, g, fixtures, vars)).filter(Boolean);
   if (g.chance(0.03)) args.push(`bogusArg: ${JSON.stringify(hostileString(g))}`);
   const alias = g.chance(0.15) ? `a${aliasCounter++}: ` : '';
@@ -255,7 +293,11 @@ interface Operation {
 
 function operation(g: Gen, fixtures: Fixtures): Operation {
   const r = g.next();
-  const auth: Record<string, string> = g.chance(0.85) ? { authorization: 'Bearer hx-key' } : g.chance(0.5) ? { authorization: `Bearer ${hostileString(g).slice(0, 200)}` } : {};
+  const auth: Record<string, string> = g.chance(0.85)
+    ? { authorization: 'Bearer hx-key' }
+    : g.chance(0.5)
+      ? { authorization: `Bearer ${hostileString(g).slice(0, 200)}` }
+      : {};
   const json = { 'content-type': 'application/json', accept: 'application/json' };
   if (r < 0.08) {
     // Malformed HTTP and JSON.
@@ -277,7 +319,21 @@ function operation(g: Gen, fixtures: Fixtures): Operation {
     ];
     const variants: Operation[] = [
       { kind: 'raw', body: g.pick(bodies), headers: json, method: 'POST', label: 'malformed body' },
-      { kind: 'raw', body: '{"query":"{ __typename }"}', headers: { 'content-type': g.pick(['text/plain', 'application/xml', 'multipart/form-data; boundary=x', 'application/json; charset=utf-7', '']) }, method: 'POST', label: 'odd content-type' },
+      {
+        kind: 'raw',
+        body: '{"query":"{ __typename }"}',
+        headers: {
+          'content-type': g.pick([
+            'text/plain',
+            'application/xml',
+            'multipart/form-data; boundary=x',
+            'application/json; charset=utf-7',
+            '',
+          ]),
+        },
+        method: 'POST',
+        label: 'odd content-type',
+      },
       { kind: 'raw', body: '', headers: {}, method: g.pick(['PUT', 'DELETE', 'PATCH']), label: 'odd method' },
       { kind: 'raw', body: '', headers: { accept: 'application/json' }, method: 'GET', label: 'GET without query' },
     ];
@@ -302,7 +358,13 @@ function operation(g: Gen, fixtures: Fixtures): Operation {
   if (g.chance(0.03)) document = document.slice(0, g.int(document.length)); // truncated: a syntax error
   const payload: Record<string, unknown> = { query: document, variables: vars.values };
   if (g.chance(0.03)) payload.variables = g.pick([[], 'x', 42, { v0: { $ne: 1 } }]);
-  return { kind: mutation ? 'mutation' : 'query', body: JSON.stringify(payload), headers: { ...json, ...auth }, method: 'POST', label: labels.join(',') };
+  return {
+    kind: mutation ? 'mutation' : 'query',
+    body: JSON.stringify(payload),
+    headers: { ...json, ...auth },
+    method: 'POST',
+    label: labels.join(','),
+  };
 }
 
 let t: TestGraph;
@@ -318,7 +380,13 @@ async function fingerprint(): Promise<string> {
      RETURN coalesce(n.slug, n.id) AS key, labels(n) AS labels, properties(n) AS props, rels ORDER BY key`,
     { prefix },
   );
-  return JSON.stringify(rows.map((r) => ({ ...r, labels: (r.labels as string[]).sort(), rels: (r.rels as unknown[]).map((x) => JSON.stringify(x)).sort() })));
+  return JSON.stringify(
+    rows.map((r) => ({
+      ...r,
+      labels: (r.labels as string[]).sort(),
+      rels: (r.rels as unknown[]).map((x) => JSON.stringify(x)).sort(),
+    })),
+  );
 }
 
 /** Nodes anywhere that carry this run's marker (written by a hostile request), with the marked strings. */
@@ -345,7 +413,8 @@ function sentStrings(body: string): string[] {
   try {
     const payload = JSON.parse(body) as { query?: unknown; variables?: unknown };
     walk(payload.variables);
-    if (typeof payload.query === 'string') visit(parse(payload.query), { StringValue: (node) => void out.push(node.value) });
+    if (typeof payload.query === 'string')
+      visit(parse(payload.query), { StringValue: (node) => void out.push(node.value) });
   } catch {
     // not JSON or not a document: it was refused before anything ran
   }
@@ -359,14 +428,28 @@ beforeAll(async () => {
   // As deployed: production masks unexpected errors (development shows their details on purpose).
   // Tighter statement timeouts than the defaults: a generated query that explodes is cut (a coded
   // TIMEOUT) in 2-3 s instead of 5-10, which keeps the run short.
-  t = await openTestGraph({ API_KEYS: 'hx-key:write+read', NODE_ENV: 'production', QUERY_TIMEOUT_MS: '3000', TRAVERSAL_TIMEOUT_MS: '2000' });
+  t = await openTestGraph({
+    API_KEYS: 'hx-key:write+read',
+    NODE_ENV: 'production',
+    QUERY_TIMEOUT_MS: '3000',
+    TRAVERSAL_TIMEOUT_MS: '2000',
+  });
   // The server's own error log, to say why if an unexpected error ever shows up.
-  yoga = createServer({ config: t.config, graph: t.graph, logger: createLogger('error', (line) => void serverErrors.push(line.slice(0, 2000))) });
+  yoga = createServer({
+    config: t.config,
+    graph: t.graph,
+    logger: createLogger('error', (line) => void serverErrors.push(line.slice(0, 2000))),
+  });
   await createEntities(t.db, [
     { label: 'Company', slug: `${prefix}-openai`, name: 'Hx OpenAI', props: { kind: 'AI_LAB', country: 'US' } },
     { label: 'Company', slug: `${prefix}-oracle`, name: 'Hx Oracle', props: { kind: 'CLOUD_PROVIDER' } },
     { label: 'Person', slug: `${prefix}-sam`, name: 'Hx Sam' },
-    { label: 'Project', slug: `${prefix}-stargate`, name: 'Hx Stargate', props: { status: 'ANNOUNCED', pledgedUsd: 5e11 } },
+    {
+      label: 'Project',
+      slug: `${prefix}-stargate`,
+      name: 'Hx Stargate',
+      props: { status: 'ANNOUNCED', pledgedUsd: 5e11 },
+    },
     { label: 'Deal', slug: `${prefix}-lease`, name: 'Hx Lease', props: { kind: 'COMPUTE_LEASE', valueUsd: 3e10 } },
   ]);
   await relate(t.db, 'PARTY_TO', [[`${prefix}-openai`, `${prefix}-lease`, { role: 'buyer' }]]);
@@ -387,7 +470,18 @@ afterAll(async () => {
 });
 
 // Our own statements' tell-tales, a stack frame, or a driver error leaking through.
-const LEAKS = [/:Entity\b/, /\$rows\b/, /\bUNWIND \$/, /Neo\.(ClientError|TransientError|DatabaseError)/, /Neo4jError/, /\n\s+at \S+ \(/, /\bat .+\.(ts|js):\d+:\d+/, /node_modules/, /"stack"/, /originalError/];
+const LEAKS = [
+  /:Entity\b/,
+  /\$rows\b/,
+  /\bUNWIND \$/,
+  /Neo\.(ClientError|TransientError|DatabaseError)/,
+  /Neo4jError/,
+  /\n\s+at \S+ \(/,
+  /\bat .+\.(ts|js):\d+:\d+/,
+  /node_modules/,
+  /"stack"/,
+  /originalError/,
+];
 
 describe('hostile input, generated from the schema', () => {
   it(`answers ${OPERATIONS} generated operations safely and leaves the graph as it was`, async () => {
@@ -415,7 +509,12 @@ describe('hostile input, generated from the schema', () => {
         if (!overloaded) problems.push(`5xx: ${where}`);
       }
       for (const leak of LEAKS) if (leak.test(text)) problems.push(`leak ${leak}: ${where}`);
-      let body: { data?: Record<string, unknown> | null; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> } | undefined;
+      let body:
+        | {
+            data?: Record<string, unknown> | null;
+            errors?: Array<{ message: string; extensions?: Record<string, unknown> }>;
+          }
+        | undefined;
       try {
         body = JSON.parse(text) as typeof body;
       } catch {
@@ -426,7 +525,8 @@ describe('hostile input, generated from the schema', () => {
       for (const error of body?.errors ?? []) {
         const code = error.extensions?.code;
         if (typeof code !== 'string') problems.push(`uncoded error "${error.message.slice(0, 200)}": ${where}`);
-        else if (code === 'INTERNAL_SERVER_ERROR' || error.message === 'Unexpected error.') problems.push(`unexpected error: ${where}`);
+        else if (code === 'INTERNAL_SERVER_ERROR' || error.message === 'Unexpected error.')
+          problems.push(`unexpected error: ${where}`);
         codes.set(String(code), (codes.get(String(code)) ?? 0) + 1);
       }
       // A mutation may be answered without errors only when it asks for nothing (an empty
@@ -449,13 +549,17 @@ describe('hostile input, generated from the schema', () => {
     console.log(
       `[hostile] ${OPERATIONS} operations (seed ${SEED}) in ${seconds.toFixed(1)} s; error codes: ${[...codes].map(([c, n]) => `${c} ${n}`).join(', ')}`,
     );
-    if (process.env.HOSTILE_SLOWEST) for (const [ms, what] of slow.sort((a, b) => b[0] - a[0]).slice(0, 8)) console.log(`[hostile] ${ms.toFixed(0)} ms ${what}`);
+    if (process.env.HOSTILE_SLOWEST)
+      for (const [ms, what] of slow.sort((a, b) => b[0] - a[0]).slice(0, 8))
+        console.log(`[hostile] ${ms.toFixed(0)} ms ${what}`);
     expect(problems.slice(0, 10), `server log:\n${serverErrors.slice(0, 5).join('\n')}`).toEqual([]);
     expect(accepted).toBeLessThan(OPERATIONS / 100);
     expect(await fingerprint()).toBe(before);
     // A generated input can be valid by chance (an addSource with a title and nothing else) and
     // is then rightly written; anything else marked was written by a refused request.
-    const writtenByRefused = (await markedNodes()).filter((n) => !n.values.some((v) => acceptedStrings.includes(printable(v))));
+    const writtenByRefused = (await markedNodes()).filter(
+      (n) => !n.values.some((v) => acceptedStrings.includes(printable(v))),
+    );
     expect(writtenByRefused).toEqual([]);
     // The server still serves.
     const health = await yoga.fetch('http://stargraph.test/graphql', {

@@ -15,9 +15,20 @@ describe('HTTP server', () => {
     const id = `http-probe-${Date.now()}`;
     await t.db.write('CREATE (:Source {id: $id, title: $id})', { id });
     try {
-      const body = await gql<{ graphStats: Array<{ label: string; count: number }> }>(yoga, '{ graphStats { label count } }');
+      const body = await gql<{ graphStats: Array<{ label: string; count: number }> }>(
+        yoga,
+        '{ graphStats { label count } }',
+      );
       expect(body.errors).toBeUndefined();
-      expect(body.data?.graphStats.map((s) => s.label)).toEqual(['Entity', 'Person', 'Company', 'Project', 'Datacenter', 'Deal', 'Source']);
+      expect(body.data?.graphStats.map((s) => s.label)).toEqual([
+        'Entity',
+        'Person',
+        'Company',
+        'Project',
+        'Datacenter',
+        'Deal',
+        'Source',
+      ]);
       expect(body.data?.graphStats.find((s) => s.label === 'Source')?.count).toBeGreaterThanOrEqual(1);
       expect(body.extensions?.cypher).toMatchObject({ roundTrips: 1 });
     } finally {
@@ -50,13 +61,17 @@ describe('HTTP server', () => {
     const atAliasLimit = await gql(yoga, aliased(30));
     expect(atAliasLimit.errors).toBeUndefined();
     const tooManyAliases = await gql(yoga, aliased(31));
-    expect(tooManyAliases.errors?.map((e) => e.extensions)).toEqual([{ code: 'LIMIT_EXCEEDED', limit: 'MAX_ALIASES', max: 30 }]);
+    expect(tooManyAliases.errors?.map((e) => e.extensions)).toEqual([
+      { code: 'LIMIT_EXCEEDED', limit: 'MAX_ALIASES', max: 30 },
+    ]);
     // 15 tokens around a list of n enum values (commas are not tokens): n + 15 tokens.
     const long = (n: number) => `{ search(text: "x", kinds: [${Array(n).fill('COMPANY').join(', ')}]) { score } }`;
     const atTokenLimit = await gql(yoga, long(1_985));
     expect(atTokenLimit.errors).toBeUndefined();
     const tooManyTokens = await gql(yoga, long(1_986));
-    expect(tooManyTokens.errors?.map((e) => e.extensions)).toEqual([{ code: 'LIMIT_EXCEEDED', limit: 'MAX_TOKENS', max: 2_000 }]);
+    expect(tooManyTokens.errors?.map((e) => e.extensions)).toEqual([
+      { code: 'LIMIT_EXCEEDED', limit: 'MAX_TOKENS', max: 2_000 },
+    ]);
   });
 });
 

@@ -32,7 +32,10 @@ beforeAll(async () => {
   t = await openTestGraph();
   const server = (env: Record<string, string>) => testServer(t.graph, testConfig({ DEBUG_EXTENSIONS: 'true', ...env }));
   dev = [server({ GRAPHQL_JIT: 'true' }), server({ GRAPHQL_JIT: 'false' })];
-  prod = [server({ NODE_ENV: 'production', GRAPHQL_JIT: 'true' }), server({ NODE_ENV: 'production', GRAPHQL_JIT: 'false' })];
+  prod = [
+    server({ NODE_ENV: 'production', GRAPHQL_JIT: 'true' }),
+    server({ NODE_ENV: 'production', GRAPHQL_JIT: 'false' }),
+  ];
   const data = generateGraph({ entities: 600, seed: 23, prefix });
   await loadGraph(t.db, data, { batchSize: 500 });
   companies = data.entities.filter((e) => e.label === 'Company').map((e) => e.slug);
@@ -41,8 +44,14 @@ beforeAll(async () => {
     { label: 'Company', slug: `${fixtures}-whole`, name: 'Whole' },
     { label: 'Deal', slug: `${fixtures}-deal`, name: 'Deal' },
   ]);
-  await t.db.write('CREATE (:Entity:Company {id: $id, slug: $id, aliases: [], createdAt: datetime(), updatedAt: datetime()})', { id: `${fixtures}-nameless` });
-  await relate(t.db, 'PARTY_TO', [[`${fixtures}-whole`, `${fixtures}-deal`, { role: 'buyer' }], [`${fixtures}-nameless`, `${fixtures}-deal`, { role: 'seller' }]]);
+  await t.db.write(
+    'CREATE (:Entity:Company {id: $id, slug: $id, aliases: [], createdAt: datetime(), updatedAt: datetime()})',
+    { id: `${fixtures}-nameless` },
+  );
+  await relate(t.db, 'PARTY_TO', [
+    [`${fixtures}-whole`, `${fixtures}-deal`, { role: 'buyer' }],
+    [`${fixtures}-nameless`, `${fixtures}-deal`, { role: 'seller' }],
+  ]);
 }, 180_000);
 
 afterAll(async () => {
@@ -78,7 +87,9 @@ describe('graphql-jit', () => {
     const answer = await same(dev, NESTED, { slugs: companies, first: 100 });
     expect(executor(answer)).toBe('graphql-jit');
     expect(answer.errors).toBeUndefined();
-    const edges = ((answer.data as Record<string, unknown>).companies as { edges: Array<{ node: { deals: { edges: unknown[] } } }> }).edges;
+    const edges = (
+      (answer.data as Record<string, unknown>).companies as { edges: Array<{ node: { deals: { edges: unknown[] } } }> }
+    ).edges;
     expect(edges.length).toBeGreaterThan(20);
     expect(edges.some((e) => e.node.deals.edges.length > 0)).toBe(true);
     // A second run of the same document uses the compiled query: still the same answer.
@@ -104,8 +115,16 @@ describe('graphql-jit', () => {
     // Without \`six\` (a fragment spread twice under different conditions) graphql-jit runs it; with it, graphql-js.
     const once = query.replace(/ *six: .*\n/, '');
     expect(once).not.toContain('six:');
-    for (const [a, b] of [[true, true], [true, false], [false, true], [false, false]]) {
-      for (const [document, expected] of [[once, 'graphql-jit'], [query, 'graphql-js']] as const) {
+    for (const [a, b] of [
+      [true, true],
+      [true, false],
+      [false, true],
+      [false, false],
+    ]) {
+      for (const [document, expected] of [
+        [once, 'graphql-jit'],
+        [query, 'graphql-js'],
+      ] as const) {
         const answer = await same(dev, document, { slugs: companies, a, b });
         expect(executor(answer)).toBe(expected);
         expect(answer.errors).toBeUndefined();
@@ -116,11 +135,20 @@ describe('graphql-jit', () => {
   it('gives the same errors, paths, codes and nulls: coded resolver errors, null in a non-null field, masked internals', async () => {
     const cases: Array<[string, Record<string, unknown>?]> = [
       // A nested page over the maximum and a malformed cursor: coded errors at their paths, siblings kept.
-      [`query($slugs: [String!]) { companies(first: 3, filter: { slugs: $slugs }) { edges { node { slug deals(first: 1000) { totalCount } } } } }`, { slugs: companies }],
-      [`query($s: String!) { entity(slug: $s) { slug ... on Company { deals(first: 2, after: "bm9wZQ") { edges { node { slug } } } } } }`, { s: `${fixtures}-whole` }],
+      [
+        `query($slugs: [String!]) { companies(first: 3, filter: { slugs: $slugs }) { edges { node { slug deals(first: 1000) { totalCount } } } } }`,
+        { slugs: companies },
+      ],
+      [
+        `query($s: String!) { entity(slug: $s) { slug ... on Company { deals(first: 2, after: "bm9wZQ") { edges { node { slug } } } } } }`,
+        { s: `${fixtures}-whole` },
+      ],
       // Stored without a name: the non-null violation nulls the nearest nullable parent. (By
       // creation time: a page by name reads the page-key index, which holds no nameless party.)
-      [`query($s: String!) { entity(slug: $s) { slug ... on Deal { parties(orderBy: { field: CREATED_AT }) { edges { role node { slug name } } } } } }`, { s: `${fixtures}-deal` }],
+      [
+        `query($s: String!) { entity(slug: $s) { slug ... on Deal { parties(orderBy: { field: CREATED_AT }) { edges { role node { slug name } } } } } }`,
+        { s: `${fixtures}-deal` },
+      ],
       [`{ entity(slug: "${fixtures}-nameless") { slug name } }`],
       [`{ entity(slug: "${fixtures}-nobody") { slug } }`],
     ];
@@ -137,7 +165,10 @@ describe('graphql-jit', () => {
     expect(nameless.errors?.[0]).toMatchObject({
       message: 'Unexpected error.',
       path: ['entity', 'name'],
-      extensions: { code: 'INTERNAL_SERVER_ERROR', originalError: { message: 'Cannot return null for non-nullable field Company.name.' } },
+      extensions: {
+        code: 'INTERNAL_SERVER_ERROR',
+        originalError: { message: 'Cannot return null for non-nullable field Company.name.' },
+      },
     });
     expect((await gql(dev[0], cases[0]![0], cases[0]![1])).errors?.[0]?.extensions?.code).toBe('LIMIT_EXCEEDED');
   });
@@ -145,13 +176,28 @@ describe('graphql-jit', () => {
   it('masks an internal error in production as graphql-js does', async () => {
     const MISSING_DB = 'nosuchdb-jit-test';
     const config = testConfig({ NEO4J_DATABASE: MISSING_DB });
-    const broken = new GraphDb(createDriver({ ...config.neo4j, uri: config.neo4j.uri! }), MISSING_DB, config.limits.queryTimeoutMs);
-    const server = (jit: string) => testServer(broken, testConfig({ NODE_ENV: 'production', NEO4J_DATABASE: MISSING_DB, DEBUG_EXTENSIONS: 'true', GRAPHQL_JIT: jit }));
+    const broken = new GraphDb(
+      createDriver({ ...config.neo4j, uri: config.neo4j.uri! }),
+      MISSING_DB,
+      config.limits.queryTimeoutMs,
+    );
+    const server = (jit: string) =>
+      testServer(
+        broken,
+        testConfig({ NODE_ENV: 'production', NEO4J_DATABASE: MISSING_DB, DEBUG_EXTENSIONS: 'true', GRAPHQL_JIT: jit }),
+      );
     const pair: [Server, Server] = [server('true'), server('false')];
     try {
       const answer = await same(pair, '{ companies(first: 1) { edges { node { slug } } } }');
       expect(executor(answer)).toBe('graphql-jit');
-      expect(answer.errors).toEqual([{ message: 'Unexpected error.', locations: [{ line: 1, column: 3 }], path: ['companies'], extensions: { code: 'INTERNAL_SERVER_ERROR' } }]);
+      expect(answer.errors).toEqual([
+        {
+          message: 'Unexpected error.',
+          locations: [{ line: 1, column: 3 }],
+          path: ['companies'],
+          extensions: { code: 'INTERNAL_SERVER_ERROR' },
+        },
+      ]);
     } finally {
       for (const s of pair) await s.dispose();
       await broken.close();
@@ -161,12 +207,30 @@ describe('graphql-jit', () => {
   it('leaves to graphql-js what it must not run, with the same answers', { timeout: 60_000 }, async () => {
     const graphqlJs: Array<[string, string, Record<string, unknown>?]> = [
       // Recursive filter inputs as variables: graphql-jit would never finish compiling this.
-      ['an input-object variable', `query($f: CompanyFilter) { companies(first: 5, filter: $f) { edges { node { slug } } } }`, { f: { slugs: companies, OR: [{ nameContains: 'a' }, { deals: { some: { node: { valueUsd: { gte: 1 } } } } }] } }],
-      ['a list of input objects', `query($o: [CompanyFilter!]) { companies(first: 5, filter: { OR: $o }) { totalCount } }`, { o: [{ slugs: companies }] }],
-      ['a root field the planner does not fold', `query($s: [String!]) { companies(first: 2, filter: { slugs: $s }) { totalCount } search(text: "a") { score } }`, { s: companies }],
+      [
+        'an input-object variable',
+        `query($f: CompanyFilter) { companies(first: 5, filter: $f) { edges { node { slug } } } }`,
+        {
+          f: { slugs: companies, OR: [{ nameContains: 'a' }, { deals: { some: { node: { valueUsd: { gte: 1 } } } } }] },
+        },
+      ],
+      [
+        'a list of input objects',
+        `query($o: [CompanyFilter!]) { companies(first: 5, filter: { OR: $o }) { totalCount } }`,
+        { o: [{ slugs: companies }] },
+      ],
+      [
+        'a root field the planner does not fold',
+        `query($s: [String!]) { companies(first: 2, filter: { slugs: $s }) { totalCount } search(text: "a") { score } }`,
+        { s: companies },
+      ],
       ['a variable that does not coerce', `query($n: Int!) { companies(first: $n) { totalCount } }`, { n: 'many' }],
       ['a missing required variable', `query($n: Int!) { companies(first: $n) { totalCount } }`, {}],
-      ['an unknown enum value', `query($o: OrderDirection!) { companies(first: 1, orderBy: { field: NAME, direction: $o }) { totalCount } }`, { o: 'SIDEWAYS' }],
+      [
+        'an unknown enum value',
+        `query($o: OrderDirection!) { companies(first: 1, orderBy: { field: NAME, direction: $o }) { totalCount } }`,
+        { o: 'SIDEWAYS' },
+      ],
     ];
     for (const [name, query, variables] of graphqlJs) {
       const answer = await same(dev, query, variables);
@@ -174,14 +238,26 @@ describe('graphql-jit', () => {
     }
     // The bad variables' errors are graphql-js's own, coded.
     const bad = await gql(dev[0], graphqlJs[3]![1], graphqlJs[3]![2]);
-    expect(bad.errors?.[0]).toMatchObject({ message: 'Variable "$n" got invalid value "many"; Int cannot represent non-integer value: "many"', extensions: { code: 'BAD_USER_INPUT' } });
+    expect(bad.errors?.[0]).toMatchObject({
+      message: 'Variable "$n" got invalid value "many"; Int cannot represent non-integer value: "many"',
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
   });
 
   it('decides from the document: queries of planned root fields, no @defer/@stream, no input-object variables', () => {
-    const allows = (query: string, operationName?: string) => jitAllows(schema, parse(query), operationName, new Set([...rootConnectionSpecs.keys(), 'entity']));
+    const allows = (query: string, operationName?: string) =>
+      jitAllows(schema, parse(query), operationName, new Set([...rootConnectionSpecs.keys(), 'entity']));
     expect(allows(NESTED)).toBe(true);
-    expect(allows(`query($s: String!) { a: entity(slug: $s) { slug } b: people(first: 1) { totalCount } ...Root } fragment Root on Query { __typename deals { totalCount } }`)).toBe(true);
-    expect(allows(`query($k: [EntityKind!], $d: OrderDirection) { companies(filter: { kinds: $k }, orderBy: { field: NAME, direction: $d }) { totalCount } }`)).toBe(true);
+    expect(
+      allows(
+        `query($s: String!) { a: entity(slug: $s) { slug } b: people(first: 1) { totalCount } ...Root } fragment Root on Query { __typename deals { totalCount } }`,
+      ),
+    ).toBe(true);
+    expect(
+      allows(
+        `query($k: [EntityKind!], $d: OrderDirection) { companies(filter: { kinds: $k }, orderBy: { field: NAME, direction: $d }) { totalCount } }`,
+      ),
+    ).toBe(true);
     expect(allows(`{ __typename }`)).toBe(false);
     expect(allows(`{ companies { totalCount } ...R } fragment R on Query { search(text: "a") { score } }`)).toBe(false);
     expect(allows(`{ companies { totalCount } node(id: "x") { id } }`)).toBe(false);

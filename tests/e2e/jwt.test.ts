@@ -44,7 +44,11 @@ async function exists(slug: string): Promise<boolean> {
   return row?.n === 1;
 }
 
-async function expectRefused(yoga: ReturnType<typeof testServer>, token: string, code: 'UNAUTHENTICATED' | 'FORBIDDEN') {
+async function expectRefused(
+  yoga: ReturnType<typeof testServer>,
+  token: string,
+  code: 'UNAUTHENTICATED' | 'FORBIDDEN',
+) {
   const { slug, body } = await upsertWith(yoga, token);
   expect(body.data ?? null).toBeNull();
   expect(body.errors?.[0]?.extensions?.code).toBe(code);
@@ -72,7 +76,11 @@ function claimChecks(server: () => Yoga, sign: Sign) {
   });
 
   it('a wrong issuer is UNAUTHENTICATED', async () => {
-    await expectRefused(server(), await sign(claims('write'), { iss: 'https://someone-else.test/' }), 'UNAUTHENTICATED');
+    await expectRefused(
+      server(),
+      await sign(claims('write'), { iss: 'https://someone-else.test/' }),
+      'UNAUTHENTICATED',
+    );
   });
 
   it('a wrong audience is UNAUTHENTICATED', async () => {
@@ -80,11 +88,19 @@ function claimChecks(server: () => Yoga, sign: Sign) {
   });
 
   it('an expired token is UNAUTHENTICATED', async () => {
-    await expectRefused(server(), await sign(claims('write', { iat: now() - 2 * hour }), { exp: now() - 60 }), 'UNAUTHENTICATED');
+    await expectRefused(
+      server(),
+      await sign(claims('write', { iat: now() - 2 * hour }), { exp: now() - 60 }),
+      'UNAUTHENTICATED',
+    );
   });
 
   it('an unsigned token (alg: none) is UNAUTHENTICATED', async () => {
-    const unsigned = new UnsecuredJWT(claims('write')).setIssuer(ISSUER).setAudience(AUDIENCE).setExpirationTime(now() + hour).encode();
+    const unsigned = new UnsecuredJWT(claims('write'))
+      .setIssuer(ISSUER)
+      .setAudience(AUDIENCE)
+      .setExpirationTime(now() + hour)
+      .encode();
     await expectRefused(server(), unsigned, 'UNAUTHENTICATED');
   });
 }
@@ -92,7 +108,10 @@ function claimChecks(server: () => Yoga, sign: Sign) {
 describe('JWT with an HS256 secret', () => {
   let yoga: ReturnType<typeof testServer>;
   const key = new TextEncoder().encode(SECRET);
-  const sign = (payload: JWTPayload, options: { iss?: string; aud?: string; exp?: number; secret?: Uint8Array; alg?: string } = {}) =>
+  const sign = (
+    payload: JWTPayload,
+    options: { iss?: string; aud?: string; exp?: number; secret?: Uint8Array; alg?: string } = {},
+  ) =>
     new SignJWT(payload)
       .setProtectedHeader({ alg: options.alg ?? 'HS256' })
       .setIssuer(options.iss ?? ISSUER)
@@ -114,7 +133,6 @@ describe('JWT with an HS256 secret', () => {
     const other = new TextEncoder().encode('a-different-secret-also-long-enough-for-hs256');
     await expectRefused(yoga, await sign(claims('write'), { secret: other }), 'UNAUTHENTICATED');
   });
-
 });
 
 describe('JWT with a JWKS (RS256) served on loopback', () => {
@@ -142,7 +160,11 @@ describe('JWT with a JWKS (RS256) served on loopback', () => {
     const { port } = jwks.address() as AddressInfo;
     yoga = testServer(
       t.graph,
-      testConfig({ JWT_JWKS_URL: `http://127.0.0.1:${port}/.well-known/jwks.json`, JWT_ISSUER: ISSUER, JWT_AUDIENCE: AUDIENCE }),
+      testConfig({
+        JWT_JWKS_URL: `http://127.0.0.1:${port}/.well-known/jwks.json`,
+        JWT_ISSUER: ISSUER,
+        JWT_AUDIENCE: AUDIENCE,
+      }),
     );
   });
   afterAll(async () => {
@@ -150,7 +172,10 @@ describe('JWT with a JWKS (RS256) served on loopback', () => {
     await new Promise<void>((ok) => jwks.close(() => ok()));
   });
 
-  const sign = (payload: JWTPayload, options: { iss?: string; aud?: string; exp?: number; key?: CryptoKey; kid?: string } = {}) =>
+  const sign = (
+    payload: JWTPayload,
+    options: { iss?: string; aud?: string; exp?: number; key?: CryptoKey; kid?: string } = {},
+  ) =>
     new SignJWT(payload)
       .setProtectedHeader({ alg: 'RS256', kid: options.kid ?? kid })
       .setIssuer(options.iss ?? ISSUER)
@@ -179,5 +204,4 @@ describe('JWT with a JWKS (RS256) served on loopback', () => {
       .sign(new TextEncoder().encode(publicPem));
     await expectRefused(yoga, forged, 'UNAUTHENTICATED');
   });
-
 });

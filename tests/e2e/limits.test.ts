@@ -97,7 +97,12 @@ function expectRan(body: Body) {
 describe('MAX_COMPLEXITY and the cost rule', () => {
   it(`costs the nested document ${NESTED_COST}: runs at that limit, refused one below`, async () => {
     expectRan(await gql(serverWith({ MAX_COMPLEXITY: String(NESTED_COST) }), NESTED(3)));
-    expectRefused(await gql(serverWith({ MAX_COMPLEXITY: String(NESTED_COST - 1) }), NESTED(3)), 'MAX_COMPLEXITY', NESTED_COST - 1, NESTED_COST);
+    expectRefused(
+      await gql(serverWith({ MAX_COMPLEXITY: String(NESTED_COST - 1) }), NESTED(3)),
+      'MAX_COMPLEXITY',
+      NESTED_COST - 1,
+      NESTED_COST,
+    );
   });
 
   it('multiplies by the page size: one more item on the outer page is refused at the same limit', async () => {
@@ -107,17 +112,32 @@ describe('MAX_COMPLEXITY and the cost rule', () => {
 
   it(`costs a connection without first/last as a page of 20, a list of objects 10 per parent (${UNPAGED_COST})`, async () => {
     expectRan(await gql(serverWith({ MAX_COMPLEXITY: String(UNPAGED_COST) }), UNPAGED));
-    expectRefused(await gql(serverWith({ MAX_COMPLEXITY: String(UNPAGED_COST - 1) }), UNPAGED), 'MAX_COMPLEXITY', UNPAGED_COST - 1, UNPAGED_COST);
+    expectRefused(
+      await gql(serverWith({ MAX_COMPLEXITY: String(UNPAGED_COST - 1) }), UNPAGED),
+      'MAX_COMPLEXITY',
+      UNPAGED_COST - 1,
+      UNPAGED_COST,
+    );
   });
 
   it(`counts last like first and adds up root fields (${TWO_ROOTS_COST})`, async () => {
     expectRan(await gql(serverWith({ MAX_COMPLEXITY: String(TWO_ROOTS_COST) }), TWO_ROOTS));
-    expectRefused(await gql(serverWith({ MAX_COMPLEXITY: String(TWO_ROOTS_COST - 1) }), TWO_ROOTS), 'MAX_COMPLEXITY', TWO_ROOTS_COST - 1, TWO_ROOTS_COST);
+    expectRefused(
+      await gql(serverWith({ MAX_COMPLEXITY: String(TWO_ROOTS_COST - 1) }), TWO_ROOTS),
+      'MAX_COMPLEXITY',
+      TWO_ROOTS_COST - 1,
+      TWO_ROOTS_COST,
+    );
   });
 
   it(`costs an object field 1 without multiplying (${OBJECT_FIELD_COST})`, async () => {
     expectRan(await gql(serverWith({ MAX_COMPLEXITY: String(OBJECT_FIELD_COST) }), OBJECT_FIELD));
-    expectRefused(await gql(serverWith({ MAX_COMPLEXITY: String(OBJECT_FIELD_COST - 1) }), OBJECT_FIELD), 'MAX_COMPLEXITY', OBJECT_FIELD_COST - 1, OBJECT_FIELD_COST);
+    expectRefused(
+      await gql(serverWith({ MAX_COMPLEXITY: String(OBJECT_FIELD_COST - 1) }), OBJECT_FIELD),
+      'MAX_COMPLEXITY',
+      OBJECT_FIELD_COST - 1,
+      OBJECT_FIELD_COST,
+    );
   });
 
   it("uses the default of 25000: the README's 100 × 10 × 5 × 3 (21,100) runs, 100 × 100 × 100 (1,010,100) is refused", async () => {
@@ -143,7 +163,12 @@ describe('MAX_COMPLEXITY and the cost rule', () => {
 describe('MAX_DEPTH', () => {
   it(`measures the nested document at depth ${NESTED_DEPTH}: runs at that limit, refused one below`, async () => {
     expectRan(await gql(serverWith({ MAX_DEPTH: String(NESTED_DEPTH) }), NESTED(3)));
-    expectRefused(await gql(serverWith({ MAX_DEPTH: String(NESTED_DEPTH - 1) }), NESTED(3)), 'MAX_DEPTH', NESTED_DEPTH - 1, NESTED_DEPTH);
+    expectRefused(
+      await gql(serverWith({ MAX_DEPTH: String(NESTED_DEPTH - 1) }), NESTED(3)),
+      'MAX_DEPTH',
+      NESTED_DEPTH - 1,
+      NESTED_DEPTH,
+    );
   });
 
   it('allows five connection hops under the default 16, not a sixth level beyond', async () => {

@@ -17,7 +17,8 @@ import { sseSubscribe } from '../utils/sse.js';
 
 const WRITER = 'replica-writer-key-1';
 const auth = { authorization: `Bearer ${WRITER}` };
-const hit = (body: { extensions?: Record<string, unknown> }) => (body.extensions?.responseCache as { hit?: boolean } | undefined)?.hit;
+const hit = (body: { extensions?: Record<string, unknown> }) =>
+  (body.extensions?.responseCache as { hit?: boolean } | undefined)?.hit;
 
 let t: TestGraph;
 let first: ReturnType<typeof testServer>;
@@ -25,7 +26,12 @@ let second: ReturnType<typeof testServer>;
 const prefixes = prefixTracker();
 beforeAll(async () => {
   const redisUrl = inject('redisUrl');
-  t = await openTestGraph({ API_KEYS: `${WRITER}:write+read`, REDIS_URL: redisUrl, RESPONSE_CACHE_TTL_MS: '60000', DEBUG_EXTENSIONS: 'true' });
+  t = await openTestGraph({
+    API_KEYS: `${WRITER}:write+read`,
+    REDIS_URL: redisUrl,
+    RESPONSE_CACHE_TTL_MS: '60000',
+    DEBUG_EXTENSIONS: 'true',
+  });
   first = testServer(t.graph, t.config);
   second = testServer(t.graph, t.config);
 });
@@ -50,7 +56,16 @@ describe('two replicas on one Redis', () => {
     const p = prefixes.next('replica');
     const slug = `${p}-co`;
     const wrote = performance.now();
-    expect((await gql(first, 'mutation ($i: UpsertCompanyInput!) { upsertCompany(input: $i) { slug } }', { i: { slug, name: 'Before' } }, auth)).errors).toBeUndefined();
+    expect(
+      (
+        await gql(
+          first,
+          'mutation ($i: UpsertCompanyInput!) { upsertCompany(input: $i) { slug } }',
+          { i: { slug, name: 'Before' } },
+          auth,
+        )
+      ).errors,
+    ).toBeUndefined();
     // A read that starts before the second replica has heard of that write is not stored there.
     for (let i = 0; i < 100 && !second.live.changedSince(wrote); i++) await new Promise((r) => setTimeout(r, 20));
     expect(second.live.changedSince(wrote)).toBe(true);
@@ -63,11 +78,24 @@ describe('two replicas on one Redis', () => {
     expect(shared.data).toEqual({ entity: { name: 'Before' } });
 
     const before = second.live.subscribers;
-    const sub = await sseSubscribe(second, 'subscription ($s: [String!]) { graphChanged(slugs: $s) { change entity { slug name } } }', { s: [slug] });
+    const sub = await sseSubscribe(
+      second,
+      'subscription ($s: [String!]) { graphChanged(slugs: $s) { change entity { slug name } } }',
+      { s: [slug] },
+    );
     try {
       await waitForSubscriber(second, before);
       const started = performance.now();
-      expect((await gql(first, 'mutation ($i: UpsertCompanyInput!) { upsertCompany(input: $i) { slug } }', { i: { slug, name: 'After' } }, auth)).errors).toBeUndefined();
+      expect(
+        (
+          await gql(
+            first,
+            'mutation ($i: UpsertCompanyInput!) { upsertCompany(input: $i) { slug } }',
+            { i: { slug, name: 'After' } },
+            auth,
+          )
+        ).errors,
+      ).toBeUndefined();
       const event = await sub.next(1_000);
       const heardMs = performance.now() - started;
       expect(event.data?.data?.graphChanged).toEqual({ change: 'UPDATED', entity: { slug, name: 'After' } });
@@ -76,7 +104,9 @@ describe('two replicas on one Redis', () => {
       const after = await gql<{ entity: { name: string } }>(second, COMPANY, { slug });
       expect(hit(after)).toBe(false);
       expect(after.data?.entity.name).toBe('After');
-      console.log(`replicas: the second replica's subscriber heard the first's write ${heardMs.toFixed(0)} ms after it was sent`);
+      console.log(
+        `replicas: the second replica's subscriber heard the first's write ${heardMs.toFixed(0)} ms after it was sent`,
+      );
     } finally {
       sub.close();
     }
@@ -86,20 +116,27 @@ describe('two replicas on one Redis', () => {
     const p = prefixes.next('replica');
     const dir = mkdtempSync(join(tmpdir(), 'stargraph-replica-import-'));
     const file = join(dir, 'batch.ndjson');
-    const rows = [1, 2, 3].map((i) => JSON.stringify({ type: 'entity', label: 'Company', slug: `${p}-${i}`, name: `Imported ${i}` }));
+    const rows = [1, 2, 3].map((i) =>
+      JSON.stringify({ type: 'entity', label: 'Company', slug: `${p}-${i}`, name: `Imported ${i}` }),
+    );
     writeFileSync(file, `${rows.join('\n')}\n`);
 
     const LIST = 'query ($s: [String!]) { companies(filter: { slugs: $s }) { totalCount } }';
 
     const slugs = [1, 2, 3].map((i) => `${p}-${i}`);
-    expect((await gql<{ companies: { totalCount: number } }>(second, LIST, { s: slugs })).data?.companies.totalCount).toBe(0);
+    expect(
+      (await gql<{ companies: { totalCount: number } }>(second, LIST, { s: slugs })).data?.companies.totalCount,
+    ).toBe(0);
     // Cached once a read ran with no write heard meanwhile (the test before wrote, too).
     let cached = false;
     for (let i = 0; i < 20 && !cached; i++) cached = hit(await gql(second, LIST, { s: slugs })) === true;
     expect(cached).toBe(true);
 
     const before = second.live.subscribers;
-    const sub = await sseSubscribe(second, 'subscription { graphChanged(kinds: [COMPANY]) { change imported { created { entities } } } }');
+    const sub = await sseSubscribe(
+      second,
+      'subscription { graphChanged(kinds: [COMPANY]) { change imported { created { entities } } } }',
+    );
     try {
       await waitForSubscriber(second, before);
       await runImportCommand(t.config, createLogger('silent'), [file, '--batch-size', '2', '--checkpoint-dir', dir]);
@@ -140,10 +177,18 @@ describe('a Redis that is away', () => {
         s.close(() => resolve(p));
       });
     });
-    const away = testServer(t.graph, { ...t.config, live: { ...t.config.live, redisUrl: `redis://127.0.0.1:${port}` } });
+    const away = testServer(t.graph, {
+      ...t.config,
+      live: { ...t.config.live, redisUrl: `redis://127.0.0.1:${port}` },
+    });
     const p = prefixes.next('replica');
     try {
-      const written = await gql(away, 'mutation ($i: UpsertCompanyInput!) { upsertCompany(input: $i) { slug } }', { i: { slug: `${p}-x`, name: 'X' } }, auth);
+      const written = await gql(
+        away,
+        'mutation ($i: UpsertCompanyInput!) { upsertCompany(input: $i) { slug } }',
+        { i: { slug: `${p}-x`, name: 'X' } },
+        auth,
+      );
       expect(written.errors).toBeUndefined();
       const read = await gql<{ entity: { name: string } }>(away, COMPANY, { slug: `${p}-x` });
       expect(read.errors).toBeUndefined();

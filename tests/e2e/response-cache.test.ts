@@ -18,7 +18,11 @@ let t: TestGraph;
 let yoga: ReturnType<typeof testServer>;
 const prefixes = prefixTracker();
 beforeAll(async () => {
-  t = await openTestGraph({ API_KEYS: `${WRITER}:write+read,${READER}:read`, RESPONSE_CACHE_TTL_MS: '60000', DEBUG_EXTENSIONS: 'true' });
+  t = await openTestGraph({
+    API_KEYS: `${WRITER}:write+read,${READER}:read`,
+    RESPONSE_CACHE_TTL_MS: '60000',
+    DEBUG_EXTENSIONS: 'true',
+  });
   yoga = testServer(t.graph, t.config);
 });
 afterAll(async () => {
@@ -29,8 +33,11 @@ afterAll(async () => {
 
 const write = (query: string, variables: Record<string, unknown> = {}) => gql(yoga, query, variables, auth(WRITER));
 const upsertCompany = (slug: string, fields: Record<string, unknown> = {}) =>
-  write('mutation ($i: UpsertCompanyInput!) { upsertCompany(input: $i) { slug } }', { i: { slug, name: slug, ...fields } });
-const hit = (body: { extensions?: Record<string, unknown> }) => (body.extensions?.responseCache as { hit?: boolean } | undefined)?.hit;
+  write('mutation ($i: UpsertCompanyInput!) { upsertCompany(input: $i) { slug } }', {
+    i: { slug, name: slug, ...fields },
+  });
+const hit = (body: { extensions?: Record<string, unknown> }) =>
+  (body.extensions?.responseCache as { hit?: boolean } | undefined)?.hit;
 
 async function post(query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}) {
   return yoga.fetch('http://stargraph.test/graphql', {
@@ -71,7 +78,8 @@ describe('response cache', () => {
     const [a, b] = [`${p}-a`, `${p}-b`];
     await upsertCompany(a, { country: 'US' });
     await upsertCompany(b);
-    const read = async () => (await gql<{ entity: { name: string; country: string } | null }>(yoga, COMPANY, { slug: a })).data?.entity;
+    const read = async () =>
+      (await gql<{ entity: { name: string; country: string } | null }>(yoga, COMPANY, { slug: a })).data?.entity;
     expect(await read()).toEqual({ name: a, country: 'US' });
     expect(await read()).toEqual({ name: a, country: 'US' }); // cached now
 
@@ -83,18 +91,26 @@ describe('response cache', () => {
     expect((again.extensions?.cypher as { roundTrips: number }).roundTrips).toBeGreaterThan(0);
 
     // A connection's count, then a connect and a disconnect through the API.
-    const RELS = 'query ($slug: String!) { entity(slug: $slug) { relationships { totalCount edges { node { slug } } } } }';
-    const rels = async () => (await gql<{ entity: { relationships: { totalCount: number } } }>(yoga, RELS, { slug: b })).data?.entity.relationships.totalCount;
+    const RELS =
+      'query ($slug: String!) { entity(slug: $slug) { relationships { totalCount edges { node { slug } } } } }';
+    const rels = async () =>
+      (await gql<{ entity: { relationships: { totalCount: number } } }>(yoga, RELS, { slug: b })).data?.entity
+        .relationships.totalCount;
     expect(await rels()).toBe(0);
     expect(await rels()).toBe(0);
-    await write('mutation ($i: ConnectInput!) { connect(input: $i) { created } }', { i: { type: 'INVESTS_IN', from: a, to: b } });
+    await write('mutation ($i: ConnectInput!) { connect(input: $i) { created } }', {
+      i: { type: 'INVESTS_IN', from: a, to: b },
+    });
     expect(await rels()).toBe(1);
-    await write('mutation ($i: DisconnectInput!) { disconnect(input: $i) { removed } }', { i: { type: 'INVESTS_IN', from: a, to: b } });
+    await write('mutation ($i: DisconnectInput!) { disconnect(input: $i) { removed } }', {
+      i: { type: 'INVESTS_IN', from: a, to: b },
+    });
     expect(await rels()).toBe(0);
 
     // A lookup that was null, then the entity is created.
     const c = `${p}-c`;
-    const lookup = async () => (await gql<{ entity: { name: string } | null }>(yoga, COMPANY, { slug: c })).data?.entity ?? null;
+    const lookup = async () =>
+      (await gql<{ entity: { name: string } | null }>(yoga, COMPANY, { slug: c })).data?.entity ?? null;
     expect(await lookup()).toBeNull();
     expect(await lookup()).toBeNull();
     await upsertCompany(c);
@@ -102,7 +118,8 @@ describe('response cache', () => {
 
     // A root connection filtered to nothing gains an item.
     const LIST = 'query ($name: String!) { companies(filter: { slugs: [$name] }) { totalCount } }';
-    const list = async () => (await gql<{ companies: { totalCount: number } }>(yoga, LIST, { name: `${p}-late` })).data?.companies.totalCount;
+    const list = async () =>
+      (await gql<{ companies: { totalCount: number } }>(yoga, LIST, { name: `${p}-late` })).data?.companies.totalCount;
     const listed = await gql(yoga, LIST, { name: `${p}-late` });
     if (listed.errors) throw new Error(`the filter shape changed: ${JSON.stringify(listed.errors)}`);
     expect(await list()).toBe(0);
@@ -116,7 +133,9 @@ describe('response cache', () => {
 
   it('keeps entries a write cannot have changed: a single entity of another kind stays a hit', async () => {
     const p = prefixes.next('cache');
-    await write('mutation ($i: UpsertPersonInput!) { upsertPerson(input: $i) { slug } }', { i: { slug: `${p}-person`, name: 'Someone' } });
+    await write('mutation ($i: UpsertPersonInput!) { upsertPerson(input: $i) { slug } }', {
+      i: { slug: `${p}-person`, name: 'Someone' },
+    });
     await upsertCompany(`${p}-unrelated`);
     const PERSON = 'query ($slug: String!) { entity(slug: $slug) { name } }';
     await gql(yoga, PERSON, { slug: `${p}-person` });
@@ -125,7 +144,9 @@ describe('response cache', () => {
     await upsertCompany(`${p}-unrelated`, { country: 'DE' });
     expect(hit(await gql(yoga, PERSON, { slug: `${p}-person` }))).toBe(true);
     // A write to that person drops it.
-    await write('mutation ($i: UpsertPersonInput!) { upsertPerson(input: $i) { slug } }', { i: { slug: `${p}-person`, name: 'Someone else' } });
+    await write('mutation ($i: UpsertPersonInput!) { upsertPerson(input: $i) { slug } }', {
+      i: { slug: `${p}-person`, name: 'Someone else' },
+    });
     const after = await gql<{ entity: { name: string } }>(yoga, PERSON, { slug: `${p}-person` });
     expect(hit(after)).toBe(false);
     expect(after.data?.entity.name).toBe('Someone else');
@@ -201,13 +222,23 @@ describe('response cache', () => {
     const server = testServer(gated, t.config);
     const p = prefixes.next('cache');
     try {
-      await gql(server, 'mutation ($i: UpsertCompanyInput!) { upsertCompany(input: $i) { slug } }', { i: { slug: `${p}-r`, name: 'Old' } }, auth(WRITER));
+      await gql(
+        server,
+        'mutation ($i: UpsertCompanyInput!) { upsertCompany(input: $i) { slug } }',
+        { i: { slug: `${p}-r`, name: 'Old' } },
+        auth(WRITER),
+      );
       let open!: () => void;
       gate = new Promise((resolve) => (open = resolve));
       const racing = gql<{ entity: { name: string } }>(server, COMPANY, { slug: `${p}-r` });
       await new Promise((r) => setTimeout(r, 50));
       // The write commits and invalidates while the read waits (upserts do not read).
-      const written = await gql(server, 'mutation ($i: UpsertCompanyInput!) { upsertCompany(input: $i) { slug } }', { i: { slug: `${p}-r`, name: 'New' } }, auth(WRITER));
+      const written = await gql(
+        server,
+        'mutation ($i: UpsertCompanyInput!) { upsertCompany(input: $i) { slug } }',
+        { i: { slug: `${p}-r`, name: 'New' } },
+        auth(WRITER),
+      );
       expect(written.errors).toBeUndefined();
       open();
       await racing;

@@ -25,7 +25,11 @@ describe('the Stargate seed, read back through the API with its sources', () => 
   it('Stargate: pledged total, first-year amount, power target, status, who announced it', async () => {
     const { entity } = await read<{
       entity: {
-        status: string; pledgedUsd: number; firstYearUsd: number; targetPowerMw: number; announcedOn: string;
+        status: string;
+        pledgedUsd: number;
+        firstYearUsd: number;
+        targetPowerMw: number;
+        announcedOn: string;
         announcedBy: Edges<{ node: { slug: string } }>;
         participants: Edges<{ role: string; node: { slug: string } }>;
         sources: Array<{ title: string }>;
@@ -44,17 +48,32 @@ describe('the Stargate seed, read back through the API with its sources', () => 
   });
 
   it('Sam Altman leads OpenAI', async () => {
-    const { entity } = await read<{ entity: { leads: Edges<{ title: string; node: { slug: string } }>; sources: Array<{ title: string }> } }>(
+    const { entity } = await read<{
+      entity: { leads: Edges<{ title: string; node: { slug: string } }>; sources: Array<{ title: string }> };
+    }>(
       `{ entity(slug: "sam-altman") { ... on Person { leads(first: 5) { edges { title node { slug } } } } sources { title } } }`,
     );
-    expect(entity.leads.edges).toEqual([{ title: expect.stringMatching(/chief executive/i), node: { slug: 'openai' } }]);
+    expect(entity.leads.edges).toEqual([
+      { title: expect.stringMatching(/chief executive/i), node: { slug: 'openai' } },
+    ]);
     expect(entity.sources.map((s) => s.title)).toContain(REPORT);
   });
 
   it('the deals: Oracle $30bn, Microsoft server rental ~$28bn to 2028, CoreWeave; SoftBank in none of them', async () => {
     const { entity } = await read<{
-      entity: { deals: Edges<{ role: string; node: { slug: string; valueUsd: number | null; endsOn: string | null;
-        parties: Edges<{ role: string; node: { slug: string } }>; excludedCompanies: Array<{ slug: string }>; sources: Array<{ title: string }> } }> };
+      entity: {
+        deals: Edges<{
+          role: string;
+          node: {
+            slug: string;
+            valueUsd: number | null;
+            endsOn: string | null;
+            parties: Edges<{ role: string; node: { slug: string } }>;
+            excludedCompanies: Array<{ slug: string }>;
+            sources: Array<{ title: string }>;
+          };
+        }>;
+      };
     }>(`{ entity(slug: "openai") { ... on Company { deals(first: 20) { edges { role node { slug ... on Deal {
           valueUsd endsOn parties(first: 5) { edges { role node { slug } } } excludedCompanies { slug } } sources { title } } } } } } }`);
     const deals = entity.deals.edges.map((e) => ({
@@ -77,14 +96,27 @@ describe('the Stargate seed, read back through the API with its sources', () => 
     expect(withCounterparty('coreweave')?.excludedCompanies.map((c) => c.slug)).toContain('softbank');
   });
 
-  it('the datacenter build-out: a first Stargate datacenter planned by year end, and the partners\' sites', async () => {
-    const { datacenters } = await read<{ datacenters: Edges<{ node: { slug: string; status: string; operators: Edges<{ node: { slug: string } }>; projects: Edges<{ node: { slug: string } }> } }> }>(
+  it("the datacenter build-out: a first Stargate datacenter planned by year end, and the partners' sites", async () => {
+    const { datacenters } = await read<{
+      datacenters: Edges<{
+        node: {
+          slug: string;
+          status: string;
+          operators: Edges<{ node: { slug: string } }>;
+          projects: Edges<{ node: { slug: string } }>;
+        };
+      }>;
+    }>(
       `{ datacenters(first: 20, filter: { slugs: ["stargate-first-datacenter", "oracle-openai-datacenters", "coreweave-openai-datacenters"] }) { edges { node { slug status operators(first: 5) { edges { node { slug } } } projects(first: 5) { edges { node { slug } } } } } } }`,
     );
     expect(datacenters.edges).toHaveLength(3);
-    const stargateSites = datacenters.edges.filter((e) => e.node.projects.edges.some((p) => p.node.slug === 'stargate'));
+    const stargateSites = datacenters.edges.filter((e) =>
+      e.node.projects.edges.some((p) => p.node.slug === 'stargate'),
+    );
     expect(stargateSites.map((e) => [e.node.slug, e.node.status])).toEqual([['stargate-first-datacenter', 'PLANNED']]);
-    const operators = Object.fromEntries(datacenters.edges.map((e) => [e.node.slug, e.node.operators.edges.map((o) => o.node.slug)]));
+    const operators = Object.fromEntries(
+      datacenters.edges.map((e) => [e.node.slug, e.node.operators.edges.map((o) => o.node.slug)]),
+    );
     expect(operators).toEqual({
       'stargate-first-datacenter': [],
       'oracle-openai-datacenters': ['oracle'],
@@ -93,7 +125,9 @@ describe('the Stargate seed, read back through the API with its sources', () => 
   });
 
   it('the report cites the Wall Street Journal', async () => {
-    const { sources } = await read<{ sources: Edges<{ node: { title: string; language: string; cites: Edges<{ node: { publisher: string } }> } }> }>(
+    const { sources } = await read<{
+      sources: Edges<{ node: { title: string; language: string; cites: Edges<{ node: { publisher: string } }> } }>;
+    }>(
       `{ sources(first: 10, filter: { titleContains: "slow start" }) { edges { node { title language cites(first: 5) { edges { node { publisher } } } } } } }`,
     );
     const report = sources.edges.find((e) => e.node.title === REPORT)?.node;

@@ -37,7 +37,9 @@ interface LogLine {
 }
 
 describe('graceful shutdown', () => {
-  it('finishes an in-flight request after SIGTERM, then closes the driver, stops its Neo4j and exits 0', { timeout: 300_000 }, async () => {
+  it('finishes an in-flight request after SIGTERM, then closes the driver, stops its Neo4j and exits 0', {
+    timeout: 300_000,
+  }, async () => {
     const port = await freePort();
     const env: Record<string, string | undefined> = {
       ...process.env,
@@ -56,7 +58,11 @@ describe('graceful shutdown', () => {
     };
     delete env.NEO4J_URI;
     const started = Date.now();
-    const proc = spawn(process.execPath, ['--import', 'tsx', MAIN, 'serve'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(process.execPath, ['--import', 'tsx', MAIN, 'serve'], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     child = proc;
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((ok) =>
       proc.once('exit', (code, signal) => ok({ code, signal, at: Date.now() })),
@@ -87,13 +93,21 @@ describe('graceful shutdown', () => {
     const logged = (match: RegExp, timeoutMs: number) =>
       new Promise<void>((ok, fail) => {
         if (log.some((l) => match.test(l.msg))) return ok();
-        const timer = setTimeout(() => fail(new Error(`no log line ${match} within ${timeoutMs} ms; output:\n${output.slice(-3000)}`)), timeoutMs);
+        const timer = setTimeout(
+          () => fail(new Error(`no log line ${match} within ${timeoutMs} ms; output:\n${output.slice(-3000)}`)),
+          timeoutMs,
+        );
         const done = () => {
           clearTimeout(timer);
           ok();
         };
         waiters.push({ match, resolve: done });
-        void exited.then(() => setTimeout(() => fail(new Error(`the server exited before logging ${match}; output:\n${output.slice(-3000)}`)), 100));
+        void exited.then(() =>
+          setTimeout(
+            () => fail(new Error(`the server exited before logging ${match}; output:\n${output.slice(-3000)}`)),
+            100,
+          ),
+        );
       });
     const at = (match: RegExp) => log.find((l) => match.test(l.msg))?.at ?? Number.NaN;
 
@@ -114,7 +128,12 @@ describe('graceful shutdown', () => {
           port,
           method: 'POST',
           path: '/graphql',
-          headers: { 'content-type': 'application/json', accept: 'application/json', 'content-length': Buffer.byteLength(body), connection: 'keep-alive' },
+          headers: {
+            'content-type': 'application/json',
+            accept: 'application/json',
+            'content-length': Buffer.byteLength(body),
+            connection: 'keep-alive',
+          },
         },
         (res) => {
           let text = '';
@@ -148,9 +167,21 @@ describe('graceful shutdown', () => {
 
     const { res, text, at: respondedAt } = await responded;
     expect(res.statusCode).toBe(200);
-    const answer = JSON.parse(text) as { data?: { graphStats: Array<{ label: string; count: number }> }; errors?: unknown; extensions?: { cypher?: { roundTrips: number } } };
+    const answer = JSON.parse(text) as {
+      data?: { graphStats: Array<{ label: string; count: number }> };
+      errors?: unknown;
+      extensions?: { cypher?: { roundTrips: number } };
+    };
     expect(answer.errors).toBeUndefined();
-    expect(answer.data?.graphStats.map((s) => s.label)).toEqual(['Entity', 'Person', 'Company', 'Project', 'Datacenter', 'Deal', 'Source']);
+    expect(answer.data?.graphStats.map((s) => s.label)).toEqual([
+      'Entity',
+      'Person',
+      'Company',
+      'Project',
+      'Datacenter',
+      'Deal',
+      'Source',
+    ]);
     // It did read Neo4j, after the signal.
     expect(answer.extensions?.cypher?.roundTrips).toBe(1);
 

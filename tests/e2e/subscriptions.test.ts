@@ -52,13 +52,21 @@ describe('graphChanged over SSE', () => {
       expect((await upsertCompany(a, 'Alpha')).errors).toBeUndefined();
       let event = await sub.next();
       expect(event.event).toBe('next');
-      expect(event.data?.data?.graphChanged).toMatchObject({ change: 'CREATED', entity: { __typename: 'Company', slug: a, name: 'Alpha' } });
-      expect(Date.parse(String((event.data?.data?.graphChanged as { at: string }).at))).toBeGreaterThan(Date.now() - 60_000);
+      expect(event.data?.data?.graphChanged).toMatchObject({
+        change: 'CREATED',
+        entity: { __typename: 'Company', slug: a, name: 'Alpha' },
+      });
+      expect(Date.parse(String((event.data?.data?.graphChanged as { at: string }).at))).toBeGreaterThan(
+        Date.now() - 60_000,
+      );
 
       await upsertCompany(b);
       expect((await sub.next()).data?.data?.graphChanged).toMatchObject({ change: 'CREATED', entity: { slug: b } });
       await upsertCompany(a, 'Alpha renamed');
-      expect((await sub.next()).data?.data?.graphChanged).toMatchObject({ change: 'UPDATED', entity: { slug: a, name: 'Alpha renamed' } });
+      expect((await sub.next()).data?.data?.graphChanged).toMatchObject({
+        change: 'UPDATED',
+        entity: { slug: a, name: 'Alpha renamed' },
+      });
 
       const connected = await write('mutation ($i: ConnectInput!) { connect(input: $i) { created } }', {
         i: { type: 'INVESTS_IN', from: a, to: b, properties: { amountUsd: 5e9 } },
@@ -72,33 +80,64 @@ describe('graphChanged over SSE', () => {
 
       // A write that fails inside its transaction (the slug names a Person: CONFLICT) is rolled
       // back and announces nothing: the next event is the write after it.
-      expect((await write('mutation ($i: UpsertPersonInput!) { upsertPerson(input: $i) { slug } }', { i: { slug: person, name: 'P' } })).errors).toBeUndefined();
-      expect((await sub.next()).data?.data?.graphChanged).toMatchObject({ change: 'CREATED', entity: { __typename: 'Person', slug: person } });
+      expect(
+        (
+          await write('mutation ($i: UpsertPersonInput!) { upsertPerson(input: $i) { slug } }', {
+            i: { slug: person, name: 'P' },
+          })
+        ).errors,
+      ).toBeUndefined();
+      expect((await sub.next()).data?.data?.graphChanged).toMatchObject({
+        change: 'CREATED',
+        entity: { __typename: 'Person', slug: person },
+      });
       const failed = await upsertCompany(person);
       expect(failed.errors?.[0]?.extensions?.code).toBe('CONFLICT');
       expect(await sub.quietFor(300)).toBe(true);
 
-      await write('mutation ($i: DisconnectInput!) { disconnect(input: $i) { removed } }', { i: { type: 'INVESTS_IN', from: a, to: b } });
+      await write('mutation ($i: DisconnectInput!) { disconnect(input: $i) { removed } }', {
+        i: { type: 'INVESTS_IN', from: a, to: b },
+      });
       expect((await sub.next()).data?.data?.graphChanged).toMatchObject({
         change: 'DISCONNECTED',
         relationship: { type: 'INVESTS_IN', from: { slug: a }, to: { slug: b } },
       });
       // Nothing to remove: no change, no event.
-      await write('mutation ($i: DisconnectInput!) { disconnect(input: $i) { removed } }', { i: { type: 'INVESTS_IN', from: a, to: b } });
+      await write('mutation ($i: DisconnectInput!) { disconnect(input: $i) { removed } }', {
+        i: { type: 'INVESTS_IN', from: a, to: b },
+      });
 
       const deleted = await write('mutation ($id: ID!) { deleteEntity(id: $id) { slug } }', { id: b });
       expect(deleted.errors).toBeUndefined();
-      expect((await sub.next()).data?.data?.graphChanged).toMatchObject({ change: 'DELETED', entity: { __typename: 'Company', slug: b } });
+      expect((await sub.next()).data?.data?.graphChanged).toMatchObject({
+        change: 'DELETED',
+        entity: { __typename: 'Company', slug: b },
+      });
 
-      const imported = await write('mutation ($i: ImportGraphInput!) { importGraph(input: $i) { created { entities } } }', {
-        i: { companies: [{ slug: `${p}-c`, name: 'C' }], relationships: [{ type: 'INVESTS_IN', from: a, to: `${p}-c` }] },
-      });
+      const imported = await write(
+        'mutation ($i: ImportGraphInput!) { importGraph(input: $i) { created { entities } } }',
+        {
+          i: {
+            companies: [{ slug: `${p}-c`, name: 'C' }],
+            relationships: [{ type: 'INVESTS_IN', from: a, to: `${p}-c` }],
+          },
+        },
+      );
       expect(imported.errors).toBeUndefined();
-      expect((await sub.next()).data?.data?.graphChanged).toMatchObject({ change: 'IMPORTED', imported: { created: { entities: 1, relationships: 1 } } });
-      // An importGraph that fails (a missing endpoint) rolls back and announces nothing.
-      const badImport = await write('mutation ($i: ImportGraphInput!) { importGraph(input: $i) { created { entities } } }', {
-        i: { companies: [{ slug: `${p}-d`, name: 'D' }], relationships: [{ type: 'INVESTS_IN', from: a, to: `${p}-nobody` }] },
+      expect((await sub.next()).data?.data?.graphChanged).toMatchObject({
+        change: 'IMPORTED',
+        imported: { created: { entities: 1, relationships: 1 } },
       });
+      // An importGraph that fails (a missing endpoint) rolls back and announces nothing.
+      const badImport = await write(
+        'mutation ($i: ImportGraphInput!) { importGraph(input: $i) { created { entities } } }',
+        {
+          i: {
+            companies: [{ slug: `${p}-d`, name: 'D' }],
+            relationships: [{ type: 'INVESTS_IN', from: a, to: `${p}-nobody` }],
+          },
+        },
+      );
       expect(badImport.errors?.length).toBeGreaterThan(0);
       expect(await sub.quietFor(300)).toBe(true);
     } finally {
@@ -113,9 +152,17 @@ describe('graphChanged over SSE', () => {
     try {
       await upsertCompany(`${p}-ignored`);
       await upsertCompany(`${p}-watched`);
-      await write('mutation ($i: UpsertPersonInput!) { upsertPerson(input: $i) { slug } }', { i: { slug: `${p}-someone`, name: 'S' } });
-      expect((await people.next()).data?.data?.graphChanged).toMatchObject({ change: 'CREATED', entity: { slug: `${p}-someone` } });
-      expect((await oneSlug.next()).data?.data?.graphChanged).toMatchObject({ change: 'CREATED', entity: { slug: `${p}-watched` } });
+      await write('mutation ($i: UpsertPersonInput!) { upsertPerson(input: $i) { slug } }', {
+        i: { slug: `${p}-someone`, name: 'S' },
+      });
+      expect((await people.next()).data?.data?.graphChanged).toMatchObject({
+        change: 'CREATED',
+        entity: { slug: `${p}-someone` },
+      });
+      expect((await oneSlug.next()).data?.data?.graphChanged).toMatchObject({
+        change: 'CREATED',
+        entity: { slug: `${p}-watched` },
+      });
       expect(await oneSlug.quietFor(200)).toBe(true);
     } finally {
       people.close();
@@ -125,9 +172,15 @@ describe('graphChanged over SSE', () => {
 
   it('works with the graphql-sse client', async () => {
     const p = prefixes.next('live');
-    const client = createClient({ url: 'http://stargraph.test/graphql', fetchFn: ((input: string, init?: RequestInit) => yoga.fetch(new URL(input), init ?? {})) as typeof fetch });
+    const client = createClient({
+      url: 'http://stargraph.test/graphql',
+      fetchFn: ((input: string, init?: RequestInit) => yoga.fetch(new URL(input), init ?? {})) as typeof fetch,
+    });
     const before = yoga.live.subscribers;
-    const iterator = client.iterate<{ graphChanged: { change: string; entity: { slug: string } } }>({ query: SUBSCRIPTION, variables: { slugs: [`${p}-x`] } });
+    const iterator = client.iterate<{ graphChanged: { change: string; entity: { slug: string } } }>({
+      query: SUBSCRIPTION,
+      variables: { slugs: [`${p}-x`] },
+    });
     try {
       const first = iterator.next();
       // The subscription is open once the server has a listener; writes before that are not heard.
@@ -148,7 +201,16 @@ describe('graphChanged over SSE', () => {
       for (let i = 0; i < 50 && small.live.subscribers === 0; i++) await new Promise((r) => setTimeout(r, 20));
       expect(small.live.subscribers).toBe(1);
       // 200 changes while the client reads nothing (published directly: no need for 200 writes).
-      const entity = { id: 'x', slug: 'slow-x', name: 'X', label: 'Company' as const, description: null, aliases: [], createdAt: null, updatedAt: null };
+      const entity = {
+        id: 'x',
+        slug: 'slow-x',
+        name: 'X',
+        label: 'Company' as const,
+        description: null,
+        aliases: [],
+        createdAt: null,
+        updatedAt: null,
+      };
       for (let i = 0; i < 200; i++) await small.live.publish(entityChange('UPDATED', entity));
       const events = [];
       for (;;) {
@@ -157,7 +219,11 @@ describe('graphChanged over SSE', () => {
         if (event.event === 'complete' || event.data?.errors) break;
       }
       const last = events.at(-1)!;
-      expect(last.data?.errors?.[0]?.extensions).toMatchObject({ code: 'SUBSCRIBER_TOO_SLOW', limit: 'SUBSCRIPTION_QUEUE_MAX', max: 3 });
+      expect(last.data?.errors?.[0]?.extensions).toMatchObject({
+        code: 'SUBSCRIBER_TOO_SLOW',
+        limit: 'SUBSCRIPTION_QUEUE_MAX',
+        max: 3,
+      });
       // What came before the error is a bounded handful, not the 200 published.
       expect(events.length).toBeLessThan(20);
       for (let i = 0; i < 50 && small.live.subscribers > 0; i++) await new Promise((r) => setTimeout(r, 20));
@@ -186,9 +252,17 @@ describe('graphChanged needs what reads need', () => {
     const reader = await sseSubscribe(locked, SUBSCRIPTION, { slugs: [`${p}-r`] }, auth(READER));
     try {
       for (let i = 0; i < 50 && locked.live.subscribers === 0; i++) await new Promise((r) => setTimeout(r, 20));
-      const written = await gql(locked, 'mutation ($i: UpsertCompanyInput!) { upsertCompany(input: $i) { slug } }', { i: { slug: `${p}-r`, name: 'R' } }, auth(WRITER));
+      const written = await gql(
+        locked,
+        'mutation ($i: UpsertCompanyInput!) { upsertCompany(input: $i) { slug } }',
+        { i: { slug: `${p}-r`, name: 'R' } },
+        auth(WRITER),
+      );
       expect(written.errors).toBeUndefined();
-      expect((await reader.next()).data?.data?.graphChanged).toMatchObject({ change: 'CREATED', entity: { slug: `${p}-r` } });
+      expect((await reader.next()).data?.data?.graphChanged).toMatchObject({
+        change: 'CREATED',
+        entity: { slug: `${p}-r` },
+      });
     } finally {
       reader.close();
     }

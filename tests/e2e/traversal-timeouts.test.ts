@@ -42,12 +42,27 @@ beforeAll(async () => {
   await createEntities(t.db, [
     ...Array.from({ length: SMALL }, (_, i) => ({ label: 'Company' as const, slug: id(`s${i}`), name: `Small ${i}` })),
     ...Array.from({ length: BIG }, (_, i) => ({ label: 'Company' as const, slug: id(`c${i}`), name: `Clique ${i}` })),
-    ...Array.from({ length: COMMON }, (_, i) => ({ label: 'Company' as const, slug: id(`m${i}`), name: `Middle ${i}` })),
-    ...Array.from({ length: COMMON }, (_, i) => ({ label: 'Company' as const, slug: id(`w${i}`), name: `Common ${i}` })),
-    ...['a', 'b', 'x', 'y', 'u', 'v', 'lone'].map((n) => ({ label: 'Company' as const, slug: id(n), name: `Outside ${n}` })),
+    ...Array.from({ length: COMMON }, (_, i) => ({
+      label: 'Company' as const,
+      slug: id(`m${i}`),
+      name: `Middle ${i}`,
+    })),
+    ...Array.from({ length: COMMON }, (_, i) => ({
+      label: 'Company' as const,
+      slug: id(`w${i}`),
+      name: `Common ${i}`,
+    })),
+    ...['a', 'b', 'x', 'y', 'u', 'v', 'lone'].map((n) => ({
+      label: 'Company' as const,
+      slug: id(n),
+      name: `Outside ${n}`,
+    })),
   ]);
   // Relationship types are literals here (test code), ids are parameters.
-  for (const [letter, size] of [['s', SMALL], ['c', BIG]] as const) {
+  for (const [letter, size] of [
+    ['s', SMALL],
+    ['c', BIG],
+  ] as const) {
     await t.db.write(
       `UNWIND range(0, $k - 1) AS i
        MATCH (a:Entity {id: $p + '-' + $letter + i})
@@ -104,13 +119,34 @@ describe('bounds of moneyFlows and commonNeighbors', () => {
       const yoga = testServer(bounded.graph, bounded.config);
       const vars = { from: id('lone'), a: id('u'), b: id('lone') };
       const over = async (query: string) => only((await gql(yoga, query, vars)).errors).extensions;
-      expect(await over('query($from: ID!) { moneyFlows(from: $from, maxHops: 9) { length } }')).toEqual({ code: 'LIMIT_EXCEEDED', limit: 'MAX_HOPS', max: 8, got: 9 });
-      expect(await over('query($from: ID!) { moneyFlows(from: $from, first: 51) { length } }')).toEqual({ code: 'LIMIT_EXCEEDED', limit: 'MAX_PATHS', max: 50, got: 51 });
-      expect(await over('query($a: ID!, $b: ID!) { commonNeighbors(a: $a, b: $b, first: 101) { slug } }')).toEqual({ code: 'LIMIT_EXCEEDED', limit: 'MAX_PAGE_SIZE', max: 100, got: 101 });
+      expect(await over('query($from: ID!) { moneyFlows(from: $from, maxHops: 9) { length } }')).toEqual({
+        code: 'LIMIT_EXCEEDED',
+        limit: 'MAX_HOPS',
+        max: 8,
+        got: 9,
+      });
+      expect(await over('query($from: ID!) { moneyFlows(from: $from, first: 51) { length } }')).toEqual({
+        code: 'LIMIT_EXCEEDED',
+        limit: 'MAX_PATHS',
+        max: 50,
+        got: 51,
+      });
+      expect(await over('query($a: ID!, $b: ID!) { commonNeighbors(a: $a, b: $b, first: 101) { slug } }')).toEqual({
+        code: 'LIMIT_EXCEEDED',
+        limit: 'MAX_PAGE_SIZE',
+        max: 100,
+        got: 101,
+      });
       // Zero or less is bad input, not a bound.
-      expect((await over('query($from: ID!) { moneyFlows(from: $from, maxHops: 0) { length } }')).code).toBe('BAD_USER_INPUT');
-      expect((await over('query($from: ID!) { moneyFlows(from: $from, first: 0) { length } }')).code).toBe('BAD_USER_INPUT');
-      expect((await over('query($a: ID!, $b: ID!) { commonNeighbors(a: $a, b: $b, first: 0) { slug } }')).code).toBe('BAD_USER_INPUT');
+      expect((await over('query($from: ID!) { moneyFlows(from: $from, maxHops: 0) { length } }')).code).toBe(
+        'BAD_USER_INPUT',
+      );
+      expect((await over('query($from: ID!) { moneyFlows(from: $from, first: 0) { length } }')).code).toBe(
+        'BAD_USER_INPUT',
+      );
+      expect((await over('query($a: ID!, $b: ID!) { commonNeighbors(a: $a, b: $b, first: 0) { slug } }')).code).toBe(
+        'BAD_USER_INPUT',
+      );
       // At the bound is allowed (on an entity with no relationships: nothing to find).
       const at = await gql<{ moneyFlows: unknown[]; commonNeighbors: unknown[] }>(
         yoga,
@@ -130,11 +166,31 @@ describe('bounds of moneyFlows and commonNeighbors', () => {
       const yoga = testServer(small.graph, small.config);
       const vars = { from: id('lone'), a: id('u'), b: id('v') };
       const over = async (query: string) => only((await gql(yoga, query, vars)).errors).extensions;
-      expect(await over('query($from: ID!) { moneyFlows(from: $from, maxHops: 4) { length } }')).toEqual({ code: 'LIMIT_EXCEEDED', limit: 'MAX_HOPS', max: 3, got: 4 });
-      expect(await over('query($from: ID!) { moneyFlows(from: $from, maxHops: 3, first: 6) { length } }')).toEqual({ code: 'LIMIT_EXCEEDED', limit: 'MAX_PATHS', max: 5, got: 6 });
-      expect(await over('query($a: ID!, $b: ID!) { commonNeighbors(a: $a, b: $b, first: 8) { slug } }')).toEqual({ code: 'LIMIT_EXCEEDED', limit: 'MAX_PAGE_SIZE', max: 7, got: 8 });
+      expect(await over('query($from: ID!) { moneyFlows(from: $from, maxHops: 4) { length } }')).toEqual({
+        code: 'LIMIT_EXCEEDED',
+        limit: 'MAX_HOPS',
+        max: 3,
+        got: 4,
+      });
+      expect(await over('query($from: ID!) { moneyFlows(from: $from, maxHops: 3, first: 6) { length } }')).toEqual({
+        code: 'LIMIT_EXCEEDED',
+        limit: 'MAX_PATHS',
+        max: 5,
+        got: 6,
+      });
+      expect(await over('query($a: ID!, $b: ID!) { commonNeighbors(a: $a, b: $b, first: 8) { slug } }')).toEqual({
+        code: 'LIMIT_EXCEEDED',
+        limit: 'MAX_PAGE_SIZE',
+        max: 7,
+        got: 8,
+      });
       // moneyFlows' default maxHops (4) is over MAX_HOPS 3 here: refused, not clamped.
-      expect(await over('query($from: ID!) { moneyFlows(from: $from, first: 5) { length } }')).toEqual({ code: 'LIMIT_EXCEEDED', limit: 'MAX_HOPS', max: 3, got: 4 });
+      expect(await over('query($from: ID!) { moneyFlows(from: $from, first: 5) { length } }')).toEqual({
+        code: 'LIMIT_EXCEEDED',
+        limit: 'MAX_HOPS',
+        max: 3,
+        got: 4,
+      });
       // At the bounds: u and v have exactly COMMON (10) common neighbours, so 7 come back, by name.
       const at = await gql<{ moneyFlows: unknown[]; commonNeighbors: Array<{ slug: string }> }>(
         yoga,
@@ -156,7 +212,11 @@ describe('TRAVERSAL_TIMEOUT_MS on every traversal that can explode', () => {
   let yoga: ReturnType<typeof testServer>;
 
   beforeAll(async () => {
-    slow = await openTestGraph({ TRAVERSAL_TIMEOUT_MS: String(TIMEOUT_MS), QUERY_TIMEOUT_MS: '120000', MAX_HOPS: '10' });
+    slow = await openTestGraph({
+      TRAVERSAL_TIMEOUT_MS: String(TIMEOUT_MS),
+      QUERY_TIMEOUT_MS: '120000',
+      MAX_HOPS: '10',
+    });
     yoga = testServer(slow.graph, slow.config);
   });
   afterAll(async () => {
@@ -164,10 +224,26 @@ describe('TRAVERSAL_TIMEOUT_MS on every traversal that can explode', () => {
   });
 
   const exploding: Array<[string, string, Record<string, unknown>]> = [
-    ['paths (a clique hub between two entities)', 'query($a: ID!, $b: ID!) { paths(from: $a, to: $b, maxHops: 10, first: 50) { length } }', { a: id('a'), b: id('b') }],
-    ['neighborhood (depth 3 in a clique)', 'query($c: ID!) { neighborhood(id: $c, depth: 3, limit: 1000) { truncated } }', { c: id('s0') }],
-    ['rank (within 3 hops in a clique)', 'query($c: ID!) { rank(by: DEGREE, within: $c, depth: 3, first: 10) { score } }', { c: id('s0') }],
-    ['commonNeighbors (parallel relationships)', 'query($a: ID!, $b: ID!) { commonNeighbors(a: $a, b: $b, first: 10) { slug } }', { a: id('x'), b: id('y') }],
+    [
+      'paths (a clique hub between two entities)',
+      'query($a: ID!, $b: ID!) { paths(from: $a, to: $b, maxHops: 10, first: 50) { length } }',
+      { a: id('a'), b: id('b') },
+    ],
+    [
+      'neighborhood (depth 3 in a clique)',
+      'query($c: ID!) { neighborhood(id: $c, depth: 3, limit: 1000) { truncated } }',
+      { c: id('s0') },
+    ],
+    [
+      'rank (within 3 hops in a clique)',
+      'query($c: ID!) { rank(by: DEGREE, within: $c, depth: 3, first: 10) { score } }',
+      { c: id('s0') },
+    ],
+    [
+      'commonNeighbors (parallel relationships)',
+      'query($a: ID!, $b: ID!) { commonNeighbors(a: $a, b: $b, first: 10) { slug } }',
+      { a: id('x'), b: id('y') },
+    ],
     // moneyFlows is not here: its breadth-first search over the big clique ends in about 0.4 s
     // once Neo4j has planned it, too close to the timeout to be sure to pass it on a fast machine.
     // Like shortestPath and the global rank, its timeout is tested in
@@ -196,7 +272,11 @@ describe('a simple read while a traversal explodes', () => {
   it('answers promptly, long before the exploding traversal is stopped', async () => {
     // Answered no sooner than 2 s (its timeout); the simple reads must not wait for it.
     const TIMEOUT_MS = 2_000;
-    const slow = await openTestGraph({ TRAVERSAL_TIMEOUT_MS: String(TIMEOUT_MS), QUERY_TIMEOUT_MS: '120000', MAX_HOPS: '10' });
+    const slow = await openTestGraph({
+      TRAVERSAL_TIMEOUT_MS: String(TIMEOUT_MS),
+      QUERY_TIMEOUT_MS: '120000',
+      MAX_HOPS: '10',
+    });
     try {
       const yoga = testServer(slow.graph, slow.config);
       const READ = 'query($s: String!) { entity(slug: $s) { slug name } }';
@@ -205,7 +285,11 @@ describe('a simple read while a traversal explodes', () => {
 
       const started = performance.now();
       let explodedAt = 0;
-      const exploding = gql(yoga, 'query($a: ID!, $b: ID!) { paths(from: $a, to: $b, maxHops: 10, first: 50) { length } }', { a: id('a'), b: id('b') }).then((res) => {
+      const exploding = gql(
+        yoga,
+        'query($a: ID!, $b: ID!) { paths(from: $a, to: $b, maxHops: 10, first: 50) { length } }',
+        { a: id('a'), b: id('b') },
+      ).then((res) => {
         explodedAt = performance.now() - started;
         return res;
       });
@@ -220,7 +304,11 @@ describe('a simple read while a traversal explodes', () => {
       }
       const readsDoneAt = performance.now() - started;
       const exploded = await exploding;
-      expect(only(exploded.errors).extensions).toMatchObject({ code: 'TIMEOUT', limit: 'TRAVERSAL_TIMEOUT_MS', ms: TIMEOUT_MS });
+      expect(only(exploded.errors).extensions).toMatchObject({
+        code: 'TIMEOUT',
+        limit: 'TRAVERSAL_TIMEOUT_MS',
+        ms: TIMEOUT_MS,
+      });
       console.log(
         `[traversal-timeouts] simple reads during an explosion: ${latencies.map((l) => Math.round(l)).join(', ')} ms; ` +
           `all done at ${Math.round(readsDoneAt)} ms, traversal stopped at ${Math.round(explodedAt)} ms`,

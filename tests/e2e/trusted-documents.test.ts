@@ -19,7 +19,10 @@ async function send(yoga: ReturnType<typeof testServer>, body: Record<string, un
     headers: { 'content-type': 'application/json', accept: 'application/json' },
     body: JSON.stringify(body),
   });
-  return (await response.json()) as { data?: Record<string, unknown>; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> };
+  return (await response.json()) as {
+    data?: Record<string, unknown>;
+    errors?: Array<{ message: string; extensions?: Record<string, unknown> }>;
+  };
 }
 const pq = (hash: string) => ({ persistedQuery: { version: 1, sha256Hash: hash } });
 
@@ -27,7 +30,10 @@ const stats = exampleOperations().find((e) => /graphStats/.test(e.query))!;
 
 describe('PERSISTED_OPERATIONS=only', () => {
   it('serves a known hash and refuses a document or an unknown hash', async () => {
-    const yoga = testServer(t.graph, { ...t.config, persistedOperations: { mode: 'only', file: 'schema/persisted-operations.json' } });
+    const yoga = testServer(t.graph, {
+      ...t.config,
+      persistedOperations: { mode: 'only', file: 'schema/persisted-operations.json' },
+    });
     try {
       const known = await send(yoga, { extensions: pq(documentHash(stats.query)), variables: stats.variables });
       expect(known.errors).toBeUndefined();
@@ -51,7 +57,10 @@ describe('PERSISTED_OPERATIONS=only', () => {
 
 describe('PERSISTED_OPERATIONS=allow', () => {
   it('runs known hashes, any document, and Automatic Persisted Queries', async () => {
-    const yoga = testServer(t.graph, { ...t.config, persistedOperations: { mode: 'allow', file: 'schema/persisted-operations.json' } });
+    const yoga = testServer(t.graph, {
+      ...t.config,
+      persistedOperations: { mode: 'allow', file: 'schema/persisted-operations.json' },
+    });
     try {
       expect((await send(yoga, { extensions: pq(documentHash(stats.query)) })).data?.graphStats).toBeDefined();
       expect((await send(yoga, { query: '{ __typename }' })).data).toEqual({ __typename: 'Query' });
@@ -60,7 +69,10 @@ describe('PERSISTED_OPERATIONS=allow', () => {
       const query = `{ graphStats { label } } # apq ${Date.now()}`;
       const hash = documentHash(query);
       const first = await send(yoga, { extensions: pq(hash) });
-      expect(first.errors?.[0]).toMatchObject({ message: 'PersistedQueryNotFound', extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' } });
+      expect(first.errors?.[0]).toMatchObject({
+        message: 'PersistedQueryNotFound',
+        extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' },
+      });
       expect((await send(yoga, { query, extensions: pq(hash) })).errors).toBeUndefined();
       const third = await send(yoga, { extensions: pq(hash) });
       expect(third.errors).toBeUndefined();
@@ -87,6 +99,8 @@ describe('the manifest', () => {
     const file = join(dir, 'm.json');
     writeFileSync(file, JSON.stringify({ [documentHash('{ a }')]: '{ b }' }));
     expect(() => readManifest(file)).toThrow(/not the sha256 of its document/);
-    expect(() => testServer(t.graph, { ...t.config, persistedOperations: { mode: 'only', file } })).toThrow(/PERSISTED_OPERATIONS_FILE/);
+    expect(() => testServer(t.graph, { ...t.config, persistedOperations: { mode: 'only', file } })).toThrow(
+      /PERSISTED_OPERATIONS_FILE/,
+    );
   });
 });

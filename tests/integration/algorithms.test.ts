@@ -26,7 +26,12 @@ afterAll(async () => {
 });
 
 type Ranked = Array<{ score: number; entity: { slug: string } }>;
-type Communities = Array<{ index: number; size: number; internalRelationships: number; entities: Array<{ slug: string }> }>;
+type Communities = Array<{
+  index: number;
+  size: number;
+  internalRelationships: number;
+  entities: Array<{ slug: string }>;
+}>;
 
 async function ok<T>(query: string, variables?: Record<string, unknown>, server = yoga) {
   const res = await gql<T>(server, query, variables);
@@ -37,22 +42,42 @@ async function ok<T>(query: string, variables?: Record<string, unknown>, server 
 async function refused(query: string, variables?: Record<string, unknown>, server = yoga) {
   const res = await gql(server, query, variables);
   expect(res.errors).toHaveLength(1);
-  return { ...(res.errors![0]!.extensions as { code: string; limit?: string; argumentName?: string }), message: res.errors![0]!.message };
+  return {
+    ...(res.errors![0]!.extensions as { code: string; limit?: string; argumentName?: string }),
+    message: res.errors![0]!.message,
+  };
 }
 
 /** Companies named after their slug's tail, related by INVESTS_IN (any entity type would do). */
-async function fixture(label: string, names: string[], pairs: Array<[string, string]>, kinds: Record<string, FixtureEntity['label']> = {}) {
+async function fixture(
+  label: string,
+  names: string[],
+  pairs: Array<[string, string]>,
+  kinds: Record<string, FixtureEntity['label']> = {},
+) {
   const prefix = prefixes.next(label);
   const slug = (x: string) => `${prefix}-${x}`;
-  await createEntities(t.db, names.map((n) => ({ label: kinds[n] ?? 'Company', slug: slug(n), name: n.toUpperCase() })));
-  await relate(t.db, 'INVESTS_IN', pairs.map(([a, b]) => [slug(a), slug(b)]));
+  await createEntities(
+    t.db,
+    names.map((n) => ({ label: kinds[n] ?? 'Company', slug: slug(n), name: n.toUpperCase() })),
+  );
+  await relate(
+    t.db,
+    'INVESTS_IN',
+    pairs.map(([a, b]) => [slug(a), slug(b)]),
+  );
   return slug;
 }
 
 describe('on hand-built graphs', () => {
   it('PAGERANK puts the hub of a star first with its closed-form score; leaves tie and go by name; kinds filter', async () => {
     const leaves = ['l1', 'l2', 'l3', 'l4', 'l5'];
-    const slug = await fixture('star', ['hub', ...leaves], leaves.map((l) => ['hub', l]), { l4: 'Person', l5: 'Person' });
+    const slug = await fixture(
+      'star',
+      ['hub', ...leaves],
+      leaves.map((l) => ['hub', l]),
+      { l4: 'Person', l5: 'Person' },
+    );
     const { data } = await ok<{ all: Ranked; people: Ranked }>(
       `query($c: ID!) {
          all: rank(by: PAGERANK, within: $c, depth: 1, first: 3) { score entity { slug } }
@@ -72,8 +97,15 @@ describe('on hand-built graphs', () => {
 
   it('BETWEENNESS of a path matches the closed form; the ends (0) are left out', async () => {
     const ids = ['p0', 'p1', 'p2', 'p3', 'p4'];
-    const slug = await fixture('path', ids, ids.slice(1).map((id, i) => [ids[i]!, id]));
-    const { data } = await ok<{ rank: Ranked }>(`query($c: ID!) { rank(by: BETWEENNESS, within: $c, depth: 2) { score entity { slug } } }`, { c: slug('p2') });
+    const slug = await fixture(
+      'path',
+      ids,
+      ids.slice(1).map((id, i) => [ids[i]!, id]),
+    );
+    const { data } = await ok<{ rank: Ranked }>(
+      `query($c: ID!) { rank(by: BETWEENNESS, within: $c, depth: 2) { score entity { slug } } }`,
+      { c: slug('p2') },
+    );
     const n = 5;
     const closed = (i: number) => (2 * i * (n - 1 - i)) / ((n - 1) * (n - 2));
     expect(data.rank.map((r) => r.entity.slug)).toEqual([slug('p2'), slug('p1'), slug('p3')]);
@@ -84,7 +116,8 @@ describe('on hand-built graphs', () => {
     const a = ['a1', 'a2', 'a3', 'a4'];
     const b = ['b1', 'b2', 'b3', 'b4'];
     const pairs: Array<[string, string]> = [];
-    for (const clique of [a, b]) for (let i = 0; i < 4; i++) for (let j = i + 1; j < 4; j++) pairs.push([clique[i]!, clique[j]!]);
+    for (const clique of [a, b])
+      for (let i = 0; i < 4; i++) for (let j = i + 1; j < 4; j++) pairs.push([clique[i]!, clique[j]!]);
     pairs.push(['a1', 'bridge'], ['bridge', 'b1']);
     const slug = await fixture('cliques', [...a, ...b, 'bridge'], pairs);
     const query = `query($c: ID!) {
@@ -92,7 +125,11 @@ describe('on hand-built graphs', () => {
       communities(within: $c, depth: 2) { index size internalRelationships entities { slug sources { title } } } }`;
     const { data, roundTrips } = await ok<{ rank: Ranked; communities: Communities }>(query, { c: slug('bridge') });
     expect(data.rank.map((r) => r.entity.slug)).toEqual([slug('bridge'), slug('a1'), slug('b1')]);
-    expect(data.rank.map((r) => r.score)).toEqual([expect.closeTo(16 / 28, 10), expect.closeTo(15 / 28, 10), expect.closeTo(15 / 28, 10)]);
+    expect(data.rank.map((r) => r.score)).toEqual([
+      expect.closeTo(16 / 28, 10),
+      expect.closeTo(15 / 28, 10),
+      expect.closeTo(15 / 28, 10),
+    ]);
 
     const sides = data.communities.map((c) => c.entities.map((e) => e.slug.slice(prefixOf(slug).length + 1)));
     expect(data.communities.map((c) => [c.index, c.size])).toEqual([
@@ -108,11 +145,16 @@ describe('on hand-built graphs', () => {
     expect(roundTrips).toBeLessThanOrEqual(5);
 
     // Seeded: the same neighbourhood (asked with a depth that reaches no further) gives the same communities.
-    const again = await ok<{ communities: Communities }>(query.replaceAll('depth: 2', 'depth: 3'), { c: slug('bridge') });
+    const again = await ok<{ communities: Communities }>(query.replaceAll('depth: 2', 'depth: 3'), {
+      c: slug('bridge'),
+    });
     expect(again.data.communities).toEqual(data.communities);
 
     // `types` narrows the neighbourhood: following LEADS only, the bridge is alone.
-    const narrowed = await ok<{ communities: Communities }>(`query($c: ID!) { communities(within: $c, types: [LEADS]) { size entities { slug } } }`, { c: slug('bridge') });
+    const narrowed = await ok<{ communities: Communities }>(
+      `query($c: ID!) { communities(within: $c, types: [LEADS]) { size entities { slug } } }`,
+      { c: slug('bridge') },
+    );
     expect(narrowed.data.communities).toEqual([{ size: 1, entities: [{ slug: slug('bridge') }] }]);
   });
 });
@@ -122,7 +164,11 @@ const prefixOf = (slug: (x: string) => string) => slug('').slice(0, -1);
 describe('on the seed', () => {
   it('PAGERANK around Stargate equals a power iteration over the neighbourhood the API returns', async () => {
     const { data } = await ok<{
-      neighborhood: { truncated: boolean; nodes: Array<{ slug: string }>; relationships: Array<{ from: { slug: string }; to: { slug: string } }> };
+      neighborhood: {
+        truncated: boolean;
+        nodes: Array<{ slug: string }>;
+        relationships: Array<{ from: { slug: string }; to: { slug: string } }>;
+      };
       rank: Array<{ score: number; entity: { slug: string; name: string } }>;
     }>(`{
       neighborhood(id: "stargate", depth: 2, limit: 1000) { truncated nodes { slug } relationships { from { slug } to { slug } } }
@@ -137,7 +183,8 @@ describe('on the seed', () => {
     let x = new Map(ids.map((id) => [id, 1 / ids.length]));
     for (let i = 0; i < 300; i++) {
       const next = new Map(ids.map((id) => [id, 0.15 / ids.length]));
-      for (const [id, neighbours] of adjacency) for (const m of neighbours) next.set(m, next.get(m)! + (0.85 * x.get(id)!) / neighbours.length);
+      for (const [id, neighbours] of adjacency)
+        for (const m of neighbours) next.set(m, next.get(m)! + (0.85 * x.get(id)!) / neighbours.length);
       x = next;
     }
     expect(data.rank).toHaveLength(ids.length);
@@ -191,29 +238,64 @@ describe('bounds', () => {
   });
 
   it('depth over MAX_NEIGHBORHOOD_DEPTH is LIMIT_EXCEEDED for rank and communities; an unknown center NOT_FOUND', async () => {
-    expect(await refused(`{ rank(by: PAGERANK, within: "stargate", depth: 4) { score } }`)).toMatchObject({ code: 'LIMIT_EXCEEDED', limit: 'MAX_NEIGHBORHOOD_DEPTH' });
-    expect(await refused(`{ communities(within: "stargate", depth: 4) { size } }`)).toMatchObject({ code: 'LIMIT_EXCEEDED', limit: 'MAX_NEIGHBORHOOD_DEPTH' });
-    expect(await refused(`{ communities(within: "stargate", depth: 0) { size } }`)).toMatchObject({ code: 'BAD_USER_INPUT' });
-    expect(await refused(`{ communities(within: "no-such-entity-anywhere") { size } }`)).toMatchObject({ code: 'NOT_FOUND' });
-    expect(await refused(`{ communities(within: "stargate", types: [MENTIONS]) { size } }`)).toMatchObject({ code: 'BAD_USER_INPUT' });
+    expect(await refused(`{ rank(by: PAGERANK, within: "stargate", depth: 4) { score } }`)).toMatchObject({
+      code: 'LIMIT_EXCEEDED',
+      limit: 'MAX_NEIGHBORHOOD_DEPTH',
+    });
+    expect(await refused(`{ communities(within: "stargate", depth: 4) { size } }`)).toMatchObject({
+      code: 'LIMIT_EXCEEDED',
+      limit: 'MAX_NEIGHBORHOOD_DEPTH',
+    });
+    expect(await refused(`{ communities(within: "stargate", depth: 0) { size } }`)).toMatchObject({
+      code: 'BAD_USER_INPUT',
+    });
+    expect(await refused(`{ communities(within: "no-such-entity-anywhere") { size } }`)).toMatchObject({
+      code: 'NOT_FOUND',
+    });
+    expect(await refused(`{ communities(within: "stargate", types: [MENTIONS]) { size } }`)).toMatchObject({
+      code: 'BAD_USER_INPUT',
+    });
   });
 
   it('a neighbourhood over MAX_NEIGHBORHOOD_LIMIT is refused, not computed on a part', async () => {
     const small = testServer(t.graph, { ...t.config, limits: { ...t.config.limits, maxNeighborhoodLimit: 5 } });
     const leaves = ['l1', 'l2', 'l3', 'l4', 'l5'];
-    const slug = await fixture('big', ['hub', ...leaves], leaves.map((l) => ['hub', l]));
-    for (const field of [`rank(by: BETWEENNESS, within: $c, depth: 1) { score }`, `communities(within: $c, depth: 1) { size }`]) {
-      expect(await refused(`query($c: ID!) { ${field} }`, { c: slug('hub') }, small)).toMatchObject({ code: 'LIMIT_EXCEEDED', limit: 'MAX_NEIGHBORHOOD_LIMIT' });
+    const slug = await fixture(
+      'big',
+      ['hub', ...leaves],
+      leaves.map((l) => ['hub', l]),
+    );
+    for (const field of [
+      `rank(by: BETWEENNESS, within: $c, depth: 1) { score }`,
+      `communities(within: $c, depth: 1) { size }`,
+    ]) {
+      expect(await refused(`query($c: ID!) { ${field} }`, { c: slug('hub') }, small)).toMatchObject({
+        code: 'LIMIT_EXCEEDED',
+        limit: 'MAX_NEIGHBORHOOD_LIMIT',
+      });
     }
     // Five entities fit: a leaf's neighbourhood at depth 1 is itself and the hub.
-    const { data } = await ok<{ communities: Communities }>(`query($c: ID!) { communities(within: $c, depth: 1) { size } }`, { c: slug('l1') }, small);
+    const { data } = await ok<{ communities: Communities }>(
+      `query($c: ID!) { communities(within: $c, depth: 1) { size } }`,
+      { c: slug('l1') },
+      small,
+    );
     expect(data.communities.map((c) => c.size)).toEqual([2]);
   });
 
   it('communities costs as many entities as a neighbourhood may hold: its entities are not counted twice', async () => {
-    const tight = testServer(t.graph, { ...t.config, limits: { ...t.config.limits, maxComplexity: 2 * t.config.limits.maxNeighborhoodLimit } });
+    const tight = testServer(t.graph, {
+      ...t.config,
+      limits: { ...t.config.limits, maxComplexity: 2 * t.config.limits.maxNeighborhoodLimit },
+    });
     await ok(`{ communities(within: "stargate", depth: 1) { size entities { slug } } }`, undefined, tight);
-    expect(await refused(`{ communities(within: "stargate", depth: 1) { entities { sources { title } } } }`, undefined, tight)).toMatchObject({
+    expect(
+      await refused(
+        `{ communities(within: "stargate", depth: 1) { entities { sources { title } } } }`,
+        undefined,
+        tight,
+      ),
+    ).toMatchObject({
       code: 'LIMIT_EXCEEDED',
       limit: 'MAX_COMPLEXITY',
     });

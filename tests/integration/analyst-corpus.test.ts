@@ -61,7 +61,11 @@ class Draw {
   int = (lo: number, hi: number) => lo + Math.floor(this.random() * (hi - lo + 1));
   pick = <T>(list: readonly T[]): T => list[this.int(0, list.length - 1)]!;
   chance = (p: number) => this.random() < p;
-  some = <T>(list: readonly T[]) => list.filter(() => this.chance(0.4)).slice(0, 3).concat(this.pick(list));
+  some = <T>(list: readonly T[]) =>
+    list
+      .filter(() => this.chance(0.4))
+      .slice(0, 3)
+      .concat(this.pick(list));
 }
 
 const COMPANY_KINDS = ['AI_LAB', 'CLOUD_PROVIDER', 'INVESTOR', 'CHIPMAKER', 'ENERGY', 'MEDIA', 'OTHER'];
@@ -92,7 +96,10 @@ function range(d: Draw, low: string, high: string, value: () => unknown): Filter
 
 /** One leaf or relationship predicate of a `label` filter; `depth` bounds the nesting. */
 function clause(d: Draw, label: Label, depth: number): Filter {
-  const options: Array<() => Filter> = [() => ({ name: stringMatch(d, [`${label} name`]) }), () => ({ nameContains: d.pick(NAME_BITS) })];
+  const options: Array<() => Filter> = [
+    () => ({ name: stringMatch(d, [`${label} name`]) }),
+    () => ({ nameContains: d.pick(NAME_BITS) }),
+  ];
   if (label === 'Company') {
     options.push(
       () => ({ kinds: d.some(COMPANY_KINDS) }),
@@ -165,7 +172,10 @@ class Reference {
     if (m.eq != null) out.push(`${target} = ${this.p(m.eq)}`);
     if (m.in != null) out.push(`${target} IN ${this.p(m.in)}`);
     if (m.contains != null) out.push(`toLower(${target}) CONTAINS ${this.p(String(m.contains).toLowerCase())}`);
-    if (m.startsWith != null) out.push(`left(toLower(${target}), ${String(m.startsWith).length}) = ${this.p(String(m.startsWith).toLowerCase())}`);
+    if (m.startsWith != null)
+      out.push(
+        `left(toLower(${target}), ${String(m.startsWith).length}) = ${this.p(String(m.startsWith).toLowerCase())}`,
+      );
     return out;
   }
 
@@ -186,9 +196,13 @@ class Reference {
       else if (key === 'kinds') parts.push(`${v}.kind IN ${this.p(value)}`);
       else if (key === 'country') parts.push(`${v}.country = ${this.p(value)}`);
       else if (key === 'valueUsd') parts.push(...this.range(`${v}.valueUsd`, value as Filter, 'gte', 'lte'));
-      else if (key === 'announcedOn') parts.push(...this.range(`${v}.announcedOn`, value as Filter, 'from', 'to', (x) => `date(${x})`));
+      else if (key === 'announcedOn')
+        parts.push(...this.range(`${v}.announcedOn`, value as Filter, 'from', 'to', (x) => `date(${x})`));
       else if (key === 'AND') parts.push(...(value as Filter[]).map((x) => this.node(label, x, v)));
-      else if (key === 'OR') parts.push(`any(x IN [${(value as Filter[]).map((x) => `coalesce(${this.node(label, x, v)}, false)`).join(', ')}] WHERE x)`);
+      else if (key === 'OR')
+        parts.push(
+          `any(x IN [${(value as Filter[]).map((x) => `coalesce(${this.node(label, x, v)}, false)`).join(', ')}] WHERE x)`,
+        );
       else if (key === 'NOT') parts.push(`CASE WHEN ${this.node(label, value as Filter, v)} THEN false ELSE true END`);
       else parts.push(...this.relation(`${label}.${key}`, value as Filter, v));
     }
@@ -240,7 +254,14 @@ async function reference(label: 'Company' | 'Deal', f: Filter): Promise<Expected
   return {
     slugs: totals!.slugs as string[],
     count: Number(totals!.count),
-    stats: numeric ? { sum: Number(totals!.sum), min: totals!.min as number | null, max: totals!.max as number | null, avg: totals!.avg as number | null } : null,
+    stats: numeric
+      ? {
+          sum: Number(totals!.sum),
+          min: totals!.min as number | null,
+          max: totals!.max as number | null,
+          avg: totals!.avg as number | null,
+        }
+      : null,
     groups: groups.map((g) => ({ key: g.key as string | null, count: Number(g.count) })),
   };
 }
@@ -263,7 +284,9 @@ function rootQuery(label: 'Company' | 'Deal') {
 }
 
 const close = (a: number | null | undefined, b: number | null | undefined) =>
-  a == null || b == null ? expect(a ?? null).toBe(b ?? null) : expect(Math.abs(a - b)).toBeLessThanOrEqual(Math.abs(b) * 1e-9);
+  a == null || b == null
+    ? expect(a ?? null).toBe(b ?? null)
+    : expect(Math.abs(a - b)).toBeLessThanOrEqual(Math.abs(b) * 1e-9);
 
 describe('filters and aggregates equal hand-written Cypher, on random filters', () => {
   const CASES: Array<{ label: 'Company' | 'Deal'; seed: number }> = [
@@ -283,7 +306,10 @@ describe('filters and aggregates equal hand-written Cypher, on random filters', 
         const res = await gql<Record<string, Answer>>(yoga, rootQuery(label), { filter: f, scope: scope[label] });
         expect(res.errors, why).toBeUndefined();
         const answer = res.data![field]!;
-        expect(answer.edges.map((e) => e.node.slug), why).toEqual(expected.slugs.slice(0, 100));
+        expect(
+          answer.edges.map((e) => e.node.slug),
+          why,
+        ).toEqual(expected.slugs.slice(0, 100));
         expect(answer.totalCount, why).toBe(expected.count);
         expect(answer.aggregate.count, why).toBe(expected.count);
         expect(answer.aggregate.groupBy, why).toEqual(expected.groups);
@@ -315,15 +341,25 @@ describe('filters and aggregates equal hand-written Cypher, on random filters', 
          RETURN hub, collect({ key: role, count: n }) AS groups, sum(n) AS count, sum(total) AS total`,
         { ...ref.params, hubs },
       );
-      const expected = new Map(rows.map((r) => [r.hub as string, { count: Number(r.count), total: Number(r.total), groups: r.groups }]));
+      const expected = new Map(
+        rows.map((r) => [r.hub as string, { count: Number(r.count), total: Number(r.total), groups: r.groups }]),
+      );
       const query = `query($hubs: [String!], $f: DealFilter!) { companies(first: 10, filter: { slugs: $hubs }) { edges { node { slug
         deals(filter: $f) { totalCount aggregate { count valueUsd { sum } groupBy(field: ROLE) { key count } } } } } } }`;
       for (const yoga of [planned, loaded]) {
-        const res = await gql<{ companies: { edges: Array<{ node: { slug: string; deals: { totalCount: number; aggregate: { count: number; valueUsd: { sum: number }; groupBy: unknown[] } } } }> } }>(
-          yoga,
-          query,
-          { hubs, f: dealFilter },
-        );
+        const res = await gql<{
+          companies: {
+            edges: Array<{
+              node: {
+                slug: string;
+                deals: {
+                  totalCount: number;
+                  aggregate: { count: number; valueUsd: { sum: number }; groupBy: unknown[] };
+                };
+              };
+            }>;
+          };
+        }>(yoga, query, { hubs, f: dealFilter });
         const why = JSON.stringify(dealFilter);
         expect(res.errors, why).toBeUndefined();
         expect(res.data!.companies.edges).toHaveLength(hubs.length);

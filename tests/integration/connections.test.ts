@@ -68,17 +68,32 @@ async function fetchPage(field: string, args: string, vars: Record<string, unkno
 }
 
 const typeName = (field: string) =>
-  ({ companies: 'Company', people: 'Person', projects: 'Project', datacenters: 'Datacenter', deals: 'Deal', sources: 'Source' })[field]!;
+  ({
+    companies: 'Company',
+    people: 'Person',
+    projects: 'Project',
+    datacenters: 'Datacenter',
+    deals: 'Deal',
+    sources: 'Source',
+  })[field]!;
 const filterType = (field: string) => `${typeName(field)}Filter`;
 const orderType = (field: string) => `${typeName(field)}Order`;
 
 /** The fixture's own id of an item: the slug for entities, the source id (from the global ID) for sources. */
-const keyOf = (field: string, node: Page['edges'][number]['node']) => (field === 'sources' ? decodeGlobalID(node.id).id : node.slug!);
+const keyOf = (field: string, node: Page['edges'][number]['node']) =>
+  field === 'sources' ? decodeGlobalID(node.id).id : node.slug!;
 /** The fixture ids of NAMES' items at the given indexes. */
 const fixtureKeys = (field: string, order: number[]) =>
-  order.map((i) => (field === 'sources' ? `${prefix}-source-${i}` : `${prefix}-${typeName(field).toLowerCase()}-${String(i).padStart(2, '0')}`));
+  order.map((i) =>
+    field === 'sources'
+      ? `${prefix}-source-${i}`
+      : `${prefix}-${typeName(field).toLowerCase()}-${String(i).padStart(2, '0')}`,
+  );
 /** Page sizes a walk of NAMES.length items must see: full pages, then the rest. */
-const pageSizes = (size: number) => [...Array(Math.floor(NAMES.length / size)).fill(size), ...(NAMES.length % size ? [NAMES.length % size] : [])];
+const pageSizes = (size: number) => [
+  ...Array(Math.floor(NAMES.length / size)).fill(size),
+  ...(NAMES.length % size ? [NAMES.length % size] : []),
+];
 
 async function walk(field: string, size: number, direction: 'forward' | 'backward', extra: Record<string, unknown>) {
   const seen: string[] = [];
@@ -131,7 +146,9 @@ describe('root connections page with keyset cursors', () => {
     );
     const expected = fixtureKeys('deals', BY_VALUE_DESC);
     expect(body.data!.deals.edges.map((e) => e.node.slug)).toEqual(expected);
-    expect(body.data!.deals.edges.map((e) => e.node.valueUsd)).toEqual([5e9, 5e9, 5e9, 5e9, 5e9, 5e9, 5e9, 1e9, 1e9, 1e9, 1e9]);
+    expect(body.data!.deals.edges.map((e) => e.node.valueUsd)).toEqual([
+      5e9, 5e9, 5e9, 5e9, 5e9, 5e9, 5e9, 1e9, 1e9, 1e9, 1e9,
+    ]);
     for (const size of [1, 2, 7]) {
       expect(await walk('deals', size, 'forward', extra)).toEqual(expected);
       expect(await walk('deals', size, 'backward', extra)).toEqual(expected);
@@ -159,7 +176,9 @@ describe('root connections page with keyset cursors', () => {
       // Nothing twice, nothing skipped; the one after the cursor ('Zzz') is seen, the one before ('Aaa') is not.
       expect(seen).toEqual([...fixtureKeys('companies', BY_NAME), `${prefix}-company-inserted-z`]);
     } finally {
-      await t.db.write('MATCH (n:Entity) WHERE n.slug STARTS WITH $p DETACH DELETE n', { p: `${prefix}-company-inserted` });
+      await t.db.write('MATCH (n:Entity) WHERE n.slug STARTS WITH $p DETACH DELETE n', {
+        p: `${prefix}-company-inserted`,
+      });
     }
   });
 
@@ -168,7 +187,12 @@ describe('root connections page with keyset cursors', () => {
     const atLimit = await gql(yoga, `{ companies(first: 100) { edges { cursor } } }`);
     expect(atLimit.errors).toBeUndefined();
     const body = await gql<{ companies: unknown }>(yoga, `{ companies(first: 101) { edges { cursor } } }`);
-    expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'LIMIT_EXCEEDED', limit: 'MAX_PAGE_SIZE', max: 100, got: 101 });
+    expect(body.errors?.[0]?.extensions).toMatchObject({
+      code: 'LIMIT_EXCEEDED',
+      limit: 'MAX_PAGE_SIZE',
+      max: 100,
+      got: 101,
+    });
     expect(body.data?.companies ?? null).toBeNull();
   });
 
@@ -187,7 +211,10 @@ describe('root connections page with keyset cursors', () => {
 
 describe('filters', () => {
   it('an empty list filter matches nothing; an impossible date is refused with a code', async () => {
-    const empty = await gql<{ companies: { totalCount: number } }>(yoga, `{ companies(filter: { slugs: [] }) { totalCount } }`);
+    const empty = await gql<{ companies: { totalCount: number } }>(
+      yoga,
+      `{ companies(filter: { slugs: [] }) { totalCount } }`,
+    );
     expect(empty.data!.companies.totalCount).toBe(0);
     const impossible = await gql(yoga, `{ deals(filter: { announcedOn: { from: "2025-02-30" } }) { totalCount } }`);
     expect(impossible.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');

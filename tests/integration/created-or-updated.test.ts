@@ -49,12 +49,17 @@ describe('created or updated', () => {
     const prefix = prefixes.next('race');
     const slug = `${prefix}-co`; // upserts choose their own id: cleaned up by slug below
     const outcomes = await Promise.all(
-      Array.from({ length: 8 }, (_, i) => upsertEntity(t.db, { label: 'Company', properties: { slug, name: `Co ${i}` } })),
+      Array.from({ length: 8 }, (_, i) =>
+        upsertEntity(t.db, { label: 'Company', properties: { slug, name: `Co ${i}` } }),
+      ),
     );
     try {
       expect(outcomes.filter((o) => o.created)).toHaveLength(1);
       expect(new Set(outcomes.map((o) => o.value.id)).size).toBe(1);
-      const [row] = await t.db.read('MATCH (n:Entity {slug: $slug}) RETURN n.`_created` IS NULL AS clean, count(*) AS n', { slug });
+      const [row] = await t.db.read(
+        'MATCH (n:Entity {slug: $slug}) RETURN n.`_created` IS NULL AS clean, count(*) AS n',
+        { slug },
+      );
       expect(row).toMatchObject({ clean: true, n: 1 });
     } finally {
       await t.db.write('MATCH (n:Entity {slug: $slug}) DETACH DELETE n', { slug });
@@ -69,7 +74,12 @@ describe('created or updated', () => {
     const companies = data.entities.filter((e) => e.label === 'Company');
     expect(people.length).toBeGreaterThan(0);
     expect(companies.length).toBeGreaterThan(0);
-    const write = { type: 'LEADS' as const, fromId: people[0]!.id, toId: companies[0]!.id, properties: { title: 'CEO' } };
+    const write = {
+      type: 'LEADS' as const,
+      fromId: people[0]!.id,
+      toId: companies[0]!.id,
+      properties: { title: 'CEO' },
+    };
     const outcomes = await Promise.all(Array.from({ length: 6 }, () => connectEntities(t.db, write)));
     expect(outcomes.filter((o) => o.created)).toHaveLength(1);
     expect(await marked(prefix)).toBe(0);

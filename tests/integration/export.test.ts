@@ -31,7 +31,12 @@ beforeAll(async () => {
   t = await openTestGraph({ TRAVERSAL_TIMEOUT_MS: '60000' });
   yoga = testServer(t.graph, t.config);
   await createEntities(t.db, [
-    { label: 'Company', slug: slug('hub'), name: 'Hub Co', props: { kind: 'CLOUD_PROVIDER', country: 'US', description: AWKWARD, aliases: ['Hub', 'HC'] } },
+    {
+      label: 'Company',
+      slug: slug('hub'),
+      name: 'Hub Co',
+      props: { kind: 'CLOUD_PROVIDER', country: 'US', description: AWKWARD, aliases: ['Hub', 'HC'] },
+    },
     { label: 'Company', slug: slug('seller'), name: 'Seller Co', props: { kind: 'CHIPMAKER' } },
     { label: 'Company', slug: slug('far'), name: 'Far Co', props: { kind: 'INVESTOR' } },
     { label: 'Person', slug: slug('boss'), name: 'Boss Person' },
@@ -63,7 +68,12 @@ interface Truth {
 
 /** What the GraphQL `neighborhood` says of the hub at `depth`: the export must hold the same. */
 async function truth(depth: number): Promise<Truth> {
-  const res = await gql<{ neighborhood: { nodes: Array<{ slug: string }>; relationships: Array<{ type: string; from: { slug: string }; to: { slug: string } }> } }>(
+  const res = await gql<{
+    neighborhood: {
+      nodes: Array<{ slug: string }>;
+      relationships: Array<{ type: string; from: { slug: string }; to: { slug: string } }>;
+    };
+  }>(
     yoga,
     `query($id: ID!, $depth: Int!) { neighborhood(id: $id, depth: $depth) { nodes { slug } relationships { type from { slug } to { slug } } } }`,
     { id: slug('hub'), depth },
@@ -71,13 +81,16 @@ async function truth(depth: number): Promise<Truth> {
   expect(res.errors).toBeUndefined();
   return {
     nodes: res.data!.neighborhood.nodes.map((n) => n.slug).sort(),
-    relationships: res.data!.neighborhood.relationships.map((r) => ({ type: r.type, from: r.from.slug, to: r.to.slug })).sort(byKey),
+    relationships: res
+      .data!.neighborhood.relationships.map((r) => ({ type: r.type, from: r.from.slug, to: r.to.slug }))
+      .sort(byKey),
   };
 }
 const byKey = (a: { type: string; from: string; to: string }, b: { type: string; from: string; to: string }) =>
   `${a.type} ${a.from} ${a.to}` < `${b.type} ${b.from} ${b.to}` ? -1 : 1;
 
-const get = (path: string, headers: Record<string, string> = {}, server = yoga) => server.fetch(`http://stargraph.test${path}`, { headers });
+const get = (path: string, headers: Record<string, string> = {}, server = yoga) =>
+  server.fetch(`http://stargraph.test${path}`, { headers });
 
 /** RFC 4180 CSV (quoted fields, doubled quotes, newlines inside quotes) into records by header. */
 function parseCsv(text: string): Array<Record<string, string>> {
@@ -114,8 +127,14 @@ function parseGraphml(text: string): ParsedGraphml {
   const root = doc.documentElement!;
   expect(root.localName).toBe('graphml');
   expect(root.namespaceURI).toBe('http://graphml.graphdrawing.org/xmlns');
-  const elements = (parent: Element | typeof doc, name: string) => Array.from(parent.getElementsByTagName(name)) as Element[];
-  const keys = new Map(elements(doc, 'key').map((k) => [k.getAttribute('id')!, { for: k.getAttribute('for')!, name: k.getAttribute('attr.name')!, type: k.getAttribute('attr.type')! }]));
+  const elements = (parent: Element | typeof doc, name: string) =>
+    Array.from(parent.getElementsByTagName(name)) as Element[];
+  const keys = new Map(
+    elements(doc, 'key').map((k) => [
+      k.getAttribute('id')!,
+      { for: k.getAttribute('for')!, name: k.getAttribute('attr.name')!, type: k.getAttribute('attr.type')! },
+    ]),
+  );
   const dataOf = (el: Element, domain: string) =>
     Object.fromEntries(
       (Array.from(el.childNodes) as Element[])
@@ -132,14 +151,20 @@ function parseGraphml(text: string): ParsedGraphml {
     keys,
     graph: dataOf(graph, 'graph'),
     nodes: new Map(elements(doc, 'node').map((n) => [n.getAttribute('id')!, dataOf(n, 'node')])),
-    edges: elements(doc, 'edge').map((e) => ({ id: e.getAttribute('id')!, source: e.getAttribute('source')!, target: e.getAttribute('target')!, data: dataOf(e, 'edge') })),
+    edges: elements(doc, 'edge').map((e) => ({
+      id: e.getAttribute('id')!,
+      source: e.getAttribute('source')!,
+      target: e.getAttribute('target')!,
+      data: dataOf(e, 'edge'),
+    })),
   };
 }
 
 /** Fixture ids are their slugs (tests/utils/fixtures.ts), so an export's ids compare with slugs. */
 function checkGraphml(text: string, expected: Truth) {
   const g = parseGraphml(text);
-  const typeOf = (domain: string, name: string) => [...g.keys.values()].find((k) => k.for === domain && k.name === name)?.type;
+  const typeOf = (domain: string, name: string) =>
+    [...g.keys.values()].find((k) => k.for === domain && k.name === name)?.type;
   expect(typeOf('node', 'valueUsd')).toBe('double');
   expect(typeOf('node', 'name')).toBe('string');
   expect(typeOf('node', 'sources')).toBe('string');
@@ -147,10 +172,19 @@ function checkGraphml(text: string, expected: Truth) {
   expect(typeOf('edge', 'role')).toBe('string');
   expect(g.graph).toMatchObject({ center: slug('hub'), truncated: 'false' });
   expect([...g.nodes.keys()].sort()).toEqual(expected.nodes);
-  expect(g.edges.map((e) => ({ type: e.data.type!, from: e.source, to: e.target })).sort(byKey)).toEqual(expected.relationships);
+  expect(g.edges.map((e) => ({ type: e.data.type!, from: e.source, to: e.target })).sort(byKey)).toEqual(
+    expected.relationships,
+  );
 
   const hub = g.nodes.get(slug('hub'))!;
-  expect(hub).toMatchObject({ label: 'Hub Co', name: 'Hub Co', entityType: 'Company', kind: 'CLOUD_PROVIDER', country: 'US', description: AWKWARD });
+  expect(hub).toMatchObject({
+    label: 'Hub Co',
+    name: 'Hub Co',
+    entityType: 'Company',
+    kind: 'CLOUD_PROVIDER',
+    country: 'US',
+    description: AWKWARD,
+  });
   expect(JSON.parse(hub.aliases!)).toEqual(['Hub', 'HC']);
   expect(JSON.parse(hub.sources!).map((s: { id: string }) => s.id)).toEqual([SOURCE_ID]);
   expect(Number(g.nodes.get(slug('deal'))!.valueUsd)).toBe(12.5e9);
@@ -158,7 +192,9 @@ function checkGraphml(text: string, expected: Truth) {
 
   const buyer = g.edges.find((e) => e.source === slug('hub') && e.target === slug('deal'))!;
   expect(buyer.data).toMatchObject({ type: 'PARTY_TO', label: 'PARTY_TO', role: 'buyer' });
-  expect(JSON.parse(buyer.data.sources!)).toEqual([expect.objectContaining({ id: SOURCE_ID, title: 'Export test source', url: 'https://example.org/a' })]);
+  expect(JSON.parse(buyer.data.sources!)).toEqual([
+    expect.objectContaining({ id: SOURCE_ID, title: 'Export test source', url: 'https://example.org/a' }),
+  ]);
   const seller = g.edges.find((e) => e.source === slug('seller'))!;
   expect(seller.data.role).toBe('seller');
   expect(JSON.parse(seller.data.sources!)).toEqual([]);
@@ -190,7 +226,9 @@ describe('GET /export', () => {
     expect(Number(nodes.find((n) => n.id === slug('deal'))!.valueUsd)).toBe(12.5e9);
 
     const edges = parseCsv(await (await get(`/export?around=${slug('hub')}&depth=3&format=csv&part=edges`)).text());
-    expect(edges.map((e) => ({ type: e.type!, from: e.source!, to: e.target! })).sort(byKey)).toEqual(expected.relationships);
+    expect(edges.map((e) => ({ type: e.type!, from: e.source!, to: e.target! })).sort(byKey)).toEqual(
+      expected.relationships,
+    );
     const invests = edges.find((e) => e.type === 'INVESTS_IN')!;
     expect(Number(invests.amountUsd)).toBe(1e6);
     expect(edges.find((e) => e.type === 'LEADS')!.title).toBe('Chief "Executive"');
@@ -199,16 +237,32 @@ describe('GET /export', () => {
   it('NDJSON: nodes then relationships, one object a line, lists and sources as arrays; types narrow it', async () => {
     const res = await get(`/export?around=${slug('hub')}&depth=3&format=ndjson&types=PARTY_TO`);
     expect(res.headers.get('content-type')).toMatch(/^application\/x-ndjson/);
-    const records = (await res.text()).trim().split('\n').map((l) => JSON.parse(l));
+    const records = (await res.text())
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     const kinds = records.map((r) => r.record);
     expect(kinds.indexOf('relationship')).toBe(kinds.lastIndexOf('node') + 1);
     // Only PARTY_TO followed: the boss (LEADS) and far (INVESTS_IN) are out.
-    expect(records.filter((r) => r.record === 'node').map((r) => r.id).sort()).toEqual([slug('deal'), slug('hub'), slug('seller')]);
+    expect(
+      records
+        .filter((r) => r.record === 'node')
+        .map((r) => r.id)
+        .sort(),
+    ).toEqual([slug('deal'), slug('hub'), slug('seller')]);
     expect(records.filter((r) => r.record === 'relationship').every((r) => r.type === 'PARTY_TO')).toBe(true);
     const hub = records.find((r) => r.id === slug('hub'));
-    expect(hub).toMatchObject({ entityType: 'Company', aliases: ['Hub', 'HC'], sources: [expect.objectContaining({ id: SOURCE_ID, publisher: 'Test Wire' })] });
+    expect(hub).toMatchObject({
+      entityType: 'Company',
+      aliases: ['Hub', 'HC'],
+      sources: [expect.objectContaining({ id: SOURCE_ID, publisher: 'Test Wire' })],
+    });
     expect(hub).not.toHaveProperty('searchKeys');
-    expect(records.find((r) => r.record === 'relationship' && r.from === slug('hub'))).toMatchObject({ role: 'buyer', to: slug('deal'), sources: [expect.objectContaining({ id: SOURCE_ID })] });
+    expect(records.find((r) => r.record === 'relationship' && r.from === slug('hub'))).toMatchObject({
+      role: 'buyer',
+      to: slug('deal'),
+      sources: [expect.objectContaining({ id: SOURCE_ID })],
+    });
   });
 
   it('answers bad parameters with 400 and a stable code; unknown centers 404; limits as neighbourhood', async () => {
@@ -218,14 +272,29 @@ describe('GET /export', () => {
       expect(res.headers.get('content-type')).toMatch(/^application\/json/);
       return (await res.json()) as { code: string; message: string };
     };
-    expect(await error('/export?format=graphml', 400)).toMatchObject({ code: 'BAD_USER_INPUT', message: expect.stringContaining('around') });
-    expect(await error(`/export?around=${slug('hub')}&format=gexf`, 400)).toMatchObject({ code: 'BAD_USER_INPUT', message: expect.stringContaining('format') });
-    expect(await error(`/export?around=${slug('hub')}&format=csv`, 400)).toMatchObject({ code: 'BAD_USER_INPUT', message: expect.stringContaining('part') });
+    expect(await error('/export?format=graphml', 400)).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      message: expect.stringContaining('around'),
+    });
+    expect(await error(`/export?around=${slug('hub')}&format=gexf`, 400)).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      message: expect.stringContaining('format'),
+    });
+    expect(await error(`/export?around=${slug('hub')}&format=csv`, 400)).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      message: expect.stringContaining('part'),
+    });
     expect(await error(`/export?around=${slug('hub')}&depth=two`, 400)).toMatchObject({ code: 'BAD_USER_INPUT' });
-    expect(await error(`/export?around=${slug('hub')}&dpeth=2`, 400)).toMatchObject({ code: 'BAD_USER_INPUT', message: expect.stringContaining('dpeth') });
+    expect(await error(`/export?around=${slug('hub')}&dpeth=2`, 400)).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      message: expect.stringContaining('dpeth'),
+    });
     expect(await error(`/export?around=${slug('hub')}&types=MENTIONS`, 400)).toMatchObject({ code: 'BAD_USER_INPUT' });
     expect(await error(`/export?around=${slug('hub')}&types=DROP`, 400)).toMatchObject({ code: 'BAD_USER_INPUT' });
-    expect(await error(`/export?around=${slug('hub')}&depth=9`, 400)).toMatchObject({ code: 'LIMIT_EXCEEDED', message: expect.stringContaining('depth') });
+    expect(await error(`/export?around=${slug('hub')}&depth=9`, 400)).toMatchObject({
+      code: 'LIMIT_EXCEEDED',
+      message: expect.stringContaining('depth'),
+    });
     expect(await error(`/export?around=${slug('hub')}&limit=100000`, 400)).toMatchObject({ code: 'LIMIT_EXCEEDED' });
     expect(await error(`/export?around=${slug('nobody')}`, 404)).toMatchObject({ code: 'NOT_FOUND' });
     const post = await yoga.fetch(`http://stargraph.test/export?around=${slug('hub')}`, { method: 'POST' });
@@ -236,11 +305,19 @@ describe('GET /export', () => {
     const res = await get(`/export?around=${slug('hub')}&depth=3&limit=2&format=ndjson`);
     expect(res.status).toBe(200);
     expect(res.headers.get('x-stargraph-truncated')).toBe('true');
-    expect((await res.text()).trim().split('\n').filter((l) => JSON.parse(l).record === 'node')).toHaveLength(2);
+    expect(
+      (await res.text())
+        .trim()
+        .split('\n')
+        .filter((l) => JSON.parse(l).record === 'node'),
+    ).toHaveLength(2);
   });
 
   it('follows the reads rule: with REQUIRE_AUTH_FOR_READS a token with read is needed', async () => {
-    const locked = testServer(t.graph, { ...t.config, auth: { ...t.config.auth, requireAuthForReads: true, apiKeys: [{ secret: 'reader-key-1', scopes: ['read'] }] } });
+    const locked = testServer(t.graph, {
+      ...t.config,
+      auth: { ...t.config.auth, requireAuthForReads: true, apiKeys: [{ secret: 'reader-key-1', scopes: ['read'] }] },
+    });
     const anonymous = await get(`/export?around=${slug('hub')}`, {}, locked);
     expect(anonymous.status).toBe(401);
     expect(await anonymous.json()).toMatchObject({ code: 'UNAUTHENTICATED' });
@@ -266,9 +343,15 @@ describe('npm run export (CLI)', () => {
 
     expect(csv.code, csv.stderr).toBe(0);
     const expected = await truth(3);
-    expect(parseCsv(readFileSync(join(out, 'nodes.csv'), 'utf8')).map((n) => n.id).sort()).toEqual(expected.nodes);
+    expect(
+      parseCsv(readFileSync(join(out, 'nodes.csv'), 'utf8'))
+        .map((n) => n.id)
+        .sort(),
+    ).toEqual(expected.nodes);
     const edges = parseCsv(readFileSync(join(out, 'edges.csv'), 'utf8'));
-    expect(edges.map((e) => ({ type: e.type!, from: e.source!, to: e.target! })).sort(byKey)).toEqual(expected.relationships);
+    expect(edges.map((e) => ({ type: e.type!, from: e.source!, to: e.target! })).sort(byKey)).toEqual(
+      expected.relationships,
+    );
     expect(edges.find((e) => e.source === slug('hub'))!.role).toBe('buyer');
 
     expect(missing.code).toBe(1);

@@ -1,7 +1,13 @@
 /** Generated graphs and the bulk loader on the shared test Neo4j; all data under a unique prefix. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateGraph } from '../../src/graph/generator.js';
-import { deleteByPrefix, GraphDataError, loadGraph, type GraphData, type LoadProgress } from '../../src/graph/bulk-load.js';
+import {
+  deleteByPrefix,
+  GraphDataError,
+  loadGraph,
+  type GraphData,
+  type LoadProgress,
+} from '../../src/graph/bulk-load.js';
 import { SPEC_ENDPOINTS } from '../utils/spec-model.js';
 import { openTestGraph, prefixTracker, type TestGraph } from '../utils/graph.js';
 
@@ -89,7 +95,15 @@ describe('a generated graph of 2,000 entities', () => {
       expect(row, type).toEqual({ all: present[type] ?? 0, wrong: 0 });
     }
     // Every entity relationship type and MENTIONS occur (CITES may not), so the check above ran on each.
-    expect(Object.keys(present).filter((type) => type !== 'CITES').sort()).toEqual(Object.keys(SPEC_ENDPOINTS).filter((type) => type !== 'CITES').sort());
+    expect(
+      Object.keys(present)
+        .filter((type) => type !== 'CITES')
+        .sort(),
+    ).toEqual(
+      Object.keys(SPEC_ENDPOINTS)
+        .filter((type) => type !== 'CITES')
+        .sort(),
+    );
   });
 
   it('loads again without creating or updating anything', { timeout: 120_000 }, async () => {
@@ -122,7 +136,14 @@ describe('loadGraph', () => {
         { id: `${prefix}-a`, slug: `${prefix}-a`, label: 'Company', name: 'A', kind: 'AI_LAB' },
         { id: `${prefix}-b`, slug: `${prefix}-b`, label: 'Company', name: 'B', kind: 'INVESTOR' },
       ],
-      relationships: [{ type: 'INVESTS_IN', from: `${prefix}-b`, to: `${prefix}-a`, properties: { amountUsd: 1e9, on: '2025-03-01' } }],
+      relationships: [
+        {
+          type: 'INVESTS_IN',
+          from: `${prefix}-b`,
+          to: `${prefix}-a`,
+          properties: { amountUsd: 1e9, on: '2025-03-01' },
+        },
+      ],
       sources: [],
       mentions: [],
     };
@@ -130,9 +151,12 @@ describe('loadGraph', () => {
     const read = async () =>
       Object.fromEntries(
         (
-          await t.db.read('MATCH (n:Entity) WHERE n.id STARTS WITH $start RETURN n.slug AS slug, n { .id, .name, createdAt: toString(n.createdAt), updatedAt: toString(n.updatedAt) } AS n', {
-            start: `${prefix}-`,
-          })
+          await t.db.read(
+            'MATCH (n:Entity) WHERE n.id STARTS WITH $start RETURN n.slug AS slug, n { .id, .name, createdAt: toString(n.createdAt), updatedAt: toString(n.updatedAt) } AS n',
+            {
+              start: `${prefix}-`,
+            },
+          )
         ).map((r) => [r.slug as string, r.n as Record<string, string>]),
       );
     const before = await read();
@@ -153,7 +177,10 @@ describe('loadGraph', () => {
     expect(after[a]).toMatchObject({ id: a, name: 'A renamed', createdAt: before[a]!.createdAt });
     expect(after[a]!.updatedAt! > before[a]!.updatedAt!).toBe(true);
     expect(after[b]).toEqual(before[b]!);
-    const [rel] = await t.db.read('MATCH (:Entity {slug: $b})-[r:INVESTS_IN]->(:Entity {slug: $a}) RETURN r.amountUsd AS amount', { a, b });
+    const [rel] = await t.db.read(
+      'MATCH (:Entity {slug: $b})-[r:INVESTS_IN]->(:Entity {slug: $a}) RETURN r.amountUsd AS amount',
+      { a, b },
+    );
     expect(rel?.amount).toBe(2e9);
   });
 

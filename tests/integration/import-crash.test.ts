@@ -34,7 +34,12 @@ afterAll(async () => {
 });
 
 /** The real CLI (`src/main.ts import`) in a child process. */
-function runImport(file: string, checkpoints: string, extraArgs: string[] = [], env: Record<string, string> = {}): Promise<CliResult> {
+function runImport(
+  file: string,
+  checkpoints: string,
+  extraArgs: string[] = [],
+  env: Record<string, string> = {},
+): Promise<CliResult> {
   return runCli(['import', file, '--batch-size', String(BATCH), '--checkpoint-dir', checkpoints, ...extraArgs], {
     QUERY_TIMEOUT_MS: '60000',
     STARGRAPH_IMPORT_CRASH_AFTER_BATCHES: '',
@@ -44,18 +49,24 @@ function runImport(file: string, checkpoints: string, extraArgs: string[] = [], 
 }
 
 /** The JSON summary line the CLI prints on stdout. */
-const summaryOf = (run: CliResult) => JSON.parse(run.stdout.trim().split('\n').at(-1)!) as {
-  records: number;
-  written: number;
-  resumedAfterLine: number;
-  startedOver: string | null;
-  created: { entities: number; sources: number; relationships: number };
-};
+const summaryOf = (run: CliResult) =>
+  JSON.parse(run.stdout.trim().split('\n').at(-1)!) as {
+    records: number;
+    written: number;
+    resumedAfterLine: number;
+    startedOver: string | null;
+    created: { entities: number; sources: number; relationships: number };
+  };
 
 /** What the file holds, counted from its lines: entities, sources, and every relationship it defines. */
 function fileCounts(file: string, upToLine = Number.POSITIVE_INFINITY) {
-  const lines = readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() !== '').slice(0, upToLine);
-  const records = lines.map((l) => JSON.parse(l) as { type: string; cites?: string[]; entity?: string; source?: string });
+  const lines = readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .slice(0, upToLine);
+  const records = lines.map(
+    (l) => JSON.parse(l) as { type: string; cites?: string[]; entity?: string; source?: string },
+  );
   const entities = records.filter((r) => r.type === 'entity').length;
   const sources = records.filter((r) => r.type === 'source').length;
   const relationshipLines = records.filter((r) => r.type === 'relationship').length;
@@ -101,11 +112,15 @@ async function generatedFile(label: string) {
 
 const checkpointIn = (checkpoints: string) => {
   const files = existsSync(checkpoints) ? readdirSync(checkpoints) : [];
-  return files.map((f) => JSON.parse(readFileSync(join(checkpoints, f), 'utf8')) as { lastLine: number; batches: number });
+  return files.map(
+    (f) => JSON.parse(readFileSync(join(checkpoints, f), 'utf8')) as { lastLine: number; batches: number },
+  );
 };
 
 describe('a crash at a hard point of a batch', () => {
-  it('inside the transaction, before its commit: nothing of that batch is in the graph, and a re-run ends exact', { timeout: 180_000 }, async () => {
+  it('inside the transaction, before its commit: nothing of that batch is in the graph, and a re-run ends exact', {
+    timeout: 180_000,
+  }, async () => {
     const { prefix, file, whole, checkpoints } = await generatedFile('crash-mid');
     const killed = await runImport(file, checkpoints, [], { STARGRAPH_IMPORT_CRASH_AT: 'written:2' });
     expect(killed.signal).toBe('SIGKILL');
@@ -117,13 +132,29 @@ describe('a crash at a hard point of a batch', () => {
     expect(rerun.code).toBe(0);
     expect(rerun.stderr).toContain(`Resumed after line ${BATCH}`);
     const summary = summaryOf(rerun);
-    expect(summary).toMatchObject({ records: whole.lines, written: whole.lines - BATCH, resumedAfterLine: BATCH, startedOver: null });
-    expect(summary.created).toEqual({ entities: whole.entities - BATCH, sources: whole.sources, relationships: whole.relationships });
-    expect(await graphCounts(prefix)).toEqual({ entities: whole.entities, sources: whole.sources, relationships: whole.relationships, duplicates: 0 });
+    expect(summary).toMatchObject({
+      records: whole.lines,
+      written: whole.lines - BATCH,
+      resumedAfterLine: BATCH,
+      startedOver: null,
+    });
+    expect(summary.created).toEqual({
+      entities: whole.entities - BATCH,
+      sources: whole.sources,
+      relationships: whole.relationships,
+    });
+    expect(await graphCounts(prefix)).toEqual({
+      entities: whole.entities,
+      sources: whole.sources,
+      relationships: whole.relationships,
+      duplicates: 0,
+    });
     expect(checkpointIn(checkpoints)).toEqual([]);
   });
 
-  it('after the commit, before its checkpoint: the batch is written again on re-run, changing nothing, and the end is exact', { timeout: 180_000 }, async () => {
+  it('after the commit, before its checkpoint: the batch is written again on re-run, changing nothing, and the end is exact', {
+    timeout: 180_000,
+  }, async () => {
     const { prefix, file, whole, checkpoints } = await generatedFile('crash-commit');
     const killed = await runImport(file, checkpoints, [], { STARGRAPH_IMPORT_CRASH_AT: 'committed:2' });
     expect(killed.signal).toBe('SIGKILL');
@@ -136,33 +167,67 @@ describe('a crash at a hard point of a batch', () => {
     const summary = summaryOf(rerun);
     expect(summary).toMatchObject({ records: whole.lines, written: whole.lines - BATCH, resumedAfterLine: BATCH });
     // Batch 2's entities were already there: re-applied, not created again.
-    expect(summary.created).toEqual({ entities: whole.entities - 2 * BATCH, sources: whole.sources, relationships: whole.relationships });
-    expect(await graphCounts(prefix)).toEqual({ entities: whole.entities, sources: whole.sources, relationships: whole.relationships, duplicates: 0 });
+    expect(summary.created).toEqual({
+      entities: whole.entities - 2 * BATCH,
+      sources: whole.sources,
+      relationships: whole.relationships,
+    });
+    expect(await graphCounts(prefix)).toEqual({
+      entities: whole.entities,
+      sources: whole.sources,
+      relationships: whole.relationships,
+      duplicates: 0,
+    });
     expect(checkpointIn(checkpoints)).toEqual([]);
   });
 });
 
 describe('a checkpoint that does not apply', () => {
-  it('of a file edited since: the import starts over from line 1, says so, and leaves no checkpoint', { timeout: 180_000 }, async () => {
+  it('of a file edited since: the import starts over from line 1, says so, and leaves no checkpoint', {
+    timeout: 180_000,
+  }, async () => {
     const { prefix, file, whole, checkpoints } = await generatedFile('edited');
     const killed = await runImport(file, checkpoints, [], { STARGRAPH_IMPORT_CRASH_AFTER_BATCHES: '1' });
     expect(killed.signal).toBe('SIGKILL');
     expect(checkpointIn(checkpoints)).toMatchObject([{ lastLine: BATCH }]);
 
     // The edit: one more entity at the end (size and mtime change).
-    appendFileSync(file, `${JSON.stringify({ type: 'entity', label: 'Company', id: `${prefix}-late`, slug: `${prefix}-late`, name: 'Late Co' })}\n`);
+    appendFileSync(
+      file,
+      `${JSON.stringify({ type: 'entity', label: 'Company', id: `${prefix}-late`, slug: `${prefix}-late`, name: 'Late Co' })}\n`,
+    );
     const rerun = await runImport(file, checkpoints);
     expect(rerun.code).toBe(0);
-    expect(rerun.stderr).toMatch(new RegExp(`Started over from line 1: a checkpoint of an earlier run \\(after line ${BATCH}\\) was not used because the file changed`));
+    expect(rerun.stderr).toMatch(
+      new RegExp(
+        `Started over from line 1: a checkpoint of an earlier run \\(after line ${BATCH}\\) was not used because the file changed`,
+      ),
+    );
     expect(rerun.stderr).not.toContain('Resumed after line');
     const summary = summaryOf(rerun);
-    expect(summary).toMatchObject({ records: whole.lines + 1, written: whole.lines + 1, resumedAfterLine: 0, startedOver: 'file-changed' });
-    expect(summary.created).toEqual({ entities: whole.entities + 1 - BATCH, sources: whole.sources, relationships: whole.relationships });
-    expect(await graphCounts(prefix)).toEqual({ entities: whole.entities + 1, sources: whole.sources, relationships: whole.relationships, duplicates: 0 });
+    expect(summary).toMatchObject({
+      records: whole.lines + 1,
+      written: whole.lines + 1,
+      resumedAfterLine: 0,
+      startedOver: 'file-changed',
+    });
+    expect(summary.created).toEqual({
+      entities: whole.entities + 1 - BATCH,
+      sources: whole.sources,
+      relationships: whole.relationships,
+    });
+    expect(await graphCounts(prefix)).toEqual({
+      entities: whole.entities + 1,
+      sources: whole.sources,
+      relationships: whole.relationships,
+      duplicates: 0,
+    });
     expect(checkpointIn(checkpoints)).toEqual([]);
   });
 
-  it('with --no-resume: the import starts over from line 1, says so, and ends exact', { timeout: 180_000 }, async () => {
+  it('with --no-resume: the import starts over from line 1, says so, and ends exact', {
+    timeout: 180_000,
+  }, async () => {
     const { prefix, file, whole, checkpoints } = await generatedFile('no-resume');
     const killed = await runImport(file, checkpoints, [], { STARGRAPH_IMPORT_CRASH_AFTER_BATCHES: '2' });
     expect(killed.signal).toBe('SIGKILL');
@@ -170,11 +235,29 @@ describe('a checkpoint that does not apply', () => {
 
     const rerun = await runImport(file, checkpoints, ['--no-resume']);
     expect(rerun.code).toBe(0);
-    expect(rerun.stderr).toMatch(new RegExp(`Started over from line 1: a checkpoint of an earlier run \\(after line ${2 * BATCH}\\) was not used because --no-resume was given`));
+    expect(rerun.stderr).toMatch(
+      new RegExp(
+        `Started over from line 1: a checkpoint of an earlier run \\(after line ${2 * BATCH}\\) was not used because --no-resume was given`,
+      ),
+    );
     const summary = summaryOf(rerun);
-    expect(summary).toMatchObject({ records: whole.lines, written: whole.lines, resumedAfterLine: 0, startedOver: 'no-resume' });
-    expect(summary.created).toEqual({ entities: whole.entities - 2 * BATCH, sources: whole.sources, relationships: whole.relationships });
-    expect(await graphCounts(prefix)).toEqual({ entities: whole.entities, sources: whole.sources, relationships: whole.relationships, duplicates: 0 });
+    expect(summary).toMatchObject({
+      records: whole.lines,
+      written: whole.lines,
+      resumedAfterLine: 0,
+      startedOver: 'no-resume',
+    });
+    expect(summary.created).toEqual({
+      entities: whole.entities - 2 * BATCH,
+      sources: whole.sources,
+      relationships: whole.relationships,
+    });
+    expect(await graphCounts(prefix)).toEqual({
+      entities: whole.entities,
+      sources: whole.sources,
+      relationships: whole.relationships,
+      duplicates: 0,
+    });
     expect(checkpointIn(checkpoints)).toEqual([]);
   });
 });

@@ -34,7 +34,12 @@ function batch(tag: string, people: number) {
   return {
     companies: Array.from({ length: 4_000 }, (_, i) => ({ slug: co(i), name: `Co ${i}`, kind: 'OTHER' })),
     people: Array.from({ length: people }, (_, i) => ({ slug: person(i), name: `Person ${i}` })),
-    relationships: Array.from({ length: 2_000 }, (_, i) => ({ type: 'LEADS', from: person(i), to: co(i), properties: { title: 'CEO' } })),
+    relationships: Array.from({ length: 2_000 }, (_, i) => ({
+      type: 'LEADS',
+      from: person(i),
+      to: co(i),
+      properties: { title: 'CEO' },
+    })),
   };
 }
 
@@ -48,19 +53,31 @@ const inGraph = async (tag: string) => {
 };
 
 describe('importGraph item cap', () => {
-  it('refuses 10,001 items with LIMIT_EXCEEDED naming MAX_IMPORT_ITEMS, and writes nothing', { timeout: 120_000 }, async () => {
+  it('refuses 10,001 items with LIMIT_EXCEEDED naming MAX_IMPORT_ITEMS, and writes nothing', {
+    timeout: 120_000,
+  }, async () => {
     const input = batch('over', 4_001); // 4,000 + 4,001 + 2,000 = 10,001
     const body = await gql(yoga, IMPORT, { input }, asWriter);
     expect(body.data?.importGraph ?? null).toBeNull();
     expect(body.errors).toHaveLength(1);
-    expect(body.errors![0]!.extensions).toMatchObject({ code: 'LIMIT_EXCEEDED', limit: 'MAX_IMPORT_ITEMS', max: 10_000, got: 10_001 });
+    expect(body.errors![0]!.extensions).toMatchObject({
+      code: 'LIMIT_EXCEEDED',
+      limit: 'MAX_IMPORT_ITEMS',
+      max: 10_000,
+      got: 10_001,
+    });
     expect(body.errors![0]!.message).toMatch(/at most 10000/);
     expect(await inGraph('over')).toEqual({ entities: 0, leads: 0 });
   });
 
   it('writes exactly 10,000 items, every one', { timeout: 180_000 }, async () => {
     const input = batch('at', 4_000); // 4,000 + 4,000 + 2,000 = 10,000
-    const body = await gql<{ importGraph: { total: Record<string, number>; created: Record<string, number> } }>(yoga, IMPORT, { input }, asWriter);
+    const body = await gql<{ importGraph: { total: Record<string, number>; created: Record<string, number> } }>(
+      yoga,
+      IMPORT,
+      { input },
+      asWriter,
+    );
     expect(body.errors).toBeUndefined();
     expect(body.data!.importGraph.created).toEqual({ entities: 8_000, sources: 0, relationships: 2_000 });
     expect(await inGraph('at')).toEqual({ entities: 8_000, leads: 2_000 });

@@ -26,11 +26,18 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const quiet = (options: ImportOptions = {}): ImportOptions => ({ progress: false, checkpointDir: join(dir, 'checkpoints'), ...options });
+const quiet = (options: ImportOptions = {}): ImportOptions => ({
+  progress: false,
+  checkpointDir: join(dir, 'checkpoints'),
+  ...options,
+});
 
 /** Nodes and relationships under a prefix (ids of generated data start with it). */
 async function counts(prefix: string) {
-  const [nodes] = await t.db.read('MATCH (n) WHERE (n:Entity OR n:Source) AND n.id STARTS WITH $p RETURN count(n) AS n', { p: `${prefix}-` });
+  const [nodes] = await t.db.read(
+    'MATCH (n) WHERE (n:Entity OR n:Source) AND n.id STARTS WITH $p RETURN count(n) AS n',
+    { p: `${prefix}-` },
+  );
   const [rels] = await t.db.read(
     'MATCH (a)-[r]->(b) WHERE (a:Entity OR a:Source) AND a.id STARTS WITH $p AND b.id STARTS WITH $p RETURN count(r) AS n',
     { p: `${prefix}-` },
@@ -50,11 +57,16 @@ function expected(data: GraphData) {
 
 /** What the first `lines` records of a JSON Lines file write, counted from the file itself. */
 function writtenByLines(file: string, lines: number) {
-  const records = readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() !== '').slice(0, lines).map((l) => JSON.parse(l) as { type: string; cites?: string[] });
+  const records = readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .slice(0, lines)
+    .map((l) => JSON.parse(l) as { type: string; cites?: string[] });
   expect(records).toHaveLength(lines);
   const nodes = records.filter((r) => r.type === 'entity' || r.type === 'source').length;
   const relationships =
-    records.filter((r) => r.type === 'relationship' || r.type === 'mention').length + records.reduce((n, r) => n + (r.type === 'source' ? (r.cites?.length ?? 0) : 0), 0);
+    records.filter((r) => r.type === 'relationship' || r.type === 'mention').length +
+    records.reduce((n, r) => n + (r.type === 'source' ? (r.cites?.length ?? 0) : 0), 0);
   return { nodes, relationships };
 }
 
@@ -92,7 +104,10 @@ describe('importing a generated file', () => {
     // Dates from CSV cells are Neo4j dates, like those from JSON Lines.
     const dated = data.entities.filter((e) => e.label === 'Project' && e.announcedOn != null).length;
     expect(dated).toBeGreaterThan(0);
-    const types = await t.db.read('MATCH (n:Project) WHERE n.id STARTS WITH $p AND n.announcedOn IS NOT NULL RETURN DISTINCT valueType(n.announcedOn) AS type, count(*) AS n', { p: `${prefix}-` });
+    const types = await t.db.read(
+      'MATCH (n:Project) WHERE n.id STARTS WITH $p AND n.announcedOn IS NOT NULL RETURN DISTINCT valueType(n.announcedOn) AS type, count(*) AS n',
+      { p: `${prefix}-` },
+    );
     expect(types.map((r) => [String(r.type), r.n])).toEqual([['DATE NOT NULL', dated]]);
   });
 });
@@ -126,10 +141,13 @@ describe('a crash part-way', () => {
     expect(await counts(prefix)).toEqual(expected(data));
   });
 
-  it('of the CLI (SIGKILL after a checkpoint) and a re-run end with exactly the right counts', { timeout: 240_000 }, async () => {
+  it('of the CLI (SIGKILL after a checkpoint) and a re-run end with exactly the right counts', {
+    timeout: 240_000,
+  }, async () => {
     const { prefix, data, file } = await generatedFile('imp-kill', 300);
     const checkpoints = join(dir, 'cli-checkpoints');
-    const run = (env: Record<string, string> = {}) => runCli(['import', file, '--batch-size', '150', '--checkpoint-dir', checkpoints], env);
+    const run = (env: Record<string, string> = {}) =>
+      runCli(['import', file, '--batch-size', '150', '--checkpoint-dir', checkpoints], env);
     const killed = await run({ STARGRAPH_IMPORT_CRASH_AFTER_BATCHES: '2' });
     expect(killed.signal).toBe('SIGKILL');
     expect(readdirSync(checkpoints)).toHaveLength(1);
@@ -185,7 +203,9 @@ describe('invalid records', () => {
 
   it('an entity whose slug is another kind in the graph is invalid (and, skipped, takes its relationships with it)', async () => {
     const p = newPrefix('imp-kind');
-    const first = writeLines(`${p}-a.ndjson`, [{ type: 'entity', label: 'Person', id: `${p}-x`, slug: `${p}-x`, name: 'X' }]);
+    const first = writeLines(`${p}-a.ndjson`, [
+      { type: 'entity', label: 'Person', id: `${p}-x`, slug: `${p}-x`, name: 'X' },
+    ]);
     await importFile(t.db, first, quiet());
     const second = writeLines(`${p}-b.ndjson`, [
       { type: 'entity', label: 'Company', id: `${p}-x2`, slug: `${p}-x`, name: 'X as a company' },
@@ -224,7 +244,9 @@ describe('invalid records', () => {
 
   it('an entity id already used (in the file, or in the graph by another slug) is reported by line, not a constraint error', async () => {
     const p = newPrefix('imp-ids');
-    const first = writeLines(`${p}-a.ndjson`, [{ type: 'entity', label: 'Person', id: `${p}-taken`, slug: `${p}-owner`, name: 'Owner' }]);
+    const first = writeLines(`${p}-a.ndjson`, [
+      { type: 'entity', label: 'Person', id: `${p}-taken`, slug: `${p}-owner`, name: 'Owner' },
+    ]);
     expect(await importFile(t.db, first, quiet())).toMatchObject({ aborted: false, written: 1 });
     const second = writeLines(`${p}-b.ndjson`, [
       { type: 'entity', label: 'Person', id: `${p}-taken`, slug: `${p}-other`, name: 'Other' }, // 1 id of another slug in the graph
@@ -242,9 +264,13 @@ describe('invalid records', () => {
     expect(skipped).toMatchObject({ aborted: false, written: 1 });
     expect(await counts(p)).toEqual({ nodes: 2, relationships: 0 });
     // The entity that has the id may name it again: an existing entity keeps its id anyway.
-    const third = writeLines(`${p}-c.ndjson`, [{ type: 'entity', label: 'Person', id: `${p}-taken`, slug: `${p}-owner`, name: 'Owner again' }]);
+    const third = writeLines(`${p}-c.ndjson`, [
+      { type: 'entity', label: 'Person', id: `${p}-taken`, slug: `${p}-owner`, name: 'Owner again' },
+    ]);
     expect(await importFile(t.db, third, quiet())).toMatchObject({ aborted: false, invalidCount: 0, written: 1 });
-    const [owner] = await t.db.read('MATCH (n:Entity {id: $id}) RETURN n.slug AS slug, n.name AS name', { id: `${p}-taken` });
+    const [owner] = await t.db.read('MATCH (n:Entity {id: $id}) RETURN n.slug AS slug, n.name AS name', {
+      id: `${p}-taken`,
+    });
     expect(owner).toEqual({ slug: `${p}-owner`, name: 'Owner again' });
   });
 
@@ -263,9 +289,15 @@ describe('invalid records', () => {
     );
     const report = await importFile(t.db, file, quiet({ skipInvalid: true }));
     expect(report.invalid.map((x) => x.line)).toEqual([6]);
-    const [co] = await t.db.read('MATCH (n:Company {slug: $s}) RETURN n.name AS name, n.description AS d, n.aliases AS aliases', { s: `${p}-co` });
+    const [co] = await t.db.read(
+      'MATCH (n:Company {slug: $s}) RETURN n.name AS name, n.description AS d, n.aliases AS aliases',
+      { s: `${p}-co` },
+    );
     expect(co).toEqual({ name: 'Co, Inc.', d: 'Line one\nline two', aliases: ['Co', 'The Co'] });
-    const [rel] = await t.db.read('MATCH (:Company {slug: $s})-[r:PARTICIPATES_IN]->() RETURN r.role AS role, r.committedUsd AS usd', { s: `${p}-co` });
+    const [rel] = await t.db.read(
+      'MATCH (:Company {slug: $s})-[r:PARTICIPATES_IN]->() RETURN r.role AS role, r.committedUsd AS usd',
+      { s: `${p}-co` },
+    );
     expect(rel).toEqual({ role: 'lead', usd: 1_000_000 });
   });
 });

@@ -34,10 +34,17 @@ afterAll(async () => {
   await t.close();
 });
 
-const count = async (cypher: string, params: Record<string, unknown>) => Number((await t.db.read(cypher, params))[0]?.n ?? 0);
+const count = async (cypher: string, params: Record<string, unknown>) =>
+  Number((await t.db.read(cypher, params))[0]?.n ?? 0);
 
 /** One valid call per mutation; each uses its own slugs so the matrix rows do not interfere. */
-const MUTATIONS: Array<{ name: string; query: string; variables: () => Record<string, unknown>; expected: unknown; before?: () => Promise<void> }> = [
+const MUTATIONS: Array<{
+  name: string;
+  query: string;
+  variables: () => Record<string, unknown>;
+  expected: unknown;
+  before?: () => Promise<void>;
+}> = [
   {
     name: 'upsertPerson',
     expected: { slug: slug('auth-person') },
@@ -66,13 +73,26 @@ const MUTATIONS: Array<{ name: string; query: string; variables: () => Record<st
     name: 'upsertDeal',
     expected: { slug: slug('auth-deal') },
     query: 'mutation($input: UpsertDealInput!) { upsertDeal(input: $input) { slug } }',
-    variables: () => ({ input: { slug: slug('auth-deal'), name: 'Auth Deal', parties: [{ company: slug('auth-company'), role: 'buyer' }] } }),
+    variables: () => ({
+      input: {
+        slug: slug('auth-deal'),
+        name: 'Auth Deal',
+        parties: [{ company: slug('auth-company'), role: 'buyer' }],
+      },
+    }),
   },
   {
     name: 'connect',
     expected: { created: true },
     query: 'mutation($input: ConnectInput!) { connect(input: $input) { created } }',
-    variables: () => ({ input: { type: 'PARTICIPATES_IN', from: slug('auth-company'), to: slug('auth-project'), properties: { role: 'lead' } } }),
+    variables: () => ({
+      input: {
+        type: 'PARTICIPATES_IN',
+        from: slug('auth-company'),
+        to: slug('auth-project'),
+        properties: { role: 'lead' },
+      },
+    }),
   },
   {
     name: 'disconnect',
@@ -86,7 +106,12 @@ const MUTATIONS: Array<{ name: string; query: string; variables: () => Record<st
     query: 'mutation($id: ID!) { deleteEntity(id: $id) { slug } }',
     variables: () => ({ id: slug('auth-doomed') }),
     before: async () => {
-      await gql(yoga, 'mutation { upsertPerson(input: {slug: "' + slug('auth-doomed') + '", name: "Doomed"}) { slug } }', {}, asWriter);
+      await gql(
+        yoga,
+        'mutation { upsertPerson(input: {slug: "' + slug('auth-doomed') + '", name: "Doomed"}) { slug } }',
+        {},
+        asWriter,
+      );
     },
   },
   {
@@ -126,7 +151,9 @@ describe('auth matrix: every mutation', () => {
   });
 
   it('nothing was written by the refused calls', async () => {
-    expect(await count('MATCH (n:Entity) WHERE n.slug STARTS WITH $p RETURN count(n) AS n', { p: slug('auth-') })).toBe(0);
+    expect(await count('MATCH (n:Entity) WHERE n.slug STARTS WITH $p RETURN count(n) AS n', { p: slug('auth-') })).toBe(
+      0,
+    );
     expect(await count('MATCH (s:Source {id: $id}) RETURN count(s) AS n', { id: slug('auth-source') })).toBe(0);
   });
   for (const m of MUTATIONS) {
@@ -153,18 +180,39 @@ describe('upserts', () => {
     expect(again.data!.upsertCompany.updatedAt).toBe(first.data!.upsertCompany.updatedAt);
     expect(again.data!.upsertCompany.createdAt).toBe(first.data!.upsertCompany.createdAt);
     await new Promise((r) => setTimeout(r, 5));
-    const changed = await gql<{ upsertCompany: Record<string, string> }>(yoga, UPSERT_COMPANY, { input: { ...input, country: 'FR' } }, asWriter);
-    expect(changed.data!.upsertCompany).toMatchObject({ id: first.data!.upsertCompany.id, country: 'FR', kind: 'CLOUD_PROVIDER' });
-    expect(Date.parse(changed.data!.upsertCompany.updatedAt!)).toBeGreaterThan(Date.parse(first.data!.upsertCompany.updatedAt!));
+    const changed = await gql<{ upsertCompany: Record<string, string> }>(
+      yoga,
+      UPSERT_COMPANY,
+      { input: { ...input, country: 'FR' } },
+      asWriter,
+    );
+    expect(changed.data!.upsertCompany).toMatchObject({
+      id: first.data!.upsertCompany.id,
+      country: 'FR',
+      kind: 'CLOUD_PROVIDER',
+    });
+    expect(Date.parse(changed.data!.upsertCompany.updatedAt!)).toBeGreaterThan(
+      Date.parse(first.data!.upsertCompany.updatedAt!),
+    );
     expect(changed.data!.upsertCompany.createdAt).toBe(first.data!.upsertCompany.createdAt);
   });
 
   it('omitted fields keep their value; null clears one', async () => {
     const input = { slug: slug('partial'), name: 'Partial', kind: 'INVESTOR', country: 'JP' };
     await gql(yoga, UPSERT_COMPANY, { input }, asWriter);
-    const kept = await gql<{ upsertCompany: Record<string, string | null> }>(yoga, UPSERT_COMPANY, { input: { slug: input.slug, name: 'Partial' } }, asWriter);
+    const kept = await gql<{ upsertCompany: Record<string, string | null> }>(
+      yoga,
+      UPSERT_COMPANY,
+      { input: { slug: input.slug, name: 'Partial' } },
+      asWriter,
+    );
     expect(kept.data!.upsertCompany).toMatchObject({ kind: 'INVESTOR', country: 'JP' });
-    const cleared = await gql<{ upsertCompany: Record<string, string | null> }>(yoga, UPSERT_COMPANY, { input: { slug: input.slug, name: 'Partial', country: null } }, asWriter);
+    const cleared = await gql<{ upsertCompany: Record<string, string | null> }>(
+      yoga,
+      UPSERT_COMPANY,
+      { input: { slug: input.slug, name: 'Partial', country: null } },
+      asWriter,
+    );
     expect(cleared.data!.upsertCompany).toMatchObject({ kind: 'INVESTOR', country: null });
   });
 
@@ -172,7 +220,12 @@ describe('upserts', () => {
     const s = slug('race');
     const results = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        gql<{ upsertCompany: { id: string } }>(yoga, UPSERT_COMPANY, { input: { slug: s, name: `Race ${i % 3}` } }, asWriter),
+        gql<{ upsertCompany: { id: string } }>(
+          yoga,
+          UPSERT_COMPANY,
+          { input: { slug: s, name: `Race ${i % 3}` } },
+          asWriter,
+        ),
       ),
     );
     for (const r of results) expect(r.errors).toBeUndefined();
@@ -183,7 +236,12 @@ describe('upserts', () => {
 
   it('a slug of another kind is a CONFLICT, and the existing entity is untouched', async () => {
     const s = slug('kind-clash');
-    await gql(yoga, 'mutation($input: UpsertPersonInput!) { upsertPerson(input: $input) { id } }', { input: { slug: s, name: 'A Person' } }, asWriter);
+    await gql(
+      yoga,
+      'mutation($input: UpsertPersonInput!) { upsertPerson(input: $input) { id } }',
+      { input: { slug: s, name: 'A Person' } },
+      asWriter,
+    );
     const body = await gql(yoga, UPSERT_COMPANY, { input: { slug: s, name: 'A Company' } }, asWriter);
     expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', existingKind: 'Person' });
     const rows = await t.db.read('MATCH (n:Entity {slug: $s}) RETURN labels(n) AS labels, n.name AS name', { s });
@@ -197,23 +255,55 @@ describe('upserts', () => {
     const input = {
       slug: slug('sourced'),
       name: 'Sourced Co',
-      source: { id: slug('src-a'), title: 'Report A', url: 'https://example.org/a', publishedOn: '2025-07-22', language: 'fr' },
+      source: {
+        id: slug('src-a'),
+        title: 'Report A',
+        url: 'https://example.org/a',
+        publishedOn: '2025-07-22',
+        language: 'fr',
+      },
     };
-    const body = await gql<{ upsertCompany: { sources: Array<{ title: string }> } }>(yoga, UPSERT_COMPANY, { input }, asWriter);
+    const body = await gql<{ upsertCompany: { sources: Array<{ title: string }> } }>(
+      yoga,
+      UPSERT_COMPANY,
+      { input },
+      asWriter,
+    );
     expect(body.errors).toBeUndefined();
     expect(body.data!.upsertCompany.sources.map((s) => s.title)).toEqual(['Report A']);
-    const project = await gql<{ upsertProject: { sources: Array<{ title: string }>; announcedOn: string; pledgedUsd: number } }>(
+    const project = await gql<{
+      upsertProject: { sources: Array<{ title: string }>; announcedOn: string; pledgedUsd: number };
+    }>(
       yoga,
       'mutation($input: UpsertProjectInput!) { upsertProject(input: $input) { announcedOn pledgedUsd sources { title } } }',
-      { input: { slug: slug('sourced-project'), name: 'P', announcedOn: '2025-01-21', pledgedUsd: 5e11, sourceId: slug('src-a') } },
+      {
+        input: {
+          slug: slug('sourced-project'),
+          name: 'P',
+          announcedOn: '2025-01-21',
+          pledgedUsd: 5e11,
+          sourceId: slug('src-a'),
+        },
+      },
       asWriter,
     );
     expect(project.errors).toBeUndefined();
-    expect(project.data!.upsertProject).toEqual({ announcedOn: '2025-01-21', pledgedUsd: 5e11, sources: [{ title: 'Report A' }] });
+    expect(project.data!.upsertProject).toEqual({
+      announcedOn: '2025-01-21',
+      pledgedUsd: 5e11,
+      sources: [{ title: 'Report A' }],
+    });
     // Dates are Neo4j dates, not strings.
-    const [row] = await t.db.read('MATCH (n:Project {slug: $s}) RETURN valueType(n.announcedOn) AS type', { s: slug('sourced-project') });
+    const [row] = await t.db.read('MATCH (n:Project {slug: $s}) RETURN valueType(n.announcedOn) AS type', {
+      s: slug('sourced-project'),
+    });
     expect(String(row!.type)).toMatch(/^DATE/);
-    const missing = await gql(yoga, UPSERT_COMPANY, { input: { slug: slug('unsourced'), name: 'X', sourceId: slug('no-such-source') } }, asWriter);
+    const missing = await gql(
+      yoga,
+      UPSERT_COMPANY,
+      { input: { slug: slug('unsourced'), name: 'X', sourceId: slug('no-such-source') } },
+      asWriter,
+    );
     expect(missing.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     expect(await count('MATCH (n:Entity {slug: $s}) RETURN count(n) AS n', { s: slug('unsourced') })).toBe(0);
   });
@@ -222,30 +312,87 @@ describe('upserts', () => {
     await gql(yoga, UPSERT_COMPANY, { input: { slug: slug('buyer'), name: 'Buyer' } }, asWriter);
     await gql(yoga, UPSERT_COMPANY, { input: { slug: slug('seller'), name: 'Seller' } }, asWriter);
     const DEAL = `mutation($input: UpsertDealInput!) { upsertDeal(input: $input) { valueUsd parties { edges { role node { slug } } } } }`;
-    const first = await gql<{ upsertDeal: { valueUsd: number; parties: { edges: Array<{ role: string; node: { slug: string } }> } } }>(
+    const first = await gql<{
+      upsertDeal: { valueUsd: number; parties: { edges: Array<{ role: string; node: { slug: string } }> } };
+    }>(
       yoga,
       DEAL,
-      { input: { slug: slug('deal'), name: 'Deal', kind: 'COMPUTE_LEASE', valueUsd: 1e10, parties: [{ company: slug('buyer'), role: 'lessee' }, { company: slug('seller'), role: 'lessor' }] } },
+      {
+        input: {
+          slug: slug('deal'),
+          name: 'Deal',
+          kind: 'COMPUTE_LEASE',
+          valueUsd: 1e10,
+          parties: [
+            { company: slug('buyer'), role: 'lessee' },
+            { company: slug('seller'), role: 'lessor' },
+          ],
+        },
+      },
       asWriter,
     );
     expect(first.errors).toBeUndefined();
-    const roles = (d: typeof first) => Object.fromEntries(d.data!.upsertDeal.parties.edges.map((e) => [e.node.slug, e.role]));
+    const roles = (d: typeof first) =>
+      Object.fromEntries(d.data!.upsertDeal.parties.edges.map((e) => [e.node.slug, e.role]));
     expect(roles(first)).toEqual({ [slug('buyer')]: 'lessee', [slug('seller')]: 'lessor' });
-    const second = await gql<typeof first.data>(yoga, DEAL, { input: { slug: slug('deal'), name: 'Deal', parties: [{ company: slug('buyer'), role: 'buyer' }] } }, asWriter);
+    const second = await gql<typeof first.data>(
+      yoga,
+      DEAL,
+      { input: { slug: slug('deal'), name: 'Deal', parties: [{ company: slug('buyer'), role: 'buyer' }] } },
+      asWriter,
+    );
     expect(roles(second as typeof first)).toEqual({ [slug('buyer')]: 'buyer' });
-    const wrongKind = await gql(yoga, DEAL, { input: { slug: slug('deal'), name: 'Deal', parties: [{ company: slug('deal'), role: 'buyer' }] } }, asWriter);
-    expect(wrongKind.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', path: ['input', 'parties', 0, 'company'] });
+    const wrongKind = await gql(
+      yoga,
+      DEAL,
+      { input: { slug: slug('deal'), name: 'Deal', parties: [{ company: slug('deal'), role: 'buyer' }] } },
+      asWriter,
+    );
+    expect(wrongKind.errors?.[0]?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      path: ['input', 'parties', 0, 'company'],
+    });
   });
 });
 
 describe('validation', () => {
   const cases: Array<{ what: string; query: string; variables: Record<string, unknown>; path: unknown[] }> = [
-    { what: 'a slug not in kebab-case', query: UPSERT_COMPANY, variables: { input: { slug: 'Not_Kebab', name: 'X' } }, path: ['input', 'slug'] },
-    { what: 'negative money', query: 'mutation($input: UpsertDealInput!) { upsertDeal(input: $input) { id } }', variables: { input: { slug: slug('neg'), name: 'X', valueUsd: -1 } }, path: ['input', 'valueUsd'] },
-    { what: 'a bad URL', query: 'mutation($input: AddSourceInput!) { addSource(input: $input) { id } }', variables: { input: { title: 'T', url: 'not a url' } }, path: ['input', 'url'] },
-    { what: 'a property of another relationship type', query: 'mutation($input: ConnectInput!) { connect(input: $input) { created } }', variables: { input: { type: 'OPERATES', from: 'a', to: 'b', properties: { role: 'x' } } }, path: ['input', 'properties', 'role'] },
-    { what: 'MENTIONS through connect', query: 'mutation($input: ConnectInput!) { connect(input: $input) { created } }', variables: { input: { type: 'MENTIONS', from: 'a', to: 'b' } }, path: ['input', 'type'] },
-    { what: 'an empty name', query: UPSERT_COMPANY, variables: { input: { slug: slug('empty'), name: '  ' } }, path: ['input', 'name'] },
+    {
+      what: 'a slug not in kebab-case',
+      query: UPSERT_COMPANY,
+      variables: { input: { slug: 'Not_Kebab', name: 'X' } },
+      path: ['input', 'slug'],
+    },
+    {
+      what: 'negative money',
+      query: 'mutation($input: UpsertDealInput!) { upsertDeal(input: $input) { id } }',
+      variables: { input: { slug: slug('neg'), name: 'X', valueUsd: -1 } },
+      path: ['input', 'valueUsd'],
+    },
+    {
+      what: 'a bad URL',
+      query: 'mutation($input: AddSourceInput!) { addSource(input: $input) { id } }',
+      variables: { input: { title: 'T', url: 'not a url' } },
+      path: ['input', 'url'],
+    },
+    {
+      what: 'a property of another relationship type',
+      query: 'mutation($input: ConnectInput!) { connect(input: $input) { created } }',
+      variables: { input: { type: 'OPERATES', from: 'a', to: 'b', properties: { role: 'x' } } },
+      path: ['input', 'properties', 'role'],
+    },
+    {
+      what: 'MENTIONS through connect',
+      query: 'mutation($input: ConnectInput!) { connect(input: $input) { created } }',
+      variables: { input: { type: 'MENTIONS', from: 'a', to: 'b' } },
+      path: ['input', 'type'],
+    },
+    {
+      what: 'an empty name',
+      query: UPSERT_COMPANY,
+      variables: { input: { slug: slug('empty'), name: '  ' } },
+      path: ['input', 'name'],
+    },
   ];
   for (const c of cases) {
     it(`${c.what} → BAD_USER_INPUT at ${c.path.join('.')}`, async () => {
@@ -256,10 +403,20 @@ describe('validation', () => {
   }
 
   it('an invalid enum value is refused by GraphQL itself, with a code', async () => {
-    const inDocument = await gql(yoga, `mutation { upsertCompany(input: { slug: "${slug('enum')}", name: "X", kind: BANK }) { id } }`, {}, asWriter);
+    const inDocument = await gql(
+      yoga,
+      `mutation { upsertCompany(input: { slug: "${slug('enum')}", name: "X", kind: BANK }) { id } }`,
+      {},
+      asWriter,
+    );
     expect(inDocument.errors?.map((e) => e.extensions?.code)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
     expect(inDocument.errors?.[0]?.message).toMatch(/BANK/);
-    const inVariables = await gql(yoga, UPSERT_COMPANY, { input: { slug: slug('enum'), name: 'X', kind: 'BANK' } }, asWriter);
+    const inVariables = await gql(
+      yoga,
+      UPSERT_COMPANY,
+      { input: { slug: slug('enum'), name: 'X', kind: 'BANK' } },
+      asWriter,
+    );
     // The same value in variables is input, not the document: BAD_USER_INPUT, still with a code.
     expect(inVariables.errors?.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
     expect(inVariables.errors?.[0]?.message).toMatch(/BANK/);
@@ -267,26 +424,64 @@ describe('validation', () => {
   });
 
   it('connect checks endpoint kinds from the model', async () => {
-    await gql(yoga, 'mutation($input: UpsertPersonInput!) { upsertPerson(input: $input) { id } }', { input: { slug: slug('ceo'), name: 'CEO' } }, asWriter);
+    await gql(
+      yoga,
+      'mutation($input: UpsertPersonInput!) { upsertPerson(input: $input) { id } }',
+      { input: { slug: slug('ceo'), name: 'CEO' } },
+      asWriter,
+    );
     await gql(yoga, UPSERT_COMPANY, { input: { slug: slug('led'), name: 'Led' } }, asWriter);
-    const wrong = await gql(yoga, 'mutation($input: ConnectInput!) { connect(input: $input) { created } }', { input: { type: 'LEADS', from: slug('led'), to: slug('ceo') } }, asWriter);
+    const wrong = await gql(
+      yoga,
+      'mutation($input: ConnectInput!) { connect(input: $input) { created } }',
+      { input: { type: 'LEADS', from: slug('led'), to: slug('ceo') } },
+      asWriter,
+    );
     expect(wrong.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', path: ['input', 'from'] });
-    const CONNECT = 'mutation($input: ConnectInput!) { connect(input: $input) { created changed from { slug } to { ... on Company { leaders { edges { title since node { slug } } } } } } }';
-    const input = { type: 'LEADS', from: slug('ceo'), to: slug('led'), properties: { title: 'CEO', since: '2019-03-01' } };
-    const ok = await gql<{ connect: { created: boolean; changed: boolean; to: { leaders: { edges: unknown[] } } } }>(yoga, CONNECT, { input }, asWriter);
+    const CONNECT =
+      'mutation($input: ConnectInput!) { connect(input: $input) { created changed from { slug } to { ... on Company { leaders { edges { title since node { slug } } } } } } }';
+    const input = {
+      type: 'LEADS',
+      from: slug('ceo'),
+      to: slug('led'),
+      properties: { title: 'CEO', since: '2019-03-01' },
+    };
+    const ok = await gql<{ connect: { created: boolean; changed: boolean; to: { leaders: { edges: unknown[] } } } }>(
+      yoga,
+      CONNECT,
+      { input },
+      asWriter,
+    );
     expect(ok.errors).toBeUndefined();
     expect(ok.data!.connect).toMatchObject({ created: true, changed: true });
-    expect(ok.data!.connect.to.leaders.edges).toEqual([{ title: 'CEO', since: '2019-03-01', node: { slug: slug('ceo') } }]);
+    expect(ok.data!.connect.to.leaders.edges).toEqual([
+      { title: 'CEO', since: '2019-03-01', node: { slug: slug('ceo') } },
+    ]);
     const again = await gql<typeof ok.data>(yoga, CONNECT, { input }, asWriter);
     expect(again.data!.connect).toMatchObject({ created: false, changed: false });
-    expect(await count('MATCH (:Person {slug: $a})-[r:LEADS]->(:Company {slug: $b}) RETURN count(r) AS n', { a: slug('ceo'), b: slug('led') })).toBe(1);
-    const gone = await gql<{ disconnect: { removed: boolean } }>(yoga, 'mutation($input: DisconnectInput!) { disconnect(input: $input) { removed } }', { input: { type: 'LEADS', from: slug('ceo'), to: slug('led') } }, asWriter);
+    expect(
+      await count('MATCH (:Person {slug: $a})-[r:LEADS]->(:Company {slug: $b}) RETURN count(r) AS n', {
+        a: slug('ceo'),
+        b: slug('led'),
+      }),
+    ).toBe(1);
+    const gone = await gql<{ disconnect: { removed: boolean } }>(
+      yoga,
+      'mutation($input: DisconnectInput!) { disconnect(input: $input) { removed } }',
+      { input: { type: 'LEADS', from: slug('ceo'), to: slug('led') } },
+      asWriter,
+    );
     expect(gone.data!.disconnect.removed).toBe(true);
     expect(await count('MATCH (:Person {slug: $a})-[r:LEADS]->() RETURN count(r) AS n', { a: slug('ceo') })).toBe(0);
   });
 
   it('deleteEntity removes the node and its relationships; unknown ids are NOT_FOUND', async () => {
-    await gql(yoga, UPSERT_COMPANY, { input: { slug: slug('del'), name: 'Del', source: { id: slug('src-del'), title: 'S' } } }, asWriter);
+    await gql(
+      yoga,
+      UPSERT_COMPANY,
+      { input: { slug: slug('del'), name: 'Del', source: { id: slug('src-del'), title: 'S' } } },
+      asWriter,
+    );
     const body = await gql<{ deleteEntity: { slug: string; entityKind: string; relationshipsRemoved: number } }>(
       yoga,
       'mutation($id: ID!) { deleteEntity(id: $id) { slug entityKind relationshipsRemoved } }',
@@ -295,13 +490,19 @@ describe('validation', () => {
     );
     expect(body.data!.deleteEntity).toEqual({ slug: slug('del'), entityKind: 'COMPANY', relationshipsRemoved: 1 });
     expect(await count('MATCH (n:Entity {slug: $s}) RETURN count(n) AS n', { s: slug('del') })).toBe(0);
-    const again = await gql(yoga, 'mutation($id: ID!) { deleteEntity(id: $id) { slug } }', { id: slug('del') }, asWriter);
+    const again = await gql(
+      yoga,
+      'mutation($id: ID!) { deleteEntity(id: $id) { slug } }',
+      { id: slug('del') },
+      asWriter,
+    );
     expect(again.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
   });
 });
 
 describe('importGraph', () => {
-  const IMPORT = 'mutation($input: ImportGraphInput!) { importGraph(input: $input) { total { entities sources relationships } created { entities sources relationships } updated { entities } } }';
+  const IMPORT =
+    'mutation($input: ImportGraphInput!) { importGraph(input: $input) { total { entities sources relationships } created { entities sources relationships } updated { entities } } }';
   const batch = () => ({
     people: [{ slug: slug('imp-ceo'), name: 'Imp CEO' }],
     companies: [{ slug: slug('imp-co'), name: 'Imp Co', kind: 'AI_LAB' }],
@@ -309,18 +510,30 @@ describe('importGraph', () => {
     sources: [{ id: slug('imp-src'), title: 'Imp source', mentions: [slug('imp-co'), slug('imp-proj')] }],
     relationships: [
       { type: 'LEADS', from: slug('imp-ceo'), to: slug('imp-co'), properties: { title: 'CEO' } },
-      { type: 'PARTICIPATES_IN', from: slug('imp-co'), to: slug('imp-proj'), properties: { role: 'lead', committedUsd: 1e9 } },
+      {
+        type: 'PARTICIPATES_IN',
+        from: slug('imp-co'),
+        to: slug('imp-proj'),
+        properties: { role: 'lead', committedUsd: 1e9 },
+      },
     ],
   });
   const state = async () => ({
     entities: await count('MATCH (n:Entity) WHERE n.slug STARTS WITH $p RETURN count(n) AS n', { p: slug('imp-') }),
-    rels: await count('MATCH (n:Entity)-[r]-() WHERE n.slug STARTS WITH $p RETURN count(DISTINCT r) AS n', { p: slug('imp-') }),
+    rels: await count('MATCH (n:Entity)-[r]-() WHERE n.slug STARTS WITH $p RETURN count(DISTINCT r) AS n', {
+      p: slug('imp-'),
+    }),
     sources: await count('MATCH (s:Source {id: $id}) RETURN count(s) AS n', { id: slug('imp-src') }),
   });
 
   it('one bad relationship writes nothing', async () => {
     const bad = batch();
-    bad.relationships.push({ type: 'OPERATES', from: slug('imp-co'), to: slug('no-such-datacenter'), properties: {} } as never);
+    bad.relationships.push({
+      type: 'OPERATES',
+      from: slug('imp-co'),
+      to: slug('no-such-datacenter'),
+      properties: {},
+    } as never);
     const body = await gql(yoga, IMPORT, { input: bad }, asWriter);
     expect(body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect(await state()).toEqual({ entities: 0, rels: 0, sources: 0 });
@@ -335,19 +548,39 @@ describe('importGraph', () => {
   });
 
   it('writes everything at once; again changes nothing', async () => {
-    const first = await gql<{ importGraph: Record<string, Record<string, number>> }>(yoga, IMPORT, { input: batch() }, asWriter);
+    const first = await gql<{ importGraph: Record<string, Record<string, number>> }>(
+      yoga,
+      IMPORT,
+      { input: batch() },
+      asWriter,
+    );
     expect(first.errors).toBeUndefined();
     expect(first.data!.importGraph.created).toEqual({ entities: 3, sources: 1, relationships: 4 });
     const after = await state();
     expect(after).toEqual({ entities: 3, rels: 4, sources: 1 });
-    const again = await gql<{ importGraph: Record<string, Record<string, number>> }>(yoga, IMPORT, { input: batch() }, asWriter);
+    const again = await gql<{ importGraph: Record<string, Record<string, number>> }>(
+      yoga,
+      IMPORT,
+      { input: batch() },
+      asWriter,
+    );
     expect(again.data!.importGraph.created).toEqual({ entities: 0, sources: 0, relationships: 0 });
     expect(again.data!.importGraph.updated).toEqual({ entities: 0 });
     expect(await state()).toEqual(after);
   });
 
   it('a slug of another kind is a CONFLICT and nothing is written', async () => {
-    const body = await gql(yoga, IMPORT, { input: { companies: [{ slug: slug('imp-ceo'), name: 'Clash' }], people: [{ slug: slug('imp-new'), name: 'New' }] } }, asWriter);
+    const body = await gql(
+      yoga,
+      IMPORT,
+      {
+        input: {
+          companies: [{ slug: slug('imp-ceo'), name: 'Clash' }],
+          people: [{ slug: slug('imp-new'), name: 'New' }],
+        },
+      },
+      asWriter,
+    );
     expect(body.errors?.[0]?.extensions?.code).toBe('CONFLICT');
     expect(await count('MATCH (n:Entity {slug: $s}) RETURN count(n) AS n', { s: slug('imp-new') })).toBe(0);
   });
@@ -357,14 +590,29 @@ describe('importGraph', () => {
       companies: [{ slug: slug('dup-co'), name: 'Dup Co' }],
       sources: [
         { id: slug('dup-s1'), title: 'One' },
-        { id: slug('dup-s2'), title: 'Two', cites: [slug('dup-s1'), slug('dup-s1')], mentions: [slug('dup-co'), slug('dup-co')] },
+        {
+          id: slug('dup-s2'),
+          title: 'Two',
+          cites: [slug('dup-s1'), slug('dup-s1')],
+          mentions: [slug('dup-co'), slug('dup-co')],
+        },
       ],
     };
     const body = await gql<{ importGraph: Record<string, Record<string, number>> }>(yoga, IMPORT, { input }, asWriter);
     expect(body.errors).toBeUndefined();
     expect(body.data!.importGraph.created).toEqual({ entities: 1, sources: 2, relationships: 2 });
-    expect(await count('MATCH (:Source {id: $a})-[r:CITES]->(:Source {id: $b}) RETURN count(r) AS n', { a: slug('dup-s2'), b: slug('dup-s1') })).toBe(1);
-    expect(await count('MATCH (:Source {id: $a})-[r:MENTIONS]->(:Entity {slug: $b}) RETURN count(r) AS n', { a: slug('dup-s2'), b: slug('dup-co') })).toBe(1);
+    expect(
+      await count('MATCH (:Source {id: $a})-[r:CITES]->(:Source {id: $b}) RETURN count(r) AS n', {
+        a: slug('dup-s2'),
+        b: slug('dup-s1'),
+      }),
+    ).toBe(1);
+    expect(
+      await count('MATCH (:Source {id: $a})-[r:MENTIONS]->(:Entity {slug: $b}) RETURN count(r) AS n', {
+        a: slug('dup-s2'),
+        b: slug('dup-co'),
+      }),
+    ).toBe(1);
   });
 });
 

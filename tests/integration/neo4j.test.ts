@@ -14,7 +14,9 @@ afterAll(() => t.close());
 
 describe('the test database', () => {
   it('is a real Neo4j, of the pinned version when the project started it', async () => {
-    const [row] = await t.db.read('CALL dbms.components() YIELD name, versions, edition RETURN name, versions, edition');
+    const [row] = await t.db.read(
+      'CALL dbms.components() YIELD name, versions, edition RETURN name, versions, edition',
+    );
     expect(row?.name).toBe('Neo4j Kernel');
     expect(row?.edition).toMatch(/community|enterprise/);
     // The pinned version when the suite started Neo4j itself; any Neo4j 5 when NEO4J_URI names one.
@@ -26,13 +28,21 @@ describe('the test database', () => {
   it('has the constraints and indexes from cypher/schema after migration', async () => {
     const constraints = await t.db.read('SHOW CONSTRAINTS YIELD name, labelsOrTypes, properties, type RETURN *');
     const byName = new Map(constraints.map((c) => [c.name, c]));
-    expect(byName.get('entity_id')).toMatchObject({ labelsOrTypes: ['Entity'], properties: ['id'], type: 'UNIQUENESS' });
+    expect(byName.get('entity_id')).toMatchObject({
+      labelsOrTypes: ['Entity'],
+      properties: ['id'],
+      type: 'UNIQUENESS',
+    });
     expect(byName.get('entity_slug')).toMatchObject({ labelsOrTypes: ['Entity'], properties: ['slug'] });
     expect(byName.get('source_id')).toMatchObject({ labelsOrTypes: ['Source'], properties: ['id'] });
     const [fulltext] = await t.db.read(
       "SHOW INDEXES YIELD name, type, state, properties WHERE name = 'entity_search' RETURN *",
     );
-    expect(fulltext).toMatchObject({ type: 'FULLTEXT', state: 'ONLINE', properties: ['name', 'aliases', 'description'] });
+    expect(fulltext).toMatchObject({
+      type: 'FULLTEXT',
+      state: 'ONLINE',
+      properties: ['name', 'aliases', 'description'],
+    });
   });
 
   it('applies the schema idempotently: a second run changes nothing', async () => {
@@ -68,7 +78,11 @@ describe('migrations under concurrency', () => {
     writeFileSync(join(dir, '001-race.cypher'), `CREATE INDEX ${name} IF NOT EXISTS FOR (n:RaceProbe) ON (n.key);\n`);
     const other = await openTestGraph();
     try {
-      const results = await Promise.allSettled([migrate(t.db, dir), migrate(other.db, dir), migrate(t.graph.db(), dir)]);
+      const results = await Promise.allSettled([
+        migrate(t.db, dir),
+        migrate(other.db, dir),
+        migrate(t.graph.db(), dir),
+      ]);
       expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled']);
       const [row] = await t.db.read('SHOW INDEXES YIELD name WHERE name = $name RETURN count(*) AS n', { name });
       expect(row?.n).toBe(1);

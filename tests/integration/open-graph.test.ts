@@ -7,7 +7,10 @@ import { testConfig } from '../utils/graph.js';
 describe('a Neo4j named by NEO4J_URI', () => {
   it('is used as it is: nothing is started or supervised, and no local data directory is made', async () => {
     const dataDir = `.data/never-${Date.now()}`;
-    const opened = await openGraph(testConfig({ SEED_ON_EMPTY: 'false', NEO4J_DATA_DIR: dataDir }), createLogger('silent'));
+    const opened = await openGraph(
+      testConfig({ SEED_ON_EMPTY: 'false', NEO4J_DATA_DIR: dataDir }),
+      createLogger('silent'),
+    );
     try {
       expect(opened.uri).toBe(inject('neo4jUri'));
       expect(opened.supervisor).toBeUndefined();

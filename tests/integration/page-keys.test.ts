@@ -39,7 +39,10 @@ afterAll(async () => {
 const LEADERS = `query($slug: String!, $first: Int, $after: String, $last: Int, $before: String) {
   entity(slug: $slug) { ... on Company { leaders(first: $first, after: $after, last: $last, before: $before) {
     pageInfo { endCursor startCursor } edges { title node { slug name } } } } } }`;
-type Leaders = { pageInfo: { endCursor: string; startCursor: string }; edges: Array<{ title: string | null; node: { slug: string; name: string } }> };
+type Leaders = {
+  pageInfo: { endCursor: string; startCursor: string };
+  edges: Array<{ title: string | null; node: { slug: string; name: string } }>;
+};
 
 /** The page by both paths (planner and loaders), which must agree. */
 async function leaders(company: string, args: Record<string, unknown> = { first: 20 }): Promise<Leaders> {
@@ -57,12 +60,20 @@ async function write(query: string, variables: Record<string, unknown>) {
   return answer.data as Record<string, unknown>;
 }
 const upsertPerson = (s: string, name: string) =>
-  write('mutation($input: UpsertPersonInput!) { upsertPerson(input: $input) { slug } }', { input: { slug: slug(s), name } });
+  write('mutation($input: UpsertPersonInput!) { upsertPerson(input: $input) { slug } }', {
+    input: { slug: slug(s), name },
+  });
 
 describe('page keys', () => {
   it('are kept exact by every write path, so a page by name follows a rename', async () => {
-    await write('mutation($input: UpsertCompanyInput!) { upsertCompany(input: $input) { slug } }', { input: { slug: slug('acme'), name: 'Acme' } });
-    for (const [s, name] of [['zed', 'Zed'], ['amy', 'Amy'], ['mo', 'Mo']] as const) {
+    await write('mutation($input: UpsertCompanyInput!) { upsertCompany(input: $input) { slug } }', {
+      input: { slug: slug('acme'), name: 'Acme' },
+    });
+    for (const [s, name] of [
+      ['zed', 'Zed'],
+      ['amy', 'Amy'],
+      ['mo', 'Mo'],
+    ] as const) {
       await upsertPerson(s, name);
       await write('mutation($input: ConnectInput!) { connect(input: $input) { created } }', {
         input: { type: 'LEADS', from: slug(s), to: slug('acme'), properties: { title: `${name} title` } },
@@ -70,7 +81,10 @@ describe('page keys', () => {
     }
     // importGraph (the bulk loader's statements) adds a leader; upsertDeal sets a party.
     await write('mutation($input: ImportGraphInput!) { importGraph(input: $input) { created { entities } } }', {
-      input: { people: [{ slug: slug('lu'), name: 'Lu' }], relationships: [{ type: 'LEADS', from: slug('lu'), to: slug('acme') }] },
+      input: {
+        people: [{ slug: slug('lu'), name: 'Lu' }],
+        relationships: [{ type: 'LEADS', from: slug('lu'), to: slug('acme') }],
+      },
     });
     await write('mutation($input: UpsertDealInput!) { upsertDeal(input: $input) { slug } }', {
       input: { slug: slug('deal'), name: 'Acme deal', parties: [{ company: slug('acme'), role: 'buyer' }] },
@@ -86,16 +100,33 @@ describe('page keys', () => {
     });
     expect(names(await leaders(slug('acme')))).toEqual(['Aaron', 'Abe', 'Amy', 'Lu']);
     // The company's own name is copied too (the deal's page of parties reads it).
-    await write('mutation($input: UpsertCompanyInput!) { upsertCompany(input: $input) { slug } }', { input: { slug: slug('acme'), name: 'Acme Renamed' } });
-    const parties = await gql(planned, `query($s: String!) { entity(slug: $s) { ... on Deal { parties { edges { role node { name } } } } } }`, { s: slug('deal') });
-    expect(parties.data).toEqual({ entity: { parties: { edges: [{ role: 'buyer', node: { name: 'Acme Renamed' } }] } } });
+    await write('mutation($input: UpsertCompanyInput!) { upsertCompany(input: $input) { slug } }', {
+      input: { slug: slug('acme'), name: 'Acme Renamed' },
+    });
+    const parties = await gql(
+      planned,
+      `query($s: String!) { entity(slug: $s) { ... on Deal { parties { edges { role node { name } } } } } }`,
+      { s: slug('deal') },
+    );
+    expect(parties.data).toEqual({
+      entity: { parties: { edges: [{ role: 'buyer', node: { name: 'Acme Renamed' } }] } },
+    });
     expect(await pageKeyDrift(t.db, prefix)).toBe(0);
     // Users never see them: the relationship's properties as a write returns them.
-    const [stored] = await t.db.read(`MATCH (:Entity {slug: $s})-[r:LEADS]->() RETURN keys(r) AS keys`, { s: slug('amy') });
-    expect(stored!.keys).toEqual(expect.arrayContaining(['fromId', 'fromName', 'toId', 'toName', 'fromLabel', 'toLabel']));
-    const again = await gql(planned, 'mutation($input: ConnectInput!) { connect(input: $input) { created } }', {
-      input: { type: 'LEADS', from: slug('amy'), to: slug('acme'), properties: { title: 'Amy title' } },
-    }, asWriter);
+    const [stored] = await t.db.read(`MATCH (:Entity {slug: $s})-[r:LEADS]->() RETURN keys(r) AS keys`, {
+      s: slug('amy'),
+    });
+    expect(stored!.keys).toEqual(
+      expect.arrayContaining(['fromId', 'fromName', 'toId', 'toName', 'fromLabel', 'toLabel']),
+    );
+    const again = await gql(
+      planned,
+      'mutation($input: ConnectInput!) { connect(input: $input) { created } }',
+      {
+        input: { type: 'LEADS', from: slug('amy'), to: slug('acme'), properties: { title: 'Amy title' } },
+      },
+      asWriter,
+    );
     expect(again.data).toEqual({ connect: { created: false } });
   });
 
@@ -103,18 +134,40 @@ describe('page keys', () => {
     // Over 50 relationships make a node dense: a plain CREATE then takes only shared locks on
     // it, but a MERGE that creates locks both endpoints, so a rename and a connect wait for
     // each other.
-    const people = Array.from({ length: 60 }, (_, i) => ({ id: slug(`d${i}`), slug: slug(`d${i}`), label: 'Person' as const, name: `D${i}` }));
+    const people = Array.from({ length: 60 }, (_, i) => ({
+      id: slug(`d${i}`),
+      slug: slug(`d${i}`),
+      label: 'Person' as const,
+      name: `D${i}`,
+    }));
     await loadGraph(t.db, {
-      entities: [{ id: slug('dense'), slug: slug('dense'), label: 'Company', name: 'Dense 0', kind: 'OTHER' }, ...people],
-      relationships: people.slice(0, 55).map((p) => ({ type: 'LEADS', from: p.slug, to: slug('dense'), properties: {} })),
+      entities: [
+        { id: slug('dense'), slug: slug('dense'), label: 'Company', name: 'Dense 0', kind: 'OTHER' },
+        ...people,
+      ],
+      relationships: people
+        .slice(0, 55)
+        .map((p) => ({ type: 'LEADS', from: p.slug, to: slug('dense'), properties: {} })),
       sources: [],
       mentions: [],
     } as Parameters<typeof loadGraph>[1]);
-    const connects = people.slice(55).map((p) =>
-      gql(planned, 'mutation($input: ConnectInput!) { connect(input: $input) { created } }', { input: { type: 'LEADS', from: p.slug, to: slug('dense') } }, asWriter),
-    );
+    const connects = people
+      .slice(55)
+      .map((p) =>
+        gql(
+          planned,
+          'mutation($input: ConnectInput!) { connect(input: $input) { created } }',
+          { input: { type: 'LEADS', from: p.slug, to: slug('dense') } },
+          asWriter,
+        ),
+      );
     const renames = [1, 2, 3, 4, 5].map((i) =>
-      gql(planned, 'mutation($input: UpsertCompanyInput!) { upsertCompany(input: $input) { slug } }', { input: { slug: slug('dense'), name: `Dense ${i}` } }, asWriter),
+      gql(
+        planned,
+        'mutation($input: UpsertCompanyInput!) { upsertCompany(input: $input) { slug } }',
+        { input: { slug: slug('dense'), name: `Dense ${i}` } },
+        asWriter,
+      ),
     );
     const answers = await Promise.all([...connects, ...renames]);
     expect(answers.flatMap((a) => a.errors ?? [])).toEqual([]);
@@ -191,7 +244,9 @@ describe('page keys', () => {
       leaders(first: 3) { edges { title node { slug name } } } } } } }`;
     const hitsOf = async (company: string) => {
       const [statement] = Object.values(explainPlans(schema, parse(page), rootConnectionSpecs, { slugs: [company] }));
-      const profiled = await t.graph.driver.executeQuery(`PROFILE ${statement!.cypher}`, statement!.params, { database: t.graph.database });
+      const profiled = await t.graph.driver.executeQuery(`PROFILE ${statement!.cypher}`, statement!.params, {
+        database: t.graph.database,
+      });
       type Operator = { operatorType: string; dbHits: number; children: Operator[] };
       const all = (op: Operator): Operator[] => [op, ...op.children.flatMap(all)];
       const operators = all(profiled.summary.profile as unknown as Operator);
@@ -205,7 +260,9 @@ describe('page keys', () => {
     expect(big).toBeLessThan(small + 10);
 
     const reference = (
-      await t.db.read(`MATCH (p:Person)-[:LEADS]->(:Entity {slug: $s}) RETURN p.name AS name ORDER BY p.name, p.id`, { s: slug('big') })
+      await t.db.read(`MATCH (p:Person)-[:LEADS]->(:Entity {slug: $s}) RETURN p.name AS name ORDER BY p.name, p.id`, {
+        s: slug('big'),
+      })
     ).map((r) => r.name as string);
     const walked: string[] = [];
     let after: string | null = null;

@@ -29,7 +29,13 @@ beforeAll(async () => {
   const data = generateGraph({ entities: 1200, seed: 11, prefix });
   await loadGraph(t.db, data, { batchSize: 500 });
   const of = (label: string) => data.entities.filter((e) => e.label === label).map((e) => e.slug);
-  slugs = { companies: of('Company'), people: of('Person'), projects: of('Project'), datacenters: of('Datacenter'), deals: of('Deal') };
+  slugs = {
+    companies: of('Company'),
+    people: of('Person'),
+    projects: of('Project'),
+    datacenters: of('Datacenter'),
+    deals: of('Deal'),
+  };
   const [top] = await t.db.read(
     `MATCH (c:Company)-[:PARTY_TO]->() WHERE c.slug STARTS WITH $p RETURN c.slug AS slug, count(*) AS deals ORDER BY deals DESC, slug LIMIT 1`,
     { p: `${prefix}-` },
@@ -69,8 +75,16 @@ const NESTED = `
 /** The corpus: each entry runs through both servers and must answer the same. */
 function corpus(): Array<{ name: string; query: string; variables?: Record<string, unknown> }> {
   return [
-    { name: 'nested companies → deals → parties → leaders', query: NESTED, variables: { slugs: slugs.companies, first: 20, withLeaders: true } },
-    { name: 'nested without the @include part', query: NESTED, variables: { slugs: slugs.companies, first: 7, withLeaders: false } },
+    {
+      name: 'nested companies → deals → parties → leaders',
+      query: NESTED,
+      variables: { slugs: slugs.companies, first: 20, withLeaders: true },
+    },
+    {
+      name: 'nested without the @include part',
+      query: NESTED,
+      variables: { slugs: slugs.companies, first: 7, withLeaders: false },
+    },
     {
       name: 'a hub by slug: counts, two aliased pages of its deals, sources',
       query: `query($slug: String!) { entity(slug: $slug) { __typename id slug name aliases description entityKind
@@ -140,15 +154,23 @@ function corpus(): Array<{ name: string; query: string; variables?: Record<strin
       query: `query($slug: String!) { entity(slug: $slug) { ... on Company { deals(first: 2, after: "bm9wZQ") { edges { node { slug } } } } } }`,
       variables: { slug: hub },
     },
-    { name: 'an unknown slug', query: `{ entity(slug: "${prefix}-nobody") { slug ... on Company { deals { totalCount } } } }` },
+    {
+      name: 'an unknown slug',
+      query: `{ entity(slug: "${prefix}-nobody") { slug ... on Company { deals { totalCount } } } }`,
+    },
   ];
 }
 
 describe('read planner', () => {
-  it('answers exactly as the DataLoader path does, on every operation of the corpus', { timeout: 240_000 }, async () => {
+  it('answers exactly as the DataLoader path does, on every operation of the corpus', {
+    timeout: 240_000,
+  }, async () => {
     for (const { name, query, variables } of corpus()) {
       const [a, b] = [await gql(planned, query, variables), await gql(loaded, query, variables)];
-      const strip = (answer: Answer) => ({ data: answer.data, errors: answer.errors?.map((e) => ({ path: e.path, code: e.extensions?.code })) });
+      const strip = (answer: Answer) => ({
+        data: answer.data,
+        errors: answer.errors?.map((e) => ({ path: e.path, code: e.extensions?.code })),
+      });
       expect(strip(a), name).toEqual(strip(b));
       if (!name.includes('error') && !name.includes('INVALID_CURSOR')) expect(a.errors, name).toBeUndefined();
     }
@@ -156,7 +178,11 @@ describe('read planner', () => {
 
   it('pages a hub’s deals with the planner’s cursors on the loader path and the other way round', async () => {
     const page = (server: typeof planned, after: string | null) =>
-      gql<{ entity: { deals: { edges: Array<{ node: { slug: string } }>; pageInfo: { endCursor: string; hasNextPage: boolean } } } }>(
+      gql<{
+        entity: {
+          deals: { edges: Array<{ node: { slug: string } }>; pageInfo: { endCursor: string; hasNextPage: boolean } };
+        };
+      }>(
         server,
         `query($slug: String!, $after: String) { entity(slug: $slug) { ... on Company { deals(first: 4, after: $after) { edges { node { slug } } pageInfo { endCursor hasNextPage } } } } }`,
         { slug: hub, after },
@@ -187,7 +213,10 @@ describe('read planner', () => {
       expect((answer.data!.companies as { edges: unknown[] }).edges).toHaveLength(20);
       expect(roundTrips(answer), `depth ${depth + 1}`).toBe(1);
       // The loader path pays one statement per (field, level): what the planner saves.
-      expect(roundTrips(await gql(loaded, query, { slugs: slugs.companies, on: true })), `depth ${depth + 1}, planner off`).toBeGreaterThan(depth + 1);
+      expect(
+        roundTrips(await gql(loaded, query, { slugs: slugs.companies, on: true })),
+        `depth ${depth + 1}, planner off`,
+      ).toBeGreaterThan(depth + 1);
     }
   });
 
@@ -208,7 +237,11 @@ describe('read planner', () => {
     expect(viaCache.data).toEqual(accepted.data);
     await cached.dispose();
     const refused = await gql(planned, page(100, 100, 1), { slugs: slugs.companies });
-    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'LIMIT_EXCEEDED', limit: 'MAX_COMPLEXITY', got: 2_010_100 });
+    expect(refused.errors?.[0]?.extensions).toMatchObject({
+      code: 'LIMIT_EXCEEDED',
+      limit: 'MAX_COMPLEXITY',
+      got: 2_010_100,
+    });
   });
 
   it('costs at most one more round trip per level of a field it cannot fold', async () => {
@@ -236,9 +269,15 @@ describe('root pages in index order', () => {
   const operators = (op: Operator): Operator[] => [op, ...op.children.flatMap(operators)];
   async function profile(query: string, variables: Record<string, unknown> = {}) {
     const [statement] = Object.values(explainPlans(schema, parse(query), rootConnectionSpecs, variables));
-    const result = await t.graph.driver.executeQuery(`PROFILE ${statement!.cypher}`, statement!.params, { database: t.graph.database });
+    const result = await t.graph.driver.executeQuery(`PROFILE ${statement!.cypher}`, statement!.params, {
+      database: t.graph.database,
+    });
     const ops = operators(result.summary.profile as unknown as Operator);
-    return { ops, names: ops.map((o) => o.operatorType.replace(/@.*/, '')), dbHits: ops.reduce((n, o) => n + o.dbHits, 0) };
+    return {
+      ops,
+      names: ops.map((o) => o.operatorType.replace(/@.*/, '')),
+      dbHits: ops.reduce((n, o) => n + o.dbHits, 0),
+    };
   }
 
   it('reads a page of companies by name from the name index, and a page deep in the list costs what the first does', async () => {
@@ -250,9 +289,14 @@ describe('root pages in index order', () => {
     expect(first.names).not.toContain('PartialTop');
     expect(first.names).not.toContain('NodeByLabelScan');
     // A cursor far down the list (the 50th page of 20 if there were that many): a range seek.
-    const [deep] = await t.db.read(`MATCH (n:Company) WITH n ORDER BY n.name, n.id SKIP 200 LIMIT 1 RETURN n.name AS name, n.id AS id`);
+    const [deep] = await t.db.read(
+      `MATCH (n:Company) WITH n ORDER BY n.name, n.id SKIP 200 LIMIT 1 RETURN n.name AS name, n.id AS id`,
+    );
     const after = encodeCursor('Company:NAME:ASC', [deep!.name as string, deep!.id as string]);
-    const later = await profile(`query($after: String) { companies(first: 20, after: $after) { edges { node { slug name } } } }`, { after });
+    const later = await profile(
+      `query($after: String) { companies(first: 20, after: $after) { edges { node { slug name } } } }`,
+      { after },
+    );
     expect(later.names.some((n) => n.startsWith('NodeIndexSeek'))).toBe(true);
     expect(later.names).not.toContain('NodeByLabelScan');
     expect(later.dbHits).toBeLessThanOrEqual(first.dbHits * 2);
@@ -275,7 +319,9 @@ describe('pages by creation time', () => {
   it('reads the (createdAt, id) index in order, newest first, without sorting the label', async () => {
     const query = `{ companies(first: 20, orderBy: { field: CREATED_AT, direction: DESC }) { edges { cursor node { slug } } } }`;
     const [statement] = Object.values(explainPlans(schema, parse(query), rootConnectionSpecs, {}));
-    const result = await t.graph.driver.executeQuery(`PROFILE ${statement!.cypher}`, statement!.params, { database: t.graph.database });
+    const result = await t.graph.driver.executeQuery(`PROFILE ${statement!.cypher}`, statement!.params, {
+      database: t.graph.database,
+    });
     const operators = names(result.summary.profile as unknown as Operator);
     expect(operators).toContain('NodeIndexScan');
     for (const sort of ['Sort', 'Top', 'PartialTop', 'NodeByLabelScan']) expect(operators).not.toContain(sort);
@@ -283,10 +329,11 @@ describe('pages by creation time', () => {
 
   it('walks pages by cursor in the order of the instant, then id, as the loaders do', async () => {
     // This file's companies were loaded in batches that share one createdAt: ties broken by id.
-    const reference = (await t.db.read(
-      `MATCH (n:Company) WHERE n.slug IN $slugs RETURN n.slug AS slug ORDER BY n.createdAt, n.id`,
-      { slugs: slugs.companies },
-    )).map((r) => r.slug as string);
+    const reference = (
+      await t.db.read(`MATCH (n:Company) WHERE n.slug IN $slugs RETURN n.slug AS slug ORDER BY n.createdAt, n.id`, {
+        slugs: slugs.companies,
+      })
+    ).map((r) => r.slug as string);
     expect(reference.length).toBeGreaterThan(21);
     const query = `query($slugs: [String!], $after: String) { companies(first: 7, after: $after, filter: { slugs: $slugs }, orderBy: { field: CREATED_AT }) {
       pageInfo { endCursor } edges { node { slug } } } }`;
@@ -307,7 +354,9 @@ describe('pages by creation time', () => {
 
   it('gives an entity written by hand without createdAt a creation time at start-up, and then pages by it show the entity both ways', async () => {
     const slug = `${prefix}-undated`;
-    await t.db.write(`CREATE (:Entity:Company {id: $slug, slug: $slug, name: 'Undated', aliases: [], kind: 'OTHER'})`, { slug });
+    await t.db.write(`CREATE (:Entity:Company {id: $slug, slug: $slug, name: 'Undated', aliases: [], kind: 'OTHER'})`, {
+      slug,
+    });
     const filled = await backfillEntities(t.db);
     expect(filled.createdAt).toBeGreaterThanOrEqual(1);
     const [row] = await t.db.read('MATCH (n:Company {slug: $slug}) RETURN n.createdAt IS NOT NULL AS dated', { slug });
@@ -317,7 +366,8 @@ describe('pages by creation time', () => {
     for (const server of [planned, loaded]) {
       const answer = await gql(server, query, { slugs: [slug, slugs.companies[0]!] });
       expect(answer.errors).toBeUndefined();
-      const page = (answer.data as { companies: { totalCount: number; edges: Array<{ node: { slug: string } }> } }).companies;
+      const page = (answer.data as { companies: { totalCount: number; edges: Array<{ node: { slug: string } }> } })
+        .companies;
       expect(page.totalCount).toBe(2);
       // The newest first: the creation time it was just given.
       expect(page.edges.map((e) => e.node.slug)).toEqual([slug, slugs.companies[0]]);
@@ -335,7 +385,10 @@ describe('relationship pages of a hub', () => {
     entity(slug: $slug) { ... on Company { deals(first: $first, after: $after, last: $last, before: $before) {
       pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
       edges { cursor role node { slug name } } } } } }`;
-  type Deals = { pageInfo: Record<string, unknown>; edges: Array<{ cursor: string; role: string; node: { slug: string; name: string } }> };
+  type Deals = {
+    pageInfo: Record<string, unknown>;
+    edges: Array<{ cursor: string; role: string; node: { slug: string; name: string } }>;
+  };
   const dealsOf = (answer: Answer) => ((answer.data as Record<string, unknown>).entity as { deals: Deals }).deals;
   let reference: Array<{ slug: string; name: string; id: string; role: string }>;
 
@@ -348,11 +401,21 @@ describe('relationship pages of a hub', () => {
       name: `${String.fromCharCode(97 + (i % 26))}${i % 40} hub deal`,
       kind: 'OTHER',
     }));
-    const leaders = ['ada', 'bo', 'cy'].map((name) => ({ id: `${hubPrefix}-${name}`, slug: `${hubPrefix}-${name}`, label: 'Person' as const, name }));
+    const leaders = ['ada', 'bo', 'cy'].map((name) => ({
+      id: `${hubPrefix}-${name}`,
+      slug: `${hubPrefix}-${name}`,
+      label: 'Person' as const,
+      name,
+    }));
     await loadGraph(t.db, {
       entities: [{ id: hubSlug, slug: hubSlug, label: 'Company', name: 'Hub', kind: 'OTHER' }, ...deals, ...leaders],
       relationships: [
-        ...deals.map((d, i) => ({ type: 'PARTY_TO', from: hubSlug, to: d.slug, properties: { role: i % 2 ? 'buyer' : 'seller' } })),
+        ...deals.map((d, i) => ({
+          type: 'PARTY_TO',
+          from: hubSlug,
+          to: d.slug,
+          properties: { role: i % 2 ? 'buyer' : 'seller' },
+        })),
         ...leaders.map((l) => ({ type: 'LEADS', from: l.slug, to: hubSlug, properties: { title: 'CEO' } })),
       ],
       sources: [],
@@ -368,12 +431,15 @@ describe('relationship pages of a hub', () => {
 
   afterAll(() => deleteByPrefix(t.db, hubPrefix));
 
-  const slice = (from: number, to: number) => reference.slice(from, to).map((d) => ({ slug: d.slug, name: d.name, role: d.role }));
+  const slice = (from: number, to: number) =>
+    reference.slice(from, to).map((d) => ({ slug: d.slug, name: d.name, role: d.role }));
   const edgesOf = (deals: Deals) => deals.edges.map((e) => ({ slug: e.node.slug, name: e.node.name, role: e.role }));
 
   const profiledHits = async (query: string, variables: Record<string, unknown>) => {
     const [statement] = Object.values(explainPlans(schema, parse(query), rootConnectionSpecs, variables));
-    const profiled = await t.graph.driver.executeQuery(`PROFILE ${statement!.cypher}`, statement!.params, { database: t.graph.database });
+    const profiled = await t.graph.driver.executeQuery(`PROFILE ${statement!.cypher}`, statement!.params, {
+      database: t.graph.database,
+    });
     type Operator = { dbHits: number; children: Operator[] };
     const hits = (op: Operator): number => op.dbHits + op.children.reduce((n, c) => n + hits(c), 0);
     return hits(profiled.summary.profile as unknown as Operator);
@@ -395,7 +461,9 @@ describe('relationship pages of a hub', () => {
       parties(first: 3) { edges { role node { slug leaders(first: 2) { totalCount edges { title node { slug name } } } } } } } } } }`;
     const variables = { slugs: reference.slice(0, 20).map((d) => d.slug) };
     const [statement] = Object.values(explainPlans(schema, parse(query), rootConnectionSpecs, variables));
-    const { records } = await t.graph.driver.executeQuery(statement!.cypher, statement!.params, { database: t.graph.database });
+    const { records } = await t.graph.driver.executeQuery(statement!.cypher, statement!.params, {
+      database: t.graph.database,
+    });
     // The row comes in [key, value] parts (compileRoot): one part per entry of a deferred table.
     const parts = records.map((r) => r.toObject() as { key: string; value: unknown });
     const tables = [...new Set(parts.map((p) => p.key).filter((k) => k.startsWith('__d')))];
@@ -406,7 +474,15 @@ describe('relationship pages of a hub', () => {
     const answer = await gql(planned, query, variables);
     expect(answer.errors).toBeUndefined();
     expect(roundTrips(answer)).toBe(1);
-    type Deal = { node: { parties: { edges: Array<{ node: { slug: string; leaders: { totalCount: number; edges: Array<{ node: { name: string } }> } } }> } } };
+    type Deal = {
+      node: {
+        parties: {
+          edges: Array<{
+            node: { slug: string; leaders: { totalCount: number; edges: Array<{ node: { name: string } }> } };
+          }>;
+        };
+      };
+    };
     const listed = (answer.data as { deals: { edges: Deal[] } }).deals.edges;
     expect(listed).toHaveLength(20);
     for (const deal of listed) {
@@ -427,7 +503,9 @@ describe('relationship pages of a hub', () => {
       expect(next.errors).toBeUndefined();
       expect(edgesOf(dealsOf(next))).toEqual(slice(at, at + 3));
       expect(dealsOf(next).pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: true });
-      expect(await gql(loaded, page, { slug: hubSlug, first: 3, after: cursor }).then((a) => a.data)).toEqual(next.data);
+      expect(await gql(loaded, page, { slug: hubSlug, first: 3, after: cursor }).then((a) => a.data)).toEqual(
+        next.data,
+      );
       cursor = dealsOf(next).pageInfo.endCursor as string;
     }
     // Backward from the 12th: the three before it, in order.

@@ -18,9 +18,18 @@ beforeAll(async () => {
   loaders = testServer(t.graph, { ...t.config, readPlanner: false });
   const entities: FixtureEntity[] = [];
   for (let i = 0; i < COMPANIES; i++) {
-    entities.push({ label: 'Company', slug: slug('company', i), name: `${prefix} Company ${String(i).padStart(3, '0')}` });
+    entities.push({
+      label: 'Company',
+      slug: slug('company', i),
+      name: `${prefix} Company ${String(i).padStart(3, '0')}`,
+    });
     entities.push({ label: 'Person', slug: slug('person', i), name: `${prefix} Person ${i}` });
-    entities.push({ label: 'Deal', slug: slug('deal', i), name: `${prefix} Deal ${String(i).padStart(3, '0')}`, props: { valueUsd: 1e9 * (i + 1) } });
+    entities.push({
+      label: 'Deal',
+      slug: slug('deal', i),
+      name: `${prefix} Deal ${String(i).padStart(3, '0')}`,
+      props: { valueUsd: 1e9 * (i + 1) },
+    });
   }
   // A name full of Lucene syntax, for search to find as plain text.
   entities.push({ label: 'Project', slug: `${prefix}-syntax`, name: `${prefix} AT&T (US) "unbalanced [` });
@@ -37,7 +46,15 @@ beforeAll(async () => {
   await relate(
     t.db,
     'LEADS',
-    Array.from({ length: COMPANIES }, (_, i) => [slug('person', i), slug('company', i), { title: 'Chief executive' }] as [string, string, Record<string, unknown>]),
+    Array.from(
+      { length: COMPANIES },
+      (_, i) =>
+        [slug('person', i), slug('company', i), { title: 'Chief executive' }] as [
+          string,
+          string,
+          Record<string, unknown>,
+        ],
+    ),
   );
 });
 afterAll(async () => {
@@ -84,7 +101,8 @@ describe('no N+1 on generated (power-law) data', () => {
     await loadGraph(t.db, data);
     const companies = data.entities.filter((e) => e.label === 'Company').map((e) => e.slug);
     expect(companies.length).toBeGreaterThanOrEqual(50);
-    const run = (slugs: string[], server = loaders) => gql<{ companies: { edges: unknown[] } }>(server, NESTED, { first: 50, filter: { slugs } });
+    const run = (slugs: string[], server = loaders) =>
+      gql<{ companies: { edges: unknown[] } }>(server, NESTED, { first: 50, filter: { slugs } });
     const [one, fifty] = [await run(companies.slice(0, 1)), await run(companies.slice(0, 50))];
     const planned = await run(companies.slice(0, 50), yoga);
     expect(planned.data).toEqual(fifty.data);
@@ -135,20 +153,30 @@ describe('typed relationship connections', () => {
     expect(body.data!.entity).toEqual({ deals: { totalCount: 50 }, leaders: { totalCount: 1 } });
     // the entity, then one count per field: no page statements
     expect((body.extensions!.cypher as { roundTrips: number }).roundTrips).toBe(3);
-    const planned = await gql(yoga, `query($slug: String!) { entity(slug: $slug) { ... on Company { deals { totalCount } leaders { totalCount } } } }`, {
-      slug: slug('company', 0),
-    });
+    const planned = await gql(
+      yoga,
+      `query($slug: String!) { entity(slug: $slug) { ... on Company { deals { totalCount } leaders { totalCount } } } }`,
+      {
+        slug: slug('company', 0),
+      },
+    );
     expect(planned.data).toEqual(body.data);
     expect((planned.extensions!.cypher as { roundTrips: number }).roundTrips).toBe(1);
   });
 
   it('pages backward with last/before', async () => {
-    const body = await gql<{ entity: { deals: { edges: Array<{ node: { slug: string } }>; pageInfo: { hasPreviousPage: boolean } } } }>(
+    const body = await gql<{
+      entity: { deals: { edges: Array<{ node: { slug: string } }>; pageInfo: { hasPreviousPage: boolean } } };
+    }>(
       yoga,
       `query($slug: String!) { entity(slug: $slug) { ... on Company { deals(last: 3) { edges { node { slug } } pageInfo { hasPreviousPage } } } } }`,
       { slug: slug('company', 0) },
     );
-    expect(body.data!.entity.deals.edges.map((e) => e.node.slug)).toEqual([slug('deal', 47), slug('deal', 48), slug('deal', 49)]);
+    expect(body.data!.entity.deals.edges.map((e) => e.node.slug)).toEqual([
+      slug('deal', 47),
+      slug('deal', 48),
+      slug('deal', 49),
+    ]);
     expect(body.data!.entity.deals.pageInfo.hasPreviousPage).toBe(true);
   });
 
@@ -159,11 +187,20 @@ describe('typed relationship connections', () => {
       { slug: slug('deal', 3) },
     );
     const roles = Object.fromEntries(body.data!.entity.parties.edges.map((e) => [e.node.slug, e.role]));
-    expect(roles).toEqual({ [slug('company', 3)]: 'buyer', [slug('company', 4)]: 'seller', [slug('company', 0)]: 'investor' });
+    expect(roles).toEqual({
+      [slug('company', 3)]: 'buyer',
+      [slug('company', 4)]: 'seller',
+      [slug('company', 0)]: 'investor',
+    });
   });
 
   it('the generic relationships connection filters by type and direction', async () => {
-    const body = await gql<{ entity: { out: { totalCount: number }; inLeads: { edges: Array<{ type: string; direction: string; title: string; node: { slug: string } }> } } }>(
+    const body = await gql<{
+      entity: {
+        out: { totalCount: number };
+        inLeads: { edges: Array<{ type: string; direction: string; title: string; node: { slug: string } }> };
+      };
+    }>(
       yoga,
       `query($slug: String!) { entity(slug: $slug) {
          out: relationships(direction: OUT) { totalCount }
@@ -181,9 +218,13 @@ describe('typed relationship connections', () => {
 
 describe('object identification and errors', () => {
   it('node and nodes fetch by global ID, entity fetches by slug', async () => {
-    const first = await gql<{ entity: { id: string; __typename: string } }>(yoga, `query($s: String!) { entity(slug: $s) { id __typename } }`, {
-      s: slug('person', 1),
-    });
+    const first = await gql<{ entity: { id: string; __typename: string } }>(
+      yoga,
+      `query($s: String!) { entity(slug: $s) { id __typename } }`,
+      {
+        s: slug('person', 1),
+      },
+    );
     const id = first.data!.entity.id;
     expect(first.data!.entity.__typename).toBe('Person');
     expect(Buffer.from(id, 'base64').toString()).toBe(`Person:${slug('person', 1)}`);
@@ -199,7 +240,9 @@ describe('object identification and errors', () => {
   it('gives stable codes for a malformed ID, an ID of the wrong type, an unknown slug', async () => {
     const malformed = await gql(yoga, `{ node(id: "%%%not-base64") { id } }`);
     expect(malformed.errors?.[0]?.extensions?.code).toBe('INVALID_ID');
-    const unknownType = await gql(yoga, `query($id: ID!) { node(id: $id) { id } }`, { id: Buffer.from('Spaceship:1').toString('base64') });
+    const unknownType = await gql(yoga, `query($id: ID!) { node(id: $id) { id } }`, {
+      id: Buffer.from('Spaceship:1').toString('base64'),
+    });
     expect(unknownType.errors?.[0]?.extensions?.code).toBe('INVALID_ID');
     // A Company ID pointing at a person's id names nothing: null, per Relay.
     const wrongType = await gql<{ node: null }>(yoga, `query($id: ID!) { node(id: $id) { id } }`, {
@@ -230,10 +273,16 @@ describe('object identification and errors', () => {
       { text: `${prefix} AT&T (US) "unbalanced [` },
     );
     expect(syntax.errors).toBeUndefined();
-    expect(syntax.data!.search).toEqual([{ entity: { slug: `${prefix}-syntax`, name: `${prefix} AT&T (US) "unbalanced [` } }]);
+    expect(syntax.data!.search).toEqual([
+      { entity: { slug: `${prefix}-syntax`, name: `${prefix} AT&T (US) "unbalanced [` } },
+    ]);
     // ... and a match-all query, were it syntax, matches nothing as text.
     for (const text of ['*:*', '*', '?*', '(*)']) {
-      const matchAll = await gql<{ search: unknown[] }>(yoga, `query($text: String!) { search(text: $text, first: 5) { score } }`, { text });
+      const matchAll = await gql<{ search: unknown[] }>(
+        yoga,
+        `query($text: String!) { search(text: $text, first: 5) { score } }`,
+        { text },
+      );
       expect(matchAll.errors, text).toBeUndefined();
       expect(matchAll.data!.search, text).toEqual([]);
     }

@@ -90,18 +90,26 @@ describe('search keys follow writes', () => {
   it('an upsert that renames an entity or adds an alias is found by the new name at once', async () => {
     const slug = `${prefix}-co`;
     const upsert = (input: Record<string, unknown>) =>
-      gql(yoga, 'mutation($input: UpsertCompanyInput!) { upsertCompany(input: $input) { slug } }', { input }, { authorization: `Bearer ${WRITE_KEY}` });
+      gql(
+        yoga,
+        'mutation($input: UpsertCompanyInput!) { upsertCompany(input: $input) { slug } }',
+        { input },
+        { authorization: `Bearer ${WRITE_KEY}` },
+      );
     expect((await upsert({ slug, name: `Zéphyr ${prefix}`, kind: 'OTHER' })).errors).toBeUndefined();
     expect((await search(`zephyr ${prefix}`))[0]).toMatchObject({ match: 'EXACT', entity: { slug } });
     expect((await upsert({ slug, name: `Boreas ${prefix}`, aliases: [`Aquilon ${prefix}`] })).errors).toBeUndefined();
     expect((await search(`Boreas ${prefix}`))[0]).toMatchObject({ match: 'EXACT', entity: { slug } });
     expect((await search(`AQUILON ${prefix}`))[0]).toMatchObject({ match: 'EXACT', entity: { slug } });
-    expect((await search(`zephyr ${prefix}`, ', prefix: true'))).toEqual([]);
+    expect(await search(`zephyr ${prefix}`, ', prefix: true')).toEqual([]);
   });
 
   it('entities written without keys get them from the start-up backfill', async () => {
     const slug = `${prefix}-old`;
-    await t.db.write(`CREATE (:Entity:Company {id: $slug, slug: $slug, name: $name, aliases: []})`, { slug, name: `Vieux ${prefix}` });
+    await t.db.write(`CREATE (:Entity:Company {id: $slug, slug: $slug, name: $name, aliases: []})`, {
+      slug,
+      name: `Vieux ${prefix}`,
+    });
     expect(await search(`vieux ${prefix}`, ', prefix: true')).toEqual([]);
     expect((await backfillEntities(t.db)).searchKeys).toBeGreaterThanOrEqual(1);
     expect((await search(`vieux ${prefix}`, ', prefix: true'))[0]).toMatchObject({ match: 'EXACT', entity: { slug } });

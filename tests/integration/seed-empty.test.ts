@@ -69,7 +69,17 @@ async function snapshot(db: Awaited<ReturnType<typeof open>>['db']) {
 const SEEDED = {
   entities: 14,
   labels: { Company: 5, Datacenter: 3, Deal: 3, Person: 2, Project: 1, Source: 2 },
-  types: { ANNOUNCED: 2, CITES: 1, COVERS: 2, LEADS: 1, MENTIONS: 19, OPERATES: 2, PARTICIPATES_IN: 2, PART_OF: 1, PARTY_TO: 6 },
+  types: {
+    ANNOUNCED: 2,
+    CITES: 1,
+    COVERS: 2,
+    LEADS: 1,
+    MENTIONS: 19,
+    OPERATES: 2,
+    PARTICIPATES_IN: 2,
+    PART_OF: 1,
+    PARTY_TO: 6,
+  },
 };
 
 describe('the seed and an empty graph', { timeout: 180_000 }, () => {
@@ -88,7 +98,9 @@ describe('the seed and an empty graph', { timeout: 180_000 }, () => {
        RETURN d.valueUsd AS valueUsd, COLLECT { MATCH (c:Company)-[r:PARTY_TO]->(d) RETURN c.slug + ':' + r.role ORDER BY c.slug } AS parties`,
     );
     expect(oracle).toEqual({ valueUsd: 30e9, parties: ['openai:customer', 'oracle:provider'] });
-    const [altman] = await db.read(`MATCH (:Person {slug: 'sam-altman'})-[r:LEADS]->(c:Company) RETURN c.slug AS company`);
+    const [altman] = await db.read(
+      `MATCH (:Person {slug: 'sam-altman'})-[r:LEADS]->(c:Company) RETURN c.slug AS company`,
+    );
     expect(altman).toEqual({ company: 'openai' });
 
     // And through the API on that graph.
@@ -124,7 +136,9 @@ describe('the seed and an empty graph', { timeout: 180_000 }, () => {
   it('leaves a graph that has any entity alone', async () => {
     const { o, db } = await open(false);
     await db.write('MATCH (n) DETACH DELETE n');
-    await db.write(`CREATE (:Entity:Person {id: 'someone', slug: 'someone', name: 'Someone', aliases: [], createdAt: datetime(), updatedAt: datetime()})`);
+    await db.write(
+      `CREATE (:Entity:Person {id: 'someone', slug: 'someone', name: 'Someone', aliases: [], createdAt: datetime(), updatedAt: datetime()})`,
+    );
     await close(o);
 
     const reopened = await open(true);

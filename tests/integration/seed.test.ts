@@ -35,19 +35,26 @@ async function snapshot(): Promise<string> {
      ORDER BY id`,
     { slugs: seedSlugs, sourceIds: seedSourceIds },
   );
-  return JSON.stringify(rows.map((r) => ({ ...r, props: (r.props as string[][]).sort(), labels: (r.labels as string[]).sort() })));
+  return JSON.stringify(
+    rows.map((r) => ({ ...r, props: (r.props as string[][]).sort(), labels: (r.labels as string[]).sort() })),
+  );
 }
 
 /** One entity's properties, by slug. */
 async function entity(slug: string): Promise<Record<string, unknown>> {
-  const [row] = await t.db.read('MATCH (n:Entity {slug: $slug}) RETURN properties(n) AS p, labels(n) AS labels', { slug });
+  const [row] = await t.db.read('MATCH (n:Entity {slug: $slug}) RETURN properties(n) AS p, labels(n) AS labels', {
+    slug,
+  });
   expect(row, `entity ${slug}`).toBeDefined();
   return { ...(row!.p as Record<string, unknown>), labels: row!.labels };
 }
 
 /** Roles on PARTY_TO for a deal, by company slug. */
 async function parties(dealSlug: string): Promise<Record<string, string>> {
-  const rows = await t.db.read('MATCH (c:Company)-[r:PARTY_TO]->(:Deal {slug: $dealSlug}) RETURN c.slug AS company, r.role AS role', { dealSlug });
+  const rows = await t.db.read(
+    'MATCH (c:Company)-[r:PARTY_TO]->(:Deal {slug: $dealSlug}) RETURN c.slug AS company, r.role AS role',
+    { dealSlug },
+  );
   return Object.fromEntries(rows.map((r) => [r.company as string, r.role as string]));
 }
 
@@ -90,8 +97,14 @@ describe('loading the seed', () => {
 
 describe('seed facts', () => {
   it('has the people, and the companies with their kind and country', async () => {
-    expect(await entity('donald-trump')).toMatchObject({ name: 'Donald Trump', labels: expect.arrayContaining(['Entity', 'Person']) });
-    expect(await entity('sam-altman')).toMatchObject({ name: 'Sam Altman', labels: expect.arrayContaining(['Person']) });
+    expect(await entity('donald-trump')).toMatchObject({
+      name: 'Donald Trump',
+      labels: expect.arrayContaining(['Entity', 'Person']),
+    });
+    expect(await entity('sam-altman')).toMatchObject({
+      name: 'Sam Altman',
+      labels: expect.arrayContaining(['Person']),
+    });
     const companies = {
       openai: ['AI_LAB', 'US'],
       softbank: ['INVESTOR', 'JP'],
@@ -100,7 +113,11 @@ describe('seed facts', () => {
       microsoft: ['CLOUD_PROVIDER', 'US'],
     };
     for (const [slug, [kind, country]] of Object.entries(companies)) {
-      expect(await entity(slug)).toMatchObject({ kind, country, labels: expect.arrayContaining(['Entity', 'Company']) });
+      expect(await entity(slug)).toMatchObject({
+        kind,
+        country,
+        labels: expect.arrayContaining(['Entity', 'Company']),
+      });
     }
   });
 
@@ -112,7 +129,9 @@ describe('seed facts', () => {
       firstYearUsd: 100e9,
       targetPowerMw: 10_000,
     });
-    const [typed] = await t.db.read("MATCH (p:Project {slug: 'stargate'}) RETURN p.announcedOn = date('2025-01-21') AS isDate");
+    const [typed] = await t.db.read(
+      "MATCH (p:Project {slug: 'stargate'}) RETURN p.announcedOn = date('2025-01-21') AS isDate",
+    );
     expect(typed?.isDate).toBe(true);
   });
 
@@ -124,7 +143,9 @@ describe('seed facts', () => {
       { slug: 'donald-trump', onLaunchDay: true },
       { slug: 'sam-altman', onLaunchDay: true },
     ]);
-    const [leads] = await t.db.read("MATCH (:Person {slug: 'sam-altman'})-[l:LEADS]->(:Company {slug: 'openai'}) RETURN l.title AS title");
+    const [leads] = await t.db.read(
+      "MATCH (:Person {slug: 'sam-altman'})-[l:LEADS]->(:Company {slug: 'openai'}) RETURN l.title AS title",
+    );
     expect(leads?.title).toBe('Chief Executive Officer');
     const participants = await t.db.read(
       "MATCH (c:Company)-[p:PARTICIPATES_IN]->(:Project {slug: 'stargate'}) WHERE c.slug IN ['openai', 'softbank'] RETURN c.slug AS slug, p.role AS role ORDER BY slug",
@@ -137,7 +158,9 @@ describe('seed facts', () => {
 
   it('has the datacenters: the one Stargate site planned for end of 2025, and the partners’ sites', async () => {
     expect(await entity('stargate-first-datacenter')).toMatchObject({ status: 'PLANNED', targetDate: '2025-12-31' });
-    const [partOf] = await t.db.read("MATCH (:Datacenter {slug: 'stargate-first-datacenter'})-[:PART_OF]->(p:Project) RETURN p.slug AS slug");
+    const [partOf] = await t.db.read(
+      "MATCH (:Datacenter {slug: 'stargate-first-datacenter'})-[:PART_OF]->(p:Project) RETURN p.slug AS slug",
+    );
     expect(partOf?.slug).toBe('stargate');
     const operated = await t.db.read(
       "MATCH (c:Company)-[:OPERATES]->(d:Datacenter) WHERE d.slug IN ['oracle-openai-datacenters', 'coreweave-openai-datacenters'] RETURN c.slug AS company, d.slug AS datacenter ORDER BY company",
@@ -152,14 +175,22 @@ describe('seed facts', () => {
     expect(await entity('openai-oracle-datacenter-deal')).toMatchObject({ kind: 'COMPUTE_LEASE', valueUsd: 30e9 });
     expect(await parties('openai-oracle-datacenter-deal')).toEqual({ openai: 'customer', oracle: 'provider' });
 
-    expect(await entity('openai-microsoft-server-rental')).toMatchObject({ kind: 'CLOUD_CONTRACT', valueUsd: 28e9, endsOn: '2028-12-31' });
+    expect(await entity('openai-microsoft-server-rental')).toMatchObject({
+      kind: 'CLOUD_CONTRACT',
+      valueUsd: 28e9,
+      endsOn: '2028-12-31',
+    });
     expect(await parties('openai-microsoft-server-rental')).toEqual({ openai: 'lessee', microsoft: 'lessor' });
 
     expect(await entity('openai-coreweave-datacenter-deal')).toMatchObject({ kind: 'COMPUTE_LEASE' });
     expect(await parties('openai-coreweave-datacenter-deal')).toEqual({ openai: 'customer', coreweave: 'provider' });
 
     // OpenAI is on the paying side of each, its counterpart on the selling side (dealStats relies on it).
-    for (const deal of ['openai-oracle-datacenter-deal', 'openai-microsoft-server-rental', 'openai-coreweave-datacenter-deal']) {
+    for (const deal of [
+      'openai-oracle-datacenter-deal',
+      'openai-microsoft-server-rental',
+      'openai-coreweave-datacenter-deal',
+    ]) {
       const roles = await parties(deal);
       for (const [company, role] of Object.entries(roles)) {
         expect(company === 'openai' ? BUYER_ROLES : SELLER_ROLES, `${company} on ${deal}`).toContain(role);
@@ -195,10 +226,20 @@ describe('seed facts', () => {
     expect(cited).toEqual([{ publisher: 'The Wall Street Journal', language: 'en' }]);
 
     const mentioned = async (sourceId: string) =>
-      (await t.db.read('MATCH (:Source {id: $sourceId})-[:MENTIONS]->(n:Entity) RETURN n.slug AS slug ORDER BY slug', { sourceId })).map((r) => r.slug);
+      (
+        await t.db.read('MATCH (:Source {id: $sourceId})-[:MENTIONS]->(n:Entity) RETURN n.slug AS slug ORDER BY slug', {
+          sourceId,
+        })
+      ).map((r) => r.slug);
     expect(await mentioned('seed-source-stargate-report-fr-2025-07')).toEqual([...seedSlugs].sort());
     expect(await mentioned('seed-source-wsj-stargate-2025')).toEqual(
-      expect.arrayContaining(['stargate', 'openai', 'oracle', 'openai-oracle-datacenter-deal', 'stargate-first-datacenter']),
+      expect.arrayContaining([
+        'stargate',
+        'openai',
+        'oracle',
+        'openai-oracle-datacenter-deal',
+        'stargate-first-datacenter',
+      ]),
     );
   });
 
@@ -210,7 +251,10 @@ describe('seed facts', () => {
       { slugs: seedSlugs },
     );
     // Every money property the seed file has, counted in its own records.
-    const moneyProperties = seed.entities.reduce((n, e) => n + Object.keys(e).filter((k) => k.endsWith('Usd') && e[k] != null).length, 0);
+    const moneyProperties = seed.entities.reduce(
+      (n, e) => n + Object.keys(e).filter((k) => k.endsWith('Usd') && e[k] != null).length,
+      0,
+    );
     expect(moneyProperties).toBeGreaterThanOrEqual(4);
     expect(rows).toHaveLength(moneyProperties);
     for (const row of rows) expect(row.isNumber, `${row.slug}.${row.k}`).toBe(true);

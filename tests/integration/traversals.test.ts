@@ -39,8 +39,10 @@ const FINANCING_ROLES = ['financier', 'investor', 'funder'];
 const DEAL_LINKS = ['PARTY_TO', 'PART_OF', 'COVERS'];
 
 /** Rankings order by score, then name, then id (code-unit order, as Neo4j compares strings). */
-const byScoreNameId = (a: { score: number; name: string; id: string }, b: { score: number; name: string; id: string }) =>
-  b.score - a.score || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+const byScoreNameId = (
+  a: { score: number; name: string; id: string },
+  b: { score: number; name: string; id: string },
+) => b.score - a.score || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 type Slugged = { slug: string };
 interface PathJson {
@@ -82,7 +84,13 @@ describe('on the seed graph', () => {
     );
     const path = data.shortestPath;
     // Trump announced Stargate, which OpenAI leads; OpenAI and CoreWeave are parties to one deal.
-    expect(slugs(path)).toEqual(['donald-trump', 'stargate', 'openai', 'openai-coreweave-datacenter-deal', 'coreweave']);
+    expect(slugs(path)).toEqual([
+      'donald-trump',
+      'stargate',
+      'openai',
+      'openai-coreweave-datacenter-deal',
+      'coreweave',
+    ]);
     expect(path.nodes.map((n) => n.__typename)).toEqual(['Person', 'Project', 'Company', 'Deal', 'Company']);
     expect(path.relationships.map((r) => [r.type, r.from.slug, r.to.slug, r.role])).toEqual([
       ['ANNOUNCED', 'donald-trump', 'stargate', null],
@@ -95,19 +103,37 @@ describe('on the seed graph', () => {
   });
 
   it('answers null when no path follows the given types, and refuses bad bounds and types', async () => {
-    const { data } = await ok<{ shortestPath: null }>(`{ shortestPath(from: "donald-trump", to: "coreweave", types: [LEADS]) { length } }`);
+    const { data } = await ok<{ shortestPath: null }>(
+      `{ shortestPath(from: "donald-trump", to: "coreweave", types: [LEADS]) { length } }`,
+    );
     expect(data.shortestPath).toBeNull();
-    expect((await ok<{ shortestPath: null }>(`{ shortestPath(from: "donald-trump", to: "coreweave", maxHops: 3) { length } }`)).data.shortestPath).toBeNull();
-    expect(await refused(`{ shortestPath(from: "donald-trump", to: "coreweave", maxHops: 99) { length } }`)).toMatchObject({
+    expect(
+      (
+        await ok<{ shortestPath: null }>(
+          `{ shortestPath(from: "donald-trump", to: "coreweave", maxHops: 3) { length } }`,
+        )
+      ).data.shortestPath,
+    ).toBeNull();
+    expect(
+      await refused(`{ shortestPath(from: "donald-trump", to: "coreweave", maxHops: 99) { length } }`),
+    ).toMatchObject({
       code: 'LIMIT_EXCEEDED',
       limit: 'MAX_HOPS',
       max: 8, // README default MAX_HOPS
       got: 99,
     });
-    expect((await refused(`{ shortestPath(from: "donald-trump", to: "coreweave", maxHops: 0) { length } }`)).code).toBe('BAD_USER_INPUT');
-    expect((await refused(`{ shortestPath(from: "donald-trump", to: "coreweave", types: [MENTIONS]) { length } }`)).code).toBe('BAD_USER_INPUT');
-    expect((await refused(`{ shortestPath(from: "no-such-entity-here", to: "coreweave") { length } }`)).code).toBe('NOT_FOUND');
-    expect((await refused(`{ shortestPath(from: "Not A Slug!", to: "coreweave") { length } }`)).code).toBe('INVALID_ID');
+    expect((await refused(`{ shortestPath(from: "donald-trump", to: "coreweave", maxHops: 0) { length } }`)).code).toBe(
+      'BAD_USER_INPUT',
+    );
+    expect(
+      (await refused(`{ shortestPath(from: "donald-trump", to: "coreweave", types: [MENTIONS]) { length } }`)).code,
+    ).toBe('BAD_USER_INPUT');
+    expect((await refused(`{ shortestPath(from: "no-such-entity-here", to: "coreweave") { length } }`)).code).toBe(
+      'NOT_FOUND',
+    );
+    expect((await refused(`{ shortestPath(from: "Not A Slug!", to: "coreweave") { length } }`)).code).toBe(
+      'INVALID_ID',
+    );
   });
 
   it('lists simple paths shortest first: every one a depth-first search of the seed file finds', async () => {
@@ -127,14 +153,18 @@ describe('on the seed graph', () => {
     walk(['donald-trump']);
     expect(expected).toHaveLength(4);
 
-    const { data } = await ok<{ paths: PathJson[] }>(`{ paths(from: "donald-trump", to: "coreweave", maxHops: 6, first: 10) { ${PATH} } }`);
+    const { data } = await ok<{ paths: PathJson[] }>(
+      `{ paths(from: "donald-trump", to: "coreweave", maxHops: 6, first: 10) { ${PATH} } }`,
+    );
     expect(data.paths.map((p) => slugs(p).join(' > ')).sort()).toEqual(expected.sort());
     expect(data.paths.map((p) => p.length)).toEqual([4, 5, 5, 6]);
     for (const path of data.paths) expectConnected(path);
     expect(data.paths.map((p) => slugs(p).join(' > '))).toContain(
       'donald-trump > stargate > sam-altman > openai > openai-coreweave-datacenter-deal > coreweave',
     );
-    const firstTwo = await ok<{ paths: PathJson[] }>(`{ paths(from: "donald-trump", to: "coreweave", maxHops: 6, first: 2) { length } }`);
+    const firstTwo = await ok<{ paths: PathJson[] }>(
+      `{ paths(from: "donald-trump", to: "coreweave", maxHops: 6, first: 2) { length } }`,
+    );
     expect(firstTwo.data.paths.map((p) => p.length)).toEqual([4, 5]);
     expect(await refused(`{ paths(from: "donald-trump", to: "coreweave", first: 51) { length } }`)).toMatchObject({
       code: 'LIMIT_EXCEEDED',
@@ -143,13 +173,20 @@ describe('on the seed graph', () => {
   });
 
   it("gives OpenAI's neighbourhood with the relationships among it", async () => {
-    const { data } = await ok<{ neighborhood: { nodes: Slugged[]; relationships: PathJson['relationships']; truncated: boolean } }>(
-      `{ neighborhood(id: "openai") { nodes { slug } relationships { type from { slug } to { slug } } truncated } }`,
-    );
+    const { data } = await ok<{
+      neighborhood: { nodes: Slugged[]; relationships: PathJson['relationships']; truncated: boolean };
+    }>(`{ neighborhood(id: "openai") { nodes { slug } relationships { type from { slug } to { slug } } truncated } }`);
     const n = data.neighborhood;
     expect(n.nodes[0]!.slug).toBe('openai');
     expect(n.nodes.map((x) => x.slug).sort()).toEqual(
-      ['openai', 'sam-altman', 'stargate', 'openai-oracle-datacenter-deal', 'openai-microsoft-server-rental', 'openai-coreweave-datacenter-deal'].sort(),
+      [
+        'openai',
+        'sam-altman',
+        'stargate',
+        'openai-oracle-datacenter-deal',
+        'openai-microsoft-server-rental',
+        'openai-coreweave-datacenter-deal',
+      ].sort(),
     );
     expect(n.truncated).toBe(false);
     // OpenAI's five, plus Sam Altman ANNOUNCED Stargate (both in the neighbourhood).
@@ -166,16 +203,31 @@ describe('on the seed graph', () => {
   });
 
   it('cuts a neighbourhood at the limit and says so, follows only the given types, refuses bounds', async () => {
-    const cut = await ok<{ neighborhood: { nodes: Slugged[]; truncated: boolean } }>(`{ neighborhood(id: "openai", depth: 2, limit: 3) { nodes { slug } truncated } }`);
+    const cut = await ok<{ neighborhood: { nodes: Slugged[]; truncated: boolean } }>(
+      `{ neighborhood(id: "openai", depth: 2, limit: 3) { nodes { slug } truncated } }`,
+    );
     expect(cut.data.neighborhood.nodes).toHaveLength(3);
     expect(cut.data.neighborhood.nodes[0]!.slug).toBe('openai');
     expect(cut.data.neighborhood.truncated).toBe(true);
-    const deals = await ok<{ neighborhood: { nodes: Slugged[]; truncated: boolean } }>(`{ neighborhood(id: "openai", types: [PARTY_TO]) { nodes { slug } truncated } }`);
-    expect(deals.data.neighborhood.nodes.map((n) => n.slug).sort()).toEqual(
-      ['openai', 'openai-oracle-datacenter-deal', 'openai-microsoft-server-rental', 'openai-coreweave-datacenter-deal'].sort(),
+    const deals = await ok<{ neighborhood: { nodes: Slugged[]; truncated: boolean } }>(
+      `{ neighborhood(id: "openai", types: [PARTY_TO]) { nodes { slug } truncated } }`,
     );
-    expect(await refused(`{ neighborhood(id: "openai", depth: 9) { truncated } }`)).toMatchObject({ code: 'LIMIT_EXCEEDED', limit: 'MAX_NEIGHBORHOOD_DEPTH' });
-    expect(await refused(`{ neighborhood(id: "openai", limit: 1001) { truncated } }`)).toMatchObject({ code: 'LIMIT_EXCEEDED', limit: 'MAX_NEIGHBORHOOD_LIMIT' });
+    expect(deals.data.neighborhood.nodes.map((n) => n.slug).sort()).toEqual(
+      [
+        'openai',
+        'openai-oracle-datacenter-deal',
+        'openai-microsoft-server-rental',
+        'openai-coreweave-datacenter-deal',
+      ].sort(),
+    );
+    expect(await refused(`{ neighborhood(id: "openai", depth: 9) { truncated } }`)).toMatchObject({
+      code: 'LIMIT_EXCEEDED',
+      limit: 'MAX_NEIGHBORHOOD_DEPTH',
+    });
+    expect(await refused(`{ neighborhood(id: "openai", limit: 1001) { truncated } }`)).toMatchObject({
+      code: 'LIMIT_EXCEEDED',
+      limit: 'MAX_NEIGHBORHOOD_LIMIT',
+    });
   });
 
   it('ranks the companies around Stargate by deal value', async () => {
@@ -188,12 +240,17 @@ describe('on the seed graph', () => {
       ['oracle', 30e9],
       ['microsoft', 28e9],
     ]);
-    const degree = await ok<{ rank: Array<{ score: number; entity: Slugged }> }>(`{ rank(by: DEGREE, within: "openai", depth: 1, first: 2) { score entity { slug } } }`);
+    const degree = await ok<{ rank: Array<{ score: number; entity: Slugged }> }>(
+      `{ rank(by: DEGREE, within: "openai", depth: 1, first: 2) { score entity { slug } } }`,
+    );
     expect(degree.data.rank.map((r) => [r.entity.slug, r.score])).toEqual([
       ['openai', 5],
       ['stargate', 5],
     ]);
-    expect(await refused(`{ rank(by: DEGREE, first: 1000) { score } }`)).toMatchObject({ code: 'LIMIT_EXCEEDED', limit: 'MAX_PAGE_SIZE' });
+    expect(await refused(`{ rank(by: DEGREE, first: 1000) { score } }`)).toMatchObject({
+      code: 'LIMIT_EXCEEDED',
+      limit: 'MAX_PAGE_SIZE',
+    });
   });
 
   it('gives deal statistics by side, batched in one round trip for many companies', async () => {
@@ -202,10 +259,31 @@ describe('on the seed graph', () => {
            edges { node { slug dealStats { count totalValueUsd valuedCount asBuyer { count totalValueUsd } asSeller { count totalValueUsd } } } } } }`,
     );
     const stats = Object.fromEntries(data.companies.edges.map(({ node }) => [node.slug, node.dealStats]));
-    expect(stats.openai).toEqual({ count: 3, totalValueUsd: 58e9, valuedCount: 2, asBuyer: { count: 3, totalValueUsd: 58e9 }, asSeller: { count: 0, totalValueUsd: 0 } });
-    expect(stats.oracle).toEqual({ count: 1, totalValueUsd: 30e9, valuedCount: 1, asBuyer: { count: 0, totalValueUsd: 0 }, asSeller: { count: 1, totalValueUsd: 30e9 } });
-    expect(stats.microsoft).toMatchObject({ count: 1, totalValueUsd: 28e9, asSeller: { count: 1, totalValueUsd: 28e9 } });
-    expect(stats.coreweave).toMatchObject({ count: 1, valuedCount: 0, totalValueUsd: 0, asSeller: { count: 1, totalValueUsd: 0 } });
+    expect(stats.openai).toEqual({
+      count: 3,
+      totalValueUsd: 58e9,
+      valuedCount: 2,
+      asBuyer: { count: 3, totalValueUsd: 58e9 },
+      asSeller: { count: 0, totalValueUsd: 0 },
+    });
+    expect(stats.oracle).toEqual({
+      count: 1,
+      totalValueUsd: 30e9,
+      valuedCount: 1,
+      asBuyer: { count: 0, totalValueUsd: 0 },
+      asSeller: { count: 1, totalValueUsd: 30e9 },
+    });
+    expect(stats.microsoft).toMatchObject({
+      count: 1,
+      totalValueUsd: 28e9,
+      asSeller: { count: 1, totalValueUsd: 28e9 },
+    });
+    expect(stats.coreweave).toMatchObject({
+      count: 1,
+      valuedCount: 0,
+      totalValueUsd: 0,
+      asSeller: { count: 1, totalValueUsd: 0 },
+    });
     expect(stats.softbank).toMatchObject({ count: 0, totalValueUsd: 0 });
     expect(roundTrips).toBe(2);
   });
@@ -249,8 +327,12 @@ describe('on the seed graph', () => {
   it('keeps round trips flat however long the path or large the subgraph', async () => {
     const selection = `nodes { slug sources { title } ... on Company { dealStats { count } deals(first: 3) { edges { role node { slug } } } } }
                        relationships { id type from { name } to { name } }`;
-    const short = await ok<{ shortestPath: PathJson }>(`{ shortestPath(from: "openai", to: "stargate") { ${selection} } }`);
-    const long = await ok<{ shortestPath: PathJson }>(`{ shortestPath(from: "donald-trump", to: "coreweave") { ${selection} } }`);
+    const short = await ok<{ shortestPath: PathJson }>(
+      `{ shortestPath(from: "openai", to: "stargate") { ${selection} } }`,
+    );
+    const long = await ok<{ shortestPath: PathJson }>(
+      `{ shortestPath(from: "donald-trump", to: "coreweave") { ${selection} } }`,
+    );
     expect(short.data.shortestPath.nodes).toHaveLength(2);
     expect(long.data.shortestPath.nodes).toHaveLength(5);
     expect(long.roundTrips).toBe(short.roundTrips);
@@ -271,7 +353,7 @@ describe('on a generated graph', () => {
     let frontier = [start];
     for (let d = 1; d <= maxDepth && frontier.length > 0; d++) {
       const next: string[] = [];
-      for (const s of frontier) for (const n of adjacency.get(s) ?? []) if (!seen.has(n)) (seen.set(n, d), next.push(n));
+      for (const s of frontier) for (const n of adjacency.get(s) ?? []) if (!seen.has(n)) seen.set(n, d), next.push(n);
       frontier = next;
     }
     return seen;
@@ -309,7 +391,10 @@ describe('on a generated graph', () => {
     const targets = [...reach.entries()].filter(([, d]) => d >= 2).slice(0, 5);
     expect(targets.length).toBeGreaterThan(0);
     for (const [to, distance] of targets) {
-      const { data: res } = await ok<{ shortestPath: PathJson }>(`query($from: ID!, $to: ID!) { shortestPath(from: $from, to: $to, maxHops: 8) { ${PATH} } }`, { from, to });
+      const { data: res } = await ok<{ shortestPath: PathJson }>(
+        `query($from: ID!, $to: ID!) { shortestPath(from: $from, to: $to, maxHops: 8) { ${PATH} } }`,
+        { from, to },
+      );
       expect(res.shortestPath.length).toBe(distance);
       expect(res.shortestPath.nodes[0]!.slug).toBe(from);
       expect(res.shortestPath.nodes.at(-1)!.slug).toBe(to);
@@ -323,22 +408,37 @@ describe('on a generated graph', () => {
     // Every shortest path, computed from the records: back from the target along the BFS layers,
     // one path per relationship sequence (two relationships between one pair make two paths).
     const between = new Map<string, number>();
-    for (const r of data.relationships) if (ENTITY_TYPES.includes(r.type)) between.set([r.from, r.to].sort().join(' '), (between.get([r.from, r.to].sort().join(' ')) ?? 0) + 1);
+    for (const r of data.relationships)
+      if (ENTITY_TYPES.includes(r.type))
+        between.set([r.from, r.to].sort().join(' '), (between.get([r.from, r.to].sort().join(' ')) ?? 0) + 1);
     const shortestPaths = (to: string): string[] => {
       if (to === from) return [from];
       return [...(adjacency.get(to) ?? [])]
         .filter((n) => reach.get(n) === reach.get(to)! - 1)
-        .flatMap((n) => shortestPaths(n).flatMap((p) => Array<string>(between.get([n, to].sort().join(' '))!).fill(`${p} > ${to}`)));
+        .flatMap((n) =>
+          shortestPaths(n).flatMap((p) => Array<string>(between.get([n, to].sort().join(' '))!).fill(`${p} > ${to}`)),
+        );
     };
     // A target three hops away with no more shortest paths than one page holds.
-    const to = [...reach.entries()].filter(([, d]) => d === 3).map(([slug]) => slug).find((slug) => shortestPaths(slug).length <= 20);
+    const to = [...reach.entries()]
+      .filter(([, d]) => d === 3)
+      .map(([slug]) => slug)
+      .find((slug) => shortestPaths(slug).length <= 20);
     expect(to).toBeDefined();
     const expectedShortest = shortestPaths(to!);
     expect(expectedShortest.length).toBeGreaterThan(0);
-    const { data: res } = await ok<{ paths: PathJson[] }>(`query($from: ID!, $to: ID!) { paths(from: $from, to: $to, maxHops: 5, first: 20) { ${PATH} } }`, { from, to });
+    const { data: res } = await ok<{ paths: PathJson[] }>(
+      `query($from: ID!, $to: ID!) { paths(from: $from, to: $to, maxHops: 5, first: 20) { ${PATH} } }`,
+      { from, to },
+    );
     const distance = 3;
     expect(res.paths.length).toBeGreaterThanOrEqual(expectedShortest.length);
-    expect(res.paths.filter((p) => p.length === distance).map((p) => slugs(p).join(' > ')).sort()).toEqual(expectedShortest.sort());
+    expect(
+      res.paths
+        .filter((p) => p.length === distance)
+        .map((p) => slugs(p).join(' > '))
+        .sort(),
+    ).toEqual(expectedShortest.sort());
     expect(res.paths[0]!.length).toBe(distance);
     const lengths = res.paths.map((p) => p.length);
     expect(lengths).toEqual([...lengths].sort((a, b) => a - b));
@@ -351,7 +451,9 @@ describe('on a generated graph', () => {
 
   it("cuts a hub's neighbourhood at the limit, nearest first", async () => {
     const near = distances(hub(), 2);
-    const { data: res } = await ok<{ neighborhood: { nodes: Slugged[]; relationships: PathJson['relationships']; truncated: boolean } }>(
+    const { data: res } = await ok<{
+      neighborhood: { nodes: Slugged[]; relationships: PathJson['relationships']; truncated: boolean };
+    }>(
       `query($id: ID!) { neighborhood(id: $id, depth: 2, limit: 50) { nodes { slug } relationships { from { slug } to { slug } } truncated } }`,
       { id: hub() },
     );
@@ -367,7 +469,9 @@ describe('on a generated graph', () => {
     const kept = new Set(n.nodes.map((x) => x.slug));
     const among = data.relationships.filter((r) => ENTITY_TYPES.includes(r.type) && kept.has(r.from) && kept.has(r.to));
     expect(among.length).toBeGreaterThanOrEqual(49);
-    expect(n.relationships.map((r) => `${r.from.slug} ${r.to.slug}`).sort()).toEqual(among.map((r) => `${r.from} ${r.to}`).sort());
+    expect(n.relationships.map((r) => `${r.from.slug} ${r.to.slug}`).sort()).toEqual(
+      among.map((r) => `${r.from} ${r.to}`).sort(),
+    );
   });
 
   it('gives a small neighbourhood whole', async () => {
@@ -394,12 +498,20 @@ describe('on a generated graph', () => {
       if (r.from === slug) deals.add(r.to);
       if (r.to === slug) deals.add(r.from);
     }
-    const dealValue = new Map(data.entities.filter((e) => e.label === 'Deal').map((e) => [e.slug, Number(e.valueUsd ?? 0)]));
+    const dealValue = new Map(
+      data.entities.filter((e) => e.label === 'Deal').map((e) => [e.slug, Number(e.valueUsd ?? 0)]),
+    );
     return [...deals].reduce((sum, d) => sum + (dealValue.get(d) ?? 0), 0);
   }
 
   /** `rank(within: center, depth)` computed from the records: candidates by BFS, scored, ordered. */
-  function expectedRanking(by: 'DEGREE' | 'DEAL_VALUE', center: string, depth: number, labels: string[] | null, first: number) {
+  function expectedRanking(
+    by: 'DEGREE' | 'DEAL_VALUE',
+    center: string,
+    depth: number,
+    labels: string[] | null,
+    first: number,
+  ) {
     return [...distances(center, depth).keys()]
       .map((slug) => data.entities.find((e) => e.slug === slug)!)
       .filter((e) => !labels || labels.includes(e.label))
@@ -435,11 +547,16 @@ describe('on a generated graph', () => {
       got.forEach((r, i) => expect(r.score).toBeCloseTo(expected[i]!.score, -3));
     }
     // Projects and datacenters score through their deals too.
-    expect(new Set(res.valueAll.map((r) => r.entity.slug.replace(/^.*-(\w+)-\d+$/, '$1')))).toEqual(new Set(['company', 'deal', 'project', 'datacenter']));
+    expect(new Set(res.valueAll.map((r) => r.entity.slug.replace(/^.*-(\w+)-\d+$/, '$1')))).toEqual(
+      new Set(['company', 'deal', 'project', 'datacenter']),
+    );
   });
 
   it('ranks the whole graph in score order, our entities with the scores of the generated records', async () => {
-    const { data: res } = await ok<{ byDegree: Array<{ score: number; entity: Slugged }>; byValue: Array<{ score: number; entity: Slugged }> }>(
+    const { data: res } = await ok<{
+      byDegree: Array<{ score: number; entity: Slugged }>;
+      byValue: Array<{ score: number; entity: Slugged }>;
+    }>(
       `{ byDegree: rank(by: DEGREE, kinds: [COMPANY], first: 50) { score entity { slug } }
          byValue: rank(by: DEAL_VALUE, kinds: [COMPANY], first: 50) { score entity { slug } } }`,
     );
@@ -460,10 +577,9 @@ describe('on a generated graph', () => {
 
   it('follows money only along the money rule, to projects and datacenters', async () => {
     const byKey = new Map(data.relationships.map((r) => [`${r.from} ${r.type} ${r.to}`, r]));
-    const { data: res } = await ok<{ moneyFlows: Array<PathJson & { nodes: Array<Slugged & { __typename: string }> }> }>(
-      `query($from: ID!) { moneyFlows(from: $from, maxHops: 4, first: 50) { ${PATH} } }`,
-      { from: hub() },
-    );
+    const { data: res } = await ok<{
+      moneyFlows: Array<PathJson & { nodes: Array<Slugged & { __typename: string }> }>;
+    }>(`query($from: ID!) { moneyFlows(from: $from, maxHops: 4, first: 50) { ${PATH} } }`, { from: hub() });
     expect(res.moneyFlows.length).toBeGreaterThan(0);
     for (const path of res.moneyFlows) {
       expectConnected(path);
@@ -476,10 +592,15 @@ describe('on a generated graph', () => {
         const role = rel.properties?.role as string | undefined;
         const ok =
           (forward && ['INVESTS_IN', 'COVERS'].includes(r.type)) ||
-          (forward && r.type === 'PARTICIPATES_IN' && (FINANCING_ROLES.includes(role ?? '') || rel.properties?.committedUsd != null)) ||
+          (forward &&
+            r.type === 'PARTICIPATES_IN' &&
+            (FINANCING_ROLES.includes(role ?? '') || rel.properties?.committedUsd != null)) ||
           (forward && r.type === 'PARTY_TO' && BUYER_ROLES.includes(role ?? '')) ||
           (forward && r.type === 'PART_OF' && path.nodes[i]!.__typename === 'Deal') ||
-          (!forward && r.type === 'PART_OF' && path.nodes[i]!.__typename === 'Project' && path.nodes[i + 1]!.__typename === 'Datacenter');
+          (!forward &&
+            r.type === 'PART_OF' &&
+            path.nodes[i]!.__typename === 'Project' &&
+            path.nodes[i + 1]!.__typename === 'Datacenter');
         expect(ok, `${r.type} step ${i} of ${slugs(path).join(' > ')}`).toBe(true);
       });
     }
@@ -491,7 +612,10 @@ describe('on a generated graph', () => {
     const a = hub();
     const b = hubs()[1]!;
     const expected = [...(adjacency.get(a) ?? [])].filter((n) => adjacency.get(b)?.has(n) && n !== a && n !== b).sort();
-    const { data: res } = await ok<{ commonNeighbors: Slugged[] }>(`query($a: ID!, $b: ID!) { commonNeighbors(a: $a, b: $b, first: 100) { slug } }`, { a, b });
+    const { data: res } = await ok<{ commonNeighbors: Slugged[] }>(
+      `query($a: ID!, $b: ID!) { commonNeighbors(a: $a, b: $b, first: 100) { slug } }`,
+      { a, b },
+    );
     expect(expected.length).toBeGreaterThan(0);
     expect(expected.length).toBeLessThanOrEqual(100);
     expect(res.commonNeighbors.map((e) => e.slug).sort()).toEqual(expected);
@@ -503,8 +627,12 @@ describe('on a generated graph', () => {
                        relationships { type from { slug } to { slug } }`;
     type Res = { neighborhood: { nodes: Array<{ __typename: string }> } };
     const kinds = (r: Res) => [...new Set(r.neighborhood.nodes.map((n) => n.__typename))].sort();
-    const small = await ok<Res>(`query($id: ID!) { neighborhood(id: $id, depth: 1, limit: 1000) { ${selection} } }`, { id: hub() });
-    const large = await ok<Res>(`query($id: ID!) { neighborhood(id: $id, depth: 2, limit: 1000) { ${selection} } }`, { id: hub() });
+    const small = await ok<Res>(`query($id: ID!) { neighborhood(id: $id, depth: 1, limit: 1000) { ${selection} } }`, {
+      id: hub(),
+    });
+    const large = await ok<Res>(`query($id: ID!) { neighborhood(id: $id, depth: 2, limit: 1000) { ${selection} } }`, {
+      id: hub(),
+    });
     expect(large.data.neighborhood.nodes.length).toBeGreaterThan(small.data.neighborhood.nodes.length + 100);
     // Same kinds of entity (so the same fields resolve), many more of them: same round trips.
     expect(kinds(small.data)).toEqual(kinds(large.data));
@@ -574,7 +702,8 @@ describe('a traversal that explodes', () => {
       { label: 'Company', slug: `${prefix}-b`, name: 'B' },
     ]);
     const pairs: Array<[string, string]> = [];
-    for (let i = 0; i < clique.length; i++) for (let j = i + 1; j < clique.length; j++) pairs.push([clique[i]!, clique[j]!]);
+    for (let i = 0; i < clique.length; i++)
+      for (let j = i + 1; j < clique.length; j++) pairs.push([clique[i]!, clique[j]!]);
     await relate(t.db, 'INVESTS_IN', [...pairs, [`${prefix}-a`, clique[0]!], [clique[0]!, `${prefix}-b`]]);
     slow = await openTestGraph({ TRAVERSAL_TIMEOUT_MS: '50', MAX_HOPS: '10' });
     slowYoga = testServer(slow.graph, slow.config);
@@ -587,10 +716,14 @@ describe('a traversal that explodes', () => {
 
   it('is stopped by the timeout with a TIMEOUT error naming it, while a simple query still answers', async () => {
     const started = performance.now();
-    const exploding = gql(slowYoga, `query($a: ID!, $b: ID!) { paths(from: $a, to: $b, maxHops: 10, first: 50) { length } }`, {
-      a: `${prefix}-a`,
-      b: `${prefix}-b`,
-    });
+    const exploding = gql(
+      slowYoga,
+      `query($a: ID!, $b: ID!) { paths(from: $a, to: $b, maxHops: 10, first: 50) { length } }`,
+      {
+        a: `${prefix}-a`,
+        b: `${prefix}-b`,
+      },
+    );
     const simple = (async () => {
       await new Promise((r) => setTimeout(r, 10));
       const s = performance.now();
@@ -599,7 +732,11 @@ describe('a traversal that explodes', () => {
     })();
     const [explodedRes, simpleRes] = await Promise.all([exploding, simple]);
     expect(simpleRes.res.data?.entity.slug).toBe('openai');
-    expect(explodedRes.errors?.[0]?.extensions).toMatchObject({ code: 'TIMEOUT', limit: 'TRAVERSAL_TIMEOUT_MS', ms: 50 });
+    expect(explodedRes.errors?.[0]?.extensions).toMatchObject({
+      code: 'TIMEOUT',
+      limit: 'TRAVERSAL_TIMEOUT_MS',
+      ms: 50,
+    });
     expect(explodedRes.errors?.[0]?.message).toMatch(/TRAVERSAL_TIMEOUT_MS/);
     // Neo4j checks for the timeout between steps: stopped well before it could finish.
     expect(performance.now() - started).toBeLessThan(20_000);

@@ -8,14 +8,35 @@ import { centralityScores, louvainCommunities, seededRandom } from '../../src/gr
 import type { EntityRow } from '../../src/graph/entities.js';
 import type { RelationshipRow } from '../../src/graph/traversals.js';
 
-const entity = (id: string): EntityRow => ({ id, slug: id, name: id.toUpperCase(), description: null, aliases: [], createdAt: null, updatedAt: null, label: 'Company' });
-const rel = (from: string, to: string, type: RelationshipRow['type'] = 'INVESTS_IN'): RelationshipRow => ({ id: `${from}-${type}-${to}`, type, from, to, properties: {} });
-const subgraph = (ids: string[], pairs: Array<[string, string]>) => ({ nodes: ids.map(entity), relationships: pairs.map(([a, b]) => rel(a, b)) });
+const entity = (id: string): EntityRow => ({
+  id,
+  slug: id,
+  name: id.toUpperCase(),
+  description: null,
+  aliases: [],
+  createdAt: null,
+  updatedAt: null,
+  label: 'Company',
+});
+const rel = (from: string, to: string, type: RelationshipRow['type'] = 'INVESTS_IN'): RelationshipRow => ({
+  id: `${from}-${type}-${to}`,
+  type,
+  from,
+  to,
+  properties: {},
+});
+const subgraph = (ids: string[], pairs: Array<[string, string]>) => ({
+  nodes: ids.map(entity),
+  relationships: pairs.map(([a, b]) => rel(a, b)),
+});
 
 /** n nodes in a line: p0 - p1 - ... - p(n-1). */
 const pathGraph = (n: number) => {
   const ids = Array.from({ length: n }, (_, i) => `p${i}`);
-  return subgraph(ids, ids.slice(1).map((id, i) => [ids[i]!, id]));
+  return subgraph(
+    ids,
+    ids.slice(1).map((id, i) => [ids[i]!, id]),
+  );
 };
 
 /** Two 4-cliques joined through one bridge entity: a1 - bridge - b1. */
@@ -23,7 +44,8 @@ function twoCliques() {
   const a = ['a1', 'a2', 'a3', 'a4'];
   const b = ['b1', 'b2', 'b3', 'b4'];
   const pairs: Array<[string, string]> = [];
-  for (const clique of [a, b]) for (let i = 0; i < 4; i++) for (let j = i + 1; j < 4; j++) pairs.push([clique[i]!, clique[j]!]);
+  for (const clique of [a, b])
+    for (let i = 0; i < 4; i++) for (let j = i + 1; j < 4; j++) pairs.push([clique[i]!, clique[j]!]);
   pairs.push(['a1', 'bridge'], ['bridge', 'b1']);
   return subgraph([...a, ...b, 'bridge'], pairs);
 }
@@ -63,7 +85,8 @@ describe('betweenness', () => {
   it('of a path graph is the closed form 2·i·(n-1-i) / ((n-1)(n-2))', () => {
     const n = 7;
     const scores = centralityScores(pathGraph(n), 'BETWEENNESS');
-    for (let i = 0; i < n; i++) expect(scores.get(`p${i}`)).toBeCloseTo((2 * i * (n - 1 - i)) / ((n - 1) * (n - 2)), 10);
+    for (let i = 0; i < n; i++)
+      expect(scores.get(`p${i}`)).toBeCloseTo((2 * i * (n - 1 - i)) / ((n - 1) * (n - 2)), 10);
   });
 
   it('puts the bridge between two cliques first, its neighbours next and the others at 0', () => {
@@ -78,7 +101,10 @@ describe('betweenness', () => {
 
   it('counts hops, not relationships: a second relationship between two entities changes nothing', () => {
     const g = pathGraph(4);
-    const doubled = { ...g, relationships: [...g.relationships, rel('p0', 'p1', 'PARTY_TO'), rel('p1', 'p0', 'LEADS')] };
+    const doubled = {
+      ...g,
+      relationships: [...g.relationships, rel('p0', 'p1', 'PARTY_TO'), rel('p1', 'p0', 'LEADS')],
+    };
     expect(centralityScores(doubled, 'BETWEENNESS')).toEqual(centralityScores(g, 'BETWEENNESS'));
   });
 });
@@ -86,7 +112,13 @@ describe('betweenness', () => {
 describe('pagerank', () => {
   it('puts the hub of a star first; the leaves tie exactly; the scores sum to 1', () => {
     const leaves = ['l1', 'l2', 'l3', 'l4', 'l5'];
-    const scores = centralityScores(subgraph(['hub', ...leaves], leaves.map((l) => ['hub', l])), 'PAGERANK');
+    const scores = centralityScores(
+      subgraph(
+        ['hub', ...leaves],
+        leaves.map((l) => ['hub', l]),
+      ),
+      'PAGERANK',
+    );
     const hub = scores.get('hub')!;
     for (const l of leaves) {
       expect(scores.get(l)).toBe(scores.get('l1'));
@@ -105,7 +137,10 @@ describe('pagerank', () => {
     const extra = [rel('a2', 'a3', 'PARTY_TO'), rel('b4', 'b1', 'LEADS'), rel('bridge', 'b1', 'OPERATES')];
     const relationships = [...g.relationships, ...extra];
     const scores = centralityScores({ nodes: g.nodes, relationships }, 'PAGERANK');
-    const expected = referencePagerank(g.nodes.map((n) => n.id), relationships);
+    const expected = referencePagerank(
+      g.nodes.map((n) => n.id),
+      relationships,
+    );
     for (const [id, value] of expected) expect(scores.get(id)).toBeCloseTo(value, 8);
   });
 
@@ -140,7 +175,10 @@ describe('louvain communities', () => {
     const g = twoCliques();
     const reference = louvainCommunities(g).communities.map((c) => c.entities.map((e) => e.id));
     for (const seed of [1, 2, 3, 4, 5]) {
-      const again = louvainCommunities({ nodes: shuffled(g.nodes, seed), relationships: shuffled(g.relationships, seed + 100) });
+      const again = louvainCommunities({
+        nodes: shuffled(g.nodes, seed),
+        relationships: shuffled(g.relationships, seed + 100),
+      });
       expect(again.communities.map((c) => c.entities.map((e) => e.id))).toEqual(reference);
     }
   });

@@ -34,16 +34,23 @@ describe('the Bearer header', () => {
     },
   );
 
-  it.each(['XBearer writer-key-1', 'Bearer writer-key-1 extra', 'Bearerwriter-key-1', 'Token writer-key-1', ' Bearer writer-key-1'])(
-    'refuses %j',
-    async (header) => {
-      expect(await auth()(header)).toEqual(INVALID);
-    },
-  );
+  it.each([
+    'XBearer writer-key-1',
+    'Bearer writer-key-1 extra',
+    'Bearerwriter-key-1',
+    'Token writer-key-1',
+    ' Bearer writer-key-1',
+  ])('refuses %j', async (header) => {
+    expect(await auth()(header)).toEqual(INVALID);
+  });
 });
 
 const hsToken = (claims: Record<string, unknown>, alg = 'HS256', secret = SECRET) =>
-  new SignJWT(claims).setProtectedHeader({ alg }).setSubject('user-1').setExpirationTime('5m').sign(new TextEncoder().encode(secret));
+  new SignJWT(claims)
+    .setProtectedHeader({ alg })
+    .setSubject('user-1')
+    .setExpirationTime('5m')
+    .sign(new TextEncoder().encode(secret));
 
 describe('JWT with a shared secret', () => {
   it.each(['HS256', 'HS384', 'HS512'])('accepts %s', async (alg) => {
@@ -56,12 +63,17 @@ describe('JWT with a shared secret', () => {
     for (const scope of ['read write', 'read,write', 'read+write', ' read ,, write ']) {
       expect((await authenticate(`Bearer ${await hsToken({ scope })}`)).scopes).toEqual(new Set(['read', 'write']));
     }
-    expect(await authenticate(`Bearer ${await hsToken({ scope: 7 })}`)).toMatchObject({ authenticated: true, scopes: new Set() });
+    expect(await authenticate(`Bearer ${await hsToken({ scope: 7 })}`)).toMatchObject({
+      authenticated: true,
+      scopes: new Set(),
+    });
   });
 
   it('checks the audience when one is configured', async () => {
     const authenticate = auth({ JWT_SECRET: SECRET, JWT_AUDIENCE: 'stargraph' });
-    expect((await authenticate(`Bearer ${await hsToken({ aud: 'stargraph', scope: 'read' })}`)).authenticated).toBe(true);
+    expect((await authenticate(`Bearer ${await hsToken({ aud: 'stargraph', scope: 'read' })}`)).authenticated).toBe(
+      true,
+    );
     expect(await authenticate(`Bearer ${await hsToken({ aud: 'another-api', scope: 'read' })}`)).toEqual(INVALID);
   });
 });
@@ -89,7 +101,11 @@ describe('JWT from a JWKS (served on loopback by this test)', () => {
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
   const sign = (alg: string) =>
-    new SignJWT({ scope: 'write' }).setProtectedHeader({ alg, kid: alg }).setSubject('svc-1').setExpirationTime('5m').sign(keys.get(alg)!);
+    new SignJWT({ scope: 'write' })
+      .setProtectedHeader({ alg, kid: alg })
+      .setSubject('svc-1')
+      .setExpirationTime('5m')
+      .sign(keys.get(alg)!);
 
   it.each(algs)('accepts %s', async (alg) => {
     const authenticate = auth({ JWT_JWKS_URL: jwksUrl });

@@ -34,7 +34,14 @@ describe('API keys', () => {
   });
 
   it('a wrong key, a prefix of a key, or a malformed header is invalid', async () => {
-    for (const header of ['Bearer writer-secret-2', 'Bearer writer-secret', 'Bearer writer-secret-11', 'Basic abc', 'Bearer', 'writer-secret-1']) {
+    for (const header of [
+      'Bearer writer-secret-2',
+      'Bearer writer-secret',
+      'Bearer writer-secret-11',
+      'Basic abc',
+      'Bearer',
+      'writer-secret-1',
+    ]) {
       expect(await authenticate(header)).toMatchObject({ authenticated: false, invalid: true });
     }
   });
@@ -58,14 +65,26 @@ describe('JWT (HS256 secret)', () => {
     expect(none.scopes.size).toBe(0);
     // Through the GraphQL server: the mutation is refused before it could reach a database
     // (there is none on this port), with FORBIDDEN for the scopeless token.
-    const serverConfig = parseConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', NEO4J_URI: 'bolt://127.0.0.1:9', JWT_SECRET: SECRET, JWT_ISSUER: 'stargraph-tests' });
-    const graph = new GraphDb(createDriver({ ...serverConfig.neo4j, uri: serverConfig.neo4j.uri! }), serverConfig.neo4j.database, 1_000);
+    const serverConfig = parseConfig({
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'silent',
+      NEO4J_URI: 'bolt://127.0.0.1:9',
+      JWT_SECRET: SECRET,
+      JWT_ISSUER: 'stargraph-tests',
+    });
+    const graph = new GraphDb(
+      createDriver({ ...serverConfig.neo4j, uri: serverConfig.neo4j.uri! }),
+      serverConfig.neo4j.database,
+      1_000,
+    );
     const yoga = createServer({ config: serverConfig, graph, logger: createLogger('silent') });
     const upsert = async (headers: Record<string, string>) => {
       const response = await yoga.fetch('http://stargraph.test/graphql', {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...headers },
-        body: JSON.stringify({ query: 'mutation { upsertPerson(input: { slug: "nobody-at-all", name: "Nobody" }) { slug } }' }),
+        body: JSON.stringify({
+          query: 'mutation { upsertPerson(input: { slug: "nobody-at-all", name: "Nobody" }) { slug } }',
+        }),
       });
       return (await response.json()) as { data?: unknown; errors?: Array<{ extensions?: { code?: string } }> };
     };
@@ -73,7 +92,9 @@ describe('JWT (HS256 secret)', () => {
       const scopeless = await upsert({ authorization: `Bearer ${token}` });
       expect(scopeless.errors?.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN']);
       expect(scopeless.data ?? null).toBeNull();
-      const readOnly = await upsert({ authorization: `Bearer ${await sign({ scope: 'read', iss: 'stargraph-tests' })}` });
+      const readOnly = await upsert({
+        authorization: `Bearer ${await sign({ scope: 'read', iss: 'stargraph-tests' })}`,
+      });
       expect(readOnly.errors?.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN']);
       const anonymous = await upsert({});
       expect(anonymous.errors?.map((e) => e.extensions?.code)).toEqual(['UNAUTHENTICATED']);
@@ -83,7 +104,10 @@ describe('JWT (HS256 secret)', () => {
   });
 
   it('refuses a wrong secret, a wrong issuer, an expired token and alg "none"', async () => {
-    const wrongSecret = await sign({ scope: 'write', iss: 'stargraph-tests' }, { secret: 'another-secret-that-is-32-chars-long!!' });
+    const wrongSecret = await sign(
+      { scope: 'write', iss: 'stargraph-tests' },
+      { secret: 'another-secret-that-is-32-chars-long!!' },
+    );
     const wrongIssuer = await sign({ scope: 'write', iss: 'someone-else' });
     const expired = await sign({ scope: 'write', iss: 'stargraph-tests' }, { exp: '-1m' });
     const header = Buffer.from(JSON.stringify({ alg: 'none' })).toString('base64url');

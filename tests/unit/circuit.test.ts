@@ -11,7 +11,9 @@ describe('circuit in front of the database', () => {
     circuit.open('test');
     let called = 0;
     const started = performance.now();
-    await expect(circuit.run(async () => ++called)).rejects.toMatchObject({ extensions: { code: 'DATABASE_UNAVAILABLE' } });
+    await expect(circuit.run(async () => ++called)).rejects.toMatchObject({
+      extensions: { code: 'DATABASE_UNAVAILABLE' },
+    });
     expect(performance.now() - started).toBeLessThan(50);
     expect(called).toBe(0);
     up = true;

@@ -109,7 +109,15 @@ describe('defaults (the README configuration table)', () => {
       production: true,
       port: 8080,
       host: '0.0.0.0',
-      neo4j: { uri: 'neo4j+s://db.example.org', user: 'reader', password: 'pw', database: 'graph', dataDir: '/var/lib/sg', heap: '2g', pageCache: '256M' },
+      neo4j: {
+        uri: 'neo4j+s://db.example.org',
+        user: 'reader',
+        password: 'pw',
+        database: 'graph',
+        dataDir: '/var/lib/sg',
+        heap: '2g',
+        pageCache: '256M',
+      },
       logLevel: 'warn',
       debugExtensions: true,
       debugExtensionsHeader: true,
@@ -212,16 +220,27 @@ describe('API_KEYS', () => {
 });
 
 describe('Neo4j settings', () => {
-  it.each(['bolt://localhost:7687', 'neo4j://db', 'neo4j+s://db.example.org', 'bolt+ssc://10.0.0.1:7687'])('accepts NEO4J_URI %s', (uri) => {
-    expect(parseConfig({ NEO4J_URI: uri }).neo4j.uri).toBe(uri);
-  });
+  it.each(['bolt://localhost:7687', 'neo4j://db', 'neo4j+s://db.example.org', 'bolt+ssc://10.0.0.1:7687'])(
+    'accepts NEO4J_URI %s',
+    (uri) => {
+      expect(parseConfig({ NEO4J_URI: uri }).neo4j.uri).toBe(uri);
+    },
+  );
 
-  it.each(['http://localhost:7474', 'bolt+x://db', 'xbolt://db', 'bolt://', 'bolt:db'])('refuses NEO4J_URI %s', (uri) => {
-    expect(refused({ NEO4J_URI: uri })).toEqual(['NEO4J_URI: expected a bolt:// or neo4j:// URI (optionally +s or +ssc)']);
-  });
+  it.each(['http://localhost:7474', 'bolt+x://db', 'xbolt://db', 'bolt://', 'bolt:db'])(
+    'refuses NEO4J_URI %s',
+    (uri) => {
+      expect(refused({ NEO4J_URI: uri })).toEqual([
+        'NEO4J_URI: expected a bolt:// or neo4j:// URI (optionally +s or +ssc)',
+      ]);
+    },
+  );
 
   it.each(['512m', '1g', '2G', '1024M'])('accepts the memory size %s', (size) => {
-    expect(parseConfig({ NEO4J_HEAP: size, NEO4J_PAGECACHE: size }).neo4j).toMatchObject({ heap: size, pageCache: size });
+    expect(parseConfig({ NEO4J_HEAP: size, NEO4J_PAGECACHE: size }).neo4j).toMatchObject({
+      heap: size,
+      pageCache: size,
+    });
   });
 
   it.each(['1gb', 'x1g', '1', 'g', '1.5g'])('refuses the memory size %s', (size) => {
@@ -255,7 +274,9 @@ describe('JWT settings', () => {
   });
 
   it('a JWKS URL alone turns JWTs on', () => {
-    expect(parseConfig({ JWT_JWKS_URL: 'https://id.example.org/jwks.json', JWT_SCOPES_CLAIM: 'perms' }).auth.jwt).toEqual({
+    expect(
+      parseConfig({ JWT_JWKS_URL: 'https://id.example.org/jwks.json', JWT_SCOPES_CLAIM: 'perms' }).auth.jwt,
+    ).toEqual({
       secret: undefined,
       jwksUrl: 'https://id.example.org/jwks.json',
       issuer: undefined,

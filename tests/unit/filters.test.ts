@@ -5,7 +5,13 @@
  * not its values, and the bounds.
  */
 import { describe, expect, it } from 'vitest';
-import { aggregateExpression, aggregateParams, aggregateSpecOf, shapeAggregate, type AggregateRead } from '../../src/graph/aggregates.js';
+import {
+  aggregateExpression,
+  aggregateParams,
+  aggregateSpecOf,
+  shapeAggregate,
+  type AggregateRead,
+} from '../../src/graph/aggregates.js';
 import { compileFilter, filterRequires } from '../../src/graph/filters.js';
 import { TYPED_RELATIONSHIPS } from '../../src/graph/model.js';
 
@@ -20,18 +26,26 @@ describe('compileFilter', () => {
     const a = compileFilter('Company', { country: 'US', nameContains: 'ai' }, 'n', 'f');
     const b = compileFilter('Company', { nameContains: 'ai', country: 'US' }, 'n', 'f');
     expect(a).toEqual(b);
-    expect(a).toEqual({ where: '(toLower(n.name) CONTAINS toLower($f0) AND n.country = $f1)', params: { f0: 'ai', f1: 'US' } });
+    expect(a).toEqual({
+      where: '(toLower(n.name) CONTAINS toLower($f0) AND n.country = $f1)',
+      params: { f0: 'ai', f1: 'US' },
+    });
   });
 
   it('writes StringMatch, ranges, kinds and boolean operators; empty AND is true, empty OR false; NOT is two-valued', () => {
     expect(
-      compileFilter('Deal', {
-        name: { eq: 'x', in: ['a', 'b'], contains: 'c', startsWith: 'd' },
-        valueUsd: { gte: 1, lte: 2 },
-        announcedOn: { from: '2025-01-01' },
-        OR: [{ kinds: ['INVESTMENT'] }, { NOT: { valueUsd: { gte: 5 } } }],
-        AND: [],
-      }, 'v', 'p'),
+      compileFilter(
+        'Deal',
+        {
+          name: { eq: 'x', in: ['a', 'b'], contains: 'c', startsWith: 'd' },
+          valueUsd: { gte: 1, lte: 2 },
+          announcedOn: { from: '2025-01-01' },
+          OR: [{ kinds: ['INVESTMENT'] }, { NOT: { valueUsd: { gte: 5 } } }],
+          AND: [],
+        },
+        'v',
+        'p',
+      ),
     ).toMatchInlineSnapshot(`
       {
         "params": {
@@ -64,7 +78,16 @@ describe('compileFilter', () => {
   it('writes some/none/all/count as subqueries over the model pattern, nested to any depth', () => {
     const { where, params } = compileFilter(
       'Company',
-      { deals: { some: { role: { eq: 'buyer' }, node: { valueUsd: { gte: 1e10 }, parties: { none: { node: { slugs: ['oracle'] } } } } }, all: { role: { in: ['x'] } }, count: { gte: 3 } } },
+      {
+        deals: {
+          some: {
+            role: { eq: 'buyer' },
+            node: { valueUsd: { gte: 1e10 }, parties: { none: { node: { slugs: ['oracle'] } } } },
+          },
+          all: { role: { in: ['x'] } },
+          count: { gte: 3 },
+        },
+      },
       'n',
       'f',
     );
@@ -76,7 +99,9 @@ describe('compileFilter', () => {
     expect(params).toEqual({ f0: 'buyer', f1: 1e10, f2: ['oracle'], f3: ['x'], f4: 3 });
     // The far label is tested only where the model does not imply it: PART_OF into a project
     // comes from datacenters and deals, ANNOUNCED only from entities.
-    expect(compileFilter('Project', { datacenters: { some: {} } }, 'n', 'f').where).toBe('EXISTS { MATCH (n)<-[nr_0:PART_OF]-(nm_1:Datacenter) }');
+    expect(compileFilter('Project', { datacenters: { some: {} } }, 'n', 'f').where).toBe(
+      'EXISTS { MATCH (n)<-[nr_0:PART_OF]-(nm_1:Datacenter) }',
+    );
     expect(compileFilter('Project', { announcedBy: { some: { node: { kinds: ['PERSON'] } } } }, 'n', 'f').where).toBe(
       'EXISTS { MATCH (n)<-[nr_0:ANNOUNCED]-(nm_1) WHERE any(l IN labels(nm_1) WHERE l IN $f0) }',
     );
@@ -86,7 +111,12 @@ describe('compileFilter', () => {
 
   it('never places a value in the text', () => {
     const hostile = "x' }) MATCH (m) DETACH DELETE m //";
-    const { where, params } = compileFilter('Company', { name: { eq: hostile }, country: hostile, deals: { some: { role: { contains: hostile } } } }, 'n', 'f');
+    const { where, params } = compileFilter(
+      'Company',
+      { name: { eq: hostile }, country: hostile, deals: { some: { role: { contains: hostile } } } },
+      'n',
+      'f',
+    );
     expect(where).not.toContain(hostile);
     expect(where).not.toContain("x'");
     expect(Object.values(params)).toEqual([hostile, hostile, hostile]);
@@ -102,14 +132,43 @@ describe('compileFilter', () => {
       return null;
     };
     expect(error({ NOT: { NOT: { NOT: { country: 'US' } } } })).toBeNull(); // depth 4
-    expect(error({ NOT: { NOT: { NOT: { NOT: { country: 'US' } } } } })).toEqual({ code: 'LIMIT_EXCEEDED', limit: 'MAX_FILTER_DEPTH', max: 4, got: 5 });
+    expect(error({ NOT: { NOT: { NOT: { NOT: { country: 'US' } } } } })).toEqual({
+      code: 'LIMIT_EXCEEDED',
+      limit: 'MAX_FILTER_DEPTH',
+      max: 4,
+      got: 5,
+    });
     // A relationship predicate's edge counts a level.
-    expect(error({ deals: { some: { node: { parties: { some: { node: { investors: { some: { node: { country: 'US' } } } } } } } } } })).toBeNull();
-    expect(error({ deals: { some: { node: { parties: { some: { node: { investors: { some: { node: { investors: { some: {} } } } } } } } } } } })).toMatchObject({ limit: 'MAX_FILTER_DEPTH', got: 5 });
+    expect(
+      error({
+        deals: {
+          some: { node: { parties: { some: { node: { investors: { some: { node: { country: 'US' } } } } } } } },
+        },
+      }),
+    ).toBeNull();
+    expect(
+      error({
+        deals: {
+          some: {
+            node: { parties: { some: { node: { investors: { some: { node: { investors: { some: {} } } } } } } } },
+          },
+        },
+      }),
+    ).toMatchObject({ limit: 'MAX_FILTER_DEPTH', got: 5 });
     expect(error({ OR: Array.from({ length: 6 }, (_, i) => ({ country: `c${i}` })) })).toBeNull();
-    expect(error({ OR: Array.from({ length: 7 }, (_, i) => ({ country: `c${i}` })) })).toEqual({ code: 'LIMIT_EXCEEDED', limit: 'MAX_FILTER_CONDITIONS', max: 6, got: 7 });
+    expect(error({ OR: Array.from({ length: 7 }, (_, i) => ({ country: `c${i}` })) })).toEqual({
+      code: 'LIMIT_EXCEEDED',
+      limit: 'MAX_FILTER_CONDITIONS',
+      max: 6,
+      got: 7,
+    });
     expect(error({ name: { in: ['a', 'b', 'c'] } })).toBeNull();
-    expect(error({ name: { in: ['a', 'b', 'c', 'd'] } })).toEqual({ code: 'LIMIT_EXCEEDED', limit: 'MAX_PAGE_SIZE', max: 3, got: 4 });
+    expect(error({ name: { in: ['a', 'b', 'c', 'd'] } })).toEqual({
+      code: 'LIMIT_EXCEEDED',
+      limit: 'MAX_PAGE_SIZE',
+      max: 3,
+      got: 4,
+    });
     // slugs were never bounded, and are not now.
     expect(error({ slugs: ['a', 'b', 'c', 'd', 'e'] })).toBeNull();
   });
@@ -127,12 +186,24 @@ describe('aggregates', () => {
   it('offers the number fields and group fields of the node and of the relationship', () => {
     expect(aggregateSpecOf('Deal')).toEqual({
       numeric: { valueUsd: 'n.valueUsd' },
-      groups: { KIND: 'n.kind', ANNOUNCED_YEAR: 'toString(n.announcedOn.year)', STARTS_YEAR: 'toString(n.startsOn.year)', ENDS_YEAR: 'toString(n.endsOn.year)' },
+      groups: {
+        KIND: 'n.kind',
+        ANNOUNCED_YEAR: 'toString(n.announcedOn.year)',
+        STARTS_YEAR: 'toString(n.startsOn.year)',
+        ENDS_YEAR: 'toString(n.endsOn.year)',
+      },
     });
     const companyDeals = aggregateSpecOf(rel('Company.deals'));
     expect(companyDeals.groups.ROLE).toBe('r.role');
-    expect(Object.keys(aggregateSpecOf(rel('Company.projects')).numeric).sort()).toEqual(['committedUsd', 'firstYearUsd', 'pledgedUsd', 'targetPowerMw']);
-    expect(aggregateSpecOf(rel('Source.mentions')).groups).toEqual({ KIND: "toUpper(head([l IN labels(n) WHERE l <> 'Entity']))" });
+    expect(Object.keys(aggregateSpecOf(rel('Company.projects')).numeric).sort()).toEqual([
+      'committedUsd',
+      'firstYearUsd',
+      'pledgedUsd',
+      'targetPowerMw',
+    ]);
+    expect(aggregateSpecOf(rel('Source.mentions')).groups).toEqual({
+      KIND: "toUpper(head([l IN labels(n) WHERE l <> 'Entity']))",
+    });
     expect(aggregateSpecOf('Person')).toEqual({ numeric: {}, groups: {} });
   });
 
@@ -152,11 +223,31 @@ describe('aggregates', () => {
   });
 
   it('shapes what Neo4j returns, and nothing (a parent without rows) as zero', () => {
-    const read: AggregateRead = { index: 0, key: 'a', typeName: 'T', numeric: ['valueUsd'], groups: [{ key: 'g', field: 'KIND', first: 5, numeric: ['valueUsd'] }] };
+    const read: AggregateRead = {
+      index: 0,
+      key: 'a',
+      typeName: 'T',
+      numeric: ['valueUsd'],
+      groups: [{ key: 'g', field: 'KIND', first: 5, numeric: ['valueUsd'] }],
+    };
     const int = (n: number) => ({ low: n, high: 0, toNumber: () => n, valueOf: () => n });
     expect(
-      shapeAggregate({ totals: { count: int(2), valueUsd: { sum: 3, min: 1, max: 2, avg: 1.5 } }, g0: [{ key: 'LEASE', count: int(2), valueUsd: { sum: 3, min: 1, max: 2, avg: 1.5 } }] }, read),
-    ).toEqual({ count: 2, valueUsd: { sum: 3, min: 1, max: 2, avg: 1.5 }, groups: { g: [{ key: 'LEASE', count: 2, valueUsd: { sum: 3, min: 1, max: 2, avg: 1.5 } }] } });
-    expect(shapeAggregate({ totals: null, g0: [] }, read)).toEqual({ count: 0, valueUsd: { sum: 0, min: null, max: null, avg: null }, groups: { g: [] } });
+      shapeAggregate(
+        {
+          totals: { count: int(2), valueUsd: { sum: 3, min: 1, max: 2, avg: 1.5 } },
+          g0: [{ key: 'LEASE', count: int(2), valueUsd: { sum: 3, min: 1, max: 2, avg: 1.5 } }],
+        },
+        read,
+      ),
+    ).toEqual({
+      count: 2,
+      valueUsd: { sum: 3, min: 1, max: 2, avg: 1.5 },
+      groups: { g: [{ key: 'LEASE', count: 2, valueUsd: { sum: 3, min: 1, max: 2, avg: 1.5 } }] },
+    });
+    expect(shapeAggregate({ totals: null, g0: [] }, read)).toEqual({
+      count: 0,
+      valueUsd: { sum: 0, min: null, max: null, avg: null },
+      groups: { g: [] },
+    });
   });
 });

@@ -3,7 +3,11 @@ import { createRandom, generateGraph, kindCounts, zipfSampler } from '../../src/
 import { GraphDataError, isKebabCase, validateGraphData, type GraphData } from '../../src/graph/bulk-load.js';
 import { readSeed } from '../../src/graph/seed.js';
 import type { EntityLabel } from '../../src/graph/model.js';
-import { SPEC_COMPANY_KINDS as COMPANY_KINDS, SPEC_DEAL_KINDS as DEAL_KINDS, SPEC_ENDPOINTS } from '../utils/spec-model.js';
+import {
+  SPEC_COMPANY_KINDS as COMPANY_KINDS,
+  SPEC_DEAL_KINDS as DEAL_KINDS,
+  SPEC_ENDPOINTS,
+} from '../utils/spec-model.js';
 
 describe('generateGraph', () => {
   const small = generateGraph({ entities: 2_000, seed: 7, prefix: 'unit' });
@@ -23,7 +27,13 @@ describe('generateGraph', () => {
     expect(byLabel(small)).toEqual({ Company: 400, Person: 240, Project: 60, Datacenter: 300, Deal: 1_000 });
     expect(kindCounts(2_000)).toEqual({ Company: 400, Person: 240, Project: 60, Datacenter: 300, Deal: 1_000 });
     // The smallest graph still has every kind (and two companies, so INVESTS_IN can occur).
-    expect(byLabel(generateGraph({ entities: 10, seed: 1, prefix: 'tiny' }))).toEqual({ Company: 2, Person: 1, Project: 1, Datacenter: 1, Deal: 5 });
+    expect(byLabel(generateGraph({ entities: 10, seed: 1, prefix: 'tiny' }))).toEqual({
+      Company: 2,
+      Person: 1,
+      Project: 1,
+      Datacenter: 1,
+      Deal: 5,
+    });
   });
 
   it('gives unique kebab-case slugs and ids under the prefix', () => {
@@ -46,7 +56,9 @@ describe('generateGraph', () => {
       expect(spec.from, `${r.type} from`).toContain(labelOf.get(r.from));
       expect(spec.to, `${r.type} to`).toContain(labelOf.get(r.to));
     }
-    expect(new Set(small.relationships.map((r) => r.type))).toEqual(new Set(['LEADS', 'ANNOUNCED', 'PARTICIPATES_IN', 'PARTY_TO', 'PART_OF', 'COVERS', 'OPERATES', 'INVESTS_IN']));
+    expect(new Set(small.relationships.map((r) => r.type))).toEqual(
+      new Set(['LEADS', 'ANNOUNCED', 'PARTICIPATES_IN', 'PARTY_TO', 'PART_OF', 'COVERS', 'OPERATES', 'INVESTS_IN']),
+    );
     expect(small.mentions.length).toBeGreaterThan(0);
     const sourceIds = new Set(small.sources.map((s) => s.id));
     for (const m of small.mentions) {
@@ -55,7 +67,10 @@ describe('generateGraph', () => {
     }
     expect(() => validateGraphData(small)).not.toThrow();
     // The same data with one relationship of the wrong kinds is refused: the check above is not a no-op.
-    const broken = { ...small, relationships: [...small.relationships, { type: 'LEADS' as const, from: 'unit-company-0', to: 'unit-company-1' }] };
+    const broken = {
+      ...small,
+      relationships: [...small.relationships, { type: 'LEADS' as const, from: 'unit-company-0', to: 'unit-company-1' }],
+    };
     expect(() => validateGraphData(broken)).toThrow(GraphDataError);
   });
 
@@ -73,7 +88,9 @@ describe('generateGraph', () => {
     }
     expect(deals).toHaveLength(1_000);
     for (const deal of deals.slice(0, 100)) {
-      expect(small.relationships.filter((r) => r.type === 'PARTY_TO' && r.to === deal.slug).length).toBeGreaterThanOrEqual(2);
+      expect(
+        small.relationships.filter((r) => r.type === 'PARTY_TO' && r.to === deal.slug).length,
+      ).toBeGreaterThanOrEqual(2);
     }
   });
 
@@ -81,7 +98,10 @@ describe('generateGraph', () => {
     const data = generateGraph({ entities: 20_000, seed: 42, prefix: 'skew' });
     const degree = new Map<string, number>();
     for (const r of data.relationships) if (r.type === 'PARTY_TO') degree.set(r.from, (degree.get(r.from) ?? 0) + 1);
-    const degrees = data.entities.filter((e) => e.label === 'Company').map((e) => degree.get(e.slug) ?? 0).sort((a, b) => b - a);
+    const degrees = data.entities
+      .filter((e) => e.label === 'Company')
+      .map((e) => degree.get(e.slug) ?? 0)
+      .sort((a, b) => b - a);
     const total = degrees.reduce((a, b) => a + b, 0);
     const top = degrees.slice(0, Math.ceil(degrees.length / 100)).reduce((a, b) => a + b, 0);
     // Uniform choice would give the top 1% about 1-2%; Zipf gives tens of percent.
@@ -108,7 +128,13 @@ describe('createRandom and zipfSampler', () => {
 });
 
 describe('validateGraphData', () => {
-  const entity = (slug: string, label: EntityLabel, extra = {}) => ({ id: `v-${slug}`, slug, label, name: slug, ...extra });
+  const entity = (slug: string, label: EntityLabel, extra = {}) => ({
+    id: `v-${slug}`,
+    slug,
+    label,
+    name: slug,
+    ...extra,
+  });
 
   it('accepts the seed file, and refuses it with one bad slug', () => {
     const seed = readSeed();
@@ -175,13 +201,15 @@ describe('validateGraphData', () => {
     expect(problemsOf(data)).toEqual([]);
   });
 
-  it('checks dates by the calendar and values with the mutations\' rules', () => {
+  it("checks dates by the calendar and values with the mutations' rules", () => {
     const text = problemsOf({
       entities: [
         entity('p', 'Project', { announcedOn: '2025-02-30', pledgedUsd: -1, status: 'ANNOUNCED' }),
         entity('d', 'Deal', { startsOn: '2024-02-29', aliases: ['ok', ''] }),
       ],
-      relationships: [{ type: 'INVESTS_IN', from: 'x', to: 'y', properties: { on: '2025-04-31', amountUsd: 'lots' as never } }],
+      relationships: [
+        { type: 'INVESTS_IN', from: 'x', to: 'y', properties: { on: '2025-04-31', amountUsd: 'lots' as never } },
+      ],
       sources: [{ id: 's', title: 'S', publishedOn: '2025-13-01' }],
       mentions: [],
     }).join('\n');

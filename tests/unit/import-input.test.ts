@@ -22,7 +22,9 @@ describe('importInputToGraphData', () => {
       { slug: 'acme-deal', name: 'Deal', valueUsd: 5, label: 'Deal' },
     ]);
     expect(new Set(data.entities.map((e) => e.id)).size).toBe(2);
-    expect(data.relationships).toEqual([{ type: 'PARTY_TO', from: 'acme', to: 'acme-deal', properties: { role: 'buyer' } }]);
+    expect(data.relationships).toEqual([
+      { type: 'PARTY_TO', from: 'acme', to: 'acme-deal', properties: { role: 'buyer' } },
+    ]);
     expect(data.mentions).toEqual([{ source: 'src-1', entities: ['acme'] }]);
   });
 
@@ -52,7 +54,13 @@ describe('importInputToGraphData', () => {
   });
 
   it('entityPropertiesOf keeps the properties and leaves the input alone', () => {
-    const input = { slug: 'd', name: 'D', kind: 'OTHER' as const, sourceId: 'x', parties: [{ company: 'c', role: 'r' }] };
+    const input = {
+      slug: 'd',
+      name: 'D',
+      kind: 'OTHER' as const,
+      sourceId: 'x',
+      parties: [{ company: 'c', role: 'r' }],
+    };
     expect(entityPropertiesOf<'Deal'>(input)).toEqual({ slug: 'd', name: 'D', kind: 'OTHER' });
     expect(input.sourceId).toBe('x');
   });

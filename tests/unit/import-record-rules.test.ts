@@ -20,14 +20,43 @@ describe('CSV_COLUMNS', () => {
     expect(CSV_COLUMNS).toEqual([
       'type',
       // entities
-      'label', 'id', 'slug', 'name', 'description', 'aliases',
-      'kind', 'country', 'status', 'announcedOn', 'pledgedUsd', 'targetPowerMw', 'location', 'powerMw', 'targetDate', 'valueUsd', 'startsOn', 'endsOn',
+      'label',
+      'id',
+      'slug',
+      'name',
+      'description',
+      'aliases',
+      'kind',
+      'country',
+      'status',
+      'announcedOn',
+      'pledgedUsd',
+      'targetPowerMw',
+      'location',
+      'powerMw',
+      'targetDate',
+      'valueUsd',
+      'startsOn',
+      'endsOn',
       // sources
-      'title', 'publisher', 'url', 'publishedOn', 'language', 'cites',
+      'title',
+      'publisher',
+      'url',
+      'publishedOn',
+      'language',
+      'cites',
       // relationships and their properties
-      'relationship', 'from', 'to', 'since', 'on', 'role', 'committedUsd', 'amountUsd',
+      'relationship',
+      'from',
+      'to',
+      'since',
+      'on',
+      'role',
+      'committedUsd',
+      'amountUsd',
       // mentions
-      'source', 'entity',
+      'source',
+      'entity',
     ]); // prettier-ignore
   });
 });
@@ -38,8 +67,12 @@ describe('validateRecord: problems as report lines', () => {
   });
 
   it('an unknown type or label names the choices', () => {
-    expect(problem(() => validateRecord({ type: 'edge' }))).toBe('type must be one of entity, source, relationship, mention');
-    expect(problem(() => validateRecord({ slug: 'x' }))).toBe('type must be one of entity, source, relationship, mention');
+    expect(problem(() => validateRecord({ type: 'edge' }))).toBe(
+      'type must be one of entity, source, relationship, mention',
+    );
+    expect(problem(() => validateRecord({ slug: 'x' }))).toBe(
+      'type must be one of entity, source, relationship, mention',
+    );
     expect(problem(() => validateRecord({ type: 'entity', label: 'Planet', slug: 'x', name: 'x' }))).toBe(
       'label must be one of Person, Company, Project, Datacenter, Deal',
     );
@@ -53,7 +86,16 @@ describe('validateRecord: problems as report lines', () => {
 
   it('gives at most five problems', () => {
     const message = problem(() =>
-      validateRecord({ type: 'entity', label: 'Deal', slug: 'X', name: ' ', valueUsd: -1, announcedOn: 'x', startsOn: 'y', endsOn: 'z' }),
+      validateRecord({
+        type: 'entity',
+        label: 'Deal',
+        slug: 'X',
+        name: ' ',
+        valueUsd: -1,
+        announcedOn: 'x',
+        startsOn: 'y',
+        endsOn: 'z',
+      }),
     );
     expect(message.split('; ')).toHaveLength(5);
   });
@@ -66,14 +108,25 @@ describe('validateRecord: problems as report lines', () => {
 
   it('a source may cite up to 1,000 sources, each a valid id', () => {
     const cites = Array.from({ length: 1000 }, (_, i) => `src-${i}`);
-    expect(validateRecord({ type: 'source', id: 'src-a', title: 'T', cites })).toEqual({ type: 'source', id: 'src-a', title: 'T', cites });
-    expect(problem(() => validateRecord({ type: 'source', id: 'src-a', title: 'T', cites: [...cites, 'src-1000'] }))).toMatch(/^cites: /);
-    expect(problem(() => validateRecord({ type: 'source', id: 'src-a', title: 'T', cites: ['bad id'] }))).toMatch(/^cites\.0: /);
+    expect(validateRecord({ type: 'source', id: 'src-a', title: 'T', cites })).toEqual({
+      type: 'source',
+      id: 'src-a',
+      title: 'T',
+      cites,
+    });
+    expect(
+      problem(() => validateRecord({ type: 'source', id: 'src-a', title: 'T', cites: [...cites, 'src-1000'] })),
+    ).toMatch(/^cites: /);
+    expect(problem(() => validateRecord({ type: 'source', id: 'src-a', title: 'T', cites: ['bad id'] }))).toMatch(
+      /^cites\.0: /,
+    );
     expect(problem(() => validateRecord({ type: 'source', title: 'T' }))).toMatch(/^id: /);
   });
 
   it('returns each record with its type and only its own fields', () => {
-    expect(validateRecord({ type: 'entity', label: 'Person', id: 'p-1', slug: 'sam-altman', name: ' Sam Altman ' })).toEqual({
+    expect(
+      validateRecord({ type: 'entity', label: 'Person', id: 'p-1', slug: 'sam-altman', name: ' Sam Altman ' }),
+    ).toEqual({
       type: 'entity',
       label: 'Person',
       id: 'p-1',
@@ -87,13 +140,27 @@ describe('validateRecord: problems as report lines', () => {
       to: 'b',
       properties: {},
     });
-    expect(validateRecord({ type: 'mention', source: 'src-1', entity: 'openai' })).toEqual({ type: 'mention', source: 'src-1', entity: 'openai' });
+    expect(validateRecord({ type: 'mention', source: 'src-1', entity: 'openai' })).toEqual({
+      type: 'mention',
+      source: 'src-1',
+      entity: 'openai',
+    });
   });
 });
 
 describe('csvRowToRecord', () => {
   it('an entity row takes id and description; lists split on | with blanks dropped', () => {
-    expect(csvRowToRecord({ type: 'entity', label: 'Company', id: 'c-1', slug: 'openai', name: 'OpenAI', description: 'Lab', aliases: 'Open AI| OAI ||' })).toEqual({
+    expect(
+      csvRowToRecord({
+        type: 'entity',
+        label: 'Company',
+        id: 'c-1',
+        slug: 'openai',
+        name: 'OpenAI',
+        description: 'Lab',
+        aliases: 'Open AI| OAI ||',
+      }),
+    ).toEqual({
       type: 'entity',
       label: 'Company',
       id: 'c-1',
@@ -111,21 +178,40 @@ describe('csvRowToRecord', () => {
   });
 
   it('a source row keeps its own columns, cites as a list', () => {
-    const row = { type: 'source', id: 'src-1', title: 'T', publisher: 'P', url: 'https://x.org', publishedOn: '2025-07-22', language: 'fr', cites: 'src-0|src-9' };
+    const row = {
+      type: 'source',
+      id: 'src-1',
+      title: 'T',
+      publisher: 'P',
+      url: 'https://x.org',
+      publishedOn: '2025-07-22',
+      language: 'fr',
+      cites: 'src-0|src-9',
+    };
     expect(csvRowToRecord(row)).toEqual({ ...row, cites: ['src-0', 'src-9'] });
-    expect(problem(() => csvRowToRecord({ type: 'source', id: 'src-1', from: 'a' }))).toBe('column from does not belong on a source row');
+    expect(problem(() => csvRowToRecord({ type: 'source', id: 'src-1', from: 'a' }))).toBe(
+      'column from does not belong on a source row',
+    );
   });
 
   it('a mention row takes source and entity only', () => {
-    expect(csvRowToRecord({ type: 'mention', source: 'src-1', entity: 'openai', name: '' })).toEqual({ type: 'mention', source: 'src-1', entity: 'openai' });
+    expect(csvRowToRecord({ type: 'mention', source: 'src-1', entity: 'openai', name: '' })).toEqual({
+      type: 'mention',
+      source: 'src-1',
+      entity: 'openai',
+    });
     expect(problem(() => csvRowToRecord({ type: 'mention', source: 'src-1', entity: 'openai', name: 'x' }))).toBe(
       'column name does not belong on a mention row',
     );
   });
 
   it('a row of no known type says which types there are', () => {
-    expect(problem(() => csvRowToRecord({ type: 'edge', from: 'a' }))).toBe('type must be one of entity, source, relationship, mention');
-    expect(problem(() => csvRowToRecord({ from: 'a' }))).toBe('type must be one of entity, source, relationship, mention');
+    expect(problem(() => csvRowToRecord({ type: 'edge', from: 'a' }))).toBe(
+      'type must be one of entity, source, relationship, mention',
+    );
+    expect(problem(() => csvRowToRecord({ from: 'a' }))).toBe(
+      'type must be one of entity, source, relationship, mention',
+    );
   });
 
   it('number cells: blank and non-numbers refused, the cell quoted in at most 40 characters', () => {

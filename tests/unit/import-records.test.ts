@@ -7,9 +7,27 @@ import { csvField, csvRowToRecord, parseCsvFields, validateRecord } from '../../
 
 describe('validateRecord', () => {
   it('accepts each record type', () => {
-    expect(validateRecord({ type: 'entity', label: 'Company', slug: 'openai', name: 'OpenAI', kind: 'AI_LAB' })).toMatchObject({ label: 'Company' });
-    expect(validateRecord({ type: 'source', id: 'src-1', title: 'T', url: 'https://example.org', publishedOn: '2025-07-22' })).toMatchObject({ id: 'src-1' });
-    expect(validateRecord({ type: 'relationship', relationship: 'INVESTS_IN', from: 'a', to: 'b', properties: { amountUsd: 1e9, on: '2025-01-01' } })).toMatchObject({
+    expect(
+      validateRecord({ type: 'entity', label: 'Company', slug: 'openai', name: 'OpenAI', kind: 'AI_LAB' }),
+    ).toMatchObject({ label: 'Company' });
+    expect(
+      validateRecord({
+        type: 'source',
+        id: 'src-1',
+        title: 'T',
+        url: 'https://example.org',
+        publishedOn: '2025-07-22',
+      }),
+    ).toMatchObject({ id: 'src-1' });
+    expect(
+      validateRecord({
+        type: 'relationship',
+        relationship: 'INVESTS_IN',
+        from: 'a',
+        to: 'b',
+        properties: { amountUsd: 1e9, on: '2025-01-01' },
+      }),
+    ).toMatchObject({
       properties: { amountUsd: 1e9 },
     });
     expect(validateRecord({ type: 'mention', source: 'src-1', entity: 'openai' })).toMatchObject({ entity: 'openai' });
@@ -24,7 +42,10 @@ describe('validateRecord', () => {
     [{ type: 'entity', label: 'Deal', slug: 'x', name: 'x', valueUsd: -1 }, /valueUsd: must not be negative/],
     [{ type: 'source', id: 'src', title: 'T', url: 'ftp://x.org' }, /url/],
     [{ type: 'relationship', relationship: 'MENTIONS', from: 'a', to: 'b' }, /relationship/],
-    [{ type: 'relationship', relationship: 'OPERATES', from: 'a', to: 'b', properties: { role: 'x' } }, /Unrecognized key/],
+    [
+      { type: 'relationship', relationship: 'OPERATES', from: 'a', to: 'b', properties: { role: 'x' } },
+      /Unrecognized key/,
+    ],
     [{ type: 'entity', label: 'Project', slug: 'x', name: 'x', announcedOn: '2025-13-01' }, /announcedOn/],
     [{ type: 'relationship', relationship: 'toString', from: 'a', to: 'b' }, /relationship: must be one of/],
     [{ type: 'relationship', relationship: 'constructor', from: 'a', to: 'b' }, /relationship: must be one of/],
@@ -41,12 +62,16 @@ describe('inherited names are not relationship types', () => {
     for (const relationship of ['toString', 'constructor', 'hasOwnProperty']) {
       const record = csvRowToRecord({ type: 'relationship', relationship, from: 'a', to: 'b' });
       expect(() => validateRecord(record)).toThrow(/relationship: must be one of/);
-      expect(() => csvRowToRecord({ type: 'relationship', relationship, from: 'a', to: 'b', title: 'CEO' })).toThrow(/column title does not belong/);
+      expect(() => csvRowToRecord({ type: 'relationship', relationship, from: 'a', to: 'b', title: 'CEO' })).toThrow(
+        /column title does not belong/,
+      );
     }
   });
 
   it('checkRelationshipProperties ignores them (the type check reports them)', () => {
-    const schema = z.object({ type: z.string(), properties: z.unknown() }).superRefine((v, ctx) => checkRelationshipProperties(v.type, v.properties, ctx, ['properties']));
+    const schema = z
+      .object({ type: z.string(), properties: z.unknown() })
+      .superRefine((v, ctx) => checkRelationshipProperties(v.type, v.properties, ctx, ['properties']));
     expect(() => schema.parse({ type: 'toString', properties: { title: 'x' } })).not.toThrow();
     expect(schema.safeParse({ type: 'LEADS', properties: { nope: 1 } }).success).toBe(false);
   });
@@ -76,7 +101,17 @@ describe('CSV', () => {
   });
 
   it('turns rows into records: typed numbers, lists, relationship properties', () => {
-    expect(csvRowToRecord({ type: 'entity', label: 'Project', slug: 'p', name: 'P', pledgedUsd: '5e11', aliases: 'a|b', role: '' })).toEqual({
+    expect(
+      csvRowToRecord({
+        type: 'entity',
+        label: 'Project',
+        slug: 'p',
+        name: 'P',
+        pledgedUsd: '5e11',
+        aliases: 'a|b',
+        role: '',
+      }),
+    ).toEqual({
       type: 'entity',
       label: 'Project',
       slug: 'p',
@@ -84,15 +119,21 @@ describe('CSV', () => {
       pledgedUsd: 5e11,
       aliases: ['a', 'b'],
     });
-    expect(csvRowToRecord({ type: 'relationship', relationship: 'LEADS', from: 'a', to: 'b', title: 'CEO', name: '' })).toEqual({
+    expect(
+      csvRowToRecord({ type: 'relationship', relationship: 'LEADS', from: 'a', to: 'b', title: 'CEO', name: '' }),
+    ).toEqual({
       type: 'relationship',
       relationship: 'LEADS',
       from: 'a',
       to: 'b',
       properties: { title: 'CEO' },
     });
-    expect(() => csvRowToRecord({ type: 'entity', label: 'Person', slug: 'p', name: 'P', kind: 'AI_LAB' })).toThrow(/column kind does not belong/);
-    expect(() => csvRowToRecord({ type: 'relationship', relationship: 'INVESTS_IN', from: 'a', to: 'b', amountUsd: 'lots' })).toThrow(/not a number/);
+    expect(() => csvRowToRecord({ type: 'entity', label: 'Person', slug: 'p', name: 'P', kind: 'AI_LAB' })).toThrow(
+      /column kind does not belong/,
+    );
+    expect(() =>
+      csvRowToRecord({ type: 'relationship', relationship: 'INVESTS_IN', from: 'a', to: 'b', amountUsd: 'lots' }),
+    ).toThrow(/not a number/);
   });
 });
 

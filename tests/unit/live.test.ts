@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { boundedQueue } from '../../src/live/bounded-queue.js';
-import { derivedTypeNames, entityChange, importedChange, invalidationsFor, matchesFilter, relationshipChange } from '../../src/live/changes.js';
+import {
+  derivedTypeNames,
+  entityChange,
+  importedChange,
+  invalidationsFor,
+  matchesFilter,
+  relationshipChange,
+} from '../../src/live/changes.js';
 import type { EntityRow } from '../../src/graph/entities.js';
 import { selectableTypes } from '../../src/plugins/use-live-cache.js';
 import { schema } from '../../src/schema/index.js';
@@ -53,7 +60,12 @@ describe('matchesFilter', () => {
     expect(matchesFilter(entityChange('CREATED', co), { kinds: ['PERSON'] })).toBe(false);
     expect(matchesFilter(entityChange('CREATED', co), { kinds: ['COMPANY'], slugs: ['acme'] })).toBe(true);
     expect(matchesFilter(entityChange('CREATED', co), { slugs: ['other'] })).toBe(false);
-    const rel = relationshipChange('CONNECTED', { id: 'r', type: 'LEADS', from: person.id, to: co.id, properties: {} }, person, co);
+    const rel = relationshipChange(
+      'CONNECTED',
+      { id: 'r', type: 'LEADS', from: person.id, to: co.id, properties: {} },
+      person,
+      co,
+    );
     expect(matchesFilter(rel, { slugs: ['ada'] })).toBe(true);
     expect(matchesFilter(rel, { kinds: ['DEAL'] })).toBe(false);
   });
@@ -69,13 +81,22 @@ describe('matchesFilter', () => {
 describe('invalidationsFor', () => {
   const derived = derivedTypeNames(Object.keys(schema.getTypeMap()));
   it('treats connections, paths and statistics as derived, single entities and sources not', () => {
-    expect(derived).toEqual(expect.arrayContaining(['QueryCompaniesConnection', 'PageInfo', 'Path', 'DealStats', 'SearchHit']));
-    for (const single of ['Company', 'Person', 'Source', 'Entity', 'Node', 'Query']) expect(derived).not.toContain(single);
+    expect(derived).toEqual(
+      expect.arrayContaining(['QueryCompaniesConnection', 'PageInfo', 'Path', 'DealStats', 'SearchHit']),
+    );
+    for (const single of ['Company', 'Person', 'Source', 'Entity', 'Node', 'Query'])
+      expect(derived).not.toContain(single);
   });
   it('drops the entity by global ID and kind, derived types, and null lookups only on create', () => {
     const co = row('Company', 'acme');
     const updated = invalidationsFor(entityChange('UPDATED', co), ['Path']);
-    expect(updated).toEqual(expect.arrayContaining([{ typename: 'Company', id: expect.any(String) }, { typename: 'Company' }, { typename: 'Path' }]));
+    expect(updated).toEqual(
+      expect.arrayContaining([
+        { typename: 'Company', id: expect.any(String) },
+        { typename: 'Company' },
+        { typename: 'Path' },
+      ]),
+    );
     expect(updated).not.toContainEqual({ typename: 'Entity' });
     expect(invalidationsFor(entityChange('CREATED', co), [])).toContainEqual({ typename: 'Entity' });
   });
@@ -83,7 +104,10 @@ describe('invalidationsFor', () => {
 
 describe('selectableTypes', () => {
   it('lists every composite type a document can select, through fragments too', () => {
-    const types = selectableTypes(schema, '{ entity(slug: "x") { name ... on Company { dealStats { count } } } companies { totalCount } }');
+    const types = selectableTypes(
+      schema,
+      '{ entity(slug: "x") { name ... on Company { dealStats { count } } } companies { totalCount } }',
+    );
     expect(types).toEqual(expect.arrayContaining(['Entity', 'Company', 'DealStats', 'QueryCompaniesConnection']));
   });
 });

@@ -10,7 +10,10 @@ describe('local Neo4j state file', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'stargraph-stale-'));
     const stranger = spawn('sleep', ['30']);
     try {
-      writeFileSync(join(dataDir, 'stargraph-neo4j.json'), JSON.stringify({ pid: stranger.pid, port: 1, uri: 'bolt://127.0.0.1:1' }));
+      writeFileSync(
+        join(dataDir, 'stargraph-neo4j.json'),
+        JSON.stringify({ pid: stranger.pid, port: 1, uri: 'bolt://127.0.0.1:1' }),
+      );
       expect(await runningServer(dataDir)).toBeUndefined();
       expect(await stopLocalNeo4j(dataDir)).toBe(false);
       expect(stranger.exitCode).toBeNull();

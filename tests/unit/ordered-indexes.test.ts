@@ -36,30 +36,60 @@ describe('indexes behind ordered pages', () => {
     const hinted: string[] = [];
     const missing: string[] = [];
     for (const rel of TYPED_RELATIONSHIPS) {
-      const orderings = [relationshipOrdering(rel), ...Object.keys(rel.nodeLabel === 'Source' ? {} : orderingsOf(rel.nodeLabel)).map((field) => relationshipOrdering(rel, { field }))];
+      const orderings = [
+        relationshipOrdering(rel),
+        ...Object.keys(rel.nodeLabel === 'Source' ? {} : orderingsOf(rel.nodeLabel)).map((field) =>
+          relationshipOrdering(rel, { field }),
+        ),
+      ];
       for (const ordering of orderings) {
         for (const page of [planPage({ first: 3 }, ordering, 100), planPage({ last: 3 }, ordering, 100)]) {
-          const cypher = keyedPage({ parent: 'p', rel: 'r', node: 'n', relationship: rel, ordering, page, filtered: false, cursorParam: 'c', fetchParam: 'f' });
+          const cypher = keyedPage({
+            parent: 'p',
+            rel: 'r',
+            node: 'n',
+            relationship: rel,
+            ordering,
+            page,
+            filtered: false,
+            cursorParam: 'c',
+            fetchParam: 'f',
+          });
           const hint = cypher?.match(/USING INDEX SEEK r:(\w+)\(([^)]*)\)/);
           if (!cypher) continue;
           expect(hint).not.toBeNull();
           const [, type, properties] = hint!;
           hinted.push(`${rel.parentType}.${rel.fieldName}`);
-          const on = properties!.split(', ').map((p) => `r.${p}`).join(', ');
-          if (!statements.some((s) => s.startsWith('CREATE INDEX') && s.includes(`FOR ()-[r:${type}]-() ON (${on})`))) missing.push(`${rel.parentType}.${rel.fieldName}`);
+          const on = properties!
+            .split(', ')
+            .map((p) => `r.${p}`)
+            .join(', ');
+          if (!statements.some((s) => s.startsWith('CREATE INDEX') && s.includes(`FOR ()-[r:${type}]-() ON (${on})`)))
+            missing.push(`${rel.parentType}.${rel.fieldName}`);
         }
       }
     }
     expect(missing).toEqual([]);
     // Every field whose far nodes are of one entity kind reads its pages by name from the index.
-    const oneKind = TYPED_RELATIONSHIPS.filter((r) => r.nodeLabel !== 'Entity' && r.nodeLabel !== 'Source').map((r) => `${r.parentType}.${r.fieldName}`);
+    const oneKind = TYPED_RELATIONSHIPS.filter((r) => r.nodeLabel !== 'Entity' && r.nodeLabel !== 'Source').map(
+      (r) => `${r.parentType}.${r.fieldName}`,
+    );
     expect([...new Set(hinted)].sort()).toEqual([...new Set(oneKind)].sort());
   });
 });
 
 describe('page keys', () => {
   it('are left out of the relationship properties users see', () => {
-    const stored = { title: 'CEO', since: '2020-01-01', fromId: 'a', fromLabel: 'Person', fromName: 'Ada', toId: 'b', toLabel: 'Company', toName: 'Acme' };
+    const stored = {
+      title: 'CEO',
+      since: '2020-01-01',
+      fromId: 'a',
+      fromLabel: 'Person',
+      fromName: 'Ada',
+      toId: 'b',
+      toLabel: 'Company',
+      toName: 'Acme',
+    };
     expect(withoutPageKeys(stored)).toEqual({ title: 'CEO', since: '2020-01-01' });
   });
 });

@@ -16,7 +16,11 @@ describe('bounded in-flight requests', () => {
       logging: false,
     });
     const ask = () =>
-      yoga.fetch('http://x.test/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ slow }' }) });
+      yoga.fetch('http://x.test/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ slow }' }),
+      });
 
     const first = ask();
     const second = ask();

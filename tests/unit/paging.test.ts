@@ -4,11 +4,22 @@
  */
 import { describe, expect, it, vi } from 'vitest';
 import { decodeCursor, encodeCursor, type CursorKey } from '../../src/graph/cursor.js';
-import { checkPageArgs, lazyConnection, planPage, toPage, type Ordering, type PageArgs, type PagePlan } from '../../src/graph/paging.js';
+import {
+  checkPageArgs,
+  lazyConnection,
+  planPage,
+  toPage,
+  type Ordering,
+  type PageArgs,
+  type PagePlan,
+} from '../../src/graph/paging.js';
 import type { StargraphError } from '../../src/errors.js';
 
 const byName: Ordering = { name: 'test.byName', keys: [{ expr: 'n.name' }, { expr: 'n.id' }] };
-const byValueDesc: Ordering = { name: 'test.byValue', keys: [{ expr: 'n.valueUsd', descending: true }, { expr: 'n.id' }] };
+const byValueDesc: Ordering = {
+  name: 'test.byValue',
+  keys: [{ expr: 'n.valueUsd', descending: true }, { expr: 'n.id' }],
+};
 
 function refusal(run: () => unknown): StargraphError {
   try {
@@ -97,8 +108,16 @@ describe('planPage', () => {
   });
 
   it('before alone pages backward with the default size; last alone needs no cursor', () => {
-    expect(planPage({ before: encodeCursor(byName.name, ['a', 'b']) }, byName, 100)).toMatchObject({ backward: true, size: 20 });
-    expect(planPage({ last: 4 }, byName, 100)).toMatchObject({ backward: true, size: 4, where: 'true', hasCursor: false });
+    expect(planPage({ before: encodeCursor(byName.name, ['a', 'b']) }, byName, 100)).toMatchObject({
+      backward: true,
+      size: 20,
+    });
+    expect(planPage({ last: 4 }, byName, 100)).toMatchObject({
+      backward: true,
+      size: 4,
+      where: 'true',
+      hasCursor: false,
+    });
   });
 
   it('a three-key ordering compares each key only once the ones before it are equal', () => {
@@ -108,10 +127,10 @@ describe('planPage', () => {
     );
   });
 
-  it("refuses a cursor of another ordering, and checks the arguments first", () => {
-    expect(refusal(() => planPage({ after: encodeCursor(byName.name, ['a', 'b']) }, byValueDesc, 100)).extensions.code).toBe(
-      'INVALID_CURSOR',
-    );
+  it('refuses a cursor of another ordering, and checks the arguments first', () => {
+    expect(
+      refusal(() => planPage({ after: encodeCursor(byName.name, ['a', 'b']) }, byValueDesc, 100)).extensions.code,
+    ).toBe('INVALID_CURSOR');
     expect(refusal(() => planPage({ first: 500 }, byName, 100)).extensions.code).toBe('LIMIT_EXCEEDED');
   });
 });
@@ -182,13 +201,19 @@ describe('toPage over an in-memory table', () => {
     expect(page({ first: 7 }).pageInfo.hasNextPage).toBe(false);
     expect(page({ first: 6 }).pageInfo.hasNextPage).toBe(true);
     const empty = page({ first: 3, after: encodeCursor(byName.name, ['z', 'r9']) });
-    expect(empty).toEqual({ edges: [], pageInfo: { hasNextPage: false, hasPreviousPage: true, startCursor: null, endCursor: null } });
+    expect(empty).toEqual({
+      edges: [],
+      pageInfo: { hasNextPage: false, hasPreviousPage: true, startCursor: null, endCursor: null },
+    });
     expect(page({ first: 0 }).edges).toEqual([]);
   });
 });
 
 describe('lazyConnection', () => {
-  const emptyPage = { edges: [], pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null } };
+  const emptyPage = {
+    edges: [],
+    pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null },
+  };
 
   it('loads the page once for edges and pageInfo together, and not at all for totalCount alone', async () => {
     const loadPage = vi.fn(async () => emptyPage);
@@ -205,7 +230,9 @@ describe('lazyConnection', () => {
 
   it('checks the arguments up front, whatever is selected', () => {
     const loadPage = vi.fn(async () => emptyPage);
-    expect(refusal(() => lazyConnection({ first: 101 }, 100, loadPage, async () => 0)).extensions.code).toBe('LIMIT_EXCEEDED');
+    expect(refusal(() => lazyConnection({ first: 101 }, 100, loadPage, async () => 0)).extensions.code).toBe(
+      'LIMIT_EXCEEDED',
+    );
     expect(loadPage).not.toHaveBeenCalled();
   });
 });

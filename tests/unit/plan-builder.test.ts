@@ -26,7 +26,8 @@ function planOf(query: string, variables: Vars = {}, maxPageSize?: number) {
   expect(values).toHaveLength(1);
   return values[0]!;
 }
-const cypherOf = (query: string, variables: Vars = {}, maxPageSize?: number) => planOf(query, variables, maxPageSize).cypher;
+const cypherOf = (query: string, variables: Vars = {}, maxPageSize?: number) =>
+  planOf(query, variables, maxPageSize).cypher;
 
 /**
  * The statement cache must never serve one shape's text for another: one parsed document planned
@@ -47,11 +48,18 @@ describe('selection walk', () => {
   it('applies @skip and @include together: a field is kept only when not skipped and included', () => {
     const query = `query($s: Boolean!, $i: Boolean!) { entity(slug: "x") { slug description @skip(if: $s) @include(if: $i) } }`;
     const has = (s: boolean, i: boolean) => cypherOf(query, { s, i }).includes('.description');
-    expect([has(false, true), has(false, false), has(true, true), has(true, false)]).toEqual([true, false, false, false]);
+    expect([has(false, true), has(false, false), has(true, true), has(true, false)]).toEqual([
+      true,
+      false,
+      false,
+      false,
+    ]);
     expect(cypherOf(`{ entity(slug: "x") { slug description @skip(if: false) } }`)).toContain('.description');
     expect(cypherOf(`{ entity(slug: "x") { slug description @include(if: true) } }`)).toContain('.description');
     expect(cypherOf(`{ entity(slug: "x") { slug description @include(if: false) } }`)).not.toContain('.description');
-    expect(cypherOf(`{ entity(slug: "x") { slug ... @skip(if: true) { description } } }`)).not.toContain('.description');
+    expect(cypherOf(`{ entity(slug: "x") { slug ... @skip(if: true) { description } } }`)).not.toContain(
+      '.description',
+    );
   });
 
   it('applies inline fragments by type condition: none, the runtime type, an interface; not another type', () => {
@@ -70,8 +78,11 @@ describe('selection walk', () => {
 
   it('reads a fragment spread twice at one position once, and a fragment at two positions at each', () => {
     const once = cypherOf(`{ entity(slug: "x") { ...F ...F name } } fragment F on Entity { slug name }`);
-    expect(once).toBe("MATCH (n:Entity {slug: $slug}) RETURN n { label: head([l IN labels(n) WHERE l <> 'Entity']), .slug, .name } AS node");
-    const twice = cypherOf(`{ companies(first: 1) { edges { node { ...C investments(first: 2) { edges { node { ...C } } } } } } }
+    expect(once).toBe(
+      "MATCH (n:Entity {slug: $slug}) RETURN n { label: head([l IN labels(n) WHERE l <> 'Entity']), .slug, .name } AS node",
+    );
+    const twice =
+      cypherOf(`{ companies(first: 1) { edges { node { ...C investments(first: 2) { edges { node { ...C } } } } } } }
       fragment C on Company { slug deals { totalCount } }`);
     expect(twice).toContain('__n0: COUNT { (n)-[:PARTY_TO]->() }');
     expect(twice).toContain('__n2: COUNT { (n1)-[:PARTY_TO]->() }');
@@ -111,7 +122,9 @@ describe('selection walk', () => {
       "MATCH (n:Entity {slug: $slug}) RETURN n { .*, label: head([l IN labels(n) WHERE l <> 'Entity']) } AS node",
     );
     // `sources` is only Entity's: on a Source it is not folded (explainPlans does not validate).
-    expect(cypherOf(`{ sources(first: 1) { edges { node { title sources { title } } } } }`)).toContain('n: n { .*, title: n.title }');
+    expect(cypherOf(`{ sources(first: 1) { edges { node { title sources { title } } } } }`)).toContain(
+      'n: n { .*, title: n.title }',
+    );
   });
 
   it('leaves a connection with invalid arguments or cursors, or unknown fields, to its resolver', () => {
@@ -138,13 +151,21 @@ describe('selection walk', () => {
     const info = planOf(`{ entity(slug: "x") { ... on Company { deals { pageInfo { hasNextPage } } } } }`);
     expect(info.cypher).toContain('RETURN { k: [n0.name, n0.id] } }');
     expect(info.params).toEqual({ slug: 'x', c0_fetch: 21 });
-    expect(cypherOf(`{ entity(slug: "x") { ... on Company { deals { edges { cursor } } } } }`)).toContain('RETURN { k: [n0.name, n0.id] } }');
-    expect(cypherOf(`{ entity(slug: "x") { ... on Company { deals { edges { node { slug } } } } } }`)).toContain('RETURN { n: n0 { .slug } } }');
+    expect(cypherOf(`{ entity(slug: "x") { ... on Company { deals { edges { cursor } } } } }`)).toContain(
+      'RETURN { k: [n0.name, n0.id] } }',
+    );
+    expect(cypherOf(`{ entity(slug: "x") { ... on Company { deals { edges { node { slug } } } } } }`)).toContain(
+      'RETURN { n: n0 { .slug } } }',
+    );
   });
 
   it('returns the selected edge properties beside k and n, sorted, dates as text', () => {
-    const cypher = cypherOf(`{ entity(slug: "x") { ... on Person { leads(first: 1) { edges { title since cursor node { slug } } } } } }`);
-    expect(cypher).toContain('RETURN { k: [n0.name, n0.id], since: toString(r0.since), title: r0.title, n: n0 { .slug } } }');
+    const cypher = cypherOf(
+      `{ entity(slug: "x") { ... on Person { leads(first: 1) { edges { title since cursor node { slug } } } } } }`,
+    );
+    expect(cypher).toContain(
+      'RETURN { k: [n0.name, n0.id], since: toString(r0.since), title: r0.title, n: n0 { .slug } } }',
+    );
   });
 
   it('binds nested cursors and backward pages as parameters per connection', () => {
@@ -162,7 +183,9 @@ describe('selection walk', () => {
       `query($c: String) { entity(slug: "x") { ... on Deal { parties(last: 2, before: $c, filter: { name: { startsWith: "A" } }) { edges { node { slug } } } } } }`,
       { c: cursor },
     );
-    expect(filtered).toContain('((n0.name < $c0_cursor[0]) OR (n0.name = $c0_cursor[0] AND n0.id < $c0_cursor[1])) WITH r0, n0 ORDER BY n0.name DESC, n0.id DESC LIMIT toInteger($c0_fetch)');
+    expect(filtered).toContain(
+      '((n0.name < $c0_cursor[0]) OR (n0.name = $c0_cursor[0] AND n0.id < $c0_cursor[1])) WITH r0, n0 ORDER BY n0.name DESC, n0.id DESC LIMIT toInteger($c0_fetch)',
+    );
     expect(params).toEqual({ slug: 'x', c0_fetch: 3, c0_cursor: ['Acme', 'c-1'] });
   });
 
@@ -205,7 +228,9 @@ describe('selection walk', () => {
   });
 
   it('collects fields per runtime type and walks a node into per-kind needs', () => {
-    const document = parse(`{ entity(slug: "x") { slug createdAt ... on Deal { announcedOn } ... on Company { deals(first: 2) { totalCount } } } }`);
+    const document = parse(
+      `{ entity(slug: "x") { slug createdAt ... on Deal { announcedOn } ... on Company { deals(first: 2) { totalCount } } } }`,
+    );
     const operation = document.definitions[0] as OperationDefinitionNode;
     const ctx: WalkContext = { schema, fragments: {}, variables: {}, maxPageSize: 10, next: 0, signature: [] };
     const roots = collectFields(ctx, schema.getQueryType()!, [operation.selectionSet]);
@@ -220,11 +245,30 @@ describe('selection walk', () => {
     ]);
     const company = read.types.find((t) => t.typeName === 'Company')!;
     expect(company.connections).toHaveLength(1);
-    expect(company.connections[0]).toMatchObject({ index: 0, key: 'deals', page: null, count: true, cursors: false, edgeProperties: [], node: null });
+    expect(company.connections[0]).toMatchObject({
+      index: 0,
+      key: 'deals',
+      page: null,
+      count: true,
+      cursors: false,
+      edgeProperties: [],
+      node: null,
+    });
     expect(ctx.next).toBe(1);
     expect(() => walkNode(ctx, 'NoSuchType' as never, [])).toThrow('NoSuchType is not an object type of the schema');
-    expect(readableProperties('Source')).toEqual({ title: 'string', publisher: 'string', url: 'string', publishedOn: 'date', language: 'string' });
-    expect(readableProperties('Deal')).toMatchObject({ excludes: 'stringList', valueUsd: 'number', updatedAt: 'datetime', aliases: 'stringList' });
+    expect(readableProperties('Source')).toEqual({
+      title: 'string',
+      publisher: 'string',
+      url: 'string',
+      publishedOn: 'date',
+      language: 'string',
+    });
+    expect(readableProperties('Deal')).toMatchObject({
+      excludes: 'stringList',
+      valueUsd: 'number',
+      updatedAt: 'datetime',
+      aliases: 'stringList',
+    });
   });
 });
 
@@ -242,18 +286,26 @@ describe('node and connection Cypher', () => {
       announcedBy(first: 1) { edges { node { name } } }
     } } }`);
     // Read from the page-key index, whose key holds the far label.
-    expect(project).toContain("MATCH (n)<-[r0:PART_OF]-(n0) USING INDEX SEEK r0:PART_OF(toId, fromLabel, fromName, fromId) WHERE r0.toId = n.id AND r0.fromLabel = 'Deal'");
-    expect(cypherOf(`{ entity(slug: "x") { ... on Project { deals(first: 1, filter: { name: { eq: "D" } }) { edges { node { slug } } } } } }`)).toContain(
-      'MATCH (n)<-[r0:PART_OF]-(n0:Deal)',
+    expect(project).toContain(
+      "MATCH (n)<-[r0:PART_OF]-(n0) USING INDEX SEEK r0:PART_OF(toId, fromLabel, fromName, fromId) WHERE r0.toId = n.id AND r0.fromLabel = 'Deal'",
     );
+    expect(
+      cypherOf(
+        `{ entity(slug: "x") { ... on Project { deals(first: 1, filter: { name: { eq: "D" } }) { edges { node { slug } } } } } }`,
+      ),
+    ).toContain('MATCH (n)<-[r0:PART_OF]-(n0:Deal)');
     expect(project).toContain('COUNT { (n)<-[:PART_OF]-(:Deal) }');
     expect(project).toContain('COUNT { (n)<-[:PART_OF]-(:Datacenter) }');
     // Far nodes of any kind: the page-key index orders them by kind first, so this page sorts.
     expect(project).toContain(
       "COLLECT { MATCH (n)<-[r2:ANNOUNCED]-(n2) WITH r2, n2 ORDER BY n2.name ASC, n2.id ASC LIMIT toInteger($c2_fetch) RETURN { n: n2 { label: head([l IN labels(n2) WHERE l <> 'Entity']), .name } } }",
     );
-    const source = cypherOf(`{ sources(first: 1) { edges { node { title cites(first: 1) { totalCount edges { node { url } } } } } } }`);
-    expect(source).toContain('COLLECT { MATCH (n)-[r0:CITES]->(n0) WITH r0, n0 ORDER BY coalesce(n0.title, \'\') ASC, n0.id ASC LIMIT toInteger($c0_fetch) RETURN { n: n0 { title: n0.title, .url } } }');
+    const source = cypherOf(
+      `{ sources(first: 1) { edges { node { title cites(first: 1) { totalCount edges { node { url } } } } } } }`,
+    );
+    expect(source).toContain(
+      "COLLECT { MATCH (n)-[r0:CITES]->(n0) WITH r0, n0 ORDER BY coalesce(n0.title, '') ASC, n0.id ASC LIMIT toInteger($c0_fetch) RETURN { n: n0 { title: n0.title, .url } } }",
+    );
     expect(source).toContain('COUNT { (n)-[:CITES]->() }');
   });
 
@@ -263,7 +315,7 @@ describe('node and connection Cypher', () => {
       ... on Deal { sources { url } }
     } }`);
     expect(cypher).toContain(
-      "__s0: CASE WHEN n:Person OR n:Company OR n:Project OR n:Datacenter THEN COLLECT { MATCH (s0:Source)-[:MENTIONS]->(n) WITH s0 ORDER BY s0.publishedOn IS NULL, s0.publishedOn DESC, s0.id RETURN s0 { title: s0.title, .publisher, __c1: COLLECT {",
+      '__s0: CASE WHEN n:Person OR n:Company OR n:Project OR n:Datacenter THEN COLLECT { MATCH (s0:Source)-[:MENTIONS]->(n) WITH s0 ORDER BY s0.publishedOn IS NULL, s0.publishedOn DESC, s0.id RETURN s0 { title: s0.title, .publisher, __c1: COLLECT {',
     );
     expect(cypher).toContain('__s2: CASE WHEN n:Deal THEN COLLECT { MATCH (s2:Source)-[:MENTIONS]->(n)');
     expect(cypher).toContain('RETURN s2 { title: s2.title, .publisher, .url, __c3: COLLECT {');
@@ -273,9 +325,15 @@ describe('node and connection Cypher', () => {
   });
 
   it('does not share a read between kinds whose selections differ, even at the same length', () => {
-    const cypher = cypherOf(`{ entity(slug: "x") { sources { title } ... on Person { sources { url } } ... on Company { sources { publisher } } } }`);
-    expect(cypher).toMatch(/CASE WHEN n:Person THEN COLLECT \{ MATCH \(s(\d+):Source\)[^{}]*RETURN s\1 \{ title: s\1\.title, \.url \}/);
-    expect(cypher).toMatch(/CASE WHEN n:Company THEN COLLECT \{ MATCH \(s(\d+):Source\)[^{}]*RETURN s\1 \{ title: s\1\.title, \.publisher \}/);
+    const cypher = cypherOf(
+      `{ entity(slug: "x") { sources { title } ... on Person { sources { url } } ... on Company { sources { publisher } } } }`,
+    );
+    expect(cypher).toMatch(
+      /CASE WHEN n:Person THEN COLLECT \{ MATCH \(s(\d+):Source\)[^{}]*RETURN s\1 \{ title: s\1\.title, \.url \}/,
+    );
+    expect(cypher).toMatch(
+      /CASE WHEN n:Company THEN COLLECT \{ MATCH \(s(\d+):Source\)[^{}]*RETURN s\1 \{ title: s\1\.title, \.publisher \}/,
+    );
   });
 
   it('returns id when any kind at an Entity position selects it', () => {
@@ -297,7 +355,9 @@ describe('pages two connections below the root, computed once per distinct paren
   it('reads the first level inline and gathers the parents of each deeper page from it', () => {
     const cypher = cypherOf(tree);
     // Level one inline, its nodes marked with their element id; its count stays inline too.
-    expect(cypher).toContain('RETURN { n: n0 { .slug, __e: elementId(n0) } } }, __n0: COUNT { (n)-[:PARTY_TO]->() } } }) AS edges }');
+    expect(cypher).toContain(
+      'RETURN { n: n0 { .slug, __e: elementId(n0) } } }, __n0: COUNT { (n)-[:PARTY_TO]->() } } }) AS edges }',
+    );
     // Level two: the distinct deals of every company's page, found again by element id.
     expect(cypher).toContain(
       'CALL (edges) { UNWIND edges AS x WITH x.n AS m UNWIND coalesce(m.__c0, []) AS x WITH x.n AS m WITH DISTINCT m.__e AS eid WHERE eid IS NOT NULL MATCH (p1) WHERE elementId(p1) = eid RETURN collect([eid, COLLECT {',
@@ -318,7 +378,9 @@ describe('pages two connections below the root, computed once per distinct paren
   it('defers under an entity looked up by slug, guarding by the kinds that selected the page', () => {
     const cypher = cypherOf(`{ entity(slug: "x") { ... on Company { deals(first: 2) { edges { node { slug
       parties(first: 2) { edges { node { slug ... on Company { leaders(first: 1) { edges { node { slug } } } } } } } } } } } } }`);
-    expect(cypher).toMatch(/^MATCH \(n:Entity \{slug: \$slug\}\) WITH n \{ .* \} AS node CALL \(node\) \{ WITH node AS m UNWIND coalesce\(m.__c0, \[\]\) AS x WITH x.n AS m WITH DISTINCT m.__e AS eid/);
+    expect(cypher).toMatch(
+      /^MATCH \(n:Entity \{slug: \$slug\}\) WITH n \{ .* \} AS node CALL \(node\) \{ WITH node AS m UNWIND coalesce\(m.__c0, \[\]\) AS x WITH x.n AS m WITH DISTINCT m.__e AS eid/,
+    );
     expect(cypher).toMatch(/RETURN node, __d1, __d2$/);
     expect(cypherOf(`{ entity(slug: "x") { slug } }`)).toBe(
       "MATCH (n:Entity {slug: $slug}) RETURN n { label: head([l IN labels(n) WHERE l <> 'Entity']), .slug } AS node",
@@ -343,65 +405,99 @@ describe('root statements', () => {
       people: 'MATCH (n:Person) WHERE n.name IS NOT NULL AND n.id IS NOT NULL WITH n ORDER BY n.name ASC, n.id ASC',
       companies: 'MATCH (n:Company) WHERE n.name IS NOT NULL AND n.id IS NOT NULL WITH n ORDER BY n.name ASC, n.id ASC',
       projects: 'MATCH (n:Project) WHERE n.name IS NOT NULL AND n.id IS NOT NULL WITH n ORDER BY n.name ASC, n.id ASC',
-      datacenters: 'MATCH (n:Datacenter) WHERE n.name IS NOT NULL AND n.id IS NOT NULL WITH n ORDER BY n.name ASC, n.id ASC',
+      datacenters:
+        'MATCH (n:Datacenter) WHERE n.name IS NOT NULL AND n.id IS NOT NULL WITH n ORDER BY n.name ASC, n.id ASC',
       deals: 'MATCH (n:Deal) WHERE n.name IS NOT NULL AND n.id IS NOT NULL WITH n ORDER BY n.name ASC, n.id ASC',
       sources: "MATCH (n:Source) WITH n ORDER BY coalesce(toString(n.publishedOn), '') ASC, n.id ASC",
     };
     for (const [field, order] of Object.entries(orders)) {
       const { cypher, params } = planOf(`{ ${field}(first: 3) { edges { node { id } } } }`);
       const projection = field === 'sources' ? 'n { .id, title: n.title }' : 'n { .id }';
-      expect(cypher).toBe(`CALL () { ${order} LIMIT toInteger($fetch) RETURN collect({ n: ${projection} }) AS edges } WITH edges, null AS total UNWIND [['total', total]] + [x IN edges | ['edge', x]] AS part RETURN part[0] AS key, part[1] AS value`);
+      expect(cypher).toBe(
+        `CALL () { ${order} LIMIT toInteger($fetch) RETURN collect({ n: ${projection} }) AS edges } WITH edges, null AS total UNWIND [['total', total]] + [x IN edges | ['edge', x]] AS part RETURN part[0] AS key, part[1] AS value`,
+      );
       expect(params).toEqual({ fetch: 4 });
     }
   });
 
   it('counts without reading a page, with the filter, and returns no edges then', () => {
-    expect(planOf(`{ companies { totalCount } }`)).toEqual({ cypher: 'RETURN null AS edges, COUNT { MATCH (n:Company) } AS total', params: {} });
+    expect(planOf(`{ companies { totalCount } }`)).toEqual({
+      cypher: 'RETURN null AS edges, COUNT { MATCH (n:Company) } AS total',
+      params: {},
+    });
     expect(planOf(`{ companies(filter: { nameContains: "ai", country: "US" }) { totalCount } }`)).toEqual({
-      cypher: 'RETURN null AS edges, COUNT { MATCH (n:Company) WHERE (toLower(n.name) CONTAINS toLower($f0) AND n.country = $f1) } AS total',
+      cypher:
+        'RETURN null AS edges, COUNT { MATCH (n:Company) WHERE (toLower(n.name) CONTAINS toLower($f0) AND n.country = $f1) } AS total',
       params: { f0: 'ai', f1: 'US' },
     });
   });
 
   it('returns sort keys without nodes when only cursors are selected', () => {
     expect(cypherOf(`{ people(first: 2) { edges { cursor } } }`)).toBe(
-      'CALL () { MATCH (n:Person) WHERE n.name IS NOT NULL AND n.id IS NOT NULL WITH n ORDER BY n.name ASC, n.id ASC LIMIT toInteger($fetch) RETURN collect({ k: [n.name, n.id], n: null }) AS edges } WITH edges, null AS total UNWIND [[\'total\', total]] + [x IN edges | [\'edge\', x]] AS part RETURN part[0] AS key, part[1] AS value',
+      "CALL () { MATCH (n:Person) WHERE n.name IS NOT NULL AND n.id IS NOT NULL WITH n ORDER BY n.name ASC, n.id ASC LIMIT toInteger($fetch) RETURN collect({ k: [n.name, n.id], n: null }) AS edges } WITH edges, null AS total UNWIND [['total', total]] + [x IN edges | ['edge', x]] AS part RETURN part[0] AS key, part[1] AS value",
     );
     expect(cypherOf(`{ people(first: 2) { pageInfo { endCursor } totalCount } }`)).toBe(
-      'CALL () { MATCH (n:Person) WHERE n.name IS NOT NULL AND n.id IS NOT NULL WITH n ORDER BY n.name ASC, n.id ASC LIMIT toInteger($fetch) RETURN collect({ k: [n.name, n.id], n: null }) AS edges } WITH edges, COUNT { MATCH (n:Person) } AS total UNWIND [[\'total\', total]] + [x IN edges | [\'edge\', x]] AS part RETURN part[0] AS key, part[1] AS value',
+      "CALL () { MATCH (n:Person) WHERE n.name IS NOT NULL AND n.id IS NOT NULL WITH n ORDER BY n.name ASC, n.id ASC LIMIT toInteger($fetch) RETURN collect({ k: [n.name, n.id], n: null }) AS edges } WITH edges, COUNT { MATCH (n:Person) } AS total UNWIND [['total', total]] + [x IN edges | ['edge', x]] AS part RETURN part[0] AS key, part[1] AS value",
     );
   });
 
   it('seeks an indexed key from the cursor in either direction', () => {
     const after = cursorFor('Company:NAME:ASC', ['Acme', 'c-1']);
-    expect(planOf(`query($a: String) { companies(first: 2, after: $a) { edges { node { slug } } } }`, { a: after })).toEqual({
+    expect(
+      planOf(`query($a: String) { companies(first: 2, after: $a) { edges { node { slug } } } }`, { a: after }),
+    ).toEqual({
       cypher:
-        'CALL () { MATCH (n:Company) WHERE n.name >= $cursor[0] AND n.id IS NOT NULL AND [n.name, n.id] > $cursor WITH n ORDER BY n.name ASC, n.id ASC LIMIT toInteger($fetch) RETURN collect({ n: n { .slug } }) AS edges } WITH edges, null AS total UNWIND [[\'total\', total]] + [x IN edges | [\'edge\', x]] AS part RETURN part[0] AS key, part[1] AS value',
+        "CALL () { MATCH (n:Company) WHERE n.name >= $cursor[0] AND n.id IS NOT NULL AND [n.name, n.id] > $cursor WITH n ORDER BY n.name ASC, n.id ASC LIMIT toInteger($fetch) RETURN collect({ n: n { .slug } }) AS edges } WITH edges, null AS total UNWIND [['total', total]] + [x IN edges | ['edge', x]] AS part RETURN part[0] AS key, part[1] AS value",
       params: { fetch: 3, cursor: ['Acme', 'c-1'] },
     });
-    expect(cypherOf(`query($b: String) { companies(last: 2, before: $b) { edges { node { slug } } } }`, { b: after })).toContain(
+    expect(
+      cypherOf(`query($b: String) { companies(last: 2, before: $b) { edges { node { slug } } } }`, { b: after }),
+    ).toContain(
       'WHERE n.name <= $cursor[0] AND n.id IS NOT NULL AND [n.name, n.id] < $cursor WITH n ORDER BY n.name DESC, n.id DESC',
     );
     const desc = cursorFor('Company:NAME:DESC', ['Acme', 'c-1']);
     expect(
-      cypherOf(`query($a: String) { companies(first: 2, after: $a, orderBy: { field: NAME, direction: DESC }) { edges { node { slug } } } }`, { a: desc }),
-    ).toContain('WHERE n.name <= $cursor[0] AND n.id IS NOT NULL AND [n.name, n.id] < $cursor WITH n ORDER BY n.name DESC, n.id DESC');
+      cypherOf(
+        `query($a: String) { companies(first: 2, after: $a, orderBy: { field: NAME, direction: DESC }) { edges { node { slug } } } }`,
+        { a: desc },
+      ),
+    ).toContain(
+      'WHERE n.name <= $cursor[0] AND n.id IS NOT NULL AND [n.name, n.id] < $cursor WITH n ORDER BY n.name DESC, n.id DESC',
+    );
     expect(
-      cypherOf(`query($b: String) { companies(last: 2, before: $b, orderBy: { field: NAME, direction: DESC }) { edges { node { slug } } } }`, { b: desc }),
-    ).toContain('WHERE n.name >= $cursor[0] AND n.id IS NOT NULL AND [n.name, n.id] > $cursor WITH n ORDER BY n.name ASC, n.id ASC');
+      cypherOf(
+        `query($b: String) { companies(last: 2, before: $b, orderBy: { field: NAME, direction: DESC }) { edges { node { slug } } } }`,
+        { b: desc },
+      ),
+    ).toContain(
+      'WHERE n.name >= $cursor[0] AND n.id IS NOT NULL AND [n.name, n.id] > $cursor WITH n ORDER BY n.name ASC, n.id ASC',
+    );
   });
 
   it('reads a nullable key in index order only when a range filter requires it', () => {
     const unfiltered = cypherOf(`{ deals(first: 2, orderBy: { field: VALUE_USD }) { edges { node { slug } } } }`);
-    expect(unfiltered).toContain('CALL () { MATCH (n:Deal) WITH n ORDER BY coalesce(n.valueUsd, -1.0) ASC, n.id ASC LIMIT');
-    const byKind = cypherOf(`{ deals(first: 2, orderBy: { field: VALUE_USD }, filter: { kinds: [INVESTMENT] }) { edges { node { slug } } } }`);
+    expect(unfiltered).toContain(
+      'CALL () { MATCH (n:Deal) WITH n ORDER BY coalesce(n.valueUsd, -1.0) ASC, n.id ASC LIMIT',
+    );
+    const byKind = cypherOf(
+      `{ deals(first: 2, orderBy: { field: VALUE_USD }, filter: { kinds: [INVESTMENT] }) { edges { node { slug } } } }`,
+    );
     expect(byKind).toContain('MATCH (n:Deal) WHERE n.kind IN $f0 WITH n ORDER BY coalesce(n.valueUsd, -1.0) ASC');
-    const ranged = planOf(`{ deals(first: 2, orderBy: { field: VALUE_USD }, filter: { valueUsd: { lte: 5 } }) { edges { node { slug } } } }`);
-    expect(ranged.cypher).toContain('MATCH (n:Deal) WHERE n.valueUsd IS NOT NULL AND n.id IS NOT NULL AND n.valueUsd <= $f0 WITH n ORDER BY n.valueUsd ASC, n.id ASC LIMIT');
+    const ranged = planOf(
+      `{ deals(first: 2, orderBy: { field: VALUE_USD }, filter: { valueUsd: { lte: 5 } }) { edges { node { slug } } } }`,
+    );
+    expect(ranged.cypher).toContain(
+      'MATCH (n:Deal) WHERE n.valueUsd IS NOT NULL AND n.id IS NOT NULL AND n.valueUsd <= $f0 WITH n ORDER BY n.valueUsd ASC, n.id ASC LIMIT',
+    );
     expect(ranged.params).toEqual({ f0: 5, fetch: 3 });
     // A range under OR or NOT does not hold for every row: no index order then.
-    for (const filter of ['{ OR: [{ valueUsd: { lte: 5 } }, { kinds: [INVESTMENT] }] }', '{ NOT: { valueUsd: { lte: 5 } } }']) {
-      expect(cypherOf(`{ deals(first: 2, orderBy: { field: VALUE_USD }, filter: ${filter}) { edges { node { slug } } } }`)).toContain('ORDER BY coalesce(n.valueUsd, -1.0) ASC');
+    for (const filter of [
+      '{ OR: [{ valueUsd: { lte: 5 } }, { kinds: [INVESTMENT] }] }',
+      '{ NOT: { valueUsd: { lte: 5 } } }',
+    ]) {
+      expect(
+        cypherOf(`{ deals(first: 2, orderBy: { field: VALUE_USD }, filter: ${filter}) { edges { node { slug } } } }`),
+      ).toContain('ORDER BY coalesce(n.valueUsd, -1.0) ASC');
     }
   });
 
@@ -412,14 +508,16 @@ describe('root statements', () => {
       { a: after },
     );
     expect(cypher).toBe(
-      'CALL () { MATCH (n:Company) WHERE ((coalesce(n.updatedAt.epochMillis, 0) > $cursor[0]) OR (coalesce(n.updatedAt.epochMillis, 0) = $cursor[0] AND n.id > $cursor[1])) WITH n ORDER BY coalesce(n.updatedAt.epochMillis, 0) ASC, n.id ASC LIMIT toInteger($fetch) RETURN collect({ k: [coalesce(n.updatedAt.epochMillis, 0), n.id], n: null }) AS edges } WITH edges, null AS total UNWIND [[\'total\', total]] + [x IN edges | [\'edge\', x]] AS part RETURN part[0] AS key, part[1] AS value',
+      "CALL () { MATCH (n:Company) WHERE ((coalesce(n.updatedAt.epochMillis, 0) > $cursor[0]) OR (coalesce(n.updatedAt.epochMillis, 0) = $cursor[0] AND n.id > $cursor[1])) WITH n ORDER BY coalesce(n.updatedAt.epochMillis, 0) ASC, n.id ASC LIMIT toInteger($fetch) RETURN collect({ k: [coalesce(n.updatedAt.epochMillis, 0), n.id], n: null }) AS edges } WITH edges, null AS total UNWIND [['total', total]] + [x IN edges | ['edge', x]] AS part RETURN part[0] AS key, part[1] AS value",
     );
     expect(params).toEqual({ fetch: 2, cursor: [5, 'c-1'] });
   });
 
   it('reads createdAt in index order and seeks the instant a cursor holds', () => {
-    expect(cypherOf(`{ companies(first: 1, orderBy: { field: CREATED_AT, direction: DESC }) { edges { cursor } } }`)).toBe(
-      'CALL () { MATCH (n:Company) WHERE n.createdAt IS NOT NULL AND n.id IS NOT NULL WITH n ORDER BY n.createdAt DESC, n.id DESC LIMIT toInteger($fetch) RETURN collect({ k: [coalesce(n.createdAt.epochSeconds, 0), coalesce(n.createdAt.nanosecond, 0), n.id], n: null }) AS edges } WITH edges, null AS total UNWIND [[\'total\', total]] + [x IN edges | [\'edge\', x]] AS part RETURN part[0] AS key, part[1] AS value',
+    expect(
+      cypherOf(`{ companies(first: 1, orderBy: { field: CREATED_AT, direction: DESC }) { edges { cursor } } }`),
+    ).toBe(
+      "CALL () { MATCH (n:Company) WHERE n.createdAt IS NOT NULL AND n.id IS NOT NULL WITH n ORDER BY n.createdAt DESC, n.id DESC LIMIT toInteger($fetch) RETURN collect({ k: [coalesce(n.createdAt.epochSeconds, 0), coalesce(n.createdAt.nanosecond, 0), n.id], n: null }) AS edges } WITH edges, null AS total UNWIND [['total', total]] + [x IN edges | ['edge', x]] AS part RETURN part[0] AS key, part[1] AS value",
     );
     const after = cursorFor('Company:CREATED_AT:DESC', [1764000000, 5, 'c-1']);
     const { cypher, params } = planOf(
@@ -467,14 +565,16 @@ describe('root statements', () => {
       [{ p: false }, { p: true }],
     );
     // A page of bare edges (no node, no cursor) is still a page read.
-    expectCacheKeepsShapesApart(`query($e: Boolean!) { companies(first: 2) { totalCount edges @include(if: $e) { __typename } } }`, [
-      { e: false },
-      { e: true },
-    ]);
+    expectCacheKeepsShapesApart(
+      `query($e: Boolean!) { companies(first: 2) { totalCount edges @include(if: $e) { __typename } } }`,
+      [{ e: false }, { e: true }],
+    );
   });
 
   it('reads no page for __typename beside a count', () => {
-    expect(cypherOf(`{ companies { __typename totalCount } }`)).toBe('RETURN null AS edges, COUNT { MATCH (n:Company) } AS total');
+    expect(cypherOf(`{ companies { __typename totalCount } }`)).toBe(
+      'RETURN null AS edges, COUNT { MATCH (n:Company) } AS total',
+    );
   });
 
   it('finds the operation after fragment definitions and applies root-level directives', () => {
@@ -485,15 +585,27 @@ describe('root statements', () => {
   });
 
   it('plans only the root fields it knows, each under its response key, within the page limit', () => {
-    const plans = explainPlans(schema, parse(`{ graphStats { label } big: companies(first: 100) { totalCount } entity(slug: "s") { slug } }`), rootConnectionSpecs);
-    expect(Object.keys(plans)).toEqual(['big', 'entity']);
-    expect(plans.entity).toEqual({ cypher: 'MATCH (n:Entity {slug: $slug}) RETURN n { label: head([l IN labels(n) WHERE l <> \'Entity\']), .slug } AS node', params: { slug: 's' } });
-    expect(() => explainPlans(schema, parse(`{ companies(first: 101) { totalCount } }`), rootConnectionSpecs)).toThrow();
-    // A root connection spec on a field that is not a connection is a programming error, said plainly.
-    expect(() => explainPlans(schema, parse(`{ node(id: "x") { id } }`), new Map([['node', ROOT_CONNECTIONS.Company]]))).toThrow(
-      'Node is not an object type',
+    const plans = explainPlans(
+      schema,
+      parse(`{ graphStats { label } big: companies(first: 100) { totalCount } entity(slug: "s") { slug } }`),
+      rootConnectionSpecs,
     );
-    expect(() => explainPlans(schema, parse(`{ companies(first: 11) { totalCount } }`), rootConnectionSpecs, {}, 10)).toThrow();
+    expect(Object.keys(plans)).toEqual(['big', 'entity']);
+    expect(plans.entity).toEqual({
+      cypher:
+        "MATCH (n:Entity {slug: $slug}) RETURN n { label: head([l IN labels(n) WHERE l <> 'Entity']), .slug } AS node",
+      params: { slug: 's' },
+    });
+    expect(() =>
+      explainPlans(schema, parse(`{ companies(first: 101) { totalCount } }`), rootConnectionSpecs),
+    ).toThrow();
+    // A root connection spec on a field that is not a connection is a programming error, said plainly.
+    expect(() =>
+      explainPlans(schema, parse(`{ node(id: "x") { id } }`), new Map([['node', ROOT_CONNECTIONS.Company]])),
+    ).toThrow('Node is not an object type');
+    expect(() =>
+      explainPlans(schema, parse(`{ companies(first: 11) { totalCount } }`), rootConnectionSpecs, {}, 10),
+    ).toThrow();
   });
 });
 
@@ -557,14 +669,26 @@ describe('shaping planned rows (readPlanned with a recorded db.read)', () => {
     const { ctx, calls } = fakeContext([
       {
         edges: [
-          { k: ['A', 'c-1'], n: { slug: 'a', __c0: [{ role: 'buyer', n: { slug: 'd1' } }, { role: 'seller', n: { slug: 'd2' } }], __n0: 7 } },
+          {
+            k: ['A', 'c-1'],
+            n: {
+              slug: 'a',
+              __c0: [
+                { role: 'buyer', n: { slug: 'd1' } },
+                { role: 'seller', n: { slug: 'd2' } },
+              ],
+              __n0: 7,
+            },
+          },
           { k: ['B', 'c-2'], n: { slug: 'b', __c0: null, __n0: 0 } },
           { k: ['C', 'c-3'], n: { slug: 'c', __c0: [], __n0: 0 } },
         ],
         total: 12,
       },
     ]);
-    const info = infoFor(`{ companies(first: 2) { totalCount edges { cursor node { slug deals(first: 1) { totalCount edges { role node { slug } } } } } } }`);
+    const info = infoFor(
+      `{ companies(first: 2) { totalCount edges { cursor node { slug deals(first: 1) { totalCount edges { role node { slug } } } } } } }`,
+    );
     const page = (await readPlanned(ctx, info, root('Company', { first: 2 }))) as Record<string, any>;
     expect(calls).toHaveLength(1);
     expect(calls[0]!.params).toEqual({ fetch: 3, c0_fetch: 2 });
@@ -572,13 +696,29 @@ describe('shaping planned rows (readPlanned with a recorded db.read)', () => {
     expect(page.edges.map((e: any) => e.node.slug)).toEqual(['a', 'b']);
     expect(page.edges[0].node).toMatchObject({ label: 'Company', aliases: [], description: null });
     expect(page.edges[0].cursor).toBe(encodeCursor('Company:NAME:ASC', ['A', 'c-1']));
-    expect(page.pageInfo).toEqual({ hasNextPage: true, hasPreviousPage: false, startCursor: encodeCursor('Company:NAME:ASC', ['A', 'c-1']), endCursor: encodeCursor('Company:NAME:ASC', ['B', 'c-2']) });
+    expect(page.pageInfo).toEqual({
+      hasNextPage: true,
+      hasPreviousPage: false,
+      startCursor: encodeCursor('Company:NAME:ASC', ['A', 'c-1']),
+      endCursor: encodeCursor('Company:NAME:ASC', ['B', 'c-2']),
+    });
     const deals = nested(page.edges[0].node, 'Company', 'deals')!;
     expect(deals.totalCount).toBe(7);
-    expect(deals.edges.map((e: any) => [e.node.slug, e.node.label, e.properties.role])).toEqual([['d1', 'Deal', 'buyer']]);
+    expect(deals.edges.map((e: any) => [e.node.slug, e.node.label, e.properties.role])).toEqual([
+      ['d1', 'Deal', 'buyer'],
+    ]);
     expect(deals.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: false });
     const three = (await readPlanned(
-      fakeContext([{ edges: [{ k: ['A', '1'], n: null }, { k: ['B', '2'], n: null }, { k: ['C', '3'], n: null }], total: null }]).ctx,
+      fakeContext([
+        {
+          edges: [
+            { k: ['A', '1'], n: null },
+            { k: ['B', '2'], n: null },
+            { k: ['C', '3'], n: null },
+          ],
+          total: null,
+        },
+      ]).ctx,
       infoFor(`{ companies(first: 3) { pageInfo { startCursor endCursor } } }`),
       root('Company', { first: 3 }),
     )) as Record<string, any>;
@@ -588,7 +728,11 @@ describe('shaping planned rows (readPlanned with a recorded db.read)', () => {
       hasNextPage: false,
     });
     // An empty root page: only its count is sent.
-    const none = (await readPlanned(fakeContext([{ edges: [], total: 0 }]).ctx, info, root('Company', { first: 2 }))) as Record<string, any>;
+    const none = (await readPlanned(
+      fakeContext([{ edges: [], total: 0 }]).ctx,
+      info,
+      root('Company', { first: 2 }),
+    )) as Record<string, any>;
     expect(none.edges).toEqual([]);
     expect(none.totalCount).toBe(0);
     expect(none.pageInfo).toMatchObject({ hasNextPage: false, startCursor: null });
@@ -599,7 +743,16 @@ describe('shaping planned rows (readPlanned with a recorded db.read)', () => {
   });
 
   it('reverses a backward page: more rows mean a previous page, the cursor a next one', async () => {
-    const rows = [{ edges: [{ k: ['C', 'c-3'], n: null }, { k: ['B', 'c-2'], n: null }, { k: ['A', 'c-1'], n: null }], total: null }];
+    const rows = [
+      {
+        edges: [
+          { k: ['C', 'c-3'], n: null },
+          { k: ['B', 'c-2'], n: null },
+          { k: ['A', 'c-1'], n: null },
+        ],
+        total: null,
+      },
+    ];
     const info = infoFor(`{ companies(last: 2) { edges { cursor } } }`);
     const first = (await readPlanned(fakeContext(rows).ctx, info, root('Company', { last: 2 }))) as Record<string, any>;
     expect(first.edges.map((e: any) => e.cursor)).toEqual([
@@ -613,7 +766,10 @@ describe('shaping planned rows (readPlanned with a recorded db.read)', () => {
     expect(first.pageInfo).toMatchObject({ hasNextPage: false, hasPreviousPage: true });
     const before = encodeCursor('Company:NAME:ASC', ['D', 'c-4']);
     const info2 = infoFor(`query($b: String) { companies(last: 5, before: $b) { edges { cursor } } }`, { b: before });
-    const second = (await readPlanned(fakeContext(rows).ctx, info2, root('Company', { last: 5, before }))) as Record<string, any>;
+    const second = (await readPlanned(fakeContext(rows).ctx, info2, root('Company', { last: 5, before }))) as Record<
+      string,
+      any
+    >;
     expect(second.edges).toHaveLength(3);
     expect(second.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: false });
   });
@@ -622,13 +778,19 @@ describe('shaping planned rows (readPlanned with a recorded db.read)', () => {
     const after = encodeCursor('Company:NAME:ASC', ['A', 'c-1']);
     const rows = [{ edges: [{ k: ['B', 'c-2'], n: null }], total: 3 }];
     const info = infoFor(`query($a: String) { companies(first: 1, after: $a) { edges { cursor } } }`, { a: after });
-    const page = (await readPlanned(fakeContext(rows).ctx, info, root('Company', { first: 1, after }))) as Record<string, any>;
+    const page = (await readPlanned(fakeContext(rows).ctx, info, root('Company', { first: 1, after }))) as Record<
+      string,
+      any
+    >;
     expect(page.pageInfo).toMatchObject({ hasNextPage: false, hasPreviousPage: true });
   });
 
   it('returns no edges and no pages when only the count was read', async () => {
     const info = infoFor(`{ companies { totalCount } }`);
-    const page = (await readPlanned(fakeContext([{ edges: null, total: 4 }]).ctx, info, root('Company', {}))) as Record<string, any>;
+    const page = (await readPlanned(fakeContext([{ edges: null, total: 4 }]).ctx, info, root('Company', {}))) as Record<
+      string,
+      any
+    >;
     expect(page.edges).toEqual([]);
     expect(page.totalCount).toBe(4);
     expect(page.pageInfo).toEqual({ hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null });
@@ -652,17 +814,34 @@ describe('shaping planned rows (readPlanned with a recorded db.read)', () => {
     expect(nested(entity, 'Person', 'deals')).toBeUndefined();
     expect(await readPlanned(fakeContext([]).ctx, info, { kind: 'entity', slug: 'nope' })).toBeNull();
     // A node with no kind label matches none of the five kinds: returned as read, nothing planned.
-    const unlabelled = (await readPlanned(fakeContext([{ node: { label: null, name: 'N' } }]).ctx, info, { kind: 'entity', slug: 'n' })) as Record<string, any>;
+    const unlabelled = (await readPlanned(fakeContext([{ node: { label: null, name: 'N' } }]).ctx, info, {
+      kind: 'entity',
+      slug: 'n',
+    })) as Record<string, any>;
     expect(unlabelled).toEqual({ label: null, name: 'N' });
-    const person = (await readPlanned(fakeContext([{ node: { label: 'Person', name: 'P', __s0: null } }]).ctx, info, { kind: 'entity', slug: 'p' })) as Record<string, any>;
+    const person = (await readPlanned(fakeContext([{ node: { label: 'Person', name: 'P', __s0: null } }]).ctx, info, {
+      kind: 'entity',
+      slug: 'p',
+    })) as Record<string, any>;
     expect(nested(person, 'Person', 'sources')).toEqual([]);
   });
 
   it('shapes sources without entity defaults, converting a whole Source node but never priming entities with it', async () => {
-    const info = infoFor(`{ sources(first: 2) { edges { node { title bogus cites(first: 1) { edges { node { url } } } } } } }`);
+    const info = infoFor(
+      `{ sources(first: 2) { edges { node { title bogus cites(first: 1) { edges { node { url } } } } } } }`,
+    );
     const rows = [
       {
-        edges: [{ n: { id: 's-1', title: 'T', publishedOn: new neo4j.types.Date(2021, 2, 3), __c0: [{ n: { title: 'U', url: 'http://u' } }] } }],
+        edges: [
+          {
+            n: {
+              id: 's-1',
+              title: 'T',
+              publishedOn: new neo4j.types.Date(2021, 2, 3),
+              __c0: [{ n: { title: 'U', url: 'http://u' } }],
+            },
+          },
+        ],
         total: null,
       },
     ];
@@ -697,7 +876,13 @@ describe('shaping planned rows (readPlanned with a recorded db.read)', () => {
     };
     const { ctx, calls } = fakeContext([{ node: raw }]);
     const entity = (await readPlanned(ctx, info, { kind: 'entity', slug: 'acme' })) as Record<string, any>;
-    expect(entity).toMatchObject({ createdAt: '2024-01-02T03:04:05.000Z', foundedOn: '2020-05-06', employees: 42, aliases: [], description: null });
+    expect(entity).toMatchObject({
+      createdAt: '2024-01-02T03:04:05.000Z',
+      foundedOn: '2020-05-06',
+      employees: 42,
+      aliases: [],
+      description: null,
+    });
     const loaded = await entityByIdLoader(ctx).load('c-1');
     expect(loaded).toMatchObject({ id: 'c-1', slug: 'acme', label: 'Company' });
     expect(calls).toHaveLength(1);

@@ -13,11 +13,15 @@ import { encodeCursor } from '../../src/graph/cursor.js';
 
 /** Cypher text broken at clause keywords, so snapshots read like statements. */
 const format = (cypher: string) =>
-  cypher.replace(/ (?=(CALL|MATCH|WHERE|WITH|ORDER BY|LIMIT|RETURN|COLLECT|COUNT) )/g, '\n').replace(/ (?=__[cns]\d+:)/g, '\n');
+  cypher
+    .replace(/ (?=(CALL|MATCH|WHERE|WITH|ORDER BY|LIMIT|RETURN|COLLECT|COUNT) )/g, '\n')
+    .replace(/ (?=__[cns]\d+:)/g, '\n');
 
 const plan = (query: string, variables: Record<string, unknown> = {}) => {
   const plans = explainPlans(schema, parse(query), rootConnectionSpecs, variables);
-  return Object.fromEntries(Object.entries(plans).map(([key, p]) => [key, { cypher: format(p.cypher), params: p.params }]));
+  return Object.fromEntries(
+    Object.entries(plans).map(([key, p]) => [key, { cypher: format(p.cypher), params: p.params }]),
+  );
 };
 
 describe('read planner statements', () => {
@@ -84,7 +88,8 @@ describe('read planner statements', () => {
 
   it('reads fields selected on Entity once and guards kind fragments by label', () => {
     expect(
-      plan(`query($withDeals: Boolean!) {
+      plan(
+        `query($withDeals: Boolean!) {
         entity(slug: "openai") {
           name
           sources { title publishedOn }
@@ -93,7 +98,8 @@ describe('read planner statements', () => {
         }
       }
       fragment PersonParts on Person { leads(first: 2) { edges { title node { slug } } } }`,
-      { withDeals: true }),
+        { withDeals: true },
+      ),
     ).toMatchInlineSnapshot(`
       {
         "entity": {
@@ -184,20 +190,27 @@ describe('read planner statements', () => {
   });
 
   it('leaves unknown fields to their resolvers and returns the whole node for them', () => {
-    const { companies } = plan(`{ companies(first: 3) { edges { node { slug dealStats { count } excludedByDeals: deals { totalCount } } } } }`);
+    const { companies } = plan(
+      `{ companies(first: 3) { edges { node { slug dealStats { count } excludedByDeals: deals { totalCount } } } } }`,
+    );
     expect(companies!.cypher).toContain('n { .*');
     expect(companies!.cypher).toContain('COUNT { (n)-[:PARTY_TO]->() }');
     expect(companies!.cypher).not.toContain('dealStats');
   });
 
   it('leaves a nested connection with invalid arguments to its resolver, which reports the error at its path', () => {
-    const { companies } = plan(`{ companies(first: 3) { edges { node { slug deals(first: 100000) { totalCount } } } } }`);
+    const { companies } = plan(
+      `{ companies(first: 3) { edges { node { slug deals(first: 100000) { totalCount } } } } }`,
+    );
     expect(companies!.cypher).not.toContain('PARTY_TO');
   });
 
   it('puts no request text in the statement: aliases and values become keys and parameters', () => {
     const hostile = "x'}) DETACH DELETE n //";
-    const { evil } = plan(`query($s: String!) { evil: entity(slug: $s) { alias1: name ... on Company { inject: deals(first: 1) { edges { node { slug } } } } } }`, { s: hostile });
+    const { evil } = plan(
+      `query($s: String!) { evil: entity(slug: $s) { alias1: name ... on Company { inject: deals(first: 1) { edges { node { slug } } } } } }`,
+      { s: hostile },
+    );
     expect(evil!.cypher).not.toContain('evil');
     expect(evil!.cypher).not.toContain('alias1');
     expect(evil!.cypher).not.toContain('inject');
@@ -206,7 +219,9 @@ describe('read planner statements', () => {
   });
 
   it('caches the statement per operation and shape: a repeated operation only binds values', () => {
-    const document = parse(`query($slug: String!) { entity(slug: $slug) { name ... on Company { deals(first: 2) { edges { node { slug } } } } } }`);
+    const document = parse(
+      `query($slug: String!) { entity(slug: $slug) { name ... on Company { deals(first: 2) { edges { node { slug } } } } } }`,
+    );
     const first = explainPlans(schema, document, rootConnectionSpecs, { slug: 'openai' });
     const second = explainPlans(schema, document, rootConnectionSpecs, { slug: 'oracle' });
     expect(second.entity!.cypher).toBe(first.entity!.cypher);

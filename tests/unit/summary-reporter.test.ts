@@ -24,7 +24,11 @@ function runFixtures(filter: string[], env: Record<string, string> = {}): Promis
   // Without CI in the environment vitest would allow `.only` by default: the project's setting must refuse it.
   const { CI: _ci, GITHUB_ACTIONS: _gha, ...inherited } = process.env;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: root, env: { ...inherited, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, args, {
+      cwd: root,
+      env: { ...inherited, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.resume();
@@ -50,9 +54,21 @@ const cases: Array<[string, string[], Record<string, string>, number, string]> =
   // Every test passed, yet vitest fails the run: the line must not say 0 failed.
   ['an unhandled rejection', ['unhandled-rejection.fixture'], {}, 1, '1 passed, 1 failed, 0 skipped'],
   // Interrupted: the failing test, the one after it in its file, and the file that never started.
-  ['a run interrupted by --bail', ['bail-first.fixture', 'bail-second.fixture', '--bail', '1'], {}, 1, '0 passed, 3 failed, 0 skipped'],
+  [
+    'a run interrupted by --bail',
+    ['bail-first.fixture', 'bail-second.fixture', '--bail', '1'],
+    {},
+    1,
+    '0 passed, 3 failed, 0 skipped',
+  ],
   ['a .only left in a file', ['only.fixture'], {}, 1, '0 passed, 1 failed, 1 skipped'],
-  ['a global setup that throws (the database did not start)', ['passing.fixture'], { FIXTURE_GLOBAL_SETUP: './broken-global-setup.ts' }, 1, '0 passed, 1 failed, 0 skipped'],
+  [
+    'a global setup that throws (the database did not start)',
+    ['passing.fixture'],
+    { FIXTURE_GLOBAL_SETUP: './broken-global-setup.ts' },
+    1,
+    '0 passed, 1 failed, 0 skipped',
+  ],
 ];
 
 describe('the closing line agrees with vitest', () => {

@@ -19,17 +19,25 @@ describe('checkBound', () => {
   });
 
   it('refuses a value over the bound with LIMIT_EXCEEDED naming it, never clamps', () => {
-    expect(codeOf(() => checkBound('maxHops', 9, 8, 'MAX_HOPS'))).toMatchObject({ code: 'LIMIT_EXCEEDED', limit: 'MAX_HOPS', max: 8, got: 9 });
+    expect(codeOf(() => checkBound('maxHops', 9, 8, 'MAX_HOPS'))).toMatchObject({
+      code: 'LIMIT_EXCEEDED',
+      limit: 'MAX_HOPS',
+      max: 8,
+      got: 9,
+    });
   });
 
   it('refuses zero, negatives and fractions as bad input', () => {
-    for (const bad of [0, -1, 2.5, Number.NaN]) expect(codeOf(() => checkBound('depth', bad, 3, 'MAX_NEIGHBORHOOD_DEPTH'))?.code).toBe('BAD_USER_INPUT');
+    for (const bad of [0, -1, 2.5, Number.NaN])
+      expect(codeOf(() => checkBound('depth', bad, 3, 'MAX_NEIGHBORHOOD_DEPTH'))?.code).toBe('BAD_USER_INPUT');
   });
 });
 
 describe('relationshipTypeExpression', () => {
   it('defaults to every entity relationship type, never MENTIONS or CITES', () => {
-    expect(relationshipTypeExpression()).toBe(':LEADS|ANNOUNCED|PARTICIPATES_IN|PARTY_TO|PART_OF|COVERS|OPERATES|INVESTS_IN');
+    expect(relationshipTypeExpression()).toBe(
+      ':LEADS|ANNOUNCED|PARTICIPATES_IN|PARTY_TO|PART_OF|COVERS|OPERATES|INVESTS_IN',
+    );
     expect(relationshipTypeExpression([])).toBe(relationshipTypeExpression());
     expect(relationshipTypeExpression([])).not.toMatch(/MENTIONS|CITES/);
   });

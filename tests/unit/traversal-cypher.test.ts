@@ -10,12 +10,25 @@ import { commonNeighbors, moneyFlows, neighborhood, rank, shortestPath } from '.
 import type { Db, Row } from '../../src/neo4j/db.js';
 
 const limits = parseConfig({ NEO4J_URI: 'bolt://127.0.0.1:1' }).limits;
-const entity = (id: string): EntityRow => ({ id, slug: id, name: id, description: null, aliases: [], createdAt: null, updatedAt: null, label: 'Company' });
+const entity = (id: string): EntityRow => ({
+  id,
+  slug: id,
+  name: id,
+  description: null,
+  aliases: [],
+  createdAt: null,
+  updatedAt: null,
+  label: 'Company',
+});
 
 /** Records statements instead of running them; answers no rows. */
 function recorder() {
   const sent: Array<{ cypher: string; params: Row }> = [];
-  const db = { read: async (cypher: string, params: Row = {}) => (sent.push({ cypher: cypher.replace(/\s+/g, ' ').trim(), params }), []) } as unknown as Db;
+  const db = {
+    read: async (cypher: string, params: Row = {}) => (
+      sent.push({ cypher: cypher.replace(/\s+/g, ' ').trim(), params }), []
+    ),
+  } as unknown as Db;
   return { db, sent };
 }
 

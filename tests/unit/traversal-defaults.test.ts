@@ -15,7 +15,9 @@ describe('TRAVERSAL_DEFAULTS', () => {
     const query = schema.getQueryType()!.getFields();
     for (const [field, defaults] of Object.entries(TRAVERSAL_DEFAULTS)) {
       const args = query[field]!.args;
-      const declared = Object.fromEntries(args.filter((a) => a.defaultValue !== undefined).map((a) => [a.name, a.defaultValue]));
+      const declared = Object.fromEntries(
+        args.filter((a) => a.defaultValue !== undefined).map((a) => [a.name, a.defaultValue]),
+      );
       expect(declared, field).toEqual(defaults);
     }
   });
@@ -23,7 +25,11 @@ describe('TRAVERSAL_DEFAULTS', () => {
 
 describe('a relationship end deleted meanwhile', () => {
   it('answers NOT_FOUND naming the entity', async () => {
-    const ctx = { loaders: new Map([['entityById', new DataLoader<string, null>(async (ids) => ids.map(() => null))]]) } as unknown as Context;
-    await expect(relationshipEndpoint(ctx, 'gone-1')).rejects.toMatchObject({ extensions: { code: 'NOT_FOUND', id: 'gone-1' } });
+    const ctx = {
+      loaders: new Map([['entityById', new DataLoader<string, null>(async (ids) => ids.map(() => null))]]),
+    } as unknown as Context;
+    await expect(relationshipEndpoint(ctx, 'gone-1')).rejects.toMatchObject({
+      extensions: { code: 'NOT_FOUND', id: 'gone-1' },
+    });
   });
 });

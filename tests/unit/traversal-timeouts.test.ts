@@ -7,10 +7,21 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config.js';
 import type { EntityRow } from '../../src/graph/entities.js';
-import { commonNeighbors, moneyFlows, neighborhood, rank, shortestPath, simplePaths } from '../../src/graph/traversals.js';
+import {
+  commonNeighbors,
+  moneyFlows,
+  neighborhood,
+  rank,
+  shortestPath,
+  simplePaths,
+} from '../../src/graph/traversals.js';
 import type { Db, RunOptions } from '../../src/neo4j/db.js';
 
-const limits = parseConfig({ NEO4J_URI: 'bolt://127.0.0.1:1', TRAVERSAL_TIMEOUT_MS: '150', QUERY_TIMEOUT_MS: '60000' }).limits;
+const limits = parseConfig({
+  NEO4J_URI: 'bolt://127.0.0.1:1',
+  TRAVERSAL_TIMEOUT_MS: '150',
+  QUERY_TIMEOUT_MS: '60000',
+}).limits;
 const entity = (id: string) => ({ id, slug: id, name: id }) as unknown as EntityRow;
 const [a, b] = [entity('a'), entity('b')];
 
@@ -51,7 +62,9 @@ describe('TRAVERSAL_TIMEOUT_MS', () => {
       }
     });
 
-    it(`${name} answers TIMEOUT naming TRAVERSAL_TIMEOUT_MS at its timeout when the database never answers`, { timeout: 8_000 }, async () => {
+    it(`${name} answers TIMEOUT naming TRAVERSAL_TIMEOUT_MS at its timeout when the database never answers`, {
+      timeout: 8_000,
+    }, async () => {
       const { db } = recordingDb(() => new Promise(() => {}));
       const started = performance.now();
       const error = await run(db).then(

@@ -36,8 +36,9 @@ describe('isKebabCase', () => {
 });
 
 describe('isCalendarDate', () => {
-  it.each(['x2025-01-01', '2025-01-01x', '2025-01-01T00:00:00Z', ' 2025-01-01'])('refuses %j (the whole string must be a date)', (v) =>
-    expect(isCalendarDate(v)).toBe(false),
+  it.each(['x2025-01-01', '2025-01-01x', '2025-01-01T00:00:00Z', ' 2025-01-01'])(
+    'refuses %j (the whole string must be a date)',
+    (v) => expect(isCalendarDate(v)).toBe(false),
   );
 });
 
@@ -83,10 +84,21 @@ describe('scalar rules', () => {
 
 describe('entityPropertiesSchema', () => {
   it('has the common properties and exactly the kind-specific ones of each label', () => {
-    const keys = (label: Parameters<typeof entityPropertiesSchema>[0]) => Object.keys(entityPropertiesSchema(label).shape).sort();
+    const keys = (label: Parameters<typeof entityPropertiesSchema>[0]) =>
+      Object.keys(entityPropertiesSchema(label).shape).sort();
     expect(keys('Person')).toEqual(['aliases', 'description', 'name', 'slug']);
     expect(keys('Company')).toEqual(['aliases', 'country', 'description', 'kind', 'name', 'slug']);
-    expect(keys('Deal')).toEqual(['aliases', 'announcedOn', 'description', 'endsOn', 'kind', 'name', 'slug', 'startsOn', 'valueUsd']);
+    expect(keys('Deal')).toEqual([
+      'aliases',
+      'announcedOn',
+      'description',
+      'endsOn',
+      'kind',
+      'name',
+      'slug',
+      'startsOn',
+      'valueUsd',
+    ]);
   });
 
   it('trims names and refuses blank or overlong text', () => {
@@ -95,7 +107,9 @@ describe('entityPropertiesSchema', () => {
     expect(problems(company, { slug: 'openai', name: '   ' })).toEqual(['must not be empty']);
     expect(problems(company, { slug: 'openai', name: 'x'.repeat(501) })).toEqual(['must be at most 500 characters']);
     expect(problems(company, { slug: 'openai', name: 'x', description: 'd'.repeat(10_000) })).toEqual([]);
-    expect(problems(company, { slug: 'openai', name: 'x', description: 'd'.repeat(10_001) })).toEqual(['must be at most 10000 characters']);
+    expect(problems(company, { slug: 'openai', name: 'x', description: 'd'.repeat(10_001) })).toEqual([
+      'must be at most 10000 characters',
+    ]);
     expect(problems(company, { slug: 'openai', name: 'x', description: 5 })).toHaveLength(1);
   });
 
@@ -112,8 +126,12 @@ describe('entityPropertiesSchema', () => {
   it('checks each property by its type; null (remove) and absent are both fine', () => {
     const project = entityPropertiesSchema('Project');
     const base = { slug: 'stargate', name: 'Stargate' };
-    expect(problems(project, { ...base, status: 'ANNOUNCED', announcedOn: '2025-01-21', pledgedUsd: 500e9 })).toEqual([]);
-    expect(problems(project, { ...base, status: null, announcedOn: null, pledgedUsd: null, aliases: null })).toEqual([]);
+    expect(problems(project, { ...base, status: 'ANNOUNCED', announcedOn: '2025-01-21', pledgedUsd: 500e9 })).toEqual(
+      [],
+    );
+    expect(problems(project, { ...base, status: null, announcedOn: null, pledgedUsd: null, aliases: null })).toEqual(
+      [],
+    );
     expect(problems(project, { ...base, announcedOn: '2025-02-30' })).toEqual(['is not a calendar date']);
     expect(problems(project, { ...base, pledgedUsd: '500e9' })).toHaveLength(1);
     expect(problems(project, { ...base, pledgedUsd: -5 })).toEqual(['must not be negative']);
@@ -136,8 +154,12 @@ describe('sourcePropertiesSchema', () => {
   it.each(['fr', 'en', 'eng', 'en-US', 'zh-Hant'])('accepts the language %s', (language) =>
     expect(problems(sourcePropertiesSchema, { ...base, language })).toEqual([]),
   );
-  it.each(['french', 'EN', 'f', 'Xfr', 'fr!', 'en-', 'en-U', 'en-USAXX', 'en-12'])('refuses the language %j', (language) =>
-    expect(problems(sourcePropertiesSchema, { ...base, language })).toEqual(['must be an ISO 639-1 code such as fr or en-US']),
+  it.each(['french', 'EN', 'f', 'Xfr', 'fr!', 'en-', 'en-U', 'en-USAXX', 'en-12'])(
+    'refuses the language %j',
+    (language) =>
+      expect(problems(sourcePropertiesSchema, { ...base, language })).toEqual([
+        'must be an ISO 639-1 code such as fr or en-US',
+      ]),
   );
 });
 
@@ -172,12 +194,18 @@ describe('relationship types and properties', () => {
     expect(issues('LEADS', { title: 'CEO', amountUsd: 5 })).toEqual([
       { path: 'input.properties.amountUsd', message: 'LEADS has only the properties title, since' },
     ]);
-    expect(issues('OPERATES', { role: 'x' })).toEqual([{ path: 'input.properties.role', message: 'OPERATES has no properties' }]);
+    expect(issues('OPERATES', { role: 'x' })).toEqual([
+      { path: 'input.properties.role', message: 'OPERATES has no properties' },
+    ]);
   });
 
   it('checkRelationshipProperties checks the values, at their path', () => {
-    expect(issues('INVESTS_IN', { amountUsd: -1 })).toEqual([{ path: 'input.properties.amountUsd', message: 'must not be negative' }]);
-    expect(issues('LEADS', { since: '2019-02-30' })).toEqual([{ path: 'input.properties.since', message: 'is not a calendar date' }]);
+    expect(issues('INVESTS_IN', { amountUsd: -1 })).toEqual([
+      { path: 'input.properties.amountUsd', message: 'must not be negative' },
+    ]);
+    expect(issues('LEADS', { since: '2019-02-30' })).toEqual([
+      { path: 'input.properties.since', message: 'is not a calendar date' },
+    ]);
   });
 
   it('checkRelationshipProperties leaves alone: undefined values, no properties, and names that are no type', () => {
@@ -200,7 +228,9 @@ describe('valueProblem', () => {
 
   it("gives the schema's own message otherwise, after the index of the bad item", () => {
     expect(valueProblem(amountSchema, -1)).toBe(' must not be negative');
-    expect(valueProblem((entityPropertiesSchema('Person').shape as z.ZodRawShape).aliases!, ['a', ' '])).toBe('[1] must not be empty');
+    expect(valueProblem((entityPropertiesSchema('Person').shape as z.ZodRawShape).aliases!, ['a', ' '])).toBe(
+      '[1] must not be empty',
+    );
   });
 });
 
@@ -215,6 +245,8 @@ describe('relationship endpoints', () => {
   it('endpointProblem says which end and which kinds are allowed', () => {
     expect(endpointProblem('LEADS', 'from', 'Company')).toBe('LEADS cannot start at a Company (allowed: Person)');
     expect(endpointProblem('PART_OF', 'to', 'Deal')).toBe('PART_OF cannot end at a Deal (allowed: Project)');
-    expect(endpointProblem('PART_OF', 'from', 'Person')).toBe('PART_OF cannot start at a Person (allowed: Datacenter, Deal)');
+    expect(endpointProblem('PART_OF', 'from', 'Person')).toBe(
+      'PART_OF cannot start at a Person (allowed: Datacenter, Deal)',
+    );
   });
 });

@@ -12,9 +12,14 @@ import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
 export function chromiumPath(): string {
-  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(Boolean) as string[];
+  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(
+    Boolean,
+  ) as string[];
   const found = candidates.find((p) => existsSync(p));
-  if (!found) throw new Error(`No Chromium found (tried ${candidates.join(', ')}): install Debian's chromium package (.ci/run does) or set CHROMIUM_PATH`);
+  if (!found)
+    throw new Error(
+      `No Chromium found (tried ${candidates.join(', ')}): install Debian's chromium package (.ci/run does) or set CHROMIUM_PATH`,
+    );
   return found;
 }
 
@@ -23,12 +28,20 @@ export function launchChromium(): Promise<Browser> {
     executablePath: chromiumPath(),
     headless: true,
     // --no-sandbox: CI runs as root, where Chromium's sandbox refuses to start.
-    args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'],
+    args: [
+      '--no-sandbox',
+      '--disable-dev-shm-usage',
+      '--disable-gpu-sandbox',
+      '--use-angle=swiftshader',
+      '--enable-unsafe-swiftshader',
+    ],
   });
 }
 
 /** Serves a fetch handler (the yoga server) on a free local port. */
-export async function listen(handler: Parameters<typeof createServer>[1]): Promise<{ origin: string; server: Server; close(): Promise<void> }> {
+export async function listen(
+  handler: Parameters<typeof createServer>[1],
+): Promise<{ origin: string; server: Server; close(): Promise<void> }> {
   const server = createServer(handler);
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
   const { port } = server.address() as AddressInfo;
@@ -48,7 +61,11 @@ export interface GuardedPage {
   problems: string[];
 }
 
-export async function guardedPage(browser: Browser, origin: string, viewport = { width: 1280, height: 800 }): Promise<GuardedPage> {
+export async function guardedPage(
+  browser: Browser,
+  origin: string,
+  viewport = { width: 1280, height: 800 },
+): Promise<GuardedPage> {
   const context = await browser.newContext({ viewport });
   const page = await context.newPage();
   const problems: string[] = [];
@@ -62,7 +79,9 @@ export async function guardedPage(browser: Browser, origin: string, viewport = {
     if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
   });
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  page.on('requestfailed', (request) => problems.push(`failed request: ${request.url()} (${request.failure()?.errorText})`));
+  page.on('requestfailed', (request) =>
+    problems.push(`failed request: ${request.url()} (${request.failure()?.errorText})`),
+  );
   page.on('response', (response) => {
     if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.url()}`);
   });

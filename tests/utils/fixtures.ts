@@ -13,7 +13,9 @@ export interface FixtureEntity {
 /** Creates entities with ids = slugs (tests only), one statement per label. */
 export async function createEntities(db: Db, entities: FixtureEntity[]): Promise<void> {
   for (const label of ENTITY_LABELS) {
-    const rows = entities.filter((e) => e.label === label).map((e) => ({ id: e.slug, slug: e.slug, name: e.name, props: e.props ?? {} }));
+    const rows = entities
+      .filter((e) => e.label === label)
+      .map((e) => ({ id: e.slug, slug: e.slug, name: e.name, props: e.props ?? {} }));
     if (rows.length === 0) continue;
     await db.write(
       `UNWIND $rows AS row
@@ -29,7 +31,11 @@ export async function createEntities(db: Db, entities: FixtureEntity[]): Promise
  * Creates relationships between fixture slugs, with their page keys as every write sets them;
  * `type` comes from test code, never a request.
  */
-export async function relate(db: Db, type: string, pairs: Array<[string, string, Record<string, unknown>?]>): Promise<void> {
+export async function relate(
+  db: Db,
+  type: string,
+  pairs: Array<[string, string, Record<string, unknown>?]>,
+): Promise<void> {
   await db.write(
     `UNWIND $pairs AS pair
      MATCH (a:Entity {slug: pair[0]}), (b:Entity {slug: pair[1]})

@@ -32,7 +32,11 @@ export interface TestGraph {
 /** A driver on the run's Neo4j, with constraints and indexes applied. */
 export async function openTestGraph(env: Record<string, string> = {}): Promise<TestGraph> {
   const config = testConfig(env);
-  const graph = new GraphDb(createDriver({ ...config.neo4j, uri: config.neo4j.uri! }), config.neo4j.database, config.limits.queryTimeoutMs);
+  const graph = new GraphDb(
+    createDriver({ ...config.neo4j, uri: config.neo4j.uri! }),
+    config.neo4j.database,
+    config.limits.queryTimeoutMs,
+  );
   const db = graph.db();
   await migrate(db);
   return { graph, db, config, close: () => graph.close() };
@@ -49,7 +53,11 @@ export async function gql<T = Record<string, unknown>>(
   query: string,
   variables?: Record<string, unknown>,
   headers: Record<string, string> = {},
-): Promise<{ data?: T; errors?: Array<{ message: string; path?: unknown[]; extensions?: Record<string, unknown> }>; extensions?: Record<string, unknown> }> {
+): Promise<{
+  data?: T;
+  errors?: Array<{ message: string; path?: unknown[]; extensions?: Record<string, unknown> }>;
+  extensions?: Record<string, unknown>;
+}> {
   const response = await yoga.fetch('http://stargraph.test/graphql', {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },

@@ -20,13 +20,19 @@ function freePort(): Promise<number> {
 
 export async function startLocalRedis(): Promise<LocalRedis> {
   if (spawnSync('redis-server', ['--version']).error) {
-    throw new Error('redis-server is not installed: apt-get install redis-server (.ci/run does), or set REDIS_URL to a Redis the tests may flush');
+    throw new Error(
+      'redis-server is not installed: apt-get install redis-server (.ci/run does), or set REDIS_URL to a Redis the tests may flush',
+    );
   }
   const port = await freePort();
   // In memory only, loopback only; it exits with the test run.
-  const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child: ChildProcess = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`redis-server did not start within 10 s:\n${output}`)), 10_000);

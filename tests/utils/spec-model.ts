@@ -17,7 +17,16 @@ export const SPEC_ENDPOINTS: Record<string, { from: string[]; to: string[] }> = 
 };
 
 /** Relationship types between entities: what traversals follow (never MENTIONS or CITES). */
-export const SPEC_ENTITY_RELATIONSHIP_TYPES = ['LEADS', 'ANNOUNCED', 'PARTICIPATES_IN', 'PARTY_TO', 'PART_OF', 'COVERS', 'OPERATES', 'INVESTS_IN'];
+export const SPEC_ENTITY_RELATIONSHIP_TYPES = [
+  'LEADS',
+  'ANNOUNCED',
+  'PARTICIPATES_IN',
+  'PARTY_TO',
+  'PART_OF',
+  'COVERS',
+  'OPERATES',
+  'INVESTS_IN',
+];
 
 export const SPEC_COMPANY_KINDS = ['AI_LAB', 'CLOUD_PROVIDER', 'INVESTOR', 'CHIPMAKER', 'ENERGY', 'MEDIA', 'OTHER'];
 export const SPEC_DEAL_KINDS = ['COMPUTE_LEASE', 'CLOUD_CONTRACT', 'INVESTMENT', 'PARTNERSHIP', 'OTHER'];

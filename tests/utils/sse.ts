@@ -2,7 +2,10 @@ import type { createServer } from '../../src/server.js';
 
 export interface SseEvent {
   event: string;
-  data: { data?: Record<string, unknown>; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> } | null;
+  data: {
+    data?: Record<string, unknown>;
+    errors?: Array<{ message: string; extensions?: Record<string, unknown> }>;
+  } | null;
 }
 
 /**
@@ -41,8 +44,15 @@ export async function sseSubscribe(
         buffer = buffer.slice(cut + 2);
         const lines = block.split('\n').filter((l) => !l.startsWith(':'));
         if (lines.length === 0) continue;
-        const event = lines.find((l) => l.startsWith('event:'))?.slice(6).trim() ?? 'message';
-        const data = lines.filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trim()).join('\n');
+        const event =
+          lines
+            .find((l) => l.startsWith('event:'))
+            ?.slice(6)
+            .trim() ?? 'message';
+        const data = lines
+          .filter((l) => l.startsWith('data:'))
+          .map((l) => l.slice(5).trim())
+          .join('\n');
         ready.push({ event, data: data ? JSON.parse(data) : null });
       }
     }
