@@ -37,9 +37,10 @@ export function createAuthenticator(config: Config['auth']) {
           ? ['HS256', 'HS384', 'HS512']
           : ['RS256', 'RS384', 'RS512', 'PS256', 'ES256', 'ES384', 'EdDSA'],
       };
+      if (!secret) jwks ??= createRemoteJWKSet(new URL(jwt.jwksUrl!));
       const { payload } = secret
         ? await jwtVerify(token, secret, verifyOptions)
-        : await jwtVerify(token, (jwks ??= createRemoteJWKSet(new URL(jwt.jwksUrl!))), verifyOptions);
+        : await jwtVerify(token, jwks!, verifyOptions);
       const claim = payload[jwt.scopesClaim];
       const raw = Array.isArray(claim) ? claim.map(String) : typeof claim === 'string' ? claim.split(/[\s,+]+/) : [];
       const scopes = raw.filter((s): s is Scope => s === 'read' || s === 'write');

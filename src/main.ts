@@ -40,7 +40,9 @@ async function serve(config: Config, logger: Logger): Promise<void> {
     // Stop taking requests, let in-flight ones finish (bounded), then close Neo4j.
     const closed = new Promise<void>((ok) => http.close(() => ok()));
     http.closeIdleConnections();
-    const force = setTimeout(() => sockets.forEach((s) => s.destroy()), 10_000);
+    const force = setTimeout(() => {
+      for (const s of sockets) s.destroy();
+    }, 10_000);
     await closed;
     clearTimeout(force);
     try {

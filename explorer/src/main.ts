@@ -420,7 +420,10 @@ function closeSuggestions(): void {
 }
 
 function showSuggestions(hits: Array<{ entity: { slug: string; name: string; entityKind: string } }>): void {
-  if (hits.length === 0) return closeSuggestions();
+  if (hits.length === 0) {
+    closeSuggestions();
+    return;
+  }
   suggestionsEl.replaceChildren(
     ...hits.map((hit, i) => {
       const li = el(
@@ -469,7 +472,7 @@ searchInput.addEventListener('keydown', (e) => {
     if (!items.length) return;
     e.preventDefault();
     activeSuggestion = (activeSuggestion + (e.key === 'ArrowDown' ? 1 : -1) + items.length) % items.length;
-    items.forEach((li, i) => li.setAttribute('aria-selected', String(i === activeSuggestion)));
+    for (const [i, li] of items.entries()) li.setAttribute('aria-selected', String(i === activeSuggestion));
     searchInput.setAttribute('aria-activedescendant', items[activeSuggestion]!.id);
   } else if (e.key === 'Escape') {
     closeSuggestions();

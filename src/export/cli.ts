@@ -12,7 +12,7 @@ import type { Context } from '../context.js';
 import { StargraphError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { openGraph } from '../open-graph.js';
-import { parseExportParameters } from '../plugins/use-export.js';
+import { type ExportParameters, parseExportParameters } from '../plugins/use-export.js';
 import { exportDocument } from './formats.js';
 import { exportNeighborhood } from './neighborhood-export.js';
 
@@ -41,7 +41,7 @@ export async function runNeighborhoodExport(config: Config, logger: Logger, args
   if (csvToDir && params.has('part'))
     usage('With --format csv and --out DIR both nodes.csv and edges.csv are written: drop --part');
   if (csvToDir) params.set('part', 'nodes');
-  let parsed;
+  let parsed: ExportParameters;
   try {
     parsed = parseExportParameters(params);
   } catch (error) {

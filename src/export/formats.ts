@@ -104,12 +104,12 @@ export function toGraphML(data: NeighborhoodExport): string {
       'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">',
   ];
   const keyId = (domain: 'node' | 'edge', i: number) => `${domain === 'node' ? 'n' : 'e'}${i}`;
-  nodeColumns.forEach((c, i) =>
-    lines.push(`  <key id="${keyId('node', i)}" for="node" attr.name="${xml(c.name)}" attr.type="${c.type}"/>`),
-  );
-  edgeColumns.forEach((c, i) =>
-    lines.push(`  <key id="${keyId('edge', i)}" for="edge" attr.name="${xml(c.name)}" attr.type="${c.type}"/>`),
-  );
+  for (const [i, c] of nodeColumns.entries()) {
+    lines.push(`  <key id="${keyId('node', i)}" for="node" attr.name="${xml(c.name)}" attr.type="${c.type}"/>`);
+  }
+  for (const [i, c] of edgeColumns.entries()) {
+    lines.push(`  <key id="${keyId('edge', i)}" for="edge" attr.name="${xml(c.name)}" attr.type="${c.type}"/>`);
+  }
   lines.push(`  <key id="g0" for="graph" attr.name="center" attr.type="string"/>`);
   lines.push(`  <key id="g1" for="graph" attr.name="depth" attr.type="int"/>`);
   lines.push(`  <key id="g2" for="graph" attr.name="truncated" attr.type="boolean"/>`);
@@ -159,7 +159,7 @@ function csvCell(value: unknown): string {
 }
 
 const csv = (header: string[], rows: unknown[][]) =>
-  [header, ...rows].map((row) => row.map(csvCell).join(',')).join('\n') + '\n';
+  `${[header, ...rows].map((row) => row.map(csvCell).join(',')).join('\n')}\n`;
 
 /** nodes.csv: id, entityType, the properties, sources (JSON). */
 export function toNodesCsv(data: NeighborhoodExport): string {

@@ -16,6 +16,7 @@ import {
 } from './model.js';
 import { kindLabelOf } from './entities.js';
 import type { FilterLabel } from './filters.js';
+import { getOrCreate } from '../get-or-create.js';
 
 /** What one connection can aggregate: number fields and group fields, as expressions over `n` (node) and `r` (relationship). */
 export interface AggregateSpec {
@@ -65,9 +66,7 @@ const specs = new Map<FilterLabel | TypedRelationship, AggregateSpec>();
  * from the model once per connection (the planner asks on every request).
  */
 export function aggregateSpecOf(target: FilterLabel | TypedRelationship): AggregateSpec {
-  let spec = specs.get(target);
-  if (!spec) specs.set(target, (spec = deriveAggregateSpec(target)));
-  return spec;
+  return getOrCreate(specs, target, () => deriveAggregateSpec(target));
 }
 
 function deriveAggregateSpec(target: FilterLabel | TypedRelationship): AggregateSpec {
@@ -132,7 +131,7 @@ export function aggregateExpression(
 
 /** Parameters of an aggregate expression: each grouping's size. */
 export function aggregateParams(read: AggregateRead, params: Record<string, unknown> = {}): Record<string, unknown> {
-  read.groups.forEach((g, j) => (params[`a${read.index}_g${j}`] = g.first));
+  for (const [j, g] of read.groups.entries()) params[`a${read.index}_g${j}`] = g.first;
   return params;
 }
 

@@ -4,13 +4,13 @@
  * skewed as in the real market: companies get Zipf-distributed popularity, so a few hubs are
  * party to many deals and most companies to one or two.
  */
-import {
+import type {
   COMPANY_KINDS,
   DATACENTER_STATUSES,
   DEAL_KINDS,
   PROJECT_STATUSES,
-  type EntityLabel,
-  type RelationshipType,
+  EntityLabel,
+  RelationshipType,
 } from './model.js';
 import {
   isKebabCase,
@@ -73,7 +73,7 @@ export function zipfSampler(n: number, exponent: number, random: Random): () => 
   const cumulative = new Float64Array(n);
   let total = 0;
   for (let i = 0; i < n; i++) {
-    total += 1 / Math.pow(ranks[i]! + 1, exponent);
+    total += 1 / (ranks[i]! + 1) ** exponent;
     cumulative[i] = total;
   }
   return () => {
@@ -257,7 +257,7 @@ const dayBetween = (random: Random, fromMs: number, toMs: number) =>
 /** Log-uniform amount rounded to two significant digits, like reported figures. */
 function money(random: Random, min: number, max: number): number {
   const value = Math.exp(Math.log(min) + random.next() * (Math.log(max) - Math.log(min)));
-  const magnitude = Math.pow(10, Math.floor(Math.log10(value)) - 1);
+  const magnitude = 10 ** (Math.floor(Math.log10(value)) - 1);
   return Math.round(value / magnitude) * magnitude;
 }
 

@@ -12,7 +12,7 @@ import {
   KIND_ENUMS,
   KIND_PROPERTIES,
   RELATIONSHIPS,
-  SOURCE_PROPERTIES,
+  type SOURCE_PROPERTIES,
   isRelationshipType,
   type EntityLabel,
   type KindValues,
@@ -301,8 +301,8 @@ export const importSchema = z
     relationships: z.array(relationshipInputSchema(slugSchema)).nullish(),
   })
   .superRefine((input, ctx) => {
-    input.deals?.forEach((deal, i) =>
-      (deal as { parties?: DealPartyInput[] | null }).parties?.forEach((p, j) => {
+    for (const [i, deal] of (input.deals ?? []).entries()) {
+      for (const [j, p] of ((deal as { parties?: DealPartyInput[] | null }).parties ?? []).entries()) {
         if (!slugSchema.safeParse(p.company).success) {
           ctx.addIssue({
             code: z.ZodIssueCode.custom,
@@ -310,6 +310,6 @@ export const importSchema = z
             message: 'must be a slug in importGraph',
           });
         }
-      }),
-    );
+      }
+    }
   });

@@ -25,7 +25,7 @@ import {
   type RelationshipRecord,
   type SourceRecord,
 } from '../graph/bulk-load.js';
-import { RELATIONSHIPS, type EntityLabel } from '../graph/model.js';
+import type { RELATIONSHIPS, EntityLabel } from '../graph/model.js';
 import { endpointAllowed, endpointProblem } from '../graph/write-input.js';
 import { checkKindConflicts, findKindConflicts } from '../graph/writes.js';
 import {
@@ -184,7 +184,7 @@ async function validateFile(
 
   for await (const { line, record, error } of readRecords(file, format)) {
     records++;
-    if (progress && progress.isTTY && records % 10_000 === 0)
+    if (progress !== false && progress.isTTY && records % 10_000 === 0)
       progress.write(`\r\x1b[2Kvalidating: ${records.toLocaleString('en-US')} records`);
     if (!record) {
       mark(line, error ?? 'invalid');
@@ -238,7 +238,7 @@ async function validateFile(
     }
   }
   await flushConflicts();
-  if (progress && progress.isTTY) progress.write('\r\x1b[2K');
+  if (progress !== false && progress.isTTY) progress.write('\r\x1b[2K');
 
   // References to keys not defined earlier: defined later (an ordering error) or in the graph.
   for (let i = 0; i < unresolved.length; i += LOOKUP_BATCH) {

@@ -65,6 +65,7 @@ import {
   type NodeRead,
   type WalkContext,
 } from './selection.js';
+import { getOrCreate } from '../get-or-create.js';
 
 /** Where planned connections and source lists hang on a row: a symbol, never a property name. */
 export const PLANNED = Symbol('planned');
@@ -300,8 +301,10 @@ function assembleParts(records: readonly Row[]): Row {
   const row: Row = { edges: [] };
   for (const { key, value } of records) {
     if (key === 'edge') (row.edges as unknown[]).push(value);
-    else if (deferredIndexOf(key as string) !== null) ((row[key as string] ??= []) as unknown[]).push(value);
-    else row[key as string] = value;
+    else if (deferredIndexOf(key as string) !== null) {
+      row[key as string] ??= [];
+      (row[key as string] as unknown[]).push(value);
+    } else row[key as string] = value;
   }
   return row;
 }
@@ -329,8 +332,7 @@ export function planRoot(
 ): PlannedStatement & { tree: RootTree } {
   const { tree, signature } = walkRoot(input, root);
   const owner = cacheOwner ?? input.fieldNodes[0]!;
-  let byShape = compiled.get(owner);
-  if (!byShape) compiled.set(owner, (byShape = new Map()));
+  const byShape = getOrCreate(compiled, owner, () => new Map<string, string>());
   const key = `${input.fieldNodes[0]!.alias?.value ?? input.fieldNodes[0]!.name.value}|${signature}`;
   let cypher = byShape.get(key);
   if (cypher === undefined) {

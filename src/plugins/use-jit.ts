@@ -52,6 +52,7 @@ import {
   type Source,
 } from 'graphql';
 import { isPromise, makeExecute, type Plugin } from 'graphql-yoga';
+import { getOrCreate } from '../get-or-create.js';
 
 export interface JitOptions {
   /** Root fields whose trees the read planner folds (their field names). */
@@ -192,12 +193,9 @@ export function useJit(options: JitOptions): Plugin {
   const allowed = (args: ExecuteArgs): boolean => {
     const operation = findOperation(args.document, args.operationName);
     if (!operation) return false;
-    let verdict = verdicts.get(operation);
-    if (verdict === undefined)
-      verdicts.set(
-        operation,
-        (verdict = documentAllows(args.schema, args.document, operation, options.plannedRootFields)),
-      );
+    const verdict = getOrCreate(verdicts, operation, () =>
+      documentAllows(args.schema, args.document, operation, options.plannedRootFields),
+    );
     if (!verdict) return false;
     // Scalars and enums only (checked above): cheap to coerce once more here.
     const variables = operation.variableDefinitions ?? [];
@@ -206,17 +204,13 @@ export function useJit(options: JitOptions): Plugin {
   // Per document the executor receives (the response cache's copy when it adds its fields), per operation name.
   const compiled = new WeakMap<DocumentNode, Map<string, CompiledQuery | null>>();
   const compiledFor = (args: ExecuteArgs): CompiledQuery | null => {
-    let byName = compiled.get(args.document);
-    if (!byName) compiled.set(args.document, (byName = new Map()));
-    const key = args.operationName ?? '';
-    let query = byName.get(key);
-    if (query === undefined) {
+    const byName = getOrCreate(compiled, args.document, () => new Map<string, CompiledQuery | null>());
+    return getOrCreate(byName, args.operationName ?? '', () => {
       const result = compileQuery(args.schema, args.document, args.operationName ?? undefined, {
         useExperimentalPathBasedSkipInclude: true,
       });
-      byName.set(key, (query = isCompiledQuery(result) ? result : null));
-    }
-    return query;
+      return isCompiledQuery(result) ? result : null;
+    });
   };
   return {
     onExecute({ args, executeFn, setExecuteFn }) {

@@ -1,4 +1,4 @@
-import { type ASTVisitor, type ValidationContext } from 'graphql';
+import type { ASTVisitor, ValidationContext } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { ErrorCode, StargraphError } from '../errors.js';
 

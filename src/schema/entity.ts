@@ -2,7 +2,7 @@
 import type { EntityRow, SourceRow } from '../graph/entities.js';
 import { plannedField, readPlanned } from '../plan/read.js';
 import { entityBySlugLoader, entitySourcesLoader } from '../graph/entity-loaders.js';
-import { ALL_RELATIONSHIP_PROPERTIES, ENTITY_LABELS, labelToKind } from '../graph/model.js';
+import { ALL_RELATIONSHIP_PROPERTIES, type ENTITY_LABELS, labelToKind } from '../graph/model.js';
 import {
   GENERIC_RELATIONSHIP_DEFAULTS,
   loadEntityRelationshipCount,

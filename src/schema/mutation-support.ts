@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { Context } from '../context.js';
-import { ErrorCode, StargraphError, badInput } from '../errors.js';
+import { type ErrorCode, StargraphError, badInput } from '../errors.js';
 import type { EntityRow, KindRow } from '../graph/entities.js';
 import { clearRequestCache } from '../graph/entity-loaders.js';
 import type { EntityLabel } from '../graph/model.js';

@@ -49,7 +49,7 @@ export async function resolveEntityArg(ctx: Context, idOrSlug: string, argName =
   let decoded: { typename: string; id: string } | undefined;
   try {
     decoded = parseGlobalId(idOrSlug);
-  } catch (error) {
+  } catch (_error) {
     if (!looksLikeSlug) {
       throw new StargraphError(
         ErrorCode.INVALID_ID,

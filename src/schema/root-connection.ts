@@ -16,6 +16,7 @@ import { aggregateField, type AggregatableConnection } from './aggregates.js';
 import { builder, type Types } from './builder.js';
 import { OrderDirectionEnum } from './enums.js';
 import { filterInputs } from './filters.js';
+import { getOrCreate } from '../get-or-create.js';
 
 const orderInputs = new Map<FilterLabel, ReturnType<typeof makeOrderInput>>();
 
@@ -32,9 +33,7 @@ function makeOrderInput(label: FilterLabel) {
 
 /** `XOrder` (field and direction) for connections of one node type, root or relationship alike. */
 export function orderInput(label: FilterLabel) {
-  let input = orderInputs.get(label);
-  if (!input) orderInputs.set(label, (input = makeOrderInput(label)));
-  return input;
+  return getOrCreate(orderInputs, label, () => makeOrderInput(label));
 }
 
 export interface RootConnectionOptions<N> {

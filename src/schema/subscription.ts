@@ -3,7 +3,7 @@
  * committed write. Subscribing needs what reads need (the `read` scope when
  * REQUIRE_AUTH_FOR_READS). Events come from ctx.live (src/live), in process or through Redis.
  */
-import { CHANGE_KINDS, type GraphChangeEvent } from '../live/changes.js';
+import type { CHANGE_KINDS, GraphChangeEvent } from '../live/changes.js';
 import { clearRequestCache } from '../graph/entity-loaders.js';
 import type { EntityKind } from '../graph/model.js';
 import { builder, missingScopeError } from './builder.js';

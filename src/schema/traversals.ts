@@ -15,7 +15,7 @@ import { entityByIdLoader, primeEntities } from '../graph/entity-loaders.js';
 import { ALL_RELATIONSHIP_PROPERTIES } from '../graph/model.js';
 import {
   EMPTY_DEAL_STATS,
-  RANK_BY,
+  type RANK_BY,
   TRAVERSAL_DEFAULTS,
   commonNeighbors,
   communities,

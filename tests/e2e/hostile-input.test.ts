@@ -22,7 +22,7 @@ import { schema } from '../../src/schema/index.js';
 import { createLogger } from '../../src/logger.js';
 import { createServer } from '../../src/server.js';
 import { createEntities, deleteFixtures, relate } from '../utils/fixtures.js';
-import { openTestGraph, testServer, uniquePrefix, type TestGraph } from '../utils/graph.js';
+import { openTestGraph, type testServer, uniquePrefix, type TestGraph } from '../utils/graph.js';
 
 /*
  * Operations generated from the schema itself with a seeded generator: random fields and

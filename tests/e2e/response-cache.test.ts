@@ -8,7 +8,7 @@ import { exampleOperations } from '../../src/schema/examples.js';
 import { loadSeed } from '../../src/graph/seed.js';
 import { deleteFixtures } from '../utils/fixtures.js';
 import { gql, openTestGraph, prefixTracker, testServer, type TestGraph } from '../utils/graph.js';
-import { Db, GraphDb, type QueryStats } from '../../src/neo4j/db.js';
+import { type Db, GraphDb, type QueryStats } from '../../src/neo4j/db.js';
 
 const WRITER = 'cache-writer-key-1';
 const READER = 'cache-reader-key-1';

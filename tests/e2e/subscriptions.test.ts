@@ -50,7 +50,7 @@ describe('graphChanged over SSE', () => {
     expect(sub.response.headers.get('content-type')).toContain('text/event-stream');
     try {
       expect((await upsertCompany(a, 'Alpha')).errors).toBeUndefined();
-      let event = await sub.next();
+      const event = await sub.next();
       expect(event.event).toBe('next');
       expect(event.data?.data?.graphChanged).toMatchObject({
         change: 'CREATED',

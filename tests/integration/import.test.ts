@@ -165,7 +165,7 @@ describe('a crash part-way', () => {
 describe('invalid records', () => {
   function writeLines(name: string, lines: unknown[]): string {
     const file = join(dir, name);
-    writeFileSync(file, lines.map((l) => (typeof l === 'string' ? l : JSON.stringify(l))).join('\n') + '\n');
+    writeFileSync(file, `${lines.map((l) => (typeof l === 'string' ? l : JSON.stringify(l))).join('\n')}\n`);
     return file;
   }
 
@@ -279,13 +279,13 @@ describe('invalid records', () => {
     const file = join(dir, `${p}.csv`);
     writeFileSync(
       file,
-      [
+      `${[
         'type,label,id,slug,name,description,aliases,kind,pledgedUsd,relationship,from,to,role,committedUsd',
         `entity,Company,${p}-co,${p}-co,"Co, Inc.","Line one\nline two",Co|The Co,AI_LAB,,,,,,`,
         `entity,Project,${p}-pr,${p}-pr,Project,,,,5e11,,,,,`,
         `relationship,,,,,,,,,PARTICIPATES_IN,${p}-co,${p}-pr,lead,1000000`,
         `relationship,,,,,,,,,PARTICIPATES_IN,${p}-pr,${p}-co,lead,abc`,
-      ].join('\n') + '\n',
+      ].join('\n')}\n`,
     );
     const report = await importFile(t.db, file, quiet({ skipInvalid: true }));
     expect(report.invalid.map((x) => x.line)).toEqual([6]);

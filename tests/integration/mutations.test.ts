@@ -108,7 +108,7 @@ const MUTATIONS: Array<{
     before: async () => {
       await gql(
         yoga,
-        'mutation { upsertPerson(input: {slug: "' + slug('auth-doomed') + '", name: "Doomed"}) { slug } }',
+        `mutation { upsertPerson(input: {slug: "${slug('auth-doomed')}", name: "Doomed"}) { slug } }`,
         {},
         asWriter,
       );

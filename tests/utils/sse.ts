@@ -38,8 +38,7 @@ export async function sseSubscribe(
         return;
       }
       buffer += value;
-      let cut: number;
-      while ((cut = buffer.indexOf('\n\n')) >= 0) {
+      for (let cut = buffer.indexOf('\n\n'); cut >= 0; cut = buffer.indexOf('\n\n')) {
         const block = buffer.slice(0, cut);
         buffer = buffer.slice(cut + 2);
         const lines = block.split('\n').filter((l) => !l.startsWith(':'));
