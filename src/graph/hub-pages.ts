@@ -14,7 +14,7 @@
  * Other pages expand and sort: filtered pages, other orderings, and far nodes of any kind
  * (`Entity`), whose names the label-first key does not order across kinds.
  */
-import { relationshipArrow } from './filters.js';
+import { relationshipArrow } from './patterns.js';
 import type { RelationshipType } from './model.js';
 import { hasPageKeys, pageKeyIndex } from './page-keys.js';
 import { indexedPageBounds, type Ordering, type PagePlan } from './paging.js';
@@ -69,7 +69,8 @@ export function keyedPage(s: KeyedPageSource): string | null {
   ];
   const order = [nearId, farLabel, farName, farId].map((key) => `${key}${descending ? ' DESC' : ''}`).join(', ');
   return (
-    `MATCH (${s.parent})${relationshipArrow(s.relationship, s.rel)}(${s.node}) USING INDEX SEEK ${s.rel}:${type}(${index.properties.join(', ')})` +
+    `MATCH (${s.parent})${relationshipArrow(s.relationship, s.rel)}(${s.node})` +
+    ` USING INDEX SEEK ${s.rel}:${type}(${index.properties.join(', ')})` +
     ` WHERE ${conditions.join(' AND ')}` +
     ` WITH ${s.parent}, ${s.rel}, ${s.node} ORDER BY ${order} LIMIT toInteger($${s.fetchParam})`
   );
