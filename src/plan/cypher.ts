@@ -7,6 +7,10 @@
  * relationship connection under it is a COLLECT subquery (its page cut with ORDER BY/LIMIT
  * inside) and each count a COUNT subquery, nested to any depth, so a tree of connections is one
  * statement and one round trip.
+ *
+ * The relationship DataLoaders write their statements here too: a relationship page or count is
+ * one `RelationshipRead`, written by `relationshipRows`/`relationshipCount` for a parent variable,
+ * which the planner binds in its projection and the loaders from `$parentIds` (`forEachParent`).
  */
 import { aggregateExpression, aggregateParams, aggregateSpecOf } from '../graph/aggregates.js';
 import { entityProjection, kindLabelOf, sourceProjection } from '../graph/entities.js';
