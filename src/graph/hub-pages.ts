@@ -10,8 +10,7 @@
  * Other pages expand and sort: filtered pages, other orderings, and far nodes of any kind
  * (`Entity`), whose names the label-first key does not order across kinds.
  */
-import { relationshipArrow } from './patterns.js';
-import type { RelationshipType } from './model.js';
+import { relationshipArrow, type TypedShape } from './patterns.js';
 import { hasPageKeys, pageKeyIndex } from './page-keys.js';
 import { indexedPageBounds, type Ordering, type PagePlan } from './paging.js';
 
@@ -20,7 +19,7 @@ export interface KeyedPageSource {
   parent: string;
   rel: string;
   node: string;
-  relationship: { type: RelationshipType; direction: 'OUT' | 'IN'; nodeLabel: string };
+  relationship: TypedShape;
   ordering: Ordering;
   page: PagePlan;
   filtered: boolean;

@@ -13,9 +13,14 @@ export type Direction = 'OUT' | 'IN' | 'BOTH';
  * What a relationship pattern matches: one relationship type in one direction (a typed field),
  * or (`type` null) relationships of any type in a direction (`Entity.relationships`).
  */
-export type RelationshipShape =
-  | { type: RelationshipType; direction: 'OUT' | 'IN'; nodeLabel: string }
-  | { type: null; direction: Direction; nodeLabel: string };
+export type RelationshipShape = TypedShape | { type: null; direction: Direction; nodeLabel: string };
+
+/** One relationship type in one direction, to far nodes of one label (`Entity`: of any kind). */
+export interface TypedShape {
+  type: RelationshipType;
+  direction: 'OUT' | 'IN';
+  nodeLabel: string;
+}
 
 /** `-[r:TYPE]->`, `<-[r:TYPE]-`, or `-[r]-` for any type both ways (`r` may be empty). */
 export function relationshipArrow(rel: Pick<RelationshipShape, 'type' | 'direction'>, r: string): string {
