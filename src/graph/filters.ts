@@ -13,7 +13,6 @@ import { limitExceeded } from '../errors.js';
 import {
   ENTITY_LABELS,
   RELATIONSHIPS,
-  farLabelImplied,
   kindToLabel,
   typedRelationshipsOf,
   type EntityKind,
@@ -21,6 +20,10 @@ import {
   type PropertyType,
   type TypedRelationship,
 } from './model.js';
+import { countPattern, relationshipPattern } from './patterns.js';
+
+/** Planned aggregates loaded apart import the pattern from here; its home is patterns.ts. */
+export { relationshipPattern } from './patterns.js';
 
 /** The node types that have a filter input: the five kinds, Source, and Entity (any kind). */
 export type FilterLabel = EntityLabel | 'Source' | 'Entity';
@@ -311,20 +314,6 @@ class FilterCompiler {
     }
     return parts.length === 0 ? 'true' : parts.join(' AND ');
   }
-}
-
-/** `-[r:TYPE]->` or `<-[r:TYPE]-`, as seen from the parent (`r` may be empty). */
-export const relationshipArrow = (rel: Pick<TypedRelationship, 'direction' | 'type'>, r: string) =>
-  rel.direction === 'OUT' ? `-[${r}:${rel.type}]->` : `<-[${r}:${rel.type}]-`;
-
-/** `(v)-[r:TYPE]->(m:Far)`: a typed relationship field's pattern from parent `v`. */
-export function relationshipPattern(rel: TypedRelationship, v: string, r: string, m: string): string {
-  return `(${v})${relationshipArrow(rel, r)}(${m}${farLabelImplied(rel) ? '' : `:${rel.nodeLabel}`})`;
-}
-
-/** The same pattern for a count, with nothing bound (Neo4j reads the degree store when it can). */
-function countPattern(rel: TypedRelationship, v: string): string {
-  return `(${v})${relationshipArrow(rel, '')}(${farLabelImplied(rel) ? '' : `:${rel.nodeLabel}`})`;
 }
 
 /**

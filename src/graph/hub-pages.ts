@@ -1,21 +1,16 @@
 /**
  * A hub's relationship page without sorting all its relationships.
  *
- * Expanding a node and sorting its far nodes reads every relationship (83,000 deals for the
- * busiest company of a 1M-entity graph, 4,036 leaders for another) to keep 21. A page by name
- * reads the parent's page-key index instead (page-keys.ts): it holds the parent's relationships
- * of one type in (far label, far name, far id) order, so the page seeks the parent's id and the
- * far label and reads as many entries as it keeps, whatever the degree and wherever the cursor.
- *
- * (Walking the far label's (name, id) index and keeping the nodes related to the parent, chosen
- * per node from its degree, was the way before: it costs about √(fetch × label size) at its
- * break-even, and all of the label when the related nodes sit at the end of the order.)
+ * Expanding a node and sorting its far nodes reads every relationship the node has to keep a
+ * page of them. A page by name reads the parent's page-key index instead (page-keys.ts): it
+ * holds the parent's relationships of one type in (far label, far name, far id) order, so the
+ * page seeks the parent's id and the far label and reads as many entries as it keeps, whatever
+ * the degree and wherever the cursor.
  *
  * Other pages expand and sort: filtered pages, other orderings, and far nodes of any kind
  * (`Entity`), whose names the label-first key does not order across kinds.
  */
-import { relationshipArrow } from './filters.js';
-import type { RelationshipType } from './model.js';
+import { relationshipArrow, type TypedShape } from './patterns.js';
 import { hasPageKeys, pageKeyIndex } from './page-keys.js';
 import { indexedPageBounds, type Ordering, type PagePlan } from './paging.js';
 
@@ -24,7 +19,7 @@ export interface KeyedPageSource {
   parent: string;
   rel: string;
   node: string;
-  relationship: { type: RelationshipType; direction: 'OUT' | 'IN'; nodeLabel: string };
+  relationship: TypedShape;
   ordering: Ordering;
   page: PagePlan;
   filtered: boolean;
@@ -69,7 +64,8 @@ export function keyedPage(s: KeyedPageSource): string | null {
   ];
   const order = [nearId, farLabel, farName, farId].map((key) => `${key}${descending ? ' DESC' : ''}`).join(', ');
   return (
-    `MATCH (${s.parent})${relationshipArrow(s.relationship, s.rel)}(${s.node}) USING INDEX SEEK ${s.rel}:${type}(${index.properties.join(', ')})` +
+    `MATCH (${s.parent})${relationshipArrow(s.relationship, s.rel)}(${s.node})` +
+    ` USING INDEX SEEK ${s.rel}:${type}(${index.properties.join(', ')})` +
     ` WHERE ${conditions.join(' AND ')}` +
     ` WITH ${s.parent}, ${s.rel}, ${s.node} ORDER BY ${order} LIMIT toInteger($${s.fetchParam})`
   );

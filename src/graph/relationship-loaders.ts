@@ -1,33 +1,42 @@
 /**
- * Per-request DataLoaders for every relationship field: one batched Cypher statement (UNWIND of
- * parent ids) per field, arguments and level, with each parent's page cut inside Cypher.
+ * Per-request DataLoaders for every relationship field: one batched statement (UNWIND of parent
+ * ids) per field, arguments and level, with each parent's page cut inside Cypher. The statement
+ * comes from the planner's builder (src/plan/cypher.ts), as the planned reads' do: a loader
+ * describes its read, runs it and shapes the rows.
  */
 import DataLoader from 'dataloader';
 import { requestLoader, type Context } from '../context.js';
 import type { Row } from '../neo4j/db.js';
-import { entityProjection, sourceProjection, toEntityRow, type EntityRow, type SourceRow } from './entities.js';
-import { farLabelImplied, type EntityLabel, type RelationshipType, type TypedRelationship } from './model.js';
-import { compileFilter, filterLimits } from './filters.js';
-import { keyedPage } from './hub-pages.js';
+import {
+  connectionFilter,
+  ENTITY_RELATIONSHIPS_ORDERING,
+  forEachParent,
+  relationshipCount,
+  relationshipParams,
+  relationshipOrdering,
+  relationshipRows,
+  type CountRead,
+  type RelationshipRead,
+} from '../plan/cypher.js';
+import { toEntityRow, type EntityRow, type SourceRow } from './entities.js';
+import type { RelationshipType, TypedRelationship } from './model.js';
+import { filterLimits } from './filters.js';
 import { withoutPageKeys } from './page-keys.js';
-import { planPage, toPage, type Ordering, type Page, type PageArgs } from './paging.js';
-import { orderingBy, orderingsOf } from './root-connections.js';
+import type { Direction } from './patterns.js';
+import { planPage, toPage, type Page, type PageArgs } from './paging.js';
 import type { CursorKey } from './cursor.js';
 
-export type Direction = 'OUT' | 'IN' | 'BOTH';
-
-/** One relationship field: fixed in code, so its pattern is safe to place in Cypher text. */
+/** One typed relationship field, as its loaders read it. */
 export interface RelationshipField {
   /** Unique name, e.g. `Company.deals` (keys the loader and the cursor ordering). */
   key: string;
-  parentType: TypedRelationship['parentType'];
-  fieldName: string;
   /** Entity or Source: the label whose unique `id` index finds the parents. */
   parent: 'Entity' | 'Source';
-  types: readonly RelationshipType[];
-  direction: Exclude<Direction, 'BOTH'>;
-  nodeLabel: EntityLabel | 'Entity' | 'Source';
+  relationship: TypedRelationship;
 }
+
+/** The planner reads relationship orderings from here too (selection.ts). */
+export { relationshipOrdering };
 
 export interface RelationshipEdgeRow {
   sortKey: CursorKey;
@@ -43,23 +52,6 @@ export interface SourceEdgeRow extends Omit<RelationshipEdgeRow, 'node'> {
   node: SourceRow;
 }
 
-const arrow = (direction: Direction, types: readonly string[] | null) => {
-  const rel = types && types.length > 0 ? `[r:${types.join('|')}]` : '[r]';
-  return direction === 'OUT' ? `-${rel}->` : direction === 'IN' ? `<-${rel}-` : `-${rel}-`;
-};
-
-/**
- * How a typed relationship field orders its page (planned or loaded: the cursors are the same):
- * by name (title for sources) unless `orderBy` names one of the far type's orderings.
- */
-export const relationshipOrdering = (
-  rel: Pick<TypedRelationship, 'parentType' | 'fieldName' | 'nodeLabel'>,
-  orderBy?: RelationshipArgs['orderBy'],
-): Ordering =>
-  orderBy
-    ? orderingBy(`${rel.parentType}.${rel.fieldName}`, orderingsOf(rel.nodeLabel), orderBy)
-    : nodeOrdering(`${rel.parentType}.${rel.fieldName}`, rel.nodeLabel);
-
 /** Arguments of a typed relationship connection. */
 export interface RelationshipArgs extends PageArgs {
   filter?: Record<string, unknown> | null;
@@ -69,141 +61,77 @@ export interface RelationshipArgs extends PageArgs {
 /** The loader's view of a typed relationship field from the model table. */
 export const relationshipField = (rel: TypedRelationship): RelationshipField => ({
   key: `${rel.parentType}.${rel.fieldName}`,
-  parentType: rel.parentType,
-  fieldName: rel.fieldName,
   parent: rel.parentType === 'Source' ? 'Source' : 'Entity',
-  types: [rel.type],
-  direction: rel.direction,
-  nodeLabel: rel.nodeLabel,
+  relationship: rel,
 });
 
-const nodeOrdering = (field: string, label: string): Ordering =>
-  label === 'Source'
-    ? { name: field, keys: [{ expr: "coalesce(n.title, '')" }, { expr: 'n.id' }] }
-    : { name: field, keys: [{ expr: 'n.name' }, { expr: 'n.id' }], indexed: 'name' };
-
-function edgeProjection(nodeLabel: string) {
-  const node = nodeLabel === 'Source' ? sourceProjection('n') : entityProjection('n');
-  return `{ node: ${node}, properties: properties(r), relationshipId: elementId(r), type: type(r),
-            direction: CASE WHEN startNode(r) = p THEN 'OUT' ELSE 'IN' END, sortKey: sortKey }`;
-}
-
-function toEdgeRow(value: unknown, nodeLabel: string): RelationshipEdgeRow {
-  const row = value as RelationshipEdgeRow;
+/** A loaded row `{ k, n, properties, relationshipId, type, direction }` as resolvers read it. */
+function toEdgeRow(value: Row, nodeLabel: string): RelationshipEdgeRow {
+  const { k, n, properties, relationshipId, type, direction } = value;
+  const row = { sortKey: k, node: n, properties, relationshipId, type, direction } as RelationshipEdgeRow;
   return nodeLabel === 'Source'
     ? row
     : { ...row, properties: withoutPageKeys(row.properties), node: toEntityRow(row.node) };
 }
 
-/** What one batched relationship statement matches, fixed in code (never from a request). */
-interface BatchedPattern {
-  /** Loader cache key: the field and every argument that changes the statement or its params. */
-  key: string;
-  parent: 'Entity' | 'Source';
-  /** `(p)-[r]-(n:Label)` style pattern over p, r, n. */
-  pattern: string;
-  /** Extra predicate over p, r, n ('true' for none). */
-  where: string;
-  params: Record<string, unknown>;
-  nodeLabel: string;
-  /** The one typed relationship matched, when it is one (a page by name can then read its page-key index). */
-  relationship?: { type: RelationshipType; direction: 'OUT' | 'IN'; nodeLabel: string };
-}
+/**
+ * What a loader reads: every property of the far node and all of the relationship, with the
+ * sort keys for cursors. One read per loader statement, so its index is 0.
+ */
+const LOADED = { index: 0, cursors: true, edgeProperties: 'all', node: 'all' } as const;
 
 /** One page per parent from one UNWIND statement; each parent's page is cut inside Cypher. */
-function batchedPage(ctx: Context, spec: BatchedPattern, ordering: Ordering, args: PageArgs, parentId: string) {
-  const plan = planPage(args, ordering, ctx.config.limits.maxPageSize);
-  const loader = requestLoader(
-    ctx,
-    `page:${spec.key}:${JSON.stringify([args.first, args.after, args.last, args.before])}`,
-    () => {
-      // The statement, written once per loader (not once per parent asking for its page).
-      const keys = ordering.keys.map((k) => k.expr);
-      const where = [spec.where, plan.where].filter((w) => w !== 'true').join(' AND ');
-      const expand = `MATCH ${spec.pattern}${where ? ` WHERE ${where}` : ''}`;
-      const order = `ORDER BY ${plan.orderBy} LIMIT toInteger($fetch)`;
-      const keyed = spec.relationship
-        ? keyedPage({
-            parent: 'p',
-            rel: 'r',
-            node: 'n',
-            relationship: spec.relationship,
-            ordering,
-            page: plan,
-            filtered: spec.where !== 'true',
-            cursorParam: 'cursor',
-            fetchParam: 'fetch',
-          })
-        : null;
-      return new DataLoader<string, Page<RelationshipEdgeRow>>(async (parentIds) => {
-        const rows = await ctx.db.read(
-          `UNWIND $parentIds AS pid
-           MATCH (p:${spec.parent} {id: pid})
-           CALL (p) {
-             ${keyed ?? `${expand} WITH p, r, n ${order}`}
-             WITH p, r, n, [${keys.join(', ')}] AS sortKey
-             RETURN collect(${edgeProjection(spec.nodeLabel)}) AS edges
-           }
-           RETURN pid, edges`,
-          { ...spec.params, parentIds, cursor: plan.cursorKey, fetch: plan.fetch },
-        );
-        const byParent = new Map(
-          rows.map((r) => [r.pid as string, (r.edges as unknown[]).map((e) => toEdgeRow(e, spec.nodeLabel))]),
-        );
-        return parentIds.map((id) => toPage(byParent.get(id) ?? [], plan, ordering));
-      });
-    },
-  );
+function batchedPage(ctx: Context, key: string, parent: 'Entity' | 'Source', read: RelationshipRead, parentId: string) {
+  const loader = requestLoader(ctx, `page:${key}`, () => {
+    // The statement, written once per loader (not once per parent asking for its page).
+    const cypher = forEachParent(parent, (v) => relationshipRows(v, read));
+    const params = relationshipParams(read);
+    return new DataLoader<string, Page<RelationshipEdgeRow>>(async (parentIds) => {
+      const rows = await ctx.db.read(cypher, { ...params, parentIds });
+      const byParent = new Map(
+        rows.map((r) => [r.pid as string, (r.value as Row[]).map((e) => toEdgeRow(e, read.relationship.nodeLabel))]),
+      );
+      return parentIds.map((id) => toPage(byParent.get(id) ?? [], read.page!, read.ordering));
+    });
+  });
   return loader.load(parentId);
 }
 
-/** How many relationships match per parent: one statement, only run when `totalCount` is asked. */
-function batchedCount(ctx: Context, spec: BatchedPattern, parentId: string): Promise<number> {
-  const loader = requestLoader(
-    ctx,
-    `count:${spec.key}`,
-    () =>
-      new DataLoader<string, number>(async (parentIds) => {
-        const rows = await ctx.db.read(
-          `UNWIND $parentIds AS pid
-           MATCH (p:${spec.parent} {id: pid})
-           RETURN pid, COUNT { MATCH ${spec.pattern} WHERE ${spec.where} } AS total`,
-          { ...spec.params, parentIds },
-        );
-        const byParent = new Map(rows.map((r) => [r.pid as string, Number(r.total)]));
-        return parentIds.map((id) => byParent.get(id) ?? 0);
-      }),
-  );
+/** How many relationships pass the read's conditions, per parent: only run when `totalCount` is asked. */
+function batchedCount(ctx: Context, key: string, parent: 'Entity' | 'Source', read: CountRead, parentId: string) {
+  const loader = requestLoader(ctx, `count:${key}`, () => {
+    const cypher = forEachParent(parent, (v) => relationshipCount(v, read));
+    const params = relationshipParams({ ...read, page: null });
+    return new DataLoader<string, number>(async (parentIds) => {
+      const rows = await ctx.db.read(cypher, { ...params, parentIds });
+      const byParent = new Map(rows.map((r) => [r.pid as string, Number(r.value)]));
+      return parentIds.map((id) => byParent.get(id) ?? 0);
+    });
+  });
   return loader.load(parentId);
 }
 
-/** The field's pattern and the client's filter on its far node (values as parameters). */
-function typedPattern(ctx: Context, field: RelationshipField, filter: RelationshipArgs['filter']): BatchedPattern {
-  const compiled = compileFilter(field.nodeLabel, filter, 'n', 'rf', filterLimits(ctx.config.limits));
-  return {
-    key: compiled.where === 'true' ? field.key : `${field.key}:${compiled.where}:${JSON.stringify(compiled.params)}`,
-    parent: field.parent,
-    pattern: `(p)${arrow(field.direction, field.types)}(n:${field.nodeLabel})`,
-    where: compiled.where,
-    params: compiled.params,
-    nodeLabel: field.nodeLabel,
-    ...(field.types.length === 1
-      ? { relationship: { type: field.types[0]!, direction: field.direction, nodeLabel: field.nodeLabel } }
-      : {}),
-  };
+/** A typed field's read with the client's filter on its far node (values as parameters). */
+function typedRead(ctx: Context, field: RelationshipField, filter: RelationshipArgs['filter']) {
+  const { relationship } = field;
+  const compiled = connectionFilter(relationship.nodeLabel, filter, LOADED.index, filterLimits(ctx.config.limits));
+  const key =
+    compiled.where === 'true' ? field.key : `${field.key}:${compiled.where}:${JSON.stringify(compiled.params)}`;
+  return { key, read: { index: LOADED.index, relationship, filter: compiled } };
 }
 
 /** A page of a typed relationship field for one parent, batched with its siblings. */
 export function loadRelationshipPage(ctx: Context, field: RelationshipField, parentId: string, args: RelationshipArgs) {
-  const ordering = relationshipOrdering(field, args.orderBy);
-  const spec = typedPattern(ctx, field, args.filter);
-  return batchedPage(ctx, { ...spec, key: `${spec.key}:${ordering.name}` }, ordering, args, parentId);
+  const ordering = relationshipOrdering(field.relationship, args.orderBy);
+  const page = planPage(args, ordering, ctx.config.limits.maxPageSize);
+  const { key, read } = typedRead(ctx, field, args.filter);
+  const pageKey = `${key}:${ordering.name}:${JSON.stringify([args.first, args.after, args.last, args.before])}`;
+  return batchedPage(ctx, pageKey, field.parent, { ...LOADED, ...read, ordering, page }, parentId);
 }
 
 /**
- * How many relationships a field has for one parent (that pass its filter). Without a label on
- * the far node Neo4j reads the count from the node's degree store instead of expanding every
- * relationship.
+ * How many relationships a field has for one parent (that pass its filter). Unfiltered, Neo4j
+ * reads the count from the node's degree store where it can (relationshipCount).
  */
 export function loadRelationshipCount(
   ctx: Context,
@@ -211,15 +139,8 @@ export function loadRelationshipCount(
   parentId: string,
   filter?: RelationshipArgs['filter'],
 ): Promise<number> {
-  const spec = typedPattern(ctx, field, filter);
-  const unfiltered = spec.where === 'true';
-  if (
-    unfiltered &&
-    field.types.length === 1 &&
-    farLabelImplied({ type: field.types[0]!, direction: field.direction, nodeLabel: field.nodeLabel })
-  )
-    spec.pattern = `(p)${arrow(field.direction, field.types)}()`;
-  return batchedCount(ctx, spec, parentId);
+  const { key, read } = typedRead(ctx, field, filter);
+  return batchedCount(ctx, key, field.parent, read, parentId);
 }
 
 /** Defaults of `Entity.relationships`' arguments, stated once (schema `defaultValue` and code). */
@@ -236,27 +157,33 @@ export interface GenericRelationshipArgs extends PageArgs {
   direction?: Direction | null;
 }
 
-const genericOrdering: Ordering = {
-  name: 'Entity.relationships',
-  keys: [{ expr: 'type(r)' }, { expr: 'n.name' }, { expr: 'n.id' }, { expr: 'elementId(r)' }],
-};
-
-function genericPattern(args: GenericRelationshipArgs): BatchedPattern {
+/** `Entity.relationships`' read: relationships of any type (those of `types` when given) to entities. */
+function genericRead(args: GenericRelationshipArgs) {
   const direction = args.direction ?? GENERIC_RELATIONSHIP_DEFAULTS.direction;
   const types = args.types && args.types.length > 0 ? [...new Set(args.types)].sort() : null;
   return {
     key: `Entity.relationships:${JSON.stringify([types, direction])}`,
-    parent: 'Entity',
-    pattern: `(p)${arrow(direction, null)}(n:Entity)`,
-    where: '$types IS NULL OR type(r) IN $types',
-    params: { types },
-    nodeLabel: 'Entity',
+    read: {
+      index: LOADED.index,
+      relationship: { type: null, direction, nodeLabel: 'Entity' },
+      types,
+      filter: { where: 'true', params: {} },
+    } satisfies CountRead,
   };
 }
 
 /** `Entity.relationships`: every relationship to another entity, filtered by type and direction. */
 export function loadEntityRelationships(ctx: Context, parentId: string, args: GenericRelationshipArgs) {
-  return batchedPage(ctx, genericPattern(args), genericOrdering, args, parentId);
+  const page = planPage(args, ENTITY_RELATIONSHIPS_ORDERING, ctx.config.limits.maxPageSize);
+  const { key, read } = genericRead(args);
+  const pageKey = `${key}:${JSON.stringify([args.first, args.after, args.last, args.before])}`;
+  return batchedPage(
+    ctx,
+    pageKey,
+    'Entity',
+    { ...LOADED, ...read, ordering: ENTITY_RELATIONSHIPS_ORDERING, page },
+    parentId,
+  );
 }
 
 export function loadEntityRelationshipCount(
@@ -264,5 +191,6 @@ export function loadEntityRelationshipCount(
   parentId: string,
   args: GenericRelationshipArgs,
 ): Promise<number> {
-  return batchedCount(ctx, genericPattern(args), parentId);
+  const { key, read } = genericRead(args);
+  return batchedCount(ctx, key, 'Entity', read, parentId);
 }

@@ -7,18 +7,77 @@
  * relationship connection under it is a COLLECT subquery (its page cut with ORDER BY/LIMIT
  * inside) and each count a COUNT subquery, nested to any depth, so a tree of connections is one
  * statement and one round trip.
+ *
+ * The relationship DataLoaders write their statements here too: a relationship page or count is
+ * one `RelationshipRead`, written by `relationshipRows`/`relationshipCount` for a parent variable,
+ * which the planner binds in its projection and the loaders from `$parentIds` (`forEachParent`).
  */
 import { aggregateExpression, aggregateParams, aggregateSpecOf } from '../graph/aggregates.js';
-import { kindLabelOf } from '../graph/entities.js';
-import { relationshipArrow, relationshipPattern } from '../graph/filters.js';
+import { entityProjection, kindLabelOf, sourceProjection } from '../graph/entities.js';
+import { compileFilter, type CompiledFilter, type FilterLabel, type FilterLimits } from '../graph/filters.js';
 import { keyedPage } from '../graph/hub-pages.js';
-import { farLabelImplied, RELATIONSHIPS, type RelationshipSpec } from '../graph/model.js';
-import type { PagePlan } from '../graph/paging.js';
+import { RELATIONSHIPS, type PropertyType, type RelationshipType, type TypedRelationship } from '../graph/model.js';
+import type { OrderKey, Ordering, PagePlan } from '../graph/paging.js';
+import { countPattern, relationshipPattern, type RelationshipShape } from '../graph/patterns.js';
+import type { RelationshipArgs } from '../graph/relationship-loaders.js';
+import { orderingBy, orderingsOf } from '../graph/root-connections.js';
 import type { ConnectionRead, NodeRead, ReadAs, SourcesRead } from './selection.js';
 
-/** Order keys and keyset predicates are written over `n` (node) and `r` (relationship). */
+/**
+ * Places an expression from the tables shared with root pages, written over `n` (node) and `r`
+ * (relationship): orderings (root-connections.ts) and aggregate expressions (aggregates.ts), onto
+ * a read's own variables. Everything this module composes itself is written for its variables.
+ */
 export function rebind(expr: string, node: string, rel = 'r'): string {
   return expr.replace(/\b([nr])\b(?=[.)])/g, (v) => (v === 'n' ? node : rel));
+}
+
+/**
+ * How a typed relationship field orders its page (planned or loaded: the cursors are the same):
+ * by name (title for sources) unless `orderBy` names one of the far type's orderings.
+ */
+export const relationshipOrdering = (
+  rel: Pick<TypedRelationship, 'parentType' | 'fieldName' | 'nodeLabel'>,
+  orderBy?: RelationshipArgs['orderBy'],
+): Ordering =>
+  orderBy
+    ? orderingBy(`${rel.parentType}.${rel.fieldName}`, orderingsOf(rel.nodeLabel), orderBy)
+    : farNodeOrdering(`${rel.parentType}.${rel.fieldName}`, rel.nodeLabel);
+
+const farNodeOrdering = (field: string, label: string): Ordering =>
+  label === 'Source'
+    ? { name: field, keys: [{ expr: "coalesce(n.title, '')" }, { expr: 'n.id' }] }
+    : { name: field, keys: [{ expr: 'n.name' }, { expr: 'n.id' }], indexed: 'name' };
+
+/** `Entity.relationships`: by type, far node name and id, then the relationship (parallel ones). */
+export const ENTITY_RELATIONSHIPS_ORDERING: Ordering = {
+  name: 'Entity.relationships',
+  keys: [{ expr: 'type(r)' }, { expr: 'n.name' }, { expr: 'n.id' }, { expr: 'elementId(r)' }],
+};
+
+/** The variables a relationship read binds: its far node and its relationship. */
+export interface RowVariables {
+  node: string;
+  rel: string;
+}
+
+/** Connection `index`'s variables: `n3` and `r3`. */
+export const rowVariables = (index: number): RowVariables => ({ node: `n${index}`, rel: `r${index}` });
+
+/** What a connection parameter holds: page size, cursor, filter values (a prefix), relationship types. */
+export type ConnectionParam = 'fetch' | 'cursor' | 'f' | 'types';
+
+/** The one naming of a connection's parameters: `c3_fetch`, `c3_cursor`, `c3_f0`..., `c3_types`. */
+export const paramName = (index: number, param: ConnectionParam) => `c${index}_${param}`;
+
+/** The client's filter on connection `index`'s far node: over its variable, with its parameter names. */
+export function connectionFilter(
+  label: FilterLabel,
+  filter: Record<string, unknown> | null | undefined,
+  index: number,
+  limits?: FilterLimits,
+): CompiledFilter {
+  return compileFilter(label, filter, rowVariables(index).node, paramName(index, 'f'), limits);
 }
 
 /** Result keys of a node map: `__c3` a connection's rows, `__n3` its count, `__s3` sources, `__a4` an aggregate. */
@@ -118,7 +177,7 @@ export function deferredCall(d: Deferred, out: Deferred[]): string {
         : `UNWIND ${d.anchor} AS y UNWIND y[1] AS x WITH x.n AS m`;
   const steps = d.path.map((i) => ` UNWIND coalesce(m.${rowsKey(i)}, []) AS x WITH x.n AS m`).join('');
   const guard = d.kinds ? ` AND (${d.kinds.map((k) => `${p}:${k}`).join(' OR ')})` : '';
-  const rows = connectionRows(p, c, { depth: 2, anchor: deferredKey(c.index), path: [], out });
+  const rows = relationshipRows(p, c, { depth: 2, anchor: deferredKey(c.index), path: [], out });
   return (
     `CALL (${d.anchor}) { ${start}${steps} WITH DISTINCT m.${PARENT_KEY} AS eid WHERE eid IS NOT NULL` +
     ` MATCH (${p}) WHERE elementId(${p}) = eid${guard} RETURN collect([eid, ${rows}]) AS ${deferredKey(c.index)} }`
@@ -178,9 +237,9 @@ export function nodeProjection(v: string, read: NodeRead, deferral?: Deferral): 
         deferred = true;
       } else if (r.page) {
         const below = deferral && { ...deferral, depth: deferral.depth + 1, path: [...deferral.path, r.index] };
-        entry(rowsKey(r.index), guard(connectionRows(v, r, below)), aggregatesBelow(r.node));
+        entry(rowsKey(r.index), guard(relationshipRows(v, r, below)), aggregatesBelow(r.node));
       }
-      if (r.count) entry(countKey(r.index), guard(connectionCount(v, r)), false);
+      if (r.count) entry(countKey(r.index), guard(relationshipCount(v, r)), false);
       for (const a of r.aggregates) entry(aggregateKey(a.index), guard(connectionAggregate(v, r, a)), true);
     } else {
       entry(sourcesKey(r.index), guard(sourcesList(v, r)), aggregatesBelow(r.node));
@@ -190,63 +249,174 @@ export function nodeProjection(v: string, read: NodeRead, deferral?: Deferral): 
   return { projection: `${v} { ${entries.join(', ')} }`, hoisted };
 }
 
-/** A page's keyset predicate and order, rebound to this connection's variables and parameter. */
-export function pageClauses(page: PagePlan, node: string, rel: string, cursorParam: string) {
-  return {
-    where: page.hasCursor ? rebind(page.where, node, rel).replaceAll('$cursor', `$${cursorParam}`) : null,
-    orderBy: rebind(page.orderBy, node, rel),
-  };
+/**
+ * One relationship read for a set of parents: what it matches and what each row returns. The
+ * planner builds one per typed connection it folds (a ConnectionRead is one); the loaders build
+ * one per field and arguments. Either way the statement text comes from `relationshipRows` and
+ * `relationshipCount`, and its parameters from `relationshipParams`.
+ */
+export interface RelationshipRead {
+  /** Names the read's variables (`rowVariables`) and parameters (`paramName`). */
+  index: number;
+  relationship: RelationshipShape;
+  /** Reads of any type (`relationship.type` null): the types kept, null for all. */
+  types?: readonly RelationshipType[] | null;
+  ordering: Ordering;
+  /** The page to cut; null when only counted. */
+  page: PagePlan | null;
+  /** Return each row's sort keys (as `k`), for cursors. */
+  cursors: boolean;
+  /** The client's filter on the far node, over its variable (`true` when none). */
+  filter: CompiledFilter;
+  /** Edge properties beside `k` and `n`; `all`: every property, and the id, type and direction. */
+  edgeProperties: readonly string[] | 'all';
+  /** The far node as a map of the selected properties, of all of them (`all`), or not at all. */
+  node: NodeRead | 'all' | null;
 }
 
-/** Edge properties sit beside `k` and `n` in the edge's map (no map of their own to decode). */
-function edgePropertyEntries(rel: string, names: readonly string[], spec: RelationshipSpec): string[] {
-  return names.map((name) =>
-    spec.properties[name] === 'date' ? `${name}: toString(${rel}.${name})` : `${name}: ${rel}.${name}`,
+/** The parts of a read a count needs. */
+export type CountRead = Pick<RelationshipRead, 'index' | 'relationship' | 'types' | 'filter'>;
+
+/** The row conditions besides the page's own: the kept types, the client's filter. */
+function rowConditions(read: CountRead, rel: string): string[] {
+  const types = `$${paramName(read.index, 'types')}`;
+  return [
+    read.relationship.type === null ? `(${types} IS NULL OR type(${rel}) IN ${types})` : null,
+    read.filter.where === 'true' ? null : read.filter.where,
+  ].filter((c): c is string => c !== null);
+}
+
+const whereClause = (conditions: readonly string[]) =>
+  conditions.length > 0 ? ` WHERE ${conditions.join(' AND ')}` : '';
+
+/** The keys in the direction this page reads them (backward pages read reversed). */
+const pageKeys = (keys: readonly OrderKey[], page: PagePlan): OrderKey[] =>
+  keys.map((k) => ({ expr: k.expr, descending: page.backward ? !k.descending : !!k.descending }));
+
+const orderByClause = (keys: readonly OrderKey[]) =>
+  keys.map((k) => `${k.expr} ${k.descending ? 'DESC' : 'ASC'}`).join(', ');
+
+/** Keyset test past the cursor: (k0 > c0) OR (k0 = c0 AND k1 > c1) OR ..., < for descending keys. */
+function keysetPredicate(keys: readonly OrderKey[], cursor: string): string {
+  const terms = keys.map((key, i) => {
+    const equal = keys.slice(0, i).map((k, j) => `${k.expr} = ${cursor}[${j}]`);
+    return [...equal, `${key.expr} ${key.descending ? '<' : '>'} ${cursor}[${i}]`].join(' AND ');
+  });
+  return `(${terms.map((t) => `(${t})`).join(' OR ')})`;
+}
+
+/** The row map's edge entries: chosen edge properties, or all of the relationship. */
+function edgeEntries(read: RelationshipRead, { node, rel }: RowVariables): string[] {
+  if (read.edgeProperties === 'all') {
+    // The far node is the relationship's end exactly when it starts at the parent.
+    return [
+      `properties: properties(${rel})`,
+      `relationshipId: elementId(${rel})`,
+      `type: type(${rel})`,
+      `direction: CASE WHEN endNode(${rel}) = ${node} THEN 'OUT' ELSE 'IN' END`,
+    ];
+  }
+  const properties: Record<string, PropertyType> =
+    read.relationship.type === null ? {} : RELATIONSHIPS[read.relationship.type].properties;
+  // Edge properties sit beside `k` and `n` in the edge's map (no map of their own to decode).
+  return read.edgeProperties.map((name) =>
+    properties[name] === 'date' ? `${name}: toString(${rel}.${name})` : `${name}: ${rel}.${name}`,
   );
 }
 
-function connectionRows(v: string, c: ConnectionRead, deferral?: Deferral): string {
-  const n = `n${c.index}`;
-  const r = `r${c.index}`;
-  const { relationship } = c;
-  const clauses = pageClauses(c.page!, n, r, `c${c.index}_cursor`);
-  const where = [c.filter.where === 'true' ? null : c.filter.where, clauses.where].filter(Boolean).join(' AND ');
-  const node = c.node ? nodeProjection(n, c.node, deferral) : null;
+/** The far node's map: as selected, or every property (with the kind label of an entity). */
+function farNode(read: RelationshipRead, node: string, deferral?: Deferral): Projection | null {
+  if (read.node === 'all') {
+    const all = read.relationship.nodeLabel === 'Source' ? sourceProjection(node) : entityProjection(node);
+    return { projection: all, hoisted: [] };
+  }
+  return read.node ? nodeProjection(node, read.node, deferral) : null;
+}
+
+/**
+ * A page of parent `v`'s relationships, as a COLLECT of row maps `{ k, <edge>, n }` cut with
+ * ORDER BY and LIMIT inside: read from the parent's page-key index where it can (hub-pages.ts),
+ * else expanded, filtered and sorted.
+ */
+export function relationshipRows(v: string, read: RelationshipRead, deferral?: Deferral): string {
+  const vars = rowVariables(read.index);
+  const { node: n, rel: r } = vars;
+  const page = read.page!;
+  const keys = read.ordering.keys.map((k) => ({ ...k, expr: rebind(k.expr, n, r) }));
+  const orderBy = orderByClause(pageKeys(keys, page));
+  const cursor = paramName(read.index, 'cursor');
+  const fetch = paramName(read.index, 'fetch');
+  const where = [
+    ...rowConditions(read, r),
+    ...(page.hasCursor ? [keysetPredicate(pageKeys(keys, page), `$${cursor}`)] : []),
+  ];
+  const node = farNode(read, n, deferral);
   const entry = [
-    c.cursors ? `k: [${c.ordering.keys.map((k) => rebind(k.expr, n, r)).join(', ')}]` : null,
-    ...edgePropertyEntries(r, c.edgeProperties, RELATIONSHIPS[relationship.type]),
-    node ? `n: ${node.projection}` : null,
-  ].filter(Boolean);
-  const order = `ORDER BY ${clauses.orderBy} LIMIT toInteger($c${c.index}_fetch)`;
-  const projection = `${hoistClause(`${r}, ${n}`, node?.hoisted ?? [], clauses.orderBy)} RETURN { ${entry.join(', ')} } }`;
-  // The model fixes the far label for most types (writes check it): no label test per row then.
-  const expand = `MATCH ${relationshipPattern(relationship, v, r, n)}${where ? ` WHERE ${where}` : ''}`;
-  const keyed = keyedPage({
-    parent: v,
-    rel: r,
-    node: n,
-    relationship,
-    ordering: c.ordering,
-    page: c.page!,
-    filtered: c.filter.where !== 'true',
-    cursorParam: `c${c.index}_cursor`,
-    fetchParam: `c${c.index}_fetch`,
-  });
+    ...(read.cursors ? [`k: [${keys.map((k) => k.expr).join(', ')}]`] : []),
+    ...edgeEntries(read, vars),
+    ...(node ? [`n: ${node.projection}`] : []),
+  ];
+  const { relationship } = read;
+  const keyed =
+    relationship.type === null
+      ? null
+      : keyedPage({
+          parent: v,
+          rel: r,
+          node: n,
+          relationship,
+          ordering: read.ordering,
+          page,
+          filtered: read.filter.where !== 'true',
+          cursorParam: cursor,
+          fetchParam: fetch,
+        });
+  const expand = `MATCH ${relationshipPattern(relationship, v, r, n)}${whereClause(where)}`;
+  const order = `ORDER BY ${orderBy} LIMIT toInteger($${fetch})`;
+  const projection = `${hoistClause(`${r}, ${n}`, node?.hoisted ?? [], orderBy)} RETURN { ${entry.join(', ')} } }`;
   return `COLLECT { ${keyed ?? `${expand} WITH ${r}, ${n} ${order}`}${projection}`;
 }
 
-function connectionCount(v: string, c: ConnectionRead): string {
-  if (c.filter.where !== 'true')
-    return `COUNT { MATCH ${relationshipPattern(c.relationship, v, '', `n${c.index}`)} WHERE ${c.filter.where} }`;
-  const far = farLabelImplied(c.relationship) ? '()' : `(:${c.relationship.nodeLabel})`;
-  return `COUNT { (${v})${relationshipArrow(c.relationship, '')}${far} }`;
+/**
+ * How many relationships of parent `v` pass the read's conditions. Unfiltered, nothing is bound
+ * and the far label is left out where the model implies it, so Neo4j reads the node's degree.
+ */
+export function relationshipCount(v: string, read: CountRead): string {
+  const { node, rel } = rowVariables(read.index);
+  const conditions = rowConditions(read, rel);
+  if (conditions.length === 0) return `COUNT { ${countPattern(read.relationship, v)} }`;
+  const r = read.relationship.type === null ? rel : '';
+  return `COUNT { MATCH ${relationshipPattern(read.relationship, v, r, node)} WHERE ${conditions.join(' AND ')} }`;
+}
+
+/** The parameters of one relationship read: filter values, kept types, page size and cursor. */
+export function relationshipParams(
+  read: Pick<RelationshipRead, 'index' | 'relationship' | 'types' | 'filter' | 'page'>,
+  params: Record<string, unknown> = {},
+): Record<string, unknown> {
+  Object.assign(params, read.filter.params);
+  if (read.relationship.type === null) params[paramName(read.index, 'types')] = read.types ?? null;
+  if (read.page) {
+    params[paramName(read.index, 'fetch')] = read.page.fetch;
+    if (read.page.hasCursor) params[paramName(read.index, 'cursor')] = read.page.cursorKey;
+  }
+  return params;
+}
+
+/**
+ * One statement reading `part` for every parent in `$parentIds` (the DataLoaders' batch): rows
+ * `pid, value`. The parent is bound as `n`, as the planner binds its root node, so a part reads
+ * the same in both statements.
+ */
+export function forEachParent(parentLabel: 'Entity' | 'Source', part: (parent: string) => string): string {
+  return `UNWIND $parentIds AS pid MATCH (n:${parentLabel} {id: pid}) RETURN pid, ${part('n')} AS value`;
 }
 
 /** An `aggregate` of a relationship connection: over the same (filtered) relationships as its page. */
 function connectionAggregate(v: string, c: ConnectionRead, a: ConnectionRead['aggregates'][number]): string {
-  const n = `n${c.index}`;
-  const r = `r${c.index}`;
-  const match = `MATCH ${relationshipPattern(c.relationship, v, r, n)}${c.filter.where === 'true' ? '' : ` WHERE ${c.filter.where}`}`;
+  const { node: n, rel: r } = rowVariables(c.index);
+  const where = c.filter.where === 'true' ? '' : ` WHERE ${c.filter.where}`;
+  const match = `MATCH ${relationshipPattern(c.relationship, v, r, n)}${where}`;
   return aggregateExpression(match, a, aggregateSpecOf(c.relationship), (expr) => rebind(expr, n, r));
 }
 
@@ -255,7 +425,8 @@ function sourcesList(v: string, s: SourcesRead): string {
   const src = `s${s.index}`;
   const order = `${src}.publishedOn IS NULL, ${src}.publishedOn DESC, ${src}.id`;
   const node = nodeProjection(src, s.node);
-  return `COLLECT { MATCH (${src}:Source)-[:MENTIONS]->(${v}) WITH ${src} ORDER BY ${order}${hoistClause(src, node.hoisted, order)} RETURN ${node.projection} }`;
+  const sorted = `MATCH (${src}:Source)-[:MENTIONS]->(${v}) WITH ${src} ORDER BY ${order}`;
+  return `COLLECT { ${sorted}${hoistClause(src, node.hoisted, order)} RETURN ${node.projection} }`;
 }
 
 /** Parameters of every connection in a read tree (page sizes and cursors). */
@@ -263,12 +434,8 @@ export function connectionParams(read: NodeRead | null, params: Record<string, u
   if (!read) return params;
   for (const needs of read.types) {
     for (const c of needs.connections) {
-      Object.assign(params, c.filter.params);
+      relationshipParams(c, params);
       for (const a of c.aggregates) aggregateParams(a, params);
-      if (c.page) {
-        params[`c${c.index}_fetch`] = c.page.fetch;
-        if (c.page.hasCursor) params[`c${c.index}_cursor`] = c.page.cursorKey;
-      }
       connectionParams(c.node, params);
     }
     if (needs.sources) connectionParams(needs.sources.node, params);
