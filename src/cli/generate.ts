@@ -5,7 +5,7 @@
  */
 import { DEFAULT_BATCH_SIZE, type LoadProgress, loadGraph } from '../graph/bulk-load.js';
 import type { GenerateOptions } from '../graph/generator.js';
-import { Progress } from '../import/progress.js';
+import { Progress, type ProgressOutput } from '../import/progress.js';
 import { openGraph } from '../open-graph.js';
 import { type CommandContext, parseCommandArgs, UsageError, wholeNumber } from './args.js';
 
@@ -85,7 +85,7 @@ export async function runGenerate(args: string[], { config, logger }: CommandCon
 }
 
 /** One Progress (stderr) per phase and group: the bulk loader writes the groups one after another. */
-export function progressPerGroup(out = process.stderr): (progress: LoadProgress) => void {
+export function progressPerGroup(out: ProgressOutput = process.stderr): (progress: LoadProgress) => void {
   let current: { key: string; progress: Progress } | undefined;
   return ({ phase, group, done, total }) => {
     const key = `${phase} ${group}`;
