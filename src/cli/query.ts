@@ -53,7 +53,7 @@ export function parseQueryArgs(argv: string[]): QueryCommand | undefined {
   );
   const [name, ...args] = positionals;
   if (name === undefined || name === 'help') return undefined;
-  const kind = QUERY_KINDS[name];
+  const kind = Object.hasOwn(QUERY_KINDS, name) ? QUERY_KINDS[name] : undefined;
   if (!kind) throw new UsageError(`Unknown question "${name}"`, QUERY_USAGE);
   if (args.length !== kind.arguments.length)
     throw new UsageError(

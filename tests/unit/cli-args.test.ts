@@ -112,6 +112,7 @@ describe('query', () => {
 
   it.each([
     [['nope'], /Unknown question "nope"/],
+    [['toString'], /Unknown question "toString"/],
     [['path', 'a'], /path takes 2 argument/],
     [['path', 'a', 'b', '--first', '3'], /path does not take --first/],
     [['paths', 'a', 'b', '--first', 'ten'], /--first must be a whole number/],
