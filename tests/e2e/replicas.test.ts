@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { runImportCommand } from '../../src/import/cli.js';
+import { runImport } from '../../src/cli/import.js';
 import { createLogger } from '../../src/logger.js';
 import { deleteFixtures } from '../utils/fixtures.js';
 import { gql, openTestGraph, prefixTracker, testServer, type TestGraph } from '../utils/graph.js';
@@ -139,7 +139,10 @@ describe('two replicas on one Redis', () => {
     );
     try {
       await waitForSubscriber(second, before);
-      await runImportCommand(t.config, createLogger('silent'), [file, '--batch-size', '2', '--checkpoint-dir', dir]);
+      await runImport([file, '--batch-size', '2', '--checkpoint-dir', dir], {
+        config: t.config,
+        logger: createLogger('silent'),
+      });
       const events = [await sub.next(5_000), await sub.next(5_000)].map((e) => e.data?.data?.graphChanged);
       expect(events).toEqual([
         { change: 'IMPORTED', imported: { created: { entities: 2 } } },

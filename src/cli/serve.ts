@@ -1,0 +1,82 @@
+/** `npm start` (`serve`, the default command): the GraphQL server on PORT/HOST until SIGINT or SIGTERM. */
+import { createServer as createHttpServer, type Server } from 'node:http';
+import type { Socket } from 'node:net';
+import type { Logger } from '../logger.js';
+import { openGraph } from '../open-graph.js';
+import { type CommandContext, parseNoArgs } from './args.js';
+
+export const SERVE_USAGE = 'serve   (the GraphQL server; settings come from the environment, see README)';
+
+/** In-flight requests get this long to finish on shutdown before their sockets are destroyed. */
+const FORCE_CLOSE_MS = 10_000;
+
+export async function runServe(args: string[], { config, logger }: CommandContext): Promise<void> {
+  parseNoArgs(args, SERVE_USAGE);
+  const opened = await openGraph(config, logger);
+  const { createServer } = await import('../server.js');
+  const yoga = createServer({ config, graph: opened.graph, logger, supervisor: opened.supervisor });
+  const http = createHttpServer(yoga);
+  const connections = trackConnections(http);
+  await new Promise<void>((ok) => http.listen(config.port, config.host, ok));
+  const shown = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  logger.info(`stargraph serving GraphiQL at http://${shown}:${config.port}${yoga.graphqlEndpoint}`, {
+    neo4j: opened.uri,
+  });
+  const shutdown = async (signal: string) => {
+    if (connections.stopping) {
+      // A second Ctrl-C means "now": the attached Neo4j exits when our stdin pipe closes.
+      logger.warn('Second signal: exiting without waiting', { signal });
+      process.exit(1);
+    }
+    connections.stopping = true;
+    logger.info('Shutting down', { signal });
+    await closeHttp(http, connections.sockets);
+    await closeGraph(() => opened.close(), logger);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+interface Connections {
+  /** Set once shutdown begins. */
+  stopping: boolean;
+  sockets: Set<Socket>;
+}
+
+/**
+ * The open sockets of `http`. While stopping, a kept-alive connection is closed as soon as its
+ * last request is answered, so close() does not wait for the client's keep-alive (or the force-close).
+ */
+function trackConnections(http: Server): Connections {
+  const state: Connections = { stopping: false, sockets: new Set<Socket>() };
+  http.on('connection', (s) => {
+    state.sockets.add(s);
+    s.on('close', () => state.sockets.delete(s));
+  });
+  http.on('request', (_req, res) => res.on('finish', () => state.stopping && http.closeIdleConnections()));
+  return state;
+}
+
+/** Stops taking requests and lets in-flight ones finish, for at most FORCE_CLOSE_MS. */
+async function closeHttp(http: Server, sockets: Set<Socket>): Promise<void> {
+  const closed = new Promise<void>((ok) => http.close(() => ok()));
+  http.closeIdleConnections();
+  const force = setTimeout(() => {
+    for (const s of sockets) s.destroy();
+  }, FORCE_CLOSE_MS);
+  await closed;
+  clearTimeout(force);
+}
+
+/** Closes Neo4j and exits: 0, or 1 when closing failed. */
+async function closeGraph(close: () => Promise<void>, logger: Logger): Promise<void> {
+  try {
+    await close();
+    logger.info('Stopped');
+  } catch (error) {
+    logger.error('Error while closing Neo4j', { error });
+    process.exitCode = 1;
+  } finally {
+    process.exit();
+  }
+}
