@@ -19,15 +19,18 @@
 import type { Config } from '../config.js';
 import { ErrorCode, StargraphError, badInput, limitExceeded, timedOut } from '../errors.js';
 import type { Db, Row, RunOptions } from '../neo4j/db.js';
-import {
-  CENTRALITIES,
-  centralityScores,
-  isCentrality,
-  louvainCommunities,
-  type CommunitiesResult,
-} from './algorithms.js';
+import { CENTRALITIES, centralityScores, isCentrality, louvainCommunities } from './algorithms.js';
 import { entityProjection, toEntityRow, type EntityRow } from './entities.js';
 import { withoutPageKeys } from './page-keys.js';
+import {
+  compareByNameThenId,
+  type CommunitiesResult,
+  type DealStatsRow,
+  type PathRow,
+  type RankedRow,
+  type RelationshipRow,
+  type SubgraphRow,
+} from './rows.js';
 import {
   BUYER_ROLES,
   ENTITY_KINDS,
@@ -40,47 +43,6 @@ import {
 } from './model.js';
 
 export type TraversalLimits = Config['limits'];
-
-/** A relationship as traversals return it; `from`/`to` are entity ids (start and end node). */
-export interface RelationshipRow {
-  /** Neo4j elementId: stable within a database, used for the `Relationship` global ID. */
-  id: string;
-  type: RelationshipType;
-  from: string;
-  to: string;
-  properties: Row;
-}
-
-export interface PathRow {
-  length: number;
-  /** From the start entity to the end entity, in path order. */
-  nodes: EntityRow[];
-  relationships: RelationshipRow[];
-}
-
-export interface SubgraphRow {
-  nodes: EntityRow[];
-  relationships: RelationshipRow[];
-  /** True when the node limit cut the neighbourhood (more entities were within reach). */
-  truncated: boolean;
-}
-
-export interface RankedRow {
-  score: number;
-  entity: EntityRow;
-}
-
-export interface DealSideStats {
-  count: number;
-  totalValueUsd: number;
-}
-
-export interface DealStatsRow extends DealSideStats {
-  /** Deals whose value is known (the others count in `count` but add nothing to the total). */
-  valuedCount: number;
-  asBuyer: DealSideStats;
-  asSeller: DealSideStats;
-}
 
 /**
  * Default argument values of the traversal fields (src/schema/traversals.ts), stated once: each
@@ -569,13 +531,9 @@ async function rankByCentrality(
     .filter((n) => !kinds || kinds.has(n.label))
     .map((entity) => ({ score: scores.get(entity.id) ?? 0, entity }))
     .filter((r) => r.score > 0)
-    .sort((a, b) => b.score - a.score || compareNameId(a.entity, b.entity))
+    .sort((a, b) => b.score - a.score || compareByNameThenId(a.entity, b.entity))
     .slice(0, args.first);
 }
-
-/** By name, then id, in code-unit order (as Neo4j compares strings). */
-const compareNameId = (a: EntityRow, b: EntityRow) =>
-  a.name < b.name ? -1 : a.name > b.name ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 
 // ---------------------------------------------------------------------------------------------
 // Communities

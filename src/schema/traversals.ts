@@ -9,10 +9,18 @@
 import DataLoader from 'dataloader';
 import { requestLoader, type Context } from '../context.js';
 import { notFound } from '../errors.js';
-import type { CommunityRow } from '../graph/algorithms.js';
 import type { EntityRow } from '../graph/entities.js';
 import { entityByIdLoader, primeEntities } from '../graph/entity-loaders.js';
 import { ALL_RELATIONSHIP_PROPERTIES } from '../graph/model.js';
+import type {
+  CommunityRow,
+  DealSideStats,
+  DealStatsRow,
+  PathRow,
+  RankedRow,
+  RelationshipRow,
+  SubgraphRow,
+} from '../graph/rows.js';
 import {
   EMPTY_DEAL_STATS,
   type RANK_BY,
@@ -25,12 +33,6 @@ import {
   rank,
   shortestPath,
   simplePaths,
-  type DealSideStats,
-  type DealStatsRow,
-  type PathRow,
-  type RankedRow,
-  type RelationshipRow,
-  type SubgraphRow,
 } from '../graph/traversals.js';
 import { builder } from './builder.js';
 import { EntityKindEnum, RelationshipTypeEnum } from './enums.js';
