@@ -205,9 +205,9 @@ export interface ShortestPathArgs {
 
 /**
  * One shortest path (any of them when several tie), or null when none within maxHops.
- * `shortestPath()` searches from both ends at once; on a 100k-entity graph it answered in
- * 25 ms where `SHORTEST 1`, which searches from one end, took 1.4 s. The entity relationship
- * types never touch a Source, so every node on the path is an entity.
+ * `shortestPath()`, which searches from both ends at once, not `SHORTEST 1`, which searches from
+ * one end (docs/decisions/2026-12-07-shortest-path.md). The entity relationship types never
+ * touch a Source, so every node on the path is an entity.
  */
 export async function shortestPath(db: Db, limits: TraversalLimits, args: ShortestPathArgs): Promise<PathRow | null> {
   const hops = checkBound('maxHops', args.maxHops, limits.maxHops, 'MAX_HOPS');
