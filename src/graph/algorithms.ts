@@ -17,10 +17,10 @@ import { type CommunitiesResult, compareByNameThenId, type SubgraphRow } from '.
 // NodeNext resolution does not map onto `module.exports`: required, typed by their own typings.
 const require = createRequire(import.meta.url);
 const louvain = require('graphology-communities-louvain') as typeof import('graphology-communities-louvain').default;
-const pagerank =
-  require('graphology-metrics/centrality/pagerank') as typeof import('graphology-metrics/centrality/pagerank.js').default;
-const betweennessCentrality =
-  require('graphology-metrics/centrality/betweenness') as typeof import('graphology-metrics/centrality/betweenness.js').default;
+type PagerankFunction = typeof import('graphology-metrics/centrality/pagerank.js').default;
+type BetweennessFunction = typeof import('graphology-metrics/centrality/betweenness.js').default;
+const pagerank = require('graphology-metrics/centrality/pagerank') as PagerankFunction;
+const betweennessCentrality = require('graphology-metrics/centrality/betweenness') as BetweennessFunction;
 
 type Weighted = { weight: number };
 type NeighbourhoodGraph = UndirectedGraph<Record<string, never>, Weighted>;

@@ -17,8 +17,11 @@ export async function backfillEntities(db: Db, batchSize = 10_000): Promise<{ se
        WITH n LIMIT toInteger($batchSize)
        WITH n, n.searchKeys IS NULL AS keys, n.createdAt IS NULL AS created
        FOREACH (_ IN CASE WHEN keys THEN [1] ELSE [] END | SET n.searchKeys = ${SEARCH_KEYS('n')})
-       FOREACH (_ IN CASE WHEN created THEN [1] ELSE [] END | SET n.createdAt = datetime(), n.updatedAt = coalesce(n.updatedAt, datetime()))
-       RETURN count(n) AS updated, count(CASE WHEN keys THEN 1 END) AS keyed, count(CASE WHEN created THEN 1 END) AS dated`,
+       FOREACH (_ IN CASE WHEN created THEN [1] ELSE [] END |
+         SET n.createdAt = datetime(), n.updatedAt = coalesce(n.updatedAt, datetime()))
+       RETURN count(n) AS updated,
+              count(CASE WHEN keys THEN 1 END) AS keyed,
+              count(CASE WHEN created THEN 1 END) AS dated`,
       { batchSize },
     );
     total.searchKeys += Number(row?.keyed ?? 0);

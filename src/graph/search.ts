@@ -41,7 +41,8 @@ export function foldSearchKey(text: string): string {
 
 /** Cypher for one folded string: NFKD, combining marks (U+0300–U+036F) dropped, lower case. */
 const foldCypher = (expression: string) =>
-  `trim(toLower(reduce(folded = '', c IN split(normalize(${expression}, NFKD), '') | folded + CASE WHEN c >= '\\u0300' AND c <= '\\u036f' THEN '' ELSE c END)))`;
+  `trim(toLower(reduce(folded = '', c IN split(normalize(${expression}, NFKD), '') | ` +
+  `folded + CASE WHEN c >= '\\u0300' AND c <= '\\u036f' THEN '' ELSE c END)))`;
 
 /**
  * Cypher expression for node `n`'s search keys: its folded name and aliases. Every statement
@@ -55,7 +56,8 @@ export const SEARCH_KEYS = (n: string) =>
  * `setIfChanged` leaves it): recompute its search keys; also fills them in when missing.
  */
 export const MAINTAIN_SEARCH_KEYS = (n: string) =>
-  `FOREACH (_ IN CASE WHEN changed OR ${n}.searchKeys IS NULL THEN [1] ELSE [] END | SET ${n}.searchKeys = ${SEARCH_KEYS(n)})`;
+  `FOREACH (_ IN CASE WHEN changed OR ${n}.searchKeys IS NULL THEN [1] ELSE [] END | ` +
+  `SET ${n}.searchKeys = ${SEARCH_KEYS(n)})`;
 
 /** A folded key as one Lucene term for the keyword-analysed index: everything escaped, spaces too. */
 export function keyTerm(key: string): string {

@@ -171,15 +171,18 @@ export function labelExpression(kinds?: readonly EntityKind[] | null): string {
 // Projections shared by every path-shaped answer
 
 const relationshipProjection = (r: string) =>
-  `{ id: elementId(${r}), type: type(${r}), from: startNode(${r}).id, to: endNode(${r}).id, properties: properties(${r}) }`;
+  `{ id: elementId(${r}), type: type(${r}), from: startNode(${r}).id, to: endNode(${r}).id, ` +
+  `properties: properties(${r}) }`;
 
 /** Cypher returning `nodes` and `relationships` of path `p`, in path order. */
 const pathReturn = (p: string) =>
-  `[n IN nodes(${p}) | ${entityProjection('n')}] AS nodes, [r IN relationships(${p}) | ${relationshipProjection('r')}] AS relationships`;
+  `[n IN nodes(${p}) | ${entityProjection('n')}] AS nodes, ` +
+  `[r IN relationships(${p}) | ${relationshipProjection('r')}] AS relationships`;
 
 /** The same as one map value. */
 const pathMap = (p: string) =>
-  `{ nodes: [n IN nodes(${p}) | ${entityProjection('n')}], relationships: [r IN relationships(${p}) | ${relationshipProjection('r')}] }`;
+  `{ nodes: [n IN nodes(${p}) | ${entityProjection('n')}], ` +
+  `relationships: [r IN relationships(${p}) | ${relationshipProjection('r')}] }`;
 
 /** Relationship rows as users see them: the page keys (page-keys.ts) left out. */
 const toRelationshipRows = (value: unknown): RelationshipRow[] =>
@@ -447,6 +450,10 @@ async function rankWithin(
   args: RankArgs & { within: NonNullable<RankArgs['within']> },
 ): Promise<RankedRow[]> {
   const depth = checkBound('depth', args.within.depth, limits.maxNeighborhoodDepth, 'MAX_NEIGHBORHOOD_DEPTH');
+  const score =
+    args.by === 'DEGREE'
+      ? `COUNT { (n)-[${relationshipTypeExpression()}]-() }`
+      : 'CASE WHEN n:Deal THEN coalesce(n.valueUsd, 0.0) ELSE linkedDealValue END';
   const rows = await traversalRead(
     db,
     `MATCH (c:Entity {id: $center})
@@ -465,7 +472,7 @@ async function rankWithin(
          WITH DISTINCT d
          RETURN sum(coalesce(d.valueUsd, 0.0)) AS linkedDealValue
        }
-       WITH n, ${args.by === 'DEGREE' ? `COUNT { (n)-[${relationshipTypeExpression()}]-() }` : 'CASE WHEN n:Deal THEN coalesce(n.valueUsd, 0.0) ELSE linkedDealValue END'} AS score
+       WITH n, ${score} AS score
        WHERE score > 0
        WITH n, score ORDER BY score DESC, n.name, n.id LIMIT toInteger($first)
        RETURN collect({ score: score, entity: ${entityProjection('n')} }) AS ranked
@@ -588,7 +595,8 @@ export async function dealStatsByCompanyIds(db: Db, ids: readonly string[]): Pro
      CALL (c) {
        OPTIONAL MATCH (c)-[r:PARTY_TO]->(d:Deal)
        WITH d, collect(r.role) AS roles
-       WITH d, any(role IN roles WHERE role IN $buyerRoles) AS buyer, any(role IN roles WHERE role IN $sellerRoles) AS seller
+       WITH d, any(role IN roles WHERE role IN $buyerRoles) AS buyer,
+               any(role IN roles WHERE role IN $sellerRoles) AS seller
        RETURN count(d) AS count,
               count(d.valueUsd) AS valuedCount,
               sum(coalesce(d.valueUsd, 0.0)) AS totalValueUsd,
