@@ -69,7 +69,9 @@ function typedRelationshipField<Parent extends { id: string }>(
   return t.connection(
     {
       type: NODE_REFS[spec.nodeLabel] as ObjectRef<Types, unknown>,
-      description: `${spec.description} Ordered by ${spec.nodeLabel === 'Source' ? 'title' : 'name'} unless orderBy says otherwise.`,
+      description:
+        `${spec.description} ` +
+        `Ordered by ${spec.nodeLabel === 'Source' ? 'title' : 'name'} unless orderBy says otherwise.`,
       args: {
         filter: t.arg({
           type: filterInputs[spec.nodeLabel],
