@@ -81,10 +81,10 @@ export function aggregateField<Shape extends AggregatableConnection>(
   spec: AggregateSpec,
   what: string,
 ) {
+  const whenPlanned = 'computed in the same statement as the page when the read is planned.';
   return t.field({
     type: aggregateType(stem, spec, what),
-    description:
-      `Counts, sums and groups over ${what}, ` + 'computed in the same statement as the page when the read is planned.',
+    description: `Counts, sums and groups over ${what}, ${whenPlanned}`,
     resolve: (connection: Shape, _args: unknown, ctx: Context, info: GraphQLResolveInfo) =>
       plannedField<AggregateRow>(connection, info) ?? readAggregate(ctx, info, connection[AGGREGATE_TARGET]!),
   });
