@@ -94,7 +94,8 @@ export function parseTypes(raw: readonly string[] | null | undefined): Relations
   return raw.map((type) => {
     if (!isRelationshipType(type) || !(ENTITY_RELATIONSHIP_TYPES as readonly string[]).includes(type)) {
       throw badInput(
-        `types: "${String(type).slice(0, 50)}" is not a relationship type between entities (${ENTITY_RELATIONSHIP_TYPES.join(', ')})`,
+        `types: "${String(type).slice(0, 50)}" is not a relationship type between entities ` +
+          `(${ENTITY_RELATIONSHIP_TYPES.join(', ')})`,
         {
           argumentName: 'types',
         },

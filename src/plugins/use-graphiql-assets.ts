@@ -38,7 +38,9 @@ const INIT_JS = `(function () {
   var workers = { editorWorkerService: 'editor.worker.js', json: 'json.worker.js', graphql: 'graphql.worker.js' };
   self.MonacoEnvironment = {
     globalAPI: false,
-    getWorkerUrl: function (_moduleId, label) { return '${GRAPHIQL_ASSETS_PATH}' + (workers[label] || workers.editorWorkerService); },
+    getWorkerUrl: function (_moduleId, label) {
+      return '${GRAPHIQL_ASSETS_PATH}' + (workers[label] || workers.editorWorkerService);
+    },
   };
   var options = JSON.parse(document.getElementById('graphiql-options').textContent || '{}');
   YogaGraphiQL.renderYogaGraphiQL(document.getElementById('root'), options);
