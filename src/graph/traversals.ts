@@ -270,7 +270,7 @@ export async function simplePaths(db: Db, limits: TraversalLimits, args: PathsAr
       db,
       `MATCH (a:Entity {id: $from}), (b:Entity {id: $to})
        MATCH p = SHORTEST ${k} (a)(()-[${types}]-(:Entity)){1,${hops}}(b)
-       WITH p, ${SIMPLE('p')} AS simple
+       WITH p, ${simplePathCondition('p')} AS simple
        RETURN CASE WHEN simple THEN ${pathMap('p')} END AS path`,
       params,
       budget(),
@@ -283,7 +283,7 @@ export async function simplePaths(db: Db, limits: TraversalLimits, args: PathsAr
     db,
     `MATCH (a:Entity {id: $from}), (b:Entity {id: $to})
      MATCH p = (a)(()-[${types}]-(:Entity)){1,${hops}}(b)
-     WHERE ${SIMPLE('p')}
+     WHERE ${simplePathCondition('p')}
      WITH p ORDER BY length(p), [n IN nodes(p) | n.name], [n IN nodes(p) | n.id]
      LIMIT toInteger($first)
      RETURN ${pathMap('p')} AS path`,
@@ -294,7 +294,8 @@ export async function simplePaths(db: Db, limits: TraversalLimits, args: PathsAr
 }
 
 /** Cypher: path `p` visits no entity twice. */
-const SIMPLE = (p: string) => `all(i IN range(1, length(${p})) WHERE NOT nodes(${p})[i] IN nodes(${p})[0..i])`;
+const simplePathCondition = (p: string) =>
+  `all(i IN range(1, length(${p})) WHERE NOT nodes(${p})[i] IN nodes(${p})[0..i])`;
 
 /** Shortest first, then by entity names, then ids: the order `paths` promises. */
 function sortPaths(paths: PathRow[]): PathRow[] {

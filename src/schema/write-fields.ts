@@ -62,9 +62,13 @@ function propertyField(
   }
 }
 
-const fieldsOf = (t: InputFieldBuilder, spec: Record<string, PropertyType>, enums: Record<string, KindEnumRef> = {}) =>
+const fieldsOf = (
+  t: InputFieldBuilder,
+  propertyTypes: Record<string, PropertyType>,
+  enums: Record<string, KindEnumRef> = {},
+) =>
   Object.fromEntries(
-    Object.entries(spec).map(([name, type]) => [name, propertyField(t, name, type, enums[name])]),
+    Object.entries(propertyTypes).map(([name, type]) => [name, propertyField(t, name, type, enums[name])]),
   ) as Record<string, PropertyFieldRef>;
 
 export const SourceInputRef = builder.inputRef<SourceInput>('SourceInput').implement({
