@@ -97,8 +97,8 @@ const ENTITY_TYPES = ENTITY_RELATIONSHIP_TYPES.join('|');
 /**
  * After a write that may have changed entity `n`'s name: its relationships' copies of the name
  * follow. `before` names the variable holding its name as read before the write (null for a
- * node the write created); a write that leaves the name as it was reads no relationship (a hub
- * has 83,000 at 1M).
+ * node the write created); a write that leaves the name as it was reads no relationship, so
+ * writing a hub costs nothing here unless it is renamed.
  */
 export const RENAME_IN_PAGE_KEYS = (n: string, before: string) => {
   // n's name is `fromName` on the relationships n starts, `toName` on those it ends.

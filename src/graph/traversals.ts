@@ -114,8 +114,8 @@ const traversalRun = (limits: TraversalLimits): RunOptions & { timeoutMs: number
  * transaction monitor next looks (about every 2 s, db.transaction.monitor.check.interval) and
  * only where a running query checks for it: a shortest-path search under trail semantics over a
  * dense part of the graph (ANY SHORTEST in `neighborhood`, `rank(within:)`) may not check until
- * it is done (a neighbourhood with a 3 s timeout answered after 82 s). Neo4j still stops the
- * statement when it can; the request does not wait for that.
+ * it is done (docs/decisions/2026-12-07-traversal-timeouts.md). Neo4j still stops the statement
+ * when it can; the request does not wait for that.
  */
 async function traversalRead(
   db: Db,
@@ -671,10 +671,9 @@ export async function moneyFlows(db: Db, limits: TraversalLimits, args: MoneyFlo
   const hops = checkBound('maxHops', args.maxHops, limits.maxHops, 'MAX_HOPS');
   const first = checkBound('first', args.first, limits.maxPaths, 'MAX_PATHS');
   // Every step but the last backwards one (project → its datacenters) points the way money
-  // goes, so the rule is written on directed steps: Neo4j then applies it while it searches
-  // (written on undirected steps with startNode() tests, it was applied only afterwards, and
-  // the search walked the whole graph around hubs). The backwards step ends a flow, since a
-  // datacenter passes money on to nothing: a second search ends with it, and each
+  // goes, so the rule is written on directed steps: Neo4j then applies it while it searches,
+  // not after (docs/decisions/2026-12-07-money-flow-rule.md). The backwards step ends a flow,
+  // since a datacenter passes money on to nothing: a second search ends with it, and each
   // destination keeps its shorter route. Each search stops after `first` destinations
   // (breadth first, so the nearest), which is enough for the nearest `first` of both.
   const rows = await traversalRead(
