@@ -80,10 +80,10 @@ export function createServer({
 
 /** Yoga's own log lines, through our logger. */
 const yogaLogging = (logger: Logger): ServerOptions['logging'] => ({
-  debug: (...a: unknown[]) => logger.debug(a.map(String).join(' ')),
-  info: (...a: unknown[]) => logger.info(a.map(String).join(' ')),
-  warn: (...a: unknown[]) => logger.warn(a.map(String).join(' ')),
-  error: (...a: unknown[]) => logger.error(a.map(String).join(' ')),
+  debug: (...parts: unknown[]) => logger.debug(parts.map(String).join(' ')),
+  info: (...parts: unknown[]) => logger.info(parts.map(String).join(' ')),
+  warn: (...parts: unknown[]) => logger.warn(parts.map(String).join(' ')),
+  error: (...parts: unknown[]) => logger.error(parts.map(String).join(' ')),
 });
 
 /** Each request's context: its own db handle counting round trips, its caller, fresh loaders. */
