@@ -11,7 +11,7 @@
  */
 import { centralityScores, louvainCommunities, seededRandom } from '../src/graph/algorithms.js';
 import type { EntityRow } from '../src/graph/entities.js';
-import type { RelationshipRow } from '../src/graph/traversals.js';
+import type { RelationshipRow } from '../src/graph/rows.js';
 
 function flag(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);

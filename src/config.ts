@@ -76,7 +76,9 @@ const corsOrigins = z
       if (!origin) {
         ctx.addIssue({
           code: z.ZodIssueCode.custom,
-          message: `"${entry}" is not an origin such as https://app.example.com (scheme, host and port only; "*" alone for any)`,
+          message:
+            `"${entry}" is not an origin such as https://app.example.com ` +
+            '(scheme, host and port only; "*" alone for any)',
         });
         return z.NEVER;
       }

@@ -1,4 +1,7 @@
-/** Opens the graph: config → Neo4j (external, or the project's local one, supervised) → migrated, seeded when empty. */
+/**
+ * Opens the graph: config → Neo4j (external, or the project's local one, supervised) → migrated,
+ * seeded when empty.
+ */
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
 import { connectionProbe, createDriver, GraphDb } from './neo4j/db.js';

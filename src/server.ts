@@ -1,5 +1,5 @@
 /** Builds the HTTP/GraphQL server object; no port here (main.ts listens, tests call yoga.fetch). */
-import { createYoga, useReadinessCheck } from 'graphql-yoga';
+import { createYoga, useReadinessCheck, type YogaServerOptions } from 'graphql-yoga';
 import { useDeferStream } from '@graphql-yoga/plugin-defer-stream';
 import type { Config } from './config.js';
 import type { Context } from './context.js';
@@ -46,6 +46,9 @@ export interface ServerDeps {
   supervisor?: Neo4jSupervisor;
 }
 
+type ServerOptions = YogaServerOptions<{ request: Request }, Context>;
+type Authenticate = ReturnType<typeof createAuthenticator>;
+
 export function createServer({
   config,
   graph,
@@ -68,82 +71,101 @@ export function createServer({
     // GraphQLErrors (our coded errors) pass through; anything unexpected is masked in
     // production and shown in development.
     maskedErrors: { isDev: !config.production },
-    logging: {
-      debug: (...a: unknown[]) => logger.debug(a.map(String).join(' ')),
-      info: (...a: unknown[]) => logger.info(a.map(String).join(' ')),
-      warn: (...a: unknown[]) => logger.warn(a.map(String).join(' ')),
-      error: (...a: unknown[]) => logger.error(a.map(String).join(' ')),
-    },
-    context: async ({ request }) => {
-      const stats = { roundTrips: 0, dbTimeMs: 0 };
-      return {
-        config,
-        db: graph.db(stats),
-        stats,
-        auth: await authenticate(request.headers.get('authorization')),
-        loaders: new Map(),
-        live,
-      };
-    },
-    plugins: [
-      useCors(config.cors),
-      useContentSecurityPolicy({ styleNonce: styleNonceFor }),
-      // After the CSP plugin: it sets the whole policy (frame-ancestors included) first.
-      useSecurityHeaders(),
-      useGraphiQLAssets(),
-      useExplorer(),
-      // GET /export: a neighbourhood as GraphML, CSV or NDJSON (a read, with the reads' auth rule).
-      useExport({ config, graph, logger, authenticate }),
-      // Cost before the response cache: it is measured on the document the client sent, and a
-      // refused operation must not reach the cache's executor.
-      useQueryCost(config.limits),
-      // Trusted documents first: they turn a hash into the document the cache keys on.
-      ...useTrustedDocuments(config.persistedOperations),
-      // Before the response cache: it wraps the executor set here (a cached answer skips both).
-      ...(config.graphqlJit && config.readPlanner
-        ? [
-            useJit({
-              plannedRootFields: new Set([...rootConnectionSpecs.keys(), 'entity']),
-              onDecision: (jit, ctx) => ((ctx as Context).jit = jit),
-            }),
-          ]
-        : []),
-      ...useLiveCache({
-        cache: live.cache,
-        ttlMs: config.live.responseCacheTtlMs,
-        perToken: config.auth.requireAuthForReads,
-        debugExtensions: config.debugExtensions,
-        schema,
-        changedSince: (startedAt) => live.changedSince(startedAt),
-      }),
-      useDeferStream(),
-      useQueryLimits(config.limits),
-      useVariableErrors(),
-      // After it: codes what it leaves (graphql-js's "Too many errors" summary), drops internals in production.
-      useErrorCodes({ production: config.production }),
-      useDebugExtensions({ always: config.debugExtensions, allowHeader: config.debugExtensionsHeader }),
-      useMetrics(),
-      useRequestLog(logger),
-      useReadinessCheck({
-        endpoint: '/ready',
-        // 503 at once while the circuit is open (no waiting on a dead database), else a fresh probe.
-        check: async ({ fetchAPI }) => {
-          if (supervisor?.state === 'failed') {
-            return new fetchAPI.Response(`not ready: ${supervisor.failure}`, {
-              status: 503,
-              headers: { 'content-type': 'text/plain; charset=utf-8' },
-            });
-          }
-          return graph.ready();
-        },
-      }),
-      { onDispose: () => live.close() },
-      useBodyLimit(config.maxRequestBodyBytes),
-      // Last: it wraps the request handler (see the plugin).
-      useOverload({ maxInFlight: config.maxInFlight }),
-    ],
+    logging: yogaLogging(logger),
+    context: requestContext(config, graph, live, authenticate),
+    plugins: serverPlugins({ config, graph, logger, supervisor, live }, authenticate),
   });
   return Object.assign(yoga, { live });
 }
+
+/** Yoga's own log lines, through our logger. */
+const yogaLogging = (logger: Logger): ServerOptions['logging'] => ({
+  debug: (...parts: unknown[]) => logger.debug(parts.map(String).join(' ')),
+  info: (...parts: unknown[]) => logger.info(parts.map(String).join(' ')),
+  warn: (...parts: unknown[]) => logger.warn(parts.map(String).join(' ')),
+  error: (...parts: unknown[]) => logger.error(parts.map(String).join(' ')),
+});
+
+/** Each request's context: its own db handle counting round trips, its caller, fresh loaders. */
+const requestContext =
+  (config: Config, graph: GraphDb, live: LiveGraph, authenticate: Authenticate) =>
+  async ({ request }: { request: Request }): Promise<Context> => {
+    const stats = { roundTrips: 0, dbTimeMs: 0 };
+    return {
+      config,
+      db: graph.db(stats),
+      stats,
+      auth: await authenticate(request.headers.get('authorization')),
+      loaders: new Map(),
+      live,
+    };
+  };
+
+/** The plugins in the order they must run (the comments say why where order matters). */
+function serverPlugins(
+  { config, graph, logger, supervisor, live }: ServerDeps & { live: LiveGraph },
+  authenticate: Authenticate,
+): ServerOptions['plugins'] {
+  return [
+    useCors(config.cors),
+    useContentSecurityPolicy({ styleNonce: styleNonceFor }),
+    // After the CSP plugin: it sets the whole policy (frame-ancestors included) first.
+    useSecurityHeaders(),
+    useGraphiQLAssets(),
+    useExplorer(),
+    // GET /export: a neighbourhood as GraphML, CSV or NDJSON (a read, with the reads' auth rule).
+    useExport({ config, graph, logger, authenticate }),
+    // Cost before the response cache: it is measured on the document the client sent, and a
+    // refused operation must not reach the cache's executor.
+    useQueryCost(config.limits),
+    // Trusted documents first: they turn a hash into the document the cache keys on.
+    ...useTrustedDocuments(config.persistedOperations),
+    // Before the response cache: it wraps the executor set here (a cached answer skips both).
+    ...(config.graphqlJit && config.readPlanner
+      ? [
+          useJit({
+            plannedRootFields: new Set([...rootConnectionSpecs.keys(), 'entity']),
+            onDecision: (jit, ctx) => ((ctx as Context).jit = jit),
+          }),
+        ]
+      : []),
+    ...useLiveCache({
+      cache: live.cache,
+      ttlMs: config.live.responseCacheTtlMs,
+      perToken: config.auth.requireAuthForReads,
+      debugExtensions: config.debugExtensions,
+      schema,
+      changedSince: (startedAt) => live.changedSince(startedAt),
+    }),
+    useDeferStream(),
+    useQueryLimits(config.limits),
+    useVariableErrors(),
+    // After it: codes what it leaves (graphql-js's "Too many errors" summary), drops internals in production.
+    useErrorCodes({ production: config.production }),
+    useDebugExtensions({ always: config.debugExtensions, allowHeader: config.debugExtensionsHeader }),
+    useMetrics(),
+    useRequestLog(logger),
+    readinessCheck(graph, supervisor),
+    { onDispose: () => live.close() },
+    useBodyLimit(config.maxRequestBodyBytes),
+    // Last: it wraps the request handler (see the plugin).
+    useOverload({ maxInFlight: config.maxInFlight }),
+  ];
+}
+
+/** GET /ready: 503 at once while the circuit is open (no waiting on a dead database), else a fresh probe. */
+const readinessCheck = (graph: GraphDb, supervisor: Neo4jSupervisor | undefined) =>
+  useReadinessCheck({
+    endpoint: '/ready',
+    check: async ({ fetchAPI }) => {
+      if (supervisor?.state === 'failed') {
+        return new fetchAPI.Response(`not ready: ${supervisor.failure}`, {
+          status: 503,
+          headers: { 'content-type': 'text/plain; charset=utf-8' },
+        });
+      }
+      return graph.ready();
+    },
+  });
 
 export type StargraphServer = ReturnType<typeof createServer>;

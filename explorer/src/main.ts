@@ -133,8 +133,10 @@ async function focus(slug: string): Promise<void> {
   state.from = state.to = '';
   view.setFocus(slug);
   refreshLists();
+  const more = neighborhood.truncated ? ' (more not shown)' : '';
   setStatus(
-    `${neighborhood.nodes.length} entities around ${view.nameOf(slug)}${neighborhood.truncated ? ' (more not shown)' : ''}. Click a node to see it, click it again (or double-click) to add its neighbours.`,
+    `${neighborhood.nodes.length} entities around ${view.nameOf(slug)}${more}. ` +
+      'Click a node to see it, click it again (or double-click) to add its neighbours.',
   );
   await select(slug);
 }
@@ -148,9 +150,8 @@ async function expand(slug: string): Promise<void> {
   );
   const { added } = view.add(toNodes(neighborhood.nodes), toEdges(neighborhood.relationships), slug);
   refreshLists();
-  setStatus(
-    `${added} new entities around ${view.nameOf(slug)}${neighborhood.truncated ? ' (more not shown)' : ''}; ${view.cy.nodes().length} on screen.`,
-  );
+  const more = neighborhood.truncated ? ' (more not shown)' : '';
+  setStatus(`${added} new entities around ${view.nameOf(slug)}${more}; ${view.cy.nodes().length} on screen.`);
 }
 
 // --- side panel -----------------------------------------------------------------------------

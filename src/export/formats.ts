@@ -101,7 +101,8 @@ export function toGraphML(data: NeighborhoodExport): string {
   const lines = [
     '<?xml version="1.0" encoding="UTF-8"?>',
     '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" ' +
-      'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">',
+      'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns ' +
+      'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">',
   ];
   const keyId = (domain: 'node' | 'edge', i: number) => `${domain === 'node' ? 'n' : 'e'}${i}`;
   for (const [i, c] of nodeColumns.entries()) {
@@ -170,7 +171,10 @@ export function toNodesCsv(data: NeighborhoodExport): string {
   );
 }
 
-/** edges.csv: id, type, source, target (entity ids, as Gephi and networkx name them), the properties, sources (JSON). */
+/**
+ * edges.csv: id, type, source, target (entity ids, as Gephi and networkx name them), the properties,
+ * sources (JSON).
+ */
 export function toEdgesCsv(data: NeighborhoodExport): string {
   const columns = propertyColumns(EDGE_MODEL_COLUMNS, data.relationships).map((c) => c.name);
   return csv(

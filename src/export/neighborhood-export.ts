@@ -12,7 +12,8 @@ import { badInput } from '../errors.js';
 import type { EntityRow, SourceRow } from '../graph/entities.js';
 import { entitySourcesLoader } from '../graph/entity-loaders.js';
 import { ENTITY_RELATIONSHIP_TYPES, isRelationshipType, type RelationshipType } from '../graph/model.js';
-import { TRAVERSAL_DEFAULTS, neighborhood, type RelationshipRow } from '../graph/traversals.js';
+import type { RelationshipRow } from '../graph/rows.js';
+import { TRAVERSAL_DEFAULTS, neighborhood } from '../graph/traversals.js';
 import { resolveEntityArg } from '../schema/node.js';
 
 export const EXPORT_FORMATS = ['graphml', 'csv', 'ndjson'] as const;
@@ -93,7 +94,8 @@ export function parseTypes(raw: readonly string[] | null | undefined): Relations
   return raw.map((type) => {
     if (!isRelationshipType(type) || !(ENTITY_RELATIONSHIP_TYPES as readonly string[]).includes(type)) {
       throw badInput(
-        `types: "${String(type).slice(0, 50)}" is not a relationship type between entities (${ENTITY_RELATIONSHIP_TYPES.join(', ')})`,
+        `types: "${String(type).slice(0, 50)}" is not a relationship type between entities ` +
+          `(${ENTITY_RELATIONSHIP_TYPES.join(', ')})`,
         {
           argumentName: 'types',
         },

@@ -11,16 +11,16 @@
 import { createRequire } from 'node:module';
 import { UndirectedGraph } from 'graphology';
 import type { EntityRow } from './entities.js';
-import type { SubgraphRow } from './traversals.js';
+import { type CommunitiesResult, compareByNameThenId, type SubgraphRow } from './rows.js';
 
 // These packages are CommonJS whose typings declare an ES default export, which TypeScript's
 // NodeNext resolution does not map onto `module.exports`: required, typed by their own typings.
 const require = createRequire(import.meta.url);
 const louvain = require('graphology-communities-louvain') as typeof import('graphology-communities-louvain').default;
-const pagerank =
-  require('graphology-metrics/centrality/pagerank') as typeof import('graphology-metrics/centrality/pagerank.js').default;
-const betweennessCentrality =
-  require('graphology-metrics/centrality/betweenness') as typeof import('graphology-metrics/centrality/betweenness.js').default;
+type PagerankFunction = typeof import('graphology-metrics/centrality/pagerank.js').default;
+type BetweennessFunction = typeof import('graphology-metrics/centrality/betweenness.js').default;
+const pagerank = require('graphology-metrics/centrality/pagerank') as PagerankFunction;
+const betweennessCentrality = require('graphology-metrics/centrality/betweenness') as BetweennessFunction;
 
 type Weighted = { weight: number };
 type NeighbourhoodGraph = UndirectedGraph<Record<string, never>, Weighted>;
@@ -29,21 +29,6 @@ export const CENTRALITIES = ['PAGERANK', 'BETWEENNESS'] as const;
 export type Centrality = (typeof CENTRALITIES)[number];
 export const isCentrality = (value: unknown): value is Centrality =>
   (CENTRALITIES as readonly unknown[]).includes(value);
-
-export interface CommunityRow {
-  /** Position in the answer: 0 for the largest community. */
-  index: number;
-  /** Most connected (inside the neighbourhood) first, then by name, then id. */
-  entities: EntityRow[];
-  /** Relationships with both ends in this community. */
-  internalRelationships: number;
-}
-
-export interface CommunitiesResult {
-  communities: CommunityRow[];
-  /** Modularity of the whole partition (-0.5 to 1; higher means tighter communities). */
-  modularity: number;
-}
 
 /** Scores are rounded to 12 significant digits: symmetric entities tie exactly, answers are stable. */
 const stable = (x: number) => Number(x.toPrecision(12));
@@ -103,9 +88,6 @@ export function seededRandom(seed: number): () => number {
 
 export const LOUVAIN_SEED = 20250721;
 
-const byName = (a: EntityRow, b: EntityRow) =>
-  a.name < b.name ? -1 : a.name > b.name ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
-
 /**
  * Louvain communities of the subgraph (graphology-communities-louvain, resolution 1, seeded):
  * largest first, ties by their first entity's name. An entity with no relationship in the
@@ -132,7 +114,7 @@ export function louvainCommunities(
   }
   const communityOf = new Map(Object.entries(detailed.communities));
   const ordered = [...groups.entries()].map(([community, entities]) => {
-    const sorted = entities.sort((a, b) => degree(b.id) - degree(a.id) || byName(a, b));
+    const sorted = entities.sort((a, b) => degree(b.id) - degree(a.id) || compareByNameThenId(a, b));
     const internalRelationships = graph.reduceEdges(
       (sum: number, _edge, attributes, source, target) =>
         communityOf.get(source) === community && communityOf.get(target) === community ? sum + attributes.weight : sum,
@@ -143,7 +125,7 @@ export function louvainCommunities(
   ordered.sort(
     (a, b) =>
       b.entities.length - a.entities.length ||
-      byName([...a.entities].sort(byName)[0]!, [...b.entities].sort(byName)[0]!),
+      compareByNameThenId([...a.entities].sort(compareByNameThenId)[0]!, [...b.entities].sort(compareByNameThenId)[0]!),
   );
   return {
     communities: ordered.map((c, index) => ({ index, ...c })),

@@ -7,7 +7,7 @@
  * One scan of the entities for both, in batches; idempotent.
  */
 import type { Db } from '../neo4j/db.js';
-import { SEARCH_KEYS } from './search.js';
+import { searchKeysOf } from './search.js';
 
 export async function backfillEntities(db: Db, batchSize = 10_000): Promise<{ searchKeys: number; createdAt: number }> {
   const total = { searchKeys: 0, createdAt: 0 };
@@ -16,9 +16,12 @@ export async function backfillEntities(db: Db, batchSize = 10_000): Promise<{ se
       `MATCH (n:Entity) WHERE n.searchKeys IS NULL OR n.createdAt IS NULL
        WITH n LIMIT toInteger($batchSize)
        WITH n, n.searchKeys IS NULL AS keys, n.createdAt IS NULL AS created
-       FOREACH (_ IN CASE WHEN keys THEN [1] ELSE [] END | SET n.searchKeys = ${SEARCH_KEYS('n')})
-       FOREACH (_ IN CASE WHEN created THEN [1] ELSE [] END | SET n.createdAt = datetime(), n.updatedAt = coalesce(n.updatedAt, datetime()))
-       RETURN count(n) AS updated, count(CASE WHEN keys THEN 1 END) AS keyed, count(CASE WHEN created THEN 1 END) AS dated`,
+       FOREACH (_ IN CASE WHEN keys THEN [1] ELSE [] END | SET n.searchKeys = ${searchKeysOf('n')})
+       FOREACH (_ IN CASE WHEN created THEN [1] ELSE [] END |
+         SET n.createdAt = datetime(), n.updatedAt = coalesce(n.updatedAt, datetime()))
+       RETURN count(n) AS updated,
+              count(CASE WHEN keys THEN 1 END) AS keyed,
+              count(CASE WHEN created THEN 1 END) AS dated`,
       { batchSize },
     );
     total.searchKeys += Number(row?.keyed ?? 0);

@@ -2,9 +2,9 @@
  * A node's relationship pages in order, read from an index.
  *
  * A relationship page is ordered by the far node's name, then id. Sorting a node's far nodes reads
- * every relationship it has, and the generated graphs' large nodes grow with the graph (at 1M
- * entities the biggest company has 4,036 leaders). Walking the far label's (name, id) index
- * instead (hub-pages.ts) costs about √(fetch × label size) at the break-even. Neither stays flat.
+ * every relationship it has, and the generated graphs' large nodes grow with the graph. Walking
+ * the far label's (name, id) index instead (hub-pages.ts) costs about √(fetch × label size) at
+ * the break-even. Neither stays flat (docs/decisions/2026-12-07-page-keys.md).
  *
  * So every relationship between entities carries copies of its endpoints' id, label and name:
  * `fromId`, `fromLabel`, `fromName`, `toId`, `toLabel`, `toName`. Two composite indexes per type,
@@ -15,7 +15,8 @@
  *
  * The copies are kept exact by the writes, all of which go through these fragments:
  * - every statement that MERGEs a relationship between entities sets them (`SET_PAGE_KEYS`);
- * - every statement that may change an entity's name updates its relationships (`RENAME_IN_PAGE_KEYS`);
+ * - every statement that may change an entity's name updates its relationships
+ *   (`RENAME_IN_PAGE_KEYS`);
  * - ids and labels never change (an upsert never changes an entity's kind);
  * - relationships written before the copies existed, or by hand, get them at start-up
  *   (`backfillPageKeys`); `npm run repair-page-keys` also corrects stale copies.
@@ -64,7 +65,8 @@ export function pageKeyIndexStatements(): string[] {
   return ENTITY_RELATIONSHIP_TYPES.flatMap((type) =>
     (['from', 'to'] as const).map((near) => {
       const index = pageKeyIndex(type, near);
-      return `CREATE INDEX ${index.name} IF NOT EXISTS FOR ()-[r:${type}]-() ON (${index.properties.map((p) => `r.${p}`).join(', ')})`;
+      const properties = index.properties.map((p) => `r.${p}`).join(', ');
+      return `CREATE INDEX ${index.name} IF NOT EXISTS FOR ()-[r:${type}]-() ON (${properties})`;
     }),
   );
 }
@@ -72,7 +74,8 @@ export function pageKeyIndexStatements(): string[] {
 /** True when `r`'s copies all equal its endpoints `a` (start) and `b` (end). */
 const exact = (a: string, r: string, b: string) => {
   const { from, to } = PAGE_KEYS;
-  return `coalesce(${r}.${from.id} = ${a}.id AND ${r}.${from.label} = ${kindLabelOf(a)} AND ${r}.${from.name} = ${a}.name
+  return `coalesce(${r}.${from.id} = ${a}.id AND ${r}.${from.label} = ${kindLabelOf(a)}
+    AND ${r}.${from.name} = ${a}.name
     AND ${r}.${to.id} = ${b}.id AND ${r}.${to.label} = ${kindLabelOf(b)} AND ${r}.${to.name} = ${b}.name, false)`;
 };
 
@@ -94,8 +97,8 @@ const ENTITY_TYPES = ENTITY_RELATIONSHIP_TYPES.join('|');
 /**
  * After a write that may have changed entity `n`'s name: its relationships' copies of the name
  * follow. `before` names the variable holding its name as read before the write (null for a
- * node the write created); a write that leaves the name as it was reads no relationship (a hub
- * has 83,000 at 1M).
+ * node the write created); a write that leaves the name as it was reads no relationship, so
+ * writing a hub costs nothing here unless it is renamed.
  */
 export const RENAME_IN_PAGE_KEYS = (n: string, before: string) => {
   // n's name is `fromName` on the relationships n starts, `toName` on those it ends.
@@ -116,15 +119,16 @@ CALL (${n}, ${before}) {
  * Gives page keys to relationships that lack them (written before they existed, or by hand), in
  * batches; with `all`, also corrects every copy that differs from its endpoints (an entity renamed
  * by hand). Returns how many relationships it wrote. At start-up it runs without `all`: scanning a
- * type whose relationships all have keys reads only relationship records (about 1.3 s for the
- * 2 million of a 1M-entity graph), where comparing every copy also reads both endpoints' names
- * (about 10 s); `npm run repair-page-keys` compares them all.
+ * type whose relationships all have keys reads only relationship records, where comparing every
+ * copy also reads both endpoints' names (docs/decisions/2026-12-07-page-keys.md);
+ * `npm run repair-page-keys` compares them all.
  */
 export async function backfillPageKeys(db: Db, options: { all?: boolean } = {}): Promise<number> {
   let total = 0;
   for (const type of ENTITY_RELATIONSHIP_TYPES) {
+    const needsPageKeys = options.all ? `NOT ${exact('a', 'r', 'b')}` : `r.${PAGE_KEYS.from.id} IS NULL`;
     const [row] = await db.writeAutoCommit(
-      `MATCH (a)-[r:${type}]->(b) WHERE ${options.all ? `NOT ${exact('a', 'r', 'b')}` : `r.${PAGE_KEYS.from.id} IS NULL`}
+      `MATCH (a)-[r:${type}]->(b) WHERE ${needsPageKeys}
        CALL (a, r, b) { ${SET_PAGE_KEYS('a', 'r', 'b')} } IN TRANSACTIONS OF 10000 ROWS
        RETURN count(*) AS set`,
     );

@@ -4,7 +4,7 @@
  *   2. PREFIX: a name or an alias starts with the text (shorter names first),
  *   3. TEXT: full-text relevance over names, aliases and descriptions (`entity_search`).
  * Tiers 1 and 2 read `searchKeys`, the folded name and aliases every entity write maintains
- * (see `SEARCH_KEYS`), through the `entity_keys` full-text index whose keyword analyzer keeps
+ * (see `searchKeysOf`), through the `entity_keys` full-text index whose keyword analyzer keeps
  * each key whole, so an exact key or a key prefix is one index lookup.
  * `prefix: true` (suggestions as you type) answers from tiers 1 and 2 only.
  */
@@ -30,7 +30,7 @@ export function toLuceneQuery(text: string): string | null {
   return [...terms.slice(0, -1), `(${last} OR ${last}*)`].join(' ');
 }
 
-/** Case and accents folded, as `SEARCH_KEYS` folds names in Cypher: "Élysée" → "elysee". */
+/** Case and accents folded, as `searchKeysOf` folds names in Cypher: "Élysée" → "elysee". */
 export function foldSearchKey(text: string): string {
   return text
     .normalize('NFKD')
@@ -41,13 +41,14 @@ export function foldSearchKey(text: string): string {
 
 /** Cypher for one folded string: NFKD, combining marks (U+0300–U+036F) dropped, lower case. */
 const foldCypher = (expression: string) =>
-  `trim(toLower(reduce(folded = '', c IN split(normalize(${expression}, NFKD), '') | folded + CASE WHEN c >= '\\u0300' AND c <= '\\u036f' THEN '' ELSE c END)))`;
+  `trim(toLower(reduce(folded = '', c IN split(normalize(${expression}, NFKD), '') | ` +
+  `folded + CASE WHEN c >= '\\u0300' AND c <= '\\u036f' THEN '' ELSE c END)))`;
 
 /**
  * Cypher expression for node `n`'s search keys: its folded name and aliases. Every statement
- * that writes an entity's name or aliases sets `n.searchKeys = SEARCH_KEYS('n')`.
+ * that writes an entity's name or aliases sets `n.searchKeys = searchKeysOf('n')`.
  */
-export const SEARCH_KEYS = (n: string) =>
+export const searchKeysOf = (n: string) =>
   `[key IN [${n}.name] + coalesce(${n}.aliases, []) WHERE key IS NOT NULL | ${foldCypher('key')}]`;
 
 /**
@@ -55,7 +56,8 @@ export const SEARCH_KEYS = (n: string) =>
  * `setIfChanged` leaves it): recompute its search keys; also fills them in when missing.
  */
 export const MAINTAIN_SEARCH_KEYS = (n: string) =>
-  `FOREACH (_ IN CASE WHEN changed OR ${n}.searchKeys IS NULL THEN [1] ELSE [] END | SET ${n}.searchKeys = ${SEARCH_KEYS(n)})`;
+  `FOREACH (_ IN CASE WHEN changed OR ${n}.searchKeys IS NULL THEN [1] ELSE [] END | ` +
+  `SET ${n}.searchKeys = ${searchKeysOf(n)})`;
 
 /** A folded key as one Lucene term for the keyword-analysed index: everything escaped, spaces too. */
 export function keyTerm(key: string): string {

@@ -19,15 +19,18 @@
 import type { Config } from '../config.js';
 import { ErrorCode, StargraphError, badInput, limitExceeded, timedOut } from '../errors.js';
 import type { Db, Row, RunOptions } from '../neo4j/db.js';
-import {
-  CENTRALITIES,
-  centralityScores,
-  isCentrality,
-  louvainCommunities,
-  type CommunitiesResult,
-} from './algorithms.js';
+import { CENTRALITIES, centralityScores, isCentrality, louvainCommunities } from './algorithms.js';
 import { entityProjection, toEntityRow, type EntityRow } from './entities.js';
 import { withoutPageKeys } from './page-keys.js';
+import {
+  compareByNameThenId,
+  type CommunitiesResult,
+  type DealStatsRow,
+  type PathRow,
+  type RankedRow,
+  type RelationshipRow,
+  type SubgraphRow,
+} from './rows.js';
 import {
   BUYER_ROLES,
   ENTITY_KINDS,
@@ -40,47 +43,6 @@ import {
 } from './model.js';
 
 export type TraversalLimits = Config['limits'];
-
-/** A relationship as traversals return it; `from`/`to` are entity ids (start and end node). */
-export interface RelationshipRow {
-  /** Neo4j elementId: stable within a database, used for the `Relationship` global ID. */
-  id: string;
-  type: RelationshipType;
-  from: string;
-  to: string;
-  properties: Row;
-}
-
-export interface PathRow {
-  length: number;
-  /** From the start entity to the end entity, in path order. */
-  nodes: EntityRow[];
-  relationships: RelationshipRow[];
-}
-
-export interface SubgraphRow {
-  nodes: EntityRow[];
-  relationships: RelationshipRow[];
-  /** True when the node limit cut the neighbourhood (more entities were within reach). */
-  truncated: boolean;
-}
-
-export interface RankedRow {
-  score: number;
-  entity: EntityRow;
-}
-
-export interface DealSideStats {
-  count: number;
-  totalValueUsd: number;
-}
-
-export interface DealStatsRow extends DealSideStats {
-  /** Deals whose value is known (the others count in `count` but add nothing to the total). */
-  valuedCount: number;
-  asBuyer: DealSideStats;
-  asSeller: DealSideStats;
-}
 
 /**
  * Default argument values of the traversal fields (src/schema/traversals.ts), stated once: each
@@ -152,8 +114,8 @@ const traversalRun = (limits: TraversalLimits): RunOptions & { timeoutMs: number
  * transaction monitor next looks (about every 2 s, db.transaction.monitor.check.interval) and
  * only where a running query checks for it: a shortest-path search under trail semantics over a
  * dense part of the graph (ANY SHORTEST in `neighborhood`, `rank(within:)`) may not check until
- * it is done (a neighbourhood with a 3 s timeout answered after 82 s). Neo4j still stops the
- * statement when it can; the request does not wait for that.
+ * it is done (docs/decisions/2026-12-07-traversal-timeouts.md). Neo4j still stops the statement
+ * when it can; the request does not wait for that.
  */
 async function traversalRead(
   db: Db,
@@ -209,15 +171,18 @@ export function labelExpression(kinds?: readonly EntityKind[] | null): string {
 // Projections shared by every path-shaped answer
 
 const relationshipProjection = (r: string) =>
-  `{ id: elementId(${r}), type: type(${r}), from: startNode(${r}).id, to: endNode(${r}).id, properties: properties(${r}) }`;
+  `{ id: elementId(${r}), type: type(${r}), from: startNode(${r}).id, to: endNode(${r}).id, ` +
+  `properties: properties(${r}) }`;
 
 /** Cypher returning `nodes` and `relationships` of path `p`, in path order. */
 const pathReturn = (p: string) =>
-  `[n IN nodes(${p}) | ${entityProjection('n')}] AS nodes, [r IN relationships(${p}) | ${relationshipProjection('r')}] AS relationships`;
+  `[n IN nodes(${p}) | ${entityProjection('n')}] AS nodes, ` +
+  `[r IN relationships(${p}) | ${relationshipProjection('r')}] AS relationships`;
 
 /** The same as one map value. */
 const pathMap = (p: string) =>
-  `{ nodes: [n IN nodes(${p}) | ${entityProjection('n')}], relationships: [r IN relationships(${p}) | ${relationshipProjection('r')}] }`;
+  `{ nodes: [n IN nodes(${p}) | ${entityProjection('n')}], ` +
+  `relationships: [r IN relationships(${p}) | ${relationshipProjection('r')}] }`;
 
 /** Relationship rows as users see them: the page keys (page-keys.ts) left out. */
 const toRelationshipRows = (value: unknown): RelationshipRow[] =>
@@ -243,9 +208,9 @@ export interface ShortestPathArgs {
 
 /**
  * One shortest path (any of them when several tie), or null when none within maxHops.
- * `shortestPath()` searches from both ends at once; on a 100k-entity graph it answered in
- * 25 ms where `SHORTEST 1`, which searches from one end, took 1.4 s. The entity relationship
- * types never touch a Source, so every node on the path is an entity.
+ * `shortestPath()`, which searches from both ends at once, not `SHORTEST 1`, which searches from
+ * one end (docs/decisions/2026-12-07-shortest-path.md). The entity relationship types never
+ * touch a Source, so every node on the path is an entity.
  */
 export async function shortestPath(db: Db, limits: TraversalLimits, args: ShortestPathArgs): Promise<PathRow | null> {
   const hops = checkBound('maxHops', args.maxHops, limits.maxHops, 'MAX_HOPS');
@@ -305,7 +270,7 @@ export async function simplePaths(db: Db, limits: TraversalLimits, args: PathsAr
       db,
       `MATCH (a:Entity {id: $from}), (b:Entity {id: $to})
        MATCH p = SHORTEST ${k} (a)(()-[${types}]-(:Entity)){1,${hops}}(b)
-       WITH p, ${SIMPLE('p')} AS simple
+       WITH p, ${simplePathCondition('p')} AS simple
        RETURN CASE WHEN simple THEN ${pathMap('p')} END AS path`,
       params,
       budget(),
@@ -318,7 +283,7 @@ export async function simplePaths(db: Db, limits: TraversalLimits, args: PathsAr
     db,
     `MATCH (a:Entity {id: $from}), (b:Entity {id: $to})
      MATCH p = (a)(()-[${types}]-(:Entity)){1,${hops}}(b)
-     WHERE ${SIMPLE('p')}
+     WHERE ${simplePathCondition('p')}
      WITH p ORDER BY length(p), [n IN nodes(p) | n.name], [n IN nodes(p) | n.id]
      LIMIT toInteger($first)
      RETURN ${pathMap('p')} AS path`,
@@ -329,7 +294,8 @@ export async function simplePaths(db: Db, limits: TraversalLimits, args: PathsAr
 }
 
 /** Cypher: path `p` visits no entity twice. */
-const SIMPLE = (p: string) => `all(i IN range(1, length(${p})) WHERE NOT nodes(${p})[i] IN nodes(${p})[0..i])`;
+const simplePathCondition = (p: string) =>
+  `all(i IN range(1, length(${p})) WHERE NOT nodes(${p})[i] IN nodes(${p})[0..i])`;
 
 /** Shortest first, then by entity names, then ids: the order `paths` promises. */
 function sortPaths(paths: PathRow[]): PathRow[] {
@@ -485,6 +451,10 @@ async function rankWithin(
   args: RankArgs & { within: NonNullable<RankArgs['within']> },
 ): Promise<RankedRow[]> {
   const depth = checkBound('depth', args.within.depth, limits.maxNeighborhoodDepth, 'MAX_NEIGHBORHOOD_DEPTH');
+  const score =
+    args.by === 'DEGREE'
+      ? `COUNT { (n)-[${relationshipTypeExpression()}]-() }`
+      : 'CASE WHEN n:Deal THEN coalesce(n.valueUsd, 0.0) ELSE linkedDealValue END';
   const rows = await traversalRead(
     db,
     `MATCH (c:Entity {id: $center})
@@ -503,7 +473,7 @@ async function rankWithin(
          WITH DISTINCT d
          RETURN sum(coalesce(d.valueUsd, 0.0)) AS linkedDealValue
        }
-       WITH n, ${args.by === 'DEGREE' ? `COUNT { (n)-[${relationshipTypeExpression()}]-() }` : 'CASE WHEN n:Deal THEN coalesce(n.valueUsd, 0.0) ELSE linkedDealValue END'} AS score
+       WITH n, ${score} AS score
        WHERE score > 0
        WITH n, score ORDER BY score DESC, n.name, n.id LIMIT toInteger($first)
        RETURN collect({ score: score, entity: ${entityProjection('n')} }) AS ranked
@@ -569,13 +539,9 @@ async function rankByCentrality(
     .filter((n) => !kinds || kinds.has(n.label))
     .map((entity) => ({ score: scores.get(entity.id) ?? 0, entity }))
     .filter((r) => r.score > 0)
-    .sort((a, b) => b.score - a.score || compareNameId(a.entity, b.entity))
+    .sort((a, b) => b.score - a.score || compareByNameThenId(a.entity, b.entity))
     .slice(0, args.first);
 }
-
-/** By name, then id, in code-unit order (as Neo4j compares strings). */
-const compareNameId = (a: EntityRow, b: EntityRow) =>
-  a.name < b.name ? -1 : a.name > b.name ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 
 // ---------------------------------------------------------------------------------------------
 // Communities
@@ -630,7 +596,8 @@ export async function dealStatsByCompanyIds(db: Db, ids: readonly string[]): Pro
      CALL (c) {
        OPTIONAL MATCH (c)-[r:PARTY_TO]->(d:Deal)
        WITH d, collect(r.role) AS roles
-       WITH d, any(role IN roles WHERE role IN $buyerRoles) AS buyer, any(role IN roles WHERE role IN $sellerRoles) AS seller
+       WITH d, any(role IN roles WHERE role IN $buyerRoles) AS buyer,
+               any(role IN roles WHERE role IN $sellerRoles) AS seller
        RETURN count(d) AS count,
               count(d.valueUsd) AS valuedCount,
               sum(coalesce(d.valueUsd, 0.0)) AS totalValueUsd,
@@ -704,10 +671,9 @@ export async function moneyFlows(db: Db, limits: TraversalLimits, args: MoneyFlo
   const hops = checkBound('maxHops', args.maxHops, limits.maxHops, 'MAX_HOPS');
   const first = checkBound('first', args.first, limits.maxPaths, 'MAX_PATHS');
   // Every step but the last backwards one (project → its datacenters) points the way money
-  // goes, so the rule is written on directed steps: Neo4j then applies it while it searches
-  // (written on undirected steps with startNode() tests, it was applied only afterwards, and
-  // the search walked the whole graph around hubs). The backwards step ends a flow, since a
-  // datacenter passes money on to nothing: a second search ends with it, and each
+  // goes, so the rule is written on directed steps: Neo4j then applies it while it searches,
+  // not after (docs/decisions/2026-12-07-money-flow-rule.md). The backwards step ends a flow,
+  // since a datacenter passes money on to nothing: a second search ends with it, and each
   // destination keeps its shorter route. Each search stops after `first` destinations
   // (breadth first, so the nearest), which is enough for the nearest `first` of both.
   const rows = await traversalRead(

@@ -46,7 +46,8 @@ interface ChangeEventTarget {
 export const slowSubscriberError = (max: number) =>
   new StargraphError(
     ErrorCode.SUBSCRIBER_TOO_SLOW,
-    `This subscription fell more than ${max} events behind (SUBSCRIPTION_QUEUE_MAX) and was closed; subscribe again and refetch what you show`,
+    `This subscription fell more than ${max} events behind (SUBSCRIPTION_QUEUE_MAX) and was closed; ` +
+      'subscribe again and refetch what you show',
     { limit: 'SUBSCRIPTION_QUEUE_MAX', max },
   );
 
@@ -110,43 +111,53 @@ export function forgivingCache(cache: Cache, logger: Logger, ttlMs: number, read
   };
 }
 
+/** How changes travel and where cached reads live: in this process, or through Redis. */
+interface Transport {
+  target: ChangeEventTarget;
+  cache: Cache | undefined;
+  /** Redis clients to close with the live graph (none in process). */
+  clients: Redis[];
+}
+
+function inProcessTransport(options: LiveOptions): Transport {
+  const target = new EventTarget() as unknown as ChangeEventTarget;
+  const cache = options.responseCacheTtlMs > 0 ? createInMemoryCache({ max: options.responseCacheMax }) : undefined;
+  return { target, cache, clients: [] };
+}
+
+function redisTransport(redisUrl: string, options: LiveOptions, logger: Logger, isClosing: () => boolean): Transport {
+  const publishClient = redisClient(redisUrl, logger);
+  const subscribeClient = redisClient(redisUrl, logger);
+  // The event target does not await its Redis calls; one that fails (Redis away, or a client
+  // unsubscribing while the process closes) must be logged, not become an unhandled rejection
+  // that ends the process.
+  const logged = (what: string) => (error: Error) => logger.warn(`Redis ${what} failed`, { error: error.message });
+  const safeSubscriber = {
+    on: (event: 'message', listener: (channel: string, message: string) => void) => subscribeClient.on(event, listener),
+    subscribe: (topic: string) => subscribeClient.subscribe(topic).catch(logged('SUBSCRIBE')),
+    unsubscribe: (topic: string) =>
+      isClosing() ? undefined : subscribeClient.unsubscribe(topic).catch(logged('UNSUBSCRIBE')),
+  };
+  const safePublisher = {
+    publish: (topic: string, message: string) => publishClient.publish(topic, message).catch(logged('PUBLISH')),
+  };
+  const target = createRedisEventTarget({
+    publishClient: safePublisher as never,
+    subscribeClient: safeSubscriber as never,
+  }) as unknown as ChangeEventTarget;
+  // Always: a process that does not serve from the cache (RESPONSE_CACHE_TTL_MS=0, the
+  // import CLI) still invalidates what its writes touched for the replicas that do.
+  // A slow Redis must not make reads slow: a cache read it does not answer in time is a miss.
+  const cacheClient = redisClient(redisUrl, logger);
+  const cache = forgivingCache(createRedisResponseCache(cacheClient), logger, options.responseCacheTtlMs);
+  return { target, cache, clients: [publishClient, subscribeClient, cacheClient] };
+}
+
 export function createLiveGraph(options: LiveOptions, logger: Logger, derivedTypes: readonly string[]): LiveGraph {
-  const clients: Redis[] = [];
   let closing = false;
-  let target: ChangeEventTarget;
-  let cache: Cache | undefined;
-  if (options.redisUrl) {
-    const publishClient = redisClient(options.redisUrl, logger);
-    const subscribeClient = redisClient(options.redisUrl, logger);
-    clients.push(publishClient, subscribeClient);
-    // The event target does not await its Redis calls; one that fails (Redis away, or a client
-    // unsubscribing while the process closes) must be logged, not become an unhandled rejection
-    // that ends the process.
-    const logged = (what: string) => (error: Error) => logger.warn(`Redis ${what} failed`, { error: error.message });
-    const safeSubscriber = {
-      on: (event: 'message', listener: (channel: string, message: string) => void) =>
-        subscribeClient.on(event, listener),
-      subscribe: (topic: string) => subscribeClient.subscribe(topic).catch(logged('SUBSCRIBE')),
-      unsubscribe: (topic: string) =>
-        closing ? undefined : subscribeClient.unsubscribe(topic).catch(logged('UNSUBSCRIBE')),
-    };
-    const safePublisher = {
-      publish: (topic: string, message: string) => publishClient.publish(topic, message).catch(logged('PUBLISH')),
-    };
-    target = createRedisEventTarget({
-      publishClient: safePublisher as never,
-      subscribeClient: safeSubscriber as never,
-    }) as unknown as ChangeEventTarget;
-    // Always: a process that does not serve from the cache (RESPONSE_CACHE_TTL_MS=0, the
-    // import CLI) still invalidates what its writes touched for the replicas that do.
-    // A slow Redis must not make reads slow: past 500 ms a cache read is a miss.
-    const cacheClient = redisClient(options.redisUrl, logger);
-    clients.push(cacheClient);
-    cache = forgivingCache(createRedisResponseCache(cacheClient), logger, options.responseCacheTtlMs);
-  } else {
-    target = new EventTarget() as unknown as ChangeEventTarget;
-    if (options.responseCacheTtlMs > 0) cache = createInMemoryCache({ max: options.responseCacheMax });
-  }
+  const { target, cache, clients } = options.redisUrl
+    ? redisTransport(options.redisUrl, options, logger, () => closing)
+    : inProcessTransport(options);
   // One listener for the process, fanning out to every subscriber's queue (not one listener
   // per subscriber: thousands of them on one EventTarget is what Node warns about).
   const subscribers = new Set<{ filter: ChangeFilter; queue: BoundedQueue<GraphChangeEvent> }>();

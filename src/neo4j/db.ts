@@ -279,8 +279,8 @@ export class Db {
   /**
    * One statement as an auto-commit query in a session of `mode`. For reads: routed to a follower
    * on a cluster like executeQuery's reads, but without the BEGIN/COMMIT exchange of a managed
-   * transaction (a lookup by slug: 1.0 ms median against 1.5 ms on a local Neo4j). Bookmarks
-   * are shared with writes, so a read after a write sees it.
+   * transaction (docs/decisions/2026-12-07-auto-commit-reads.md). Bookmarks are shared with
+   * writes, so a read after a write sees it.
    */
   private async autoCommit(mode: SessionMode, cypher: string, params: Row, timeoutMs?: number) {
     const session = this.graph.driver.session({

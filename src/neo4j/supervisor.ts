@@ -118,8 +118,9 @@ export class Neo4jSupervisor {
     while (!this.stopping) {
       this.prune();
       if (this.attempts.length >= this.policy.maxRestarts) {
+        const windowSeconds = Math.round(this.policy.windowMs / 1000);
         this.gaveUpReason =
-          `the local Neo4j exited ${this.attempts.length + 1} times within ${Math.round(this.policy.windowMs / 1000)} s; ` +
+          `the local Neo4j exited ${this.attempts.length + 1} times within ${windowSeconds} s; ` +
           'not restarting it again (see launcher.log in its data directory, then restart stargraph)';
         this.current = 'failed';
         this.log.error(`Giving up: ${this.gaveUpReason}`);

@@ -20,8 +20,8 @@ const tooLarge = (max: number, got: number | null) =>
 /**
  * Refuses request bodies over `maxBytes` with HTTP 413 and LIMIT_EXCEEDED, in place of yoga's own
  * limit (`maxRequestBodySize`, turned off in server.ts), which pipes every body through a
- * TransformStream to count its bytes. That stream, and the AbortSignal and DOMException its
- * pipeline makes for every request, cost 0.045 ms per request: 60% of a `{ __typename }`.
+ * TransformStream to count its bytes: a cost on every request, whatever its size
+ * (docs/decisions/2026-12-07-request-body-limit.md).
  *
  * A body with a Content-Length is judged by that header alone: Node's HTTP server reads exactly
  * that many bytes as the body (more would be the next request), and refuses a request that also

@@ -1,9 +1,9 @@
 /**
- * `GET /export?around=stargate&depth=2&format=graphml|csv|ndjson[&part=nodes|edges][&limit=200][&types=LEADS,PARTY_TO]`:
- * a neighbourhood as a file for Gephi, pandas or networkx (src/export/). A read: the same auth
- * rule as GraphQL reads (public unless REQUIRE_AUTH_FOR_READS), the same bounds and timeout as
- * `neighborhood`. Bad parameters answer 400 with `{ "code", "message" }`, the codes GraphQL
- * errors carry.
+ * `GET /export?around=stargate&depth=2&format=graphml|csv|ndjson`, optionally with
+ * `&part=nodes|edges`, `&limit=200` and `&types=LEADS,PARTY_TO`: a neighbourhood as a file for
+ * Gephi, pandas or networkx (src/export/). A read: the same auth rule as GraphQL reads (public
+ * unless REQUIRE_AUTH_FOR_READS), the same bounds and timeout as `neighborhood`. Bad parameters
+ * answer 400 with `{ "code", "message" }`, the codes GraphQL errors carry.
  */
 import type { Plugin } from 'graphql-yoga';
 import type { Config } from '../config.js';

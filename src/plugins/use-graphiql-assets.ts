@@ -38,7 +38,9 @@ const INIT_JS = `(function () {
   var workers = { editorWorkerService: 'editor.worker.js', json: 'json.worker.js', graphql: 'graphql.worker.js' };
   self.MonacoEnvironment = {
     globalAPI: false,
-    getWorkerUrl: function (_moduleId, label) { return '${GRAPHIQL_ASSETS_PATH}' + (workers[label] || workers.editorWorkerService); },
+    getWorkerUrl: function (_moduleId, label) {
+      return '${GRAPHIQL_ASSETS_PATH}' + (workers[label] || workers.editorWorkerService);
+    },
   };
   var options = JSON.parse(document.getElementById('graphiql-options').textContent || '{}');
   YogaGraphiQL.renderYogaGraphiQL(document.getElementById('root'), options);
@@ -69,15 +71,15 @@ function faviconBytes(dataUrl: string): Uint8Array<ArrayBuffer> {
   return new Uint8Array(Buffer.from(dataUrl.slice(comma + 1), 'base64'));
 }
 
-const JS = 'text/javascript; charset=utf-8';
+const JAVASCRIPT_TYPE = 'text/javascript; charset=utf-8';
 const ASSETS = new Map<string, Asset>([
-  ['graphiql.js', asset(js, JS)],
+  ['graphiql.js', asset(js, JAVASCRIPT_TYPE)],
   ['graphiql.css', asset(css, 'text/css; charset=utf-8')],
   ['stargraph.css', asset(STARGRAPH_CSS, 'text/css; charset=utf-8')],
-  ['init.js', asset(INIT_JS, JS)],
-  ['editor.worker.js', asset(editorWorkerService, JS)],
-  ['json.worker.js', asset(jsonWorker, JS)],
-  ['graphql.worker.js', asset(graphqlWorker, JS)],
+  ['init.js', asset(INIT_JS, JAVASCRIPT_TYPE)],
+  ['editor.worker.js', asset(editorWorkerService, JAVASCRIPT_TYPE)],
+  ['json.worker.js', asset(jsonWorker, JAVASCRIPT_TYPE)],
+  ['graphql.worker.js', asset(graphqlWorker, JAVASCRIPT_TYPE)],
   ['favicon.ico', asset(faviconBytes(favicon), 'image/x-icon')],
 ]);
 

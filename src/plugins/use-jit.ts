@@ -1,10 +1,7 @@
 /**
- * Executes big planned reads with graphql-jit instead of graphql-js.
- *
- * A planned read fetches its whole tree in one statement; what is left is completing the fields,
- * and on a 100-company nested page (about 105,000 fields) graphql-js spent a fifth of the
- * request's Node CPU doing that, plus the garbage it left. graphql-jit compiles a document once
- * into a function that completes it (that page, served from captured rows: 6 ms against 10-12).
+ * Executes big planned reads with graphql-jit instead of graphql-js: a planned read fetches its
+ * whole tree in one statement, and graphql-jit completes its fields with less Node CPU, from a
+ * function compiled once per document (docs/decisions/2026-12-07-graphql-jit.md).
  *
  * Only where it is safe and pays: `jitAllows` lets an operation through only when
  * - it is a query (mutations and subscriptions stay on graphql-js);
@@ -14,11 +11,10 @@
  * - every root field is one the read planner folds (a root connection or `entity`), or
  *   `__typename` beside one: the big trees, with the planner's resolvers under them;
  * - no variable is of an input object type, at any list depth. graphql-jit compiles variable
- *   coercion by inlining each input object's fields, with no guard against recursion; our filter
- *   inputs are recursive (`CompanyFilter.AND: [CompanyFilter!]`, `deals: { some: { node:
- *   DealFilter } }` → `parties: ... CompanyFilter` ...), so compiling such a query never ends
- *   and fills the heap (graphql-jit issue 81, open). Filters written inline in the document are
- *   fine (they are values, not compiled coercion);
+ *   coercion by inlining each input object's fields, with no guard against recursion, and our
+ *   filter inputs are recursive (`CompanyFilter.AND: [CompanyFilter!]`), so compiling such a
+ *   query would never end. Filters written inline in the document are fine (they are values,
+ *   not compiled coercion);
  * and, per request, its variables coerce without error under graphql-js: a request with a bad
  * variable runs on graphql-js and gets graphql-js's own error messages (graphql-jit words them
  * differently).
@@ -27,13 +23,12 @@
  * what yoga's error masking and our error plugins rebuild an error from; so they are turned into
  * graphql-js errors here (positions from their locations), answering exactly as graphql-js does.
  *
- * Compiled with graphql-jit's path-based @skip/@include (`useExperimentalPathBasedSkipInclude`):
- * without it, a field both unconditional and inside a skipped fragment, or the same field under
- * two conditions, came out wrong (tests/e2e/jit.test.ts).
+ * Compiled with graphql-jit's path-based @skip/@include (`useExperimentalPathBasedSkipInclude`),
+ * which keeps a field both unconditional and inside a skipped fragment, or under two conditions.
  *
- * A document is compiled the first time it runs (1.5-6 ms for the 100-company page); compiled
- * queries hang on the parsed document (a WeakMap), so they go when yoga's parse cache drops it.
- * A document graphql-jit cannot compile runs on graphql-js.
+ * A document is compiled the first time it runs; compiled queries hang on the parsed document (a
+ * WeakMap), so they go when yoga's parse cache drops it. A document graphql-jit cannot compile
+ * runs on graphql-js.
  */
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import {

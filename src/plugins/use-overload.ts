@@ -18,7 +18,9 @@ export function useOverload(options: { maxInFlight: number; endpoint?: string })
         const body = {
           errors: [
             {
-              message: `The server is serving its maximum of ${options.maxInFlight} requests (MAX_IN_FLIGHT); retry shortly`,
+              message:
+                `The server is serving its maximum of ${options.maxInFlight} requests (MAX_IN_FLIGHT); ` +
+                'retry shortly',
               extensions: { code: ErrorCode.OVERLOADED, limit: 'MAX_IN_FLIGHT', max: options.maxInFlight },
             },
           ],

@@ -72,12 +72,14 @@ export function useTrustedDocuments(options: TrustedDocumentsOptions): Plugin[] 
         notFound: { message: 'PersistedQueryNotFound', extensions: { code: ErrorCode.PERSISTED_QUERY_NOT_FOUND } },
         persistedQueryOnly: {
           message:
-            'This server runs only trusted documents (PERSISTED_OPERATIONS=only): send extensions.persistedQuery.sha256Hash of a known operation, not a document',
+            'This server runs only trusted documents (PERSISTED_OPERATIONS=only): ' +
+            'send extensions.persistedQuery.sha256Hash of a known operation, not a document',
           extensions: { code: ErrorCode.PERSISTED_QUERY_ONLY },
         },
         keyNotFound: {
           message:
-            'Send a GraphQL document or, with PERSISTED_OPERATIONS, extensions.persistedQuery.sha256Hash of a known operation',
+            'Send a GraphQL document or, with PERSISTED_OPERATIONS, ' +
+            'extensions.persistedQuery.sha256Hash of a known operation',
           extensions: { code: only ? ErrorCode.PERSISTED_QUERY_ONLY : ErrorCode.BAD_USER_INPUT },
         },
       },

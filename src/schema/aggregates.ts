@@ -22,18 +22,18 @@ export const FloatAggregateRef = builder.objectRef<Stats>('FloatAggregate').impl
 
 const numberFields = <Shape extends Record<string, unknown>>(
   t: PothosSchemaTypes.ObjectFieldBuilder<Types, Shape>,
-  spec: AggregateSpec,
+  aggregateSpec: AggregateSpec,
 ) =>
   Object.fromEntries(
-    Object.keys(spec.numeric).map((name) => [
+    Object.keys(aggregateSpec.numeric).map((name) => [
       name,
       t.field({ type: FloatAggregateRef, resolve: (row) => row[name] as Stats }),
     ]),
   );
 
 /** The `aggregate` field's type for one connection (`stem` names it: `Deal`, `CompanyDeals`). */
-function aggregateType(stem: string, spec: AggregateSpec, what: string) {
-  const groupFields = Object.keys(spec.groups);
+function aggregateType(stem: string, aggregateSpec: AggregateSpec, what: string) {
+  const groupFields = Object.keys(aggregateSpec.groups);
   const GroupField =
     groupFields.length > 0
       ? builder.enumType(`${stem}GroupField`, {
@@ -46,14 +46,14 @@ function aggregateType(stem: string, spec: AggregateSpec, what: string) {
     fields: (t) => ({
       key: t.string({ nullable: true, description: 'The value (null for those lacking it).', resolve: (g) => g.key }),
       count: t.int({ resolve: (row) => row.count }),
-      ...numberFields(t, spec),
+      ...numberFields(t, aggregateSpec),
     }),
   });
   return builder.objectRef<AggregateRow>(`${stem}Aggregate`).implement({
     description: `Aggregates over ${what} (the connection's filter applies; its paging does not).`,
     fields: (t) => ({
       count: t.int({ resolve: (row) => row.count }),
-      ...numberFields(t, spec),
+      ...numberFields(t, aggregateSpec),
       ...(GroupField
         ? {
             groupBy: t.field({
@@ -78,12 +78,13 @@ export type AggregatableConnection = { [AGGREGATE_TARGET]?: AggregateTarget };
 export function aggregateField<Shape extends AggregatableConnection>(
   t: PothosSchemaTypes.ObjectFieldBuilder<Types, Shape>,
   stem: string,
-  spec: AggregateSpec,
+  aggregateSpec: AggregateSpec,
   what: string,
 ) {
+  const whenPlanned = 'computed in the same statement as the page when the read is planned.';
   return t.field({
-    type: aggregateType(stem, spec, what),
-    description: `Counts, sums and groups over ${what}, computed in the same statement as the page when the read is planned.`,
+    type: aggregateType(stem, aggregateSpec, what),
+    description: `Counts, sums and groups over ${what}, ${whenPlanned}`,
     resolve: (connection: Shape, _args: unknown, ctx: Context, info: GraphQLResolveInfo) =>
       plannedField<AggregateRow>(connection, info) ?? readAggregate(ctx, info, connection[AGGREGATE_TARGET]!),
   });

@@ -115,7 +115,9 @@ for (const label of FILTER_LABELS) {
   const self = filterInputs[label];
   const relations = relationFiltersOf(label).map((rel) => [rel.fieldName, relationFilter(rel)] as const);
   self.implement({
-    description: `Tests on a ${label === 'Entity' ? 'entity of any kind' : label.toLowerCase()}: every one set must hold. AND, OR and NOT compose filters; a test on a property a node lacks is false.`,
+    description:
+      `Tests on a ${label === 'Entity' ? 'entity of any kind' : label.toLowerCase()}: every one set must hold. ` +
+      'AND, OR and NOT compose filters; a test on a property a node lacks is false.',
     fields: (t) => ({
       ...Object.fromEntries(
         Object.entries(FILTER_FIELDS[label]).map(([name, field]) => [name, fieldInput(t, field.kind, field)]),

@@ -62,20 +62,22 @@ const NODE_REFS = {
 /** A Relay connection field for one relationship type, edge properties on the edges. */
 function typedRelationshipField<Parent extends { id: string }>(
   t: PothosSchemaTypes.ObjectFieldBuilder<Types, Parent>,
-  spec: TypedRelationship,
+  relationship: TypedRelationship,
 ) {
-  const field = relationshipField(spec);
-  const name = relationshipTypeStem(spec);
+  const field = relationshipField(relationship);
+  const name = relationshipTypeStem(relationship);
   return t.connection(
     {
-      type: NODE_REFS[spec.nodeLabel] as ObjectRef<Types, unknown>,
-      description: `${spec.description} Ordered by ${spec.nodeLabel === 'Source' ? 'title' : 'name'} unless orderBy says otherwise.`,
+      type: NODE_REFS[relationship.nodeLabel] as ObjectRef<Types, unknown>,
+      description:
+        `${relationship.description} ` +
+        `Ordered by ${relationship.nodeLabel === 'Source' ? 'title' : 'name'} unless orderBy says otherwise.`,
       args: {
         filter: t.arg({
-          type: filterInputs[spec.nodeLabel],
+          type: filterInputs[relationship.nodeLabel],
           description: 'Only the relationships whose far node passes.',
         }),
-        orderBy: t.arg({ type: orderInput(spec.nodeLabel) }),
+        orderBy: t.arg({ type: orderInput(relationship.nodeLabel) }),
       },
       resolve: (parent, args, ctx, info) => {
         const connection: ConnectionShape<Types, unknown, false> =
@@ -90,7 +92,7 @@ function typedRelationshipField<Parent extends { id: string }>(
         return Object.assign(connection, {
           [AGGREGATE_TARGET]: {
             kind: 'relationship' as const,
-            relationship: spec,
+            relationship,
             parentId: parent.id,
             filter: args.filter,
           },
@@ -103,14 +105,14 @@ function typedRelationshipField<Parent extends { id: string }>(
         aggregate: aggregateField(
           ct as unknown as PothosSchemaTypes.ObjectFieldBuilder<Types, AggregatableConnection>,
           name,
-          aggregateSpecOf(spec),
-          `this ${spec.parentType.toLowerCase()}'s ${spec.fieldName}`,
+          aggregateSpecOf(relationship),
+          `this ${relationship.parentType.toLowerCase()}'s ${relationship.fieldName}`,
         ),
       }),
     },
     {
       name: `${name}Edge`,
-      fields: (et) => relationshipPropertyFields(et, RELATIONSHIPS[spec.type].properties),
+      fields: (et) => relationshipPropertyFields(et, RELATIONSHIPS[relationship.type].properties),
     },
   );
 }
@@ -121,6 +123,9 @@ export function typedRelationshipFields<Parent extends { id: string }>(
   parentType: ParentType,
 ) {
   return Object.fromEntries(
-    typedRelationshipsOf(parentType).map((spec) => [spec.fieldName, typedRelationshipField(t, spec)]),
+    typedRelationshipsOf(parentType).map((relationship) => [
+      relationship.fieldName,
+      typedRelationshipField(t, relationship),
+    ]),
   );
 }

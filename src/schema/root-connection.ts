@@ -54,7 +54,9 @@ export function rootConnection<N>({ fieldName, typeName, nodeRef, spec, descript
     t.connection(
       {
         type: nodeRef,
-        description: `${description} Ordered by ${fields[0]!.toLowerCase()} unless orderBy says otherwise; ties broken by id.`,
+        description:
+          `${description} Ordered by ${fields[0]!.toLowerCase()} unless orderBy says otherwise; ` +
+          'ties broken by id.',
         args: {
           filter: t.arg({ type: filterInputs[spec.label] }),
           orderBy: t.arg({ type: orderInput(spec.label) }),

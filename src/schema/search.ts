@@ -30,7 +30,10 @@ builder.queryField('search', (t) =>
   t.field({
     type: [SearchHit],
     description:
-      'Entities for what a person typed: exact name or alias first (case and accents folded), then names or aliases starting with it (shortest first), then full-text relevance over names, aliases and descriptions. `prefix: true` keeps only the first two, for suggestions as you type.',
+      'Entities for what a person typed: exact name or alias first (case and accents folded), ' +
+      'then names or aliases starting with it (shortest first), ' +
+      'then full-text relevance over names, aliases and descriptions. ' +
+      '`prefix: true` keeps only the first two, for suggestions as you type.',
     args: {
       text: t.arg.string({ required: true }),
       kinds: t.arg({ type: [EntityKindEnum] }),

@@ -50,7 +50,8 @@ builder.mutationField('addSource', (t) =>
   t.field({
     type: SourceRef,
     description:
-      'Creates or updates a source with the entities it MENTIONS and the sources it CITES (links are added, never removed).',
+      'Creates or updates a source with the entities it MENTIONS and the sources it CITES ' +
+      '(links are added, never removed).',
     args: { input: t.arg({ type: AddSourceInputRef, required: true }) },
     validate: inputArgsSchema(addSourceSchema(entityRefSchema)),
     resolve: async (_root, { input }, ctx) => {

@@ -60,9 +60,10 @@ builder.subscriptionField('graphChanged', (t) =>
   t.field({
     type: GraphChangeRef,
     description:
-      'Every committed write, as it happens (over SSE). `kinds` and `slugs` narrow it: a relationship matches when either ' +
-      'endpoint does; an IMPORTED batch matches on its kinds and every slug (it does not list its slugs). A subscriber more ' +
-      'than SUBSCRIPTION_QUEUE_MAX events behind gets a SUBSCRIBER_TOO_SLOW error and is closed.',
+      'Every committed write, as it happens (over SSE). `kinds` and `slugs` narrow it: ' +
+      'a relationship matches when either endpoint does; ' +
+      'an IMPORTED batch matches on its kinds and every slug (it does not list its slugs). ' +
+      'A subscriber more than SUBSCRIPTION_QUEUE_MAX events behind gets a SUBSCRIBER_TOO_SLOW error and is closed.',
     args: {
       kinds: t.arg({ type: [EntityKindEnum], required: false }),
       slugs: t.arg.stringList({ required: false }),

@@ -9,10 +9,18 @@
 import DataLoader from 'dataloader';
 import { requestLoader, type Context } from '../context.js';
 import { notFound } from '../errors.js';
-import type { CommunityRow } from '../graph/algorithms.js';
 import type { EntityRow } from '../graph/entities.js';
 import { entityByIdLoader, primeEntities } from '../graph/entity-loaders.js';
 import { ALL_RELATIONSHIP_PROPERTIES } from '../graph/model.js';
+import type {
+  CommunityRow,
+  DealSideStats,
+  DealStatsRow,
+  PathRow,
+  RankedRow,
+  RelationshipRow,
+  SubgraphRow,
+} from '../graph/rows.js';
 import {
   EMPTY_DEAL_STATS,
   type RANK_BY,
@@ -25,21 +33,12 @@ import {
   rank,
   shortestPath,
   simplePaths,
-  type DealSideStats,
-  type DealStatsRow,
-  type PathRow,
-  type RankedRow,
-  type RelationshipRow,
-  type SubgraphRow,
 } from '../graph/traversals.js';
 import { builder } from './builder.js';
 import { EntityKindEnum, RelationshipTypeEnum } from './enums.js';
 import { resolveEntityArg } from './node.js';
 import { CompanyRef, EntityRef } from './refs.js';
 import { relationshipPropertyFields } from './relationship-fields.js';
-
-/** Each default once (src/graph/traversals.ts): the schema's defaultValue and the fallback for an explicit null. */
-const D = TRAVERSAL_DEFAULTS;
 
 /** Two entity arguments (ID or slug each), resolved together so their lookups batch. */
 function resolveEntityPair<K extends string>(ctx: Context, args: Record<K, unknown>, first: K, second: K) {
@@ -212,178 +211,211 @@ builder.objectField(CompanyRef, 'dealStats', (t) =>
   }),
 );
 
-builder.queryFields((t) => {
-  const types = () =>
-    t.arg({
+/** The `types` argument of the traversals that may follow any entity relationship type. */
+const relationshipTypesArg = () =>
+  builder.args((t) => ({
+    types: t.field({
       type: [RelationshipTypeEnum],
       required: false,
       description: 'Relationship types to follow (default: every relationship between entities).',
-    });
-  return {
-    shortestPath: t.field({
-      type: PathRef,
-      nullable: true,
-      description:
-        'One shortest path between two entities (ID or slug), relationships in either direction; null when none within maxHops.',
-      args: {
-        from: t.arg.id({ required: true }),
-        to: t.arg.id({ required: true }),
-        maxHops: t.arg.int({ defaultValue: D.shortestPath.maxHops }),
-        types: types(),
-      },
-      resolve: async (_root, args, ctx) => {
-        const [from, to] = await resolveEntityPair(ctx, args, 'from', 'to');
-        const path = await shortestPath(ctx.db, ctx.config.limits, {
+    }),
+  }));
+
+// Each traversal's defaults are stated once, in TRAVERSAL_DEFAULTS (src/graph/traversals.ts): the schema's
+// defaultValue and the fallback for an explicit null.
+
+builder.queryField('shortestPath', (t) => {
+  const defaults = TRAVERSAL_DEFAULTS.shortestPath;
+  return t.field({
+    type: PathRef,
+    nullable: true,
+    description:
+      'One shortest path between two entities (ID or slug), relationships in either direction; ' +
+      'null when none within maxHops.',
+    args: {
+      from: t.arg.id({ required: true }),
+      to: t.arg.id({ required: true }),
+      maxHops: t.arg.int({ defaultValue: defaults.maxHops }),
+      ...relationshipTypesArg(),
+    },
+    resolve: async (_root, args, ctx) => {
+      const [from, to] = await resolveEntityPair(ctx, args, 'from', 'to');
+      const path = await shortestPath(ctx.db, ctx.config.limits, {
+        from,
+        to,
+        maxHops: args.maxHops ?? defaults.maxHops,
+        types: args.types,
+      });
+      return path ? primed(ctx, [path])[0]! : null;
+    },
+  });
+});
+
+builder.queryField('paths', (t) => {
+  const defaults = TRAVERSAL_DEFAULTS.paths;
+  return t.field({
+    type: [PathRef],
+    description: 'Simple paths (no entity twice) between two entities, shortest first.',
+    args: {
+      from: t.arg.id({ required: true }),
+      to: t.arg.id({ required: true }),
+      maxHops: t.arg.int({ defaultValue: defaults.maxHops }),
+      first: t.arg.int({ defaultValue: defaults.first }),
+      ...relationshipTypesArg(),
+    },
+    resolve: async (_root, args, ctx) => {
+      const [from, to] = await resolveEntityPair(ctx, args, 'from', 'to');
+      return primed(
+        ctx,
+        await simplePaths(ctx.db, ctx.config.limits, {
           from,
           to,
-          maxHops: args.maxHops ?? D.shortestPath.maxHops,
+          maxHops: args.maxHops ?? defaults.maxHops,
+          first: args.first ?? defaults.first,
           types: args.types,
-        });
-        return path ? primed(ctx, [path])[0]! : null;
-      },
-    }),
-    paths: t.field({
-      type: [PathRef],
-      description: 'Simple paths (no entity twice) between two entities, shortest first.',
-      args: {
-        from: t.arg.id({ required: true }),
-        to: t.arg.id({ required: true }),
-        maxHops: t.arg.int({ defaultValue: D.paths.maxHops }),
-        first: t.arg.int({ defaultValue: D.paths.first }),
-        types: types(),
-      },
-      resolve: async (_root, args, ctx) => {
-        const [from, to] = await resolveEntityPair(ctx, args, 'from', 'to');
-        return primed(
-          ctx,
-          await simplePaths(ctx.db, ctx.config.limits, {
-            from,
-            to,
-            maxHops: args.maxHops ?? D.paths.maxHops,
-            first: args.first ?? D.paths.first,
-            types: args.types,
-          }),
-        );
-      },
-    }),
-    neighborhood: t.field({
-      type: SubgraphRef,
-      description:
-        'Entities within `depth` hops of one entity (breadth first, at most `limit` nodes) and the relationships among them.',
-      args: {
-        id: t.arg.id({ required: true }),
-        depth: t.arg.int({ defaultValue: D.neighborhood.depth }),
-        limit: t.arg.int({ defaultValue: D.neighborhood.limit }),
-        types: types(),
-      },
-      resolve: async (_root, args, ctx) => {
-        const center = await resolveEntityArg(ctx, String(args.id), 'id');
-        const depth = args.depth ?? D.neighborhood.depth;
-        const limit = args.limit ?? D.neighborhood.limit;
-        return primed(ctx, [
-          await neighborhood(ctx.db, ctx.config.limits, { center, depth, limit, types: args.types }),
-        ])[0]!;
-      },
-    }),
-    commonNeighbors: t.field({
-      type: [EntityRef],
-      description: 'Entities adjacent to both `a` and `b`, by name.',
-      args: {
-        a: t.arg.id({ required: true }),
-        b: t.arg.id({ required: true }),
-        first: t.arg.int({ defaultValue: D.commonNeighbors.first }),
-        types: types(),
-      },
-      resolve: async (_root, args, ctx) => {
-        const [a, b] = await resolveEntityPair(ctx, args, 'a', 'b');
-        const entities = await commonNeighbors(ctx.db, ctx.config.limits, {
-          a,
-          b,
-          first: args.first ?? D.commonNeighbors.first,
-          types: args.types,
-        });
-        primeEntities(ctx, entities);
-        return entities;
-      },
-    }),
-    rank: t.field({
-      type: [RankedEntityRef],
-      description: 'Entities (optionally of some kinds) ranked by a score, highest first; ties by name.',
-      args: {
-        by: t.arg({ type: RankByEnum, required: true }),
-        kinds: t.arg({ type: [EntityKindEnum], required: false }),
-        first: t.arg.int({ defaultValue: D.rank.first }),
-        within: t.arg.id({
-          required: false,
-          description:
-            'Rank only this entity (ID or slug) and those within `depth` hops of it (needed by PAGERANK and BETWEENNESS).',
         }),
-        depth: t.arg.int({ defaultValue: D.rank.depth, description: 'Hops around `within` (ignored without it).' }),
-      },
-      resolve: async (_root, args, ctx) => {
-        const center = args.within == null ? null : await resolveEntityArg(ctx, String(args.within), 'within');
-        const ranked = await rank(ctx.db, ctx.config.limits, {
-          by: args.by,
-          kinds: args.kinds,
-          first: args.first ?? D.rank.first,
-          within: center ? { center, depth: args.depth ?? D.rank.depth } : null,
-        });
-        primeEntities(
-          ctx,
-          ranked.map((r) => r.entity),
-        );
-        return ranked;
-      },
-    }),
-    moneyFlows: t.field({
-      type: [PathRef],
-      description:
-        "Where an entity's money goes: for each project and datacenter reached within maxHops, one shortest route, " +
-        'nearest first. Money moves along INVESTS_IN (investor → company), PARTICIPATES_IN when the role is ' +
-        'financier/investor/funder or committedUsd is set, PARTY_TO when the company pays (buyer, customer, lessee, ' +
-        "investor), a deal's COVERS and PART_OF, and from a project to the datacenters PART_OF it.",
-      args: {
-        from: t.arg.id({ required: true }),
-        maxHops: t.arg.int({ defaultValue: D.moneyFlows.maxHops }),
-        first: t.arg.int({ defaultValue: D.moneyFlows.first }),
-      },
-      resolve: async (_root, args, ctx) => {
-        const from = await resolveEntityArg(ctx, String(args.from), 'from');
-        return primed(
-          ctx,
-          await moneyFlows(ctx.db, ctx.config.limits, {
-            from,
-            maxHops: args.maxHops ?? D.moneyFlows.maxHops,
-            first: args.first ?? D.moneyFlows.first,
-          }),
-        );
-      },
-    }),
-    communities: t.field({
-      type: [CommunityRef],
-      description:
-        'Communities (Louvain) among the entities within `depth` hops of one entity (ID or slug), largest first. ' +
-        'Computed on the whole neighbourhood: one over MAX_NEIGHBORHOOD_LIMIT entities is refused (LIMIT_EXCEEDED).',
-      args: {
-        within: t.arg.id({ required: true }),
-        depth: t.arg.int({ defaultValue: D.communities.depth }),
-        types: types(),
-      },
-      // As many entities as a neighbourhood may hold, all in the answer (Community.entities adds nothing).
-      complexity: (_args, ctx) => ({
-        field: ctx.config.limits.maxNeighborhoodLimit,
-        multiplier: ctx.config.limits.maxNeighborhoodLimit,
+      );
+    },
+  });
+});
+
+builder.queryField('neighborhood', (t) => {
+  const defaults = TRAVERSAL_DEFAULTS.neighborhood;
+  return t.field({
+    type: SubgraphRef,
+    description:
+      'Entities within `depth` hops of one entity (breadth first, at most `limit` nodes) ' +
+      'and the relationships among them.',
+    args: {
+      id: t.arg.id({ required: true }),
+      depth: t.arg.int({ defaultValue: defaults.depth }),
+      limit: t.arg.int({ defaultValue: defaults.limit }),
+      ...relationshipTypesArg(),
+    },
+    resolve: async (_root, args, ctx) => {
+      const center = await resolveEntityArg(ctx, String(args.id), 'id');
+      const depth = args.depth ?? defaults.depth;
+      const limit = args.limit ?? defaults.limit;
+      return primed(ctx, [
+        await neighborhood(ctx.db, ctx.config.limits, { center, depth, limit, types: args.types }),
+      ])[0]!;
+    },
+  });
+});
+
+builder.queryField('commonNeighbors', (t) => {
+  const defaults = TRAVERSAL_DEFAULTS.commonNeighbors;
+  return t.field({
+    type: [EntityRef],
+    description: 'Entities adjacent to both `a` and `b`, by name.',
+    args: {
+      a: t.arg.id({ required: true }),
+      b: t.arg.id({ required: true }),
+      first: t.arg.int({ defaultValue: defaults.first }),
+      ...relationshipTypesArg(),
+    },
+    resolve: async (_root, args, ctx) => {
+      const [a, b] = await resolveEntityPair(ctx, args, 'a', 'b');
+      const entities = await commonNeighbors(ctx.db, ctx.config.limits, {
+        a,
+        b,
+        first: args.first ?? defaults.first,
+        types: args.types,
+      });
+      primeEntities(ctx, entities);
+      return entities;
+    },
+  });
+});
+
+builder.queryField('rank', (t) => {
+  const defaults = TRAVERSAL_DEFAULTS.rank;
+  return t.field({
+    type: [RankedEntityRef],
+    description: 'Entities (optionally of some kinds) ranked by a score, highest first; ties by name.',
+    args: {
+      by: t.arg({ type: RankByEnum, required: true }),
+      kinds: t.arg({ type: [EntityKindEnum], required: false }),
+      first: t.arg.int({ defaultValue: defaults.first }),
+      within: t.arg.id({
+        required: false,
+        description:
+          'Rank only this entity (ID or slug) and those within `depth` hops of it ' +
+          '(needed by PAGERANK and BETWEENNESS).',
       }),
-      resolve: async (_root, args, ctx) => {
-        const center = await resolveEntityArg(ctx, String(args.within), 'within');
-        const found = await communities(ctx.db, ctx.config.limits, {
-          center,
-          depth: args.depth ?? D.communities.depth,
-          types: args.types,
-        });
-        primeEntities(ctx, found.nodes);
-        return found.communities;
-      },
+      depth: t.arg.int({ defaultValue: defaults.depth, description: 'Hops around `within` (ignored without it).' }),
+    },
+    resolve: async (_root, args, ctx) => {
+      const center = args.within == null ? null : await resolveEntityArg(ctx, String(args.within), 'within');
+      const ranked = await rank(ctx.db, ctx.config.limits, {
+        by: args.by,
+        kinds: args.kinds,
+        first: args.first ?? defaults.first,
+        within: center ? { center, depth: args.depth ?? defaults.depth } : null,
+      });
+      primeEntities(
+        ctx,
+        ranked.map((r) => r.entity),
+      );
+      return ranked;
+    },
+  });
+});
+
+builder.queryField('moneyFlows', (t) => {
+  const defaults = TRAVERSAL_DEFAULTS.moneyFlows;
+  return t.field({
+    type: [PathRef],
+    description:
+      "Where an entity's money goes: for each project and datacenter reached within maxHops, one shortest route, " +
+      'nearest first. Money moves along INVESTS_IN (investor → company), PARTICIPATES_IN when the role is ' +
+      'financier/investor/funder or committedUsd is set, PARTY_TO when the company pays (buyer, customer, lessee, ' +
+      "investor), a deal's COVERS and PART_OF, and from a project to the datacenters PART_OF it.",
+    args: {
+      from: t.arg.id({ required: true }),
+      maxHops: t.arg.int({ defaultValue: defaults.maxHops }),
+      first: t.arg.int({ defaultValue: defaults.first }),
+    },
+    resolve: async (_root, args, ctx) => {
+      const from = await resolveEntityArg(ctx, String(args.from), 'from');
+      return primed(
+        ctx,
+        await moneyFlows(ctx.db, ctx.config.limits, {
+          from,
+          maxHops: args.maxHops ?? defaults.maxHops,
+          first: args.first ?? defaults.first,
+        }),
+      );
+    },
+  });
+});
+
+builder.queryField('communities', (t) => {
+  const defaults = TRAVERSAL_DEFAULTS.communities;
+  return t.field({
+    type: [CommunityRef],
+    description:
+      'Communities (Louvain) among the entities within `depth` hops of one entity (ID or slug), largest first. ' +
+      'Computed on the whole neighbourhood: one over MAX_NEIGHBORHOOD_LIMIT entities is refused (LIMIT_EXCEEDED).',
+    args: {
+      within: t.arg.id({ required: true }),
+      depth: t.arg.int({ defaultValue: defaults.depth }),
+      ...relationshipTypesArg(),
+    },
+    // As many entities as a neighbourhood may hold, all in the answer (Community.entities adds nothing).
+    complexity: (_args, ctx) => ({
+      field: ctx.config.limits.maxNeighborhoodLimit,
+      multiplier: ctx.config.limits.maxNeighborhoodLimit,
     }),
-  };
+    resolve: async (_root, args, ctx) => {
+      const center = await resolveEntityArg(ctx, String(args.within), 'within');
+      const found = await communities(ctx.db, ctx.config.limits, {
+        center,
+        depth: args.depth ?? defaults.depth,
+        types: args.types,
+      });
+      primeEntities(ctx, found.nodes);
+      return found.communities;
+    },
+  });
 });

@@ -62,14 +62,19 @@ function propertyField(
   }
 }
 
-const fieldsOf = (t: InputFieldBuilder, spec: Record<string, PropertyType>, enums: Record<string, KindEnumRef> = {}) =>
+const fieldsOf = (
+  t: InputFieldBuilder,
+  propertyTypes: Record<string, PropertyType>,
+  enums: Record<string, KindEnumRef> = {},
+) =>
   Object.fromEntries(
-    Object.entries(spec).map(([name, type]) => [name, propertyField(t, name, type, enums[name])]),
+    Object.entries(propertyTypes).map(([name, type]) => [name, propertyField(t, name, type, enums[name])]),
   ) as Record<string, PropertyFieldRef>;
 
 export const SourceInputRef = builder.inputRef<SourceInput>('SourceInput').implement({
   description:
-    'A source to create or update. Without `id`, the id is derived from `url` (the same URL is the same source), else random.',
+    'A source to create or update. ' +
+    'Without `id`, the id is derived from `url` (the same URL is the same source), else random.',
   fields: (t) => ({
     id: t.string({ description: 'Stable id of your choosing (letters, digits, ".", "_", ":", "-").' }),
     title: t.string({ required: true }),
@@ -81,7 +86,8 @@ export const SourceInputRef = builder.inputRef<SourceInput>('SourceInput').imple
 });
 
 const provenanceDescription =
-  'The source supporting this write (MENTIONS): an existing one by `sourceId` (its ID or raw id), or `source` to create.';
+  'The source supporting this write (MENTIONS): ' +
+  'an existing one by `sourceId` (its ID or raw id), or `source` to create.';
 
 /** `sourceId` and `source`: which source supports a write (connect and every upsert take them). */
 export const provenanceFields = (t: InputFieldBuilder): InputFieldsFromShape<Types, Provenance, 'InputObject'> => ({

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { centralityScores, louvainCommunities, seededRandom } from '../../src/graph/algorithms.js';
 import type { EntityRow } from '../../src/graph/entities.js';
-import type { RelationshipRow } from '../../src/graph/traversals.js';
+import type { RelationshipRow } from '../../src/graph/rows.js';
 
 const entity = (id: string): EntityRow => ({
   id,

@@ -1,6 +1,6 @@
 import type { Db } from '../../src/neo4j/db.js';
 import { ENTITY_LABELS, type EntityLabel } from '../../src/graph/model.js';
-import { SEARCH_KEYS } from '../../src/graph/search.js';
+import { searchKeysOf } from '../../src/graph/search.js';
 import { SET_PAGE_KEYS } from '../../src/graph/page-keys.js';
 
 export interface FixtureEntity {
@@ -21,7 +21,7 @@ export async function createEntities(db: Db, entities: FixtureEntity[]): Promise
       `UNWIND $rows AS row
        CREATE (n:Entity:${label} {id: row.id, slug: row.slug, name: row.name, aliases: [], createdAt: datetime(), updatedAt: datetime()})
        SET n += row.props
-       SET n.searchKeys = ${SEARCH_KEYS('n')}`,
+       SET n.searchKeys = ${searchKeysOf('n')}`,
       { rows },
     );
   }
