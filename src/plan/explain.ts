@@ -11,10 +11,12 @@ import {
   type GraphQLSchema,
   type OperationDefinitionNode,
 } from 'graphql';
+import type { AggregateRead } from '../graph/aggregates.js';
 import type { ConnectionArgs } from '../graph/ordering.js';
+import type { PagePlan } from '../graph/paging.js';
 import type { RootConnectionSpec } from '../graph/root-connections.js';
 import { planRoot, type PlannedStatement } from './compile.js';
-import { collectFields, walkRoot, type RootRead, type RootTree } from './walk.js';
+import { collectFields, walkRoot, type NodeRead, type RootRead, type RootTree } from './walk.js';
 
 /** The operation of a document (the first one) and its fragments by name. */
 function operationOf(document: DocumentNode) {
@@ -94,4 +96,64 @@ export function explainTrees(
   for (const { key, input, root } of plannedRoots(schema, document, specs, variables, maxPageSize))
     out[key] = walkRoot(input, root);
   return out;
+}
+
+/** A page in one word: its direction and whether it starts from a cursor; `-` when no page is read. */
+const pageWord = (page: PagePlan | null) =>
+  page ? `${page.backward ? 'backward' : 'forward'}${page.hasCursor ? '+cursor' : ''}` : '-';
+
+/** What a connection reads besides its page: its count, sort keys, filter and aggregates. */
+function connectionWords(c: {
+  count: boolean;
+  cursors: boolean;
+  filter: { where: string };
+  aggregates: readonly AggregateRead[];
+}): string {
+  const words = [c.count ? 'count' : null, c.cursors ? 'keys' : null, c.filter.where === 'true' ? null : 'filtered'];
+  for (const a of c.aggregates)
+    words.push(`aggregate ${a.key}#${a.index}(${[...a.numeric, ...a.groups.map((g) => `by ${g.field}`)].join(' ')})`);
+  return words.filter(Boolean).join(' ');
+}
+
+function printNode(node: NodeRead, indent: string, lines: string[], printed: Set<object>): void {
+  for (const needs of node.types) {
+    const properties = [...needs.properties].map(([name, readAs]) =>
+      readAs === 'string' ? name : `${name}:${readAs}`,
+    );
+    const flags = [needs.id ? 'id' : null, needs.all ? 'ALL PROPERTIES' : null].filter(Boolean);
+    lines.push(`${indent}${needs.typeName} { ${[...flags, ...properties].join(' ')} }`);
+    for (const c of [...needs.connections, ...(needs.sources ? [needs.sources] : [])]) {
+      const name = `${indent}  ${c.key}#${c.index}`;
+      if (printed.has(c)) {
+        lines.push(`${name} (as above)`);
+        continue;
+      }
+      printed.add(c);
+      if (!('relationship' in c)) {
+        lines.push(`${name} sources`);
+        printNode(c.node, `${indent}    `, lines, printed);
+        continue;
+      }
+      const { type, direction } = c.relationship;
+      const edge = c.edgeProperties.length > 0 ? ` edge(${c.edgeProperties.join(' ')})` : '';
+      const words = [direction, type, c.ordering.name, pageWord(c.page), connectionWords(c)].filter(Boolean);
+      lines.push(`${name} ${words.join(' ')}${edge}`);
+      if (c.node) printNode(c.node, `${indent}    `, lines, printed);
+    }
+  }
+}
+
+/**
+ * A read tree as indented lines: each node position's types and properties, each connection's
+ * index, relationship, ordering, page and what else it reads. For reading and snapshot tests.
+ */
+export function printTree(tree: RootTree): string {
+  const lines: string[] = [];
+  if (tree.kind === 'entity') lines.push('entity(slug)');
+  else {
+    const indexed = tree.indexed ? ` index(${tree.indexed.property})` : '';
+    lines.push(`${tree.label} ${tree.ordering.name} ${pageWord(tree.page)}${indexed} ${connectionWords(tree)}`);
+  }
+  if (tree.node) printNode(tree.node, '  ', lines, new Set());
+  return lines.map((line) => line.trimEnd()).join('\n');
 }
