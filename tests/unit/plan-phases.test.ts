@@ -6,7 +6,9 @@
  */
 import { parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
+import type { Context } from '../../src/context.js';
 import { encodeCursor } from '../../src/graph/cursor.js';
+import { countRoot, loadRootPage, ROOT_CONNECTIONS } from '../../src/graph/root-connections.js';
 import { compileRoot, statementKey } from '../../src/plan/compile.js';
 import { explainPlans, explainTrees, printTree } from '../../src/plan/explain.js';
 import { schema } from '../../src/schema/index.js';
@@ -86,7 +88,8 @@ describe('each phase of a planned read', () => {
     const { tree, cypher, params } = phases(
       `query($slug: String!) { entity(slug: $slug) {
         id name
-        ... on Company { leaders(first: 2) { edges { title node { name leads(first: 3) { edges { node { slug } } } } } } }
+        ... on Company { leaders(first: 2) {
+          edges { title node { name leads(first: 3) { edges { node { slug } } } } } } }
         sources { title }
       } }`,
       { slug: 'openai' },
@@ -252,5 +255,53 @@ describe('the statement cache key', () => {
     expect(planB!.cypher).toBe(planA!.cypher);
     expect(planB!.params).not.toEqual(planA!.params);
     expect(keyOf(`{ entity(slug: "openai") { name } }`)).toBe(keyOf(`{ entity(slug: "oracle") { name } }`));
+  });
+});
+
+describe('root pages, planned and loaded', () => {
+  /** The statements the root connection loaders (planner off) send, recorded. */
+  async function loaderStatements(args: Record<string, unknown>) {
+    const calls: Array<{ cypher: string; params: Record<string, unknown> }> = [];
+    const ctx = {
+      config: { limits: { maxPageSize: 100, maxFilterDepth: 5, maxFilterConditions: 50 } },
+      db: {
+        read: async (cypher: string, params: Record<string, unknown>) => {
+          calls.push({ cypher, params });
+          return [];
+        },
+      },
+    } as unknown as Context;
+    await loadRootPage(ctx, ROOT_CONNECTIONS.Deal, args);
+    await countRoot(ctx, ROOT_CONNECTIONS.Deal, args.filter as never);
+    return calls;
+  }
+
+  it('cuts the same page from the same index either way, the loader then returning whole nodes', async () => {
+    const after = encodeCursor('Deal:VALUE_USD:DESC', [5e8, 'deal-x']);
+    const args = {
+      first: 2,
+      after,
+      orderBy: { field: 'VALUE_USD', direction: 'DESC' },
+      filter: { valueUsd: { gte: 1 } },
+    };
+    const [page, count] = await loaderStatements(args);
+    const planned = Object.values(
+      explainPlans(
+        schema,
+        parse(`query($after: String) { deals(first: 2, after: $after, orderBy: { field: VALUE_USD, direction: DESC },
+          filter: { valueUsd: { gte: 1 } }) { totalCount edges { node { name } } } }`),
+        rootConnectionSpecs,
+        { after },
+      ),
+    )[0]!;
+    const rows =
+      'MATCH (n:Deal) WHERE n.valueUsd <= $cursor[0] AND n.id IS NOT NULL AND n.valueUsd >= $f0' +
+      ' AND [coalesce(n.valueUsd, -1.0), n.id] < $cursor' +
+      ' WITH n ORDER BY n.valueUsd DESC, n.id DESC LIMIT toInteger($fetch)';
+    expect(planned.cypher).toContain(`CALL () { ${rows} RETURN collect(`);
+    expect(page!.cypher.startsWith(`${rows} RETURN n {`)).toBe(true);
+    expect(page!.params).toEqual({ f0: 1, fetch: 3, cursor: [5e8, 'deal-x'] });
+    expect(planned.cypher).toContain('COUNT { MATCH (n:Deal) WHERE n.valueUsd >= $f0 }');
+    expect(count!.cypher).toBe('MATCH (n:Deal) WHERE n.valueUsd >= $f0 RETURN count(n) AS total');
   });
 });
