@@ -14,6 +14,7 @@ const mutate = [
   'src/graph/write-input.ts',
   'src/plan/walk.ts',
   'src/plan/compile.ts',
+  'src/plan/root-page.ts',
   'src/plan/cypher.ts',
   'src/plan/run.ts',
   'src/plan/shape.ts',

@@ -1,11 +1,11 @@
 /**
  * Root connections (companies, deals, ...) as the resolvers load them when the read planner is
  * off: a page and a count per field, with orderings (ordering.ts) and filters (filters.ts). The
- * statement text comes from the planner's root compiler (src/plan/compile.ts), so both paths read
- * the same rows the same way; only values travel as parameters.
+ * page and count are cut by the planner's own root-page code (src/plan/root-page.ts), so both
+ * paths read the same rows the same way; only values travel as parameters.
  */
 import type { Context } from '../context.js';
-import { rootMatch, rootPageParams, rootPageRows } from '../plan/compile.js';
+import { rootMatch, rootPageParams, rootPageRows } from '../plan/root-page.js';
 import { entityProjection, sourceProjection, toEntityRow } from './entities.js';
 import { compileFilter, filterLimits, type CompiledFilter, type FilterLimits } from './filters.js';
 import type { EntityLabel } from './model.js';

@@ -20,7 +20,8 @@ import type { TypedRelationship } from '../graph/model.js';
 import type { ConnectionArgs } from '../graph/ordering.js';
 import { filterClause, type RootConnectionSpec } from '../graph/root-connections.js';
 import type { Row } from '../neo4j/db.js';
-import { planRoot, rootAggregate } from './compile.js';
+import { planRoot } from './compile.js';
+import { rootAggregate } from './root-page.js';
 import { shapeRoot } from './shape.js';
 import { namedObjectType, walkAggregate, type RootRead, type WalkContext } from './walk.js';
 
