@@ -131,7 +131,7 @@ function compileRootConnection(tree: RootConnectionTree): string {
   const aggregates = tree.aggregates.map(
     (a) => `, ${rootAggregate(tree.label, tree.filter.where, a)} AS ${aggregateKey(a.index)}`,
   );
-  if (!tree.page) return `RETURN null AS edges, ${total} AS ${PART_TOTAL}${aggregates.join('')}`;
+  if (!tree.page) return `RETURN null AS edges, ${total} AS total${aggregates.join('')}`;
   const deferred: Deferred[] = [];
   const parts = [rootPageCall(tree, tree.page, deferred)];
   const calls = deferredCalls(deferred);
