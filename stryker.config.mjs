@@ -12,9 +12,13 @@ const mutate = [
   'src/auth.ts',
   'src/import/records.ts',
   'src/graph/write-input.ts',
-  'src/plan/selection.ts',
+  'src/plan/walk.ts',
+  'src/plan/compile.ts',
+  'src/plan/root-page.ts',
   'src/plan/cypher.ts',
-  'src/plan/read.ts',
+  'src/plan/run.ts',
+  'src/plan/shape.ts',
+  'src/plan/explain.ts',
 ];
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */

@@ -142,13 +142,19 @@ export interface Stats {
   avg: number | null;
 }
 
-const num = (v: unknown) => (v == null ? null : Number(v));
+const numberOrNull = (v: unknown) => (v == null ? null : Number(v));
 
-function stats(raw: Record<string, unknown>, numeric: readonly string[]): Record<string, Stats> {
+/** Each number field's statistics off a returned map (a sum over no rows is 0, the others null). */
+function statsOf(raw: Record<string, unknown>, numeric: readonly string[]): Record<string, Stats> {
   const out: Record<string, Stats> = {};
   for (const name of numeric) {
-    const s = (raw[name] ?? {}) as Record<string, unknown>;
-    out[name] = { sum: num(s.sum) ?? 0, min: num(s.min), max: num(s.max), avg: num(s.avg) };
+    const field = (raw[name] ?? {}) as Record<string, unknown>;
+    out[name] = {
+      sum: numberOrNull(field.sum) ?? 0,
+      min: numberOrNull(field.min),
+      max: numberOrNull(field.max),
+      avg: numberOrNull(field.avg),
+    };
   }
   return out;
 }
@@ -174,8 +180,8 @@ export function shapeAggregate(raw: Record<string, unknown> | null | undefined, 
     groups[g.key] = ((raw?.[`g${j}`] ?? []) as Array<Record<string, unknown>>).map((row) => ({
       key: row.key == null ? null : String(row.key),
       count: Number(row.count),
-      ...stats(row, g.numeric),
+      ...statsOf(row, g.numeric),
     }));
   });
-  return { count: Number(totals.count ?? 0), ...stats(totals, read.numeric), groups };
+  return { count: Number(totals.count ?? 0), ...statsOf(totals, read.numeric), groups };
 }

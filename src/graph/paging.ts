@@ -1,28 +1,14 @@
 /**
- * Keyset paging in Cypher. An ordering is a list of key expressions (ending in a unique one, the
- * id), each from a fixed list in code, never from a request. Forward pages compare keys after the
+ * Keyset paging in Cypher over an ordering (ordering.ts: key expressions ending in the unique id,
+ * each from a fixed list in code, never from a request). Forward pages compare keys after the
  * cursor; backward pages run the same ordering reversed and flip the rows back.
  */
 import { limitExceeded, badInput } from '../errors.js';
 import { decodeCursor, encodeCursor, type CursorKey } from './cursor.js';
+import type { OrderKey, Ordering } from './ordering.js';
 
-export interface OrderKey {
-  /** Cypher expression over the row variables, never null (use coalesce with a sentinel). */
-  expr: string;
-  descending?: boolean;
-}
-
-export interface Ordering {
-  /** Stable name, kept in cursors so one from another ordering is refused. */
-  name: string;
-  keys: OrderKey[];
-  /**
-   * The property the first key reads, when every node of the label has it (so an index holds them
-   * all). A relationship page by `name` then reads its parent's page-key index (hub-pages.ts);
-   * root pages decide with `indexedSortKey`, which also takes a property that a filter requires.
-   */
-  indexed?: string;
-}
+/** Orderings live in ordering.ts; these stay importable from here for the pages that cut by them. */
+export type { OrderKey, Ordering } from './ordering.js';
 
 export interface PageArgs {
   first?: number | null;

@@ -1,48 +1,35 @@
 /**
- * Root connections (companies, deals, ...): keyset-paged orderings and filters (compiled by
- * filters.ts), all Cypher fragments fixed in code; only values travel as parameters.
+ * Root connections (companies, deals, ...) as the resolvers load them when the read planner is
+ * off: a page and a count per field, with orderings (ordering.ts) and filters (filters.ts). The
+ * page and count are cut by the planner's own root-page code (src/plan/root-page.ts), so both
+ * paths read the same rows the same way; only values travel as parameters.
  */
 import type { Context } from '../context.js';
+import { rootMatch, rootPageParams, rootPageRows } from '../plan/root-page.js';
 import { entityProjection, sourceProjection, toEntityRow } from './entities.js';
-import { compileFilter, filterLimits, filterRequires, type CompiledFilter, type FilterLimits } from './filters.js';
+import { compileFilter, filterLimits, type CompiledFilter, type FilterLimits } from './filters.js';
 import type { EntityLabel } from './model.js';
-import { planPage, toPage, type Ordering, type Page, type PageArgs } from './paging.js';
+import {
+  indexedSortKey,
+  ORDERINGS,
+  orderingFor,
+  type ConnectionArgs,
+  type OrderedLabel,
+  type SortKey,
+} from './ordering.js';
+import { planPage, toPage, type Page } from './paging.js';
 import type { CursorKey } from './cursor.js';
 
-/** A sort key: a null-free expression over `n`, and the property behind it when an index has it. */
-export interface SortKey {
-  expr: string;
-  /** Indexed property whose order is the key's order (for the rows where it is set). */
-  property?: string;
-  /** The property may be missing (the expression then sorts it as a sentinel). */
-  nullable?: boolean;
-  /**
-   * The property's value rebuilt from the cursor's keys (`$cursor`), when the keys are not the
-   * property itself (a DateTime travels in cursors as its epoch seconds and nanoseconds).
-   */
-  seek?: string;
-}
+/** Orderings live in ordering.ts; the relationship loaders still import these from here. */
+export { orderingBy, orderingsOf } from './ordering.js';
 
-export interface RootConnectionSpec {
-  label: EntityLabel | 'Source';
-  /** orderBy field name → sort keys, the unique id appended here. */
+export interface RootConnectionSpec extends OrderedLabel {
+  /** orderBy field name → sort keys, the unique id appended by `orderingBy`. */
   orderings: Record<string, SortKey[]>;
 }
 
-/** A key on a property every node has (writes require it), read from its index in order. */
-const indexedKey = (property: string): SortKey => ({ expr: `n.${property}`, property });
-/** A number property that may be missing: missing sorts as -1; in index order once a range filter requires it. */
-const nullableNumberKey = (property: string): SortKey => ({
-  expr: `coalesce(n.${property}, -1.0)`,
-  property,
-  nullable: true,
-});
-const expressionKey = (expr: string): SortKey => ({ expr });
-
-export interface RootArgs extends PageArgs {
-  filter?: Record<string, unknown> | null;
-  orderBy?: { field: string; direction?: 'ASC' | 'DESC' | null } | null;
-}
+/** A root connection's arguments (the same as a relationship connection's). */
+export type RootArgs = ConnectionArgs;
 
 /** WHERE predicate and parameters for the client's filter (README, "Analyst queries"). */
 export function filterClause(
@@ -51,26 +38,6 @@ export function filterClause(
   limits?: FilterLimits,
 ): CompiledFilter {
   return compileFilter(spec.label, filter, 'n', 'f', limits);
-}
-
-export function orderingFor(spec: RootConnectionSpec, orderBy: RootArgs['orderBy']): Ordering {
-  return orderingBy(spec.label, spec.orderings, orderBy ?? { field: Object.keys(spec.orderings)[0]! });
-}
-
-/** The property key `key` reads when every node has it, so its (property, id) index holds them all in order. */
-const alwaysIndexed = (key: SortKey): string | undefined => (key.property && !key.nullable ? key.property : undefined);
-
-/** An ordering by one orderBy field (its keys, then the unique id), named `${prefix}:${field}:${direction}` in cursors. */
-export function orderingBy(
-  prefix: string,
-  orderings: Record<string, SortKey[]>,
-  orderBy: NonNullable<RootArgs['orderBy']>,
-): Ordering {
-  const descending = orderBy.direction === 'DESC';
-  const sortKeys = orderings[orderBy.field]!;
-  const keys = [...sortKeys.map((k) => k.expr), 'n.id'].map((expr) => ({ expr, descending }));
-  const indexed = alwaysIndexed(sortKeys[0]!);
-  return { name: `${prefix}:${orderBy.field}:${descending ? 'DESC' : 'ASC'}`, keys, ...(indexed ? { indexed } : {}) };
 }
 
 export interface RootEdgeRow<N> {
@@ -87,17 +54,18 @@ export async function loadRootPage<N>(
   const plan = planPage(args, ordering, ctx.config.limits.maxPageSize);
   const filter = filterClause(spec, args.filter, filterLimits(ctx.config.limits));
   const projection = spec.label === 'Source' ? sourceProjection('n') : entityProjection('n');
-  const rows = await ctx.db.read(
-    `MATCH (n:${spec.label})
-     WHERE ${filter.where}
-     WITH n, [${ordering.keys.map((k) => k.expr).join(', ')}] AS sortKey
-     WHERE ${plan.where}
-     ORDER BY ${plan.orderBy}
-     LIMIT toInteger($fetch)
-     RETURN ${projection} AS node, sortKey`,
-    { ...filter.params, cursor: plan.cursorKey, fetch: plan.fetch },
+  const rows = rootPageRows({
+    label: spec.label,
+    filter: filter.where,
+    ordering,
+    page: plan,
+    indexed: indexedSortKey(spec, args),
+  });
+  const records = await ctx.db.read(
+    `${rows.text} RETURN ${projection} AS node, [${ordering.keys.map((k) => k.expr).join(', ')}] AS sortKey`,
+    { ...filter.params, ...rootPageParams(plan) },
   );
-  const edges = rows.map((r) => ({
+  const edges = records.map((r) => ({
     node: (spec.label === 'Source' ? r.node : toEntityRow(r.node)) as N,
     sortKey: r.sortKey as CursorKey,
   }));
@@ -106,79 +74,19 @@ export async function loadRootPage<N>(
 
 export async function countRoot(ctx: Context, spec: RootConnectionSpec, filter: RootArgs['filter']): Promise<number> {
   const clause = filterClause(spec, filter, filterLimits(ctx.config.limits));
-  const [row] = await ctx.db.read(
-    `MATCH (n:${spec.label}) WHERE ${clause.where} RETURN count(n) AS total`,
-    clause.params,
-  );
+  const [row] = await ctx.db.read(`${rootMatch(spec.label, clause.where)} RETURN count(n) AS total`, clause.params);
   return Number(row?.total ?? 0);
 }
-
-/** Orderings every entity connection offers (and the only ones of a position holding any kind). */
-export const COMMON_ENTITY_ORDERINGS: Record<string, SortKey[]> = {
-  NAME: [indexedKey('name')],
-  // Every writer sets createdAt on create, so pages by it read the (createdAt, id) index in
-  // order; the cursor holds the instant to the nanosecond, as the index orders it.
-  CREATED_AT: [
-    {
-      expr: 'coalesce(n.createdAt.epochSeconds, 0)',
-      property: 'createdAt',
-      seek: 'datetime({epochSeconds: toInteger($cursor[0]), nanosecond: toInteger($cursor[1])})',
-    },
-    expressionKey('coalesce(n.createdAt.nanosecond, 0)'),
-  ],
-  UPDATED_AT: [expressionKey('coalesce(n.updatedAt.epochMillis, 0)')],
-};
 
 /**
  * Every root connection's filters and orderings, by label: the GraphQL filter inputs and
  * orderBy enums in src/schema are named after these (input field → rule, enum value → keys).
  */
 export const ROOT_CONNECTIONS = {
-  Person: { label: 'Person', orderings: COMMON_ENTITY_ORDERINGS },
-  Company: {
-    label: 'Company',
-    orderings: COMMON_ENTITY_ORDERINGS,
-  },
-  Project: {
-    label: 'Project',
-    orderings: {
-      ...COMMON_ENTITY_ORDERINGS,
-      ANNOUNCED_ON: [expressionKey("coalesce(toString(n.announcedOn), '')")],
-      PLEDGED_USD: [nullableNumberKey('pledgedUsd')],
-    },
-  },
-  Datacenter: {
-    label: 'Datacenter',
-    orderings: { ...COMMON_ENTITY_ORDERINGS, POWER_MW: [nullableNumberKey('powerMw')] },
-  },
-  Deal: {
-    label: 'Deal',
-    orderings: {
-      ...COMMON_ENTITY_ORDERINGS,
-      VALUE_USD: [nullableNumberKey('valueUsd')],
-      ANNOUNCED_ON: [expressionKey("coalesce(toString(n.announcedOn), '')")],
-    },
-  },
-  Source: {
-    label: 'Source',
-    orderings: {
-      PUBLISHED_ON: [expressionKey("coalesce(toString(n.publishedOn), '')")],
-      TITLE: [expressionKey("coalesce(n.title, '')")],
-    },
-  },
+  Person: { label: 'Person', orderings: ORDERINGS.Person },
+  Company: { label: 'Company', orderings: ORDERINGS.Company },
+  Project: { label: 'Project', orderings: ORDERINGS.Project },
+  Datacenter: { label: 'Datacenter', orderings: ORDERINGS.Datacenter },
+  Deal: { label: 'Deal', orderings: ORDERINGS.Deal },
+  Source: { label: 'Source', orderings: ORDERINGS.Source },
 } as const satisfies Record<EntityLabel | 'Source', RootConnectionSpec>;
-
-/** The orderings a position of this label offers (`orderBy` on root and relationship connections). */
-export const orderingsOf = (label: EntityLabel | 'Source' | 'Entity'): Record<string, SortKey[]> =>
-  label === 'Entity' ? COMMON_ENTITY_ORDERINGS : ROOT_CONNECTIONS[label].orderings;
-
-/**
- * The key a root page can read from an index in order: the first sort key's property, when every
- * row of the page has it (the property is always set, or a range filter the client set requires it).
- */
-export function indexedSortKey(spec: RootConnectionSpec, args: RootArgs): SortKey | null {
-  const field = args.orderBy?.field ?? Object.keys(spec.orderings)[0]!;
-  const key = spec.orderings[field]![0]!;
-  if (alwaysIndexed(key)) return key;
-  return key.property && filterRequires(spec.label, args.filter, key.property) ? key : null;
-}

@@ -6,7 +6,8 @@
  */
 import type { GraphQLResolveInfo } from 'graphql';
 import type { AggregateRow, AggregateSpec, GroupRow, Stats } from '../graph/aggregates.js';
-import { plannedField, readAggregate, AGGREGATE_TARGET, type AggregateTarget } from '../plan/read.js';
+import { readAggregate, AGGREGATE_TARGET, type AggregateTarget } from '../plan/run.js';
+import { plannedField } from '../plan/shape.js';
 import type { Context } from '../context.js';
 import { builder, type Types } from './builder.js';
 

@@ -1,6 +1,7 @@
 /** The `Entity` interface: what every person, company, project, datacenter and deal shares. */
 import type { EntityRow, SourceRow } from '../graph/entities.js';
-import { plannedField, readPlanned } from '../plan/read.js';
+import { readPlanned } from '../plan/run.js';
+import { plannedField } from '../plan/shape.js';
 import { entityBySlugLoader, entitySourcesLoader } from '../graph/entity-loaders.js';
 import { ALL_RELATIONSHIP_PROPERTIES, type ENTITY_LABELS, labelToKind } from '../graph/model.js';
 import {

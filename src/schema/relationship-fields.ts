@@ -19,7 +19,8 @@ import {
   type RelationshipArgs,
 } from '../graph/relationship-loaders.js';
 import { lazyConnection } from '../graph/paging.js';
-import { AGGREGATE_TARGET, plannedField, type PlannedConnection } from '../plan/read.js';
+import { AGGREGATE_TARGET } from '../plan/run.js';
+import { plannedField, type PlannedConnection } from '../plan/shape.js';
 import { aggregateField, type AggregatableConnection } from './aggregates.js';
 import type { Types } from './builder.js';
 import { filterInputs, relationshipTypeStem } from './filters.js';

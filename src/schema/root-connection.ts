@@ -10,7 +10,8 @@ import {
   type RootArgs,
   type RootConnectionSpec,
 } from '../graph/root-connections.js';
-import { AGGREGATE_TARGET, readPlanned, type PlannedConnection } from '../plan/read.js';
+import { AGGREGATE_TARGET, readPlanned } from '../plan/run.js';
+import type { PlannedConnection } from '../plan/shape.js';
 import { lazyConnection } from '../graph/paging.js';
 import { aggregateField, type AggregatableConnection } from './aggregates.js';
 import { builder, type Types } from './builder.js';

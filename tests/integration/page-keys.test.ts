@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deleteByPrefix, loadGraph } from '../../src/graph/bulk-load.js';
 import { pageKeyDrift } from '../../src/graph/page-keys.js';
 import { migrate } from '../../src/neo4j/migrate.js';
-import { explainPlans } from '../../src/plan/read.js';
+import { explainPlans } from '../../src/plan/explain.js';
 import { schema } from '../../src/schema/index.js';
 import { rootConnectionSpecs } from '../../src/schema/root-connection.js';
 import { runCli } from '../utils/cli.js';

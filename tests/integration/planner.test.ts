@@ -6,7 +6,7 @@
 import { parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeCursor } from '../../src/graph/cursor.js';
-import { explainPlans } from '../../src/plan/read.js';
+import { explainPlans } from '../../src/plan/explain.js';
 import { schema } from '../../src/schema/index.js';
 import { rootConnectionSpecs } from '../../src/schema/root-connection.js';
 import { deleteByPrefix, loadGraph } from '../../src/graph/bulk-load.js';

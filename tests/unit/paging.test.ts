@@ -13,6 +13,8 @@ import {
   type PageArgs,
   type PagePlan,
 } from '../../src/graph/paging.js';
+import { indexedSortKey, orderingFor, orderingsOf, relationshipOrdering, ORDERINGS } from '../../src/graph/ordering.js';
+import { ROOT_CONNECTIONS } from '../../src/graph/root-connections.js';
 import type { StargraphError } from '../../src/errors.js';
 
 const byName: Ordering = { name: 'test.byName', keys: [{ expr: 'n.name' }, { expr: 'n.id' }] };
@@ -234,5 +236,58 @@ describe('lazyConnection', () => {
       'LIMIT_EXCEEDED',
     );
     expect(loadPage).not.toHaveBeenCalled();
+  });
+});
+
+describe('orderings (src/graph/ordering.ts)', () => {
+  it('orders a root connection by its first orderBy field unless told, then by id, named for cursors', () => {
+    expect(orderingFor(ROOT_CONNECTIONS.Deal, null)).toEqual({
+      name: 'Deal:NAME:ASC',
+      keys: [
+        { expr: 'n.name', descending: false },
+        { expr: 'n.id', descending: false },
+      ],
+      indexed: 'name',
+    });
+    expect(orderingFor(ROOT_CONNECTIONS.Deal, { field: 'VALUE_USD', direction: 'DESC' })).toEqual({
+      name: 'Deal:VALUE_USD:DESC',
+      keys: [
+        { expr: 'coalesce(n.valueUsd, -1.0)', descending: true },
+        { expr: 'n.id', descending: true },
+      ],
+    });
+    expect(orderingFor(ROOT_CONNECTIONS.Source, null).name).toBe('Source:PUBLISHED_ON:ASC');
+  });
+
+  it('reads a nullable key in index order only when a range filter requires its property', () => {
+    const spec = ROOT_CONNECTIONS.Deal;
+    const orderBy = { field: 'VALUE_USD' };
+    expect(indexedSortKey(spec, { orderBy })).toBeNull();
+    expect(indexedSortKey(spec, { orderBy, filter: { valueUsd: { gte: 1 } } })?.property).toBe('valueUsd');
+    expect(indexedSortKey(spec, {})?.property).toBe('name');
+    expect(indexedSortKey(spec, { orderBy: { field: 'ANNOUNCED_ON' } })).toBeNull();
+  });
+
+  it('orders a relationship page by name (title for sources) unless orderBy names a far ordering', () => {
+    const deals = { parentType: 'Company', fieldName: 'deals', nodeLabel: 'Deal' } as const;
+    expect(relationshipOrdering(deals)).toEqual({
+      name: 'Company.deals',
+      keys: [{ expr: 'n.name' }, { expr: 'n.id' }],
+      indexed: 'name',
+    });
+    expect(relationshipOrdering({ parentType: 'Company', fieldName: 'sources', nodeLabel: 'Source' })).toEqual({
+      name: 'Company.sources',
+      keys: [{ expr: "coalesce(n.title, '')" }, { expr: 'n.id' }],
+    });
+    expect(relationshipOrdering(deals, { field: 'CREATED_AT', direction: 'DESC' }).name).toBe(
+      'Company.deals:CREATED_AT:DESC',
+    );
+  });
+
+  it('offers every entity position the common orderings, and each label its own', () => {
+    expect(Object.keys(orderingsOf('Entity'))).toEqual(['NAME', 'CREATED_AT', 'UPDATED_AT']);
+    expect(Object.keys(orderingsOf('Deal'))).toEqual(Object.keys(ORDERINGS.Deal));
+    expect(Object.keys(orderingsOf('Deal'))).toContain('VALUE_USD');
+    for (const spec of Object.values(ROOT_CONNECTIONS)) expect(spec.orderings).toBe(ORDERINGS[spec.label]);
   });
 });

@@ -7,9 +7,11 @@
 import { parse, type FieldNode, type GraphQLResolveInfo, type OperationDefinitionNode } from 'graphql';
 import neo4j from 'neo4j-driver';
 import { describe, expect, it } from 'vitest';
-import { explainPlans, plannedField, readPlanned, type RootRead } from '../../src/plan/read.js';
+import { explainPlans } from '../../src/plan/explain.js';
+import { readPlanned } from '../../src/plan/run.js';
+import { plannedField } from '../../src/plan/shape.js';
 import { rebind } from '../../src/plan/cypher.js';
-import { collectFields, readableProperties, walkNode, type WalkContext } from '../../src/plan/selection.js';
+import { collectFields, readableProperties, walkNode, type RootRead, type WalkContext } from '../../src/plan/walk.js';
 import { schema } from '../../src/schema/index.js';
 import { rootConnectionSpecs } from '../../src/schema/root-connection.js';
 import { encodeCursor } from '../../src/graph/cursor.js';
@@ -232,7 +234,7 @@ describe('selection walk', () => {
       `{ entity(slug: "x") { slug createdAt ... on Deal { announcedOn } ... on Company { deals(first: 2) { totalCount } } } }`,
     );
     const operation = document.definitions[0] as OperationDefinitionNode;
-    const ctx: WalkContext = { schema, fragments: {}, variables: {}, maxPageSize: 10, next: 0, signature: [] };
+    const ctx: WalkContext = { schema, fragments: {}, variables: {}, maxPageSize: 10, next: 0 };
     const roots = collectFields(ctx, schema.getQueryType()!, [operation.selectionSet]);
     expect([...roots.keys()]).toEqual(['entity']);
     const read = walkNode(ctx, 'Entity', roots.get('entity')!);

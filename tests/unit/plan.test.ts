@@ -5,7 +5,7 @@
  */
 import { parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { explainPlans } from '../../src/plan/read.js';
+import { explainPlans } from '../../src/plan/explain.js';
 import { rebind } from '../../src/plan/cypher.js';
 import { schema } from '../../src/schema/index.js';
 import { rootConnectionSpecs } from '../../src/schema/root-connection.js';

@@ -1,0 +1,164 @@
+/**
+ * Orderings: how a connection's rows are ordered and what its cursors hold. Every ordering is a
+ * list of key expressions over `n` (node) and `r` (relationship), each from a fixed table here,
+ * never from a request, ending in the unique `n.id`. Root and relationship connections offer the
+ * orderings of their node's label (`orderingsOf`); paging.ts cuts pages by them.
+ */
+import type { EntityLabel, TypedRelationship } from './model.js';
+import { filterRequires } from './filters.js';
+import type { PageArgs } from './paging.js';
+
+/** One key of an ordering: a Cypher expression and its direction. */
+export interface OrderKey {
+  /** Cypher expression over the row variables, never null (use coalesce with a sentinel). */
+  expr: string;
+  descending?: boolean;
+}
+
+export interface Ordering {
+  /** Stable name, kept in cursors so one from another ordering is refused. */
+  name: string;
+  keys: OrderKey[];
+  /**
+   * The property the first key reads, when every node of the label has it (so an index holds them
+   * all). A relationship page by `name` then reads its parent's page-key index (hub-pages.ts);
+   * root pages decide with `indexedSortKey`, which also takes a property that a filter requires.
+   */
+  indexed?: string;
+}
+
+/** A sort key of an orderBy field: a null-free expression over `n`, and the property behind it when indexed. */
+export interface SortKey {
+  expr: string;
+  /** Indexed property whose order is the key's order (for the rows where it is set). */
+  property?: string;
+  /** The property may be missing (the expression then sorts it as a sentinel). */
+  nullable?: boolean;
+  /**
+   * The property's value rebuilt from the cursor's keys (`$cursor`), when the keys are not the
+   * property itself (a DateTime travels in cursors as its epoch seconds and nanoseconds).
+   */
+  seek?: string;
+}
+
+/** The client's `orderBy` argument: one of the label's orderBy fields and a direction. */
+export interface OrderBy {
+  field: string;
+  direction?: 'ASC' | 'DESC' | null;
+}
+
+/** Arguments of every typed connection, root or relationship: a page, a filter and an order. */
+export interface ConnectionArgs extends PageArgs {
+  filter?: Record<string, unknown> | null;
+  orderBy?: OrderBy | null;
+}
+
+/** A key on a property every node has (writes require it), read from its index in order. */
+const indexedKey = (property: string): SortKey => ({ expr: `n.${property}`, property });
+/** A number property that may be missing: missing sorts as -1; in index order once a range filter requires it. */
+const nullableNumberKey = (property: string): SortKey => ({
+  expr: `coalesce(n.${property}, -1.0)`,
+  property,
+  nullable: true,
+});
+const expressionKey = (expr: string): SortKey => ({ expr });
+
+/** Orderings every entity connection offers (and the only ones of a position holding any kind). */
+export const COMMON_ENTITY_ORDERINGS: Record<string, SortKey[]> = {
+  NAME: [indexedKey('name')],
+  // Every writer sets createdAt on create, so pages by it read the (createdAt, id) index in
+  // order; the cursor holds the instant to the nanosecond, as the index orders it.
+  CREATED_AT: [
+    {
+      expr: 'coalesce(n.createdAt.epochSeconds, 0)',
+      property: 'createdAt',
+      seek: 'datetime({epochSeconds: toInteger($cursor[0]), nanosecond: toInteger($cursor[1])})',
+    },
+    expressionKey('coalesce(n.createdAt.nanosecond, 0)'),
+  ],
+  UPDATED_AT: [expressionKey('coalesce(n.updatedAt.epochMillis, 0)')],
+};
+
+/**
+ * The orderBy fields of each label (enum value → sort keys, the unique id appended by
+ * `orderingBy`); the first is the default. The GraphQL `XOrderField` enums are named after these.
+ */
+export const ORDERINGS = {
+  Person: COMMON_ENTITY_ORDERINGS,
+  Company: COMMON_ENTITY_ORDERINGS,
+  Project: {
+    ...COMMON_ENTITY_ORDERINGS,
+    ANNOUNCED_ON: [expressionKey("coalesce(toString(n.announcedOn), '')")],
+    PLEDGED_USD: [nullableNumberKey('pledgedUsd')],
+  },
+  Datacenter: { ...COMMON_ENTITY_ORDERINGS, POWER_MW: [nullableNumberKey('powerMw')] },
+  Deal: {
+    ...COMMON_ENTITY_ORDERINGS,
+    VALUE_USD: [nullableNumberKey('valueUsd')],
+    ANNOUNCED_ON: [expressionKey("coalesce(toString(n.announcedOn), '')")],
+  },
+  Source: {
+    PUBLISHED_ON: [expressionKey("coalesce(toString(n.publishedOn), '')")],
+    TITLE: [expressionKey("coalesce(n.title, '')")],
+  },
+} as const satisfies Record<EntityLabel | 'Source', Record<string, SortKey[]>>;
+
+/** The orderings a position of this label offers (`orderBy` on root and relationship connections). */
+export const orderingsOf = (label: EntityLabel | 'Source' | 'Entity'): Record<string, SortKey[]> =>
+  label === 'Entity' ? COMMON_ENTITY_ORDERINGS : ORDERINGS[label];
+
+/** The property key `key` reads when every node has it, so its (property, id) index holds them all in order. */
+export const alwaysIndexed = (key: SortKey): string | undefined =>
+  key.property && !key.nullable ? key.property : undefined;
+
+/**
+ * An ordering by one orderBy field (its keys, then the unique id), named
+ * `${prefix}:${field}:${direction}` in cursors.
+ */
+export function orderingBy(prefix: string, orderings: Record<string, SortKey[]>, orderBy: OrderBy): Ordering {
+  const descending = orderBy.direction === 'DESC';
+  const sortKeys = orderings[orderBy.field]!;
+  const keys = [...sortKeys.map((k) => k.expr), 'n.id'].map((expr) => ({ expr, descending }));
+  const indexed = alwaysIndexed(sortKeys[0]!);
+  return { name: `${prefix}:${orderBy.field}:${descending ? 'DESC' : 'ASC'}`, keys, ...(indexed ? { indexed } : {}) };
+}
+
+/** What a root connection orders: its label and the orderBy fields it offers. */
+export interface OrderedLabel {
+  label: EntityLabel | 'Source';
+  orderings: Record<string, SortKey[]>;
+}
+
+/** A root connection's ordering: `orderBy`, or its first orderBy field ascending. */
+export function orderingFor(spec: OrderedLabel, orderBy: ConnectionArgs['orderBy']): Ordering {
+  return orderingBy(spec.label, spec.orderings, orderBy ?? { field: Object.keys(spec.orderings)[0]! });
+}
+
+/**
+ * The key a root page can read from an index in order: the first sort key's property, when every
+ * row of the page has it (the property is always set, or a range filter the client set requires it).
+ */
+export function indexedSortKey(spec: OrderedLabel, args: ConnectionArgs): SortKey | null {
+  const field = args.orderBy?.field ?? Object.keys(spec.orderings)[0]!;
+  const key = spec.orderings[field]![0]!;
+  if (alwaysIndexed(key)) return key;
+  return key.property && filterRequires(spec.label, args.filter, key.property) ? key : null;
+}
+
+/** A relationship page without `orderBy`: by name (title for sources), then id, named after the field. */
+export const nodeOrdering = (field: string, label: string): Ordering =>
+  label === 'Source'
+    ? { name: field, keys: [{ expr: "coalesce(n.title, '')" }, { expr: 'n.id' }] }
+    : { name: field, keys: [{ expr: 'n.name' }, { expr: 'n.id' }], indexed: 'name' };
+
+/**
+ * How a typed relationship field orders its page (planned or loaded: the cursors are the same):
+ * by name (title for sources) unless `orderBy` names one of the far type's orderings.
+ */
+export const relationshipOrdering = (
+  rel: Pick<TypedRelationship, 'parentType' | 'fieldName' | 'nodeLabel'>,
+  orderBy?: ConnectionArgs['orderBy'],
+): Ordering =>
+  orderBy
+    ? orderingBy(`${rel.parentType}.${rel.fieldName}`, orderingsOf(rel.nodeLabel), orderBy)
+    : nodeOrdering(`${rel.parentType}.${rel.fieldName}`, rel.nodeLabel);

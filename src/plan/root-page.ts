@@ -1,0 +1,71 @@
+/**
+ * A root connection's rows in Cypher: its match with the client's filter, its page cut in order
+ * (from the ordering's index when every row has the property) and its aggregates. The planner
+ * (compile.ts) and the root connection loaders (src/graph/root-connections.ts, planner off) both
+ * write their root statements with these, so the two read the same rows the same way.
+ */
+import { aggregateExpression, aggregateSpecOf, type AggregateRead } from '../graph/aggregates.js';
+import type { Ordering, SortKey } from '../graph/ordering.js';
+import { indexedPageBounds, type PagePlan } from '../graph/paging.js';
+import type { RootConnectionSpec } from '../graph/root-connections.js';
+
+/** `MATCH (n:Label)` with the client's filter: what a root connection's page, count and aggregates read. */
+export function rootMatch(label: RootConnectionSpec['label'], filter: string): string {
+  return `MATCH (n:${label})${filter === 'true' ? '' : ` WHERE ${filter}`}`;
+}
+
+/** A root connection's aggregate, one expression over its (filtered) nodes. */
+export function rootAggregate(label: RootConnectionSpec['label'], filter: string, read: AggregateRead): string {
+  return aggregateExpression(rootMatch(label, filter), read, aggregateSpecOf(label), (expr) => expr);
+}
+
+/** What a root page is cut from. */
+export interface RootPageSource {
+  label: RootConnectionSpec['label'];
+  /** The filter's predicate over `n` (`'true'` when none). */
+  filter: string;
+  ordering: Ordering;
+  page: PagePlan;
+  /** The sort key whose index the page reads in order, if any (indexedSortKey). */
+  indexed: SortKey | null;
+}
+
+/**
+ * A root page's nodes `n`, in order: `MATCH ... WHERE ... WITH n ORDER BY ... LIMIT toInteger($fetch)`
+ * (parameters `$fetch` and `$cursor`, see rootPageParams), and the order it wrote.
+ */
+export function rootPageRows(source: RootPageSource): { text: string; orderBy: string } {
+  const { page, indexed } = source;
+  const keys = source.ordering.keys;
+  const conditions = source.filter === 'true' ? [] : [source.filter];
+  let orderBy = page.orderBy;
+  if (indexed) {
+    // Index order: every row has the property, so ordering by it equals ordering by the key's
+    // expression; a cursor becomes a range seek, so page 50 reads about what page 1 reads.
+    const descending = !!keys[0]!.descending !== page.backward;
+    const { range, after } = indexedPageBounds({
+      node: 'n',
+      property: indexed.property!,
+      keys: keys.map((k) => k.expr),
+      descending,
+      cursor: page.hasCursor ? '$cursor' : null,
+      ...(indexed.seek ? { seek: indexed.seek } : {}),
+    });
+    conditions.unshift(...range);
+    if (after) conditions.push(after);
+    const direction = descending ? 'DESC' : 'ASC';
+    orderBy = `n.${indexed.property} ${direction}, n.id ${direction}`;
+  } else if (page.hasCursor) {
+    conditions.push(page.where);
+  }
+  const where = conditions.length > 0 ? ` WHERE ${conditions.join(' AND ')}` : '';
+  return {
+    text: `MATCH (n:${source.label})${where} WITH n ORDER BY ${orderBy} LIMIT toInteger($fetch)`,
+    orderBy,
+  };
+}
+
+/** The parameters of rootPageRows' text. */
+export function rootPageParams(page: PagePlan): Record<string, unknown> {
+  return page.hasCursor ? { fetch: page.fetch, cursor: page.cursorKey } : { fetch: page.fetch };
+}

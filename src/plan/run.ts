@@ -1,0 +1,117 @@
+/**
+ * Phase 3, run: a root field's resolver plans it (walk.ts, compile.ts), runs the one statement and
+ * hands the records to shape.ts. Also the `aggregate` fields no planned statement computed (planner
+ * off, or a parent from elsewhere): one statement for a root connection, one batched statement
+ * per level for a relationship connection.
+ */
+import type { GraphQLResolveInfo } from 'graphql';
+import DataLoader from 'dataloader';
+import { requestLoader, type Context } from '../context.js';
+import {
+  aggregateExpression,
+  aggregateParams,
+  aggregateSpecOf,
+  shapeAggregate,
+  type AggregateRow,
+} from '../graph/aggregates.js';
+import { primeEntities } from '../graph/entity-loaders.js';
+import { compileFilter, filterLimits, relationshipPattern } from '../graph/filters.js';
+import type { TypedRelationship } from '../graph/model.js';
+import type { ConnectionArgs } from '../graph/ordering.js';
+import { filterClause, type RootConnectionSpec } from '../graph/root-connections.js';
+import type { Row } from '../neo4j/db.js';
+import { planRoot } from './compile.js';
+import { rootAggregate } from './root-page.js';
+import { shapeRoot } from './shape.js';
+import { namedObjectType, walkAggregate, type RootRead, type WalkContext } from './walk.js';
+
+/** Runs a planned root field: one round trip. */
+export async function readPlanned(ctx: Context, info: GraphQLResolveInfo, root: RootRead): Promise<unknown> {
+  const { cypher, params, tree } = planRoot(
+    {
+      schema: info.schema,
+      fragments: info.fragments,
+      variables: info.variableValues,
+      fieldNodes: info.fieldNodes,
+      maxPageSize: ctx.config.limits.maxPageSize,
+      filterLimits: filterLimits(ctx.config.limits),
+    },
+    root,
+    info.operation,
+  );
+  const records = await ctx.db.read(cypher, params, { raw: true });
+  // Planned aggregates of a root connection hang on it under its GraphQL type's name.
+  const connectionType =
+    tree.kind === 'connection' && tree.aggregates.length > 0
+      ? namedObjectType(info.parentType.getFields()[info.fieldName]!.type).name
+      : '';
+  const { result, wholeEntities } = shapeRoot(tree, records, connectionType);
+  // Entities that came back whole serve later lookups in this request without a round trip.
+  if (wholeEntities.length > 0) primeEntities(ctx, wholeEntities);
+  return result;
+}
+
+/** What a connection's `aggregate` is over, when it has to load it itself (not planned). */
+export const AGGREGATE_TARGET = Symbol('aggregate target');
+
+export type AggregateTarget =
+  | { kind: 'root'; spec: RootConnectionSpec; filter: ConnectionArgs['filter'] }
+  | { kind: 'relationship'; relationship: TypedRelationship; parentId: string; filter: ConnectionArgs['filter'] };
+
+/**
+ * An `aggregate` its connection did not plan (planner off, or the parent came from elsewhere): one
+ * statement for a root connection, one per level for a relationship connection (its parents batched).
+ */
+export async function readAggregate(
+  ctx: Context,
+  info: GraphQLResolveInfo,
+  target: AggregateTarget,
+): Promise<AggregateRow> {
+  const limits = filterLimits(ctx.config.limits);
+  const walk: WalkContext = {
+    schema: info.schema,
+    fragments: info.fragments,
+    variables: info.variableValues,
+    maxPageSize: ctx.config.limits.maxPageSize,
+    filterLimits: limits,
+    next: 0,
+  };
+  const key = String(info.path.key);
+  if (target.kind === 'root') {
+    const spec = aggregateSpecOf(target.spec.label);
+    const read = walkAggregate(walk, info.parentType, key, info.fieldNodes, spec, true)!;
+    const filter = filterClause(target.spec, target.filter, limits);
+    const [row] = await ctx.db.read(
+      `RETURN ${rootAggregate(target.spec.label, filter.where, read)} AS a`,
+      { ...filter.params, ...aggregateParams(read) },
+      { raw: true },
+    );
+    return shapeAggregate(row?.a as Row, read);
+  }
+  const { relationship } = target;
+  const spec = aggregateSpecOf(relationship);
+  const read = walkAggregate(walk, info.parentType, key, info.fieldNodes, spec, true)!;
+  const filter = compileFilter(relationship.nodeLabel, target.filter, 'n', 'rf', limits);
+  const params = { ...filter.params, ...aggregateParams(read) };
+  const where = filter.where === 'true' ? '' : ` WHERE ${filter.where}`;
+  const match = `MATCH ${relationshipPattern(relationship, 'p', 'r', 'n')}${where}`;
+  const parent = relationship.parentType === 'Source' ? 'Source' : 'Entity';
+  const aggregate = aggregateExpression(match, read, spec, (e) => e);
+  const field = `${relationship.parentType}.${relationship.fieldName}`;
+  const loader = requestLoader(
+    ctx,
+    `aggregate:${field}:${JSON.stringify(read)}:${filter.where}:${JSON.stringify(params)}`,
+    () =>
+      new DataLoader<string, AggregateRow>(async (parentIds) => {
+        const rows = await ctx.db.read(
+          // p groups nothing (one row per parent), but Neo4j wants it named beside the aggregate.
+          `UNWIND $parentIds AS pid MATCH (p:${parent} {id: pid}) WITH pid, p, ${aggregate} AS a RETURN pid, a`,
+          { ...params, parentIds },
+          { raw: true },
+        );
+        const byParent = new Map(rows.map((r) => [r.pid as string, r.a as Row]));
+        return parentIds.map((id) => shapeAggregate(byParent.get(id), read));
+      }),
+  );
+  return loader.load(target.parentId);
+}
