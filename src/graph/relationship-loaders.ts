@@ -13,7 +13,6 @@ import {
   forEachParent,
   relationshipCount,
   relationshipParams,
-  relationshipOrdering,
   relationshipRows,
   type CountRead,
   type RelationshipRead,
@@ -22,6 +21,7 @@ import { toEntityRow, type EntityRow, type SourceRow } from './entities.js';
 import type { RelationshipType, TypedRelationship } from './model.js';
 import { filterLimits } from './filters.js';
 import { withoutPageKeys } from './page-keys.js';
+import { type ConnectionArgs, relationshipOrdering } from './ordering.js';
 import type { Direction } from './patterns.js';
 import { planPage, toPage, type Page, type PageArgs } from './paging.js';
 import type { CursorKey } from './cursor.js';
@@ -35,9 +35,6 @@ export interface RelationshipField {
   relationship: TypedRelationship;
 }
 
-/** The planner reads relationship orderings from here too (selection.ts). */
-export { relationshipOrdering };
-
 export interface RelationshipEdgeRow {
   sortKey: CursorKey;
   node: EntityRow;
@@ -50,12 +47,6 @@ export interface RelationshipEdgeRow {
 
 export interface SourceEdgeRow extends Omit<RelationshipEdgeRow, 'node'> {
   node: SourceRow;
-}
-
-/** Arguments of a typed relationship connection. */
-export interface RelationshipArgs extends PageArgs {
-  filter?: Record<string, unknown> | null;
-  orderBy?: { field: string; direction?: 'ASC' | 'DESC' | null } | null;
 }
 
 /** The loader's view of a typed relationship field from the model table. */
@@ -112,7 +103,7 @@ function batchedCount(ctx: Context, key: string, parent: 'Entity' | 'Source', re
 }
 
 /** A typed field's read with the client's filter on its far node (values as parameters). */
-function typedRead(ctx: Context, field: RelationshipField, filter: RelationshipArgs['filter']) {
+function typedRead(ctx: Context, field: RelationshipField, filter: ConnectionArgs['filter']) {
   const { relationship } = field;
   const compiled = connectionFilter(relationship.nodeLabel, filter, LOADED.index, filterLimits(ctx.config.limits));
   const key =
@@ -121,7 +112,7 @@ function typedRead(ctx: Context, field: RelationshipField, filter: RelationshipA
 }
 
 /** A page of a typed relationship field for one parent, batched with its siblings. */
-export function loadRelationshipPage(ctx: Context, field: RelationshipField, parentId: string, args: RelationshipArgs) {
+export function loadRelationshipPage(ctx: Context, field: RelationshipField, parentId: string, args: ConnectionArgs) {
   const ordering = relationshipOrdering(field.relationship, args.orderBy);
   const page = planPage(args, ordering, ctx.config.limits.maxPageSize);
   const { key, read } = typedRead(ctx, field, args.filter);
@@ -137,7 +128,7 @@ export function loadRelationshipCount(
   ctx: Context,
   field: RelationshipField,
   parentId: string,
-  filter?: RelationshipArgs['filter'],
+  filter?: ConnectionArgs['filter'],
 ): Promise<number> {
   const { key, read } = typedRead(ctx, field, filter);
   return batchedCount(ctx, key, field.parent, read, parentId);
@@ -152,13 +143,13 @@ export const GENERIC_RELATIONSHIP_DEFAULTS = {
   direction: 'BOTH',
 } as const satisfies { direction: Direction };
 
-export interface GenericRelationshipArgs extends PageArgs {
+export interface GenericConnectionArgs extends PageArgs {
   types?: readonly RelationshipType[] | null;
   direction?: Direction | null;
 }
 
 /** `Entity.relationships`' read: relationships of any type (those of `types` when given) to entities. */
-function genericRead(args: GenericRelationshipArgs) {
+function genericRead(args: GenericConnectionArgs) {
   const direction = args.direction ?? GENERIC_RELATIONSHIP_DEFAULTS.direction;
   const types = args.types && args.types.length > 0 ? [...new Set(args.types)].sort() : null;
   return {
@@ -173,7 +164,7 @@ function genericRead(args: GenericRelationshipArgs) {
 }
 
 /** `Entity.relationships`: every relationship to another entity, filtered by type and direction. */
-export function loadEntityRelationships(ctx: Context, parentId: string, args: GenericRelationshipArgs) {
+export function loadEntityRelationships(ctx: Context, parentId: string, args: GenericConnectionArgs) {
   const page = planPage(args, ENTITY_RELATIONSHIPS_ORDERING, ctx.config.limits.maxPageSize);
   const { key, read } = genericRead(args);
   const pageKey = `${key}:${JSON.stringify([args.first, args.after, args.last, args.before])}`;
@@ -189,7 +180,7 @@ export function loadEntityRelationships(ctx: Context, parentId: string, args: Ge
 export function loadEntityRelationshipCount(
   ctx: Context,
   parentId: string,
-  args: GenericRelationshipArgs,
+  args: GenericConnectionArgs,
 ): Promise<number> {
   const { key, read } = genericRead(args);
   return batchedCount(ctx, key, 'Entity', read, parentId);

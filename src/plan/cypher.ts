@@ -16,12 +16,11 @@ import { aggregateExpression, aggregateParams, aggregateSpecOf } from '../graph/
 import { entityProjection, kindLabelOf, sourceProjection } from '../graph/entities.js';
 import { compileFilter, type CompiledFilter, type FilterLabel, type FilterLimits } from '../graph/filters.js';
 import { keyedPage } from '../graph/hub-pages.js';
-import { RELATIONSHIPS, type PropertyType, type RelationshipType, type TypedRelationship } from '../graph/model.js';
-import type { OrderKey, Ordering, PagePlan } from '../graph/paging.js';
+import { RELATIONSHIPS, type PropertyType, type RelationshipType } from '../graph/model.js';
+import type { OrderKey, Ordering } from '../graph/ordering.js';
+import type { PagePlan } from '../graph/paging.js';
 import { countPattern, relationshipPattern, type RelationshipShape } from '../graph/patterns.js';
-import type { RelationshipArgs } from '../graph/relationship-loaders.js';
-import { orderingBy, orderingsOf } from '../graph/root-connections.js';
-import type { ConnectionRead, NodeRead, ReadAs, SourcesRead } from './selection.js';
+import type { ConnectionRead, NodeRead, ReadAs, SourcesRead } from './walk.js';
 
 /**
  * Places an expression from the tables shared with root pages, written over `n` (node) and `r`
@@ -31,23 +30,6 @@ import type { ConnectionRead, NodeRead, ReadAs, SourcesRead } from './selection.
 export function rebind(expr: string, node: string, rel = 'r'): string {
   return expr.replace(/\b([nr])\b(?=[.)])/g, (v) => (v === 'n' ? node : rel));
 }
-
-/**
- * How a typed relationship field orders its page (planned or loaded: the cursors are the same):
- * by name (title for sources) unless `orderBy` names one of the far type's orderings.
- */
-export const relationshipOrdering = (
-  rel: Pick<TypedRelationship, 'parentType' | 'fieldName' | 'nodeLabel'>,
-  orderBy?: RelationshipArgs['orderBy'],
-): Ordering =>
-  orderBy
-    ? orderingBy(`${rel.parentType}.${rel.fieldName}`, orderingsOf(rel.nodeLabel), orderBy)
-    : farNodeOrdering(`${rel.parentType}.${rel.fieldName}`, rel.nodeLabel);
-
-const farNodeOrdering = (field: string, label: string): Ordering =>
-  label === 'Source'
-    ? { name: field, keys: [{ expr: "coalesce(n.title, '')" }, { expr: 'n.id' }] }
-    : { name: field, keys: [{ expr: 'n.name' }, { expr: 'n.id' }], indexed: 'name' };
 
 /** `Entity.relationships`: by type, far node name and id, then the relationship (parallel ones). */
 export const ENTITY_RELATIONSHIPS_ORDERING: Ordering = {

@@ -12,12 +12,8 @@ import {
   type TypedRelationship,
 } from '../graph/model.js';
 import { aggregateSpecOf } from '../graph/aggregates.js';
-import {
-  loadRelationshipCount,
-  loadRelationshipPage,
-  relationshipField,
-  type RelationshipArgs,
-} from '../graph/relationship-loaders.js';
+import { loadRelationshipCount, loadRelationshipPage, relationshipField } from '../graph/relationship-loaders.js';
+import type { ConnectionArgs } from '../graph/ordering.js';
 import { lazyConnection } from '../graph/paging.js';
 import { AGGREGATE_TARGET } from '../plan/run.js';
 import { plannedField, type PlannedConnection } from '../plan/shape.js';
@@ -86,7 +82,7 @@ function typedRelationshipField<Parent extends { id: string }>(
           lazyConnection(
             args,
             ctx.config.limits.maxPageSize,
-            () => loadRelationshipPage(ctx, field, parent.id, args as RelationshipArgs),
+            () => loadRelationshipPage(ctx, field, parent.id, args as ConnectionArgs),
             () => loadRelationshipCount(ctx, field, parent.id, args.filter),
           );
         // What an aggregate the planner did not fold loads over.

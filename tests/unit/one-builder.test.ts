@@ -18,8 +18,8 @@ import {
   relationshipField,
 } from '../../src/graph/relationship-loaders.js';
 import { forEachParent, relationshipCount, relationshipParams, relationshipRows } from '../../src/plan/cypher.js';
-import { explainPlans } from '../../src/plan/read.js';
-import { walkNode } from '../../src/plan/selection.js';
+import { explainPlans } from '../../src/plan/explain.js';
+import { walkNode } from '../../src/plan/walk.js';
 import { schema } from '../../src/schema/index.js';
 import { rootConnectionSpecs } from '../../src/schema/root-connection.js';
 

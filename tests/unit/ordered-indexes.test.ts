@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { schemaStatements } from '../../src/neo4j/migrate.js';
 import { TYPED_RELATIONSHIPS } from '../../src/graph/model.js';
-import { relationshipOrdering } from '../../src/graph/relationship-loaders.js';
+import { relationshipOrdering } from '../../src/graph/ordering.js';
 import { keyedPage } from '../../src/graph/hub-pages.js';
 import { withoutPageKeys } from '../../src/graph/page-keys.js';
 import { planPage } from '../../src/graph/paging.js';
