@@ -9,9 +9,8 @@
  * twice is a validation error, since its two rows may disagree on properties.
  */
 import neo4j from 'neo4j-driver';
-import type { z } from 'zod';
 import type { Db, Row } from '../neo4j/db.js';
-import { PAGE_KEY_NAMES } from './page-keys.js';
+import { GraphDataError, validateGraphData } from './record-rules.js';
 import {
   COUNT_CHANGES,
   COUNT_LINKS,
@@ -27,19 +26,11 @@ import {
   ENTITY_RELATIONSHIP_TYPES,
   RELATIONSHIPS,
   SOURCE_PROPERTIES,
-  isEntityLabel,
-  isRelationshipType,
   type EntityLabel,
   type PropertyType,
   type RelationshipType,
 } from './model.js';
-import {
-  entityPropertiesSchema,
-  isKebabCase,
-  relationshipPropertiesSchema,
-  sourcePropertiesSchema,
-  valueProblem,
-} from './write-input.js';
+import { isKebabCase } from './write-input.js';
 
 export { isKebabCase };
 
@@ -126,117 +117,6 @@ export interface LoadOptions {
 
 export const DEFAULT_BATCH_SIZE = 5_000;
 export const DEFAULT_BATCH_TIMEOUT_MS = 300_000;
-
-/** Keys the loader owns or reads structurally: never stored from a record's properties. */
-const RESERVED = new Set(['id', 'label', 'createdAt', 'updatedAt', 'cites']);
-
-/**
- * Known properties are checked with the same zod rules as the mutations and the import CLI
- * (write-input.ts); keys model.ts does not name may still be stored (the seed has a few), as a
- * string, number, boolean or list.
- */
-const ENTITY_VALUES = Object.fromEntries(
-  ENTITY_LABELS.map((label): [EntityLabel, z.ZodRawShape] => [label, entityPropertiesSchema(label).shape]),
-) as Record<EntityLabel, z.ZodRawShape>;
-const SOURCE_VALUES: z.ZodRawShape = sourcePropertiesSchema.shape;
-
-export class GraphDataError extends Error {
-  constructor(readonly problems: string[]) {
-    super(
-      `Invalid graph data:\n${problems
-        .slice(0, 20)
-        .map((p) => `  - ${p}`)
-        .join('\n')}${problems.length > 20 ? `\n  ... and ${problems.length - 20} more` : ''}`,
-    );
-    this.name = 'GraphDataError';
-  }
-}
-
-const isLooseValue = (value: unknown) =>
-  typeof value === 'string' ||
-  typeof value === 'boolean' ||
-  (typeof value === 'number' && Number.isFinite(value)) ||
-  (Array.isArray(value) && (value.every((v) => typeof v === 'string') || value.every((v) => typeof v === 'number')));
-
-function checkValue(where: string, key: string, value: unknown, schema: z.ZodTypeAny | undefined, problems: string[]) {
-  if (value === null || value === undefined) return;
-  const problem = schema
-    ? valueProblem(schema, value)
-    : isLooseValue(value)
-      ? undefined
-      : ' must be a string, number, boolean or list';
-  if (problem) problems.push(`${where}: ${key}${problem}`);
-}
-
-/** Every problem in the data at once (throws GraphDataError), so a bad file is fixed in one go. */
-export function validateGraphData(data: GraphData): void {
-  const problems: string[] = [];
-  const labelBySlug = new Map<string, EntityLabel>();
-  const ids = new Set<string>();
-  for (const [i, e] of data.entities.entries()) {
-    const where = `entity ${e.slug ?? `#${i}`}`;
-    if (!isEntityLabel(e.label)) problems.push(`${where}: label must be one of ${ENTITY_LABELS.join(', ')}`);
-    if (typeof e.slug !== 'string' || !isKebabCase(e.slug))
-      problems.push(`${where}: slug must be lower-case kebab-case`);
-    if (typeof e.id !== 'string' || e.id === '') problems.push(`${where}: id is required`);
-    if (typeof e.name !== 'string' || e.name === '') problems.push(`${where}: name is required`);
-    if (labelBySlug.has(e.slug)) problems.push(`${where}: slug used twice`);
-    if (ids.has(e.id)) problems.push(`${where}: id ${e.id} used twice`);
-    labelBySlug.set(e.slug, e.label);
-    ids.add(e.id);
-    const known: z.ZodRawShape = isEntityLabel(e.label) ? ENTITY_VALUES[e.label] : {};
-    for (const [key, value] of Object.entries(e)) {
-      if (key === 'id' || key === 'label' || key === 'slug' || key === 'name') continue;
-      if (RESERVED.has(key)) problems.push(`${where}: ${key} is set by the loader`);
-      else checkValue(where, key, value, Object.hasOwn(known, key) ? known[key] : undefined, problems);
-    }
-  }
-  const pairs = new Set<string>();
-  for (const [i, r] of data.relationships.entries()) {
-    const where = `relationship #${i} (${r.from} -${r.type}-> ${r.to})`;
-    if (!isRelationshipType(r.type) || r.type === 'MENTIONS' || r.type === 'CITES') {
-      problems.push(`${where}: type must be an entity relationship type (MENTIONS and CITES belong to sources)`);
-      continue;
-    }
-    const spec = RELATIONSHIPS[r.type];
-    const fromLabel = labelBySlug.get(r.from);
-    const toLabel = labelBySlug.get(r.to);
-    // Endpoints outside the data may already be in the graph; the Cypher checks those.
-    if (fromLabel && !(spec.from as readonly string[]).includes(fromLabel))
-      problems.push(`${where}: cannot start at a ${fromLabel}`);
-    if (toLabel && !(spec.to as readonly string[]).includes(toLabel))
-      problems.push(`${where}: cannot end at a ${toLabel}`);
-    const key = `${r.from}\u0000${r.type}\u0000${r.to}`;
-    if (pairs.has(key)) problems.push(`${where}: listed twice (one relationship per type between two entities)`);
-    pairs.add(key);
-    const known = relationshipPropertiesSchema(r.type).shape;
-    for (const [k, v] of Object.entries(r.properties ?? {})) {
-      if (RESERVED.has(k) || PAGE_KEY_NAMES.has(k)) problems.push(`${where}: ${k} is set by the loader`);
-      else checkValue(where, k, v, Object.hasOwn(known, k) ? known[k] : undefined, problems);
-    }
-  }
-  const sourceIds = new Set<string>();
-  for (const [i, s] of data.sources.entries()) {
-    const where = `source ${s.id ?? `#${i}`}`;
-    if (typeof s.id !== 'string' || s.id === '') problems.push(`${where}: id is required`);
-    if (typeof s.title !== 'string' || s.title === '') problems.push(`${where}: title is required`);
-    if (sourceIds.has(s.id)) problems.push(`${where}: id used twice`);
-    sourceIds.add(s.id);
-    for (const [key, value] of Object.entries(s)) {
-      if (key === 'id' || key === 'cites') continue;
-      if (RESERVED.has(key)) problems.push(`${where}: ${key} is set by the loader`);
-      else checkValue(where, key, value, Object.hasOwn(SOURCE_VALUES, key) ? SOURCE_VALUES[key] : undefined, problems);
-    }
-  }
-  for (const s of data.sources) {
-    for (const cited of s.cites ?? [])
-      if (!sourceIds.has(cited)) problems.push(`source ${s.id}: cites unknown source ${cited}`);
-  }
-  for (const m of data.mentions) {
-    if (!sourceIds.has(m.source)) problems.push(`mentions: unknown source ${m.source}`);
-  }
-  if (problems.length > 0) throw new GraphDataError(problems);
-}
 
 /** Record properties without the keys the loader handles itself, dates as Neo4j dates. */
 function propertiesOf(record: Record<string, unknown>, skip: readonly string[], spec: Record<string, PropertyType>) {
@@ -362,9 +242,8 @@ async function writeBatch(load: LoadRun, group: WriteGroup, batch: Row[]): Promi
   const matched = Number(counts?.rows ?? 0);
   // Fewer rows out than in: some endpoint was not found (more only if duplicates pre-existed).
   if (matched < batch.length) {
-    throw new GraphDataError([
-      `${group.group}: ${batch.length - matched} of ${batch.length} rows name an endpoint that is missing or of the wrong kind`,
-    ]);
+    const missing = `${batch.length - matched} of ${batch.length} rows`;
+    throw new GraphDataError([`${group.group}: ${missing} name an endpoint that is missing or of the wrong kind`]);
   }
   const key = group.phase;
   load.result.total[key] += batch.length;

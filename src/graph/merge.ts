@@ -35,5 +35,6 @@ REMOVE ${v}.\`_created\``;
  */
 export const setIfChanged = (v: string, carry: readonly string[], stamp?: string) => `
 WITH ${[v, ...carry, 'props'].join(', ')},
-     size([k IN keys(props) WHERE NOT coalesce(${v}[k] = props[k], ${v}[k] IS NULL AND props[k] IS NULL)]) > 0 AS changed
+     size([k IN keys(props)
+           WHERE NOT coalesce(${v}[k] = props[k], ${v}[k] IS NULL AND props[k] IS NULL)]) > 0 AS changed
 FOREACH (_ IN CASE WHEN changed THEN [1] ELSE [] END | SET ${v} += props${stamp ? `, ${v}.updatedAt = ${stamp}` : ''})`;

@@ -10,7 +10,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { ErrorCode, StargraphError, badInput, notFound } from '../errors.js';
 import { retrying, type Db, type Row, type Run } from '../neo4j/db.js';
-import { GraphDataError, validateGraphData, writeGraphData, type GraphData, type LoadResult } from './bulk-load.js';
+import { writeGraphData, type GraphData, type LoadResult } from './bulk-load.js';
+import { GraphDataError, validateGraphData } from './record-rules.js';
 import { entityProjection, isKind, sourceProjection, toEntityRow, type KindRow, type SourceRow } from './entities.js';
 import type { EntityProperties, Provenance, SourceInput } from './write-input.js';
 import { withoutPageKeys } from './page-keys.js';
