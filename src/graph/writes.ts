@@ -269,9 +269,8 @@ export async function importGraph(db: Db, data: GraphData): Promise<LoadResult> 
   }
   return db.writeTransaction(
     async (run) => {
-      await checkKindConflicts(run, data.entities);
       try {
-        return await writeGraphData({ write: run }, data, { batchSize: Number.MAX_SAFE_INTEGER });
+        return await writeGraphDataIn(run, data);
       } catch (error) {
         if (error instanceof GraphDataError) {
           throw badInput(`Nothing was imported: ${error.problems.join('; ')}`, {
@@ -283,6 +282,15 @@ export async function importGraph(db: Db, data: GraphData): Promise<LoadResult> 
     },
     { timeoutMs: WRITE_TIMEOUT_MS },
   );
+}
+
+/**
+ * Writes `data` inside the caller's transaction, as one batch: importGraph and each batch of the
+ * import CLI. A slug naming another kind is a CONFLICT before anything is written.
+ */
+export async function writeGraphDataIn(run: Run, data: GraphData): Promise<LoadResult> {
+  await checkKindConflicts(run, data.entities);
+  return writeGraphData({ write: run }, data, { batchSize: Number.MAX_SAFE_INTEGER });
 }
 
 export interface KindConflict {
@@ -297,8 +305,8 @@ export interface KindConflict {
 
 /**
  * Rows whose slug already names an entity of another kind in the graph (an upsert or import
- * never changes a kind). The one query for it: importGraph and each import batch refuse these
- * (checkKindConflicts), the import CLI's validation pass reports them by line.
+ * never changes a kind). The one query for it: the upsert mutations, importGraph and each import
+ * batch refuse these, the import CLI's validation pass reports them by line.
  */
 export async function findKindConflicts(
   run: Run,

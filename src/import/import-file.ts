@@ -16,18 +16,17 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../neo4j/db.js';
-import {
-  writeGraphData,
-  type EntityRecord,
-  type GraphData,
-  type LoadCounts,
-  type LoadResult,
-  type RelationshipRecord,
-  type SourceRecord,
+import type {
+  EntityRecord,
+  GraphData,
+  LoadCounts,
+  LoadResult,
+  RelationshipRecord,
+  SourceRecord,
 } from '../graph/bulk-load.js';
 import type { RELATIONSHIPS, EntityLabel } from '../graph/model.js';
 import { endpointAllowed, endpointProblem } from '../graph/write-input.js';
-import { checkKindConflicts, findKindConflicts } from '../graph/writes.js';
+import { findKindConflicts, writeGraphDataIn } from '../graph/writes.js';
 import {
   DEFAULT_CHECKPOINT_DIR,
   checkpointPath,
@@ -395,8 +394,7 @@ async function writeBatch(db: Db, batch: Batch, data: GraphData, options: Import
     .writeTransaction(
       async (run) => {
         // The graph may have changed since pass 1: a kind clash still fails the batch, clearly.
-        await checkKindConflicts(run, data.entities);
-        const written = await writeGraphData({ write: run }, data, { batchSize: Number.MAX_SAFE_INTEGER });
+        const written = await writeGraphDataIn(run, data);
         options.atBatchPoint?.('written', number);
         return written;
       },
