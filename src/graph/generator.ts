@@ -246,6 +246,7 @@ const DEAL_ROLES: Record<(typeof DEAL_KINDS)[number], readonly [string, string]>
   PARTNERSHIP: ['partner', 'partner'],
   OTHER: ['buyer', 'seller'],
 };
+type DealKind = (typeof DEAL_KINDS)[number];
 const DEAL_KIND_WEIGHTS = { COMPUTE_LEASE: 30, CLOUD_CONTRACT: 25, INVESTMENT: 25, PARTNERSHIP: 12, OTHER: 8 } as const;
 
 const DAY_MS = 86_400_000;
@@ -276,30 +277,51 @@ export function kindCounts(n: number): Record<EntityLabel, number> {
   };
 }
 
-export function generateGraph(options: GenerateOptions): GraphData {
-  const { entities: n, seed = 42, prefix = 'gen', zipfExponent = 1.0 } = options;
-  if (!Number.isInteger(n) || n < 10) throw new RangeError('entities must be a whole number of at least 10');
-  if (!isKebabCase(prefix)) throw new RangeError(`prefix "${prefix}" must be lower-case kebab-case`);
-  const random = createRandom(seed);
-  const counts = kindCounts(n);
-  const key = (kind: string, i: number) => `${prefix}-${kind}-${i}`;
-  const entities: EntityRecord[] = [];
+/** What the steps of one generateGraph call share: the PRNG, the counts, and what is made so far. */
+interface Generation {
+  random: Random;
+  counts: Record<EntityLabel, number>;
+  prefix: string;
+  /** `${prefix}-${kind}-${i}`: every generated id and slug. */
+  key: (kind: string, i: number) => string;
+  entities: EntityRecord[];
+  relationships: RelationshipRecord[];
+  /** Adds a relationship unless it loops or was made already; true when added. */
+  relate: (type: RelationshipType, from: string, to: string, properties?: Record<string, PropertyValue>) => boolean;
+}
+
+/** Company popularity and project popularity (drawn after the people, as the PRNG order requires). */
+interface Hubs {
+  company: () => number;
+  project: () => number;
+}
+
+function startGeneration(random: Random, counts: Record<EntityLabel, number>, prefix: string): Generation {
   const relationships: RelationshipRecord[] = [];
   const seen = new Set<string>();
-  const relate = (type: RelationshipType, from: string, to: string, properties?: Record<string, PropertyValue>) => {
-    const id = `${from} ${type} ${to}`;
-    if (from === to || seen.has(id)) return false;
-    seen.add(id);
-    relationships.push(properties ? { type, from, to, properties } : { type, from, to });
-    return true;
+  return {
+    random,
+    counts,
+    prefix,
+    key: (kind, i) => `${prefix}-${kind}-${i}`,
+    entities: [],
+    relationships,
+    relate: (type, from, to, properties) => {
+      const id = `${from} ${type} ${to}`;
+      if (from === to || seen.has(id)) return false;
+      seen.add(id);
+      relationships.push(properties ? { type, from, to, properties } : { type, from, to });
+      return true;
+    },
   };
+}
 
-  const companyKinds: (typeof COMPANY_KINDS)[number][] = [];
-  for (let i = 0; i < counts.Company; i++) {
+function addCompanies(g: Generation): void {
+  const { random, key } = g;
+  for (let i = 0; i < g.counts.Company; i++) {
     const kind = random.weighted(COMPANY_KIND_WEIGHTS);
     const country = random.weighted(COUNTRY_WEIGHTS);
-    companyKinds.push(kind);
-    entities.push({
+    g.entities.push({
       id: key('company', i),
       slug: key('company', i),
       label: 'Company',
@@ -310,14 +332,15 @@ export function generateGraph(options: GenerateOptions): GraphData {
       country,
     });
   }
-  const companyHub = zipfSampler(counts.Company, zipfExponent, random);
-  const companySlug = (i: number) => key('company', i);
+}
 
+function addPeople(g: Generation, companyHub: () => number): void {
+  const { random, key, counts } = g;
   for (let i = 0; i < counts.Person; i++) {
     const slug = key('person', i);
     const first = random.pick(FIRST_NAMES);
     const last = random.pick(LAST_NAMES);
-    entities.push({
+    g.entities.push({
       id: slug,
       slug,
       label: 'Person',
@@ -327,144 +350,189 @@ export function generateGraph(options: GenerateOptions): GraphData {
     });
     // Most people lead one company; a hub company has several leaders (chair, CEO, founders).
     if (random.chance(0.85)) {
-      relate('LEADS', slug, companySlug(random.chance(0.5) ? companyHub() : random.int(0, counts.Company - 1)), {
+      const company = random.chance(0.5) ? companyHub() : random.int(0, counts.Company - 1);
+      g.relate('LEADS', slug, key('company', company), {
         title: random.pick(LEADER_TITLES),
         since: iso(dayBetween(random, Date.UTC(2000, 0, 1), Date.UTC(2025, 11, 31))),
       });
     }
   }
+}
 
-  const projectHub = zipfSampler(counts.Project, 0.8, random);
+const PROJECT_STATUS_WEIGHTS = {
+  ANNOUNCED: 30,
+  IN_PROGRESS: 35,
+  STALLED: 10,
+  OPERATIONAL: 20,
+  CANCELLED: 5,
+} satisfies Record<(typeof PROJECT_STATUSES)[number], number>;
+
+function addProjects(g: Generation, hubs: Hubs): void {
+  const { random, key, counts } = g;
+  const companySlug = () => key('company', hubs.company());
   for (let i = 0; i < counts.Project; i++) {
     const slug = key('project', i);
     const announced = dayBetween(random, EPOCH, Date.UTC(2026, 5, 30));
     const pledged = money(random, 1e8, 5e11);
-    entities.push({
+    g.entities.push({
       id: slug,
       slug,
       label: 'Project',
       name: `Project ${random.pick(PROJECT_WORDS)} ${i}`,
       description: 'Synthetic AI infrastructure programme.',
       aliases: [],
-      status: random.weighted({
-        ANNOUNCED: 30,
-        IN_PROGRESS: 35,
-        STALLED: 10,
-        OPERATIONAL: 20,
-        CANCELLED: 5,
-      } satisfies Record<(typeof PROJECT_STATUSES)[number], number>),
+      status: random.weighted(PROJECT_STATUS_WEIGHTS),
       announcedOn: iso(announced),
       pledgedUsd: pledged,
       targetPowerMw: random.int(1, 100) * 50,
     });
-    const lead = companySlug(companyHub());
-    relate('PARTICIPATES_IN', lead, slug, { role: 'lead' });
-    relate('ANNOUNCED', lead, slug, { on: iso(announced) });
+    const lead = companySlug();
+    g.relate('PARTICIPATES_IN', lead, slug, { role: 'lead' });
+    g.relate('ANNOUNCED', lead, slug, { on: iso(announced) });
     if (random.chance(0.4))
-      relate('ANNOUNCED', key('person', random.int(0, counts.Person - 1)), slug, { on: iso(announced) });
+      g.relate('ANNOUNCED', key('person', random.int(0, counts.Person - 1)), slug, { on: iso(announced) });
     for (let k = random.int(0, 4); k > 0; k--) {
       const role = random.pick(['financier', 'financier', 'technology', 'operator'] as const);
       const props: Record<string, PropertyValue> = { role };
       if (role === 'financier' && random.chance(0.7)) props.committedUsd = money(random, pledged / 50, pledged / 2);
-      relate('PARTICIPATES_IN', companySlug(companyHub()), slug, props);
+      g.relate('PARTICIPATES_IN', companySlug(), slug, props);
     }
   }
+}
 
-  for (let i = 0; i < counts.Datacenter; i++) {
+const DATACENTER_STATUS_WEIGHTS = {
+  PLANNED: 35,
+  UNDER_CONSTRUCTION: 30,
+  OPERATIONAL: 35,
+} satisfies Record<(typeof DATACENTER_STATUSES)[number], number>;
+
+function addDatacenters(g: Generation, hubs: Hubs): void {
+  const { random, key } = g;
+  for (let i = 0; i < g.counts.Datacenter; i++) {
     const slug = key('datacenter', i);
-    entities.push({
+    g.entities.push({
       id: slug,
       slug,
       label: 'Datacenter',
       name: `${random.pick(NAME_PARTS)} DC ${i}`,
       description: 'Synthetic datacenter campus.',
       aliases: [],
-      status: random.weighted({ PLANNED: 35, UNDER_CONSTRUCTION: 30, OPERATIONAL: 35 } satisfies Record<
-        (typeof DATACENTER_STATUSES)[number],
-        number
-      >),
+      status: random.weighted(DATACENTER_STATUS_WEIGHTS),
       location: random.pick(LOCATIONS),
       powerMw: random.int(2, 300) * 5,
       targetDate: iso(dayBetween(random, Date.UTC(2018, 0, 1), Date.UTC(2030, 11, 31))),
     });
-    relate('OPERATES', companySlug(companyHub()), slug);
-    if (random.chance(0.4)) relate('PART_OF', slug, key('project', projectHub()));
+    g.relate('OPERATES', key('company', hubs.company()), slug);
+    if (random.chance(0.4)) g.relate('PART_OF', slug, key('project', hubs.project()));
   }
+}
 
-  for (let i = 0; i < counts.Deal; i++) {
-    const slug = key('deal', i);
-    const kind = random.weighted(DEAL_KIND_WEIGHTS satisfies Record<(typeof DEAL_KINDS)[number], number>);
-    const announced = dayBetween(random, EPOCH, Date.UTC(2026, 5, 30));
-    const starts = announced + random.int(0, 180) * DAY_MS;
-    const props: EntityRecord = {
-      id: slug,
-      slug,
-      label: 'Deal',
-      name: `${kind.toLowerCase().replace('_', ' ')} ${i}`,
-      description: 'Synthetic deal.',
-      aliases: [],
-      kind,
-      announcedOn: iso(announced),
-      startsOn: iso(starts),
-    };
-    // A tenth of deals are undisclosed, as in real reporting.
-    if (random.chance(0.9))
-      props.valueUsd = money(random, kind === 'INVESTMENT' ? 1e6 : 1e7, kind === 'PARTNERSHIP' ? 1e10 : 1e11);
-    if (kind === 'COMPUTE_LEASE' || kind === 'CLOUD_CONTRACT')
-      props.endsOn = iso(starts + random.int(1, 10) * 365 * DAY_MS);
-    entities.push(props);
+/** Deal `i`'s own record: a tenth of deals are undisclosed, as in real reporting. */
+function dealRecord(g: Generation, i: number): { deal: EntityRecord; kind: DealKind; announced: number } {
+  const { random } = g;
+  const slug = g.key('deal', i);
+  const kind = random.weighted(DEAL_KIND_WEIGHTS satisfies Record<DealKind, number>);
+  const announced = dayBetween(random, EPOCH, Date.UTC(2026, 5, 30));
+  const starts = announced + random.int(0, 180) * DAY_MS;
+  const deal: EntityRecord = {
+    id: slug,
+    slug,
+    label: 'Deal',
+    name: `${kind.toLowerCase().replace('_', ' ')} ${i}`,
+    description: 'Synthetic deal.',
+    aliases: [],
+    kind,
+    announcedOn: iso(announced),
+    startsOn: iso(starts),
+  };
+  if (random.chance(0.9))
+    deal.valueUsd = money(random, kind === 'INVESTMENT' ? 1e6 : 1e7, kind === 'PARTNERSHIP' ? 1e10 : 1e11);
+  if (kind === 'COMPUTE_LEASE' || kind === 'CLOUD_CONTRACT')
+    deal.endsOn = iso(starts + random.int(1, 10) * 365 * DAY_MS);
+  return { deal, kind, announced };
+}
 
-    const [buyerRole, sellerRole] = DEAL_ROLES[kind];
-    // Both sides drawn by popularity: hubs (the big labs and clouds) sign most deals.
-    const buyer = companyHub();
-    let seller = companyHub();
-    for (let tries = 0; seller === buyer && tries < 10; tries++) seller = companyHub();
-    if (seller === buyer) seller = (buyer + 1) % counts.Company;
-    relate('PARTY_TO', companySlug(buyer), slug, { role: buyerRole });
-    relate('PARTY_TO', companySlug(seller), slug, { role: sellerRole });
-    // Investment rounds often have co-investors.
-    if (kind === 'INVESTMENT')
-      for (let k = random.int(0, 2); k > 0; k--)
-        relate('PARTY_TO', companySlug(companyHub()), slug, { role: 'investor' });
-    if (random.chance(0.25)) relate('PART_OF', slug, key('project', projectHub()));
-    if ((kind === 'COMPUTE_LEASE' || kind === 'CLOUD_CONTRACT') && random.chance(0.5)) {
-      relate('COVERS', slug, key('datacenter', random.int(0, counts.Datacenter - 1)));
-    }
-    if (kind === 'INVESTMENT' && random.chance(0.3)) {
-      relate(
-        'INVESTS_IN',
-        companySlug(buyer),
-        companySlug(seller),
-        props.valueUsd != null ? { amountUsd: props.valueUsd, on: iso(announced) } : { on: iso(announced) },
-      );
-    }
+/** A deal's parties and links: both sides drawn by popularity, so hubs (big labs, clouds) sign most. */
+function relateDeal(g: Generation, hubs: Hubs, made: ReturnType<typeof dealRecord>): void {
+  const { random, key } = g;
+  const { deal, kind, announced } = made;
+  const [buyerRole, sellerRole] = DEAL_ROLES[kind];
+  const buyer = hubs.company();
+  let seller = hubs.company();
+  for (let tries = 0; seller === buyer && tries < 10; tries++) seller = hubs.company();
+  if (seller === buyer) seller = (buyer + 1) % g.counts.Company;
+  g.relate('PARTY_TO', key('company', buyer), deal.slug, { role: buyerRole });
+  g.relate('PARTY_TO', key('company', seller), deal.slug, { role: sellerRole });
+  // Investment rounds often have co-investors.
+  if (kind === 'INVESTMENT')
+    for (let k = random.int(0, 2); k > 0; k--)
+      g.relate('PARTY_TO', key('company', hubs.company()), deal.slug, { role: 'investor' });
+  if (random.chance(0.25)) g.relate('PART_OF', deal.slug, key('project', hubs.project()));
+  if ((kind === 'COMPUTE_LEASE' || kind === 'CLOUD_CONTRACT') && random.chance(0.5)) {
+    g.relate('COVERS', deal.slug, key('datacenter', random.int(0, g.counts.Datacenter - 1)));
   }
+  if (kind === 'INVESTMENT' && random.chance(0.3)) {
+    const on = iso(announced);
+    const props: Record<string, PropertyValue> = deal.valueUsd != null ? { amountUsd: deal.valueUsd, on } : { on };
+    g.relate('INVESTS_IN', key('company', buyer), key('company', seller), props);
+  }
+}
 
+function addDeals(g: Generation, hubs: Hubs): void {
+  for (let i = 0; i < g.counts.Deal; i++) {
+    const made = dealRecord(g, i);
+    g.entities.push(made.deal);
+    relateDeal(g, hubs, made);
+  }
+}
+
+/** `count` reports, later ones citing earlier ones, each mentioning two to eight entities. */
+function makeSources(g: Generation, hubs: Hubs, count: number): Pick<GraphData, 'sources' | 'mentions'> {
+  const { random, key, entities } = g;
   const sources: SourceRecord[] = [];
   const mentions: MentionsRecord[] = [];
-  const sourceCount = options.sources ?? Math.ceil(n / 25);
-  for (let i = 0; i < sourceCount; i++) {
+  for (let i = 0; i < count; i++) {
     const id = key('source', i);
     const source: SourceRecord = {
       id,
       title: `Report ${i} on AI infrastructure`,
       publisher: random.pick(PUBLISHERS),
-      url: `https://news.example.com/${prefix}/${i}`,
+      url: `https://news.example.com/${g.prefix}/${i}`,
       publishedOn: iso(dayBetween(random, EPOCH, Date.UTC(2026, 5, 30))),
       language: random.weighted(LANGUAGES),
     };
-    // Later reports build on earlier ones.
     if (i > 0 && random.chance(0.3))
       source.cites = [...new Set([key('source', random.int(0, i - 1)), key('source', random.int(0, i - 1))])];
     sources.push(source);
     const mentioned = new Set<string>();
     for (let k = random.int(2, 8); k > 0; k--) {
       mentioned.add(
-        random.chance(0.5) ? companySlug(companyHub()) : entities[random.int(0, entities.length - 1)]!.slug,
+        random.chance(0.5) ? key('company', hubs.company()) : entities[random.int(0, entities.length - 1)]!.slug,
       );
     }
     mentions.push({ source: id, entities: [...mentioned] });
   }
+  return { sources, mentions };
+}
 
-  return { entities, relationships, sources, mentions };
+/**
+ * A graph of `entities` entities. Every step draws from one PRNG in a fixed order (companies,
+ * company popularity, people, project popularity, projects, datacenters, deals, sources), so the
+ * same options give the same graph: reorder nothing.
+ */
+export function generateGraph(options: GenerateOptions): GraphData {
+  const { entities: n, seed = 42, prefix = 'gen', zipfExponent = 1.0 } = options;
+  if (!Number.isInteger(n) || n < 10) throw new RangeError('entities must be a whole number of at least 10');
+  if (!isKebabCase(prefix)) throw new RangeError(`prefix "${prefix}" must be lower-case kebab-case`);
+  const random = createRandom(seed);
+  const g = startGeneration(random, kindCounts(n), prefix);
+  addCompanies(g);
+  const company = zipfSampler(g.counts.Company, zipfExponent, random);
+  addPeople(g, company);
+  const hubs: Hubs = { company, project: zipfSampler(g.counts.Project, 0.8, random) };
+  addProjects(g, hubs);
+  addDatacenters(g, hubs);
+  addDeals(g, hubs);
+  const { sources, mentions } = makeSources(g, hubs, options.sources ?? Math.ceil(n / 25));
+  return { entities: g.entities, relationships: g.relationships, sources, mentions };
 }

@@ -1,6 +1,6 @@
 /**
- * The two Cypher fragments every write shares (mutations, importGraph, the bulk loader, the import
- * CLI): whether a MERGE created what it matched, and "set only what changed".
+ * The two Cypher fragments every write statement (write-statements.ts) uses: whether a MERGE
+ * created what it matched, and "set only what changed".
  */
 
 /**
@@ -8,17 +8,11 @@
  * clause reads the mark into `created` and removes it.
  *
  *   MERGE (n:Entity {slug: row.slug}) ON CREATE SET n.id = row.id, ${markCreated('n')}
- *   ${takeCreated('n', ['props'])}
+ *   ${takeCreated('n', ['row'])}
  *
- * Why this way and not the three used before: comparing `createdAt` with the statement's `$now`
- * takes a node another writer created in the same millisecond for ours, and the loader's
- * relationships have no `createdAt`; comparing an id chosen on create fails for rows that bring
- * their own id (seed files, generated graphs); an OPTIONAL MATCH before the MERGE reads the graph
- * twice. The mark is set and removed inside one transaction, so no other transaction ever sees it
- * and it is never stored: the answer is exact under concurrency, for nodes and relationships alike.
- * Cost, by PROFILE of the loader on a generated graph (5,000 entities, 10,484 relationships,
- * batches of 1,000): 5% fewer db hits to load it than the old statements, 19% fewer to load it
- * again (relationships lost their OPTIONAL MATCH; entities and sources pay one property read a row).
+ * The mark is set and removed inside one transaction, so no other transaction ever sees it and it
+ * is never stored: the answer is exact under concurrency, for nodes and relationships alike
+ * (docs/decisions/2026-12-07-created-mark.md says why not a timestamp or id comparison).
  */
 export const markCreated = (v: string) => `${v}.\`_created\` = true`;
 
@@ -35,5 +29,6 @@ REMOVE ${v}.\`_created\``;
  */
 export const setIfChanged = (v: string, carry: readonly string[], stamp?: string) => `
 WITH ${[v, ...carry, 'props'].join(', ')},
-     size([k IN keys(props) WHERE NOT coalesce(${v}[k] = props[k], ${v}[k] IS NULL AND props[k] IS NULL)]) > 0 AS changed
+     size([k IN keys(props)
+           WHERE NOT coalesce(${v}[k] = props[k], ${v}[k] IS NULL AND props[k] IS NULL)]) > 0 AS changed
 FOREACH (_ IN CASE WHEN changed THEN [1] ELSE [] END | SET ${v} += props${stamp ? `, ${v}.updatedAt = ${stamp}` : ''})`;

@@ -237,8 +237,10 @@ export function endpointAllowed(type: RelationshipType, end: 'from' | 'to', labe
   return (RELATIONSHIPS[type][end] as readonly string[]).includes(label);
 }
 
-export const endpointProblem = (type: RelationshipType, end: 'from' | 'to', label: string) =>
-  `${type} cannot ${end === 'from' ? 'start at' : 'end at'} a ${label} (allowed: ${(RELATIONSHIPS[type][end] as readonly string[]).join(', ')})`;
+export const endpointProblem = (type: RelationshipType, end: 'from' | 'to', label: string) => {
+  const allowed = (RELATIONSHIPS[type][end] as readonly string[]).join(', ');
+  return `${type} cannot ${end === 'from' ? 'start at' : 'end at'} a ${label} (allowed: ${allowed})`;
+};
 
 // ---------------------------------------------------------------------------------------------
 // Rules of whole write inputs (paths start at the argument, e.g. `input.slug`)

@@ -1,33 +1,29 @@
 /**
  * Writes behind the mutations: upserts by slug, typed relationships, deletes, sources and
- * MENTIONS, and importGraph (one transaction, all or nothing). Labels and relationship types in
- * Cypher text come only from model.ts, chosen by the caller's enum value; values are parameters.
+ * MENTIONS, and importGraph (one transaction, all or nothing). Each kind of write runs the one
+ * statement the bulk loader runs too (write-statements.ts, which states the rules they keep), with
+ * a single row; labels and types in Cypher text come only from model.ts, values are parameters.
  *
- * Conventions: an upsert MERGEs on `slug` (uniqueness constraint, so concurrent upserts of one slug
- * serialise on its lock and leave one node); `id` (randomUUID) and `createdAt` are set on create;
- * `updatedAt` moves only when a property value actually changed, so repeating a write is a no-op.
- * Whether a write created its node or relationship is read as everywhere else (merge.ts).
+ * An upsert MERGEs on `slug` (uniqueness constraint, so concurrent upserts of one slug serialise
+ * on its lock and leave one node); its `id` is a fresh randomUUID, kept only when it creates.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import neo4j from 'neo4j-driver';
 import { ErrorCode, StargraphError, badInput, notFound } from '../errors.js';
 import { retrying, type Db, type Row, type Run } from '../neo4j/db.js';
-import { GraphDataError, validateGraphData, writeGraphData, type GraphData, type LoadResult } from './bulk-load.js';
-import { markCreated, setIfChanged, takeCreated } from './merge.js';
+import { writeGraphData, type GraphData, type LoadResult } from './bulk-load.js';
+import { GraphDataError, validateGraphData } from './record-rules.js';
 import { entityProjection, isKind, sourceProjection, toEntityRow, type KindRow, type SourceRow } from './entities.js';
 import type { EntityProperties, Provenance, SourceInput } from './write-input.js';
-import { MAINTAIN_SEARCH_KEYS } from './search.js';
-import { RENAME_IN_PAGE_KEYS, SET_PAGE_KEYS, withoutPageKeys } from './page-keys.js';
+import { withoutPageKeys } from './page-keys.js';
+import { RELATIONSHIPS, SOURCE_PROPERTIES, isEntityLabel, type EntityLabel, type RelationshipType } from './model.js';
 import {
-  COMMON_PROPERTIES,
-  KIND_PROPERTIES,
-  RELATIONSHIPS,
-  SOURCE_PROPERTIES,
-  isEntityLabel,
-  type EntityLabel,
-  type PropertyType,
-  type RelationshipType,
-} from './model.js';
+  UPSERT_SOURCES,
+  entitySpec,
+  linkSources,
+  mergeRelationships,
+  toGraphProperties,
+  upsertEntities,
+} from './write-statements.js';
 
 export interface WriteOutcome<T> {
   value: T;
@@ -38,27 +34,6 @@ export interface WriteOutcome<T> {
 /** Big imports and hub deletes may take longer than a read; still bounded. */
 const WRITE_TIMEOUT_MS = 120_000;
 
-/** `YYYY-MM-DD` → Neo4j `date`, for keys the model types as dates (absent stays absent). */
-export function toGraphProperties(spec: Record<string, PropertyType>, props: Record<string, unknown>): Row {
-  const out: Row = {};
-  for (const [key, value] of Object.entries(props)) {
-    if (value === undefined) continue;
-    if (spec[key] === 'date' && typeof value === 'string') {
-      const [y, m, d] = value.split('-').map(Number);
-      out[key] = new neo4j.types.Date(y!, m!, d!);
-    } else {
-      out[key] = value;
-    }
-  }
-  return out;
-}
-
-/** Every property an entity of `label` may have, with its type (model.ts). */
-const entitySpec = (label: EntityLabel): Record<string, PropertyType> => ({
-  ...COMMON_PROPERTIES,
-  ...KIND_PROPERTIES[label],
-});
-
 /** A stable id for a source without one: the same URL always names the same source. */
 export function sourceIdFor(source: SourceInput): string {
   if (source.id) return source.id;
@@ -66,24 +41,22 @@ export function sourceIdFor(source: SourceInput): string {
   return randomUUID();
 }
 
-async function upsertSourceIn(run: Run, source: SourceInput): Promise<WriteOutcome<SourceRow>> {
-  const id = sourceIdFor(source);
+async function upsertSourceIn(run: Run, source: SourceInput, now: string): Promise<WriteOutcome<SourceRow>> {
   const { id: _ignored, ...rest } = source;
-  const [row] = await run(
-    `MERGE (s:Source {id: $id})
-     ON CREATE SET s.createdAt = datetime(), s.updatedAt = datetime(), ${markCreated('s')}
-     ${takeCreated('s')}
-     WITH s, created, $props AS props
-     ${setIfChanged('s', ['created'], 'datetime()')}
-     RETURN created, changed, ${sourceProjection('s')} AS source`,
-    { id, props: toGraphProperties(SOURCE_PROPERTIES, rest) },
-  );
+  const [row] = await run(`${UPSERT_SOURCES}\nRETURN created, changed, ${sourceProjection('s')} AS source`, {
+    rows: [{ id: sourceIdFor(source), props: toGraphProperties(SOURCE_PROPERTIES, rest) }],
+    now,
+  });
   return { value: row!.source as SourceRow, created: Boolean(row!.created), changed: Boolean(row!.changed) };
 }
 
 /** Resolves provenance to a source id inside the transaction (upserting an inline source). */
-async function provenanceSourceId(run: Run, provenance: Provenance | undefined): Promise<string | undefined> {
-  if (provenance?.source) return (await upsertSourceIn(run, provenance.source)).value.id;
+async function provenanceSourceId(
+  run: Run,
+  provenance: Provenance | undefined,
+  now: string,
+): Promise<string | undefined> {
+  if (provenance?.source) return (await upsertSourceIn(run, provenance.source, now)).value.id;
   if (provenance?.sourceId) {
     const [found] = await run('MATCH (s:Source {id: $id}) RETURN s.id AS id', { id: provenance.sourceId });
     if (!found) throw notFound(`No source "${provenance.sourceId.slice(0, 100)}"`, { path: ['input', 'sourceId'] });
@@ -92,15 +65,10 @@ async function provenanceSourceId(run: Run, provenance: Provenance | undefined):
   return undefined;
 }
 
+/** The source MENTIONS each entity (by id); links it has already stay as they are. */
 async function mention(run: Run, sourceId: string | undefined, entityIds: string[]): Promise<void> {
   if (!sourceId || entityIds.length === 0) return;
-  await run(
-    `MATCH (s:Source {id: $sourceId})
-     UNWIND $ids AS id
-     MATCH (n:Entity {id: id})
-     MERGE (s)-[:MENTIONS]->(n)`,
-    { sourceId, ids: entityIds },
-  );
+  await run(linkSources('MENTIONS', 'id'), { rows: entityIds.map((id) => ({ from: sourceId, to: id })) });
 }
 
 export interface EntityUpsert<L extends EntityLabel> {
@@ -125,9 +93,9 @@ export async function upsertEntity<L extends EntityLabel>(
 
 /**
  * MERGE on a uniquely constrained property locks the key, so concurrent upserts of one slug
- * serialise; should a create still lose a race (the other transaction's node appeared between
- * the lookup and the lock), the retry finds that node and merges into it. Transient errors
- * (deadlocks) are already retried by the driver's executeWrite.
+ * serialise; should a create still lose a race (another transaction created the slug, of any
+ * kind, between the kind check and the lock), the retry checks again and finds that node.
+ * Transient errors (deadlocks) are already retried by the driver's executeWrite.
  */
 function retryOnConstraintRace<T>(work: () => Promise<T>): Promise<T> {
   return retrying(work, {
@@ -141,41 +109,29 @@ async function upsertEntityOnce<L extends EntityLabel>(
   write: EntityUpsert<L>,
 ): Promise<WriteOutcome<KindRow<L>>> {
   const { label } = write;
+  const { slug } = write.properties;
   // `label` is an EntityLabel chosen by the mutation (never request text); checked for safety.
   if (!isEntityLabel(label)) throw new Error(`Unknown label ${String(label)}`);
   const props = toGraphProperties(entitySpec(label), write.properties);
+  const now = new Date().toISOString();
   return db.writeTransaction(async (run) => {
-    const [merged] = await run(
-      `MERGE (n:Entity {slug: $slug})
-       ON CREATE SET n:${label}, n.id = $id, n.aliases = [], n.createdAt = datetime(), n.updatedAt = datetime(), ${markCreated('n')}
-       ${takeCreated('n')}
-       RETURN created, n.id AS id, [l IN labels(n) WHERE l <> 'Entity'] AS labels`,
-      { slug: write.properties.slug, id: randomUUID() },
-    );
-    const labels = (merged!.labels as string[]) ?? [];
-    if (!labels.includes(label)) {
+    const [conflict] = await findKindConflicts(run, [{ slug, label }], 1);
+    if (conflict) {
       throw new StargraphError(
         ErrorCode.CONFLICT,
-        `The slug "${write.properties.slug}" already names a ${labels[0] ?? 'different kind of entity'}; an upsert never changes an entity's kind`,
-        { path: ['input', 'slug'], existingKind: labels[0] ?? null },
+        `The slug "${slug}" already names a ${conflict.existing}; an upsert never changes an entity's kind`,
+        { path: ['input', 'slug'], existingKind: conflict.existing },
       );
     }
-    const id = merged!.id as string;
-    const [row] = await run(
-      `MATCH (n:Entity {id: $id})
-       WITH n, $props AS props, n.name AS nameBefore
-       ${setIfChanged('n', ['nameBefore'], 'datetime()')}
-       ${MAINTAIN_SEARCH_KEYS('n')}
-       ${RENAME_IN_PAGE_KEYS('n', 'nameBefore')}
-       RETURN changed`,
-      { id, props },
-    );
-    if (write.parties) await setDealParties(run, id, write.parties);
-    await mention(run, await provenanceSourceId(run, write.provenance), [id]);
-    const [fresh] = await run(`MATCH (n:Entity {id: $id}) RETURN ${entityProjection('n')} AS entity`, { id });
-    const entity = toEntityRow(fresh!.entity);
-    if (!isKind(entity, label)) throw new Error(`Entity ${id} lost its ${label} label inside its own transaction`);
-    return { value: entity, created: Boolean(merged!.created), changed: Boolean(row!.changed) };
+    const [row] = await run(`${upsertEntities(label)}\nRETURN created, changed, ${entityProjection('n')} AS entity`, {
+      rows: [{ slug, id: randomUUID(), props }],
+      now,
+    });
+    const entity = toEntityRow(row!.entity);
+    if (!isKind(entity, label)) throw new Error(`Entity ${entity.id} is not a ${label} after its own upsert`);
+    if (write.parties) await setDealParties(run, entity.id, write.parties, now);
+    await mention(run, await provenanceSourceId(run, write.provenance, now), [entity.id]);
+    return { value: entity, created: Boolean(row!.created), changed: Boolean(row!.changed) };
   });
 }
 
@@ -184,6 +140,7 @@ async function setDealParties(
   run: Run,
   dealId: string,
   parties: Array<{ companyId: string; role: string }>,
+  now: string,
 ): Promise<void> {
   await run(
     `MATCH (c:Company)-[r:PARTY_TO]->(d:Deal {id: $dealId})
@@ -191,17 +148,12 @@ async function setDealParties(
      DELETE r`,
     { dealId, ids: parties.map((p) => p.companyId) },
   );
-  await run(
-    `MATCH (d:Deal {id: $dealId})
-     UNWIND $parties AS party
-     MATCH (c:Entity:Company {id: party.companyId})
-     MERGE (c)-[r:PARTY_TO]->(d)
-     ON CREATE SET r.createdAt = datetime()
-     ${SET_PAGE_KEYS('c', 'r', 'd')}
-     WITH r, party WHERE r.role IS NULL OR r.role <> party.role
-     SET r.role = party.role, r.updatedAt = datetime()`,
-    { dealId, parties },
-  );
+  await run(mergeRelationships('PARTY_TO', 'id'), {
+    rows: parties.map((p) => ({ from: p.companyId, to: dealId, props: { role: p.role } })),
+    fromLabels: RELATIONSHIPS.PARTY_TO.from,
+    toLabels: RELATIONSHIPS.PARTY_TO.to,
+    now,
+  });
 }
 
 export interface RelationshipWrite {
@@ -217,25 +169,19 @@ export async function connectEntities(
   db: Db,
   write: RelationshipWrite,
 ): Promise<{ created: boolean; changed: boolean; relationshipId: string; properties: Row; sourceId?: string }> {
-  const spec = RELATIONSHIPS[write.type];
-  if (!spec || write.type === 'MENTIONS' || write.type === 'CITES')
-    throw badInput(`connect cannot create ${String(write.type)}`);
+  const { type } = write;
+  const spec = RELATIONSHIPS[type];
+  if (!spec || type === 'MENTIONS' || type === 'CITES') throw badInput(`connect cannot create ${String(type)}`);
   const props = toGraphProperties(spec.properties, write.properties ?? {});
+  const now = new Date().toISOString();
   return db.writeTransaction(async (run) => {
     const [row] = await run(
-      `MATCH (a:Entity {id: $fromId}) WHERE any(l IN labels(a) WHERE l IN $fromLabels)
-       MATCH (b:Entity {id: $toId}) WHERE any(l IN labels(b) WHERE l IN $toLabels)
-       MERGE (a)-[r:${write.type}]->(b)
-       ON CREATE SET r.createdAt = datetime(), r.updatedAt = datetime(), ${markCreated('r')}
-       ${SET_PAGE_KEYS('a', 'r', 'b')}
-       ${takeCreated('r')}
-       WITH r, created, $props AS props
-       ${setIfChanged('r', ['created'], 'datetime()')}
+      `${mergeRelationships(type, 'id')}
        RETURN created, changed, elementId(r) AS relationshipId, properties(r) AS properties`,
-      { fromId: write.fromId, toId: write.toId, fromLabels: spec.from, toLabels: spec.to, props },
+      { rows: [{ from: write.fromId, to: write.toId, props }], fromLabels: spec.from, toLabels: spec.to, now },
     );
     if (!row) throw notFound('One of the endpoints no longer exists or is of the wrong kind');
-    const sourceId = await provenanceSourceId(run, write.provenance);
+    const sourceId = await provenanceSourceId(run, write.provenance, now);
     await mention(run, sourceId, [write.fromId, write.toId]);
     return {
       created: Boolean(row.created),
@@ -290,20 +236,17 @@ export interface SourceWrite {
 
 /** Upserts a source with its MENTIONS and CITES links, in one transaction. */
 export async function addSource(db: Db, write: SourceWrite): Promise<WriteOutcome<SourceRow>> {
+  const now = new Date().toISOString();
   return db.writeTransaction(async (run) => {
-    const outcome = await upsertSourceIn(run, write.source);
+    const outcome = await upsertSourceIn(run, write.source, now);
     const id = outcome.value.id;
     await mention(run, id, write.mentionIds);
     if (write.citeIds.length > 0) {
-      const [row] = await run(
-        `MATCH (s:Source {id: $id})
-         UNWIND $cites AS citedId
-         MATCH (c:Source {id: citedId})
-         MERGE (s)-[:CITES]->(c)
-         RETURN count(*) AS linked`,
-        { id, cites: write.citeIds },
-      );
-      if (Number(row?.linked ?? 0) < new Set(write.citeIds).size)
+      const cites = [...new Set(write.citeIds)];
+      const [row] = await run(`${linkSources('CITES')}\nRETURN count(*) AS linked`, {
+        rows: cites.map((cited) => ({ from: id, to: cited })),
+      });
+      if (Number(row?.linked ?? 0) < cites.length)
         throw notFound('cites names a source that does not exist', { path: ['input', 'cites'] });
     }
     return outcome;
@@ -326,9 +269,8 @@ export async function importGraph(db: Db, data: GraphData): Promise<LoadResult> 
   }
   return db.writeTransaction(
     async (run) => {
-      await checkKindConflicts(run, data.entities);
       try {
-        return await writeGraphData({ write: run }, data, { batchSize: Number.MAX_SAFE_INTEGER });
+        return await writeGraphDataIn(run, data);
       } catch (error) {
         if (error instanceof GraphDataError) {
           throw badInput(`Nothing was imported: ${error.problems.join('; ')}`, {
@@ -340,6 +282,15 @@ export async function importGraph(db: Db, data: GraphData): Promise<LoadResult> 
     },
     { timeoutMs: WRITE_TIMEOUT_MS },
   );
+}
+
+/**
+ * Writes `data` inside the caller's transaction, as one batch: importGraph and each batch of the
+ * import CLI. A slug naming another kind is a CONFLICT before anything is written.
+ */
+export async function writeGraphDataIn(run: Run, data: GraphData): Promise<LoadResult> {
+  await checkKindConflicts(run, data.entities);
+  return writeGraphData({ write: run }, data, { batchSize: Number.MAX_SAFE_INTEGER });
 }
 
 export interface KindConflict {
@@ -354,8 +305,8 @@ export interface KindConflict {
 
 /**
  * Rows whose slug already names an entity of another kind in the graph (an upsert or import
- * never changes a kind). The one query for it: importGraph and each import batch refuse these
- * (checkKindConflicts), the import CLI's validation pass reports them by line.
+ * never changes a kind). The one query for it: the upsert mutations, importGraph and each import
+ * batch refuse these, the import CLI's validation pass reports them by line.
  */
 export async function findKindConflicts(
   run: Run,

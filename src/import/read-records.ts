@@ -1,14 +1,8 @@
 /** Streams an import file as numbered records: constant memory whatever the file's size. */
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import {
-  CSV_COLUMNS,
-  RecordError,
-  csvRowToRecord,
-  parseCsvFields,
-  validateRecord,
-  type ImportRecord,
-} from './records.js';
+import { RecordError, validateRecord, type ImportRecord } from '../graph/record-rules.js';
+import { CSV_COLUMNS, csvRowToRecord, parseCsvFields } from './records.js';
 
 export type ImportFormat = 'ndjson' | 'csv';
 

@@ -1,11 +1,12 @@
 /**
- * The import file formats, one record per line (JSON Lines) or per row (CSV), and the per-record
- * checks. Cross-record checks (references, duplicates, kinds already in the graph) live in
- * import-file.ts, which sees the whole stream.
+ * The import file formats, one record per line (JSON Lines) or per row (CSV). What a valid record
+ * is lives in graph/record-rules.ts (validateRecord); import-file.ts applies the checks across
+ * records (references, duplicates, kinds already in the graph) to the whole stream.
  *
  * JSON Lines (`.ndjson`, `.jsonl`, `.json`), one object per line, `type` first:
  *   {"type":"entity","label":"Company","slug":"openai","name":"OpenAI","kind":"AI_LAB","country":"US"}
- *   {"type":"source","id":"src-1","title":"...","url":"https://...","publishedOn":"2025-07-22","language":"fr","cites":["src-0"]}
+ *   {"type":"source","id":"src-1","title":"...","url":"https://...","publishedOn":"2025-07-22",
+ *    "language":"fr","cites":["src-0"]}
  *   {"type":"relationship","relationship":"LEADS","from":"sam-altman","to":"openai","properties":{"title":"CEO"}}
  *   {"type":"mention","source":"src-1","entity":"openai"}
  *
@@ -14,128 +15,15 @@
  * are `|`-separated; on relationship rows the property columns (`title`, `since`, `on`, `role`,
  * `committedUsd`, `amountUsd`) are the relationship's properties.
  */
-import { z } from 'zod';
 import {
   ENTITY_LABELS,
   KIND_PROPERTIES,
   RELATIONSHIPS,
   isEntityLabel,
   isRelationshipType,
-  type EntityLabel,
   type PropertyType,
-  type RelationshipType,
 } from '../graph/model.js';
-import {
-  connectableTypeSchema,
-  entityPropertiesSchema,
-  relationshipPropertiesSchema,
-  slugSchema,
-  sourceIdSchema,
-  sourcePropertiesSchema,
-} from '../graph/write-input.js';
-
-export interface EntityImportRecord {
-  type: 'entity';
-  label: EntityLabel;
-  /** Used when the entity is created; a random UUID when absent. */
-  id?: string;
-  slug: string;
-  name: string;
-  [property: string]: unknown;
-}
-
-export interface SourceImportRecord {
-  type: 'source';
-  id: string;
-  title: string;
-  cites?: string[];
-  [property: string]: unknown;
-}
-
-export interface RelationshipImportRecord {
-  type: 'relationship';
-  relationship: Exclude<RelationshipType, 'MENTIONS' | 'CITES'>;
-  from: string;
-  to: string;
-  properties?: Record<string, unknown>;
-}
-
-export interface MentionImportRecord {
-  type: 'mention';
-  source: string;
-  entity: string;
-}
-
-export type ImportRecord = EntityImportRecord | SourceImportRecord | RelationshipImportRecord | MentionImportRecord;
-
-export const RECORD_TYPES = ['entity', 'source', 'relationship', 'mention'] as const;
-
-/** A record's problem, as one line of the report. */
-export class RecordError extends Error {}
-
-const entityIdSchema = sourceIdSchema;
-
-const entitySchemas = Object.fromEntries(
-  ENTITY_LABELS.map((label) => [
-    label,
-    entityPropertiesSchema(label).extend({ id: entityIdSchema.optional() }).strict(),
-  ]),
-) as unknown as Record<EntityLabel, z.ZodTypeAny>;
-
-const sourceSchema = sourcePropertiesSchema
-  .extend({ id: sourceIdSchema, cites: z.array(sourceIdSchema).max(1_000).optional() })
-  .strict();
-
-const relationshipSchema = z
-  .object({
-    relationship: connectableTypeSchema,
-    from: slugSchema,
-    to: slugSchema,
-    properties: z.record(z.unknown()).optional(),
-  })
-  .strict();
-
-const mentionSchema = z.object({ source: sourceIdSchema, entity: slugSchema }).strict();
-
-function describe(error: z.ZodError): string {
-  return error.issues
-    .slice(0, 5)
-    .map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message))
-    .join('; ');
-}
-
-function parseWith<T>(schema: z.ZodTypeAny, value: unknown): T {
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) throw new RecordError(describe(parsed.error));
-  return parsed.data as T;
-}
-
-/** Checks one decoded record (from either format); throws RecordError naming what is wrong. */
-export function validateRecord(value: unknown): ImportRecord {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new RecordError('expected an object');
-  const { type, ...rest } = value as Record<string, unknown>;
-  switch (type) {
-    case 'entity': {
-      const { label, ...props } = rest;
-      if (!isEntityLabel(label)) throw new RecordError(`label must be one of ${ENTITY_LABELS.join(', ')}`);
-      return { type, label, ...parseWith<Record<string, unknown>>(entitySchemas[label], props) } as EntityImportRecord;
-    }
-    case 'source':
-      return { type, ...parseWith<Record<string, unknown>>(sourceSchema, rest) } as SourceImportRecord;
-    case 'relationship': {
-      const record = parseWith<Omit<RelationshipImportRecord, 'type'>>(relationshipSchema, rest);
-      const properties = parseWith<Record<string, unknown>>(
-        relationshipPropertiesSchema(record.relationship),
-        record.properties ?? {},
-      );
-      return { type, ...record, properties };
-    }
-    case 'mention':
-      return { type, ...parseWith<Omit<MentionImportRecord, 'type'>>(mentionSchema, rest) };
-    default:
-      throw new RecordError(`type must be one of ${RECORD_TYPES.join(', ')}`);
-  }
-}
+import { RECORD_TYPES, RecordError } from '../graph/record-rules.js';
 
 // ---------------------------------------------------------------------------------------------
 // CSV

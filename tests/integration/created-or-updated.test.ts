@@ -3,10 +3,14 @@
  * statements and the mutations' upserts and connects count a row as created exactly when their
  * MERGE created it, also when writers race, and the mark that tells them never stays in the graph.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deleteByPrefix, loadGraph } from '../../src/graph/bulk-load.js';
+import { deleteByPrefix, loadGraph, type GraphData } from '../../src/graph/bulk-load.js';
 import { generateGraph } from '../../src/graph/generator.js';
-import { connectEntities, upsertEntity } from '../../src/graph/writes.js';
+import { connectEntities, importGraph, upsertEntity } from '../../src/graph/writes.js';
+import { importFile } from '../../src/import/import-file.js';
 import { openTestGraph, prefixTracker, type TestGraph } from '../utils/graph.js';
 
 let t: TestGraph;
@@ -83,5 +87,102 @@ describe('created or updated', () => {
     const outcomes = await Promise.all(Array.from({ length: 6 }, () => connectEntities(t.db, write)));
     expect(outcomes.filter((o) => o.created)).toHaveLength(1);
     expect(await marked(prefix)).toBe(0);
+  });
+});
+
+describe('every write path stamps what it creates', () => {
+  /** The relationship's stamps, as strings (null when missing). */
+  async function stamps(type: string, from: string, to: string) {
+    const [row] = await t.db.read(
+      `MATCH (:Entity {slug: $from})-[r:${type}]->(:Entity {slug: $to})
+       RETURN toString(r.createdAt) AS createdAt, toString(r.updatedAt) AS updatedAt`,
+      { from, to },
+    );
+    return row ?? null;
+  }
+
+  /** Two companies and a deal under `prefix`, loaded without relationships. */
+  async function endpoints(prefix: string) {
+    const slug = (x: string) => `${prefix}-${x}`;
+    const data: GraphData = {
+      entities: [
+        { id: slug('a'), slug: slug('a'), label: 'Company', name: 'A' },
+        { id: slug('b'), slug: slug('b'), label: 'Company', name: 'B' },
+        { id: slug('deal'), slug: slug('deal'), label: 'Deal', name: 'Deal', announcedOn: '2025-01-02' },
+      ],
+      relationships: [],
+      sources: [],
+      mentions: [],
+    };
+    await loadGraph(t.db, data);
+    return { slug, data };
+  }
+
+  const relationship = (from: string, to: string) => ({
+    entities: [],
+    relationships: [{ type: 'INVESTS_IN' as const, from, to, properties: { on: '2025-03-01' } }],
+    sources: [],
+    mentions: [],
+  });
+
+  it('gives a relationship createdAt and updatedAt through the loader, importGraph, the import CLI and connect', async () => {
+    const prefix = prefixes.next('stamp');
+    const { slug } = await endpoints(prefix);
+    const dir = mkdtempSync(join(tmpdir(), 'stargraph-stamps-'));
+    try {
+      await loadGraph(t.db, relationship(slug('a'), slug('b')));
+      await importGraph(t.db, relationship(slug('b'), slug('a')));
+      const file = join(dir, 'rel.ndjson');
+      const record = { type: 'relationship', relationship: 'PARTY_TO', from: slug('a'), to: slug('deal') };
+      writeFileSync(file, `${JSON.stringify({ ...record, properties: { role: 'buyer' } })}\n`);
+      const report = await importFile(t.db, file, { progress: false, checkpointDir: join(dir, 'checkpoints') });
+      expect(report.invalidCount).toBe(0);
+      await connectEntities(t.db, { type: 'PARTY_TO', fromId: slug('b'), toId: slug('deal'), properties: {} });
+      const written = [
+        await stamps('INVESTS_IN', slug('a'), slug('b')),
+        await stamps('INVESTS_IN', slug('b'), slug('a')),
+        await stamps('PARTY_TO', slug('a'), slug('deal')),
+        await stamps('PARTY_TO', slug('b'), slug('deal')),
+      ];
+      for (const row of written) {
+        expect(row?.createdAt).toMatch(/^\d{4}-\d\d-\d\dT/);
+        expect(row?.updatedAt).toBe(row?.createdAt);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps createdAt when the relationship is written again, and moves updatedAt only for a change', async () => {
+    const prefix = prefixes.next('restamp');
+    const { slug } = await endpoints(prefix);
+    await loadGraph(t.db, relationship(slug('a'), slug('b')));
+    const first = await stamps('INVESTS_IN', slug('a'), slug('b'));
+    await new Promise((r) => setTimeout(r, 5));
+    const again = await loadGraph(t.db, relationship(slug('a'), slug('b')));
+    expect(again.updated.relationships).toBe(0);
+    expect(await stamps('INVESTS_IN', slug('a'), slug('b'))).toEqual(first);
+    const changed = await connectEntities(t.db, {
+      type: 'INVESTS_IN',
+      fromId: slug('a'),
+      toId: slug('b'),
+      properties: { amountUsd: 5e6 },
+    });
+    expect(changed).toMatchObject({ created: false, changed: true });
+    const after = await stamps('INVESTS_IN', slug('a'), slug('b'));
+    expect(after?.createdAt).toBe(first?.createdAt);
+    expect(after!.updatedAt! > first!.updatedAt!).toBe(true);
+  });
+
+  it('leaves a stored date alone when a later write of the record omits it, on every path', async () => {
+    const prefix = prefixes.next('keepdate');
+    const { slug, data } = await endpoints(prefix);
+    const { announcedOn: _omitted, ...deal } = data.entities[2]!;
+    await loadGraph(t.db, { ...data, entities: [{ ...deal, name: 'Deal renamed' }] });
+    await upsertEntity(t.db, { label: 'Deal', properties: { slug: slug('deal'), name: 'Deal renamed again' } });
+    const [row] = await t.db.read('MATCH (n:Deal {slug: $slug}) RETURN toString(n.announcedOn) AS on, n.name AS name', {
+      slug: slug('deal'),
+    });
+    expect(row).toEqual({ on: '2025-01-02', name: 'Deal renamed again' });
   });
 });

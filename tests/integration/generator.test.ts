@@ -1,13 +1,8 @@
 /** Generated graphs and the bulk loader on the shared test Neo4j; all data under a unique prefix. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateGraph } from '../../src/graph/generator.js';
-import {
-  deleteByPrefix,
-  GraphDataError,
-  loadGraph,
-  type GraphData,
-  type LoadProgress,
-} from '../../src/graph/bulk-load.js';
+import { deleteByPrefix, loadGraph, type GraphData, type LoadProgress } from '../../src/graph/bulk-load.js';
+import { GraphDataError } from '../../src/graph/record-rules.js';
 import { SPEC_ENDPOINTS } from '../utils/spec-model.js';
 import { openTestGraph, prefixTracker, type TestGraph } from '../utils/graph.js';
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRandom, generateGraph, kindCounts, zipfSampler } from '../../src/graph/generator.js';
-import { GraphDataError, isKebabCase, validateGraphData, type GraphData } from '../../src/graph/bulk-load.js';
+import { isKebabCase, type GraphData } from '../../src/graph/bulk-load.js';
+import { GraphDataError, validateGraphData } from '../../src/graph/record-rules.js';
 import { readSeed } from '../../src/graph/seed.js';
 import type { EntityLabel } from '../../src/graph/model.js';
 import {

@@ -3,7 +3,8 @@
  * each row type, typed cells, and the exact one-line problems an import report shows.
  */
 import { describe, expect, it } from 'vitest';
-import { CSV_COLUMNS, RecordError, csvField, csvRowToRecord, validateRecord } from '../../src/import/records.js';
+import { RecordError, validateRecord } from '../../src/graph/record-rules.js';
+import { CSV_COLUMNS, csvField, csvRowToRecord } from '../../src/import/records.js';
 
 function problem(run: () => unknown): string {
   try {

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { Progress, formatDuration } from '../../src/import/progress.js';
 import { z } from 'zod';
 import { checkRelationshipProperties, isCalendarDate } from '../../src/graph/write-input.js';
-import { csvField, csvRowToRecord, parseCsvFields, validateRecord } from '../../src/import/records.js';
+import { validateRecord } from '../../src/graph/record-rules.js';
+import { csvField, csvRowToRecord, parseCsvFields } from '../../src/import/records.js';
 
 describe('validateRecord', () => {
   it('accepts each record type', () => {
