@@ -5,8 +5,8 @@
  * paths read the same rows the same way; only values travel as parameters.
  */
 import type { Context } from '../context.js';
-import { rootMatch, rootPageParams, rootPageRows } from '../plan/root-page.js';
-import { entityProjection, sourceProjection, toEntityRow } from './entities.js';
+import { rootCountStatement, rootPageParams, rootPageStatement } from '../plan/root-page.js';
+import { toEntityRow } from './entities.js';
 import { compileFilter, filterLimits, type CompiledFilter, type FilterLimits } from './filters.js';
 import type { EntityLabel } from './model.js';
 import {
@@ -53,18 +53,8 @@ export async function loadRootPage<N>(
   const ordering = orderingFor(spec, args.orderBy);
   const plan = planPage(args, ordering, ctx.config.limits.maxPageSize);
   const filter = filterClause(spec, args.filter, filterLimits(ctx.config.limits));
-  const projection = spec.label === 'Source' ? sourceProjection('n') : entityProjection('n');
-  const rows = rootPageRows({
-    label: spec.label,
-    filter: filter.where,
-    ordering,
-    page: plan,
-    indexed: indexedSortKey(spec, args),
-  });
-  const records = await ctx.db.read(
-    `${rows.text} RETURN ${projection} AS node, [${ordering.keys.map((k) => k.expr).join(', ')}] AS sortKey`,
-    { ...filter.params, ...rootPageParams(plan) },
-  );
+  const source = { label: spec.label, filter: filter.where, ordering, page: plan, indexed: indexedSortKey(spec, args) };
+  const records = await ctx.db.read(rootPageStatement(source), { ...filter.params, ...rootPageParams(plan) });
   const edges = records.map((r) => ({
     node: (spec.label === 'Source' ? r.node : toEntityRow(r.node)) as N,
     sortKey: r.sortKey as CursorKey,
@@ -74,7 +64,7 @@ export async function loadRootPage<N>(
 
 export async function countRoot(ctx: Context, spec: RootConnectionSpec, filter: RootArgs['filter']): Promise<number> {
   const clause = filterClause(spec, filter, filterLimits(ctx.config.limits));
-  const [row] = await ctx.db.read(`${rootMatch(spec.label, clause.where)} RETURN count(n) AS total`, clause.params);
+  const [row] = await ctx.db.read(rootCountStatement(spec.label, clause.where), clause.params);
   return Number(row?.total ?? 0);
 }
 

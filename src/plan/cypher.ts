@@ -12,11 +12,11 @@
  * one `RelationshipRead`, written by `relationshipRows`/`relationshipCount` for a parent variable,
  * which the planner binds in its projection and the loaders from `$parentIds` (`forEachParent`).
  */
-import { aggregateExpression, aggregateParams, aggregateSpecOf } from '../graph/aggregates.js';
+import { aggregateExpression, aggregateParams, aggregateSpecOf, type AggregateRead } from '../graph/aggregates.js';
 import { entityProjection, kindLabelOf, sourceProjection } from '../graph/entities.js';
 import { compileFilter, type CompiledFilter, type FilterLabel, type FilterLimits } from '../graph/filters.js';
 import { keyedPage } from '../graph/hub-pages.js';
-import { RELATIONSHIPS, type PropertyType, type RelationshipType } from '../graph/model.js';
+import { RELATIONSHIPS, type PropertyType, type RelationshipType, type TypedRelationship } from '../graph/model.js';
 import type { OrderKey, Ordering } from '../graph/ordering.js';
 import type { PagePlan } from '../graph/paging.js';
 import { countPattern, relationshipPattern, type RelationshipShape } from '../graph/patterns.js';
@@ -390,12 +390,22 @@ export function relationshipParams(
  * `pid, value`. The parent is bound as `n`, as the planner binds its root node, so a part reads
  * the same in both statements.
  */
-export function forEachParent(parentLabel: 'Entity' | 'Source', part: (parent: string) => string): string {
-  return `UNWIND $parentIds AS pid MATCH (n:${parentLabel} {id: pid}) RETURN pid, ${part('n')} AS value`;
+export function forEachParent(
+  parentLabel: 'Entity' | 'Source',
+  part: (parent: string) => string,
+  options: { aggregate?: boolean } = {},
+): string {
+  const parents = `UNWIND $parentIds AS pid MATCH (n:${parentLabel} {id: pid})`;
+  // An aggregate is computed as its own WITH item, the parent named beside it (see Projection).
+  if (options.aggregate) return `${parents} WITH pid, n, ${part('n')} AS value RETURN pid, value`;
+  return `${parents} RETURN pid, ${part('n')} AS value`;
 }
 
+/** The parts of a read an aggregate over its relationships needs. */
+export type AggregatedRead = Pick<RelationshipRead, 'index' | 'filter'> & { relationship: TypedRelationship };
+
 /** An `aggregate` of a relationship connection: over the same (filtered) relationships as its page. */
-function connectionAggregate(v: string, c: ConnectionRead, a: ConnectionRead['aggregates'][number]): string {
+export function connectionAggregate(v: string, c: AggregatedRead, a: AggregateRead): string {
   const { node: n, rel: r } = rowVariables(c.index);
   const where = c.filter.where === 'true' ? '' : ` WHERE ${c.filter.where}`;
   const match = `MATCH ${relationshipPattern(c.relationship, v, r, n)}${where}`;

@@ -4,6 +4,7 @@
  * (compile.ts) and the root connection loaders (src/graph/root-connections.ts, planner off) both
  * write their root statements with these, so the two read the same rows the same way.
  */
+import { entityProjection, sourceProjection } from '../graph/entities.js';
 import { aggregateExpression, aggregateSpecOf, type AggregateRead } from '../graph/aggregates.js';
 import type { Ordering, SortKey } from '../graph/ordering.js';
 import { indexedPageBounds, type PagePlan } from '../graph/paging.js';
@@ -18,6 +19,10 @@ export function rootMatch(label: RootConnectionSpec['label'], filter: string): s
 export function rootAggregate(label: RootConnectionSpec['label'], filter: string, read: AggregateRead): string {
   return aggregateExpression(rootMatch(label, filter), read, aggregateSpecOf(label), (expr) => expr);
 }
+
+/** A root connection's aggregate as a statement of its own (one row, `a`). */
+export const rootAggregateStatement = (label: RootConnectionSpec['label'], filter: string, read: AggregateRead) =>
+  `RETURN ${rootAggregate(label, filter, read)} AS a`;
 
 /** What a root page is cut from. */
 export interface RootPageSource {
@@ -64,6 +69,17 @@ export function rootPageRows(source: RootPageSource): { text: string; orderBy: s
     orderBy,
   };
 }
+
+/** A root page as a statement of its own (the loaders'): each row's node, whole, and its sort keys. */
+export function rootPageStatement(source: RootPageSource): string {
+  const projection = source.label === 'Source' ? sourceProjection('n') : entityProjection('n');
+  const sortKey = `[${source.ordering.keys.map((k) => k.expr).join(', ')}]`;
+  return `${rootPageRows(source).text} RETURN ${projection} AS node, ${sortKey} AS sortKey`;
+}
+
+/** A root connection's count as a statement of its own (one row, `total`). */
+export const rootCountStatement = (label: RootConnectionSpec['label'], filter: string) =>
+  `${rootMatch(label, filter)} RETURN count(n) AS total`;
 
 /** The parameters of rootPageRows' text. */
 export function rootPageParams(page: PagePlan): Record<string, unknown> {
