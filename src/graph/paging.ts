@@ -24,8 +24,8 @@ export interface PagePlan {
   fetch: number;
   size: number;
   cursorKey: CursorKey | null;
-  /** Cypher predicate over the keys (parameter `$cursor`), or 'true'. */
-  where: string;
+  /** Cypher predicate over the keys past the cursor (parameter `$cursor`); null without a cursor. */
+  where: string | null;
   orderBy: string;
   hasCursor: boolean;
 }
@@ -63,7 +63,7 @@ export function planPage(args: PageArgs, ordering: Ordering, maxPageSize: number
     fetch: size + 1,
     cursorKey,
     hasCursor: cursorKey !== null,
-    where: cursorKey === null ? 'true' : keysetPredicate(keys),
+    where: cursorKey === null ? null : keysetPredicate(keys),
     orderBy: keys.map((k) => `${k.expr} ${k.descending ? 'DESC' : 'ASC'}`).join(', '),
   };
 }

@@ -14,7 +14,7 @@
  */
 import { aggregateExpression, aggregateParams, aggregateSpecOf, type AggregateRead } from '../graph/aggregates.js';
 import { entityProjection, kindLabelOf, sourceProjection } from '../graph/entities.js';
-import { compileFilter, type CompiledFilter, type FilterLabel, type FilterLimits } from '../graph/filters.js';
+import { and, compileFilter, type CompiledFilter, type FilterLabel, type FilterLimits } from '../graph/filters.js';
 import { keyedPage } from '../graph/hub-pages.js';
 import { RELATIONSHIPS, type PropertyType, type RelationshipType, type TypedRelationship } from '../graph/model.js';
 import type { OrderKey, Ordering } from '../graph/ordering.js';
@@ -248,7 +248,7 @@ export interface RelationshipRead {
   page: PagePlan | null;
   /** Return each row's sort keys (as `k`), for cursors. */
   cursors: boolean;
-  /** The client's filter on the far node, over its variable (`true` when none). */
+  /** The client's filter on the far node, over its variable (its `where` null when none). */
   filter: CompiledFilter;
   /** Edge properties beside `k` and `n`; `all`: every property, and the id, type and direction. */
   edgeProperties: readonly string[] | 'all';
@@ -259,17 +259,17 @@ export interface RelationshipRead {
 /** The parts of a read a count needs. */
 export type CountRead = Pick<RelationshipRead, 'index' | 'relationship' | 'types' | 'filter'>;
 
-/** The row conditions besides the page's own: the kept types, the client's filter. */
-function rowConditions(read: CountRead, rel: string): string[] {
+/** The row conditions besides the page's own: the kept types, the client's filter; null when none. */
+function rowConditions(read: CountRead, rel: string): string | null {
   const types = `$${paramName(read.index, 'types')}`;
-  return [
+  return and(
     read.relationship.type === null ? `(${types} IS NULL OR type(${rel}) IN ${types})` : null,
-    read.filter.where === 'true' ? null : read.filter.where,
-  ].filter((c): c is string => c !== null);
+    read.filter.where,
+  );
 }
 
-const whereClause = (conditions: readonly string[]) =>
-  conditions.length > 0 ? ` WHERE ${conditions.join(' AND ')}` : '';
+/** ` WHERE predicate`, or nothing when there is no predicate. */
+export const whereClause = (predicate: string | null) => (predicate === null ? '' : ` WHERE ${predicate}`);
 
 /** The keys in the direction this page reads them (backward pages read reversed). */
 const pageKeys = (keys: readonly OrderKey[], page: PagePlan): OrderKey[] =>
@@ -328,10 +328,10 @@ export function relationshipRows(v: string, read: RelationshipRead, deferral?: D
   const orderBy = orderByClause(pageKeys(keys, page));
   const cursor = paramName(read.index, 'cursor');
   const fetch = paramName(read.index, 'fetch');
-  const where = [
-    ...rowConditions(read, r),
-    ...(page.hasCursor ? [keysetPredicate(pageKeys(keys, page), `$${cursor}`)] : []),
-  ];
+  const where = and(
+    rowConditions(read, r),
+    page.hasCursor ? keysetPredicate(pageKeys(keys, page), `$${cursor}`) : null,
+  );
   const node = farNode(read, n, deferral);
   const entry = [
     ...(read.cursors ? [`k: [${keys.map((k) => k.expr).join(', ')}]`] : []),
@@ -349,7 +349,7 @@ export function relationshipRows(v: string, read: RelationshipRead, deferral?: D
           relationship,
           ordering: read.ordering,
           page,
-          filtered: read.filter.where !== 'true',
+          filtered: read.filter.where !== null,
           cursorParam: cursor,
           fetchParam: fetch,
         });
@@ -366,9 +366,9 @@ export function relationshipRows(v: string, read: RelationshipRead, deferral?: D
 export function relationshipCount(v: string, read: CountRead): string {
   const { node, rel } = rowVariables(read.index);
   const conditions = rowConditions(read, rel);
-  if (conditions.length === 0) return `COUNT { ${countPattern(read.relationship, v)} }`;
+  if (conditions === null) return `COUNT { ${countPattern(read.relationship, v)} }`;
   const r = read.relationship.type === null ? rel : '';
-  return `COUNT { MATCH ${relationshipPattern(read.relationship, v, r, node)} WHERE ${conditions.join(' AND ')} }`;
+  return `COUNT { MATCH ${relationshipPattern(read.relationship, v, r, node)}${whereClause(conditions)} }`;
 }
 
 /** The parameters of one relationship read: filter values, kept types, page size and cursor. */
@@ -407,8 +407,7 @@ export type AggregatedRead = Pick<RelationshipRead, 'index' | 'filter'> & { rela
 /** An `aggregate` of a relationship connection: over the same (filtered) relationships as its page. */
 export function connectionAggregate(v: string, c: AggregatedRead, a: AggregateRead): string {
   const { node: n, rel: r } = rowVariables(c.index);
-  const where = c.filter.where === 'true' ? '' : ` WHERE ${c.filter.where}`;
-  const match = `MATCH ${relationshipPattern(c.relationship, v, r, n)}${where}`;
+  const match = `MATCH ${relationshipPattern(c.relationship, v, r, n)}${whereClause(c.filter.where)}`;
   return aggregateExpression(match, a, aggregateSpecOf(c.relationship), (expr) => rebind(expr, n, r));
 }
 

@@ -9,26 +9,31 @@ import { aggregateExpression, aggregateSpecOf, type AggregateRead } from '../gra
 import type { Ordering, SortKey } from '../graph/ordering.js';
 import { indexedPageBounds, type PagePlan } from '../graph/paging.js';
 import type { RootConnectionSpec } from '../graph/root-connections.js';
+import { whereClause } from './cypher.js';
+import { and } from '../graph/filters.js';
 
 /** `MATCH (n:Label)` with the client's filter: what a root connection's page, count and aggregates read. */
-export function rootMatch(label: RootConnectionSpec['label'], filter: string): string {
-  return `MATCH (n:${label})${filter === 'true' ? '' : ` WHERE ${filter}`}`;
+export function rootMatch(label: RootConnectionSpec['label'], filter: string | null): string {
+  return `MATCH (n:${label})${whereClause(filter)}`;
 }
 
 /** A root connection's aggregate, one expression over its (filtered) nodes. */
-export function rootAggregate(label: RootConnectionSpec['label'], filter: string, read: AggregateRead): string {
+export function rootAggregate(label: RootConnectionSpec['label'], filter: string | null, read: AggregateRead): string {
   return aggregateExpression(rootMatch(label, filter), read, aggregateSpecOf(label), (expr) => expr);
 }
 
 /** A root connection's aggregate as a statement of its own (one row, `a`). */
-export const rootAggregateStatement = (label: RootConnectionSpec['label'], filter: string, read: AggregateRead) =>
-  `RETURN ${rootAggregate(label, filter, read)} AS a`;
+export const rootAggregateStatement = (
+  label: RootConnectionSpec['label'],
+  filter: string | null,
+  read: AggregateRead,
+) => `RETURN ${rootAggregate(label, filter, read)} AS a`;
 
 /** What a root page is cut from. */
 export interface RootPageSource {
   label: RootConnectionSpec['label'];
-  /** The filter's predicate over `n` (`'true'` when none). */
-  filter: string;
+  /** The filter's predicate over `n` (null when none). */
+  filter: string | null;
   ordering: Ordering;
   page: PagePlan;
   /** The sort key whose index the page reads in order, if any (indexedSortKey). */
@@ -42,7 +47,7 @@ export interface RootPageSource {
 export function rootPageRows(source: RootPageSource): { text: string; orderBy: string } {
   const { page, indexed } = source;
   const keys = source.ordering.keys;
-  const conditions = source.filter === 'true' ? [] : [source.filter];
+  const conditions: Array<string | null> = [source.filter];
   let orderBy = page.orderBy;
   if (indexed) {
     // Index order: every row has the property, so ordering by it equals ordering by the key's
@@ -63,9 +68,8 @@ export function rootPageRows(source: RootPageSource): { text: string; orderBy: s
   } else if (page.hasCursor) {
     conditions.push(page.where);
   }
-  const where = conditions.length > 0 ? ` WHERE ${conditions.join(' AND ')}` : '';
   return {
-    text: `MATCH (n:${source.label})${where} WITH n ORDER BY ${orderBy} LIMIT toInteger($fetch)`,
+    text: `MATCH (n:${source.label})${whereClause(and(...conditions))} WITH n ORDER BY ${orderBy} LIMIT toInteger($fetch)`,
     orderBy,
   };
 }
@@ -78,7 +82,7 @@ export function rootPageStatement(source: RootPageSource): string {
 }
 
 /** A root connection's count as a statement of its own (one row, `total`). */
-export const rootCountStatement = (label: RootConnectionSpec['label'], filter: string) =>
+export const rootCountStatement = (label: RootConnectionSpec['label'], filter: string | null) =>
   `${rootMatch(label, filter)} RETURN count(n) AS total`;
 
 /** The parameters of rootPageRows' text. */

@@ -90,7 +90,7 @@ export interface ConnectionRead {
   cursors: boolean;
   edgeProperties: string[];
   node: NodeRead | null;
-  /** The client's filter on the far node, over `n${index}` (`true` when none). */
+  /** The client's filter on the far node, over `n${index}` (its `where` null when none). */
   filter: CompiledFilter;
   aggregates: AggregateRead[];
   /** The connection's GraphQL type (planned aggregates are found under its name). */

@@ -19,9 +19,13 @@ const limits = { maxDepth: 4, maxConditions: 6, maxList: 3 };
 const rel = (key: string) => TYPED_RELATIONSHIPS.find((r) => `${r.parentType}.${r.fieldName}` === key)!;
 
 describe('compileFilter', () => {
-  it('is `true` for no filter or an empty one, and ANDs the fields of one object in table order', () => {
-    expect(compileFilter('Company', null, 'n', 'f')).toEqual({ where: 'true', params: {} });
-    expect(compileFilter('Company', {}, 'n', 'f')).toEqual({ where: 'true', params: {} });
+  it('is absent (null) for no filter or an empty one, and ANDs the fields of one object in table order', () => {
+    expect(compileFilter('Company', null, 'n', 'f')).toEqual({ where: null, params: {} });
+    expect(compileFilter('Company', {}, 'n', 'f')).toEqual({ where: null, params: {} });
+    expect(compileFilter('Company', { AND: [{}, {}] }, 'n', 'f').where).toBeNull();
+    // An empty object still holds for every node where it decides the answer: inside OR and NOT.
+    expect(compileFilter('Company', { OR: [{}, { country: 'US' }] }, 'n', 'f').where).toBe('(true OR n.country = $f0)');
+    expect(compileFilter('Company', { NOT: {} }, 'n', 'f').where).toBe('NOT coalesce(true, false)');
     // Input order does not change the text (the plan cache keys on it).
     const a = compileFilter('Company', { country: 'US', nameContains: 'ai' }, 'n', 'f');
     const b = compileFilter('Company', { nameContains: 'ai', country: 'US' }, 'n', 'f');
@@ -32,7 +36,7 @@ describe('compileFilter', () => {
     });
   });
 
-  it('writes StringMatch, ranges, kinds and boolean operators; empty AND is true, empty OR false; NOT is two-valued', () => {
+  it('writes StringMatch, ranges, kinds and boolean operators; empty AND adds nothing, empty OR is false; NOT is two-valued', () => {
     expect(
       compileFilter(
         'Deal',
@@ -64,7 +68,7 @@ describe('compileFilter', () => {
           ],
           "p8": 5,
         },
-        "where": "(v.name = $p0 AND v.name IN $p1 AND toLower(v.name) CONTAINS toLower($p2) AND toLower(v.name) STARTS WITH toLower($p3) AND v.valueUsd >= $p4 AND v.valueUsd <= $p5 AND v.announcedOn >= date($p6) AND true AND (v.kind IN $p7 OR NOT coalesce(v.valueUsd >= $p8, false)))",
+        "where": "(v.name = $p0 AND v.name IN $p1 AND toLower(v.name) CONTAINS toLower($p2) AND toLower(v.name) STARTS WITH toLower($p3) AND v.valueUsd >= $p4 AND v.valueUsd <= $p5 AND v.announcedOn >= date($p6) AND (v.kind IN $p7 OR NOT coalesce(v.valueUsd >= $p8, false)))",
       }
     `);
     expect(compileFilter('Deal', { OR: [] }, 'n', 'f').where).toBe('false');
@@ -106,7 +110,7 @@ describe('compileFilter', () => {
       'EXISTS { MATCH (n)<-[nr_0:ANNOUNCED]-(nm_1) WHERE any(l IN labels(nm_1) WHERE l IN $f0) }',
     );
     // `all` with no test holds for every node: nothing to write.
-    expect(compileFilter('Company', { deals: { all: {} } }, 'n', 'f').where).toBe('true');
+    expect(compileFilter('Company', { deals: { all: {} } }, 'n', 'f').where).toBeNull();
   });
 
   it('never places a value in the text', () => {

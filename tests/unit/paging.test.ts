@@ -77,7 +77,7 @@ describe('planPage', () => {
       fetch: 21,
       cursorKey: null,
       hasCursor: false,
-      where: 'true',
+      where: null,
       orderBy: 'n.name ASC, n.id ASC',
     });
     expect(planPage({}, byName, 100, 7)).toMatchObject({ size: 7, fetch: 8 });
@@ -117,7 +117,7 @@ describe('planPage', () => {
     expect(planPage({ last: 4 }, byName, 100)).toMatchObject({
       backward: true,
       size: 4,
-      where: 'true',
+      where: null,
       hasCursor: false,
     });
   });
