@@ -5,7 +5,8 @@
  */
 import { limitExceeded, badInput } from '../errors.js';
 import { decodeCursor, encodeCursor, type CursorKey } from './cursor.js';
-import type { OrderKey, Ordering } from './ordering.js';
+import type { Ordering } from './ordering.js';
+import { ROOT_ROW } from './patterns.js';
 
 /** Orderings live in ordering.ts; these stay importable from here for the pages that cut by them. */
 export type { OrderKey, Ordering } from './ordering.js';
@@ -56,7 +57,10 @@ export function planPage(args: PageArgs, ordering: Ordering, maxPageSize: number
   const size = (backward ? last : first) ?? defaultSize;
   const cursor = backward ? before : after;
   const cursorKey = cursor != null ? decodeCursor(cursor, ordering.name, ordering.keys.length) : null;
-  const keys = ordering.keys.map((k) => ({ ...k, descending: backward ? !k.descending : !!k.descending }));
+  const keys = ordering.keys.map((k) => ({
+    expr: k.expr(ROOT_ROW),
+    descending: backward ? !k.descending : !!k.descending,
+  }));
   return {
     backward,
     size,
@@ -100,7 +104,7 @@ export function indexedPageBounds(options: {
 }
 
 /** (k0 > c0) OR (k0 = c0 AND k1 > c1) OR ... with > or < per direction. */
-function keysetPredicate(keys: OrderKey[]): string {
+function keysetPredicate(keys: ReadonlyArray<{ expr: string; descending: boolean }>): string {
   const terms = keys.map((key, i) => {
     const equal = keys.slice(0, i).map((k, j) => `${k.expr} = $cursor[${j}]`);
     return [...equal, `${key.expr} ${key.descending ? '<' : '>'} $cursor[${i}]`].join(' AND ');

@@ -17,31 +17,21 @@ import { entityProjection, kindLabelOf, sourceProjection } from '../graph/entiti
 import { and, compileFilter, type CompiledFilter, type FilterLabel, type FilterLimits } from '../graph/filters.js';
 import { keyedPage } from '../graph/hub-pages.js';
 import { RELATIONSHIPS, type PropertyType, type RelationshipType, type TypedRelationship } from '../graph/model.js';
-import type { OrderKey, Ordering } from '../graph/ordering.js';
+import { keyExpressions, type OrderKey, type Ordering } from '../graph/ordering.js';
 import type { PagePlan } from '../graph/paging.js';
-import { countPattern, relationshipPattern, type RelationshipShape } from '../graph/patterns.js';
+import { countPattern, relationshipPattern, type RelationshipShape, type RowVariables } from '../graph/patterns.js';
 import type { ConnectionRead, NodeRead, ReadAs, SourcesRead } from './walk.js';
-
-/**
- * Places an expression from the tables shared with root pages, written over `n` (node) and `r`
- * (relationship): orderings (root-connections.ts) and aggregate expressions (aggregates.ts), onto
- * a read's own variables. Everything this module composes itself is written for its variables.
- */
-export function rebind(expr: string, node: string, rel = 'r'): string {
-  return expr.replace(/\b([nr])\b(?=[.)])/g, (v) => (v === 'n' ? node : rel));
-}
 
 /** `Entity.relationships`: by type, far node name and id, then the relationship (parallel ones). */
 export const ENTITY_RELATIONSHIPS_ORDERING: Ordering = {
   name: 'Entity.relationships',
-  keys: [{ expr: 'type(r)' }, { expr: 'n.name' }, { expr: 'n.id' }, { expr: 'elementId(r)' }],
+  keys: [
+    { expr: ({ rel }) => `type(${rel})` },
+    { expr: ({ node }) => `${node}.name` },
+    { expr: ({ node }) => `${node}.id` },
+    { expr: ({ rel }) => `elementId(${rel})` },
+  ],
 };
-
-/** The variables a relationship read binds: its far node and its relationship. */
-export interface RowVariables {
-  node: string;
-  rel: string;
-}
 
 /** Connection `index`'s variables: `n3` and `r3`. */
 export const rowVariables = (index: number): RowVariables => ({ node: `n${index}`, rel: `r${index}` });
@@ -271,15 +261,21 @@ function rowConditions(read: CountRead, rel: string): string | null {
 /** ` WHERE predicate`, or nothing when there is no predicate. */
 export const whereClause = (predicate: string | null) => (predicate === null ? '' : ` WHERE ${predicate}`);
 
-/** The keys in the direction this page reads them (backward pages read reversed). */
-const pageKeys = (keys: readonly OrderKey[], page: PagePlan): OrderKey[] =>
-  keys.map((k) => ({ expr: k.expr, descending: page.backward ? !k.descending : !!k.descending }));
+/** An order key written for a row's variables. */
+interface WrittenKey {
+  expr: string;
+  descending: boolean;
+}
 
-const orderByClause = (keys: readonly OrderKey[]) =>
+/** The keys written for `row`, in the direction this page reads them (backward pages read reversed). */
+const pageKeys = (keys: readonly OrderKey[], page: PagePlan, row: RowVariables): WrittenKey[] =>
+  keys.map((k) => ({ expr: k.expr(row), descending: page.backward ? !k.descending : !!k.descending }));
+
+const orderByClause = (keys: readonly WrittenKey[]) =>
   keys.map((k) => `${k.expr} ${k.descending ? 'DESC' : 'ASC'}`).join(', ');
 
 /** Keyset test past the cursor: (k0 > c0) OR (k0 = c0 AND k1 > c1) OR ..., < for descending keys. */
-function keysetPredicate(keys: readonly OrderKey[], cursor: string): string {
+function keysetPredicate(keys: readonly WrittenKey[], cursor: string): string {
   const terms = keys.map((key, i) => {
     const equal = keys.slice(0, i).map((k, j) => `${k.expr} = ${cursor}[${j}]`);
     return [...equal, `${key.expr} ${key.descending ? '<' : '>'} ${cursor}[${i}]`].join(' AND ');
@@ -324,17 +320,14 @@ export function relationshipRows(v: string, read: RelationshipRead, deferral?: D
   const vars = rowVariables(read.index);
   const { node: n, rel: r } = vars;
   const page = read.page!;
-  const keys = read.ordering.keys.map((k) => ({ ...k, expr: rebind(k.expr, n, r) }));
-  const orderBy = orderByClause(pageKeys(keys, page));
+  const keys = pageKeys(read.ordering.keys, page, vars);
+  const orderBy = orderByClause(keys);
   const cursor = paramName(read.index, 'cursor');
   const fetch = paramName(read.index, 'fetch');
-  const where = and(
-    rowConditions(read, r),
-    page.hasCursor ? keysetPredicate(pageKeys(keys, page), `$${cursor}`) : null,
-  );
+  const where = and(rowConditions(read, r), page.hasCursor ? keysetPredicate(keys, `$${cursor}`) : null);
   const node = farNode(read, n, deferral);
   const entry = [
-    ...(read.cursors ? [`k: [${keys.map((k) => k.expr).join(', ')}]`] : []),
+    ...(read.cursors ? [`k: [${keyExpressions(read.ordering.keys, vars).join(', ')}]`] : []),
     ...edgeEntries(read, vars),
     ...(node ? [`n: ${node.projection}`] : []),
   ];
@@ -406,9 +399,9 @@ export type AggregatedRead = Pick<RelationshipRead, 'index' | 'filter'> & { rela
 
 /** An `aggregate` of a relationship connection: over the same (filtered) relationships as its page. */
 export function connectionAggregate(v: string, c: AggregatedRead, a: AggregateRead): string {
-  const { node: n, rel: r } = rowVariables(c.index);
-  const match = `MATCH ${relationshipPattern(c.relationship, v, r, n)}${whereClause(c.filter.where)}`;
-  return aggregateExpression(match, a, aggregateSpecOf(c.relationship), (expr) => rebind(expr, n, r));
+  const row = rowVariables(c.index);
+  const match = `MATCH ${relationshipPattern(c.relationship, v, row.rel, row.node)}${whereClause(c.filter.where)}`;
+  return aggregateExpression(match, a, aggregateSpecOf(c.relationship), row);
 }
 
 /** `Entity.sources`: newest first, undated last, then by id (as the loader orders them). */

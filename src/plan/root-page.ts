@@ -6,7 +6,8 @@
  */
 import { entityProjection, sourceProjection } from '../graph/entities.js';
 import { aggregateExpression, aggregateSpecOf, type AggregateRead } from '../graph/aggregates.js';
-import type { Ordering, SortKey } from '../graph/ordering.js';
+import { keyExpressions, type Ordering, type SortKey } from '../graph/ordering.js';
+import { ROOT_ROW } from '../graph/patterns.js';
 import { indexedPageBounds, type PagePlan } from '../graph/paging.js';
 import type { RootConnectionSpec } from '../graph/root-connections.js';
 import { whereClause } from './cypher.js';
@@ -19,7 +20,7 @@ export function rootMatch(label: RootConnectionSpec['label'], filter: string | n
 
 /** A root connection's aggregate, one expression over its (filtered) nodes. */
 export function rootAggregate(label: RootConnectionSpec['label'], filter: string | null, read: AggregateRead): string {
-  return aggregateExpression(rootMatch(label, filter), read, aggregateSpecOf(label), (expr) => expr);
+  return aggregateExpression(rootMatch(label, filter), read, aggregateSpecOf(label), ROOT_ROW);
 }
 
 /** A root connection's aggregate as a statement of its own (one row, `a`). */
@@ -56,7 +57,7 @@ export function rootPageRows(source: RootPageSource): { text: string; orderBy: s
     const { range, after } = indexedPageBounds({
       node: 'n',
       property: indexed.property!,
-      keys: keys.map((k) => k.expr),
+      keys: keyExpressions(keys, ROOT_ROW),
       descending,
       cursor: page.hasCursor ? '$cursor' : null,
       ...(indexed.seek ? { seek: indexed.seek } : {}),
@@ -68,16 +69,14 @@ export function rootPageRows(source: RootPageSource): { text: string; orderBy: s
   } else if (page.hasCursor) {
     conditions.push(page.where);
   }
-  return {
-    text: `MATCH (n:${source.label})${whereClause(and(...conditions))} WITH n ORDER BY ${orderBy} LIMIT toInteger($fetch)`,
-    orderBy,
-  };
+  const match = `MATCH (n:${source.label})${whereClause(and(...conditions))}`;
+  return { text: `${match} WITH n ORDER BY ${orderBy} LIMIT toInteger($fetch)`, orderBy };
 }
 
 /** A root page as a statement of its own (the loaders'): each row's node, whole, and its sort keys. */
 export function rootPageStatement(source: RootPageSource): string {
   const projection = source.label === 'Source' ? sourceProjection('n') : entityProjection('n');
-  const sortKey = `[${source.ordering.keys.map((k) => k.expr).join(', ')}]`;
+  const sortKey = `[${keyExpressions(source.ordering.keys, ROOT_ROW).join(', ')}]`;
   return `${rootPageRows(source).text} RETURN ${projection} AS node, ${sortKey} AS sortKey`;
 }
 

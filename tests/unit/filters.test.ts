@@ -14,6 +14,14 @@ import {
 } from '../../src/graph/aggregates.js';
 import { compileFilter, filterRequires } from '../../src/graph/filters.js';
 import { TYPED_RELATIONSHIPS } from '../../src/graph/model.js';
+import { ROOT_ROW, type RowExpression } from '../../src/graph/patterns.js';
+
+/** An aggregate spec's expressions written for a root row (`n`, `r`). */
+const written = (spec: { numeric: Record<string, RowExpression>; groups: Record<string, RowExpression> }) => {
+  const write = (exprs: Record<string, RowExpression>) =>
+    Object.fromEntries(Object.entries(exprs).map(([name, expr]) => [name, expr(ROOT_ROW)]));
+  return { numeric: write(spec.numeric), groups: write(spec.groups) };
+};
 
 const limits = { maxDepth: 4, maxConditions: 6, maxList: 3 };
 const rel = (key: string) => TYPED_RELATIONSHIPS.find((r) => `${r.parentType}.${r.fieldName}` === key)!;
@@ -188,7 +196,7 @@ describe('compileFilter', () => {
 
 describe('aggregates', () => {
   it('offers the number fields and group fields of the node and of the relationship', () => {
-    expect(aggregateSpecOf('Deal')).toEqual({
+    expect(written(aggregateSpecOf('Deal'))).toEqual({
       numeric: { valueUsd: 'n.valueUsd' },
       groups: {
         KIND: 'n.kind',
@@ -198,17 +206,17 @@ describe('aggregates', () => {
       },
     });
     const companyDeals = aggregateSpecOf(rel('Company.deals'));
-    expect(companyDeals.groups.ROLE).toBe('r.role');
+    expect(companyDeals.groups.ROLE!(ROOT_ROW)).toBe('r.role');
     expect(Object.keys(aggregateSpecOf(rel('Company.projects')).numeric).sort()).toEqual([
       'committedUsd',
       'firstYearUsd',
       'pledgedUsd',
       'targetPowerMw',
     ]);
-    expect(aggregateSpecOf(rel('Source.mentions')).groups).toEqual({
+    expect(written(aggregateSpecOf(rel('Source.mentions'))).groups).toEqual({
       KIND: "toUpper(head([l IN labels(n) WHERE l <> 'Entity']))",
     });
-    expect(aggregateSpecOf('Person')).toEqual({ numeric: {}, groups: {} });
+    expect(written(aggregateSpecOf('Person'))).toEqual({ numeric: {}, groups: {} });
   });
 
   it('is one expression: totals, then each grouping largest first with its size as a parameter', () => {
@@ -219,7 +227,7 @@ describe('aggregates', () => {
       numeric: ['valueUsd'],
       groups: [{ key: 'byKind', field: 'KIND', first: 5, numeric: [] }],
     };
-    expect(aggregateExpression('MATCH (n:Deal)', read, aggregateSpecOf('Deal'), (e) => e)).toBe(
+    expect(aggregateExpression('MATCH (n:Deal)', read, aggregateSpecOf('Deal'), ROOT_ROW)).toBe(
       '{ totals: head(COLLECT { MATCH (n:Deal) WITH count(*) AS count, sum(n.valueUsd) AS s0, min(n.valueUsd) AS m0, max(n.valueUsd) AS x0, avg(n.valueUsd) AS a0 RETURN { count: count, valueUsd: { sum: s0, min: m0, max: x0, avg: a0 } } }), ' +
         'g0: COLLECT { MATCH (n:Deal) WITH n.kind AS key, count(*) AS count ORDER BY count DESC, key LIMIT toInteger($a3_g0) RETURN { key: key, count: count } } }',
     );

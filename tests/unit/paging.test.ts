@@ -14,14 +14,21 @@ import {
   type PagePlan,
 } from '../../src/graph/paging.js';
 import { indexedSortKey, orderingFor, orderingsOf, relationshipOrdering, ORDERINGS } from '../../src/graph/ordering.js';
+import { ROOT_ROW } from '../../src/graph/patterns.js';
 import { ROOT_CONNECTIONS } from '../../src/graph/root-connections.js';
 import type { StargraphError } from '../../src/errors.js';
 
-const byName: Ordering = { name: 'test.byName', keys: [{ expr: 'n.name' }, { expr: 'n.id' }] };
+const byName: Ordering = { name: 'test.byName', keys: [{ expr: () => 'n.name' }, { expr: () => 'n.id' }] };
 const byValueDesc: Ordering = {
   name: 'test.byValue',
-  keys: [{ expr: 'n.valueUsd', descending: true }, { expr: 'n.id' }],
+  keys: [{ expr: () => 'n.valueUsd', descending: true }, { expr: () => 'n.id' }],
 };
+
+/** An ordering with its keys written for a root row (`n`). */
+const written = (ordering: Ordering) => ({
+  ...ordering,
+  keys: ordering.keys.map((k) => ({ ...k, expr: k.expr(ROOT_ROW) })),
+});
 
 function refusal(run: () => unknown): StargraphError {
   try {
@@ -123,7 +130,10 @@ describe('planPage', () => {
   });
 
   it('a three-key ordering compares each key only once the ones before it are equal', () => {
-    const ordering: Ordering = { name: 'three', keys: [{ expr: 'a' }, { expr: 'b', descending: true }, { expr: 'c' }] };
+    const ordering: Ordering = {
+      name: 'three',
+      keys: [{ expr: () => 'a' }, { expr: () => 'b', descending: true }, { expr: () => 'c' }],
+    };
     expect(planPage({ after: encodeCursor('three', [1, 2, 3]) }, ordering, 100).where).toBe(
       '((a > $cursor[0]) OR (a = $cursor[0] AND b < $cursor[1]) OR (a = $cursor[0] AND b = $cursor[1] AND c > $cursor[2]))',
     );
@@ -241,7 +251,7 @@ describe('lazyConnection', () => {
 
 describe('orderings (src/graph/ordering.ts)', () => {
   it('orders a root connection by its first orderBy field unless told, then by id, named for cursors', () => {
-    expect(orderingFor(ROOT_CONNECTIONS.Deal, null)).toEqual({
+    expect(written(orderingFor(ROOT_CONNECTIONS.Deal, null))).toEqual({
       name: 'Deal:NAME:ASC',
       keys: [
         { expr: 'n.name', descending: false },
@@ -249,7 +259,7 @@ describe('orderings (src/graph/ordering.ts)', () => {
       ],
       indexed: 'name',
     });
-    expect(orderingFor(ROOT_CONNECTIONS.Deal, { field: 'VALUE_USD', direction: 'DESC' })).toEqual({
+    expect(written(orderingFor(ROOT_CONNECTIONS.Deal, { field: 'VALUE_USD', direction: 'DESC' }))).toEqual({
       name: 'Deal:VALUE_USD:DESC',
       keys: [
         { expr: 'coalesce(n.valueUsd, -1.0)', descending: true },
@@ -270,15 +280,17 @@ describe('orderings (src/graph/ordering.ts)', () => {
 
   it('orders a relationship page by name (title for sources) unless orderBy names a far ordering', () => {
     const deals = { parentType: 'Company', fieldName: 'deals', nodeLabel: 'Deal' } as const;
-    expect(relationshipOrdering(deals)).toEqual({
+    expect(written(relationshipOrdering(deals))).toEqual({
       name: 'Company.deals',
       keys: [{ expr: 'n.name' }, { expr: 'n.id' }],
       indexed: 'name',
     });
-    expect(relationshipOrdering({ parentType: 'Company', fieldName: 'sources', nodeLabel: 'Source' })).toEqual({
-      name: 'Company.sources',
-      keys: [{ expr: "coalesce(n.title, '')" }, { expr: 'n.id' }],
-    });
+    expect(written(relationshipOrdering({ parentType: 'Company', fieldName: 'sources', nodeLabel: 'Source' }))).toEqual(
+      {
+        name: 'Company.sources',
+        keys: [{ expr: "coalesce(n.title, '')" }, { expr: 'n.id' }],
+      },
+    );
     expect(relationshipOrdering(deals, { field: 'CREATED_AT', direction: 'DESC' }).name).toBe(
       'Company.deals:CREATED_AT:DESC',
     );

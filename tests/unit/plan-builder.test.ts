@@ -10,7 +10,6 @@ import { describe, expect, it } from 'vitest';
 import { explainPlans } from '../../src/plan/explain.js';
 import { readPlanned } from '../../src/plan/run.js';
 import { plannedField } from '../../src/plan/shape.js';
-import { rebind } from '../../src/plan/cypher.js';
 import { collectFields, readableProperties, walkNode, type RootRead, type WalkContext } from '../../src/plan/walk.js';
 import { schema } from '../../src/schema/index.js';
 import { rootConnectionSpecs } from '../../src/schema/root-connection.js';
@@ -342,11 +341,6 @@ describe('node and connection Cypher', () => {
     expect(cypherOf(`{ entity(slug: "x") { slug ... on Company { id } } }`)).toBe(
       "MATCH (n:Entity {slug: $slug}) RETURN n { .id, label: head([l IN labels(n) WHERE l <> 'Entity']), .slug } AS node",
     );
-  });
-
-  it('rebinds r by default and leaves other names alone', () => {
-    expect(rebind('type(r) = n.kind AND rn.x = nr.y', 'n4')).toBe('type(r) = n4.kind AND rn.x = nr.y');
-    expect(rebind('type(r)', 'n4', 'r4')).toBe('type(r4)');
   });
 });
 

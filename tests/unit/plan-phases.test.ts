@@ -256,6 +256,12 @@ describe('the statement cache key', () => {
     expect(planB!.params).not.toEqual(planA!.params);
     expect(keyOf(`{ entity(slug: "openai") { name } }`)).toBe(keyOf(`{ entity(slug: "oracle") { name } }`));
   });
+
+  it('holds an ordering’s key expressions as text, not dropped as functions', () => {
+    expect(keyOf('{ deals(first: 1, orderBy: { field: VALUE_USD }) { edges { node { slug } } } }')).toContain(
+      '"keys":[{"expr":"coalesce(n.valueUsd, -1.0)","descending":false},{"expr":"n.id","descending":false}]',
+    );
+  });
 });
 
 describe('root pages, planned and loaded', () => {

@@ -6,7 +6,8 @@
 import { parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { explainPlans } from '../../src/plan/explain.js';
-import { rebind } from '../../src/plan/cypher.js';
+import { ENTITY_RELATIONSHIPS_ORDERING } from '../../src/plan/cypher.js';
+import { keyExpressions, relationshipOrdering } from '../../src/graph/ordering.js';
 import { schema } from '../../src/schema/index.js';
 import { rootConnectionSpecs } from '../../src/schema/root-connection.js';
 import { encodeCursor } from '../../src/graph/cursor.js';
@@ -229,11 +230,15 @@ describe('read planner statements', () => {
   });
 });
 
-describe('rebind', () => {
-  it('moves order keys written over n and r onto a connection’s own variables', () => {
-    expect(rebind("coalesce(n.title, '') > $cursor[0] AND type(r) = n.id", 'n3', 'r3')).toBe(
-      "coalesce(n3.title, '') > $cursor[0] AND type(r3) = n3.id",
-    );
-    expect(rebind('n.name', 'n12')).toBe('n12.name');
+describe('order keys', () => {
+  it('are written for the variables of the read that sorts by them', () => {
+    expect(keyExpressions(ENTITY_RELATIONSHIPS_ORDERING.keys, { node: 'n3', rel: 'r3' })).toEqual([
+      'type(r3)',
+      'n3.name',
+      'n3.id',
+      'elementId(r3)',
+    ]);
+    const sources = relationshipOrdering({ parentType: 'Company', fieldName: 'sources', nodeLabel: 'Source' });
+    expect(keyExpressions(sources.keys, { node: 'n12', rel: 'r12' })).toEqual(["coalesce(n12.title, '')", 'n12.id']);
   });
 });
