@@ -42,7 +42,7 @@ export interface SortKey {
    * The property's value rebuilt from the cursor's keys (`$cursor`), when the keys are not the
    * property itself (a DateTime travels in cursors as its epoch seconds and nanoseconds).
    */
-  seek?: string;
+  seek?: (cursor: string) => string;
 }
 
 /** The client's `orderBy` argument: one of the label's orderBy fields and a direction. */
@@ -84,7 +84,7 @@ export const COMMON_ENTITY_ORDERINGS: Record<string, SortKey[]> = {
     {
       expr: ({ node }) => `coalesce(${node}.createdAt.epochSeconds, 0)`,
       property: 'createdAt',
-      seek: 'datetime({epochSeconds: toInteger($cursor[0]), nanosecond: toInteger($cursor[1])})',
+      seek: (cursor) => `datetime({epochSeconds: toInteger(${cursor}[0]), nanosecond: toInteger(${cursor}[1])})`,
     },
     expressionKey((n) => `coalesce(${n}.createdAt.nanosecond, 0)`),
   ],

@@ -90,7 +90,7 @@ export function indexedPageBounds(options: {
   /** The cursor's parameter (`$cursor`), or null on a first page. */
   cursor: string | null;
   /** The property's value from the cursor, when its first key is not the property itself. */
-  seek?: string;
+  seek?: (cursor: string) => string;
   /** The index's tie-breaking property (`id` unless the index holds a copy of it). */
   idProperty?: string;
 }): { range: string[]; after: string | null } {
@@ -98,7 +98,7 @@ export function indexedPageBounds(options: {
   const id = `${node}.${options.idProperty ?? 'id'} IS NOT NULL`;
   if (cursor === null) return { range: [`${node}.${property} IS NOT NULL`, id], after: null };
   return {
-    range: [`${node}.${property} ${descending ? '<=' : '>='} ${options.seek ?? `${cursor}[0]`}`, id],
+    range: [`${node}.${property} ${descending ? '<=' : '>='} ${options.seek?.(cursor) ?? `${cursor}[0]`}`, id],
     after: `[${keys.join(', ')}] ${descending ? '<' : '>'} ${cursor}`,
   };
 }

@@ -5,9 +5,10 @@
  * paths read the same rows the same way; only values travel as parameters.
  */
 import type { Context } from '../context.js';
+import { connectionFilter } from '../plan/cypher.js';
 import { rootCountStatement, rootPageParams, rootPageStatement } from '../plan/root-page.js';
 import { toEntityRow } from './entities.js';
-import { compileFilter, filterLimits, type CompiledFilter, type FilterLimits } from './filters.js';
+import { filterLimits, type CompiledFilter, type FilterLimits } from './filters.js';
 import type { EntityLabel } from './model.js';
 import {
   indexedSortKey,
@@ -37,7 +38,7 @@ export function filterClause(
   filter: RootArgs['filter'],
   limits?: FilterLimits,
 ): CompiledFilter {
-  return compileFilter(spec.label, filter, 'n', 'f', limits);
+  return connectionFilter(spec.label, filter, 'root', limits);
 }
 
 export interface RootEdgeRow<N> {

@@ -19,7 +19,13 @@ import { keyedPage } from '../graph/hub-pages.js';
 import { RELATIONSHIPS, type PropertyType, type RelationshipType, type TypedRelationship } from '../graph/model.js';
 import { keyExpressions, type OrderKey, type Ordering } from '../graph/ordering.js';
 import type { PagePlan } from '../graph/paging.js';
-import { countPattern, relationshipPattern, type RelationshipShape, type RowVariables } from '../graph/patterns.js';
+import {
+  countPattern,
+  relationshipPattern,
+  ROOT_ROW,
+  type RelationshipShape,
+  type RowVariables,
+} from '../graph/patterns.js';
 import type { ConnectionRead, NodeRead, ReadAs, SourcesRead } from './walk.js';
 
 /** `Entity.relationships`: by type, far node name and id, then the relationship (parallel ones). */
@@ -33,20 +39,25 @@ export const ENTITY_RELATIONSHIPS_ORDERING: Ordering = {
   ],
 };
 
-/** Connection `index`'s variables: `n3` and `r3`. */
-export const rowVariables = (index: number): RowVariables => ({ node: `n${index}`, rel: `r${index}` });
+/** Connection `index`'s variables: `n3` and `r3`; a root connection's `n`. */
+export const rowVariables = (index: number | 'root'): RowVariables =>
+  index === 'root' ? ROOT_ROW : { node: `n${index}`, rel: `r${index}` };
 
 /** What a connection parameter holds: page size, cursor, filter values (a prefix), relationship types. */
 export type ConnectionParam = 'fetch' | 'cursor' | 'f' | 'types';
 
-/** The one naming of a connection's parameters: `c3_fetch`, `c3_cursor`, `c3_f0`..., `c3_types`. */
-export const paramName = (index: number, param: ConnectionParam) => `c${index}_${param}`;
+/**
+ * The one naming of a read's parameters: connection 3's `c3_fetch`, `c3_cursor`, `c3_f0`...,
+ * `c3_types`; a root connection's (one per statement) `fetch`, `cursor`, `f0`...
+ */
+export const paramName = (index: number | 'root', param: ConnectionParam) =>
+  index === 'root' ? param : `c${index}_${param}`;
 
-/** The client's filter on connection `index`'s far node: over its variable, with its parameter names. */
+/** The client's filter on connection `index`'s (far) node: over its variable, with its parameter names. */
 export function connectionFilter(
   label: FilterLabel,
   filter: Record<string, unknown> | null | undefined,
-  index: number,
+  index: number | 'root',
   limits?: FilterLimits,
 ): CompiledFilter {
   return compileFilter(label, filter, rowVariables(index).node, paramName(index, 'f'), limits);

@@ -10,7 +10,7 @@ import { keyExpressions, type Ordering, type SortKey } from '../graph/ordering.j
 import { ROOT_ROW } from '../graph/patterns.js';
 import { indexedPageBounds, type PagePlan } from '../graph/paging.js';
 import type { RootConnectionSpec } from '../graph/root-connections.js';
-import { whereClause } from './cypher.js';
+import { paramName, whereClause } from './cypher.js';
 import { and } from '../graph/filters.js';
 
 /** `MATCH (n:Label)` with the client's filter: what a root connection's page, count and aggregates read. */
@@ -59,7 +59,7 @@ export function rootPageRows(source: RootPageSource): { text: string; orderBy: s
       property: indexed.property!,
       keys: keyExpressions(keys, ROOT_ROW),
       descending,
-      cursor: page.hasCursor ? '$cursor' : null,
+      cursor: page.hasCursor ? `$${paramName('root', 'cursor')}` : null,
       ...(indexed.seek ? { seek: indexed.seek } : {}),
     });
     conditions.unshift(...range);
@@ -70,7 +70,7 @@ export function rootPageRows(source: RootPageSource): { text: string; orderBy: s
     conditions.push(page.where);
   }
   const match = `MATCH (n:${source.label})${whereClause(and(...conditions))}`;
-  return { text: `${match} WITH n ORDER BY ${orderBy} LIMIT toInteger($fetch)`, orderBy };
+  return { text: `${match} WITH n ORDER BY ${orderBy} LIMIT toInteger($${paramName('root', 'fetch')})`, orderBy };
 }
 
 /** A root page as a statement of its own (the loaders'): each row's node, whole, and its sort keys. */
@@ -86,5 +86,7 @@ export const rootCountStatement = (label: RootConnectionSpec['label'], filter: s
 
 /** The parameters of rootPageRows' text. */
 export function rootPageParams(page: PagePlan): Record<string, unknown> {
-  return page.hasCursor ? { fetch: page.fetch, cursor: page.cursorKey } : { fetch: page.fetch };
+  const params: Record<string, unknown> = { [paramName('root', 'fetch')]: page.fetch };
+  if (page.hasCursor) params[paramName('root', 'cursor')] = page.cursorKey;
+  return params;
 }

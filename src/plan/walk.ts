@@ -39,7 +39,7 @@ import {
   type TypedRelationship,
 } from '../graph/model.js';
 import { aggregateSpecOf, type AggregateRead, type AggregateSpec, type GroupRead } from '../graph/aggregates.js';
-import { compileFilter, type CompiledFilter, type FilterLimits } from '../graph/filters.js';
+import type { CompiledFilter, FilterLimits } from '../graph/filters.js';
 import {
   indexedSortKey,
   orderingFor,
@@ -50,6 +50,7 @@ import {
 } from '../graph/ordering.js';
 import { checkPageArgs, planPage, type PagePlan } from '../graph/paging.js';
 import { filterClause, type RootConnectionSpec } from '../graph/root-connections.js';
+import { connectionFilter } from './cypher.js';
 
 /** How a property is read: as stored, or converted to what GraphQL serves. */
 export type ReadAs = PropertyType | 'datetime';
@@ -322,7 +323,7 @@ function connectionArguments(
   try {
     const args = getArgumentValues(field, node, ctx.variables) as ConnectionArgs;
     checkPageArgs(args, ctx.maxPageSize);
-    const filter = compileFilter(relationship.nodeLabel, args.filter, `n${index}`, `c${index}_f`, ctx.filterLimits);
+    const filter = connectionFilter(relationship.nodeLabel, args.filter, index, ctx.filterLimits);
     return { args, filter, ordering: relationshipOrdering(relationship, args.orderBy) };
   } catch {
     return null;
