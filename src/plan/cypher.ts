@@ -63,11 +63,14 @@ export function connectionFilter(
   return compileFilter(label, filter, rowVariables(index).node, paramName(index, 'f'), limits);
 }
 
-/** Result keys of a node map: `__c3` a connection's rows, `__n3` its count, `__s3` sources, `__a4` an aggregate. */
-export const rowsKey = (index: number) => `__c${index}`;
-export const aggregateKey = (index: number) => `__a${index}`;
-export const countKey = (index: number) => `__n${index}`;
-export const sourcesKey = (index: number) => `__s${index}`;
+/**
+ * Result keys of a node map (every planned node carries them, so they are short):
+ * `__rows3` a connection's rows, `__count3` its count, `__sources3` sources, `__aggregate4` an aggregate.
+ */
+export const rowsKey = (index: number) => `__rows${index}`;
+export const aggregateKey = (index: number) => `__aggregate${index}`;
+export const countKey = (index: number) => `__count${index}`;
+export const sourcesKey = (index: number) => `__sources${index}`;
 
 function propertyProjection(v: string, name: string, readAs: ReadAs): string {
   if (readAs === 'date') return `${name}: toString(${v}.${name})`;
@@ -81,7 +84,7 @@ function propertyProjection(v: string, name: string, readAs: ReadAs): string {
  * A node's map projection, and what must be computed before it. Neo4j refuses an aggregate
  * (`count(*)`, `sum`...) anywhere inside an expression that also reads other variables, even
  * inside a subquery ("implicit grouping"), and inside `collect()` at all; so an entry holding an
- * aggregate, however deep, is computed first as its own item of a `WITH v, ... AS __a3` (where
+ * aggregate, however deep, is computed first as its own item of a `WITH v, ... AS v__aggregate3` (where
  * `v` groups nothing: one row per node) and the projection reads the variable.
  */
 export interface Projection {
@@ -112,9 +115,9 @@ export function hoistClause(vars: string, hoisted: readonly string[], orderBy: s
  * party to many of the deals on a page), and written inline its page would be computed, and
  * returned, again at every place. So a page whose parent sits two or more connections below
  * the root is computed after the root's page, in its own `CALL`: the parents' element ids are
- * gathered from what is already read (a DISTINCT over the nested maps, `__e`), each parent is
- * found again by element id, and its page is returned once, in a table `__d<index>` of
- * [element id, rows] that the shaping code looks up (read.ts). Pages holding an aggregate stay
+ * gathered from what is already read (a DISTINCT over the nested maps, `__parent`), each parent
+ * is found again by element id, and its page is returned once, in a table `__table<index>` of
+ * [element id, rows] that the shaping code looks up (shape.ts). Pages holding an aggregate stay
  * inline (their hoisting is per row).
  */
 export interface Deferred {
@@ -137,12 +140,12 @@ interface Deferral {
 }
 
 /** Key of a node's element id in its map (only where a page below it is deferred). */
-export const PARENT_KEY = '__e';
+export const PARENT_KEY = '__parent';
 /** Variable and result key of a deferred page's table. */
-export const deferredKey = (index: number) => `__d${index}`;
+export const deferredKey = (index: number) => `__table${index}`;
 /** The connection index a result key names when it is a deferred page's table, else null. */
 export const deferredIndexOf = (key: string): number | null => {
-  const match = /^__d(\d+)$/.exec(key);
+  const match = /^__table(\d+)$/.exec(key);
   return match ? Number(match[1]) : null;
 };
 
@@ -174,12 +177,12 @@ export function nodeProjection(v: string, read: NodeRead, deferral?: Deferral): 
   // isTypeOf reads it). Every byte here is decoded by the driver for every node.
   const entries: string[] = [];
   const hoisted: string[] = [];
-  const all = read.types.some((t) => t.all);
-  if (all) entries.push('.*');
+  const allProperties = read.types.some((t) => t.allProperties);
+  if (allProperties) entries.push('.*');
   else if (read.types.some((t) => t.id)) entries.push(`.id`);
   if (read.label === 'Source') entries.push(`title: ${v}.title`);
   else if (read.label === 'Entity') entries.push(`label: ${kindLabelOf(v)}`);
-  if (!all) {
+  if (!allProperties) {
     const seen = new Set<string>(read.label === 'Source' ? ['title'] : []);
     for (const needs of read.types) {
       for (const [name, readAs] of needs.properties) {

@@ -120,7 +120,7 @@ function printNode(node: NodeRead, indent: string, lines: string[], printed: Set
     const properties = [...needs.properties].map(([name, readAs]) =>
       readAs === 'string' ? name : `${name}:${readAs}`,
     );
-    const flags = [needs.id ? 'id' : null, needs.all ? 'ALL PROPERTIES' : null].filter(Boolean);
+    const flags = [needs.id ? 'id' : null, needs.allProperties ? 'ALL PROPERTIES' : null].filter(Boolean);
     lines.push(`${indent}${needs.typeName} { ${[...flags, ...properties].join(' ')} }`);
     for (const c of [...needs.connections, ...(needs.sources ? [needs.sources] : [])]) {
       const name = `${indent}  ${c.key}#${c.index}`;

@@ -65,7 +65,7 @@ export interface TypeNeeds {
    * Needs every property of the node (`.*`): a field the planner does not fold is selected, and
    * its resolver may read any property.
    */
-  all: boolean;
+  allProperties: boolean;
   /** The `id` field is selected (`__typename`, `entityKind` need only the label). */
   id: boolean;
   connections: ConnectionRead[];
@@ -229,7 +229,14 @@ export function walkNode(ctx: WalkContext, label: NodeLabel, nodes: readonly Fie
 function walkType(ctx: WalkContext, typeName: EntityLabel | 'Source', sets: readonly SelectionSetNode[]): TypeNeeds {
   const runtime = objectType(ctx, typeName);
   const readable = readableProperties(typeName);
-  const needs: TypeNeeds = { typeName, properties: new Map(), all: false, id: false, connections: [], sources: null };
+  const needs: TypeNeeds = {
+    typeName,
+    properties: new Map(),
+    allProperties: false,
+    id: false,
+    connections: [],
+    sources: null,
+  };
   for (const [responseKey, nodes] of collectFields(ctx, runtime, sets)) {
     const fieldName = nodes[0]!.name.value;
     if (IDENTITY_FIELDS.has(fieldName)) {
@@ -256,7 +263,7 @@ function walkType(ctx: WalkContext, typeName: EntityLabel | 'Source', sets: read
       continue;
     }
     // Not folded: its resolver loads it (DataLoader), and may read any property of the node.
-    needs.all = true;
+    needs.allProperties = true;
   }
   return needs;
 }

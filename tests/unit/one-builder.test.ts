@@ -84,7 +84,7 @@ describe('one builder for planned and loaded relationship reads', () => {
       { after },
     );
     const part = relationshipRows('n', read);
-    expect(cypher).toContain(`n { __c0: ${part} }`);
+    expect(cypher).toContain(`n { __rows0: ${part} }`);
     // The same read with its parents from ids: the same text after `RETURN pid, `.
     expect(forEachParent('Entity', (v) => relationshipRows(v, read))).toBe(
       `UNWIND $parentIds AS pid MATCH (n:Entity {id: pid}) RETURN pid, ${part} AS value`,
@@ -129,7 +129,7 @@ describe('one builder for planned and loaded relationship reads', () => {
     ] as const) {
       const { cypher, read } = planned(companiesWithDeals(`${args} { totalCount }`));
       const part = relationshipCount('n', read);
-      expect(cypher).toContain(`__n0: ${part}`);
+      expect(cypher).toContain(`__count0: ${part}`);
       const { ctx, calls } = recordingContext();
       await loadRelationshipCount(ctx, relationshipField(companyDeals), 'c-1', filter);
       expect(calls[0]!.cypher).toBe(`UNWIND $parentIds AS pid MATCH (n:Entity {id: pid}) RETURN pid, ${part} AS value`);
@@ -160,7 +160,7 @@ describe('one builder for planned and loaded relationship reads', () => {
     const { cypher, read } = planned(companiesWithDeals(`(filter: { nameContains: "gpu" }) { ${aggregateField} }`));
     const aggregate = read.aggregates[0]!;
     const part = connectionAggregate('n', read, aggregate);
-    expect(cypher).toContain(`WITH n, ${part} AS n__a`);
+    expect(cypher).toContain(`WITH n, ${part} AS n__aggregate`);
     // The loader, asked for the same field of one company: the same expression over `n`.
     const { ctx, calls } = recordingContext();
     const operation = parse(`{ deals { ${aggregateField} } }`).definitions[0] as OperationDefinitionNode;
