@@ -17,7 +17,7 @@ import { entityProjection, kindLabelOf, sourceProjection } from '../graph/entiti
 import { and, compileFilter, type CompiledFilter, type FilterLabel, type FilterLimits } from '../graph/filters.js';
 import { keyedPage } from '../graph/hub-pages.js';
 import { RELATIONSHIPS, type PropertyType, type RelationshipType, type TypedRelationship } from '../graph/model.js';
-import { keyExpressions, type OrderKey, type Ordering } from '../graph/ordering.js';
+import { keyExpressions, type Ordering } from '../graph/ordering.js';
 import type { PagePlan } from '../graph/paging.js';
 import {
   countPattern,
@@ -275,21 +275,25 @@ function rowConditions(read: CountRead, rel: string): string | null {
 /** ` WHERE predicate`, or nothing when there is no predicate. */
 export const whereClause = (predicate: string | null) => (predicate === null ? '' : ` WHERE ${predicate}`);
 
-/** An order key written for a row's variables. */
-interface WrittenKey {
+/** An order key written for a row's variables, in the direction a page reads it. */
+export interface WrittenKey {
   expr: string;
   descending: boolean;
 }
 
-/** The keys written for `row`, in the direction this page reads them (backward pages read reversed). */
-const pageKeys = (keys: readonly OrderKey[], page: PagePlan, row: RowVariables): WrittenKey[] =>
-  keys.map((k) => ({ expr: k.expr(row), descending: page.backward ? !k.descending : !!k.descending }));
+/**
+ * The ordering's keys written for `row`, in the direction `page` reads them (backward pages read
+ * reversed): what root and relationship pages alike order by and compare with their cursor.
+ */
+export const pageKeys = (ordering: Ordering, page: Pick<PagePlan, 'backward'>, row: RowVariables): WrittenKey[] =>
+  ordering.keys.map((k) => ({ expr: k.expr(row), descending: page.backward ? !k.descending : !!k.descending }));
 
-const orderByClause = (keys: readonly WrittenKey[]) =>
+/** The ORDER BY items of written keys: `n.name ASC, n.id ASC`. */
+export const orderByClause = (keys: readonly WrittenKey[]) =>
   keys.map((k) => `${k.expr} ${k.descending ? 'DESC' : 'ASC'}`).join(', ');
 
 /** Keyset test past the cursor: (k0 > c0) OR (k0 = c0 AND k1 > c1) OR ..., < for descending keys. */
-function keysetPredicate(keys: readonly WrittenKey[], cursor: string): string {
+export function keysetPredicate(keys: readonly WrittenKey[], cursor: string): string {
   const terms = keys.map((key, i) => {
     const equal = keys.slice(0, i).map((k, j) => `${k.expr} = ${cursor}[${j}]`);
     return [...equal, `${key.expr} ${key.descending ? '<' : '>'} ${cursor}[${i}]`].join(' AND ');
@@ -334,7 +338,7 @@ export function relationshipRows(v: string, read: RelationshipRead, deferral?: D
   const vars = rowVariables(read.index);
   const { node: n, rel: r } = vars;
   const page = read.page!;
-  const keys = pageKeys(read.ordering.keys, page, vars);
+  const keys = pageKeys(read.ordering, page, vars);
   const orderBy = orderByClause(keys);
   const cursor = paramName(read.index, 'cursor');
   const fetch = paramName(read.index, 'fetch');

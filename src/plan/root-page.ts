@@ -10,7 +10,7 @@ import { keyExpressions, type Ordering, type SortKey } from '../graph/ordering.j
 import { ROOT_ROW } from '../graph/patterns.js';
 import { indexedPageBounds, type PagePlan } from '../graph/paging.js';
 import type { RootConnectionSpec } from '../graph/root-connections.js';
-import { paramName, whereClause } from './cypher.js';
+import { keysetPredicate, orderByClause, pageKeys, paramName, whereClause } from './cypher.js';
 import { and } from '../graph/filters.js';
 
 /** `MATCH (n:Label)` with the client's filter: what a root connection's page, count and aggregates read. */
@@ -48,8 +48,10 @@ export interface RootPageSource {
 export function rootPageRows(source: RootPageSource): { text: string; orderBy: string } {
   const { page, indexed } = source;
   const keys = source.ordering.keys;
+  const written = pageKeys(source.ordering, page, ROOT_ROW);
+  const cursor = `$${paramName('root', 'cursor')}`;
   const conditions: Array<string | null> = [source.filter];
-  let orderBy = page.orderBy;
+  let orderBy = orderByClause(written);
   if (indexed) {
     // Index order: every row has the property, so ordering by it equals ordering by the key's
     // expression; a cursor becomes a range seek, so page 50 reads about what page 1 reads.
@@ -59,7 +61,7 @@ export function rootPageRows(source: RootPageSource): { text: string; orderBy: s
       property: indexed.property!,
       keys: keyExpressions(keys, ROOT_ROW),
       descending,
-      cursor: page.hasCursor ? `$${paramName('root', 'cursor')}` : null,
+      cursor: page.hasCursor ? cursor : null,
       ...(indexed.seek ? { seek: indexed.seek } : {}),
     });
     conditions.unshift(...range);
@@ -67,7 +69,7 @@ export function rootPageRows(source: RootPageSource): { text: string; orderBy: s
     const direction = descending ? 'DESC' : 'ASC';
     orderBy = `n.${indexed.property} ${direction}, n.id ${direction}`;
   } else if (page.hasCursor) {
-    conditions.push(page.where);
+    conditions.push(keysetPredicate(written, cursor));
   }
   const match = `MATCH (n:${source.label})${whereClause(and(...conditions))}`;
   return { text: `${match} WITH n ORDER BY ${orderBy} LIMIT toInteger($${paramName('root', 'fetch')})`, orderBy };

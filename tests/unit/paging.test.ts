@@ -16,6 +16,7 @@ import {
 import { indexedSortKey, orderingFor, orderingsOf, relationshipOrdering, ORDERINGS } from '../../src/graph/ordering.js';
 import { ROOT_ROW } from '../../src/graph/patterns.js';
 import { ROOT_CONNECTIONS } from '../../src/graph/root-connections.js';
+import { keysetPredicate, orderByClause, pageKeys } from '../../src/plan/cypher.js';
 import type { StargraphError } from '../../src/errors.js';
 
 const byName: Ordering = { name: 'test.byName', keys: [{ expr: () => 'n.name' }, { expr: () => 'n.id' }] };
@@ -23,6 +24,10 @@ const byValueDesc: Ordering = {
   name: 'test.byValue',
   keys: [{ expr: () => 'n.valueUsd', descending: true }, { expr: () => 'n.id' }],
 };
+
+/** A page's ORDER BY and keyset test as the statement builder writes them for a root row. */
+const orderOf = (ordering: Ordering, plan: PagePlan) => orderByClause(pageKeys(ordering, plan, ROOT_ROW));
+const keysetOf = (ordering: Ordering, plan: PagePlan) => keysetPredicate(pageKeys(ordering, plan, ROOT_ROW), '$cursor');
 
 /** An ordering with its keys written for a root row (`n`). */
 const written = (ordering: Ordering) => ({
@@ -84,9 +89,8 @@ describe('planPage', () => {
       fetch: 21,
       cursorKey: null,
       hasCursor: false,
-      where: null,
-      orderBy: 'n.name ASC, n.id ASC',
     });
+    expect(orderOf(byName, plan)).toBe('n.name ASC, n.id ASC');
     expect(planPage({}, byName, 100, 7)).toMatchObject({ size: 7, fetch: 8 });
   });
 
@@ -98,9 +102,11 @@ describe('planPage', () => {
       fetch: 4,
       cursorKey: [5e9, 'd-9'],
       hasCursor: true,
-      where: '((n.valueUsd < $cursor[0]) OR (n.valueUsd = $cursor[0] AND n.id > $cursor[1]))',
-      orderBy: 'n.valueUsd DESC, n.id ASC',
     });
+    expect(keysetOf(byValueDesc, plan)).toBe(
+      '((n.valueUsd < $cursor[0]) OR (n.valueUsd = $cursor[0] AND n.id > $cursor[1]))',
+    );
+    expect(orderOf(byValueDesc, plan)).toBe('n.valueUsd DESC, n.id ASC');
   });
 
   it('last before a cursor: the ordering reversed, keys before it', () => {
@@ -111,9 +117,11 @@ describe('planPage', () => {
       fetch: 3,
       cursorKey: [5e9, 'd-9'],
       hasCursor: true,
-      where: '((n.valueUsd > $cursor[0]) OR (n.valueUsd = $cursor[0] AND n.id < $cursor[1]))',
-      orderBy: 'n.valueUsd ASC, n.id DESC',
     });
+    expect(keysetOf(byValueDesc, plan)).toBe(
+      '((n.valueUsd > $cursor[0]) OR (n.valueUsd = $cursor[0] AND n.id < $cursor[1]))',
+    );
+    expect(orderOf(byValueDesc, plan)).toBe('n.valueUsd ASC, n.id DESC');
   });
 
   it('before alone pages backward with the default size; last alone needs no cursor', () => {
@@ -124,7 +132,6 @@ describe('planPage', () => {
     expect(planPage({ last: 4 }, byName, 100)).toMatchObject({
       backward: true,
       size: 4,
-      where: null,
       hasCursor: false,
     });
   });
@@ -134,7 +141,7 @@ describe('planPage', () => {
       name: 'three',
       keys: [{ expr: () => 'a' }, { expr: () => 'b', descending: true }, { expr: () => 'c' }],
     };
-    expect(planPage({ after: encodeCursor('three', [1, 2, 3]) }, ordering, 100).where).toBe(
+    expect(keysetOf(ordering, planPage({ after: encodeCursor('three', [1, 2, 3]) }, ordering, 100))).toBe(
       '((a > $cursor[0]) OR (a = $cursor[0] AND b < $cursor[1]) OR (a = $cursor[0] AND b = $cursor[1] AND c > $cursor[2]))',
     );
   });
