@@ -22,9 +22,6 @@ import {
 } from './model.js';
 import { countPattern, relationshipPattern } from './patterns.js';
 
-/** Planned aggregates loaded apart import the pattern from here; its home is patterns.ts. */
-export { relationshipPattern } from './patterns.js';
-
 /** The node types that have a filter input: the five kinds, Source, and Entity (any kind). */
 export type FilterLabel = EntityLabel | 'Source' | 'Entity';
 

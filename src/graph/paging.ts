@@ -8,9 +8,6 @@ import { limitExceeded, badInput } from '../errors.js';
 import { decodeCursor, encodeCursor, type CursorKey } from './cursor.js';
 import type { Ordering } from './ordering.js';
 
-/** Orderings live in ordering.ts; these stay importable from here for the pages that cut by them. */
-export type { OrderKey, Ordering } from './ordering.js';
-
 export interface PageArgs {
   first?: number | null;
   after?: string | null;

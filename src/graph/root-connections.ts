@@ -21,9 +21,6 @@ import {
 import { planPage, toPage, type Page } from './paging.js';
 import type { CursorKey } from './cursor.js';
 
-/** Orderings live in ordering.ts; the relationship loaders still import these from here. */
-export { orderingBy, orderingsOf } from './ordering.js';
-
 export interface RootConnectionSpec extends OrderedLabel {
   /** orderBy field name → sort keys, the unique id appended by `orderingBy`. */
   orderings: Record<string, SortKey[]>;

@@ -9,11 +9,17 @@ import {
   lazyConnection,
   planPage,
   toPage,
-  type Ordering,
   type PageArgs,
   type PagePlan,
 } from '../../src/graph/paging.js';
-import { indexedSortKey, orderingFor, orderingsOf, relationshipOrdering, ORDERINGS } from '../../src/graph/ordering.js';
+import {
+  indexedSortKey,
+  orderingFor,
+  orderingsOf,
+  relationshipOrdering,
+  ORDERINGS,
+  type Ordering,
+} from '../../src/graph/ordering.js';
 import { ROOT_ROW } from '../../src/graph/patterns.js';
 import { ROOT_CONNECTIONS } from '../../src/graph/root-connections.js';
 import { keysetPredicate, orderByClause, pageKeys } from '../../src/plan/cypher.js';
