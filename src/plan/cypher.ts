@@ -422,11 +422,14 @@ export function connectionAggregate(v: string, c: AggregatedRead, a: AggregateRe
   return aggregateExpression(match, a, aggregateSpecOf(c.relationship), row);
 }
 
-/** `Entity.sources`: newest first, undated last, then by id (as the loader orders them). */
-function sourcesList(v: string, s: SourcesRead): string {
+/**
+ * `Entity.sources` of parent `v`: newest first, undated last, then by id; each source as
+ * selected, or with every property (`all`, the loader's read).
+ */
+export function sourcesList(v: string, s: Pick<SourcesRead, 'index'> & { node: NodeRead | 'all' }): string {
   const src = `s${s.index}`;
   const order = `${src}.publishedOn IS NULL, ${src}.publishedOn DESC, ${src}.id`;
-  const node = nodeProjection(src, s.node);
+  const node = s.node === 'all' ? { projection: sourceProjection(src), hoisted: [] } : nodeProjection(src, s.node);
   const sorted = `MATCH (${src}:Source)-[:MENTIONS]->(${v}) WITH ${src} ORDER BY ${order}`;
   return `COLLECT { ${sorted}${hoistClause(src, node.hoisted, order)} RETURN ${node.projection} }`;
 }

@@ -15,6 +15,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import type { Context } from '../../src/context.js';
 import { encodeCursor } from '../../src/graph/cursor.js';
+import { entitySourcesLoader } from '../../src/graph/entity-loaders.js';
 import { TYPED_RELATIONSHIPS } from '../../src/graph/model.js';
 import {
   loadEntityRelationshipCount,
@@ -185,5 +186,17 @@ describe('one builder for planned and loaded relationship reads', () => {
     expect(part).toMatchInlineSnapshot(
       `"{ totals: head(COLLECT { MATCH (n)-[r0:PARTY_TO]->(n0) WHERE toLower(n0.name) CONTAINS toLower($c0_f0) WITH count(*) AS count, sum(n0.valueUsd) AS s0, min(n0.valueUsd) AS m0, max(n0.valueUsd) AS x0, avg(n0.valueUsd) AS a0 RETURN { count: count, valueUsd: { sum: s0, min: m0, max: x0, avg: a0 } } }) }"`,
     );
+  });
+
+  it('lists an entity’s sources in the same order on both paths', async () => {
+    const { entity } = explainPlans(schema, parse('{ entity(slug: "x") { sources { title } } }'), rootConnectionSpecs);
+    const { ctx, calls } = recordingContext();
+    await entitySourcesLoader(ctx).load('e-1');
+    const sorted = (cypher: string) => /COLLECT \{ MATCH .*? RETURN/.exec(cypher)![0];
+    expect(sorted(calls[0]!.cypher)).toBe(sorted(entity!.cypher));
+    expect(calls[0]!.cypher).toMatchInlineSnapshot(
+      `"UNWIND $parentIds AS pid MATCH (n:Entity {id: pid}) RETURN pid, COLLECT { MATCH (s0:Source)-[:MENTIONS]->(n) WITH s0 ORDER BY s0.publishedOn IS NULL, s0.publishedOn DESC, s0.id RETURN s0 { .* } } AS value"`,
+    );
+    expect(calls[0]!.params).toEqual({ parentIds: ['e-1'] });
   });
 });
