@@ -17,13 +17,14 @@ import {
 import { kindLabelOf } from './entities.js';
 import type { FilterLabel } from './filters.js';
 import { getOrCreate } from '../get-or-create.js';
+import type { RowExpression, RowVariables } from './patterns.js';
 
-/** What one connection can aggregate: number fields and group fields, as expressions over `n` (node) and `r` (relationship). */
+/** What one connection can aggregate: number fields and group fields, as expressions over a row. */
 export interface AggregateSpec {
   /** GraphQL field name → number expression. */
-  numeric: Record<string, string>;
+  numeric: Record<string, RowExpression>;
   /** GroupField enum value → key expression (a string, or null when the value is missing). */
-  groups: Record<string, string>;
+  groups: Record<string, RowExpression>;
 }
 
 /** String properties worth grouping by (names, slugs and descriptions are not). */
@@ -47,15 +48,15 @@ function propertiesOf(label: FilterLabel): Record<string, PropertyType> {
 
 function addProperties(
   spec: AggregateSpec,
-  v: 'n' | 'r',
+  of: keyof RowVariables,
   properties: Record<string, PropertyType>,
   groupable: readonly string[] | 'all',
 ) {
   for (const [name, type] of Object.entries(properties)) {
-    if (type === 'number') spec.numeric[name] = `${v}.${name}`;
-    else if (type === 'date') spec.groups[yearGroup(name)] = `toString(${v}.${name}.year)`;
+    if (type === 'number') spec.numeric[name] = (row) => `${row[of]}.${name}`;
+    else if (type === 'date') spec.groups[yearGroup(name)] = (row) => `toString(${row[of]}.${name}.year)`;
     else if (type === 'string' && (groupable === 'all' || groupable.includes(name)))
-      spec.groups[constantCase(name)] = `${v}.${name}`;
+      spec.groups[constantCase(name)] = (row) => `${row[of]}.${name}`;
   }
 }
 
@@ -72,9 +73,9 @@ export function aggregateSpecOf(target: FilterLabel | TypedRelationship): Aggreg
 function deriveAggregateSpec(target: FilterLabel | TypedRelationship): AggregateSpec {
   const spec: AggregateSpec = { numeric: {}, groups: {} };
   const label = typeof target === 'string' ? target : target.nodeLabel;
-  if (label === 'Entity') spec.groups.KIND = `toUpper(${kindLabelOf('n')})`;
-  addProperties(spec, 'n', propertiesOf(label), label === 'Entity' ? [] : (GROUPABLE[label] ?? []));
-  if (typeof target !== 'string') addProperties(spec, 'r', RELATIONSHIPS[target.type].properties, 'all');
+  if (label === 'Entity') spec.groups.KIND = (row) => `toUpper(${kindLabelOf(row.node)})`;
+  addProperties(spec, 'node', propertiesOf(label), label === 'Entity' ? [] : (GROUPABLE[label] ?? []));
+  if (typeof target !== 'string') addProperties(spec, 'rel', RELATIONSHIPS[target.type].properties, 'all');
   return spec;
 }
 
@@ -97,9 +98,12 @@ export interface AggregateRead {
   groups: GroupRead[];
 }
 
-const statColumns = (numeric: readonly string[], spec: AggregateSpec, rebind: (expr: string) => string) =>
+/** The parameter holding grouping `j`'s size: `a4_g0`. */
+const groupSizeParam = (read: AggregateRead, j: number) => `a${read.index}_g${j}`;
+
+const statColumns = (numeric: readonly string[], spec: AggregateSpec, row: RowVariables) =>
   numeric.flatMap((name, i) => {
-    const expr = rebind(spec.numeric[name]!);
+    const expr = spec.numeric[name]!(row);
     return [`sum(${expr}) AS s${i}`, `min(${expr}) AS m${i}`, `max(${expr}) AS x${i}`, `avg(${expr}) AS a${i}`];
   });
 
@@ -107,31 +111,32 @@ const statEntries = (numeric: readonly string[]) =>
   numeric.map((name, i) => `${name}: { sum: s${i}, min: m${i}, max: x${i}, avg: a${i} }`);
 
 /**
- * The aggregate as one expression over the rows `match` yields (a MATCH ... WHERE over the
- * connection's node and relationship variables): a map with `count`, each number field's
- * statistics and each grouping's groups (largest first, then by key).
+ * The aggregate as one expression over the rows `match` yields (a MATCH ... WHERE binding the
+ * `row` variables): a map with `count`, each number field's statistics and each grouping's groups
+ * (largest first, then by key).
  */
 export function aggregateExpression(
   match: string,
   read: AggregateRead,
   spec: AggregateSpec,
-  rebind: (expr: string) => string,
+  row: RowVariables,
 ): string {
   const totals = [
-    `head(COLLECT { ${match} WITH ${['count(*) AS count', ...statColumns(read.numeric, spec, rebind)].join(', ')}`,
+    `head(COLLECT { ${match} WITH ${['count(*) AS count', ...statColumns(read.numeric, spec, row)].join(', ')}`,
     `RETURN { ${['count: count', ...statEntries(read.numeric)].join(', ')} } })`,
   ].join(' ');
-  const groups = read.groups.map(
-    (g, j) =>
-      `g${j}: COLLECT { ${match} WITH ${[`${rebind(spec.groups[g.field]!)} AS key`, 'count(*) AS count', ...statColumns(g.numeric, spec, rebind)].join(', ')}` +
-      ` ORDER BY count DESC, key LIMIT toInteger($a${read.index}_g${j}) RETURN { ${['key: key', 'count: count', ...statEntries(g.numeric)].join(', ')} } }`,
-  );
+  const groups = read.groups.map((g, j) => {
+    const columns = [`${spec.groups[g.field]!(row)} AS key`, 'count(*) AS count', ...statColumns(g.numeric, spec, row)];
+    const entries = ['key: key', 'count: count', ...statEntries(g.numeric)];
+    const order = `ORDER BY count DESC, key LIMIT toInteger($${groupSizeParam(read, j)})`;
+    return `g${j}: COLLECT { ${match} WITH ${columns.join(', ')} ${order} RETURN { ${entries.join(', ')} } }`;
+  });
   return `{ totals: ${totals}${groups.map((g) => `, ${g}`).join('')} }`;
 }
 
 /** Parameters of an aggregate expression: each grouping's size. */
 export function aggregateParams(read: AggregateRead, params: Record<string, unknown> = {}): Record<string, unknown> {
-  for (const [j, g] of read.groups.entries()) params[`a${read.index}_g${j}`] = g.first;
+  for (const [j, g] of read.groups.entries()) params[groupSizeParam(read, j)] = g.first;
   return params;
 }
 

@@ -1,7 +1,8 @@
 /** Per-request loaders for entities and sources by id and slug (batched, cached per request). */
 import DataLoader from 'dataloader';
 import { requestLoader, type Context } from '../context.js';
-import { entitiesBy, sourcesByIds, sourceProjection, type EntityRow, type SourceRow } from './entities.js';
+import { forEachParent, sourcesList } from '../plan/cypher.js';
+import { entitiesBy, sourcesByIds, type EntityRow, type SourceRow } from './entities.js';
 
 export const entityByIdLoader = (ctx: Context) =>
   requestLoader(
@@ -20,28 +21,19 @@ export const entityBySlugLoader = (ctx: Context) =>
 export const sourceByIdLoader = (ctx: Context) =>
   requestLoader(ctx, 'sourceById', () => new DataLoader<string, SourceRow | null>((ids) => sourcesByIds(ctx.db, ids)));
 
-/** Sources that MENTION each entity, newest first, undated last: `Entity.sources`. */
+/**
+ * Sources that MENTION each entity, newest first, undated last: `Entity.sources`, in the
+ * planner's order and from its builder (src/plan/cypher.ts).
+ */
 export const entitySourcesLoader = (ctx: Context) =>
-  requestLoader(
-    ctx,
-    'entitySources',
-    () =>
-      new DataLoader<string, SourceRow[]>(async (ids) => {
-        const rows = await ctx.db.read(
-          `UNWIND $ids AS id
-           MATCH (n:Entity {id: id})
-           CALL (n) {
-             MATCH (s:Source)-[:MENTIONS]->(n)
-             WITH s ORDER BY s.publishedOn IS NULL, s.publishedOn DESC, s.id
-             RETURN collect(${sourceProjection('s')}) AS sources
-           }
-           RETURN id, sources`,
-          { ids },
-        );
-        const byId = new Map(rows.map((r) => [r.id as string, r.sources as SourceRow[]]));
-        return ids.map((id) => byId.get(id) ?? []);
-      }),
-  );
+  requestLoader(ctx, 'entitySources', () => {
+    const cypher = forEachParent('Entity', (v) => sourcesList(v, { index: 0, node: 'all' }));
+    return new DataLoader<string, SourceRow[]>(async (parentIds) => {
+      const rows = await ctx.db.read(cypher, { parentIds });
+      const byId = new Map(rows.map((r) => [r.pid as string, r.value as SourceRow[]]));
+      return parentIds.map((id) => byId.get(id) ?? []);
+    });
+  });
 
 /** Lets loaders reuse entities a traversal or list already fetched (no second round trip). */
 export function primeEntities(ctx: Context, rows: Iterable<EntityRow>): void {

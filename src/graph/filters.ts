@@ -22,9 +22,6 @@ import {
 } from './model.js';
 import { countPattern, relationshipPattern } from './patterns.js';
 
-/** Planned aggregates loaded apart import the pattern from here; its home is patterns.ts. */
-export { relationshipPattern } from './patterns.js';
-
 /** The node types that have a filter input: the five kinds, Source, and Entity (any kind). */
 export type FilterLabel = EntityLabel | 'Source' | 'Entity';
 
@@ -143,9 +140,15 @@ export const filterLimits = (limits: {
 });
 
 export interface CompiledFilter {
-  /** A predicate over the node variable (and its relationship variable for edge filters); `true` when empty. */
-  where: string;
+  /** A predicate over the node variable (and its relationship variable for edge filters); null when none. */
+  where: string | null;
   params: Record<string, unknown>;
+}
+
+/** Predicates joined with AND, the absent ones left out: null when none is left. */
+export function and(...predicates: ReadonlyArray<string | null | undefined>): string | null {
+  const present = predicates.filter((p): p is string => p != null);
+  return present.length === 0 ? null : present.join(' AND ');
 }
 
 type Input = Record<string, unknown>;
@@ -191,8 +194,11 @@ class FilterCompiler {
     return list;
   }
 
-  /** A filter object over node variable `v`: its set fields, ANDed; depth 1 at the top. */
-  node(label: FilterLabel, input: Input, v: string, depth: number): string {
+  /**
+   * A filter object over node variable `v`: its set fields, ANDed (null when none is set; an
+   * empty item of OR or NOT is the literal `true`); depth 1 at the top.
+   */
+  node(label: FilterLabel, input: Input, v: string, depth: number): string | null {
     if (depth > this.limits.maxDepth)
       throw limitExceeded('MAX_FILTER_DEPTH', this.limits.maxDepth, depth, 'Filter nesting');
     const parts: string[] = [];
@@ -204,15 +210,17 @@ class FilterCompiler {
       if (isSet(value)) parts.push(...this.relation(rel, value as Input, v, depth));
     }
     if (isSet(input.AND)) {
-      const items = (input.AND as Input[]).map((item) => this.node(label, item, v, depth + 1));
-      parts.push(items.length === 0 ? 'true' : `(${items.join(' AND ')})`);
+      const all = and(...(input.AND as Input[]).map((item) => this.node(label, item, v, depth + 1)));
+      if (all !== null) parts.push(`(${all})`);
     }
     if (isSet(input.OR)) {
-      const items = (input.OR as Input[]).map((item) => this.node(label, item, v, depth + 1));
+      const items = (input.OR as Input[]).map((item) => this.node(label, item, v, depth + 1) ?? 'true');
       parts.push(items.length === 0 ? 'false' : `(${items.join(' OR ')})`);
     }
-    if (isSet(input.NOT)) parts.push(`NOT coalesce(${this.node(label, input.NOT as Input, v, depth + 1)}, false)`);
-    return parts.length === 0 ? 'true' : parts.length === 1 ? parts[0]! : `(${parts.join(' AND ')})`;
+    if (isSet(input.NOT)) {
+      parts.push(`NOT coalesce(${this.node(label, input.NOT as Input, v, depth + 1) ?? 'true'}, false)`);
+    }
+    return parts.length > 1 ? `(${and(...parts)})` : and(...parts);
   }
 
   /** One input field's tests on `target` (a property of `v`, or of an edge). */
@@ -285,8 +293,8 @@ class FilterCompiler {
       const r = this.variable(`${v}r`);
       const m = this.variable(`${v}m`);
       const test = this.edge(rel, edge as Input, r, m, depth + 1);
-      const where = test === 'true' ? '' : ` WHERE ${quantifier === 'all' ? `NOT coalesce(${test}, false)` : test}`;
-      if (quantifier === 'all' && test === 'true') continue; // every edge passes an empty test
+      if (quantifier === 'all' && test === null) continue; // every edge passes an empty test
+      const where = test === null ? '' : ` WHERE ${quantifier === 'all' ? `NOT coalesce(${test}, false)` : test}`;
       const exists = `EXISTS { MATCH ${pattern(r, m)}${where} }`;
       parts.push(quantifier === 'some' ? exists : `NOT ${exists}`);
     }
@@ -299,25 +307,22 @@ class FilterCompiler {
   }
 
   /** An edge filter: `node: <far type>Filter` and the relationship's own properties. */
-  private edge(rel: TypedRelationship, input: Input, r: string, m: string, depth: number): string {
+  private edge(rel: TypedRelationship, input: Input, r: string, m: string, depth: number): string | null {
     if (depth > this.limits.maxDepth)
       throw limitExceeded('MAX_FILTER_DEPTH', this.limits.maxDepth, depth, 'Filter nesting');
-    const parts: string[] = [];
+    const parts: Array<string | null> = [];
     for (const [name, type] of Object.entries(RELATIONSHIPS[rel.type].properties)) {
       const kind = EDGE_FILTER_KIND[type as PropertyType];
       if (kind && isSet(input[name]))
         parts.push(...this.field({ kind, property: name }, input[name], `${r}.${name}`, m, name));
     }
-    if (isSet(input.node)) {
-      const test = this.node(rel.nodeLabel, input.node as Input, m, depth);
-      if (test !== 'true') parts.push(test);
-    }
-    return parts.length === 0 ? 'true' : parts.join(' AND ');
+    if (isSet(input.node)) parts.push(this.node(rel.nodeLabel, input.node as Input, m, depth));
+    return and(...parts);
   }
 }
 
 /**
- * The predicate for `filter` on node variable `v` (`true` when unset or empty), its parameters
+ * The predicate for `filter` on node variable `v` (null when unset or empty), its parameters
  * named `${prefix}0`, `${prefix}1`, ...; LIMIT_EXCEEDED when it is deeper, wider or longer than
  * the limits allow.
  */
@@ -328,7 +333,7 @@ export function compileFilter(
   prefix: string,
   limits: FilterLimits = DEFAULT_FILTER_LIMITS,
 ): CompiledFilter {
-  if (!isSet(filter)) return { where: 'true', params: {} };
+  if (!isSet(filter)) return { where: null, params: {} };
   const compiler = new FilterCompiler(prefix, limits);
   return { where: compiler.node(label, filter!, v, 1), params: compiler.params };
 }

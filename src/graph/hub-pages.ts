@@ -12,7 +12,8 @@
  */
 import { relationshipArrow, type TypedShape } from './patterns.js';
 import { hasPageKeys, pageKeyIndex } from './page-keys.js';
-import { indexedPageBounds, type Ordering, type PagePlan } from './paging.js';
+import type { Ordering } from './ordering.js';
+import { indexedPageBounds, type PagePlan } from './paging.js';
 
 export interface KeyedPageSource {
   /** Variables: the parent node, and the relationship and far node the page binds. */

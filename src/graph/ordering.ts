@@ -1,19 +1,23 @@
 /**
  * Orderings: how a connection's rows are ordered and what its cursors hold. Every ordering is a
- * list of key expressions over `n` (node) and `r` (relationship), each from a fixed table here,
- * never from a request, ending in the unique `n.id`. Root and relationship connections offer the
+ * list of key expressions over a row's node (and relationship), each from a fixed table here,
+ * never from a request, ending in the node's unique `id`. Root and relationship connections offer the
  * orderings of their node's label (`orderingsOf`); paging.ts cuts pages by them.
  */
 import type { EntityLabel, TypedRelationship } from './model.js';
 import { filterRequires } from './filters.js';
 import type { PageArgs } from './paging.js';
+import type { RowExpression, RowVariables } from './patterns.js';
 
 /** One key of an ordering: a Cypher expression and its direction. */
 export interface OrderKey {
-  /** Cypher expression over the row variables, never null (use coalesce with a sentinel). */
-  expr: string;
+  /** Cypher expression over the row's variables, never null (use coalesce with a sentinel). */
+  expr: RowExpression;
   descending?: boolean;
 }
+
+/** The keys' expressions written for a row's variables. */
+export const keyExpressions = (keys: readonly OrderKey[], row: RowVariables): string[] => keys.map((k) => k.expr(row));
 
 export interface Ordering {
   /** Stable name, kept in cursors so one from another ordering is refused. */
@@ -27,9 +31,9 @@ export interface Ordering {
   indexed?: string;
 }
 
-/** A sort key of an orderBy field: a null-free expression over `n`, and the property behind it when indexed. */
+/** A sort key of an orderBy field: a null-free expression over the row's node, and its property when indexed. */
 export interface SortKey {
-  expr: string;
+  expr: RowExpression;
   /** Indexed property whose order is the key's order (for the rows where it is set). */
   property?: string;
   /** The property may be missing (the expression then sorts it as a sentinel). */
@@ -38,7 +42,7 @@ export interface SortKey {
    * The property's value rebuilt from the cursor's keys (`$cursor`), when the keys are not the
    * property itself (a DateTime travels in cursors as its epoch seconds and nanoseconds).
    */
-  seek?: string;
+  seek?: (cursor: string) => string;
 }
 
 /** The client's `orderBy` argument: one of the label's orderBy fields and a direction. */
@@ -53,15 +57,23 @@ export interface ConnectionArgs extends PageArgs {
   orderBy?: OrderBy | null;
 }
 
+/** The unique key every ordering ends with. */
+const nodeId = (n: string) => `${n}.id`;
+/** A key over the row's node. */
+const onNode =
+  (expr: (node: string) => string): RowExpression =>
+  (row) =>
+    expr(row.node);
+
 /** A key on a property every node has (writes require it), read from its index in order. */
-const indexedKey = (property: string): SortKey => ({ expr: `n.${property}`, property });
+const indexedKey = (property: string): SortKey => ({ expr: ({ node }) => `${node}.${property}`, property });
 /** A number property that may be missing: missing sorts as -1; in index order once a range filter requires it. */
 const nullableNumberKey = (property: string): SortKey => ({
-  expr: `coalesce(n.${property}, -1.0)`,
+  expr: ({ node }) => `coalesce(${node}.${property}, -1.0)`,
   property,
   nullable: true,
 });
-const expressionKey = (expr: string): SortKey => ({ expr });
+const expressionKey = (expr: (node: string) => string): SortKey => ({ expr: onNode(expr) });
 
 /** Orderings every entity connection offers (and the only ones of a position holding any kind). */
 export const COMMON_ENTITY_ORDERINGS: Record<string, SortKey[]> = {
@@ -70,13 +82,13 @@ export const COMMON_ENTITY_ORDERINGS: Record<string, SortKey[]> = {
   // order; the cursor holds the instant to the nanosecond, as the index orders it.
   CREATED_AT: [
     {
-      expr: 'coalesce(n.createdAt.epochSeconds, 0)',
+      expr: ({ node }) => `coalesce(${node}.createdAt.epochSeconds, 0)`,
       property: 'createdAt',
-      seek: 'datetime({epochSeconds: toInteger($cursor[0]), nanosecond: toInteger($cursor[1])})',
+      seek: (cursor) => `datetime({epochSeconds: toInteger(${cursor}[0]), nanosecond: toInteger(${cursor}[1])})`,
     },
-    expressionKey('coalesce(n.createdAt.nanosecond, 0)'),
+    expressionKey((n) => `coalesce(${n}.createdAt.nanosecond, 0)`),
   ],
-  UPDATED_AT: [expressionKey('coalesce(n.updatedAt.epochMillis, 0)')],
+  UPDATED_AT: [expressionKey((n) => `coalesce(${n}.updatedAt.epochMillis, 0)`)],
 };
 
 /**
@@ -88,18 +100,18 @@ export const ORDERINGS = {
   Company: COMMON_ENTITY_ORDERINGS,
   Project: {
     ...COMMON_ENTITY_ORDERINGS,
-    ANNOUNCED_ON: [expressionKey("coalesce(toString(n.announcedOn), '')")],
+    ANNOUNCED_ON: [expressionKey((n) => `coalesce(toString(${n}.announcedOn), '')`)],
     PLEDGED_USD: [nullableNumberKey('pledgedUsd')],
   },
   Datacenter: { ...COMMON_ENTITY_ORDERINGS, POWER_MW: [nullableNumberKey('powerMw')] },
   Deal: {
     ...COMMON_ENTITY_ORDERINGS,
     VALUE_USD: [nullableNumberKey('valueUsd')],
-    ANNOUNCED_ON: [expressionKey("coalesce(toString(n.announcedOn), '')")],
+    ANNOUNCED_ON: [expressionKey((n) => `coalesce(toString(${n}.announcedOn), '')`)],
   },
   Source: {
-    PUBLISHED_ON: [expressionKey("coalesce(toString(n.publishedOn), '')")],
-    TITLE: [expressionKey("coalesce(n.title, '')")],
+    PUBLISHED_ON: [expressionKey((n) => `coalesce(toString(${n}.publishedOn), '')`)],
+    TITLE: [expressionKey((n) => `coalesce(${n}.title, '')`)],
   },
 } as const satisfies Record<EntityLabel | 'Source', Record<string, SortKey[]>>;
 
@@ -118,7 +130,7 @@ export const alwaysIndexed = (key: SortKey): string | undefined =>
 export function orderingBy(prefix: string, orderings: Record<string, SortKey[]>, orderBy: OrderBy): Ordering {
   const descending = orderBy.direction === 'DESC';
   const sortKeys = orderings[orderBy.field]!;
-  const keys = [...sortKeys.map((k) => k.expr), 'n.id'].map((expr) => ({ expr, descending }));
+  const keys = [...sortKeys.map((k) => k.expr), onNode(nodeId)].map((expr) => ({ expr, descending }));
   const indexed = alwaysIndexed(sortKeys[0]!);
   return { name: `${prefix}:${orderBy.field}:${descending ? 'DESC' : 'ASC'}`, keys, ...(indexed ? { indexed } : {}) };
 }
@@ -148,8 +160,8 @@ export function indexedSortKey(spec: OrderedLabel, args: ConnectionArgs): SortKe
 /** A relationship page without `orderBy`: by name (title for sources), then id, named after the field. */
 export const nodeOrdering = (field: string, label: string): Ordering =>
   label === 'Source'
-    ? { name: field, keys: [{ expr: "coalesce(n.title, '')" }, { expr: 'n.id' }] }
-    : { name: field, keys: [{ expr: 'n.name' }, { expr: 'n.id' }], indexed: 'name' };
+    ? { name: field, keys: [{ expr: onNode((n) => `coalesce(${n}.title, '')`) }, { expr: onNode(nodeId) }] }
+    : { name: field, keys: [{ expr: onNode((n) => `${n}.name`) }, { expr: onNode(nodeId) }], indexed: 'name' };
 
 /**
  * How a typed relationship field orders its page (planned or loaded: the cursors are the same):

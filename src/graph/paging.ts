@@ -1,14 +1,12 @@
 /**
- * Keyset paging in Cypher over an ordering (ordering.ts: key expressions ending in the unique id,
- * each from a fixed list in code, never from a request). Forward pages compare keys after the
- * cursor; backward pages run the same ordering reversed and flip the rows back.
+ * Keyset paging over an ordering (ordering.ts: key expressions ending in the unique id, each from
+ * a fixed list in code, never from a request). Forward pages compare keys after the cursor;
+ * backward pages run the same ordering reversed and flip the rows back. The statement builder
+ * (src/plan/cypher.ts `pageKeys`, `orderByClause`, `keysetPredicate`) writes both in Cypher.
  */
 import { limitExceeded, badInput } from '../errors.js';
 import { decodeCursor, encodeCursor, type CursorKey } from './cursor.js';
-import type { OrderKey, Ordering } from './ordering.js';
-
-/** Orderings live in ordering.ts; these stay importable from here for the pages that cut by them. */
-export type { OrderKey, Ordering } from './ordering.js';
+import type { Ordering } from './ordering.js';
 
 export interface PageArgs {
   first?: number | null;
@@ -24,9 +22,6 @@ export interface PagePlan {
   fetch: number;
   size: number;
   cursorKey: CursorKey | null;
-  /** Cypher predicate over the keys (parameter `$cursor`), or 'true'. */
-  where: string;
-  orderBy: string;
   hasCursor: boolean;
 }
 
@@ -56,16 +51,7 @@ export function planPage(args: PageArgs, ordering: Ordering, maxPageSize: number
   const size = (backward ? last : first) ?? defaultSize;
   const cursor = backward ? before : after;
   const cursorKey = cursor != null ? decodeCursor(cursor, ordering.name, ordering.keys.length) : null;
-  const keys = ordering.keys.map((k) => ({ ...k, descending: backward ? !k.descending : !!k.descending }));
-  return {
-    backward,
-    size,
-    fetch: size + 1,
-    cursorKey,
-    hasCursor: cursorKey !== null,
-    where: cursorKey === null ? 'true' : keysetPredicate(keys),
-    orderBy: keys.map((k) => `${k.expr} ${k.descending ? 'DESC' : 'ASC'}`).join(', '),
-  };
+  return { backward, size, fetch: size + 1, cursorKey, hasCursor: cursorKey !== null };
 }
 
 /**
@@ -86,7 +72,7 @@ export function indexedPageBounds(options: {
   /** The cursor's parameter (`$cursor`), or null on a first page. */
   cursor: string | null;
   /** The property's value from the cursor, when its first key is not the property itself. */
-  seek?: string;
+  seek?: (cursor: string) => string;
   /** The index's tie-breaking property (`id` unless the index holds a copy of it). */
   idProperty?: string;
 }): { range: string[]; after: string | null } {
@@ -94,18 +80,9 @@ export function indexedPageBounds(options: {
   const id = `${node}.${options.idProperty ?? 'id'} IS NOT NULL`;
   if (cursor === null) return { range: [`${node}.${property} IS NOT NULL`, id], after: null };
   return {
-    range: [`${node}.${property} ${descending ? '<=' : '>='} ${options.seek ?? `${cursor}[0]`}`, id],
+    range: [`${node}.${property} ${descending ? '<=' : '>='} ${options.seek?.(cursor) ?? `${cursor}[0]`}`, id],
     after: `[${keys.join(', ')}] ${descending ? '<' : '>'} ${cursor}`,
   };
-}
-
-/** (k0 > c0) OR (k0 = c0 AND k1 > c1) OR ... with > or < per direction. */
-function keysetPredicate(keys: OrderKey[]): string {
-  const terms = keys.map((key, i) => {
-    const equal = keys.slice(0, i).map((k, j) => `${k.expr} = $cursor[${j}]`);
-    return [...equal, `${key.expr} ${key.descending ? '<' : '>'} $cursor[${i}]`].join(' AND ');
-  });
-  return `(${terms.map((t) => `(${t})`).join(' OR ')})`;
 }
 
 export interface Page<T> {

@@ -6,6 +6,21 @@
  */
 import { farLabelImplied, type RelationshipType } from './model.js';
 
+/** The variables a row of a read binds: its node and, on a relationship page, its relationship. */
+export interface RowVariables {
+  node: string;
+  rel: string;
+}
+
+/**
+ * A Cypher expression over a row (an order key, an aggregated number or group key): written for
+ * the variables of whichever statement reads it, so no text is renamed after it is written.
+ */
+export type RowExpression = (row: RowVariables) => string;
+
+/** A root statement's row: its node `n` (root orderings and aggregates read no relationship). */
+export const ROOT_ROW: RowVariables = { node: 'n', rel: 'r' };
+
 /** Which relationships of a node, seen from it: starting there, ending there, or either. */
 export type Direction = 'OUT' | 'IN' | 'BOTH';
 

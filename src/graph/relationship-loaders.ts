@@ -106,8 +106,7 @@ function batchedCount(ctx: Context, key: string, parent: 'Entity' | 'Source', re
 function typedRead(ctx: Context, field: RelationshipField, filter: ConnectionArgs['filter']) {
   const { relationship } = field;
   const compiled = connectionFilter(relationship.nodeLabel, filter, LOADED.index, filterLimits(ctx.config.limits));
-  const key =
-    compiled.where === 'true' ? field.key : `${field.key}:${compiled.where}:${JSON.stringify(compiled.params)}`;
+  const key = compiled.where === null ? field.key : `${field.key}:${compiled.where}:${JSON.stringify(compiled.params)}`;
   return { key, read: { index: LOADED.index, relationship, filter: compiled } };
 }
 
@@ -158,7 +157,7 @@ function genericRead(args: GenericConnectionArgs) {
       index: LOADED.index,
       relationship: { type: null, direction, nodeLabel: 'Entity' },
       types,
-      filter: { where: 'true', params: {} },
+      filter: { where: null, params: {} },
     } satisfies CountRead,
   };
 }

@@ -5,9 +5,10 @@
  * paths read the same rows the same way; only values travel as parameters.
  */
 import type { Context } from '../context.js';
-import { rootMatch, rootPageParams, rootPageRows } from '../plan/root-page.js';
-import { entityProjection, sourceProjection, toEntityRow } from './entities.js';
-import { compileFilter, filterLimits, type CompiledFilter, type FilterLimits } from './filters.js';
+import { connectionFilter } from '../plan/cypher.js';
+import { rootCountStatement, rootPageParams, rootPageStatement } from '../plan/root-page.js';
+import { toEntityRow } from './entities.js';
+import { filterLimits, type CompiledFilter, type FilterLimits } from './filters.js';
 import type { EntityLabel } from './model.js';
 import {
   indexedSortKey,
@@ -19,9 +20,6 @@ import {
 } from './ordering.js';
 import { planPage, toPage, type Page } from './paging.js';
 import type { CursorKey } from './cursor.js';
-
-/** Orderings live in ordering.ts; the relationship loaders still import these from here. */
-export { orderingBy, orderingsOf } from './ordering.js';
 
 export interface RootConnectionSpec extends OrderedLabel {
   /** orderBy field name → sort keys, the unique id appended by `orderingBy`. */
@@ -37,7 +35,7 @@ export function filterClause(
   filter: RootArgs['filter'],
   limits?: FilterLimits,
 ): CompiledFilter {
-  return compileFilter(spec.label, filter, 'n', 'f', limits);
+  return connectionFilter(spec.label, filter, 'root', limits);
 }
 
 export interface RootEdgeRow<N> {
@@ -53,18 +51,8 @@ export async function loadRootPage<N>(
   const ordering = orderingFor(spec, args.orderBy);
   const plan = planPage(args, ordering, ctx.config.limits.maxPageSize);
   const filter = filterClause(spec, args.filter, filterLimits(ctx.config.limits));
-  const projection = spec.label === 'Source' ? sourceProjection('n') : entityProjection('n');
-  const rows = rootPageRows({
-    label: spec.label,
-    filter: filter.where,
-    ordering,
-    page: plan,
-    indexed: indexedSortKey(spec, args),
-  });
-  const records = await ctx.db.read(
-    `${rows.text} RETURN ${projection} AS node, [${ordering.keys.map((k) => k.expr).join(', ')}] AS sortKey`,
-    { ...filter.params, ...rootPageParams(plan) },
-  );
+  const source = { label: spec.label, filter: filter.where, ordering, page: plan, indexed: indexedSortKey(spec, args) };
+  const records = await ctx.db.read(rootPageStatement(source), { ...filter.params, ...rootPageParams(plan) });
   const edges = records.map((r) => ({
     node: (spec.label === 'Source' ? r.node : toEntityRow(r.node)) as N,
     sortKey: r.sortKey as CursorKey,
@@ -74,7 +62,7 @@ export async function loadRootPage<N>(
 
 export async function countRoot(ctx: Context, spec: RootConnectionSpec, filter: RootArgs['filter']): Promise<number> {
   const clause = filterClause(spec, filter, filterLimits(ctx.config.limits));
-  const [row] = await ctx.db.read(`${rootMatch(spec.label, clause.where)} RETURN count(n) AS total`, clause.params);
+  const [row] = await ctx.db.read(rootCountStatement(spec.label, clause.where), clause.params);
   return Number(row?.total ?? 0);
 }
 

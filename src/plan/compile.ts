@@ -9,7 +9,9 @@
  */
 import type { OperationDefinitionNode, FieldNode } from 'graphql';
 import { aggregateParams } from '../graph/aggregates.js';
+import { keyExpressions } from '../graph/ordering.js';
 import type { PagePlan } from '../graph/paging.js';
+import { ROOT_ROW, type RowExpression } from '../graph/patterns.js';
 import { getOrCreate } from '../get-or-create.js';
 import {
   aggregateKey,
@@ -49,6 +51,8 @@ const VALUE_FIELDS = new Set(['fetch', 'size', 'cursorKey', 'params', 'first']);
 function keyReplacer(field: string, value: unknown): unknown {
   if (VALUE_FIELDS.has(field)) return undefined;
   if (value instanceof Map) return [...value];
+  // An order key's expression: its text for a root row, so a changed expression changes the key.
+  if (typeof value === 'function') return (value as RowExpression)(ROOT_ROW);
   // A typed relationship from the model table: its field names it (its description is long).
   if (field === 'relationship' && value && typeof value === 'object' && 'fieldName' in value) {
     const { parentType, fieldName } = value as { parentType: string; fieldName: string };
@@ -115,7 +119,7 @@ function rootPageCall(tree: RootConnectionTree, page: PagePlan, deferred: Deferr
     ? nodeProjection('n', tree.node, { depth: 0, anchor: 'edges', path: [], out: deferred })
     : null;
   const entry = [
-    tree.cursors ? `k: [${tree.ordering.keys.map((k) => k.expr).join(', ')}]` : null,
+    tree.cursors ? `k: [${keyExpressions(tree.ordering.keys, ROOT_ROW).join(', ')}]` : null,
     node ? `n: ${node.projection}` : 'n: null',
   ];
   const { label, ordering, indexed } = tree;

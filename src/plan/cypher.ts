@@ -12,61 +12,65 @@
  * one `RelationshipRead`, written by `relationshipRows`/`relationshipCount` for a parent variable,
  * which the planner binds in its projection and the loaders from `$parentIds` (`forEachParent`).
  */
-import { aggregateExpression, aggregateParams, aggregateSpecOf } from '../graph/aggregates.js';
+import { aggregateExpression, aggregateParams, aggregateSpecOf, type AggregateRead } from '../graph/aggregates.js';
 import { entityProjection, kindLabelOf, sourceProjection } from '../graph/entities.js';
-import { compileFilter, type CompiledFilter, type FilterLabel, type FilterLimits } from '../graph/filters.js';
+import { and, compileFilter, type CompiledFilter, type FilterLabel, type FilterLimits } from '../graph/filters.js';
 import { keyedPage } from '../graph/hub-pages.js';
-import { RELATIONSHIPS, type PropertyType, type RelationshipType } from '../graph/model.js';
-import type { OrderKey, Ordering } from '../graph/ordering.js';
+import { RELATIONSHIPS, type PropertyType, type RelationshipType, type TypedRelationship } from '../graph/model.js';
+import { keyExpressions, type Ordering } from '../graph/ordering.js';
 import type { PagePlan } from '../graph/paging.js';
-import { countPattern, relationshipPattern, type RelationshipShape } from '../graph/patterns.js';
+import {
+  countPattern,
+  relationshipPattern,
+  ROOT_ROW,
+  type RelationshipShape,
+  type RowVariables,
+} from '../graph/patterns.js';
 import type { ConnectionRead, NodeRead, ReadAs, SourcesRead } from './walk.js';
-
-/**
- * Places an expression from the tables shared with root pages, written over `n` (node) and `r`
- * (relationship): orderings (root-connections.ts) and aggregate expressions (aggregates.ts), onto
- * a read's own variables. Everything this module composes itself is written for its variables.
- */
-export function rebind(expr: string, node: string, rel = 'r'): string {
-  return expr.replace(/\b([nr])\b(?=[.)])/g, (v) => (v === 'n' ? node : rel));
-}
 
 /** `Entity.relationships`: by type, far node name and id, then the relationship (parallel ones). */
 export const ENTITY_RELATIONSHIPS_ORDERING: Ordering = {
   name: 'Entity.relationships',
-  keys: [{ expr: 'type(r)' }, { expr: 'n.name' }, { expr: 'n.id' }, { expr: 'elementId(r)' }],
+  keys: [
+    { expr: ({ rel }) => `type(${rel})` },
+    { expr: ({ node }) => `${node}.name` },
+    { expr: ({ node }) => `${node}.id` },
+    { expr: ({ rel }) => `elementId(${rel})` },
+  ],
 };
 
-/** The variables a relationship read binds: its far node and its relationship. */
-export interface RowVariables {
-  node: string;
-  rel: string;
-}
-
-/** Connection `index`'s variables: `n3` and `r3`. */
-export const rowVariables = (index: number): RowVariables => ({ node: `n${index}`, rel: `r${index}` });
+/** Connection `index`'s variables: `n3` and `r3`; a root connection's `n`. */
+export const rowVariables = (index: number | 'root'): RowVariables =>
+  index === 'root' ? ROOT_ROW : { node: `n${index}`, rel: `r${index}` };
 
 /** What a connection parameter holds: page size, cursor, filter values (a prefix), relationship types. */
 export type ConnectionParam = 'fetch' | 'cursor' | 'f' | 'types';
 
-/** The one naming of a connection's parameters: `c3_fetch`, `c3_cursor`, `c3_f0`..., `c3_types`. */
-export const paramName = (index: number, param: ConnectionParam) => `c${index}_${param}`;
+/**
+ * The one naming of a read's parameters: connection 3's `c3_fetch`, `c3_cursor`, `c3_f0`...,
+ * `c3_types`; a root connection's (one per statement) `fetch`, `cursor`, `f0`...
+ */
+export const paramName = (index: number | 'root', param: ConnectionParam) =>
+  index === 'root' ? param : `c${index}_${param}`;
 
-/** The client's filter on connection `index`'s far node: over its variable, with its parameter names. */
+/** The client's filter on connection `index`'s (far) node: over its variable, with its parameter names. */
 export function connectionFilter(
   label: FilterLabel,
   filter: Record<string, unknown> | null | undefined,
-  index: number,
+  index: number | 'root',
   limits?: FilterLimits,
 ): CompiledFilter {
   return compileFilter(label, filter, rowVariables(index).node, paramName(index, 'f'), limits);
 }
 
-/** Result keys of a node map: `__c3` a connection's rows, `__n3` its count, `__s3` sources, `__a4` an aggregate. */
-export const rowsKey = (index: number) => `__c${index}`;
-export const aggregateKey = (index: number) => `__a${index}`;
-export const countKey = (index: number) => `__n${index}`;
-export const sourcesKey = (index: number) => `__s${index}`;
+/**
+ * Result keys of a node map (every planned node carries them, so they are short):
+ * `__rows3` a connection's rows, `__count3` its count, `__sources3` sources, `__aggregate4` an aggregate.
+ */
+export const rowsKey = (index: number) => `__rows${index}`;
+export const aggregateKey = (index: number) => `__aggregate${index}`;
+export const countKey = (index: number) => `__count${index}`;
+export const sourcesKey = (index: number) => `__sources${index}`;
 
 function propertyProjection(v: string, name: string, readAs: ReadAs): string {
   if (readAs === 'date') return `${name}: toString(${v}.${name})`;
@@ -80,7 +84,7 @@ function propertyProjection(v: string, name: string, readAs: ReadAs): string {
  * A node's map projection, and what must be computed before it. Neo4j refuses an aggregate
  * (`count(*)`, `sum`...) anywhere inside an expression that also reads other variables, even
  * inside a subquery ("implicit grouping"), and inside `collect()` at all; so an entry holding an
- * aggregate, however deep, is computed first as its own item of a `WITH v, ... AS __a3` (where
+ * aggregate, however deep, is computed first as its own item of a `WITH v, ... AS v__aggregate3` (where
  * `v` groups nothing: one row per node) and the projection reads the variable.
  */
 export interface Projection {
@@ -111,9 +115,9 @@ export function hoistClause(vars: string, hoisted: readonly string[], orderBy: s
  * party to many of the deals on a page), and written inline its page would be computed, and
  * returned, again at every place. So a page whose parent sits two or more connections below
  * the root is computed after the root's page, in its own `CALL`: the parents' element ids are
- * gathered from what is already read (a DISTINCT over the nested maps, `__e`), each parent is
- * found again by element id, and its page is returned once, in a table `__d<index>` of
- * [element id, rows] that the shaping code looks up (read.ts). Pages holding an aggregate stay
+ * gathered from what is already read (a DISTINCT over the nested maps, `__parent`), each parent
+ * is found again by element id, and its page is returned once, in a table `__table<index>` of
+ * [element id, rows] that the shaping code looks up (shape.ts). Pages holding an aggregate stay
  * inline (their hoisting is per row).
  */
 export interface Deferred {
@@ -136,12 +140,12 @@ interface Deferral {
 }
 
 /** Key of a node's element id in its map (only where a page below it is deferred). */
-export const PARENT_KEY = '__e';
+export const PARENT_KEY = '__parent';
 /** Variable and result key of a deferred page's table. */
-export const deferredKey = (index: number) => `__d${index}`;
+export const deferredKey = (index: number) => `__table${index}`;
 /** The connection index a result key names when it is a deferred page's table, else null. */
 export const deferredIndexOf = (key: string): number | null => {
-  const match = /^__d(\d+)$/.exec(key);
+  const match = /^__table(\d+)$/.exec(key);
   return match ? Number(match[1]) : null;
 };
 
@@ -173,12 +177,12 @@ export function nodeProjection(v: string, read: NodeRead, deferral?: Deferral): 
   // isTypeOf reads it). Every byte here is decoded by the driver for every node.
   const entries: string[] = [];
   const hoisted: string[] = [];
-  const all = read.types.some((t) => t.all);
-  if (all) entries.push('.*');
+  const allProperties = read.types.some((t) => t.allProperties);
+  if (allProperties) entries.push('.*');
   else if (read.types.some((t) => t.id)) entries.push(`.id`);
   if (read.label === 'Source') entries.push(`title: ${v}.title`);
   else if (read.label === 'Entity') entries.push(`label: ${kindLabelOf(v)}`);
-  if (!all) {
+  if (!allProperties) {
     const seen = new Set<string>(read.label === 'Source' ? ['title'] : []);
     for (const needs of read.types) {
       for (const [name, readAs] of needs.properties) {
@@ -248,7 +252,7 @@ export interface RelationshipRead {
   page: PagePlan | null;
   /** Return each row's sort keys (as `k`), for cursors. */
   cursors: boolean;
-  /** The client's filter on the far node, over its variable (`true` when none). */
+  /** The client's filter on the far node, over its variable (its `where` null when none). */
   filter: CompiledFilter;
   /** Edge properties beside `k` and `n`; `all`: every property, and the id, type and direction. */
   edgeProperties: readonly string[] | 'all';
@@ -259,27 +263,37 @@ export interface RelationshipRead {
 /** The parts of a read a count needs. */
 export type CountRead = Pick<RelationshipRead, 'index' | 'relationship' | 'types' | 'filter'>;
 
-/** The row conditions besides the page's own: the kept types, the client's filter. */
-function rowConditions(read: CountRead, rel: string): string[] {
+/** The row conditions besides the page's own: the kept types, the client's filter; null when none. */
+function rowConditions(read: CountRead, rel: string): string | null {
   const types = `$${paramName(read.index, 'types')}`;
-  return [
+  return and(
     read.relationship.type === null ? `(${types} IS NULL OR type(${rel}) IN ${types})` : null,
-    read.filter.where === 'true' ? null : read.filter.where,
-  ].filter((c): c is string => c !== null);
+    read.filter.where,
+  );
 }
 
-const whereClause = (conditions: readonly string[]) =>
-  conditions.length > 0 ? ` WHERE ${conditions.join(' AND ')}` : '';
+/** ` WHERE predicate`, or nothing when there is no predicate. */
+export const whereClause = (predicate: string | null) => (predicate === null ? '' : ` WHERE ${predicate}`);
 
-/** The keys in the direction this page reads them (backward pages read reversed). */
-const pageKeys = (keys: readonly OrderKey[], page: PagePlan): OrderKey[] =>
-  keys.map((k) => ({ expr: k.expr, descending: page.backward ? !k.descending : !!k.descending }));
+/** An order key written for a row's variables, in the direction a page reads it. */
+export interface WrittenKey {
+  expr: string;
+  descending: boolean;
+}
 
-const orderByClause = (keys: readonly OrderKey[]) =>
+/**
+ * The ordering's keys written for `row`, in the direction `page` reads them (backward pages read
+ * reversed): what root and relationship pages alike order by and compare with their cursor.
+ */
+export const pageKeys = (ordering: Ordering, page: Pick<PagePlan, 'backward'>, row: RowVariables): WrittenKey[] =>
+  ordering.keys.map((k) => ({ expr: k.expr(row), descending: page.backward ? !k.descending : !!k.descending }));
+
+/** The ORDER BY items of written keys: `n.name ASC, n.id ASC`. */
+export const orderByClause = (keys: readonly WrittenKey[]) =>
   keys.map((k) => `${k.expr} ${k.descending ? 'DESC' : 'ASC'}`).join(', ');
 
 /** Keyset test past the cursor: (k0 > c0) OR (k0 = c0 AND k1 > c1) OR ..., < for descending keys. */
-function keysetPredicate(keys: readonly OrderKey[], cursor: string): string {
+export function keysetPredicate(keys: readonly WrittenKey[], cursor: string): string {
   const terms = keys.map((key, i) => {
     const equal = keys.slice(0, i).map((k, j) => `${k.expr} = ${cursor}[${j}]`);
     return [...equal, `${key.expr} ${key.descending ? '<' : '>'} ${cursor}[${i}]`].join(' AND ');
@@ -324,17 +338,14 @@ export function relationshipRows(v: string, read: RelationshipRead, deferral?: D
   const vars = rowVariables(read.index);
   const { node: n, rel: r } = vars;
   const page = read.page!;
-  const keys = read.ordering.keys.map((k) => ({ ...k, expr: rebind(k.expr, n, r) }));
-  const orderBy = orderByClause(pageKeys(keys, page));
+  const keys = pageKeys(read.ordering, page, vars);
+  const orderBy = orderByClause(keys);
   const cursor = paramName(read.index, 'cursor');
   const fetch = paramName(read.index, 'fetch');
-  const where = [
-    ...rowConditions(read, r),
-    ...(page.hasCursor ? [keysetPredicate(pageKeys(keys, page), `$${cursor}`)] : []),
-  ];
+  const where = and(rowConditions(read, r), page.hasCursor ? keysetPredicate(keys, `$${cursor}`) : null);
   const node = farNode(read, n, deferral);
   const entry = [
-    ...(read.cursors ? [`k: [${keys.map((k) => k.expr).join(', ')}]`] : []),
+    ...(read.cursors ? [`k: [${keyExpressions(read.ordering.keys, vars).join(', ')}]`] : []),
     ...edgeEntries(read, vars),
     ...(node ? [`n: ${node.projection}`] : []),
   ];
@@ -349,7 +360,7 @@ export function relationshipRows(v: string, read: RelationshipRead, deferral?: D
           relationship,
           ordering: read.ordering,
           page,
-          filtered: read.filter.where !== 'true',
+          filtered: read.filter.where !== null,
           cursorParam: cursor,
           fetchParam: fetch,
         });
@@ -366,9 +377,9 @@ export function relationshipRows(v: string, read: RelationshipRead, deferral?: D
 export function relationshipCount(v: string, read: CountRead): string {
   const { node, rel } = rowVariables(read.index);
   const conditions = rowConditions(read, rel);
-  if (conditions.length === 0) return `COUNT { ${countPattern(read.relationship, v)} }`;
+  if (conditions === null) return `COUNT { ${countPattern(read.relationship, v)} }`;
   const r = read.relationship.type === null ? rel : '';
-  return `COUNT { MATCH ${relationshipPattern(read.relationship, v, r, node)} WHERE ${conditions.join(' AND ')} }`;
+  return `COUNT { MATCH ${relationshipPattern(read.relationship, v, r, node)}${whereClause(conditions)} }`;
 }
 
 /** The parameters of one relationship read: filter values, kept types, page size and cursor. */
@@ -390,23 +401,35 @@ export function relationshipParams(
  * `pid, value`. The parent is bound as `n`, as the planner binds its root node, so a part reads
  * the same in both statements.
  */
-export function forEachParent(parentLabel: 'Entity' | 'Source', part: (parent: string) => string): string {
-  return `UNWIND $parentIds AS pid MATCH (n:${parentLabel} {id: pid}) RETURN pid, ${part('n')} AS value`;
+export function forEachParent(
+  parentLabel: 'Entity' | 'Source',
+  part: (parent: string) => string,
+  options: { aggregate?: boolean } = {},
+): string {
+  const parents = `UNWIND $parentIds AS pid MATCH (n:${parentLabel} {id: pid})`;
+  // An aggregate is computed as its own WITH item, the parent named beside it (see Projection).
+  if (options.aggregate) return `${parents} WITH pid, n, ${part('n')} AS value RETURN pid, value`;
+  return `${parents} RETURN pid, ${part('n')} AS value`;
 }
+
+/** The parts of a read an aggregate over its relationships needs. */
+export type AggregatedRead = Pick<RelationshipRead, 'index' | 'filter'> & { relationship: TypedRelationship };
 
 /** An `aggregate` of a relationship connection: over the same (filtered) relationships as its page. */
-function connectionAggregate(v: string, c: ConnectionRead, a: ConnectionRead['aggregates'][number]): string {
-  const { node: n, rel: r } = rowVariables(c.index);
-  const where = c.filter.where === 'true' ? '' : ` WHERE ${c.filter.where}`;
-  const match = `MATCH ${relationshipPattern(c.relationship, v, r, n)}${where}`;
-  return aggregateExpression(match, a, aggregateSpecOf(c.relationship), (expr) => rebind(expr, n, r));
+export function connectionAggregate(v: string, c: AggregatedRead, a: AggregateRead): string {
+  const row = rowVariables(c.index);
+  const match = `MATCH ${relationshipPattern(c.relationship, v, row.rel, row.node)}${whereClause(c.filter.where)}`;
+  return aggregateExpression(match, a, aggregateSpecOf(c.relationship), row);
 }
 
-/** `Entity.sources`: newest first, undated last, then by id (as the loader orders them). */
-function sourcesList(v: string, s: SourcesRead): string {
+/**
+ * `Entity.sources` of parent `v`: newest first, undated last, then by id; each source as
+ * selected, or with every property (`all`, the loader's read).
+ */
+export function sourcesList(v: string, s: Pick<SourcesRead, 'index'> & { node: NodeRead | 'all' }): string {
   const src = `s${s.index}`;
   const order = `${src}.publishedOn IS NULL, ${src}.publishedOn DESC, ${src}.id`;
-  const node = nodeProjection(src, s.node);
+  const node = s.node === 'all' ? { projection: sourceProjection(src), hoisted: [] } : nodeProjection(src, s.node);
   const sorted = `MATCH (${src}:Source)-[:MENTIONS]->(${v}) WITH ${src} ORDER BY ${order}`;
   return `COLLECT { ${sorted}${hoistClause(src, node.hoisted, order)} RETURN ${node.projection} }`;
 }

@@ -106,10 +106,10 @@ const pageWord = (page: PagePlan | null) =>
 function connectionWords(c: {
   count: boolean;
   cursors: boolean;
-  filter: { where: string };
+  filter: { where: string | null };
   aggregates: readonly AggregateRead[];
 }): string {
-  const words = [c.count ? 'count' : null, c.cursors ? 'keys' : null, c.filter.where === 'true' ? null : 'filtered'];
+  const words = [c.count ? 'count' : null, c.cursors ? 'keys' : null, c.filter.where === null ? null : 'filtered'];
   for (const a of c.aggregates)
     words.push(`aggregate ${a.key}#${a.index}(${[...a.numeric, ...a.groups.map((g) => `by ${g.field}`)].join(' ')})`);
   return words.filter(Boolean).join(' ');
@@ -120,7 +120,7 @@ function printNode(node: NodeRead, indent: string, lines: string[], printed: Set
     const properties = [...needs.properties].map(([name, readAs]) =>
       readAs === 'string' ? name : `${name}:${readAs}`,
     );
-    const flags = [needs.id ? 'id' : null, needs.all ? 'ALL PROPERTIES' : null].filter(Boolean);
+    const flags = [needs.id ? 'id' : null, needs.allProperties ? 'ALL PROPERTIES' : null].filter(Boolean);
     lines.push(`${indent}${needs.typeName} { ${[...flags, ...properties].join(' ')} }`);
     for (const c of [...needs.connections, ...(needs.sources ? [needs.sources] : [])]) {
       const name = `${indent}  ${c.key}#${c.index}`;

@@ -4,26 +4,37 @@
  * (compile.ts) and the root connection loaders (src/graph/root-connections.ts, planner off) both
  * write their root statements with these, so the two read the same rows the same way.
  */
+import { entityProjection, sourceProjection } from '../graph/entities.js';
 import { aggregateExpression, aggregateSpecOf, type AggregateRead } from '../graph/aggregates.js';
-import type { Ordering, SortKey } from '../graph/ordering.js';
+import { keyExpressions, type Ordering, type SortKey } from '../graph/ordering.js';
+import { ROOT_ROW } from '../graph/patterns.js';
 import { indexedPageBounds, type PagePlan } from '../graph/paging.js';
 import type { RootConnectionSpec } from '../graph/root-connections.js';
+import { keysetPredicate, orderByClause, pageKeys, paramName, whereClause } from './cypher.js';
+import { and } from '../graph/filters.js';
 
 /** `MATCH (n:Label)` with the client's filter: what a root connection's page, count and aggregates read. */
-export function rootMatch(label: RootConnectionSpec['label'], filter: string): string {
-  return `MATCH (n:${label})${filter === 'true' ? '' : ` WHERE ${filter}`}`;
+export function rootMatch(label: RootConnectionSpec['label'], filter: string | null): string {
+  return `MATCH (n:${label})${whereClause(filter)}`;
 }
 
 /** A root connection's aggregate, one expression over its (filtered) nodes. */
-export function rootAggregate(label: RootConnectionSpec['label'], filter: string, read: AggregateRead): string {
-  return aggregateExpression(rootMatch(label, filter), read, aggregateSpecOf(label), (expr) => expr);
+export function rootAggregate(label: RootConnectionSpec['label'], filter: string | null, read: AggregateRead): string {
+  return aggregateExpression(rootMatch(label, filter), read, aggregateSpecOf(label), ROOT_ROW);
 }
+
+/** A root connection's aggregate as a statement of its own (one row, `a`). */
+export const rootAggregateStatement = (
+  label: RootConnectionSpec['label'],
+  filter: string | null,
+  read: AggregateRead,
+) => `RETURN ${rootAggregate(label, filter, read)} AS a`;
 
 /** What a root page is cut from. */
 export interface RootPageSource {
   label: RootConnectionSpec['label'];
-  /** The filter's predicate over `n` (`'true'` when none). */
-  filter: string;
+  /** The filter's predicate over `n` (null when none). */
+  filter: string | null;
   ordering: Ordering;
   page: PagePlan;
   /** The sort key whose index the page reads in order, if any (indexedSortKey). */
@@ -37,8 +48,10 @@ export interface RootPageSource {
 export function rootPageRows(source: RootPageSource): { text: string; orderBy: string } {
   const { page, indexed } = source;
   const keys = source.ordering.keys;
-  const conditions = source.filter === 'true' ? [] : [source.filter];
-  let orderBy = page.orderBy;
+  const written = pageKeys(source.ordering, page, ROOT_ROW);
+  const cursor = `$${paramName('root', 'cursor')}`;
+  const conditions: Array<string | null> = [source.filter];
+  let orderBy = orderByClause(written);
   if (indexed) {
     // Index order: every row has the property, so ordering by it equals ordering by the key's
     // expression; a cursor becomes a range seek, so page 50 reads about what page 1 reads.
@@ -46,9 +59,9 @@ export function rootPageRows(source: RootPageSource): { text: string; orderBy: s
     const { range, after } = indexedPageBounds({
       node: 'n',
       property: indexed.property!,
-      keys: keys.map((k) => k.expr),
+      keys: keyExpressions(keys, ROOT_ROW),
       descending,
-      cursor: page.hasCursor ? '$cursor' : null,
+      cursor: page.hasCursor ? cursor : null,
       ...(indexed.seek ? { seek: indexed.seek } : {}),
     });
     conditions.unshift(...range);
@@ -56,16 +69,26 @@ export function rootPageRows(source: RootPageSource): { text: string; orderBy: s
     const direction = descending ? 'DESC' : 'ASC';
     orderBy = `n.${indexed.property} ${direction}, n.id ${direction}`;
   } else if (page.hasCursor) {
-    conditions.push(page.where);
+    conditions.push(keysetPredicate(written, cursor));
   }
-  const where = conditions.length > 0 ? ` WHERE ${conditions.join(' AND ')}` : '';
-  return {
-    text: `MATCH (n:${source.label})${where} WITH n ORDER BY ${orderBy} LIMIT toInteger($fetch)`,
-    orderBy,
-  };
+  const match = `MATCH (n:${source.label})${whereClause(and(...conditions))}`;
+  return { text: `${match} WITH n ORDER BY ${orderBy} LIMIT toInteger($${paramName('root', 'fetch')})`, orderBy };
 }
+
+/** A root page as a statement of its own (the loaders'): each row's node, whole, and its sort keys. */
+export function rootPageStatement(source: RootPageSource): string {
+  const projection = source.label === 'Source' ? sourceProjection('n') : entityProjection('n');
+  const sortKey = `[${keyExpressions(source.ordering.keys, ROOT_ROW).join(', ')}]`;
+  return `${rootPageRows(source).text} RETURN ${projection} AS node, ${sortKey} AS sortKey`;
+}
+
+/** A root connection's count as a statement of its own (one row, `total`). */
+export const rootCountStatement = (label: RootConnectionSpec['label'], filter: string | null) =>
+  `${rootMatch(label, filter)} RETURN count(n) AS total`;
 
 /** The parameters of rootPageRows' text. */
 export function rootPageParams(page: PagePlan): Record<string, unknown> {
-  return page.hasCursor ? { fetch: page.fetch, cursor: page.cursorKey } : { fetch: page.fetch };
+  const params: Record<string, unknown> = { [paramName('root', 'fetch')]: page.fetch };
+  if (page.hasCursor) params[paramName('root', 'cursor')] = page.cursorKey;
+  return params;
 }

@@ -7,21 +7,16 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import DataLoader from 'dataloader';
 import { requestLoader, type Context } from '../context.js';
-import {
-  aggregateExpression,
-  aggregateParams,
-  aggregateSpecOf,
-  shapeAggregate,
-  type AggregateRow,
-} from '../graph/aggregates.js';
+import { aggregateParams, aggregateSpecOf, shapeAggregate, type AggregateRow } from '../graph/aggregates.js';
 import { primeEntities } from '../graph/entity-loaders.js';
-import { compileFilter, filterLimits, relationshipPattern } from '../graph/filters.js';
+import { filterLimits } from '../graph/filters.js';
 import type { TypedRelationship } from '../graph/model.js';
 import type { ConnectionArgs } from '../graph/ordering.js';
 import { filterClause, type RootConnectionSpec } from '../graph/root-connections.js';
 import type { Row } from '../neo4j/db.js';
 import { planRoot } from './compile.js';
-import { rootAggregate } from './root-page.js';
+import { connectionAggregate, connectionFilter, forEachParent } from './cypher.js';
+import { rootAggregateStatement } from './root-page.js';
 import { shapeRoot } from './shape.js';
 import { namedObjectType, walkAggregate, type RootRead, type WalkContext } from './walk.js';
 
@@ -82,36 +77,34 @@ export async function readAggregate(
     const read = walkAggregate(walk, info.parentType, key, info.fieldNodes, spec, true)!;
     const filter = filterClause(target.spec, target.filter, limits);
     const [row] = await ctx.db.read(
-      `RETURN ${rootAggregate(target.spec.label, filter.where, read)} AS a`,
+      rootAggregateStatement(target.spec.label, filter.where, read),
       { ...filter.params, ...aggregateParams(read) },
       { raw: true },
     );
     return shapeAggregate(row?.a as Row, read);
   }
   const { relationship } = target;
-  const spec = aggregateSpecOf(relationship);
-  const read = walkAggregate(walk, info.parentType, key, info.fieldNodes, spec, true)!;
-  const filter = compileFilter(relationship.nodeLabel, target.filter, 'n', 'rf', limits);
-  const params = { ...filter.params, ...aggregateParams(read) };
-  const where = filter.where === 'true' ? '' : ` WHERE ${filter.where}`;
-  const match = `MATCH ${relationshipPattern(relationship, 'p', 'r', 'n')}${where}`;
+  const read = walkAggregate(walk, info.parentType, key, info.fieldNodes, aggregateSpecOf(relationship), true)!;
+  // The connection's own read (index 0): its filter over `n0`, parameters `c0_f0`...
+  const connection = {
+    index: 0,
+    relationship,
+    filter: connectionFilter(relationship.nodeLabel, target.filter, 0, limits),
+  };
+  const params = { ...connection.filter.params, ...aggregateParams(read) };
   const parent = relationship.parentType === 'Source' ? 'Source' : 'Entity';
-  const aggregate = aggregateExpression(match, read, spec, (e) => e);
+  const cypher = forEachParent(parent, (v) => connectionAggregate(v, connection, read), { aggregate: true });
   const field = `${relationship.parentType}.${relationship.fieldName}`;
   const loader = requestLoader(
     ctx,
-    `aggregate:${field}:${JSON.stringify(read)}:${filter.where}:${JSON.stringify(params)}`,
-    () =>
-      new DataLoader<string, AggregateRow>(async (parentIds) => {
-        const rows = await ctx.db.read(
-          // p groups nothing (one row per parent), but Neo4j wants it named beside the aggregate.
-          `UNWIND $parentIds AS pid MATCH (p:${parent} {id: pid}) WITH pid, p, ${aggregate} AS a RETURN pid, a`,
-          { ...params, parentIds },
-          { raw: true },
-        );
-        const byParent = new Map(rows.map((r) => [r.pid as string, r.a as Row]));
+    `aggregate:${field}:${JSON.stringify(read)}:${cypher}:${JSON.stringify(params)}`,
+    () => {
+      return new DataLoader<string, AggregateRow>(async (parentIds) => {
+        const rows = await ctx.db.read(cypher, { ...params, parentIds }, { raw: true });
+        const byParent = new Map(rows.map((r) => [r.pid as string, r.value as Row]));
         return parentIds.map((id) => shapeAggregate(byParent.get(id), read));
-      }),
+      });
+    },
   );
   return loader.load(target.parentId);
 }

@@ -114,7 +114,7 @@ function shapeNode(raw: Row, read: NodeRead, shaping: Shaping): PlannedRow {
   const label = (raw.label as string | undefined) ?? 'Source';
   const needs = read.types.length === 1 ? read.types[0]! : read.types.find((t) => t.typeName === label);
   const row = raw as PlannedRow;
-  if (read.types.some((t) => t.all)) {
+  if (read.types.some((t) => t.allProperties)) {
     // All properties came back as stored: convert temporal values once, here.
     for (const k of Object.keys(row)) if (!k.startsWith('__')) row[k] = plain(row[k]);
     if (label !== 'Source') shaping.wholeEntities.push(toEntityRow(row));

@@ -39,7 +39,7 @@ import {
   type TypedRelationship,
 } from '../graph/model.js';
 import { aggregateSpecOf, type AggregateRead, type AggregateSpec, type GroupRead } from '../graph/aggregates.js';
-import { compileFilter, type CompiledFilter, type FilterLimits } from '../graph/filters.js';
+import type { CompiledFilter, FilterLimits } from '../graph/filters.js';
 import {
   indexedSortKey,
   orderingFor,
@@ -50,6 +50,7 @@ import {
 } from '../graph/ordering.js';
 import { checkPageArgs, planPage, type PagePlan } from '../graph/paging.js';
 import { filterClause, type RootConnectionSpec } from '../graph/root-connections.js';
+import { connectionFilter } from './cypher.js';
 
 /** How a property is read: as stored, or converted to what GraphQL serves. */
 export type ReadAs = PropertyType | 'datetime';
@@ -64,7 +65,7 @@ export interface TypeNeeds {
    * Needs every property of the node (`.*`): a field the planner does not fold is selected, and
    * its resolver may read any property.
    */
-  all: boolean;
+  allProperties: boolean;
   /** The `id` field is selected (`__typename`, `entityKind` need only the label). */
   id: boolean;
   connections: ConnectionRead[];
@@ -90,7 +91,7 @@ export interface ConnectionRead {
   cursors: boolean;
   edgeProperties: string[];
   node: NodeRead | null;
-  /** The client's filter on the far node, over `n${index}` (`true` when none). */
+  /** The client's filter on the far node, over `n${index}` (its `where` null when none). */
   filter: CompiledFilter;
   aggregates: AggregateRead[];
   /** The connection's GraphQL type (planned aggregates are found under its name). */
@@ -228,7 +229,14 @@ export function walkNode(ctx: WalkContext, label: NodeLabel, nodes: readonly Fie
 function walkType(ctx: WalkContext, typeName: EntityLabel | 'Source', sets: readonly SelectionSetNode[]): TypeNeeds {
   const runtime = objectType(ctx, typeName);
   const readable = readableProperties(typeName);
-  const needs: TypeNeeds = { typeName, properties: new Map(), all: false, id: false, connections: [], sources: null };
+  const needs: TypeNeeds = {
+    typeName,
+    properties: new Map(),
+    allProperties: false,
+    id: false,
+    connections: [],
+    sources: null,
+  };
   for (const [responseKey, nodes] of collectFields(ctx, runtime, sets)) {
     const fieldName = nodes[0]!.name.value;
     if (IDENTITY_FIELDS.has(fieldName)) {
@@ -255,7 +263,7 @@ function walkType(ctx: WalkContext, typeName: EntityLabel | 'Source', sets: read
       continue;
     }
     // Not folded: its resolver loads it (DataLoader), and may read any property of the node.
-    needs.all = true;
+    needs.allProperties = true;
   }
   return needs;
 }
@@ -322,7 +330,7 @@ function connectionArguments(
   try {
     const args = getArgumentValues(field, node, ctx.variables) as ConnectionArgs;
     checkPageArgs(args, ctx.maxPageSize);
-    const filter = compileFilter(relationship.nodeLabel, args.filter, `n${index}`, `c${index}_f`, ctx.filterLimits);
+    const filter = connectionFilter(relationship.nodeLabel, args.filter, index, ctx.filterLimits);
     return { args, filter, ordering: relationshipOrdering(relationship, args.orderBy) };
   } catch {
     return null;

@@ -3,13 +3,8 @@ import type { ObjectRef } from '@pothos/core';
 import type { ConnectionShape } from '@pothos/plugin-relay';
 import { aggregateSpecOf } from '../graph/aggregates.js';
 import type { FilterLabel } from '../graph/filters.js';
-import {
-  countRoot,
-  loadRootPage,
-  orderingsOf,
-  type RootArgs,
-  type RootConnectionSpec,
-} from '../graph/root-connections.js';
+import { orderingsOf } from '../graph/ordering.js';
+import { countRoot, loadRootPage, type RootArgs, type RootConnectionSpec } from '../graph/root-connections.js';
 import { AGGREGATE_TARGET, readPlanned } from '../plan/run.js';
 import type { PlannedConnection } from '../plan/shape.js';
 import { lazyConnection } from '../graph/paging.js';

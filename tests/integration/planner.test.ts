@@ -6,6 +6,7 @@
 import { parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeCursor } from '../../src/graph/cursor.js';
+import { deferredIndexOf } from '../../src/plan/cypher.js';
 import { explainPlans } from '../../src/plan/explain.js';
 import { schema } from '../../src/schema/index.js';
 import { rootConnectionSpecs } from '../../src/schema/root-connection.js';
@@ -466,7 +467,7 @@ describe('relationship pages of a hub', () => {
     });
     // The row comes in [key, value] parts (compileRoot): one part per entry of a deferred table.
     const parts = records.map((r) => r.toObject() as { key: string; value: unknown });
-    const tables = [...new Set(parts.map((p) => p.key).filter((k) => k.startsWith('__d')))];
+    const tables = [...new Set(parts.map((p) => p.key).filter((k) => deferredIndexOf(k) !== null))];
     expect(tables).toHaveLength(1);
     // One entry: the hub, not one per deal it appears under.
     expect(parts.filter((p) => p.key === tables[0])).toHaveLength(1);

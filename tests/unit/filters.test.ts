@@ -14,14 +14,26 @@ import {
 } from '../../src/graph/aggregates.js';
 import { compileFilter, filterRequires } from '../../src/graph/filters.js';
 import { TYPED_RELATIONSHIPS } from '../../src/graph/model.js';
+import { ROOT_ROW, type RowExpression } from '../../src/graph/patterns.js';
+
+/** An aggregate spec's expressions written for a root row (`n`, `r`). */
+const written = (spec: { numeric: Record<string, RowExpression>; groups: Record<string, RowExpression> }) => {
+  const write = (exprs: Record<string, RowExpression>) =>
+    Object.fromEntries(Object.entries(exprs).map(([name, expr]) => [name, expr(ROOT_ROW)]));
+  return { numeric: write(spec.numeric), groups: write(spec.groups) };
+};
 
 const limits = { maxDepth: 4, maxConditions: 6, maxList: 3 };
 const rel = (key: string) => TYPED_RELATIONSHIPS.find((r) => `${r.parentType}.${r.fieldName}` === key)!;
 
 describe('compileFilter', () => {
-  it('is `true` for no filter or an empty one, and ANDs the fields of one object in table order', () => {
-    expect(compileFilter('Company', null, 'n', 'f')).toEqual({ where: 'true', params: {} });
-    expect(compileFilter('Company', {}, 'n', 'f')).toEqual({ where: 'true', params: {} });
+  it('is absent (null) for no filter or an empty one, and ANDs the fields of one object in table order', () => {
+    expect(compileFilter('Company', null, 'n', 'f')).toEqual({ where: null, params: {} });
+    expect(compileFilter('Company', {}, 'n', 'f')).toEqual({ where: null, params: {} });
+    expect(compileFilter('Company', { AND: [{}, {}] }, 'n', 'f').where).toBeNull();
+    // An empty object still holds for every node where it decides the answer: inside OR and NOT.
+    expect(compileFilter('Company', { OR: [{}, { country: 'US' }] }, 'n', 'f').where).toBe('(true OR n.country = $f0)');
+    expect(compileFilter('Company', { NOT: {} }, 'n', 'f').where).toBe('NOT coalesce(true, false)');
     // Input order does not change the text (the plan cache keys on it).
     const a = compileFilter('Company', { country: 'US', nameContains: 'ai' }, 'n', 'f');
     const b = compileFilter('Company', { nameContains: 'ai', country: 'US' }, 'n', 'f');
@@ -32,7 +44,7 @@ describe('compileFilter', () => {
     });
   });
 
-  it('writes StringMatch, ranges, kinds and boolean operators; empty AND is true, empty OR false; NOT is two-valued', () => {
+  it('writes StringMatch, ranges, kinds and boolean operators; empty AND adds nothing, empty OR is false; NOT is two-valued', () => {
     expect(
       compileFilter(
         'Deal',
@@ -64,7 +76,7 @@ describe('compileFilter', () => {
           ],
           "p8": 5,
         },
-        "where": "(v.name = $p0 AND v.name IN $p1 AND toLower(v.name) CONTAINS toLower($p2) AND toLower(v.name) STARTS WITH toLower($p3) AND v.valueUsd >= $p4 AND v.valueUsd <= $p5 AND v.announcedOn >= date($p6) AND true AND (v.kind IN $p7 OR NOT coalesce(v.valueUsd >= $p8, false)))",
+        "where": "(v.name = $p0 AND v.name IN $p1 AND toLower(v.name) CONTAINS toLower($p2) AND toLower(v.name) STARTS WITH toLower($p3) AND v.valueUsd >= $p4 AND v.valueUsd <= $p5 AND v.announcedOn >= date($p6) AND (v.kind IN $p7 OR NOT coalesce(v.valueUsd >= $p8, false)))",
       }
     `);
     expect(compileFilter('Deal', { OR: [] }, 'n', 'f').where).toBe('false');
@@ -106,7 +118,7 @@ describe('compileFilter', () => {
       'EXISTS { MATCH (n)<-[nr_0:ANNOUNCED]-(nm_1) WHERE any(l IN labels(nm_1) WHERE l IN $f0) }',
     );
     // `all` with no test holds for every node: nothing to write.
-    expect(compileFilter('Company', { deals: { all: {} } }, 'n', 'f').where).toBe('true');
+    expect(compileFilter('Company', { deals: { all: {} } }, 'n', 'f').where).toBeNull();
   });
 
   it('never places a value in the text', () => {
@@ -184,7 +196,7 @@ describe('compileFilter', () => {
 
 describe('aggregates', () => {
   it('offers the number fields and group fields of the node and of the relationship', () => {
-    expect(aggregateSpecOf('Deal')).toEqual({
+    expect(written(aggregateSpecOf('Deal'))).toEqual({
       numeric: { valueUsd: 'n.valueUsd' },
       groups: {
         KIND: 'n.kind',
@@ -194,17 +206,17 @@ describe('aggregates', () => {
       },
     });
     const companyDeals = aggregateSpecOf(rel('Company.deals'));
-    expect(companyDeals.groups.ROLE).toBe('r.role');
+    expect(companyDeals.groups.ROLE!(ROOT_ROW)).toBe('r.role');
     expect(Object.keys(aggregateSpecOf(rel('Company.projects')).numeric).sort()).toEqual([
       'committedUsd',
       'firstYearUsd',
       'pledgedUsd',
       'targetPowerMw',
     ]);
-    expect(aggregateSpecOf(rel('Source.mentions')).groups).toEqual({
+    expect(written(aggregateSpecOf(rel('Source.mentions'))).groups).toEqual({
       KIND: "toUpper(head([l IN labels(n) WHERE l <> 'Entity']))",
     });
-    expect(aggregateSpecOf('Person')).toEqual({ numeric: {}, groups: {} });
+    expect(written(aggregateSpecOf('Person'))).toEqual({ numeric: {}, groups: {} });
   });
 
   it('is one expression: totals, then each grouping largest first with its size as a parameter', () => {
@@ -215,7 +227,7 @@ describe('aggregates', () => {
       numeric: ['valueUsd'],
       groups: [{ key: 'byKind', field: 'KIND', first: 5, numeric: [] }],
     };
-    expect(aggregateExpression('MATCH (n:Deal)', read, aggregateSpecOf('Deal'), (e) => e)).toBe(
+    expect(aggregateExpression('MATCH (n:Deal)', read, aggregateSpecOf('Deal'), ROOT_ROW)).toBe(
       '{ totals: head(COLLECT { MATCH (n:Deal) WITH count(*) AS count, sum(n.valueUsd) AS s0, min(n.valueUsd) AS m0, max(n.valueUsd) AS x0, avg(n.valueUsd) AS a0 RETURN { count: count, valueUsd: { sum: s0, min: m0, max: x0, avg: a0 } } }), ' +
         'g0: COLLECT { MATCH (n:Deal) WITH n.kind AS key, count(*) AS count ORDER BY count DESC, key LIMIT toInteger($a3_g0) RETURN { key: key, count: count } } }',
     );

@@ -5,10 +5,17 @@
  * read, or `UNWIND $parentIds`). Answers on Neo4j: tests/integration/planner.test.ts compares
  * planned and loaded reads of the same queries.
  */
-import { type FieldNode, type OperationDefinitionNode, parse } from 'graphql';
+import {
+  type FieldNode,
+  type GraphQLObjectType,
+  type GraphQLResolveInfo,
+  type OperationDefinitionNode,
+  parse,
+} from 'graphql';
 import { describe, expect, it } from 'vitest';
 import type { Context } from '../../src/context.js';
 import { encodeCursor } from '../../src/graph/cursor.js';
+import { entitySourcesLoader } from '../../src/graph/entity-loaders.js';
 import { TYPED_RELATIONSHIPS } from '../../src/graph/model.js';
 import {
   loadEntityRelationshipCount,
@@ -17,8 +24,15 @@ import {
   loadRelationshipPage,
   relationshipField,
 } from '../../src/graph/relationship-loaders.js';
-import { forEachParent, relationshipCount, relationshipParams, relationshipRows } from '../../src/plan/cypher.js';
+import {
+  connectionAggregate,
+  forEachParent,
+  relationshipCount,
+  relationshipParams,
+  relationshipRows,
+} from '../../src/plan/cypher.js';
 import { explainPlans } from '../../src/plan/explain.js';
+import { readAggregate } from '../../src/plan/run.js';
 import { walkNode } from '../../src/plan/walk.js';
 import { schema } from '../../src/schema/index.js';
 import { rootConnectionSpecs } from '../../src/schema/root-connection.js';
@@ -71,7 +85,7 @@ describe('one builder for planned and loaded relationship reads', () => {
       { after },
     );
     const part = relationshipRows('n', read);
-    expect(cypher).toContain(`n { __c0: ${part} }`);
+    expect(cypher).toContain(`n { __rows0: ${part} }`);
     // The same read with its parents from ids: the same text after `RETURN pid, `.
     expect(forEachParent('Entity', (v) => relationshipRows(v, read))).toBe(
       `UNWIND $parentIds AS pid MATCH (n:Entity {id: pid}) RETURN pid, ${part} AS value`,
@@ -116,7 +130,7 @@ describe('one builder for planned and loaded relationship reads', () => {
     ] as const) {
       const { cypher, read } = planned(companiesWithDeals(`${args} { totalCount }`));
       const part = relationshipCount('n', read);
-      expect(cypher).toContain(`__n0: ${part}`);
+      expect(cypher).toContain(`__count0: ${part}`);
       const { ctx, calls } = recordingContext();
       await loadRelationshipCount(ctx, relationshipField(companyDeals), 'c-1', filter);
       expect(calls[0]!.cypher).toBe(`UNWIND $parentIds AS pid MATCH (n:Entity {id: pid}) RETURN pid, ${part} AS value`);
@@ -140,5 +154,49 @@ describe('one builder for planned and loaded relationship reads', () => {
       { parentIds: ['e-1'], c0_types: ['INVESTS_IN', 'LEADS'], c0_fetch: 3 },
       { parentIds: ['e-1'], c0_types: null },
     ]);
+  });
+
+  it('writes a relationship aggregate once: the planner’s hoisted item and the loader’s statement', async () => {
+    const aggregateField = 'aggregate { count valueUsd { sum } }';
+    const { cypher, read } = planned(companiesWithDeals(`(filter: { nameContains: "gpu" }) { ${aggregateField} }`));
+    const aggregate = read.aggregates[0]!;
+    const part = connectionAggregate('n', read, aggregate);
+    expect(cypher).toContain(`WITH n, ${part} AS n__aggregate`);
+    // The loader, asked for the same field of one company: the same expression over `n`.
+    const { ctx, calls } = recordingContext();
+    const operation = parse(`{ deals { ${aggregateField} } }`).definitions[0] as OperationDefinitionNode;
+    const fieldNode = (operation.selectionSet.selections[0] as FieldNode).selectionSet!.selections[0] as FieldNode;
+    const info = {
+      schema,
+      fragments: {},
+      variableValues: {},
+      fieldNodes: [fieldNode],
+      parentType: schema.getType(read.connectionType) as GraphQLObjectType,
+      path: { key: 'aggregate', prev: undefined, typename: undefined },
+    } as unknown as GraphQLResolveInfo;
+    await readAggregate(ctx, info, {
+      kind: 'relationship',
+      relationship: companyDeals,
+      parentId: 'c-1',
+      filter: { nameContains: 'gpu' },
+    });
+    expect(calls[0]!.cypher).toBe(
+      `UNWIND $parentIds AS pid MATCH (n:Entity {id: pid}) WITH pid, n, ${part} AS value RETURN pid, value`,
+    );
+    expect(part).toMatchInlineSnapshot(
+      `"{ totals: head(COLLECT { MATCH (n)-[r0:PARTY_TO]->(n0) WHERE toLower(n0.name) CONTAINS toLower($c0_f0) WITH count(*) AS count, sum(n0.valueUsd) AS s0, min(n0.valueUsd) AS m0, max(n0.valueUsd) AS x0, avg(n0.valueUsd) AS a0 RETURN { count: count, valueUsd: { sum: s0, min: m0, max: x0, avg: a0 } } }) }"`,
+    );
+  });
+
+  it('lists an entity’s sources in the same order on both paths', async () => {
+    const { entity } = explainPlans(schema, parse('{ entity(slug: "x") { sources { title } } }'), rootConnectionSpecs);
+    const { ctx, calls } = recordingContext();
+    await entitySourcesLoader(ctx).load('e-1');
+    const sorted = (cypher: string) => /COLLECT \{ MATCH .*? RETURN/.exec(cypher)![0];
+    expect(sorted(calls[0]!.cypher)).toBe(sorted(entity!.cypher));
+    expect(calls[0]!.cypher).toMatchInlineSnapshot(
+      `"UNWIND $parentIds AS pid MATCH (n:Entity {id: pid}) RETURN pid, COLLECT { MATCH (s0:Source)-[:MENTIONS]->(n) WITH s0 ORDER BY s0.publishedOn IS NULL, s0.publishedOn DESC, s0.id RETURN s0 { .* } } AS value"`,
+    );
+    expect(calls[0]!.params).toEqual({ parentIds: ['e-1'] });
   });
 });

@@ -10,7 +10,8 @@ import { relationshipOrdering } from '../../src/graph/ordering.js';
 import { keyedPage } from '../../src/graph/hub-pages.js';
 import { withoutPageKeys } from '../../src/graph/page-keys.js';
 import { planPage } from '../../src/graph/paging.js';
-import { orderingBy, orderingsOf, ROOT_CONNECTIONS } from '../../src/graph/root-connections.js';
+import { orderingBy, orderingsOf } from '../../src/graph/ordering.js';
+import { ROOT_CONNECTIONS } from '../../src/graph/root-connections.js';
 
 const statements = schemaStatements().map((s) => s.replace(/\s+/g, ' '));
 const hasIndex = (label: string, property: string) =>

@@ -9,19 +9,37 @@ import {
   lazyConnection,
   planPage,
   toPage,
-  type Ordering,
   type PageArgs,
   type PagePlan,
 } from '../../src/graph/paging.js';
-import { indexedSortKey, orderingFor, orderingsOf, relationshipOrdering, ORDERINGS } from '../../src/graph/ordering.js';
+import {
+  indexedSortKey,
+  orderingFor,
+  orderingsOf,
+  relationshipOrdering,
+  ORDERINGS,
+  type Ordering,
+} from '../../src/graph/ordering.js';
+import { ROOT_ROW } from '../../src/graph/patterns.js';
 import { ROOT_CONNECTIONS } from '../../src/graph/root-connections.js';
+import { keysetPredicate, orderByClause, pageKeys } from '../../src/plan/cypher.js';
 import type { StargraphError } from '../../src/errors.js';
 
-const byName: Ordering = { name: 'test.byName', keys: [{ expr: 'n.name' }, { expr: 'n.id' }] };
+const byName: Ordering = { name: 'test.byName', keys: [{ expr: () => 'n.name' }, { expr: () => 'n.id' }] };
 const byValueDesc: Ordering = {
   name: 'test.byValue',
-  keys: [{ expr: 'n.valueUsd', descending: true }, { expr: 'n.id' }],
+  keys: [{ expr: () => 'n.valueUsd', descending: true }, { expr: () => 'n.id' }],
 };
+
+/** A page's ORDER BY and keyset test as the statement builder writes them for a root row. */
+const orderOf = (ordering: Ordering, plan: PagePlan) => orderByClause(pageKeys(ordering, plan, ROOT_ROW));
+const keysetOf = (ordering: Ordering, plan: PagePlan) => keysetPredicate(pageKeys(ordering, plan, ROOT_ROW), '$cursor');
+
+/** An ordering with its keys written for a root row (`n`). */
+const written = (ordering: Ordering) => ({
+  ...ordering,
+  keys: ordering.keys.map((k) => ({ ...k, expr: k.expr(ROOT_ROW) })),
+});
 
 function refusal(run: () => unknown): StargraphError {
   try {
@@ -77,9 +95,8 @@ describe('planPage', () => {
       fetch: 21,
       cursorKey: null,
       hasCursor: false,
-      where: 'true',
-      orderBy: 'n.name ASC, n.id ASC',
     });
+    expect(orderOf(byName, plan)).toBe('n.name ASC, n.id ASC');
     expect(planPage({}, byName, 100, 7)).toMatchObject({ size: 7, fetch: 8 });
   });
 
@@ -91,9 +108,11 @@ describe('planPage', () => {
       fetch: 4,
       cursorKey: [5e9, 'd-9'],
       hasCursor: true,
-      where: '((n.valueUsd < $cursor[0]) OR (n.valueUsd = $cursor[0] AND n.id > $cursor[1]))',
-      orderBy: 'n.valueUsd DESC, n.id ASC',
     });
+    expect(keysetOf(byValueDesc, plan)).toBe(
+      '((n.valueUsd < $cursor[0]) OR (n.valueUsd = $cursor[0] AND n.id > $cursor[1]))',
+    );
+    expect(orderOf(byValueDesc, plan)).toBe('n.valueUsd DESC, n.id ASC');
   });
 
   it('last before a cursor: the ordering reversed, keys before it', () => {
@@ -104,9 +123,11 @@ describe('planPage', () => {
       fetch: 3,
       cursorKey: [5e9, 'd-9'],
       hasCursor: true,
-      where: '((n.valueUsd > $cursor[0]) OR (n.valueUsd = $cursor[0] AND n.id < $cursor[1]))',
-      orderBy: 'n.valueUsd ASC, n.id DESC',
     });
+    expect(keysetOf(byValueDesc, plan)).toBe(
+      '((n.valueUsd > $cursor[0]) OR (n.valueUsd = $cursor[0] AND n.id < $cursor[1]))',
+    );
+    expect(orderOf(byValueDesc, plan)).toBe('n.valueUsd ASC, n.id DESC');
   });
 
   it('before alone pages backward with the default size; last alone needs no cursor', () => {
@@ -117,14 +138,16 @@ describe('planPage', () => {
     expect(planPage({ last: 4 }, byName, 100)).toMatchObject({
       backward: true,
       size: 4,
-      where: 'true',
       hasCursor: false,
     });
   });
 
   it('a three-key ordering compares each key only once the ones before it are equal', () => {
-    const ordering: Ordering = { name: 'three', keys: [{ expr: 'a' }, { expr: 'b', descending: true }, { expr: 'c' }] };
-    expect(planPage({ after: encodeCursor('three', [1, 2, 3]) }, ordering, 100).where).toBe(
+    const ordering: Ordering = {
+      name: 'three',
+      keys: [{ expr: () => 'a' }, { expr: () => 'b', descending: true }, { expr: () => 'c' }],
+    };
+    expect(keysetOf(ordering, planPage({ after: encodeCursor('three', [1, 2, 3]) }, ordering, 100))).toBe(
       '((a > $cursor[0]) OR (a = $cursor[0] AND b < $cursor[1]) OR (a = $cursor[0] AND b = $cursor[1] AND c > $cursor[2]))',
     );
   });
@@ -241,7 +264,7 @@ describe('lazyConnection', () => {
 
 describe('orderings (src/graph/ordering.ts)', () => {
   it('orders a root connection by its first orderBy field unless told, then by id, named for cursors', () => {
-    expect(orderingFor(ROOT_CONNECTIONS.Deal, null)).toEqual({
+    expect(written(orderingFor(ROOT_CONNECTIONS.Deal, null))).toEqual({
       name: 'Deal:NAME:ASC',
       keys: [
         { expr: 'n.name', descending: false },
@@ -249,7 +272,7 @@ describe('orderings (src/graph/ordering.ts)', () => {
       ],
       indexed: 'name',
     });
-    expect(orderingFor(ROOT_CONNECTIONS.Deal, { field: 'VALUE_USD', direction: 'DESC' })).toEqual({
+    expect(written(orderingFor(ROOT_CONNECTIONS.Deal, { field: 'VALUE_USD', direction: 'DESC' }))).toEqual({
       name: 'Deal:VALUE_USD:DESC',
       keys: [
         { expr: 'coalesce(n.valueUsd, -1.0)', descending: true },
@@ -270,15 +293,17 @@ describe('orderings (src/graph/ordering.ts)', () => {
 
   it('orders a relationship page by name (title for sources) unless orderBy names a far ordering', () => {
     const deals = { parentType: 'Company', fieldName: 'deals', nodeLabel: 'Deal' } as const;
-    expect(relationshipOrdering(deals)).toEqual({
+    expect(written(relationshipOrdering(deals))).toEqual({
       name: 'Company.deals',
       keys: [{ expr: 'n.name' }, { expr: 'n.id' }],
       indexed: 'name',
     });
-    expect(relationshipOrdering({ parentType: 'Company', fieldName: 'sources', nodeLabel: 'Source' })).toEqual({
-      name: 'Company.sources',
-      keys: [{ expr: "coalesce(n.title, '')" }, { expr: 'n.id' }],
-    });
+    expect(written(relationshipOrdering({ parentType: 'Company', fieldName: 'sources', nodeLabel: 'Source' }))).toEqual(
+      {
+        name: 'Company.sources',
+        keys: [{ expr: "coalesce(n.title, '')" }, { expr: 'n.id' }],
+      },
+    );
     expect(relationshipOrdering(deals, { field: 'CREATED_AT', direction: 'DESC' }).name).toBe(
       'Company.deals:CREATED_AT:DESC',
     );

@@ -10,7 +10,6 @@ import { describe, expect, it } from 'vitest';
 import { explainPlans } from '../../src/plan/explain.js';
 import { readPlanned } from '../../src/plan/run.js';
 import { plannedField } from '../../src/plan/shape.js';
-import { rebind } from '../../src/plan/cypher.js';
 import { collectFields, readableProperties, walkNode, type RootRead, type WalkContext } from '../../src/plan/walk.js';
 import { schema } from '../../src/schema/index.js';
 import { rootConnectionSpecs } from '../../src/schema/root-connection.js';
@@ -86,8 +85,8 @@ describe('selection walk', () => {
     const twice =
       cypherOf(`{ companies(first: 1) { edges { node { ...C investments(first: 2) { edges { node { ...C } } } } } } }
       fragment C on Company { slug deals { totalCount } }`);
-    expect(twice).toContain('__n0: COUNT { (n)-[:PARTY_TO]->() }');
-    expect(twice).toContain('__n2: COUNT { (n1)-[:PARTY_TO]->() }');
+    expect(twice).toContain('__count0: COUNT { (n)-[:PARTY_TO]->() }');
+    expect(twice).toContain('__count2: COUNT { (n1)-[:PARTY_TO]->() }');
   });
 
   it('ignores a spread of a missing fragment and does not loop on a fragment that spreads itself', () => {
@@ -101,13 +100,13 @@ describe('selection walk', () => {
       a: deals(first: 1) { edges { node { slug } } }
       b: deals(last: 2) { edges { node { name } } }
     } } }`);
-    expect(cypher).toContain("'Entity']), .name, __c0");
+    expect(cypher).toContain("'Entity']), .name, __rows0");
     // Pages by name read the parent's page-key index (src/graph/page-keys.ts), forward and backward.
     expect(cypher).toContain(
-      "__c0: CASE WHEN n:Company THEN COLLECT { MATCH (n)-[r0:PARTY_TO]->(n0) USING INDEX SEEK r0:PARTY_TO(fromId, toLabel, toName, toId) WHERE r0.fromId = n.id AND r0.toLabel = 'Deal' AND r0.toName IS NOT NULL AND r0.toId IS NOT NULL WITH n, r0, n0 ORDER BY r0.fromId, r0.toLabel, r0.toName, r0.toId LIMIT toInteger($c0_fetch)",
+      "__rows0: CASE WHEN n:Company THEN COLLECT { MATCH (n)-[r0:PARTY_TO]->(n0) USING INDEX SEEK r0:PARTY_TO(fromId, toLabel, toName, toId) WHERE r0.fromId = n.id AND r0.toLabel = 'Deal' AND r0.toName IS NOT NULL AND r0.toId IS NOT NULL WITH n, r0, n0 ORDER BY r0.fromId, r0.toLabel, r0.toName, r0.toId LIMIT toInteger($c0_fetch)",
     );
     expect(cypher).toContain(
-      "__c1: CASE WHEN n:Company THEN COLLECT { MATCH (n)-[r1:PARTY_TO]->(n1) USING INDEX SEEK r1:PARTY_TO(fromId, toLabel, toName, toId) WHERE r1.fromId = n.id AND r1.toLabel = 'Deal' AND r1.toName IS NOT NULL AND r1.toId IS NOT NULL WITH n, r1, n1 ORDER BY r1.fromId DESC, r1.toLabel DESC, r1.toName DESC, r1.toId DESC LIMIT toInteger($c1_fetch)",
+      "__rows1: CASE WHEN n:Company THEN COLLECT { MATCH (n)-[r1:PARTY_TO]->(n1) USING INDEX SEEK r1:PARTY_TO(fromId, toLabel, toName, toId) WHERE r1.fromId = n.id AND r1.toLabel = 'Deal' AND r1.toName IS NOT NULL AND r1.toId IS NOT NULL WITH n, r1, n1 ORDER BY r1.fromId DESC, r1.toLabel DESC, r1.toName DESC, r1.toId DESC LIMIT toInteger($c1_fetch)",
     );
     expect(params).toEqual({ slug: 'x', c0_fetch: 2, c1_fetch: 3 });
   });
@@ -147,8 +146,8 @@ describe('selection walk', () => {
 
   it('reads a count-only connection as a COUNT, and k only when a cursor or pageInfo is selected', () => {
     const count = planOf(`{ entity(slug: "x") { ... on Company { deals { totalCount } } } }`);
-    expect(count.cypher).toContain('__n0: CASE WHEN n:Company THEN COUNT { (n)-[:PARTY_TO]->() } END');
-    expect(count.cypher).not.toContain('__c0');
+    expect(count.cypher).toContain('__count0: CASE WHEN n:Company THEN COUNT { (n)-[:PARTY_TO]->() } END');
+    expect(count.cypher).not.toContain('__rows0');
     expect(count.params).toEqual({ slug: 'x' });
     const info = planOf(`{ entity(slug: "x") { ... on Company { deals { pageInfo { hasNextPage } } } } }`);
     expect(info.cypher).toContain('RETURN { k: [n0.name, n0.id] } }');
@@ -317,13 +316,15 @@ describe('node and connection Cypher', () => {
       ... on Deal { sources { url } }
     } }`);
     expect(cypher).toContain(
-      '__s0: CASE WHEN n:Person OR n:Company OR n:Project OR n:Datacenter THEN COLLECT { MATCH (s0:Source)-[:MENTIONS]->(n) WITH s0 ORDER BY s0.publishedOn IS NULL, s0.publishedOn DESC, s0.id RETURN s0 { title: s0.title, .publisher, __c1: COLLECT {',
+      '__sources0: CASE WHEN n:Person OR n:Company OR n:Project OR n:Datacenter THEN COLLECT { MATCH (s0:Source)-[:MENTIONS]->(n) WITH s0 ORDER BY s0.publishedOn IS NULL, s0.publishedOn DESC, s0.id RETURN s0 { title: s0.title, .publisher, __rows1: COLLECT {',
     );
-    expect(cypher).toContain('__s2: CASE WHEN n:Deal THEN COLLECT { MATCH (s2:Source)-[:MENTIONS]->(n)');
-    expect(cypher).toContain('RETURN s2 { title: s2.title, .publisher, .url, __c3: COLLECT {');
-    expect(cypher).not.toContain('__s4');
+    expect(cypher).toContain('__sources2: CASE WHEN n:Deal THEN COLLECT { MATCH (s2:Source)-[:MENTIONS]->(n)');
+    expect(cypher).toContain('RETURN s2 { title: s2.title, .publisher, .url, __rows3: COLLECT {');
+    expect(cypher).not.toContain('__sources4');
     expect(params).toEqual({ slug: 'x', c1_fetch: 5, c3_fetch: 5 });
-    expect(cypherOf(`{ entity(slug: "x") { sources { title } } }`)).toContain('__s0: COLLECT { MATCH (s0:Source)');
+    expect(cypherOf(`{ entity(slug: "x") { sources { title } } }`)).toContain(
+      '__sources0: COLLECT { MATCH (s0:Source)',
+    );
   });
 
   it('does not share a read between kinds whose selections differ, even at the same length', () => {
@@ -343,11 +344,6 @@ describe('node and connection Cypher', () => {
       "MATCH (n:Entity {slug: $slug}) RETURN n { .id, label: head([l IN labels(n) WHERE l <> 'Entity']), .slug } AS node",
     );
   });
-
-  it('rebinds r by default and leaves other names alone', () => {
-    expect(rebind('type(r) = n.kind AND rn.x = nr.y', 'n4')).toBe('type(r) = n4.kind AND rn.x = nr.y');
-    expect(rebind('type(r)', 'n4', 'r4')).toBe('type(r4)');
-  });
 });
 
 describe('pages two connections below the root, computed once per distinct parent', () => {
@@ -358,32 +354,32 @@ describe('pages two connections below the root, computed once per distinct paren
     const cypher = cypherOf(tree);
     // Level one inline, its nodes marked with their element id; its count stays inline too.
     expect(cypher).toContain(
-      'RETURN { n: n0 { .slug, __e: elementId(n0) } } }, __n0: COUNT { (n)-[:PARTY_TO]->() } } }) AS edges }',
+      'RETURN { n: n0 { .slug, __parent: elementId(n0) } } }, __count0: COUNT { (n)-[:PARTY_TO]->() } } }) AS edges }',
     );
     // Level two: the distinct deals of every company's page, found again by element id.
     expect(cypher).toContain(
-      'CALL (edges) { UNWIND edges AS x WITH x.n AS m UNWIND coalesce(m.__c0, []) AS x WITH x.n AS m WITH DISTINCT m.__e AS eid WHERE eid IS NOT NULL MATCH (p1) WHERE elementId(p1) = eid RETURN collect([eid, COLLECT {',
+      'CALL (edges) { UNWIND edges AS x WITH x.n AS m UNWIND coalesce(m.__rows0, []) AS x WITH x.n AS m WITH DISTINCT m.__parent AS eid WHERE eid IS NOT NULL MATCH (p1) WHERE elementId(p1) = eid RETURN collect([eid, COLLECT {',
     );
-    expect(cypher).toContain('RETURN { n: n1 { .slug, __e: elementId(n1) } } }]) AS __d1 }');
+    expect(cypher).toContain('RETURN { n: n1 { .slug, __parent: elementId(n1) } } }]) AS __table1 }');
     // Level three: the distinct parties of level two's table.
     expect(cypher).toContain(
-      'CALL (__d1) { UNWIND __d1 AS y UNWIND y[1] AS x WITH x.n AS m WITH DISTINCT m.__e AS eid WHERE eid IS NOT NULL MATCH (p2) WHERE elementId(p2) = eid',
+      'CALL (__table1) { UNWIND __table1 AS y UNWIND y[1] AS x WITH x.n AS m WITH DISTINCT m.__parent AS eid WHERE eid IS NOT NULL MATCH (p2) WHERE elementId(p2) = eid',
     );
     // Sent in parts: the count, each edge, each entry of each table (see compileRoot).
     expect(cypher).toContain(
-      "WITH edges, __d1, __d2, null AS total UNWIND [['total', total]] + [x IN edges | ['edge', x]] + [x IN __d1 | ['__d1', x]] + [x IN __d2 | ['__d2', x]] AS part RETURN part[0] AS key, part[1] AS value",
+      "WITH edges, __table1, __table2, null AS total UNWIND [['total', total]] + [x IN edges | ['edge', x]] + [x IN __table1 | ['__table1', x]] + [x IN __table2 | ['__table2', x]] AS part RETURN part[0] AS key, part[1] AS value",
     );
     // The first level is not deferred: its parents are the root's own rows.
-    expect(cypher).not.toContain('__d0');
+    expect(cypher).not.toContain('__table0');
   });
 
   it('defers under an entity looked up by slug, guarding by the kinds that selected the page', () => {
     const cypher = cypherOf(`{ entity(slug: "x") { ... on Company { deals(first: 2) { edges { node { slug
       parties(first: 2) { edges { node { slug ... on Company { leaders(first: 1) { edges { node { slug } } } } } } } } } } } } }`);
     expect(cypher).toMatch(
-      /^MATCH \(n:Entity \{slug: \$slug\}\) WITH n \{ .* \} AS node CALL \(node\) \{ WITH node AS m UNWIND coalesce\(m.__c0, \[\]\) AS x WITH x.n AS m WITH DISTINCT m.__e AS eid/,
+      /^MATCH \(n:Entity \{slug: \$slug\}\) WITH n \{ .* \} AS node CALL \(node\) \{ WITH node AS m UNWIND coalesce\(m.__rows0, \[\]\) AS x WITH x.n AS m WITH DISTINCT m.__parent AS eid/,
     );
-    expect(cypher).toMatch(/RETURN node, __d1, __d2$/);
+    expect(cypher).toMatch(/RETURN node, __table1, __table2$/);
     expect(cypherOf(`{ entity(slug: "x") { slug } }`)).toBe(
       "MATCH (n:Entity {slug: $slug}) RETURN n { label: head([l IN labels(n) WHERE l <> 'Entity']), .slug } AS node",
     );
@@ -393,9 +389,9 @@ describe('pages two connections below the root, computed once per distinct paren
     const aggregate = cypherOf(`{ companies(first: 2) { edges { node { deals(first: 2) { edges { node {
       parties(first: 2) { aggregate { count } edges { node { slug } } } } } } } } } }`);
     expect(aggregate).not.toContain('CALL (edges)');
-    expect(aggregate).not.toContain('__e:');
+    expect(aggregate).not.toContain('__parent:');
     const sources = cypherOf(`{ entity(slug: "x") { sources { cites(first: 2) { edges { node { title } } } } } }`);
-    expect(sources).not.toContain('__e:');
+    expect(sources).not.toContain('__parent:');
   });
 });
 
@@ -675,15 +671,15 @@ describe('shaping planned rows (readPlanned with a recorded db.read)', () => {
             k: ['A', 'c-1'],
             n: {
               slug: 'a',
-              __c0: [
+              __rows0: [
                 { role: 'buyer', n: { slug: 'd1' } },
                 { role: 'seller', n: { slug: 'd2' } },
               ],
-              __n0: 7,
+              __count0: 7,
             },
           },
-          { k: ['B', 'c-2'], n: { slug: 'b', __c0: null, __n0: 0 } },
-          { k: ['C', 'c-3'], n: { slug: 'c', __c0: [], __n0: 0 } },
+          { k: ['B', 'c-2'], n: { slug: 'b', __rows0: null, __count0: 0 } },
+          { k: ['C', 'c-3'], n: { slug: 'c', __rows0: [], __count0: 0 } },
         ],
         total: 12,
       },
@@ -800,7 +796,7 @@ describe('shaping planned rows (readPlanned with a recorded db.read)', () => {
 
   it('shapes an entity: its kind label, planned sources, and nothing for a missing slug', async () => {
     const info = infoFor(`{ entity(slug: "acme") { name sources { title } ... on Company { deals { totalCount } } } }`);
-    const raw = { label: 'Company', name: 'Acme', __s0: [{ title: 'T1' }, { title: 'T2' }], __n1: 2 };
+    const raw = { label: 'Company', name: 'Acme', __sources0: [{ title: 'T1' }, { title: 'T2' }], __count1: 2 };
     const { ctx, calls } = fakeContext([{ node: raw }]);
     const entity = (await readPlanned(ctx, info, { kind: 'entity', slug: 'acme' })) as Record<string, any>;
     expect(calls[0]!.params).toEqual({ slug: 'acme' });
@@ -821,10 +817,14 @@ describe('shaping planned rows (readPlanned with a recorded db.read)', () => {
       slug: 'n',
     })) as Record<string, any>;
     expect(unlabelled).toEqual({ label: null, name: 'N' });
-    const person = (await readPlanned(fakeContext([{ node: { label: 'Person', name: 'P', __s0: null } }]).ctx, info, {
-      kind: 'entity',
-      slug: 'p',
-    })) as Record<string, any>;
+    const person = (await readPlanned(
+      fakeContext([{ node: { label: 'Person', name: 'P', __sources0: null } }]).ctx,
+      info,
+      {
+        kind: 'entity',
+        slug: 'p',
+      },
+    )) as Record<string, any>;
     expect(nested(person, 'Person', 'sources')).toEqual([]);
   });
 
@@ -840,7 +840,7 @@ describe('shaping planned rows (readPlanned with a recorded db.read)', () => {
               id: 's-1',
               title: 'T',
               publishedOn: new neo4j.types.Date(2021, 2, 3),
-              __c0: [{ n: { title: 'U', url: 'http://u' } }],
+              __rows0: [{ n: { title: 'U', url: 'http://u' } }],
             },
           },
         ],

@@ -57,13 +57,13 @@ describe('each phase of a planned read', () => {
       WHERE n.name IS NOT NULL AND n.id IS NOT NULL AND n.country = $f0
       WITH n
       ORDER BY n.name ASC, n.id ASC LIMIT toInteger($fetch)
-      RETURN collect({ k: [n.name, n.id], n: n { .name, __c0:
+      RETURN collect({ k: [n.name, n.id], n: n { .name, __rows0:
       COLLECT {
       MATCH (n)-[r0:PARTY_TO]->(n0)
       WHERE n0.valueUsd >= $c0_f0
       WITH r0, n0
       ORDER BY n0.name ASC, n0.id ASC LIMIT toInteger($c0_fetch)
-      RETURN { role: r0.role, n: n0 { .name, .valueUsd, announcedOn: toString(n0.announcedOn) } } }, __n0:
+      RETURN { role: r0.role, n: n0 { .name, .valueUsd, announcedOn: toString(n0.announcedOn) } } }, __count0:
       COUNT {
       MATCH (n)-[:PARTY_TO]->(n0)
       WHERE n0.valueUsd >= $c0_f0 } } }) AS edges }
@@ -115,23 +115,23 @@ describe('each phase of a planned read', () => {
     expect(cypher).toMatchInlineSnapshot(`
       "MATCH (n:Entity {slug: $slug})
       WITH n { .id, label: head([l IN labels(n)
-      WHERE l <> 'Entity']), .name, __s0:
+      WHERE l <> 'Entity']), .name, __sources0:
       COLLECT {
       MATCH (s0:Source)-[:MENTIONS]->(n)
       WITH s0
       ORDER BY s0.publishedOn IS NULL, s0.publishedOn DESC, s0.id
-      RETURN s0 { title: s0.title } }, __c1: CASE WHEN n:Company THEN
+      RETURN s0 { title: s0.title } }, __rows1: CASE WHEN n:Company THEN
       COLLECT {
       MATCH (n)<-[r1:LEADS]-(n1) USING INDEX SEEK r1:LEADS(toId, fromLabel, fromName, fromId)
       WHERE r1.toId = n.id AND r1.fromLabel = 'Person' AND r1.fromName IS NOT NULL AND r1.fromId IS NOT NULL
       WITH n, r1, n1
       ORDER BY r1.toId, r1.fromLabel, r1.fromName, r1.fromId LIMIT toInteger($c1_fetch)
-      RETURN { title: r1.title, n: n1 { .name, __e: elementId(n1) } } } END } AS node
+      RETURN { title: r1.title, n: n1 { .name, __parent: elementId(n1) } } } END } AS node
       CALL (node) {
       WITH node AS m
-      UNWIND coalesce(m.__c1, []) AS x
+      UNWIND coalesce(m.__rows1, []) AS x
       WITH x.n AS m
-      WITH DISTINCT m.__e AS eid
+      WITH DISTINCT m.__parent AS eid
       WHERE eid IS NOT NULL
       MATCH (p2)
       WHERE elementId(p2) = eid
@@ -141,8 +141,8 @@ describe('each phase of a planned read', () => {
       WHERE r2.fromId = p2.id AND r2.toLabel = 'Company' AND r2.toName IS NOT NULL AND r2.toId IS NOT NULL
       WITH p2, r2, n2
       ORDER BY r2.fromId, r2.toLabel, r2.toName, r2.toId LIMIT toInteger($c2_fetch)
-      RETURN { n: n2 { .slug } } }]) AS __d2 }
-      RETURN node, __d2"
+      RETURN { n: n2 { .slug } } }]) AS __table2 }
+      RETURN node, __table2"
     `);
     expect(params).toMatchInlineSnapshot(`
       {
@@ -183,8 +183,8 @@ describe('each phase of a planned read', () => {
       WHERE n.valueUsd >= $f0
       WITH n.kind AS key, count(*) AS count
       ORDER BY count DESC, key LIMIT toInteger($a0_g0)
-      RETURN { key: key, count: count } } } AS __a0
-      UNWIND [['total', total], ['__a0', __a0]] + [x IN edges | ['edge', x]] AS part
+      RETURN { key: key, count: count } } } AS __aggregate0
+      UNWIND [['total', total], ['__aggregate0', __aggregate0]] + [x IN edges | ['edge', x]] AS part
       RETURN part[0] AS key, part[1] AS value"
     `);
     expect(params).toMatchInlineSnapshot(`
@@ -255,6 +255,12 @@ describe('the statement cache key', () => {
     expect(planB!.cypher).toBe(planA!.cypher);
     expect(planB!.params).not.toEqual(planA!.params);
     expect(keyOf(`{ entity(slug: "openai") { name } }`)).toBe(keyOf(`{ entity(slug: "oracle") { name } }`));
+  });
+
+  it('holds an ordering’s key expressions as text, not dropped as functions', () => {
+    expect(keyOf('{ deals(first: 1, orderBy: { field: VALUE_USD }) { edges { node { slug } } } }')).toContain(
+      '"keys":[{"expr":"coalesce(n.valueUsd, -1.0)","descending":false},{"expr":"n.id","descending":false}]',
+    );
   });
 });
 

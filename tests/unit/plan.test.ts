@@ -6,7 +6,8 @@
 import { parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { explainPlans } from '../../src/plan/explain.js';
-import { rebind } from '../../src/plan/cypher.js';
+import { ENTITY_RELATIONSHIPS_ORDERING } from '../../src/plan/cypher.js';
+import { keyExpressions, relationshipOrdering } from '../../src/graph/ordering.js';
 import { schema } from '../../src/schema/index.js';
 import { rootConnectionSpecs } from '../../src/schema/root-connection.js';
 import { encodeCursor } from '../../src/graph/cursor.js';
@@ -15,7 +16,7 @@ import { encodeCursor } from '../../src/graph/cursor.js';
 const format = (cypher: string) =>
   cypher
     .replace(/ (?=(CALL|MATCH|WHERE|WITH|ORDER BY|LIMIT|RETURN|COLLECT|COUNT) )/g, '\n')
-    .replace(/ (?=__[cns]\d+:)/g, '\n');
+    .replace(/ (?=__(rows|count|sources)\d+:)/g, '\n');
 
 const plan = (query: string, variables: Record<string, unknown> = {}) => {
   const plans = explainPlans(schema, parse(query), rootConnectionSpecs, variables);
@@ -47,7 +48,7 @@ describe('read planner statements', () => {
       ORDER BY n.name ASC, n.id ASC
       LIMIT toInteger($fetch)
       RETURN collect({ n: n { .slug, .name, createdAt: n.createdAt.epochMillis,
-      __c0:
+      __rows0:
       COLLECT {
       MATCH (n)-[r0:PARTY_TO]->(n0) USING INDEX SEEK r0:PARTY_TO(fromId, toLabel, toName, toId)
       WHERE r0.fromId = n.id AND r0.toLabel = 'Deal' AND r0.toName IS NOT NULL AND r0.toId IS NOT NULL
@@ -55,12 +56,12 @@ describe('read planner statements', () => {
       ORDER BY r0.fromId, r0.toLabel, r0.toName, r0.toId
       LIMIT toInteger($c0_fetch)
       RETURN { role: r0.role, n: n0 { .slug, .valueUsd, announcedOn: toString(n0.announcedOn),
-      __n1:
-      COUNT { (n0)<-[:PARTY_TO]-() }, __e: elementId(n0) } } } } }) AS edges }
+      __count1:
+      COUNT { (n0)<-[:PARTY_TO]-() }, __parent: elementId(n0) } } } } }) AS edges }
       CALL (edges) { UNWIND edges AS x
-      WITH x.n AS m UNWIND coalesce(m.__c0, []) AS x
+      WITH x.n AS m UNWIND coalesce(m.__rows0, []) AS x
       WITH x.n AS m
-      WITH DISTINCT m.__e AS eid
+      WITH DISTINCT m.__parent AS eid
       WHERE eid IS NOT NULL
       MATCH (p1)
       WHERE elementId(p1) = eid
@@ -71,10 +72,10 @@ describe('read planner statements', () => {
       WITH p1, r1, n1
       ORDER BY r1.toId, r1.fromLabel, r1.fromName, r1.fromId
       LIMIT toInteger($c1_fetch)
-      RETURN { n: n1 { .name } } }]) AS __d1 }
-      WITH edges, __d1,
+      RETURN { n: n1 { .name } } }]) AS __table1 }
+      WITH edges, __table1,
       COUNT {
-      MATCH (n:Company) } AS total UNWIND [['total', total]] + [x IN edges | ['edge', x]] + [x IN __d1 | ['__d1', x]] AS part
+      MATCH (n:Company) } AS total UNWIND [['total', total]] + [x IN edges | ['edge', x]] + [x IN __table1 | ['__table1', x]] AS part
       RETURN part[0] AS key, part[1] AS value",
           "params": {
             "c0_fetch": 6,
@@ -106,7 +107,7 @@ describe('read planner statements', () => {
           "cypher": "MATCH (n:Entity {slug: $slug})
       RETURN n { label: head([l IN labels(n)
       WHERE l <> 'Entity']), .name, .kind,
-      __c1: CASE WHEN n:Person THEN
+      __rows1: CASE WHEN n:Person THEN
       COLLECT {
       MATCH (n)-[r1:LEADS]->(n1) USING INDEX SEEK r1:LEADS(fromId, toLabel, toName, toId)
       WHERE r1.fromId = n.id AND r1.toLabel = 'Company' AND r1.toName IS NOT NULL AND r1.toId IS NOT NULL
@@ -114,13 +115,13 @@ describe('read planner statements', () => {
       ORDER BY r1.fromId, r1.toLabel, r1.toName, r1.toId
       LIMIT toInteger($c1_fetch)
       RETURN { title: r1.title, n: n1 { .slug } } } END,
-      __s0:
+      __sources0:
       COLLECT {
       MATCH (s0:Source)-[:MENTIONS]->(n)
       WITH s0
       ORDER BY s0.publishedOn IS NULL, s0.publishedOn DESC, s0.id
       RETURN s0 { title: s0.title, publishedOn: toString(s0.publishedOn) } },
-      __n2: CASE WHEN n:Company THEN
+      __count2: CASE WHEN n:Company THEN
       COUNT { (n)-[:PARTY_TO]->() } END } AS node",
           "params": {
             "c1_fetch": 3,
@@ -165,7 +166,7 @@ describe('read planner statements', () => {
       ORDER BY n.valueUsd DESC, n.id DESC
       LIMIT toInteger($fetch)
       RETURN collect({ k: [coalesce(n.valueUsd, -1.0), n.id], n: n { .slug,
-      __c0:
+      __rows0:
       COLLECT {
       MATCH (n)<-[r0:PARTY_TO]-(n0) USING INDEX SEEK r0:PARTY_TO(toId, fromLabel, fromName, fromId)
       WHERE r0.toId = n.id AND r0.fromLabel = 'Company' AND r0.fromName IS NOT NULL AND r0.fromId IS NOT NULL
@@ -229,11 +230,15 @@ describe('read planner statements', () => {
   });
 });
 
-describe('rebind', () => {
-  it('moves order keys written over n and r onto a connection’s own variables', () => {
-    expect(rebind("coalesce(n.title, '') > $cursor[0] AND type(r) = n.id", 'n3', 'r3')).toBe(
-      "coalesce(n3.title, '') > $cursor[0] AND type(r3) = n3.id",
-    );
-    expect(rebind('n.name', 'n12')).toBe('n12.name');
+describe('order keys', () => {
+  it('are written for the variables of the read that sorts by them', () => {
+    expect(keyExpressions(ENTITY_RELATIONSHIPS_ORDERING.keys, { node: 'n3', rel: 'r3' })).toEqual([
+      'type(r3)',
+      'n3.name',
+      'n3.id',
+      'elementId(r3)',
+    ]);
+    const sources = relationshipOrdering({ parentType: 'Company', fieldName: 'sources', nodeLabel: 'Source' });
+    expect(keyExpressions(sources.keys, { node: 'n12', rel: 'r12' })).toEqual(["coalesce(n12.title, '')", 'n12.id']);
   });
 });
