@@ -142,13 +142,13 @@ export const GENERIC_RELATIONSHIP_DEFAULTS = {
   direction: 'BOTH',
 } as const satisfies { direction: Direction };
 
-export interface GenericConnectionArgs extends PageArgs {
+export interface GenericRelationshipArgs extends PageArgs {
   types?: readonly RelationshipType[] | null;
   direction?: Direction | null;
 }
 
 /** `Entity.relationships`' read: relationships of any type (those of `types` when given) to entities. */
-function genericRead(args: GenericConnectionArgs) {
+function genericRead(args: GenericRelationshipArgs) {
   const direction = args.direction ?? GENERIC_RELATIONSHIP_DEFAULTS.direction;
   const types = args.types && args.types.length > 0 ? [...new Set(args.types)].sort() : null;
   return {
@@ -163,7 +163,7 @@ function genericRead(args: GenericConnectionArgs) {
 }
 
 /** `Entity.relationships`: every relationship to another entity, filtered by type and direction. */
-export function loadEntityRelationships(ctx: Context, parentId: string, args: GenericConnectionArgs) {
+export function loadEntityRelationships(ctx: Context, parentId: string, args: GenericRelationshipArgs) {
   const page = planPage(args, ENTITY_RELATIONSHIPS_ORDERING, ctx.config.limits.maxPageSize);
   const { key, read } = genericRead(args);
   const pageKey = `${key}:${JSON.stringify([args.first, args.after, args.last, args.before])}`;
@@ -179,7 +179,7 @@ export function loadEntityRelationships(ctx: Context, parentId: string, args: Ge
 export function loadEntityRelationshipCount(
   ctx: Context,
   parentId: string,
-  args: GenericConnectionArgs,
+  args: GenericRelationshipArgs,
 ): Promise<number> {
   const { key, read } = genericRead(args);
   return batchedCount(ctx, key, 'Entity', read, parentId);

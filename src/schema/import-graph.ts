@@ -32,7 +32,9 @@ const ImportRelationshipInput = builder.inputRef<RelationshipInput>('ImportRelat
 });
 
 const ImportGraphInput = builder.inputRef<ImportInput>('ImportGraphInput').implement({
-  description: `A batch written in one transaction (all or nothing), at most ${MAX_IMPORT_ITEMS} items. References are slugs.`,
+  description:
+    `A batch written in one transaction (all or nothing), at most ${MAX_IMPORT_ITEMS} items. ` +
+    'References are slugs.',
   fields: (t) => ({
     people: t.field({ type: [UpsertPersonInput] }),
     companies: t.field({ type: [UpsertCompanyInput] }),
