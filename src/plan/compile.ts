@@ -9,7 +9,7 @@
  */
 import type { OperationDefinitionNode, FieldNode } from 'graphql';
 import { aggregateParams } from '../graph/aggregates.js';
-import { keyExpressions } from '../graph/ordering.js';
+import { keyExpressions, type Ordering } from '../graph/ordering.js';
 import type { PagePlan } from '../graph/paging.js';
 import { ROOT_ROW, type RowExpression } from '../graph/patterns.js';
 import { getOrCreate } from '../get-or-create.js';
@@ -50,6 +50,8 @@ const VALUE_FIELDS = new Set(['fetch', 'size', 'cursorKey', 'params', 'first']);
 
 function keyReplacer(field: string, value: unknown): unknown {
   if (VALUE_FIELDS.has(field)) return undefined;
+  // An ordering's name fixes its keys and directions (cursors carry it for the same reason).
+  if (field === 'ordering' && value && typeof value === 'object' && 'name' in value) return (value as Ordering).name;
   if (value instanceof Map) return [...value];
   // An order key's expression: its text for a root row, so a changed expression changes the key.
   if (typeof value === 'function') return (value as RowExpression)(ROOT_ROW);

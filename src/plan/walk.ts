@@ -51,6 +51,7 @@ import {
 import { checkPageArgs, planPage, type PagePlan } from '../graph/paging.js';
 import { filterClause, type RootConnectionSpec } from '../graph/root-connections.js';
 import { connectionFilter } from './cypher.js';
+import { getOrCreate } from '../get-or-create.js';
 
 /** How a property is read: as stored, or converted to what GraphQL serves. */
 export type ReadAs = PropertyType | 'datetime';
@@ -141,8 +142,8 @@ function memoized<R extends ConnectionRead | SourcesRead | null>(
 
 const DATETIME_FIELDS = ['createdAt', 'updatedAt'];
 
-/** Properties a GraphQL type exposes as plain fields (name → how to read it). */
-export function readableProperties(typeName: EntityLabel | 'Source'): Record<string, ReadAs> {
+/** Properties a GraphQL type exposes as plain fields (name → how to read it), from the model. */
+function propertiesOf(typeName: EntityLabel | 'Source'): Record<string, ReadAs> {
   if (typeName === 'Source') return SOURCE_PROPERTIES;
   return {
     ...COMMON_PROPERTIES,
@@ -150,6 +151,14 @@ export function readableProperties(typeName: EntityLabel | 'Source'): Record<str
     ...READ_ONLY_PROPERTIES[typeName],
     ...Object.fromEntries(DATETIME_FIELDS.map((f) => [f, 'datetime' as const])),
   };
+}
+
+/** The model is fixed at start-up, so each type's readable properties are derived once. */
+const readableByType = new Map<EntityLabel | 'Source', Readonly<Record<string, ReadAs>>>();
+
+/** Properties a GraphQL type exposes as plain fields (name → how to read it). */
+export function readableProperties(typeName: EntityLabel | 'Source'): Readonly<Record<string, ReadAs>> {
+  return getOrCreate(readableByType, typeName, () => propertiesOf(typeName));
 }
 
 /** Fields served from the row's `id` and `label` alone. */

@@ -8,6 +8,9 @@ import { parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import type { Context } from '../../src/context.js';
 import { encodeCursor } from '../../src/graph/cursor.js';
+import { TYPED_RELATIONSHIPS } from '../../src/graph/model.js';
+import { ORDERINGS, orderingBy, orderingsOf, relationshipOrdering } from '../../src/graph/ordering.js';
+import { ROOT_ROW } from '../../src/graph/patterns.js';
 import { countRoot, loadRootPage, ROOT_CONNECTIONS } from '../../src/graph/root-connections.js';
 import { compileRoot, statementKey } from '../../src/plan/compile.js';
 import { explainPlans, explainTrees, printTree } from '../../src/plan/explain.js';
@@ -257,10 +260,33 @@ describe('the statement cache key', () => {
     expect(keyOf(`{ entity(slug: "openai") { name } }`)).toBe(keyOf(`{ entity(slug: "oracle") { name } }`));
   });
 
-  it('holds an ordering’s key expressions as text, not dropped as functions', () => {
-    expect(keyOf('{ deals(first: 1, orderBy: { field: VALUE_USD }) { edges { node { slug } } } }')).toContain(
-      '"keys":[{"expr":"coalesce(n.valueUsd, -1.0)","descending":false},{"expr":"n.id","descending":false}]',
-    );
+  it('names an ordering by its name, which says its key expressions and directions', () => {
+    const deals = (orderBy: string) => keyOf(`{ deals(first: 1, orderBy: ${orderBy}) { edges { node { slug } } } }`);
+    expect(deals('{ field: VALUE_USD }')).toContain('"ordering":"Deal:VALUE_USD:ASC"');
+    expect(deals('{ field: VALUE_USD }')).not.toBe(deals('{ field: VALUE_USD, direction: DESC }'));
+    expect(deals('{ field: VALUE_USD }')).not.toBe(deals('{ field: NAME }'));
+  });
+
+  it('never gives two orderings with different keys the same name (the key relies on it)', () => {
+    const orderings = [
+      ...Object.entries(ORDERINGS).flatMap(([label, fields]) =>
+        Object.keys(fields).flatMap((field) =>
+          (['ASC', 'DESC'] as const).map((direction) => orderingBy(label, fields, { field, direction })),
+        ),
+      ),
+      ...TYPED_RELATIONSHIPS.flatMap((rel) => [
+        relationshipOrdering(rel),
+        ...Object.keys(orderingsOf(rel.nodeLabel)).map((field) => relationshipOrdering(rel, { field })),
+      ]),
+    ];
+    const textByName = new Map<string, string>();
+    for (const ordering of orderings) {
+      const keys = ordering.keys.map((k) => [k.expr(ROOT_ROW), !!k.descending]);
+      const text = JSON.stringify([keys, ordering.indexed ?? null]);
+      expect(textByName.get(ordering.name) ?? text, ordering.name).toBe(text);
+      textByName.set(ordering.name, text);
+    }
+    expect(textByName.size).toBeGreaterThan(50);
   });
 });
 
