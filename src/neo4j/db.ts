@@ -133,6 +133,8 @@ export function translateError(error: unknown, options: RunOptions, timeoutMs: n
       return timedOut(options.timeoutLimit ?? 'QUERY_TIMEOUT_MS', timeoutMs);
     }
     if (isConnectivityError(error)) return databaseUnavailable();
+    // Every pooled connection stayed busy past the acquisition timeout: load, worth a retry.
+    if (isAcquisitionTimeout(error)) return databaseUnavailable('busy: no free connection in time');
     // A transient failure the driver gave up retrying, or one on an auto-commit read (never
     // retried): a deadlock, a database still starting after a crash, a leader switch. Not the
     // client's fault and worth a retry, so not an internal error either.
@@ -140,6 +142,9 @@ export function translateError(error: unknown, options: RunOptions, timeoutMs: n
   }
   return error;
 }
+
+/** The driver's pool error for a connection not free in time: it has no code of its own, only this message. */
+const isAcquisitionTimeout = (error: Neo4jError) => error.message.startsWith('Connection acquisition timed out');
 
 /** A failure that is not the statement's fault and may pass on a retry (a deadlock, a database starting). */
 export const isTransientError = (error: unknown): error is Neo4jError =>

@@ -2,6 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import neo4j from 'neo4j-driver';
+import { translateError } from '../../src/neo4j/db.js';
 import { migrate, schemaStatements } from '../../src/neo4j/migrate.js';
 import { pinnedNeo4jVersion } from '../../src/neo4j/local-server.js';
 import { openTestGraph, type TestGraph } from '../utils/graph.js';
@@ -90,6 +92,37 @@ describe('migrations under concurrency', () => {
       await t.db.write(`DROP INDEX ${name} IF EXISTS`);
       await other.close();
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('a driver whose pool has no free connection in time', () => {
+  it('fails with DATABASE_UNAVAILABLE (busy), not an internal error', async () => {
+    const { uri, user, password, database } = t.config.neo4j;
+    const driver = neo4j.driver(uri!, neo4j.auth.basic(user, password), {
+      maxConnectionPoolSize: 1,
+      connectionAcquisitionTimeout: 300,
+      logging: { level: 'error', logger: () => {} },
+    });
+    const holder = driver.session({ database });
+    const tx = await holder.beginTransaction();
+    const waiting = driver.session({ database });
+    try {
+      const failure = await waiting.run('RETURN 1').then(
+        () => null,
+        (error: unknown) => error,
+      );
+      expect(failure).not.toBeNull();
+      const translated = translateError(failure, {}, 1000) as { extensions?: Record<string, unknown> };
+      expect(translated.extensions).toEqual({
+        code: 'DATABASE_UNAVAILABLE',
+        reason: 'busy: no free connection in time',
+      });
+    } finally {
+      await tx.rollback();
+      await waiting.close();
+      await holder.close();
+      await driver.close();
     }
   });
 });
