@@ -103,3 +103,20 @@ export async function openGraph(config: Config, logger: Logger): Promise<OpenGra
     },
   };
 }
+
+/**
+ * Opens the graph for a command that brings its own data (so an empty graph is not seeded), runs
+ * `work` on it and closes it, whether `work` succeeded or not.
+ */
+export async function withGraph<T>(
+  config: Config,
+  logger: Logger,
+  work: (opened: OpenGraph) => Promise<T>,
+): Promise<T> {
+  const opened = await openGraph({ ...config, seedOnEmpty: false }, logger);
+  try {
+    return await work(opened);
+  } finally {
+    await opened.close();
+  }
+}

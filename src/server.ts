@@ -1,4 +1,4 @@
-/** Builds the HTTP/GraphQL server object; no port here (main.ts listens, tests call yoga.fetch). */
+/** Builds the HTTP/GraphQL server object; no port here (src/cli/serve.ts listens, tests call yoga.fetch). */
 import { createYoga, useReadinessCheck, type YogaServerOptions } from 'graphql-yoga';
 import { useDeferStream } from '@graphql-yoga/plugin-defer-stream';
 import type { Config } from './config.js';

@@ -14,17 +14,17 @@ import { exportNeighborhood } from '../export/neighborhood-export.js';
 import { TRAVERSAL_DEFAULTS } from '../graph/traversals.js';
 import { exportGraphData } from '../import/export-file.js';
 import { formatOf } from '../import/read-records.js';
-import { openGraph } from '../open-graph.js';
+import { withGraph } from '../open-graph.js';
 import { type ExportParameters, parseExportParameters } from '../plugins/use-export.js';
-import { type CommandContext, parseCommandArgs, UsageError } from './args.js';
+import { type CommandContext, parseCommandArgs, parseNoArgs, UsageError } from './args.js';
 import { GENERATOR_FLAGS, generatorOptions } from './generate.js';
 
 const { depth: DEFAULT_DEPTH, limit: DEFAULT_LIMIT } = TRAVERSAL_DEFAULTS.neighborhood;
 
-export const NEIGHBORHOOD_EXPORT_USAGE =
+const NEIGHBORHOOD_EXPORT_USAGE =
   `export --around <slug|id> [--depth ${DEFAULT_DEPTH}] [--limit ${DEFAULT_LIMIT}] [--types LEADS,PARTY_TO] ` +
   '[--format graphml|csv|ndjson] [--out FILE|DIR] [--part nodes|edges]';
-export const GENERATED_EXPORT_USAGE =
+const GENERATED_EXPORT_USAGE =
   'export --entities 1000 --out file.ndjson|file.csv [--seed N] [--prefix gen] [--sources N]';
 const EXPORT_USAGE = `${NEIGHBORHOOD_EXPORT_USAGE}\n   or: ${GENERATED_EXPORT_USAGE}`;
 
@@ -42,7 +42,7 @@ export async function runExport(args: string[], context: CommandContext): Promis
   const given = (flag: string) => args.some((a) => a === `--${flag}` || a.startsWith(`--${flag}=`));
   if (given('around')) return runNeighborhoodExport(args, context);
   if (given('entities')) return runGeneratedExport(args);
-  parseCommandArgs(args, { options: {} }, EXPORT_USAGE);
+  parseNoArgs(args, EXPORT_USAGE);
   throw new UsageError('Give --around (a neighbourhood) or --entities (a generated graph)', EXPORT_USAGE);
 }
 
@@ -77,44 +77,43 @@ export function parseNeighborhoodExportArgs(args: string[]): NeighborhoodExportC
 
 async function runNeighborhoodExport(args: string[], { config, logger }: CommandContext): Promise<void> {
   const { parameters, out, csvToDir } = parseNeighborhoodExportArgs(args);
-  const opened = await openGraph({ ...config, seedOnEmpty: false }, logger);
-  try {
-    const stats = { roundTrips: 0, dbTimeMs: 0 };
-    const ctx: Context = {
-      config,
-      db: opened.graph.db(stats),
-      stats,
-      auth: { authenticated: false, invalid: false, scopes: new Set(['read']) },
-      loaders: new Map(),
-    };
-    const data = await exportNeighborhood(ctx, parameters);
-    const summary =
-      `${data.nodes.length} entities, ${data.relationships.length} relationships ` +
-      `within ${data.depth} hops of ${data.center.slug}`;
-    if (data.truncated)
-      console.error(
-        `Truncated at --limit ${parameters.limit ?? DEFAULT_LIMIT}: more entities were within reach ` +
-          `(raise --limit, up to ${config.limits.maxNeighborhoodLimit}, MAX_NEIGHBORHOOD_LIMIT).`,
-      );
-    if (csvToDir) {
-      mkdirSync(out!, { recursive: true });
-      writeFileSync(join(out!, 'nodes.csv'), exportDocument(data, 'csv', 'nodes').body);
-      writeFileSync(join(out!, 'edges.csv'), exportDocument(data, 'csv', 'edges').body);
-      console.error(`Wrote ${summary} to ${join(out!, 'nodes.csv')} and ${join(out!, 'edges.csv')}`);
-      return;
+  await withGraph(config, logger, async (opened) => {
+    try {
+      const stats = { roundTrips: 0, dbTimeMs: 0 };
+      const ctx: Context = {
+        config,
+        db: opened.graph.db(stats),
+        stats,
+        auth: { authenticated: false, invalid: false, scopes: new Set(['read']) },
+        loaders: new Map(),
+      };
+      const data = await exportNeighborhood(ctx, parameters);
+      const summary =
+        `${data.nodes.length} entities, ${data.relationships.length} relationships ` +
+        `within ${data.depth} hops of ${data.center.slug}`;
+      if (data.truncated)
+        console.error(
+          `Truncated at --limit ${parameters.limit ?? DEFAULT_LIMIT}: more entities were within reach ` +
+            `(raise --limit, up to ${config.limits.maxNeighborhoodLimit}, MAX_NEIGHBORHOOD_LIMIT).`,
+        );
+      if (csvToDir) {
+        mkdirSync(out!, { recursive: true });
+        writeFileSync(join(out!, 'nodes.csv'), exportDocument(data, 'csv', 'nodes').body);
+        writeFileSync(join(out!, 'edges.csv'), exportDocument(data, 'csv', 'edges').body);
+        console.error(`Wrote ${summary} to ${join(out!, 'nodes.csv')} and ${join(out!, 'edges.csv')}`);
+        return;
+      }
+      const document = exportDocument(data, parameters.format, parameters.part);
+      if (out) {
+        writeFileSync(out, document.body);
+        console.error(`Wrote ${summary} to ${out}`);
+      } else process.stdout.write(document.body);
+    } catch (error) {
+      if (!(error instanceof StargraphError)) throw error;
+      console.error(`${String(error.extensions.code)}: ${error.message}`);
+      process.exitCode = 1;
     }
-    const document = exportDocument(data, parameters.format, parameters.part);
-    if (out) {
-      writeFileSync(out, document.body);
-      console.error(`Wrote ${summary} to ${out}`);
-    } else process.stdout.write(document.body);
-  } catch (error) {
-    if (!(error instanceof StargraphError)) throw error;
-    console.error(`${String(error.extensions.code)}: ${error.message}`);
-    process.exitCode = 1;
-  } finally {
-    await opened.close();
-  }
+  });
 }
 
 async function runGeneratedExport(args: string[]): Promise<void> {

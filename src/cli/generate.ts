@@ -6,7 +6,7 @@
 import { DEFAULT_BATCH_SIZE, type LoadProgress, loadGraph } from '../graph/bulk-load.js';
 import type { GenerateOptions } from '../graph/generator.js';
 import { Progress, type ProgressOutput } from '../import/progress.js';
-import { openGraph } from '../open-graph.js';
+import { withGraph } from '../open-graph.js';
 import { type CommandContext, parseCommandArgs, UsageError, wholeNumber } from './args.js';
 
 /** Node batches written at once by this command (relationship batches always go one at a time). */
@@ -69,8 +69,7 @@ export async function runGenerate(args: string[], { config, logger }: CommandCon
   const relationships = data.relationships.length + data.mentions.reduce((n, m) => n + m.entities.length, 0);
   const counts = `${data.entities.length} entities, ${data.sources.length} sources, ${relationships} relationships`;
   console.error(`Generated ${counts} in ${seconds}s`);
-  const opened = await openGraph({ ...config, seedOnEmpty: false }, logger);
-  try {
+  await withGraph(config, logger, async (opened) => {
     const loadStarted = performance.now();
     const result = await loadGraph(opened.graph.db(), data, {
       batchSize: command.batchSize,
@@ -79,9 +78,7 @@ export async function runGenerate(args: string[], { config, logger }: CommandCon
     });
     const loadSeconds = ((performance.now() - loadStarted) / 1000).toFixed(1);
     console.log(`Loaded into ${opened.uri} in ${loadSeconds}s: ${JSON.stringify(result)}`);
-  } finally {
-    await opened.close();
-  }
+  });
 }
 
 /** One Progress (stderr) per phase and group: the bulk loader writes the groups one after another. */

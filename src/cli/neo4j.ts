@@ -2,8 +2,8 @@
 import { runningServer, startLocalNeo4j, stopLocalNeo4j } from '../neo4j/local-server.js';
 import { type CommandContext, parseNoArgs } from './args.js';
 
-export const NEO4J_START_USAGE = 'neo4j:start   (starts the local Neo4j in the background, or reports the running one)';
-export const NEO4J_STOP_USAGE = 'neo4j:stop   (stops the local Neo4j of this data directory)';
+const NEO4J_START_USAGE = 'neo4j:start   (starts the local Neo4j in the background, or reports the running one)';
+const NEO4J_STOP_USAGE = 'neo4j:stop   (stops the local Neo4j of this data directory)';
 
 export async function runNeo4jStart(args: string[], { config }: CommandContext): Promise<void> {
   parseNoArgs(args, NEO4J_START_USAGE);

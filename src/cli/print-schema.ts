@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseNoArgs } from './args.js';
 
-export const PRINT_SCHEMA_USAGE = 'print-schema   (writes schema/schema.graphql)';
+const PRINT_SCHEMA_USAGE = 'print-schema   (writes schema/schema.graphql)';
 
 const SCHEMA_FILE = fileURLToPath(new URL('../../schema/schema.graphql', import.meta.url));
 

@@ -51,7 +51,7 @@ export interface QueryKind<Answer> {
 const kind = <Answer>(k: QueryKind<Answer>) => k as unknown as QueryKind<unknown>;
 
 /** `leads,party-to` → ['LEADS', 'PARTY_TO'] (the server checks them against its enum). */
-export const enumList = (raw: string | undefined) =>
+const enumList = (raw: string | undefined) =>
   raw
     ?.split(',')
     .map((s) => s.trim().toUpperCase().replace(/-/g, '_'))

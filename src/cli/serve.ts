@@ -5,7 +5,7 @@ import type { Logger } from '../logger.js';
 import { openGraph } from '../open-graph.js';
 import { type CommandContext, parseNoArgs } from './args.js';
 
-export const SERVE_USAGE = 'serve   (the GraphQL server; settings come from the environment, see README)';
+const SERVE_USAGE = 'serve   (the GraphQL server; settings come from the environment, see README)';
 
 /** In-flight requests get this long to finish on shutdown before their sockets are destroyed. */
 const FORCE_CLOSE_MS = 10_000;

@@ -121,7 +121,7 @@ export const DEFAULT_BATCH_TIMEOUT_MS = 300_000;
 /** Record properties without the keys the loader handles itself, dates as Neo4j dates. */
 function propertiesOf(record: Record<string, unknown>, skip: readonly string[], spec: Record<string, PropertyType>) {
   const props: Row = {};
-  for (const [k, v] of Object.entries(record)) if (!skip.includes(k) && v !== undefined) props[k] = v;
+  for (const [k, v] of Object.entries(record)) if (!skip.includes(k)) props[k] = v;
   return toGraphProperties(spec, props);
 }
 

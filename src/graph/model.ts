@@ -130,6 +130,8 @@ export const ALL_RELATIONSHIP_PROPERTIES: Record<string, PropertyType> = Object.
 );
 export const RELATIONSHIP_TYPES = Object.keys(RELATIONSHIPS) as RelationshipType[];
 /** Relationship types between entities (not involving a Source). */
+/** Relationship types between entities (MENTIONS and CITES start at a source). */
+export type EntityRelationshipType = Exclude<RelationshipType, 'MENTIONS' | 'CITES'>;
 export const ENTITY_RELATIONSHIP_TYPES = RELATIONSHIP_TYPES.filter((t) => t !== 'MENTIONS' && t !== 'CITES');
 
 export const isRelationshipType = (value: unknown): value is RelationshipType =>

@@ -10,7 +10,14 @@
  */
 import { z } from 'zod';
 import { PAGE_KEY_NAMES } from './page-keys.js';
-import { ENTITY_LABELS, isEntityLabel, isRelationshipType, type EntityLabel, type RelationshipType } from './model.js';
+import {
+  ENTITY_LABELS,
+  isEntityLabel,
+  isRelationshipType,
+  type EntityLabel,
+  type EntityRelationshipType,
+  type RelationshipType,
+} from './model.js';
 import {
   connectableTypeSchema,
   endpointAllowed,
@@ -46,7 +53,7 @@ export interface SourceImportRecord {
 
 export interface RelationshipImportRecord {
   type: 'relationship';
-  relationship: Exclude<RelationshipType, 'MENTIONS' | 'CITES'>;
+  relationship: EntityRelationshipType;
   from: string;
   to: string;
   properties?: Record<string, unknown>;

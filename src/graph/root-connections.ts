@@ -26,13 +26,10 @@ export interface RootConnectionSpec extends OrderedLabel {
   orderings: Record<string, SortKey[]>;
 }
 
-/** A root connection's arguments (the same as a relationship connection's). */
-export type RootArgs = ConnectionArgs;
-
 /** WHERE predicate and parameters for the client's filter (README, "Analyst queries"). */
 export function filterClause(
   spec: RootConnectionSpec,
-  filter: RootArgs['filter'],
+  filter: ConnectionArgs['filter'],
   limits?: FilterLimits,
 ): CompiledFilter {
   return connectionFilter(spec.label, filter, 'root', limits);
@@ -46,7 +43,7 @@ export interface RootEdgeRow<N> {
 export async function loadRootPage<N>(
   ctx: Context,
   spec: RootConnectionSpec,
-  args: RootArgs,
+  args: ConnectionArgs,
 ): Promise<Page<RootEdgeRow<N>>> {
   const ordering = orderingFor(spec, args.orderBy);
   const plan = planPage(args, ordering, ctx.config.limits.maxPageSize);
@@ -60,7 +57,11 @@ export async function loadRootPage<N>(
   return toPage(edges, plan, ordering);
 }
 
-export async function countRoot(ctx: Context, spec: RootConnectionSpec, filter: RootArgs['filter']): Promise<number> {
+export async function countRoot(
+  ctx: Context,
+  spec: RootConnectionSpec,
+  filter: ConnectionArgs['filter'],
+): Promise<number> {
   const clause = filterClause(spec, filter, filterLimits(ctx.config.limits));
   const [row] = await ctx.db.read(rootCountStatement(spec.label, clause.where), clause.params);
   return Number(row?.total ?? 0);

@@ -25,6 +25,7 @@ import {
   KIND_PROPERTIES,
   type EntityLabel,
   type PropertyType,
+  type EntityRelationshipType,
   type RelationshipType,
 } from './model.js';
 import { RENAME_IN_PAGE_KEYS, SET_PAGE_KEYS } from './page-keys.js';
@@ -52,10 +53,7 @@ export const entitySpec = (label: EntityLabel): Record<string, PropertyType> => 
 });
 
 /** How a write names an entity: by `id` (mutations, which resolved it) or `slug` (data files). */
-export type EntityKey = 'id' | 'slug';
-
-/** Relationship types between entities (MENTIONS and CITES start at a source). */
-export type EntityRelationshipType = Exclude<RelationshipType, 'MENTIONS' | 'CITES'>;
+type EntityKey = 'id' | 'slug';
 
 /** What the loader returns for a batch: rows matched, rows created, rows updated. */
 export const COUNT_CHANGES = `

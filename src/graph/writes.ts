@@ -330,10 +330,7 @@ export async function findKindConflicts(
 }
 
 /** Slugs that already name an entity of another kind: CONFLICT, before anything is written. */
-export async function checkKindConflicts(
-  run: Run,
-  entities: Array<{ slug: string; label: EntityLabel }>,
-): Promise<void> {
+async function checkKindConflicts(run: Run, entities: Array<{ slug: string; label: EntityLabel }>): Promise<void> {
   const conflicts = await findKindConflicts(
     run,
     entities.map((e) => ({ slug: e.slug, label: e.label })),

@@ -9,6 +9,7 @@ import DataLoader from 'dataloader';
 import { requestLoader, type Context } from '../context.js';
 import { aggregateParams, aggregateSpecOf, shapeAggregate, type AggregateRow } from '../graph/aggregates.js';
 import { primeEntities } from '../graph/entity-loaders.js';
+import { relationshipField } from '../graph/relationship-loaders.js';
 import { filterLimits } from '../graph/filters.js';
 import type { TypedRelationship } from '../graph/model.js';
 import type { ConnectionArgs } from '../graph/ordering.js';
@@ -92,7 +93,7 @@ export async function readAggregate(
     filter: connectionFilter(relationship.nodeLabel, target.filter, 0, limits),
   };
   const params = { ...connection.filter.params, ...aggregateParams(read) };
-  const parent = relationship.parentType === 'Source' ? 'Source' : 'Entity';
+  const { parent } = relationshipField(relationship);
   const cypher = forEachParent(parent, (v) => connectionAggregate(v, connection, read), { aggregate: true });
   const field = `${relationship.parentType}.${relationship.fieldName}`;
   const loader = requestLoader(

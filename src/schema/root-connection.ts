@@ -3,8 +3,8 @@ import type { ObjectRef } from '@pothos/core';
 import type { ConnectionShape } from '@pothos/plugin-relay';
 import { aggregateSpecOf } from '../graph/aggregates.js';
 import type { FilterLabel } from '../graph/filters.js';
-import { orderingsOf } from '../graph/ordering.js';
-import { countRoot, loadRootPage, type RootArgs, type RootConnectionSpec } from '../graph/root-connections.js';
+import { orderingsOf, type ConnectionArgs } from '../graph/ordering.js';
+import { countRoot, loadRootPage, type RootConnectionSpec } from '../graph/root-connections.js';
 import { AGGREGATE_TARGET, readPlanned } from '../plan/run.js';
 import type { PlannedConnection } from '../plan/shape.js';
 import { lazyConnection } from '../graph/paging.js';
@@ -62,12 +62,12 @@ export function rootConnection<N>({ fieldName, typeName, nodeRef, spec, descript
             ? ((await readPlanned(ctx, info, {
                 kind: 'connection',
                 spec,
-                args: args as RootArgs,
+                args: args as ConnectionArgs,
               })) as PlannedConnection<N>)
             : lazyConnection(
                 args,
                 ctx.config.limits.maxPageSize,
-                () => loadRootPage<N>(ctx, spec, args as RootArgs),
+                () => loadRootPage<N>(ctx, spec, args as ConnectionArgs),
                 () => countRoot(ctx, spec, args.filter),
               );
           // What an aggregate the planner did not fold loads over.
