@@ -26,7 +26,6 @@ import {
   type EntityLabel,
   type PropertyType,
   type EntityRelationshipType,
-  type RelationshipType,
 } from './model.js';
 import { RENAME_IN_PAGE_KEYS, SET_PAGE_KEYS } from './page-keys.js';
 import { MAINTAIN_SEARCH_KEYS } from './search.js';
