@@ -114,7 +114,7 @@ WITH a, r, b
 ${SET_PAGE_KEYS('a', 'r', 'b')}`;
 
 /** Dates in a claim's value, for fields the model types as dates, become Neo4j dates. */
-const valueOf = (c: ClaimRecord, dateFields: ReadonlySet<string>) =>
+const storedValue = (c: ClaimRecord, dateFields: ReadonlySet<string>) =>
   typeof c.value === 'string' && c.field && dateFields.has(c.field) ? graphDate(c.value) : c.value;
 
 /**
@@ -148,7 +148,7 @@ export async function writeClaimRecords(
   if (missing.length > 0) return { missing };
   const stored = records.map((c) =>
     storedProperties(
-      { ...c, value: valueOf(c, dateFields) },
+      { ...c, value: storedValue(c, dateFields) },
       onRelationship(c) ? c.subject : ids.get(c.subject)!,
       c.object ? ids.get(c.object)! : null,
       now,
