@@ -48,6 +48,25 @@ export const entityBySlugLoader = (ctx: Context, slice: TimeSlice | null = null)
       ),
   );
 
+/** Entities by id whether live or held back (what a claim is about, even once retracted). */
+export const anyEntityByIdLoader = (ctx: Context) =>
+  requestLoader(
+    ctx,
+    'anyEntityById',
+    () =>
+      new DataLoader<string, EntityRow | null>(async (ids) => {
+        const rows = await ctx.db.read(
+          `UNWIND $ids AS id MATCH (n:${labelAt('Entity', true)} {id: id}) RETURN id, ${wholeEntity('n', false)} AS entity`,
+          { ids },
+        );
+        const found = new Map(rows.map((r) => [String(r.id), r.entity as EntityRow]));
+        return ids.map((id) => {
+          const row = found.get(id);
+          return row ? { ...row, label: String(row.label).replace(/^H/, '') as EntityRow['label'] } : null;
+        });
+      }),
+  );
+
 export const sourceByIdLoader = (ctx: Context) =>
   requestLoader(ctx, 'sourceById', () => new DataLoader<string, SourceRow | null>((ids) => sourcesByIds(ctx.db, ids)));
 
