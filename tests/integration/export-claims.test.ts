@@ -632,6 +632,25 @@ describe('history export (format=json)', () => {
     });
     expect(cli.code, cli.stderr).toBe(0);
     expect(JSON.parse(readFileSync(out, 'utf8'))).toEqual(expectedHistory());
+    // Without --around: the whole graph, which holds this file's history among the rest.
+    const whole = join(dir, 'whole.json');
+    const all = await runCli(['export', '--format', 'json', '--out', whole]);
+    expect(all.code, all.stderr).toBe(0);
+    const file = JSON.parse(readFileSync(whole, 'utf8')) as ReturnType<typeof expectedHistory>;
+    const ours = <T extends { id?: string; source?: string }>(records: T[]) =>
+      records.filter((r) => (r.id ?? r.source ?? '').startsWith(prefix) || (r.id ?? '').startsWith(cid('')));
+    const expected = expectedHistory();
+    expect({
+      entities: ours(file.entities),
+      sources: ours(file.sources),
+      mentions: ours(file.mentions),
+      claims: ours(file.claims),
+    }).toEqual({
+      entities: expected.entities,
+      sources: expected.sources,
+      mentions: expected.mentions,
+      claims: expected.claims,
+    });
     const slice = await runCli([
       'export',
       '--around',
