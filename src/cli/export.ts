@@ -101,7 +101,7 @@ async function runNeighborhoodExport(args: string[], { config, logger }: Command
         ? `${data.nodes.length} entities, ${data.relationships.length} relationships ` +
           `within ${data.depth} hops of ${data.center.slug}`
         : `${headers['x-stargraph-nodes']} entities and ${headers['x-stargraph-claims']} claims`;
-      if (data?.truncated)
+      if (headers['x-stargraph-truncated'] === 'true')
         console.error(
           `Truncated at --limit ${parameters.limit ?? DEFAULT_LIMIT}: more entities were within reach ` +
             `(raise --limit, up to ${config.limits.maxNeighborhoodLimit}, MAX_NEIGHBORHOOD_LIMIT).`,

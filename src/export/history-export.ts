@@ -81,8 +81,11 @@ const ANY_ENTITY = labelAt('Entity', true);
 /** Entities and claims are read in pages of this many, in id order. */
 const PAGE = 5_000;
 
-/** The history of `request`'s scope as an import file. */
-export async function exportHistory(ctx: Context, request: HistoryRequest): Promise<HistoryFile> {
+/** The history of `request`'s scope as an import file; `truncated` when `limit` cut the neighbourhood. */
+export async function exportHistory(
+  ctx: Context,
+  request: HistoryRequest,
+): Promise<{ file: HistoryFile; truncated: boolean }> {
   const scope = request.around ? await neighborhoodScope(ctx, request, request.around) : await wholeGraph(ctx);
   const relationshipClaims = new Set(scope.claims.filter((c) => c.kind === 'RELATIONSHIP').map((c) => String(c.id)));
   const claims = scope.claims
@@ -97,10 +100,12 @@ export async function exportHistory(ctx: Context, request: HistoryRequest): Prom
     .sort((a, b) => cmp(a.type, b.type) || cmp(a.from, b.from) || cmp(a.to, b.to));
   const sourceIds = [...new Set([...scope.mentions.map((m) => m.source), ...claims.flatMap(citedSources)])];
   const sources = await sourcesWithCited(ctx, request.around ? sourceIds : null);
-  return { entities, sources, relationships, mentions: groupMentions(scope.mentions, scope.slugOf), claims };
+  const mentions = groupMentions(scope.mentions, scope.slugOf);
+  return { file: { entities, sources, relationships, mentions, claims }, truncated: scope.truncated };
 }
 
 interface Scope {
+  truncated: boolean;
   entities: EntityRow[];
   relationships: RelationshipRow[];
   claims: Row[];
@@ -143,6 +148,7 @@ async function neighborhoodScope(ctx: Context, request: HistoryRequest, around: 
     { claimIds, subjects: [...ids, ...relationshipClaims], ids },
   );
   return {
+    truncated: subgraph?.truncated ?? false,
     entities,
     relationships,
     claims: (row?.claims as Row[]) ?? [],
@@ -187,6 +193,7 @@ async function wholeGraph(ctx: Context): Promise<Scope> {
     `MATCH (s:Source)-[:MENTIONS]->(n:${ANY_ENTITY}) RETURN s.id AS source, n.id AS entity`,
   );
   return {
+    truncated: false,
     entities,
     relationships: unclaimed.map((r) => r.r as RelationshipRow),
     claims: claims.map((r) => r.claim as Row),

@@ -25,8 +25,7 @@ import {
 } from '../graph/model.js';
 import type { RelationshipRow, SubgraphRow } from '../graph/rows.js';
 import { TRAVERSAL_DEFAULTS, neighborhood } from '../graph/traversals.js';
-import { timeSlice, type TimeSlice } from '../claims/time.js';
-import { labelAt } from '../claims/time.js';
+import { labelAt, timeSlice, type TimeSlice } from '../claims/time.js';
 import { sourcesList } from '../plan/cypher.js';
 import type { Row } from '../neo4j/db.js';
 import { resolveEntityArg } from '../schema/node.js';

@@ -155,7 +155,7 @@ export interface ExportAnswer {
 /** Runs the export `params` ask for (the endpoint's and the CLI's one way in). */
 export async function runExportRequest(ctx: Context, params: ExportParameters): Promise<ExportAnswer> {
   if (params.format === 'json') {
-    const file = await exportHistory(ctx, params);
+    const { file, truncated } = await exportHistory(ctx, params);
     const base = (params.around ?? 'graph').replace(/[^a-z0-9-]/g, '') || 'graph';
     return {
       document: {
@@ -166,6 +166,7 @@ export async function runExportRequest(ctx: Context, params: ExportParameters): 
       headers: {
         'x-stargraph-nodes': String(file.entities.length),
         'x-stargraph-claims': String(file.claims.length),
+        'x-stargraph-truncated': String(truncated),
       },
     };
   }
