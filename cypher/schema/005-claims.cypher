@@ -2,6 +2,8 @@
 CREATE CONSTRAINT claim_id IF NOT EXISTS FOR (c:Claim) REQUIRE c.id IS UNIQUE;
 // An entity's or relationship's history of one field (Entity.claims, values read asOf).
 CREATE INDEX claim_subject_field IF NOT EXISTS FOR (c:Claim) ON (c.subject, c.field);
+// Every claim about an entity (existence and relationship claims have no field).
+CREATE INDEX claim_subject IF NOT EXISTS FOR (c:Claim) ON (c.subject);
 CREATE INDEX claim_object IF NOT EXISTS FOR (c:Claim) ON (c.object);
 // The change log (changesBetween) by each of its four dates.
 CREATE INDEX claim_valid_from IF NOT EXISTS FOR (c:Claim) ON (c.validFrom);

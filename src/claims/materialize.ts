@@ -42,7 +42,7 @@ ${ENTITY_LABELS.map(
     `${ifThen(`live AND NOT wasLive AND n:${heldLabel(l)}`, `REMOVE n:${HELD_ENTITY}:${heldLabel(l)} SET n:Entity:${l}`)}
 ${ifThen(`wasLive AND NOT live AND n:${l}`, `REMOVE n:Entity:${l} SET n:${HELD_ENTITY}:${heldLabel(l)}`)}`,
 ).join('\n')}
-RETURN n.id AS id, live <> wasLive AS flipped`;
+RETURN n.id AS id, live <> wasLive AS flipped, [l IN labels(n) WHERE l IN $kinds][0] AS kind`;
 
 /** Null-safe "some position differs" between two lists of values. */
 const differs = (before: string, after: string) =>
@@ -62,7 +62,7 @@ const entityValues = (label: (typeof ENTITY_LABELS)[number]) => {
   const fields = Object.keys(sourcedProperties(label));
   return fields.length === 0
     ? null
-    : `UNWIND $ids AS id MATCH (n:${label}|${heldLabel(label)} {id: id})
+    : `UNWIND $ids AS id MATCH (n:Entity|${HELD_ENTITY} {id: id})
 ${deriveValues('n', 'n.id', fields)}`;
 };
 
@@ -117,10 +117,16 @@ export async function materialize(run: Run, touched: Touched, now: string): Prom
   };
   for (const r of touched.relationships) add(r.type, r.claimId);
   if (ids.length > 0) {
-    const flipped = (await run(ENTITY_LIVENESS, { ...params, ids })).filter((r) => r.flipped).map((r) => r.id);
+    const nodes = await run(ENTITY_LIVENESS, {
+      ...params,
+      ids,
+      kinds: [...ENTITY_LABELS, ...ENTITY_LABELS.map(heldLabel)],
+    });
+    const flipped = nodes.filter((r) => r.flipped).map((r) => r.id);
     for (const label of ENTITY_LABELS) {
       const statement = entityValues(label);
-      if (statement) await run(statement, { ...params, ids });
+      const ofKind = nodes.filter((r) => r.kind === label || r.kind === heldLabel(label)).map((r) => r.id);
+      if (statement && ofKind.length > 0) await run(statement, { ...params, ids: ofKind });
     }
     if (flipped.length > 0) {
       for (const r of await run(RELATIONSHIPS_OF, { ids: flipped })) {
