@@ -78,6 +78,12 @@ export interface HistoryRequest {
 
 const ANY_ENTITY = labelAt('Entity', true);
 
+/**
+ * Claims in the file: existence first, then relationships, then values, each kind by id, so a
+ * value claim on a relationship comes after the relationship's claim in any batch of an import.
+ */
+const KIND_ORDER: readonly ClaimRecord['kind'][] = ['ENTITY', 'RELATIONSHIP', 'VALUE'];
+
 /** Entities and claims are read in pages of this many, in id order. */
 const PAGE = 5_000;
 
@@ -91,7 +97,7 @@ export async function exportHistory(
   const claims = scope.claims
     .map((c) => claimRecord(c, scope.slugOf, relationshipClaims))
     .filter((c): c is ClaimRecord => c !== null)
-    .sort((a, b) => cmp(a.id, b.id));
+    .sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || cmp(a.id, b.id));
   const claimedValues = new Set(claims.filter((c) => c.kind === 'VALUE').map((c) => `${c.subject}\u0000${c.field}`));
   const entities = scope.entities.map((e) => entityRecord(e, claimedValues)).sort((a, b) => cmp(a.id, b.id));
   const relationships = scope.relationships

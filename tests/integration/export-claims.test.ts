@@ -609,6 +609,8 @@ describe('time parameters', () => {
 });
 
 /** The history file the table states: every claim, verbatim, in id order. */
+const KINDS = ['ENTITY', 'RELATIONSHIP', 'VALUE'];
+
 function expectedHistory(ids: HistoryIds = DEFAULT_IDS) {
   return {
     entities: ENTITIES.map((e) => ({
@@ -624,7 +626,8 @@ function expectedHistory(ids: HistoryIds = DEFAULT_IDS) {
     ],
     relationships: [],
     mentions: [{ source: ids.report, entities: [ids.slug('stargate')] }],
-    claims: claimTable(ids).sort((a, b) => (a.id < b.id ? -1 : 1)),
+    // Existence, then relationships, then values; each kind by id.
+    claims: claimTable(ids).sort((a, b) => KINDS.indexOf(a.kind) - KINDS.indexOf(b.kind) || (a.id < b.id ? -1 : 1)),
   };
 }
 
