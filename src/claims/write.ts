@@ -98,9 +98,13 @@ export interface EntityClaimsWrite {
   existence?: boolean;
 }
 
+// Locks each entity first (a property set and removed), so concurrent writes about one entity
+// read its claims one after the other and never both claim anew.
 const EXISTENCE = `
 UNWIND $rows AS row
 MATCH (n:Entity {id: row.id})
+SET n.\`_claimLock\` = true REMOVE n.\`_claimLock\`
+WITH row, n
 OPTIONAL MATCH (c:Claim {id: n.claimId})
 RETURN n.id AS id, c IS NULL AS unclaimed, c.id AS claimId, ${citationsOf('c')} AS citations`;
 
@@ -114,6 +118,7 @@ async function writeExistence(run: Run, writes: EntityClaimsWrite[], now: string
   const cites: Array<{ id: string; citations: Citation[]; confidence?: number | null }> = [];
   for (const row of rows) {
     const w = byId.get(String(row.id))!;
+    if (w.existence === false) continue;
     if (row.unclaimed) {
       const claim = { id: newClaimId(), kind: 'ENTITY' as const, subject: w.id, citations: w.args.citations };
       creates.push({ id: w.id, props: claimProperties({ ...claim, interval: intervalOf(w.args, today) }) });
@@ -142,11 +147,7 @@ export function sourcedValues(spec: Record<string, unknown>, values: Record<stri
 /** Claims for entities the caller has merged by slug, then today's graph for them. */
 export async function writeEntityClaims(run: Run, writes: EntityClaimsWrite[], now: string): Promise<void> {
   if (writes.length === 0) return;
-  await writeExistence(
-    run,
-    writes.filter((w) => w.existence !== false),
-    now,
-  );
+  await writeExistence(run, writes, now);
   await writeValues(
     run,
     writes.map((w) => ({ subject: w.id, values: sourcedValues(sourcedProperties(w.label), w.values), args: w.args })),
@@ -176,10 +177,13 @@ export interface RelationshipClaimed {
   toId: string;
 }
 
+// Locks the start entity first, so concurrent writes of one relationship read one after the other.
 const assertedRelationships = (type: EntityRelationshipType, key: 'id' | 'slug') => `
 UNWIND $rows AS row
 MATCH (a:Entity {${key}: row.from}) WHERE any(l IN labels(a) WHERE l IN $fromLabels)
 MATCH (b:Entity {${key}: row.to}) WHERE any(l IN labels(b) WHERE l IN $toLabels)
+SET a.\`_claimLock\` = true REMOVE a.\`_claimLock\`
+WITH row, a, b
 OPTIONAL MATCH (a)-[r:${type}|${heldType(type)}]->(b) WHERE r.retractedAt IS NULL
 OPTIONAL MATCH (c:Claim {id: r.claimId})
 WITH row, a, b, collect(CASE WHEN c IS NULL THEN null ELSE {id: c.id, validFrom: toString(c.validFrom),

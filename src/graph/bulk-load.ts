@@ -22,6 +22,7 @@ import {
 } from './write-statements.js';
 import { claimedEntitySlugs, writeClaimRecords, type ClaimRecord } from '../claims/records.js';
 import type { ClaimArgs } from '../claims/store.js';
+import { isSourcedProperty } from '../claims/model.js';
 import { writeEntityClaims, writeRelationshipClaims } from '../claims/write.js';
 import {
   ENTITY_LABELS,
@@ -214,8 +215,6 @@ const byStatement =
     };
   };
 
-const EDITORIAL = new Set(['slug', 'name', 'description', 'aliases']);
-
 /** Entities of one kind: the node by slug with its editorial properties, then its claims. */
 const entityBatch =
   (label: EntityLabel) =>
@@ -227,7 +226,7 @@ RETURN collect({id: n.id, created: created, changed: changed}) AS written`,
         rows: batch.map((r) => ({
           id: r.id,
           slug: r.slug,
-          props: Object.fromEntries(Object.entries(r.props as Row).filter(([k]) => EDITORIAL.has(k))),
+          props: Object.fromEntries(Object.entries(r.props as Row).filter(([k]) => !isSourcedProperty(label, k))),
         })),
         now,
       },
