@@ -108,13 +108,14 @@ RETURN tier, score, ${entityProjection('node')} AS entity`;
  * Full-text hits of `query` (a parameter) in an entity index and its held-back twin (the same
  * index over `HEntity`), for a search at a slice: entities held back today may be held then.
  */
-const hitsAt = (index: string, query: string, score: string) =>
-  `CALL () {
+const hitsAt = (index: string, query: string, score: string, imports = '') =>
+  `CALL (${imports}) {
     CALL db.index.fulltext.queryNodes('${index}', ${query}) YIELD node, score RETURN node, score
     UNION ALL
     CALL db.index.fulltext.queryNodes('held_${index}', ${query}) YIELD node, score RETURN node, score
   }
-  WITH node, ${score} AS score WHERE ${heldAt('node')} AND ($labels IS NULL OR any(l IN labels(node) WHERE l IN $labels))`;
+  WITH node, ${score} AS score
+  WHERE ${heldAt('node')} AND ($labels IS NULL OR any(l IN labels(node) WHERE l IN $labels))`;
 
 /** The search at a slice: the same tiers over the entities held then. */
 const SEARCH_AT_CYPHER = `
@@ -128,7 +129,7 @@ UNION ALL
   RETURN node, 1 AS tier, toFloat($keyLength) / size(node.name) AS score
 UNION ALL
   WITH $text AS text WHERE text IS NOT NULL
-  ${hitsAt('entity_search', 'text', 'score')}
+  ${hitsAt('entity_search', 'text', 'score', 'text')}
   RETURN node, 2 AS tier, score
   LIMIT toInteger($first)
 }

@@ -189,8 +189,7 @@ export function labelExpression(kinds?: readonly EntityKind[] | null, time = fal
 const entityLabel = (time: TimeSlice | null) => (time ? `Entity|${HELD_ENTITY}` : 'Entity');
 
 /** One hop of a quantified path pattern over `types` (a type expression) to an entity. */
-const stepPattern = (types: string, time: TimeSlice | null) =>
-  time ? heldStep(types) : `(()-[${types}]-(:Entity))`;
+const stepPattern = (types: string, time: TimeSlice | null) => (time ? heldStep(types) : `(()-[${types}]-(:Entity))`);
 
 /** ` AND <x held at the slice>` in a time read, nothing in a plain read. */
 const andHeld = (time: TimeSlice | null, ...xs: string[]) => (time ? xs.map((x) => ` AND ${heldAt(x)}`).join('') : '');
@@ -456,7 +455,10 @@ export async function commonNeighbors(
     { a: args.a.id, b: args.b.id, first, ...timeParams(time) },
     traversalRun(limits),
   );
-  return toEntityRows(rows.map((r) => r.entity), time);
+  return toEntityRows(
+    rows.map((r) => r.entity),
+    time,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ import { badInput, limitExceeded } from '../errors.js';
 import { builder } from './builder.js';
 import { EntityKindEnum } from './enums.js';
 import { EntityRef } from './refs.js';
+import { sliceOfArgs, timeSliceArgs } from './time-args.js';
 
 const SearchMatchEnum = builder.enumType('SearchMatch', {
   description: 'How a search hit matched; hits come in this order.',
@@ -42,19 +43,24 @@ builder.queryField('search', (t) =>
         defaultValue: SEARCH_DEFAULTS.prefix,
         description: 'Suggestions: only entities whose name or an alias equals or starts with the text.',
       }),
+      ...timeSliceArgs(),
     },
-    resolve: async (_root, { text, kinds, first, prefix }, ctx) => {
+    resolve: async (_root, { text, kinds, first, prefix, ...slice }, ctx) => {
       const size = first ?? SEARCH_DEFAULTS.first;
       if (size < 0) throw badInput('first must not be negative');
       if (size > ctx.config.limits.maxPageSize)
         throw limitExceeded('MAX_PAGE_SIZE', ctx.config.limits.maxPageSize, size, 'first');
       if (text.length > 500) throw badInput('text must be at most 500 characters');
       const labels = kinds && kinds.length > 0 ? kinds.map(kindToLabel) : null;
-      const hits = await searchEntities(ctx.db, text, labels, size, { prefix: prefix ?? SEARCH_DEFAULTS.prefix });
-      primeEntities(
-        ctx,
-        hits.map((h) => h.entity),
-      );
+      const time = sliceOfArgs(slice);
+      const hits = await searchEntities(ctx.db, text, labels, size, { prefix: prefix ?? SEARCH_DEFAULTS.prefix, time });
+      // A time read's entities are stamped with its slice; the loaders hold today's.
+      if (!time) {
+        primeEntities(
+          ctx,
+          hits.map((h) => h.entity),
+        );
+      }
       return hits;
     },
   }),

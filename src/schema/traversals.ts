@@ -7,10 +7,13 @@
  * (fields, relationships) costs batched round trips per level, never one per node.
  */
 import DataLoader from 'dataloader';
+import { sliceOf } from '../claims/row-time.js';
+import { timeKey, type TimeSlice } from '../claims/time.js';
 import { requestLoader, type Context } from '../context.js';
 import { notFound } from '../errors.js';
 import type { EntityRow } from '../graph/entities.js';
 import { entityByIdLoader, primeEntities } from '../graph/entity-loaders.js';
+import { entityAt } from '../graph/time-reads.js';
 import { ALL_RELATIONSHIP_PROPERTIES } from '../graph/model.js';
 import type {
   CommunityRow,
@@ -36,30 +39,68 @@ import {
 } from '../graph/traversals.js';
 import { builder } from './builder.js';
 import { EntityKindEnum, RelationshipTypeEnum } from './enums.js';
-import { resolveEntityArg } from './node.js';
 import { CompanyRef, EntityRef } from './refs.js';
 import { relationshipPropertyFields } from './relationship-fields.js';
+import { resolveEntityArgAt, sliceOfArgs, timeSliceArgs } from './time-args.js';
 
-/** Two entity arguments (ID or slug each), resolved together so their lookups batch. */
-function resolveEntityPair<K extends string>(ctx: Context, args: Record<K, unknown>, first: K, second: K) {
+/** Two entity arguments (ID or slug each), resolved together (so their lookups batch) at `time`. */
+function resolveEntityPair<K extends string>(
+  ctx: Context,
+  args: Record<K, unknown>,
+  first: K,
+  second: K,
+  time: TimeSlice | null,
+) {
   return Promise.all([
-    resolveEntityArg(ctx, String(args[first]), first),
-    resolveEntityArg(ctx, String(args[second]), second),
+    resolveEntityArgAt(ctx, String(args[first]), first, time),
+    resolveEntityArgAt(ctx, String(args[second]), second, time),
   ]);
 }
 
-/** Entities a traversal returned: primed so later fields reuse them. */
-function primed<T extends { nodes: EntityRow[] }>(ctx: Context, results: T[]): T[] {
-  primeEntities(
-    ctx,
-    results.flatMap((r) => r.nodes),
-  );
+/**
+ * The ends of relationships a time read returned, by relationship row: the entities as read at
+ * the slice (the per-request loaders hold today's entities only).
+ */
+const endsAtSlice = new WeakMap<RelationshipRow, Map<string, EntityRow>>();
+
+/**
+ * Entities a traversal returned: a plain read primes the loaders with them so later fields reuse
+ * them; a time read keeps them as the ends of its relationships instead.
+ */
+function primed<T extends { nodes: EntityRow[]; relationships: RelationshipRow[] }>(
+  ctx: Context,
+  results: T[],
+  time: TimeSlice | null,
+): T[] {
+  if (!time) {
+    primeEntities(
+      ctx,
+      results.flatMap((r) => r.nodes),
+    );
+    return results;
+  }
+  for (const result of results) {
+    const byId = new Map(result.nodes.map((n) => [n.id, n]));
+    for (const relationship of result.relationships) endsAtSlice.set(relationship, byId);
+  }
   return results;
 }
 
+/** Entities a plain read returned prime the loaders; a time read's are stamped with its slice. */
+function primeIfPlain(ctx: Context, entities: EntityRow[], time: TimeSlice | null): void {
+  if (!time) primeEntities(ctx, entities);
+}
+
 /** An end of a returned relationship, by id (primed by the traversal, so usually no round trip). */
-export async function relationshipEndpoint(ctx: Context, id: string): Promise<EntityRow> {
-  const entity = await entityByIdLoader(ctx).load(id);
+export async function relationshipEndpoint(
+  ctx: Context,
+  id: string,
+  relationship?: RelationshipRow,
+): Promise<EntityRow> {
+  const time = sliceOf(relationship);
+  const entity = time
+    ? ((relationship && endsAtSlice.get(relationship)?.get(id)) ?? (await entityAt(ctx.db, 'id', id, time)))
+    : await entityByIdLoader(ctx).load(id);
   // Only when the entity was deleted between the traversal and this field.
   if (!entity) throw notFound(`Entity ${id} of a returned relationship no longer exists`, { id });
   return entity;
@@ -72,8 +113,8 @@ export const RelationshipRef = builder.objectRef<RelationshipRow>('Relationship'
   fields: (t) => ({
     id: t.globalID({ resolve: (r) => ({ type: 'Relationship', id: r.id }) }),
     type: t.field({ type: RelationshipTypeEnum, resolve: (r) => r.type }),
-    from: t.field({ type: EntityRef, resolve: (r, _args, ctx) => relationshipEndpoint(ctx, r.from) }),
-    to: t.field({ type: EntityRef, resolve: (r, _args, ctx) => relationshipEndpoint(ctx, r.to) }),
+    from: t.field({ type: EntityRef, resolve: (r, _args, ctx) => relationshipEndpoint(ctx, r.from, r) }),
+    to: t.field({ type: EntityRef, resolve: (r, _args, ctx) => relationshipEndpoint(ctx, r.to, r) }),
     ...relationshipPropertyFields(t, ALL_RELATIONSHIP_PROPERTIES),
   }),
 });
@@ -192,13 +233,14 @@ const DealStatsRef = builder.objectRef<DealStatsRow>('DealStats').implement({
   }),
 });
 
-const dealStatsLoader = (ctx: Context) =>
+/** One loader per request and slice (the company's, read from its row). */
+const dealStatsLoader = (ctx: Context, time: TimeSlice | null) =>
   requestLoader(
     ctx,
-    'Company.dealStats',
+    `Company.dealStats${time ? `@${timeKey(time)}` : ''}`,
     () =>
       new DataLoader<string, DealStatsRow>(async (ids) => {
-        const byId = await dealStatsByCompanyIds(ctx.db, ids);
+        const byId = await dealStatsByCompanyIds(ctx.db, ids, time);
         return ids.map((id) => byId.get(id) ?? EMPTY_DEAL_STATS);
       }),
   );
@@ -206,8 +248,9 @@ const dealStatsLoader = (ctx: Context) =>
 builder.objectField(CompanyRef, 'dealStats', (t) =>
   t.field({
     type: DealStatsRef,
-    description: 'Count and total value of deals, as buyer, as seller and overall.',
-    resolve: (company, _args, ctx) => dealStatsLoader(ctx).load(company.id),
+    description:
+      'Count and total value of deals, as buyer, as seller and overall (at the slice the company was read at).',
+    resolve: (company, _args, ctx) => dealStatsLoader(ctx, sliceOf(company)).load(company.id),
   }),
 );
 
@@ -237,16 +280,19 @@ builder.queryField('shortestPath', (t) => {
       to: t.arg.id({ required: true }),
       maxHops: t.arg.int({ defaultValue: defaults.maxHops }),
       ...relationshipTypesArg(),
+      ...timeSliceArgs(),
     },
     resolve: async (_root, args, ctx) => {
-      const [from, to] = await resolveEntityPair(ctx, args, 'from', 'to');
+      const time = sliceOfArgs(args);
+      const [from, to] = await resolveEntityPair(ctx, args, 'from', 'to', time);
       const path = await shortestPath(ctx.db, ctx.config.limits, {
         from,
         to,
         maxHops: args.maxHops ?? defaults.maxHops,
         types: args.types,
+        time,
       });
-      return path ? primed(ctx, [path])[0]! : null;
+      return path ? primed(ctx, [path], time)[0]! : null;
     },
   });
 });
@@ -262,9 +308,11 @@ builder.queryField('paths', (t) => {
       maxHops: t.arg.int({ defaultValue: defaults.maxHops }),
       first: t.arg.int({ defaultValue: defaults.first }),
       ...relationshipTypesArg(),
+      ...timeSliceArgs(),
     },
     resolve: async (_root, args, ctx) => {
-      const [from, to] = await resolveEntityPair(ctx, args, 'from', 'to');
+      const time = sliceOfArgs(args);
+      const [from, to] = await resolveEntityPair(ctx, args, 'from', 'to', time);
       return primed(
         ctx,
         await simplePaths(ctx.db, ctx.config.limits, {
@@ -273,7 +321,9 @@ builder.queryField('paths', (t) => {
           maxHops: args.maxHops ?? defaults.maxHops,
           first: args.first ?? defaults.first,
           types: args.types,
+          time,
         }),
+        time,
       );
     },
   });
@@ -291,14 +341,18 @@ builder.queryField('neighborhood', (t) => {
       depth: t.arg.int({ defaultValue: defaults.depth }),
       limit: t.arg.int({ defaultValue: defaults.limit }),
       ...relationshipTypesArg(),
+      ...timeSliceArgs(),
     },
     resolve: async (_root, args, ctx) => {
-      const center = await resolveEntityArg(ctx, String(args.id), 'id');
+      const time = sliceOfArgs(args);
+      const center = await resolveEntityArgAt(ctx, String(args.id), 'id', time);
       const depth = args.depth ?? defaults.depth;
       const limit = args.limit ?? defaults.limit;
-      return primed(ctx, [
-        await neighborhood(ctx.db, ctx.config.limits, { center, depth, limit, types: args.types }),
-      ])[0]!;
+      return primed(
+        ctx,
+        [await neighborhood(ctx.db, ctx.config.limits, { center, depth, limit, types: args.types, time })],
+        time,
+      )[0]!;
     },
   });
 });
@@ -313,16 +367,19 @@ builder.queryField('commonNeighbors', (t) => {
       b: t.arg.id({ required: true }),
       first: t.arg.int({ defaultValue: defaults.first }),
       ...relationshipTypesArg(),
+      ...timeSliceArgs(),
     },
     resolve: async (_root, args, ctx) => {
-      const [a, b] = await resolveEntityPair(ctx, args, 'a', 'b');
+      const time = sliceOfArgs(args);
+      const [a, b] = await resolveEntityPair(ctx, args, 'a', 'b', time);
       const entities = await commonNeighbors(ctx.db, ctx.config.limits, {
         a,
         b,
         first: args.first ?? defaults.first,
         types: args.types,
+        time,
       });
-      primeEntities(ctx, entities);
+      primeIfPlain(ctx, entities, time);
       return entities;
     },
   });
@@ -344,18 +401,22 @@ builder.queryField('rank', (t) => {
           '(needed by PAGERANK and BETWEENNESS).',
       }),
       depth: t.arg.int({ defaultValue: defaults.depth, description: 'Hops around `within` (ignored without it).' }),
+      ...timeSliceArgs(),
     },
     resolve: async (_root, args, ctx) => {
-      const center = args.within == null ? null : await resolveEntityArg(ctx, String(args.within), 'within');
+      const time = sliceOfArgs(args);
+      const center = args.within == null ? null : await resolveEntityArgAt(ctx, String(args.within), 'within', time);
       const ranked = await rank(ctx.db, ctx.config.limits, {
         by: args.by,
         kinds: args.kinds,
         first: args.first ?? defaults.first,
         within: center ? { center, depth: args.depth ?? defaults.depth } : null,
+        time,
       });
-      primeEntities(
+      primeIfPlain(
         ctx,
         ranked.map((r) => r.entity),
+        time,
       );
       return ranked;
     },
@@ -375,16 +436,20 @@ builder.queryField('moneyFlows', (t) => {
       from: t.arg.id({ required: true }),
       maxHops: t.arg.int({ defaultValue: defaults.maxHops }),
       first: t.arg.int({ defaultValue: defaults.first }),
+      ...timeSliceArgs(),
     },
     resolve: async (_root, args, ctx) => {
-      const from = await resolveEntityArg(ctx, String(args.from), 'from');
+      const time = sliceOfArgs(args);
+      const from = await resolveEntityArgAt(ctx, String(args.from), 'from', time);
       return primed(
         ctx,
         await moneyFlows(ctx.db, ctx.config.limits, {
           from,
           maxHops: args.maxHops ?? defaults.maxHops,
           first: args.first ?? defaults.first,
+          time,
         }),
+        time,
       );
     },
   });
@@ -401,6 +466,7 @@ builder.queryField('communities', (t) => {
       within: t.arg.id({ required: true }),
       depth: t.arg.int({ defaultValue: defaults.depth }),
       ...relationshipTypesArg(),
+      ...timeSliceArgs(),
     },
     // As many entities as a neighbourhood may hold, all in the answer (Community.entities adds nothing).
     complexity: (_args, ctx) => ({
@@ -408,13 +474,15 @@ builder.queryField('communities', (t) => {
       multiplier: ctx.config.limits.maxNeighborhoodLimit,
     }),
     resolve: async (_root, args, ctx) => {
-      const center = await resolveEntityArg(ctx, String(args.within), 'within');
+      const time = sliceOfArgs(args);
+      const center = await resolveEntityArgAt(ctx, String(args.within), 'within', time);
       const found = await communities(ctx.db, ctx.config.limits, {
         center,
         depth: args.depth ?? defaults.depth,
         types: args.types,
+        time,
       });
-      primeEntities(ctx, found.nodes);
+      primeIfPlain(ctx, found.nodes, time);
       return found.communities;
     },
   });
