@@ -17,7 +17,7 @@
  * MENTIONS or CITES) and every node they pass through is an `Entity`.
  */
 import { HELD_ENTITY } from '../claims/model.js';
-import { heldAt, propertyAt, relationshipPropertyAt, timeParams, type TimeSlice } from '../claims/time.js';
+import { heldAt, propertyAt, relationshipPropertyAt, timeParams, typesAt, type TimeSlice } from '../claims/time.js';
 import type { Config } from '../config.js';
 import { ErrorCode, StargraphError, badInput, limitExceeded, timedOut } from '../errors.js';
 import type { Db, Row, RunOptions } from '../neo4j/db.js';
@@ -32,7 +32,6 @@ import {
   toEntityRowAt,
   toRelationshipRowAt,
   typeExpressionAt,
-  typeNameAt,
 } from './time-reads.js';
 import {
   compareByNameThenId,
@@ -795,16 +794,26 @@ const MONEY_STEP = `((x:Entity)-[r:INVESTS_IN|PARTICIPATES_IN|PARTY_TO|COVERS|PA
      OR (type(r) = 'PARTY_TO' AND r.role IN $buyerRoles)
      OR (type(r) = 'PART_OF' AND x:Deal))`;
 
-/** The money rule at a slice: the same steps, held then, with their roles and commitments then. */
+/** Cypher: `r` is of one of `types`, live or held back. */
+const typesIn = (r: string, types: readonly RelationshipType[]) =>
+  `type(${r}) IN [${typesAt(types, true)
+    .split('|')
+    .map((t) => `'${t}'`)
+    .join(', ')}]`;
+
+/**
+ * The money rule at a slice: the same steps, held then, with their roles and commitments then
+ * (one role lookup per step, compared with the roles its type asks for).
+ */
 const MONEY_STEP_AT = `((x:${labelsAt(['Entity'])})-[r${relationshipTypeExpression(
   ['INVESTS_IN', 'PARTICIPATES_IN', 'PARTY_TO', 'COVERS', 'PART_OF'],
   true,
 )}]->(y:${labelsAt(['Entity'])})
-  WHERE ${heldAt('r')} AND ${heldAt('y')} AND (${typeNameAt('r')} IN ['INVESTS_IN', 'COVERS']
-     OR (${typeNameAt('r')} = 'PARTICIPATES_IN' AND (${relationshipPropertyAt('r', 'role', true)} IN $financingRoles
-         OR ${relationshipPropertyAt('r', 'committedUsd', true)} IS NOT NULL))
-     OR (${typeNameAt('r')} = 'PARTY_TO' AND ${relationshipPropertyAt('r', 'role', true)} IN $buyerRoles)
-     OR (${typeNameAt('r')} = 'PART_OF' AND x:${labelsAt(['Deal'])})))`;
+  WHERE ${heldAt('r')} AND ${heldAt('y')} AND (${typesIn('r', ['INVESTS_IN', 'COVERS'])}
+     OR (${typesIn('r', ['PART_OF'])} AND x:${labelsAt(['Deal'])})
+     OR (${typesIn('r', ['PARTICIPATES_IN'])} AND ${relationshipPropertyAt('r', 'committedUsd', true)} IS NOT NULL)
+     OR ${relationshipPropertyAt('r', 'role', true)} IN CASE WHEN ${typesIn('r', ['PARTICIPATES_IN'])} THEN $financingRoles
+          WHEN ${typesIn('r', ['PARTY_TO'])} THEN $buyerRoles ELSE [] END))`;
 
 /** The parts of the money-flow statement, plain or at a slice. */
 function moneyFlowPatterns(time: TimeSlice | null, hops: number) {

@@ -205,9 +205,7 @@ describe('reads at asOf / knownAt', () => {
     expect(sorted(slugsOf(nodes))).toEqual(sorted([ALPHA, BETA, DEAL, PROJECT, RETRACTO]));
     expect(nodes.find((n) => n.slug === RETRACTO)?.__typename).toBe('Company');
     expect(nodes.find((n) => n.slug === DEAL)?.valueUsd).toBe(100);
-    expect(
-      data.neighborhood.relationships.map((r) => [r.type, r.from.slug, r.to.slug, r.role]).sort(),
-    ).toEqual(
+    expect(data.neighborhood.relationships.map((r) => [r.type, r.from.slug, r.to.slug, r.role]).sort()).toEqual(
       [
         ['PARTY_TO', ALPHA, DEAL, 'buyer'],
         ['PARTY_TO', BETA, DEAL, 'seller'],
