@@ -18,6 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gql, openTestGraph, testServer, uniquePrefix, type TestGraph } from '../utils/graph.js';
 
 let t: TestGraph;
+const WRITE_KEY = 'test-time-write-key-01';
 let yoga: ReturnType<typeof testServer>;
 const p = uniquePrefix('tt');
 const id = (name: string) => `${p}-${name}`;
@@ -77,7 +78,7 @@ UNWIND [
 CREATE (c:Claim {kind: 'VALUE'}) SET c += claim`;
 
 beforeAll(async () => {
-  t = await openTestGraph({ TRAVERSAL_TIMEOUT_MS: '60000' });
+  t = await openTestGraph({ TRAVERSAL_TIMEOUT_MS: '60000', API_KEYS: `${WRITE_KEY}:write+read` });
   await t.db.write(GRAPH, {
     p,
     alpha: ALPHA,
@@ -96,8 +97,8 @@ afterAll(async () => {
   await t?.close();
 });
 
-async function ok<T>(query: string, variables?: Record<string, unknown>): Promise<T> {
-  const res = await gql<T>(yoga, query, variables);
+async function ok<T>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<T> {
+  const res = await gql<T>(yoga, query, variables, headers);
   expect(res.errors).toBeUndefined();
   return res.data!;
 }
@@ -311,5 +312,42 @@ describe('reads at asOf / knownAt', () => {
     // Retracto counts then, and no entity of this graph is missing then.
     expect(count(data.then, 'Company') - count(data.today, 'Company')).toBeGreaterThanOrEqual(1);
     expect(count(data.then, 'Source')).toBe(count(data.today, 'Source'));
+  });
+});
+
+describe('on claims the mutations wrote', () => {
+  const asWriter = { authorization: `Bearer ${WRITE_KEY}` };
+  it('a relationship that ended is followed only at a date it held', async () => {
+    const q = uniquePrefix('ttw');
+    const [a, b] = [`${q}-a`, `${q}-b`];
+    for (const slug of [a, b]) {
+      await ok(
+        `mutation($input: UpsertCompanyInput!) { upsertCompany(input: $input) { slug } }`,
+        {
+          input: { slug, name: `Company ${slug}`, validFrom: null },
+        },
+        asWriter,
+      );
+    }
+    await ok(
+      `mutation($input: ConnectInput!) { connect(input: $input) { created } }`,
+      {
+        input: { type: 'INVESTS_IN', from: a, to: b, validFrom: '2024-01-01', validTo: '2025-01-01' },
+      },
+      asWriter,
+    );
+    const data = await ok<{ today: PathJson | null; then: PathJson | null; after: PathJson | null }>(
+      `query($a: ID!, $b: ID!) {
+        today: shortestPath(from: $a, to: $b) { ${PATH} }
+        then: shortestPath(from: $a, to: $b, asOf: "2024-06-01") { ${PATH} }
+        after: shortestPath(from: $a, to: $b, asOf: "2025-01-01") { ${PATH} }
+      }`,
+      { a, b },
+    );
+    expect(data.today).toBeNull();
+    expect(data.then).toMatchObject({ length: 1, relationships: [{ type: 'INVESTS_IN', from: { slug: a } }] });
+    expect(data.after).toBeNull();
+    await t.db.write('MATCH (n) WHERE (n:Entity OR n:HEntity) AND n.slug STARTS WITH $q DETACH DELETE n', { q });
+    await t.db.write('MATCH (c:Claim) WHERE c.subject STARTS WITH $q OR c.object STARTS WITH $q DELETE c', { q });
   });
 });
