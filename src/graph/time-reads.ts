@@ -4,12 +4,18 @@
  * the slice, and entity and relationship rows whose sourced values are those of the slice.
  * Plain reads never call these, so their statements stay as they are.
  */
-import { HELD_ENTITY, heldLabel, sourcedProperties, sourcedRelationshipProperties } from '../claims/model.js';
+import {
+  ALL_SOURCED_FIELDS,
+  HELD_ENTITY,
+  heldLabel,
+  sourcedProperties,
+  sourcedRelationshipProperties,
+} from '../claims/model.js';
 import { stampSlice } from '../claims/row-time.js';
 import { heldAt, labelAt, timeParams, typesAt, type TimeSlice } from '../claims/time.js';
 import type { Db, Row } from '../neo4j/db.js';
 import { toEntityRow, type EntityRow } from './entities.js';
-import { ENTITY_LABELS, type EntityLabel, type RelationshipType } from './model.js';
+import { ALL_RELATIONSHIP_PROPERTIES, ENTITY_LABELS, type EntityLabel, type RelationshipType } from './model.js';
 import { withoutPageKeys } from './page-keys.js';
 import type { RelationshipRow } from './rows.js';
 
@@ -26,21 +32,24 @@ export const typeNameAt = (r: string) =>
   `CASE WHEN type(${r}) STARTS WITH 'H_' THEN substring(type(${r}), 2) ELSE type(${r}) END`;
 
 /**
- * Every value claim about `subject` (an entity's id, a relationship's `claimId`) held at the
- * slice, as `[field, value]` pairs, newest recorded first: one `Claim(subject, field)` index seek.
+ * Every value claim about `subject` (an entity's id, a relationship's `claimId`) on one of
+ * `fields`, held at the slice, as `[field, value]` pairs, newest recorded first: a
+ * `Claim(subject, field)` seek on the named fields. The planner would pick `Claim(subject)`,
+ * which reads every relationship claim of a hub (they share its subject but have no field).
  */
-const valuesAt = (subject: string) =>
-  `COLLECT { MATCH (vc:Claim {subject: ${subject}}) WHERE vc.field IS NOT NULL AND ${heldAt('vc')} ` +
-  'WITH vc ORDER BY vc.recordedAt DESC RETURN [vc.field, vc.value] }';
+const valuesAt = (subject: string, fields: Iterable<string>) =>
+  `COLLECT { MATCH (vc:Claim {subject: ${subject}}) USING INDEX vc:Claim(subject, field) ` +
+  `WHERE vc.field IN [${quoted([...fields])}] ` +
+  `AND ${heldAt('vc')} WITH vc ORDER BY vc.recordedAt DESC RETURN [vc.field, vc.value] }`;
 
 /** Cypher map projection of entity node `n` at the slice (read by `toEntityRowAt`). */
 export const entityProjectionAt = (n: string) =>
-  `${n} { .*, label: ${kindLabelAt(n)}, __valuesAt: ${valuesAt(`${n}.id`)} }`;
+  `${n} { .*, label: ${kindLabelAt(n)}, __valuesAt: ${valuesAt(`${n}.id`, ALL_SOURCED_FIELDS)} }`;
 
 /** Cypher map of relationship `r` at the slice (read by `toRelationshipRowAt`). */
 export const relationshipProjectionAt = (r: string) =>
   `{ id: elementId(${r}), type: ${typeNameAt(r)}, from: startNode(${r}).id, to: endNode(${r}).id, ` +
-  `properties: properties(${r}), valuesAt: ${valuesAt(`${r}.claimId`)} }`;
+  `properties: properties(${r}), valuesAt: ${valuesAt(`${r}.claimId`, Object.keys(ALL_RELATIONSHIP_PROPERTIES))} }`;
 
 /** The newest recorded value of each field among `[field, value]` pairs ordered newest first. */
 function winningValues(pairs: unknown): Map<string, unknown> {
