@@ -12,8 +12,8 @@ import {
   sourcedRelationshipProperties,
 } from '../claims/model.js';
 import { stampSlice } from '../claims/row-time.js';
-import { heldAt, labelAt, timeParams, typesAt, type TimeSlice } from '../claims/time.js';
-import type { Db, Row } from '../neo4j/db.js';
+import { heldAt, labelAt, typesAt, type TimeSlice } from '../claims/time.js';
+import type { Row } from '../neo4j/db.js';
 import { toEntityRow, type EntityRow } from './entities.js';
 import { ALL_RELATIONSHIP_PROPERTIES, ENTITY_LABELS, type EntityLabel, type RelationshipType } from './model.js';
 import { withoutPageKeys } from './page-keys.js';
@@ -97,17 +97,3 @@ export const labelsAt = (labels: readonly (EntityLabel | 'Entity')[]) =>
  */
 export const heldStep = (typeExpression: string) =>
   `(()-[hr${typeExpression}]-(hm:Entity|${HELD_ENTITY}) WHERE ${heldAt('hr')} AND ${heldAt('hm')})`;
-
-/**
- * The entity with this id or slug as it was at the slice (live or held back, held then), or
- * null: one statement.
- */
-export async function entityAt(db: Db, key: 'id' | 'slug', value: string, time: TimeSlice): Promise<EntityRow | null> {
-  const rows = await db.read(
-    `MATCH (n:Entity|${HELD_ENTITY} {${key}: $value}) WHERE ${heldAt('n')}
-     WITH n ORDER BY CASE WHEN n:Entity THEN 0 ELSE 1 END LIMIT 1
-     RETURN ${entityProjectionAt('n')} AS entity`,
-    { value, ...timeParams(time) },
-  );
-  return rows[0] ? toEntityRowAt(rows[0].entity, time) : null;
-}

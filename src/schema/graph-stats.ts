@@ -1,6 +1,7 @@
 import { countByLabel } from '../graph/graph-stats.js';
 import { builder } from './builder.js';
-import { sliceOfArgs, timeSliceArgs } from './time-args.js';
+import { timeSlice } from '../claims/time.js';
+import { timeArgs } from './time-args.js';
 
 const LabelCount = builder.simpleObject('LabelCount', {
   fields: (t) => ({
@@ -13,7 +14,7 @@ builder.queryField('graphStats', (t) =>
   t.field({
     type: [LabelCount],
     description: 'How many entities (in all and of each kind) and sources the graph holds (at `asOf`/`knownAt`).',
-    args: timeSliceArgs(),
-    resolve: (_root, args, ctx) => countByLabel(ctx.db, sliceOfArgs(args)),
+    args: timeArgs(t.arg),
+    resolve: (_root, { asOf, knownAt }, ctx) => countByLabel(ctx.db, timeSlice(asOf, knownAt)),
   }),
 );

@@ -21,6 +21,7 @@ import { aggregateField, type AggregatableConnection } from './aggregates.js';
 import type { Types } from './builder.js';
 import { filterInputs, relationshipTypeStem } from './filters.js';
 import { orderInput } from './root-connection.js';
+import { sliceFor } from '../claims/row-time.js';
 import { CompanyRef, DatacenterRef, DealRef, EntityRef, PersonRef, ProjectRef, SourceRef } from './refs.js';
 
 /** What every edge and relationship row carries: the relationship's own properties. */
@@ -77,13 +78,14 @@ function typedRelationshipField<Parent extends { id: string }>(
         orderBy: t.arg({ type: orderInput(relationship.nodeLabel) }),
       },
       resolve: (parent, args, ctx, info) => {
+        const slice = sliceFor(ctx, info, parent);
         const connection: ConnectionShape<Types, unknown, false> =
           plannedField<PlannedConnection>(parent, info) ??
           lazyConnection(
             args,
             ctx.config.limits.maxPageSize,
-            () => loadRelationshipPage(ctx, field, parent.id, args as ConnectionArgs),
-            () => loadRelationshipCount(ctx, field, parent.id, args.filter),
+            () => loadRelationshipPage(ctx, field, parent.id, args as ConnectionArgs, slice),
+            () => loadRelationshipCount(ctx, field, parent.id, args.filter, slice),
           );
         // What an aggregate the planner did not fold loads over.
         return Object.assign(connection, {
@@ -92,6 +94,7 @@ function typedRelationshipField<Parent extends { id: string }>(
             relationship,
             parentId: parent.id,
             filter: args.filter,
+            slice,
           },
         });
       },

@@ -1,11 +1,14 @@
-import { primeEntities } from '../graph/entity-loaders.js';
+import { registerSlice } from '../claims/row-time.js';
+import { timeSlice } from '../claims/time.js';
+
 import { kindToLabel } from '../graph/model.js';
 import { SEARCH_DEFAULTS, searchEntities, type SearchHitRow } from '../graph/search.js';
 import { badInput, limitExceeded } from '../errors.js';
 import { builder } from './builder.js';
 import { EntityKindEnum } from './enums.js';
 import { EntityRef } from './refs.js';
-import { sliceOfArgs, timeSliceArgs } from './time-args.js';
+import { timeArgs } from './time-args.js';
+import { primeAt } from './traversals.js';
 
 const SearchMatchEnum = builder.enumType('SearchMatch', {
   description: 'How a search hit matched; hits come in this order.',
@@ -43,24 +46,23 @@ builder.queryField('search', (t) =>
         defaultValue: SEARCH_DEFAULTS.prefix,
         description: 'Suggestions: only entities whose name or an alias equals or starts with the text.',
       }),
-      ...timeSliceArgs(),
+      ...timeArgs(t.arg),
     },
-    resolve: async (_root, { text, kinds, first, prefix, ...slice }, ctx) => {
+    resolve: async (_root, { text, kinds, first, prefix, asOf, knownAt }, ctx, info) => {
       const size = first ?? SEARCH_DEFAULTS.first;
       if (size < 0) throw badInput('first must not be negative');
       if (size > ctx.config.limits.maxPageSize)
         throw limitExceeded('MAX_PAGE_SIZE', ctx.config.limits.maxPageSize, size, 'first');
       if (text.length > 500) throw badInput('text must be at most 500 characters');
       const labels = kinds && kinds.length > 0 ? kinds.map(kindToLabel) : null;
-      const time = sliceOfArgs(slice);
+      const time = timeSlice(asOf, knownAt);
+      registerSlice(ctx, info, time);
       const hits = await searchEntities(ctx.db, text, labels, size, { prefix: prefix ?? SEARCH_DEFAULTS.prefix, time });
-      // A time read's entities are stamped with its slice; the loaders hold today's.
-      if (!time) {
-        primeEntities(
-          ctx,
-          hits.map((h) => h.entity),
-        );
-      }
+      primeAt(
+        ctx,
+        hits.map((h) => h.entity),
+        time,
+      );
       return hits;
     },
   }),

@@ -7,13 +7,12 @@
  * (fields, relationships) costs batched round trips per level, never one per node.
  */
 import DataLoader from 'dataloader';
-import { sliceOf } from '../claims/row-time.js';
-import { timeKey, type TimeSlice } from '../claims/time.js';
+import { registerSlice, sliceOf } from '../claims/row-time.js';
+import { timeKey, timeSlice, type TimeSlice } from '../claims/time.js';
 import { requestLoader, type Context } from '../context.js';
 import { notFound } from '../errors.js';
 import type { EntityRow } from '../graph/entities.js';
-import { entityByIdLoader, primeEntities } from '../graph/entity-loaders.js';
-import { entityAt } from '../graph/time-reads.js';
+import { entityByIdLoader, entityBySlugLoader, primeEntities } from '../graph/entity-loaders.js';
 import { ALL_RELATIONSHIP_PROPERTIES } from '../graph/model.js';
 import type {
   CommunityRow,
@@ -41,7 +40,8 @@ import { builder } from './builder.js';
 import { EntityKindEnum, RelationshipTypeEnum } from './enums.js';
 import { CompanyRef, EntityRef } from './refs.js';
 import { relationshipPropertyFields } from './relationship-fields.js';
-import { resolveEntityArgAt, sliceOfArgs, timeSliceArgs } from './time-args.js';
+import { resolveEntityArg } from './node.js';
+import { timeArgs } from './time-args.js';
 
 /** Two entity arguments (ID or slug each), resolved together (so their lookups batch) at `time`. */
 function resolveEntityPair<K extends string>(
@@ -52,55 +52,48 @@ function resolveEntityPair<K extends string>(
   time: TimeSlice | null,
 ) {
   return Promise.all([
-    resolveEntityArgAt(ctx, String(args[first]), first, time),
-    resolveEntityArgAt(ctx, String(args[second]), second, time),
+    resolveEntityArg(ctx, String(args[first]), first, time),
+    resolveEntityArg(ctx, String(args[second]), second, time),
   ]);
 }
 
 /**
- * The ends of relationships a time read returned, by relationship row: the entities as read at
- * the slice (the per-request loaders hold today's entities only).
+ * Entities a traversal returned prime the loaders of the slice they were read at (today's for a
+ * plain read), so later fields, and the ends of returned relationships, reuse them.
  */
-const endsAtSlice = new WeakMap<RelationshipRow, Map<string, EntityRow>>();
-
-/**
- * Entities a traversal returned: a plain read primes the loaders with them so later fields reuse
- * them; a time read keeps them as the ends of its relationships instead.
- */
-function primed<T extends { nodes: EntityRow[]; relationships: RelationshipRow[] }>(
-  ctx: Context,
-  results: T[],
-  time: TimeSlice | null,
-): T[] {
+export function primeAt(ctx: Context, entities: Iterable<EntityRow>, time: TimeSlice | null): void {
   if (!time) {
-    primeEntities(
-      ctx,
-      results.flatMap((r) => r.nodes),
-    );
-    return results;
+    primeEntities(ctx, entities);
+    return;
   }
-  for (const result of results) {
-    const byId = new Map(result.nodes.map((n) => [n.id, n]));
-    for (const relationship of result.relationships) endsAtSlice.set(relationship, byId);
+  const byId = entityByIdLoader(ctx, time);
+  const bySlug = entityBySlugLoader(ctx, time);
+  for (const entity of entities) {
+    byId.prime(entity.id, entity);
+    bySlug.prime(entity.slug, entity);
   }
+}
+
+/** Path-shaped answers: their entities primed. */
+function primed<T extends { nodes: EntityRow[] }>(ctx: Context, results: T[], time: TimeSlice | null): T[] {
+  primeAt(
+    ctx,
+    results.flatMap((r) => r.nodes),
+    time,
+  );
   return results;
 }
 
-/** Entities a plain read returned prime the loaders; a time read's are stamped with its slice. */
-function primeIfPlain(ctx: Context, entities: EntityRow[], time: TimeSlice | null): void {
-  if (!time) primeEntities(ctx, entities);
-}
-
-/** An end of a returned relationship, by id (primed by the traversal, so usually no round trip). */
+/**
+ * An end of a returned relationship, by id, at the slice the relationship was read at (primed by
+ * the traversal, so usually no round trip).
+ */
 export async function relationshipEndpoint(
   ctx: Context,
   id: string,
   relationship?: RelationshipRow,
 ): Promise<EntityRow> {
-  const time = sliceOf(relationship);
-  const entity = time
-    ? ((relationship && endsAtSlice.get(relationship)?.get(id)) ?? (await entityAt(ctx.db, 'id', id, time)))
-    : await entityByIdLoader(ctx).load(id);
+  const entity = await entityByIdLoader(ctx, sliceOf(relationship)).load(id);
   // Only when the entity was deleted between the traversal and this field.
   if (!entity) throw notFound(`Entity ${id} of a returned relationship no longer exists`, { id });
   return entity;
@@ -280,10 +273,11 @@ builder.queryField('shortestPath', (t) => {
       to: t.arg.id({ required: true }),
       maxHops: t.arg.int({ defaultValue: defaults.maxHops }),
       ...relationshipTypesArg(),
-      ...timeSliceArgs(),
+      ...timeArgs(t.arg),
     },
-    resolve: async (_root, args, ctx) => {
-      const time = sliceOfArgs(args);
+    resolve: async (_root, args, ctx, info) => {
+      const time = timeSlice(args.asOf, args.knownAt);
+      registerSlice(ctx, info, time);
       const [from, to] = await resolveEntityPair(ctx, args, 'from', 'to', time);
       const path = await shortestPath(ctx.db, ctx.config.limits, {
         from,
@@ -308,10 +302,11 @@ builder.queryField('paths', (t) => {
       maxHops: t.arg.int({ defaultValue: defaults.maxHops }),
       first: t.arg.int({ defaultValue: defaults.first }),
       ...relationshipTypesArg(),
-      ...timeSliceArgs(),
+      ...timeArgs(t.arg),
     },
-    resolve: async (_root, args, ctx) => {
-      const time = sliceOfArgs(args);
+    resolve: async (_root, args, ctx, info) => {
+      const time = timeSlice(args.asOf, args.knownAt);
+      registerSlice(ctx, info, time);
       const [from, to] = await resolveEntityPair(ctx, args, 'from', 'to', time);
       return primed(
         ctx,
@@ -341,11 +336,12 @@ builder.queryField('neighborhood', (t) => {
       depth: t.arg.int({ defaultValue: defaults.depth }),
       limit: t.arg.int({ defaultValue: defaults.limit }),
       ...relationshipTypesArg(),
-      ...timeSliceArgs(),
+      ...timeArgs(t.arg),
     },
-    resolve: async (_root, args, ctx) => {
-      const time = sliceOfArgs(args);
-      const center = await resolveEntityArgAt(ctx, String(args.id), 'id', time);
+    resolve: async (_root, args, ctx, info) => {
+      const time = timeSlice(args.asOf, args.knownAt);
+      registerSlice(ctx, info, time);
+      const center = await resolveEntityArg(ctx, String(args.id), 'id', time);
       const depth = args.depth ?? defaults.depth;
       const limit = args.limit ?? defaults.limit;
       return primed(
@@ -367,10 +363,11 @@ builder.queryField('commonNeighbors', (t) => {
       b: t.arg.id({ required: true }),
       first: t.arg.int({ defaultValue: defaults.first }),
       ...relationshipTypesArg(),
-      ...timeSliceArgs(),
+      ...timeArgs(t.arg),
     },
-    resolve: async (_root, args, ctx) => {
-      const time = sliceOfArgs(args);
+    resolve: async (_root, args, ctx, info) => {
+      const time = timeSlice(args.asOf, args.knownAt);
+      registerSlice(ctx, info, time);
       const [a, b] = await resolveEntityPair(ctx, args, 'a', 'b', time);
       const entities = await commonNeighbors(ctx.db, ctx.config.limits, {
         a,
@@ -379,7 +376,7 @@ builder.queryField('commonNeighbors', (t) => {
         types: args.types,
         time,
       });
-      primeIfPlain(ctx, entities, time);
+      primeAt(ctx, entities, time);
       return entities;
     },
   });
@@ -401,11 +398,12 @@ builder.queryField('rank', (t) => {
           '(needed by PAGERANK and BETWEENNESS).',
       }),
       depth: t.arg.int({ defaultValue: defaults.depth, description: 'Hops around `within` (ignored without it).' }),
-      ...timeSliceArgs(),
+      ...timeArgs(t.arg),
     },
-    resolve: async (_root, args, ctx) => {
-      const time = sliceOfArgs(args);
-      const center = args.within == null ? null : await resolveEntityArgAt(ctx, String(args.within), 'within', time);
+    resolve: async (_root, args, ctx, info) => {
+      const time = timeSlice(args.asOf, args.knownAt);
+      registerSlice(ctx, info, time);
+      const center = args.within == null ? null : await resolveEntityArg(ctx, String(args.within), 'within', time);
       const ranked = await rank(ctx.db, ctx.config.limits, {
         by: args.by,
         kinds: args.kinds,
@@ -413,7 +411,7 @@ builder.queryField('rank', (t) => {
         within: center ? { center, depth: args.depth ?? defaults.depth } : null,
         time,
       });
-      primeIfPlain(
+      primeAt(
         ctx,
         ranked.map((r) => r.entity),
         time,
@@ -436,11 +434,12 @@ builder.queryField('moneyFlows', (t) => {
       from: t.arg.id({ required: true }),
       maxHops: t.arg.int({ defaultValue: defaults.maxHops }),
       first: t.arg.int({ defaultValue: defaults.first }),
-      ...timeSliceArgs(),
+      ...timeArgs(t.arg),
     },
-    resolve: async (_root, args, ctx) => {
-      const time = sliceOfArgs(args);
-      const from = await resolveEntityArgAt(ctx, String(args.from), 'from', time);
+    resolve: async (_root, args, ctx, info) => {
+      const time = timeSlice(args.asOf, args.knownAt);
+      registerSlice(ctx, info, time);
+      const from = await resolveEntityArg(ctx, String(args.from), 'from', time);
       return primed(
         ctx,
         await moneyFlows(ctx.db, ctx.config.limits, {
@@ -466,23 +465,24 @@ builder.queryField('communities', (t) => {
       within: t.arg.id({ required: true }),
       depth: t.arg.int({ defaultValue: defaults.depth }),
       ...relationshipTypesArg(),
-      ...timeSliceArgs(),
+      ...timeArgs(t.arg),
     },
     // As many entities as a neighbourhood may hold, all in the answer (Community.entities adds nothing).
     complexity: (_args, ctx) => ({
       field: ctx.config.limits.maxNeighborhoodLimit,
       multiplier: ctx.config.limits.maxNeighborhoodLimit,
     }),
-    resolve: async (_root, args, ctx) => {
-      const time = sliceOfArgs(args);
-      const center = await resolveEntityArgAt(ctx, String(args.within), 'within', time);
+    resolve: async (_root, args, ctx, info) => {
+      const time = timeSlice(args.asOf, args.knownAt);
+      registerSlice(ctx, info, time);
+      const center = await resolveEntityArg(ctx, String(args.within), 'within', time);
       const found = await communities(ctx.db, ctx.config.limits, {
         center,
         depth: args.depth ?? defaults.depth,
         types: args.types,
         time,
       });
-      primeIfPlain(ctx, found.nodes, time);
+      primeAt(ctx, found.nodes, time);
       return found.communities;
     },
   });
