@@ -30,7 +30,7 @@ async function entitiesAt(
 export const entityByIdLoader = (ctx: Context, slice: TimeSlice | null = null) =>
   requestLoader(
     ctx,
-    `entityById:${timeKey(slice)}`,
+    slice ? `entityById:${timeKey(slice)}` : 'entityById',
     () =>
       new DataLoader<string, EntityRow | null>((ids) =>
         slice ? entitiesAt(ctx, 'id', ids, slice) : entitiesBy(ctx.db, 'id', ids),
@@ -41,11 +41,30 @@ export const entityByIdLoader = (ctx: Context, slice: TimeSlice | null = null) =
 export const entityBySlugLoader = (ctx: Context, slice: TimeSlice | null = null) =>
   requestLoader(
     ctx,
-    `entityBySlug:${timeKey(slice)}`,
+    slice ? `entityBySlug:${timeKey(slice)}` : 'entityBySlug',
     () =>
       new DataLoader<string, EntityRow | null>((slugs) =>
         slice ? entitiesAt(ctx, 'slug', slugs, slice) : entitiesBy(ctx.db, 'slug', slugs),
       ),
+  );
+
+/** Entities by id whether live or held back (what a claim is about, even once retracted). */
+export const anyEntityByIdLoader = (ctx: Context) =>
+  requestLoader(
+    ctx,
+    'anyEntityById',
+    () =>
+      new DataLoader<string, EntityRow | null>(async (ids) => {
+        const rows = await ctx.db.read(
+          `UNWIND $ids AS id MATCH (n:${labelAt('Entity', true)} {id: id}) RETURN id, ${wholeEntity('n', false)} AS entity`,
+          { ids },
+        );
+        const found = new Map(rows.map((r) => [String(r.id), r.entity as EntityRow]));
+        return ids.map((id) => {
+          const row = found.get(id);
+          return row ? { ...row, label: String(row.label).replace(/^H/, '') as EntityRow['label'] } : null;
+        });
+      }),
   );
 
 export const sourceByIdLoader = (ctx: Context) =>

@@ -50,7 +50,7 @@ import {
 } from '../graph/ordering.js';
 import { checkPageArgs, planPage, type PagePlan } from '../graph/paging.js';
 import { filterClause, type RootConnectionSpec } from '../graph/root-connections.js';
-import { connectionFilter } from './cypher.js';
+import { connectionFilter, EDGE_CLAIM_FIELDS } from './cypher.js';
 import { getOrCreate } from '../get-or-create.js';
 import type { TimeSlice } from '../claims/time.js';
 
@@ -303,7 +303,8 @@ function collectConnectionSelection(
   nodes: readonly FieldNode[],
 ): ConnectionSelection | null {
   const edgeType = objectType(ctx, getNamedType(connectionType.getFields().edges!.type).name);
-  const edgePropertyNames = Object.keys(RELATIONSHIPS[relationship.type].properties);
+  // An edge's own properties and the copies of its claim it carries (claimId, validity, recordedAt).
+  const edgePropertyNames = [...Object.keys(RELATIONSHIPS[relationship.type].properties), ...EDGE_CLAIM_FIELDS];
   const selection: ConnectionSelection = {
     page: false,
     count: false,

@@ -6,6 +6,7 @@ import { entityBySlugLoader, entitySourcesLoader } from '../graph/entity-loaders
 import { timeSlice } from '../claims/time.js';
 import { registerSlice, sliceFor } from '../claims/row-time.js';
 import { timeArgs } from './time-args.js';
+import { edgeClaimFields } from './claims.js';
 import { ALL_RELATIONSHIP_PROPERTIES, type ENTITY_LABELS, labelToKind } from '../graph/model.js';
 import {
   GENERIC_RELATIONSHIP_DEFAULTS,
@@ -85,6 +86,7 @@ EntityRef.implement({
             resolve: (edge) => edge.direction,
           }),
           ...relationshipPropertyFields(et, ALL_RELATIONSHIP_PROPERTIES),
+          ...edgeClaimFields(et),
         }),
       },
     ),

@@ -22,6 +22,8 @@ import type { Types } from './builder.js';
 import { filterInputs, relationshipTypeStem } from './filters.js';
 import { orderInput } from './root-connection.js';
 import { sliceFor } from '../claims/row-time.js';
+import { edgeClaimFields } from './claims.js';
+import type { Row } from '../neo4j/db.js';
 import { CompanyRef, DatacenterRef, DealRef, EntityRef, PersonRef, ProjectRef, SourceRef } from './refs.js';
 
 /** What every edge and relationship row carries: the relationship's own properties. */
@@ -112,7 +114,10 @@ function typedRelationshipField<Parent extends { id: string }>(
     },
     {
       name: `${name}Edge`,
-      fields: (et) => relationshipPropertyFields(et, RELATIONSHIPS[relationship.type].properties),
+      fields: (et) => ({
+        ...relationshipPropertyFields(et, RELATIONSHIPS[relationship.type].properties),
+        ...edgeClaimFields(et as unknown as PothosSchemaTypes.ObjectFieldBuilder<Types, { properties?: Row }>),
+      }),
     },
   );
 }
