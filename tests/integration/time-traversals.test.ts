@@ -217,6 +217,29 @@ describe('reads at asOf / knownAt', () => {
     expect(slugsOf(data.shortestPath.nodes)).toEqual([RETRACTO, DEAL, ALPHA]);
   });
 
+  it('give nested fields the slice: relationship claims and copies, entity values', async () => {
+    const data = await ok<{
+      shortestPath: {
+        nodes: Array<Slugged & { valueUsd?: number; claims?: Array<{ value: number }> }>;
+        relationships: Array<{ claimId: string; validFrom: string | null; claims: Array<{ value: string }> }>;
+      };
+    }>(
+      `query($r: ID!, $d: ID!, $k: DateTime!) {
+        shortestPath(from: $r, to: $d, asOf: "2025-04-01", knownAt: $k) {
+          nodes { slug ... on Deal { valueUsd claims(field: "valueUsd") { value } } }
+          relationships { claimId validFrom claims(field: "role") { value } }
+        }
+      }`,
+      { r: RETRACTO, d: DEAL, k: BEFORE_RETRACTION },
+    );
+    const [relationship] = data.shortestPath.relationships;
+    expect(relationship).toEqual({ claimId: `${p}-r-rd`, validFrom: '2025-01-01', claims: [{ value: 'buyer' }] });
+    const deal = data.shortestPath.nodes.find((n) => n.slug === DEAL)!;
+    expect(deal.valueUsd).toBe(100);
+    // The June value was recorded after knownAt: the history known then has one value.
+    expect(deal.claims?.map((c) => c.value)).toEqual([100]);
+  });
+
   it('leave out what was retracted or not yet recorded at knownAt', async () => {
     const now = await ok<{ neighborhood: { nodes: Slugged[]; relationships: Array<{ type: string }> } }>(
       `query($a: ID!) { neighborhood(id: $a, depth: 3, asOf: "2025-04-01") { nodes { slug } relationships { type } } }`,
