@@ -812,7 +812,8 @@ const MONEY_STEP_AT = `((x:${labelsAt(['Entity'])})-[r${relationshipTypeExpressi
   WHERE ${heldAt('r')} AND ${heldAt('y')} AND (${typesIn('r', ['INVESTS_IN', 'COVERS'])}
      OR (${typesIn('r', ['PART_OF'])} AND x:${labelsAt(['Deal'])})
      OR (${typesIn('r', ['PARTICIPATES_IN'])} AND ${relationshipPropertyAt('r', 'committedUsd', true)} IS NOT NULL)
-     OR ${relationshipPropertyAt('r', 'role', true)} IN CASE WHEN ${typesIn('r', ['PARTICIPATES_IN'])} THEN $financingRoles
+     OR ${relationshipPropertyAt('r', 'role', true)} IN CASE
+          WHEN ${typesIn('r', ['PARTICIPATES_IN'])} THEN $financingRoles
           WHEN ${typesIn('r', ['PARTY_TO'])} THEN $buyerRoles ELSE [] END))`;
 
 /** The parts of the money-flow statement, plain or at a slice. */

@@ -293,7 +293,8 @@ describe('reads at asOf / knownAt', () => {
     });
     expect(april.moneyFlows.map((f) => slugsOf(f.nodes))).toEqual([[ALPHA, DEAL, PROJECT]]);
     expect(slugsOf(april.commonNeighbors)).toEqual([DEAL]);
-    // Before the project existed no money reached it; before the deal, nothing joined Alpha and Beta but the investment.
+    // Before the project existed no money reached it; before the deal, nothing joined Alpha and
+    // Beta but the investment.
     const february = await ok<Answer>(query, { a: ALPHA, b: BETA, asOf: '2025-02-01' });
     expect(february.moneyFlows).toEqual([]);
     const earlier = await ok<Answer>(query, { a: ALPHA, b: BETA, asOf: '2024-06-01' });
