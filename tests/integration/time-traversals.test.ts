@@ -272,6 +272,25 @@ describe('reads at asOf / knownAt', () => {
     expect(scores(july.degree)).toEqual({ [DEAL]: 3, [BETA]: 2, [PROJECT]: 2, [ALPHA]: 1 });
   });
 
+  it('computes communities and centralities on the neighbourhood held then', async () => {
+    type Answer = {
+      communities: Array<{ entities: Slugged[] }>;
+      rank: Array<{ score: number; entity: Slugged }>;
+    };
+    const query = `query($a: ID!, $asOf: Date) {
+      communities(within: $a, depth: 3, asOf: $asOf) { entities { slug } }
+      rank(by: BETWEENNESS, within: $a, depth: 3, asOf: $asOf) { score entity { slug } }
+    }`;
+    const members = (answer: Answer) => sorted(answer.communities.flatMap((c) => slugsOf(c.entities)));
+    const earlier = await ok<Answer>(query, { a: ALPHA, asOf: '2024-06-01' });
+    expect(members(earlier)).toEqual(sorted([ALPHA, BETA]));
+    // Two entities and one relationship: no shortest path passes through either.
+    expect(earlier.rank).toEqual([]);
+    const july = await ok<Answer>(query, { a: ALPHA, asOf: '2025-07-01' });
+    expect(members(july)).toEqual(sorted([ALPHA, BETA, DEAL, PROJECT]));
+    expect(july.rank[0]?.entity.slug).toBe(DEAL);
+  });
+
   it('count deals, flows and common neighbours at the slice', async () => {
     const query = `query($a: ID!, $b: ID!, $asOf: Date, $k: DateTime) {
       neighborhood(id: $a, asOf: $asOf, knownAt: $k) {
