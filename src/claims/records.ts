@@ -102,9 +102,12 @@ function storedProperties(c: ClaimRecord, subjectId: string, objectId: string | 
 
 const SLUG_IDS = `UNWIND $slugs AS slug MATCH (n:Entity|${HELD_ENTITY} {slug: slug}) RETURN slug, n.id AS id`;
 
+// The start entity is locked first, so two loads of one file create each relationship once.
 const relationshipFor = (type: EntityRelationshipType) => `
 UNWIND $rows AS row
 MATCH (a:Entity|${HELD_ENTITY} {id: row.from})
+SET a.\`_claimLock\` = true REMOVE a.\`_claimLock\`
+WITH row, a
 MATCH (b:Entity|${HELD_ENTITY} {id: row.to})
 OPTIONAL MATCH (a)-[x:${type}|${heldType(type)}]->(b) WHERE x.claimId = row.claimId
 WITH a, b, row, x WHERE x IS NULL
