@@ -3,7 +3,7 @@
  * its history in the provenance panel), its existence, relationships (each opens its claim),
  * sources and actions.
  */
-import { el, kindBadge, propertyText, usd, validityText } from './dom.js';
+import { el, fieldLabel, kindBadge, propertyText, usd, validityText } from './dom.js';
 import type { Kind } from './graph-view.js';
 import type { ResultOf } from './graphql.js';
 import type { EntityDetails } from './queries.js';
@@ -23,22 +23,22 @@ export interface DetailsActions {
   sourceHref(sourceId: string): string;
 }
 
-/** Each shown property: the key the query returns (aliased), its claim field, its label. */
-const PROPERTIES: Array<[key: string, field: string, label: string]> = [
-  ['companyKind', 'kind', 'Kind'],
-  ['dealKind', 'kind', 'Kind'],
-  ['country', 'country', 'Country'],
-  ['projectStatus', 'status', 'Status'],
-  ['datacenterStatus', 'status', 'Status'],
-  ['announcedOn', 'announcedOn', 'Announced'],
-  ['pledgedUsd', 'pledgedUsd', 'Pledged'],
-  ['targetPowerMw', 'targetPowerMw', 'Target power'],
-  ['location', 'location', 'Location'],
-  ['powerMw', 'powerMw', 'Power'],
-  ['targetDate', 'targetDate', 'Target date'],
-  ['valueUsd', 'valueUsd', 'Value'],
-  ['startsOn', 'startsOn', 'Starts'],
-  ['endsOn', 'endsOn', 'Ends'],
+/** Each shown property: the key the query returns (aliased where kinds share a name), its claim field. */
+const PROPERTIES: Array<[key: string, field: string]> = [
+  ['companyKind', 'kind'],
+  ['dealKind', 'kind'],
+  ['country', 'country'],
+  ['projectStatus', 'status'],
+  ['datacenterStatus', 'status'],
+  ['announcedOn', 'announcedOn'],
+  ['pledgedUsd', 'pledgedUsd'],
+  ['targetPowerMw', 'targetPowerMw'],
+  ['location', 'location'],
+  ['powerMw', 'powerMw'],
+  ['targetDate', 'targetDate'],
+  ['valueUsd', 'valueUsd'],
+  ['startsOn', 'startsOn'],
+  ['endsOn', 'endsOn'],
 ];
 
 function button(text: string, onclick: () => void, className = ''): HTMLButtonElement {
@@ -47,7 +47,8 @@ function button(text: string, onclick: () => void, className = ''): HTMLButtonEl
 
 function propertiesList(entity: Details, actions: DetailsActions): HTMLElement {
   const props = el('dl', { className: 'props' });
-  for (const [key, field, label] of PROPERTIES) {
+  for (const [key, field] of PROPERTIES) {
+    const label = fieldLabel(field);
     const value = (entity as Record<string, unknown>)[key];
     if (value === null || value === undefined) continue;
     const open = button(propertyText(field, value), () => actions.showValue(field, label), 'linklike value-link');

@@ -27,6 +27,30 @@ export function kindBadge(kind: Kind): HTMLElement {
   return el('span', { className: `badge k-${kind.toLowerCase()}` }, kind.charAt(0) + kind.slice(1).toLowerCase());
 }
 
+/** How the panels name each sourced field (the claim's `field`). */
+export const FIELD_LABELS: Record<string, string> = {
+  kind: 'Kind',
+  country: 'Country',
+  status: 'Status',
+  announcedOn: 'Announced',
+  pledgedUsd: 'Pledged',
+  targetPowerMw: 'Target power',
+  location: 'Location',
+  powerMw: 'Power',
+  targetDate: 'Target date',
+  valueUsd: 'Value',
+  startsOn: 'Starts',
+  endsOn: 'Ends',
+  role: 'Role',
+  title: 'Title',
+  since: 'Since',
+  on: 'On',
+  committedUsd: 'Committed',
+  amountUsd: 'Amount',
+};
+
+export const fieldLabel = (field: string) => FIELD_LABELS[field] ?? field;
+
 /** A property's value as a reader wants it: money in dollars, power in MW, the rest as is. */
 export function propertyText(field: string, value: unknown): string {
   if (typeof value === 'number' && field.endsWith('Usd')) return usd(value);
@@ -56,6 +80,16 @@ export function longDate(iso: string): string {
   return new Date(`${iso}T00:00:00Z`).toLocaleDateString('en-GB', {
     day: 'numeric',
     month: 'long',
+    year: 'numeric',
+    timeZone: 'UTC',
+  });
+}
+
+/** "21 Jan 2025". */
+export function shortDate(iso: string): string {
+  return new Date(`${iso}T00:00:00Z`).toLocaleDateString('en-GB', {
+    day: 'numeric',
+    month: 'short',
     year: 'numeric',
     timeZone: 'UTC',
   });

@@ -32,6 +32,7 @@ const pathTo = $<HTMLInputElement>('path-to');
 const typeFilter = $<HTMLFieldSetElement>('type-filter');
 const textEntities = $<HTMLUListElement>('text-entities');
 const textRelationships = $<HTMLUListElement>('text-relationships');
+const emptyView = $<HTMLParagraphElement>('empty-view');
 
 const state = {
   focus: '',
@@ -80,6 +81,9 @@ view.onSettled = (count) => {
 (window as unknown as { stargraphExplorer: GraphView }).stargraphExplorer = view;
 /** Deal values by slug, for the width of the edges that join a deal. */
 const dealValues = new Map<string, number>();
+/** Names seen so far by slug: an entity gone at the slider's day is still named. */
+const names = new Map<string, string>();
+const nameFor = (slug: string) => names.get(slug) ?? slug;
 
 function setStatus(text: string): void {
   statusEl.textContent = text;
@@ -110,6 +114,7 @@ function toNodes(nodes: readonly Ent[]): GraphNode[] {
   return nodes.map((n) => {
     const valueUsd = 'valueUsd' in n ? (n.valueUsd ?? null) : null;
     if (valueUsd) dealValues.set(n.slug, valueUsd);
+    names.set(n.slug, n.name);
     return { slug: n.slug, name: n.name, entityKind: n.entityKind as Kind, valueUsd };
   });
 }
@@ -151,11 +156,13 @@ async function focus(slug: string): Promise<void> {
   void timeline.loadMarks(slug).catch((error: Error) => setStatus(`Timeline failed: ${error.message}`));
   if (!neighborhood) {
     refreshLists();
+    showEmptyView();
     setStatus(`"${slug}" is not in the graph ${onDay()}: move the time slider to see it.`);
     await select(slug);
     return;
   }
   view.add(toNodes(neighborhood.nodes), toEdges(neighborhood.relationships));
+  showEmptyView();
   view.setFocus(slug);
   refreshLists();
   const more = neighborhood.truncated ? ' (more not shown)' : '';
@@ -181,6 +188,17 @@ async function expand(slug: string): Promise<void> {
 
 // --- the view at another day ----------------------------------------------------------------
 
+/** Over an empty graph: why it is empty at this day, and when the focus next changes. */
+function showEmptyView(): void {
+  const empty = Boolean(state.focus) && view.cy.nodes().length === 0;
+  emptyView.hidden = !empty;
+  if (!empty) return;
+  const next = timeline.nextChange(day());
+  emptyView.textContent =
+    `${nameFor(state.focus)} is not in the graph ${onDay()}: no claim says it exists then.` +
+    (timeline.asOf && next ? ` The next change is on ${longDate(next)}.` : '');
+}
+
 /** Reloads never overlap: only the newest date's answer is drawn. */
 let reloadRequest = 0;
 
@@ -204,12 +222,13 @@ async function reloadAt(date: string | null): Promise<void> {
   const nodes = toNodes(found.flatMap((g) => g.nodes));
   const { added, removed } = view.replaceAll(nodes, toEdges(found.flatMap((g) => g.relationships)));
   view.setFocus(state.focus);
+  showEmptyView();
   const onPath = path?.shortestPath;
   view.highlightPath(onPath?.nodes.map((n) => n.slug) ?? [], onPath?.relationships.map((r) => r.id) ?? []);
   refreshLists();
   const focusThere = subgraphs[0] !== null;
   const shown = `${view.cy.nodes().length} entities ${onDay()} (${added} appeared, ${removed} gone)`;
-  setStatus(focusThere ? `${shown}.` : `"${state.focus}" is not in the graph ${onDay()}. ${shown}.`);
+  setStatus(focusThere ? `${shown}.` : `${nameFor(state.focus)} is not in the graph ${onDay()}. ${shown}.`);
   const selected = state.selected && view.has(state.selected) ? state.selected : state.focus;
   await select(selected);
 }
@@ -235,11 +254,11 @@ const detailsActions: DetailsActions = {
 function renderAbsent(slug: string): void {
   panel.replaceChildren(
     el('p', { className: 'kicker' }, 'Not in the graph'),
-    el('h2', {}, slug),
+    el('h2', {}, nameFor(slug)),
     el(
       'p',
       { className: 'absent' },
-      `No claim says "${slug}" exists ${onDay()}. Move the time slider later (or to today) to see it.`,
+      `No claim says ${nameFor(slug)} exists ${onDay()}. Move the time slider later (or to today) to see it.`,
     ),
   );
 }
@@ -249,7 +268,7 @@ async function select(slug: string, addIfMissing = false): Promise<void> {
   if (!entity) {
     view.select('');
     if (timeline.asOf) renderAbsent(slug);
-    setStatus(timeline.asOf ? `"${slug}" is not in the graph ${onDay()}.` : `No entity "${slug}".`);
+    setStatus(timeline.asOf ? `${nameFor(slug)} is not in the graph ${onDay()}.` : `No entity "${slug}".`);
     return;
   }
   if (addIfMissing && !view.has(slug)) {
@@ -261,6 +280,7 @@ async function select(slug: string, addIfMissing = false): Promise<void> {
     refreshLists();
   }
   state.selected = slug;
+  names.set(slug, entity.name);
   view.select(slug);
   renderDetails(panel, entity, detailsActions);
   markSelectedInList();

@@ -4,7 +4,7 @@
  * graph learned it (recordedAt) or stopped asserting it (retractedAt), and where claims conflict.
  * Conflicting claims are both shown, never merged.
  */
-import { el, instantText, propertyText, validityText, validOn } from './dom.js';
+import { el, fieldLabel, instantText, propertyText, validityText, validOn } from './dom.js';
 import { request, type ResultOf } from './graphql.js';
 import { ClaimProvenance, type ClaimFields, ValueHistory } from './queries.js';
 
@@ -31,11 +31,7 @@ function citationList(claim: Claim): HTMLElement {
           'p',
           { className: 'cited-source' },
           '— ',
-          el(
-            'button',
-            { type: 'button', className: 'linklike source-link', dataset: { source: source.id } },
-            source.title,
-          ),
+          el('a', { href: `?source=${encodeURIComponent(source.id)}`, dataset: { source: source.id } }, source.title),
           where ? el('span', { className: 'meta' }, ` ${where}`) : '',
         ),
       );
@@ -57,14 +53,31 @@ function claimFacts(claim: Claim): HTMLElement {
 
 function valueText(claim: Claim): string {
   if (claim.kind === 'ENTITY') return 'Exists';
-  if (claim.kind === 'RELATIONSHIP') return 'Relationship';
+  if (claim.kind === 'RELATIONSHIP') return 'Holds';
   return claim.value === null || claim.value === undefined
     ? '(no value)'
     : propertyText(claim.field ?? '', claim.value);
 }
 
-/** One claim as a card; `day` marks it when it is the one in force then. */
-function claimCard(claim: ClaimWithConflicts, inForce: boolean, day: string): HTMLElement {
+/** Where claims disagree: in full for a lone claim, one line each when the others have cards too. */
+function conflictsBox(claim: ClaimWithConflicts, inFull: boolean): HTMLElement {
+  return el(
+    'div',
+    { className: 'conflicts' },
+    el('p', { className: 'conflict-title' }, `⚠ Conflicts with ${claim.conflicts.length} other claim(s):`),
+    ...claim.conflicts.map((other) =>
+      el(
+        'div',
+        { className: 'conflict', dataset: { claimId: other.id } },
+        el('p', {}, el('strong', {}, valueText(other)), ` ${validityText(other.validFrom, other.validTo)}`),
+        inFull ? citationList(other) : '',
+      ),
+    ),
+  );
+}
+
+/** One claim as a card, marked when it is the one in force on `day`. */
+function claimCard(claim: ClaimWithConflicts, inForce: boolean, day: string, alone: boolean): HTMLElement {
   const heading = el('p', { className: 'claim-value' }, el('strong', {}, valueText(claim)));
   if (inForce) heading.append(' ', el('span', { className: 'tag in-force' }, `in force on ${day}`));
   if (claim.retractedAt) heading.append(' ', el('span', { className: 'tag retracted' }, 'retracted'));
@@ -75,22 +88,7 @@ function claimCard(claim: ClaimWithConflicts, inForce: boolean, day: string): HT
     claimFacts(claim),
     citationList(claim),
   );
-  if (claim.conflicts.length)
-    card.append(
-      el(
-        'div',
-        { className: 'conflicts' },
-        el('p', { className: 'conflict-title' }, `⚠ Conflicts with ${claim.conflicts.length} other claim(s):`),
-        ...claim.conflicts.map((other) =>
-          el(
-            'div',
-            { className: 'conflict', dataset: { claimId: other.id } },
-            el('p', {}, el('strong', {}, valueText(other)), ` ${validityText(other.validFrom, other.validTo)}`),
-            citationList(other),
-          ),
-        ),
-      ),
-    );
+  if (claim.conflicts.length) card.append(conflictsBox(claim, alone));
   return card;
 }
 
@@ -101,7 +99,7 @@ function inForceOn(claims: readonly Claim[], day: string): Claim | undefined {
 
 function claimCards(claims: readonly ClaimWithConflicts[], day: string): HTMLElement[] {
   const current = inForceOn(claims, day);
-  return claims.map((claim) => claimCard(claim, claim === current, day));
+  return claims.map((claim) => claimCard(claim, claim === current, day, claims.length === 1));
 }
 
 export class ProvenancePanel {
@@ -113,8 +111,10 @@ export class ProvenancePanel {
   ) {
     section.addEventListener('click', (e) => {
       const target = (e.target as HTMLElement).closest<HTMLElement>('[data-source], [data-slug]');
-      if (target?.dataset.source) this.actions.showSource(target.dataset.source);
-      else if (target?.dataset.slug) this.actions.select(target.dataset.slug);
+      if (!target) return;
+      e.preventDefault();
+      if (target.dataset.source) this.actions.showSource(target.dataset.source);
+      else if (target.dataset.slug) this.actions.select(target.dataset.slug);
     });
   }
 
@@ -153,7 +153,7 @@ export class ProvenancePanel {
       el('span', {}, ...title),
       ...claimCards([claim], day),
       ...fields.flatMap((field) => [
-        el('h4', {}, `Its ${field}`),
+        el('h4', {}, `Its ${fieldLabel(field).toLowerCase()}`),
         ...claimCards(
           values.filter((c) => c.field === field),
           day,

@@ -3,7 +3,7 @@
  * entity or the whole graph), with a mark on each such day. Its rightmost position is today,
  * which reads the graph with no `asOf`; any other position reads it as of that day.
  */
-import { byId, dayNumber, el, isoOfDay, longDate, propertyText, todayIso } from './dom.js';
+import { byId, dayNumber, el, fieldLabel, isoOfDay, longDate, propertyText, shortDate, todayIso } from './dom.js';
 import { request, type ResultOf } from './graphql.js';
 import { Changes } from './queries.js';
 
@@ -24,9 +24,10 @@ export function describeChange(c: Change): string {
   const rel = c.claim.relationship;
   if (c.claim.kind === 'RELATIONSHIP' && rel)
     return `${rel.from.name} ${rel.type} ${rel.to.name} ${ends ? 'ends' : 'begins'}`;
-  const field = c.claim.field ?? 'a value';
+  const field = c.claim.field ?? '';
   const value = c.claim.value === null || c.claim.value === undefined ? '' : ` ${propertyText(field, c.claim.value)}`;
-  return `${who}: ${field}${value} ${ends ? 'ends' : 'begins'}`;
+  const label = field ? fieldLabel(field).toLowerCase() : 'a value';
+  return `${who}: ${label}${value} ${ends ? 'ends' : 'begins'}`;
 }
 
 export class TimeSlider {
@@ -53,6 +54,7 @@ export class TimeSlider {
     byId<HTMLButtonElement>('time-today').addEventListener('click', () => this.choose(null));
     this.scopeEl.addEventListener('change', () => void this.loadMarks(this.within));
     this.setRange(dayNumber(todayIso()) - 365, dayNumber(todayIso()));
+    window.addEventListener('resize', () => this.renderAxis());
     this.show();
   }
 
@@ -107,6 +109,11 @@ export class TimeSlider {
     else this.settleTimer = window.setTimeout(() => this.onChange(this.asOf), SETTLE_MS);
   }
 
+  /** The first marked day after `day`, if any. */
+  nextChange(day: string): string | undefined {
+    return [...this.marks.keys()].find((d) => d > day);
+  }
+
   /** To the previous (-1) or next (+1) marked day; past the last one is today. */
   private step(direction: -1 | 1): void {
     const days = [...this.marks.keys()];
@@ -158,20 +165,30 @@ export class TimeSlider {
     this.renderAxis();
   }
 
-  /** The first day, each 1 January in between (thinned to at most eight), and "today". */
+  /**
+   * Labels under the track: "today" at the right end and, from the left, the marked days (or,
+   * with no marks, each 1 January), skipping any that would overlap the one before it.
+   */
   private renderAxis(): void {
     const min = Number(this.slider.min);
     const max = Number(this.slider.max);
-    const firstYear = Number(isoOfDay(min).slice(0, 4)) + 1;
-    const lastYear = Number(isoOfDay(max).slice(0, 4));
-    const every = Math.max(1, Math.ceil((lastYear - firstYear + 1) / 8));
-    const labels = [el('span', { className: 'axis-start' }, isoOfDay(min))];
-    for (let year = firstYear; year <= lastYear; year += every) {
-      const day = dayNumber(`${year}-01-01`);
-      if (max - day < (max - min) * 0.08 || day - min < (max - min) * 0.12) continue; // keep ends readable
-      const label = el('span', { className: 'axis-year' }, String(year));
-      label.style.left = this.position(day);
+    const width = this.marksEl.clientWidth || 800;
+    const px = (day: number) => 8 + ((width - 16) * (day - min)) / Math.max(1, max - min);
+    const marked = [...this.marks.keys()].map(dayNumber);
+    const years: number[] = [];
+    for (let year = Number(isoOfDay(min).slice(0, 4)) + 1; year <= Number(isoOfDay(max).slice(0, 4)); year++)
+      years.push(dayNumber(`${year}-01-01`));
+    const labels: HTMLElement[] = [];
+    const half = 38; // half a label's width, in px
+    let lastRight = Number.NEGATIVE_INFINITY;
+    for (const day of marked.length ? marked : years) {
+      const centre = Math.max(half, px(day));
+      if (centre - half < lastRight + 6 || centre + half > width - 44) continue; // overlaps, or "today"
+      const iso = isoOfDay(day);
+      const label = el('span', { className: 'axis-label' }, marked.length ? shortDate(iso) : iso.slice(0, 4));
+      label.style.left = `${centre}px`;
       labels.push(label);
+      lastRight = centre + half;
     }
     labels.push(el('span', { className: 'axis-end' }, 'today'));
     this.axisEl.replaceChildren(...labels);

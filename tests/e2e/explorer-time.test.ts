@@ -117,6 +117,38 @@ async function slideTo(page: Page, day: string, label: string): Promise<void> {
   await settledAfter(page, before);
 }
 
+/** "1 March 2025", as the page names the chosen day. */
+const longDate = (iso: string) =>
+  new Date(`${iso}T00:00:00Z`).toLocaleDateString('en-GB', {
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    timeZone: 'UTC',
+  });
+
+/** Opens Stargate's status history: one card per status claim, `inForce`'s marked and quoted. */
+async function expectStatusHistory(page: Page, inForceValue: string): Promise<void> {
+  await page.locator('#panel .value-link[data-field=status]').click();
+  const statusClaims = claims.filter((c) => c.subject === 'stargate' && c.field === 'status');
+  await expect.poll(() => page.locator('#provenance .claim').count(), { timeout: 15_000 }).toBe(statusClaims.length);
+  const inForce = page.locator('#provenance .claim', { has: page.locator('.in-force') });
+  expect(await inForce.locator('.claim-value strong').innerText()).toBe(inForceValue);
+  const claim = statusClaims.find((c) => c.value === inForceValue)!;
+  expect(await inForce.locator('.quote').first().innerText()).toContain(claim.citations![0]!.quote!);
+}
+
+/** Clicks the edge of a relationship claim on the canvas: its quote and validity show. */
+async function expectEdgeProvenance(page: Page, relationship: SeedClaim): Promise<void> {
+  const edgeAt = await edgeMidpoint(page, relationship.id);
+  expect(edgeAt).toBeDefined();
+  const box = (await page.locator('#graph').boundingBox())!;
+  await page.mouse.click(box.x + edgeAt!.x, box.y + edgeAt!.y);
+  await expect.poll(() => page.locator('#provenance .provenance-title').innerText()).toContain(relationship.type!);
+  const card = page.locator(`#provenance .claim[data-claim-id="${relationship.id}"]`);
+  expect(await card.locator('.quote').first().innerText()).toContain(relationship.citations![0]!.quote!);
+  expect(await card.locator('.claim-facts').innerText()).toContain(String(relationship.validFrom));
+}
+
 const statusValue = (page: Page) => page.locator('#panel .value-link[data-field=status]').innerText();
 
 describe('the explorer through time', () => {
@@ -140,7 +172,7 @@ describe('the explorer through time', () => {
     expect(await nodeIds(page)).toContain(firstDatacenter.subject);
 
     // 1 March 2025: Stargate announced, its first datacenter not yet claimed.
-    await slideTo(page, march, '1 March 2025');
+    await slideTo(page, march, longDate(march));
     await expect.poll(() => statusValue(page), { timeout: 15_000 }).toBe('ANNOUNCED');
     const inMarch = await nodeIds(page);
     expect(inMarch).toContain('stargate');
@@ -149,29 +181,15 @@ describe('the explorer through time', () => {
     await page.screenshot({ path: `${SHOTS}/5-time-2025-03-01.png` });
 
     // The status's history: every status claim, the one in force in March marked, its quote shown.
-    await page.locator('#panel .value-link[data-field=status]').click();
-    const statusClaims = claims.filter((c) => c.subject === 'stargate' && c.field === 'status');
-    await expect.poll(() => page.locator('#provenance .claim').count(), { timeout: 15_000 }).toBe(statusClaims.length);
-    const inForce = page.locator('#provenance .claim', { has: page.locator('.in-force') });
-    expect(await inForce.locator('.claim-value strong').innerText()).toBe('ANNOUNCED');
-    const announced = statusClaims.find((c) => c.value === 'ANNOUNCED')!;
-    expect(await inForce.locator('.quote').first().innerText()).toContain(announced.citations![0]!.quote!);
+    await expectStatusHistory(page, 'ANNOUNCED');
     await page.screenshot({ path: `${SHOTS}/6-provenance-value.png` });
 
     // An edge clicked on the canvas: OpenAI's part in Stargate, with its citation and validity.
-    const participates = relationshipClaim('openai', 'PARTICIPATES_IN', 'stargate');
-    const edgeAt = await edgeMidpoint(page, participates.id);
-    expect(edgeAt).toBeDefined();
-    const box = (await page.locator('#graph').boundingBox())!;
-    const { x, y } = edgeAt!;
-    await page.mouse.click(box.x + x, box.y + y);
-    await expect.poll(() => page.locator('#provenance .provenance-title').innerText()).toContain('PARTICIPATES_IN');
-    const edgeClaim = page.locator(`#provenance .claim[data-claim-id="${participates.id}"]`);
-    expect(await edgeClaim.locator('.quote').first().innerText()).toContain(participates.citations![0]!.quote!);
-    expect(await edgeClaim.locator('.claim-facts').innerText()).toContain(String(participates.validFrom));
+    await expectEdgeProvenance(page, relationshipClaim('openai', 'PARTICIPATES_IN', 'stargate'));
     await page.screenshot({ path: `${SHOTS}/7-provenance-edge.png` });
 
     // A mark clicked: the day the status changed shows the new status.
+    const statusClaims = claims.filter((c) => c.subject === 'stargate' && c.field === 'status');
     const changed = statusClaims.map((c) => c.validFrom).find((d) => d && d > march)!;
     await page.locator(`#time-marks .mark[data-day="${changed}"]`).click();
     await expect.poll(() => new URL(page.url()).searchParams.get('asOf'), { timeout: 15_000 }).toBe(changed);
@@ -181,15 +199,10 @@ describe('the explorer through time', () => {
 
     // The day before Stargate: it is gone from the graph and the panel says so.
     const before = dayBefore(String(stargate.validFrom));
-    const label = new Date(`${before}T00:00:00Z`).toLocaleDateString('en-GB', {
-      day: 'numeric',
-      month: 'long',
-      year: 'numeric',
-      timeZone: 'UTC',
-    });
-    await slideTo(page, before, label);
+    await slideTo(page, before, longDate(before));
     expect(await nodeIds(page)).not.toContain('stargate');
     await expect.poll(() => page.locator('#panel .absent').count()).toBe(1);
+    expect(await page.locator('#empty-view').isVisible()).toBe(true);
     await page.screenshot({ path: `${SHOTS}/8-time-before-stargate.png` });
 
     // Back to today: Stargate is back, and the URL no longer carries a date.
