@@ -210,5 +210,6 @@ export class TimeSlider {
     else if (before) this.changesEl.textContent = `Latest change before this day: ${before} (marks show every change).`;
     else if (days.length) this.changesEl.textContent = 'Before the first recorded change.';
     else this.changesEl.textContent = 'No dated change in these claims: the graph looks the same at every date.';
+    this.changesEl.title = this.changesEl.textContent;
   }
 }
