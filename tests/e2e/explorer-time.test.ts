@@ -112,7 +112,7 @@ async function settledAfter(page: Page, before: number): Promise<void> {
 async function slideTo(page: Page, day: string, label: string): Promise<void> {
   const before = await layouts(page);
   await page.locator('#time-slider').fill(sliderValue(day));
-  await expect.poll(() => page.locator('#as-of-date').innerText()).toBe(label);
+  await expect.poll(() => page.locator('#as-of-date').innerText(), { timeout: 15_000 }).toBe(label);
   await expect.poll(() => new URL(page.url()).searchParams.get('asOf'), { timeout: 15_000 }).toBe(day);
   await settledAfter(page, before);
 }
@@ -143,7 +143,9 @@ async function expectEdgeProvenance(page: Page, relationship: SeedClaim): Promis
   expect(edgeAt).toBeDefined();
   const box = (await page.locator('#graph').boundingBox())!;
   await page.mouse.click(box.x + edgeAt!.x, box.y + edgeAt!.y);
-  await expect.poll(() => page.locator('#provenance .provenance-title').innerText()).toContain(relationship.type!);
+  await expect
+    .poll(() => page.locator('#provenance .provenance-title').innerText(), { timeout: 15_000 })
+    .toContain(relationship.type!);
   const card = page.locator(`#provenance .claim[data-claim-id="${relationship.id}"]`);
   expect(await card.locator('.quote').first().innerText()).toContain(relationship.citations![0]!.quote!);
   expect(await card.locator('.claim-facts').innerText()).toContain(String(relationship.validFrom));
@@ -166,7 +168,9 @@ describe('the explorer through time', () => {
     await settledAfter(page, 0);
 
     // Today: the marks include the day Stargate starts; its status is today's.
-    await expect.poll(() => page.locator(`#time-marks .mark[data-day="${stargate.validFrom}"]`).count()).toBe(1);
+    await expect
+      .poll(() => page.locator(`#time-marks .mark[data-day="${stargate.validFrom}"]`).count(), { timeout: 15_000 })
+      .toBe(1);
     expect(await page.locator('#as-of-date').innerText()).toMatch(/^Today/);
     await expect.poll(() => statusValue(page), { timeout: 15_000 }).toBe(String(statusToday));
     expect(await nodeIds(page)).toContain(firstDatacenter.subject);
@@ -201,7 +205,7 @@ describe('the explorer through time', () => {
     const before = dayBefore(String(stargate.validFrom));
     await slideTo(page, before, longDate(before));
     expect(await nodeIds(page)).not.toContain('stargate');
-    await expect.poll(() => page.locator('#panel .absent').count()).toBe(1);
+    await expect.poll(() => page.locator('#panel .absent').count(), { timeout: 15_000 }).toBe(1);
     expect(await page.locator('#empty-view').isVisible()).toBe(true);
     await page.screenshot({ path: `${SHOTS}/8-time-before-stargate.png` });
 
