@@ -22,6 +22,8 @@ export interface GraphEdge {
   to: string;
   role?: string | null;
   title?: string | null;
+  /** The relationship's claim: what the provenance panel shows when the edge is clicked. */
+  claimId?: string | null;
   /** Money on the edge or on the deal it joins: sets the width. */
   valueUsd?: number | null;
 }
@@ -43,6 +45,7 @@ export function edgeWidth(valueUsd: number | null | undefined): number {
 export interface GraphViewEvents {
   select(slug: string): void;
   expand(slug: string): void;
+  selectEdge(edgeId: string, claimId: string | null): void;
 }
 
 export class GraphView {
@@ -91,6 +94,10 @@ export class GraphView {
         { selector: 'node.focus', style: { width: 40, height: 40, 'font-weight': 'bold' } },
         { selector: 'node:selected', style: { 'border-color': '#ffb000', 'border-width': 5 } },
         {
+          selector: 'edge:selected',
+          style: { 'line-color': '#ffb000', 'target-arrow-color': '#ffb000', 'z-index': 20, 'font-weight': 'bold' },
+        },
+        {
           selector: 'edge',
           style: {
             width: 'data(width)',
@@ -124,6 +131,9 @@ export class GraphView {
     this.layoutWorker.onmessage = (e: MessageEvent<LayoutResult>) => this.applyLayout(e.data);
     this.cy.on('tap', 'node', (e: EventObject) => events.select(e.target.id()));
     this.cy.on('dbltap', 'node', (e: EventObject) => events.expand(e.target.id()));
+    this.cy.on('tap', 'edge', (e: EventObject) =>
+      events.selectEdge(e.target.id(), (e.target.data('claimId') as string | undefined) ?? null),
+    );
   }
 
   has(slug: string): boolean {
@@ -137,6 +147,39 @@ export class GraphView {
 
   /** Adds what is new (new nodes start where `near` is) and lays the whole graph out again. */
   add(nodes: GraphNode[], edges: GraphEdge[], near?: string): { added: number } {
+    const elements = this.newElements(nodes, edges, near);
+    this.cy.add(elements);
+    if (elements.length > 0) this.runLayout();
+    else this.onSettled?.(++this.settled); // nothing new: already settled
+    return { added: elements.filter((e) => e.group === 'nodes').length };
+  }
+
+  /**
+   * Makes the graph exactly `nodes` and `edges` (the view re-read at another date): what is
+   * gone is removed, what is new is added near the focus, what stays keeps its place and takes
+   * the labels and widths of that date.
+   */
+  replaceAll(nodes: GraphNode[], edges: GraphEdge[]): { added: number; removed: number } {
+    const keep = new Set([...nodes.map((n) => n.slug), ...edges.map((e) => e.id)]);
+    const gone = this.cy.elements().filter((element) => !keep.has(element.id()));
+    const removed = gone.nodes().length;
+    this.layout?.stop();
+    gone.remove();
+    for (const e of edges) this.cy.getElementById(e.id).data(this.edgeData(e));
+    const elements = this.newElements(nodes, edges, this.cy.nodes('.focus').first().id() || undefined);
+    this.cy.add(elements);
+    if (elements.length > 0 || gone.nonempty()) this.runLayout();
+    else this.onSettled?.(++this.settled);
+    return { added: elements.filter((e) => e.group === 'nodes').length, removed };
+  }
+
+  private edgeData(e: GraphEdge): Record<string, unknown> {
+    const label = e.role ? `${e.type} (${e.role})` : e.title ? `${e.type} (${e.title})` : e.type;
+    return { label, width: edgeWidth(e.valueUsd), claimId: e.claimId ?? null };
+  }
+
+  /** The nodes and edges not on screen yet; an edge only when both its ends will be. */
+  private newElements(nodes: GraphNode[], edges: GraphEdge[], near?: string): ElementDefinition[] {
     const origin = near ? this.cy.getElementById(near) : null;
     const at = origin?.nonempty() ? origin.position() : { x: 0, y: 0 };
     const elements: ElementDefinition[] = [];
@@ -152,18 +195,13 @@ export class GraphView {
     const known = new Set([...nodes.map((n) => n.slug), ...this.cy.nodes().map((n) => n.id())]);
     for (const e of edges) {
       if (this.cy.getElementById(e.id).nonempty() || !known.has(e.from) || !known.has(e.to)) continue;
-      const label = e.role ? `${e.type} (${e.role})` : e.title ? `${e.type} (${e.title})` : e.type;
       elements.push({
         group: 'edges',
-        data: { id: e.id, source: e.from, target: e.to, type: e.type, label, width: edgeWidth(e.valueUsd) },
+        data: { id: e.id, source: e.from, target: e.to, type: e.type, ...this.edgeData(e) },
         classes: this.hiddenTypes.has(e.type) ? 'filtered' : '',
       });
     }
-    this.cy.add(elements);
-    const added = elements.filter((e) => e.group === 'nodes').length;
-    if (elements.length > 0) this.runLayout();
-    else this.onSettled?.(++this.settled); // nothing new: already settled
-    return { added };
+    return elements;
   }
 
   /**
@@ -240,12 +278,18 @@ export class GraphView {
     return this.cy.nodes().map((n) => ({ slug: n.id(), name: n.data('name') as string, kind: n.data('kind') as Kind }));
   }
 
-  visibleEdges(): Array<{ id: string; from: string; to: string; label: string }> {
+  visibleEdges(): Array<{ id: string; from: string; to: string; label: string; claimId: string | null }> {
     return this.cy
       .edges()
       .filter((e) => !e.hasClass('filtered'))
       .edges()
-      .map((e) => ({ id: e.id(), from: e.source().id(), to: e.target().id(), label: e.data('label') as string }));
+      .map((e) => ({
+        id: e.id(),
+        from: e.source().id(),
+        to: e.target().id(),
+        label: e.data('label') as string,
+        claimId: (e.data('claimId') as string | null) ?? null,
+      }));
   }
 
   nameOf(slug: string): string {

@@ -35,7 +35,8 @@ self.onmessage = (event: MessageEvent<LayoutRequest>) => {
     fit: false,
     numIter: count > 300 ? 250 : count > 100 ? 500 : 1000,
     idealEdgeLength: () => 100,
-    nodeRepulsion: () => 40000,
+    // A small view is pushed further apart: its edge labels need the room, and it still fits.
+    nodeRepulsion: () => (count < 30 ? 160000 : 40000),
     nodeOverlap: 20,
     gravity: 0.4,
     componentSpacing: 80,

@@ -1,12 +1,17 @@
 /**
  * The explorer page: search with suggestions, a neighbourhood graph that expands on demand, a
- * side panel with properties, relationships and sources, a path finder, relationship filters,
- * a text view of everything visible, and the view in the URL (?focus=&selected=&from=&to=).
- * Everything comes from the public GraphQL API at /graphql.
+ * side panel with properties, relationships and sources, a provenance panel (who says so, since
+ * when), a time slider that re-reads the whole view as of a day, a path finder, relationship
+ * filters, a text view of everything visible, and the view in the URL
+ * (?focus=&selected=&from=&to=&asOf=). Everything comes from the public GraphQL API at /graphql.
  */
+import { type DetailsActions, renderDetails } from './details.js';
+import { byId as $, el, kindBadge, longDate, todayIso } from './dom.js';
 import { GraphView, type GraphEdge, type GraphNode, type Kind } from './graph-view.js';
-import { request, type ResultOf } from './graphql.js';
+import { GraphQLRequestError, request, type ResultOf } from './graphql.js';
+import { ProvenancePanel } from './provenance.js';
 import { EntityDetails, Neighborhood, Search, ShortestPath, SourceDetails, Suggest } from './queries.js';
+import { TimeSlider } from './timeline.js';
 
 const NEIGHBOURS_PER_EXPANSION = 200;
 /**
@@ -15,7 +20,6 @@ const NEIGHBOURS_PER_EXPANSION = 200;
  */
 const FOCUS_DEPTH = 2;
 
-const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const graphEl = $<HTMLDivElement>('graph');
 const panel = $<HTMLElement>('panel');
 const statusEl = $<HTMLParagraphElement>('status');
@@ -28,13 +32,38 @@ const pathTo = $<HTMLInputElement>('path-to');
 const typeFilter = $<HTMLFieldSetElement>('type-filter');
 const textEntities = $<HTMLUListElement>('text-entities');
 const textRelationships = $<HTMLUListElement>('text-relationships');
+const emptyView = $<HTMLParagraphElement>('empty-view');
 
-const state = { focus: '', selected: '', from: '', to: '', hiddenTypes: new Set<string>() };
+const state = {
+  focus: '',
+  selected: '',
+  from: '',
+  to: '',
+  hiddenTypes: new Set<string>(),
+  /** Entities whose neighbours were added: re-read with the focus when the date moves. */
+  expanded: new Set<string>(),
+};
 // A click selects a node; a click on the selected node (or a double-click) expands it.
 const view = new GraphView(graphEl, {
   select: (slug) => void (state.selected === slug ? expand(slug) : select(slug)),
   expand: (slug) => void expand(slug),
+  selectEdge: (edgeId, claimId) => {
+    view.cy.$(':selected').unselect();
+    view.cy.getElementById(edgeId).select();
+    if (claimId) void provenance.showClaim(claimId, day());
+  },
 });
+const provenance = new ProvenancePanel($<HTMLElement>('provenance'), {
+  showSource: (id) => void showSource(id),
+  select: (slug) => void select(slug, true),
+});
+const timeline = new TimeSlider((asOf) => void reloadAt(asOf));
+/** The slider's day for every read: undefined-free, null = today. */
+const asOf = () => timeline.asOf;
+/** The day the view shows, as an ISO date (today when no `asOf`). */
+const day = () => timeline.asOf ?? todayIso();
+const onDay = () => (timeline.asOf ? `on ${longDate(timeline.asOf)}` : 'today');
+
 /** Expansions under way: a double-click's taps must not fetch the same neighbours thrice. */
 const expanding = new Set<string>();
 /** A path was just found: frame it once the layout its new nodes started has settled. */
@@ -52,33 +81,12 @@ view.onSettled = (count) => {
 (window as unknown as { stargraphExplorer: GraphView }).stargraphExplorer = view;
 /** Deal values by slug, for the width of the edges that join a deal. */
 const dealValues = new Map<string, number>();
+/** Names seen so far by slug: an entity gone at the slider's day is still named. */
+const names = new Map<string, string>();
+const nameFor = (slug: string) => names.get(slug) ?? slug;
 
 function setStatus(text: string): void {
   statusEl.textContent = text;
-}
-
-type Props<K extends keyof HTMLElementTagNameMap> = Partial<Omit<HTMLElementTagNameMap[K], 'dataset'>> & {
-  dataset?: Record<string, string>;
-};
-
-function el<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  { dataset, ...props }: Props<K> = {},
-  ...children: Array<Node | string>
-): HTMLElementTagNameMap[K] {
-  const element = Object.assign(document.createElement(tag), props);
-  if (dataset) Object.assign(element.dataset, dataset);
-  element.append(...children);
-  return element;
-}
-
-const usd = (v: number) =>
-  v >= 1e9
-    ? `$${(v / 1e9).toLocaleString('en-US', { maximumFractionDigits: 1 })} billion`
-    : `$${v.toLocaleString('en-US')}`;
-
-function kindBadge(kind: Kind): HTMLElement {
-  return el('span', { className: `badge k-${kind.toLowerCase()}` }, kind.charAt(0) + kind.slice(1).toLowerCase());
 }
 
 // --- URL state ------------------------------------------------------------------------------
@@ -91,26 +99,30 @@ function writeUrl(): void {
     params.set('from', state.from);
     params.set('to', state.to);
   }
+  if (timeline.asOf) params.set('asOf', timeline.asOf);
   const query = params.toString();
   history.replaceState(null, '', query ? `?${query}` : location.pathname);
 }
 
 // --- graph data -----------------------------------------------------------------------------
 
-type Rel = ResultOf<typeof Neighborhood>['neighborhood']['relationships'][number];
-type Ent = ResultOf<typeof Neighborhood>['neighborhood']['nodes'][number];
+type Subgraph = ResultOf<typeof Neighborhood>['neighborhood'];
+type Rel = Subgraph['relationships'][number];
+type Ent = Subgraph['nodes'][number];
 
-function toNodes(nodes: Ent[]): GraphNode[] {
+function toNodes(nodes: readonly Ent[]): GraphNode[] {
   return nodes.map((n) => {
     const valueUsd = 'valueUsd' in n ? (n.valueUsd ?? null) : null;
     if (valueUsd) dealValues.set(n.slug, valueUsd);
+    names.set(n.slug, n.name);
     return { slug: n.slug, name: n.name, entityKind: n.entityKind as Kind, valueUsd };
   });
 }
 
-function toEdges(relationships: Rel[]): GraphEdge[] {
+function toEdges(relationships: readonly Rel[]): GraphEdge[] {
   return relationships.map((r) => ({
     id: r.id,
+    claimId: r.claimId,
     type: r.type,
     from: r.from.slug,
     to: r.to.slug,
@@ -120,23 +132,43 @@ function toEdges(relationships: Rel[]): GraphEdge[] {
   }));
 }
 
-async function focus(slug: string): Promise<void> {
-  setStatus(`Loading ${slug}…`);
+/** An entity's neighbours at the slider's day; none when the entity does not exist then. */
+async function neighbours(slug: string, depth: number): Promise<Subgraph | null> {
   const { neighborhood } = await request(Neighborhood, {
     id: slug,
-    depth: FOCUS_DEPTH,
+    depth,
     limit: NEIGHBOURS_PER_EXPANSION,
+    asOf: asOf(),
+  }).catch((error: Error) => {
+    if (error instanceof GraphQLRequestError && error.codes.includes('NOT_FOUND')) return { neighborhood: null };
+    throw error;
   });
+  return neighborhood && neighborhood.nodes.length > 0 ? neighborhood : null;
+}
+
+async function focus(slug: string): Promise<void> {
+  setStatus(`Loading ${slug}…`);
+  const neighborhood = await neighbours(slug, FOCUS_DEPTH);
   view.clear();
-  view.add(toNodes(neighborhood.nodes), toEdges(neighborhood.relationships));
   state.focus = slug;
   state.from = state.to = '';
+  state.expanded.clear();
+  void timeline.loadMarks(slug).catch((error: Error) => setStatus(`Timeline failed: ${error.message}`));
+  if (!neighborhood) {
+    refreshLists();
+    showEmptyView();
+    setStatus(`"${slug}" is not in the graph ${onDay()}: move the time slider to see it.`);
+    await select(slug);
+    return;
+  }
+  view.add(toNodes(neighborhood.nodes), toEdges(neighborhood.relationships));
+  showEmptyView();
   view.setFocus(slug);
   refreshLists();
   const more = neighborhood.truncated ? ' (more not shown)' : '';
   setStatus(
-    `${neighborhood.nodes.length} entities around ${view.nameOf(slug)}${more}. ` +
-      'Click a node to see it, click it again (or double-click) to add its neighbours.',
+    `${neighborhood.nodes.length} entities around ${view.nameOf(slug)} ${onDay()}${more}. ` +
+      'Click a node to see it, click it again (or double-click) to add its neighbours; click an edge for its sources.',
   );
   await select(slug);
 }
@@ -145,156 +177,98 @@ async function expand(slug: string): Promise<void> {
   if (expanding.has(slug)) return;
   expanding.add(slug);
   setStatus(`Expanding ${view.nameOf(slug)}…`);
-  const { neighborhood } = await request(Neighborhood, { id: slug, depth: 1, limit: NEIGHBOURS_PER_EXPANSION }).finally(
-    () => expanding.delete(slug),
-  );
+  const neighborhood = await neighbours(slug, 1).finally(() => expanding.delete(slug));
+  if (!neighborhood) return setStatus(`${view.nameOf(slug)} has no neighbours ${onDay()}.`);
+  state.expanded.add(slug);
   const { added } = view.add(toNodes(neighborhood.nodes), toEdges(neighborhood.relationships), slug);
   refreshLists();
   const more = neighborhood.truncated ? ' (more not shown)' : '';
   setStatus(`${added} new entities around ${view.nameOf(slug)}${more}; ${view.cy.nodes().length} on screen.`);
 }
 
-// --- side panel -----------------------------------------------------------------------------
+// --- the view at another day ----------------------------------------------------------------
 
-type Details = NonNullable<ResultOf<typeof EntityDetails>['entity']>;
-
-const PROPERTY_LABELS: Record<string, string> = {
-  companyKind: 'Kind',
-  dealKind: 'Kind',
-  country: 'Country',
-  projectStatus: 'Status',
-  datacenterStatus: 'Status',
-  announcedOn: 'Announced',
-  pledgedUsd: 'Pledged',
-  targetPowerMw: 'Target power',
-  location: 'Location',
-  powerMw: 'Power',
-  targetDate: 'Target date',
-  valueUsd: 'Value',
-  startsOn: 'Starts',
-  endsOn: 'Ends',
-};
-
-function propertyText(key: string, value: unknown): string {
-  if (typeof value === 'number' && key.endsWith('Usd')) return usd(value);
-  if (typeof value === 'number' && key.endsWith('Mw')) return `${value.toLocaleString('en-US')} MW`;
-  return String(value);
+/** Over an empty graph: why it is empty at this day, and when the focus next changes. */
+function showEmptyView(): void {
+  const empty = Boolean(state.focus) && view.cy.nodes().length === 0;
+  emptyView.hidden = !empty;
+  if (!empty) return;
+  const next = timeline.nextChange(day());
+  emptyView.textContent =
+    `${nameFor(state.focus)} is not in the graph ${onDay()}: no claim says it exists then.` +
+    (timeline.asOf && next ? ` The next change is on ${longDate(next)}.` : '');
 }
 
-function renderDetails(entity: Details): void {
-  const props = el('dl', { className: 'props' });
-  for (const [key, label] of Object.entries(PROPERTY_LABELS)) {
-    const value = (entity as Record<string, unknown>)[key];
-    if (value === null || value === undefined) continue;
-    props.append(el('dt', {}, label), el('dd', {}, propertyText(key, value)));
-  }
-  if (entity.aliases.length) props.append(el('dt', {}, 'Also known as'), el('dd', {}, entity.aliases.join(', ')));
+/** Reloads never overlap: only the newest date's answer is drawn. */
+let reloadRequest = 0;
 
-  const relationships = el('ul', { className: 'relationships' });
-  for (const edge of entity.relationships.edges) {
-    const extras = [
-      edge.role,
-      edge.title,
-      edge.amountUsd ? usd(edge.amountUsd) : null,
-      edge.committedUsd ? `committed ${usd(edge.committedUsd)}` : null,
-      edge.on,
-      edge.since ? `since ${edge.since}` : null,
-    ].filter(Boolean);
-    const arrow = edge.direction === 'OUT' ? '→' : '←';
-    const link = el(
-      'button',
-      { type: 'button', className: 'linklike', onclick: () => void select(edge.node.slug, true) },
-      edge.node.name,
-    );
-    relationships.append(
-      el(
-        'li',
-        {},
-        `${arrow} ${edge.type} `,
-        link,
-        ' ',
-        kindBadge(edge.node.entityKind as Kind),
-        extras.length ? ` (${extras.join(', ')})` : '',
-      ),
-    );
-  }
+/** Re-reads everything on screen (focus, expansions, path, details) as of the slider's day. */
+async function reloadAt(date: string | null): Promise<void> {
+  const id = ++reloadRequest;
+  writeUrl();
+  provenance.close();
+  if (!state.focus) return;
+  setStatus(`Reading the graph ${onDay()}…`);
+  const centres: Array<[string, number]> = [
+    [state.focus, FOCUS_DEPTH],
+    ...[...state.expanded].map((slug): [string, number] => [slug, 1]),
+  ];
+  const [subgraphs, path] = await Promise.all([
+    Promise.all(centres.map(([slug, depth]) => neighbours(slug, depth))),
+    state.from && state.to ? request(ShortestPath, { from: state.from, to: state.to, asOf: date }) : null,
+  ]);
+  if (id !== reloadRequest) return;
+  const found = [...subgraphs, path?.shortestPath ?? null].filter((g) => g !== null);
+  const nodes = toNodes(found.flatMap((g) => g.nodes));
+  const { added, removed } = view.replaceAll(nodes, toEdges(found.flatMap((g) => g.relationships)));
+  view.setFocus(state.focus);
+  showEmptyView();
+  const onPath = path?.shortestPath;
+  view.highlightPath(onPath?.nodes.map((n) => n.slug) ?? [], onPath?.relationships.map((r) => r.id) ?? []);
+  refreshLists();
+  const focusThere = subgraphs[0] !== null;
+  const shown = `${view.cy.nodes().length} entities ${onDay()} (${added} appeared, ${removed} gone)`;
+  setStatus(focusThere ? `${shown}.` : `${nameFor(state.focus)} is not in the graph ${onDay()}. ${shown}.`);
+  const selected = state.selected && view.has(state.selected) ? state.selected : state.focus;
+  await select(selected);
+}
 
-  const sources = el('ul', { className: 'sources' });
-  for (const source of entity.sources) {
-    const meta = [source.publisher, source.publishedOn, source.language].filter(Boolean).join(' · ');
-    const open = el(
-      'a',
-      {
-        href: `?focus=${encodeURIComponent(state.focus || entity.slug)}&source=${encodeURIComponent(source.id)}`,
-        className: 'source-link',
-        onclick: (e: MouseEvent) => {
-          e.preventDefault();
-          void showSource(source.id);
-        },
-      },
-      source.title,
-    );
-    const item = el('li', {}, open, meta ? el('span', { className: 'meta' }, ` ${meta}`) : '');
-    if (source.url)
-      item.append(
-        ' ',
-        el(
-          'a',
-          { href: source.url, target: '_blank', rel: 'noopener noreferrer', className: 'external' },
-          'original ↗',
-        ),
-      );
-    sources.append(item);
-  }
+// --- side panel -----------------------------------------------------------------------------
 
-  const expandButton = el('button', { type: 'button', onclick: () => void expand(entity.slug) }, 'Expand neighbours');
-  const focusButton = el(
-    'button',
-    { type: 'button', onclick: () => void focus(entity.slug).then(writeUrl) },
-    'Focus here',
-  );
-  const pathButtons = el(
-    'span',
-    { className: 'path-buttons' },
-    el(
-      'button',
-      {
-        type: 'button',
-        onclick: () => {
-          pathFrom.value = entity.slug;
-        },
-      },
-      'Path from here',
-    ),
-    el(
-      'button',
-      {
-        type: 'button',
-        onclick: () => {
-          pathTo.value = entity.slug;
-        },
-      },
-      'Path to here',
-    ),
-  );
+const detailsActions: DetailsActions = {
+  select: (slug) => void select(slug, true),
+  expand: (slug) => void expand(slug),
+  focus: (slug) => void focus(slug).then(writeUrl),
+  showSource: (id) => void showSource(id),
+  showClaim: (claimId) => void provenance.showClaim(claimId, day()),
+  showValue: (field, label) => void provenance.showValue(state.selected, field, label, asOf(), day()),
+  pathFrom: (slug) => {
+    pathFrom.value = slug;
+  },
+  pathTo: (slug) => {
+    pathTo.value = slug;
+  },
+  sourceHref: (id) => `?focus=${encodeURIComponent(state.focus || state.selected)}&source=${encodeURIComponent(id)}`,
+};
 
+function renderAbsent(slug: string): void {
   panel.replaceChildren(
-    el('h2', {}, entity.name, ' ', kindBadge(entity.entityKind as Kind)),
-    el('p', { className: 'slug' }, entity.slug),
-    entity.description ? el('p', {}, entity.description) : '',
-    el('div', { className: 'actions' }, expandButton, focusButton, pathButtons),
-    props,
-    el('h3', {}, `Relationships (${entity.relationships.edges.length})`),
-    relationships,
-    el('h3', {}, `Sources (${entity.sources.length})`),
-    entity.sources.length ? sources : el('p', { className: 'meta' }, 'No source recorded.'),
+    el('p', { className: 'kicker' }, 'Not in the graph'),
+    el('h2', {}, nameFor(slug)),
+    el(
+      'p',
+      { className: 'absent' },
+      `No claim says ${nameFor(slug)} exists ${onDay()}. Move the time slider later (or to today) to see it.`,
+    ),
   );
 }
 
 async function select(slug: string, addIfMissing = false): Promise<void> {
-  const { entity } = await request(EntityDetails, { slug });
+  const { entity } = await request(EntityDetails, { slug, asOf: asOf() });
   if (!entity) {
-    setStatus(`No entity "${slug}".`);
+    view.select('');
+    if (timeline.asOf) renderAbsent(slug);
+    setStatus(timeline.asOf ? `${nameFor(slug)} is not in the graph ${onDay()}.` : `No entity "${slug}".`);
     return;
   }
   if (addIfMissing && !view.has(slug)) {
@@ -306,14 +280,15 @@ async function select(slug: string, addIfMissing = false): Promise<void> {
     refreshLists();
   }
   state.selected = slug;
+  names.set(slug, entity.name);
   view.select(slug);
-  renderDetails(entity);
+  renderDetails(panel, entity, detailsActions);
   markSelectedInList();
   writeUrl();
 }
 
 async function showSource(id: string): Promise<void> {
-  const { node } = await request(SourceDetails, { id });
+  const { node } = await request(SourceDetails, { id, asOf: asOf() });
   if (!node || !('title' in node)) return;
   const mentions = el('ul', {});
   for (const { node: e } of node.mentions.edges) {
@@ -374,9 +349,20 @@ function refreshLists(): void {
   );
   const edges = view.visibleEdges();
   textRelationships.replaceChildren(
-    ...edges.map((e) =>
-      el('li', { dataset: { id: e.id } }, `${view.nameOf(e.from)} — ${e.label} → ${view.nameOf(e.to)}`),
-    ),
+    ...edges.map((e) => {
+      const text = `${view.nameOf(e.from)} — ${e.label} → ${view.nameOf(e.to)} `;
+      const item = el('li', { dataset: { id: e.id } }, text);
+      const { claimId } = e;
+      if (claimId)
+        item.append(
+          el(
+            'button',
+            { type: 'button', className: 'small', onclick: () => void provenance.showClaim(claimId, day()) },
+            'sources',
+          ),
+        );
+      return item;
+    }),
   );
   renderTypeFilter();
   markSelectedInList();
@@ -459,7 +445,7 @@ searchInput.addEventListener('input', () => {
     suggestAbort?.abort();
     suggestAbort = new AbortController();
     try {
-      const { search } = await request(Suggest, { text }, suggestAbort.signal);
+      const { search } = await request(Suggest, { text, asOf: asOf() }, suggestAbort.signal);
       showSuggestions(search);
     } catch (error) {
       if ((error as Error).name !== 'AbortError') setStatus(`Suggestions failed: ${(error as Error).message}`);
@@ -488,7 +474,7 @@ searchForm.addEventListener('submit', async (e) => {
   e.preventDefault();
   const text = searchInput.value.trim();
   if (!text) return;
-  const { search } = await request(Search, { text });
+  const { search } = await request(Search, { text, asOf: asOf() });
   if (search[0]) pick(search[0].entity.slug);
   else setStatus(`Nothing found for "${text}".`);
 });
@@ -497,7 +483,7 @@ searchForm.addEventListener('submit', async (e) => {
 
 async function findPath(from: string, to: string): Promise<void> {
   setStatus(`Looking for a path from ${from} to ${to}…`);
-  const { shortestPath } = await request(ShortestPath, { from, to });
+  const { shortestPath } = await request(ShortestPath, { from, to, asOf: asOf() });
   state.from = from;
   state.to = to;
   writeUrl();
@@ -557,6 +543,8 @@ window.addEventListener('unhandledrejection', (e) =>
 async function start(): Promise<void> {
   const params = new URLSearchParams(location.search);
   const focusSlug = params.get('focus');
+  const date = params.get('asOf');
+  if (date && /^\d{4}-\d{2}-\d{2}$/.test(date)) timeline.choose(date, false);
   if (focusSlug) {
     await focus(focusSlug);
     const selected = params.get('selected');
@@ -572,6 +560,7 @@ async function start(): Promise<void> {
     if (source) await showSource(source);
   } else {
     setStatus('Search for an entity to start.');
+    void timeline.loadMarks(null).catch((error: Error) => setStatus(`Timeline failed: ${error.message}`));
   }
   document.body.dataset.ready = 'true';
 }

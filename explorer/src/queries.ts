@@ -1,4 +1,7 @@
-/** Every operation the explorer sends: the public API only. */
+/**
+ * Every operation the explorer sends: the public API only. Every read of the graph takes
+ * `$asOf` (the time slider's day; null = today), so the whole view is read at one date.
+ */
 import { graphql } from './graphql.js';
 
 export const NodeFields = graphql(`
@@ -10,7 +13,7 @@ export const NodeFields = graphql(`
 
 export const RelationshipFields = graphql(`
   fragment RelationshipFields on Relationship {
-    id type role title amountUsd committedUsd
+    id claimId type role title amountUsd committedUsd validFrom validTo
     from { slug }
     to { slug }
   }
@@ -18,8 +21,8 @@ export const RelationshipFields = graphql(`
 
 export const Neighborhood = graphql(
   `
-  query Neighborhood($id: ID!, $depth: Int!, $limit: Int!) {
-    neighborhood(id: $id, depth: $depth, limit: $limit) {
+  query Neighborhood($id: ID!, $depth: Int!, $limit: Int!, $asOf: Date) {
+    neighborhood(id: $id, depth: $depth, limit: $limit, asOf: $asOf) {
       truncated
       nodes { ...NodeFields }
       relationships { ...RelationshipFields }
@@ -30,24 +33,28 @@ export const Neighborhood = graphql(
 );
 
 export const Suggest = graphql(`
-  query Suggest($text: String!) {
-    search(text: $text, prefix: true, first: 8) { match entity { slug name entityKind } }
+  query Suggest($text: String!, $asOf: Date) {
+    search(text: $text, prefix: true, first: 8, asOf: $asOf) { match entity { slug name entityKind } }
   }
 `);
 
 export const Search = graphql(`
-  query Search($text: String!) {
-    search(text: $text, first: 8) { match entity { slug name entityKind } }
+  query Search($text: String!, $asOf: Date) {
+    search(text: $text, first: 8, asOf: $asOf) { match entity { slug name entityKind } }
   }
 `);
 
 export const EntityDetails = graphql(`
-  query EntityDetails($slug: String!) {
-    entity(slug: $slug) {
+  query EntityDetails($slug: String!, $asOf: Date) {
+    entity(slug: $slug, asOf: $asOf) {
       id slug name entityKind description aliases
+      existence { id validFrom validTo }
       sources { id title publisher publishedOn url language }
       relationships(first: 100) {
-        edges { type direction role title amountUsd committedUsd on since node { slug name entityKind } }
+        edges {
+          type direction role title amountUsd committedUsd on since claimId validFrom validTo
+          node { slug name entityKind }
+        }
       }
       ... on Company { companyKind: kind country }
       ... on Project { projectStatus: status announcedOn pledgedUsd targetPowerMw }
@@ -58,8 +65,8 @@ export const EntityDetails = graphql(`
 `);
 
 export const SourceDetails = graphql(`
-  query SourceDetails($id: ID!) {
-    node(id: $id) {
+  query SourceDetails($id: ID!, $asOf: Date) {
+    node(id: $id, asOf: $asOf) {
       ... on Source {
         id title publisher publishedOn url language
         mentions(first: 50) { edges { node { slug name entityKind } } }
@@ -70,8 +77,8 @@ export const SourceDetails = graphql(`
 
 export const ShortestPath = graphql(
   `
-  query ShortestPath($from: ID!, $to: ID!) {
-    shortestPath(from: $from, to: $to, maxHops: 6) {
+  query ShortestPath($from: ID!, $to: ID!, $asOf: Date) {
+    shortestPath(from: $from, to: $to, maxHops: 6, asOf: $asOf) {
       length
       nodes { ...NodeFields }
       relationships { ...RelationshipFields }
@@ -79,4 +86,58 @@ export const ShortestPath = graphql(
   }
 `,
   [NodeFields, RelationshipFields],
+);
+
+// --- time and provenance --------------------------------------------------------------------
+
+/** The days the world changed, as the claims tell it (the slider's marks). */
+export const Changes = graphql(`
+  query Changes($from: Date!, $to: Date!, $within: ID, $first: Int!) {
+    changesBetween(from: $from, to: $to, within: $within, first: $first) {
+      change on
+      entity { slug name }
+      claim {
+        id kind field value
+        relationship { type from { name } to { name } }
+      }
+    }
+  }
+`);
+
+export const ClaimFields = graphql(`
+  fragment ClaimFields on Claim {
+    id kind field value validFrom validTo recordedAt retractedAt retractReason confidence
+    citations { quote locator source { id title publisher publishedOn url } }
+  }
+`);
+
+/** One claim (an edge's relationship claim or an existence claim) with its relationship's values. */
+export const ClaimProvenance = graphql(
+  `
+  query ClaimProvenance($id: ID!) {
+    claim(id: $id) {
+      ...ClaimFields
+      conflicts { ...ClaimFields }
+      entity { slug name }
+      relationship {
+        type from { slug name } to { slug name }
+        claims { ...ClaimFields conflicts { ...ClaimFields } }
+      }
+    }
+  }
+`,
+  [ClaimFields],
+);
+
+/** Every value one field of an entity has had, newest recorded first. */
+export const ValueHistory = graphql(
+  `
+  query ValueHistory($slug: String!, $field: String!, $asOf: Date) {
+    entity(slug: $slug, asOf: $asOf) {
+      slug name
+      claims(field: $field) { ...ClaimFields conflicts { ...ClaimFields } }
+    }
+  }
+`,
+  [ClaimFields],
 );
