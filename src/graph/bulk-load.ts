@@ -26,6 +26,7 @@ import { writeEntityClaims, writeRelationshipClaims } from '../claims/write.js';
 import {
   ENTITY_LABELS,
   ENTITY_RELATIONSHIP_TYPES,
+  READ_ONLY_PROPERTIES,
   RELATIONSHIPS,
   SOURCE_PROPERTIES,
   type EntityLabel,
@@ -214,12 +215,17 @@ const byStatement =
     };
   };
 
-const EDITORIAL = new Set(['slug', 'name', 'description', 'aliases']);
+const EDITORIAL = ['slug', 'name', 'description', 'aliases'];
+
+/** What an entity record keeps flat on the node: editorial and read-only properties, not claims. */
+const flatProperties = (label: EntityLabel): ReadonlySet<string> =>
+  new Set([...EDITORIAL, ...Object.keys(READ_ONLY_PROPERTIES[label])]);
 
 /** Entities of one kind: the node by slug with its editorial properties, then its claims. */
 const entityBatch =
   (label: EntityLabel) =>
   async (run: BatchRun, batch: Row[], now: string): Promise<BatchCounts> => {
+    const flat = flatProperties(label);
     const [written] = await run(
       `${upsertEntities(label)}
 RETURN collect({id: n.id, created: created, changed: changed}) AS written`,
@@ -227,7 +233,7 @@ RETURN collect({id: n.id, created: created, changed: changed}) AS written`,
         rows: batch.map((r) => ({
           id: r.id,
           slug: r.slug,
-          props: Object.fromEntries(Object.entries(r.props as Row).filter(([k]) => EDITORIAL.has(k))),
+          props: Object.fromEntries(Object.entries(r.props as Row).filter(([k]) => flat.has(k))),
         })),
         now,
       },
