@@ -7,8 +7,9 @@
  * time read, never on the dates.
  */
 import neo4j from 'neo4j-driver';
+import { kindLabelOf } from '../graph/entities.js';
 import type { EntityLabel, RelationshipType } from '../graph/model.js';
-import { HELD_ENTITY, heldLabel, heldType } from './model.js';
+import { ALL_SOURCED_FIELDS, HELD_ENTITY, heldLabel, heldType } from './model.js';
 
 /** When a read looks at the graph; null: today, as known now. */
 export interface TimeSlice {
@@ -88,3 +89,17 @@ export const propertyAt = (v: string, field: string, sourced: boolean, time: boo
 /** How a read names relationship property `field` of `r`, likewise. */
 export const relationshipPropertyAt = (r: string, field: string, time: boolean): string =>
   time ? valueAt(`${r}.claimId`, field) : `${r}.${field}`;
+
+/** A relationship's public type in a row: a held-back `H_T` reads as `T` in a time read. */
+export const publicType = (r: string, time: boolean): string => (time ? `replace(type(${r}), 'H_', '')` : `type(${r})`);
+
+/** True when `property` is a sourced property of some entity kind (for filters over `Entity`). */
+export const isSourcedField = (label: string, property: string): boolean =>
+  label !== 'Source' && ALL_SOURCED_FIELDS.has(property);
+
+/**
+ * The kind label of entity `v`: a held-back `HCompany` reads as `Company` in a time read (no kind
+ * label has a capital H of its own).
+ */
+export const kindOf = (v: string, time: boolean): string =>
+  time ? `head([l IN labels(${v}) WHERE NOT l IN ['Entity', 'HEntity'] | replace(l, 'H', '')])` : kindLabelOf(v);
