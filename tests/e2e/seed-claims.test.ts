@@ -191,15 +191,11 @@ describe('the seed tells the Stargate story as claims', () => {
   });
 
   it('cites every relationship of every seed entity, and every claim about them', async () => {
-    const selection = seedSlugs
-      .map(
-        (slug, i) => `e${i}: entity(slug: ${JSON.stringify(slug)}) {
-          slug
-          claims { id ${CITATION} }
-          relationships(first: 100) { edges { type direction claimId validFrom recordedAt ${CITATION} node { slug } } }
-        }`,
-      )
-      .join('\n');
+    const ENTITY = `query($slug: String!) { entity(slug: $slug) {
+      slug
+      claims { id ${CITATION} }
+      relationships(first: 50) { edges { type direction claimId validFrom recordedAt ${CITATION} node { slug } } }
+    } }`;
     type Edge = {
       type: string;
       direction: string;
@@ -209,13 +205,14 @@ describe('the seed tells the Stargate story as claims', () => {
       citations: Citation[];
       node: { slug: string };
     };
-    const answer = await read<Record<string, { slug: string; claims: Claim[]; relationships: { edges: Edge[] } }>>(
-      `{ ${selection} }`,
-    );
+    type Answer = { entity: { slug: string; claims: Claim[]; relationships: { edges: Edge[] } } | null };
+    // One request per entity: all fourteen in one document is over the complexity limit.
+    const answer = await Promise.all(seedSlugs.map(async (slug) => (await read<Answer>(ENTITY, { slug })).entity));
     const seen = new Set<string>();
     let edgesAmongSeed = 0;
-    for (const entity of Object.values(answer)) {
-      expect(entity, 'every seed entity exists today').not.toBeNull();
+    for (const found of answer) {
+      expect(found, 'every seed entity exists today').not.toBeNull();
+      const entity = found!;
       for (const claim of entity.claims) expectSoundCitations(claim.citations, `${entity.slug} claim ${claim.id}`);
       for (const edge of entity.relationships.edges) {
         if (!seedSlugs.includes(edge.node.slug)) continue; // another test's relationship to a seed entity
