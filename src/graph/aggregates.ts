@@ -59,9 +59,11 @@ function addProperties(
     of === 'rel'
       ? relationshipPropertyAt(row.rel, name, row.time === true)
       : propertyAt(row.node, name, sourced.has(name), row.time === true);
+  // A claim lookup is an expression: its property is read through parentheses.
+  const grouped = (expr: string) => (/^[\w.]+$/.test(expr) ? expr : `(${expr})`);
   for (const [name, type] of Object.entries(properties)) {
     if (type === 'number') spec.numeric[name] = (row) => value(row, name);
-    else if (type === 'date') spec.groups[yearGroup(name)] = (row) => `toString((${value(row, name)}).year)`;
+    else if (type === 'date') spec.groups[yearGroup(name)] = (row) => `toString(${grouped(value(row, name))}.year)`;
     else if (type === 'string' && (groupable === 'all' || groupable.includes(name)))
       spec.groups[constantCase(name)] = (row) => value(row, name);
   }

@@ -22,11 +22,11 @@ import {
 } from './write-statements.js';
 import { claimedEntitySlugs, writeClaimRecords, type ClaimRecord } from '../claims/records.js';
 import type { ClaimArgs } from '../claims/store.js';
+import { isSourcedProperty } from '../claims/model.js';
 import { writeEntityClaims, writeRelationshipClaims } from '../claims/write.js';
 import {
   ENTITY_LABELS,
   ENTITY_RELATIONSHIP_TYPES,
-  READ_ONLY_PROPERTIES,
   RELATIONSHIPS,
   SOURCE_PROPERTIES,
   type EntityLabel,
@@ -215,17 +215,10 @@ const byStatement =
     };
   };
 
-const EDITORIAL = ['slug', 'name', 'description', 'aliases'];
-
-/** What an entity record keeps flat on the node: editorial and read-only properties, not claims. */
-const flatProperties = (label: EntityLabel): ReadonlySet<string> =>
-  new Set([...EDITORIAL, ...Object.keys(READ_ONLY_PROPERTIES[label])]);
-
 /** Entities of one kind: the node by slug with its editorial properties, then its claims. */
 const entityBatch =
   (label: EntityLabel) =>
   async (run: BatchRun, batch: Row[], now: string): Promise<BatchCounts> => {
-    const flat = flatProperties(label);
     const [written] = await run(
       `${upsertEntities(label)}
 RETURN collect({id: n.id, created: created, changed: changed}) AS written`,
@@ -233,7 +226,7 @@ RETURN collect({id: n.id, created: created, changed: changed}) AS written`,
         rows: batch.map((r) => ({
           id: r.id,
           slug: r.slug,
-          props: Object.fromEntries(Object.entries(r.props as Row).filter(([k]) => flat.has(k))),
+          props: Object.fromEntries(Object.entries(r.props as Row).filter(([k]) => !isSourcedProperty(label, k))),
         })),
         now,
       },

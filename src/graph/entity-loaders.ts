@@ -30,7 +30,7 @@ async function entitiesAt(
 export const entityByIdLoader = (ctx: Context, slice: TimeSlice | null = null) =>
   requestLoader(
     ctx,
-    `entityById:${timeKey(slice)}`,
+    slice ? `entityById:${timeKey(slice)}` : 'entityById',
     () =>
       new DataLoader<string, EntityRow | null>((ids) =>
         slice ? entitiesAt(ctx, 'id', ids, slice) : entitiesBy(ctx.db, 'id', ids),
@@ -41,7 +41,7 @@ export const entityByIdLoader = (ctx: Context, slice: TimeSlice | null = null) =
 export const entityBySlugLoader = (ctx: Context, slice: TimeSlice | null = null) =>
   requestLoader(
     ctx,
-    `entityBySlug:${timeKey(slice)}`,
+    slice ? `entityBySlug:${timeKey(slice)}` : 'entityBySlug',
     () =>
       new DataLoader<string, EntityRow | null>((slugs) =>
         slice ? entitiesAt(ctx, 'slug', slugs, slice) : entitiesBy(ctx.db, 'slug', slugs),
