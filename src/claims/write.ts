@@ -27,8 +27,17 @@ import {
   type NewClaim,
 } from './store.js';
 import { utcToday } from './time.js';
+import { noteClaimChanges, type ClaimChangeNote } from './journal.js';
 
 export const NO_CLAIM_ARGS: ClaimArgs = { citations: [] };
+
+/** The journal's note of a claim recorded at `now`. */
+const recorded = (claimId: string, now: string): ClaimChangeNote => ({
+  claimId,
+  change: 'RECORDED',
+  on: now.slice(0, 10),
+  at: now,
+});
 
 /** Sourced values written about one subject (an entity id, or a relationship's claim id). */
 interface ValueWrite {
@@ -128,6 +137,7 @@ async function writeExistence(run: Run, writes: EntityClaimsWrite[], now: string
     }
   }
   if (creates.length > 0) {
+    noteClaimChanges(creates.map((c) => recorded(String((c.props as Row).id), now)));
     await run(
       `UNWIND $rows AS row
        MATCH (n:Entity {id: row.id})
@@ -271,6 +281,7 @@ export async function writeRelationshipClaims(
       const index = Number(row.index);
       const { fromId, toId } = creates.find((c) => c.index === index)! as { fromId: string; toId: string };
       claimed.push({ index, claimId: String(row.claimId), created: Boolean(row.created), fromId, toId });
+      if (row.created) noteClaimChanges([recorded(String(row.claimId), now)]);
     }
   }
   await citeClaims(run, [...cites.values()]);
