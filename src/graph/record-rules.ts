@@ -66,6 +66,11 @@ export interface RelationshipImportRecord {
   from: string;
   to: string;
   properties?: Record<string, unknown>;
+  /** How the relationship's claims hold (bulk-load.ts CLAIM_ARG_KEYS). */
+  citations?: Array<{ source: string; quote?: string | null; locator?: string | null }>;
+  validFrom?: string | null;
+  validTo?: string | null;
+  confidence?: number | null;
 }
 
 export interface MentionImportRecord {
@@ -93,9 +98,9 @@ const sourceSchema = sourcePropertiesSchema.extend({
   cites: z.array(sourceIdSchema).max(1_000).optional(),
 });
 
-/** Import files name only the model's keys. */
+/** Import files name only the model's keys, and what the record's claims say of themselves. */
 const strictEntitySchemas = Object.fromEntries(
-  ENTITY_LABELS.map((label) => [label, entitySchemas[label].strict()]),
+  ENTITY_LABELS.map((label) => [label, entitySchemas[label].extend(claimArgsShape).strict()]),
 ) as unknown as Record<EntityLabel, z.AnyZodObject>;
 const strictSourceSchema = sourceSchema.strict();
 
@@ -110,6 +115,7 @@ const relationshipSchema = z
     from: slugSchema,
     to: slugSchema,
     properties: z.record(z.unknown()).optional(),
+    ...claimArgsShape,
   })
   .strict();
 

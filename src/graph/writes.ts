@@ -40,8 +40,13 @@ export interface WriteOutcome<T> {
   changed: boolean;
 }
 
-/** Big imports and hub deletes may take longer than a read; still bounded. */
+/**
+ * Big imports and hub deletes may take longer than a read; still bounded. Every write that makes
+ * claims takes it too: its statements (claim reads, materialize) are planned on first use, which
+ * under load can pass a read's limit once.
+ */
 const WRITE_TIMEOUT_MS = 120_000;
+const CLAIM_WRITE = { timeoutMs: WRITE_TIMEOUT_MS };
 
 /** A stable id for a source without one: the same URL always names the same source. */
 export function sourceIdFor(source: SourceInput): string {
@@ -175,7 +180,7 @@ async function upsertEntityOnce<L extends EntityLabel>(
     if (!isKind(entity, label)) throw new Error(`Entity ${entity.id} is not a ${label} after its own upsert`);
     const created = Boolean(row!.created);
     return { value: entity, created, changed: created || Boolean(row!.changed) || Boolean(read!.stamped) };
-  });
+  }, CLAIM_WRITE);
 }
 
 /** A deal's parties become exactly `parties` (PARTY_TO with its role); the others end today. */
@@ -238,7 +243,7 @@ export async function connectEntities(
       properties: withoutPageKeys((row?.properties as Row) ?? {}),
       sourceId,
     };
-  });
+  }, CLAIM_WRITE);
 }
 
 /** Ends the typed relationship between two entities today; null when none was in force, else how it was. */
@@ -252,8 +257,9 @@ export async function disconnectEntities(
   if (!RELATIONSHIPS[type] || type === 'MENTIONS' || type === 'CITES')
     throw badInput(`Unknown relationship type ${String(type)}`);
   const now = new Date().toISOString();
-  const removed = await db.writeTransaction((run) =>
-    disconnectClaims(run, type as EntityRelationshipType, fromId, toId, now, validTo),
+  const removed = await db.writeTransaction(
+    (run) => disconnectClaims(run, type as EntityRelationshipType, fromId, toId, now, validTo),
+    CLAIM_WRITE,
   );
   return removed && { ...removed, properties: withoutPageKeys(removed.properties) };
 }
@@ -267,7 +273,7 @@ export async function deleteEntity(db: Db, id: string): Promise<{ relationships:
 /** Retracts one claim (null when there is none): what it was about, for the change events. */
 export async function retractClaimById(db: Db, id: string, reason: string): Promise<Row | null> {
   const now = new Date().toISOString();
-  return db.writeTransaction((run) => retractClaim(run, id, reason, now));
+  return db.writeTransaction((run) => retractClaim(run, id, reason, now), CLAIM_WRITE);
 }
 
 /** Deletes an entity, its relationships and every claim about them: null when there is no such entity. */

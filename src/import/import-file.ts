@@ -314,14 +314,17 @@ function toGraphData(batch: ImportRecord[]): GraphData {
         data.sources.push(rest as SourceRecord);
         break;
       }
-      case 'relationship':
+      case 'relationship': {
+        const { type: _t, relationship, from, to, properties, ...claimArgs } = record;
         data.relationships.push({
-          type: record.relationship,
-          from: record.from,
-          to: record.to,
-          properties: (record.properties ?? {}) as RelationshipRecord['properties'],
+          ...claimArgs,
+          type: relationship,
+          from,
+          to,
+          properties: (properties ?? {}) as RelationshipRecord['properties'],
         });
         break;
+      }
       case 'mention':
         if (!mentions.has(record.source)) mentions.set(record.source, []);
         mentions.get(record.source)!.push(record.entity);
