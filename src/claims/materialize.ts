@@ -49,13 +49,17 @@ const differs = (before: string, after: string) =>
   `any(i IN range(0, size(${before}) - 1) WHERE NOT coalesce(${before}[i] = ${after}[i],` +
   ` ${before}[i] IS NULL AND ${after}[i] IS NULL))`;
 
-/** Sets `fields` of `x` to their values held today (subject `subjectExpr`), stamping `updatedAt`. */
+/**
+ * Sets `fields` of `x` to their values held today (subject `subjectExpr`), stamping `updatedAt`;
+ * the stamp never goes back, as a write that began before the node was made may finish after.
+ */
 function deriveValues(x: string, subjectExpr: string, fields: readonly string[]): string {
   const list = `[${fields.map((f) => `${x}.${f}`).join(', ')}]`;
+  const stamp = `CASE WHEN ${x}.updatedAt > datetime($now) THEN ${x}.updatedAt ELSE datetime($now) END`;
   return `WITH ${x}, ${list} AS before
 SET ${fields.map((f) => `${x}.${f} = ${valueAt(subjectExpr, f)}`).join(', ')}
 WITH ${x}, before, ${list} AS after
-${ifThen(differs('before', 'after'), `SET ${x}.updatedAt = datetime($now)`)}`;
+${ifThen(differs('before', 'after'), `SET ${x}.updatedAt = ${stamp}`)}`;
 }
 
 const entityValues = (label: (typeof ENTITY_LABELS)[number]) => {

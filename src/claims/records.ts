@@ -109,6 +109,10 @@ MATCH (a:Entity|${HELD_ENTITY} {id: row.from})
 SET a.\`_claimLock\` = true REMOVE a.\`_claimLock\`
 WITH row, a
 MATCH (b:Entity|${HELD_ENTITY} {id: row.to})
+// Setting an unchanged property locks both ends, so a concurrent load of the same claim waits here
+// and then finds the relationship this one made instead of making a second.
+SET a.id = a.id, b.id = b.id
+WITH a, b, row
 OPTIONAL MATCH (a)-[x:${type}|${heldType(type)}]->(b) WHERE x.claimId = row.claimId
 WITH a, b, row, x WHERE x IS NULL
 CREATE (a)-[r:${heldType(type)}]->(b)

@@ -100,6 +100,8 @@ export function entityPropertiesOf<L extends EntityLabel>(input: UpsertInput<L>)
   delete properties.sourceId;
   delete properties.source;
   Reflect.deleteProperty(properties, 'parties');
+  // How the write's claims hold (citations, validity, confidence) is not a property of the entity.
+  for (const key of Object.keys(claimArgsShape)) Reflect.deleteProperty(properties, key);
   return properties;
 }
 

@@ -138,9 +138,15 @@ describe('on the seed graph', () => {
 
   it('lists simple paths shortest first: every one a depth-first search of the seed file finds', async () => {
     // Reference: all simple paths of at most 6 hops in the seed's own records, in plain TypeScript.
+    // Relationships are flat records or RELATIONSHIP claims (subject → object) in force today.
     const seed = readSeed();
+    const today = new Date().toISOString().slice(0, 10);
+    type RelationshipClaim = { kind: string; subject: string; object?: string; validFrom: string | null };
+    const claimed = ((seed as { claims?: Array<RelationshipClaim & { validTo: string | null }> }).claims ?? [])
+      .filter((c) => c.kind === 'RELATIONSHIP' && (c.validFrom ?? '') <= today && (c.validTo ?? '9999') > today)
+      .map((c) => ({ from: c.subject, to: c.object! }));
     const next = new Map<string, string[]>();
-    for (const r of seed.relationships) {
+    for (const r of [...seed.relationships, ...claimed]) {
       next.set(r.from, [...(next.get(r.from) ?? []), r.to]);
       next.set(r.to, [...(next.get(r.to) ?? []), r.from]);
     }
