@@ -1,0 +1,207 @@
+/**
+ * The start-up upgrade of a graph written before claims existed (SPEC section 2a): every entity,
+ * every relationship between entities and every sourced value it holds becomes an open claim
+ * (no validFrom, no validTo), recorded at the thing's `createdAt`, else its `updatedAt`, else the
+ * upgrade's start, with no citation. Entity and relationship properties stay as they are, so a
+ * read without `asOf` answers as before; each node and relationship gains its claim's `claimId`
+ * and `recordedAt`, as every write sets them (docs/decisions/2026-12-07-claims-storage.md).
+ *
+ * Work is found by `claimId IS NULL`, so the upgrade runs once: a second start scans and writes
+ * nothing, and an interrupted one resumes where it stopped. An entity or relationship and its
+ * value claims are written in one transaction, in batches; each statement upgrades a chunk of rows
+ * and logs one progress line. Two servers starting together may upgrade at once: each row is
+ * locked before its `claimId` is read, so the second finds it upgraded and skips it.
+ */
+import type { Logger } from '../logger.js';
+import { isTransientError, retrying, type Db } from '../neo4j/db.js';
+import {
+  ENTITY_LABELS,
+  ENTITY_RELATIONSHIP_TYPES,
+  type EntityRelationshipType,
+  KIND_PROPERTIES,
+  RELATIONSHIPS,
+} from '../graph/model.js';
+
+export interface ClaimsUpgradeOptions {
+  /** Rows per transaction. */
+  batchSize?: number;
+  /** Rows per statement: one progress line each. */
+  chunkSize?: number;
+  /** Stop after this many entities and relationships in all (an interrupted upgrade, in tests). */
+  limit?: number;
+  /** The recording time of what has neither `createdAt` nor `updatedAt`; default: now. */
+  startedAt?: Date;
+}
+
+export interface ClaimsUpgradeResult {
+  entities: number;
+  relationships: number;
+  values: number;
+}
+
+/** One stage's statement over `$limit` rows, answering how many it scanned, upgraded and valued. */
+interface Stage {
+  name: string;
+  total: string;
+  statement: string;
+  params: Record<string, unknown>;
+}
+
+/** A new claim id, in Cypher. */
+const NEW_CLAIM_ID = `'clm-' + randomUUID()`;
+
+/** When the claims of `x` were recorded: its creation, else its last update, else the upgrade's start. */
+const recordedAtOf = (x: string) => `coalesce(${x}.createdAt, ${x}.updatedAt, datetime($startedAt))`;
+
+/**
+ * Locks `x` (a node or relationship) before reading its claimId, as `pending`: a concurrent
+ * upgrade that got there first has committed, and its claimId is seen.
+ */
+const lockThenPending = (x: string, carried: string) => `SET ${x}.claimUpgradeLock = true
+  WITH ${carried}, ${x}.claimId IS NULL AS pending
+  REMOVE ${x}.claimUpgradeLock`;
+
+/** The value claims about `subject` (Cypher), one per name in the list `fields`, valued from `x`. */
+const valueClaims = (x: string, subject: string) =>
+  `FOREACH (field IN fields | CREATE (:Claim {id: ${NEW_CLAIM_ID}, kind: 'VALUE', subject: ${subject},
+    field: field, value: ${x}[field], recordedAt: at}))`;
+
+const SUMMARY = `RETURN count(*) AS scanned, count(CASE WHEN pending THEN 1 END) AS upgraded,
+  coalesce(sum(values), 0) AS values`;
+
+/** Every entity: its existence claim and one value claim per kind-specific property it holds. */
+function entityStage(): Stage {
+  return {
+    name: 'entities',
+    total: 'MATCH (n:Entity) RETURN count(n) AS total',
+    statement: `MATCH (n:Entity) WHERE n.claimId IS NULL
+      WITH n LIMIT toInteger($limit)
+      CALL (n) {
+        ${lockThenPending('n', 'n')}
+        WITH n, pending, ${recordedAtOf('n')} AS at,
+          CASE WHEN pending THEN [f IN $fieldsByLabel[head([l IN labels(n) WHERE l <> 'Entity'])]
+            WHERE n[f] IS NOT NULL] ELSE [] END AS fields
+        FOREACH (_ IN CASE WHEN pending THEN [1] ELSE [] END |
+          CREATE (c:Claim {id: ${NEW_CLAIM_ID}, kind: 'ENTITY', subject: n.id, recordedAt: at})
+          SET n.claimId = c.id, n.recordedAt = at)
+        ${valueClaims('n', 'n.id')}
+        RETURN pending, size(fields) AS values
+      } IN TRANSACTIONS OF toInteger($batchSize) ROWS
+      ${SUMMARY}`,
+    params: {
+      fieldsByLabel: Object.fromEntries(ENTITY_LABELS.map((label) => [label, Object.keys(KIND_PROPERTIES[label])])),
+    },
+  };
+}
+
+/**
+ * Every relationship of `type`: its claim (from `a` to `b`) and one value claim per property it
+ * holds, whose subject is the relationship's claim.
+ */
+function relationshipStage(type: EntityRelationshipType): Stage {
+  return {
+    name: type,
+    total: `MATCH ()-[r:${type}]->() RETURN count(r) AS total`,
+    statement: `MATCH (a)-[r:${type}]->(b) WHERE r.claimId IS NULL
+      WITH a, r, b LIMIT toInteger($limit)
+      CALL (a, r, b) {
+        ${lockThenPending('r', 'a, r, b')}
+        WITH a, r, b, pending, ${recordedAtOf('r')} AS at,
+          CASE WHEN pending THEN [f IN $fields WHERE r[f] IS NOT NULL] ELSE [] END AS fields
+        FOREACH (_ IN CASE WHEN pending THEN [1] ELSE [] END |
+          CREATE (c:Claim {id: ${NEW_CLAIM_ID}, kind: 'RELATIONSHIP', subject: a.id, type: $type, object: b.id,
+            recordedAt: at})
+          SET r.claimId = c.id, r.recordedAt = at)
+        ${valueClaims('r', 'r.claimId')}
+        RETURN pending, size(fields) AS values
+      } IN TRANSACTIONS OF toInteger($batchSize) ROWS
+      ${SUMMARY}`,
+    params: { type, fields: Object.keys(RELATIONSHIPS[type].properties) },
+  };
+}
+
+/** The stages in order: entities, then each type of relationship between entities. */
+export const upgradeStages = (): Stage[] => [entityStage(), ...ENTITY_RELATIONSHIP_TYPES.map(relationshipStage)];
+
+const DEFAULT_BATCH_SIZE = 10_000;
+const DEFAULT_CHUNK_SIZE = 100_000;
+
+interface Run {
+  db: Db;
+  logger: Logger;
+  batchSize: number;
+  chunkSize: number;
+  startedAt: string;
+  started: number;
+  /** Rows still allowed (the `limit` option); Infinity without one. */
+  remaining: number;
+  result: ClaimsUpgradeResult;
+}
+
+/** One chunk of a stage; retried on a transient failure (a deadlock with another upgrade), as it resumes. */
+async function runChunk(run: Run, stage: Stage, limit: number) {
+  const [row] = await retrying(
+    () =>
+      run.db.writeAutoCommit(stage.statement, {
+        ...stage.params,
+        limit,
+        batchSize: run.batchSize,
+        startedAt: run.startedAt,
+      }),
+    { retryable: isTransientError, attempts: 5, delayMs: (attempt) => 100 * attempt },
+  );
+  return { scanned: Number(row?.scanned ?? 0), upgraded: Number(row?.upgraded ?? 0), values: Number(row?.values ?? 0) };
+}
+
+/** Runs a stage chunk by chunk until it finds nothing left (or the limit is reached), a line per chunk. */
+async function runStage(run: Run, stage: Stage): Promise<void> {
+  let total: number | undefined;
+  let upgraded = 0;
+  while (run.remaining > 0) {
+    const limit = Math.min(run.chunkSize, run.remaining);
+    const chunk = await runChunk(run, stage, limit);
+    run.remaining -= chunk.scanned;
+    upgraded += chunk.upgraded;
+    run.result[stage.name === 'entities' ? 'entities' : 'relationships'] += chunk.upgraded;
+    run.result.values += chunk.values;
+    if (chunk.upgraded > 0) {
+      total ??= Number((await run.db.read(stage.total))[0]?.total ?? 0);
+      run.logger.info('Upgrading the graph to claims', {
+        stage: stage.name,
+        upgraded,
+        of: total,
+        values: chunk.values,
+        seconds: Math.round((performance.now() - run.started) / 100) / 10,
+      });
+    }
+    if (chunk.scanned < limit) return;
+  }
+}
+
+/**
+ * Upgrades what the graph holds without claims (see the top of this file); returns what it
+ * upgraded, all zero on a graph already upgraded.
+ */
+export async function upgradeToClaims(
+  db: Db,
+  logger: Logger,
+  options: ClaimsUpgradeOptions = {},
+): Promise<ClaimsUpgradeResult> {
+  const run: Run = {
+    db,
+    logger,
+    batchSize: options.batchSize ?? DEFAULT_BATCH_SIZE,
+    chunkSize: options.chunkSize ?? DEFAULT_CHUNK_SIZE,
+    startedAt: (options.startedAt ?? new Date()).toISOString(),
+    started: performance.now(),
+    remaining: options.limit ?? Number.POSITIVE_INFINITY,
+    result: { entities: 0, relationships: 0, values: 0 },
+  };
+  for (const stage of upgradeStages()) await runStage(run, stage);
+  const { entities, relationships, values } = run.result;
+  if (entities + relationships > 0) {
+    const seconds = Math.round((performance.now() - run.started) / 100) / 10;
+    logger.info('Upgraded the graph to claims', { entities, relationships, values, seconds });
+  }
+  return run.result;
+}
