@@ -6,14 +6,18 @@
  * read without `asOf` answers as before; each node and relationship gains its claim's `claimId`
  * and `recordedAt`, as every write sets them (docs/decisions/2026-12-07-claims-storage.md).
  *
- * Work is found by `claimId IS NULL`, so the upgrade runs once: a second start scans and writes
- * nothing, and an interrupted one resumes where it stopped. An entity or relationship and its
- * value claims are written in one transaction, in batches; each statement upgrades a chunk of rows
- * and logs one progress line. Two servers starting together may upgrade at once: each row is
- * locked before its `claimId` is read, so the second finds it upgraded and skips it.
+ * Work is found by `claimId IS NULL`, so the upgrade runs once: a second start counts nothing
+ * pending and writes nothing, and an interrupted one resumes where it stopped. An entity or
+ * relationship and its value claims are written in one transaction, in batches; each statement
+ * upgrades a chunk of rows and logs one progress line. Entities go two batches at a time (a row
+ * locks only its own node); relationships one at a time (concurrent batches deadlock on shared end
+ * nodes). When most claims are yet to be written, the Claim indexes are rebuilt once at the end
+ * instead of updated per claim (upgrade-indexes.ts). Two servers starting together may upgrade at
+ * once: each row is locked before its `claimId` is read, so the second finds it upgraded and skips it.
  */
 import type { Logger } from '../logger.js';
 import { isTransientError, retrying, type Db } from '../neo4j/db.js';
+import { dropClaimIndexes, rebuildClaimIndexes } from './upgrade-indexes.js';
 import {
   ENTITY_LABELS,
   ENTITY_RELATIONSHIP_TYPES,
@@ -31,6 +35,11 @@ export interface ClaimsUpgradeOptions {
   limit?: number;
   /** The recording time of what has neither `createdAt` nor `updatedAt`; default: now. */
   startedAt?: Date;
+  /**
+   * From this many pending entities and relationships (and at least half as many as the claims
+   * already stored), the Claim indexes are set aside and rebuilt at the end (upgrade-indexes.ts).
+   */
+  bulkFrom?: number;
 }
 
 export interface ClaimsUpgradeResult {
@@ -42,7 +51,8 @@ export interface ClaimsUpgradeResult {
 /** One stage's statement over `$limit` rows, answering how many it scanned, upgraded and valued. */
 interface Stage {
   name: string;
-  total: string;
+  /** Counts the rows the stage has left to upgrade. */
+  pending: string;
   statement: string;
   params: Record<string, unknown>;
 }
@@ -73,7 +83,7 @@ const SUMMARY = `RETURN count(*) AS scanned, count(CASE WHEN pending THEN 1 END)
 function entityStage(): Stage {
   return {
     name: 'entities',
-    total: 'MATCH (n:Entity) RETURN count(n) AS total',
+    pending: 'MATCH (n:Entity) WHERE n.claimId IS NULL RETURN count(n) AS pending',
     statement: `MATCH (n:Entity) WHERE n.claimId IS NULL
       WITH n LIMIT toInteger($limit)
       CALL (n) {
@@ -86,7 +96,7 @@ function entityStage(): Stage {
           SET n.claimId = c.id, n.recordedAt = at)
         ${valueClaims('n', 'n.id')}
         RETURN pending, size(fields) AS values
-      } IN TRANSACTIONS OF toInteger($batchSize) ROWS
+      } IN 2 CONCURRENT TRANSACTIONS OF toInteger($batchSize) ROWS
       ${SUMMARY}`,
     params: {
       fieldsByLabel: Object.fromEntries(ENTITY_LABELS.map((label) => [label, Object.keys(KIND_PROPERTIES[label])])),
@@ -101,7 +111,7 @@ function entityStage(): Stage {
 function relationshipStage(type: EntityRelationshipType): Stage {
   return {
     name: type,
-    total: `MATCH ()-[r:${type}]->() RETURN count(r) AS total`,
+    pending: `MATCH ()-[r:${type}]->() WHERE r.claimId IS NULL RETURN count(r) AS pending`,
     statement: `MATCH (a)-[r:${type}]->(b) WHERE r.claimId IS NULL
       WITH a, r, b LIMIT toInteger($limit)
       CALL (a, r, b) {
@@ -125,6 +135,7 @@ export const upgradeStages = (): Stage[] => [entityStage(), ...ENTITY_RELATIONSH
 
 const DEFAULT_BATCH_SIZE = 10_000;
 const DEFAULT_CHUNK_SIZE = 100_000;
+const DEFAULT_BULK_FROM = 50_000;
 
 interface Run {
   db: Db;
@@ -137,6 +148,8 @@ interface Run {
   remaining: number;
   result: ClaimsUpgradeResult;
 }
+
+const secondsSince = (started: number) => Math.round((performance.now() - started) / 100) / 10;
 
 /** One chunk of a stage; retried on a transient failure (a deadlock with another upgrade), as it resumes. */
 async function runChunk(run: Run, stage: Stage, limit: number) {
@@ -154,8 +167,7 @@ async function runChunk(run: Run, stage: Stage, limit: number) {
 }
 
 /** Runs a stage chunk by chunk until it finds nothing left (or the limit is reached), a line per chunk. */
-async function runStage(run: Run, stage: Stage): Promise<void> {
-  let total: number | undefined;
+async function runStage(run: Run, stage: Stage, pending: number): Promise<void> {
   let upgraded = 0;
   while (run.remaining > 0) {
     const limit = Math.min(run.chunkSize, run.remaining);
@@ -165,17 +177,35 @@ async function runStage(run: Run, stage: Stage): Promise<void> {
     run.result[stage.name === 'entities' ? 'entities' : 'relationships'] += chunk.upgraded;
     run.result.values += chunk.values;
     if (chunk.upgraded > 0) {
-      total ??= Number((await run.db.read(stage.total))[0]?.total ?? 0);
-      run.logger.info('Upgrading the graph to claims', {
+      const { logger, started } = run;
+      logger.info('Upgrading the graph to claims', {
         stage: stage.name,
         upgraded,
-        of: total,
+        of: pending,
         values: chunk.values,
-        seconds: Math.round((performance.now() - run.started) / 100) / 10,
+        seconds: secondsSince(started),
       });
     }
     if (chunk.scanned < limit) return;
   }
+}
+
+/** The stages with rows left to upgrade, with how many. */
+async function pendingStages(db: Db): Promise<Array<{ stage: Stage; pending: number }>> {
+  const stages = [];
+  for (const stage of upgradeStages()) {
+    const [row] = await db.read(stage.pending, {}, { timeoutMs: 0 });
+    const pending = Number(row?.pending ?? 0);
+    if (pending > 0) stages.push({ stage, pending });
+  }
+  return stages;
+}
+
+/** True when most claims are yet to be written: then rebuilding the Claim indexes once costs less. */
+async function bulk(db: Db, pendingRows: number, bulkFrom: number): Promise<boolean> {
+  if (pendingRows < bulkFrom) return false;
+  const [row] = await db.read('MATCH (c:Claim) RETURN count(c) AS claims');
+  return pendingRows * 2 >= Number(row?.claims ?? 0);
 }
 
 /**
@@ -197,11 +227,18 @@ export async function upgradeToClaims(
     remaining: options.limit ?? Number.POSITIVE_INFINITY,
     result: { entities: 0, relationships: 0, values: 0 },
   };
-  for (const stage of upgradeStages()) await runStage(run, stage);
-  const { entities, relationships, values } = run.result;
-  if (entities + relationships > 0) {
-    const seconds = Math.round((performance.now() - run.started) / 100) / 10;
-    logger.info('Upgraded the graph to claims', { entities, relationships, values, seconds });
+  const stages = await pendingStages(db);
+  const pendingRows = stages.reduce((sum, { pending }) => sum + pending, 0);
+  if (pendingRows === 0) return run.result;
+  const setAside = (await bulk(db, pendingRows, options.bulkFrom ?? DEFAULT_BULK_FROM))
+    ? await dropClaimIndexes(db, logger)
+    : [];
+  try {
+    for (const { stage, pending } of stages) await runStage(run, stage, pending);
+  } finally {
+    if (setAside.length > 0) await rebuildClaimIndexes(db, logger, setAside);
   }
+  const { entities, relationships, values } = run.result;
+  logger.info('Upgraded the graph to claims', { entities, relationships, values, seconds: secondsSince(run.started) });
   return run.result;
 }

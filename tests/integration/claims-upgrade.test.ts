@@ -274,6 +274,28 @@ describe('the claims upgrade', () => {
     await expectUpgraded();
   });
 
+  it('sets the Claim indexes aside for a bulk upgrade and puts them back as they were, online', async () => {
+    await writePreClaimsGraph();
+    const claimSchema = () =>
+      db.read(
+        `SHOW INDEXES YIELD name, labelsOrTypes, properties, type, owningConstraint, state
+         WHERE 'Claim' IN labelsOrTypes RETURN name, properties, type, owningConstraint, state ORDER BY name`,
+      );
+    const before = await claimSchema();
+    expect(before.length).toBeGreaterThanOrEqual(7);
+    const lines: string[] = [];
+    await upgradeToClaims(
+      db,
+      createLogger('info', (l) => lines.push(l)),
+      { startedAt, bulkFrom: 1 },
+    );
+    const messages = lines.map((l) => JSON.parse(l).msg);
+    expect(messages).toContain('Upgrading the graph to claims: Claim indexes set aside');
+    expect(messages).toContain('Upgrading the graph to claims: Claim indexes online');
+    expect(await claimSchema()).toEqual(before);
+    await expectUpgraded();
+  });
+
   it('runs at start-up, before creation times are filled in, with a progress line per stage', async () => {
     await writePreClaimsGraph();
     const lines: string[] = [];
