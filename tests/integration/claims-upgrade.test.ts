@@ -252,13 +252,13 @@ describe('the claims upgrade', () => {
 
   it('resumes an interrupted run, in small batches, without a second claim for anything', async () => {
     await writePreClaimsGraph();
-    const partial = await upgradeToClaims(db, silent, { startedAt, batchSize: 1, chunkSize: 2, limit: 4 });
+    const partial = await upgradeToClaims(db, silent, { startedAt, batchSize: 1, progressEvery: 1, limit: 4 });
     expect(partial).toMatchObject({ entities: 4, relationships: 0 });
     const [counted] = await db.read('MATCH (n:Entity) WHERE n.claimId IS NULL RETURN count(n) AS left');
     expect(counted!.left).toBe(2);
     // A second interruption, inside the relationships.
-    await upgradeToClaims(db, silent, { startedAt, batchSize: 2, chunkSize: 3, limit: 6 });
-    const rest = await upgradeToClaims(db, silent, { startedAt, batchSize: 1, chunkSize: 2 });
+    await upgradeToClaims(db, silent, { startedAt, batchSize: 2, progressEvery: 1, limit: 6 });
+    const rest = await upgradeToClaims(db, silent, { startedAt, batchSize: 1, progressEvery: 1 });
     expect(rest.entities + rest.relationships).toBe(6 + EXPECTED_RELATIONSHIP_CLAIMS.length - 4 - 6);
     await expectUpgraded();
   });
