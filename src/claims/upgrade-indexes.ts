@@ -27,7 +27,13 @@ export async function dropClaimIndexes(db: Db, logger: Logger): Promise<string[]
   for (const rule of rules) {
     // Names as the server reports them, quoted: nothing from a request.
     const name = `\`${String(rule.name).replaceAll('`', '``')}\``;
-    await db.write(rule.constraint ? `DROP CONSTRAINT ${name} IF EXISTS` : `DROP INDEX ${name} IF EXISTS`);
+    await db.write(
+      rule.constraint ? `DROP CONSTRAINT ${name} IF EXISTS` : `DROP INDEX ${name} IF EXISTS`,
+      {},
+      {
+        timeoutMs: 0,
+      },
+    );
   }
   if (rules.length > 0) logger.info('Upgrading the graph to claims: Claim indexes set aside', { rules: rules.length });
   return rules.map((rule) => String(rule.createStatement));
@@ -35,9 +41,12 @@ export async function dropClaimIndexes(db: Db, logger: Logger): Promise<string[]
 
 /** Creates the dropped rules again (another server may have already) and waits until they are online. */
 export async function rebuildClaimIndexes(db: Db, logger: Logger, statements: string[]): Promise<void> {
+  // A constraint is built before its CREATE returns: say so first, as that takes a while.
+  logger.info('Upgrading the graph to claims: building Claim indexes', { building: statements.length, percent: 0 });
   for (const statement of statements) {
     try {
-      await db.write(statement);
+      // A constraint over millions of claims takes longer than a request may: no timeout.
+      await db.write(statement, {}, { timeoutMs: 0 });
     } catch (error) {
       if (!(error instanceof Neo4jError && /AlreadyExists/.test(error.code))) throw error;
     }
@@ -55,7 +64,7 @@ export async function rebuildClaimIndexes(db: Db, logger: Logger, statements: st
     if (building.length === 0) break;
     if (performance.now() - logged >= LOG_EVERY_MS) {
       logged = performance.now();
-      const percent = Math.min(...building.map((index) => Number(index.populationPercent)));
+      const percent = Math.round(Math.min(...building.map((index) => Number(index.populationPercent))));
       logger.info('Upgrading the graph to claims: building Claim indexes', { building: building.length, percent });
     }
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));

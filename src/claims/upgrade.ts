@@ -185,7 +185,8 @@ function streamBatches(run: Run, stage: Stage, onBatch: (batch: Batch) => void):
     startedAt: run.startedAt,
   };
   return new Promise<void>((resolve, reject) => {
-    session.run(stage.statement, params).subscribe({
+    // Timeout 0: none. A stage of a large graph runs for minutes, past a server's default.
+    session.run(stage.statement, params, { timeout: 0 }).subscribe({
       onNext: (row) =>
         onBatch({
           scanned: Number(row.get('scanned')),
