@@ -20,13 +20,8 @@ import neo4j from 'neo4j-driver';
 import type { Logger } from '../logger.js';
 import { isTransientError, retrying, type Db } from '../neo4j/db.js';
 import { dropClaimIndexes, rebuildClaimIndexes } from './upgrade-indexes.js';
-import {
-  ENTITY_LABELS,
-  ENTITY_RELATIONSHIP_TYPES,
-  type EntityRelationshipType,
-  KIND_PROPERTIES,
-  RELATIONSHIPS,
-} from '../graph/model.js';
+import { ENTITY_LABELS, ENTITY_RELATIONSHIP_TYPES, type EntityRelationshipType } from '../graph/model.js';
+import { sourcedProperties, sourcedRelationshipProperties } from './model.js';
 
 export interface ClaimsUpgradeOptions {
   /** Rows per transaction. */
@@ -110,7 +105,7 @@ function entityStage(): Stage {
     pending: 'MATCH (n:Entity) WHERE n.claimId IS NULL RETURN count(n) AS pending',
     statement: inBatches('MATCH (n:Entity) WHERE n.claimId IS NULL', 'n', body, '2 CONCURRENT '),
     params: {
-      fieldsByLabel: Object.fromEntries(ENTITY_LABELS.map((label) => [label, Object.keys(KIND_PROPERTIES[label])])),
+      fieldsByLabel: Object.fromEntries(ENTITY_LABELS.map((label) => [label, Object.keys(sourcedProperties(label))])),
     },
   };
 }
@@ -133,7 +128,7 @@ function relationshipStage(type: EntityRelationshipType): Stage {
     name: type,
     pending: `MATCH ()-[r:${type}]->() WHERE r.claimId IS NULL RETURN count(r) AS pending`,
     statement: inBatches(`MATCH ()-[r:${type}]->() WHERE r.claimId IS NULL`, 'r', body, ''),
-    params: { type, fields: Object.keys(RELATIONSHIPS[type].properties) },
+    params: { type, fields: Object.keys(sourcedRelationshipProperties(type)) },
   };
 }
 
