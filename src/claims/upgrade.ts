@@ -12,9 +12,10 @@
  * each relationship type) is one statement: it finds its pending rows in one scan and upgrades them
  * in batches, one transaction and one result row each, and a progress line is logged every
  * `progressEvery` rows as those arrive. Entities go two batches at a time (a row locks only its own
- * node); relationships one at a time (concurrent batches deadlock on shared end nodes). When most claims are yet to be written, the Claim indexes are rebuilt once at the end
- * instead of updated per claim (upgrade-indexes.ts). Two servers starting together may upgrade at
- * once: each row is locked before its `claimId` is read, so the second finds it upgraded and skips it.
+ * node); relationships one at a time (concurrent batches deadlock on shared end nodes). When most
+ * claims are yet to be written, the Claim indexes are rebuilt once at the end instead of updated
+ * per claim (upgrade-indexes.ts). Two servers starting together may upgrade at once: each row is
+ * locked before its `claimId` is read, so the second finds it upgraded and skips it.
  */
 import neo4j from 'neo4j-driver';
 import type { Logger } from '../logger.js';
