@@ -11,6 +11,7 @@ import { refreshHorizon } from './claims/horizon.js';
 import { migrate } from './neo4j/migrate.js';
 import { seedIfEmpty } from './graph/seed.js';
 import { backfillEntities } from './graph/entity-backfill.js';
+import { upgradeToClaims } from './claims/upgrade.js';
 
 export interface OpenGraph {
   graph: GraphDb;
@@ -78,6 +79,9 @@ export async function openGraph(config: Config, logger: Logger): Promise<OpenGra
     await waitForConnectivity(graph, logger, 60_000);
     const applied = await migrate(graph.db());
     logger.info('Neo4j ready', { uri, constraintsAndIndexes: applied });
+    // A graph written before claims existed gets them once, recorded when each thing was written
+    // (before the creation times filled in below, which would say "now").
+    await upgradeToClaims(graph.db(), logger);
     // Entities written before search keys existed, or by hand, get them and a creation time once
     // (later writes maintain them).
     const filled = await backfillEntities(graph.db());
