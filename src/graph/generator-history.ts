@@ -1,0 +1,365 @@
+/**
+ * A realistic claim history for a generated graph (SPEC section 2a): the `claims` section of an
+ * import file, with claim records written verbatim. Every entity gets an existence claim, every
+ * relationship a relationship claim and every sourced value a value claim, valid from a day in
+ * HISTORY_WINDOW and recorded some days later. A few percent of values changed over time (the
+ * old claim closed on the day the new one starts), a few percent of relationships ended or were
+ * retracted, and some values are disputed by a second claim (a conflict).
+ *
+ * The winner today ("today, as known now") of every value is the value the graph has without
+ * history, so plain reads of a graph with history see the same values; the records themselves
+ * leave out the values their claims carry. The history draws from its own PRNG, after the graph,
+ * so the graph's own draws do not move.
+ */
+import { createRandom } from './generator.js';
+import { KIND_PROPERTIES, RELATIONSHIPS, type RelationshipType } from './model.js';
+import type { EntityRecord, GraphData, RelationshipRecord } from './bulk-load.js';
+
+/** How often each kind of history event happens (shares of the values or relationships). */
+export interface HistoryRates {
+  /** Values that had another value before (old claim closed where the new one starts). */
+  changed: number;
+  /** Values disputed by a second asserted claim with another value over an overlapping period. */
+  conflicts: number;
+  /** Relationships that ended in the world (`validTo`). */
+  ended: number;
+  /** Relationships retracted as mistakes (`retractedAt`, `retractReason`). */
+  retracted: number;
+}
+
+export const DEFAULT_HISTORY_RATES: HistoryRates = { changed: 0.04, conflicts: 0.01, ended: 0.03, retracted: 0.02 };
+
+/** Every generated `validFrom` and `validTo` falls in this window (inclusive). */
+export const HISTORY_WINDOW = { from: '2023-01-01', to: '2026-06-30' } as const;
+/** A day in the middle of the generated history, for reads `asOf` it. */
+export const HISTORY_MIDDLE = '2024-10-01';
+
+export interface CitationRecord {
+  source: string;
+  quote?: string;
+  locator?: string;
+}
+
+/** One claim of an import file's `claims` section, as CLAIMS-API states it. */
+export interface ClaimRecord {
+  id: string;
+  kind: 'ENTITY' | 'RELATIONSHIP' | 'VALUE';
+  /** Entity slug; for a value on a relationship, the relationship claim's id. */
+  subject: string;
+  type?: RelationshipType;
+  object?: string;
+  field?: string;
+  value?: string | number;
+  validFrom: string | null;
+  validTo?: string;
+  recordedAt: string;
+  retractedAt?: string;
+  retractReason?: string;
+  confidence?: number;
+  citations: CitationRecord[];
+}
+
+export type GraphDataWithClaims = GraphData & { claims: ClaimRecord[] };
+
+const DAY_MS = 86_400_000;
+const dayOf = (isoDate: string) => Date.parse(`${isoDate}T00:00:00Z`) / DAY_MS;
+const FIRST_DAY = dayOf(HISTORY_WINDOW.from);
+const LAST_DAY = dayOf(HISTORY_WINDOW.to);
+/** Nothing is recorded or retracted after this day: the history is over before today. */
+const LAST_RECORD_DAY = dayOf('2026-09-30');
+const QUARTERS_PER_DAY = 96;
+const RETRACT_REASONS = ['misread source', 'duplicate of another report', 'source withdrew the report'];
+const QUOTES = ['the company said', 'according to filings', 'people familiar with the plans said', 'announced'];
+const CONFIDENCES = [0.6, 0.75, 0.9];
+/** Distinct values kept per field as the alternatives a changed or disputed value takes. */
+const MAX_ALTERNATIVES = 64;
+const CITATION_POOL = 4096;
+const NO_CITATIONS: CitationRecord[] = [];
+
+type Random = ReturnType<typeof createRandom>;
+
+/** Date and instant strings are shared: a million-entity history repeats a few thousand of each. */
+function stampCache() {
+  const days = new Map<number, string>();
+  const instants = new Map<number, string>();
+  const date = (day: number) => {
+    let text = days.get(day);
+    if (text === undefined) {
+      text = new Date(day * DAY_MS).toISOString().slice(0, 10);
+      days.set(day, text);
+    }
+    return text;
+  };
+  /** `quarter` counts quarter-hours since the epoch. */
+  const instant = (quarter: number) => {
+    let text = instants.get(quarter);
+    if (text === undefined) {
+      text = `${new Date(quarter * (DAY_MS / QUARTERS_PER_DAY)).toISOString().slice(0, 19)}Z`;
+      instants.set(quarter, text);
+    }
+    return text;
+  };
+  return { date, instant };
+}
+
+/** What every step of one history shares. */
+interface HistoryRun {
+  random: Random;
+  rates: HistoryRates;
+  prefix: string;
+  claims: ClaimRecord[];
+  stamps: ReturnType<typeof stampCache>;
+  citations: CitationRecord[][];
+  /** Observed values per `Label.field` or `TYPE.field`: what a changed or disputed value becomes. */
+  alternatives: Map<string, (string | number)[]>;
+  next: number;
+}
+
+/** The next claim's id and citations; then `addClaim` files it. */
+function claimStart(run: HistoryRun): Pick<ClaimRecord, 'id' | 'citations'> {
+  const { citations } = run;
+  const cited = citations.length > 0 ? citations[Math.floor(run.random.next() * citations.length)]! : NO_CITATIONS;
+  return { id: `clm-${run.prefix}-${run.next++}`, citations: cited };
+}
+
+/** Files a claim, with a confidence now and then. Claims are built as literals of few shapes. */
+function addClaim(run: HistoryRun, claim: ClaimRecord): ClaimRecord {
+  if (run.random.chance(0.2)) claim.confidence = run.random.pick(CONFIDENCES);
+  run.claims.push(claim);
+  return claim;
+}
+
+function addValueClaim(
+  run: HistoryRun,
+  subject: string,
+  field: string,
+  value: string | number,
+  validFrom: string,
+  validTo: string | undefined,
+  recordedAt: string,
+): void {
+  const { id, citations } = claimStart(run);
+  const claim: ClaimRecord = { id, kind: 'VALUE', subject, field, value, validFrom, recordedAt, citations };
+  if (validTo !== undefined) claim.validTo = validTo;
+  addClaim(run, claim);
+}
+
+/** Shared citation lists, one or two sources each, so claims cost no citation objects of their own. */
+function citationPool(random: Random, sourceIds: readonly string[]): CitationRecord[][] {
+  const pool: CitationRecord[][] = [];
+  if (sourceIds.length === 0) return pool;
+  const cite = (): CitationRecord => {
+    const citation: CitationRecord = { source: random.pick(sourceIds), locator: `¶${random.int(1, 40)}` };
+    if (random.chance(0.5)) citation.quote = random.pick(QUOTES);
+    return citation;
+  };
+  for (let i = Math.min(CITATION_POOL, sourceIds.length * 2); i > 0; i--)
+    pool.push(random.chance(0.1) ? [cite(), cite()] : [cite()]);
+  return pool;
+}
+
+/** A day skewed towards `from` (power > 1), at most `to`. */
+const skewedDay = (random: Random, from: number, to: number, power: number) =>
+  from + Math.floor(random.next() ** power * (to - from + 1));
+
+/** A recording instant (quarter-hours) some days after `day`, and never after LAST_RECORD_DAY. */
+function recordedQuarter(random: Random, day: number, maxDelayDays = 30): number {
+  const recordDay = Math.min(day + random.int(0, maxDelayDays), LAST_RECORD_DAY);
+  return recordDay * QUARTERS_PER_DAY + random.int(0, QUARTERS_PER_DAY - 1);
+}
+
+/** Another value for a field: a number scaled, a date shifted, a string from the observed ones. */
+function otherValue(run: HistoryRun, key: string, value: string | number): string | number | undefined {
+  const { random } = run;
+  if (typeof value === 'number') {
+    const scaled = Math.round(value * (0.5 + random.next()));
+    return scaled === value ? value + 1 : scaled;
+  }
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value))
+    return run.stamps.date(dayOf(value) + (random.chance(0.5) ? 1 : -1) * random.int(1, 365));
+  const seen = run.alternatives.get(key) ?? [];
+  const others = seen.filter((v) => v !== value);
+  return others.length > 0 ? random.pick(others) : undefined;
+}
+
+/** The subject of a run of value claims: who they are about, from when, recorded when, until when. */
+interface ValueSubject {
+  subject: string;
+  key: string;
+  validFrom: number;
+  recordedQuarter: number;
+  /** Values of a relationship that ended change before it ends. */
+  lastDay: number;
+}
+
+/**
+ * One sourced value as claims: the value itself from the subject's start, and by chance an older
+ * value closed where it starts, or a dispute over some period.
+ */
+function addValue(run: HistoryRun, on: ValueSubject, field: string, value: string | number): void {
+  const { random, rates, stamps } = run;
+  const draw = random.next();
+  const recordedAt = stamps.instant(on.recordedQuarter);
+  const room = on.lastDay - on.validFrom;
+  const from = stamps.date(on.validFrom);
+  if (draw < rates.changed && room >= 2) {
+    const older = otherValue(run, `${on.key}.${field}`, value);
+    if (older !== undefined) {
+      const changedOn = on.validFrom + random.int(1, room - 1);
+      const to = stamps.date(changedOn);
+      addValueClaim(run, on.subject, field, older, from, to, recordedAt);
+      const changedAt = stamps.instant(recordedQuarter(random, changedOn));
+      addValueClaim(run, on.subject, field, value, to, undefined, changedAt);
+      return;
+    }
+  }
+  addValueClaim(run, on.subject, field, value, from, undefined, recordedAt);
+  if (draw >= rates.changed && draw < rates.changed + rates.conflicts && room >= 2) {
+    const disputed = otherValue(run, `${on.key}.${field}`, value);
+    if (disputed !== undefined) addDispute(run, on, field, disputed);
+  }
+}
+
+/**
+ * A second claim with another value: from the same day but recorded earlier (so the value
+ * recorded later still wins), or over a closed period inside the value's, recorded later.
+ */
+function addDispute(run: HistoryRun, on: ValueSubject, field: string, value: string | number) {
+  const { random, stamps } = run;
+  const recordedDay = Math.floor(on.recordedQuarter / QUARTERS_PER_DAY);
+  if (recordedDay > on.validFrom && random.chance(0.5)) {
+    const earlier =
+      on.validFrom * QUARTERS_PER_DAY + random.int(0, (recordedDay - on.validFrom) * QUARTERS_PER_DAY - 1);
+    addValueClaim(run, on.subject, field, value, stamps.date(on.validFrom), undefined, stamps.instant(earlier));
+    return;
+  }
+  const from = on.validFrom + random.int(0, on.lastDay - on.validFrom - 1);
+  const to = from + random.int(1, on.lastDay - from);
+  const recorded = Math.max(on.recordedQuarter + QUARTERS_PER_DAY, recordedQuarter(random, from));
+  const recordedAt = stamps.instant(Math.min(recorded, (LAST_RECORD_DAY + 1) * QUARTERS_PER_DAY - 1));
+  addValueClaim(run, on.subject, field, value, stamps.date(from), stamps.date(to), recordedAt);
+}
+
+/** Sourced values present on a record, in the model's field order. */
+function sourcedValues(fields: readonly string[], record: Record<string, unknown>): [string, string | number][] {
+  const values: [string, string | number][] = [];
+  for (const field of fields) {
+    const value = record[field];
+    if (typeof value === 'string' || typeof value === 'number') values.push([field, value]);
+  }
+  return values;
+}
+
+const entityFields = (e: EntityRecord) => Object.keys(KIND_PROPERTIES[e.label]);
+const relationshipFields = (r: RelationshipRecord) => Object.keys(RELATIONSHIPS[r.type].properties);
+
+/** The distinct values each string field takes in the data (up to MAX_ALTERNATIVES of them). */
+function observedValues(data: GraphData): Map<string, (string | number)[]> {
+  const sets = new Map<string, Set<string | number>>();
+  const observe = (key: string, fields: readonly string[], record: Record<string, unknown>) => {
+    for (const [field, value] of sourcedValues(fields, record)) {
+      if (typeof value !== 'string') continue;
+      const fieldKey = `${key}.${field}`;
+      const set = sets.get(fieldKey) ?? new Set();
+      sets.set(fieldKey, set);
+      if (set.size < MAX_ALTERNATIVES) set.add(value);
+    }
+  };
+  for (const e of data.entities) observe(e.label, entityFields(e), e);
+  for (const r of data.relationships) observe(r.type, relationshipFields(r), r.properties ?? {});
+  return new Map([...sets].map(([key, set]) => [key, [...set].sort()]));
+}
+
+/** Existence and value claims of every entity; returns each entity's first day by slug. */
+function addEntityHistory(run: HistoryRun, entities: EntityRecord[]): Map<string, number> {
+  const { random, stamps } = run;
+  const firstDay = new Map<string, number>();
+  for (const e of entities) {
+    const validFrom = skewedDay(random, FIRST_DAY, LAST_DAY, 1.5);
+    const quarter = recordedQuarter(random, validFrom);
+    firstDay.set(e.slug, validFrom);
+    const { id, citations } = claimStart(run);
+    const [from, recordedAt] = [stamps.date(validFrom), stamps.instant(quarter)];
+    addClaim(run, { id, kind: 'ENTITY', subject: e.slug, validFrom: from, recordedAt, citations });
+    const on = { subject: e.slug, key: e.label, validFrom, recordedQuarter: quarter, lastDay: LAST_DAY };
+    for (const [field, value] of sourcedValues(entityFields(e), e)) addValue(run, on, field, value);
+  }
+  return firstDay;
+}
+
+/** Relationship claims (a few ended or retracted) and their values; starts after both ends exist. */
+function addRelationshipHistory(run: HistoryRun, relationships: RelationshipRecord[], firstDay: Map<string, number>) {
+  const { random, rates, stamps } = run;
+  for (const r of relationships) {
+    const start = Math.max(firstDay.get(r.from) ?? FIRST_DAY, firstDay.get(r.to) ?? FIRST_DAY);
+    const validFrom = skewedDay(random, start, LAST_DAY, 2);
+    const quarter = recordedQuarter(random, validFrom);
+    const { id, citations } = claimStart(run);
+    const [from, recordedAt] = [stamps.date(validFrom), stamps.instant(quarter)];
+    const claim: ClaimRecord = {
+      id,
+      kind: 'RELATIONSHIP',
+      subject: r.from,
+      type: r.type,
+      object: r.to,
+      validFrom: from,
+      recordedAt,
+      citations,
+    };
+    const draw = random.next();
+    let lastDay = LAST_DAY;
+    if (draw < rates.ended && validFrom < LAST_DAY) {
+      lastDay = validFrom + random.int(1, LAST_DAY - validFrom);
+      claim.validTo = stamps.date(lastDay);
+    } else if (draw >= rates.ended && draw < rates.ended + rates.retracted) {
+      const retracted = Math.floor(quarter / QUARTERS_PER_DAY) + random.int(1, 180);
+      claim.retractedAt = stamps.instant(Math.min(retracted, LAST_RECORD_DAY) * QUARTERS_PER_DAY + random.int(0, 95));
+      claim.retractReason = random.pick(RETRACT_REASONS);
+    }
+    addClaim(run, claim);
+    const on = { subject: claim.id, key: r.type, validFrom, recordedQuarter: quarter, lastDay };
+    for (const [field, value] of sourcedValues(relationshipFields(r), r.properties ?? {}))
+      addValue(run, on, field, value);
+  }
+}
+
+/** Records without the values their claims now carry. */
+function withoutSourcedValues(data: GraphData): Pick<GraphData, 'entities' | 'relationships'> {
+  const entities = data.entities.map((e): EntityRecord => {
+    const kept: EntityRecord = { id: e.id, slug: e.slug, label: e.label, name: e.name };
+    if (e.description !== undefined) kept.description = e.description;
+    if (e.aliases !== undefined) kept.aliases = e.aliases;
+    const sourced = new Set(entityFields(e));
+    for (const [key, value] of Object.entries(e)) if (!(key in kept) && !sourced.has(key)) kept[key] = value;
+    return kept;
+  });
+  const relationships = data.relationships.map(({ type, from, to }): RelationshipRecord => ({ type, from, to }));
+  return { entities, relationships };
+}
+
+/**
+ * `data` with a `claims` section. `seed` seeds the history's own PRNG; `prefix` names the claim
+ * ids (`clm-${prefix}-${n}`). Dates and instants are strings: the same inputs give the same file.
+ */
+export function addHistory(
+  data: GraphData,
+  options: { seed: number; prefix: string; rates?: Partial<HistoryRates> },
+): GraphDataWithClaims {
+  const random = createRandom((options.seed ^ 0x5bd1e995) >>> 0);
+  const run: HistoryRun = {
+    random,
+    rates: { ...DEFAULT_HISTORY_RATES, ...options.rates },
+    prefix: options.prefix,
+    claims: [],
+    stamps: stampCache(),
+    citations: citationPool(
+      random,
+      data.sources.map((s) => s.id),
+    ),
+    alternatives: observedValues(data),
+    next: 1,
+  };
+  const firstDay = addEntityHistory(run, data.entities);
+  addRelationshipHistory(run, data.relationships, firstDay);
+  return { ...data, ...withoutSourcedValues(data), claims: run.claims };
+}
