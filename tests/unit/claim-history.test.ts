@@ -76,6 +76,21 @@ describe('generateWriteHistory', () => {
     expect(retracted).toBeGreaterThan(20);
   });
 
+  it('names only entities in force today when asked', () => {
+    for (const seed of SEEDS.slice(0, 10)) {
+      const { writes } = generateWriteHistory({ seed, today: TODAY, inForceEndsOnly: true });
+      const times = instants(writes);
+      const reference = new ClaimReference();
+      const now = { asOf: TODAY, knownAt: Number.POSITIVE_INFINITY };
+      for (const [i, w] of writes.entries()) {
+        const named =
+          w.op === 'connect' || w.op === 'disconnect' ? [w.from, w.to] : w.op === 'deleteEntity' ? [w.slug] : [];
+        for (const slug of named) expect(reference.exists(slug, now), `${seed} #${i} ${slug}`).toBe(true);
+        reference.apply(w, times[i]!);
+      }
+    }
+  });
+
   it('keeps out of default histories the writes the rules leave open', () => {
     for (const seed of SEEDS) {
       const { writes } = generateWriteHistory({ seed, today: TODAY });
@@ -84,10 +99,10 @@ describe('generateWriteHistory', () => {
       for (const [i, w] of writes.entries()) {
         if (w.op === 'disconnect') {
           const endsOn = w.validTo ?? TODAY;
-          const open = reference
-            .openRelationships()
-            .filter((c) => c.subject === w.from && c.type === w.type && c.object === w.to);
-          expect(open.every((c) => c.validFrom === null || c.validFrom < endsOn)).toBe(true);
+          const ended = reference
+            .relationshipClaims(w.from, w.type, w.to)
+            .filter((c) => c.validTo === null || c.validTo > endsOn);
+          expect(ended.every((c) => c.validFrom === null || c.validFrom < endsOn)).toBe(true);
         }
         if (w.op === 'upsert') {
           const closesAt = w.claim.validFrom === undefined ? TODAY : w.claim.validFrom;

@@ -238,6 +238,27 @@ describe('ClaimReference writing rules', () => {
     expect(reference.openRelationships()).toHaveLength(1);
   });
 
+  it('shortens with disconnect a relationship that was to end later, and never ends one before it starts', () => {
+    const steps: [string, Write][] = [
+      ['2025-01-01T00:00:00Z', upsert('Company', 'a', {}, { validFrom: null })],
+      ['2025-01-01T00:01:00Z', upsert('Company', 'b', {}, { validFrom: null })],
+      ['2025-01-01T00:02:00Z', connect('INVESTS_IN', 'a', 'b', {}, { validFrom: '2024-01-01', validTo: '2026-06-30' })],
+      ['2025-01-01T00:03:00Z', connect('INVESTS_IN', 'b', 'a', {}, { validFrom: '2025-12-31' })],
+      ['2025-03-01T00:00:00Z', { op: 'disconnect', type: 'INVESTS_IN', from: 'a', to: 'b', validTo: '2025-01-21' }],
+      ['2025-03-01T00:01:00Z', { op: 'disconnect', type: 'INVESTS_IN', from: 'b', to: 'a', validTo: '2025-07-01' }],
+    ];
+    const reference = replay(steps);
+    const [ab] = reference.relationshipClaims('a', 'INVESTS_IN', 'b');
+    expect([ab!.validFrom, ab!.validTo]).toEqual(['2024-01-01', '2025-01-21']);
+    expect(reference.related('a', 'INVESTS_IN', 'OUT', at('2025-06-01'))).toEqual([]);
+    // As known before the disconnect, it held until 2026-06-30.
+    expect(reference.related('a', 'INVESTS_IN', 'OUT', at('2025-06-01', '2025-02-01T00:00:00Z'))).toHaveLength(1);
+    // Ending before its start closes it where it starts: it holds on no day.
+    const [ba] = reference.relationshipClaims('b', 'INVESTS_IN', 'a');
+    expect([ba!.validFrom, ba!.validTo]).toEqual(['2025-12-31', '2025-12-31']);
+    expect(reference.related('b', 'INVESTS_IN', 'OUT', at('2026-01-01'))).toEqual([]);
+  });
+
   it('retracts a claim: still there for a knownAt before, gone after; retracting twice keeps the first', () => {
     const steps: [string, Write][] = [
       ['2025-01-01T00:00:00Z', upsert('Project', 'p', { status: 'ANNOUNCED', pledgedUsd: 100 }, { validFrom: null })],

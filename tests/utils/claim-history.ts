@@ -90,6 +90,11 @@ export interface HistoryOptions {
   today?: string;
   /** Also write what the rules leave open (see claim-reference.ts): nulls and disconnects before a claim starts. */
   edgeCases?: boolean;
+  /**
+   * Connect, disconnect and delete only entities whose existence is in force today (for a server
+   * that finds the ends of those writes among today's entities only).
+   */
+  inForceEndsOnly?: boolean;
 }
 
 /** Dates explicit validFrom/validTo take: few, so that writes often fall on the same day. */
@@ -159,6 +164,14 @@ interface HistoryRun {
 }
 
 const live = (run: HistoryRun) => run.history.entities.filter((e) => !run.deleted.has(e.slug));
+/** Entities a connect, disconnect or delete may name: written, not deleted, and (if asked) in force today. */
+const nameable = (run: HistoryRun) =>
+  live(run).filter(
+    (e) =>
+      run.created.has(e.slug) &&
+      (!run.options.inForceEndsOnly ||
+        run.replica.exists(e.slug, { asOf: run.options.today, knownAt: Number.POSITIVE_INFINITY })),
+  );
 const sourceIds = (run: HistoryRun) => run.history.sources.map((s) => s.id);
 
 function upsertWrite(run: HistoryRun, chosen?: WriteHistory['entities'][number]): Write | undefined {
@@ -188,8 +201,8 @@ function upsertWrite(run: HistoryRun, chosen?: WriteHistory['entities'][number])
 /** Relationship types with their allowed ends among the created, live entities. */
 function connectable(run: HistoryRun): { type: EntityRelationshipType; from: string[]; to: string[] }[] {
   const labelled = (labels: readonly string[]) =>
-    live(run)
-      .filter((e) => run.created.has(e.slug) && labels.includes(e.label))
+    nameable(run)
+      .filter((e) => labels.includes(e.label))
       .map((e) => e.slug);
   return (Object.keys(RELATIONSHIPS) as EntityRelationshipType[])
     .filter((type) => type !== ('MENTIONS' as string) && type !== ('CITES' as string))
@@ -212,16 +225,19 @@ function connectWrite(run: HistoryRun): Write | undefined {
 
 function disconnectWrite(run: HistoryRun): Write | undefined {
   const { random } = run;
-  const open = run.replica
-    .openRelationships()
-    .filter((c) => !run.deleted.has(c.subject) && !run.deleted.has(c.object!));
+  const ends = new Set(nameable(run).map((e) => e.slug));
+  const open = run.replica.openRelationships().filter((c) => ends.has(c.subject) && ends.has(c.object!));
   const claim = random.pick(open);
   if (!claim) return undefined;
   const write: Write = { op: 'disconnect', type: claim.type!, from: claim.subject, to: claim.object! };
   const later = HISTORY_DATES.filter((d) => claim.validFrom === null || d > claim.validFrom);
   if (random.chance(0.4) && later.length > 0) write.validTo = random.pick(later);
   const endsOn = write.validTo ?? run.options.today;
-  if (!run.options.edgeCases && claim.validFrom !== null && claim.validFrom >= endsOn) return undefined;
+  // Every claim of the relationship in force on that day ends then: only after each one starts.
+  const ended = run.replica
+    .relationshipClaims(write.from, write.type, write.to)
+    .filter((c) => c.validTo === null || c.validTo > endsOn);
+  if (!run.options.edgeCases && ended.some((c) => c.validFrom !== null && c.validFrom >= endsOn)) return undefined;
   return write;
 }
 
@@ -242,7 +258,7 @@ function retractWrite(run: HistoryRun): Write | undefined {
 }
 
 function deleteWrite(run: HistoryRun): Write | undefined {
-  const candidates = live(run).filter((e) => run.created.has(e.slug));
+  const candidates = nameable(run);
   // Keep most of the graph: deletions stop when a third of the pool is gone.
   if (run.deleted.size >= run.history.entities.length / 3) return undefined;
   const entity = run.random.pick(candidates);
@@ -293,6 +309,7 @@ export function generateWriteHistory(options: HistoryOptions): WriteHistory {
     prefix: 'hist',
     today: new Date().toISOString().slice(0, 10),
     edgeCases: false,
+    inForceEndsOnly: false,
     ...options,
   };
   if (settings.entities > 30 || settings.entities < 5) throw new RangeError('entities must be 5 to 30');

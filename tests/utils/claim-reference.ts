@@ -9,20 +9,21 @@
  * - absent validFrom is the write's UTC date; an explicit null is "always"; validTo absent or
  *   null is open; the interval is half-open [validFrom, validTo);
  * - the same value again, overlapping an asserted claim: its citations are added to that claim
- *   (deduplicated), nothing else changes;
+ *   (the newest recorded of several; deduplicated), nothing else changes;
  * - a different value: a new claim. Of two open claims with different values, the one with the
  *   earlier validFrom is closed at the later one's validFrom (so the new claim may be the one
  *   closed); the same validFrom, or an overlap where either is closed, is kept as a conflict;
- * - null: every asserted open claim that starts before the write's validFrom is closed there;
+ * - null: every asserted open claim is closed at the write's validFrom (never before its own
+ *   start: one starting later is closed where it starts, so it holds on no day);
  * - connect: an asserted relationship claim overlapping the write's interval takes the citations,
  *   else a new relationship claim; its properties are value claims about that claim's id;
- * - disconnect: every asserted open claim of the relationship that starts before validTo
- *   (default: the write's UTC date) is closed there;
+ * - disconnect: every asserted claim of the relationship still in force on validTo (default:
+ *   the write's UTC date) is closed there (never before its own start);
  * - retractClaim: sets retractedAt (once); deleteEntity retracts the existence claim, every
  *   relationship claim touching the entity and every value claim about it.
  * Left open by the rules, and kept out of generated histories unless asked: a null or disconnect
- * before a claim starts (such claims are left as they are), writes naming a deleted entity (the
- * reference refuses them).
+ * before a claim starts, a null with validFrom null (both close where the claim starts, as the
+ * server's rules do); writes naming a deleted entity (the reference refuses them).
  *
  * Reading at (asOf: a UTC date, knownAt: an instant): a claim is there when valid on asOf
  * (validFrom <= asOf < validTo) and known at knownAt (recordedAt <= knownAt, not retracted by
@@ -45,8 +46,8 @@ export interface ReferenceClaim {
   value?: ScalarValue;
   validFrom: string | null;
   validTo: string | null;
-  /** When validTo was set (ms): a claim is closed at most once, by the write that closed it. */
-  closedAt: number | null;
+  /** Every validTo the claim has had, with the instant (ms) it was set: the first at recordedAt. */
+  endings: { at: number; validTo: string | null }[];
   /** Milliseconds since the epoch. */
   recordedAt: number;
   retractedAt: number | null;
@@ -90,8 +91,12 @@ export function overlaps(
 ): boolean {
   const aBeforeBEnds = b.validTo === null || a.validFrom === null || a.validFrom < b.validTo;
   const bBeforeAEnds = a.validTo === null || b.validFrom === null || b.validFrom < a.validTo;
-  return aBeforeBEnds && bBeforeAEnds;
+  return aBeforeBEnds && bBeforeAEnds && !isEmpty(a) && !isEmpty(b);
 }
+
+/** A claim closed on the day it starts holds on no day. */
+const isEmpty = (c: Pick<ReferenceClaim, 'validFrom' | 'validTo'>) =>
+  c.validFrom !== null && c.validTo !== null && c.validTo <= c.validFrom;
 
 /** True when `from` (null: always) is strictly before `day` (null: always, before nothing). */
 const startsBefore = (from: string | null, day: string | null) => day !== null && (from === null || from < day);
@@ -161,6 +166,11 @@ export class ClaimReference {
     return this.asserted((c) => c.kind === 'VALUE' && c.subject === subject && c.field === field && c.validTo === null);
   }
 
+  /** Asserted claims of one relationship (from, type, to). */
+  relationshipClaims(from: string, type: EntityRelationshipType, to: string): ReferenceClaim[] {
+    return this.asserted((c) => c.kind === 'RELATIONSHIP' && c.subject === from && c.type === type && c.object === to);
+  }
+
   /** Asserted open relationship claims. */
   openRelationships(): ReferenceClaim[] {
     return this.asserted((c) => c.kind === 'RELATIONSHIP' && c.validTo === null);
@@ -174,13 +184,13 @@ export class ClaimReference {
   }
 
   private newClaim(
-    fields: Omit<ReferenceClaim, 'id' | 'citations' | 'retractedAt' | 'closedAt'>,
+    fields: Omit<ReferenceClaim, 'id' | 'citations' | 'retractedAt' | 'endings'>,
     args: ClaimArgs,
   ): ReferenceClaim {
     const claim: ReferenceClaim = {
       id: `ref-${this.claims.length + 1}`,
       ...fields,
-      closedAt: fields.validTo === null ? null : fields.recordedAt,
+      endings: [{ at: fields.recordedAt, validTo: fields.validTo }],
       retractedAt: null,
       citations: [],
     };
@@ -239,10 +249,10 @@ export class ClaimReference {
     const { subject, field, value, validFrom, validTo } = draft;
     const others = this.asserted((c) => c.kind === 'VALUE' && c.subject === subject && c.field === field);
     if (value === null) {
-      for (const c of others) if (c.validTo === null && startsBefore(c.validFrom, validFrom)) close(c, validFrom!, at);
+      for (const c of others) if (c.validTo === null) close(c, closingDay(c.validFrom, validFrom), at);
       return;
     }
-    const same = others.find((c) => c.value === value && overlaps(c, { validFrom, validTo }));
+    const same = others.filter((c) => c.value === value && overlaps(c, { validFrom, validTo })).sort(newestFirst)[0];
     if (same) {
       addCitations(same, args.citations);
       this.touched[index]!.set(`VALUE ${field}`, same);
@@ -273,7 +283,7 @@ export class ClaimReference {
         c.type === write.type &&
         c.object === write.to &&
         overlaps(c, interval),
-    )[0];
+    ).sort(newestFirst)[0];
     let relationship = existing;
     if (relationship) addCitations(relationship, write.claim.citations);
     else {
@@ -290,7 +300,7 @@ export class ClaimReference {
     const open = this.asserted(
       (c) => c.kind === 'RELATIONSHIP' && c.subject === write.from && c.type === write.type && c.object === write.to,
     );
-    for (const c of open) if (c.validTo === null && startsBefore(c.validFrom, endsOn)) close(c, endsOn, at);
+    for (const c of open) if (c.validTo === null || c.validTo > endsOn) close(c, closingDay(c.validFrom, endsOn), at);
   }
 
   private retract(ref: ClaimRef, reason: string, at: number): void {
@@ -448,8 +458,9 @@ export class ClaimReference {
 
   private there(c: ReferenceClaim, time: ReadTime): boolean {
     if (!knownAt(c, time.knownAt)) return false;
-    const closedLater = this.closings === 'recorded' && c.closedAt !== null && c.closedAt > time.knownAt;
-    return validOn(closedLater ? { ...c, validTo: null } : c, time.asOf);
+    if (this.closings === 'in-place') return validOn(c, time.asOf);
+    const known = c.endings.filter((e) => e.at <= time.knownAt);
+    return validOn({ validFrom: c.validFrom, validTo: known[known.length - 1]!.validTo }, time.asOf);
   }
 
   private propertiesOf(relationship: ReferenceClaim, time: ReadTime): Record<string, ScalarValue> {
@@ -466,7 +477,15 @@ export class ClaimReference {
 /** Sets validTo (on a claim still open, or one being made) at the write's instant. */
 function close(claim: ReferenceClaim, day: string, at: number): void {
   claim.validTo = day;
-  claim.closedAt = at;
+  const last = claim.endings[claim.endings.length - 1]!;
+  if (last.at === at) last.validTo = day;
+  else claim.endings.push({ at, validTo: day });
+}
+
+/** Where a write ending a claim on `day` closes it: never before the claim's own start. */
+function closingDay(claimFrom: string | null, day: string | null): string {
+  if (day === null) return claimFrom ?? '0001-01-01';
+  return claimFrom !== null && claimFrom > day ? claimFrom : day;
 }
 
 function addCitations(claim: ReferenceClaim, citations: readonly CitationInput[] | undefined): void {
