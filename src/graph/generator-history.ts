@@ -7,9 +7,11 @@
  * retracted, and some values are disputed by a second claim (a conflict).
  *
  * The winner today ("today, as known now") of every value is the value the graph has without
- * history, so plain reads of a graph with history see the same values; the records themselves
- * leave out the values their claims carry. The history draws from its own PRNG, after the graph,
- * so the graph's own draws do not move.
+ * history, and claims cite only sources that already mention their entities, so plain reads of a
+ * graph with history see the same values and sources. Entity records leave out the values their
+ * claims carry, and relationships are given by their claims alone (a relationship record would
+ * make a second claim when loaded). The history draws from its own PRNG, after the graph, so the
+ * graph's own draws do not move.
  */
 import { createRandom } from './generator.js';
 import { KIND_PROPERTIES, RELATIONSHIPS, type RelationshipType } from './model.js';
@@ -73,8 +75,7 @@ const QUOTES = ['the company said', 'according to filings', 'people familiar wit
 const CONFIDENCES = [0.6, 0.75, 0.9];
 /** Distinct values kept per field as the alternatives a changed or disputed value takes. */
 const MAX_ALTERNATIVES = 64;
-const CITATION_POOL = 4096;
-const NO_CITATIONS: CitationRecord[] = [];
+const NO_CITATIONS: readonly CitationRecord[][] = [];
 
 type Random = ReturnType<typeof createRandom>;
 
@@ -109,17 +110,17 @@ interface HistoryRun {
   prefix: string;
   claims: ClaimRecord[];
   stamps: ReturnType<typeof stampCache>;
-  citations: CitationRecord[][];
+  /** Per entity slug, the citation lists of the sources that MENTION it (one shared list per source). */
+  citedBy: Map<string, CitationRecord[][]>;
   /** Observed values per `Label.field` or `TYPE.field`: what a changed or disputed value becomes. */
   alternatives: Map<string, (string | number)[]>;
   next: number;
 }
 
-/** The next claim's id and citations; then `addClaim` files it. */
-function claimStart(run: HistoryRun): Pick<ClaimRecord, 'id' | 'citations'> {
-  const { citations } = run;
-  const cited = citations.length > 0 ? citations[Math.floor(run.random.next() * citations.length)]! : NO_CITATIONS;
-  return { id: `clm-${run.prefix}-${run.next++}`, citations: cited };
+/** The next claim's id and citations (one of `cites`, or none); then `addClaim` files it. */
+function claimStart(run: HistoryRun, cites: readonly CitationRecord[][]): Pick<ClaimRecord, 'id' | 'citations'> {
+  const citations = cites.length > 0 ? cites[Math.floor(run.random.next() * cites.length)]! : [];
+  return { id: `clm-${run.prefix}-${run.next++}`, citations };
 }
 
 /** Files a claim, with a confidence now and then. Claims are built as literals of few shapes. */
@@ -131,31 +132,37 @@ function addClaim(run: HistoryRun, claim: ClaimRecord): ClaimRecord {
 
 function addValueClaim(
   run: HistoryRun,
-  subject: string,
+  on: ValueSubject,
   field: string,
   value: string | number,
   validFrom: string,
   validTo: string | undefined,
   recordedAt: string,
 ): void {
-  const { id, citations } = claimStart(run);
-  const claim: ClaimRecord = { id, kind: 'VALUE', subject, field, value, validFrom, recordedAt, citations };
+  const { id, citations } = claimStart(run, on.cites);
+  const claim: ClaimRecord = { id, kind: 'VALUE', subject: on.subject, field, value, validFrom, recordedAt, citations };
   if (validTo !== undefined) claim.validTo = validTo;
   addClaim(run, claim);
 }
 
-/** Shared citation lists, one or two sources each, so claims cost no citation objects of their own. */
-function citationPool(random: Random, sourceIds: readonly string[]): CitationRecord[][] {
-  const pool: CitationRecord[][] = [];
-  if (sourceIds.length === 0) return pool;
-  const cite = (): CitationRecord => {
-    const citation: CitationRecord = { source: random.pick(sourceIds), locator: `¶${random.int(1, 40)}` };
+/**
+ * Claims cite only sources that already MENTION what they are about (both ends, for a
+ * relationship), so loading the history adds no MENTIONS and plain reads see the graph they see
+ * without it. One shared citation list per source.
+ */
+function citationsBySubject(random: Random, data: GraphData): Map<string, CitationRecord[][]> {
+  const citedBy = new Map<string, CitationRecord[][]>();
+  for (const m of data.mentions) {
+    const citation: CitationRecord = { source: m.source, locator: `¶${random.int(1, 40)}` };
     if (random.chance(0.5)) citation.quote = random.pick(QUOTES);
-    return citation;
-  };
-  for (let i = Math.min(CITATION_POOL, sourceIds.length * 2); i > 0; i--)
-    pool.push(random.chance(0.1) ? [cite(), cite()] : [cite()]);
-  return pool;
+    const list = [citation];
+    for (const slug of m.entities) {
+      const lists = citedBy.get(slug) ?? [];
+      if (!lists.some((l) => l[0]!.source === m.source)) lists.push(list);
+      citedBy.set(slug, lists);
+    }
+  }
+  return citedBy;
 }
 
 /** A day skewed towards `from` (power > 1), at most `to`. */
@@ -185,6 +192,7 @@ function otherValue(run: HistoryRun, key: string, value: string | number): strin
 /** The subject of a run of value claims: who they are about, from when, recorded when, until when. */
 interface ValueSubject {
   subject: string;
+  cites: readonly CitationRecord[][];
   key: string;
   validFrom: number;
   recordedQuarter: number;
@@ -207,13 +215,13 @@ function addValue(run: HistoryRun, on: ValueSubject, field: string, value: strin
     if (older !== undefined) {
       const changedOn = on.validFrom + random.int(1, room - 1);
       const to = stamps.date(changedOn);
-      addValueClaim(run, on.subject, field, older, from, to, recordedAt);
+      addValueClaim(run, on, field, older, from, to, recordedAt);
       const changedAt = stamps.instant(recordedQuarter(random, changedOn));
-      addValueClaim(run, on.subject, field, value, to, undefined, changedAt);
+      addValueClaim(run, on, field, value, to, undefined, changedAt);
       return;
     }
   }
-  addValueClaim(run, on.subject, field, value, from, undefined, recordedAt);
+  addValueClaim(run, on, field, value, from, undefined, recordedAt);
   if (draw >= rates.changed && draw < rates.changed + rates.conflicts && room >= 2) {
     const disputed = otherValue(run, `${on.key}.${field}`, value);
     if (disputed !== undefined) addDispute(run, on, field, disputed);
@@ -230,14 +238,14 @@ function addDispute(run: HistoryRun, on: ValueSubject, field: string, value: str
   if (recordedDay > on.validFrom && random.chance(0.5)) {
     const earlier =
       on.validFrom * QUARTERS_PER_DAY + random.int(0, (recordedDay - on.validFrom) * QUARTERS_PER_DAY - 1);
-    addValueClaim(run, on.subject, field, value, stamps.date(on.validFrom), undefined, stamps.instant(earlier));
+    addValueClaim(run, on, field, value, stamps.date(on.validFrom), undefined, stamps.instant(earlier));
     return;
   }
   const from = on.validFrom + random.int(0, on.lastDay - on.validFrom - 1);
   const to = from + random.int(1, on.lastDay - from);
   const recorded = Math.max(on.recordedQuarter + QUARTERS_PER_DAY, recordedQuarter(random, from));
   const recordedAt = stamps.instant(Math.min(recorded, (LAST_RECORD_DAY + 1) * QUARTERS_PER_DAY - 1));
-  addValueClaim(run, on.subject, field, value, stamps.date(from), stamps.date(to), recordedAt);
+  addValueClaim(run, on, field, value, stamps.date(from), stamps.date(to), recordedAt);
 }
 
 /** Sourced values present on a record, in the model's field order. */
@@ -278,10 +286,11 @@ function addEntityHistory(run: HistoryRun, entities: EntityRecord[]): Map<string
     const validFrom = skewedDay(random, FIRST_DAY, LAST_DAY, 1.5);
     const quarter = recordedQuarter(random, validFrom);
     firstDay.set(e.slug, validFrom);
-    const { id, citations } = claimStart(run);
+    const cites = run.citedBy.get(e.slug) ?? NO_CITATIONS;
+    const { id, citations } = claimStart(run, cites);
     const [from, recordedAt] = [stamps.date(validFrom), stamps.instant(quarter)];
     addClaim(run, { id, kind: 'ENTITY', subject: e.slug, validFrom: from, recordedAt, citations });
-    const on = { subject: e.slug, key: e.label, validFrom, recordedQuarter: quarter, lastDay: LAST_DAY };
+    const on = { subject: e.slug, cites, key: e.label, validFrom, recordedQuarter: quarter, lastDay: LAST_DAY };
     for (const [field, value] of sourcedValues(entityFields(e), e)) addValue(run, on, field, value);
   }
   return firstDay;
@@ -294,7 +303,9 @@ function addRelationshipHistory(run: HistoryRun, relationships: RelationshipReco
     const start = Math.max(firstDay.get(r.from) ?? FIRST_DAY, firstDay.get(r.to) ?? FIRST_DAY);
     const validFrom = skewedDay(random, start, LAST_DAY, 2);
     const quarter = recordedQuarter(random, validFrom);
-    const { id, citations } = claimStart(run);
+    const toCites = run.citedBy.get(r.to);
+    const cites = toCites ? (run.citedBy.get(r.from) ?? NO_CITATIONS).filter((l) => toCites.includes(l)) : NO_CITATIONS;
+    const { id, citations } = claimStart(run, cites);
     const [from, recordedAt] = [stamps.date(validFrom), stamps.instant(quarter)];
     const claim: ClaimRecord = {
       id,
@@ -317,14 +328,17 @@ function addRelationshipHistory(run: HistoryRun, relationships: RelationshipReco
       claim.retractReason = random.pick(RETRACT_REASONS);
     }
     addClaim(run, claim);
-    const on = { subject: claim.id, key: r.type, validFrom, recordedQuarter: quarter, lastDay };
+    const on = { subject: claim.id, cites, key: r.type, validFrom, recordedQuarter: quarter, lastDay };
     for (const [field, value] of sourcedValues(relationshipFields(r), r.properties ?? {}))
       addValue(run, on, field, value);
   }
 }
 
-/** Records without the values their claims now carry. */
-function withoutSourcedValues(data: GraphData): Pick<GraphData, 'entities' | 'relationships'> {
+/**
+ * Entity records without the values their claims now carry, and no relationship records: a
+ * relationship record makes a claim of its own when loaded, and its claim is in the file.
+ */
+function withoutClaimedRecords(data: GraphData): Pick<GraphData, 'entities' | 'relationships'> {
   const entities = data.entities.map((e): EntityRecord => {
     const kept: EntityRecord = { id: e.id, slug: e.slug, label: e.label, name: e.name };
     if (e.description !== undefined) kept.description = e.description;
@@ -333,8 +347,7 @@ function withoutSourcedValues(data: GraphData): Pick<GraphData, 'entities' | 're
     for (const [key, value] of Object.entries(e)) if (!(key in kept) && !sourced.has(key)) kept[key] = value;
     return kept;
   });
-  const relationships = data.relationships.map(({ type, from, to }): RelationshipRecord => ({ type, from, to }));
-  return { entities, relationships };
+  return { entities, relationships: [] };
 }
 
 /**
@@ -352,14 +365,11 @@ export function addHistory(
     prefix: options.prefix,
     claims: [],
     stamps: stampCache(),
-    citations: citationPool(
-      random,
-      data.sources.map((s) => s.id),
-    ),
+    citedBy: citationsBySubject(random, data),
     alternatives: observedValues(data),
     next: 1,
   };
   const firstDay = addEntityHistory(run, data.entities);
   addRelationshipHistory(run, data.relationships, firstDay);
-  return { ...data, ...withoutSourcedValues(data), claims: run.claims };
+  return { ...data, ...withoutClaimedRecords(data), claims: run.claims };
 }

@@ -35,8 +35,9 @@ export interface GenerateOptions {
   /** Zipf exponent of company popularity: higher is more skewed. */
   zipfExponent?: number;
   /**
-   * Adds a claim history (generator-history.ts), optionally with other rates; the records then
-   * leave out the values their claims carry. Off, the graph is exactly what it was without it.
+   * Adds a claim history (generator-history.ts), optionally with other rates: entity records then
+   * leave out the values their claims carry, and relationships are given as claims only. Off,
+   * the graph is exactly what it was without it.
    */
   history?: boolean | Partial<HistoryRates>;
 }

@@ -56,8 +56,8 @@ describe('generateGraph with history', () => {
     expect(withHistory.entities.map((e) => [e.id, e.slug, e.label, e.name])).toEqual(
       plain.entities.map((e) => [e.id, e.slug, e.label, e.name]),
     );
-    expect(withHistory.relationships).toEqual(plain.relationships.map(({ type, from, to }) => ({ type, from, to })));
     expect(withHistory.sources).toEqual(plain.sources);
+    expect(withHistory.mentions).toEqual(plain.mentions);
   });
 
   it('gives every entity one existence claim and every relationship one relationship claim', () => {
@@ -81,12 +81,12 @@ describe('generateGraph with history', () => {
     expect(wrong).toEqual([]);
   });
 
-  it('leaves out of the records the values their claims carry', () => {
+  it('leaves out of the records the values their claims carry, and the relationships', () => {
     const flat = withHistory.entities.flatMap((e) =>
       Object.keys(KIND_PROPERTIES[e.label]).filter((field) => e[field] !== undefined),
     );
     expect(flat).toEqual([]);
-    expect(withHistory.relationships.filter((r) => r.properties !== undefined)).toEqual([]);
+    expect(withHistory.relationships).toEqual([]);
     expect(() => validateGraphData(withHistory)).not.toThrow();
   });
 
@@ -157,10 +157,24 @@ describe('generateGraph with history', () => {
     expect(claims.filter((c) => c.kind !== 'RELATIONSHIP' && c.retractedAt !== undefined)).toEqual([]);
   });
 
-  it('cites the generated sources, and none without sources', () => {
-    const sourceIds = new Set(plain.sources.map((s) => s.id));
-    const uncited = claims.filter((c) => c.citations.length === 0 || c.citations.some((x) => !sourceIds.has(x.source)));
-    expect(uncited).toEqual([]);
+  it('cites only sources that already mention what a claim is about, so loading adds no MENTIONS', () => {
+    const mentioned = new Set(plain.mentions.flatMap((m) => m.entities.map((slug) => `${m.source} ${slug}`)));
+    const about = (c: ClaimRecord): string[] => {
+      const relationship = c.kind === 'RELATIONSHIP' ? c : relationshipClaimById.get(c.subject);
+      return relationship ? [relationship.subject, relationship.object!] : [c.subject];
+    };
+    const unmentioned = claims.filter((c) =>
+      c.citations.some((x) => about(c).some((slug) => !mentioned.has(`${x.source} ${slug}`))),
+    );
+    expect(unmentioned).toEqual([]);
+    const cited = (kind: ClaimRecord['kind']) => {
+      const ofKind = claims.filter((c) => c.kind === kind);
+      return ofKind.filter((c) => c.citations.length > 0).length / ofKind.length;
+    };
+    // Sources mention few entities, and both ends of a relationship seldom.
+    expect(cited('ENTITY')).toBeGreaterThan(0.1);
+    expect(cited('VALUE')).toBeGreaterThan(0.05);
+    expect(cited('RELATIONSHIP')).toBeGreaterThan(0.002);
     const unsourced = generateGraph({ ...OPTIONS, entities: 200, sources: 0, history: true });
     expect(unsourced.claims.every((c) => c.citations.length === 0)).toBe(true);
   });
