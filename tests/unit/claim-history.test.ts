@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RELATIONSHIPS } from '../../src/graph/model.js';
-import { generateWriteHistory, type Write } from '../utils/claim-history.js';
+import { generateWriteHistory, writeRequest, type Write } from '../utils/claim-history.js';
 import { ClaimReference } from '../utils/claim-reference.js';
 
 const TODAY = '2026-12-07';
@@ -115,6 +115,22 @@ describe('generateWriteHistory', () => {
         }
         reference.apply(w, times[i]!);
       }
+    }
+  });
+});
+
+describe('writeRequest', () => {
+  it('sends each write as its public mutation, with only the claim arguments it gives', () => {
+    const history = generateWriteHistory({ seed: 2, today: TODAY });
+    const requests = history.writes.map((w) => writeRequest(w, (ref) => `claim-of-${ref.write}`));
+    const upsert = history.writes.findIndex((w) => w.op === 'upsert' && w.claim.validFrom === undefined);
+    expect(requests[upsert]!.variables.input).not.toHaveProperty('validFrom');
+    const retract = history.writes.findIndex((w) => w.op === 'retractClaim');
+    const target = history.writes[retract] as Extract<Write, { op: 'retractClaim' }>;
+    expect(requests[retract]!.variables).toEqual({ id: `claim-of-${target.target.write}`, reason: target.reason });
+    for (const [i, w] of history.writes.entries()) {
+      const field = w.op === 'upsert' ? `upsert${w.label}` : w.op;
+      expect(requests[i]!.query).toContain(`${field}(`);
     }
   });
 });

@@ -95,6 +95,8 @@ export interface HistoryOptions {
    * that finds the ends of those writes among today's entities only).
    */
   inForceEndsOnly?: boolean;
+  /** Let some disconnects name their own validTo (false for an API whose disconnect takes none). */
+  disconnectValidTo?: boolean;
 }
 
 /** Dates explicit validFrom/validTo take: few, so that writes often fall on the same day. */
@@ -231,7 +233,7 @@ function disconnectWrite(run: HistoryRun): Write | undefined {
   if (!claim) return undefined;
   const write: Write = { op: 'disconnect', type: claim.type!, from: claim.subject, to: claim.object! };
   const later = HISTORY_DATES.filter((d) => claim.validFrom === null || d > claim.validFrom);
-  if (random.chance(0.4) && later.length > 0) write.validTo = random.pick(later);
+  if (run.options.disconnectValidTo && random.chance(0.4) && later.length > 0) write.validTo = random.pick(later);
   const endsOn = write.validTo ?? run.options.today;
   // Every claim of the relationship in force on that day ends then: only after each one starts.
   const ended = run.replica
@@ -310,6 +312,7 @@ export function generateWriteHistory(options: HistoryOptions): WriteHistory {
     today: new Date().toISOString().slice(0, 10),
     edgeCases: false,
     inForceEndsOnly: false,
+    disconnectValidTo: true,
     ...options,
   };
   if (settings.entities > 30 || settings.entities < 5) throw new RangeError('entities must be 5 to 30');
@@ -336,4 +339,65 @@ export function generateWriteHistory(options: HistoryOptions): WriteHistory {
   for (const entity of history.entities.slice(0, firstUpserts)) add(upsertWrite(run, entity));
   while (history.writes.length < settings.writes + firstUpserts) add(pickMaker(random)(run));
   return history;
+}
+
+/** One GraphQL request of a history: the document and its variables. */
+export interface GraphQLWrite {
+  query: string;
+  variables: Record<string, unknown>;
+}
+
+const UPSERT_FIELDS: Record<EntityLabel, string> = {
+  Person: 'upsertPerson',
+  Company: 'upsertCompany',
+  Project: 'upsertProject',
+  Datacenter: 'upsertDatacenter',
+  Deal: 'upsertDeal',
+};
+
+/** The write arguments as an input's fields: only those the write gives (absent stays absent). */
+function claimInput(args: ClaimArgs): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(args).filter(([, v]) => v !== undefined));
+}
+
+/** The requests that create a history's sources (before its writes). */
+export function sourceRequests(history: WriteHistory): GraphQLWrite[] {
+  return history.sources.map((source) => ({
+    query: 'mutation ($input: AddSourceInput!) { addSource(input: $input) { id } }',
+    variables: { input: source },
+  }));
+}
+
+/**
+ * The public mutation for a write. `claimIdOf` gives the server's id of the claim a retraction
+ * names (the driver finds it, e.g. among `claims(field:)`, by what claim-reference.ts says of it).
+ */
+export function writeRequest(write: Write, claimIdOf: (ref: ClaimRef) => string): GraphQLWrite {
+  switch (write.op) {
+    case 'upsert': {
+      const field = UPSERT_FIELDS[write.label];
+      const type = `${field[0]!.toUpperCase()}${field.slice(1)}Input`;
+      const input = { slug: write.slug, name: write.name, ...write.values, ...claimInput(write.claim) };
+      return { query: `mutation ($input: ${type}!) { ${field}(input: $input) { id } }`, variables: { input } };
+    }
+    case 'connect': {
+      const { type, from, to, properties } = write;
+      const input = { type, from, to, properties, ...claimInput(write.claim) };
+      return { query: 'mutation ($input: ConnectInput!) { connect(input: $input) { created } }', variables: { input } };
+    }
+    case 'disconnect': {
+      const { op: _, ...input } = write;
+      return {
+        query: 'mutation ($input: DisconnectInput!) { disconnect(input: $input) { removed } }',
+        variables: { input },
+      };
+    }
+    case 'retractClaim':
+      return {
+        query: 'mutation ($id: ID!, $reason: String!) { retractClaim(id: $id, reason: $reason) { claim { id } } }',
+        variables: { id: claimIdOf(write.target), reason: write.reason },
+      };
+    case 'deleteEntity':
+      return { query: 'mutation ($id: ID!) { deleteEntity(id: $id) { deletedId } }', variables: { id: write.slug } };
+  }
 }
