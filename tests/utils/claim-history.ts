@@ -97,6 +97,8 @@ export interface HistoryOptions {
   inForceEndsOnly?: boolean;
   /** Let some disconnects name their own validTo (false for an API whose disconnect takes none). */
   disconnectValidTo?: boolean;
+  /** Which claims retractClaim may name: any value or relationship claim, or entities' values only. */
+  retractable?: 'all' | 'entity-values';
 }
 
 /** Dates explicit validFrom/validTo take: few, so that writes often fall on the same day. */
@@ -247,8 +249,9 @@ function retractWrite(run: HistoryRun): Write | undefined {
   const { random } = run;
   const refs: ClaimRef[] = [];
   run.history.writes.forEach((w, write) => {
-    if (w.op === 'connect') refs.push({ write, kind: 'RELATIONSHIP' });
-    const values = w.op === 'upsert' ? w.values : w.op === 'connect' ? w.properties : {};
+    const all = run.options.retractable === 'all';
+    if (w.op === 'connect' && all) refs.push({ write, kind: 'RELATIONSHIP' });
+    const values = w.op === 'upsert' ? w.values : w.op === 'connect' && all ? w.properties : {};
     for (const [field, value] of Object.entries(values)) if (value !== null) refs.push({ write, kind: 'VALUE', field });
   });
   const asserted = refs.filter((ref) => {
@@ -313,6 +316,7 @@ export function generateWriteHistory(options: HistoryOptions): WriteHistory {
     edgeCases: false,
     inForceEndsOnly: false,
     disconnectValidTo: true,
+    retractable: 'all',
     ...options,
   };
   if (settings.entities > 30 || settings.entities < 5) throw new RangeError('entities must be 5 to 30');
