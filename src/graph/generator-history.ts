@@ -76,6 +76,8 @@ const CONFIDENCES = [0.6, 0.75, 0.9];
 /** Distinct values kept per field as the alternatives a changed or disputed value takes. */
 const MAX_ALTERNATIVES = 64;
 const NO_CITATIONS: readonly CitationRecord[][] = [];
+/** The citations of every uncited claim: one shared empty list, not one per claim. */
+const UNCITED: CitationRecord[] = [];
 
 type Random = ReturnType<typeof createRandom>;
 
@@ -119,7 +121,7 @@ interface HistoryRun {
 
 /** The next claim's id and citations (one of `cites`, or none); then `addClaim` files it. */
 function claimStart(run: HistoryRun, cites: readonly CitationRecord[][]): Pick<ClaimRecord, 'id' | 'citations'> {
-  const citations = cites.length > 0 ? cites[Math.floor(run.random.next() * cites.length)]! : [];
+  const citations = cites.length > 0 ? cites[Math.floor(run.random.next() * cites.length)]! : UNCITED;
   return { id: `clm-${run.prefix}-${run.next++}`, citations };
 }
 
