@@ -1,6 +1,7 @@
 import type { Config, Scope } from './config.js';
 import type { Db, QueryStats } from './neo4j/db.js';
 import type { LiveGraph } from './live/live-graph.js';
+import type { TimeSlice } from './claims/time.js';
 
 export interface AuthInfo {
   /** A valid credential was presented. */
@@ -23,6 +24,8 @@ export interface Context {
   live?: LiveGraph;
   /** Set when graphql-jit executes this request's operation (src/plugins/use-jit.ts). */
   jit?: boolean;
+  /** The slice (`asOf`/`knownAt`) each root field reads at, by response key (src/claims/row-time.ts). */
+  slices?: Map<string, TimeSlice>;
 }
 
 /** One loader per (request, key): created on first use, dropped with the request. */

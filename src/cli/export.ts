@@ -1,8 +1,11 @@
 /**
- * `npm run export`, two kinds of file:
+ * `npm run export`, three kinds of file:
  * - `--around <slug|id>`: a neighbourhood for analysts' tools, through the same code as
- *   `GET /export` (src/plugins/use-export.ts). GraphML and NDJSON go to FILE (stdout without
- *   --out); CSV writes DIR/nodes.csv and DIR/edges.csv, or one part to stdout with --part.
+ *   `GET /export` (src/plugins/use-export.ts), today's or `--as-of`/`--known-at` a slice.
+ *   GraphML and NDJSON go to FILE (stdout without --out); CSV writes DIR/nodes.csv and
+ *   DIR/edges.csv, or one part to stdout with --part.
+ * - `--format json [--around <slug|id>]`: the history of a neighbourhood, or of the whole graph,
+ *   as an import file with every claim (src/export/history-export.ts).
  * - `--entities N --out FILE`: a generated graph as an import file (src/graph/generator.ts).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -10,12 +13,11 @@ import { join } from 'node:path';
 import type { Context } from '../context.js';
 import { StargraphError } from '../errors.js';
 import { exportDocument } from '../export/formats.js';
-import { exportNeighborhood } from '../export/neighborhood-export.js';
 import { TRAVERSAL_DEFAULTS } from '../graph/traversals.js';
 import { exportGraphData } from '../import/export-file.js';
 import { formatOf } from '../import/read-records.js';
 import { withGraph } from '../open-graph.js';
-import { type ExportParameters, parseExportParameters } from '../plugins/use-export.js';
+import { type ExportParameters, parseExportParameters, runExportRequest } from '../plugins/use-export.js';
 import { type CommandContext, parseCommandArgs, parseNoArgs, UsageError } from './args.js';
 import { GENERATOR_FLAGS, generatorOptions } from './generate.js';
 
@@ -23,7 +25,9 @@ const { depth: DEFAULT_DEPTH, limit: DEFAULT_LIMIT } = TRAVERSAL_DEFAULTS.neighb
 
 const NEIGHBORHOOD_EXPORT_USAGE =
   `export --around <slug|id> [--depth ${DEFAULT_DEPTH}] [--limit ${DEFAULT_LIMIT}] [--types LEADS,PARTY_TO] ` +
-  '[--format graphml|csv|ndjson] [--out FILE|DIR] [--part nodes|edges]';
+  '[--format graphml|csv|ndjson] [--as-of YYYY-MM-DD] [--known-at ISO-INSTANT] [--out FILE|DIR] ' +
+  '[--part nodes|edges]\n   or: export --format json [--around <slug|id> --depth N] [--out FILE]   ' +
+  '(history with every claim, as an import file; without --around the whole graph)';
 const GENERATED_EXPORT_USAGE =
   'export --entities 1000 --out file.ndjson|file.csv [--seed N] [--prefix gen] [--sources N]';
 const EXPORT_USAGE = `${NEIGHBORHOOD_EXPORT_USAGE}\n   or: ${GENERATED_EXPORT_USAGE}`;
@@ -36,12 +40,17 @@ const NEIGHBORHOOD_FLAGS = {
   types: { type: 'string', multiple: true },
   format: { type: 'string', multiple: true },
   part: { type: 'string', multiple: true },
+  'as-of': { type: 'string', multiple: true },
+  'known-at': { type: 'string', multiple: true },
 } as const;
+
+/** The endpoint's name for a flag (`--as-of` → `asOf`). */
+const parameterOf = (flag: string) => flag.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
 
 export async function runExport(args: string[], context: CommandContext): Promise<void> {
   const given = (flag: string) => args.some((a) => a === `--${flag}` || a.startsWith(`--${flag}=`));
-  if (given('around')) return runNeighborhoodExport(args, context);
   if (given('entities')) return runGeneratedExport(args);
+  if (given('around') || given('format')) return runNeighborhoodExport(args, context);
   parseNoArgs(args, EXPORT_USAGE);
   throw new UsageError('Give --around (a neighbourhood) or --entities (a generated graph)', EXPORT_USAGE);
 }
@@ -59,7 +68,7 @@ export function parseNeighborhoodExportArgs(args: string[]): NeighborhoodExportC
   const { values } = parseCommandArgs(args, { options: { ...NEIGHBORHOOD_FLAGS, out: { type: 'string' } } }, usage);
   const params = new URLSearchParams();
   for (const flag of Object.keys(NEIGHBORHOOD_FLAGS) as Array<keyof typeof NEIGHBORHOOD_FLAGS>)
-    for (const value of values[flag] ?? []) params.append(flag, value);
+    for (const value of values[flag] ?? []) params.append(parameterOf(flag), value);
   const csvToDir = params.get('format') === 'csv' && values.out !== undefined;
   if (csvToDir && params.has('part'))
     throw new UsageError(
@@ -68,7 +77,7 @@ export function parseNeighborhoodExportArgs(args: string[]): NeighborhoodExportC
     );
   if (csvToDir) params.set('part', 'nodes');
   try {
-    return { parameters: parseExportParameters(params), out: values.out, csvToDir };
+    return { parameters: parseExportParameters(params, { wholeGraph: true }), out: values.out, csvToDir };
   } catch (error) {
     if (error instanceof StargraphError) throw new UsageError(error.message, usage);
     throw error;
@@ -87,23 +96,23 @@ async function runNeighborhoodExport(args: string[], { config, logger }: Command
         auth: { authenticated: false, invalid: false, scopes: new Set(['read']) },
         loaders: new Map(),
       };
-      const data = await exportNeighborhood(ctx, parameters);
-      const summary =
-        `${data.nodes.length} entities, ${data.relationships.length} relationships ` +
-        `within ${data.depth} hops of ${data.center.slug}`;
-      if (data.truncated)
+      const { data, document, headers } = await runExportRequest(ctx, parameters);
+      const summary = data
+        ? `${data.nodes.length} entities, ${data.relationships.length} relationships ` +
+          `within ${data.depth} hops of ${data.center.slug}`
+        : `${headers['x-stargraph-nodes']} entities and ${headers['x-stargraph-claims']} claims`;
+      if (headers['x-stargraph-truncated'] === 'true')
         console.error(
           `Truncated at --limit ${parameters.limit ?? DEFAULT_LIMIT}: more entities were within reach ` +
             `(raise --limit, up to ${config.limits.maxNeighborhoodLimit}, MAX_NEIGHBORHOOD_LIMIT).`,
         );
-      if (csvToDir) {
+      if (csvToDir && data) {
         mkdirSync(out!, { recursive: true });
-        writeFileSync(join(out!, 'nodes.csv'), exportDocument(data, 'csv', 'nodes').body);
+        writeFileSync(join(out!, 'nodes.csv'), document.body);
         writeFileSync(join(out!, 'edges.csv'), exportDocument(data, 'csv', 'edges').body);
         console.error(`Wrote ${summary} to ${join(out!, 'nodes.csv')} and ${join(out!, 'edges.csv')}`);
         return;
       }
-      const document = exportDocument(data, parameters.format, parameters.part);
       if (out) {
         writeFileSync(out, document.body);
         console.error(`Wrote ${summary} to ${out}`);

@@ -7,11 +7,24 @@
  *   per property, lists and sources as JSON text.
  * - NDJSON: one JSON object per line, nodes then relationships, `record` saying which; lists
  *   and sources stay JSON arrays (pandas `read_json(lines=True)`).
+ *
+ * Claims: every node and edge carries its own claim (CLAIM_COLUMNS: `claimId`, `validFrom`,
+ * `validTo`, `recordedAt`, `retractedAt`, `confidence`, `citations`), and every sourced value its
+ * value claim's, as `<property>.<column>` (`status.validFrom`, `status.citations`, ...). GraphML
+ * declares a key for each and CSV a column, the value columns only for properties that have a
+ * value claim in the export; citations are JSON text there. NDJSON nests them: `claim: {...}` and
+ * `values: { <property>: {...} }`.
  */
 import { ALL_RELATIONSHIP_PROPERTIES, COMMON_PROPERTIES, KIND_PROPERTIES, type PropertyType } from '../graph/model.js';
-import type { ExportedNode, ExportedRelationship, NeighborhoodExport } from './neighborhood-export.js';
+import { CLAIM_COLUMNS, type ClaimColumn, type ExportedClaim } from './claims.js';
+import type {
+  ExportedNode,
+  ExportedRelationship,
+  NeighborhoodExport,
+  NeighborhoodFormat,
+} from './neighborhood-export.js';
 
-type GraphmlType = 'string' | 'double' | 'boolean';
+type GraphmlType = 'string' | 'double' | 'boolean' | 'int';
 
 interface Column {
   name: string;
@@ -65,6 +78,45 @@ function propertyColumns(model: Column[], records: Array<{ properties: Record<st
   return [...model, ...inferred];
 }
 
+const claimColumnType = (column: ClaimColumn): GraphmlType => (column === 'confidence' ? 'double' : 'string');
+
+interface ClaimedRecord {
+  claim: ExportedClaim | null;
+  values: Record<string, ExportedClaim>;
+}
+
+/** A column of claims, with how a record fills it. */
+interface ClaimColumnOf extends Column {
+  get: (record: ClaimedRecord) => unknown;
+}
+
+/**
+ * A record's own claim, one column per field, then for each property (in `order`) that some
+ * record has a value claim for, that claim's fields as `<property>.<field>`.
+ */
+function claimColumns(order: readonly string[], records: readonly ClaimedRecord[]): ClaimColumnOf[] {
+  const own = CLAIM_COLUMNS.map(
+    (name): ClaimColumnOf => ({ name, type: claimColumnType(name), get: (r) => r.claim?.[name] ?? null }),
+  );
+  const claimed = new Set(records.flatMap((r) => Object.keys(r.values)));
+  const values = order
+    .filter((field) => claimed.has(field))
+    .flatMap((field) =>
+      CLAIM_COLUMNS.map(
+        (name): ClaimColumnOf => ({
+          name: `${field}.${name}`,
+          type: claimColumnType(name),
+          get: (r) => (Object.hasOwn(r.values, field) ? r.values[field]![name] : null),
+        }),
+      ),
+    );
+  return [...own, ...values];
+}
+
+/** Property order of value claims: the model's. */
+const NODE_VALUE_ORDER = NODE_MODEL_COLUMNS.map((c) => c.name);
+const EDGE_VALUE_ORDER = EDGE_MODEL_COLUMNS.map((c) => c.name);
+
 /** A value as text in a flat format: lists and objects as JSON, null as nothing. */
 function flat(value: unknown): string | null {
   if (value === null || value === undefined) return null;
@@ -85,70 +137,91 @@ function xml(text: string): string {
     .replace(/"/g, '&quot;');
 }
 
+/** A column with how a record fills it. */
+interface Filled<R> extends Column {
+  get: (record: R) => unknown;
+}
+
+/**
+ * Node columns: `label` (GraphML only), `entityType`, the properties, `sources`, then the
+ * claims. `id` is the element's own attribute in GraphML and the first column in CSV.
+ */
+function nodeColumns(data: NeighborhoodExport): Filled<ExportedNode>[] {
+  return [
+    { name: 'entityType', type: 'string', get: (n) => n.entityType },
+    ...propertyColumns(NODE_MODEL_COLUMNS, data.nodes).map((c) => ({
+      ...c,
+      get: (n: ExportedNode) => n.properties[c.name],
+    })),
+    { name: 'sources', type: 'string', get: (n) => n.sources },
+    ...claimColumns(NODE_VALUE_ORDER, data.nodes),
+  ];
+}
+
+/** Edge columns: `type`, the properties, `sources`, then the claims. */
+function edgeColumns(data: NeighborhoodExport): Filled<ExportedRelationship>[] {
+  return [
+    { name: 'type', type: 'string', get: (r) => r.type },
+    ...propertyColumns(EDGE_MODEL_COLUMNS, data.relationships).map((c) => ({
+      ...c,
+      get: (r: ExportedRelationship) => r.properties[c.name],
+    })),
+    { name: 'sources', type: 'string', get: (r) => r.sources },
+    ...claimColumns(EDGE_VALUE_ORDER, data.relationships),
+  ];
+}
+
+/** Graph-level data: the center, depth, truncation and the slice read (absent: today). */
+function graphData(data: NeighborhoodExport): Array<Column & { value: unknown }> {
+  return [
+    { name: 'center', type: 'string', value: data.center.slug },
+    { name: 'depth', type: 'int', value: data.depth },
+    { name: 'truncated', type: 'boolean', value: data.truncated },
+    { name: 'asOf', type: 'string', value: data.time?.asOf ?? null },
+    { name: 'knownAt', type: 'string', value: data.time?.knownAt ?? null },
+  ];
+}
+
 export function toGraphML(data: NeighborhoodExport): string {
-  const nodeColumns: Column[] = [
-    { name: 'label', type: 'string' },
-    { name: 'entityType', type: 'string' },
-    ...propertyColumns(NODE_MODEL_COLUMNS, data.nodes),
-    { name: 'sources', type: 'string' },
+  const nodes: Filled<ExportedNode>[] = [
+    { name: 'label', type: 'string', get: (n) => n.properties.name },
+    ...nodeColumns(data),
   ];
-  const edgeColumns: Column[] = [
-    { name: 'label', type: 'string' },
-    { name: 'type', type: 'string' },
-    ...propertyColumns(EDGE_MODEL_COLUMNS, data.relationships),
-    { name: 'sources', type: 'string' },
+  const edges: Filled<ExportedRelationship>[] = [
+    { name: 'label', type: 'string', get: (r) => r.type },
+    ...edgeColumns(data),
   ];
+  const graph = graphData(data);
+  const key = (id: string, domain: string, c: Column) =>
+    `  <key id="${id}" for="${domain}" attr.name="${xml(c.name)}" attr.type="${c.type}"/>`;
+  const datum = (id: string, value: unknown, indent: string) => {
+    const text = flat(value);
+    return text === null ? [] : [`${indent}<data key="${id}">${xml(text)}</data>`];
+  };
   const lines = [
     '<?xml version="1.0" encoding="UTF-8"?>',
     '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" ' +
       'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns ' +
       'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">',
+    ...nodes.map((c, i) => key(`n${i}`, 'node', c)),
+    ...edges.map((c, i) => key(`e${i}`, 'edge', c)),
+    ...graph.map((c, i) => key(`g${i}`, 'graph', c)),
+    // Relationships have a direction; analyses that ignore it read the graph as undirected.
+    '  <graph id="neighborhood" edgedefault="directed">',
+    ...graph.flatMap((c, i) => datum(`g${i}`, c.value, '    ')),
   ];
-  const keyId = (domain: 'node' | 'edge', i: number) => `${domain === 'node' ? 'n' : 'e'}${i}`;
-  for (const [i, c] of nodeColumns.entries()) {
-    lines.push(`  <key id="${keyId('node', i)}" for="node" attr.name="${xml(c.name)}" attr.type="${c.type}"/>`);
-  }
-  for (const [i, c] of edgeColumns.entries()) {
-    lines.push(`  <key id="${keyId('edge', i)}" for="edge" attr.name="${xml(c.name)}" attr.type="${c.type}"/>`);
-  }
-  lines.push(`  <key id="g0" for="graph" attr.name="center" attr.type="string"/>`);
-  lines.push(`  <key id="g1" for="graph" attr.name="depth" attr.type="int"/>`);
-  lines.push(`  <key id="g2" for="graph" attr.name="truncated" attr.type="boolean"/>`);
-  // Relationships have a direction; analyses that ignore it read the graph as undirected.
-  lines.push('  <graph id="neighborhood" edgedefault="directed">');
-  lines.push(`    <data key="g0">${xml(data.center.slug)}</data>`);
-  lines.push(`    <data key="g1">${data.depth}</data>`);
-  lines.push(`    <data key="g2">${data.truncated}</data>`);
-  const dataLines = (domain: 'node' | 'edge', columns: Column[], values: (name: string) => unknown) =>
-    columns.flatMap((c, i) => {
-      const text = flat(values(c.name));
-      return text === null ? [] : [`      <data key="${keyId(domain, i)}">${xml(text)}</data>`];
-    });
   for (const node of data.nodes) {
     lines.push(`    <node id="${xml(node.id)}">`);
-    lines.push(...dataLines('node', nodeColumns, (name) => nodeValue(node, name)));
+    lines.push(...nodes.flatMap((c, i) => datum(`n${i}`, c.get(node), '      ')));
     lines.push('    </node>');
   }
   for (const r of data.relationships) {
     lines.push(`    <edge id="${xml(r.id)}" source="${xml(r.from)}" target="${xml(r.to)}">`);
-    lines.push(...dataLines('edge', edgeColumns, (name) => edgeValue(r, name)));
+    lines.push(...edges.flatMap((c, i) => datum(`e${i}`, c.get(r), '      ')));
     lines.push('    </edge>');
   }
   lines.push('  </graph>', '</graphml>', '');
   return lines.join('\n');
-}
-
-function nodeValue(node: ExportedNode, name: string): unknown {
-  if (name === 'label') return node.properties.name;
-  if (name === 'entityType') return node.entityType;
-  if (name === 'sources') return node.sources;
-  return node.properties[name];
-}
-
-function edgeValue(r: ExportedRelationship, name: string): unknown {
-  if (name === 'label' || name === 'type') return r.type;
-  if (name === 'sources') return r.sources;
-  return r.properties[name];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -162,24 +235,24 @@ function csvCell(value: unknown): string {
 const csv = (header: string[], rows: unknown[][]) =>
   `${[header, ...rows].map((row) => row.map(csvCell).join(',')).join('\n')}\n`;
 
-/** nodes.csv: id, entityType, the properties, sources (JSON). */
+/** nodes.csv: id, entityType, the properties, sources (JSON), the claims (citations as JSON). */
 export function toNodesCsv(data: NeighborhoodExport): string {
-  const columns = propertyColumns(NODE_MODEL_COLUMNS, data.nodes).map((c) => c.name);
+  const columns = nodeColumns(data);
   return csv(
-    ['id', 'entityType', ...columns, 'sources'],
-    data.nodes.map((n) => [n.id, n.entityType, ...columns.map((c) => n.properties[c]), n.sources]),
+    ['id', ...columns.map((c) => c.name)],
+    data.nodes.map((n) => [n.id, ...columns.map((c) => c.get(n))]),
   );
 }
 
 /**
  * edges.csv: id, type, source, target (entity ids, as Gephi and networkx name them), the properties,
- * sources (JSON).
+ * sources (JSON), the claims (citations as JSON).
  */
 export function toEdgesCsv(data: NeighborhoodExport): string {
-  const columns = propertyColumns(EDGE_MODEL_COLUMNS, data.relationships).map((c) => c.name);
+  const [type, ...rest] = edgeColumns(data);
   return csv(
-    ['id', 'type', 'source', 'target', ...columns, 'sources'],
-    data.relationships.map((r) => [r.id, r.type, r.from, r.to, ...columns.map((c) => r.properties[c]), r.sources]),
+    ['id', type!.name, 'source', 'target', ...rest.map((c) => c.name)],
+    data.relationships.map((r) => [r.id, r.type, r.from, r.to, ...rest.map((c) => c.get(r))]),
   );
 }
 
@@ -194,6 +267,8 @@ export function toNdjson(data: NeighborhoodExport): string {
       entityType: n.entityType,
       ...n.properties,
       sources: n.sources,
+      claim: n.claim,
+      values: n.values,
     })),
     ...data.relationships.map((r) => ({
       record: 'relationship',
@@ -203,6 +278,8 @@ export function toNdjson(data: NeighborhoodExport): string {
       to: r.to,
       ...r.properties,
       sources: r.sources,
+      claim: r.claim,
+      values: r.values,
     })),
   ];
   return lines.map((l) => JSON.stringify(l)).join('\n') + (lines.length ? '\n' : '');
@@ -222,11 +299,7 @@ export interface ExportDocument {
 }
 
 /** One document: GraphML, NDJSON, or one CSV part (`part` is needed for CSV only). */
-export function exportDocument(
-  data: NeighborhoodExport,
-  format: 'graphml' | 'csv' | 'ndjson',
-  part?: CsvPart,
-): ExportDocument {
+export function exportDocument(data: NeighborhoodExport, format: NeighborhoodFormat, part?: CsvPart): ExportDocument {
   // Slugs are kebab-case already; anything else is dropped so the header stays a plain token.
   const base = `${data.center.slug.replace(/[^a-z0-9-]/g, '') || 'neighborhood'}-depth${data.depth}`;
   if (format === 'graphml')

@@ -14,7 +14,8 @@ import {
   type PropertyType,
   type TypedRelationship,
 } from './model.js';
-import { kindLabelOf } from './entities.js';
+import { ALL_SOURCED_FIELDS } from '../claims/model.js';
+import { kindOf, propertyAt, relationshipPropertyAt } from '../claims/time.js';
 import type { FilterLabel } from './filters.js';
 import { getOrCreate } from '../get-or-create.js';
 import type { RowExpression, RowVariables } from './patterns.js';
@@ -48,15 +49,23 @@ function propertiesOf(label: FilterLabel): Record<string, PropertyType> {
 
 function addProperties(
   spec: AggregateSpec,
-  of: keyof RowVariables,
+  of: 'node' | 'rel',
   properties: Record<string, PropertyType>,
   groupable: readonly string[] | 'all',
+  sourced: ReadonlySet<string>,
 ) {
+  // In a time read a sourced value is the claims' at the slice (src/claims/time.ts).
+  const value = (row: RowVariables, name: string) =>
+    of === 'rel'
+      ? relationshipPropertyAt(row.rel, name, row.time === true)
+      : propertyAt(row.node, name, sourced.has(name), row.time === true);
+  // A claim lookup is an expression: its property is read through parentheses.
+  const grouped = (expr: string) => (/^[\w.]+$/.test(expr) ? expr : `(${expr})`);
   for (const [name, type] of Object.entries(properties)) {
-    if (type === 'number') spec.numeric[name] = (row) => `${row[of]}.${name}`;
-    else if (type === 'date') spec.groups[yearGroup(name)] = (row) => `toString(${row[of]}.${name}.year)`;
+    if (type === 'number') spec.numeric[name] = (row) => value(row, name);
+    else if (type === 'date') spec.groups[yearGroup(name)] = (row) => `toString(${grouped(value(row, name))}.year)`;
     else if (type === 'string' && (groupable === 'all' || groupable.includes(name)))
-      spec.groups[constantCase(name)] = (row) => `${row[of]}.${name}`;
+      spec.groups[constantCase(name)] = (row) => value(row, name);
   }
 }
 
@@ -73,9 +82,11 @@ export function aggregateSpecOf(target: FilterLabel | TypedRelationship): Aggreg
 function deriveAggregateSpec(target: FilterLabel | TypedRelationship): AggregateSpec {
   const spec: AggregateSpec = { numeric: {}, groups: {} };
   const label = typeof target === 'string' ? target : target.nodeLabel;
-  if (label === 'Entity') spec.groups.KIND = (row) => `toUpper(${kindLabelOf(row.node)})`;
-  addProperties(spec, 'node', propertiesOf(label), label === 'Entity' ? [] : (GROUPABLE[label] ?? []));
-  if (typeof target !== 'string') addProperties(spec, 'rel', RELATIONSHIPS[target.type].properties, 'all');
+  if (label === 'Entity') spec.groups.KIND = (row) => `toUpper(${kindOf(row.node, row.time === true)})`;
+  const sourced = label === 'Source' || label === 'Entity' ? new Set<string>() : ALL_SOURCED_FIELDS;
+  addProperties(spec, 'node', propertiesOf(label), label === 'Entity' ? [] : (GROUPABLE[label] ?? []), sourced);
+  if (typeof target !== 'string')
+    addProperties(spec, 'rel', RELATIONSHIPS[target.type].properties, 'all', ALL_SOURCED_FIELDS);
   return spec;
 }
 

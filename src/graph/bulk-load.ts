@@ -17,16 +17,19 @@ import {
   UPSERT_SOURCES,
   entitySpec,
   linkSources,
-  mergeRelationships,
   toGraphProperties,
   upsertEntities,
 } from './write-statements.js';
+import { claimedEntitySlugs, writeClaimRecords, type ClaimRecord } from '../claims/records.js';
+import type { ClaimArgs } from '../claims/store.js';
+import { writeEntityClaims, writeRelationshipClaims } from '../claims/write.js';
 import {
   ENTITY_LABELS,
   ENTITY_RELATIONSHIP_TYPES,
   RELATIONSHIPS,
   SOURCE_PROPERTIES,
   type EntityLabel,
+  type EntityRelationshipType,
   type PropertyType,
   type RelationshipType,
 } from './model.js';
@@ -54,6 +57,11 @@ export interface RelationshipRecord {
   from: string;
   to: string;
   properties?: Record<string, PropertyValue>;
+  /** What the record claims applies from/to, and who says so (SPEC 2a); see CLAIM_ARG_KEYS. */
+  citations?: Array<{ source: string; quote?: string | null; locator?: string | null }>;
+  validFrom?: string | null;
+  validTo?: string | null;
+  confidence?: number | null;
 }
 
 export interface SourceRecord {
@@ -76,6 +84,23 @@ export interface GraphData {
   relationships: RelationshipRecord[];
   sources: SourceRecord[];
   mentions: MentionsRecord[];
+  /** Claims written verbatim (src/claims/records.ts), after everything else. */
+  claims?: ClaimRecord[];
+}
+
+/** Keys of an entity or relationship record that say how its claims hold, not what they say. */
+export const CLAIM_ARG_KEYS = ['citations', 'validFrom', 'validTo', 'confidence'] as const;
+
+/** The claim arguments a record carries: absent `validFrom` stays absent (the load's date). */
+export function claimArgsOfRecord(record: Record<string, unknown>): ClaimArgs {
+  const citations = (record.citations as RelationshipRecord['citations']) ?? [];
+  const args: ClaimArgs = {
+    citations: citations.map((c) => ({ source: c.source, quote: c.quote ?? null, locator: c.locator ?? null })),
+    validTo: (record.validTo as string | null | undefined) ?? null,
+    confidence: (record.confidence as number | null | undefined) ?? null,
+  };
+  if (record.validFrom !== undefined) args.validFrom = record.validFrom as string | null;
+  return args;
 }
 
 export interface LoadCounts {
@@ -94,7 +119,7 @@ export interface LoadResult {
 }
 
 export interface LoadProgress {
-  phase: 'entities' | 'sources' | 'relationships';
+  phase: 'entities' | 'sources' | 'relationships' | 'claims';
   /** The label or relationship type being written. */
   group: string;
   done: number;
@@ -158,15 +183,93 @@ export async function loadGraph(db: GraphWriter, data: GraphData, options: LoadO
 /** Anything that runs a write statement: a `Db`, or one transaction's runner (`{ write: run }`). */
 export type GraphWriter = Pick<Db, 'write'>;
 
-/** One label's or type's rows and the shared statement that writes them (write-statements.ts). */
+/** What one batch wrote: rows matched, created, updated. */
+interface BatchCounts {
+  rows: number;
+  created: number;
+  updated: number;
+}
+
+/** Runs one statement of a batch (its own transaction in a load, the caller's in importGraph). */
+type BatchRun = (cypher: string, params?: Row) => Promise<Row[]>;
+
+/** One label's or type's rows and how a batch of them is written (write-statements.ts, src/claims). */
 interface WriteGroup {
   phase: LoadProgress['phase'];
   /** The label or relationship type. */
   group: string;
-  statement: string;
   rows: Row[];
-  params?: Row;
+  write: (run: BatchRun, batch: Row[], now: string) => Promise<BatchCounts>;
 }
+
+/** A group written by one shared statement ending in COUNT_CHANGES or COUNT_LINKS. */
+const byStatement =
+  (statement: string, params: Row = {}) =>
+  async (run: BatchRun, batch: Row[], now: string): Promise<BatchCounts> => {
+    const [counts] = await run(statement, { rows: batch, now, ...params });
+    return {
+      rows: Number(counts?.rows ?? 0),
+      created: Number(counts?.created ?? 0),
+      updated: Number(counts?.updated ?? 0),
+    };
+  };
+
+const EDITORIAL = new Set(['slug', 'name', 'description', 'aliases']);
+
+/** Entities of one kind: the node by slug with its editorial properties, then its claims. */
+const entityBatch =
+  (label: EntityLabel) =>
+  async (run: BatchRun, batch: Row[], now: string): Promise<BatchCounts> => {
+    const [written] = await run(
+      `${upsertEntities(label)}
+RETURN collect({id: n.id, created: created, changed: changed}) AS written`,
+      {
+        rows: batch.map((r) => ({
+          id: r.id,
+          slug: r.slug,
+          props: Object.fromEntries(Object.entries(r.props as Row).filter(([k]) => EDITORIAL.has(k))),
+        })),
+        now,
+      },
+    );
+    const nodes = (written?.written as Array<{ id: string; created: boolean; changed: boolean }>) ?? [];
+    const ids = nodes.map((n) => n.id);
+    await writeEntityClaims(
+      run,
+      batch.map((r, i) => ({
+        id: ids[i]!,
+        label,
+        values: r.props as Row,
+        args: r.args as ClaimArgs,
+        existence: !r.claimed,
+      })),
+      now,
+    );
+    const [stamped] = await run(
+      'MATCH (n:Entity|HEntity) WHERE n.id IN $ids AND n.updatedAt = datetime($now) RETURN collect(n.id) AS ids',
+      { ids, now },
+    );
+    const touched = new Set((stamped?.ids as string[]) ?? []);
+    return {
+      rows: nodes.length,
+      created: nodes.filter((n) => n.created).length,
+      updated: nodes.filter((n) => !n.created && (n.changed || touched.has(n.id))).length,
+    };
+  };
+
+/** Relationships of one type between entities named by slug, as claims. */
+const relationshipBatch =
+  (type: EntityRelationshipType) =>
+  async (run: BatchRun, batch: Row[], now: string): Promise<BatchCounts> => {
+    const claimed = await writeRelationshipClaims(
+      run,
+      type,
+      'slug',
+      batch.map((r) => ({ from: String(r.from), to: String(r.to), values: r.props as Row, args: r.args as ClaimArgs })),
+      now,
+    );
+    return { rows: claimed.length, created: claimed.filter((c) => c.created).length, updated: 0 };
+  };
 
 /**
  * The groups of `data` in the order they are written: entities by label, sources, relationships
@@ -174,34 +277,45 @@ interface WriteGroup {
  * one group's rows at a time.
  */
 function* writeGroups(data: GraphData): Generator<WriteGroup> {
+  const claimed = claimedEntitySlugs(data.claims ?? []);
+  const skip = ['id', 'label', ...CLAIM_ARG_KEYS];
   for (const label of ENTITY_LABELS) {
     const spec = entitySpec(label);
     const rows = data.entities
       .filter((e) => e.label === label)
-      .map((e) => ({ id: e.id, slug: e.slug, props: propertiesOf(e, ['id', 'label'], spec) }));
-    yield { phase: 'entities', group: label, statement: `${upsertEntities(label)}${COUNT_CHANGES}`, rows };
+      .map((e) => ({
+        id: e.id,
+        slug: e.slug,
+        props: propertiesOf(e, skip, spec),
+        args: claimArgsOfRecord(e),
+        claimed: claimed.has(e.slug),
+      }));
+    yield { phase: 'entities', group: label, rows, write: entityBatch(label) };
   }
   const sourceRows = data.sources.map((s) => ({
     id: s.id,
     props: propertiesOf(s, ['id', 'cites'], SOURCE_PROPERTIES),
   }));
-  yield { phase: 'sources', group: 'Source', statement: `${UPSERT_SOURCES}${COUNT_CHANGES}`, rows: sourceRows };
+  yield {
+    phase: 'sources',
+    group: 'Source',
+    rows: sourceRows,
+    write: byStatement(`${UPSERT_SOURCES}${COUNT_CHANGES}`),
+  };
   for (const type of ENTITY_RELATIONSHIP_TYPES) {
     const spec = RELATIONSHIPS[type];
     const rows = uniqueBy(
       data.relationships
         .filter((r) => r.type === type)
-        .map((r) => ({ from: r.from, to: r.to, props: toGraphProperties(spec.properties, r.properties ?? {}) })),
+        .map((r) => ({
+          from: r.from,
+          to: r.to,
+          props: toGraphProperties(spec.properties, r.properties ?? {}),
+          args: claimArgsOfRecord(r as unknown as Record<string, unknown>),
+        })),
       (r) => pairKey(r.from, r.to),
     );
-    const statement = `${mergeRelationships(type, 'slug')}${COUNT_CHANGES}`;
-    yield {
-      phase: 'relationships',
-      group: type,
-      statement,
-      rows,
-      params: { fromLabels: spec.from, toLabels: spec.to },
-    };
+    yield { phase: 'relationships', group: type, rows, write: relationshipBatch(type) };
   }
   // A source may name an entity twice (in one record or several): one MENTIONS, as MERGE makes.
   const mentionRows = uniqueBy(
@@ -211,14 +325,38 @@ function* writeGroups(data: GraphData): Generator<WriteGroup> {
   yield {
     phase: 'relationships',
     group: 'MENTIONS',
-    statement: `${linkSources('MENTIONS')}${COUNT_LINKS}`,
     rows: mentionRows,
+    write: byStatement(`${linkSources('MENTIONS')}${COUNT_LINKS}`),
   };
   const citeRows = uniqueBy(
     data.sources.flatMap((s) => (s.cites ?? []).map((to) => ({ from: s.id, to }))),
     (r) => pairKey(r.from, r.to),
   );
-  yield { phase: 'relationships', group: 'CITES', statement: `${linkSources('CITES')}${COUNT_LINKS}`, rows: citeRows };
+  yield {
+    phase: 'relationships',
+    group: 'CITES',
+    rows: citeRows,
+    write: byStatement(`${linkSources('CITES')}${COUNT_LINKS}`),
+  };
+  yield { phase: 'claims', group: 'Claim', rows: (data.claims ?? []) as unknown as Row[], write: claimBatch };
+}
+
+/** Dates in value claims of these fields are Neo4j dates, as the properties are. */
+const DATE_FIELDS: ReadonlySet<string> = new Set(
+  [
+    ...ENTITY_LABELS.flatMap((l) => Object.entries(entitySpec(l))),
+    ...Object.values(RELATIONSHIPS).flatMap((r) => Object.entries(r.properties)),
+  ]
+    .filter(([, t]) => t === 'date')
+    .map(([k]) => k),
+);
+
+/** Claim records, verbatim. */
+async function claimBatch(run: BatchRun, batch: Row[], now: string): Promise<BatchCounts> {
+  const { missing } = await writeClaimRecords(run, batch as unknown as ClaimRecord[], DATE_FIELDS, now);
+  if (missing.length > 0)
+    throw new GraphDataError([`claims name entities that do not exist: ${missing.slice(0, 10).join(', ')}`]);
+  return { rows: batch.length, created: 0, updated: 0 };
 }
 
 /** What every batch of one writeGraphData call shares. */
@@ -234,21 +372,19 @@ interface LoadRun {
 
 /** Writes one batch of a group and counts it; fewer rows matched than given fails the load. */
 async function writeBatch(load: LoadRun, group: WriteGroup, batch: Row[]): Promise<void> {
-  const [counts] = await load.db.write(
-    group.statement,
-    { rows: batch, now: load.now, ...group.params },
-    { timeoutMs: load.timeoutMs, timeoutLimit: 'loadGraph timeoutMs' },
-  );
-  const matched = Number(counts?.rows ?? 0);
+  const run: BatchRun = (cypher, params) =>
+    load.db.write(cypher, params, { timeoutMs: load.timeoutMs, timeoutLimit: 'loadGraph timeoutMs' });
+  const counts = await group.write(run, batch, load.now);
   // Fewer rows out than in: some endpoint was not found (more only if duplicates pre-existed).
-  if (matched < batch.length) {
-    const missing = `${batch.length - matched} of ${batch.length} rows`;
+  if (counts.rows < batch.length) {
+    const missing = `${batch.length - counts.rows} of ${batch.length} rows`;
     throw new GraphDataError([`${group.group}: ${missing} name an endpoint that is missing or of the wrong kind`]);
   }
+  if (group.phase === 'claims') return;
   const key = group.phase;
   load.result.total[key] += batch.length;
-  load.result.created[key] += Number(counts?.created ?? 0);
-  load.result.updated[key] += Number(counts?.updated ?? 0);
+  load.result.created[key] += counts.created;
+  load.result.updated[key] += counts.updated;
 }
 
 /**
@@ -259,7 +395,7 @@ async function writeBatch(load: LoadRun, group: WriteGroup, batch: Row[]): Promi
 async function writeGroup(load: LoadRun, group: WriteGroup): Promise<void> {
   const batches = chunks(group.rows, load.batchSize);
   const concurrency = Math.min(load.options.concurrency ?? 1, batches.length);
-  const workers = group.phase === 'relationships' ? 1 : Math.max(1, concurrency);
+  const workers = group.phase === 'entities' || group.phase === 'sources' ? Math.max(1, concurrency) : 1;
   let next = 0;
   let done = 0;
   let failed = false;

@@ -1,21 +1,70 @@
 /** Per-request loaders for entities and sources by id and slug (batched, cached per request). */
 import DataLoader from 'dataloader';
 import { requestLoader, type Context } from '../context.js';
-import { forEachParent, sourcesList } from '../plan/cypher.js';
-import { entitiesBy, sourcesByIds, type EntityRow, type SourceRow } from './entities.js';
+import { forEachParent, sourcesList, wholeEntity } from '../plan/cypher.js';
+import { entitiesBy, sourcesByIds, toEntityRow, type EntityRow, type SourceRow } from './entities.js';
+import { heldAt, labelAt, timeKey, timeParams, type TimeSlice } from '../claims/time.js';
+import { stampSlice } from '../claims/row-time.js';
 
-export const entityByIdLoader = (ctx: Context) =>
+/** Entities by id or slug as held at `slice`: held-back ones too, with their values then. */
+async function entitiesAt(
+  ctx: Context,
+  key: 'id' | 'slug',
+  values: readonly string[],
+  slice: TimeSlice,
+): Promise<(EntityRow | null)[]> {
+  const rows = await ctx.db.read(
+    `UNWIND $values AS value
+     CALL (value) {
+       MATCH (n:${labelAt('Entity', true)} {${key}: value}) WHERE ${heldAt('n')}
+       RETURN n LIMIT 1
+     }
+     RETURN value, ${wholeEntity('n', true)} AS entity`,
+    { values, ...timeParams(slice) },
+  );
+  const found = new Map(rows.map((r) => [r.value as string, stampSlice(toEntityRow(r.entity), slice)]));
+  return values.map((v) => found.get(v) ?? null);
+}
+
+/** Entities by id (at a slice when given: a time read's loader is its own). */
+export const entityByIdLoader = (ctx: Context, slice: TimeSlice | null = null) =>
   requestLoader(
     ctx,
-    'entityById',
-    () => new DataLoader<string, EntityRow | null>((ids) => entitiesBy(ctx.db, 'id', ids)),
+    slice ? `entityById:${timeKey(slice)}` : 'entityById',
+    () =>
+      new DataLoader<string, EntityRow | null>((ids) =>
+        slice ? entitiesAt(ctx, 'id', ids, slice) : entitiesBy(ctx.db, 'id', ids),
+      ),
   );
 
-export const entityBySlugLoader = (ctx: Context) =>
+/** Entities by slug (at a slice when given). */
+export const entityBySlugLoader = (ctx: Context, slice: TimeSlice | null = null) =>
   requestLoader(
     ctx,
-    'entityBySlug',
-    () => new DataLoader<string, EntityRow | null>((slugs) => entitiesBy(ctx.db, 'slug', slugs)),
+    slice ? `entityBySlug:${timeKey(slice)}` : 'entityBySlug',
+    () =>
+      new DataLoader<string, EntityRow | null>((slugs) =>
+        slice ? entitiesAt(ctx, 'slug', slugs, slice) : entitiesBy(ctx.db, 'slug', slugs),
+      ),
+  );
+
+/** Entities by id whether live or held back (what a claim is about, even once retracted). */
+export const anyEntityByIdLoader = (ctx: Context) =>
+  requestLoader(
+    ctx,
+    'anyEntityById',
+    () =>
+      new DataLoader<string, EntityRow | null>(async (ids) => {
+        const rows = await ctx.db.read(
+          `UNWIND $ids AS id MATCH (n:${labelAt('Entity', true)} {id: id}) RETURN id, ${wholeEntity('n', false)} AS entity`,
+          { ids },
+        );
+        const found = new Map(rows.map((r) => [String(r.id), r.entity as EntityRow]));
+        return ids.map((id) => {
+          const row = found.get(id);
+          return row ? { ...row, label: String(row.label).replace(/^H/, '') as EntityRow['label'] } : null;
+        });
+      }),
   );
 
 export const sourceByIdLoader = (ctx: Context) =>

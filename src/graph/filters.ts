@@ -21,6 +21,8 @@ import {
   type TypedRelationship,
 } from './model.js';
 import { countPattern, relationshipPattern } from './patterns.js';
+import { heldAtIf, isSourcedField, propertyAt, relationshipPropertyAt } from '../claims/time.js';
+import { heldLabel } from '../claims/model.js';
 
 /** The node types that have a filter input: the five kinds, Source, and Entity (any kind). */
 export type FilterLabel = EntityLabel | 'Source' | 'Entity';
@@ -164,6 +166,8 @@ class FilterCompiler {
   constructor(
     private readonly prefix: string,
     private readonly limits: FilterLimits,
+    /** A time read: values, relationships and far nodes as the claims give them (src/claims/time.ts). */
+    private readonly time: boolean,
   ) {}
 
   private param(value: unknown): string {
@@ -203,7 +207,9 @@ class FilterCompiler {
       throw limitExceeded('MAX_FILTER_DEPTH', this.limits.maxDepth, depth, 'Filter nesting');
     const parts: string[] = [];
     for (const [name, field] of Object.entries(FILTER_FIELDS[label])) {
-      if (isSet(input[name])) parts.push(...this.field(field, input[name], `${v}.${field.property}`, v, name));
+      if (!isSet(input[name])) continue;
+      const target = propertyAt(v, field.property, isSourcedField(label, field.property), this.time);
+      parts.push(...this.field(field, input[name], target, v, name));
     }
     for (const rel of relationFiltersOf(label)) {
       const value = input[rel.fieldName];
@@ -238,7 +244,8 @@ class FilterCompiler {
         return [`${target} IN ${this.param(value)}`];
       case 'kinds': {
         this.condition();
-        const labels = (value as EntityKind[]).map((k) => kindToLabel(k));
+        const kinds = (value as EntityKind[]).map((k) => kindToLabel(k));
+        const labels = this.time ? [...kinds, ...kinds.map(heldLabel)] : kinds;
         return [`any(l IN labels(${v}) WHERE l IN ${this.param(labels)})`];
       }
       case 'floatRange':
@@ -285,7 +292,9 @@ class FilterCompiler {
   /** `f: { some, none, all, count }` of a typed relationship field, over `v`. */
   private relation(rel: TypedRelationship, input: Input, v: string, depth: number): string[] {
     const parts: string[] = [];
-    const pattern = (r: string, m: string) => relationshipPattern(rel, v, r, m);
+    const pattern = (r: string, m: string) => relationshipPattern(rel, v, r, m, this.time);
+    const held = (r: string, m: string) =>
+      and(heldAtIf(this.time, r), rel.nodeLabel === 'Source' ? null : heldAtIf(this.time, m));
     for (const quantifier of ['some', 'none', 'all'] as const) {
       const edge = input[quantifier];
       if (!isSet(edge)) continue;
@@ -294,13 +303,19 @@ class FilterCompiler {
       const m = this.variable(`${v}m`);
       const test = this.edge(rel, edge as Input, r, m, depth + 1);
       if (quantifier === 'all' && test === null) continue; // every edge passes an empty test
-      const where = test === null ? '' : ` WHERE ${quantifier === 'all' ? `NOT coalesce(${test}, false)` : test}`;
+      const failing = quantifier === 'all' && test !== null ? `NOT coalesce(${test}, false)` : test;
+      const condition = and(held(r, m), failing);
+      const where = condition === null ? '' : ` WHERE ${condition}`;
       const exists = `EXISTS { MATCH ${pattern(r, m)}${where} }`;
       parts.push(quantifier === 'some' ? exists : `NOT ${exists}`);
     }
     const count = input.count as Input | null | undefined;
     if (isSet(count)) {
-      const counted = `COUNT { ${countPattern(rel, v)} }`;
+      const r = this.variable(`${v}r`);
+      const m = this.variable(`${v}m`);
+      const counted = this.time
+        ? `COUNT { MATCH ${pattern(r, m)} WHERE ${held(r, m)} }`
+        : `COUNT { ${countPattern(rel, v)} }`;
       parts.push(...this.range(count!, counted, 'gte', 'lte', (p) => p));
     }
     return parts;
@@ -314,7 +329,9 @@ class FilterCompiler {
     for (const [name, type] of Object.entries(RELATIONSHIPS[rel.type].properties)) {
       const kind = EDGE_FILTER_KIND[type as PropertyType];
       if (kind && isSet(input[name]))
-        parts.push(...this.field({ kind, property: name }, input[name], `${r}.${name}`, m, name));
+        parts.push(
+          ...this.field({ kind, property: name }, input[name], relationshipPropertyAt(r, name, this.time), m, name),
+        );
     }
     if (isSet(input.node)) parts.push(this.node(rel.nodeLabel, input.node as Input, m, depth));
     return and(...parts);
@@ -332,9 +349,10 @@ export function compileFilter(
   v: string,
   prefix: string,
   limits: FilterLimits = DEFAULT_FILTER_LIMITS,
+  time = false,
 ): CompiledFilter {
   if (!isSet(filter)) return { where: null, params: {} };
-  const compiler = new FilterCompiler(prefix, limits);
+  const compiler = new FilterCompiler(prefix, limits, time);
   return { where: compiler.node(label, filter!, v, 1), params: compiler.params };
 }
 

@@ -8,6 +8,7 @@ import type { EntityLabel, TypedRelationship } from './model.js';
 import { filterRequires } from './filters.js';
 import type { PageArgs } from './paging.js';
 import type { RowExpression, RowVariables } from './patterns.js';
+import { propertyAt } from '../claims/time.js';
 
 /** One key of an ordering: a Cypher expression and its direction. */
 export interface OrderKey {
@@ -67,11 +68,19 @@ const onNode =
 
 /** A key on a property every node has (writes require it), read from its index in order. */
 const indexedKey = (property: string): SortKey => ({ expr: ({ node }) => `${node}.${property}`, property });
+/** A sourced value of the row's node: the claims' at the slice in a time read (src/claims/time.ts). */
+const sourcedValue = (row: RowVariables, property: string) => propertyAt(row.node, property, true, row.time === true);
+
 /** A number property that may be missing: missing sorts as -1; in index order once a range filter requires it. */
 const nullableNumberKey = (property: string): SortKey => ({
-  expr: ({ node }) => `coalesce(${node}.${property}, -1.0)`,
+  expr: (row) => `coalesce(${sourcedValue(row, property)}, -1.0)`,
   property,
   nullable: true,
+});
+
+/** A sourced date, as text ('' when missing). */
+const dateKey = (property: string): SortKey => ({
+  expr: (row) => `coalesce(toString(${sourcedValue(row, property)}), '')`,
 });
 const expressionKey = (expr: (node: string) => string): SortKey => ({ expr: onNode(expr) });
 
@@ -100,14 +109,14 @@ export const ORDERINGS = {
   Company: COMMON_ENTITY_ORDERINGS,
   Project: {
     ...COMMON_ENTITY_ORDERINGS,
-    ANNOUNCED_ON: [expressionKey((n) => `coalesce(toString(${n}.announcedOn), '')`)],
+    ANNOUNCED_ON: [dateKey('announcedOn')],
     PLEDGED_USD: [nullableNumberKey('pledgedUsd')],
   },
   Datacenter: { ...COMMON_ENTITY_ORDERINGS, POWER_MW: [nullableNumberKey('powerMw')] },
   Deal: {
     ...COMMON_ENTITY_ORDERINGS,
     VALUE_USD: [nullableNumberKey('valueUsd')],
-    ANNOUNCED_ON: [expressionKey((n) => `coalesce(toString(${n}.announcedOn), '')`)],
+    ANNOUNCED_ON: [dateKey('announcedOn')],
   },
   Source: {
     PUBLISHED_ON: [expressionKey((n) => `coalesce(toString(${n}.publishedOn), '')`)],

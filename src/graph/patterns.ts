@@ -4,12 +4,18 @@
  * from the statement builder (src/plan/cypher.ts). Every read and filter of a relationship field
  * draws its pattern from here.
  */
-import { farLabelImplied, type RelationshipType } from './model.js';
+import { labelAt, typeAt, typesAt } from '../claims/time.js';
+import { ENTITY_RELATIONSHIP_TYPES, farLabelImplied, type EntityLabel, type RelationshipType } from './model.js';
 
-/** The variables a row of a read binds: its node and, on a relationship page, its relationship. */
+/**
+ * The variables a row of a read binds: its node and, on a relationship page, its relationship;
+ * and whether the read is a time read (src/claims/time.ts), which writes values and patterns
+ * through the claims.
+ */
 export interface RowVariables {
   node: string;
   rel: string;
+  time?: boolean;
 }
 
 /**
@@ -37,9 +43,13 @@ export interface TypedShape {
   nodeLabel: string;
 }
 
-/** `-[r:TYPE]->`, `<-[r:TYPE]-`, or `-[r]-` for any type both ways (`r` may be empty). */
-export function relationshipArrow(rel: Pick<RelationshipShape, 'type' | 'direction'>, r: string): string {
-  const inside = rel.type === null ? r : `${r}:${rel.type}`;
+/**
+ * `-[r:TYPE]->`, `<-[r:TYPE]-`, or `-[r:A|B|...]-` for every entity type both ways (`r` may be
+ * empty); a time read adds each type's held-back type. Held-back types are never matched by a
+ * plain read, so "any type" names the entity types.
+ */
+export function relationshipArrow(rel: Pick<RelationshipShape, 'type' | 'direction'>, r: string, time = false): string {
+  const inside = `${r}:${rel.type === null ? typesAt(ENTITY_RELATIONSHIP_TYPES, time) : typeAt(rel.type, time)}`;
   if (rel.direction === 'OUT') return `-[${inside}]->`;
   return rel.direction === 'IN' ? `<-[${inside}]-` : `-[${inside}]-`;
 }
@@ -47,9 +57,13 @@ export function relationshipArrow(rel: Pick<RelationshipShape, 'type' | 'directi
 /** True when the model fixes the far node's label (writes check it): patterns then leave it out. */
 const labelImplied = (rel: RelationshipShape) => rel.type !== null && farLabelImplied(rel);
 
+/** The far node's label in a pattern (with its held-back label in a time read). */
+const farLabel = (rel: RelationshipShape, time: boolean) =>
+  rel.nodeLabel === 'Source' ? 'Source' : labelAt(rel.nodeLabel as EntityLabel | 'Entity', time);
+
 /** `(v)-[r:TYPE]->(m:Far)`: the relationship's pattern from parent `v` (`r` may be empty). */
-export function relationshipPattern(rel: RelationshipShape, v: string, r: string, m: string): string {
-  return `(${v})${relationshipArrow(rel, r)}(${m}${labelImplied(rel) ? '' : `:${rel.nodeLabel}`})`;
+export function relationshipPattern(rel: RelationshipShape, v: string, r: string, m: string, time = false): string {
+  return `(${v})${relationshipArrow(rel, r, time)}(${m}${labelImplied(rel) ? '' : `:${farLabel(rel, time)}`})`;
 }
 
 /**

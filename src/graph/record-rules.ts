@@ -27,8 +27,17 @@ import {
   slugSchema,
   sourceIdSchema,
   sourcePropertiesSchema,
+  checkValidity,
+  claimArgsShape,
 } from './write-input.js';
-import type { EntityRecord, GraphData, RelationshipRecord, SourceRecord } from './bulk-load.js';
+import {
+  CLAIM_ARG_KEYS,
+  type EntityRecord,
+  type GraphData,
+  type RelationshipRecord,
+  type SourceRecord,
+} from './bulk-load.js';
+import { claimRecordProblems } from '../claims/records.js';
 
 // ---------------------------------------------------------------------------------------------
 // Records of an import file
@@ -252,11 +261,29 @@ function valueProblems(
   return problems;
 }
 
+/** A record's claim arguments (citations, validity, confidence) by the write rules. */
+const claimArgsSchema = z.object(claimArgsShape).superRefine(checkValidity);
+
+/** The record without its claim arguments, and their problems. */
+function claimArgProblems(where: string, record: Record<string, unknown>) {
+  const args = Object.fromEntries(CLAIM_ARG_KEYS.filter((k) => k in record).map((k) => [k, record[k]]));
+  const rest = Object.fromEntries(
+    Object.entries(record).filter(([k]) => !(CLAIM_ARG_KEYS as readonly string[]).includes(k)),
+  );
+  const parsed = claimArgsSchema.safeParse(args);
+  const problems = parsed.success ? [] : parsed.error.issues.map((issue) => `${where}: ${issueText(issue)}`);
+  return { rest, problems };
+}
+
 function entityProblems(e: EntityRecord, i: number, ledger: RecordLedger<number>): string[] {
   const where = `entity ${e.slug ?? `#${i}`}`;
-  const { label, ...props } = e;
+  const { label, ...record } = e;
   if (!isEntityLabel(label)) return [`${where}: label must be one of ${ENTITY_LABELS.join(', ')}`];
-  const problems = valueProblems(where, props, entityWithIdSchemas[label], (key) => RESERVED.has(key));
+  const { rest: props, problems: argProblems } = claimArgProblems(where, record);
+  const problems = [
+    ...argProblems,
+    ...valueProblems(where, props, entityWithIdSchemas[label], (key) => RESERVED.has(key)),
+  ];
   const repeated = ledger.addEntity(e.slug, label, e.id, i);
   if (repeated?.repeats === 'slug') problems.push(`${where}: slug used twice`);
   if (repeated?.repeats === 'id') problems.push(`${where}: id ${e.id} used twice`);
@@ -289,6 +316,7 @@ function relationshipProblems(r: RelationshipRecord, i: number, ledger: RecordLe
     problems.push(`${where}: listed twice (one relationship per type between two entities)`);
   const schema = looseRelationshipSchema(r.type);
   const reserved = (key: string) => RESERVED.has(key) || PAGE_KEY_NAMES.has(key);
+  problems.push(...claimArgProblems(where, r as unknown as Record<string, unknown>).problems);
   return [...problems, ...valueProblems(where, r.properties ?? {}, schema, reserved)];
 }
 
@@ -306,6 +334,7 @@ export function validateGraphData(data: GraphData): void {
     ...data.entities.flatMap((e, i) => entityProblems(e, i, ledger)),
     ...data.relationships.flatMap((r, i) => relationshipProblems(r, i, ledger)),
     ...data.sources.flatMap((s, i) => sourceProblems(s, i, ledger)),
+    ...claimRecordProblems(data.claims ?? []),
   ];
   for (const s of data.sources) {
     for (const cited of s.cites ?? [])

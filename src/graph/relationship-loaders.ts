@@ -25,6 +25,8 @@ import { type ConnectionArgs, relationshipOrdering } from './ordering.js';
 import type { Direction } from './patterns.js';
 import { planPage, toPage, type Page, type PageArgs } from './paging.js';
 import type { CursorKey } from './cursor.js';
+import { timeKey, timeParams, type TimeSlice } from '../claims/time.js';
+import { stampSlice } from '../claims/row-time.js';
 
 /** One typed relationship field, as its loaders read it. */
 export interface RelationshipField {
@@ -72,11 +74,19 @@ function toEdgeRow(value: Row, nodeLabel: string): RelationshipEdgeRow {
 const LOADED = { index: 0, cursors: true, edgeProperties: 'all', node: 'all' } as const;
 
 /** One page per parent from one UNWIND statement; each parent's page is cut inside Cypher. */
-function batchedPage(ctx: Context, key: string, parent: 'Entity' | 'Source', read: RelationshipRead, parentId: string) {
-  const loader = requestLoader(ctx, `page:${key}`, () => {
+function batchedPage(
+  ctx: Context,
+  key: string,
+  parent: 'Entity' | 'Source',
+  read: RelationshipRead,
+  parentId: string,
+  slice: TimeSlice | null,
+) {
+  const loader = requestLoader(ctx, `page:${key}:${timeKey(slice)}`, () => {
     // The statement, written once per loader (not once per parent asking for its page).
-    const cypher = forEachParent(parent, (v) => relationshipRows(v, read));
-    const params = relationshipParams(read);
+    const time = slice !== null;
+    const cypher = forEachParent(parent, (v) => relationshipRows(v, { ...read, time }), { time });
+    const params = { ...relationshipParams(read), ...timeParams(slice) };
     return new DataLoader<string, Page<RelationshipEdgeRow>>(async (parentIds) => {
       const rows = await ctx.db.read(cypher, { ...params, parentIds });
       const byParent = new Map(
@@ -85,14 +95,25 @@ function batchedPage(ctx: Context, key: string, parent: 'Entity' | 'Source', rea
       return parentIds.map((id) => toPage(byParent.get(id) ?? [], read.page!, read.ordering));
     });
   });
-  return loader.load(parentId);
+  return loader.load(parentId).then((page) => {
+    for (const edge of page.edges) stampSlice(edge.node, slice);
+    return page;
+  });
 }
 
 /** How many relationships pass the read's conditions, per parent: only run when `totalCount` is asked. */
-function batchedCount(ctx: Context, key: string, parent: 'Entity' | 'Source', read: CountRead, parentId: string) {
-  const loader = requestLoader(ctx, `count:${key}`, () => {
-    const cypher = forEachParent(parent, (v) => relationshipCount(v, read));
-    const params = relationshipParams({ ...read, page: null });
+function batchedCount(
+  ctx: Context,
+  key: string,
+  parent: 'Entity' | 'Source',
+  read: CountRead,
+  parentId: string,
+  slice: TimeSlice | null,
+) {
+  const loader = requestLoader(ctx, `count:${key}:${timeKey(slice)}`, () => {
+    const time = slice !== null;
+    const cypher = forEachParent(parent, (v) => relationshipCount(v, { ...read, time }), { time });
+    const params = { ...relationshipParams({ ...read, page: null }), ...timeParams(slice) };
     return new DataLoader<string, number>(async (parentIds) => {
       const rows = await ctx.db.read(cypher, { ...params, parentIds });
       const byParent = new Map(rows.map((r) => [r.pid as string, Number(r.value)]));
@@ -103,20 +124,27 @@ function batchedCount(ctx: Context, key: string, parent: 'Entity' | 'Source', re
 }
 
 /** A typed field's read with the client's filter on its far node (values as parameters). */
-function typedRead(ctx: Context, field: RelationshipField, filter: ConnectionArgs['filter']) {
+function typedRead(ctx: Context, field: RelationshipField, filter: ConnectionArgs['filter'], time: boolean) {
   const { relationship } = field;
-  const compiled = connectionFilter(relationship.nodeLabel, filter, LOADED.index, filterLimits(ctx.config.limits));
+  const limits = filterLimits(ctx.config.limits);
+  const compiled = connectionFilter(relationship.nodeLabel, filter, LOADED.index, limits, time);
   const key = compiled.where === null ? field.key : `${field.key}:${compiled.where}:${JSON.stringify(compiled.params)}`;
   return { key, read: { index: LOADED.index, relationship, filter: compiled } };
 }
 
 /** A page of a typed relationship field for one parent, batched with its siblings. */
-export function loadRelationshipPage(ctx: Context, field: RelationshipField, parentId: string, args: ConnectionArgs) {
+export function loadRelationshipPage(
+  ctx: Context,
+  field: RelationshipField,
+  parentId: string,
+  args: ConnectionArgs,
+  slice: TimeSlice | null = null,
+) {
   const ordering = relationshipOrdering(field.relationship, args.orderBy);
   const page = planPage(args, ordering, ctx.config.limits.maxPageSize);
-  const { key, read } = typedRead(ctx, field, args.filter);
+  const { key, read } = typedRead(ctx, field, args.filter, slice !== null);
   const pageKey = `${key}:${ordering.name}:${JSON.stringify([args.first, args.after, args.last, args.before])}`;
-  return batchedPage(ctx, pageKey, field.parent, { ...LOADED, ...read, ordering, page }, parentId);
+  return batchedPage(ctx, pageKey, field.parent, { ...LOADED, ...read, ordering, page }, parentId, slice);
 }
 
 /**
@@ -128,9 +156,10 @@ export function loadRelationshipCount(
   field: RelationshipField,
   parentId: string,
   filter?: ConnectionArgs['filter'],
+  slice: TimeSlice | null = null,
 ): Promise<number> {
-  const { key, read } = typedRead(ctx, field, filter);
-  return batchedCount(ctx, key, field.parent, read, parentId);
+  const { key, read } = typedRead(ctx, field, filter, slice !== null);
+  return batchedCount(ctx, key, field.parent, read, parentId, slice);
 }
 
 /** Defaults of `Entity.relationships`' arguments, stated once (schema `defaultValue` and code). */
@@ -163,7 +192,12 @@ function genericRead(args: GenericRelationshipArgs) {
 }
 
 /** `Entity.relationships`: every relationship to another entity, filtered by type and direction. */
-export function loadEntityRelationships(ctx: Context, parentId: string, args: GenericRelationshipArgs) {
+export function loadEntityRelationships(
+  ctx: Context,
+  parentId: string,
+  args: GenericRelationshipArgs,
+  slice: TimeSlice | null = null,
+) {
   const page = planPage(args, ENTITY_RELATIONSHIPS_ORDERING, ctx.config.limits.maxPageSize);
   const { key, read } = genericRead(args);
   const pageKey = `${key}:${JSON.stringify([args.first, args.after, args.last, args.before])}`;
@@ -173,6 +207,7 @@ export function loadEntityRelationships(ctx: Context, parentId: string, args: Ge
     'Entity',
     { ...LOADED, ...read, ordering: ENTITY_RELATIONSHIPS_ORDERING, page },
     parentId,
+    slice,
   );
 }
 
@@ -180,7 +215,8 @@ export function loadEntityRelationshipCount(
   ctx: Context,
   parentId: string,
   args: GenericRelationshipArgs,
+  slice: TimeSlice | null = null,
 ): Promise<number> {
   const { key, read } = genericRead(args);
-  return batchedCount(ctx, key, 'Entity', read, parentId);
+  return batchedCount(ctx, key, 'Entity', read, parentId, slice);
 }

@@ -6,6 +6,8 @@
  */
 import type { Context } from '../context.js';
 import { connectionFilter } from '../plan/cypher.js';
+import { timeParams, type TimeSlice } from '../claims/time.js';
+import { stampSlice } from '../claims/row-time.js';
 import { rootCountStatement, rootPageParams, rootPageStatement } from '../plan/root-page.js';
 import { toEntityRow } from './entities.js';
 import { filterLimits, type CompiledFilter, type FilterLimits } from './filters.js';
@@ -31,8 +33,9 @@ export function filterClause(
   spec: RootConnectionSpec,
   filter: ConnectionArgs['filter'],
   limits?: FilterLimits,
+  time = false,
 ): CompiledFilter {
-  return connectionFilter(spec.label, filter, 'root', limits);
+  return connectionFilter(spec.label, filter, 'root', limits, time);
 }
 
 export interface RootEdgeRow<N> {
@@ -44,14 +47,21 @@ export async function loadRootPage<N>(
   ctx: Context,
   spec: RootConnectionSpec,
   args: ConnectionArgs,
+  slice: TimeSlice | null = null,
 ): Promise<Page<RootEdgeRow<N>>> {
+  const time = slice !== null;
   const ordering = orderingFor(spec, args.orderBy);
   const plan = planPage(args, ordering, ctx.config.limits.maxPageSize);
-  const filter = filterClause(spec, args.filter, filterLimits(ctx.config.limits));
-  const source = { label: spec.label, filter: filter.where, ordering, page: plan, indexed: indexedSortKey(spec, args) };
-  const records = await ctx.db.read(rootPageStatement(source), { ...filter.params, ...rootPageParams(plan) });
+  const filter = filterClause(spec, args.filter, filterLimits(ctx.config.limits), time);
+  const indexed = time ? null : indexedSortKey(spec, args);
+  const source = { label: spec.label, filter: filter.where, ordering, page: plan, indexed, time };
+  const records = await ctx.db.read(rootPageStatement(source), {
+    ...filter.params,
+    ...rootPageParams(plan),
+    ...timeParams(slice),
+  });
   const edges = records.map((r) => ({
-    node: (spec.label === 'Source' ? r.node : toEntityRow(r.node)) as N,
+    node: (spec.label === 'Source' ? r.node : stampSlice(toEntityRow(r.node), slice)) as N,
     sortKey: r.sortKey as CursorKey,
   }));
   return toPage(edges, plan, ordering);
@@ -61,9 +71,14 @@ export async function countRoot(
   ctx: Context,
   spec: RootConnectionSpec,
   filter: ConnectionArgs['filter'],
+  slice: TimeSlice | null = null,
 ): Promise<number> {
-  const clause = filterClause(spec, filter, filterLimits(ctx.config.limits));
-  const [row] = await ctx.db.read(rootCountStatement(spec.label, clause.where), clause.params);
+  const time = slice !== null;
+  const clause = filterClause(spec, filter, filterLimits(ctx.config.limits), time);
+  const [row] = await ctx.db.read(rootCountStatement(spec.label, clause.where, time), {
+    ...clause.params,
+    ...timeParams(slice),
+  });
   return Number(row?.total ?? 0);
 }
 

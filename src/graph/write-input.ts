@@ -37,9 +37,25 @@ export type EntityProperties<L extends EntityLabel> = Values<typeof COMMON_PROPE
 export type SourceInput = Values<typeof SOURCE_PROPERTIES> & { id?: string | null; title: string };
 
 /** Which source supports a write: an existing one by `sourceId` (its global ID or raw id), or `source` to upsert. */
+/** A citation as a write gives it: a Source (ID or raw id), the quote and where it is. */
+export interface CitationInput {
+  source: string;
+  quote?: string | null;
+  locator?: string | null;
+}
+
+/**
+ * What supports a write and when it holds (SPEC 2a), applying to every claim the write makes:
+ * a source (`sourceId`, or `source` to create) cited without a quote, `citations`, the validity
+ * (`validFrom` absent: the write's UTC date; null: always) and a confidence.
+ */
 export interface Provenance {
   sourceId?: string | null;
   source?: SourceInput | null;
+  citations?: CitationInput[] | null;
+  validFrom?: string | null;
+  validTo?: string | null;
+  confidence?: number | null;
 }
 
 /** A deal's party: a company (global ID or slug; in importGraph its slug) and its role. */
@@ -248,16 +264,45 @@ export const endpointProblem = (type: RelationshipType, end: 'from' | 'to', labe
 /** An entity argument: a global ID or a slug (resolved by the mutation, which reports a miss). */
 export const entityRefSchema = z.string().min(1).max(300);
 
-const provenanceShape = { sourceId: z.string().min(1).max(300).nullish(), source: sourcePropertiesSchema.nullish() };
+/** A citation: a source (ID or raw id), the quote in the source's language, and where it is. */
+export const citationSchema = z
+  .object({
+    source: z.string().min(1).max(300),
+    quote: z.string().max(500, 'must be at most 500 characters').nullish(),
+    locator: z.string().max(200, 'must be at most 200 characters').nullish(),
+  })
+  .strict();
+
+/** What every write may say of the claims it makes (SPEC 2a). */
+export const claimArgsShape = {
+  citations: z.array(citationSchema).max(100, 'must have at most 100 items').nullish(),
+  validFrom: dateSchema.nullish(),
+  validTo: dateSchema.nullish(),
+  confidence: z.number().min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1').nullish(),
+};
+
+/** validTo, when given with validFrom, comes after it. */
+export function checkValidity(input: { validFrom?: string | null; validTo?: string | null }, ctx: z.RefinementCtx) {
+  if (input.validFrom && input.validTo && input.validTo <= input.validFrom)
+    ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['validTo'], message: 'must be after validFrom' });
+}
+
+const provenanceShape = {
+  sourceId: z.string().min(1).max(300).nullish(),
+  source: sourcePropertiesSchema.nullish(),
+  ...claimArgsShape,
+};
 const partySchema = z.object({ company: entityRefSchema, role: z.string().trim().min(1).max(100) });
 
 /** An upsert's input for one kind: its properties, provenance, and a deal's parties (each company once). */
 export function upsertSchema(label: EntityLabel) {
-  const base = entityPropertiesSchema(label).extend(provenanceShape);
+  const base = entityPropertiesSchema(label).extend(provenanceShape).superRefine(checkValidity);
   return label === 'Deal'
-    ? base
+    ? entityPropertiesSchema(label)
+        .extend(provenanceShape)
         .extend({ parties: z.array(partySchema).max(100, 'must have at most 100 items').nullish() })
         .superRefine((input, ctx) => {
+          checkValidity(input, ctx);
           const seen = new Set<string>();
           input.parties?.forEach((p, i) => {
             if (seen.has(p.company))
@@ -281,8 +326,12 @@ export const relationshipInputSchema = (refSchema: z.ZodTypeAny) =>
       to: refSchema,
       properties: z.record(z.unknown()).nullish(),
     })
+    .extend(claimArgsShape)
     .passthrough()
-    .superRefine((input, ctx) => checkRelationshipProperties(input.type, input.properties, ctx, ['properties']));
+    .superRefine((input, ctx) => {
+      checkValidity(input, ctx);
+      checkRelationshipProperties(input.type, input.properties, ctx, ['properties']);
+    });
 
 /** A source with the entities it mentions (named by `refSchema`) and the source ids it cites. */
 export const addSourceSchema = (refSchema: z.ZodTypeAny) =>

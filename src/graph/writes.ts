@@ -15,15 +15,24 @@ import { GraphDataError, validateGraphData } from './record-rules.js';
 import { entityProjection, isKind, sourceProjection, toEntityRow, type KindRow, type SourceRow } from './entities.js';
 import type { EntityProperties, Provenance, SourceInput } from './write-input.js';
 import { withoutPageKeys } from './page-keys.js';
-import { RELATIONSHIPS, SOURCE_PROPERTIES, isEntityLabel, type EntityLabel, type RelationshipType } from './model.js';
 import {
-  UPSERT_SOURCES,
-  entitySpec,
-  linkSources,
-  mergeRelationships,
-  toGraphProperties,
-  upsertEntities,
-} from './write-statements.js';
+  COMMON_PROPERTIES,
+  RELATIONSHIPS,
+  SOURCE_PROPERTIES,
+  isEntityLabel,
+  type EntityLabel,
+  type EntityRelationshipType,
+  type RelationshipType,
+} from './model.js';
+import { UPSERT_SOURCES, entitySpec, linkSources, toGraphProperties, upsertEntities } from './write-statements.js';
+import { checkCitedSources, writeEntityClaims, writeRelationshipClaims } from '../claims/write.js';
+import type { ClaimArgs } from '../claims/store.js';
+import {
+  disconnectClaims,
+  purgeEntity as purgeEntityClaims,
+  retractClaim,
+  retractEntity,
+} from '../claims/lifecycle.js';
 
 export interface WriteOutcome<T> {
   value: T;
@@ -65,11 +74,38 @@ async function provenanceSourceId(
   return undefined;
 }
 
+/**
+ * The claim arguments a write's provenance gives every claim it makes: its citations, plus the
+ * provenance source (cited without a quote), its validity and confidence.
+ */
+async function claimArgsOf(
+  run: Run,
+  provenance: Provenance | undefined,
+  now: string,
+): Promise<{ args: ClaimArgs; sourceId?: string }> {
+  const sourceId = await provenanceSourceId(run, provenance, now);
+  const citations = (provenance?.citations ?? []).map((c) => ({
+    source: c.source,
+    quote: c.quote ?? null,
+    locator: c.locator ?? null,
+  }));
+  if (sourceId && !citations.some((c) => c.source === sourceId))
+    citations.push({ source: sourceId, quote: null, locator: null });
+  const args: ClaimArgs = { citations, validTo: provenance?.validTo ?? null, confidence: provenance?.confidence };
+  if (provenance && provenance.validFrom !== undefined) args.validFrom = provenance.validFrom;
+  await checkCitedSources(run, [args]);
+  return { args, sourceId: sourceId ?? citations[0]?.source };
+}
+
 /** The source MENTIONS each entity (by id); links it has already stay as they are. */
 async function mention(run: Run, sourceId: string | undefined, entityIds: string[]): Promise<void> {
   if (!sourceId || entityIds.length === 0) return;
   await run(linkSources('MENTIONS', 'id'), { rows: entityIds.map((id) => ({ from: sourceId, to: id })) });
 }
+
+/** Editorial properties (slug, name, description, aliases) are written on the node; the rest are claims. */
+const editorial = (props: Row): Row =>
+  Object.fromEntries(Object.entries(props).filter(([k]) => k in COMMON_PROPERTIES));
 
 export interface EntityUpsert<L extends EntityLabel> {
   label: L;
@@ -123,37 +159,42 @@ async function upsertEntityOnce<L extends EntityLabel>(
         { path: ['input', 'slug'], existingKind: conflict.existing },
       );
     }
-    const [row] = await run(`${upsertEntities(label)}\nRETURN created, changed, ${entityProjection('n')} AS entity`, {
-      rows: [{ slug, id: randomUUID(), props }],
+    const { args } = await claimArgsOf(run, write.provenance, now);
+    const [row] = await run(`${upsertEntities(label)}\nRETURN created, changed, n.id AS id`, {
+      rows: [{ slug, id: randomUUID(), props: editorial(props) }],
       now,
     });
-    const entity = toEntityRow(row!.entity);
+    const id = String(row!.id);
+    await writeEntityClaims(run, [{ id, label, values: props, args }], now);
+    if (write.parties) await setDealParties(run, id, write.parties, args, now);
+    const [read] = await run(
+      `MATCH (n:Entity|HEntity {id: $id}) RETURN ${entityProjection('n')} AS entity, n.updatedAt = datetime($now) AS stamped`,
+      { id, now },
+    );
+    const entity = toEntityRow(read!.entity);
     if (!isKind(entity, label)) throw new Error(`Entity ${entity.id} is not a ${label} after its own upsert`);
-    if (write.parties) await setDealParties(run, entity.id, write.parties, now);
-    await mention(run, await provenanceSourceId(run, write.provenance, now), [entity.id]);
-    return { value: entity, created: Boolean(row!.created), changed: Boolean(row!.changed) };
+    const created = Boolean(row!.created);
+    return { value: entity, created, changed: created || Boolean(row!.changed) || Boolean(read!.stamped) };
   });
 }
 
-/** A deal's parties become exactly `parties` (PARTY_TO with its role); others are removed. */
+/** A deal's parties become exactly `parties` (PARTY_TO with its role); the others end today. */
 async function setDealParties(
   run: Run,
   dealId: string,
   parties: Array<{ companyId: string; role: string }>,
+  args: ClaimArgs,
   now: string,
 ): Promise<void> {
-  await run(
+  const ended = await run(
     `MATCH (c:Company)-[r:PARTY_TO]->(d:Deal {id: $dealId})
      WHERE NOT c.id IN $ids
-     DELETE r`,
+     RETURN c.id AS companyId`,
     { dealId, ids: parties.map((p) => p.companyId) },
   );
-  await run(mergeRelationships('PARTY_TO', 'id'), {
-    rows: parties.map((p) => ({ from: p.companyId, to: dealId, props: { role: p.role } })),
-    fromLabels: RELATIONSHIPS.PARTY_TO.from,
-    toLabels: RELATIONSHIPS.PARTY_TO.to,
-    now,
-  });
+  for (const row of ended) await disconnectClaims(run, 'PARTY_TO', String(row.companyId), dealId, now);
+  const writes = parties.map((p) => ({ from: p.companyId, to: dealId, values: { role: p.role }, args }));
+  await writeRelationshipClaims(run, 'PARTY_TO', 'id', writes, now);
 }
 
 export interface RelationshipWrite {
@@ -164,7 +205,7 @@ export interface RelationshipWrite {
   provenance?: Provenance;
 }
 
-/** MERGEs one typed relationship between two entities (by id) and sets its properties. */
+/** Claims one typed relationship between two entities (by id) with its properties. */
 export async function connectEntities(
   db: Db,
   write: RelationshipWrite,
@@ -175,55 +216,63 @@ export async function connectEntities(
   const props = toGraphProperties(spec.properties, write.properties ?? {});
   const now = new Date().toISOString();
   return db.writeTransaction(async (run) => {
-    const [row] = await run(
-      `${mergeRelationships(type, 'id')}
-       RETURN created, changed, elementId(r) AS relationshipId, properties(r) AS properties`,
-      { rows: [{ from: write.fromId, to: write.toId, props }], fromLabels: spec.from, toLabels: spec.to, now },
+    const { args, sourceId } = await claimArgsOf(run, write.provenance, now);
+    const relationshipType = type as EntityRelationshipType;
+    const [claimed] = await writeRelationshipClaims(
+      run,
+      relationshipType,
+      'id',
+      [{ from: write.fromId, to: write.toId, values: props, args }],
+      now,
     );
-    if (!row) throw notFound('One of the endpoints no longer exists or is of the wrong kind');
-    const sourceId = await provenanceSourceId(run, write.provenance, now);
-    await mention(run, sourceId, [write.fromId, write.toId]);
+    if (!claimed) throw notFound('One of the endpoints no longer exists or is of the wrong kind');
+    const [row] = await run(
+      `MATCH (:Entity {id: $fromId})-[r:${type}|H_${type}]->() WHERE r.claimId = $claimId
+       RETURN elementId(r) AS relationshipId, properties(r) AS properties, r.updatedAt = datetime($now) AS stamped`,
+      { fromId: write.fromId, claimId: claimed.claimId, now },
+    );
     return {
-      created: Boolean(row.created),
-      changed: Boolean(row.created) || Boolean(row.changed),
-      relationshipId: String(row.relationshipId),
-      properties: withoutPageKeys((row.properties as Row) ?? {}),
+      created: claimed.created,
+      changed: claimed.created || Boolean(row?.stamped),
+      relationshipId: String(row?.relationshipId),
+      properties: withoutPageKeys((row?.properties as Row) ?? {}),
       sourceId,
     };
   });
 }
 
-/** Removes the typed relationship between two entities; null when there was none, else how it was. */
+/** Ends the typed relationship between two entities today; null when none was in force, else how it was. */
 export async function disconnectEntities(
   db: Db,
   type: RelationshipType,
   fromId: string,
   toId: string,
+  validTo?: string,
 ): Promise<{ relationshipId: string; properties: Row } | null> {
-  if (!RELATIONSHIPS[type]) throw badInput(`Unknown relationship type ${String(type)}`);
-  const [row] = await db.write(
-    `MATCH (a:Entity {id: $fromId})-[r:${type}]->(b:Entity {id: $toId})
-     WITH r, elementId(r) AS relationshipId, properties(r) AS properties
-     DELETE r
-     RETURN relationshipId, properties`,
-    { fromId, toId },
+  if (!RELATIONSHIPS[type] || type === 'MENTIONS' || type === 'CITES')
+    throw badInput(`Unknown relationship type ${String(type)}`);
+  const now = new Date().toISOString();
+  const removed = await db.writeTransaction((run) =>
+    disconnectClaims(run, type as EntityRelationshipType, fromId, toId, now, validTo),
   );
-  return row
-    ? { relationshipId: String(row.relationshipId), properties: withoutPageKeys((row.properties as Row) ?? {}) }
-    : null;
+  return removed && { ...removed, properties: withoutPageKeys(removed.properties) };
 }
 
-/** Deletes an entity with all its relationships; returns how many relationships went with it. */
+/** Retracts an entity and every relationship claim touching it; returns how many relationships were in force. */
 export async function deleteEntity(db: Db, id: string): Promise<{ relationships: number } | null> {
-  const [row] = await db.write(
-    `MATCH (n:Entity {id: $id})
-     CALL (n) { MATCH (n)-[r]-() RETURN count(r) AS relationships }
-     DETACH DELETE n
-     RETURN relationships`,
-    { id },
-    { timeoutMs: WRITE_TIMEOUT_MS },
-  );
-  return row ? { relationships: Number(row.relationships) } : null;
+  const now = new Date().toISOString();
+  return db.writeTransaction((run) => retractEntity(run, id, now), { timeoutMs: WRITE_TIMEOUT_MS });
+}
+
+/** Retracts one claim (null when there is none): what it was about, for the change events. */
+export async function retractClaimById(db: Db, id: string, reason: string): Promise<Row | null> {
+  const now = new Date().toISOString();
+  return db.writeTransaction((run) => retractClaim(run, id, reason, now));
+}
+
+/** Deletes an entity, its relationships and every claim about them: null when there is no such entity. */
+export async function purgeEntity(db: Db, id: string): Promise<{ claims: number } | null> {
+  return db.writeTransaction((run) => purgeEntityClaims(run, id), { timeoutMs: WRITE_TIMEOUT_MS });
 }
 
 export interface SourceWrite {

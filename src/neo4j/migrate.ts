@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Neo4jError } from 'neo4j-driver';
 import { isTransientError, retrying, type Db } from './db.js';
 import { backfillPageKeys, pageKeyIndexStatements } from '../graph/page-keys.js';
+import { claimIdIndexes } from '../claims/materialize.js';
 
 const SCHEMA_DIR = fileURLToPath(new URL('../../cypher/schema/', import.meta.url));
 
@@ -18,13 +19,16 @@ export function splitStatements(text: string): string[] {
     .filter(Boolean);
 }
 
-/** The schema files' statements in file-name order, then the relationship page indexes the model implies. */
+/**
+ * The schema files' statements in file-name order, then the relationship indexes the model implies
+ * (page keys, claim ids).
+ */
 export function schemaStatements(dir = SCHEMA_DIR): string[] {
   const files = readdirSync(dir)
     .filter((f) => f.endsWith('.cypher'))
     .sort()
     .flatMap((f) => splitStatements(readFileSync(join(dir, f), 'utf8')));
-  return [...files, ...pageKeyIndexStatements()];
+  return [...files, ...pageKeyIndexStatements(), ...claimIdIndexes()];
 }
 
 /**

@@ -12,6 +12,7 @@ import { aggregateParams } from '../graph/aggregates.js';
 import { keyExpressions, type Ordering } from '../graph/ordering.js';
 import type { PagePlan } from '../graph/paging.js';
 import { ROOT_ROW, type RowExpression } from '../graph/patterns.js';
+import { heldAt, labelAt, timeParams } from '../claims/time.js';
 import { getOrCreate } from '../get-or-create.js';
 import {
   aggregateKey,
@@ -105,7 +106,11 @@ function compileEntity(tree: EntityTree): string {
   const deferred: Deferred[] = [];
   const node = nodeProjection('n', tree.node, { depth: 0, anchor: 'node', path: [], out: deferred });
   const calls = deferredCalls(deferred);
-  const match = `MATCH (n:Entity {slug: $slug})${hoistClause('n', node.hoisted, null)}`;
+  // In a time read the slug may name a held-back entity, or several over time: the one held then.
+  const lookup = tree.time
+    ? `MATCH (n:${labelAt('Entity', true)} {slug: $slug}) WHERE ${heldAt('n')} WITH n LIMIT 1`
+    : 'MATCH (n:Entity {slug: $slug})';
+  const match = `${lookup}${hoistClause('n', node.hoisted, null)}`;
   return calls.text
     ? `${match} WITH ${node.projection} AS node${calls.text} RETURN node${calls.columns}`
     : `${match} RETURN ${node.projection} AS node`;
@@ -121,11 +126,11 @@ function rootPageCall(tree: RootConnectionTree, page: PagePlan, deferred: Deferr
     ? nodeProjection('n', tree.node, { depth: 0, anchor: 'edges', path: [], out: deferred })
     : null;
   const entry = [
-    tree.cursors ? `k: [${keyExpressions(tree.ordering.keys, ROOT_ROW).join(', ')}]` : null,
+    tree.cursors ? `k: [${keyExpressions(tree.ordering.keys, { ...ROOT_ROW, time: tree.time }).join(', ')}]` : null,
     node ? `n: ${node.projection}` : 'n: null',
   ];
   const { label, ordering, indexed } = tree;
-  const rows = rootPageRows({ label, filter: tree.filter.where, ordering, page, indexed });
+  const rows = rootPageRows({ label, filter: tree.filter.where, ordering, page, indexed, time: tree.time });
   return (
     `CALL () { ${rows.text}${hoistClause('n', node?.hoisted ?? [], rows.orderBy)}` +
     ` RETURN collect({ ${entry.filter(Boolean).join(', ')} }) AS edges }`
@@ -133,9 +138,9 @@ function rootPageCall(tree: RootConnectionTree, page: PagePlan, deferred: Deferr
 }
 
 function compileRootConnection(tree: RootConnectionTree): string {
-  const total = tree.count ? `COUNT { ${rootMatch(tree.label, tree.filter.where)} }` : 'null';
+  const total = tree.count ? `COUNT { ${rootMatch(tree.label, tree.filter.where, tree.time)} }` : 'null';
   const aggregates = tree.aggregates.map(
-    (a) => `, ${rootAggregate(tree.label, tree.filter.where, a)} AS ${aggregateKey(a.index)}`,
+    (a) => `, ${rootAggregate(tree.label, tree.filter.where, a, tree.time)} AS ${aggregateKey(a.index)}`,
   );
   if (!tree.page) return `RETURN null AS edges, ${total} AS total${aggregates.join('')}`;
   const deferred: Deferred[] = [];
@@ -165,7 +170,7 @@ export function compileRoot(tree: RootTree): string {
 
 /** This request's values for a root field's statement. */
 export function rootParams(root: RootRead, tree: RootTree): Record<string, unknown> {
-  const params = connectionParams(tree.node);
+  const params = { ...connectionParams(tree.node), ...timeParams(root.time ?? null) };
   if (tree.kind === 'entity') return { ...params, slug: root.kind === 'entity' ? root.slug : null };
   Object.assign(params, tree.filter.params);
   for (const a of tree.aggregates) aggregateParams(a, params);

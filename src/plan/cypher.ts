@@ -13,10 +13,27 @@
  * which the planner binds in its projection and the loaders from `$parentIds` (`forEachParent`).
  */
 import { aggregateExpression, aggregateParams, aggregateSpecOf, type AggregateRead } from '../graph/aggregates.js';
-import { entityProjection, kindLabelOf, sourceProjection } from '../graph/entities.js';
+import { entityProjection, sourceProjection } from '../graph/entities.js';
+import { ALL_SOURCED_FIELDS } from '../claims/model.js';
+import {
+  heldAtIf,
+  isSourcedField,
+  kindOf,
+  labelAt,
+  propertyAt,
+  publicType,
+  relationshipPropertyAt,
+  valueAt,
+} from '../claims/time.js';
 import { and, compileFilter, type CompiledFilter, type FilterLabel, type FilterLimits } from '../graph/filters.js';
 import { keyedPage } from '../graph/hub-pages.js';
-import { RELATIONSHIPS, type PropertyType, type RelationshipType, type TypedRelationship } from '../graph/model.js';
+import {
+  ALL_RELATIONSHIP_PROPERTIES,
+  RELATIONSHIPS,
+  type PropertyType,
+  type RelationshipType,
+  type TypedRelationship,
+} from '../graph/model.js';
 import { keyExpressions, type Ordering } from '../graph/ordering.js';
 import type { PagePlan } from '../graph/paging.js';
 import {
@@ -32,16 +49,16 @@ import type { ConnectionRead, NodeRead, ReadAs, SourcesRead } from './walk.js';
 export const ENTITY_RELATIONSHIPS_ORDERING: Ordering = {
   name: 'Entity.relationships',
   keys: [
-    { expr: ({ rel }) => `type(${rel})` },
+    { expr: ({ rel, time }) => publicType(rel, time === true) },
     { expr: ({ node }) => `${node}.name` },
     { expr: ({ node }) => `${node}.id` },
     { expr: ({ rel }) => `elementId(${rel})` },
   ],
 };
 
-/** Connection `index`'s variables: `n3` and `r3`; a root connection's `n`. */
-export const rowVariables = (index: number | 'root'): RowVariables =>
-  index === 'root' ? ROOT_ROW : { node: `n${index}`, rel: `r${index}` };
+/** Connection `index`'s variables: `n3` and `r3`; a root connection's `n`; in a time read or not. */
+export const rowVariables = (index: number | 'root', time = false): RowVariables =>
+  index === 'root' ? { ...ROOT_ROW, time } : { node: `n${index}`, rel: `r${index}`, time };
 
 /** What a connection parameter holds: page size, cursor, filter values (a prefix), relationship types. */
 export type ConnectionParam = 'fetch' | 'cursor' | 'f' | 'types';
@@ -59,8 +76,9 @@ export function connectionFilter(
   filter: Record<string, unknown> | null | undefined,
   index: number | 'root',
   limits?: FilterLimits,
+  time = false,
 ): CompiledFilter {
-  return compileFilter(label, filter, rowVariables(index).node, paramName(index, 'f'), limits);
+  return compileFilter(label, filter, rowVariables(index).node, paramName(index, 'f'), limits, time);
 }
 
 /**
@@ -72,12 +90,23 @@ export const aggregateKey = (index: number) => `__aggregate${index}`;
 export const countKey = (index: number) => `__count${index}`;
 export const sourcesKey = (index: number) => `__sources${index}`;
 
-function propertyProjection(v: string, name: string, readAs: ReadAs): string {
-  if (readAs === 'date') return `${name}: toString(${v}.${name})`;
+function propertyProjection(v: string, name: string, readAs: ReadAs, label: NodeRead['label'], time: boolean): string {
+  const value = propertyAt(v, name, isSourcedField(label, name), time);
+  if (readAs === 'date') return `${name}: toString(${value})`;
   // Epoch milliseconds; the DateTime resolvers format them (no driver temporal objects).
   if (readAs === 'datetime') return `${name}: ${v}.${name}.epochMillis`;
   if (name === 'aliases') return `aliases: coalesce(${v}.aliases, [])`;
-  return `.${name}`;
+  return value === `${v}.${name}` ? `.${name}` : `${name}: ${value}`;
+}
+
+/**
+ * A whole entity's map (`.*` and its kind): in a time read, each sourced value as the claims give
+ * it at the slice, and the kind label without its held-back `H`.
+ */
+export function wholeEntity(v: string, time: boolean): string {
+  if (!time) return entityProjection(v);
+  const values = [...ALL_SOURCED_FIELDS].map((f) => `${f}: ${valueAt(`${v}.id`, f)}`);
+  return `${v} { .*, ${values.join(', ')}, label: ${kindOf(v, true)} }`;
 }
 
 /**
@@ -178,17 +207,21 @@ export function nodeProjection(v: string, read: NodeRead, deferral?: Deferral): 
   const entries: string[] = [];
   const hoisted: string[] = [];
   const allProperties = read.types.some((t) => t.allProperties);
+  const time = read.time === true;
   if (allProperties) entries.push('.*');
   else if (read.types.some((t) => t.id)) entries.push(`.id`);
   if (read.label === 'Source') entries.push(`title: ${v}.title`);
-  else if (read.label === 'Entity') entries.push(`label: ${kindLabelOf(v)}`);
+  else if (read.label === 'Entity') entries.push(`label: ${kindOf(v, time)}`);
+  if (allProperties && time && read.label !== 'Source') {
+    entries.push(...[...ALL_SOURCED_FIELDS].map((f) => `${f}: ${valueAt(`${v}.id`, f)}`));
+  }
   if (!allProperties) {
     const seen = new Set<string>(read.label === 'Source' ? ['title'] : []);
     for (const needs of read.types) {
       for (const [name, readAs] of needs.properties) {
         if (seen.has(name)) continue;
         seen.add(name);
-        entries.push(propertyProjection(v, name, readAs));
+        entries.push(propertyProjection(v, name, readAs, read.label, time));
       }
     }
   }
@@ -258,16 +291,24 @@ export interface RelationshipRead {
   edgeProperties: readonly string[] | 'all';
   /** The far node as a map of the selected properties, of all of them (`all`), or not at all. */
   node: NodeRead | 'all' | null;
+  /** A time read (src/claims/time.ts): `$asOf`/`$knownAt` are bound. */
+  time?: boolean;
 }
 
 /** The parts of a read a count needs. */
-export type CountRead = Pick<RelationshipRead, 'index' | 'relationship' | 'types' | 'filter'>;
+export type CountRead = Pick<RelationshipRead, 'index' | 'relationship' | 'types' | 'filter' | 'time'>;
 
-/** The row conditions besides the page's own: the kept types, the client's filter; null when none. */
-function rowConditions(read: CountRead, rel: string): string | null {
+/**
+ * The row conditions besides the page's own: the kept types, the client's filter, and in a time
+ * read the relationship and far node held at the slice; null when none.
+ */
+function rowConditions(read: CountRead, rel: string, node: string): string | null {
   const types = `$${paramName(read.index, 'types')}`;
+  const time = read.time === true;
   return and(
-    read.relationship.type === null ? `(${types} IS NULL OR type(${rel}) IN ${types})` : null,
+    read.relationship.type === null ? `(${types} IS NULL OR ${publicType(rel, time)} IN ${types})` : null,
+    heldAtIf(time, rel),
+    read.relationship.nodeLabel === 'Source' ? null : heldAtIf(time, node),
     read.filter.where,
   );
 }
@@ -303,27 +344,39 @@ export function keysetPredicate(keys: readonly WrittenKey[], cursor: string): st
 
 /** The row map's edge entries: chosen edge properties, or all of the relationship. */
 function edgeEntries(read: RelationshipRead, { node, rel }: RowVariables): string[] {
+  const time = read.time === true;
   if (read.edgeProperties === 'all') {
+    const properties: Record<string, PropertyType> =
+      read.relationship.type === null ? ALL_RELATIONSHIP_PROPERTIES : RELATIONSHIPS[read.relationship.type].properties;
+    const atSlice = Object.keys(properties).map((f) => `${f}: ${relationshipPropertyAt(rel, f, true)}`);
     // The far node is the relationship's end exactly when it starts at the parent.
     return [
-      `properties: properties(${rel})`,
+      `properties: ${time ? `${rel} { .*, ${atSlice.join(', ')} }` : `properties(${rel})`}`,
       `relationshipId: elementId(${rel})`,
-      `type: type(${rel})`,
+      `type: ${publicType(rel, time)}`,
       `direction: CASE WHEN endNode(${rel}) = ${node} THEN 'OUT' ELSE 'IN' END`,
     ];
   }
   const properties: Record<string, PropertyType> =
     read.relationship.type === null ? {} : RELATIONSHIPS[read.relationship.type].properties;
   // Edge properties sit beside `k` and `n` in the edge's map (no map of their own to decode).
-  return read.edgeProperties.map((name) =>
-    properties[name] === 'date' ? `${name}: toString(${rel}.${name})` : `${name}: ${rel}.${name}`,
-  );
+  return read.edgeProperties.map((name) => {
+    if (EDGE_CLAIM_FIELDS.has(name)) return `${name}: ${claimCopy(rel, name)}`;
+    const value = relationshipPropertyAt(rel, name, time);
+    return properties[name] === 'date' ? `${name}: toString(${value})` : `${name}: ${value}`;
+  });
 }
+
+/** What an edge says of its own claim, read from the relationship's copy. */
+export const EDGE_CLAIM_FIELDS: ReadonlySet<string> = new Set(['claimId', 'validFrom', 'validTo', 'recordedAt']);
+
+const claimCopy = (rel: string, name: string) => (name === 'claimId' ? `${rel}.claimId` : `toString(${rel}.${name})`);
 
 /** The far node's map: as selected, or every property (with the kind label of an entity). */
 function farNode(read: RelationshipRead, node: string, deferral?: Deferral): Projection | null {
   if (read.node === 'all') {
-    const all = read.relationship.nodeLabel === 'Source' ? sourceProjection(node) : entityProjection(node);
+    const all =
+      read.relationship.nodeLabel === 'Source' ? sourceProjection(node) : wholeEntity(node, read.time === true);
     return { projection: all, hoisted: [] };
   }
   return read.node ? nodeProjection(node, read.node, deferral) : null;
@@ -335,14 +388,15 @@ function farNode(read: RelationshipRead, node: string, deferral?: Deferral): Pro
  * else expanded, filtered and sorted.
  */
 export function relationshipRows(v: string, read: RelationshipRead, deferral?: Deferral): string {
-  const vars = rowVariables(read.index);
+  const time = read.time === true;
+  const vars = rowVariables(read.index, time);
   const { node: n, rel: r } = vars;
   const page = read.page!;
   const keys = pageKeys(read.ordering, page, vars);
   const orderBy = orderByClause(keys);
   const cursor = paramName(read.index, 'cursor');
   const fetch = paramName(read.index, 'fetch');
-  const where = and(rowConditions(read, r), page.hasCursor ? keysetPredicate(keys, `$${cursor}`) : null);
+  const where = and(rowConditions(read, r, n), page.hasCursor ? keysetPredicate(keys, `$${cursor}`) : null);
   const node = farNode(read, n, deferral);
   const entry = [
     ...(read.cursors ? [`k: [${keyExpressions(read.ordering.keys, vars).join(', ')}]`] : []),
@@ -350,8 +404,9 @@ export function relationshipRows(v: string, read: RelationshipRead, deferral?: D
     ...(node ? [`n: ${node.projection}`] : []),
   ];
   const { relationship } = read;
+  // A time read's page also holds held-back relationships, which no page-key index orders.
   const keyed =
-    relationship.type === null
+    relationship.type === null || time
       ? null
       : keyedPage({
           parent: v,
@@ -364,7 +419,7 @@ export function relationshipRows(v: string, read: RelationshipRead, deferral?: D
           cursorParam: cursor,
           fetchParam: fetch,
         });
-  const expand = `MATCH ${relationshipPattern(relationship, v, r, n)}${whereClause(where)}`;
+  const expand = `MATCH ${relationshipPattern(relationship, v, r, n, time)}${whereClause(where)}`;
   const order = `ORDER BY ${orderBy} LIMIT toInteger($${fetch})`;
   const projection = `${hoistClause(`${r}, ${n}`, node?.hoisted ?? [], orderBy)} RETURN { ${entry.join(', ')} } }`;
   return `COLLECT { ${keyed ?? `${expand} WITH ${r}, ${n} ${order}`}${projection}`;
@@ -375,11 +430,12 @@ export function relationshipRows(v: string, read: RelationshipRead, deferral?: D
  * and the far label is left out where the model implies it, so Neo4j reads the node's degree.
  */
 export function relationshipCount(v: string, read: CountRead): string {
-  const { node, rel } = rowVariables(read.index);
-  const conditions = rowConditions(read, rel);
+  const time = read.time === true;
+  const { node, rel } = rowVariables(read.index, time);
+  const conditions = rowConditions(read, rel, node);
   if (conditions === null) return `COUNT { ${countPattern(read.relationship, v)} }`;
-  const r = read.relationship.type === null ? rel : '';
-  return `COUNT { MATCH ${relationshipPattern(read.relationship, v, r, node)}${whereClause(conditions)} }`;
+  const r = read.relationship.type === null || time ? rel : '';
+  return `COUNT { MATCH ${relationshipPattern(read.relationship, v, r, node, time)}${whereClause(conditions)} }`;
 }
 
 /** The parameters of one relationship read: filter values, kept types, page size and cursor. */
@@ -404,21 +460,30 @@ export function relationshipParams(
 export function forEachParent(
   parentLabel: 'Entity' | 'Source',
   part: (parent: string) => string,
-  options: { aggregate?: boolean } = {},
+  options: { aggregate?: boolean; time?: boolean } = {},
 ): string {
-  const parents = `UNWIND $parentIds AS pid MATCH (n:${parentLabel} {id: pid})`;
+  const label = parentLabel === 'Entity' ? labelAt('Entity', options.time === true) : parentLabel;
+  const parents = `UNWIND $parentIds AS pid MATCH (n:${label} {id: pid})`;
   // An aggregate is computed as its own WITH item, the parent named beside it (see Projection).
   if (options.aggregate) return `${parents} WITH pid, n, ${part('n')} AS value RETURN pid, value`;
   return `${parents} RETURN pid, ${part('n')} AS value`;
 }
 
 /** The parts of a read an aggregate over its relationships needs. */
-export type AggregatedRead = Pick<RelationshipRead, 'index' | 'filter'> & { relationship: TypedRelationship };
+export type AggregatedRead = Pick<RelationshipRead, 'index' | 'filter' | 'time'> & {
+  relationship: TypedRelationship;
+};
 
 /** An `aggregate` of a relationship connection: over the same (filtered) relationships as its page. */
 export function connectionAggregate(v: string, c: AggregatedRead, a: AggregateRead): string {
-  const row = rowVariables(c.index);
-  const match = `MATCH ${relationshipPattern(c.relationship, v, row.rel, row.node)}${whereClause(c.filter.where)}`;
+  const time = c.time === true;
+  const row = rowVariables(c.index, time);
+  const conditions = and(
+    heldAtIf(time, row.rel),
+    c.relationship.nodeLabel === 'Source' ? null : heldAtIf(time, row.node),
+    c.filter.where,
+  );
+  const match = `MATCH ${relationshipPattern(c.relationship, v, row.rel, row.node, time)}${whereClause(conditions)}`;
   return aggregateExpression(match, a, aggregateSpecOf(c.relationship), row);
 }
 

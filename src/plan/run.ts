@@ -18,6 +18,8 @@ import type { Row } from '../neo4j/db.js';
 import { planRoot } from './compile.js';
 import { connectionAggregate, connectionFilter, forEachParent } from './cypher.js';
 import { rootAggregateStatement } from './root-page.js';
+import { timeParams, type TimeSlice } from '../claims/time.js';
+import { registerSlice } from '../claims/row-time.js';
 import { shapeRoot } from './shape.js';
 import { namedObjectType, walkAggregate, type RootRead, type WalkContext } from './walk.js';
 
@@ -42,17 +44,23 @@ export async function readPlanned(ctx: Context, info: GraphQLResolveInfo, root: 
       ? namedObjectType(info.parentType.getFields()[info.fieldName]!.type).name
       : '';
   const { result, wholeEntities } = shapeRoot(tree, records, connectionType);
-  // Entities that came back whole serve later lookups in this request without a round trip.
-  if (wholeEntities.length > 0) primeEntities(ctx, wholeEntities);
+  registerSlice(ctx, info, root.time ?? null);
+  // Entities that came back whole serve later lookups in this request without a round trip
+  // (a time read's serve its own loaders only).
+  if (wholeEntities.length > 0 && !root.time) primeEntities(ctx, wholeEntities);
   return result;
 }
 
 /** What a connection's `aggregate` is over, when it has to load it itself (not planned). */
 export const AGGREGATE_TARGET = Symbol('aggregate target');
 
-export type AggregateTarget =
+export type AggregateTarget = (
   | { kind: 'root'; spec: RootConnectionSpec; filter: ConnectionArgs['filter'] }
-  | { kind: 'relationship'; relationship: TypedRelationship; parentId: string; filter: ConnectionArgs['filter'] };
+  | { kind: 'relationship'; relationship: TypedRelationship; parentId: string; filter: ConnectionArgs['filter'] }
+) & {
+  /** The slice the connection reads at (null: a plain read). */
+  slice?: TimeSlice | null;
+};
 
 /**
  * An `aggregate` its connection did not plan (planner off, or the parent came from elsewhere): one
@@ -73,13 +81,15 @@ export async function readAggregate(
     next: 0,
   };
   const key = String(info.path.key);
+  const slice = target.slice ?? null;
+  const time = slice !== null;
   if (target.kind === 'root') {
     const spec = aggregateSpecOf(target.spec.label);
     const read = walkAggregate(walk, info.parentType, key, info.fieldNodes, spec, true)!;
-    const filter = filterClause(target.spec, target.filter, limits);
+    const filter = filterClause(target.spec, target.filter, limits, time);
     const [row] = await ctx.db.read(
-      rootAggregateStatement(target.spec.label, filter.where, read),
-      { ...filter.params, ...aggregateParams(read) },
+      rootAggregateStatement(target.spec.label, filter.where, read, time),
+      { ...filter.params, ...aggregateParams(read), ...timeParams(slice) },
       { raw: true },
     );
     return shapeAggregate(row?.a as Row, read);
@@ -90,11 +100,12 @@ export async function readAggregate(
   const connection = {
     index: 0,
     relationship,
-    filter: connectionFilter(relationship.nodeLabel, target.filter, 0, limits),
+    filter: connectionFilter(relationship.nodeLabel, target.filter, 0, limits, time),
+    time,
   };
-  const params = { ...connection.filter.params, ...aggregateParams(read) };
+  const params = { ...connection.filter.params, ...aggregateParams(read), ...timeParams(slice) };
   const { parent } = relationshipField(relationship);
-  const cypher = forEachParent(parent, (v) => connectionAggregate(v, connection, read), { aggregate: true });
+  const cypher = forEachParent(parent, (v) => connectionAggregate(v, connection, read), { aggregate: true, time });
   const field = `${relationship.parentType}.${relationship.fieldName}`;
   const loader = requestLoader(
     ctx,

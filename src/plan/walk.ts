@@ -50,8 +50,9 @@ import {
 } from '../graph/ordering.js';
 import { checkPageArgs, planPage, type PagePlan } from '../graph/paging.js';
 import { filterClause, type RootConnectionSpec } from '../graph/root-connections.js';
-import { connectionFilter } from './cypher.js';
+import { connectionFilter, EDGE_CLAIM_FIELDS } from './cypher.js';
 import { getOrCreate } from '../get-or-create.js';
+import type { TimeSlice } from '../claims/time.js';
 
 /** How a property is read: as stored, or converted to what GraphQL serves. */
 export type ReadAs = PropertyType | 'datetime';
@@ -77,6 +78,8 @@ export interface TypeNeeds {
 export interface NodeRead {
   label: NodeLabel;
   types: TypeNeeds[];
+  /** Read at the root's slice (a time read, src/claims/time.ts). */
+  time: boolean;
 }
 
 export interface ConnectionRead {
@@ -97,6 +100,8 @@ export interface ConnectionRead {
   aggregates: AggregateRead[];
   /** The connection's GraphQL type (planned aggregates are found under its name). */
   connectionType: string;
+  /** Read at the root's slice. */
+  time: boolean;
 }
 
 export interface SourcesRead {
@@ -112,6 +117,8 @@ export interface WalkContext {
   variables: Record<string, unknown>;
   maxPageSize: number;
   filterLimits?: FilterLimits;
+  /** The root field reads at a slice (`asOf`/`knownAt`): every read below it is a time read. */
+  time?: boolean;
   /** Next connection index. */
   next: number;
   /**
@@ -232,7 +239,7 @@ export function walkNode(ctx: WalkContext, label: NodeLabel, nodes: readonly Fie
   ctx.memo = new Map();
   const types = typeNames.map((typeName) => walkType(ctx, typeName, subSelections(nodes)));
   ctx.memo = outer;
-  return { label, types };
+  return { label, types, time: ctx.time === true };
 }
 
 function walkType(ctx: WalkContext, typeName: EntityLabel | 'Source', sets: readonly SelectionSetNode[]): TypeNeeds {
@@ -296,7 +303,8 @@ function collectConnectionSelection(
   nodes: readonly FieldNode[],
 ): ConnectionSelection | null {
   const edgeType = objectType(ctx, getNamedType(connectionType.getFields().edges!.type).name);
-  const edgePropertyNames = Object.keys(RELATIONSHIPS[relationship.type].properties);
+  // An edge's own properties and the copies of its claim it carries (claimId, validity, recordedAt).
+  const edgePropertyNames = [...Object.keys(RELATIONSHIPS[relationship.type].properties), ...EDGE_CLAIM_FIELDS];
   const selection: ConnectionSelection = {
     page: false,
     count: false,
@@ -339,7 +347,7 @@ function connectionArguments(
   try {
     const args = getArgumentValues(field, node, ctx.variables) as ConnectionArgs;
     checkPageArgs(args, ctx.maxPageSize);
-    const filter = connectionFilter(relationship.nodeLabel, args.filter, index, ctx.filterLimits);
+    const filter = connectionFilter(relationship.nodeLabel, args.filter, index, ctx.filterLimits, ctx.time === true);
     return { args, filter, ordering: relationshipOrdering(relationship, args.orderBy) };
   } catch {
     return null;
@@ -395,6 +403,7 @@ function walkConnection(
     filter,
     aggregates,
     connectionType: connectionType.name,
+    time: ctx.time === true,
   };
 }
 
@@ -452,14 +461,19 @@ export function walkAggregate(
 // Root fields
 
 /** A root field to plan: what it reads (the selection under it comes with the walk's input). */
-export type RootRead =
+export type RootRead = (
   | { kind: 'connection'; spec: RootConnectionSpec; args: ConnectionArgs }
-  | { kind: 'entity'; slug: string };
+  | { kind: 'entity'; slug: string }
+) & {
+  /** The slice the root field reads at (`asOf`/`knownAt`); absent or null: today, as known now. */
+  time?: TimeSlice | null;
+};
 
 /** The read tree of `entity(slug)`: the entity's node (the slug is a parameter). */
 export interface EntityTree {
   kind: 'entity';
   node: NodeRead;
+  time: boolean;
 }
 
 /** The read tree of a root connection: its page, count and aggregates over one label. */
@@ -477,6 +491,7 @@ export interface RootConnectionTree {
   /** The root page reads this key's index in order (see indexedSortKey). */
   indexed: SortKey | null;
   aggregates: AggregateRead[];
+  time: boolean;
 }
 
 export type RootTree = EntityTree | RootConnectionTree;
@@ -489,17 +504,21 @@ export interface SelectionInput {
   fieldNodes: readonly FieldNode[];
   maxPageSize: number;
   filterLimits?: FilterLimits;
+  /** The root field reads at a slice (its values are parameters, not part of the tree). */
+  time?: boolean;
 }
 
 /** Walks one root field into its read tree. */
 export function walkRoot(input: SelectionInput, root: RootRead): RootTree {
-  const ctx: WalkContext = { ...input, next: 0 };
-  if (root.kind === 'entity') return { kind: 'entity', node: walkNode(ctx, 'Entity', input.fieldNodes) };
+  const time = input.time === true || (root.time ?? null) !== null;
+  const ctx: WalkContext = { ...input, time, next: 0 };
+  if (root.kind === 'entity') return { kind: 'entity', node: walkNode(ctx, 'Entity', input.fieldNodes), time };
   const { spec, args } = root;
   const ordering = orderingFor(spec, args.orderBy);
   const page = planPage(args, ordering, input.maxPageSize);
-  const filter = filterClause(spec, args.filter, input.filterLimits);
-  const indexed = indexedSortKey(spec, args);
+  const filter = filterClause(spec, args.filter, input.filterLimits, time);
+  // A time read's root page also holds held-back entities, which the value indexes do not order.
+  const indexed = time ? null : indexedSortKey(spec, args);
   // The connection's own selection: edges { cursor node { ... } }, pageInfo, totalCount, aggregate.
   let wantsPage = false;
   let count = false;
@@ -541,6 +560,7 @@ export function walkRoot(input: SelectionInput, root: RootRead): RootTree {
     filter,
     indexed,
     aggregates,
+    time,
   };
 }
 

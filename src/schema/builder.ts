@@ -40,6 +40,7 @@ export const builder = new SchemaBuilder<{
     ID: { Input: string; Output: string };
     Date: { Input: string; Output: string };
     DateTime: { Input: string; Output: string };
+    JSON: { Input: unknown; Output: unknown };
   };
   AuthScopes: { read: boolean; write: boolean };
   Connection: { totalCount: number | (() => Promise<number>) };
@@ -155,6 +156,12 @@ builder.scalarType('DateTime', {
     }
     return new Date(value).toISOString();
   },
+});
+
+builder.scalarType('JSON', {
+  description: 'A value as a property holds it: a number, a string, an ISO date or a list of strings.',
+  serialize: (value) => value,
+  parseValue: (value) => value,
 });
 
 /** The builder's resolved type parameters, for helpers that take Pothos field builders. */

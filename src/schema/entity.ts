@@ -3,6 +3,10 @@ import type { EntityRow, SourceRow } from '../graph/entities.js';
 import { readPlanned } from '../plan/run.js';
 import { plannedField } from '../plan/shape.js';
 import { entityBySlugLoader, entitySourcesLoader } from '../graph/entity-loaders.js';
+import { timeSlice } from '../claims/time.js';
+import { registerSlice, sliceFor } from '../claims/row-time.js';
+import { timeArgs } from './time-args.js';
+import { edgeClaimFields } from './claims.js';
 import { ALL_RELATIONSHIP_PROPERTIES, type ENTITY_LABELS, labelToKind } from '../graph/model.js';
 import {
   GENERIC_RELATIONSHIP_DEFAULTS,
@@ -61,13 +65,15 @@ EntityRef.implement({
             defaultValue: GENERIC_RELATIONSHIP_DEFAULTS.direction,
           }),
         },
-        resolve: (row, args, ctx) =>
-          lazyConnection(
+        resolve: (row, args, ctx, info) => {
+          const slice = sliceFor(ctx, info, row);
+          return lazyConnection(
             args,
             ctx.config.limits.maxPageSize,
-            () => loadEntityRelationships(ctx, row.id, args),
-            () => loadEntityRelationshipCount(ctx, row.id, args),
-          ),
+            () => loadEntityRelationships(ctx, row.id, args, slice),
+            () => loadEntityRelationshipCount(ctx, row.id, args, slice),
+          );
+        },
       },
       { name: 'EntityRelationshipsConnection' },
       {
@@ -80,6 +86,7 @@ EntityRef.implement({
             resolve: (edge) => edge.direction,
           }),
           ...relationshipPropertyFields(et, ALL_RELATIONSHIP_PROPERTIES),
+          ...edgeClaimFields(et),
         }),
       },
     ),
@@ -97,11 +104,14 @@ builder.queryField('entity', (t) =>
     type: EntityRef,
     nullable: true,
     description: 'An entity of any kind by its slug (null when there is none).',
-    args: { slug: t.arg.string({ required: true }) },
-    resolve: (_root, { slug }, ctx, info) =>
-      ctx.config.readPlanner
-        ? (readPlanned(ctx, info, { kind: 'entity', slug }) as Promise<EntityRow | null>)
-        : entityBySlugLoader(ctx).load(slug),
+    args: { slug: t.arg.string({ required: true }), ...timeArgs(t.arg) },
+    resolve: (_root, { slug, asOf, knownAt }, ctx, info) => {
+      const slice = timeSlice(asOf, knownAt);
+      registerSlice(ctx, info, slice);
+      return ctx.config.readPlanner
+        ? (readPlanned(ctx, info, { kind: 'entity', slug, time: slice }) as Promise<EntityRow | null>)
+        : entityBySlugLoader(ctx, slice).load(slug);
+    },
   }),
 );
 

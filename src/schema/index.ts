@@ -11,6 +11,7 @@ import './source.js';
 import './search.js';
 import './graph-stats.js';
 import './traversals.js';
+import './claims.js';
 import './connect.js';
 import './import-graph.js';
 import './subscription.js';

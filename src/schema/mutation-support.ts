@@ -29,8 +29,17 @@ export function rawSourceId(value: string): string {
   return value;
 }
 
+/** A write's provenance with every source named by its raw id; absent validity stays absent. */
 export function provenanceOf(input: Provenance): Provenance {
-  return { sourceId: input.sourceId ? rawSourceId(input.sourceId) : undefined, source: input.source ?? undefined };
+  const provenance: Provenance = {
+    sourceId: input.sourceId ? rawSourceId(input.sourceId) : undefined,
+    source: input.source ?? undefined,
+    citations: (input.citations ?? []).map((c) => ({ ...c, source: rawSourceId(c.source) })),
+    validTo: input.validTo ?? null,
+    confidence: input.confidence ?? null,
+  };
+  if (input.validFrom !== undefined) provenance.validFrom = input.validFrom;
+  return provenance;
 }
 
 /** An entity argument (ID or slug), with the input path in errors. */

@@ -6,6 +6,9 @@ import type { EntityRow, SourceRow } from '../graph/entities.js';
 import { entityByIdLoader, entityBySlugLoader, sourceByIdLoader } from '../graph/entity-loaders.js';
 import { isEntityLabel } from '../graph/model.js';
 import { builder } from './builder.js';
+import { timeSlice, type TimeSlice } from '../claims/time.js';
+import { registerSlice } from '../claims/row-time.js';
+import { timeArgs } from './time-args.js';
 
 export const NodeRef = builder.nodeInterfaceRef();
 
@@ -26,7 +29,11 @@ export function parseGlobalId(globalId: string): { typename: string; id: string 
 }
 
 /** Resolves a global ID to its entity or source; null when it names nothing (Relay semantics). */
-export async function loadNode(ctx: Context, globalId: string): Promise<EntityRow | SourceRow | null> {
+export async function loadNode(
+  ctx: Context,
+  globalId: string,
+  slice: TimeSlice | null = null,
+): Promise<EntityRow | SourceRow | null> {
   const { typename, id } = parseGlobalId(globalId);
   if (typename === 'Source') return sourceByIdLoader(ctx).load(id);
   if (typename === 'Relationship') {
@@ -35,15 +42,23 @@ export async function loadNode(ctx: Context, globalId: string): Promise<EntityRo
       'Relationship IDs cannot be fetched with node; use the traversal that returned them',
     );
   }
-  const entity = await entityByIdLoader(ctx).load(id);
+  const entity = await entityByIdLoader(ctx, slice).load(id);
   return entity && entity.label === typename ? entity : null;
 }
 
-/** SPEC: "every argument naming an entity accepts a global ID or a slug". */
-export async function resolveEntityArg(ctx: Context, idOrSlug: string, argName = 'id'): Promise<EntityRow> {
+/**
+ * SPEC: "every argument naming an entity accepts a global ID or a slug"; at a slice, the entity
+ * held then (a held-back one too).
+ */
+export async function resolveEntityArg(
+  ctx: Context,
+  idOrSlug: string,
+  argName = 'id',
+  slice: TimeSlice | null = null,
+): Promise<EntityRow> {
   const looksLikeSlug = /^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(idOrSlug);
   if (looksLikeSlug) {
-    const bySlug = await entityBySlugLoader(ctx).load(idOrSlug);
+    const bySlug = await entityBySlugLoader(ctx, slice).load(idOrSlug);
     if (bySlug) return bySlug;
   }
   let decoded: { typename: string; id: string } | undefined;
@@ -61,7 +76,7 @@ export async function resolveEntityArg(ctx: Context, idOrSlug: string, argName =
     }
   }
   if (decoded && isEntityLabel(decoded.typename)) {
-    const entity = await entityByIdLoader(ctx).load(decoded.id);
+    const entity = await entityByIdLoader(ctx, slice).load(decoded.id);
     if (entity && entity.label === decoded.typename) return entity;
   } else if (decoded) {
     throw new StargraphError(ErrorCode.INVALID_ID, `${argName}: a ${decoded.typename} ID does not name an entity`, {
@@ -76,15 +91,21 @@ builder.queryFields((t) => ({
     type: NodeRef,
     nullable: true,
     description: 'Fetches any object by its global ID (null when it no longer exists).',
-    args: { id: t.arg.id({ required: true }) },
-    resolve: (_root, { id }, ctx) => loadNode(ctx, String(id)),
+    args: { id: t.arg.id({ required: true }), ...timeArgs(t.arg) },
+    resolve: (_root, { id, asOf, knownAt }, ctx, info) => {
+      const slice = timeSlice(asOf, knownAt);
+      registerSlice(ctx, info, slice);
+      return loadNode(ctx, String(id), slice);
+    },
   }),
   nodes: t.field({
     type: [NodeRef],
     nullable: { list: false, items: true },
     description: 'Fetches objects by global ID, in order; null for each that no longer exists.',
-    args: { ids: t.arg.idList({ required: true }) },
-    resolve: async (_root, { ids }, ctx) => {
+    args: { ids: t.arg.idList({ required: true }), ...timeArgs(t.arg) },
+    resolve: async (_root, { ids, asOf, knownAt }, ctx, info) => {
+      const slice = timeSlice(asOf, knownAt);
+      registerSlice(ctx, info, slice);
       if (ids.length > ctx.config.limits.maxPageSize) {
         throw new StargraphError(
           ErrorCode.LIMIT_EXCEEDED,
@@ -96,7 +117,7 @@ builder.queryFields((t) => ({
           },
         );
       }
-      return Promise.all(ids.map((id) => loadNode(ctx, String(id))));
+      return Promise.all(ids.map((id) => loadNode(ctx, String(id), slice)));
     },
   }),
 }));

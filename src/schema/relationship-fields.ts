@@ -21,6 +21,9 @@ import { aggregateField, type AggregatableConnection } from './aggregates.js';
 import type { Types } from './builder.js';
 import { filterInputs, relationshipTypeStem } from './filters.js';
 import { orderInput } from './root-connection.js';
+import { sliceFor } from '../claims/row-time.js';
+import { edgeClaimFields } from './claims.js';
+import type { Row } from '../neo4j/db.js';
 import { CompanyRef, DatacenterRef, DealRef, EntityRef, PersonRef, ProjectRef, SourceRef } from './refs.js';
 
 /** What every edge and relationship row carries: the relationship's own properties. */
@@ -77,13 +80,14 @@ function typedRelationshipField<Parent extends { id: string }>(
         orderBy: t.arg({ type: orderInput(relationship.nodeLabel) }),
       },
       resolve: (parent, args, ctx, info) => {
+        const slice = sliceFor(ctx, info, parent);
         const connection: ConnectionShape<Types, unknown, false> =
           plannedField<PlannedConnection>(parent, info) ??
           lazyConnection(
             args,
             ctx.config.limits.maxPageSize,
-            () => loadRelationshipPage(ctx, field, parent.id, args as ConnectionArgs),
-            () => loadRelationshipCount(ctx, field, parent.id, args.filter),
+            () => loadRelationshipPage(ctx, field, parent.id, args as ConnectionArgs, slice),
+            () => loadRelationshipCount(ctx, field, parent.id, args.filter, slice),
           );
         // What an aggregate the planner did not fold loads over.
         return Object.assign(connection, {
@@ -92,6 +96,7 @@ function typedRelationshipField<Parent extends { id: string }>(
             relationship,
             parentId: parent.id,
             filter: args.filter,
+            slice,
           },
         });
       },
@@ -109,7 +114,10 @@ function typedRelationshipField<Parent extends { id: string }>(
     },
     {
       name: `${name}Edge`,
-      fields: (et) => relationshipPropertyFields(et, RELATIONSHIPS[relationship.type].properties),
+      fields: (et) => ({
+        ...relationshipPropertyFields(et, RELATIONSHIPS[relationship.type].properties),
+        ...edgeClaimFields(et as unknown as PothosSchemaTypes.ObjectFieldBuilder<Types, { properties?: Row }>),
+      }),
     },
   );
 }

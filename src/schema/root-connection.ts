@@ -13,6 +13,9 @@ import { builder, type Types } from './builder.js';
 import { OrderDirectionEnum } from './enums.js';
 import { filterInputs } from './filters.js';
 import { getOrCreate } from '../get-or-create.js';
+import { timeSlice } from '../claims/time.js';
+import { registerSlice } from '../claims/row-time.js';
+import { timeArgs } from './time-args.js';
 
 const orderInputs = new Map<FilterLabel, ReturnType<typeof makeOrderInput>>();
 
@@ -56,23 +59,27 @@ export function rootConnection<N>({ fieldName, typeName, nodeRef, spec, descript
         args: {
           filter: t.arg({ type: filterInputs[spec.label] }),
           orderBy: t.arg({ type: orderInput(spec.label) }),
+          ...timeArgs(t.arg),
         },
         resolve: async (_root, args, ctx, info) => {
+          const slice = timeSlice(args.asOf, args.knownAt);
+          registerSlice(ctx, info, slice);
           const connection: ConnectionShape<Types, N, false> = ctx.config.readPlanner
             ? ((await readPlanned(ctx, info, {
                 kind: 'connection',
                 spec,
                 args: args as ConnectionArgs,
+                time: slice,
               })) as PlannedConnection<N>)
             : lazyConnection(
                 args,
                 ctx.config.limits.maxPageSize,
-                () => loadRootPage<N>(ctx, spec, args as ConnectionArgs),
-                () => countRoot(ctx, spec, args.filter),
+                () => loadRootPage<N>(ctx, spec, args as ConnectionArgs, slice),
+                () => countRoot(ctx, spec, args.filter, slice),
               );
           // What an aggregate the planner did not fold loads over.
           return Object.assign(connection, {
-            [AGGREGATE_TARGET]: { kind: 'root' as const, spec, filter: args.filter },
+            [AGGREGATE_TARGET]: { kind: 'root' as const, spec, filter: args.filter, slice },
           });
         },
       },

@@ -16,7 +16,13 @@ import {
   type PropertyType,
   type PropertyValueOf,
 } from '../graph/model.js';
-import type { EntityProperties, Provenance, RelationshipPropertiesInput, SourceInput } from '../graph/write-input.js';
+import type {
+  CitationInput,
+  EntityProperties,
+  Provenance,
+  RelationshipPropertiesInput,
+  SourceInput,
+} from '../graph/write-input.js';
 import { builder, type Types } from './builder.js';
 import { CompanyKindEnum, DatacenterStatusEnum, DealKindEnum, ProjectStatusEnum } from './enums.js';
 
@@ -89,10 +95,32 @@ const provenanceDescription =
   'The source supporting this write (MENTIONS): ' +
   'an existing one by `sourceId` (its ID or raw id), or `source` to create.';
 
-/** `sourceId` and `source`: which source supports a write (connect and every upsert take them). */
+export const CitationInputRef = builder.inputRef<CitationInput>('CitationInput').implement({
+  description: "A source supporting a claim: the quote that carries it, in the source's language, and where it is.",
+  fields: (t) => ({
+    source: t.id({ required: true, description: 'The Source (its ID or raw id).' }),
+    quote: t.string({ description: "At most 500 characters, in the source's own language." }),
+    locator: t.string({ description: 'Where in the source: a paragraph number, a page, a character range.' }),
+  }),
+});
+
+/**
+ * Which source supports a write and when what it says holds (connect and every upsert take them):
+ * they apply to every claim the write makes.
+ */
 export const provenanceFields = (t: InputFieldBuilder): InputFieldsFromShape<Types, Provenance, 'InputObject'> => ({
   sourceId: t.id({ description: provenanceDescription }),
   source: t.field({ type: SourceInputRef }),
+  citations: t.field({
+    type: [CitationInputRef],
+    description: 'Citations for every claim this write makes (a same value again gains them).',
+  }),
+  validFrom: t.field({
+    type: 'Date',
+    description: 'When what this write says began to hold. Absent: the day of the write; null: always.',
+  }),
+  validTo: t.field({ type: 'Date', description: 'When it stopped holding (exclusive); absent: still holds.' }),
+  confidence: t.float({ description: 'How sure the source is, from 0 to 1.' }),
 });
 
 /**

@@ -146,8 +146,8 @@ describe('one builder for planned and loaded relationship reads', () => {
     await loadEntityRelationshipCount(ctx, 'e-1', { direction: 'IN' });
     expect(calls.map((c) => c.cypher)).toMatchInlineSnapshot(`
       [
-        "UNWIND $parentIds AS pid MATCH (n:Entity {id: pid}) RETURN pid, COLLECT { MATCH (n)-[r0]-(n0:Entity) WHERE ($c0_types IS NULL OR type(r0) IN $c0_types) WITH r0, n0 ORDER BY type(r0) ASC, n0.name ASC, n0.id ASC, elementId(r0) ASC LIMIT toInteger($c0_fetch) RETURN { k: [type(r0), n0.name, n0.id, elementId(r0)], properties: properties(r0), relationshipId: elementId(r0), type: type(r0), direction: CASE WHEN endNode(r0) = n0 THEN 'OUT' ELSE 'IN' END, n: n0 { .*, label: head([l IN labels(n0) WHERE l <> 'Entity']) } } } AS value",
-        "UNWIND $parentIds AS pid MATCH (n:Entity {id: pid}) RETURN pid, COUNT { MATCH (n)<-[r0]-(n0:Entity) WHERE ($c0_types IS NULL OR type(r0) IN $c0_types) } AS value",
+        "UNWIND $parentIds AS pid MATCH (n:Entity {id: pid}) RETURN pid, COLLECT { MATCH (n)-[r0:LEADS|ANNOUNCED|PARTICIPATES_IN|PARTY_TO|PART_OF|COVERS|OPERATES|INVESTS_IN]-(n0:Entity) WHERE ($c0_types IS NULL OR type(r0) IN $c0_types) WITH r0, n0 ORDER BY type(r0) ASC, n0.name ASC, n0.id ASC, elementId(r0) ASC LIMIT toInteger($c0_fetch) RETURN { k: [type(r0), n0.name, n0.id, elementId(r0)], properties: properties(r0), relationshipId: elementId(r0), type: type(r0), direction: CASE WHEN endNode(r0) = n0 THEN 'OUT' ELSE 'IN' END, n: n0 { .*, label: head([l IN labels(n0) WHERE l <> 'Entity']) } } } AS value",
+        "UNWIND $parentIds AS pid MATCH (n:Entity {id: pid}) RETURN pid, COUNT { MATCH (n)<-[r0:LEADS|ANNOUNCED|PARTICIPATES_IN|PARTY_TO|PART_OF|COVERS|OPERATES|INVESTS_IN]-(n0:Entity) WHERE ($c0_types IS NULL OR type(r0) IN $c0_types) } AS value",
       ]
     `);
     expect(calls.map((c) => c.params)).toEqual([
