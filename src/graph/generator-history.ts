@@ -61,7 +61,8 @@ export interface ClaimRecord {
   citations: CitationRecord[];
 }
 
-export type GraphDataWithClaims = GraphData & { claims: ClaimRecord[] };
+/** Graph data whose claims are the generator's (a narrower type than any import file's). */
+export type GraphDataWithClaims = Omit<GraphData, 'claims'> & { claims: ClaimRecord[] };
 
 const DAY_MS = 86_400_000;
 const dayOf = (isoDate: string) => Date.parse(`${isoDate}T00:00:00Z`) / DAY_MS;
