@@ -99,6 +99,8 @@ export interface HistoryOptions {
   disconnectValidTo?: boolean;
   /** Which claims retractClaim may name: any value or relationship claim, or entities' values only. */
   retractable?: 'all' | 'entity-values';
+  /** Let the upsert that creates an entity give it a validTo (an entity that no longer exists). */
+  endingEntities?: boolean;
 }
 
 /** Dates explicit validFrom/validTo take: few, so that writes often fall on the same day. */
@@ -189,6 +191,8 @@ function upsertWrite(run: HistoryRun, chosen?: WriteHistory['entities'][number])
       run.created.has(entity.slug) && random.chance(0.1) ? null : valueFor(random, `${entity.label}.${field}`, type);
   }
   const claim = claimArgs(random, sourceIds(run));
+  // The upsert that creates an entity gives its existence claim the write's validity.
+  if (!run.options.endingEntities && !run.created.has(entity.slug)) delete claim.validTo;
   const nulls = Object.keys(values).filter((field) => values[field] === null);
   if (nulls.length > 0 && !run.options.edgeCases) {
     // A null closes the open claim at the write's validFrom: only after that claim starts.
@@ -317,6 +321,7 @@ export function generateWriteHistory(options: HistoryOptions): WriteHistory {
     inForceEndsOnly: false,
     disconnectValidTo: true,
     retractable: 'all',
+    endingEntities: true,
     ...options,
   };
   if (settings.entities > 30 || settings.entities < 5) throw new RangeError('entities must be 5 to 30');
