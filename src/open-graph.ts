@@ -7,6 +7,7 @@ import type { Logger } from './logger.js';
 import { connectionProbe, createDriver, GraphDb } from './neo4j/db.js';
 import { freePort, startLocalNeo4j } from './neo4j/local-server.js';
 import { Neo4jSupervisor } from './neo4j/supervisor.js';
+import { refreshHorizon } from './claims/horizon.js';
 import { migrate } from './neo4j/migrate.js';
 import { seedIfEmpty } from './graph/seed.js';
 import { backfillEntities } from './graph/entity-backfill.js';
@@ -82,6 +83,9 @@ export async function openGraph(config: Config, logger: Logger): Promise<OpenGra
     const filled = await backfillEntities(graph.db());
     if (filled.searchKeys > 0) logger.info('Filled in search keys', { entities: filled.searchKeys });
     if (filled.createdAt > 0) logger.info('Gave entities without one a creation time', { entities: filled.createdAt });
+    // Claims that started or ended since the graph was last open move today's graph.
+    const moved = await refreshHorizon(graph.db());
+    if (moved > 0) logger.info("Moved today's graph to the claims of today", { subjects: moved });
     // A fresh install should show something in GraphiQL; a graph with any entity is left alone.
     if (config.seedOnEmpty) {
       const seeded = await seedIfEmpty(graph.db());

@@ -1,5 +1,6 @@
 /** Builds the HTTP/GraphQL server object; no port here (src/cli/serve.ts listens, tests call yoga.fetch). */
 import { createYoga, useReadinessCheck, type YogaServerOptions } from 'graphql-yoga';
+import { useClaimJournal } from './plugins/use-claim-journal.js';
 import { useDeferStream } from '@graphql-yoga/plugin-defer-stream';
 import type { Config } from './config.js';
 import type { Context } from './context.js';
@@ -137,6 +138,7 @@ function serverPlugins(
       schema,
       changedSince: (startedAt) => live.changedSince(startedAt),
     }),
+    useClaimJournal(),
     useDeferStream(),
     useQueryLimits(config.limits),
     useVariableErrors(),

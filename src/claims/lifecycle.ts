@@ -10,6 +10,7 @@ import { HELD_ENTITY, heldType } from './model.js';
 import { planDisconnect, type AssertedClaim } from './rules.js';
 import { closeClaims } from './store.js';
 import { utcToday } from './time.js';
+import { noteClaimChanges } from './journal.js';
 
 const ALL_TYPES = [...ENTITY_RELATIONSHIP_TYPES, ...ENTITY_RELATIONSHIP_TYPES.map(heldType)].join('|');
 
@@ -54,6 +55,7 @@ export async function retractClaim(run: Run, id: string, reason: string, now: st
     { id, reason, now },
   );
   if (!row) return null;
+  noteClaimChanges([{ claimId: id, change: 'RETRACTED', on: now.slice(0, 10), at: now }]);
   if (row.kind === 'ENTITY') await materialize(run, { entities: [String(row.subject)], relationships: [] }, now);
   else if (row.kind === 'RELATIONSHIP') {
     const type = String(row.type) as EntityRelationshipType;
@@ -87,14 +89,16 @@ export async function retractEntity(run: Run, id: string, now: string): Promise<
        MATCH (n)-[r:${ALL_TYPES}]-() WHERE r.retractedAt IS NULL
        MATCH (c:Claim {id: r.claimId})
        SET c.retractedAt = datetime($now), c.retractReason = 'entity deleted'
-       RETURN count(c) AS retracted
+       RETURN collect(c.id) AS retracted
      }
      MATCH (e:Claim {id: n.claimId})
      SET e.retractedAt = coalesce(e.retractedAt, datetime($now)), e.retractReason = coalesce(e.retractReason, 'entity deleted')
-     RETURN live`,
+     RETURN live, retracted + e.id AS retracted`,
     { id, now },
   );
   if (!row) return null;
+  const on = now.slice(0, 10);
+  noteClaimChanges((row.retracted as string[]).map((claimId) => ({ claimId, change: 'RETRACTED', on, at: now })));
   await materialize(run, { entities: [id], relationships: [] }, now);
   return { relationships: Number(row.live) };
 }

@@ -10,6 +10,7 @@ import type { Row, Run } from '../neo4j/db.js';
 import type { AssertedClaim, Citation, Interval } from './rules.js';
 import { graphDate } from './time.js';
 import type { ClaimKind } from './model.js';
+import { noteClaimChanges } from './journal.js';
 
 /** A new claim's id. */
 export const newClaimId = (): string => `clm-${randomUUID()}`;
@@ -132,6 +133,7 @@ export function claimProperties(claim: NewClaim): Row {
 /** Creates claim nodes recorded at `$now`. */
 export async function createClaims(run: Run, claims: NewClaim[], now: string): Promise<void> {
   if (claims.length === 0) return;
+  noteClaimChanges(claims.map((c) => ({ claimId: c.id, change: 'RECORDED' as const, on: now.slice(0, 10), at: now })));
   await run(
     `UNWIND $claims AS props
      CREATE (c:Claim) SET c = props, c.recordedAt = datetime($now)`,
@@ -144,6 +146,7 @@ export async function createClaims(run: Run, claims: NewClaim[], now: string): P
  */
 export async function closeClaims(run: Run, closes: Array<{ id: string; validTo: string }>): Promise<void> {
   if (closes.length === 0) return;
+  noteClaimChanges(closes.map((c) => ({ claimId: c.id, change: 'ENDED' as const, on: c.validTo, at: null })));
   await run(
     `UNWIND $closes AS x
      MATCH (c:Claim {id: x.id}) SET c.validTo = x.validTo`,

@@ -27,8 +27,17 @@ import {
   type NewClaim,
 } from './store.js';
 import { utcToday } from './time.js';
+import { noteClaimChanges, type ClaimChangeNote } from './journal.js';
 
 export const NO_CLAIM_ARGS: ClaimArgs = { citations: [] };
+
+/** The journal's note of a claim recorded at `now`. */
+const recorded = (claimId: string, now: string): ClaimChangeNote => ({
+  claimId,
+  change: 'RECORDED',
+  on: now.slice(0, 10),
+  at: now,
+});
 
 /** Sourced values written about one subject (an entity id, or a relationship's claim id). */
 interface ValueWrite {
@@ -98,9 +107,13 @@ export interface EntityClaimsWrite {
   existence?: boolean;
 }
 
+// Locks each entity first (a property set and removed), so concurrent writes about one entity
+// read its claims one after the other and never both claim anew.
 const EXISTENCE = `
 UNWIND $rows AS row
 MATCH (n:Entity {id: row.id})
+SET n.\`_claimLock\` = true REMOVE n.\`_claimLock\`
+WITH row, n
 OPTIONAL MATCH (c:Claim {id: n.claimId})
 RETURN n.id AS id, c IS NULL AS unclaimed, c.id AS claimId, ${citationsOf('c')} AS citations`;
 
@@ -114,6 +127,7 @@ async function writeExistence(run: Run, writes: EntityClaimsWrite[], now: string
   const cites: Array<{ id: string; citations: Citation[]; confidence?: number | null }> = [];
   for (const row of rows) {
     const w = byId.get(String(row.id))!;
+    if (w.existence === false) continue;
     if (row.unclaimed) {
       const claim = { id: newClaimId(), kind: 'ENTITY' as const, subject: w.id, citations: w.args.citations };
       creates.push({ id: w.id, props: claimProperties({ ...claim, interval: intervalOf(w.args, today) }) });
@@ -123,9 +137,12 @@ async function writeExistence(run: Run, writes: EntityClaimsWrite[], now: string
     }
   }
   if (creates.length > 0) {
+    noteClaimChanges(creates.map((c) => recorded(String((c.props as Row).id), now)));
     await run(
       `UNWIND $rows AS row
        MATCH (n:Entity {id: row.id})
+       SET n.\`_claimLock\` = true REMOVE n.\`_claimLock\`
+       WITH row, n WHERE n.claimId IS NULL
        CREATE (c:Claim) SET c = row.props, c.recordedAt = datetime($now)
        SET n.claimId = c.id, n.validFrom = c.validFrom, n.validTo = c.validTo, n.recordedAt = c.recordedAt`,
       { rows: creates, now },
@@ -142,11 +159,7 @@ export function sourcedValues(spec: Record<string, unknown>, values: Record<stri
 /** Claims for entities the caller has merged by slug, then today's graph for them. */
 export async function writeEntityClaims(run: Run, writes: EntityClaimsWrite[], now: string): Promise<void> {
   if (writes.length === 0) return;
-  await writeExistence(
-    run,
-    writes.filter((w) => w.existence !== false),
-    now,
-  );
+  await writeExistence(run, writes, now);
   await writeValues(
     run,
     writes.map((w) => ({ subject: w.id, values: sourcedValues(sourcedProperties(w.label), w.values), args: w.args })),
@@ -176,26 +189,46 @@ export interface RelationshipClaimed {
   toId: string;
 }
 
+// Locks the start entity first, so concurrent writes of one relationship read one after the other.
 const assertedRelationships = (type: EntityRelationshipType, key: 'id' | 'slug') => `
 UNWIND $rows AS row
 MATCH (a:Entity {${key}: row.from}) WHERE any(l IN labels(a) WHERE l IN $fromLabels)
 MATCH (b:Entity {${key}: row.to}) WHERE any(l IN labels(b) WHERE l IN $toLabels)
+SET a.\`_claimLock\` = true REMOVE a.\`_claimLock\`
+WITH row, a, b
 OPTIONAL MATCH (a)-[r:${type}|${heldType(type)}]->(b) WHERE r.retractedAt IS NULL
 OPTIONAL MATCH (c:Claim {id: r.claimId})
 WITH row, a, b, collect(CASE WHEN c IS NULL THEN null ELSE {id: c.id, validFrom: toString(c.validFrom),
   validTo: toString(c.validTo), recordedAt: toString(c.recordedAt), citations: ${citationsOf('c')}} END) AS claims
 RETURN row.index AS index, a.id AS fromId, b.id AS toId, claims`;
 
+/**
+ * Creates each row's relationship and claim, unless (checked again under the start entity's
+ * lock, for writers outside one transaction such as two loads at once) an asserted claim of it
+ * overlapping the row's interval appeared meanwhile: then that one stands. Returns the claim in
+ * effect per row.
+ */
 const createRelationships = (type: EntityRelationshipType) => `
 UNWIND $rows AS row
 MATCH (a:Entity {id: row.fromId})
+SET a.\`_claimLock\` = true REMOVE a.\`_claimLock\`
+WITH row, a
 MATCH (b:Entity {id: row.toId})
-CREATE (a)-[r:${type}]->(b)
-CREATE (c:Claim) SET c = row.props, c.recordedAt = datetime($now)
-SET r.createdAt = datetime($now), r.updatedAt = datetime($now), r.claimId = c.id, r.validFrom = c.validFrom,
-  r.validTo = c.validTo, r.recordedAt = c.recordedAt
-WITH a, r, b
-${SET_PAGE_KEYS('a', 'r', 'b')}`;
+OPTIONAL MATCH (a)-[x:${type}|${heldType(type)}]->(b)
+  WHERE x.retractedAt IS NULL
+    AND (x.validTo IS NULL OR row.props.validFrom IS NULL OR x.validTo > row.props.validFrom)
+    AND (row.props.validTo IS NULL OR x.validFrom IS NULL OR x.validFrom < row.props.validTo)
+WITH row, a, b, head(collect(x.claimId)) AS existing
+CALL (row, a, b, existing) {
+  WITH row, a, b WHERE existing IS NULL
+  CREATE (a)-[r:${type}]->(b)
+  CREATE (c:Claim) SET c = row.props, c.recordedAt = datetime($now)
+  SET r.createdAt = datetime($now), r.updatedAt = datetime($now), r.claimId = c.id, r.validFrom = c.validFrom,
+    r.validTo = c.validTo, r.recordedAt = c.recordedAt
+  WITH a, r, b
+  ${SET_PAGE_KEYS('a', 'r', 'b')}
+}
+RETURN row.index AS index, coalesce(existing, row.props.id) AS claimId, existing IS NULL AS created`;
 
 /**
  * Claims relationships of one type: each row is the same relationship as an asserted claim of it
@@ -240,11 +273,17 @@ export async function writeRelationshipClaims(
         citations: w.args.citations,
         confidence: w.args.confidence,
       };
-      creates.push({ ...ends, props: claimProperties(claim) });
-      claimed.push({ index, claimId: claim.id, created: true, ...ends });
+      creates.push({ ...ends, index, props: claimProperties(claim) });
     }
   }
-  if (creates.length > 0) await run(createRelationships(type), { rows: creates, now });
+  if (creates.length > 0) {
+    for (const row of await run(createRelationships(type), { rows: creates, now })) {
+      const index = Number(row.index);
+      const { fromId, toId } = creates.find((c) => c.index === index)! as { fromId: string; toId: string };
+      claimed.push({ index, claimId: String(row.claimId), created: Boolean(row.created), fromId, toId });
+      if (row.created) noteClaimChanges([recorded(String(row.claimId), now)]);
+    }
+  }
   await citeClaims(run, [...cites.values()]);
   const propertySpec = sourcedRelationshipProperties(type);
   await writeValues(

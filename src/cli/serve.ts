@@ -3,6 +3,7 @@ import { createServer as createHttpServer, type Server } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Logger } from '../logger.js';
 import { openGraph } from '../open-graph.js';
+import { keepHorizon } from '../claims/horizon.js';
 import { type CommandContext, parseNoArgs } from './args.js';
 
 const SERVE_USAGE = 'serve   (the GraphQL server; settings come from the environment, see README)';
@@ -13,6 +14,10 @@ const FORCE_CLOSE_MS = 10_000;
 export async function runServe(args: string[], { config, logger }: CommandContext): Promise<void> {
   parseNoArgs(args, SERVE_USAGE);
   const opened = await openGraph(config, logger);
+  // Today's graph follows the date: claims start and end on days without a write.
+  const stopHorizon = keepHorizon(opened.graph.db(), (error) =>
+    logger.warn("Could not move today's graph to a new day", { error: (error as Error).message }),
+  );
   const { createServer } = await import('../server.js');
   const yoga = createServer({ config, graph: opened.graph, logger, supervisor: opened.supervisor });
   const http = createHttpServer(yoga);
@@ -30,6 +35,7 @@ export async function runServe(args: string[], { config, logger }: CommandContex
     }
     connections.stopping = true;
     logger.info('Shutting down', { signal });
+    stopHorizon();
     await closeHttp(http, connections.sockets);
     await closeGraph(() => opened.close(), logger);
   };

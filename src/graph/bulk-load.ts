@@ -22,6 +22,7 @@ import {
 } from './write-statements.js';
 import { claimedEntitySlugs, writeClaimRecords, type ClaimRecord } from '../claims/records.js';
 import type { ClaimArgs } from '../claims/store.js';
+import { isSourcedProperty } from '../claims/model.js';
 import { writeEntityClaims, writeRelationshipClaims } from '../claims/write.js';
 import {
   ENTITY_LABELS,
@@ -40,7 +41,17 @@ export { isKebabCase };
 /** What a property may hold in the data file; dates are ISO `YYYY-MM-DD` strings. */
 export type PropertyValue = string | number | boolean | string[] | number[] | null;
 
-/** An entity: `id`, `slug`, `label` and `name`, then its properties, flat. */
+/** A citation in a data file: a source id, the quote, where it is. */
+export interface CitationRecord {
+  source: string;
+  quote?: string | null;
+  locator?: string | null;
+}
+
+/**
+ * An entity: `id`, `slug`, `label` and `name`, then its properties, flat; a record may also say
+ * how its claims hold (CLAIM_ARG_KEYS: `citations` is a list of CitationRecord).
+ */
 export interface EntityRecord {
   id: string;
   slug: string;
@@ -58,7 +69,7 @@ export interface RelationshipRecord {
   to: string;
   properties?: Record<string, PropertyValue>;
   /** What the record claims applies from/to, and who says so (SPEC 2a); see CLAIM_ARG_KEYS. */
-  citations?: Array<{ source: string; quote?: string | null; locator?: string | null }>;
+  citations?: CitationRecord[];
   validFrom?: string | null;
   validTo?: string | null;
   confidence?: number | null;
@@ -171,8 +182,8 @@ function chunks<T>(rows: readonly T[], size: number): T[][] {
 const zero = (): LoadCounts => ({ entities: 0, sources: 0, relationships: 0 });
 
 /**
- * Writes `data` in batches of `batchSize` rows, one transaction each: entities by label, then
- * sources, then relationships by type, then MENTIONS and CITES. Re-running it after a failure
+ * Writes `data` in batches of `batchSize` rows, one transaction each: sources, then entities by
+ * label, then relationships by type, then MENTIONS and CITES, then claim records. Re-running it after a failure
  * picks up where it stopped (everything merges).
  */
 export async function loadGraph(db: GraphWriter, data: GraphData, options: LoadOptions = {}): Promise<LoadResult> {
@@ -214,8 +225,6 @@ const byStatement =
     };
   };
 
-const EDITORIAL = new Set(['slug', 'name', 'description', 'aliases']);
-
 /** Entities of one kind: the node by slug with its editorial properties, then its claims. */
 const entityBatch =
   (label: EntityLabel) =>
@@ -227,7 +236,7 @@ RETURN collect({id: n.id, created: created, changed: changed}) AS written`,
         rows: batch.map((r) => ({
           id: r.id,
           slug: r.slug,
-          props: Object.fromEntries(Object.entries(r.props as Row).filter(([k]) => EDITORIAL.has(k))),
+          props: Object.fromEntries(Object.entries(r.props as Row).filter(([k]) => !isSourcedProperty(label, k))),
         })),
         now,
       },
@@ -277,6 +286,17 @@ const relationshipBatch =
  * one group's rows at a time.
  */
 function* writeGroups(data: GraphData): Generator<WriteGroup> {
+  // Sources first: claims cite them, and each cited source MENTIONS what its claims are about.
+  const sourceRows = data.sources.map((s) => ({
+    id: s.id,
+    props: propertiesOf(s, ['id', 'cites'], SOURCE_PROPERTIES),
+  }));
+  yield {
+    phase: 'sources',
+    group: 'Source',
+    rows: sourceRows,
+    write: byStatement(`${UPSERT_SOURCES}${COUNT_CHANGES}`),
+  };
   const claimed = claimedEntitySlugs(data.claims ?? []);
   const skip = ['id', 'label', ...CLAIM_ARG_KEYS];
   for (const label of ENTITY_LABELS) {
@@ -292,16 +312,6 @@ function* writeGroups(data: GraphData): Generator<WriteGroup> {
       }));
     yield { phase: 'entities', group: label, rows, write: entityBatch(label) };
   }
-  const sourceRows = data.sources.map((s) => ({
-    id: s.id,
-    props: propertiesOf(s, ['id', 'cites'], SOURCE_PROPERTIES),
-  }));
-  yield {
-    phase: 'sources',
-    group: 'Source',
-    rows: sourceRows,
-    write: byStatement(`${UPSERT_SOURCES}${COUNT_CHANGES}`),
-  };
   for (const type of ENTITY_RELATIONSHIP_TYPES) {
     const spec = RELATIONSHIPS[type];
     const rows = uniqueBy(

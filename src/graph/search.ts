@@ -8,9 +8,12 @@
  * each key whole, so an exact key or a key prefix is one index lookup.
  * `prefix: true` (suggestions as you type) answers from tiers 1 and 2 only.
  */
+import { heldLabel } from '../claims/model.js';
+import { heldAt, timeParams, type TimeSlice } from '../claims/time.js';
 import type { Db } from '../neo4j/db.js';
 import { entityProjection, toEntityRow, type EntityRow } from './entities.js';
 import type { EntityLabel } from './model.js';
+import { entityProjectionAt, toEntityRowAt } from './time-reads.js';
 
 const LUCENE_SPECIAL = /[+\-&|!(){}[\]^"~*?:\\/]/g;
 
@@ -102,6 +105,41 @@ LIMIT toInteger($first)
 RETURN tier, score, ${entityProjection('node')} AS entity`;
 
 /**
+ * Full-text hits of `query` (a parameter) in an entity index and its held-back twin (the same
+ * index over `HEntity`), for a search at a slice: entities held back today may be held then.
+ */
+const hitsAt = (index: string, query: string, score: string, imports = '') =>
+  `CALL (${imports}) {
+    CALL db.index.fulltext.queryNodes('${index}', ${query}) YIELD node, score RETURN node, score
+    UNION ALL
+    CALL db.index.fulltext.queryNodes('held_${index}', ${query}) YIELD node, score RETURN node, score
+  }
+  WITH node, ${score} AS score
+  WHERE ${heldAt('node')} AND ($labels IS NULL OR any(l IN labels(node) WHERE l IN $labels))`;
+
+/** The search at a slice: the same tiers over the entities held then. */
+const SEARCH_AT_CYPHER = `
+CALL () {
+  ${hitsAt('entity_keys', '$exact', '1.0')}
+  RETURN node, 0 AS tier, score
+  LIMIT toInteger($first)
+UNION ALL
+  ${hitsAt('entity_keys', '$prefix', 'null')}
+  WITH node LIMIT toInteger($prefixCandidates)
+  RETURN node, 1 AS tier, toFloat($keyLength) / size(node.name) AS score
+UNION ALL
+  WITH $text AS text WHERE text IS NOT NULL
+  ${hitsAt('entity_search', 'text', 'score', 'text')}
+  RETURN node, 2 AS tier, score
+  LIMIT toInteger($first)
+}
+WITH node, tier, score ORDER BY tier
+WITH node, collect(tier)[0] AS tier, collect(score)[0] AS score
+ORDER BY tier, CASE tier WHEN 2 THEN -score ELSE size(node.name) END, node.name, node.id
+LIMIT toInteger($first)
+RETURN tier, score, ${entityProjectionAt('node')} AS entity`;
+
+/**
  * Defaults of `search`'s arguments, stated once: the schema's `defaultValue` and the resolver's
  * fallback (for a client that passes an explicit null) both read them.
  */
@@ -123,19 +161,26 @@ export async function searchEntities(
   text: string,
   labels: readonly EntityLabel[] | null,
   first: number,
-  options: { prefix?: boolean } = {},
+  options: { prefix?: boolean; time?: TimeSlice | null } = {},
 ): Promise<SearchHitRow[]> {
   const key = foldSearchKey(text);
   if (key === '' || first === 0) return [];
   const term = keyTerm(key);
-  const rows = await db.read(SEARCH_CYPHER, {
+  const time = options.time ?? null;
+  const rows = await db.read(time ? SEARCH_AT_CYPHER : SEARCH_CYPHER, {
     exact: term,
     prefix: `${term}*`,
     keyLength: key.length,
     text: options.prefix ? null : toLuceneQuery(text),
-    labels,
+    // At a slice an entity of a kind may be held back under its held label.
+    labels: time && labels ? [...labels, ...labels.map(heldLabel)] : labels,
     first,
     prefixCandidates: Math.max(PREFIX_CANDIDATES, first),
+    ...timeParams(time),
   });
-  return rows.map((r) => ({ score: Number(r.score), match: MATCHES[Number(r.tier)]!, entity: toEntityRow(r.entity) }));
+  return rows.map((r) => ({
+    score: Number(r.score),
+    match: MATCHES[Number(r.tier)]!,
+    entity: time ? toEntityRowAt(r.entity, time) : toEntityRow(r.entity),
+  }));
 }

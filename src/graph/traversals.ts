@@ -16,12 +16,23 @@
  * Traversals stay between entities: they follow the entity relationship types only (never
  * MENTIONS or CITES) and every node they pass through is an `Entity`.
  */
+import { HELD_ENTITY } from '../claims/model.js';
+import { heldAt, propertyAt, relationshipPropertyAt, timeParams, typesAt, type TimeSlice } from '../claims/time.js';
 import type { Config } from '../config.js';
 import { ErrorCode, StargraphError, badInput, limitExceeded, timedOut } from '../errors.js';
 import type { Db, Row, RunOptions } from '../neo4j/db.js';
 import { CENTRALITIES, centralityScores, isCentrality, louvainCommunities } from './algorithms.js';
 import { entityProjection, toEntityRow, type EntityRow } from './entities.js';
 import { withoutPageKeys } from './page-keys.js';
+import {
+  entityProjectionAt,
+  heldStep,
+  labelsAt,
+  relationshipProjectionAt,
+  toEntityRowAt,
+  toRelationshipRowAt,
+  typeExpressionAt,
+} from './time-reads.js';
 import {
   compareByNameThenId,
   type CommunitiesResult,
@@ -39,6 +50,7 @@ import {
   isRelationshipType,
   kindToLabel,
   type EntityKind,
+  type EntityLabel,
   type RelationshipType,
 } from './model.js';
 
@@ -143,7 +155,7 @@ async function traversalRead(
  * `:A|B|C` for the relationship types a traversal may follow: the asked types (enum values,
  * checked again against model.ts) or, by default, every entity relationship type.
  */
-export function relationshipTypeExpression(types?: readonly string[] | null): string {
+export function relationshipTypeExpression(types?: readonly string[] | null, time = false): string {
   const asked = types && types.length > 0 ? [...new Set(types)].sort() : ENTITY_RELATIONSHIP_TYPES;
   for (const type of asked) {
     if (!isRelationshipType(type)) throw badInput(`Unknown relationship type "${String(type).slice(0, 50)}"`);
@@ -153,19 +165,33 @@ export function relationshipTypeExpression(types?: readonly string[] | null): st
       });
     }
   }
-  return `:${asked.join('|')}`;
+  return time ? typeExpressionAt(asked as RelationshipType[]) : `:${asked.join('|')}`;
 }
 
-/** `:Company|Project` for the asked kinds (labels from model.ts), `:Entity` when none. */
-export function labelExpression(kinds?: readonly EntityKind[] | null): string {
-  if (!kinds || kinds.length === 0) return ':Entity';
-  const labels = [...new Set(kinds)].map((kind) => {
-    const label = (ENTITY_KINDS as readonly string[]).includes(kind) ? kindToLabel(kind) : undefined;
-    if (!label) throw badInput(`Unknown entity kind "${String(kind).slice(0, 50)}"`, { argumentName: 'kinds' });
-    return label;
-  });
-  return `:${labels.join('|')}`;
+/**
+ * `:Company|Project` for the asked kinds (labels from model.ts), `:Entity` when none; in a time
+ * read with their held-back labels too (`:Company|HCompany`).
+ */
+export function labelExpression(kinds?: readonly EntityKind[] | null, time = false): string {
+  const labels: (EntityLabel | 'Entity')[] =
+    !kinds || kinds.length === 0
+      ? ['Entity']
+      : [...new Set(kinds)].map((kind) => {
+          const label = (ENTITY_KINDS as readonly string[]).includes(kind) ? kindToLabel(kind) : undefined;
+          if (!label) throw badInput(`Unknown entity kind "${String(kind).slice(0, 50)}"`, { argumentName: 'kinds' });
+          return label;
+        });
+  return `:${time ? labelsAt(labels) : labels.join('|')}`;
 }
+
+/** The label every node of a traversal has: `Entity`, or `Entity|HEntity` in a time read. */
+const entityLabel = (time: TimeSlice | null) => (time ? `Entity|${HELD_ENTITY}` : 'Entity');
+
+/** One hop of a quantified path pattern over `types` (a type expression) to an entity. */
+const stepPattern = (types: string, time: TimeSlice | null) => (time ? heldStep(types) : `(()-[${types}]-(:Entity))`);
+
+/** ` AND <x held at the slice>` in a time read, nothing in a plain read. */
+const andHeld = (time: TimeSlice | null, ...xs: string[]) => (time ? xs.map((x) => ` AND ${heldAt(x)}`).join('') : '');
 
 // ---------------------------------------------------------------------------------------------
 // Projections shared by every path-shaped answer
@@ -174,23 +200,34 @@ const relationshipProjection = (r: string) =>
   `{ id: elementId(${r}), type: type(${r}), from: startNode(${r}).id, to: endNode(${r}).id, ` +
   `properties: properties(${r}) }`;
 
+/** How a read projects entity node `n`: as it is today, or with its values at the slice. */
+const entityAt = (n: string, time: TimeSlice | null) => (time ? entityProjectionAt(n) : entityProjection(n));
+const relationshipAt = (r: string, time: TimeSlice | null) =>
+  time ? relationshipProjectionAt(r) : relationshipProjection(r);
+
 /** Cypher returning `nodes` and `relationships` of path `p`, in path order. */
-const pathReturn = (p: string) =>
-  `[n IN nodes(${p}) | ${entityProjection('n')}] AS nodes, ` +
-  `[r IN relationships(${p}) | ${relationshipProjection('r')}] AS relationships`;
+const pathReturn = (p: string, time: TimeSlice | null = null) =>
+  `[n IN nodes(${p}) | ${entityAt('n', time)}] AS nodes, ` +
+  `[r IN relationships(${p}) | ${relationshipAt('r', time)}] AS relationships`;
 
 /** The same as one map value. */
-const pathMap = (p: string) =>
-  `{ nodes: [n IN nodes(${p}) | ${entityProjection('n')}], ` +
-  `relationships: [r IN relationships(${p}) | ${relationshipProjection('r')}] }`;
+const pathMap = (p: string, time: TimeSlice | null = null) =>
+  `{ nodes: [n IN nodes(${p}) | ${entityAt('n', time)}], ` +
+  `relationships: [r IN relationships(${p}) | ${relationshipAt('r', time)}] }`;
 
-/** Relationship rows as users see them: the page keys (page-keys.ts) left out. */
-const toRelationshipRows = (value: unknown): RelationshipRow[] =>
-  (value as RelationshipRow[]).map((r) => ({ ...r, properties: withoutPageKeys(r.properties) }));
+/** Relationship rows as users see them: the page keys (page-keys.ts) left out; at the slice. */
+const toRelationshipRows = (value: unknown, time: TimeSlice | null = null): RelationshipRow[] =>
+  time
+    ? (value as unknown[]).map((r) => toRelationshipRowAt(r, time))
+    : (value as RelationshipRow[]).map((r) => ({ ...r, properties: withoutPageKeys(r.properties) }));
 
-function toPathRow(row: Row): PathRow {
-  const relationships = toRelationshipRows(row.relationships);
-  return { length: relationships.length, nodes: (row.nodes as unknown[]).map(toEntityRow), relationships };
+/** Entity rows as read, stamped with the slice in a time read. */
+const toEntityRows = (value: unknown, time: TimeSlice | null = null): EntityRow[] =>
+  (value as unknown[]).map((n) => (time ? toEntityRowAt(n, time) : toEntityRow(n)));
+
+function toPathRow(row: Row, time: TimeSlice | null = null): PathRow {
+  const relationships = toRelationshipRows(row.relationships, time);
+  return { length: relationships.length, nodes: toEntityRows(row.nodes, time), relationships };
 }
 
 /** The zero-length path from an entity to itself. */
@@ -204,6 +241,8 @@ export interface ShortestPathArgs {
   to: EntityRow;
   maxHops: number;
   types?: readonly RelationshipType[] | null;
+  /** The slice to read at; absent or null: today, as known now. */
+  time?: TimeSlice | null;
 }
 
 /**
@@ -214,17 +253,24 @@ export interface ShortestPathArgs {
  */
 export async function shortestPath(db: Db, limits: TraversalLimits, args: ShortestPathArgs): Promise<PathRow | null> {
   const hops = checkBound('maxHops', args.maxHops, limits.maxHops, 'MAX_HOPS');
-  const types = relationshipTypeExpression(args.types);
+  const time = args.time ?? null;
+  const types = relationshipTypeExpression(args.types, !!time);
   if (args.from.id === args.to.id) return trivialPath(args.from);
+  const L = entityLabel(time);
+  // In a time read every hop and node is held at the slice: predicates over all of the path's
+  // relationships and nodes, which shortestPath() applies while it searches.
+  const held = time
+    ? `\n     WHERE all(r IN relationships(p) WHERE ${heldAt('r')}) AND all(n IN nodes(p) WHERE ${heldAt('n')})`
+    : '';
   const rows = await traversalRead(
     db,
-    `MATCH (a:Entity {id: $from}), (b:Entity {id: $to})
-     MATCH p = shortestPath((a)-[${types}*1..${hops}]-(b))
-     RETURN ${pathReturn('p')}`,
-    { from: args.from.id, to: args.to.id },
+    `MATCH (a:${L} {id: $from}), (b:${L} {id: $to})
+     MATCH p = shortestPath((a)-[${types}*1..${hops}]-(b))${held}
+     RETURN ${pathReturn('p', time)}`,
+    { from: args.from.id, to: args.to.id, ...timeParams(time) },
     traversalRun(limits),
   );
-  return rows[0] ? toPathRow(rows[0]) : null;
+  return rows[0] ? toPathRow(rows[0], time) : null;
 }
 
 export interface PathsArgs extends ShortestPathArgs {
@@ -249,9 +295,11 @@ export interface PathsArgs extends ShortestPathArgs {
 export async function simplePaths(db: Db, limits: TraversalLimits, args: PathsArgs): Promise<PathRow[]> {
   const hops = checkBound('maxHops', args.maxHops, limits.maxHops, 'MAX_HOPS');
   const first = checkBound('first', args.first, limits.maxPaths, 'MAX_PATHS');
-  const types = relationshipTypeExpression(args.types);
+  const time = args.time ?? null;
+  const step = stepPattern(relationshipTypeExpression(args.types, !!time), time);
+  const L = entityLabel(time);
   if (args.from.id === args.to.id) return [trivialPath(args.from)];
-  const params = { from: args.from.id, to: args.to.id, first };
+  const params = { from: args.from.id, to: args.to.id, first, ...timeParams(time) };
   const deadline = performance.now() + limits.traversalTimeoutMs;
   const budget = (): RunOptions & { timeoutMs: number } => {
     const left = Math.floor(deadline - performance.now());
@@ -268,29 +316,29 @@ export async function simplePaths(db: Db, limits: TraversalLimits, args: PathsAr
   for (const k of [first * 2, first * 8, first * 32]) {
     const trails = await traversalRead(
       db,
-      `MATCH (a:Entity {id: $from}), (b:Entity {id: $to})
-       MATCH p = SHORTEST ${k} (a)(()-[${types}]-(:Entity)){1,${hops}}(b)
+      `MATCH (a:${L} {id: $from}), (b:${L} {id: $to})
+       MATCH p = SHORTEST ${k} (a)${step}{1,${hops}}(b)
        WITH p, ${simplePathCondition('p')} AS simple
-       RETURN CASE WHEN simple THEN ${pathMap('p')} END AS path`,
+       RETURN CASE WHEN simple THEN ${pathMap('p', time)} END AS path`,
       params,
       budget(),
     ).catch(translateTimeout);
-    const simple = trails.filter((t) => t.path !== null).map((t) => toPathRow(t.path as Row));
+    const simple = trails.filter((t) => t.path !== null).map((t) => toPathRow(t.path as Row, time));
     if (simple.length >= first || trails.length < k) return sortPaths(simple).slice(0, first);
   }
 
   const rows = await traversalRead(
     db,
-    `MATCH (a:Entity {id: $from}), (b:Entity {id: $to})
-     MATCH p = (a)(()-[${types}]-(:Entity)){1,${hops}}(b)
+    `MATCH (a:${L} {id: $from}), (b:${L} {id: $to})
+     MATCH p = (a)${step}{1,${hops}}(b)
      WHERE ${simplePathCondition('p')}
      WITH p ORDER BY length(p), [n IN nodes(p) | n.name], [n IN nodes(p) | n.id]
      LIMIT toInteger($first)
-     RETURN ${pathMap('p')} AS path`,
+     RETURN ${pathMap('p', time)} AS path`,
     params,
     budget(),
   ).catch(translateTimeout);
-  return rows.map((r) => toPathRow(r.path as Row));
+  return rows.map((r) => toPathRow(r.path as Row, time));
 }
 
 /** Cypher: path `p` visits no entity twice. */
@@ -320,6 +368,7 @@ export interface NeighborhoodArgs {
   depth: number;
   limit: number;
   types?: readonly RelationshipType[] | null;
+  time?: TimeSlice | null;
 }
 
 /**
@@ -335,13 +384,15 @@ export interface NeighborhoodArgs {
 export async function neighborhood(db: Db, limits: TraversalLimits, args: NeighborhoodArgs): Promise<SubgraphRow> {
   const depth = checkBound('depth', args.depth, limits.maxNeighborhoodDepth, 'MAX_NEIGHBORHOOD_DEPTH');
   const limit = checkBound('limit', args.limit, limits.maxNeighborhoodLimit, 'MAX_NEIGHBORHOOD_LIMIT');
-  const types = relationshipTypeExpression(args.types);
+  const time = args.time ?? null;
+  const types = relationshipTypeExpression(args.types, !!time);
+  const L = entityLabel(time);
   const rows = await traversalRead(
     db,
     // Up to `limit` entities besides the center: one more than fit tells whether the limit cut.
-    `MATCH (a:Entity {id: $id})
+    `MATCH (a:${L} {id: $id})
      CALL (a) {
-       MATCH p = ANY SHORTEST (a)(()-[${types}]-(:Entity)){1,${depth}}(n:Entity)
+       MATCH p = ANY SHORTEST (a)${stepPattern(types, time)}{1,${depth}}(n:${L})
        WHERE n <> a
        WITH n, length(p) AS distance
        LIMIT toInteger($limit)
@@ -352,19 +403,19 @@ export async function neighborhood(db: Db, limits: TraversalLimits, args: Neighb
      WITH [a] + kept AS ns, truncated
      CALL (ns) {
        UNWIND ns AS x
-       MATCH (x)-[r${types}]->(y:Entity)
-       WHERE y IN ns
-       RETURN collect(${relationshipProjection('r')}) AS relationships
+       MATCH (x)-[r${types}]->(y:${L})
+       WHERE y IN ns${andHeld(time, 'r')}
+       RETURN collect(${relationshipAt('r', time)}) AS relationships
      }
-     RETURN [n IN ns | ${entityProjection('n')}] AS nodes, relationships, truncated`,
-    { id: args.center.id, limit },
+     RETURN [n IN ns | ${entityAt('n', time)}] AS nodes, relationships, truncated`,
+    { id: args.center.id, limit, ...timeParams(time) },
     traversalRun(limits),
   );
   const row = rows[0];
   if (!row) return { nodes: [args.center], relationships: [], truncated: false };
   return {
-    nodes: (row.nodes as unknown[]).map(toEntityRow),
-    relationships: toRelationshipRows(row.relationships),
+    nodes: toEntityRows(row.nodes, time),
+    relationships: toRelationshipRows(row.relationships, time),
     truncated: row.truncated as boolean,
   };
 }
@@ -377,6 +428,7 @@ export interface CommonNeighborsArgs {
   b: EntityRow;
   first: number;
   types?: readonly RelationshipType[] | null;
+  time?: TimeSlice | null;
 }
 
 /** Entities adjacent to both `a` and `b` (by the given types), by name. */
@@ -386,20 +438,26 @@ export async function commonNeighbors(
   args: CommonNeighborsArgs,
 ): Promise<EntityRow[]> {
   const first = checkBound('first', args.first, limits.maxPageSize, 'MAX_PAGE_SIZE');
-  const types = relationshipTypeExpression(args.types);
+  const time = args.time ?? null;
+  const types = relationshipTypeExpression(args.types, !!time);
+  const L = entityLabel(time);
+  const [ra, rb] = time ? ['ra', 'rb'] : ['', ''];
   const rows = await traversalRead(
     db,
-    `MATCH (a:Entity {id: $a}), (b:Entity {id: $b})
-     MATCH (a)-[${types}]-(n:Entity)-[${types}]-(b)
-     WHERE n <> a AND n <> b
+    `MATCH (a:${L} {id: $a}), (b:${L} {id: $b})
+     MATCH (a)-[${ra}${types}]-(n:${L})-[${rb}${types}]-(b)
+     WHERE n <> a AND n <> b${andHeld(time, 'ra', 'rb', 'n')}
      WITH DISTINCT n
      ORDER BY n.name, n.id
      LIMIT toInteger($first)
-     RETURN ${entityProjection('n')} AS entity`,
-    { a: args.a.id, b: args.b.id, first },
+     RETURN ${entityAt('n', time)} AS entity`,
+    { a: args.a.id, b: args.b.id, first, ...timeParams(time) },
     traversalRun(limits),
   );
-  return rows.map((r) => toEntityRow(r.entity));
+  return toEntityRows(
+    rows.map((r) => r.entity),
+    time,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -411,6 +469,7 @@ export interface RankArgs {
   first: number;
   /** Rank only this entity and those within `depth` hops of it (e.g. "around Stargate"). */
   within?: { center: EntityRow; depth: number } | null;
+  time?: TimeSlice | null;
 }
 
 /** Top `first` entities (of the given kinds) by a score, ties by name then id. */
@@ -427,18 +486,26 @@ export async function rank(db: Db, limits: TraversalLimits, args: RankArgs): Pro
   if (args.by !== 'DEGREE' && args.by !== 'DEAL_VALUE')
     throw badInput(`Unknown ranking "${String(args.by).slice(0, 50)}"`);
   if (args.within) return rankWithin(db, limits, { ...args, within: args.within, first });
-  const scored = args.by === 'DEGREE' ? degreeScores(args.kinds) : dealValueScores(args.kinds);
+  const time = args.time ?? null;
+  const scored = args.by === 'DEGREE' ? degreeScores(args.kinds, time) : dealValueScores(args.kinds, time);
   const rows = await traversalRead(
     db,
     `CALL () { ${scored} }
      WITH n, score WHERE score > 0
      WITH n, score ORDER BY score DESC, n.name, n.id LIMIT toInteger($first)
-     RETURN score, ${entityProjection('n')} AS entity`,
-    { first },
+     RETURN score, ${entityAt('n', time)} AS entity`,
+    { first, ...timeParams(time) },
     traversalRun(limits),
   );
-  return rows.map((r) => ({ score: Number(r.score), entity: toEntityRow(r.entity) }));
+  return toRankedRows(rows, time);
 }
+
+const toRankedRows = (rows: Row[], time: TimeSlice | null): RankedRow[] =>
+  rows.map((r) => ({ score: Number(r.score), entity: time ? toEntityRowAt(r.entity, time) : toEntityRow(r.entity) }));
+
+/** Links by which a deal's value counts for an entity (DEAL_VALUE), as a type expression. */
+const DEAL_LINKS = ['PARTY_TO', 'PART_OF', 'COVERS'] as const;
+const dealLinksAt = () => relationshipTypeExpression(DEAL_LINKS, true);
 
 /**
  * Ranking inside one neighbourhood: the candidates are the center and the entities within
@@ -451,15 +518,13 @@ async function rankWithin(
   args: RankArgs & { within: NonNullable<RankArgs['within']> },
 ): Promise<RankedRow[]> {
   const depth = checkBound('depth', args.within.depth, limits.maxNeighborhoodDepth, 'MAX_NEIGHBORHOOD_DEPTH');
-  const score =
-    args.by === 'DEGREE'
-      ? `COUNT { (n)-[${relationshipTypeExpression()}]-() }`
-      : 'CASE WHEN n:Deal THEN coalesce(n.valueUsd, 0.0) ELSE linkedDealValue END';
+  const time = args.time ?? null;
+  const L = entityLabel(time);
   const rows = await traversalRead(
     db,
-    `MATCH (c:Entity {id: $center})
+    `MATCH (c:${L} {id: $center})
      CALL (c) {
-       MATCH p = ANY SHORTEST (c)(()-[${relationshipTypeExpression()}]-(:Entity)){1,${depth}}(n:Entity)
+       MATCH p = ANY SHORTEST (c)${stepPattern(relationshipTypeExpression(null, !!time), time)}{1,${depth}}(n:${L})
        WHERE n <> c
        WITH n LIMIT toInteger($reach)
        RETURN collect(n) AS reached
@@ -467,20 +532,20 @@ async function rankWithin(
      WITH [c] + reached AS candidates, size(reached) >= $reach AS tooMany
      CALL (candidates, tooMany) {
        UNWIND CASE WHEN tooMany THEN [] ELSE candidates END AS n
-       WITH n WHERE n${labelExpression(args.kinds)}
+       WITH n WHERE n${labelExpression(args.kinds, !!time)}
        CALL (n) {
-         OPTIONAL MATCH (n)-[:PARTY_TO|PART_OF|COVERS]-(d:Deal)
+         ${linkedDeals(time)}
          WITH DISTINCT d
-         RETURN sum(coalesce(d.valueUsd, 0.0)) AS linkedDealValue
+         RETURN sum(coalesce(${propertyAt('d', 'valueUsd', true, !!time)}, 0.0)) AS linkedDealValue
        }
-       WITH n, ${score} AS score
+       WITH n, ${rankScoreWithin(args.by, time)} AS score
        WHERE score > 0
        WITH n, score ORDER BY score DESC, n.name, n.id LIMIT toInteger($first)
-       RETURN collect({ score: score, entity: ${entityProjection('n')} }) AS ranked
+       RETURN collect({ score: score, entity: ${entityAt('n', time)} }) AS ranked
      }
      RETURN tooMany, ranked`,
     // The center counts in the limit, as in a neighbourhood.
-    { center: args.within.center.id, reach: limits.maxNeighborhoodLimit, first: args.first },
+    { center: args.within.center.id, reach: limits.maxNeighborhoodLimit, first: args.first, ...timeParams(time) },
     traversalRun(limits),
   );
   const row = rows[0];
@@ -493,8 +558,29 @@ async function rankWithin(
       `entities within ${depth} hops of the ranking's center`,
     );
   }
-  return (row.ranked as Row[]).map((r) => ({ score: Number(r.score), entity: toEntityRow(r.entity) }));
+  return toRankedRows(row.ranked as Row[], time);
 }
+
+/** The deals `n` is linked to (DEAL_VALUE), held at the slice in a time read. */
+const linkedDeals = (time: TimeSlice | null) =>
+  time
+    ? `OPTIONAL MATCH (n)-[dl${dealLinksAt()}]-(d:${labelsAt(['Deal'])}) WHERE ${heldAt('dl')} AND ${heldAt('d')}`
+    : 'OPTIONAL MATCH (n)-[:PARTY_TO|PART_OF|COVERS]-(d:Deal)';
+
+/** A candidate's score inside a neighbourhood (`linkedDealValue` in scope). */
+function rankScoreWithin(by: RankBy, time: TimeSlice | null): string {
+  if (by !== 'DEGREE') {
+    return time
+      ? `CASE WHEN n:${labelsAt(['Deal'])} THEN coalesce(${propertyAt('n', 'valueUsd', true, true)}, 0.0) ` +
+          'ELSE linkedDealValue END'
+      : 'CASE WHEN n:Deal THEN coalesce(n.valueUsd, 0.0) ELSE linkedDealValue END';
+  }
+  return time ? heldDegree('n') : `COUNT { (n)-[${relationshipTypeExpression()}]-() }`;
+}
+
+/** How many entity relationships of `n` are held at the slice, with their other end held too. */
+const heldDegree = (n: string) =>
+  `COUNT { (${n})-[dr${relationshipTypeExpression(null, true)}]-(dm) WHERE ${heldAt('dr')} AND ${heldAt('dm')} }`;
 
 /**
  * The whole neighbourhood of `center` within `depth` hops (by `types`), for an algorithm that
@@ -505,7 +591,7 @@ async function rankWithin(
 export async function boundedNeighborhood(
   db: Db,
   limits: TraversalLimits,
-  args: { center: EntityRow; depth: number; types?: readonly RelationshipType[] | null },
+  args: { center: EntityRow; depth: number; types?: readonly RelationshipType[] | null; time?: TimeSlice | null },
 ): Promise<SubgraphRow> {
   const depth = checkBound('depth', args.depth, limits.maxNeighborhoodDepth, 'MAX_NEIGHBORHOOD_DEPTH');
   const subgraph = await neighborhood(db, limits, {
@@ -513,6 +599,7 @@ export async function boundedNeighborhood(
     depth,
     limit: limits.maxNeighborhoodLimit,
     types: args.types,
+    time: args.time,
   });
   if (subgraph.truncated) {
     throw limitExceeded(
@@ -533,7 +620,11 @@ async function rankByCentrality(
 ): Promise<RankedRow[]> {
   labelExpression(args.kinds); // refuses an unknown kind
   const kinds = args.kinds && args.kinds.length > 0 ? new Set<string>(args.kinds.map(kindToLabel)) : null;
-  const subgraph = await boundedNeighborhood(db, limits, { center: args.within.center, depth: args.within.depth });
+  const subgraph = await boundedNeighborhood(db, limits, {
+    center: args.within.center,
+    depth: args.within.depth,
+    time: args.time,
+  });
   const scores = centralityScores(subgraph, args.by);
   return subgraph.nodes
     .filter((n) => !kinds || kinds.has(n.label))
@@ -550,6 +641,7 @@ export interface CommunitiesArgs {
   center: EntityRow;
   depth: number;
   types?: readonly RelationshipType[] | null;
+  time?: TimeSlice | null;
 }
 
 /** Louvain communities of the neighbourhood of `center` (algorithms.ts says how). */
@@ -563,17 +655,20 @@ export async function communities(
 }
 
 /** DEGREE: how many entity relationships an entity has (MENTIONS and CITES do not count). */
-const degreeScores = (kinds?: readonly EntityKind[] | null) =>
-  `MATCH (n${labelExpression(kinds)}) RETURN n, COUNT { (n)-[${relationshipTypeExpression()}]-() } AS score`;
+const degreeScores = (kinds: readonly EntityKind[] | null | undefined, time: TimeSlice | null) =>
+  time
+    ? `MATCH (n${labelExpression(kinds, true)}) WHERE ${heldAt('n')} RETURN n, ${heldDegree('n')} AS score`
+    : `MATCH (n${labelExpression(kinds)}) RETURN n, COUNT { (n)-[${relationshipTypeExpression()}]-() } AS score`;
 
 /**
  * DEAL_VALUE: the summed `valueUsd` of the distinct deals an entity is linked to (a company's
  * deals as any party, a project's deals PART_OF it, a datacenter's deals that COVER it); for a
  * deal, its own value. Scanning deals once and grouping by entity beats a subquery per entity.
  */
-function dealValueScores(kinds?: readonly EntityKind[] | null): string {
+function dealValueScores(kinds: readonly EntityKind[] | null | undefined, time: TimeSlice | null): string {
   const all = !kinds || kinds.length === 0;
   const linked = all ? ENTITY_KINDS.filter((k) => k !== 'DEAL') : kinds.filter((k) => k !== 'DEAL');
+  if (time) return dealValueScoresAt(linked, all || kinds.includes('DEAL'));
   const parts: string[] = [];
   if (linked.length > 0) {
     parts.push(`MATCH (d:Deal) WHERE d.valueUsd > 0
@@ -585,13 +680,26 @@ function dealValueScores(kinds?: readonly EntityKind[] | null): string {
   return parts.join(' UNION ALL ');
 }
 
+/** DEAL_VALUE at the slice: the deals held then, their values then, linked by relationships held then. */
+function dealValueScoresAt(linked: readonly EntityKind[], deals: boolean): string {
+  const heldDeals = `MATCH (d:${labelsAt(['Deal'])}) WHERE ${heldAt('d')}
+       WITH d, ${propertyAt('d', 'valueUsd', true, true)} AS value WHERE value > 0`;
+  const parts: string[] = [];
+  if (linked.length > 0) {
+    parts.push(`${heldDeals}
+       MATCH (d)-[dl${dealLinksAt()}]-(n${labelExpression(linked, true)})
+       WHERE ${heldAt('dl')} AND ${heldAt('n')}
+       WITH DISTINCT n, d, value
+       RETURN n, sum(value) AS score`);
+  }
+  if (deals) parts.push(`${heldDeals} RETURN d AS n, value AS score`);
+  return parts.join(' UNION ALL ');
+}
+
 // ---------------------------------------------------------------------------------------------
 // Deal statistics (batched by the Company.dealStats loader)
 
-/** Deal counts and values per company id, for many companies in one statement. */
-export async function dealStatsByCompanyIds(db: Db, ids: readonly string[]): Promise<Map<string, DealStatsRow>> {
-  const rows = await db.read(
-    `UNWIND $ids AS id
+const DEAL_STATS_CYPHER = `UNWIND $ids AS id
      MATCH (c:Entity {id: id}) WHERE c:Company  // the id index is on :Entity
      CALL (c) {
        OPTIONAL MATCH (c)-[r:PARTY_TO]->(d:Deal)
@@ -606,9 +714,40 @@ export async function dealStatsByCompanyIds(db: Db, ids: readonly string[]): Pro
               count(CASE WHEN seller THEN d END) AS sellerCount,
               sum(CASE WHEN seller THEN coalesce(d.valueUsd, 0.0) ELSE 0.0 END) AS sellerValueUsd
      }
-     RETURN id, count, valuedCount, totalValueUsd, buyerCount, buyerValueUsd, sellerCount, sellerValueUsd`,
-    { ids, buyerRoles: BUYER_ROLES, sellerRoles: SELLER_ROLES },
-  );
+     RETURN id, count, valuedCount, totalValueUsd, buyerCount, buyerValueUsd, sellerCount, sellerValueUsd`;
+
+/** The same at a slice: the deals and parties held then, with their roles and values then. */
+const DEAL_STATS_AT_CYPHER = `UNWIND $ids AS id
+     MATCH (c:${labelsAt(['Entity'])} {id: id}) WHERE c:${labelsAt(['Company'])}
+     CALL (c) {
+       OPTIONAL MATCH (c)-[r${relationshipTypeExpression(['PARTY_TO'], true)}]->(d:${labelsAt(['Deal'])})
+       WHERE ${heldAt('r')} AND ${heldAt('d')}
+       WITH d, collect(${relationshipPropertyAt('r', 'role', true)}) AS roles
+       WITH d, ${propertyAt('d', 'valueUsd', true, true)} AS value,
+               any(role IN roles WHERE role IN $buyerRoles) AS buyer,
+               any(role IN roles WHERE role IN $sellerRoles) AS seller
+       RETURN count(d) AS count,
+              count(value) AS valuedCount,
+              sum(coalesce(value, 0.0)) AS totalValueUsd,
+              count(CASE WHEN buyer THEN d END) AS buyerCount,
+              sum(CASE WHEN buyer THEN coalesce(value, 0.0) ELSE 0.0 END) AS buyerValueUsd,
+              count(CASE WHEN seller THEN d END) AS sellerCount,
+              sum(CASE WHEN seller THEN coalesce(value, 0.0) ELSE 0.0 END) AS sellerValueUsd
+     }
+     RETURN id, count, valuedCount, totalValueUsd, buyerCount, buyerValueUsd, sellerCount, sellerValueUsd`;
+
+/** Deal counts and values per company id, for many companies in one statement (at `time`, if given). */
+export async function dealStatsByCompanyIds(
+  db: Db,
+  ids: readonly string[],
+  time: TimeSlice | null = null,
+): Promise<Map<string, DealStatsRow>> {
+  const rows = await db.read(time ? DEAL_STATS_AT_CYPHER : DEAL_STATS_CYPHER, {
+    ids,
+    buyerRoles: BUYER_ROLES,
+    sellerRoles: SELLER_ROLES,
+    ...timeParams(time),
+  });
   return new Map(
     rows.map((r) => [
       r.id as string,
@@ -655,10 +794,62 @@ const MONEY_STEP = `((x:Entity)-[r:INVESTS_IN|PARTICIPATES_IN|PARTY_TO|COVERS|PA
      OR (type(r) = 'PARTY_TO' AND r.role IN $buyerRoles)
      OR (type(r) = 'PART_OF' AND x:Deal))`;
 
+/** Cypher: `r` is of one of `types`, live or held back. */
+const typesIn = (r: string, types: readonly RelationshipType[]) =>
+  `type(${r}) IN [${typesAt(types, true)
+    .split('|')
+    .map((t) => `'${t}'`)
+    .join(', ')}]`;
+
+/**
+ * The money rule at a slice: the same steps, held then, with their roles and commitments then
+ * (one role lookup per step, compared with the roles its type asks for).
+ */
+const MONEY_STEP_AT = `((x:${labelsAt(['Entity'])})-[r${relationshipTypeExpression(
+  ['INVESTS_IN', 'PARTICIPATES_IN', 'PARTY_TO', 'COVERS', 'PART_OF'],
+  true,
+)}]->(y:${labelsAt(['Entity'])})
+  WHERE ${heldAt('r')} AND ${heldAt('y')} AND (${typesIn('r', ['INVESTS_IN', 'COVERS'])}
+     OR (${typesIn('r', ['PART_OF'])} AND x:${labelsAt(['Deal'])})
+     OR (${typesIn('r', ['PARTICIPATES_IN'])} AND ${relationshipPropertyAt('r', 'committedUsd', true)} IS NOT NULL)
+     OR ${relationshipPropertyAt('r', 'role', true)} IN CASE
+          WHEN ${typesIn('r', ['PARTICIPATES_IN'])} THEN $financingRoles
+          WHEN ${typesIn('r', ['PARTY_TO'])} THEN $buyerRoles ELSE [] END))`;
+
+/** The parts of the money-flow statement, plain or at a slice. */
+function moneyFlowPatterns(time: TimeSlice | null, hops: number) {
+  if (!time) {
+    return {
+      start: 'Entity',
+      step: MONEY_STEP,
+      targets: 'Project|Datacenter',
+      // A quantifier cannot be {0,0}: with one hop, only a project's own datacenters.
+      toDatacenters:
+        hops === 1
+          ? 'MATCH p = (a:Project)<-[:PART_OF]-(t:Datacenter)'
+          : `MATCH p = ANY SHORTEST (a)${MONEY_STEP}{0,${hops - 1}}(:Project)<-[:PART_OF]-(t:Datacenter)`,
+    };
+  }
+  const partOf = relationshipTypeExpression(['PART_OF'], true);
+  const project = labelsAt(['Project']);
+  const datacenter = labelsAt(['Datacenter']);
+  const builds = `(()<-[pr${partOf}]-(pt:${datacenter}) WHERE ${heldAt('pr')} AND ${heldAt('pt')}){1}`;
+  return {
+    start: labelsAt(['Entity']),
+    step: MONEY_STEP_AT,
+    targets: labelsAt(['Project', 'Datacenter']),
+    toDatacenters:
+      hops === 1
+        ? `MATCH p = (a:${project})${builds}(t:${datacenter})`
+        : `MATCH p = ANY SHORTEST (a)${MONEY_STEP_AT}{0,${hops - 1}}(:${project})${builds}(t:${datacenter})`,
+  };
+}
+
 export interface MoneyFlowArgs {
   from: EntityRow;
   maxHops: number;
   first: number;
+  time?: TimeSlice | null;
 }
 
 /**
@@ -676,30 +867,27 @@ export async function moneyFlows(db: Db, limits: TraversalLimits, args: MoneyFlo
   // since a datacenter passes money on to nothing: a second search ends with it, and each
   // destination keeps its shorter route. Each search stops after `first` destinations
   // (breadth first, so the nearest), which is enough for the nearest `first` of both.
+  const time = args.time ?? null;
+  const { start, step, targets, toDatacenters } = moneyFlowPatterns(time, hops);
   const rows = await traversalRead(
     db,
-    `MATCH (a:Entity {id: $from})
+    `MATCH (a:${start} {id: $from})
      CALL (a) {
-       MATCH p = ANY SHORTEST (a)${MONEY_STEP}{1,${hops}}(t:Project|Datacenter)
+       MATCH p = ANY SHORTEST (a)${step}{1,${hops}}(t:${targets})
        WHERE t <> a
        WITH p, t LIMIT toInteger($first)
        RETURN p, t
        UNION
-       ${
-         // A quantifier cannot be {0,0}: with one hop, only a project's own datacenters.
-         hops === 1
-           ? 'MATCH p = (a:Project)<-[:PART_OF]-(t:Datacenter)'
-           : `MATCH p = ANY SHORTEST (a)${MONEY_STEP}{0,${hops - 1}}(:Project)<-[:PART_OF]-(t:Datacenter)`
-       }
+       ${toDatacenters}
        WITH p, t LIMIT toInteger($first)
        RETURN p, t
      }
      WITH t, p ORDER BY length(p), [n IN nodes(p) | n.id]
      WITH t, head(collect(p)) AS p
      WITH p, t ORDER BY length(p), t.name, t.id LIMIT toInteger($first)
-     RETURN ${pathReturn('p')}`,
-    { from: args.from.id, first, financingRoles: FINANCING_ROLES, buyerRoles: BUYER_ROLES },
+     RETURN ${pathReturn('p', time)}`,
+    { from: args.from.id, first, financingRoles: FINANCING_ROLES, buyerRoles: BUYER_ROLES, ...timeParams(time) },
     traversalRun(limits),
   );
-  return rows.map(toPathRow);
+  return rows.map((row) => toPathRow(row, time));
 }

@@ -16,7 +16,6 @@ import { entityProjection, isKind, sourceProjection, toEntityRow, type KindRow, 
 import type { EntityProperties, Provenance, SourceInput } from './write-input.js';
 import { withoutPageKeys } from './page-keys.js';
 import {
-  COMMON_PROPERTIES,
   RELATIONSHIPS,
   SOURCE_PROPERTIES,
   isEntityLabel,
@@ -26,6 +25,7 @@ import {
 } from './model.js';
 import { UPSERT_SOURCES, entitySpec, linkSources, toGraphProperties, upsertEntities } from './write-statements.js';
 import { checkCitedSources, writeEntityClaims, writeRelationshipClaims } from '../claims/write.js';
+import { isSourcedProperty } from '../claims/model.js';
 import type { ClaimArgs } from '../claims/store.js';
 import {
   disconnectClaims,
@@ -103,9 +103,9 @@ async function mention(run: Run, sourceId: string | undefined, entityIds: string
   await run(linkSources('MENTIONS', 'id'), { rows: entityIds.map((id) => ({ from: sourceId, to: id })) });
 }
 
-/** Editorial properties (slug, name, description, aliases) are written on the node; the rest are claims. */
-const editorial = (props: Row): Row =>
-  Object.fromEntries(Object.entries(props).filter(([k]) => k in COMMON_PROPERTIES));
+/** Properties that are not claims (editorial ones and read-only figures) are written on the node. */
+const unsourced = (label: EntityLabel, props: Row): Row =>
+  Object.fromEntries(Object.entries(props).filter(([k]) => !isSourcedProperty(label, k)));
 
 export interface EntityUpsert<L extends EntityLabel> {
   label: L;
@@ -161,7 +161,7 @@ async function upsertEntityOnce<L extends EntityLabel>(
     }
     const { args } = await claimArgsOf(run, write.provenance, now);
     const [row] = await run(`${upsertEntities(label)}\nRETURN created, changed, n.id AS id`, {
-      rows: [{ slug, id: randomUUID(), props: editorial(props) }],
+      rows: [{ slug, id: randomUUID(), props: unsourced(label, props) }],
       now,
     });
     const id = String(row!.id);

@@ -14,6 +14,7 @@ import {
   type RelationshipType,
 } from '../graph/model.js';
 import type { Row } from '../neo4j/db.js';
+import type { ClaimChangeNote } from '../claims/journal.js';
 
 export const CHANGE_KINDS = ['CREATED', 'UPDATED', 'DELETED', 'CONNECTED', 'DISCONNECTED', 'IMPORTED'] as const;
 export type ChangeKind = (typeof CHANGE_KINDS)[number];
@@ -46,6 +47,8 @@ export interface GraphChangeEvent {
   kinds: EntityLabel[];
   /** A source was written (addSource, provenance, an import with sources). */
   sources: boolean;
+  /** What the write did to claims (recorded, closed, retracted), as the change log gives it. */
+  claimChanges?: ClaimChangeNote[];
 }
 
 /** A subscriber's `graphChanged(kinds:, slugs:)` arguments; null/empty means "any". */

@@ -15,6 +15,7 @@ import { createHash } from 'node:crypto';
 import { useResponseCache, type Cache } from '@graphql-yoga/plugin-response-cache';
 import { getNamedType, isCompositeType, parse, TypeInfo, visit, visitWithTypeInfo, type GraphQLSchema } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import { utcToday } from '../claims/time.js';
 
 export interface LiveCacheOptions {
   cache: Cache | undefined;
@@ -119,7 +120,10 @@ export function useLiveCache(options: LiveCacheOptions): Plugin[] {
       enabled: (request) => !options.perToken || token(request) !== null,
       buildResponseCacheKey: ({ documentString, operationName, variableValues, sessionId }) => {
         const id = sha256(
-          [documentString, operationName ?? '', stableJson(variableValues ?? {}), sessionId ?? ''].join('|'),
+          // The UTC date too: a claim starts or ends on a day, without a write to invalidate it.
+          [documentString, operationName ?? '', stableJson(variableValues ?? {}), sessionId ?? '', utcToday()].join(
+            '|',
+          ),
         );
         pendingByResponse.set(id, { types: documentTypes(documentString), startedAt: performance.now() });
         return id;

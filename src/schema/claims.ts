@@ -16,11 +16,13 @@ import {
   type ClaimRow,
 } from '../claims/read.js';
 import { sliceFor } from '../claims/row-time.js';
+import type { ClaimChangeNote } from '../claims/journal.js';
 import { CHANGE_KINDS, changesBetween, type ClaimChangeRow } from '../claims/changes.js';
 import type { Citation } from '../claims/rules.js';
 import { timeSlice, type TimeSlice } from '../claims/time.js';
 import { purgeEntity, retractClaimById } from '../graph/writes.js';
 import { committed } from './mutation-support.js';
+import { entityChange } from '../live/changes.js';
 import { resolveEntityArg } from './node.js';
 import { TIME_ARG_DESCRIPTIONS } from './time-args.js';
 import type { EntityRow } from '../graph/entities.js';
@@ -326,8 +328,9 @@ builder.mutationFields((t) => ({
         throw badInput('reason: must be 1 to 500 characters', { argumentName: 'reason' });
       const row = await retractClaimById(ctx.db, String(id), reason);
       if (!row) throw notFound(`No claim "${String(id).slice(0, 100)}"`, { argumentName: 'id' });
-      await committed(ctx);
       const claim = await claimByIdLoader(ctx, null).load(String(id));
+      const about = claim && (await claimEntity(ctx, claim));
+      await committed(ctx, ...(about ? [entityChange('UPDATED', about)] : []));
       return { claim: claim && { ...claim, slice: null } };
     },
   }),
@@ -341,8 +344,17 @@ builder.mutationFields((t) => ({
       const entity = await resolveEntityArg(ctx, String(id), 'id', timeSlice(null, new Date().toISOString()));
       const purged = await purgeEntity(ctx.db, entity.id);
       if (!purged) throw notFound(`No entity "${String(id).slice(0, 100)}"`, { argumentName: 'id' });
-      await committed(ctx);
+      await committed(ctx, entityChange('DELETED', entity));
       return { id: entity.id, claimsDeleted: purged.claims };
     },
   }),
 }));
+
+/** What a change event's claim notes are, as `ClaimChange`s (a purged claim is left out). */
+export async function claimChangesOf(ctx: Context, notes: readonly ClaimChangeNote[]) {
+  const claims = await Promise.all(notes.map((n) => claimByIdLoader(ctx, null).load(n.claimId)));
+  return notes.flatMap((n, i) => {
+    const claim = claims[i];
+    return claim ? [{ claim, change: n.change, on: n.on, at: n.at, slice: null }] : [];
+  });
+}

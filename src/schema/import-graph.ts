@@ -1,7 +1,7 @@
 /** `importGraph`: a batch of entities, sources and relationships, written in one transaction. */
 import { limitExceeded } from '../errors.js';
 import { importInputToGraphData } from '../graph/import-input.js';
-import { importSchema, type ImportInput, type RelationshipInput } from '../graph/write-input.js';
+import { importSchema, type ImportInput, type Provenance, type RelationshipInput } from '../graph/write-input.js';
 import { importGraph } from '../graph/writes.js';
 import { importedChange, importedLabels } from '../live/changes.js';
 import { builder } from './builder.js';
@@ -14,12 +14,12 @@ import { ImportGraphPayload } from './payloads.js';
 import { UpsertPersonInput } from './person.js';
 import { UpsertProjectInput } from './project.js';
 import { AddSourceInputRef } from './source.js';
-import { RelationshipPropertiesInputRef } from './write-fields.js';
+import { RelationshipPropertiesInputRef, provenanceFields } from './write-fields.js';
 
 /** Rows one importGraph request may carry; the CLI is for anything bigger. */
 export const MAX_IMPORT_ITEMS = 10_000;
 
-const ImportRelationshipInput = builder.inputRef<RelationshipInput>('ImportRelationshipInput').implement({
+const ImportRelationshipInput = builder.inputRef<RelationshipInput & Provenance>('ImportRelationshipInput').implement({
   fields: (t) => ({
     type: t.field({ type: RelationshipTypeEnum, required: true }),
     from: t.string({
@@ -28,6 +28,7 @@ const ImportRelationshipInput = builder.inputRef<RelationshipInput>('ImportRelat
     }),
     to: t.string({ required: true, description: 'Slug of the end entity.' }),
     properties: t.field({ type: RelationshipPropertiesInputRef }),
+    ...provenanceFields(t),
   }),
 });
 

@@ -12,6 +12,7 @@ import type { EntityLabel } from '../graph/model.js';
 import { entityPropertiesOf, type DealPartyInput, type Provenance, type UpsertInput } from '../graph/write-input.js';
 import { upsertEntity } from '../graph/writes.js';
 import { entityChange, type GraphChangeEvent } from '../live/changes.js';
+import { takeClaimChanges } from '../claims/journal.js';
 import { requiringScope } from './builder.js';
 import { parseGlobalId, resolveEntityArg } from './node.js';
 
@@ -63,9 +64,11 @@ export async function committed(
   ...changes: Array<GraphChangeEvent | readonly [GraphChangeEvent, { notify: boolean }]>
 ): Promise<void> {
   clearRequestCache(ctx);
-  for (const change of changes) {
+  // The write's claim changes ride on its first event (every write publishes at least one).
+  const claimChanges = takeClaimChanges();
+  for (const [i, change] of changes.entries()) {
     const [event, options] = 'change' in change ? [change, undefined] : change;
-    await ctx.live?.publish(event, options);
+    await ctx.live?.publish(i === 0 ? { ...event, claimChanges } : event, options);
   }
 }
 

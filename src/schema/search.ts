@@ -1,10 +1,14 @@
-import { primeEntities } from '../graph/entity-loaders.js';
+import { registerSlice } from '../claims/row-time.js';
+import { timeSlice } from '../claims/time.js';
+
 import { kindToLabel } from '../graph/model.js';
 import { SEARCH_DEFAULTS, searchEntities, type SearchHitRow } from '../graph/search.js';
 import { badInput, limitExceeded } from '../errors.js';
 import { builder } from './builder.js';
 import { EntityKindEnum } from './enums.js';
 import { EntityRef } from './refs.js';
+import { timeArgs } from './time-args.js';
+import { primeAt } from './traversals.js';
 
 const SearchMatchEnum = builder.enumType('SearchMatch', {
   description: 'How a search hit matched; hits come in this order.',
@@ -42,18 +46,22 @@ builder.queryField('search', (t) =>
         defaultValue: SEARCH_DEFAULTS.prefix,
         description: 'Suggestions: only entities whose name or an alias equals or starts with the text.',
       }),
+      ...timeArgs(t.arg),
     },
-    resolve: async (_root, { text, kinds, first, prefix }, ctx) => {
+    resolve: async (_root, { text, kinds, first, prefix, asOf, knownAt }, ctx, info) => {
       const size = first ?? SEARCH_DEFAULTS.first;
       if (size < 0) throw badInput('first must not be negative');
       if (size > ctx.config.limits.maxPageSize)
         throw limitExceeded('MAX_PAGE_SIZE', ctx.config.limits.maxPageSize, size, 'first');
       if (text.length > 500) throw badInput('text must be at most 500 characters');
       const labels = kinds && kinds.length > 0 ? kinds.map(kindToLabel) : null;
-      const hits = await searchEntities(ctx.db, text, labels, size, { prefix: prefix ?? SEARCH_DEFAULTS.prefix });
-      primeEntities(
+      const time = timeSlice(asOf, knownAt);
+      registerSlice(ctx, info, time);
+      const hits = await searchEntities(ctx.db, text, labels, size, { prefix: prefix ?? SEARCH_DEFAULTS.prefix, time });
+      primeAt(
         ctx,
         hits.map((h) => h.entity),
+        time,
       );
       return hits;
     },

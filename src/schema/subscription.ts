@@ -11,6 +11,7 @@ import { EntityKindEnum } from './enums.js';
 import { ImportGraphPayload } from './payloads.js';
 import { EntityRef } from './refs.js';
 import { RelationshipRef } from './traversals.js';
+import { ClaimChangeRef, claimChangesOf } from './claims.js';
 
 export const ChangeKindEnum = builder.enumType('ChangeKind', {
   description: 'What a committed write did.',
@@ -50,6 +51,11 @@ const GraphChangeRef = builder.objectRef<GraphChangeEvent>('GraphChange').implem
       nullable: true,
       description: 'IMPORTED: what the batch wrote (null otherwise).',
       resolve: (e) => e.counts,
+    }),
+    claimChanges: t.field({
+      type: [ClaimChangeRef],
+      description: 'What the write did to claims: recorded, ended, retracted (the entries changesBetween gives).',
+      resolve: (e, _args, ctx) => claimChangesOf(ctx, e.claimChanges ?? []),
     }),
   }),
 });

@@ -7,10 +7,12 @@
  * (fields, relationships) costs batched round trips per level, never one per node.
  */
 import DataLoader from 'dataloader';
+import { registerSlice, sliceOf } from '../claims/row-time.js';
+import { timeKey, timeSlice, type TimeSlice } from '../claims/time.js';
 import { requestLoader, type Context } from '../context.js';
 import { notFound } from '../errors.js';
 import type { EntityRow } from '../graph/entities.js';
-import { entityByIdLoader, primeEntities } from '../graph/entity-loaders.js';
+import { entityByIdLoader, entityBySlugLoader, primeEntities } from '../graph/entity-loaders.js';
 import { ALL_RELATIONSHIP_PROPERTIES } from '../graph/model.js';
 import type {
   CommunityRow,
@@ -36,30 +38,62 @@ import {
 } from '../graph/traversals.js';
 import { builder } from './builder.js';
 import { EntityKindEnum, RelationshipTypeEnum } from './enums.js';
-import { resolveEntityArg } from './node.js';
 import { CompanyRef, EntityRef } from './refs.js';
 import { relationshipPropertyFields } from './relationship-fields.js';
+import { resolveEntityArg } from './node.js';
+import { timeArgs } from './time-args.js';
 
-/** Two entity arguments (ID or slug each), resolved together so their lookups batch. */
-function resolveEntityPair<K extends string>(ctx: Context, args: Record<K, unknown>, first: K, second: K) {
+/** Two entity arguments (ID or slug each), resolved together (so their lookups batch) at `time`. */
+function resolveEntityPair<K extends string>(
+  ctx: Context,
+  args: Record<K, unknown>,
+  first: K,
+  second: K,
+  time: TimeSlice | null,
+) {
   return Promise.all([
-    resolveEntityArg(ctx, String(args[first]), first),
-    resolveEntityArg(ctx, String(args[second]), second),
+    resolveEntityArg(ctx, String(args[first]), first, time),
+    resolveEntityArg(ctx, String(args[second]), second, time),
   ]);
 }
 
-/** Entities a traversal returned: primed so later fields reuse them. */
-function primed<T extends { nodes: EntityRow[] }>(ctx: Context, results: T[]): T[] {
-  primeEntities(
+/**
+ * Entities a traversal returned prime the loaders of the slice they were read at (today's for a
+ * plain read), so later fields, and the ends of returned relationships, reuse them.
+ */
+export function primeAt(ctx: Context, entities: Iterable<EntityRow>, time: TimeSlice | null): void {
+  if (!time) {
+    primeEntities(ctx, entities);
+    return;
+  }
+  const byId = entityByIdLoader(ctx, time);
+  const bySlug = entityBySlugLoader(ctx, time);
+  for (const entity of entities) {
+    byId.prime(entity.id, entity);
+    bySlug.prime(entity.slug, entity);
+  }
+}
+
+/** Path-shaped answers: their entities primed. */
+function primed<T extends { nodes: EntityRow[] }>(ctx: Context, results: T[], time: TimeSlice | null): T[] {
+  primeAt(
     ctx,
     results.flatMap((r) => r.nodes),
+    time,
   );
   return results;
 }
 
-/** An end of a returned relationship, by id (primed by the traversal, so usually no round trip). */
-export async function relationshipEndpoint(ctx: Context, id: string): Promise<EntityRow> {
-  const entity = await entityByIdLoader(ctx).load(id);
+/**
+ * An end of a returned relationship, by id, at the slice the relationship was read at (primed by
+ * the traversal, so usually no round trip).
+ */
+export async function relationshipEndpoint(
+  ctx: Context,
+  id: string,
+  relationship?: RelationshipRow,
+): Promise<EntityRow> {
+  const entity = await entityByIdLoader(ctx, sliceOf(relationship)).load(id);
   // Only when the entity was deleted between the traversal and this field.
   if (!entity) throw notFound(`Entity ${id} of a returned relationship no longer exists`, { id });
   return entity;
@@ -72,8 +106,8 @@ export const RelationshipRef = builder.objectRef<RelationshipRow>('Relationship'
   fields: (t) => ({
     id: t.globalID({ resolve: (r) => ({ type: 'Relationship', id: r.id }) }),
     type: t.field({ type: RelationshipTypeEnum, resolve: (r) => r.type }),
-    from: t.field({ type: EntityRef, resolve: (r, _args, ctx) => relationshipEndpoint(ctx, r.from) }),
-    to: t.field({ type: EntityRef, resolve: (r, _args, ctx) => relationshipEndpoint(ctx, r.to) }),
+    from: t.field({ type: EntityRef, resolve: (r, _args, ctx) => relationshipEndpoint(ctx, r.from, r) }),
+    to: t.field({ type: EntityRef, resolve: (r, _args, ctx) => relationshipEndpoint(ctx, r.to, r) }),
     ...relationshipPropertyFields(t, ALL_RELATIONSHIP_PROPERTIES),
   }),
 });
@@ -192,13 +226,14 @@ const DealStatsRef = builder.objectRef<DealStatsRow>('DealStats').implement({
   }),
 });
 
-const dealStatsLoader = (ctx: Context) =>
+/** One loader per request and slice (the company's, read from its row). */
+const dealStatsLoader = (ctx: Context, time: TimeSlice | null) =>
   requestLoader(
     ctx,
-    'Company.dealStats',
+    `Company.dealStats${time ? `@${timeKey(time)}` : ''}`,
     () =>
       new DataLoader<string, DealStatsRow>(async (ids) => {
-        const byId = await dealStatsByCompanyIds(ctx.db, ids);
+        const byId = await dealStatsByCompanyIds(ctx.db, ids, time);
         return ids.map((id) => byId.get(id) ?? EMPTY_DEAL_STATS);
       }),
   );
@@ -206,8 +241,9 @@ const dealStatsLoader = (ctx: Context) =>
 builder.objectField(CompanyRef, 'dealStats', (t) =>
   t.field({
     type: DealStatsRef,
-    description: 'Count and total value of deals, as buyer, as seller and overall.',
-    resolve: (company, _args, ctx) => dealStatsLoader(ctx).load(company.id),
+    description:
+      'Count and total value of deals, as buyer, as seller and overall (at the slice the company was read at).',
+    resolve: (company, _args, ctx) => dealStatsLoader(ctx, sliceOf(company)).load(company.id),
   }),
 );
 
@@ -237,16 +273,20 @@ builder.queryField('shortestPath', (t) => {
       to: t.arg.id({ required: true }),
       maxHops: t.arg.int({ defaultValue: defaults.maxHops }),
       ...relationshipTypesArg(),
+      ...timeArgs(t.arg),
     },
-    resolve: async (_root, args, ctx) => {
-      const [from, to] = await resolveEntityPair(ctx, args, 'from', 'to');
+    resolve: async (_root, args, ctx, info) => {
+      const time = timeSlice(args.asOf, args.knownAt);
+      registerSlice(ctx, info, time);
+      const [from, to] = await resolveEntityPair(ctx, args, 'from', 'to', time);
       const path = await shortestPath(ctx.db, ctx.config.limits, {
         from,
         to,
         maxHops: args.maxHops ?? defaults.maxHops,
         types: args.types,
+        time,
       });
-      return path ? primed(ctx, [path])[0]! : null;
+      return path ? primed(ctx, [path], time)[0]! : null;
     },
   });
 });
@@ -262,9 +302,12 @@ builder.queryField('paths', (t) => {
       maxHops: t.arg.int({ defaultValue: defaults.maxHops }),
       first: t.arg.int({ defaultValue: defaults.first }),
       ...relationshipTypesArg(),
+      ...timeArgs(t.arg),
     },
-    resolve: async (_root, args, ctx) => {
-      const [from, to] = await resolveEntityPair(ctx, args, 'from', 'to');
+    resolve: async (_root, args, ctx, info) => {
+      const time = timeSlice(args.asOf, args.knownAt);
+      registerSlice(ctx, info, time);
+      const [from, to] = await resolveEntityPair(ctx, args, 'from', 'to', time);
       return primed(
         ctx,
         await simplePaths(ctx.db, ctx.config.limits, {
@@ -273,7 +316,9 @@ builder.queryField('paths', (t) => {
           maxHops: args.maxHops ?? defaults.maxHops,
           first: args.first ?? defaults.first,
           types: args.types,
+          time,
         }),
+        time,
       );
     },
   });
@@ -291,14 +336,19 @@ builder.queryField('neighborhood', (t) => {
       depth: t.arg.int({ defaultValue: defaults.depth }),
       limit: t.arg.int({ defaultValue: defaults.limit }),
       ...relationshipTypesArg(),
+      ...timeArgs(t.arg),
     },
-    resolve: async (_root, args, ctx) => {
-      const center = await resolveEntityArg(ctx, String(args.id), 'id');
+    resolve: async (_root, args, ctx, info) => {
+      const time = timeSlice(args.asOf, args.knownAt);
+      registerSlice(ctx, info, time);
+      const center = await resolveEntityArg(ctx, String(args.id), 'id', time);
       const depth = args.depth ?? defaults.depth;
       const limit = args.limit ?? defaults.limit;
-      return primed(ctx, [
-        await neighborhood(ctx.db, ctx.config.limits, { center, depth, limit, types: args.types }),
-      ])[0]!;
+      return primed(
+        ctx,
+        [await neighborhood(ctx.db, ctx.config.limits, { center, depth, limit, types: args.types, time })],
+        time,
+      )[0]!;
     },
   });
 });
@@ -313,16 +363,20 @@ builder.queryField('commonNeighbors', (t) => {
       b: t.arg.id({ required: true }),
       first: t.arg.int({ defaultValue: defaults.first }),
       ...relationshipTypesArg(),
+      ...timeArgs(t.arg),
     },
-    resolve: async (_root, args, ctx) => {
-      const [a, b] = await resolveEntityPair(ctx, args, 'a', 'b');
+    resolve: async (_root, args, ctx, info) => {
+      const time = timeSlice(args.asOf, args.knownAt);
+      registerSlice(ctx, info, time);
+      const [a, b] = await resolveEntityPair(ctx, args, 'a', 'b', time);
       const entities = await commonNeighbors(ctx.db, ctx.config.limits, {
         a,
         b,
         first: args.first ?? defaults.first,
         types: args.types,
+        time,
       });
-      primeEntities(ctx, entities);
+      primeAt(ctx, entities, time);
       return entities;
     },
   });
@@ -344,18 +398,23 @@ builder.queryField('rank', (t) => {
           '(needed by PAGERANK and BETWEENNESS).',
       }),
       depth: t.arg.int({ defaultValue: defaults.depth, description: 'Hops around `within` (ignored without it).' }),
+      ...timeArgs(t.arg),
     },
-    resolve: async (_root, args, ctx) => {
-      const center = args.within == null ? null : await resolveEntityArg(ctx, String(args.within), 'within');
+    resolve: async (_root, args, ctx, info) => {
+      const time = timeSlice(args.asOf, args.knownAt);
+      registerSlice(ctx, info, time);
+      const center = args.within == null ? null : await resolveEntityArg(ctx, String(args.within), 'within', time);
       const ranked = await rank(ctx.db, ctx.config.limits, {
         by: args.by,
         kinds: args.kinds,
         first: args.first ?? defaults.first,
         within: center ? { center, depth: args.depth ?? defaults.depth } : null,
+        time,
       });
-      primeEntities(
+      primeAt(
         ctx,
         ranked.map((r) => r.entity),
+        time,
       );
       return ranked;
     },
@@ -375,16 +434,21 @@ builder.queryField('moneyFlows', (t) => {
       from: t.arg.id({ required: true }),
       maxHops: t.arg.int({ defaultValue: defaults.maxHops }),
       first: t.arg.int({ defaultValue: defaults.first }),
+      ...timeArgs(t.arg),
     },
-    resolve: async (_root, args, ctx) => {
-      const from = await resolveEntityArg(ctx, String(args.from), 'from');
+    resolve: async (_root, args, ctx, info) => {
+      const time = timeSlice(args.asOf, args.knownAt);
+      registerSlice(ctx, info, time);
+      const from = await resolveEntityArg(ctx, String(args.from), 'from', time);
       return primed(
         ctx,
         await moneyFlows(ctx.db, ctx.config.limits, {
           from,
           maxHops: args.maxHops ?? defaults.maxHops,
           first: args.first ?? defaults.first,
+          time,
         }),
+        time,
       );
     },
   });
@@ -401,20 +465,24 @@ builder.queryField('communities', (t) => {
       within: t.arg.id({ required: true }),
       depth: t.arg.int({ defaultValue: defaults.depth }),
       ...relationshipTypesArg(),
+      ...timeArgs(t.arg),
     },
     // As many entities as a neighbourhood may hold, all in the answer (Community.entities adds nothing).
     complexity: (_args, ctx) => ({
       field: ctx.config.limits.maxNeighborhoodLimit,
       multiplier: ctx.config.limits.maxNeighborhoodLimit,
     }),
-    resolve: async (_root, args, ctx) => {
-      const center = await resolveEntityArg(ctx, String(args.within), 'within');
+    resolve: async (_root, args, ctx, info) => {
+      const time = timeSlice(args.asOf, args.knownAt);
+      registerSlice(ctx, info, time);
+      const center = await resolveEntityArg(ctx, String(args.within), 'within', time);
       const found = await communities(ctx.db, ctx.config.limits, {
         center,
         depth: args.depth ?? defaults.depth,
         types: args.types,
+        time,
       });
-      primeEntities(ctx, found.nodes);
+      primeAt(ctx, found.nodes, time);
       return found.communities;
     },
   });
