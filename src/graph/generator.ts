@@ -21,6 +21,7 @@ import {
   type RelationshipRecord,
   type SourceRecord,
 } from './bulk-load.js';
+import { addHistory, type GraphDataWithClaims, type HistoryRates } from './generator-history.js';
 
 export interface GenerateOptions {
   /** Number of entities (all kinds together); at least 10. */
@@ -33,6 +34,12 @@ export interface GenerateOptions {
   sources?: number;
   /** Zipf exponent of company popularity: higher is more skewed. */
   zipfExponent?: number;
+  /**
+   * Adds a claim history (generator-history.ts), optionally with other rates: entity records then
+   * leave out the values their claims carry, and relationships are given as claims only. Off,
+   * the graph is exactly what it was without it.
+   */
+  history?: boolean | Partial<HistoryRates>;
 }
 
 /** mulberry32: tiny, fast, and good enough for test data (not for anything secret). */
@@ -518,9 +525,14 @@ function makeSources(g: Generation, hubs: Hubs, count: number): Pick<GraphData, 
 /**
  * A graph of `entities` entities. Every step draws from one PRNG in a fixed order (companies,
  * company popularity, people, project popularity, projects, datacenters, deals, sources), so the
- * same options give the same graph: reorder nothing.
+ * same options give the same graph: reorder nothing. The history, when asked for, draws from its own
+ * PRNG afterwards.
  */
-export function generateGraph(options: GenerateOptions): GraphData {
+export function generateGraph(
+  options: GenerateOptions & { history: true | Partial<HistoryRates> },
+): GraphDataWithClaims;
+export function generateGraph(options: GenerateOptions): GraphData | GraphDataWithClaims;
+export function generateGraph(options: GenerateOptions): GraphData | GraphDataWithClaims {
   const { entities: n, seed = 42, prefix = 'gen', zipfExponent = 1.0 } = options;
   if (!Number.isInteger(n) || n < 10) throw new RangeError('entities must be a whole number of at least 10');
   if (!isKebabCase(prefix)) throw new RangeError(`prefix "${prefix}" must be lower-case kebab-case`);
@@ -534,5 +546,8 @@ export function generateGraph(options: GenerateOptions): GraphData {
   addDatacenters(g, hubs);
   addDeals(g, hubs);
   const { sources, mentions } = makeSources(g, hubs, options.sources ?? Math.ceil(n / 25));
-  return { entities: g.entities, relationships: g.relationships, sources, mentions };
+  const data = { entities: g.entities, relationships: g.relationships, sources, mentions };
+  if (!options.history) return data;
+  const rates = options.history === true ? {} : options.history;
+  return addHistory(data, { seed, prefix, rates });
 }
