@@ -64,6 +64,7 @@ export async function changesBetween(
     `${args.within === null ? WHOLE_GRAPH : WITHIN}
      WITH c, change, on, at
      WHERE c.recordedAt <= $knownAt AND (change <> 'RETRACTED' OR at <= $knownAt)
+       AND (change <> 'ENDED' OR c.closedAt IS NULL OR c.closedAt <= $knownAt)
        AND (change = 'RECORDED' OR change = 'RETRACTED' OR c.retractedAt IS NULL OR c.retractedAt > $knownAt)
      WITH c, change, on, at ORDER BY on, at, c.id, change LIMIT toInteger($first)
      RETURN ${claimRow('c')} AS claim, change, toString(on) AS on, toString(at) AS at`,

@@ -36,7 +36,7 @@ export async function disconnectClaims(
   const claims = rows.map((r) => ({ ...r, value: null, recordedAt: '', citations: [] }) as unknown as AssertedClaim);
   const closes = planDisconnect(claims, day ?? utcToday(new Date(now)));
   if (closes.length === 0) return null;
-  await closeClaims(run, closes);
+  await closeClaims(run, closes, now);
   await materialize(run, { entities: [], relationships: closes.map((c) => ({ claimId: c.id, type })) }, now);
   const live = rows.find((r) => r.live) ?? rows[0]!;
   return { relationshipId: String(live.relationshipId), properties: live.properties as Row };
@@ -76,7 +76,7 @@ async function materializeValueSubject(run: Run, subject: string, now: string): 
 }
 
 /**
- * `deleteEntity`: retracts the entity's existence and every relationship claim touching it, and
+ * `deleteEntity`: retracts the entity's existence, its values and every relationship claim touching it, and
  * drops the MENTIONS links to it (links, not claims). Null when no live entity has the id; else
  * how many relationships it had.
  */
@@ -91,9 +91,14 @@ export async function retractEntity(run: Run, id: string, now: string): Promise<
        SET c.retractedAt = datetime($now), c.retractReason = 'entity deleted'
        RETURN collect(c.id) AS retracted
      }
+     CALL (n) {
+       MATCH (v:Claim {subject: n.id}) WHERE v.kind = 'VALUE' AND v.retractedAt IS NULL
+       SET v.retractedAt = datetime($now), v.retractReason = 'entity deleted'
+       RETURN collect(v.id) AS values
+     }
      MATCH (e:Claim {id: n.claimId})
      SET e.retractedAt = coalesce(e.retractedAt, datetime($now)), e.retractReason = coalesce(e.retractReason, 'entity deleted')
-     RETURN live, retracted + e.id AS retracted`,
+     RETURN live, retracted + values + e.id AS retracted`,
     { id, now },
   );
   if (!row) return null;

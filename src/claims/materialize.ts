@@ -50,6 +50,14 @@ const differs = (before: string, after: string) =>
   ` ${before}[i] IS NULL AND ${after}[i] IS NULL))`;
 
 /**
+ * A field's value held today, when the field has any claim; a field no claim speaks of (written
+ * by hand, or before claims) keeps the value it has.
+ */
+const claimedValue = (x: string, subjectExpr: string, field: string) =>
+  `CASE WHEN EXISTS { MATCH (:Claim {subject: ${subjectExpr}, field: '${field}'}) } ` +
+  `THEN ${valueAt(subjectExpr, field)} ELSE ${x}.${field} END`;
+
+/**
  * Sets `fields` of `x` to their values held today (subject `subjectExpr`), stamping `updatedAt`;
  * the stamp never goes back, as a write that began before the node was made may finish after.
  */
@@ -57,7 +65,7 @@ function deriveValues(x: string, subjectExpr: string, fields: readonly string[])
   const list = `[${fields.map((f) => `${x}.${f}`).join(', ')}]`;
   const stamp = `CASE WHEN ${x}.updatedAt > datetime($now) THEN ${x}.updatedAt ELSE datetime($now) END`;
   return `WITH ${x}, ${list} AS before
-SET ${fields.map((f) => `${x}.${f} = ${valueAt(subjectExpr, f)}`).join(', ')}
+SET ${fields.map((f) => `${x}.${f} = ${claimedValue(x, subjectExpr, f)}`).join(', ')}
 WITH ${x}, before, ${list} AS after
 ${ifThen(differs('before', 'after'), `SET ${x}.updatedAt = ${stamp}`)}`;
 }

@@ -27,6 +27,8 @@ export interface ClaimRow {
   retractReason: string | null;
   confidence: number | null;
   citations: Citation[];
+  /** When the graph learned of `validTo` (a claim closed by a later write); null otherwise. */
+  closedAt?: string | null;
 }
 
 /** Cypher: a claim node `c` as a ClaimRow (dates as ISO text). */
@@ -34,7 +36,8 @@ export const claimRow = (c: string) =>
   `${c} { .id, .kind, .subject, .object, .type, .field, .retractReason, .confidence,` +
   ` value: CASE WHEN ${c}.value IS :: DATE THEN toString(${c}.value) ELSE ${c}.value END,` +
   ` validFrom: toString(${c}.validFrom), validTo: toString(${c}.validTo),` +
-  ` recordedAt: toString(${c}.recordedAt), retractedAt: toString(${c}.retractedAt), citations: ${citationsOf(c)} }`;
+  ` recordedAt: toString(${c}.recordedAt), retractedAt: toString(${c}.retractedAt),` +
+  ` closedAt: toString(${c}.closedAt), citations: ${citationsOf(c)} }`;
 
 /** Instants compare as instants (the graph's text may carry a zone offset). */
 const instant = (iso: string) => Date.parse(iso);
@@ -43,6 +46,7 @@ const instant = (iso: string) => Date.parse(iso);
 export function asKnownAt(claim: ClaimRow, knownAt: string | null): ClaimRow | null {
   if (knownAt === null) return claim;
   if (instant(claim.recordedAt) > instant(knownAt)) return null;
+  if (claim.closedAt && instant(claim.closedAt) > instant(knownAt)) claim = { ...claim, validTo: null, closedAt: null };
   if (claim.retractedAt !== null && instant(claim.retractedAt) > instant(knownAt))
     return { ...claim, retractedAt: null, retractReason: null };
   return claim;

@@ -64,8 +64,8 @@ const newest = (claims: AssertedClaim[]) =>
  * A value write (`value` null: the value is removed):
  * - the same value, overlapping an asserted claim of it: cite that claim;
  * - a different value: of two open claims the one starting earlier is closed where the later
- *   starts (the new claim itself, when it starts earlier); one starting the same day, or an
- *   overlapping closed claim, stays beside it as a conflict;
+ *   starts (the new claim itself, when it starts earlier); one starting the same day, a bounded
+ *   write over an open claim, or an overlapping closed claim, stays beside it as a conflict;
  * - null: every open claim is closed where the write starts (never before its own start).
  */
 export function planValueWrite(existing: AssertedClaim[], value: unknown, write: Interval): ClaimPlan {
@@ -80,7 +80,8 @@ export function planValueWrite(existing: AssertedClaim[], value: unknown, write:
   let to = write.to;
   for (const c of open) {
     if (sameValue(c.value, value)) continue;
-    if (startsBefore(c.validFrom, write.from)) close.push({ id: c.id, validTo: write.from! });
+    // Only an open write takes over: a bounded one beside an open claim is a conflict.
+    if (write.to === null && startsBefore(c.validFrom, write.from)) close.push({ id: c.id, validTo: write.from! });
     else if (startsBefore(write.from, c.validFrom) && endsAfter(to, c.validFrom)) to = c.validFrom;
   }
   return { cite: null, close, create: { from: write.from, to } };

@@ -142,15 +142,20 @@ export async function createClaims(run: Run, claims: NewClaim[], now: string): P
 }
 
 /**
- * Closes claims (`validTo`), on the claim node and on the copy its relationship or entity carries.
+ * Closes claims: `validTo`, and `closedAt`, when the graph learned of the end (a read `knownAt`
+ * an earlier instant still sees the claim open). The copies follow at materialize.
  */
-export async function closeClaims(run: Run, closes: Array<{ id: string; validTo: string }>): Promise<void> {
+export async function closeClaims(
+  run: Run,
+  closes: Array<{ id: string; validTo: string }>,
+  now: string,
+): Promise<void> {
   if (closes.length === 0) return;
   noteClaimChanges(closes.map((c) => ({ claimId: c.id, change: 'ENDED' as const, on: c.validTo, at: null })));
   await run(
     `UNWIND $closes AS x
-     MATCH (c:Claim {id: x.id}) SET c.validTo = x.validTo`,
-    { closes: closes.map((x) => ({ id: x.id, validTo: graphDate(x.validTo) })) },
+     MATCH (c:Claim {id: x.id}) SET c.validTo = x.validTo, c.closedAt = datetime($now)`,
+    { closes: closes.map((x) => ({ id: x.id, validTo: graphDate(x.validTo) })), now },
   );
 }
 
@@ -173,7 +178,7 @@ export async function citeClaims(
 /** Cypher: the copy of claim `c`'s interval and times onto the node or relationship `x`. */
 export const COPY_CLAIM = (c: string, x: string) =>
   `SET ${x}.claimId = ${c}.id, ${x}.validFrom = ${c}.validFrom, ${x}.validTo = ${c}.validTo,` +
-  ` ${x}.recordedAt = ${c}.recordedAt, ${x}.retractedAt = ${c}.retractedAt`;
+  ` ${x}.recordedAt = ${c}.recordedAt, ${x}.retractedAt = ${c}.retractedAt, ${x}.closedAt = ${c}.closedAt`;
 
 /**
  * Every cited source MENTIONS the entities its claims are about (`Entity.sources` lists them);

@@ -49,10 +49,12 @@ export const timeKey = (time: TimeSlice | null): string => (time ? `${time.asOf}
 /**
  * True of node or relationship `x` (an entity or relationship, carrying its claim's copies) or of
  * a `Claim` node: valid on `$asOf`, recorded by `$knownAt` and not retracted by then. Intervals
- * are half-open: `validFrom <= asOf < validTo`.
+ * are half-open: `validFrom <= asOf < validTo`; an end the graph learned after `$knownAt`
+ * (`closedAt`) is not known then.
  */
 export const heldAt = (x: string): string =>
-  `(${x}.validFrom IS NULL OR ${x}.validFrom <= $asOf) AND (${x}.validTo IS NULL OR ${x}.validTo > $asOf)` +
+  `(${x}.validFrom IS NULL OR ${x}.validFrom <= $asOf)` +
+  ` AND (${x}.validTo IS NULL OR ${x}.validTo > $asOf OR ${x}.closedAt > $knownAt)` +
   ` AND (${x}.recordedAt IS NULL OR ${x}.recordedAt <= $knownAt)` +
   ` AND (${x}.retractedAt IS NULL OR ${x}.retractedAt > $knownAt)`;
 

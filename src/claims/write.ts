@@ -79,7 +79,7 @@ async function writeValues(run: Run, writes: ValueWrite[], now: string): Promise
       }
     }
   }
-  await closeClaims(run, closes);
+  await closeClaims(run, closes, now);
   await citeClaims(run, [...cites.values()]);
   await createClaims(run, creates, now);
 }

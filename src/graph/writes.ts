@@ -12,7 +12,7 @@ import { ErrorCode, StargraphError, badInput, notFound } from '../errors.js';
 import { retrying, type Db, type Row, type Run } from '../neo4j/db.js';
 import { writeGraphData, type GraphData, type LoadResult } from './bulk-load.js';
 import { GraphDataError, validateGraphData } from './record-rules.js';
-import { entityProjection, isKind, sourceProjection, toEntityRow, type KindRow, type SourceRow } from './entities.js';
+import { isKind, sourceProjection, toEntityRow, type KindRow, type SourceRow } from './entities.js';
 import type { EntityProperties, Provenance, SourceInput } from './write-input.js';
 import { withoutPageKeys } from './page-keys.js';
 import {
@@ -26,6 +26,7 @@ import {
 import { UPSERT_SOURCES, entitySpec, linkSources, toGraphProperties, upsertEntities } from './write-statements.js';
 import { checkCitedSources, writeEntityClaims, writeRelationshipClaims } from '../claims/write.js';
 import { isSourcedProperty } from '../claims/model.js';
+import { kindOf } from '../claims/time.js';
 import type { ClaimArgs } from '../claims/store.js';
 import {
   disconnectClaims,
@@ -173,7 +174,8 @@ async function upsertEntityOnce<L extends EntityLabel>(
     await writeEntityClaims(run, [{ id, label, values: props, args }], now);
     if (write.parties) await setDealParties(run, id, write.parties, args, now);
     const [read] = await run(
-      `MATCH (n:Entity|HEntity {id: $id}) RETURN ${entityProjection('n')} AS entity, n.updatedAt = datetime($now) AS stamped`,
+      `MATCH (n:Entity|HEntity {id: $id})
+       RETURN n { .*, label: ${kindOf('n', true)} } AS entity, n.updatedAt = datetime($now) AS stamped`,
       { id, now },
     );
     const entity = toEntityRow(read!.entity);

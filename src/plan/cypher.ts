@@ -351,7 +351,7 @@ function edgeEntries(read: RelationshipRead, { node, rel }: RowVariables): strin
     const atSlice = Object.keys(properties).map((f) => `${f}: ${relationshipPropertyAt(rel, f, true)}`);
     // The far node is the relationship's end exactly when it starts at the parent.
     return [
-      `properties: ${time ? `${rel} { .*, ${atSlice.join(', ')} }` : `properties(${rel})`}`,
+      `properties: ${time ? `${rel} { ${['.*', ...atSlice].join(', ')} }` : `properties(${rel})`}`,
       `relationshipId: elementId(${rel})`,
       `type: ${publicType(rel, time)}`,
       `direction: CASE WHEN endNode(${rel}) = ${node} THEN 'OUT' ELSE 'IN' END`,
