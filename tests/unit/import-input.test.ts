@@ -9,7 +9,7 @@ import { entityPropertiesOf } from '../../src/graph/write-input.js';
 const raw = (sourceId: string) => (sourceId.startsWith('gid:') ? sourceId.slice(4) : sourceId);
 
 describe('importInputToGraphData', () => {
-  it('maps entities by kind, without nulls, provenance or parties among their properties', () => {
+  it('maps entities by kind, without nulls, provenance or parties among their properties; provenance is cited', () => {
     const data = importInputToGraphData(
       {
         companies: [{ slug: 'acme', name: 'Acme', kind: 'AI_LAB', country: null, sourceId: 'gid:src-1' }],
@@ -17,8 +17,10 @@ describe('importInputToGraphData', () => {
       },
       raw,
     );
+    // The provenance source is a citation of every claim the write makes (no quote).
+    const cited = [{ source: 'src-1', quote: null, locator: null }];
     expect(data.entities.map(({ id: _id, ...e }) => e)).toEqual([
-      { slug: 'acme', name: 'Acme', kind: 'AI_LAB', label: 'Company' },
+      { slug: 'acme', name: 'Acme', kind: 'AI_LAB', label: 'Company', citations: cited },
       { slug: 'acme-deal', name: 'Deal', valueUsd: 5, label: 'Deal' },
     ]);
     expect(new Set(data.entities.map((e) => e.id)).size).toBe(2);
