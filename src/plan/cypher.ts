@@ -14,7 +14,7 @@
  */
 import { aggregateExpression, aggregateParams, aggregateSpecOf, type AggregateRead } from '../graph/aggregates.js';
 import { entityProjection, sourceProjection } from '../graph/entities.js';
-import { ALL_SOURCED_FIELDS } from '../claims/model.js';
+import { ALL_SOURCED_FIELDS, heldLabel } from '../claims/model.js';
 import {
   heldAtIf,
   isSourcedField,
@@ -30,6 +30,7 @@ import { keyedPage } from '../graph/hub-pages.js';
 import {
   ALL_RELATIONSHIP_PROPERTIES,
   RELATIONSHIPS,
+  type EntityLabel,
   type PropertyType,
   type RelationshipType,
   type TypedRelationship,
@@ -191,13 +192,18 @@ export function deferredCall(d: Deferred, out: Deferred[]): string {
         ? 'UNWIND edges AS x WITH x.n AS m'
         : `UNWIND ${d.anchor} AS y UNWIND y[1] AS x WITH x.n AS m`;
   const steps = d.path.map((i) => ` UNWIND coalesce(m.${rowsKey(i)}, []) AS x WITH x.n AS m`).join('');
-  const guard = d.kinds ? ` AND (${d.kinds.map((k) => `${p}:${k}`).join(' OR ')})` : '';
+  const time = d.connection.time === true;
+  const guard = d.kinds ? ` AND (${d.kinds.map((k) => isKind(p, k, time)).join(' OR ')})` : '';
   const rows = relationshipRows(p, c, { depth: 2, anchor: deferredKey(c.index), path: [], out });
   return (
     `CALL (${d.anchor}) { ${start}${steps} WITH DISTINCT m.${PARENT_KEY} AS eid WHERE eid IS NOT NULL` +
     ` MATCH (${p}) WHERE elementId(${p}) = eid${guard} RETURN collect([eid, ${rows}]) AS ${deferredKey(c.index)} }`
   );
 }
+
+/** `v` is of kind `k` (held back or not, in a time read). */
+const isKind = (v: string, k: string, time: boolean) =>
+  time && k !== 'Source' ? `(${v}:${k} OR ${v}:${heldLabel(k as EntityLabel)})` : `${v}:${k}`;
 
 /** The map projection of node variable `v`; with `deferral`, pages two levels down are deferred. */
 export function nodeProjection(v: string, read: NodeRead, deferral?: Deferral): Projection {
@@ -244,7 +250,7 @@ export function nodeProjection(v: string, read: NodeRead, deferral?: Deferral): 
   for (const [r, kinds] of reads) {
     const everyKind = kinds.length === read.types.length;
     const guard = (expr: string) =>
-      everyKind ? expr : `CASE WHEN ${kinds.map((k) => `${v}:${k}`).join(' OR ')} THEN ${expr} END`;
+      everyKind ? expr : `CASE WHEN ${kinds.map((k) => isKind(v, k, time)).join(' OR ')} THEN ${expr} END`;
     if ('relationship' in r) {
       if (r.page && deferral && deferral.depth >= 1 && deferrable(r)) {
         deferral.out.push({
