@@ -9,6 +9,7 @@ import {
   relationshipInputSchema,
   type Provenance,
   type RelationshipInput,
+  dateSchema,
 } from '../graph/write-input.js';
 import { connectEntities, disconnectEntities } from '../graph/writes.js';
 import { relationshipChange } from '../live/changes.js';
@@ -28,13 +29,19 @@ const ConnectInput = builder.inputRef<RelationshipInput & Provenance>('ConnectIn
   }),
 });
 
-const DisconnectInput = builder.inputRef<Omit<RelationshipInput, 'properties'>>('DisconnectInput').implement({
-  fields: (t) => ({
-    type: t.field({ type: RelationshipTypeEnum, required: true }),
-    from: t.id({ required: true, description: 'Global ID or slug of the start entity.' }),
-    to: t.id({ required: true, description: 'Global ID or slug of the end entity.' }),
-  }),
-});
+const DisconnectInput = builder
+  .inputRef<Omit<RelationshipInput, 'properties'> & { validTo?: string | null }>('DisconnectInput')
+  .implement({
+    fields: (t) => ({
+      type: t.field({ type: RelationshipTypeEnum, required: true }),
+      from: t.id({ required: true, description: 'Global ID or slug of the start entity.' }),
+      to: t.id({ required: true, description: 'Global ID or slug of the end entity.' }),
+      validTo: t.field({
+        type: 'Date',
+        description: 'The first day it no longer held in the world (absent: the day of the write).',
+      }),
+    }),
+  });
 
 builder.mutationFields((t) => ({
   connect: t.field({
@@ -76,16 +83,25 @@ builder.mutationFields((t) => ({
   }),
   disconnect: t.field({
     type: DisconnectPayload,
-    description: 'Removes a typed relationship between two entities (removed: false when there was none).',
+    description:
+      'Ends a typed relationship between two entities (validTo: today unless given); it stays in the ' +
+      'history (removed: false when none was in force).',
     args: { input: t.arg({ type: DisconnectInput, required: true }) },
-    validate: inputArgsSchema(z.object({ type: connectableTypeSchema, from: entityRefSchema, to: entityRefSchema })),
+    validate: inputArgsSchema(
+      z.object({
+        type: connectableTypeSchema,
+        from: entityRefSchema,
+        to: entityRefSchema,
+        validTo: dateSchema.nullish(),
+      }),
+    ),
     resolve: async (_root, { input }, ctx) => {
       const { type } = input;
       const [from, to] = await Promise.all([
         entityAt(ctx, input.from, ['input', 'from']),
         entityAt(ctx, input.to, ['input', 'to']),
       ]);
-      const removed = await disconnectEntities(ctx.db, type, from.id, to.id);
+      const removed = await disconnectEntities(ctx.db, type, from.id, to.id, input.validTo ?? undefined);
       await committed(
         ctx,
         ...(removed
