@@ -20,8 +20,12 @@ RETURN DISTINCT c.kind AS kind, c.subject AS subject, c.id AS id, c.type AS type
 
 /** Brings today's graph to `today` (default: the UTC date); returns how many subjects moved. */
 export async function refreshHorizon(db: Db, today = utcToday()): Promise<number> {
+  // A graph without claims has nothing to move (and an empty graph stays empty).
   const [meta] = await db.write(
-    `MERGE (m:StargraphMeta {key: 'horizon'}) ON CREATE SET m.day = $today RETURN toString(m.day) AS day`,
+    `OPTIONAL MATCH (m:StargraphMeta {key: 'horizon'})
+     WITH m WHERE m IS NOT NULL OR EXISTS { MATCH (:Claim) }
+     MERGE (h:StargraphMeta {key: 'horizon'}) ON CREATE SET h.day = $today
+     RETURN toString(h.day) AS day`,
     { today: graphDate(today) },
   );
   const last = String(meta?.day ?? today);

@@ -1,6 +1,7 @@
 /**
  * `npm run import -- <file>`: validates a JSON Lines or CSV file, then writes it in batches with
- * checkpoints (src/import/import-file.ts). Invalid records are listed on stderr; the summary is
+ * checkpoints (src/import/import-file.ts). A `.json` file holding one graph-data document (the
+ * seed's format, or a history export with `claims`) is loaded whole by the bulk loader. Invalid records are listed on stderr; the summary is
  * one JSON line on stdout. Exit 1 when records are invalid (nothing written) or a batch fails.
  *
  * Crash-test hooks, inert unless set: `STARGRAPH_IMPORT_CRASH_AFTER_BATCHES=N` SIGKILLs the process
@@ -14,7 +15,10 @@ import type { Logger } from '../logger.js';
 import { DEFAULT_CHECKPOINT_DIR } from '../import/checkpoint.js';
 import { DEFAULT_IMPORT_BATCH_SIZE, type ImportOptions, type ImportReport, importFile } from '../import/import-file.js';
 import { ImportFileError, type ImportFormat, formatOf } from '../import/read-records.js';
-import { openGraph } from '../open-graph.js';
+import { openGraph, type OpenGraph } from '../open-graph.js';
+import { readFile, stat } from 'node:fs/promises';
+import { loadGraph, type GraphData } from '../graph/bulk-load.js';
+import { GraphDataError } from '../graph/record-rules.js';
 import { type CommandContext, parseCommandArgs, UsageError, wholeNumber } from './args.js';
 
 export const IMPORT_USAGE =
@@ -84,10 +88,49 @@ function crashHooks(): Pick<ImportOptions, 'afterBatch' | 'atBatchPoint'> {
   };
 }
 
+/**
+ * A `.json` file holding one graph-data document (the seed's format, or a history export with its
+ * `claims`) rather than JSON Lines; null otherwise.
+ */
+async function graphDataFile(file: string): Promise<GraphData | null> {
+  if (!file.toLowerCase().endsWith('.json') || (await stat(file)).size > 512 * 1024 * 1024) return null;
+  try {
+    const value = JSON.parse(await readFile(file, 'utf8')) as Partial<GraphData> & { type?: unknown };
+    if (value === null || typeof value !== 'object' || value.type !== undefined || !Array.isArray(value.entities))
+      return null;
+    return { relationships: [], sources: [], mentions: [], ...value } as GraphData;
+  } catch {
+    return null;
+  }
+}
+
+/** Loads a graph-data document with the bulk loader (validated whole, written in batches). */
+async function importGraphDataFile(opened: OpenGraph, file: string, data: GraphData, batchSize: number) {
+  try {
+    const result = await loadGraph(opened.graph.db(), data, {
+      batchSize,
+      onProgress: (p) => console.error(`${p.phase} ${p.group}: ${p.done}/${p.total}`),
+    });
+    console.log(JSON.stringify({ file, ...result, claims: data.claims?.length ?? 0 }));
+  } catch (error) {
+    if (!(error instanceof GraphDataError)) throw error;
+    console.error(error.message);
+    process.exitCode = 1;
+  }
+}
+
 export async function runImport(args: string[], { config, logger }: CommandContext): Promise<void> {
   const { file, options } = parseImportArgs(args);
   const hooks = crashHooks();
   const opened = await openGraph({ ...config, seedOnEmpty: false }, logger);
+  const document = await graphDataFile(file);
+  if (document) {
+    try {
+      return await importGraphDataFile(opened, file, document, options.batchSize ?? DEFAULT_IMPORT_BATCH_SIZE);
+    } finally {
+      await opened.close();
+    }
+  }
   // With REDIS_URL, each committed batch reaches the API replicas: their subscribers hear
   // IMPORTED and their shared response cache drops what the batch touched. Without it this
   // process has no way to reach them (see README, "Live").

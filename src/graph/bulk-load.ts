@@ -277,7 +277,16 @@ const relationshipBatch =
       batch.map((r) => ({ from: String(r.from), to: String(r.to), values: r.props as Row, args: r.args as ClaimArgs })),
       now,
     );
-    return { rows: claimed.length, created: claimed.filter((c) => c.created).length, updated: 0 };
+    // Updated: an existing relationship a value of which changed (materialize stamped it now).
+    const kept = claimed.filter((c) => !c.created).map((c) => c.claimId);
+    const [stamped] = kept.length
+      ? await run(
+          `UNWIND $ids AS id MATCH ()-[r:${type}]->() WHERE r.claimId = id AND r.updatedAt = datetime($now)
+           RETURN count(r) AS n`,
+          { ids: kept, now },
+        )
+      : [];
+    return { rows: claimed.length, created: claimed.filter((c) => c.created).length, updated: Number(stamped?.n ?? 0) };
   };
 
 /**

@@ -204,7 +204,7 @@ describe('the explorer through time', () => {
     // The day before Stargate: it is gone from the graph and the panel says so.
     const before = dayBefore(String(stargate.validFrom));
     await slideTo(page, before, longDate(before));
-    expect(await nodeIds(page)).not.toContain('stargate');
+    await expect.poll(() => nodeIds(page), { timeout: 15_000 }).not.toContain('stargate');
     await expect.poll(() => page.locator('#panel .absent').count(), { timeout: 15_000 }).toBe(1);
     expect(await page.locator('#empty-view').isVisible()).toBe(true);
     await page.screenshot({ path: `${SHOTS}/8-time-before-stargate.png` });
@@ -213,7 +213,7 @@ describe('the explorer through time', () => {
     await page.locator('#time-today').click();
     await expect.poll(() => statusValue(page), { timeout: 15_000 }).toBe(String(statusToday));
     expect(new URL(page.url()).searchParams.get('asOf')).toBeNull();
-    expect(await nodeIds(page)).toContain('stargate');
+    await expect.poll(() => nodeIds(page), { timeout: 15_000 }).toContain('stargate');
 
     expect(problems).toEqual([]);
   });
