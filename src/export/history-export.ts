@@ -33,31 +33,10 @@ import { KIND_LABELS, neighborhoodAt, resolveCenterAnyTime, toEntityRowAt } from
 import { parseTypes } from './neighborhood-export.js';
 
 /** A citation in an import file: absent quote or locator = none. */
-export interface CitationRecord {
-  source: string;
-  quote?: string;
-  locator?: string;
-}
+import type { CitationRecord } from '../graph/bulk-load.js';
+import type { ClaimRecord } from '../claims/records.js';
 
-/** A claim record of the import file's `claims` section (docs/decisions/2026-12-07-claims-storage.md). */
-export interface ClaimRecord {
-  id: string;
-  kind: 'ENTITY' | 'RELATIONSHIP' | 'VALUE';
-  /** ENTITY, RELATIONSHIP, VALUE on an entity: the entity's slug; VALUE on a relationship: its claim's id. */
-  subject: string;
-  type?: string;
-  object?: string;
-  field?: string;
-  value?: PropertyValue;
-  /** Written even when null (null = always). */
-  validFrom: string | null;
-  validTo?: string;
-  recordedAt: string;
-  retractedAt?: string;
-  retractReason?: string;
-  confidence?: number;
-  citations: CitationRecord[];
-}
+export type { CitationRecord, ClaimRecord };
 
 /** The import file the history export writes. */
 export interface HistoryFile {
@@ -290,7 +269,7 @@ function claimRecord(c: Row, slugOf: Map<string, string>, relationshipClaims: Re
   return record;
 }
 
-const citedSources = (c: ClaimRecord): string[] => c.citations.map((x) => x.source);
+const citedSources = (c: ClaimRecord): string[] => (c.citations ?? []).map((x) => x.source);
 
 function groupMentions(pairs: Scope['mentions'], slugOf: Map<string, string>): MentionsRecord[] {
   const bySource = new Map<string, Set<string>>();

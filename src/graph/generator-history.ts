@@ -14,7 +14,7 @@
  * graph's own draws do not move.
  */
 import { createRandom } from './generator.js';
-import { KIND_PROPERTIES, RELATIONSHIPS, type RelationshipType } from './model.js';
+import { KIND_PROPERTIES, RELATIONSHIPS } from './model.js';
 import type { EntityRecord, GraphData, RelationshipRecord } from './bulk-load.js';
 
 /** How often each kind of history event happens (shares of the values or relationships). */
@@ -36,30 +36,19 @@ export const HISTORY_WINDOW = { from: '2023-01-01', to: '2026-06-30' } as const;
 /** A day in the middle of the generated history, for reads `asOf` it. */
 export const HISTORY_MIDDLE = '2024-10-01';
 
-export interface CitationRecord {
-  source: string;
-  quote?: string;
-  locator?: string;
-}
+import type { CitationRecord } from '../graph/bulk-load.js';
+import type { ClaimRecord as LoadedClaim } from '../claims/records.js';
 
-/** One claim of an import file's `claims` section, as CLAIMS-API states it. */
-export interface ClaimRecord {
-  id: string;
-  kind: 'ENTITY' | 'RELATIONSHIP' | 'VALUE';
-  /** Entity slug; for a value on a relationship, the relationship claim's id. */
-  subject: string;
-  type?: RelationshipType;
-  object?: string;
-  field?: string;
-  value?: string | number;
+export type { CitationRecord };
+
+/** A claim record as the generator writes it: the loader's, with its times always stated. */
+export type ClaimRecord = LoadedClaim & {
   validFrom: string | null;
   validTo?: string;
   recordedAt: string;
   retractedAt?: string;
-  retractReason?: string;
-  confidence?: number;
   citations: CitationRecord[];
-}
+};
 
 /** Graph data whose claims are the generator's (a narrower type than any import file's). */
 export type GraphDataWithClaims = Omit<GraphData, 'claims'> & { claims: ClaimRecord[] };
