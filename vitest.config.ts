@@ -1,5 +1,17 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Fault and property suites: minutes each, run by `npm run test:slow` (vitest.slow.config.ts),
+ * which CI runs after `npm test`.
+ */
+export const SLOW_SUITES = [
+  'tests/e2e/crash-recovery.test.ts',
+  'tests/e2e/hostile-input.test.ts',
+  'tests/integration/import-crash.test.ts',
+  'tests/integration/claims-property.test.ts',
+  'tests/integration/claims-upgrade.test.ts',
+];
+
 export default defineConfig({
   resolve: {
     // Node loads graphql's CommonJS build for our dependencies (it has no "exports" map), while
@@ -8,6 +20,7 @@ export default defineConfig({
   },
   test: {
     include: ['tests/**/*.test.ts'],
+    exclude: ['**/node_modules/**', ...SLOW_SUITES],
     reporters: ['default', './tests/utils/summary-reporter.ts'],
     // A `.only` left in a file fails the run instead of silently skipping everything else.
     allowOnly: false,
