@@ -435,6 +435,30 @@ const CHECKS: Record<string, (data: Data) => void | Promise<void>> = {
     expect(of('coreweave-openai-datacenters')).toBe(of('coreweave'));
     expect(of('oracle')).not.toBe(of('coreweave'));
   },
+  '20-stargate-through-time': (d) => {
+    // The report: announced on 21 January 2025 with $500bn; stalled by its publication, 1 July.
+    expect(d.before).toBeNull();
+    expect(d.march).toEqual({ status: 'ANNOUNCED' });
+    expect(d.july).toEqual({ status: 'STALLED', targetPowerMw: 10_000 });
+    const [pledge] = d.stargate.pledge;
+    expect(pledge).toMatchObject({ value: 500e9, validFrom: '2025-01-21' });
+    expect(pledge.citations.map((c: Data) => c.quote).join(' ')).toContain('500 milliards');
+    const statuses = new Map(d.stargate.statuses.map((c: Data) => [c.value, c]));
+    expect(statuses.get('ANNOUNCED')).toMatchObject({ validFrom: '2025-01-21', validTo: '2025-07-01', conflicts: [] });
+    expect(statuses.get('STALLED')).toMatchObject({ validFrom: '2025-07-01', validTo: null, conflicts: [] });
+  },
+  '21-what-changed-in-2025': (d) => {
+    const entries = d.changesBetween.map((c: Data) => `${c.on} ${c.change} ${c.claim.kind} ${c.claim.field ?? ''}`);
+    expect(entries).toContain('2025-01-21 STARTED ENTITY ');
+    expect(entries).toContain('2025-07-01 ENDED VALUE status');
+    expect(entries).toContain('2025-07-01 STARTED VALUE status');
+    // Oldest first.
+    const days = d.changesBetween.map((c: Data) => c.on);
+    expect(days).toEqual([...days].sort());
+    const [value] = d.deal.claims;
+    expect(value.value).toBe(30e9);
+    expect(value.citations.map((c: Data) => c.source.publisher)).toContain('The Wall Street Journal');
+  },
 };
 
 describe('schema/examples', () => {
