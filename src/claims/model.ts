@@ -5,7 +5,6 @@
  */
 import {
   ENTITY_LABELS,
-  ENTITY_RELATIONSHIP_TYPES,
   KIND_PROPERTIES,
   RELATIONSHIPS,
   type EntityLabel,
@@ -35,13 +34,10 @@ export const heldType = (type: EntityRelationshipType): string => `H_${type}`;
 export const HELD_ENTITY = 'HEntity';
 export const heldLabel = (label: EntityLabel): string => `H${label}`;
 
-/** Every held-back relationship type. */
-export const HELD_TYPES: readonly string[] = ENTITY_RELATIONSHIP_TYPES.map(heldType);
-
 /** Every sourced property of any entity kind (for validation of `claims(field:)`). */
 export const ALL_SOURCED_FIELDS: ReadonlySet<string> = new Set(
   ENTITY_LABELS.flatMap((label) => Object.keys(KIND_PROPERTIES[label])),
 );
 
 /** The copies of its own claim a node or relationship carries (claims-storage decision). */
-export const CLAIM_COPY_KEYS = ['claimId', 'validFrom', 'validTo', 'recordedAt', 'retractedAt'] as const;
+export const CLAIM_COPY_KEYS = ['claimId', 'validFrom', 'validTo', 'recordedAt', 'retractedAt', 'closedAt'] as const;

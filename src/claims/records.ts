@@ -26,6 +26,8 @@ export interface ClaimRecord {
   validTo?: string | null;
   recordedAt?: string | null;
   retractedAt?: string | null;
+  /** When the graph learned of `validTo` (a claim closed by a later write). */
+  closedAt?: string | null;
   retractReason?: string | null;
   confidence?: number | null;
   citations?: Array<{ source: string; quote?: string | null; locator?: string | null }> | null;
@@ -46,6 +48,7 @@ const claimRecordSchema = z
     validTo: dateSchema.nullish(),
     recordedAt: instantSchema.nullish(),
     retractedAt: instantSchema.nullish(),
+    closedAt: instantSchema.nullish(),
     retractReason: z.string().max(500).nullish(),
     confidence: z.number().min(0).max(1).nullish(),
     citations: z.array(citationSchema).max(100).nullish(),
@@ -92,6 +95,7 @@ function storedProperties(c: ClaimRecord, subjectId: string, objectId: string | 
     validTo: c.validTo ? graphDate(c.validTo) : null,
     recordedAt: graphDateTime(c.recordedAt ?? now),
     retractedAt: c.retractedAt ? graphDateTime(c.retractedAt) : null,
+    closedAt: c.closedAt ? graphDateTime(c.closedAt) : null,
     retractReason: c.retractReason ?? null,
     confidence: c.confidence ?? null,
     ...citationLists(

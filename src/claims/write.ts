@@ -29,8 +29,6 @@ import {
 import { utcToday } from './time.js';
 import { noteClaimChanges, type ClaimChangeNote } from './journal.js';
 
-export const NO_CLAIM_ARGS: ClaimArgs = { citations: [] };
-
 /** The journal's note of a claim recorded at `now`. */
 const recorded = (claimId: string, now: string): ClaimChangeNote => ({
   claimId,

@@ -50,7 +50,7 @@ export interface ValueClaim extends ExportedClaim {
 
 /** The properties a `Claim` node gives an export. */
 export const CLAIM_PROJECTION =
-  '.id, .kind, .subject, .object, .type, .field, .value, .validFrom, .validTo, .recordedAt, .retractedAt, ' +
+  '.id, .kind, .subject, .object, .type, .field, .value, .validFrom, .validTo, .recordedAt, .retractedAt, .closedAt, ' +
   '.retractReason, .confidence, .citeSources, .citeQuotes, .citeLocators';
 
 /** Parallel citation lists (`''` = none) as citations. */

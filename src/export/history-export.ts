@@ -257,6 +257,7 @@ function claimRecord(c: Row, slugOf: Map<string, string>, relationshipClaims: Re
     validTo: (c.validTo as string | null) ?? undefined,
     recordedAt: String(c.recordedAt),
     retractedAt: (c.retractedAt as string | null) ?? undefined,
+    closedAt: (c.closedAt as string | null) ?? undefined,
     retractReason: (c.retractReason as string | null) ?? undefined,
     confidence: typeof c.confidence === 'number' ? c.confidence : undefined,
     citations: citationsOf(c).map(({ source, quote, locator }) => ({
