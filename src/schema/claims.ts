@@ -172,9 +172,10 @@ builder.interfaceFields(EntityRef, (t) => ({
       'Every claim about this entity (its existence and its values), or every value one field has had, ' +
       'newest recorded first, with validity, citations, and recorded and retracted times.',
     args: { field: t.arg.string({ description: 'A sourced property of this kind (e.g. status, valueUsd).' }) },
-    resolve: (row, { field }, ctx, info) => {
+    resolve: async (row, { field }, ctx, info) => {
       checkField(field, isEntityLabel(row.label) ? Object.keys(sourcedProperties(row.label)) : [], row.label);
-      return claimsOf(ctx, info, row, row.id, field);
+      // Its relationships' claims are on the relationships (Relationship.claims, edge citations).
+      return (await claimsOf(ctx, info, row, row.id, field)).filter((c) => c.kind !== 'RELATIONSHIP');
     },
   }),
   existence: t.field({

@@ -213,7 +213,10 @@ describe('the seed tells the Stargate story as claims', () => {
     for (const found of answer) {
       expect(found, 'every seed entity exists today').not.toBeNull();
       const entity = found!;
-      for (const claim of entity.claims) expectSoundCitations(claim.citations, `${entity.slug} claim ${claim.id}`);
+      for (const claim of entity.claims) {
+        if (!claim.id.startsWith('clm-seed-')) continue; // another test's write about a seed entity
+        expectSoundCitations(claim.citations, `${entity.slug} claim ${claim.id}`);
+      }
       for (const edge of entity.relationships.edges) {
         if (!seedSlugs.includes(edge.node.slug)) continue; // another test's relationship to a seed entity
         edgesAmongSeed += 1;
