@@ -8,7 +8,7 @@
  */
 import neo4j from 'neo4j-driver';
 import { kindLabelOf } from '../graph/entities.js';
-import type { EntityLabel, RelationshipType } from '../graph/model.js';
+import { ENTITY_LABELS, type EntityLabel, type RelationshipType } from '../graph/model.js';
 import { ALL_SOURCED_FIELDS, HELD_ENTITY, heldLabel, heldType } from './model.js';
 
 /** When a read looks at the graph; null: today, as known now. */
@@ -99,9 +99,11 @@ export const publicType = (r: string, time: boolean): string => (time ? `replace
 export const isSourcedField = (label: string, property: string): boolean =>
   label !== 'Source' && ALL_SOURCED_FIELDS.has(property);
 
-/**
- * The kind label of entity `v`: a held-back `HCompany` reads as `Company` in a time read (no kind
- * label has a capital H of its own).
- */
+const HELD_KIND_LABELS = ENTITY_LABELS.map((l) => `'${heldLabel(l)}'`).join(', ');
+
+/** The kind label of entity `v`: in a time read a held-back `HCompany` reads as `Company`. */
 export const kindOf = (v: string, time: boolean): string =>
-  time ? `head([l IN labels(${v}) WHERE NOT l IN ['Entity', 'HEntity'] | replace(l, 'H', '')])` : kindLabelOf(v);
+  time
+    ? `head([l IN labels(${v}) WHERE l <> 'Entity' AND l <> '${HELD_ENTITY}' | ` +
+      `CASE WHEN l IN [${HELD_KIND_LABELS}] THEN substring(l, 1) ELSE l END])`
+    : kindLabelOf(v);

@@ -2,9 +2,9 @@
 import DataLoader from 'dataloader';
 import { requestLoader, type Context } from '../context.js';
 import { forEachParent, sourcesList, wholeEntity } from '../plan/cypher.js';
-import { entitiesBy, sourcesByIds, toEntityRow, type EntityRow, type SourceRow } from './entities.js';
+import { entitiesBy, sourcesByIds, type EntityRow, type SourceRow } from './entities.js';
 import { heldAt, labelAt, timeKey, timeParams, type TimeSlice } from '../claims/time.js';
-import { stampSlice } from '../claims/row-time.js';
+import { toEntityRowAt } from './time-reads.js';
 
 /** Entities by id or slug as held at `slice`: held-back ones too, with their values then. */
 async function entitiesAt(
@@ -22,7 +22,7 @@ async function entitiesAt(
      RETURN value, ${wholeEntity('n', true)} AS entity`,
     { values, ...timeParams(slice) },
   );
-  const found = new Map(rows.map((r) => [r.value as string, stampSlice(toEntityRow(r.entity), slice)]));
+  const found = new Map(rows.map((r) => [r.value as string, toEntityRowAt(r.entity, slice)]));
   return values.map((v) => found.get(v) ?? null);
 }
 

@@ -26,7 +26,7 @@ import type { Direction } from './patterns.js';
 import { planPage, toPage, type Page, type PageArgs } from './paging.js';
 import type { CursorKey } from './cursor.js';
 import { timeKey, timeParams, type TimeSlice } from '../claims/time.js';
-import { stampSlice } from '../claims/row-time.js';
+import { toEntityRowAt } from './time-reads.js';
 
 /** One typed relationship field, as its loaders read it. */
 export interface RelationshipField {
@@ -59,12 +59,12 @@ export const relationshipField = (rel: TypedRelationship): RelationshipField => 
 });
 
 /** A loaded row `{ k, n, properties, relationshipId, type, direction }` as resolvers read it. */
-function toEdgeRow(value: Row, nodeLabel: string): RelationshipEdgeRow {
+function toEdgeRow(value: Row, nodeLabel: string, slice: TimeSlice | null): RelationshipEdgeRow {
   const { k, n, properties, relationshipId, type, direction } = value;
   const row = { sortKey: k, node: n, properties, relationshipId, type, direction } as RelationshipEdgeRow;
-  return nodeLabel === 'Source'
-    ? row
-    : { ...row, properties: withoutPageKeys(row.properties), node: toEntityRow(row.node) };
+  if (nodeLabel === 'Source') return row;
+  const node = slice ? toEntityRowAt(row.node, slice) : toEntityRow(row.node);
+  return { ...row, properties: withoutPageKeys(row.properties), node };
 }
 
 /**
@@ -90,15 +90,15 @@ function batchedPage(
     return new DataLoader<string, Page<RelationshipEdgeRow>>(async (parentIds) => {
       const rows = await ctx.db.read(cypher, { ...params, parentIds });
       const byParent = new Map(
-        rows.map((r) => [r.pid as string, (r.value as Row[]).map((e) => toEdgeRow(e, read.relationship.nodeLabel))]),
+        rows.map((r) => [
+          r.pid as string,
+          (r.value as Row[]).map((e) => toEdgeRow(e, read.relationship.nodeLabel, slice)),
+        ]),
       );
       return parentIds.map((id) => toPage(byParent.get(id) ?? [], read.page!, read.ordering));
     });
   });
-  return loader.load(parentId).then((page) => {
-    for (const edge of page.edges) stampSlice(edge.node, slice);
-    return page;
-  });
+  return loader.load(parentId);
 }
 
 /** How many relationships pass the read's conditions, per parent: only run when `totalCount` is asked. */

@@ -7,7 +7,7 @@
 import type { Context } from '../context.js';
 import { connectionFilter } from '../plan/cypher.js';
 import { timeParams, type TimeSlice } from '../claims/time.js';
-import { stampSlice } from '../claims/row-time.js';
+import { toEntityRowAt } from './time-reads.js';
 import { rootCountStatement, rootPageParams, rootPageStatement } from '../plan/root-page.js';
 import { toEntityRow } from './entities.js';
 import { filterLimits, type CompiledFilter, type FilterLimits } from './filters.js';
@@ -61,7 +61,7 @@ export async function loadRootPage<N>(
     ...timeParams(slice),
   });
   const edges = records.map((r) => ({
-    node: (spec.label === 'Source' ? r.node : stampSlice(toEntityRow(r.node), slice)) as N,
+    node: (spec.label === 'Source' ? r.node : slice ? toEntityRowAt(r.node, slice) : toEntityRow(r.node)) as N,
     sortKey: r.sortKey as CursorKey,
   }));
   return toPage(edges, plan, ordering);

@@ -4,32 +4,16 @@
  * the slice, and entity and relationship rows whose sourced values are those of the slice.
  * Plain reads never call these, so their statements stay as they are.
  */
-import {
-  ALL_SOURCED_FIELDS,
-  HELD_ENTITY,
-  heldLabel,
-  sourcedProperties,
-  sourcedRelationshipProperties,
-} from '../claims/model.js';
+import { ALL_SOURCED_FIELDS, HELD_ENTITY, sourcedProperties, sourcedRelationshipProperties } from '../claims/model.js';
 import { stampSlice } from '../claims/row-time.js';
-import { heldAt, labelAt, typesAt, type TimeSlice } from '../claims/time.js';
+import { heldAt, kindOf, labelAt, publicType, typesAt, type TimeSlice } from '../claims/time.js';
 import type { Row } from '../neo4j/db.js';
 import { toEntityRow, type EntityRow } from './entities.js';
-import { ALL_RELATIONSHIP_PROPERTIES, ENTITY_LABELS, type EntityLabel, type RelationshipType } from './model.js';
+import { ALL_RELATIONSHIP_PROPERTIES, type EntityLabel, type RelationshipType } from './model.js';
 import { withoutPageKeys } from './page-keys.js';
 import type { RelationshipRow } from './rows.js';
 
 const quoted = (names: readonly string[]) => names.map((n) => `'${n}'`).join(', ');
-const HELD_LABELS = ENTITY_LABELS.map(heldLabel);
-
-/** The kind label of entity node `n`, live (`Company`) or held back (`HCompany` → `Company`). */
-export const kindLabelAt = (n: string) =>
-  `head([l IN labels(${n}) WHERE l <> 'Entity' AND l <> '${HELD_ENTITY}' | ` +
-  `CASE WHEN l IN [${quoted(HELD_LABELS)}] THEN substring(l, 1) ELSE l END])`;
-
-/** A relationship's public type, whether it is live (`PARTY_TO`) or held back (`H_PARTY_TO`). */
-export const typeNameAt = (r: string) =>
-  `CASE WHEN type(${r}) STARTS WITH 'H_' THEN substring(type(${r}), 2) ELSE type(${r}) END`;
 
 /**
  * Every value claim about `subject` (an entity's id, a relationship's `claimId`) on one of
@@ -44,11 +28,11 @@ const valuesAt = (subject: string, fields: Iterable<string>) =>
 
 /** Cypher map projection of entity node `n` at the slice (read by `toEntityRowAt`). */
 export const entityProjectionAt = (n: string) =>
-  `${n} { .*, label: ${kindLabelAt(n)}, __valuesAt: ${valuesAt(`${n}.id`, ALL_SOURCED_FIELDS)} }`;
+  `${n} { .*, label: ${kindOf(n, true)}, __valuesAt: ${valuesAt(`${n}.id`, ALL_SOURCED_FIELDS)} }`;
 
 /** Cypher map of relationship `r` at the slice (read by `toRelationshipRowAt`). */
 export const relationshipProjectionAt = (r: string) =>
-  `{ id: elementId(${r}), type: ${typeNameAt(r)}, from: startNode(${r}).id, to: endNode(${r}).id, ` +
+  `{ id: elementId(${r}), type: ${publicType(r, true)}, from: startNode(${r}).id, to: endNode(${r}).id, ` +
   `properties: properties(${r}), valuesAt: ${valuesAt(`${r}.claimId`, Object.keys(ALL_RELATIONSHIP_PROPERTIES))} }`;
 
 /** The newest recorded value of each field among `[field, value]` pairs ordered newest first. */

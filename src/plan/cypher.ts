@@ -15,6 +15,7 @@
 import { aggregateExpression, aggregateParams, aggregateSpecOf, type AggregateRead } from '../graph/aggregates.js';
 import { entityProjection, sourceProjection } from '../graph/entities.js';
 import { ALL_SOURCED_FIELDS, heldLabel } from '../claims/model.js';
+import { entityProjectionAt } from '../graph/time-reads.js';
 import {
   heldAtIf,
   isSourcedField,
@@ -101,14 +102,10 @@ function propertyProjection(v: string, name: string, readAs: ReadAs, label: Node
 }
 
 /**
- * A whole entity's map (`.*` and its kind): in a time read, each sourced value as the claims give
- * it at the slice, and the kind label without its held-back `H`.
+ * A whole entity's map (`.*` and its kind): in a time read with its values at the slice
+ * (`entityProjectionAt`, read back by `toEntityRowAt`).
  */
-export function wholeEntity(v: string, time: boolean): string {
-  if (!time) return entityProjection(v);
-  const values = [...ALL_SOURCED_FIELDS].map((f) => `${f}: ${valueAt(`${v}.id`, f)}`);
-  return `${v} { .*, ${values.join(', ')}, label: ${kindOf(v, true)} }`;
-}
+export const wholeEntity = (v: string, time: boolean): string => (time ? entityProjectionAt(v) : entityProjection(v));
 
 /**
  * A node's map projection, and what must be computed before it. Neo4j refuses an aggregate
