@@ -80,33 +80,15 @@ export interface SearchHitRow {
 /** Prefix matches read before ordering them by name length: bounds a one-letter query. */
 const PREFIX_CANDIDATES = 500;
 
-const SEARCH_CYPHER = `
-CALL () {
-  CALL db.index.fulltext.queryNodes('entity_keys', $exact) YIELD node
-  WHERE $labels IS NULL OR any(l IN labels(node) WHERE l IN $labels)
-  RETURN node, 0 AS tier, 1.0 AS score
-  LIMIT toInteger($first)
-UNION ALL
-  CALL db.index.fulltext.queryNodes('entity_keys', $prefix) YIELD node
-  WHERE $labels IS NULL OR any(l IN labels(node) WHERE l IN $labels)
-  WITH node LIMIT toInteger($prefixCandidates)
-  RETURN node, 1 AS tier, toFloat($keyLength) / size(node.name) AS score
-UNION ALL
-  WITH $text AS text WHERE text IS NOT NULL
-  CALL db.index.fulltext.queryNodes('entity_search', text) YIELD node, score
-  WHERE $labels IS NULL OR any(l IN labels(node) WHERE l IN $labels)
-  RETURN node, 2 AS tier, score
-  LIMIT toInteger($first)
-}
-WITH node, tier, score ORDER BY tier
-WITH node, collect(tier)[0] AS tier, collect(score)[0] AS score
-ORDER BY tier, CASE tier WHEN 2 THEN -score ELSE size(node.name) END, node.name, node.id
-LIMIT toInteger($first)
-RETURN tier, score, ${entityProjection('node')} AS entity`;
+/** Full-text hits of `query` (a parameter or variable) in an entity index, of the kinds asked. */
+const hits = (index: string, query: string, score: string) =>
+  `CALL db.index.fulltext.queryNodes('${index}', ${query}) YIELD node, score AS relevance
+  WITH node, ${score === 'score' ? 'relevance' : score} AS score
+  WHERE $labels IS NULL OR any(l IN labels(node) WHERE l IN $labels)`;
 
 /**
- * Full-text hits of `query` (a parameter) in an entity index and its held-back twin (the same
- * index over `HEntity`), for a search at a slice: entities held back today may be held then.
+ * Full-text hits of `query` in an entity index and its held-back twin (the same index over
+ * `HEntity`), for a search at a slice: entities held back today may be held then.
  */
 const hitsAt = (index: string, query: string, score: string, imports = '') =>
   `CALL (${imports}) {
@@ -117,19 +99,25 @@ const hitsAt = (index: string, query: string, score: string, imports = '') =>
   WITH node, ${score} AS score
   WHERE ${heldAt('node')} AND ($labels IS NULL OR any(l IN labels(node) WHERE l IN $labels))`;
 
-/** The search at a slice: the same tiers over the entities held then. */
-const SEARCH_AT_CYPHER = `
+/**
+ * The search: exact names and aliases first, then prefixes (shortest name first), then full-text
+ * relevance; each entity once, in its best tier. A time read finds its hits with `hitsAt` and
+ * projects values at the slice.
+ */
+const searchCypher = (time: boolean) => {
+  const found = time ? hitsAt : hits;
+  return `
 CALL () {
-  ${hitsAt('entity_keys', '$exact', '1.0')}
+  ${found('entity_keys', '$exact', '1.0')}
   RETURN node, 0 AS tier, score
   LIMIT toInteger($first)
 UNION ALL
-  ${hitsAt('entity_keys', '$prefix', 'null')}
+  ${found('entity_keys', '$prefix', 'null')}
   WITH node LIMIT toInteger($prefixCandidates)
   RETURN node, 1 AS tier, toFloat($keyLength) / size(node.name) AS score
 UNION ALL
   WITH $text AS text WHERE text IS NOT NULL
-  ${hitsAt('entity_search', 'text', 'score', 'text')}
+  ${time ? hitsAt('entity_search', 'text', 'score', 'text') : hits('entity_search', 'text', 'score')}
   RETURN node, 2 AS tier, score
   LIMIT toInteger($first)
 }
@@ -137,7 +125,11 @@ WITH node, tier, score ORDER BY tier
 WITH node, collect(tier)[0] AS tier, collect(score)[0] AS score
 ORDER BY tier, CASE tier WHEN 2 THEN -score ELSE size(node.name) END, node.name, node.id
 LIMIT toInteger($first)
-RETURN tier, score, ${entityProjectionAt('node')} AS entity`;
+RETURN tier, score, ${time ? entityProjectionAt('node') : entityProjection('node')} AS entity`;
+};
+
+const SEARCH_CYPHER = searchCypher(false);
+const SEARCH_AT_CYPHER = searchCypher(true);
 
 /**
  * Defaults of `search`'s arguments, stated once: the schema's `defaultValue` and the resolver's
