@@ -50,9 +50,12 @@ export async function refreshHorizon(db: Db, today = utcToday()): Promise<number
   return entities.size + relationships.size;
 }
 
-/** Refreshes at start and then whenever the UTC date has changed (checked every minute). */
+/**
+ * Refreshes whenever the UTC date changes (checked every minute); opening the graph has already
+ * brought it to today.
+ */
 export function keepHorizon(db: Db, onError: (error: unknown) => void): () => void {
-  let day = '';
+  let day = utcToday();
   const tick = () => {
     const today = utcToday();
     if (today === day) return;
@@ -60,7 +63,6 @@ export function keepHorizon(db: Db, onError: (error: unknown) => void): () => vo
       day = today;
     }, onError);
   };
-  tick();
   const timer = setInterval(tick, 60_000);
   timer.unref();
   return () => clearInterval(timer);
