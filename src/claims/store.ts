@@ -159,11 +159,15 @@ export async function closeClaims(
   );
 }
 
+/** A claim's citations after a write added its own (merged), and the write's confidence. */
+export interface CitationUpdate {
+  id: string;
+  citations: Citation[];
+  confidence?: number | null;
+}
+
 /** Sets a claim's citation lists (already merged) and, when given, its confidence. */
-export async function citeClaims(
-  run: Run,
-  cites: Array<{ id: string; citations: Citation[]; confidence?: number | null }>,
-): Promise<void> {
+export async function citeClaims(run: Run, cites: CitationUpdate[]): Promise<void> {
   if (cites.length === 0) return;
   await run(
     `UNWIND $cites AS x

@@ -23,6 +23,7 @@ import {
   newClaimId,
   plainValue,
   valueKey,
+  type CitationUpdate,
   type ClaimArgs,
   type NewClaim,
 } from './store.js';
@@ -56,14 +57,14 @@ export async function checkCitedSources(run: Run, args: readonly ClaimArgs[]): P
   }
 }
 
-/** Applies the value rules to every (subject, field) written; returns whether anything was claimed anew. */
+/** Applies the value rules to every (subject, field) written: closes, citations added, new claims. */
 async function writeValues(run: Run, writes: ValueWrite[], now: string): Promise<void> {
   const today = utcToday(new Date(now));
   const keys = writes.flatMap((w) => Object.keys(w.values).map((field) => ({ subject: w.subject, field })));
   const existing = await assertedValueClaims(run, keys);
   const creates: NewClaim[] = [];
   const closes: Array<{ id: string; validTo: string }> = [];
-  const cites = new Map<string, { id: string; citations: Citation[]; confidence?: number | null }>();
+  const cites = new Map<string, CitationUpdate>();
   for (const w of writes) {
     const interval = intervalOf(w.args, today);
     for (const [field, raw] of Object.entries(w.values)) {
@@ -84,7 +85,7 @@ async function writeValues(run: Run, writes: ValueWrite[], now: string): Promise
 
 /** Records the citations (and confidence) a write adds to claim `id` among `claims`. */
 function addCitations(
-  cites: Map<string, { id: string; citations: Citation[]; confidence?: number | null }>,
+  cites: Map<string, CitationUpdate>,
   claims: readonly AssertedClaim[],
   id: string,
   args: ClaimArgs,
@@ -122,7 +123,7 @@ async function writeExistence(run: Run, writes: EntityClaimsWrite[], now: string
   const byId = new Map(writes.map((w) => [w.id, w]));
   const rows = await run(EXISTENCE, { rows: writes.map((w) => ({ id: w.id })) });
   const creates: Row[] = [];
-  const cites: Array<{ id: string; citations: Citation[]; confidence?: number | null }> = [];
+  const cites: Array<CitationUpdate> = [];
   for (const row of rows) {
     const w = byId.get(String(row.id))!;
     if (w.existence === false) continue;
@@ -250,7 +251,7 @@ export async function writeRelationshipClaims(
   });
   const claimed: RelationshipClaimed[] = [];
   const creates: Row[] = [];
-  const cites = new Map<string, { id: string; citations: Citation[]; confidence?: number | null }>();
+  const cites = new Map<string, CitationUpdate>();
   for (const row of found) {
     const index = Number(row.index);
     const w = writes[index]!;
