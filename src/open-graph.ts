@@ -11,6 +11,7 @@ import { refreshHorizon } from './claims/horizon.js';
 import { migrate } from './neo4j/migrate.js';
 import { seedIfEmpty } from './graph/seed.js';
 import { backfillEntities } from './graph/entity-backfill.js';
+import { settleGraph } from './claims/settle.js';
 import { upgradeToClaims } from './claims/upgrade.js';
 
 export interface OpenGraph {
@@ -90,6 +91,8 @@ export async function openGraph(config: Config, logger: Logger): Promise<OpenGra
     // Claims that started or ended since the graph was last open move today's graph.
     const moved = await refreshHorizon(graph.db());
     if (moved > 0) logger.info("Moved today's graph to the claims of today", { subjects: moved });
+    // Graphs given claims before settled fields existed get them once (time reads skip seeks).
+    await settleGraph(graph.db(), logger);
     // A fresh install should show something in GraphiQL; a graph with any entity is left alone.
     if (config.seedOnEmpty) {
       const seeded = await seedIfEmpty(graph.db());

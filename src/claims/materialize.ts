@@ -5,9 +5,11 @@
  *   valid today, else held back (`HEntity`, `H<Kind>`); each sourced property holds the newest
  *   recorded of its claims held today, or nothing;
  * - a relationship is live (its public type) when its claim is asserted and valid today and both
- *   ends are live, else held back (`H_<TYPE>`); a live one's properties are derived like an
- *   entity's; a relationship coming back gets its page keys again (they may be stale);
- * - every node and relationship carries a copy of its own claim's interval and times.
+ *   ends are live, else held back (`H_<TYPE>`); its properties are derived like an entity's
+ *   (a held-back one's too: a read at a past slice finds it); a relationship coming back gets its
+ *   page keys again (they may be stale);
+ * - every node and relationship carries a copy of its own claim's interval and times, and the
+ *   list of its fields that are `settled` (the same at every slice it is held at).
  * An entity whose liveness flips takes all its relationships along for re-derivation.
  */
 import { ENTITY_LABELS, ENTITY_RELATIONSHIP_TYPES, type EntityRelationshipType } from '../graph/model.js';
@@ -58,24 +60,51 @@ const claimedValue = (x: string, subjectExpr: string, field: string) =>
   `THEN ${valueAt(subjectExpr, field)} ELSE ${x}.${field} END`;
 
 /**
- * Sets `fields` of `x` to their values held today (subject `subjectExpr`), stamping `updatedAt`;
- * the stamp never goes back, as a write that began before the node was made may finish after.
+ * The fields of `x` (subject `subjectExpr`) whose value is the same at every slice `x` itself is
+ * held at, so a time read takes `x.field` instead of seeking the field's claims (time.ts,
+ * `valueAt`). A field is settled when it has exactly one claim, never retracted, open-ended, in
+ * force today (so `x.field` holds its value), valid from no later than `x` and recorded no later
+ * than `x`: then every slice that holds `x` holds that claim and no other. `fields`: the names, or
+ * a Cypher list expression of them.
+ */
+export const settledFields = (x: string, subjectExpr: string, fields: readonly string[] | string): string =>
+  `[f IN ${typeof fields === 'string' ? fields : `[${fields.map((f) => `'${f}'`).join(', ')}]`} WHERE ` +
+  `COUNT { MATCH (:Claim {subject: ${subjectExpr}, field: f}) } = 1 AND ` +
+  `EXISTS { MATCH (c:Claim {subject: ${subjectExpr}, field: f}) WHERE c.retractedAt IS NULL AND c.validTo IS NULL` +
+  ` AND (c.validFrom IS NULL OR (c.validFrom <= $asOf AND c.validFrom <= ${x}.validFrom))` +
+  ` AND c.recordedAt <= ${x}.recordedAt }]`;
+
+/**
+ * Sets `fields` of `x` to their values held today (subject `subjectExpr`) and which of them are
+ * settled, stamping `updatedAt` when a value changed; the stamp never goes back, as a write that
+ * began before the node was made may finish after.
  */
 function deriveValues(x: string, subjectExpr: string, fields: readonly string[]): string {
   const list = `[${fields.map((f) => `${x}.${f}`).join(', ')}]`;
   const stamp = `CASE WHEN ${x}.updatedAt > datetime($now) THEN ${x}.updatedAt ELSE datetime($now) END`;
   return `WITH ${x}, ${list} AS before
 SET ${fields.map((f) => `${x}.${f} = ${claimedValue(x, subjectExpr, f)}`).join(', ')}
+SET ${x}.settled = ${settledFields(x, subjectExpr, fields)}
 WITH ${x}, before, ${list} AS after
 ${ifThen(differs('before', 'after'), `SET ${x}.updatedAt = ${stamp}`)}`;
 }
+
+/**
+ * Cypher: `true` when entity `x` has a field that some claim speaks of and that is not settled,
+ * else null (so the per-kind `unsettled` index holds only those, for pages at a slice ordered by
+ * a sourced value: src/plan/root-page.ts).
+ */
+export const unsettledFlag = (x: string, fields: readonly string[] | string): string =>
+  `CASE WHEN any(f IN ${typeof fields === 'string' ? fields : `[${fields.map((f) => `'${f}'`).join(', ')}]`}` +
+  ` WHERE NOT f IN ${x}.settled AND EXISTS { MATCH (:Claim {subject: ${x}.id, field: f}) }) THEN true END`;
 
 const entityValues = (label: (typeof ENTITY_LABELS)[number]) => {
   const fields = Object.keys(sourcedProperties(label));
   return fields.length === 0
     ? null
     : `UNWIND $ids AS id MATCH (n:Entity|${HELD_ENTITY} {id: id})
-${deriveValues('n', 'n.id', fields)}`;
+${deriveValues('n', 'n.id', fields)}
+SET n.unsettled = ${unsettledFlag('n', fields)}`;
 };
 
 /** The relationships of type `type` with these claim ids, live or held back. */
@@ -106,7 +135,8 @@ const relationshipValues = (type: EntityRelationshipType) => {
   const fields = Object.keys(sourcedRelationshipProperties(type));
   return fields.length === 0
     ? null
-    : `UNWIND $ids AS id MATCH ()-[r:${type}]->() WHERE r.claimId = id
+    : `UNWIND $ids AS id
+${byClaimId(type)}
 ${deriveValues('r', 'r.claimId', fields)}`;
 };
 

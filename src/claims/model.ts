@@ -39,5 +39,17 @@ export const ALL_SOURCED_FIELDS: ReadonlySet<string> = new Set(
   ENTITY_LABELS.flatMap((label) => Object.keys(KIND_PROPERTIES[label])),
 );
 
-/** The copies of its own claim a node or relationship carries (claims-storage decision). */
-export const CLAIM_COPY_KEYS = ['claimId', 'validFrom', 'validTo', 'recordedAt', 'retractedAt', 'closedAt'] as const;
+/**
+ * The copies of its own claim a node or relationship carries (claims-storage decision), and which
+ * of its fields are settled (materialize.ts): bookkeeping, never one of its properties.
+ */
+export const CLAIM_COPY_KEYS = [
+  'claimId',
+  'validFrom',
+  'validTo',
+  'recordedAt',
+  'retractedAt',
+  'closedAt',
+  'settled',
+  'unsettled',
+] as const;

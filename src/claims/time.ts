@@ -50,13 +50,15 @@ export const timeKey = (time: TimeSlice | null): string => (time ? `${time.asOf}
  * True of node or relationship `x` (an entity or relationship, carrying its claim's copies) or of
  * a `Claim` node: valid on `$asOf`, recorded by `$knownAt` and not retracted by then. Intervals
  * are half-open: `validFrom <= asOf < validTo`; an end the graph learned after `$knownAt`
- * (`closedAt`) is not known then.
+ * (`closedAt`) is not known then. A missing bound is open, written `coalesce(test, open)` rather
+ * than `IS NULL OR test`: the planner answers such an OR with a union of index scans, which loses
+ * the index order a page reads in.
  */
 export const heldAt = (x: string): string =>
-  `(${x}.validFrom IS NULL OR ${x}.validFrom <= $asOf)` +
-  ` AND (${x}.validTo IS NULL OR ${x}.validTo > $asOf OR ${x}.closedAt > $knownAt)` +
-  ` AND (${x}.recordedAt IS NULL OR ${x}.recordedAt <= $knownAt)` +
-  ` AND (${x}.retractedAt IS NULL OR ${x}.retractedAt > $knownAt)`;
+  `coalesce(${x}.validFrom <= $asOf, true)` +
+  ` AND (coalesce(${x}.validTo > $asOf, true) OR coalesce(${x}.closedAt > $knownAt, false))` +
+  ` AND coalesce(${x}.recordedAt <= $knownAt, true)` +
+  ` AND coalesce(${x}.retractedAt > $knownAt, true)`;
 
 /** The predicate a read adds for `x` in a time read; null in a plain read. */
 export const heldAtIf = (time: boolean, x: string): string | null => (time ? heldAt(x) : null);
@@ -84,13 +86,21 @@ export const valueAt = (subjectId: string, field: string): string =>
   `COLLECT { MATCH (vc:Claim {subject: ${subjectId}, field: '${field}'}) WHERE ${heldAt('vc')}` +
   ` RETURN vc.value ORDER BY vc.recordedAt DESC LIMIT 1 }[0]`;
 
+/**
+ * The value of sourced property `field` of `holder` (a node or relationship held at the slice,
+ * subject `subjectId`) at the slice: the holder's own copy when the field is settled on it (the
+ * same at every slice that holds it, materialize.ts), else its claims' (`valueAt`).
+ */
+const heldValue = (holder: string, subjectId: string, field: string): string =>
+  `CASE WHEN '${field}' IN ${holder}.settled THEN ${holder}.${field} ELSE ${valueAt(subjectId, field)} END`;
+
 /** How a read names sourced property `field` of node `v`: `v.field`, or its value at the slice. */
 export const propertyAt = (v: string, field: string, sourced: boolean, time: boolean): string =>
-  time && sourced ? valueAt(`${v}.id`, field) : `${v}.${field}`;
+  time && sourced ? heldValue(v, `${v}.id`, field) : `${v}.${field}`;
 
 /** How a read names relationship property `field` of `r`, likewise. */
 export const relationshipPropertyAt = (r: string, field: string, time: boolean): string =>
-  time ? valueAt(`${r}.claimId`, field) : `${r}.${field}`;
+  time ? heldValue(r, `${r}.claimId`, field) : `${r}.${field}`;
 
 /** A relationship's public type in a row: a held-back `H_T` reads as `T` in a time read. */
 export const publicType = (r: string, time: boolean): string => (time ? `replace(type(${r}), 'H_', '')` : `type(${r})`);

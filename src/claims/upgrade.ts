@@ -4,7 +4,8 @@
  * (no validFrom, no validTo), recorded at the thing's `createdAt`, else its `updatedAt`, else the
  * upgrade's start, with no citation. Entity and relationship properties stay as they are, so a
  * read without `asOf` answers as before; each node and relationship gains its claim's `claimId`
- * and `recordedAt`, as every write sets them (docs/decisions/2026-12-07-claims-storage.md).
+ * and `recordedAt`, as every write sets them (docs/decisions/2026-12-07-claims-storage.md), and
+ * its `settled` list: each value has the one claim, recorded with its holder's (materialize.ts).
  *
  * Work is found by `claimId IS NULL`, so the upgrade runs once: a second start counts nothing
  * pending and writes nothing, and an interrupted one resumes where it stopped. An entity or
@@ -99,7 +100,7 @@ function entityStage(): Stage {
         WHERE n[f] IS NOT NULL] ELSE [] END AS fields
     FOREACH (_ IN CASE WHEN pending THEN [1] ELSE [] END |
       CREATE (c:Claim {id: ${NEW_CLAIM_ID}, kind: 'ENTITY', subject: n.id, recordedAt: at})
-      SET n.claimId = c.id, n.recordedAt = at)
+      SET n.claimId = c.id, n.recordedAt = at, n.settled = fields)
     ${valueClaims('n', 'n.id')}`;
   return {
     name: 'entities',
@@ -123,7 +124,7 @@ function relationshipStage(type: EntityRelationshipType): Stage {
     FOREACH (_ IN CASE WHEN pending THEN [1] ELSE [] END |
       CREATE (c:Claim {id: ${NEW_CLAIM_ID}, kind: 'RELATIONSHIP', subject: a.id, type: $type, object: b.id,
         recordedAt: at})
-      SET r.claimId = c.id, r.recordedAt = at)
+      SET r.claimId = c.id, r.recordedAt = at, r.settled = fields)
     ${valueClaims('r', 'r.claimId')}`;
   return {
     name: type,

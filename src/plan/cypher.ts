@@ -24,7 +24,6 @@ import {
   propertyAt,
   publicType,
   relationshipPropertyAt,
-  valueAt,
 } from '../claims/time.js';
 import { and, compileFilter, type CompiledFilter, type FilterLabel, type FilterLimits } from '../graph/filters.js';
 import { keyedPage } from '../graph/hub-pages.js';
@@ -62,8 +61,11 @@ export const ENTITY_RELATIONSHIPS_ORDERING: Ordering = {
 export const rowVariables = (index: number | 'root', time = false): RowVariables =>
   index === 'root' ? { ...ROOT_ROW, time } : { node: `n${index}`, rel: `r${index}`, time };
 
-/** What a connection parameter holds: page size, cursor, filter values (a prefix), relationship types. */
-export type ConnectionParam = 'fetch' | 'cursor' | 'f' | 'types';
+/**
+ * What a connection parameter holds: page size, cursor, filter values (a prefix), relationship
+ * types, the bounds a root page at a slice seeks its index with (root-page.ts).
+ */
+export type ConnectionParam = 'fetch' | 'cursor' | 'f' | 'types' | 'gte' | 'lte';
 
 /**
  * The one naming of a read's parameters: connection 3's `c3_fetch`, `c3_cursor`, `c3_f0`...,
@@ -216,7 +218,7 @@ export function nodeProjection(v: string, read: NodeRead, deferral?: Deferral): 
   if (read.label === 'Source') entries.push(`title: ${v}.title`);
   else if (read.label === 'Entity') entries.push(`label: ${kindOf(v, time)}`);
   if (allProperties && time && read.label !== 'Source') {
-    entries.push(...[...ALL_SOURCED_FIELDS].map((f) => `${f}: ${valueAt(`${v}.id`, f)}`));
+    entries.push(...[...ALL_SOURCED_FIELDS].map((f) => `${f}: ${propertyAt(v, f, true, true)}`));
   }
   if (!allProperties) {
     const seen = new Set<string>(read.label === 'Source' ? ['title'] : []);

@@ -12,6 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { upgradeToClaims } from '../../src/claims/upgrade.js';
+import { sourcedProperties, sourcedRelationshipProperties } from '../../src/claims/model.js';
+import type { EntityLabel } from '../../src/graph/model.js';
 import { createLogger } from '../../src/logger.js';
 import { createDriver, type Db, GraphDb } from '../../src/neo4j/db.js';
 import { migrate } from '../../src/neo4j/migrate.js';
@@ -156,7 +158,7 @@ async function readClaims() {
 async function readsSee() {
   const { nodes, rels } = await readClaims();
   const strip = (p: unknown) => {
-    const { claimId: _id, recordedAt: _at, ...rest } = p as Record<string, unknown>;
+    const { claimId: _id, recordedAt: _at, settled: _settled, ...rest } = p as Record<string, unknown>;
     return rest;
   };
   return {
@@ -164,6 +166,12 @@ async function readsSee() {
     rels: sortByJson(rels.map((r) => ({ ...r, p: strip(r.p) }))),
   };
 }
+
+/** The sourced fields `p` holds a value for, sorted. */
+const heldFields = (p: Record<string, unknown>, sourced: Record<string, unknown>) =>
+  Object.keys(sourced)
+    .filter((f) => p[f] !== undefined && p[f] !== null)
+    .sort();
 
 const CLAIM_ID = /^clm-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -191,6 +199,8 @@ async function expectUpgraded() {
     const claim = byId.get(p.claimId as string);
     expect(claim).toMatchObject({ kind: 'RELATIONSHIP', subject: r.a, type: r.type, object: r.b });
     expect(p.recordedAt).toBe(claim!.recordedAt);
+    // Each value has its one claim, recorded with the relationship's: all settled.
+    expect([...(p.settled as string[])].sort()).toEqual(heldFields(p, sourcedRelationshipProperties(r.type as never)));
     relationshipKey.set(claim!.id as string, `${r.a}-${r.type}-${r.b}`);
   }
   for (const n of nodes) {
@@ -200,6 +210,9 @@ async function expectUpgraded() {
       continue;
     }
     expect(byId.get(p.claimId as string)).toMatchObject({ kind: 'ENTITY', subject: p.id, recordedAt: p.recordedAt });
+    const kind = (n.labels as string[]).find((l) => l !== 'Entity') as EntityLabel;
+    expect([...(p.settled as string[])].sort()).toEqual(heldFields(p, sourcedProperties(kind)));
+    expect(p.unsettled).toBeUndefined();
   }
   const expected = [
     ...EXPECTED_ENTITY_CLAIMS,
