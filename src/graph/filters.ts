@@ -366,5 +366,22 @@ export function filterRequires(label: FilterLabel, filter: Input | null | undefi
   });
 }
 
+/** The bounds a filter's top level sets on `property` (`gte`, `lte`), by name; empty when none. */
+export function filterBounds(
+  label: FilterLabel,
+  filter: Input | null | undefined,
+  property: string,
+): Partial<Record<'gte' | 'lte', unknown>> {
+  const bounds: Partial<Record<'gte' | 'lte', unknown>> = {};
+  if (!filter) return bounds;
+  for (const [name, field] of Object.entries(FILTER_FIELDS[label])) {
+    if (field.kind !== 'floatRange' || field.property !== property) continue;
+    const range = filter[name] as Input | null | undefined;
+    if (isSet(range?.gte)) bounds.gte = range!.gte;
+    if (isSet(range?.lte)) bounds.lte = range!.lte;
+  }
+  return bounds;
+}
+
 /** The filter labels that name GraphQL input types, in a stable order. */
 export const FILTER_LABELS: readonly FilterLabel[] = [...ENTITY_LABELS, 'Source', 'Entity'];

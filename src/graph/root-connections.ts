@@ -8,7 +8,13 @@ import type { Context } from '../context.js';
 import { connectionFilter } from '../plan/cypher.js';
 import { timeParams, type TimeSlice } from '../claims/time.js';
 import { toEntityRowAt } from './time-reads.js';
-import { rootCountStatement, rootPageParams, rootPageStatement } from '../plan/root-page.js';
+import {
+  type BoundName,
+  rootCountStatement,
+  rootPageParams,
+  rootPageStatement,
+  seekBounds,
+} from '../plan/root-page.js';
 import { toEntityRow } from './entities.js';
 import { filterLimits, type CompiledFilter, type FilterLimits } from './filters.js';
 import type { EntityLabel } from './model.js';
@@ -53,11 +59,20 @@ export async function loadRootPage<N>(
   const ordering = orderingFor(spec, args.orderBy);
   const plan = planPage(args, ordering, ctx.config.limits.maxPageSize);
   const filter = filterClause(spec, args.filter, filterLimits(ctx.config.limits), time);
-  const indexed = time ? null : indexedSortKey(spec, args);
-  const source = { label: spec.label, filter: filter.where, ordering, page: plan, indexed, time };
+  const indexed = indexedSortKey(spec, args);
+  const bounds = seekBounds(spec.label, args.filter, indexed, time);
+  const source = {
+    label: spec.label,
+    filter: filter.where,
+    ordering,
+    page: plan,
+    indexed,
+    time,
+    bounds: Object.keys(bounds) as BoundName[],
+  };
   const records = await ctx.db.read(rootPageStatement(source), {
     ...filter.params,
-    ...rootPageParams(plan),
+    ...rootPageParams(plan, bounds),
     ...timeParams(slice),
   });
   const edges = records.map((r) => ({

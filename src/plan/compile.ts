@@ -23,7 +23,7 @@ import {
   nodeProjection,
   type Deferred,
 } from './cypher.js';
-import { rootAggregate, rootMatch, rootPageParams, rootPageRows } from './root-page.js';
+import { rootAggregate, rootMatch, rootPageParams, rootPageRows, seekBounds } from './root-page.js';
 import {
   walkRoot,
   type EntityTree,
@@ -129,8 +129,8 @@ function rootPageCall(tree: RootConnectionTree, page: PagePlan, deferred: Deferr
     tree.cursors ? `k: [${keyExpressions(tree.ordering.keys, { ...ROOT_ROW, time: tree.time }).join(', ')}]` : null,
     node ? `n: ${node.projection}` : 'n: null',
   ];
-  const { label, ordering, indexed } = tree;
-  const rows = rootPageRows({ label, filter: tree.filter.where, ordering, page, indexed, time: tree.time });
+  const { label, ordering, indexed, bounds } = tree;
+  const rows = rootPageRows({ label, filter: tree.filter.where, ordering, page, indexed, time: tree.time, bounds });
   return (
     `CALL () { ${rows.text}${hoistClause('n', node?.hoisted ?? [], rows.orderBy)}` +
     ` RETURN collect({ ${entry.filter(Boolean).join(', ')} }) AS edges }`
@@ -174,6 +174,8 @@ export function rootParams(root: RootRead, tree: RootTree): Record<string, unkno
   if (tree.kind === 'entity') return { ...params, slug: root.kind === 'entity' ? root.slug : null };
   Object.assign(params, tree.filter.params);
   for (const a of tree.aggregates) aggregateParams(a, params);
-  if (tree.page) Object.assign(params, rootPageParams(tree.page));
+  if (tree.page && root.kind === 'connection') {
+    Object.assign(params, rootPageParams(tree.page, seekBounds(tree.label, root.args.filter, tree.indexed, tree.time)));
+  }
   return params;
 }

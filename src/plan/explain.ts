@@ -11,6 +11,7 @@ import {
   type GraphQLSchema,
   type OperationDefinitionNode,
 } from 'graphql';
+import { timeSlice } from '../claims/time.js';
 import type { AggregateRead } from '../graph/aggregates.js';
 import type { ConnectionArgs } from '../graph/ordering.js';
 import type { PagePlan } from '../graph/paging.js';
@@ -53,12 +54,13 @@ function plannedRoots(
   for (const [key, fieldNodes] of collectFields(ctx, queryType, [operation.selectionSet])) {
     const name = fieldNodes[0]!.name.value;
     const args = getArgumentValues(queryType.getFields()[name]!, fieldNodes[0]!, variables);
+    const time = timeSlice(args.asOf as string | undefined, args.knownAt as string | undefined);
     const spec = specs.get(name);
     const root: RootRead | null =
       name === 'entity'
-        ? { kind: 'entity', slug: String(args.slug) }
+        ? { kind: 'entity', slug: String(args.slug), time }
         : spec
-          ? { kind: 'connection', spec, args: args as ConnectionArgs }
+          ? { kind: 'connection', spec, args: args as ConnectionArgs, time }
           : null;
     if (root) out.push({ key, input: { schema, fragments, variables, fieldNodes, maxPageSize }, root, operation });
   }

@@ -5,14 +5,15 @@
  * write their root statements with these, so the two read the same rows the same way.
  */
 import { sourceProjection } from '../graph/entities.js';
-import { heldAtIf, labelAt } from '../claims/time.js';
+import { heldLabel } from '../claims/model.js';
+import { heldAtIf, isSourcedField, labelAt } from '../claims/time.js';
 import { aggregateExpression, aggregateSpecOf, type AggregateRead } from '../graph/aggregates.js';
 import { keyExpressions, type Ordering, type SortKey } from '../graph/ordering.js';
 import { ROOT_ROW } from '../graph/patterns.js';
 import { indexedPageBounds, type PagePlan } from '../graph/paging.js';
 import type { RootConnectionSpec } from '../graph/root-connections.js';
 import { keysetPredicate, orderByClause, pageKeys, paramName, whereClause, wholeEntity } from './cypher.js';
-import { and } from '../graph/filters.js';
+import { and, filterBounds } from '../graph/filters.js';
 
 /** The root label in a pattern: with its held-back label in a time read (sources have none). */
 const rootLabel = (label: RootConnectionSpec['label'], time: boolean) =>
@@ -55,45 +56,102 @@ export interface RootPageSource {
   filter: string | null;
   ordering: Ordering;
   page: PagePlan;
-  /** The sort key whose index the page reads in order, if any (indexedSortKey; none in a time read). */
+  /** The sort key whose index the page reads in order, if any (indexedSortKey). */
   indexed: SortKey | null;
   /** A time read. */
   time?: boolean;
+  /**
+   * The bounds the filter's top level sets on the indexed property (filterBounds), bound as
+   * `$gte`/`$lte`: a time read by a sourced property seeks its index with them.
+   */
+  bounds?: readonly BoundName[];
 }
+
+export type BoundName = 'gte' | 'lte';
+
+/**
+ * The bounds a time read's page by a sourced indexed property seeks its index with: the filter's
+ * own range on that property (none otherwise).
+ */
+export function seekBounds(
+  label: RootConnectionSpec['label'],
+  filter: Record<string, unknown> | null | undefined,
+  indexed: SortKey | null,
+  time: boolean,
+): Partial<Record<BoundName, unknown>> {
+  const property = indexed?.property;
+  if (!time || !property || label === 'Source' || !isSourcedField(label, property)) return {};
+  return filterBounds(label, filter, property);
+}
+
+const BOUND_OPERATORS: Record<BoundName, string> = { gte: '>=', lte: '<=' };
 
 /**
  * A root page's nodes `n`, in order: `MATCH ... WHERE ... WITH n ORDER BY ... LIMIT toInteger($fetch)`
  * (parameters `$fetch` and `$cursor`, see rootPageParams), and the order it wrote.
  */
 export function rootPageRows(source: RootPageSource): { text: string; orderBy: string } {
-  const { page, indexed } = source;
   const time = source.time === true;
-  const keys = source.ordering.keys;
-  const written = pageKeys(source.ordering, page, { ...ROOT_ROW, time });
+  const written = pageKeys(source.ordering, source.page, { ...ROOT_ROW, time });
+  const limit = `LIMIT toInteger($${paramName('root', 'fetch')})`;
   const cursor = `$${paramName('root', 'cursor')}`;
-  const conditions: Array<string | null> = [rootHeld(source.label, time), source.filter];
-  let orderBy = orderByClause(written);
-  if (indexed) {
-    // Index order: every row has the property, so ordering by it equals ordering by the key's
-    // expression; a cursor becomes a range seek, so page 50 reads about what page 1 reads.
-    const descending = !!keys[0]!.descending !== page.backward;
-    const { range, after } = indexedPageBounds({
-      node: 'n',
-      property: indexed.property!,
-      keys: keyExpressions(keys, ROOT_ROW),
-      descending,
-      cursor: page.hasCursor ? cursor : null,
-      ...(indexed.seek ? { seek: indexed.seek } : {}),
-    });
-    conditions.unshift(...range);
-    if (after) conditions.push(after);
-    const direction = descending ? 'DESC' : 'ASC';
-    orderBy = `n.${indexed.property} ${direction}, n.id ${direction}`;
-  } else if (page.hasCursor) {
-    conditions.push(keysetPredicate(written, cursor));
+  const held = rootHeld(source.label, time);
+  const keyset = source.page.hasCursor ? keysetPredicate(written, cursor) : null;
+  const orderBy = orderByClause(written);
+  const cut = (label: string, conditions: Array<string | null>, order: string) =>
+    `MATCH (n:${label})${whereClause(and(...conditions))} WITH n ORDER BY ${order} ${limit}`;
+  const { indexed, label } = source;
+  if (!indexed) {
+    return { text: cut(rootLabel(label, time), [held, source.filter, keyset], orderBy), orderBy };
   }
-  const match = `MATCH (n:${rootLabel(source.label, time)})${whereClause(and(...conditions))}`;
-  return { text: `${match} WITH n ORDER BY ${orderBy} LIMIT toInteger($${paramName('root', 'fetch')})`, orderBy };
+  const inIndex = indexOrder(source);
+  if (!time || label === 'Source') {
+    return {
+      text: cut(label, [...inIndex.range, held, source.filter, inIndex.after], inIndex.orderBy),
+      orderBy: inIndex.orderBy,
+    };
+  }
+  // At a slice the page is cut from several parts, each in order, then merged: live entities by
+  // their index; held-back ones by theirs (an editorial property, the same at every slice) or, by a
+  // sourced property, those whose value there is not the live node's own (few: the `unsettled`
+  // and held-back ones, whose values come from their claims).
+  const property = indexed.property!;
+  const part = (text: string) => `${text} RETURN n`;
+  const parts: string[] = [];
+  if (!isSourcedField(label, property)) {
+    parts.push(part(cut(label, [...inIndex.range, held, source.filter, inIndex.after], inIndex.orderBy)));
+    parts.push(part(cut(heldLabel(label), [...inIndex.range, held, source.filter, inIndex.after], inIndex.orderBy)));
+  } else {
+    // A settled value is the node's own at every slice that holds it, so its index answers.
+    const bounds = (source.bounds ?? []).map((b) => `n.${property} ${BOUND_OPERATORS[b]} $${paramName('root', b)}`);
+    const settled = `'${property}' IN n.settled`;
+    parts.push(
+      part(cut(label, [...inIndex.range, ...bounds, settled, held, source.filter, inIndex.after], inIndex.orderBy)),
+    );
+    parts.push(part(cut(label, ['n.unsettled = true', `NOT ${settled}`, held, source.filter, keyset], orderBy)));
+    parts.push(part(cut(heldLabel(label), [held, source.filter, keyset], orderBy)));
+  }
+  return { text: `CALL () { ${parts.join(' UNION ALL ')} } WITH n ORDER BY ${orderBy} ${limit}`, orderBy };
+}
+
+/**
+ * Index order: every row has the property, so ordering by it equals ordering by the key's
+ * expression; a cursor becomes a range seek, so page 50 reads about what page 1 reads.
+ */
+function indexOrder(source: RootPageSource): { range: string[]; after: string | null; orderBy: string } {
+  const { page, indexed } = source;
+  const keys = source.ordering.keys;
+  const descending = !!keys[0]!.descending !== page.backward;
+  const { range, after } = indexedPageBounds({
+    node: 'n',
+    property: indexed!.property!,
+    keys: keyExpressions(keys, ROOT_ROW),
+    descending,
+    cursor: page.hasCursor ? `$${paramName('root', 'cursor')}` : null,
+    ...(indexed!.seek ? { seek: indexed!.seek } : {}),
+  });
+  const direction = descending ? 'DESC' : 'ASC';
+  return { range, after, orderBy: `n.${indexed!.property} ${direction}, n.id ${direction}` };
 }
 
 /** A root page as a statement of its own (the loaders'): each row's node, whole, and its sort keys. */
@@ -108,9 +166,13 @@ export function rootPageStatement(source: RootPageSource): string {
 export const rootCountStatement = (label: RootConnectionSpec['label'], filter: string | null, time = false) =>
   `${rootMatch(label, filter, time)} RETURN count(n) AS total`;
 
-/** The parameters of rootPageRows' text. */
-export function rootPageParams(page: PagePlan): Record<string, unknown> {
+/** The parameters of rootPageRows' text (`bounds`: the values of its `bounds`). */
+export function rootPageParams(
+  page: PagePlan,
+  bounds: Partial<Record<BoundName, unknown>> = {},
+): Record<string, unknown> {
   const params: Record<string, unknown> = { [paramName('root', 'fetch')]: page.fetch };
   if (page.hasCursor) params[paramName('root', 'cursor')] = page.cursorKey;
+  for (const [name, value] of Object.entries(bounds)) params[paramName('root', name as BoundName)] = value;
   return params;
 }

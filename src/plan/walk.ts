@@ -53,6 +53,7 @@ import { filterClause, type RootConnectionSpec } from '../graph/root-connections
 import { connectionFilter, EDGE_CLAIM_FIELDS } from './cypher.js';
 import { getOrCreate } from '../get-or-create.js';
 import type { TimeSlice } from '../claims/time.js';
+import { type BoundName, seekBounds } from './root-page.js';
 
 /** How a property is read: as stored, or converted to what GraphQL serves. */
 export type ReadAs = PropertyType | 'datetime';
@@ -490,6 +491,8 @@ export interface RootConnectionTree {
   filter: CompiledFilter;
   /** The root page reads this key's index in order (see indexedSortKey). */
   indexed: SortKey | null;
+  /** The bounds a page at a slice seeks that index with (root-page.ts, seekBounds). */
+  bounds: BoundName[];
   aggregates: AggregateRead[];
   time: boolean;
 }
@@ -517,8 +520,8 @@ export function walkRoot(input: SelectionInput, root: RootRead): RootTree {
   const ordering = orderingFor(spec, args.orderBy);
   const page = planPage(args, ordering, input.maxPageSize);
   const filter = filterClause(spec, args.filter, input.filterLimits, time);
-  // A time read's root page also holds held-back entities, which the value indexes do not order.
-  const indexed = time ? null : indexedSortKey(spec, args);
+  const indexed = indexedSortKey(spec, args);
+  const bounds = Object.keys(seekBounds(spec.label, args.filter, indexed, time)) as BoundName[];
   // The connection's own selection: edges { cursor node { ... } }, pageInfo, totalCount, aggregate.
   let wantsPage = false;
   let count = false;
@@ -559,6 +562,7 @@ export function walkRoot(input: SelectionInput, root: RootRead): RootTree {
     cursors,
     filter,
     indexed,
+    bounds,
     aggregates,
     time,
   };
