@@ -16,7 +16,7 @@ const MIN_ENTITIES = 10;
 
 export const GENERATE_USAGE =
   `generate --entities 100000 [--seed N] [--prefix gen] [--batch-size ${DEFAULT_BATCH_SIZE}] ` +
-  `[--concurrency ${GENERATE_CONCURRENCY}] [--sources N]`;
+  `[--concurrency ${GENERATE_CONCURRENCY}] [--sources N] [--history]`;
 
 /** The generator's flags, shared with `export --entities`; absent ones take the generator's defaults. */
 export const GENERATOR_FLAGS = {
@@ -24,9 +24,13 @@ export const GENERATOR_FLAGS = {
   seed: { type: 'string' },
   prefix: { type: 'string' },
   sources: { type: 'string' },
+  /** Values and relationships that change, end, are retracted or disputed over time (claims). */
+  history: { type: 'boolean' },
 } as const;
 
-type GeneratorFlagValues = { [K in keyof typeof GENERATOR_FLAGS]?: string };
+type GeneratorFlagValues = {
+  [K in keyof typeof GENERATOR_FLAGS]?: (typeof GENERATOR_FLAGS)[K]['type'] extends 'boolean' ? boolean : string;
+};
 
 export function generatorOptions(values: GeneratorFlagValues, usage: string): GenerateOptions {
   const entities = wholeNumber(values.entities, 'entities', 0, usage);
@@ -36,6 +40,7 @@ export function generatorOptions(values: GeneratorFlagValues, usage: string): Ge
     seed: wholeNumber(values.seed, 'seed', undefined, usage),
     prefix: values.prefix,
     sources: wholeNumber(values.sources, 'sources', undefined, usage),
+    ...(values.history ? { history: true } : {}),
   };
 }
 

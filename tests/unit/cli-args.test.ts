@@ -39,6 +39,11 @@ describe('generate', () => {
     expect(parseGenerateArgs(['--entities', '20', '--concurrency', '0']).concurrency).toBe(1);
   });
 
+  it('asks the generator for a claim history only with --history', () => {
+    expect(parseGenerateArgs(['--entities', '20', '--history']).generate.history).toBe(true);
+    expect(parseGenerateArgs(['--entities', '20']).generate).not.toHaveProperty('history');
+  });
+
   it.each([
     [[], /--entities is required/],
     [['--entities', '9'], /at least 10/],
