@@ -12,7 +12,6 @@ CREATE INDEX held_project_created_at_id IF NOT EXISTS FOR (n:HProject) ON (n.cre
 CREATE INDEX held_datacenter_created_at_id IF NOT EXISTS FOR (n:HDatacenter) ON (n.createdAt, n.id);
 CREATE INDEX held_deal_created_at_id IF NOT EXISTS FOR (n:HDeal) ON (n.createdAt, n.id);
 // By a sourced value (valueUsd...), a page at a slice reads settled live entities from the value's
-// index and the few others from these: the entities with a field whose value changes over time.
-CREATE INDEX project_unsettled IF NOT EXISTS FOR (n:Project) ON (n.unsettled);
-CREATE INDEX datacenter_unsettled IF NOT EXISTS FOR (n:Datacenter) ON (n.unsettled);
-CREATE INDEX deal_unsettled IF NOT EXISTS FOR (n:Deal) ON (n.unsettled);
+// index and the others from their claims, in value order: only claims of a value that changes
+// over time carry `unsettledField` (src/claims/materialize.ts), so this index holds just those.
+CREATE INDEX claim_unsettled_value IF NOT EXISTS FOR (c:Claim) ON (c.unsettledField, c.value);

@@ -13,6 +13,7 @@
  * An entity whose liveness flips takes all its relationships along for re-derivation.
  */
 import { ENTITY_LABELS, ENTITY_RELATIONSHIP_TYPES, type EntityRelationshipType } from '../graph/model.js';
+import { valueOrderedFields } from '../graph/ordering.js';
 import { SET_PAGE_KEYS } from '../graph/page-keys.js';
 import type { Run } from '../neo4j/db.js';
 import { HELD_ENTITY, heldLabel, heldType, sourcedProperties, sourcedRelationshipProperties } from './model.js';
@@ -90,21 +91,24 @@ ${ifThen(differs('before', 'after'), `SET ${x}.updatedAt = ${stamp}`)}`;
 }
 
 /**
- * Cypher: `true` when entity `x` has a field that some claim speaks of and that is not settled,
- * else null (so the per-kind `unsettled` index holds only those, for pages at a slice ordered by
- * a sourced value: src/plan/root-page.ts).
+ * Marks the claims of each field of entity `x` in `fields` (a Cypher list over the variables in
+ * `scope`) for the claim index pages at a slice read in value order (src/plan/root-page.ts):
+ * `unsettledField` is the field's name on every claim of a field not settled on `x`, and absent
+ * otherwise, so that index holds only the values that change over time.
  */
-export const unsettledFlag = (x: string, fields: readonly string[] | string): string =>
-  `CASE WHEN any(f IN ${typeof fields === 'string' ? fields : `[${fields.map((f) => `'${f}'`).join(', ')}]`}` +
-  ` WHERE NOT f IN ${x}.settled AND EXISTS { MATCH (:Claim {subject: ${x}.id, field: f}) }) THEN true END`;
+export const markUnsettledClaims = (x: string, fields: string, scope = x): string =>
+  `CALL (${scope}) { UNWIND ${fields} AS f MATCH (c:Claim {subject: ${x}.id, field: f})` +
+  ` SET c.unsettledField = CASE WHEN f IN ${x}.settled THEN null ELSE f END }`;
 
 const entityValues = (label: (typeof ENTITY_LABELS)[number]) => {
   const fields = Object.keys(sourcedProperties(label));
+  const ordered = valueOrderedFields(label);
   return fields.length === 0
     ? null
     : `UNWIND $ids AS id MATCH (n:Entity|${HELD_ENTITY} {id: id})
-${deriveValues('n', 'n.id', fields)}
-SET n.unsettled = ${unsettledFlag('n', fields)}`;
+${deriveValues('n', 'n.id', fields)}${
+  ordered.length > 0 ? `\nWITH n\n${markUnsettledClaims('n', `[${ordered.map((f) => `'${f}'`).join(', ')}]`)}` : ''
+}`;
 };
 
 /** The relationships of type `type` with these claim ids, live or held back. */

@@ -51,5 +51,4 @@ export const CLAIM_COPY_KEYS = [
   'retractedAt',
   'closedAt',
   'settled',
-  'unsettled',
 ] as const;

@@ -5,11 +5,12 @@
  * the same, only slower. The `(:StargraphMeta {key: 'settled'})` node says the pass is done, so
  * later starts do not scan for it; writes and the claims upgrade keep the lists from then on.
  */
-import { ENTITY_LABELS, ENTITY_RELATIONSHIP_TYPES } from '../graph/model.js';
+import { ENTITY_LABELS, ENTITY_RELATIONSHIP_TYPES, type EntityLabel } from '../graph/model.js';
+import { valueOrderedFields } from '../graph/ordering.js';
 import type { Logger } from '../logger.js';
 import type { Db } from '../neo4j/db.js';
 import { HELD_ENTITY, heldLabel, heldType, sourcedProperties, sourcedRelationshipProperties } from './model.js';
-import { settledFields, unsettledFlag } from './materialize.js';
+import { markUnsettledClaims, settledFields } from './materialize.js';
 import { graphDate, utcToday } from './time.js';
 
 const BATCH = 1000;
@@ -17,9 +18,10 @@ const BATCH = 1000;
 const ENTITIES = `
 MATCH (n:Entity|${HELD_ENTITY}) WHERE n.settled IS NULL AND n.claimId IS NOT NULL
 CALL (n) {
-  WITH n, $fieldsByLabel[head([l IN labels(n) WHERE l <> 'Entity' AND l <> '${HELD_ENTITY}'])] AS fields
-  SET n.settled = ${settledFields('n', 'n.id', 'fields')}
-  SET n.unsettled = ${unsettledFlag('n', 'fields')}
+  WITH n, head([l IN labels(n) WHERE l <> 'Entity' AND l <> '${HELD_ENTITY}']) AS kind
+  SET n.settled = ${settledFields('n', 'n.id', '$fieldsByLabel[kind]')}
+  WITH n, $orderedByLabel[kind] AS ordered
+  ${markUnsettledClaims('n', 'ordered', 'n, ordered')}
 } IN TRANSACTIONS OF ${BATCH} ROWS
 RETURN count(*) AS settled`;
 
@@ -36,16 +38,11 @@ export async function settleGraph(db: Db, logger: Logger): Promise<number> {
   if (done?.done === true) return 0;
   const started = performance.now();
   const asOf = graphDate(utcToday());
-  const fieldsByLabel = Object.fromEntries(
-    ENTITY_LABELS.flatMap((label) => {
-      const fields = Object.keys(sourcedProperties(label));
-      return [
-        [label, fields],
-        [heldLabel(label), fields],
-      ];
-    }),
-  );
-  let settled = Number((await db.writeAutoCommit(ENTITIES, { asOf, fieldsByLabel }))[0]?.settled ?? 0);
+  const byKind = (fields: (label: EntityLabel) => string[]) =>
+    Object.fromEntries(ENTITY_LABELS.flatMap((label) => [label, heldLabel(label)].map((l) => [l, fields(label)])));
+  const fieldsByLabel = byKind((label) => Object.keys(sourcedProperties(label)));
+  const orderedByLabel = byKind(valueOrderedFields);
+  let settled = Number((await db.writeAutoCommit(ENTITIES, { asOf, fieldsByLabel, orderedByLabel }))[0]?.settled ?? 0);
   for (const type of ENTITY_RELATIONSHIP_TYPES) {
     const fields = Object.keys(sourcedRelationshipProperties(type));
     settled += Number((await db.writeAutoCommit(relationships(type), { asOf, fields }))[0]?.settled ?? 0);

@@ -79,12 +79,12 @@ export function labelAt(label: EntityLabel | 'Entity', time: boolean): string {
 
 /**
  * The value a sourced property `field` of subject `subjectId` (an entity's id, or a relationship's
- * `claimId`) held at the slice: the newest recorded of its claims held then, from the
+ * `claimId`) held at the slice: the newest recorded of its claims held then (ties: the larger id), from the
  * `Claim(subject, field)` index. `field` comes from the model tables only.
  */
 export const valueAt = (subjectId: string, field: string): string =>
   `COLLECT { MATCH (vc:Claim {subject: ${subjectId}, field: '${field}'}) WHERE ${heldAt('vc')}` +
-  ` RETURN vc.value ORDER BY vc.recordedAt DESC LIMIT 1 }[0]`;
+  ` RETURN vc.value ORDER BY vc.recordedAt DESC, vc.id DESC LIMIT 1 }[0]`;
 
 /**
  * The value of sourced property `field` of `holder` (a node or relationship held at the slice,

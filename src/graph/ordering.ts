@@ -124,6 +124,15 @@ export const ORDERINGS = {
   },
 } as const satisfies Record<EntityLabel | 'Source', Record<string, SortKey[]>>;
 
+/**
+ * The sourced properties a root page of `label` can read in value order: the first key of an
+ * ordering by a nullable number (valueUsd, pledgedUsd, powerMw).
+ */
+export const valueOrderedFields = (label: EntityLabel): string[] =>
+  Object.values(ORDERINGS[label] as Record<string, SortKey[]>).flatMap((keys) =>
+    keys[0]!.nullable && keys[0]!.property ? [keys[0]!.property] : [],
+  );
+
 /** The orderings a position of this label offers (`orderBy` on root and relationship connections). */
 export const orderingsOf = (label: EntityLabel | 'Source' | 'Entity'): Record<string, SortKey[]> =>
   label === 'Entity' ? COMMON_ENTITY_ORDERINGS : ORDERINGS[label];

@@ -6,13 +6,21 @@
  */
 import { sourceProjection } from '../graph/entities.js';
 import { heldLabel } from '../claims/model.js';
-import { heldAtIf, isSourcedField, labelAt } from '../claims/time.js';
+import { heldAt, heldAtIf, isSourcedField, labelAt } from '../claims/time.js';
 import { aggregateExpression, aggregateSpecOf, type AggregateRead } from '../graph/aggregates.js';
 import { keyExpressions, type Ordering, type SortKey } from '../graph/ordering.js';
 import { ROOT_ROW } from '../graph/patterns.js';
 import { indexedPageBounds, type PagePlan } from '../graph/paging.js';
 import type { RootConnectionSpec } from '../graph/root-connections.js';
-import { keysetPredicate, orderByClause, pageKeys, paramName, whereClause, wholeEntity } from './cypher.js';
+import {
+  keysetPredicate,
+  orderByClause,
+  pageKeys,
+  paramName,
+  whereClause,
+  wholeEntity,
+  type WrittenKey,
+} from './cypher.js';
 import { and, filterBounds } from '../graph/filters.js';
 
 /** The root label in a pattern: with its held-back label in a time read (sources have none). */
@@ -113,8 +121,8 @@ export function rootPageRows(source: RootPageSource): { text: string; orderBy: s
   }
   // At a slice the page is cut from several parts, each in order, then merged: live entities by
   // their index; held-back ones by theirs (an editorial property, the same at every slice) or, by a
-  // sourced property, those whose value there is not the live node's own (few: the `unsettled`
-  // and held-back ones, whose values come from their claims).
+  // sourced property, by label (they are few) and the live ones whose value changes over time from
+  // the index of their claims (unsettledValuePart).
   const property = indexed.property!;
   const part = (text: string) => `${text} RETURN n`;
   const parts: string[] = [];
@@ -128,10 +136,47 @@ export function rootPageRows(source: RootPageSource): { text: string; orderBy: s
     parts.push(
       part(cut(label, [...inIndex.range, ...bounds, settled, held, source.filter, inIndex.after], inIndex.orderBy)),
     );
-    parts.push(part(cut(label, ['n.unsettled = true', `NOT ${settled}`, held, source.filter, keyset], orderBy)));
+    parts.push(part(unsettledValuePart(source, written, held, limit)));
     parts.push(part(cut(heldLabel(label), [held, source.filter, keyset], orderBy)));
   }
   return { text: `CALL () { ${parts.join(' UNION ALL ')} } WITH n ORDER BY ${orderBy} ${limit}`, orderBy };
+}
+
+/**
+ * The live entities of a page at a slice by sourced property `p` whose `p` is not settled, in
+ * order: the claims of such values (`unsettledField`, materialize.ts) read from their index in
+ * value order, each kept when it is the one its subject holds at the slice (the newest recorded
+ * of those held, ties to the larger id, as `valueAt` picks), so each entity comes once, with its
+ * value at the slice.
+ */
+function unsettledValuePart(
+  source: RootPageSource,
+  written: readonly WrittenKey[],
+  held: string | null,
+  limit: string,
+): string {
+  const property = source.indexed!.property!;
+  const keys = source.ordering.keys;
+  const descending = !!keys[0]!.descending !== source.page.backward;
+  const { range, after } = indexedPageBounds({
+    node: 'c',
+    property: 'value',
+    keys: written.map((k) => k.expr),
+    descending,
+    cursor: source.page.hasCursor ? `$${paramName('root', 'cursor')}` : null,
+    ...(source.indexed!.seek ? { seek: source.indexed!.seek } : {}),
+  });
+  const bounds = (source.bounds ?? []).map((b) => `c.value ${BOUND_OPERATORS[b]} $${paramName('root', b)}`);
+  const newer =
+    `EXISTS { MATCH (o:Claim {subject: c.subject, field: '${property}'}) WHERE ${heldAt('o')}` +
+    ' AND (o.recordedAt > c.recordedAt OR (o.recordedAt = c.recordedAt AND o.id > c.id)) }';
+  const claims = and(`c.unsettledField = '${property}'`, ...range, ...bounds, heldAt('c'), `NOT ${newer}`);
+  const nodes = and(`n:${source.label}`, held, source.filter, after);
+  const direction = descending ? 'DESC' : 'ASC';
+  return (
+    `MATCH (c:Claim)${whereClause(claims)} MATCH (n:Entity {id: c.subject})${whereClause(nodes)}` +
+    ` WITH n, c ORDER BY c.value ${direction}, n.id ${direction} ${limit}`
+  );
 }
 
 /**
