@@ -173,9 +173,13 @@ function unsettledValuePart(
   const claims = and(`c.unsettledField = '${property}'`, ...range, ...bounds, heldAt('c'), `NOT ${newer}`);
   const nodes = and(`n:${source.label}`, held, source.filter, after);
   const direction = descending ? 'DESC' : 'ASC';
+  // Ordered before the join, by the index's own keys (the field is one value), so the index hands
+  // the claims over in order and the page stops reading once it is full (ordered after, every
+  // claim in range is read, then sorted).
   return (
-    `MATCH (c:Claim)${whereClause(claims)} MATCH (n:Entity {id: c.subject})${whereClause(nodes)}` +
-    ` WITH n, c ORDER BY c.value ${direction}, n.id ${direction} ${limit}`
+    `MATCH (c:Claim)${whereClause(claims)} WITH c ORDER BY c.unsettledField ${direction}, c.value ${direction}` +
+    ` MATCH (n:Entity {id: c.subject})${whereClause(nodes)}` +
+    ` WITH n, c ORDER BY c.unsettledField ${direction}, c.value ${direction}, n.id ${direction} ${limit}`
   );
 }
 
