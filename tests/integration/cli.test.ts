@@ -113,7 +113,7 @@ describe('npm run generate, output not a terminal', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toBe(
       "Unknown option '--verbose'\nUsage: generate --entities 100000 [--seed N] [--prefix gen] [--batch-size 5000] " +
-        '[--concurrency 2] [--sources N]\n',
+        '[--concurrency 2] [--sources N] [--history]\n',
     );
   });
 });
