@@ -11,7 +11,20 @@ export function encodeCursor(order: string, key: CursorKey): string {
   return Buffer.from(JSON.stringify({ o: order, k: key }), 'utf8').toString('base64url');
 }
 
-export function decodeCursor(cursor: string, order: string, keyLength: number): CursorKey {
+/** A cursor key value any ordering can compare: a string, a boolean, null or a finite number. */
+const comparable = (v: unknown) =>
+  v === null || typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v));
+
+/**
+ * The key of a cursor of ordering `order` whose keys are `keys`; INVALID_CURSOR for anything
+ * else, so a forged cursor (a number past what JSON or a datetime can hold, a key of the wrong
+ * kind) never reaches the database.
+ */
+export function decodeCursor(
+  cursor: string,
+  order: string,
+  keys: ReadonlyArray<{ accepts?: (value: unknown) => boolean }>,
+): CursorKey {
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
@@ -24,8 +37,8 @@ export function decodeCursor(cursor: string, order: string, keyLength: number): 
     value !== null &&
     typeof value === 'object' &&
     Array.isArray(value.k) &&
-    value.k.length === keyLength &&
-    value.k.every((v) => v === null || ['string', 'number', 'boolean'].includes(typeof v));
+    value.k.length === keys.length &&
+    value.k.every((v, i) => comparable(v) && (keys[i]!.accepts?.(v) ?? true));
   if (!valid) {
     throw new StargraphError(ErrorCode.INVALID_CURSOR, 'The cursor is malformed; use a cursor from this connection');
   }

@@ -15,6 +15,8 @@ export interface OrderKey {
   /** Cypher expression over the row's variables, never null (use coalesce with a sentinel). */
   expr: RowExpression;
   descending?: boolean;
+  /** What a cursor may hold for this key, beyond a finite number, a string, a boolean or null. */
+  accepts?: (value: unknown) => boolean;
 }
 
 /** The keys' expressions written for a row's variables. */
@@ -44,6 +46,8 @@ export interface SortKey {
    * property itself (a DateTime travels in cursors as its epoch seconds and nanoseconds).
    */
   seek?: (cursor: string) => string;
+  /** What a cursor may hold for this key (OrderKey). */
+  accepts?: (value: unknown) => boolean;
 }
 
 /** The client's `orderBy` argument: one of the label's orderBy fields and a direction. */
@@ -94,8 +98,13 @@ export const COMMON_ENTITY_ORDERINGS: Record<string, SortKey[]> = {
       expr: ({ node }) => `coalesce(${node}.createdAt.epochSeconds, 0)`,
       property: 'createdAt',
       seek: (cursor) => `datetime({epochSeconds: toInteger(${cursor}[0]), nanosecond: toInteger(${cursor}[1])})`,
+      // The seek builds a datetime from them: whole seconds, and a nanosecond of a second.
+      accepts: (v) => Number.isSafeInteger(v),
     },
-    expressionKey((n) => `coalesce(${n}.createdAt.nanosecond, 0)`),
+    {
+      ...expressionKey((n) => `coalesce(${n}.createdAt.nanosecond, 0)`),
+      accepts: (v) => Number.isInteger(v) && (v as number) >= 0 && (v as number) < 1e9,
+    },
   ],
   UPDATED_AT: [expressionKey((n) => `coalesce(${n}.updatedAt.epochMillis, 0)`)],
 };
@@ -148,7 +157,10 @@ export const alwaysIndexed = (key: SortKey): string | undefined =>
 export function orderingBy(prefix: string, orderings: Record<string, SortKey[]>, orderBy: OrderBy): Ordering {
   const descending = orderBy.direction === 'DESC';
   const sortKeys = orderings[orderBy.field]!;
-  const keys = [...sortKeys.map((k) => k.expr), onNode(nodeId)].map((expr) => ({ expr, descending }));
+  const keys: OrderKey[] = [
+    ...sortKeys.map((k) => ({ expr: k.expr, descending, ...(k.accepts ? { accepts: k.accepts } : {}) })),
+    { expr: onNode(nodeId), descending },
+  ];
   const indexed = alwaysIndexed(sortKeys[0]!);
   return { name: `${prefix}:${orderBy.field}:${descending ? 'DESC' : 'ASC'}`, keys, ...(indexed ? { indexed } : {}) };
 }

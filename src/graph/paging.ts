@@ -50,7 +50,7 @@ export function planPage(args: PageArgs, ordering: Ordering, maxPageSize: number
   const backward = last != null || before != null;
   const size = (backward ? last : first) ?? defaultSize;
   const cursor = backward ? before : after;
-  const cursorKey = cursor != null ? decodeCursor(cursor, ordering.name, ordering.keys.length) : null;
+  const cursorKey = cursor != null ? decodeCursor(cursor, ordering.name, ordering.keys) : null;
   return { backward, size, fetch: size + 1, cursorKey, hasCursor: cursorKey !== null };
 }
 
