@@ -9,7 +9,7 @@
 import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
 import { createGraphQLError, type Plugin } from 'graphql-yoga';
 import { ErrorCode } from '../errors.js';
-import { documentHash, readManifest, type Manifest } from '../trusted/manifest.js';
+import { documentHash, readManifest } from '../trusted/manifest.js';
 
 export interface TrustedDocumentsOptions {
   mode: 'off' | 'allow' | 'only';
@@ -46,7 +46,8 @@ function apqStore(max: number) {
 
 export function useTrustedDocuments(options: TrustedDocumentsOptions): Plugin[] {
   if (options.mode === 'off') return [];
-  const manifest: Manifest = readManifest(options.file);
+  // A Map, not the parsed object: a hash such as `__proto__` or `constructor` must find nothing.
+  const manifest: ReadonlyMap<string, string> = new Map(Object.entries(readManifest(options.file)));
   const apq = apqStore(options.apqMax ?? 1_000);
   const learnApq: Plugin = {
     // APQ's second step: the client sends the document with its hash; remember it (allow only).
@@ -66,7 +67,7 @@ export function useTrustedDocuments(options: TrustedDocumentsOptions): Plugin[] 
     learnApq,
     usePersistedOperations({
       allowArbitraryOperations: !only,
-      getPersistedOperation: (hash) => manifest[hash] ?? (only ? null : (apq.get(hash) ?? null)),
+      getPersistedOperation: (hash) => manifest.get(hash) ?? (only ? null : (apq.get(hash) ?? null)),
       customErrors: {
         // APQ clients (Apollo, urql) recognise this message and resend with the document.
         notFound: { message: 'PersistedQueryNotFound', extensions: { code: ErrorCode.PERSISTED_QUERY_NOT_FOUND } },

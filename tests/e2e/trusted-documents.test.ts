@@ -49,6 +49,16 @@ describe('PERSISTED_OPERATIONS=only', () => {
       const unknown = await send(yoga, { extensions: pq(documentHash('{ __typename }')) });
       expect(unknown.errors?.[0]?.extensions?.code).toBe('PERSISTED_QUERY_NOT_FOUND');
       expect(unknown.data).toBeUndefined();
+
+      // Names every object has are hashes like any other: not found, never an internal error.
+      for (const hash of ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf', '__defineGetter__']) {
+        const named = await send(yoga, { extensions: pq(hash) });
+        expect(
+          named.errors?.map((e) => e.extensions?.code),
+          hash,
+        ).toEqual(['PERSISTED_QUERY_NOT_FOUND']);
+        expect(named.data).toBeUndefined();
+      }
     } finally {
       await yoga.dispose();
     }
