@@ -30,9 +30,11 @@ export function createAuthenticator(config: Config['auth']) {
     if (!jwt || token.split('.').length !== 3) return INVALID;
     try {
       // Pin the algorithms so a token cannot pick a weaker one (or "none") for itself.
+      // A token must expire (`exp`): one without would be good forever once leaked.
       const verifyOptions = {
         issuer: jwt.issuer,
         audience: jwt.audience,
+        requiredClaims: ['exp'],
         algorithms: secret
           ? ['HS256', 'HS384', 'HS512']
           : ['RS256', 'RS384', 'RS512', 'PS256', 'ES256', 'ES384', 'EdDSA'],

@@ -133,6 +133,16 @@ describe('JWT with an HS256 secret', () => {
     const other = new TextEncoder().encode('a-different-secret-also-long-enough-for-hs256');
     await expectRefused(yoga, await sign(claims('write'), { secret: other }), 'UNAUTHENTICATED');
   });
+
+  it('a token without an expiry (exp) is UNAUTHENTICATED, however valid otherwise', async () => {
+    const forever = await new SignJWT(claims('write'))
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuer(ISSUER)
+      .setAudience(AUDIENCE)
+      .setIssuedAt()
+      .sign(key);
+    await expectRefused(yoga, forever, 'UNAUTHENTICATED');
+  });
 });
 
 describe('JWT with a JWKS (RS256) served on loopback', () => {
