@@ -227,8 +227,16 @@ export function toGraphML(data: NeighborhoodExport): string {
 // ---------------------------------------------------------------------------------------------
 // CSV
 
+/**
+ * A text cell a spreadsheet would read as a formula (`=`, `+`, `-`, `@`, a tab or a carriage
+ * return first) goes out with a `'` in front, so opening an export never runs what someone
+ * wrote into a name or a quote; numbers are written as they are.
+ */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
 function csvCell(value: unknown): string {
-  const text = flat(value) ?? '';
+  const flattened = flat(value) ?? '';
+  const text = typeof value !== 'number' && FORMULA_START.test(flattened) ? `'${flattened}` : flattened;
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
