@@ -71,7 +71,7 @@ export type SearchMatch = 'EXACT' | 'PREFIX' | 'TEXT';
 const MATCHES: SearchMatch[] = ['EXACT', 'PREFIX', 'TEXT'];
 
 export interface SearchHitRow {
-  /** EXACT and PREFIX: how much of the name the text covers (1 for exact); TEXT: Lucene's relevance. */
+  /** One scale down the list (TIERED_SCORE): EXACT 2, PREFIX in [1, 2), TEXT in [0, 1). */
   score: number;
   match: SearchMatch;
   entity: EntityRow;
@@ -100,6 +100,16 @@ const hitsAt = (index: string, query: string, score: string, imports = '') =>
   WHERE ${heldAt('node')} AND ($labels IS NULL OR any(l IN labels(node) WHERE l IN $labels))`;
 
 /**
+ * A hit's score on one scale, so it never rises down the list: EXACT 2; PREFIX in [1, 2), more of
+ * the name covered scoring higher (the tier lists shortest names first); TEXT in [0, 1), Lucene's
+ * relevance r as r / (1 + r), which keeps its order.
+ */
+const TIERED_SCORE =
+  'CASE tier WHEN 0 THEN 2.0 ' +
+  'WHEN 1 THEN 1.0 + 0.999 * CASE WHEN score > 1.0 THEN 1.0 ELSE score END ' +
+  'ELSE score / (1.0 + score) END';
+
+/**
  * The search: exact names and aliases first, then prefixes (shortest name first), then full-text
  * relevance; each entity once, in its best tier. A time read finds its hits with `hitsAt` and
  * projects values at the slice.
@@ -125,7 +135,7 @@ WITH node, tier, score ORDER BY tier
 WITH node, collect(tier)[0] AS tier, collect(score)[0] AS score
 ORDER BY tier, CASE tier WHEN 2 THEN -score ELSE size(node.name) END, node.name, node.id
 LIMIT toInteger($first)
-RETURN tier, score, ${time ? entityProjectionAt('node') : entityProjection('node')} AS entity`;
+RETURN tier, ${TIERED_SCORE} AS score, ${time ? entityProjectionAt('node') : entityProjection('node')} AS entity`;
 };
 
 const SEARCH_CYPHER = searchCypher(false);

@@ -20,10 +20,12 @@ const SearchMatchEnum = builder.enumType('SearchMatch', {
 });
 
 const SearchHit = builder.objectRef<SearchHitRow>('SearchHit').implement({
-  description: 'One search hit: the entity, how it matched and how well (higher is better within a match kind).',
+  description: 'One search hit: the entity, how it matched and how well (higher is better).',
   fields: (t) => ({
     score: t.exposeFloat('score', {
-      description: 'EXACT: 1. PREFIX: the share of the name the text covers. TEXT: full-text relevance.',
+      description:
+        'Never higher than the hit before it: EXACT 2; PREFIX in [1, 2), higher the more of the name ' +
+        'the text covers; TEXT in [0, 1), full-text relevance r as r / (1 + r).',
     }),
     match: t.field({ type: SearchMatchEnum, resolve: (hit) => hit.match }),
     entity: t.field({ type: EntityRef, resolve: (hit) => hit.entity }),

@@ -64,6 +64,21 @@ describe('search on the seed', () => {
     expect(new Set(slugs).size).toBe(slugs.length);
   });
 
+  it.each(['Oracle', 'open', 'stargate datacenter', 'a', 'Sam'])(
+    'scores "%s" on one scale down the list: never rising, each tier in its band',
+    async (text) => {
+      const hits = await search(text, ', first: 50');
+      expect(hits.length).toBeGreaterThan(0);
+      const bands = { EXACT: [2, 2], PREFIX: [1, 2], TEXT: [0, 1] } as const;
+      for (const [i, hit] of hits.entries()) {
+        const [low, high] = bands[hit.match];
+        expect(hit.score).toBeGreaterThanOrEqual(low);
+        expect(hit.match === 'EXACT' ? hit.score <= high : hit.score < high).toBe(true);
+        if (i > 0) expect(hit.score).toBeLessThanOrEqual(hits[i - 1]!.score);
+      }
+    },
+  );
+
   it('kinds still narrows', async () => {
     const hits = await search('Oracle', ', kinds: [DEAL]');
     expect(hits.length).toBeGreaterThan(0);
