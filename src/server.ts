@@ -24,6 +24,7 @@ import { useDebugExtensions } from './plugins/use-debug-extensions.js';
 import { useLiveCache } from './plugins/use-live-cache.js';
 import { useTrustedDocuments } from './plugins/use-trusted-documents.js';
 import { useMetrics } from './plugins/use-metrics.js';
+import { useDocumentSize } from './plugins/use-document-size.js';
 import { useQueryLimits } from './plugins/use-query-limits.js';
 import { useQueryCost } from './plugins/use-query-cost.js';
 import { useOverload } from './plugins/use-overload.js';
@@ -116,6 +117,8 @@ function serverPlugins(
     useExplorer(),
     // GET /export: a neighbourhood as GraphML, CSV or NDJSON (a read, with the reads' auth rule).
     useExport({ config, graph, logger, authenticate }),
+    // Before anything parses, prices or caches the document.
+    useDocumentSize(config.limits.maxDocumentBytes),
     // Cost before the response cache: it is measured on the document the client sent, and a
     // refused operation must not reach the cache's executor.
     useQueryCost(config.limits),

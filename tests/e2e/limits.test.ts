@@ -1,6 +1,6 @@
 /**
  * Query size limits through the GraphQL server: MAX_DEPTH, MAX_COMPLEXITY (and the cost rule the
- * README states), MAX_ALIASES, MAX_TOKENS. Each limit is checked at the boundary: a document
+ * README states), MAX_ALIASES, MAX_TOKENS, MAX_DOCUMENT_BYTES. Each limit is checked at the boundary: a document
  * exactly at the limit runs, one step over is refused with LIMIT_EXCEEDED naming the limit.
  *
  * The cost rule is the README's ("Query cost"): the cost is the number of items the answer can
@@ -180,6 +180,47 @@ describe('MAX_DEPTH', () => {
     expectRan(await gql(yoga, hops('slug')));
     // deals(first: 1) { totalCount } adds two levels to the fifteen: 17.
     expectRefused(await gql(yoga, hops('deals(first: 1) { totalCount }')), 'MAX_DEPTH', 16, 17);
+  });
+});
+
+describe('MAX_DOCUMENT_BYTES', () => {
+  /** `{ __typename }` padded with a comment to exactly `bytes` bytes of UTF-8 (`é` is two). */
+  const padded = (bytes: number, pad = 'x') => {
+    const head = '{ __typename } #';
+    const unit = Buffer.byteLength(pad);
+    const room = bytes - Buffer.byteLength(head);
+    return head + pad.repeat(Math.floor(room / unit)) + 'x'.repeat(room % unit);
+  };
+
+  it('runs a document of exactly MAX_DOCUMENT_BYTES bytes and refuses one byte more, counting UTF-8 bytes', async () => {
+    const yoga = serverWith({ MAX_DOCUMENT_BYTES: '200' });
+    for (const pad of ['x', 'é']) {
+      expect(Buffer.byteLength(padded(200, pad))).toBe(200);
+      const atLimit = await gql(yoga, padded(200, pad));
+      expect(atLimit.errors).toBeUndefined();
+      expect(atLimit.data).toEqual({ __typename: 'Query' });
+      const over = await gql(yoga, padded(201, pad));
+      expect(over.data).toBeUndefined();
+      expect(over.errors?.map((e) => e.extensions)).toEqual([
+        { code: 'LIMIT_EXCEEDED', limit: 'MAX_DOCUMENT_BYTES', max: 200 },
+      ]);
+    }
+    // 100 two-byte characters are 200 bytes though 100 characters long: still at the limit.
+    expect((await gql(yoga, padded(200, 'é'))).errors).toBeUndefined();
+  });
+
+  it('refuses a long document however it comes: comments, a string literal, GET', async () => {
+    const yoga = serverWith({ MAX_DOCUMENT_BYTES: '1000' });
+    const refused = { code: 'LIMIT_EXCEEDED', limit: 'MAX_DOCUMENT_BYTES', max: 1000 };
+    // Neither a comment nor a string literal is a token: MAX_TOKENS lets both through.
+    const comment = await gql(yoga, `{ __typename }\n#${'x'.repeat(5_000_000)}`);
+    expect(comment.errors?.map((e) => e.extensions)).toEqual([refused]);
+    const literal = await gql(yoga, `{ search(text: "${'y'.repeat(2_000)}") { score } }`);
+    expect(literal.errors?.map((e) => e.extensions)).toEqual([refused]);
+    const url = `http://stargraph.test/graphql?query=${encodeURIComponent(`{ __typename } #${'z'.repeat(1_500)}`)}`;
+    const get = await yoga.fetch(url, { headers: { accept: 'application/json' } });
+    const body = (await get.json()) as { errors?: Array<{ extensions?: unknown }> };
+    expect(body.errors?.map((e) => e.extensions)).toEqual([refused]);
   });
 });
 
