@@ -124,6 +124,8 @@ const envSchema = z.object({
   MAX_DEPTH: positiveInt(16),
   MAX_ALIASES: positiveInt(30),
   MAX_TOKENS: positiveInt(2000),
+  /** Longest document in bytes (comments and strings included, which MAX_TOKENS does not count). */
+  MAX_DOCUMENT_BYTES: positiveInt(100_000),
   MAX_COMPLEXITY: positiveInt(25_000),
   MAX_PAGE_SIZE: positiveInt(100),
   MAX_HOPS: positiveInt(8),
@@ -175,18 +177,38 @@ export class ConfigError extends Error {
   }
 }
 
+/** Hosts only this machine can reach. */
+const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|::1|\[::1\])$/i;
+
+/** Shortest API key secret a production server takes: a guessable key is no key. */
+export const MIN_API_KEY_LENGTH = 16;
+
 /** Reads and validates configuration; throws ConfigError naming every bad variable. */
 export function parseConfig(env: Record<string, string | undefined> = process.env) {
   // Empty strings mean "unset", as in most shells' `FOO= cmd`.
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  // Listening beyond this machine without saying which mode: production (errors masked), not the
+  // development default meant for a laptop.
+  const productionForHost =
+    cleaned.NODE_ENV === undefined && cleaned.HOST !== undefined && !LOOPBACK.test(cleaned.HOST);
+  if (productionForHost) cleaned.NODE_ENV = 'production';
   const result = envSchema.safeParse(cleaned);
   if (!result.success) {
     throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.') || 'env'}: ${i.message}`));
   }
   const c = result.data;
+  const short = c.API_KEYS.filter((k) => k.secret.length < MIN_API_KEY_LENGTH);
+  if (c.NODE_ENV === 'production' && short.length > 0) {
+    throw new ConfigError([
+      `API_KEYS: in production every secret needs at least ${MIN_API_KEY_LENGTH} characters ` +
+        `(${short.length} ${short.length === 1 ? 'is' : 'are'} shorter)`,
+    ]);
+  }
   return {
     env: c.NODE_ENV,
     production: c.NODE_ENV === 'production',
+    /** Production because HOST reaches beyond this machine and NODE_ENV was not set (logged at start). */
+    productionForHost,
     port: c.PORT,
     host: c.HOST,
     neo4j: {
@@ -228,6 +250,7 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
       maxDepth: c.MAX_DEPTH,
       maxAliases: c.MAX_ALIASES,
       maxTokens: c.MAX_TOKENS,
+      maxDocumentBytes: c.MAX_DOCUMENT_BYTES,
       maxComplexity: c.MAX_COMPLEXITY,
       maxPageSize: c.MAX_PAGE_SIZE,
       maxHops: c.MAX_HOPS,

@@ -23,6 +23,11 @@ export async function runServe(args: string[], { config, logger }: CommandContex
   const http = createHttpServer(yoga);
   const connections = trackConnections(http);
   await new Promise<void>((ok) => http.listen(config.port, config.host, ok));
+  if (config.productionForHost) {
+    logger.info('NODE_ENV is unset and HOST is not loopback: running in production mode (errors masked)', {
+      host: config.host,
+    });
+  }
   const shown = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   logger.info(`stargraph serving GraphiQL at http://${shown}:${config.port}${yoga.graphqlEndpoint}`, {
     neo4j: opened.uri,

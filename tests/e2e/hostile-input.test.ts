@@ -294,7 +294,7 @@ interface Operation {
 function operation(g: Gen, fixtures: Fixtures): Operation {
   const r = g.next();
   const auth: Record<string, string> = g.chance(0.85)
-    ? { authorization: 'Bearer hx-key' }
+    ? { authorization: 'Bearer hostile-input-writer-key' }
     : g.chance(0.5)
       ? { authorization: `Bearer ${hostileString(g).slice(0, 200)}` }
       : {};
@@ -429,7 +429,7 @@ beforeAll(async () => {
   // Tighter statement timeouts than the defaults: a generated query that explodes is cut (a coded
   // TIMEOUT) in 2-3 s instead of 5-10, which keeps the run short.
   t = await openTestGraph({
-    API_KEYS: 'hx-key:write+read',
+    API_KEYS: 'hostile-input-writer-key:write+read',
     NODE_ENV: 'production',
     QUERY_TIMEOUT_MS: '3000',
     TRAVERSAL_TIMEOUT_MS: '2000',

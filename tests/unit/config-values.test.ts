@@ -21,6 +21,7 @@ describe('defaults (the README configuration table)', () => {
     expect(parseConfig({})).toEqual({
       env: 'development',
       production: false,
+      productionForHost: false,
       port: 4000,
       host: '127.0.0.1',
       neo4j: {
@@ -46,6 +47,7 @@ describe('defaults (the README configuration table)', () => {
         maxDepth: 16,
         maxAliases: 30,
         maxTokens: 2000,
+        maxDocumentBytes: 100_000,
         maxComplexity: 25_000,
         maxPageSize: 100,
         maxHops: 8,
@@ -93,6 +95,7 @@ describe('defaults (the README configuration table)', () => {
       MAX_DEPTH: '1',
       MAX_ALIASES: '2',
       MAX_TOKENS: '3',
+      MAX_DOCUMENT_BYTES: '13',
       MAX_COMPLEXITY: '4',
       MAX_PAGE_SIZE: '5',
       MAX_HOPS: '6',
@@ -130,6 +133,7 @@ describe('defaults (the README configuration table)', () => {
       maxDepth: 1,
       maxAliases: 2,
       maxTokens: 3,
+      maxDocumentBytes: 13,
       maxComplexity: 4,
       maxPageSize: 5,
       maxHops: 6,
@@ -212,10 +216,43 @@ describe('API_KEYS', () => {
     expect(problem).toMatch(/^API_KEYS: entries must look like secret:read\+write \(bad entry ending "/);
   });
 
+  it('in production refuses a secret shorter than 16 characters, naming none', () => {
+    const keys = 'fifteen-chars-1:read,a-long-enough-secret:write';
+    expect(refused({ NODE_ENV: 'production', API_KEYS: keys })).toEqual([
+      'API_KEYS: in production every secret needs at least 16 characters (1 is shorter)',
+    ]);
+    expect(refused({ HOST: '0.0.0.0', API_KEYS: keys })).toHaveLength(1);
+    const sixteen = 'sixteen-chars-01:read';
+    expect(parseConfig({ NODE_ENV: 'production', API_KEYS: sixteen }).auth.apiKeys).toHaveLength(1);
+    // Development keeps short keys for trying things out on a laptop.
+    expect(parseConfig({ API_KEYS: keys }).auth.apiKeys).toHaveLength(2);
+  });
+
   it('names a bad entry by its last four characters only', () => {
     expect(refused({ API_KEYS: 'super-secret-value:admin' })).toEqual([
       'API_KEYS: entries must look like secret:read+write (bad entry ending "dmin")',
     ]);
+  });
+});
+
+describe('NODE_ENV and HOST', () => {
+  it.each(['0.0.0.0', '::', '10.0.0.5', 'api.example.org'])(
+    'runs in production when HOST is %j and NODE_ENV is unset',
+    (HOST) => {
+      expect(parseConfig({ HOST })).toMatchObject({ production: true, productionForHost: true, env: 'production' });
+    },
+  );
+
+  it.each(['127.0.0.1', '127.0.0.2', 'localhost', '::1'])('stays in development on loopback %j', (HOST) => {
+    expect(parseConfig({ HOST })).toMatchObject({ production: false, productionForHost: false });
+  });
+
+  it('takes NODE_ENV as given, whatever HOST is', () => {
+    expect(parseConfig({ HOST: '0.0.0.0', NODE_ENV: 'development' })).toMatchObject({
+      production: false,
+      productionForHost: false,
+    });
+    expect(parseConfig({})).toMatchObject({ production: false, productionForHost: false, host: '127.0.0.1' });
   });
 });
 
