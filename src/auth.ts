@@ -9,6 +9,10 @@ const INVALID: AuthInfo = { authenticated: false, invalid: true, scopes: new Set
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
 /** Resolves `Authorization: Bearer …` to scopes: API keys first, then a JWT if configured. */
+/** Whether `auth` may read: anyone may, unless REQUIRE_AUTH_FOR_READS; then a read or write token. */
+export const mayRead = (config: Config['auth'], auth: AuthInfo): boolean =>
+  !config.requireAuthForReads || auth.scopes.has('read') || auth.scopes.has('write');
+
 export function createAuthenticator(config: Config['auth']) {
   // Compare fixed-length digests so neither length nor content leaks through timing.
   const keys = config.apiKeys.map((k) => ({ digest: digest(k.secret), scopes: k.scopes }));

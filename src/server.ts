@@ -4,6 +4,7 @@ import { useClaimJournal } from './plugins/use-claim-journal.js';
 import { useDeferStream } from '@graphql-yoga/plugin-defer-stream';
 import type { Config } from './config.js';
 import type { Context } from './context.js';
+import { mayRead } from './auth.js';
 import type { GraphDb } from './neo4j/db.js';
 import type { Logger } from './logger.js';
 import { createAuthenticator } from './auth.js';
@@ -25,6 +26,7 @@ import { useLiveCache } from './plugins/use-live-cache.js';
 import { useTrustedDocuments } from './plugins/use-trusted-documents.js';
 import { useMetrics } from './plugins/use-metrics.js';
 import { useDocumentSize } from './plugins/use-document-size.js';
+import { useIntrospectionAuth } from './plugins/use-introspection-auth.js';
 import { useQueryLimits } from './plugins/use-query-limits.js';
 import { useQueryCost } from './plugins/use-query-cost.js';
 import { useOverload } from './plugins/use-overload.js';
@@ -148,7 +150,9 @@ function serverPlugins(
     // After it: codes what it leaves (graphql-js's "Too many errors" summary), drops internals in production.
     useErrorCodes({ production: config.production }),
     useDebugExtensions({ always: config.debugExtensions, allowHeader: config.debugExtensionsHeader }),
-    useMetrics(),
+    useMetrics(async (authorization) => mayRead(config.auth, await authenticate(authorization))),
+    // Introspection is a read: with REQUIRE_AUTH_FOR_READS it needs a read token too.
+    useIntrospectionAuth((ctx) => mayRead(config.auth, (ctx as Context).auth)),
     useRequestLog(logger),
     readinessCheck(graph, supervisor),
     { onDispose: () => live.close() },

@@ -11,6 +11,7 @@
 import type { Plugin } from 'graphql-yoga';
 import type { Config } from '../config.js';
 import type { AuthInfo, Context } from '../context.js';
+import { mayRead } from '../auth.js';
 import { ErrorCode, StargraphError, badInput } from '../errors.js';
 import {
   exportNeighborhood,
@@ -183,10 +184,6 @@ export async function runExportRequest(ctx: Context, params: ExportParameters): 
   };
 }
 
-function canRead(config: Config, auth: AuthInfo): boolean {
-  return !config.auth.requireAuthForReads || auth.scopes.has('read') || auth.scopes.has('write');
-}
-
 export function useExport(deps: {
   config: Config;
   graph: GraphDb;
@@ -208,7 +205,7 @@ export function useExport(deps: {
       }
       try {
         const auth = await deps.authenticate(request.headers.get('authorization'));
-        if (!canRead(config, auth)) {
+        if (!mayRead(config.auth, auth)) {
           throw auth.authenticated
             ? new StargraphError(ErrorCode.FORBIDDEN, 'The export needs a token with the read scope')
             : new StargraphError(

@@ -3,8 +3,15 @@ import { Kind, type DefinitionNode, type OperationDefinitionNode } from 'graphql
 import type { Plugin } from 'graphql-yoga';
 import type { Context } from '../context.js';
 
-/** Prometheus metrics at /metrics: request latency and errors by operation, Cypher round trips. */
-export function useMetrics(endpoint = '/metrics'): Plugin<Context> {
+/**
+ * Prometheus metrics at /metrics: request latency and errors by operation, Cypher round trips.
+ * `mayRead` says whether a request's Authorization header may read (REQUIRE_AUTH_FOR_READS makes
+ * /metrics need a read token as every read does; a scraper sends one); 401 when not.
+ */
+export function useMetrics(
+  mayRead: (authorization: string | null) => Promise<boolean> = async () => true,
+  endpoint = '/metrics',
+): Plugin<Context> {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'stargraph_' });
   const duration = new Histogram({
@@ -40,8 +47,20 @@ export function useMetrics(endpoint = '/metrics'): Plugin<Context> {
   };
 
   return {
-    async onRequest({ url, endResponse, fetchAPI }) {
+    async onRequest({ request, url, endResponse, fetchAPI }) {
       if (url.pathname !== endpoint) return;
+      if (!(await mayRead(request.headers.get('authorization')))) {
+        endResponse(
+          new fetchAPI.Response(
+            JSON.stringify({ code: 'UNAUTHENTICATED', message: '/metrics needs a token with the read scope' }),
+            {
+              status: 401,
+              headers: { 'content-type': 'application/json; charset=utf-8', 'www-authenticate': 'Bearer' },
+            },
+          ),
+        );
+        return;
+      }
       endResponse(
         new fetchAPI.Response(await registry.metrics(), { headers: { 'content-type': registry.contentType } }),
       );

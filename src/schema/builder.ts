@@ -7,6 +7,7 @@ import SimpleObjectsPlugin from '@pothos/plugin-simple-objects';
 import ValidationPlugin, { type StandardSchemaV1 } from '@pothos/plugin-validation';
 import type { Scope } from '../config.js';
 import type { Context } from '../context.js';
+import { mayRead } from '../auth.js';
 import { ErrorCode, StargraphError } from '../errors.js';
 
 /** No credential (or a bad one) is UNAUTHENTICATED; a good one without the scope is FORBIDDEN. */
@@ -50,7 +51,7 @@ export const builder = new SchemaBuilder<{
   defaultFieldNullability: false,
   scopeAuth: {
     authScopes: (ctx) => ({
-      read: !ctx.config.auth.requireAuthForReads || ctx.auth.scopes.has('read') || ctx.auth.scopes.has('write'),
+      read: mayRead(ctx.config.auth, ctx.auth),
       write: ctx.auth.scopes.has('write'),
     }),
     // No credential (or a bad one) is UNAUTHENTICATED; a good one without the scope is FORBIDDEN.

@@ -7,6 +7,7 @@ import type { CHANGE_KINDS, GraphChangeEvent } from '../live/changes.js';
 import { clearRequestCache } from '../graph/entity-loaders.js';
 import type { EntityKind } from '../graph/model.js';
 import { builder, missingScopeError } from './builder.js';
+import { mayRead } from '../auth.js';
 import { EntityKindEnum } from './enums.js';
 import { ImportGraphPayload } from './payloads.js';
 import { EntityRef } from './refs.js';
@@ -76,8 +77,7 @@ builder.subscriptionField('graphChanged', (t) =>
     },
     subscribe: (_root, args, ctx) => {
       // Checked here, before the stream opens (scope-auth would check each event's resolve).
-      const canRead =
-        !ctx.config.auth.requireAuthForReads || ctx.auth.scopes.has('read') || ctx.auth.scopes.has('write');
+      const canRead = mayRead(ctx.config.auth, ctx.auth);
       if (!canRead) throw missingScopeError(ctx, 'Subscription.graphChanged');
       if (!ctx.live) throw new Error('Subscriptions need a server with a live graph');
       return ctx.live.subscribe({ kinds: args.kinds as EntityKind[] | null | undefined, slugs: args.slugs });

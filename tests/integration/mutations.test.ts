@@ -625,4 +625,23 @@ describe('REQUIRE_AUTH_FOR_READS', () => {
     expect((await gql(strict, q, {}, asWriter)).errors).toBeUndefined();
     expect((await gql(yoga, q)).errors).toBeUndefined();
   });
+
+  it('introspection and /metrics are reads too; { __typename } and /health stay open', async () => {
+    const strict = testServer(t.graph, { ...t.config, auth: { ...t.config.auth, requireAuthForReads: true } });
+    for (const q of ['{ __schema { queryType { name } } }', '{ __type(name: "Company") { name } }']) {
+      const anonymous = await gql(strict, q);
+      expect(anonymous.data ?? null).toBeNull();
+      expect(anonymous.errors?.map((e) => e.extensions?.code)).toEqual(['UNAUTHENTICATED']);
+      expect((await gql(strict, q, {}, bearer(READ_KEY))).errors).toBeUndefined();
+      expect((await gql(yoga, q)).errors).toBeUndefined();
+    }
+    expect((await gql(strict, '{ __typename }')).data).toEqual({ __typename: 'Query' });
+    const metrics = async (headers: Record<string, string> = {}) =>
+      (await strict.fetch('http://stargraph.test/metrics', { headers })).status;
+    expect(await metrics()).toBe(401);
+    expect(await metrics({ authorization: 'Bearer not-a-key-of-ours-at-all' })).toBe(401);
+    expect(await metrics({ authorization: `Bearer ${READ_KEY}` })).toBe(200);
+    expect((await yoga.fetch('http://stargraph.test/metrics')).status).toBe(200);
+    expect((await strict.fetch('http://stargraph.test/health')).status).toBe(200);
+  });
 });
