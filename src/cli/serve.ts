@@ -1,5 +1,5 @@
 /** `npm start` (`serve`, the default command): the GraphQL server on PORT/HOST until SIGINT or SIGTERM. */
-import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer as createHttpServer, type Server, type ServerOptions } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Logger } from '../logger.js';
 import { openGraph } from '../open-graph.js';
@@ -11,6 +11,17 @@ const SERVE_USAGE = 'serve   (the GraphQL server; settings come from the environ
 /** In-flight requests get this long to finish on shutdown before their sockets are destroyed. */
 const FORCE_CLOSE_MS = 10_000;
 
+/**
+ * A client has 10 s to send its headers and 30 s for its whole request (Node's defaults are 60 s
+ * and 300 s), checked every second: a socket trickling bytes cannot hold a connection for minutes.
+ * 30 s carries the largest body allowed (MAX_REQUEST_BODY_BYTES, 25 MB) at about 1 MB/s.
+ */
+export const HTTP_SERVER_OPTIONS = {
+  headersTimeout: 10_000,
+  requestTimeout: 30_000,
+  connectionsCheckingInterval: 1_000,
+} as const satisfies ServerOptions;
+
 export async function runServe(args: string[], { config, logger }: CommandContext): Promise<void> {
   parseNoArgs(args, SERVE_USAGE);
   const opened = await openGraph(config, logger);
@@ -20,7 +31,7 @@ export async function runServe(args: string[], { config, logger }: CommandContex
   );
   const { createServer } = await import('../server.js');
   const yoga = createServer({ config, graph: opened.graph, logger, supervisor: opened.supervisor });
-  const http = createHttpServer(yoga);
+  const http = createHttpServer(HTTP_SERVER_OPTIONS, yoga);
   const connections = trackConnections(http);
   await new Promise<void>((ok) => http.listen(config.port, config.host, ok));
   if (config.productionForHost) {

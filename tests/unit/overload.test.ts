@@ -1,5 +1,8 @@
+import { createServer } from 'node:http';
+import { connect, type AddressInfo, type Socket } from 'node:net';
 import { createSchema, createYoga } from 'graphql-yoga';
 import { describe, expect, it } from 'vitest';
+import { HTTP_SERVER_OPTIONS } from '../../src/cli/serve.js';
 import { useOverload } from '../../src/plugins/use-overload.js';
 
 describe('bounded in-flight requests', () => {
@@ -44,5 +47,52 @@ describe('bounded in-flight requests', () => {
     while (releases.length < 3) await new Promise((r) => setTimeout(r, 5));
     releases[2]!();
     expect(await (await fourth).json()).toEqual({ data: { slow: 'done' } });
+  });
+
+  it('holds no slot for a request whose body is still arriving, over real sockets', async () => {
+    const overload = useOverload({ maxInFlight: 2 });
+    const yoga = createYoga({
+      schema: createSchema({ typeDefs: 'type Query { ok: String }', resolvers: { Query: { ok: () => 'yes' } } }),
+      plugins: [overload],
+      logging: false,
+    });
+    const server = createServer(HTTP_SERVER_OPTIONS, yoga);
+    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+    const { port } = server.address() as AddressInfo;
+    const sockets: Socket[] = [];
+    try {
+      // Five clients send their headers and the start of a body promised 100 bytes long, then stall.
+      for (let i = 0; i < 5; i++) {
+        const socket = connect(port, '127.0.0.1');
+        socket.on('error', () => {});
+        await new Promise<void>((ok) => socket.once('connect', () => ok()));
+        socket.write(
+          'POST /graphql HTTP/1.1\r\nHost: x.test\r\nContent-Type: application/json\r\n' +
+            'Content-Length: 100\r\n\r\n{"query":',
+        );
+        sockets.push(socket);
+      }
+      await new Promise((r) => setTimeout(r, 200));
+      expect(overload.inFlight()).toBe(0);
+      const res = await fetch(`http://127.0.0.1:${port}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ ok }' }),
+      });
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual({ data: { ok: 'yes' } });
+      expect(overload.inFlight()).toBe(0);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      server.closeAllConnections();
+      await new Promise<void>((ok) => server.close(() => ok()));
+    }
+  });
+
+  it('has the HTTP server cut a client off in seconds, not minutes', () => {
+    // Node's defaults are 60 s for the headers and 300 s for the whole request.
+    expect(HTTP_SERVER_OPTIONS.headersTimeout).toBeLessThanOrEqual(10_000);
+    expect(HTTP_SERVER_OPTIONS.requestTimeout).toBeLessThanOrEqual(30_000);
+    expect(HTTP_SERVER_OPTIONS.connectionsCheckingInterval).toBeLessThanOrEqual(2_000);
   });
 });
