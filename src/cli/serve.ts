@@ -1,6 +1,7 @@
 /** `npm start` (`serve`, the default command): the GraphQL server on PORT/HOST until SIGINT or SIGTERM. */
 import { createServer as createHttpServer, type Server, type ServerOptions } from 'node:http';
 import type { Socket } from 'node:net';
+import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import { openGraph } from '../open-graph.js';
 import { keepHorizon } from '../claims/horizon.js';
@@ -22,6 +23,21 @@ export const HTTP_SERVER_OPTIONS = {
   connectionsCheckingInterval: 1_000,
 } as const satisfies ServerOptions;
 
+/** What a start-up with this configuration should warn about (settings that trust too much). */
+export function startupWarnings(config: Pick<Config, 'auth'>): string[] {
+  const jwt = config.auth.jwt;
+  if (!jwt) return [];
+  const unchecked = [
+    ...(jwt.issuer ? [] : [['JWT_ISSUER', 'issuer']]),
+    ...(jwt.audience ? [] : [['JWT_AUDIENCE', 'audience']]),
+  ];
+  if (unchecked.length === 0) return [];
+  return [
+    `${unchecked.map(([name]) => name).join(' and ')} unset: JWTs are accepted whatever their ` +
+      `${unchecked.map(([, claim]) => claim).join(' and ')}, as long as the key signed them`,
+  ];
+}
+
 export async function runServe(args: string[], { config, logger }: CommandContext): Promise<void> {
   parseNoArgs(args, SERVE_USAGE);
   const opened = await openGraph(config, logger);
@@ -39,6 +55,7 @@ export async function runServe(args: string[], { config, logger }: CommandContex
       host: config.host,
     });
   }
+  for (const warning of startupWarnings(config)) logger.warn(warning);
   const shown = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   logger.info(`stargraph serving GraphiQL at http://${shown}:${config.port}${yoga.graphqlEndpoint}`, {
     neo4j: opened.uri,

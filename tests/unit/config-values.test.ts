@@ -3,6 +3,7 @@
  * each accepted spelling, and the exact message for each refused value.
  */
 import { describe, expect, it } from 'vitest';
+import { startupWarnings } from '../../src/cli/serve.js';
 import { ConfigError, parseConfig } from '../../src/config.js';
 
 /** The problems a bad environment is refused with (fails the test if it is accepted). */
@@ -337,5 +338,22 @@ describe('ConfigError', () => {
     expect(error!.problems).toHaveLength(3);
     expect(error!.message).toBe(`Invalid configuration:\n${error!.problems.map((p) => `  - ${p}`).join('\n')}`);
     expect(error!.problems.map((p) => p.split(':')[0])).toEqual(['PORT', 'LOG_LEVEL', 'MAX_PATHS']);
+  });
+});
+
+describe('start-up warnings', () => {
+  const SECRET = 'a-test-secret-that-is-at-least-32-chars';
+  it('warns when JWTs are accepted without checking their issuer or audience', () => {
+    expect(startupWarnings(parseConfig({ JWT_SECRET: SECRET }))).toEqual([
+      'JWT_ISSUER and JWT_AUDIENCE unset: JWTs are accepted whatever their issuer and audience, as long as the key signed them',
+    ]);
+    expect(startupWarnings(parseConfig({ JWT_SECRET: SECRET, JWT_ISSUER: 'https://id.example' }))).toEqual([
+      'JWT_AUDIENCE unset: JWTs are accepted whatever their audience, as long as the key signed them',
+    ]);
+  });
+
+  it('says nothing when both are set, or when no JWT is accepted', () => {
+    expect(startupWarnings(parseConfig({ JWT_SECRET: SECRET, JWT_ISSUER: 'i', JWT_AUDIENCE: 'a' }))).toEqual([]);
+    expect(startupWarnings(parseConfig({}))).toEqual([]);
   });
 });
