@@ -128,6 +128,8 @@ const envSchema = z.object({
   MAX_DOCUMENT_BYTES: positiveInt(100_000),
   MAX_COMPLEXITY: positiveInt(25_000),
   MAX_PAGE_SIZE: positiveInt(100),
+  /** Most items of any list argument (slugs, kinds, ids...); importGraph has its own bound. */
+  MAX_LIST_ITEMS: positiveInt(1_000),
   MAX_HOPS: positiveInt(8),
   MAX_NEIGHBORHOOD_DEPTH: positiveInt(3),
   MAX_NEIGHBORHOOD_LIMIT: positiveInt(1000),
@@ -253,6 +255,7 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
       maxDocumentBytes: c.MAX_DOCUMENT_BYTES,
       maxComplexity: c.MAX_COMPLEXITY,
       maxPageSize: c.MAX_PAGE_SIZE,
+      maxListItems: c.MAX_LIST_ITEMS,
       maxHops: c.MAX_HOPS,
       maxNeighborhoodDepth: c.MAX_NEIGHBORHOOD_DEPTH,
       maxNeighborhoodLimit: c.MAX_NEIGHBORHOOD_LIMIT,

@@ -27,6 +27,7 @@ import { useTrustedDocuments } from './plugins/use-trusted-documents.js';
 import { useMetrics } from './plugins/use-metrics.js';
 import { useDocumentSize } from './plugins/use-document-size.js';
 import { useIntrospectionAuth } from './plugins/use-introspection-auth.js';
+import { useListBounds } from './plugins/use-list-bounds.js';
 import { useQueryLimits } from './plugins/use-query-limits.js';
 import { useQueryCost } from './plugins/use-query-cost.js';
 import { useOverload } from './plugins/use-overload.js';
@@ -151,6 +152,8 @@ function serverPlugins(
     useErrorCodes({ production: config.production }),
     useDebugExtensions({ always: config.debugExtensions, allowHeader: config.debugExtensionsHeader }),
     useMetrics(async (authorization) => mayRead(config.auth, await authenticate(authorization))),
+    // Every list argument bounded (importGraph keeps its own bound of 10,000 items).
+    useListBounds({ maxList: config.limits.maxListItems, exempt: new Set(['importGraph']) }),
     // Introspection is a read: with REQUIRE_AUTH_FOR_READS it needs a read token too.
     useIntrospectionAuth((ctx) => mayRead(config.auth, (ctx as Context).auth)),
     useRequestLog(logger),

@@ -64,11 +64,14 @@ describe('HTTP server', () => {
     expect(tooManyAliases.errors?.map((e) => e.extensions)).toEqual([
       { code: 'LIMIT_EXCEEDED', limit: 'MAX_ALIASES', max: 30 },
     ]);
-    // 15 tokens around a list of n enum values (commas are not tokens): n + 15 tokens.
-    const long = (n: number) => `{ search(text: "x", kinds: [${Array(n).fill('COMPANY').join(', ')}]) { score } }`;
-    const atTokenLimit = await gql(yoga, long(1_985));
+    // n spreads of one fragment (`...` and `F`, two tokens each), a `{ }` around them and the
+    // fragment's 7 tokens (`fragment F on Query { __typename }`), with `extra` fields before:
+    // 2n + 9 + extra tokens (a list of values would meet MAX_LIST_ITEMS first).
+    const long = (n: number, extra = 0) =>
+      `{ ${'__typename '.repeat(extra)}${'...F '.repeat(n)}} fragment F on Query { __typename }`;
+    const atTokenLimit = await gql(yoga, long(995, 1));
     expect(atTokenLimit.errors).toBeUndefined();
-    const tooManyTokens = await gql(yoga, long(1_986));
+    const tooManyTokens = await gql(yoga, long(996));
     expect(tooManyTokens.errors?.map((e) => e.extensions)).toEqual([
       { code: 'LIMIT_EXCEEDED', limit: 'MAX_TOKENS', max: 2_000 },
     ]);
