@@ -4,7 +4,7 @@
  * ordering's name), every root and relationship connection answers a page or INVALID_CURSOR,
  * never an internal error, for every ordering and direction.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { ORDERINGS } from '../../src/graph/ordering.js';
 import { gql, openTestGraph, testServer, type TestGraph } from '../utils/graph.js';
 
@@ -71,10 +71,17 @@ describe('forged cursors', () => {
   }
 
   it('a relationship connection too (a company’s deals, by each deal ordering)', async () => {
-    const [slug] = (await t.db.read('MATCH (c:Company)-[:PARTY_TO]->() RETURN c.slug AS slug LIMIT 1')).map(
-      (r) => r.slug as string,
+    // Its own company and deal: other test files write and delete in the same graph.
+    const slug = `forged-cursor-co-${Date.now()}`;
+    await t.db.write(
+      `CREATE (:Entity:Company {id: $slug, slug: $slug, name: 'Forged Cursor Co', createdAt: datetime()})
+         -[:PARTY_TO {role: 'buyer'}]->
+       (:Entity:Deal {id: $deal, slug: $deal, name: 'Forged Cursor Deal', valueUsd: 1.0e9, createdAt: datetime()})`,
+      { slug, deal: `${slug}-deal` },
     );
-    expect(slug).toBeDefined();
+    onTestFinished(() =>
+      t.db.write('MATCH (n:Entity) WHERE n.slug STARTS WITH $slug DETACH DELETE n', { slug }).then(() => undefined),
+    );
     for (const orderField of Object.keys(ORDERINGS.Deal)) {
       for (const cursor of forgeries(`Company.deals:${orderField}:ASC`)) {
         const body = await gql(

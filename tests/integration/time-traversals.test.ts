@@ -46,7 +46,7 @@ CREATE (project:Entity:Project {id: $project, slug: $project, name: 'Project ' +
           claimId: $project + '-c', validFrom: date('2025-03-01'), recordedAt: datetime('2025-03-02T00:00:00Z')})
 CREATE (retracto:HEntity:HCompany {id: $retracto, slug: $retracto, name: $retractoName, aliases: [],
           claimId: $retracto + '-c', recordedAt: datetime('2024-12-01T00:00:00Z'),
-          retractedAt: datetime('2025-05-01T00:00:00Z')})
+          retractedAt: datetime('2025-05-01T00:00:07.123Z')})
 CREATE (alpha)-[:H_INVESTS_IN {claimId: $p + '-r-ab', validFrom: date('2024-01-01'), validTo: date('2025-01-01'),
           recordedAt: datetime('2024-01-02T00:00:00Z')}]->(beta)
 CREATE (alpha)-[:PARTY_TO {claimId: $p + '-r-ad', role: 'buyer', validFrom: date('2025-01-01'),
@@ -56,7 +56,7 @@ CREATE (beta)-[:PARTY_TO {claimId: $p + '-r-bd', role: 'seller', validFrom: date
 CREATE (deal)-[:PART_OF {claimId: $p + '-r-dp', validFrom: date('2025-03-01'),
           recordedAt: datetime('2025-03-02T00:00:00Z')}]->(project)
 CREATE (retracto)-[:H_PARTY_TO {claimId: $p + '-r-rd', role: 'buyer', validFrom: date('2025-01-01'),
-          recordedAt: datetime('2024-12-01T00:00:00Z'), retractedAt: datetime('2025-05-01T00:00:00Z')}]->(deal)
+          recordedAt: datetime('2024-12-01T00:00:00Z'), retractedAt: datetime('2025-05-01T00:00:07.123Z')}]->(deal)
 CREATE (beta)-[:INVESTS_IN {claimId: $p + '-r-bp', validFrom: date('2025-03-01'),
           recordedAt: datetime('2025-08-01T00:00:00Z')}]->(project)
 WITH alpha, beta, deal, project, retracto
@@ -73,7 +73,7 @@ UNWIND [
   {id: $p + '-v4', subject: $p + '-r-bd', field: 'role', value: 'seller', validFrom: date('2025-01-01'),
    recordedAt: datetime('2025-01-02T00:00:00Z')},
   {id: $p + '-v5', subject: $p + '-r-rd', field: 'role', value: 'buyer', validFrom: date('2025-01-01'),
-   recordedAt: datetime('2024-12-01T00:00:00Z'), retractedAt: datetime('2025-05-01T00:00:00Z')}
+   recordedAt: datetime('2024-12-01T00:00:00Z'), retractedAt: datetime('2025-05-01T00:00:07.123Z')}
 ] AS claim
 CREATE (c:Claim {kind: 'VALUE'}) SET c += claim`;
 
@@ -344,14 +344,14 @@ describe('reads at asOf / knownAt', () => {
 
   it('counts the entities held at the slice', async () => {
     type Counts = Array<{ label: string; count: number }>;
-    // Two past instants around Retracto's retraction: what other tests write now is recorded
-    // after both, so only the retraction tells the counts apart.
+    // A millisecond either side of Retracto's retraction (an instant of its own): what other test
+    // files write is recorded now, or at instants of their histories, never in between, so only
+    // the retraction tells the counts apart.
     const data = await ok<{ before: Counts; after: Counts }>(
-      `query($k: DateTime!) {
-        before: graphStats(asOf: "2025-04-01", knownAt: $k) { label count }
-        after: graphStats(asOf: "2025-04-01", knownAt: "2025-05-02T00:00:00Z") { label count }
+      `query {
+        before: graphStats(asOf: "2025-04-01", knownAt: "2025-05-01T00:00:07.122Z") { label count }
+        after: graphStats(asOf: "2025-04-01", knownAt: "2025-05-01T00:00:07.124Z") { label count }
       }`,
-      { k: BEFORE_RETRACTION },
     );
     const count = (counts: Counts, label: string) => counts.find((c) => c.label === label)!.count;
     for (const label of ['Entity', 'Company']) expect(count(data.before, label) - count(data.after, label)).toBe(1);
