@@ -127,8 +127,8 @@ export function rootPageRows(source: RootPageSource): { text: string; orderBy: s
   const part = (text: string) => `${text} RETURN n`;
   const parts: string[] = [];
   if (!isSourcedField(label, property)) {
-    parts.push(part(cut(label, [...inIndex.range, held, source.filter, inIndex.after], inIndex.orderBy)));
-    parts.push(part(cut(heldLabel(label), [...inIndex.range, held, source.filter, inIndex.after], inIndex.orderBy)));
+    for (const l of [label, heldLabel(label)])
+      parts.push(part(cut(l, [...inIndex.range, held, source.filter, inIndex.after], inIndex.orderBy)));
   } else {
     // A settled value is the node's own at every slice that holds it, so its index answers.
     const bounds = (source.bounds ?? []).map((b) => `n.${property} ${BOUND_OPERATORS[b]} $${paramName('root', b)}`);

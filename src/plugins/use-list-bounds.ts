@@ -1,5 +1,7 @@
 import {
+  type ArgumentNode,
   type DocumentNode,
+  getNullableType,
   type GraphQLInputType,
   type GraphQLSchema,
   isInputObjectType,
@@ -12,6 +14,7 @@ import {
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { limitExceeded } from '../errors.js';
+import { getOrCreate } from '../get-or-create.js';
 
 /**
  * Every list an operation passes as an argument, at any depth of an input object (`slugs`, `kinds`,
@@ -44,30 +47,41 @@ export function useListBounds(options: { maxList: number; exempt?: ReadonlySet<s
     }
     return null;
   };
+  /**
+   * The arguments of a document that can hold a list (a list or an input object type), with
+   * their types: found once per parsed document (yoga reuses it), so a request only reads values.
+   */
+  const listArguments = new WeakMap<DocumentNode, Array<{ node: ArgumentNode; type: GraphQLInputType }>>();
+  const argumentsOf = (schema: GraphQLSchema, document: DocumentNode) =>
+    getOrCreate(listArguments, document, () => {
+      const typeInfo = new TypeInfo(schema);
+      const found: Array<{ node: ArgumentNode; type: GraphQLInputType }> = [];
+      visit(
+        document,
+        visitWithTypeInfo(typeInfo, {
+          Field(node) {
+            // A field with a bound of its own: its arguments are its business.
+            return exempt.has(node.name.value) ? false : undefined;
+          },
+          Argument(node) {
+            const argument = typeInfo.getArgument();
+            const named = argument && getNullableType(argument.type);
+            if (named && (isListType(named) || isInputObjectType(named))) found.push({ node, type: argument.type });
+          },
+        }),
+      );
+      return found;
+    });
   /** The refusal for an operation's arguments, or null when every list is within the bound. */
   const refusal = (args: { schema: GraphQLSchema; document: DocumentNode; variableValues?: unknown }) => {
-    const typeInfo = new TypeInfo(args.schema);
     const variables = (args.variableValues ?? {}) as Record<string, unknown>;
-    const found: { first: ReturnType<typeof overflow> } = { first: null };
-    visit(
-      args.document,
-      visitWithTypeInfo(typeInfo, {
-        Field(node) {
-          // A field with a bound of its own: its arguments are its business.
-          return exempt.has(node.name.value) ? false : undefined;
-        },
-        Argument(node) {
-          const argument = typeInfo.getArgument();
-          if (!argument || found.first) return;
-          // Coerced, so a variable's value is read as the argument's type sees it.
-          found.first = overflow(valueFromAST(node.value, argument.type, variables), argument.type, node.name.value);
-        },
-      }),
-    );
-    const { first } = found;
-    return first === null
-      ? null
-      : { errors: [limitExceeded('MAX_LIST_ITEMS', options.maxList, first.got, `Items in ${first.path}`)] };
+    for (const { node, type } of argumentsOf(args.schema, args.document)) {
+      // Coerced, so a variable's value is read as the argument's type sees it.
+      const first = overflow(valueFromAST(node.value, type, variables), type, node.name.value);
+      if (first)
+        return { errors: [limitExceeded('MAX_LIST_ITEMS', options.maxList, first.got, `Items in ${first.path}`)] };
+    }
+    return null;
   };
   return {
     onExecute({ args, setResultAndStopExecution }) {

@@ -11,6 +11,7 @@ import { DOMParser, type Element } from '@xmldom/xmldom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEntities, deleteFixtures, relate } from '../utils/fixtures.js';
 import { runCli } from '../utils/cli.js';
+import { parseCsv } from '../utils/csv.js';
 import { gql, openTestGraph, testServer, uniquePrefix, type TestGraph } from '../utils/graph.js';
 
 let t: TestGraph;
@@ -91,28 +92,6 @@ const byKey = (a: { type: string; from: string; to: string }, b: { type: string;
 
 const get = (path: string, headers: Record<string, string> = {}, server = yoga) =>
   server.fetch(`http://stargraph.test${path}`, { headers });
-
-/** RFC 4180 CSV (quoted fields, doubled quotes, newlines inside quotes) into records by header. */
-function parseCsv(text: string): Array<Record<string, string>> {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
-      else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') row.push(field), (field = '');
-    else if (c === '\n') row.push(field), rows.push(row), (row = []), (field = '');
-    else field += c;
-  }
-  const [header, ...body] = rows;
-  body.forEach((r) => expect(r).toHaveLength(header!.length));
-  return body.map((r) => Object.fromEntries(header!.map((h, i) => [h, r[i]!])));
-}
 
 interface ParsedGraphml {
   keys: Map<string, { for: string; name: string; type: string }>;

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { toEdgesCsv, toNodesCsv } from '../../src/export/formats.js';
 import type { NeighborhoodExport } from '../../src/export/neighborhood-export.js';
+import { parseCsv } from '../utils/csv.js';
 
 const FORMULAS = ['=HYPERLINK("http://x","y")', '+1+1', '-2+3', '@SUM(A1)', '\tcmd', '\r=1'];
 
@@ -29,30 +30,8 @@ const data = (name: string, role: string): NeighborhoodExport => ({
   ],
 });
 
-/** The cells of a CSV text (quoted cells unquoted), row by row. */
-function cells(csv: string): string[][] {
-  const rows: string[][] = [[]];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < csv.length; i++) {
-    const c = csv[i]!;
-    if (quoted) {
-      if (c === '"' && csv[i + 1] === '"') (cell += '"'), i++;
-      else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') rows.at(-1)!.push(cell), (cell = '');
-    else if (c === '\n') rows.at(-1)!.push(cell), (cell = ''), rows.push([]);
-    else cell += c;
-  }
-  return rows.filter((r) => r.length > 0);
-}
-
-const column = (csv: string, name: string) => {
-  const [header, ...rows] = cells(csv);
-  const at = header!.indexOf(name);
-  return rows.map((r) => r[at]);
-};
+/** One column of a CSV export, row by row. */
+const column = (csv: string, name: string) => parseCsv(csv).map((row) => row[name]);
 
 describe('CSV cells a spreadsheet would run', () => {
   it.each(FORMULAS)('writes %j behind a quote mark, in node and edge files', (formula) => {
