@@ -7,6 +7,7 @@ import type { Logger } from './logger.js';
 import { connectionProbe, createDriver, GraphDb } from './neo4j/db.js';
 import { freePort, startLocalNeo4j } from './neo4j/local-server.js';
 import { Neo4jSupervisor } from './neo4j/supervisor.js';
+import { buildHeldDegrees } from './claims/held-degrees.js';
 import { refreshHorizon } from './claims/horizon.js';
 import { migrate } from './neo4j/migrate.js';
 import { seedIfEmpty } from './graph/seed.js';
@@ -83,6 +84,9 @@ export async function openGraph(config: Config, logger: Logger): Promise<OpenGra
     // A graph written before claims existed gets them once, recorded when each thing was written
     // (before the creation times filled in below, which would say "now").
     await upgradeToClaims(graph.db(), logger);
+    // Graphs written before held degrees existed get them once, before any write re-spans a
+    // relationship (counts at a date over large nodes read them).
+    await buildHeldDegrees(graph.db(), logger);
     // Entities written before search keys existed, or by hand, get them and a creation time once
     // (later writes maintain them).
     const filled = await backfillEntities(graph.db());

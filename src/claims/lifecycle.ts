@@ -5,6 +5,13 @@
  */
 import { ENTITY_RELATIONSHIP_TYPES, type EntityRelationshipType } from '../graph/model.js';
 import type { Row, Run } from '../neo4j/db.js';
+import {
+  applySpanDeltas,
+  DELETE_HELD_DEGREES,
+  farEndDeltas,
+  HELD_DEGREE_SUFFIXES,
+  SPANS_OF_DELETED,
+} from './held-degrees.js';
 import { materialize } from './materialize.js';
 import { HELD_ENTITY, heldType } from './model.js';
 import { planDisconnect, type AssertedClaim } from './rules.js';
@@ -113,6 +120,7 @@ export async function retractEntity(run: Run, id: string, now: string): Promise<
  * claim about it or them. Null when no entity has the id.
  */
 export async function purgeEntity(run: Run, id: string): Promise<{ claims: number } | null> {
+  const farEnds = farEndDeltas(await run(SPANS_OF_DELETED, { ids: [id] }));
   const [row] = await run(
     `MATCH (n:Entity|${HELD_ENTITY} {id: $id})
      OPTIONAL MATCH (n)-[r:${ALL_TYPES}]-()
@@ -130,5 +138,8 @@ export async function purgeEntity(run: Run, id: string): Promise<{ claims: numbe
      RETURN claims`,
     { id },
   );
-  return row ? { claims: Number(row.claims) } : null;
+  if (!row) return null;
+  await run(DELETE_HELD_DEGREES, { ids: [id], suffixes: HELD_DEGREE_SUFFIXES });
+  await applySpanDeltas(run, farEnds, new Date().toISOString());
+  return { claims: Number(row.claims) };
 }

@@ -10,13 +10,16 @@
  *   page keys again (they may be stale);
  * - every node and relationship carries a copy of its own claim's interval and times, and the
  *   list of its fields that are `settled` (the same at every slice it is held at).
- * An entity whose liveness flips takes all its relationships along for re-derivation.
+ * - every relationship carries its span, and large nodes their held degrees (held-degrees.ts).
+ * An entity whose liveness flips, or whose existence interval moves, takes all its relationships
+ * along for re-derivation.
  */
 import { ENTITY_LABELS, ENTITY_RELATIONSHIP_TYPES, type EntityRelationshipType } from '../graph/model.js';
 import { valueOrderedFields } from '../graph/ordering.js';
 import { SET_PAGE_KEYS } from '../graph/page-keys.js';
 import type { Run } from '../neo4j/db.js';
 import { HELD_ENTITY, heldLabel, heldType, sourcedProperties, sourcedRelationshipProperties } from './model.js';
+import { applySpanDeltas, RESPAN, spanDeltas } from './held-degrees.js';
 import { COPY_CLAIM } from './store.js';
 import { graphDate, graphDateTime, utcToday, valueAt } from './time.js';
 
@@ -34,23 +37,27 @@ const inForce = (x: string) =>
 const ifThen = (condition: string, body: string) =>
   `FOREACH (_ IN CASE WHEN ${condition} THEN [1] ELSE [] END | ${body})`;
 
+/** Null-safe "some position differs" between two lists of values. */
+const differs = (before: string, after: string) =>
+  `any(i IN range(0, size(${before}) - 1) WHERE NOT coalesce(${before}[i] = ${after}[i],` +
+  ` ${before}[i] IS NULL AND ${after}[i] IS NULL))`;
+
+/** What of an entity's existence claim its relationships' spans read (held-degrees.ts). */
+const EXISTENCE = (n: string) => `[${n}.validFrom, ${n}.validTo, ${n}.retractedAt]`;
+
 const ENTITY_LIVENESS = `
 UNWIND $ids AS id
 MATCH (n:Entity|${HELD_ENTITY} {id: id})
 OPTIONAL MATCH (c:Claim {id: n.claimId})
+WITH n, c, ${EXISTENCE('n')} AS existedBefore
 ${ifThen('c IS NOT NULL', COPY_CLAIM('c', 'n'))}
-WITH n, ${inForce('n')} AS live, n:Entity AS wasLive
+WITH n, ${inForce('n')} AS live, n:Entity AS wasLive, ${differs('existedBefore', EXISTENCE('n'))} AS moved
 ${ENTITY_LABELS.map(
   (l) =>
     `${ifThen(`live AND NOT wasLive AND n:${heldLabel(l)}`, `REMOVE n:${HELD_ENTITY}:${heldLabel(l)} SET n:Entity:${l}`)}
 ${ifThen(`wasLive AND NOT live AND n:${l}`, `REMOVE n:Entity:${l} SET n:${HELD_ENTITY}:${heldLabel(l)}`)}`,
 ).join('\n')}
-RETURN n.id AS id, live <> wasLive AS flipped, [l IN labels(n) WHERE l IN $kinds][0] AS kind`;
-
-/** Null-safe "some position differs" between two lists of values. */
-const differs = (before: string, after: string) =>
-  `any(i IN range(0, size(${before}) - 1) WHERE NOT coalesce(${before}[i] = ${after}[i],` +
-  ` ${before}[i] IS NULL AND ${after}[i] IS NULL))`;
+RETURN n.id AS id, live <> wasLive AS flipped, moved, [l IN labels(n) WHERE l IN $kinds][0] AS kind`;
 
 /**
  * A field's value held today, when the field has any claim; a field no claim speaks of (written
@@ -168,7 +175,8 @@ export async function materialize(run: Run, touched: Touched, now: string): Prom
       ids,
       kinds: [...ENTITY_LABELS, ...ENTITY_LABELS.map(heldLabel)],
     });
-    const flipped = nodes.filter((r) => r.flipped).map((r) => r.id);
+    // An entity whose liveness or existence interval changed moves its relationships' spans too.
+    const flipped = nodes.filter((r) => r.flipped || r.moved).map((r) => r.id);
     for (const label of ENTITY_LABELS) {
       const statement = entityValues(label);
       const ofKind = nodes.filter((r) => r.kind === label || r.kind === heldLabel(label)).map((r) => r.id);
@@ -180,12 +188,15 @@ export async function materialize(run: Run, touched: Touched, now: string): Prom
       }
     }
   }
+  const spans = new Map() as ReturnType<typeof spanDeltas>;
   for (const [type, claimIds] of byType) {
     const list = [...claimIds];
     await run(relationshipState(type), { ...params, ids: list });
     const statement = relationshipValues(type);
     if (statement) await run(statement, { ...params, ids: list });
+    spanDeltas(await run(`UNWIND $ids AS id ${byClaimId(type)} ${RESPAN}`, { ids: list }), spans);
   }
+  await applySpanDeltas(run, spans, now);
 }
 
 /** The relationship indexes materialize and claim reads seek on: `claimId` of each type, live and held. */

@@ -41,7 +41,8 @@ export const ALL_SOURCED_FIELDS: ReadonlySet<string> = new Set(
 
 /**
  * The copies of its own claim a node or relationship carries (claims-storage decision), and which
- * of its fields are settled (materialize.ts): bookkeeping, never one of its properties.
+ * of its fields are settled (materialize.ts), and a relationship's span (held-degrees.ts):
+ * bookkeeping, never one of its properties.
  */
 export const CLAIM_COPY_KEYS = [
   'claimId',
@@ -51,4 +52,7 @@ export const CLAIM_COPY_KEYS = [
   'retractedAt',
   'closedAt',
   'settled',
+  'spanFrom',
+  'spanTo',
+  'spanned',
 ] as const;

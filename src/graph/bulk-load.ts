@@ -25,6 +25,13 @@ import type { ClaimArgs } from '../claims/store.js';
 import { isSourcedProperty } from '../claims/model.js';
 import { writeEntityClaims, writeRelationshipClaims } from '../claims/write.js';
 import {
+  applySpanDeltas,
+  DELETE_HELD_DEGREES,
+  farEndDeltas,
+  HELD_DEGREE_SUFFIXES,
+  SPANS_OF_DELETED,
+} from '../claims/held-degrees.js';
+import {
   ENTITY_LABELS,
   ENTITY_RELATIONSHIP_TYPES,
   RELATIONSHIPS,
@@ -465,23 +472,27 @@ export async function deleteByPrefix(
   const start = `${prefix}-`;
   const deleted = { entities: 0, sources: 0 };
   for (const [key, cypher] of [
-    [
-      'entities',
-      'MATCH (n:Entity) WHERE n.id STARTS WITH $start WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS deleted',
-    ],
-    [
-      'sources',
-      'MATCH (n:Source) WHERE n.id STARTS WITH $start WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS deleted',
-    ],
+    ['entities', 'MATCH (n:Entity|HEntity) WHERE n.id STARTS WITH $start RETURN n.id AS id LIMIT $limit'],
+    ['sources', 'MATCH (n:Source) WHERE n.id STARTS WITH $start RETURN n.id AS id LIMIT $limit'],
   ] as const) {
     for (;;) {
       // LIMIT needs an integer; JavaScript numbers reach Cypher as floats.
-      const [row] = await db.write(
-        cypher,
-        { start, limit: neo4j.int(batchSize) },
+      const count = await db.writeTransaction(
+        async (run) => {
+          const ids = (await run(cypher, { start, limit: neo4j.int(batchSize) })).map((r) => String(r.id));
+          if (key === 'entities' && ids.length > 0) {
+            // A real delete: the neighbours that stay lose these relationships from their held degrees.
+            const farEnds = farEndDeltas(await run(SPANS_OF_DELETED, { ids }));
+            await run(DELETE_HELD_DEGREES, { ids, suffixes: HELD_DEGREE_SUFFIXES });
+            await run('UNWIND $ids AS id MATCH (n:Entity|HEntity {id: id}) DETACH DELETE n', { ids });
+            await applySpanDeltas(run, farEnds, new Date().toISOString());
+          } else if (ids.length > 0) {
+            await run('UNWIND $ids AS id MATCH (n:Source {id: id}) DETACH DELETE n', { ids });
+          }
+          return ids.length;
+        },
         { timeoutMs: DEFAULT_BATCH_TIMEOUT_MS },
       );
-      const count = Number(row?.deleted ?? 0);
       deleted[key] += count;
       if (count < batchSize) break;
     }

@@ -20,7 +20,7 @@ import {
   type PropertyType,
   type TypedRelationship,
 } from './model.js';
-import { countPattern, relationshipPattern } from './patterns.js';
+import { countAtSlice, countPattern, relationshipPattern } from './patterns.js';
 import { heldAtIf, isSourcedField, propertyAt, relationshipPropertyAt } from '../claims/time.js';
 import { heldLabel } from '../claims/model.js';
 
@@ -314,7 +314,7 @@ class FilterCompiler {
       const r = this.variable(`${v}r`);
       const m = this.variable(`${v}m`);
       const counted = this.time
-        ? `COUNT { MATCH ${pattern(r, m)} WHERE ${held(r, m)} }`
+        ? countAtSlice(rel, v, `COUNT { MATCH ${pattern(r, m)} WHERE ${held(r, m)} }`)
         : `COUNT { ${countPattern(rel, v)} }`;
       parts.push(...this.range(count!, counted, 'gte', 'lte', (p) => p));
     }

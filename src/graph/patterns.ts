@@ -4,8 +4,15 @@
  * from the statement builder (src/plan/cypher.ts). Every read and filter of a relationship field
  * draws its pattern from here.
  */
+import { heldDegree } from '../claims/held-degrees.js';
 import { labelAt, typeAt, typesAt } from '../claims/time.js';
-import { ENTITY_RELATIONSHIP_TYPES, farLabelImplied, type EntityLabel, type RelationshipType } from './model.js';
+import {
+  ENTITY_RELATIONSHIP_TYPES,
+  farLabelImplied,
+  type EntityLabel,
+  type EntityRelationshipType,
+  type RelationshipType,
+} from './model.js';
 
 /**
  * The variables a row of a read binds: its node and, on a relationship page, its relationship;
@@ -72,4 +79,15 @@ export function relationshipPattern(rel: RelationshipShape, v: string, r: string
  */
 export function countPattern(rel: RelationshipShape, v: string): string {
   return `(${v})${relationshipArrow(rel, '')}(${labelImplied(rel) ? '' : `:${rel.nodeLabel}`})`;
+}
+
+/**
+ * A count at a slice of a parent's relationships with nothing but time to test: from the
+ * parent's held degree when it has one (src/claims/held-degrees.ts), else `expanded`. Held
+ * degrees count every far node of the type, so only where the model implies the far label.
+ */
+export function countAtSlice(rel: RelationshipShape, v: string, expanded: string): string {
+  if (rel.type === null || !labelImplied(rel) || !(ENTITY_RELATIONSHIP_TYPES as readonly string[]).includes(rel.type))
+    return expanded;
+  return heldDegree(v, rel.type as EntityRelationshipType, rel.direction, expanded);
 }

@@ -38,6 +38,7 @@ import {
 import { keyExpressions, type Ordering } from '../graph/ordering.js';
 import type { PagePlan } from '../graph/paging.js';
 import {
+  countAtSlice,
   countPattern,
   relationshipPattern,
   ROOT_ROW,
@@ -440,7 +441,8 @@ export function relationshipCount(v: string, read: CountRead): string {
   const conditions = rowConditions(read, rel, node);
   if (conditions === null) return `COUNT { ${countPattern(read.relationship, v)} }`;
   const r = read.relationship.type === null || time ? rel : '';
-  return `COUNT { MATCH ${relationshipPattern(read.relationship, v, r, node, time)}${whereClause(conditions)} }`;
+  const expanded = `COUNT { MATCH ${relationshipPattern(read.relationship, v, r, node, time)}${whereClause(conditions)} }`;
+  return time && read.filter.where === null ? countAtSlice(read.relationship, v, expanded) : expanded;
 }
 
 /** The parameters of one relationship read: filter values, kept types, page size and cursor. */

@@ -329,4 +329,34 @@ describe('the claims upgrade', () => {
     const [site] = await db.read(`MATCH (n:Entity {slug: 'site'}) RETURN n.recordedAt AS at`);
     expect(Date.parse(site!.at as string)).toBeGreaterThan(Date.parse(UPGRADE_STARTED));
   });
+
+  it('gives every relationship its span and a large node its held degree, once, at start-up', async () => {
+    // A hub party to 60 deals, two of which start later, written before claims existed.
+    await db.write(
+      `CREATE (hub:Entity:Company {id: 'e-hub', slug: 'hub', name: 'Hub', aliases: []})
+       WITH hub UNWIND range(1, 60) AS i
+       CREATE (d:Entity:Deal {id: 'e-d' + i, slug: 'd' + i, name: 'D' + i, aliases: []})
+       CREATE (hub)-[:PARTY_TO]->(d)`,
+    );
+    const opened = await openGraph(config(), silent);
+    await opened.close();
+    // The upgrade made every claim open, so each of the 60 counts from the open past on.
+    const [held] = await db.read(
+      `MATCH (h:HeldDegree {key: 'e-hub|PARTY_TO|OUT'}) RETURN [d IN h.days | toString(d)] AS days, h.deltas AS deltas`,
+    );
+    expect(held).toMatchObject({ days: ['0001-01-01'], deltas: [60] });
+    const [spans] = await db.read(
+      `MATCH ()-[r:PARTY_TO]->() RETURN count(*) AS all, count(CASE WHEN r.spanned THEN 1 END) AS spanned`,
+    );
+    expect(spans).toEqual({ all: 60, spanned: 60 });
+    // Each deal has one relationship: below the size that keeps a held degree.
+    const [small] = await db.read(`MATCH (h:HeldDegree) RETURN count(h) AS n`);
+    expect(small!.n).toBe(1);
+    // Done once: a graph whose held degree went missing after the pass is not scanned again.
+    await db.write(`MATCH (h:HeldDegree) DELETE h`);
+    const again = await openGraph(config(), silent);
+    await again.close();
+    const [none] = await db.read(`MATCH (h:HeldDegree) RETURN count(h) AS n`);
+    expect(none!.n).toBe(0);
+  });
 });
