@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gql, openTestGraph, testConfig, testServer, type TestGraph } from '../utils/graph.js';
+import { sseSubscribe } from '../utils/sse.js';
 
 let t: TestGraph;
 let yoga: ReturnType<typeof testServer>;
@@ -65,6 +66,28 @@ describe('list arguments', () => {
     const over = await gql(yoga, `{ companies(filter: { slugs: ${slugs} }) { totalCount } }`);
     expect(over.errors?.[0]?.message).toMatch(/filter\.slugs/);
     expect(over.errors?.[0]?.extensions).toMatchObject({ code: 'LIMIT_EXCEEDED', limit: 'MAX_LIST_ITEMS' });
+  });
+
+  it.each([
+    ['slugs', '[String!]', (i: number) => `s-${i}`],
+    ['kinds', '[EntityKind!]', () => 'COMPANY'],
+  ])('bounds graphChanged(%s:) too: refused before the subscription opens', async (name, type, item) => {
+    const document = `subscription ($list: ${type}) { graphChanged(${name}: $list) { change } }`;
+    const over = await sseSubscribe(yoga, document, { list: many(MAX + 1, item) });
+    const refused = await over.next();
+    expect(refused.data?.errors?.map((e) => e.extensions)).toEqual([
+      { code: 'LIMIT_EXCEEDED', limit: 'MAX_LIST_ITEMS', max: MAX, got: MAX + 1 },
+    ]);
+    over.close();
+    expect(yoga.live.subscribers).toBe(0);
+    const atBound = await sseSubscribe(yoga, document, { list: many(MAX, item) });
+    try {
+      for (let i = 0; i < 100 && yoga.live.subscribers === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(yoga.live.subscribers).toBe(1);
+    } finally {
+      atBound.close();
+    }
+    for (let i = 0; i < 100 && yoga.live.subscribers > 0; i++) await new Promise((r) => setTimeout(r, 20));
   });
 
   it('keeps importGraph to its own bound (more items than MAX_LIST_ITEMS are fine)', async () => {

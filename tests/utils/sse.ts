@@ -8,23 +8,40 @@ export interface SseEvent {
   } | null;
 }
 
+/** Sends one GraphQL-over-SSE request: POST with a JSON body, or GET with the operation in the URL. */
+async function openStream(
+  target: ReturnType<typeof createServer> | string,
+  method: 'GET' | 'POST',
+  body: { query: string; variables: Record<string, unknown> },
+  headers: Record<string, string>,
+  signal: AbortSignal,
+): Promise<Response> {
+  const url = new URL(typeof target === 'string' ? target : 'http://stargraph.test/graphql');
+  const init: RequestInit = { method, headers: { accept: 'text/event-stream', ...headers }, signal };
+  if (method === 'GET') {
+    url.searchParams.set('query', body.query);
+    url.searchParams.set('variables', JSON.stringify(body.variables));
+  } else {
+    init.headers = { 'content-type': 'application/json', ...init.headers };
+    init.body = JSON.stringify(body);
+  }
+  return typeof target === 'string' ? fetch(url, init) : target.fetch(url, init);
+}
+
 /**
- * One GraphQL-over-SSE subscription through yoga.fetch (no port): `next(ms)` waits for the next
- * event (rejects after `ms`), `close()` aborts the request. Comments (keep-alives) are skipped.
+ * One GraphQL-over-SSE subscription, through yoga.fetch (no port) or to a URL over real HTTP:
+ * `next(ms)` waits for the next event (rejects after `ms`), `close()` aborts the request.
+ * Comments (keep-alives) are skipped.
  */
 export async function sseSubscribe(
-  yoga: ReturnType<typeof createServer>,
+  target: ReturnType<typeof createServer> | string,
   query: string,
   variables: Record<string, unknown> = {},
   headers: Record<string, string> = {},
+  method: 'GET' | 'POST' = 'POST',
 ) {
   const abort = new AbortController();
-  const response = await yoga.fetch('http://stargraph.test/graphql', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'text/event-stream', ...headers },
-    body: JSON.stringify({ query, variables }),
-    signal: abort.signal,
-  });
+  const response = await openStream(target, method, { query, variables }, headers, abort.signal);
   const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = '';
   const ready: SseEvent[] = [];
