@@ -10,6 +10,13 @@ export interface AuthInfo {
   invalid: boolean;
   scopes: ReadonlySet<Scope>;
   subject?: string;
+  /**
+   * Who the caller is, for limits per caller (MAX_SUBSCRIPTIONS_PER_TOKEN): `key:<digest>` for an
+   * API key, `jwt:<issuer> <subject>` for a JWT (every token of one subject counts together).
+   */
+  identity?: string;
+  /** When the credential stops being valid (ms since the epoch): a JWT's `exp`. */
+  expiresAt?: number;
 }
 
 /** What every resolver receives; one per request. */
@@ -18,6 +25,8 @@ export interface Context {
   db: Db;
   stats: QueryStats;
   auth: AuthInfo;
+  /** The client's network address (the TCP peer), when the server is reached over a socket. */
+  clientAddress?: string;
   /** Per-request memo for loaders created outside Pothos' dataloader plugin. */
   loaders: Map<string, unknown>;
   /** Change notifications and the response cache (src/live); absent in CLI-only contexts. */

@@ -51,7 +51,12 @@ export interface ServerDeps {
   supervisor?: Neo4jSupervisor;
 }
 
-type ServerOptions = YogaServerOptions<{ request: Request }, Context>;
+/** What the HTTP layer hands each request: Node's request (for the peer address) when served by node:http. */
+interface ServerContext {
+  request: Request;
+  req?: { socket?: { remoteAddress?: string } };
+}
+type ServerOptions = YogaServerOptions<ServerContext, Context>;
 type Authenticate = ReturnType<typeof createAuthenticator>;
 
 export function createServer({
@@ -62,7 +67,7 @@ export function createServer({
   live = createLiveGraph(config.live, logger, schemaDerivedTypes()),
 }: ServerDeps) {
   const authenticate = createAuthenticator(config.auth);
-  const yoga = createYoga<{ request: Request }, Context>({
+  const yoga = createYoga<ServerContext, Context>({
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
@@ -94,13 +99,14 @@ const yogaLogging = (logger: Logger): ServerOptions['logging'] => ({
 /** Each request's context: its own db handle counting round trips, its caller, fresh loaders. */
 const requestContext =
   (config: Config, graph: GraphDb, live: LiveGraph, authenticate: Authenticate) =>
-  async ({ request }: { request: Request }): Promise<Context> => {
+  async ({ request, req }: ServerContext): Promise<Context> => {
     const stats = { roundTrips: 0, dbTimeMs: 0 };
     return {
       config,
       db: graph.db(stats),
       stats,
       auth: await authenticate(request.headers.get('authorization')),
+      clientAddress: req?.socket?.remoteAddress,
       loaders: new Map(),
       live,
     };

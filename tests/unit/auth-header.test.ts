@@ -14,17 +14,32 @@ const SECRET = 'a-test-secret-that-is-at-least-32-chars';
 const auth = (env: Record<string, string> = {}) =>
   createAuthenticator(parseConfig({ API_KEYS: 'writer-key-1:write+read,reader-key-1:read', ...env }).auth);
 
-const ACCEPTED_WRITER = { authenticated: true, invalid: false, scopes: new Set(['write', 'read']), subject: 'api-key' };
+const ACCEPTED_WRITER = {
+  authenticated: true,
+  invalid: false,
+  scopes: new Set(['write', 'read']),
+  subject: 'api-key',
+  identity: expect.stringMatching(/^key:[0-9a-f]{16}$/),
+};
 const INVALID = { authenticated: false, invalid: true, scopes: new Set() };
 
 describe('the Bearer header', () => {
   it('without JWT settings, only a known key is accepted, as exactly its scopes', async () => {
     const authenticate = auth();
     expect(await authenticate('Bearer writer-key-1')).toEqual(ACCEPTED_WRITER);
-    expect(await authenticate('Bearer reader-key-1')).toEqual({ ...ACCEPTED_WRITER, scopes: new Set(['read']) });
+    const reader = await authenticate('Bearer reader-key-1');
+    expect(reader).toEqual({ ...ACCEPTED_WRITER, scopes: new Set(['read']) });
     expect(await authenticate(null)).toEqual({ authenticated: false, invalid: false, scopes: new Set() });
     expect(await authenticate('')).toEqual({ authenticated: false, invalid: false, scopes: new Set() });
     expect(await authenticate('Bearer a.b.c')).toEqual(INVALID);
+  });
+
+  it('names each key by an identity of its own that does not show its secret', async () => {
+    const authenticate = auth();
+    const writer = (await authenticate('Bearer writer-key-1')).identity;
+    expect((await authenticate('Bearer  writer-key-1 ')).identity).toBe(writer);
+    expect((await authenticate('Bearer reader-key-1')).identity).not.toBe(writer);
+    expect(writer).not.toContain('writer-key-1');
   });
 
   it.each(['Bearer   writer-key-1', 'bearer writer-key-1', 'BEARER\twriter-key-1', 'Bearer writer-key-1  '])(
@@ -55,7 +70,32 @@ const hsToken = (claims: Record<string, unknown>, alg = 'HS256', secret = SECRET
 describe('JWT with a shared secret', () => {
   it.each(['HS256', 'HS384', 'HS512'])('accepts %s', async (alg) => {
     const result = await auth({ JWT_SECRET: SECRET })(`Bearer ${await hsToken({ scope: 'read' }, alg)}`);
-    expect(result).toEqual({ authenticated: true, invalid: false, scopes: new Set(['read']), subject: 'user-1' });
+    expect(result).toEqual({
+      authenticated: true,
+      invalid: false,
+      scopes: new Set(['read']),
+      subject: 'user-1',
+      identity: 'jwt: user-1',
+      expiresAt: expect.any(Number),
+    });
+  });
+
+  it('gives the token’s expiry, and as its identity its issuer and subject (any token of one subject)', async () => {
+    const authenticate = auth({ JWT_SECRET: SECRET });
+    const exp = Math.floor(Date.now() / 1000) + 600;
+    const sign = (claims: Record<string, unknown>) =>
+      new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode(SECRET));
+    const first = await authenticate(`Bearer ${await sign({ iss: 'idp', sub: 'ada', exp, scope: 'read' })}`);
+    expect(first).toMatchObject({ identity: 'jwt:idp ada', expiresAt: exp * 1000 });
+    const second = await authenticate(`Bearer ${await sign({ iss: 'idp', sub: 'ada', exp: exp + 1 })}`);
+    expect(second.identity).toBe('jwt:idp ada');
+    const anotherIssuer = await authenticate(`Bearer ${await sign({ iss: 'other', sub: 'ada', exp })}`);
+    expect(anotherIssuer.identity).toBe('jwt:other ada');
+    // Without a subject, each token is a caller of its own.
+    const [a, b] = await Promise.all([sign({ exp, n: 1 }), sign({ exp, n: 2 })]);
+    const [ia, ib] = [(await authenticate(`Bearer ${a}`)).identity, (await authenticate(`Bearer ${b}`)).identity];
+    expect(ia).toMatch(/^jwt: token [0-9a-f]{16}$/);
+    expect(ib).not.toBe(ia);
   });
 
   it('splits a scope string on spaces, commas and pluses; a non-list, non-string claim gives no scopes', async () => {
@@ -114,6 +154,8 @@ describe('JWT from a JWKS (served on loopback by this test)', () => {
       invalid: false,
       scopes: new Set(['write']),
       subject: 'svc-1',
+      identity: 'jwt: svc-1',
+      expiresAt: expect.any(Number),
     });
   });
 
