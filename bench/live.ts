@@ -226,6 +226,9 @@ async function main() {
         SEED_ON_EMPTY: 'false',
         API_KEYS: 'bench-writer-key:write+read',
         SUBSCRIPTION_QUEUE_MAX: '100',
+        // Every subscriber here is one anonymous client on one address: room for all of them.
+        MAX_SUBSCRIPTIONS: String(Math.max(...SUBSCRIBERS)),
+        MAX_SUBSCRIPTIONS_PER_TOKEN: String(Math.max(...SUBSCRIBERS)),
       },
       stdio: ['ignore', 'inherit', 'inherit'],
     });

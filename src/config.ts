@@ -156,6 +156,10 @@ const envSchema = z.object({
     .optional(),
   /** Events one subscriber may have waiting before it is dropped (with a final SUBSCRIBER_TOO_SLOW error). */
   SUBSCRIPTION_QUEUE_MAX: positiveInt(100),
+  /** Subscriptions this process holds open at once; one more is refused with TOO_MANY_SUBSCRIPTIONS. */
+  MAX_SUBSCRIPTIONS: positiveInt(1_000),
+  /** Subscriptions one caller holds open at once: per API key, per JWT subject, per anonymous client address. */
+  MAX_SUBSCRIPTIONS_PER_TOKEN: positiveInt(20),
   /** off: any document; allow: known hashes, APQ and any document; only: known hashes only. */
   PERSISTED_OPERATIONS: z.enum(['off', 'allow', 'only']).default('off'),
   /** JSON manifest of hash → document (`npm run persisted:build` writes schema/persisted-operations.json). */
@@ -273,6 +277,8 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
       responseCacheTtlMs: c.RESPONSE_CACHE_TTL_MS,
       responseCacheMax: c.RESPONSE_CACHE_MAX,
       subscriptionQueueMax: c.SUBSCRIPTION_QUEUE_MAX,
+      maxSubscriptions: c.MAX_SUBSCRIPTIONS,
+      maxSubscriptionsPerToken: c.MAX_SUBSCRIPTIONS_PER_TOKEN,
     },
     persistedOperations: { mode: c.PERSISTED_OPERATIONS, file: c.PERSISTED_OPERATIONS_FILE },
   };

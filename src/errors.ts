@@ -19,6 +19,8 @@ export const ErrorCode = {
   DATABASE_UNAVAILABLE: 'DATABASE_UNAVAILABLE',
   /** A subscriber fell too far behind and was closed (SUBSCRIPTION_QUEUE_MAX). */
   SUBSCRIBER_TOO_SLOW: 'SUBSCRIBER_TOO_SLOW',
+  /** Opening one more subscription would pass MAX_SUBSCRIPTIONS or MAX_SUBSCRIPTIONS_PER_TOKEN. */
+  TOO_MANY_SUBSCRIPTIONS: 'TOO_MANY_SUBSCRIPTIONS',
   /** PERSISTED_OPERATIONS=only and the request sent a document, or no known hash. */
   PERSISTED_QUERY_ONLY: 'PERSISTED_QUERY_ONLY',
   /** A hash that the manifest (or the APQ store) does not know. */

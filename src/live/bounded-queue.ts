@@ -2,9 +2,12 @@
  * A subscriber's inbox: at most `max` events wait for a slow client. One more and the queue is
  * emptied, and the subscriber's next (and last) event is `overflowError`, after which it ends:
  * a client that cannot keep up is dropped, clearly, instead of growing the server's memory.
+ * `end(error)` ends it the same way for any other reason (an expired credential).
  */
 export interface BoundedQueue<T> extends AsyncIterableIterator<T> {
   push(value: T): void;
+  /** Drops what waits; the reader's next (and last) result is `error`. */
+  end(error: Error): void;
   /** Events waiting right now. */
   readonly size: number;
 }
@@ -17,7 +20,8 @@ export function boundedQueue<T>(options: {
   const waiting: T[] = [];
   let pull: ((result: IteratorResult<T>) => void) | undefined;
   let fail: ((error: Error) => void) | undefined;
-  let overflowed = false;
+  /** The error the reader gets next, after which the queue is closed. */
+  let final: Error | undefined;
   let closed = false;
 
   const close = () => {
@@ -27,12 +31,25 @@ export function boundedQueue<T>(options: {
     options.onClose?.();
   };
 
+  const end = (error: Error) => {
+    if (closed || final) return;
+    waiting.length = 0;
+    if (fail) {
+      const reject = fail;
+      pull = fail = undefined;
+      close();
+      reject(error);
+      return;
+    }
+    final = error;
+  };
+
   const queue: BoundedQueue<T> = {
     get size() {
       return waiting.length;
     },
     push(value) {
-      if (closed || overflowed) return;
+      if (closed || final) return;
       if (pull) {
         const resolve = pull;
         pull = fail = undefined;
@@ -40,17 +57,17 @@ export function boundedQueue<T>(options: {
         return;
       }
       if (waiting.length >= options.max) {
-        overflowed = true;
-        waiting.length = 0;
+        end(options.overflowError());
         return;
       }
       waiting.push(value);
     },
+    end,
     next() {
       if (waiting.length > 0) return Promise.resolve({ value: waiting.shift()!, done: false });
-      if (overflowed && !closed) {
+      if (final && !closed) {
         close();
-        return Promise.reject(options.overflowError());
+        return Promise.reject(final);
       }
       if (closed) return Promise.resolve({ value: undefined, done: true });
       return new Promise<IteratorResult<T>>((resolve, reject) => {

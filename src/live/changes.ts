@@ -58,15 +58,22 @@ export interface ChangeFilter {
 }
 
 /**
- * Does a subscriber with `filter` hear `event`? A relationship matches when either endpoint
- * does. An IMPORTED batch matches on its kinds, and always on slugs: a batch of thousands does
- * not list its slugs, so a slug subscriber hears that something it watches may have changed.
+ * Whether a subscriber with `filter` hears an event, as a predicate built once when it subscribes
+ * (its kinds and slugs as sets), so each event costs set lookups only. A relationship matches
+ * when either endpoint does. An IMPORTED batch matches on its kinds, and always on slugs: a batch
+ * of thousands does not list its slugs, so a slug subscriber hears that something it watches may
+ * have changed.
  */
-export function matchesFilter(event: GraphChangeEvent, filter: ChangeFilter): boolean {
+export function changeMatcher(filter: ChangeFilter): (event: GraphChangeEvent) => boolean {
   const kinds = filter.kinds?.length ? new Set(filter.kinds) : null;
   const slugs = filter.slugs?.length ? new Set(filter.slugs) : null;
-  if (event.change === 'IMPORTED') return !kinds || event.kinds.some((label) => kinds.has(labelToKind(label)));
-  return event.touched.some((e) => (!kinds || kinds.has(labelToKind(e.label))) && (!slugs || slugs.has(e.slug)));
+  if (!kinds && !slugs) return () => true;
+  const touches = (e: GraphChangeEvent['touched'][number]) =>
+    (!kinds || kinds.has(labelToKind(e.label))) && (!slugs || slugs.has(e.slug));
+  return (event) => {
+    if (event.change === 'IMPORTED') return !kinds || event.kinds.some((label) => kinds.has(labelToKind(label)));
+    return event.touched.some(touches);
+  };
 }
 
 export interface CacheEntity {

@@ -8,16 +8,14 @@ import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { createInMemoryCache, type Cache } from '@graphql-yoga/plugin-response-cache';
 import { Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
-import { ErrorCode, StargraphError } from '../errors.js';
-import { boundedQueue, type BoundedQueue } from './bounded-queue.js';
-import { GRAPH_CHANGED, invalidationsFor, matchesFilter, type ChangeFilter, type GraphChangeEvent } from './changes.js';
+import { GRAPH_CHANGED, invalidationsFor, type ChangeFilter, type GraphChangeEvent } from './changes.js';
 import { createRedisResponseCache } from './redis-cache.js';
+import { subscriberSet, type SubscribeOptions, type SubscriberLimits } from './subscribers.js';
 
-export interface LiveOptions {
+export interface LiveOptions extends SubscriberLimits {
   redisUrl?: string;
   responseCacheTtlMs: number;
   responseCacheMax: number;
-  subscriptionQueueMax: number;
 }
 
 export interface LiveGraph {
@@ -28,8 +26,11 @@ export interface LiveGraph {
    * `notify: false` only invalidates (a source written without entities is no entity change).
    */
   publish(event: GraphChangeEvent, options?: { notify?: boolean }): Promise<void>;
-  /** A subscriber's events, filtered; bounded (see bounded-queue.ts). */
-  subscribe(filter: ChangeFilter): AsyncIterableIterator<GraphChangeEvent>;
+  /**
+   * A subscriber's events, filtered and bounded; refused with TOO_MANY_SUBSCRIPTIONS over a cap,
+   * ended at its credential's expiry (see subscribers.ts).
+   */
+  subscribe(filter: ChangeFilter, options: SubscribeOptions): AsyncIterableIterator<GraphChangeEvent>;
   /** Did this process hear of a write at or after `startedAt` (performance.now())? */
   changedSince(startedAt: number): boolean;
   /** Open subscriptions in this process. */
@@ -42,14 +43,6 @@ interface ChangeEventTarget {
   removeEventListener(type: string, listener: (event: CustomEvent<GraphChangeEvent>) => void): void;
   dispatchEvent(event: CustomEvent<GraphChangeEvent>): boolean;
 }
-
-export const slowSubscriberError = (max: number) =>
-  new StargraphError(
-    ErrorCode.SUBSCRIBER_TOO_SLOW,
-    `This subscription fell more than ${max} events behind (SUBSCRIPTION_QUEUE_MAX) and was closed; ` +
-      'subscribe again and refetch what you show',
-    { limit: 'SUBSCRIPTION_QUEUE_MAX', max },
-  );
 
 /** Redis clients that fail fast instead of queueing commands forever while Redis is away. */
 function redisClient(url: string, logger: Logger): Redis {
@@ -160,14 +153,13 @@ export function createLiveGraph(options: LiveOptions, logger: Logger, derivedTyp
     : inProcessTransport(options);
   // One listener for the process, fanning out to every subscriber's queue (not one listener
   // per subscriber: thousands of them on one EventTarget is what Node warns about).
-  const subscribers = new Set<{ filter: ChangeFilter; queue: BoundedQueue<GraphChangeEvent> }>();
+  const subscribers = subscriberSet(options);
   // When this process last heard of a write (its own, or another replica's through Redis): a
   // read that started before it must not be stored (see changedSince).
   let lastChangeAt = 0;
   const fanOut = (event: CustomEvent<GraphChangeEvent>) => {
     lastChangeAt = performance.now();
-    for (const subscriber of subscribers)
-      if (matchesFilter(event.detail, subscriber.filter)) subscriber.queue.push(event.detail);
+    subscribers.fanOut(event.detail);
   };
   // Listening always (not only with subscribers), so lastChangeAt hears other replicas.
   target.addEventListener(GRAPH_CHANGED, fanOut);
@@ -193,17 +185,8 @@ export function createLiveGraph(options: LiveOptions, logger: Logger, derivedTyp
       }
       if (notify) target.dispatchEvent(new CustomEvent(GRAPH_CHANGED, { detail: event }));
     },
-    subscribe(filter) {
-      const subscriber = {
-        filter,
-        queue: boundedQueue<GraphChangeEvent>({
-          max: options.subscriptionQueueMax,
-          overflowError: () => slowSubscriberError(options.subscriptionQueueMax),
-          onClose: () => subscribers.delete(subscriber),
-        }),
-      };
-      subscribers.add(subscriber);
-      return subscriber.queue;
+    subscribe(filter, subscribeOptions) {
+      return subscribers.add(filter, subscribeOptions);
     },
     async close() {
       closing = true;

@@ -6,6 +6,7 @@
 import type { CHANGE_KINDS, GraphChangeEvent } from '../live/changes.js';
 import { clearRequestCache } from '../graph/entity-loaders.js';
 import type { EntityKind } from '../graph/model.js';
+import type { Context } from '../context.js';
 import { builder, missingScopeError } from './builder.js';
 import { mayRead } from '../auth.js';
 import { EntityKindEnum } from './enums.js';
@@ -61,6 +62,16 @@ const GraphChangeRef = builder.objectRef<GraphChangeEvent>('GraphChange').implem
   }),
 });
 
+/**
+ * Whom a subscription counts against for MAX_SUBSCRIPTIONS_PER_TOKEN: a valid credential's
+ * identity (an API key; a JWT's issuer and subject); anyone else (no token, or one that does not
+ * verify while reads are public) by client address, and without one (no socket) in one bucket.
+ */
+function subscriptionCaller(ctx: Pick<Context, 'auth' | 'clientAddress'>): string {
+  if (ctx.auth.authenticated && ctx.auth.identity) return ctx.auth.identity;
+  return `anonymous:${ctx.clientAddress ?? 'unknown'}`;
+}
+
 builder.subscriptionType({ authScopes: { read: true } });
 
 builder.subscriptionField('graphChanged', (t) =>
@@ -70,7 +81,10 @@ builder.subscriptionField('graphChanged', (t) =>
       'Every committed write, as it happens (over SSE). `kinds` and `slugs` narrow it: ' +
       'a relationship matches when either endpoint does; ' +
       'an IMPORTED batch matches on its kinds and every slug (it does not list its slugs). ' +
-      'A subscriber more than SUBSCRIPTION_QUEUE_MAX events behind gets a SUBSCRIBER_TOO_SLOW error and is closed.',
+      'A subscriber more than SUBSCRIPTION_QUEUE_MAX events behind gets a SUBSCRIBER_TOO_SLOW error and is closed. ' +
+      'Priced and limited like a query with the same selection; open subscriptions are capped ' +
+      '(MAX_SUBSCRIPTIONS, MAX_SUBSCRIPTIONS_PER_TOKEN: TOO_MANY_SUBSCRIPTIONS); one opened with a JWT ' +
+      'ends with UNAUTHENTICATED when the token expires.',
     args: {
       kinds: t.arg({ type: [EntityKindEnum], required: false }),
       slugs: t.arg.stringList({ required: false }),
@@ -80,7 +94,10 @@ builder.subscriptionField('graphChanged', (t) =>
       const canRead = mayRead(ctx.config.auth, ctx.auth);
       if (!canRead) throw missingScopeError(ctx, 'Subscription.graphChanged');
       if (!ctx.live) throw new Error('Subscriptions need a server with a live graph');
-      return ctx.live.subscribe({ kinds: args.kinds as EntityKind[] | null | undefined, slugs: args.slugs });
+      return ctx.live.subscribe(
+        { kinds: args.kinds as EntityKind[] | null | undefined, slugs: args.slugs },
+        { caller: subscriptionCaller(ctx), expiresAt: ctx.auth.expiresAt },
+      );
     },
     resolve: (event, _args, ctx) => {
       // One context serves the whole subscription: drop what earlier events loaded.

@@ -38,7 +38,14 @@ describe('defaults (the README configuration table)', () => {
       cors: { origins: '*' },
       maxInFlight: 200,
       maxRequestBodyBytes: 25_000_000,
-      live: { redisUrl: undefined, responseCacheMax: 5000, responseCacheTtlMs: 30_000, subscriptionQueueMax: 100 },
+      live: {
+        redisUrl: undefined,
+        responseCacheMax: 5000,
+        responseCacheTtlMs: 30_000,
+        subscriptionQueueMax: 100,
+        maxSubscriptions: 1000,
+        maxSubscriptionsPerToken: 20,
+      },
       persistedOperations: { file: 'schema/persisted-operations.json', mode: 'off' },
       logLevel: 'info',
       debugExtensions: false,
@@ -109,6 +116,8 @@ describe('defaults (the README configuration table)', () => {
       MAX_FILTER_CONDITIONS: '12',
       QUERY_TIMEOUT_MS: '10',
       TRAVERSAL_TIMEOUT_MS: '11',
+      MAX_SUBSCRIPTIONS: '15',
+      MAX_SUBSCRIPTIONS_PER_TOKEN: '16',
     });
     expect(c).toMatchObject({
       env: 'production',
@@ -131,6 +140,7 @@ describe('defaults (the README configuration table)', () => {
       seedOnEmpty: false,
       readPlanner: false,
       graphqlJit: false,
+      live: { maxSubscriptions: 15, maxSubscriptionsPerToken: 16 },
     });
     expect(c.limits).toEqual({
       maxDepth: 1,

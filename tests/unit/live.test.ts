@@ -5,8 +5,10 @@ import {
   entityChange,
   importedChange,
   invalidationsFor,
-  matchesFilter,
+  changeMatcher,
   relationshipChange,
+  type ChangeFilter,
+  type GraphChangeEvent,
 } from '../../src/live/changes.js';
 import type { EntityRow } from '../../src/graph/entities.js';
 import { selectableTypes } from '../../src/plugins/use-live-cache.js';
@@ -52,7 +54,8 @@ describe('boundedQueue', () => {
   });
 });
 
-describe('matchesFilter', () => {
+describe('changeMatcher', () => {
+  const matchesFilter = (event: GraphChangeEvent, filter: ChangeFilter) => changeMatcher(filter)(event);
   const co = row('Company', 'acme');
   const person = row('Person', 'ada');
   it('matches an entity change by kind and slug, a relationship by either endpoint', () => {
