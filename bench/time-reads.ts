@@ -21,6 +21,8 @@ const HUB = arg('hub') ?? 'openai';
 const AS_OF = arg('as-of') ?? '2025-01-01';
 const KNOWN_AT = arg('known-at');
 const ITERATIONS = Number(arg('iterations') ?? 30);
+/** Comma-separated workload ids to run (default: all). */
+const ONLY = arg('only')?.split(',');
 
 /** The document with `asOf` (and `knownAt`) on every root field of every operation. */
 export function atSlice(query: string, asOf: string, knownAt?: string): string {
@@ -66,7 +68,7 @@ async function main() {
   const list = workloads({ hubSlug: HUB, valueRange: { gte: 1e9, lte: 1e10 }, analystMin: 5e10 });
   console.log(`| workload | plain median / p95 (ms) | asOf ${AS_OF} median / p95 (ms) | asOf ÷ plain |`);
   console.log('|---|---|---|---|');
-  for (const w of list) {
+  for (const w of list.filter((w) => !ONLY || ONLY.includes(w.id))) {
     const times: Record<'plain' | 'slice', number[]> = { plain: [], slice: [] };
     try {
       for (let i = 0; i < 3; i++) await Promise.all([w.ours(ask(false)), w.ours(ask(true))]);

@@ -37,19 +37,17 @@ const keyOf = (id: string, type: EntityRelationshipType, direction: EndDirection
 const arrow = (type: EntityRelationshipType, direction: EndDirection, r: string) =>
   direction === 'OUT' ? `-[${r}:${type}|${heldType(type)}]->` : `<-[${r}:${type}|${heldType(type)}]-`;
 
-/** The count a held degree `h` gives on `$asOf`. */
-const countOn = (h: string) =>
-  `reduce(c = 0, i IN range(0, size(${h}.days) - 1) | c + CASE WHEN ${h}.days[i] <= $asOf THEN ${h}.deltas[i] ELSE 0 END)`;
-
 /**
  * The count of `v`'s relationships of `type` in `direction` at the slice: from its held degree
  * when it has one that holds for `$knownAt`, else `expanded` (the count that tests every
  * relationship). Neo4j evaluates only the branch a CASE takes, so the held degree spares the
- * expansion.
+ * expansion. The lists are read once into variables: each property access reads them again.
  */
 export const heldDegree = (v: string, type: EntityRelationshipType, direction: EndDirection, expanded: string) =>
   `COLLECT { OPTIONAL MATCH (hd:HeldDegree {key: ${keyOf(`${v}.id`, type, direction)}}) WHERE hd.at <= $knownAt` +
-  ` RETURN CASE WHEN hd IS NULL THEN ${expanded} ELSE ${countOn('hd')} END }[0]`;
+  ` WITH ${v}, hd, hd.days AS days, hd.deltas AS deltas` +
+  ` RETURN CASE WHEN hd IS NULL THEN ${expanded}` +
+  ` ELSE reduce(c = 0, i IN range(0, size(days) - 1) | c + CASE WHEN days[i] <= $asOf THEN deltas[i] ELSE 0 END) END }[0]`;
 
 /** The later of two dates where null is the open past. */
 const later = (a: string, b: string) => `CASE WHEN ${a} IS NULL OR ${b} > ${a} THEN ${b} ELSE ${a} END`;
