@@ -10,6 +10,7 @@ export const SLOW_SUITES = [
   'tests/integration/import-crash.test.ts',
   'tests/integration/claims-property.test.ts',
   'tests/integration/claims-upgrade.test.ts',
+  'tests/integration/local-auth-upgrade.test.ts',
 ];
 
 export default defineConfig({

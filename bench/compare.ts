@@ -392,7 +392,7 @@ async function main() {
     const list = workloads({ hubSlug, valueRange: { gte: 1e9, lte: 1e10 }, analystMin: 5e10 });
 
     const ours = createServer({ config, graph: opened.graph, logger });
-    theirDriver = neo4j.driver(opened.uri, neo4j.auth.basic(config.neo4j.user, config.neo4j.password), {
+    theirDriver = neo4j.driver(opened.uri, neo4j.auth.basic(opened.connection.user, opened.connection.password), {
       logging: { level: 'error', logger: () => {} },
     });
     const theirRecorded: CapturedStatement[] = [];

@@ -131,6 +131,10 @@ async function main() {
   let local: LocalNeo4j | undefined;
   let dataDir: string | undefined;
   let uri = process.env.NEO4J_URI;
+  const signIn: Record<string, string | undefined> = {
+    NEO4J_USER: process.env.NEO4J_USER,
+    NEO4J_PASSWORD: process.env.NEO4J_PASSWORD,
+  };
   if (!uri) {
     dataDir = mkdtempSync(join(tmpdir(), 'stargraph-bench-live-'));
     local = await startLocalNeo4j({
@@ -141,6 +145,8 @@ async function main() {
       log: (m) => console.log(`[neo4j] ${m}`),
     });
     uri = local.uri;
+    signIn.NEO4J_USER = local.user;
+    signIn.NEO4J_PASSWORD = local.password;
   }
   const lines: string[] = [];
   const say = (line = '') => {
@@ -152,6 +158,7 @@ async function main() {
       NODE_ENV: 'production',
       LOG_LEVEL: 'silent',
       NEO4J_URI: uri,
+      ...signIn,
       API_KEYS: 'bench-writer-key:write+read',
     });
     const graph = new GraphDb(
@@ -220,6 +227,7 @@ async function main() {
         ...process.env,
         NODE_ENV: 'production',
         NEO4J_URI: uri,
+        ...signIn,
         PORT: String(port),
         HOST: '127.0.0.1',
         LOG_LEVEL: 'warn',

@@ -2,10 +2,11 @@
  * Opens the graph: config → Neo4j (external, or the project's local one, supervised) → migrated,
  * seeded when empty.
  */
-import type { Config } from './config.js';
+import { Neo4jError } from 'neo4j-driver';
+import { type Config, ConfigError } from './config.js';
 import type { Logger } from './logger.js';
-import { connectionProbe, createDriver, GraphDb } from './neo4j/db.js';
-import { freePort, startLocalNeo4j } from './neo4j/local-server.js';
+import { connectionProbe, createDriver, GraphDb, type Neo4jConnection } from './neo4j/db.js';
+import { freePort, LocalNeo4jError, PASSWORD_FILE, startLocalNeo4j } from './neo4j/local-server.js';
 import { Neo4jSupervisor } from './neo4j/supervisor.js';
 import { buildHeldDegrees } from './claims/held-degrees.js';
 import { refreshHorizon } from './claims/horizon.js';
@@ -18,19 +19,32 @@ import { upgradeToClaims } from './claims/upgrade.js';
 export interface OpenGraph {
   graph: GraphDb;
   uri: string;
+  /** What the driver signs in with (the local Neo4j's own password when stargraph started it). */
+  connection: Neo4jConnection;
   /** Keeps the local Neo4j running; undefined when NEO4J_URI names the database (never started by us). */
   supervisor: Neo4jSupervisor | undefined;
   /** Closes the driver, then stops the local Neo4j if this process started it. */
   close(): Promise<void>;
 }
 
-async function waitForConnectivity(graph: GraphDb, logger: Logger, timeoutMs: number): Promise<void> {
+/** Neo4j answered and refused the credentials: waiting will not change that. */
+function isAuthError(error: unknown): boolean {
+  return error instanceof Neo4jError && /^Neo\.ClientError\.Security\./.test(error.code);
+}
+
+async function waitForConnectivity(
+  graph: GraphDb,
+  logger: Logger,
+  timeoutMs: number,
+  refused: (error: Neo4jError) => Error,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (let attempt = 1; ; attempt++) {
     try {
       await graph.driver.verifyConnectivity({ database: graph.database });
       return;
     } catch (error) {
+      if (isAuthError(error)) throw refused(error as Neo4jError);
       if (Date.now() > deadline) throw error;
       if (attempt === 1) logger.warn('Neo4j not reachable yet; retrying', { error: (error as Error).message });
       await new Promise((r) => setTimeout(r, 1000));
@@ -41,6 +55,8 @@ async function waitForConnectivity(graph: GraphDb, logger: Logger, timeoutMs: nu
 export async function openGraph(config: Config, logger: Logger): Promise<OpenGraph> {
   let supervisor: Neo4jSupervisor | undefined;
   let uri = config.neo4j.uri;
+  // NEO4J_USER / NEO4J_PASSWORD for a Neo4j named by NEO4J_URI; the data directory's for ours.
+  let { user, password } = config.neo4j;
   // Assigned below, before the supervisor can see an exit; the supervisor tells its circuit.
   let graph: GraphDb | undefined;
   if (!uri) {
@@ -67,9 +83,9 @@ export async function openGraph(config: Config, logger: Logger): Promise<OpenGra
         onRestarted: () => void graph?.circuit.probeNow(),
       },
     );
-    uri = (await supervisor.begin()).uri;
+    ({ uri, user, password } = await supervisor.begin());
   }
-  const connection = { ...config.neo4j, uri };
+  const connection = { ...config.neo4j, uri, user, password };
   graph = new GraphDb(createDriver(connection), config.neo4j.database, config.limits.queryTimeoutMs, {
     probe: connectionProbe(connection),
     onCircuitChange: (open, reason) =>
@@ -78,7 +94,17 @@ export async function openGraph(config: Config, logger: Logger): Promise<OpenGra
         : logger.info('Neo4j reachable again', { reason }),
   });
   try {
-    await waitForConnectivity(graph, logger, 60_000);
+    await waitForConnectivity(graph, logger, 60_000, (error) =>
+      supervisor
+        ? new LocalNeo4jError(
+            `The local Neo4j at ${uri} refused the password in ${config.neo4j.dataDir}/${PASSWORD_FILE} ` +
+              `(${error.message}). Every start puts that password in force: if it runs on its own, restart it ` +
+              '(`npm run neo4j:stop`, `npm run neo4j:start`); launcher.log in the data directory says more.',
+          )
+        : new ConfigError([
+            `NEO4J_USER / NEO4J_PASSWORD: the Neo4j at ${uri} refused them for user "${user}" (${error.message})`,
+          ]),
+    );
     const applied = await migrate(graph.db());
     logger.info('Neo4j ready', { uri, constraintsAndIndexes: applied });
     // A graph written before claims existed gets them once, recorded when each thing was written
@@ -111,6 +137,7 @@ export async function openGraph(config: Config, logger: Logger): Promise<OpenGra
   return {
     graph: opened,
     uri,
+    connection,
     supervisor,
     close: async () => {
       await opened.close();

@@ -1,5 +1,5 @@
 /** `npm run neo4j:start` / `neo4j:stop`: the project's local Neo4j (NEO4J_DATA_DIR), detached. */
-import { runningServer, startLocalNeo4j, stopLocalNeo4j } from '../neo4j/local-server.js';
+import { localNeo4jCredentials, runningServer, startLocalNeo4j, stopLocalNeo4j } from '../neo4j/local-server.js';
 import { type CommandContext, parseNoArgs } from './args.js';
 
 const NEO4J_START_USAGE = 'neo4j:start   (starts the local Neo4j in the background, or reports the running one)';
@@ -17,7 +17,12 @@ export async function runNeo4jStart(args: string[], { config }: CommandContext):
       mode: 'detached',
       log: (m) => console.error(m),
     }));
-  console.log(`Neo4j is running at ${server.uri} (auth off). Use it with:\n  NEO4J_URI=${server.uri} npm start`);
+  const { user, passwordFile } = localNeo4jCredentials(config.neo4j.dataDir);
+  console.log(
+    `Neo4j is running at ${server.uri} (user ${user}, password in ${passwordFile}).\n` +
+      'With NEO4J_URI unset, `npm start` and the other commands find it and sign in by themselves.\n' +
+      `Other clients: NEO4J_URI=${server.uri} NEO4J_USER=${user} NEO4J_PASSWORD="$(cat ${passwordFile})"`,
+  );
 }
 
 export async function runNeo4jStop(args: string[], { config }: CommandContext): Promise<void> {

@@ -1,11 +1,23 @@
 /**
  * Starts the project's own Neo4j Community server (embedded in a small Java launcher, jars from
  * Maven Central) when no NEO4J_URI is given. One server per data directory: a second caller
- * for the same directory reuses the running one.
+ * for the same directory reuses the running one. Auth is on: user `neo4j` signs in with the
+ * password kept in the data directory (PASSWORD_FILE, mode 0600), generated on its first start.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { createConnection, createServer } from 'node:net';
-import { existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync, closeSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -17,9 +29,13 @@ const CLASSPATH_FILE = join(TARGET, 'classpath.txt');
 const CLASSES = join(TARGET, 'classes');
 const READY_MARK = 'STARGRAPH_NEO4J_READY ';
 const STATE_FILE = 'stargraph-neo4j.json';
+/** The local Neo4j's password, inside its data directory, readable by its owner only. */
+export const PASSWORD_FILE = 'stargraph-password';
+/** The user stargraph signs in as on the local Neo4j. */
+export const LOCAL_NEO4J_USER = 'neo4j';
 
 /** JVM flags Neo4j's own launcher passes; the embedded JVM needs them too. */
-const JVM_FLAGS = [
+export const JVM_FLAGS = [
   '--add-opens=java.base/java.nio=ALL-UNNAMED',
   '--add-opens=java.base/java.io=ALL-UNNAMED',
   '--add-opens=java.base/sun.nio.ch=ALL-UNNAMED',
@@ -48,7 +64,7 @@ export function pinnedNeo4jVersion(): string {
   return match[1];
 }
 
-function javaBinary(): string {
+export function javaBinary(): string {
   const home = process.env.JAVA_HOME;
   return home && existsSync(join(home, 'bin', 'java')) ? join(home, 'bin', 'java') : 'java';
 }
@@ -168,6 +184,36 @@ function toBytes(size: string): number {
   return /g$/i.test(size) ? n * 1024 ** 3 : n * 1024 ** 2;
 }
 
+export interface LocalNeo4jCredentials {
+  user: string;
+  password: string;
+  /** Where the password is kept. */
+  passwordFile: string;
+}
+
+/**
+ * The local Neo4j's credentials for a data directory: the password in its PASSWORD_FILE, made
+ * (24 random bytes, 32 characters) when the file is missing. The file is kept at mode 0600.
+ * Creating the data directory is part of it, so the password exists before any store does.
+ */
+export function localNeo4jCredentials(dataDirOption: string): LocalNeo4jCredentials {
+  const dataDir = resolve(dataDirOption);
+  const passwordFile = join(dataDir, PASSWORD_FILE);
+  mkdirSync(dataDir, { recursive: true });
+  try {
+    // 'wx': of two processes starting at once, one writes and both read the same password.
+    writeFileSync(passwordFile, `${randomBytes(24).toString('base64url')}\n`, { mode: 0o600, flag: 'wx' });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  if ((statSync(passwordFile).mode & 0o077) !== 0) chmodSync(passwordFile, 0o600);
+  const password = readFileSync(passwordFile, 'utf8').replace(/[\r\n]+$/, '');
+  if (password.length === 0) {
+    throw new LocalNeo4jError(`${passwordFile} is empty; delete it to have a new password generated on the next start`);
+  }
+  return { user: LOCAL_NEO4J_USER, password, passwordFile };
+}
+
 interface ServerState {
   pid: number;
   port: number;
@@ -212,6 +258,9 @@ export interface LocalNeo4jExit {
 
 export interface LocalNeo4j {
   uri: string;
+  /** Sign in with these: `neo4j` and the data directory's password. */
+  user: string;
+  password: string;
   /** Bolt port it listens on (a restart must use the same one: clients hold the URI). */
   port: number;
   /** true when a server already running for this data directory was reused. */
@@ -230,11 +279,14 @@ export interface LocalNeo4j {
 export async function startLocalNeo4j(options: LocalNeo4jOptions): Promise<LocalNeo4j> {
   const log = options.log ?? (() => {});
   const dataDir = resolve(options.dataDir);
+  const { user, password, passwordFile } = localNeo4jCredentials(dataDir);
   const existing = await runningServer(dataDir);
   if (existing) {
     log(`Reusing the local Neo4j already running for ${dataDir} at ${existing.uri}`);
     return {
       uri: existing.uri,
+      user,
+      password,
       port: existing.port,
       reused: true,
       pid: existing.pid,
@@ -244,7 +296,6 @@ export async function startLocalNeo4j(options: LocalNeo4jOptions): Promise<Local
   }
 
   const classpath = buildLauncher(log);
-  mkdirSync(dataDir, { recursive: true });
   const port = options.port ?? (await freePort());
   const args = [
     `-Xms${options.heap}`,
@@ -256,6 +307,7 @@ export async function startLocalNeo4j(options: LocalNeo4jOptions): Promise<Local
     dataDir,
     String(port),
     String(toBytes(options.pageCache)),
+    passwordFile,
     ...(options.mode === 'attached' ? ['--watch-stdin'] : []),
   ];
   const logFile = join(dataDir, 'launcher.log');
@@ -277,6 +329,8 @@ export async function startLocalNeo4j(options: LocalNeo4jOptions): Promise<Local
   }
   return {
     uri,
+    user,
+    password,
     port,
     reused: false,
     pid: child.pid,

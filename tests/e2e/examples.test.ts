@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exampleOperations, graphiqlTabs } from '../../src/schema/examples.js';
 import { loadSeed } from '../../src/graph/seed.js';
 import { startLocalNeo4j, type LocalNeo4j } from '../../src/neo4j/local-server.js';
-import { gql, openTestGraph, testServer, type TestGraph } from '../utils/graph.js';
+import { gql, openTestGraph, serverEnv, testServer, type TestGraph } from '../utils/graph.js';
 
 // A Neo4j of this file's own: root connections, search and rankings see the whole graph, and the
 // shared test database holds other files' data, so only a seed-only graph has known answers.
@@ -23,7 +23,7 @@ beforeAll(async () => {
   server = await startLocalNeo4j({ dataDir, heap: '512m', pageCache: '64m', mode: 'attached' });
   // A fresh Neo4j plans every example's statements cold; on a busy machine that alone can pass
   // the 5 s traversal timeout. Timeouts have their own tests; these are about the answers.
-  t = await openTestGraph({ NEO4J_URI: server.uri, TRAVERSAL_TIMEOUT_MS: '60000', QUERY_TIMEOUT_MS: '60000' });
+  t = await openTestGraph({ ...serverEnv(server), TRAVERSAL_TIMEOUT_MS: '60000', QUERY_TIMEOUT_MS: '60000' });
   await loadSeed(t.db);
   yoga = testServer(t.graph, t.config);
   // A second Neo4j starts in ~35 s on an idle two-core machine; allow for a busy one.

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createDriver, GraphDb } from '../../src/neo4j/db.js';
 import { freePort, startLocalNeo4j, type LocalNeo4j } from '../../src/neo4j/local-server.js';
-import { gql, testConfig, testServer } from '../utils/graph.js';
+import { gql, serverEnv, testConfig, testServer } from '../utils/graph.js';
 
 // A Neo4j of this file's own, so stopping it disturbs no other test.
 const dataDir = mkdtempSync(join(tmpdir(), 'stargraph-resilience-'));
@@ -22,7 +22,8 @@ describe('Neo4j going away and coming back', () => {
     const port = await freePort();
     const start = () => startLocalNeo4j({ dataDir, port, heap: '512m', pageCache: '64m', mode: 'attached' });
     server = await start();
-    const config = testConfig({ NEO4J_URI: server.uri });
+    const config = testConfig(serverEnv(server));
+    const { password } = server;
     graph = new GraphDb(createDriver({ ...config.neo4j, uri: server.uri }), config.neo4j.database, 30_000);
     const yoga = testServer(graph, config);
 
@@ -46,6 +47,8 @@ describe('Neo4j going away and coming back', () => {
     }
 
     server = await start();
+    // Same data directory, same password: the driver made for the first start signs in again.
+    expect(server.password).toBe(password);
     // The circuit's background probe finds it within its interval (500 ms) plus a cold JVM's
     // first answer; /ready follows. No restart of the API.
     const back503 = performance.now();

@@ -4,19 +4,33 @@
  * graph after the signal), then closes the driver, stops the Neo4j it started and exits 0.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { request, type IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import neo4j, { type AuthToken } from 'neo4j-driver';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort, portAnswers, stopLocalNeo4j } from '../../src/neo4j/local-server.js';
+import { freePort, PASSWORD_FILE, portAnswers, stopLocalNeo4j } from '../../src/neo4j/local-server.js';
 
 const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 const dataDir = mkdtempSync(join(tmpdir(), 'stargraph-shutdown-neo4j-'));
 let child: ChildProcess | undefined;
+
+/** The Neo4j error code a sign-in got, or 'accepted'. */
+async function signIn(uri: string, token: AuthToken): Promise<string> {
+  const driver = neo4j.driver(uri, token, { logging: { level: 'error', logger: () => {} } });
+  try {
+    await driver.executeQuery('RETURN 1');
+    return 'accepted';
+  } catch (error) {
+    return (error as { code?: string }).code ?? String(error);
+  } finally {
+    await driver.close();
+  }
+}
 
 /** Processes whose command line names our data directory (the Neo4j launcher's JVM). */
 function processesFor(dir: string): string[] {
@@ -113,8 +127,23 @@ describe('graceful shutdown', () => {
 
     await logged(/stargraph serving GraphiQL/, 180_000);
     const readyAfterMs = Date.now() - started;
-    const state = JSON.parse(readFileSync(join(dataDir, 'stargraph-neo4j.json'), 'utf8')) as { pid: number };
+    const state = JSON.parse(readFileSync(join(dataDir, 'stargraph-neo4j.json'), 'utf8')) as {
+      pid: number;
+      uri: string;
+    };
     expect(processesFor(dataDir).map((l) => Number(l.trim().split(/\s+/)[0]))).toContain(state.pid);
+
+    // The Neo4j it started has auth on, with a password of its own that only its owner can read.
+    const passwordFile = join(dataDir, PASSWORD_FILE);
+    expect((statSync(passwordFile).mode & 0o777).toString(8)).toBe('600');
+    const password = readFileSync(passwordFile, 'utf8').trim();
+    expect(password).toMatch(/^[\w-]{32}$/);
+    const refused = 'Neo.ClientError.Security.Unauthorized';
+    expect(await signIn(state.uri, { scheme: 'none', principal: '', credentials: '' })).toBe(refused);
+    expect(await signIn(state.uri, neo4j.auth.basic('neo4j', ''))).toBe(refused);
+    expect(await signIn(state.uri, neo4j.auth.basic('neo4j', 'neo4j'))).toBe(refused); // the factory default
+    // Last: a success clears the failed attempts Neo4j counts towards locking the user out.
+    expect(await signIn(state.uri, neo4j.auth.basic('neo4j', password))).toBe('accepted');
 
     // An in-flight request: headers and half of the body now, the rest after the signal. It
     // keeps the connection alive, as browsers do.

@@ -19,7 +19,7 @@ import { createDriver, type Db, GraphDb } from '../../src/neo4j/db.js';
 import { migrate } from '../../src/neo4j/migrate.js';
 import { startLocalNeo4j, type LocalNeo4j } from '../../src/neo4j/local-server.js';
 import { openGraph } from '../../src/open-graph.js';
-import { testConfig } from '../utils/graph.js';
+import { serverEnv, testConfig } from '../utils/graph.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'stargraph-claims-upgrade-'));
 let server: LocalNeo4j | undefined;
@@ -27,7 +27,7 @@ let graph: GraphDb | undefined;
 let db: Db;
 const silent = createLogger('silent');
 
-const config = () => testConfig({ NEO4J_URI: server!.uri, SEED_ON_EMPTY: 'false', QUERY_TIMEOUT_MS: '60000' });
+const config = () => testConfig({ ...serverEnv(server!), SEED_ON_EMPTY: 'false', QUERY_TIMEOUT_MS: '60000' });
 
 beforeAll(async () => {
   server = await startLocalNeo4j({ dataDir, heap: '512m', pageCache: '64m', mode: 'attached' });

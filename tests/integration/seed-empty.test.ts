@@ -13,7 +13,7 @@ import { openGraph, type OpenGraph } from '../../src/open-graph.js';
 import { loadSeed } from '../../src/graph/seed.js';
 import { createLogger } from '../../src/logger.js';
 import { startLocalNeo4j, type LocalNeo4j } from '../../src/neo4j/local-server.js';
-import { gql, testConfig, testServer } from '../utils/graph.js';
+import { gql, serverEnv, testConfig, testServer } from '../utils/graph.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'stargraph-seed-empty-'));
 let server: LocalNeo4j | undefined;
@@ -32,7 +32,7 @@ afterAll(async () => {
 /** What the server does at start-up, on this file's Neo4j. */
 async function open(seedOnEmpty: boolean) {
   // A fresh database builds its indexes on first start: slow on a loaded machine, not a failure.
-  const config = testConfig({ NEO4J_URI: server!.uri, SEED_ON_EMPTY: String(seedOnEmpty), QUERY_TIMEOUT_MS: '60000' });
+  const config = testConfig({ ...serverEnv(server!), SEED_ON_EMPTY: String(seedOnEmpty), QUERY_TIMEOUT_MS: '60000' });
   const o = await openGraph(config, createLogger('silent'));
   opened.push(o);
   return { o, db: o.graph.db(), config };

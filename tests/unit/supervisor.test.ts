@@ -9,6 +9,8 @@ function fakeServer(id: number) {
   let stopped = false;
   const server: LocalNeo4j = {
     uri: 'bolt://127.0.0.1:7999',
+    user: 'neo4j',
+    password: 'fake-password',
     port: 7999,
     reused: false,
     pid: 1000 + id,
@@ -104,7 +106,16 @@ describe('supervisor of the local Neo4j', () => {
   it('does not supervise a server another process started', async () => {
     const warnings: string[] = [];
     const supervisor = new Neo4jSupervisor(
-      async () => ({ uri: 'bolt://x:1', port: 1, reused: true, pid: 1, exited: undefined, stop: async () => {} }),
+      async () => ({
+        uri: 'bolt://x:1',
+        user: 'neo4j',
+        password: 'fake-password',
+        port: 1,
+        reused: true,
+        pid: 1,
+        exited: undefined,
+        stop: async () => {},
+      }),
       { ...quietLog, warn: (m: string) => warnings.push(m) },
     );
     await supervisor.begin();

@@ -9,6 +9,9 @@ import { startLocalRedis } from './redis-server.js';
 declare module 'vitest' {
   export interface ProvidedContext {
     neo4jUri: string;
+    /** Sign-in for neo4jUri: the local server's generated password, or NEO4J_USER / NEO4J_PASSWORD's. */
+    neo4jUser: string;
+    neo4jPassword: string;
     redisUrl: string;
   }
 }
@@ -37,6 +40,8 @@ export default async function setup(project: TestProject) {
   project.provide('redisUrl', process.env.REDIS_URL || redis!.url);
   if (process.env.NEO4J_URI) {
     project.provide('neo4jUri', process.env.NEO4J_URI);
+    project.provide('neo4jUser', process.env.NEO4J_USER || 'neo4j');
+    project.provide('neo4jPassword', process.env.NEO4J_PASSWORD ?? '');
     try {
       await explorer;
     } catch (error) {
@@ -66,6 +71,8 @@ export default async function setup(project: TestProject) {
     throw error;
   }
   project.provide('neo4jUri', server.uri);
+  project.provide('neo4jUser', server.user);
+  project.provide('neo4jPassword', server.password);
   return async () => {
     await redis?.stop();
     await server.stop();

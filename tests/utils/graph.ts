@@ -12,14 +12,19 @@ export function testConfig(env: Record<string, string> = {}): Config {
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
     NEO4J_URI: inject('neo4jUri'),
-    NEO4J_USER: process.env.NEO4J_USER,
-    NEO4J_PASSWORD: process.env.NEO4J_PASSWORD,
+    NEO4J_USER: inject('neo4jUser'),
+    NEO4J_PASSWORD: inject('neo4jPassword'),
     NEO4J_DATABASE: process.env.NEO4J_DATABASE,
     // Tests write fixtures straight to Neo4j, past the API that invalidates the response cache:
     // the cache is off unless a test turns it on (tests/e2e/response-cache.test.ts does).
     RESPONSE_CACHE_TTL_MS: '0',
     ...env,
   });
+}
+
+/** NEO4J_URI and its sign-in for a Neo4j a test started itself. */
+export function serverEnv(server: { uri: string; user: string; password: string }): Record<string, string> {
+  return { NEO4J_URI: server.uri, NEO4J_USER: server.user, NEO4J_PASSWORD: server.password };
 }
 
 export interface TestGraph {
