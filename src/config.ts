@@ -165,6 +165,11 @@ const envSchema = z.object({
   /** JSON manifest of hash → document (`npm run persisted:build` writes schema/persisted-operations.json). */
   PERSISTED_OPERATIONS_FILE: z.string().min(1).default('schema/persisted-operations.json'),
   CORS_ORIGINS: corsOrigins,
+  /**
+   * Behind a TLS-terminating proxy we trust: its X-Forwarded-Proto says whether the client's
+   * connection was HTTPS (answered with HSTS). Off: that header is the client's word and ignored.
+   */
+  TRUST_PROXY: booleanFlag.default('false'),
   /** GraphQL requests served at once; more answer 503 OVERLOADED instead of queueing. */
   MAX_IN_FLIGHT: positiveInt(200),
   /** Largest request body in bytes; more answers 413 LIMIT_EXCEEDED. */
@@ -233,6 +238,7 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
       },
     },
     cors: { origins: c.CORS_ORIGINS },
+    trustProxy: c.TRUST_PROXY,
     maxInFlight: c.MAX_IN_FLIGHT,
     maxRequestBodyBytes: c.MAX_REQUEST_BODY_BYTES,
     logLevel: c.LOG_LEVEL,

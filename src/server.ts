@@ -121,7 +121,7 @@ function serverPlugins(
     useCors(config.cors),
     useContentSecurityPolicy({ styleNonce: styleNonceFor }),
     // After the CSP plugin: it sets the whole policy (frame-ancestors included) first.
-    useSecurityHeaders(),
+    useSecurityHeaders({ trustProxy: config.trustProxy }),
     useGraphiQLAssets(),
     useExplorer(),
     // GET /export: a neighbourhood as GraphML, CSV or NDJSON (a read, with the reads' auth rule).

@@ -1,18 +1,38 @@
 import type { Plugin } from 'graphql-yoga';
 
+/** HSTS for a year, subdomains included: what an HTTPS response carries. */
+export const STRICT_TRANSPORT_SECURITY = 'max-age=31536000; includeSubDomains';
+
+export interface SecurityHeadersOptions {
+  /** TRUST_PROXY: X-Forwarded-Proto comes from our TLS-terminating proxy, not from the client. */
+  trustProxy: boolean;
+}
+
+/**
+ * Did the client reach us over HTTPS? Only a trusted proxy can say so (this server speaks plain
+ * HTTP): the last X-Forwarded-Proto value, the one the nearest proxy set.
+ */
+export function reachedOverHttps(request: Request, { trustProxy }: SecurityHeadersOptions): boolean {
+  if (!trustProxy) return false;
+  const proto = request.headers.get('x-forwarded-proto');
+  return proto?.split(',').at(-1)?.trim().toLowerCase() === 'https';
+}
+
 /**
  * Standard hardening headers on every response: no MIME sniffing, no referrer leaking to other
  * sites, and no framing by anyone (X-Frame-Options for old browsers, `frame-ancestors` for the
- * rest; a CSP set by someone else is left alone).
+ * rest; a CSP set by someone else is left alone). Strict-Transport-Security only on responses to
+ * requests that reached us over HTTPS, never on plain HTTP.
  */
-export function useSecurityHeaders(): Plugin {
+export function useSecurityHeaders(options: SecurityHeadersOptions): Plugin {
   return {
-    onResponse({ response }) {
+    onResponse({ request, response }) {
       const headers = response.headers;
       headers.set('x-content-type-options', 'nosniff');
       headers.set('referrer-policy', 'no-referrer');
       headers.set('x-frame-options', 'DENY');
       if (!headers.has('content-security-policy')) headers.set('content-security-policy', "frame-ancestors 'none'");
+      if (reachedOverHttps(request, options)) headers.set('strict-transport-security', STRICT_TRANSPORT_SECURITY);
     },
   };
 }

@@ -36,6 +36,7 @@ describe('defaults (the README configuration table)', () => {
         restartPolicy: { maxRestarts: 5, windowMs: 600_000, backoffMs: [500, 2_000, 5_000, 15_000, 30_000] },
       },
       cors: { origins: '*' },
+      trustProxy: false,
       maxInFlight: 200,
       maxRequestBodyBytes: 25_000_000,
       live: {
@@ -101,6 +102,7 @@ describe('defaults (the README configuration table)', () => {
       SEED_ON_EMPTY: 'no',
       READ_PLANNER: 'false',
       GRAPHQL_JIT: 'false',
+      TRUST_PROXY: 'true',
       MAX_DEPTH: '1',
       MAX_ALIASES: '2',
       MAX_TOKENS: '3',
@@ -141,6 +143,7 @@ describe('defaults (the README configuration table)', () => {
       readPlanner: false,
       graphqlJit: false,
       live: { maxSubscriptions: 15, maxSubscriptionsPerToken: 16 },
+      trustProxy: true,
     });
     expect(c.limits).toEqual({
       maxDepth: 1,
