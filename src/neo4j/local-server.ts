@@ -5,7 +5,7 @@
  * password kept in the data directory (PASSWORD_FILE, mode 0600), generated on its first start.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createConnection, createServer } from 'node:net';
 import {
   chmodSync,
@@ -26,7 +26,6 @@ const POM = join(LAUNCHER_DIR, 'pom.xml');
 const SOURCE = join(LAUNCHER_DIR, 'src/main/java/stargraph/LocalNeo4j.java');
 const TARGET = join(LAUNCHER_DIR, 'target');
 const CLASSPATH_FILE = join(TARGET, 'classpath.txt');
-const CLASSES = join(TARGET, 'classes');
 const READY_MARK = 'STARGRAPH_NEO4J_READY ';
 const STATE_FILE = 'stargraph-neo4j.json';
 /** The local Neo4j's password, inside its data directory, readable by its owner only. */
@@ -120,13 +119,17 @@ export function buildLauncher(log: (msg: string) => void = () => {}): string {
     }
   }
   const classpath = readFileSync(CLASSPATH_FILE, 'utf8').trim();
-  const compiled = join(CLASSES, 'stargraph', 'LocalNeo4j.class');
-  if (!newerThan(compiled, SOURCE, CLASSPATH_FILE)) {
-    mkdirSync(CLASSES, { recursive: true });
-    const javac = spawnSync(javacBinary(), ['-cp', classpath, '-d', CLASSES, SOURCE], { encoding: 'utf8' });
+  // One directory per launcher source: checkouts of different versions sharing target/ each run
+  // their own launcher (its arguments change between versions), whatever the files' times.
+  const digest = createHash('sha256').update(readFileSync(SOURCE)).digest('hex').slice(0, 12);
+  const classes = join(TARGET, `classes-${digest}`);
+  const compiled = join(classes, 'stargraph', 'LocalNeo4j.class');
+  if (!newerThan(compiled, CLASSPATH_FILE)) {
+    mkdirSync(classes, { recursive: true });
+    const javac = spawnSync(javacBinary(), ['-cp', classpath, '-d', classes, SOURCE], { encoding: 'utf8' });
     if (javac.status !== 0) throw new LocalNeo4jError(`Compiling the Neo4j launcher failed:\n${javac.stderr}`);
   }
-  return `${CLASSES}:${classpath}`;
+  return `${classes}:${classpath}`;
 }
 
 export async function freePort(): Promise<number> {
