@@ -108,9 +108,9 @@ export function spanDeltas(rows: readonly Row[], into = new Map<string, { deltas
 }
 
 /**
- * Applies count changes to the held degrees they name, inside the caller's transaction: each
- * held degree is locked before it is read; a node without one gets one once it has
- * `HELD_DEGREE_MIN` relationships of the type (built from the spans).
+ * Applies count changes to the held degrees they name, inside the caller's transaction; a node
+ * without one gets one once it has `HELD_DEGREE_MIN` relationships of the type (built from the
+ * spans).
  */
 export async function applySpanDeltas(
   run: Run,
@@ -125,30 +125,39 @@ export async function applySpanDeltas(
       byDay: Object.fromEntries([...deltas].filter(([, d]) => d !== 0)),
       seen,
     }));
-  // Locked in key order, so two writes touching the same hubs wait for each other, never deadlock.
-  await run(`UNWIND $keys AS key MATCH (h:HeldDegree {key: key}) SET h.lock = true REMOVE h.lock`, {
-    keys: ends.map((e) => e.key),
-  });
   await run(APPLY, { ends, now });
-  const byGroup = new Map<string, string[]>();
+  const groups = new Map<string, { type: EntityRelationshipType; direction: EndDirection; ids: string[] }>();
   for (const { key } of ends) {
     const [id, type, direction] = key.split('|') as [string, EntityRelationshipType, EndDirection];
-    byGroup.set(`${type}|${direction}`, [...(byGroup.get(`${type}|${direction}`) ?? []), id]);
+    const group = groups.get(`${type}|${direction}`) ?? { type, direction, ids: [] };
+    group.ids.push(id);
+    groups.set(`${type}|${direction}`, group);
   }
-  for (const [group, ids] of byGroup) {
-    const [type, direction] = group.split('|') as [EntityRelationshipType, EndDirection];
-    await run(`UNWIND $ids AS id MATCH (v:Entity|${HELD_ENTITY} {id: id}) ${buildIfLarge(type, direction)}`, {
-      ids,
-      min: HELD_DEGREE_MIN,
-      now,
-    });
-  }
+  const list = [...groups.values()];
+  const params: Row = { min: HELD_DEGREE_MIN, now };
+  list.forEach((g, i) => {
+    params[`ids${i}`] = g.ids;
+  });
+  await run(
+    list
+      .map(
+        (g, i) =>
+          `CALL () { UNWIND $ids${i} AS id MATCH (v:Entity|${HELD_ENTITY} {id: id}) ${buildIfLarge(g.type, g.direction)} }`,
+      )
+      .join('\n') + '\nRETURN count(*) AS done',
+    params,
+  );
 }
 
-/** Adds each end's `byDay` to its held degree, where it has one. */
+/**
+ * Adds each end's `byDay` to its held degree, where it has one. Each is locked before its lists
+ * are read, and the ends come in key order, so two writes touching the same hubs wait for each
+ * other and never deadlock.
+ */
 const APPLY = `
 UNWIND $ends AS e
 MATCH (h:HeldDegree {key: e.key})
+SET h.lock = true REMOVE h.lock
 WITH h, e, h.days AS days, h.deltas AS deltas
 WITH h, e, days, deltas, [k IN keys(e.byDay) WHERE NOT date(k) IN days] AS fresh
 SET h.deltas = [i IN range(0, size(days) - 1) | deltas[i] + coalesce(e.byDay[toString(days[i])], 0)] + [k IN fresh | e.byDay[k]],
