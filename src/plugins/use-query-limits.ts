@@ -5,7 +5,7 @@ import { ErrorCode, StargraphError } from '../errors.js';
 /**
  * Refuses oversized documents before execution: too many tokens (checked while parsing, so a
  * huge document costs nothing to reject) and too many aliases (the cheap way to multiply work).
- * Depth and estimated cost are checked by Pothos' complexity plugin.
+ * Depth and estimated cost are checked by src/plugins/use-query-cost.ts.
  */
 export function useQueryLimits(limits: { maxTokens: number; maxAliases: number }): Plugin {
   return {
