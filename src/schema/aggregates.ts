@@ -10,6 +10,7 @@ import { readAggregate, AGGREGATE_TARGET, type AggregateTarget } from '../plan/r
 import { plannedField } from '../plan/shape.js';
 import type { Context } from '../context.js';
 import { builder, type Types } from './builder.js';
+import { WHOLE_SET_READS } from '../query-cost.js';
 
 export const FloatAggregateRef = builder.objectRef<Stats>('FloatAggregate').implement({
   description: 'Statistics of a number field over the connection (nodes or relationships lacking it are skipped).',
@@ -60,6 +61,8 @@ function aggregateType(stem: string, aggregateSpec: AggregateSpec, what: string)
             groupBy: t.field({
               type: [Group],
               description: 'Groups by the field, largest first (then by value), at most `first` of them.',
+              // Each grouping reads the connection's whole filtered set (src/query-cost.ts).
+              extensions: { [WHOLE_SET_READS]: 1 },
               args: {
                 field: t.arg({ type: GroupField, required: true }),
                 first: t.arg.int({ defaultValue: 20 }),
@@ -86,6 +89,8 @@ export function aggregateField<Shape extends AggregatableConnection>(
   return t.field({
     type: aggregateType(stem, aggregateSpec, what),
     description: `Counts, sums and groups over ${what}, ${whenPlanned}`,
+    // The totals read the connection's whole filtered set (src/query-cost.ts).
+    extensions: { [WHOLE_SET_READS]: 1 },
     resolve: (connection: Shape, _args: unknown, ctx: Context, info: GraphQLResolveInfo) =>
       plannedField<AggregateRow>(connection, info) ?? readAggregate(ctx, info, connection[AGGREGATE_TARGET]!),
   });

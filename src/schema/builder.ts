@@ -9,6 +9,7 @@ import type { Scope } from '../config.js';
 import type { Context } from '../context.js';
 import { mayRead } from '../auth.js';
 import { ErrorCode, StargraphError } from '../errors.js';
+import { DEFAULT_PAGE_COST, WHOLE_SET_READS } from '../query-cost.js';
 
 /** No credential (or a bad one) is UNAUTHENTICATED; a good one without the scope is FORBIDDEN. */
 export function missingScopeError(ctx: Context, what: string): StargraphError {
@@ -95,14 +96,16 @@ export const builder = new SchemaBuilder<{
     // page size (`first`/`last`/`limit`, 20 when unset) times the pages around it, a list of
     // objects 10 per parent, any other object 1 (one batched load per parent), and plain fields
     // nothing (they come with the item's row). 100 companies x 10 deals x 5 parties x 3 leaders
-    // is 100 + 1,000 + 5,000 + 15,000 = 21,100.
+    // is 100 + 1,000 + 5,000 + 15,000 = 21,100. What reads a whole set (totalCount, aggregates,
+    // relationship predicates) is priced by src/query-cost.ts, which applies this rule.
     fieldComplexity: (args, _ctx, field) => {
       const size = [args.first, args.last, args.limit].find((v): v is number => typeof v === 'number');
       const type = getNullableType(field.type);
       const named = getNamedType(type);
       if (isLeafType(named)) return { field: 0, multiplier: 1 };
       if (size !== undefined) return { field: Math.max(1, size), multiplier: Math.max(1, size) };
-      if (isObjectType(type) && type.name.endsWith('Connection')) return { field: 20, multiplier: 20 };
+      if (isObjectType(type) && type.name.endsWith('Connection'))
+        return { field: DEFAULT_PAGE_COST, multiplier: DEFAULT_PAGE_COST };
       if (field.name === 'edges' || field.name === 'node' || field.name === 'pageInfo')
         return { field: 0, multiplier: 1 };
       if (isListType(type)) return { field: 10, multiplier: 10 };
@@ -123,6 +126,8 @@ builder.mutationType({ authScopes: { write: true } });
 builder.globalConnectionField('totalCount', (t) =>
   t.int({
     description: 'How many items the connection holds in all (costs one extra query; ask only when needed).',
+    // A count reads the connection's whole filtered set (src/query-cost.ts).
+    extensions: { [WHOLE_SET_READS]: 1 },
     resolve: (connection) =>
       typeof connection.totalCount === 'function' ? connection.totalCount() : connection.totalCount,
   }),

@@ -18,6 +18,7 @@ import { ErrorCode, StargraphError } from '../errors.js';
 import { deleteEntity } from '../graph/writes.js';
 import { entityChange } from '../live/changes.js';
 import { builder } from './builder.js';
+import { DEFAULT_PAGE_COST } from '../query-cost.js';
 import { DirectionEnum, EntityKindEnum, RelationshipTypeEnum } from './enums.js';
 import { committed, entityAt } from './mutation-support.js';
 import { NodeRef } from './node.js';
@@ -51,6 +52,8 @@ EntityRef.implement({
     sources: t.field({
       type: [SourceRef],
       description: 'The sources that support facts about this entity, newest first (undated last).',
+      // Every source mentioning the entity, unpaged: priced as a connection without `first`.
+      complexity: { field: DEFAULT_PAGE_COST, multiplier: DEFAULT_PAGE_COST },
       resolve: (row, _args, ctx, info) => plannedField<SourceRow[]>(row, info) ?? entitySourcesLoader(ctx).load(row.id),
     }),
     relationships: t.connection(

@@ -16,6 +16,7 @@ import {
 } from '../graph/filters.js';
 import { RELATIONSHIPS, type PropertyType, type TypedRelationship } from '../graph/model.js';
 import { builder, type Types } from './builder.js';
+import { RELATIONSHIP_PREDICATE } from '../query-cost.js';
 import { CompanyKindEnum, DatacenterStatusEnum, DealKindEnum, EntityKindEnum, ProjectStatusEnum } from './enums.js';
 
 type FilterInput = InputObjectRef<Types, Record<string, unknown>>;
@@ -102,6 +103,8 @@ function relationFilter(rel: TypedRelationship): FilterInput {
   });
   return builder.inputType(`${stem}Filter`, {
     description: `Tests on the ${rel.fieldName} of a ${rel.parentType}: every one set must hold.`,
+    // Each test reads every such relationship of the node tested (src/query-cost.ts).
+    extensions: { [RELATIONSHIP_PREDICATE]: true },
     fields: (t) => ({
       some: t.field({ type: edge, description: 'At least one relationship passes.' }),
       none: t.field({ type: edge, description: 'No relationship passes.' }),

@@ -6,7 +6,11 @@
  * The cost rule is the README's ("Query cost"): the cost is the number of items the answer can
  * hold. Written out, as these tests compute it by hand:
  *
- *   connection with first/last N  = N + N × (cost of what it selects)   (N = 20 when unset)
+ *   connection with first/last N  = N + N × (cost of what its edges select)  (N = 20 when unset)
+ *                                    + what it selects beside edges (once, not N times)
+ *   totalCount                     = 5 on a relationship connection, 100 on a root one
+ *                                    (a count reads the whole set; tests/e2e/query-cost.test.ts)
+ *   Entity.sources                 = 20 + 20 × (cost of what it selects)
  *   list of objects                = 10 + 10 × (cost of what it selects)
  *   other object field             = 1 + 1 × (cost of what it selects)
  *   edges, node, pageInfo          = cost of what they select (they add no item)
@@ -34,10 +38,10 @@ const NONE = 'filter: { slugs: ["limits-test-no-such-slug"] }';
 /**
  * companies(3) → deals(4), with a totalCount. By hand:
  *   inner node  { name valueUsd }           = 0 (leaves)
- *   deals(first: 4) { totalCount edges }    = 4 + 4 × 0                = 4
- *   outer node  { name deals }              = 0 + 4                    = 4
- *   companies(first: 3) { edges }           = 3 + 3 × 4                = 15
- * (3 companies and up to 4 deals for each: 15 items.)
+ *   deals(first: 4) { totalCount edges }    = 4 + 4 × 0 + 5 (count)    = 9
+ *   outer node  { name deals }              = 0 + 9                    = 9
+ *   companies(first: 3) { edges }           = 3 + 3 × 9                = 30
+ * (3 companies and up to 4 deals for each, 15 items, and 3 counts of a company's deals.)
  * depth: valueUsd 1, node 2, edges 3, deals 4, node 5, edges 6, companies 7.
  */
 const NESTED = (outerFirst: number) => `{
@@ -45,29 +49,29 @@ const NESTED = (outerFirst: number) => `{
     edges { node { name deals(first: 4) { totalCount edges { node { name valueUsd } } } } }
   }
 }`;
-const NESTED_COST = 15;
+const NESTED_COST = 30;
 const NESTED_DEPTH = 7;
-/** The same with first: 4 outside: 4 + 4 × 4 = 20. */
-const NESTED_WIDER_COST = 20;
+/** The same with first: 4 outside: 4 + 4 × 9 = 40. */
+const NESTED_WIDER_COST = 40;
 
 /**
- * No page size given: the default page of 20, and a list of objects (sources) costs 10 per parent.
+ * No page size given: the default page of 20, and sources (unpaged) cost 20 per parent.
  *   cites(first: 2) { edges { node { id } } }  = 2 + 2 × 0   = 2
- *   sources { title cites }                    = 10 + 10 × 2 = 30
- *   node { slug name sources }                 = 30
- *   companies { edges }                        = 20 + 20 × 30 = 620
+ *   sources { title cites }                    = 20 + 20 × 2 = 60
+ *   node { slug name sources }                 = 60
+ *   companies { edges }                        = 20 + 20 × 60 = 1,220
  */
 const UNPAGED = `{ companies(${NONE}) { edges { node { slug name sources { title cites(first: 2) { edges { node { id } } } } } } } }`;
-const UNPAGED_COST = 620;
+const UNPAGED_COST = 1220;
 
 /**
  * `last` counts like `first`, and two root fields add up:
- *   deals(last: 5) { edges { node { slug } } } = 5 + 5 × 0 = 5
- *   people(first: 2) { totalCount }          = 2 + 2 × 0 = 2
- *   total                                                = 7
+ *   deals(last: 5) { edges { node { slug } } } = 5 + 5 × 0       = 5
+ *   people(first: 2) { totalCount }          = 2 + 100 (count) = 102
+ *   total                                                      = 107
  */
 const TWO_ROOTS = `{ deals(last: 5, ${NONE}) { edges { node { slug } } } people(first: 2, ${NONE}) { totalCount } }`;
-const TWO_ROOTS_COST = 7;
+const TWO_ROOTS_COST = 107;
 
 /**
  * An object field costs 1 and multiplies nothing:
@@ -110,7 +114,7 @@ describe('MAX_COMPLEXITY and the cost rule', () => {
     expectRefused(await gql(yoga, NESTED(4)), 'MAX_COMPLEXITY', NESTED_COST, NESTED_WIDER_COST);
   });
 
-  it(`costs a connection without first/last as a page of 20, a list of objects 10 per parent (${UNPAGED_COST})`, async () => {
+  it(`costs a connection without first/last as a page of 20, and sources 20 per parent (${UNPAGED_COST})`, async () => {
     expectRan(await gql(serverWith({ MAX_COMPLEXITY: String(UNPAGED_COST) }), UNPAGED));
     expectRefused(
       await gql(serverWith({ MAX_COMPLEXITY: String(UNPAGED_COST - 1) }), UNPAGED),
