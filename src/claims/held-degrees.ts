@@ -138,15 +138,11 @@ export async function applySpanDeltas(
   list.forEach((g, i) => {
     params[`ids${i}`] = g.ids;
   });
-  await run(
-    list
-      .map(
-        (g, i) =>
-          `CALL () { UNWIND $ids${i} AS id MATCH (v:Entity|${HELD_ENTITY} {id: id}) ${buildIfLarge(g.type, g.direction)} }`,
-      )
-      .join('\n') + '\nRETURN count(*) AS done',
-    params,
+  const builds = list.map(
+    (g, i) =>
+      `CALL () { UNWIND $ids${i} AS id MATCH (v:Entity|${HELD_ENTITY} {id: id}) ${buildIfLarge(g.type, g.direction)} }`,
   );
+  await run(`${builds.join('\n')}\nRETURN count(*) AS done`, params);
 }
 
 /**
