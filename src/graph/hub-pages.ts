@@ -7,10 +7,15 @@
  * page seeks the parent's id and the far label and reads as many entries as it keeps, whatever
  * the degree and wherever the cursor.
  *
+ * A page at a slice reads the live type's index and the held-back type's (both keyed), each in
+ * order and only the rows held then, and merges the two.
+ *
  * Other pages expand and sort: filtered pages, other orderings, and far nodes of any kind
  * (`Entity`), whose names the label-first key does not order across kinds.
  */
-import { relationshipArrow, type TypedShape } from './patterns.js';
+import { heldType } from '../claims/model.js';
+import type { EntityRelationshipType } from './model.js';
+import type { TypedShape } from './patterns.js';
 import { hasPageKeys, pageKeyIndex } from './page-keys.js';
 import type { Ordering } from './ordering.js';
 import { indexedPageBounds, type PagePlan } from './paging.js';
@@ -26,6 +31,12 @@ export interface KeyedPageSource {
   filtered: boolean;
   cursorParam: string;
   fetchParam: string;
+  /**
+   * In a time read, what a row must pass to be held at the slice (its relationship's and far
+   * node's intervals): the page is then cut from the live type's index and the held-back type's,
+   * each read in order, and merged.
+   */
+  held?: string | null;
 }
 
 /**
@@ -64,10 +75,14 @@ export function keyedPage(s: KeyedPageSource): string | null {
     ...(after ? [after] : []),
   ];
   const order = [nearId, farLabel, farName, farId].map((key) => `${key}${descending ? ' DESC' : ''}`).join(', ');
-  return (
-    `MATCH (${s.parent})${relationshipArrow(s.relationship, s.rel)}(${s.node})` +
-    ` USING INDEX SEEK ${s.rel}:${type}(${index.properties.join(', ')})` +
-    ` WHERE ${conditions.join(' AND ')}` +
-    ` WITH ${s.parent}, ${s.rel}, ${s.node} ORDER BY ${order} LIMIT toInteger($${s.fetchParam})`
+  const limit = `ORDER BY ${order} LIMIT toInteger($${s.fetchParam})`;
+  const part = (t: string) =>
+    `MATCH (${s.parent})${direction === 'OUT' ? `-[${s.rel}:${t}]->` : `<-[${s.rel}:${t}]-`}(${s.node})` +
+    ` USING INDEX SEEK ${s.rel}:${t}(${index.properties.join(', ')})` +
+    ` WHERE ${[...conditions, ...(s.held ? [s.held] : [])].join(' AND ')}`;
+  if (s.held === undefined || s.held === null) return `${part(type)} WITH ${s.parent}, ${s.rel}, ${s.node} ${limit}`;
+  const parts = [type, heldType(type as EntityRelationshipType)].map(
+    (t) => `${part(t)} WITH ${s.rel}, ${s.node} ${limit} RETURN ${s.rel}, ${s.node}`,
   );
+  return `CALL (${s.parent}) { ${parts.join(' UNION ALL ')} } WITH ${s.parent}, ${s.rel}, ${s.node} ${limit}`;
 }

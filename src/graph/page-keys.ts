@@ -7,7 +7,8 @@
  * the break-even. Neither stays flat (docs/decisions/2026-12-07-page-keys.md).
  *
  * So every relationship between entities carries copies of its endpoints' id, label and name:
- * `fromId`, `fromLabel`, `fromName`, `toId`, `toLabel`, `toName`. Two composite indexes per type,
+ * `fromId`, `fromLabel`, `fromName`, `toId`, `toLabel`, `toName` (a held-back end keyed by its
+ * kind, `Deal` for `HDeal`). Two composite indexes per type and per held-back type (`H_<TYPE>`),
  * (fromId, toLabel, toName, toId) and (toId, fromLabel, fromName, fromId), hold each node's
  * relationships already in page order: a page seeks the parent's id and far label and reads as
  * many entries as it returns, wherever its cursor points and however many relationships the node
@@ -28,9 +29,19 @@
  *
  * They are internal: relationship property lists handed to users leave them out (`withoutPageKeys`).
  */
+import { heldType } from '../claims/model.js';
+import { kindOf } from '../claims/time.js';
 import type { Db } from '../neo4j/db.js';
-import { kindLabelOf } from './entities.js';
 import { ENTITY_RELATIONSHIP_TYPES, type RelationshipType } from './model.js';
+
+/**
+ * The types that carry page keys: the entity relationship types and their held-back types (a
+ * read at a date pages those too), whose keys a relationship keeps as it moves between them.
+ */
+const KEYED_TYPES: readonly string[] = [...ENTITY_RELATIONSHIP_TYPES, ...ENTITY_RELATIONSHIP_TYPES.map(heldType)];
+
+/** An endpoint's kind label as a page key: a held-back `HDeal` is keyed as `Deal`. */
+const kindKey = (n: string) => kindOf(n, true);
 
 /** The copied properties, by end of the relationship. */
 const PAGE_KEYS = {
@@ -52,7 +63,7 @@ export const hasPageKeys = (type: RelationshipType): boolean =>
   (ENTITY_RELATIONSHIP_TYPES as readonly string[]).includes(type);
 
 /** The index a page from the `near` end reads: near id, then the far end's label, name and id. */
-export function pageKeyIndex(type: RelationshipType, near: 'from' | 'to') {
+export function pageKeyIndex(type: RelationshipType | string, near: 'from' | 'to') {
   const far = near === 'from' ? 'to' : 'from';
   return {
     name: `${type.toLowerCase()}_${near === 'from' ? 'out' : 'in'}_page`,
@@ -62,7 +73,7 @@ export function pageKeyIndex(type: RelationshipType, near: 'from' | 'to') {
 
 /** CREATE INDEX statements for every type with page keys (run by migrate, as the schema files are). */
 export function pageKeyIndexStatements(): string[] {
-  return ENTITY_RELATIONSHIP_TYPES.flatMap((type) =>
+  return KEYED_TYPES.flatMap((type) =>
     (['from', 'to'] as const).map((near) => {
       const index = pageKeyIndex(type, near);
       const properties = index.properties.map((p) => `r.${p}`).join(', ');
@@ -74,9 +85,9 @@ export function pageKeyIndexStatements(): string[] {
 /** True when `r`'s copies all equal its endpoints `a` (start) and `b` (end). */
 const exact = (a: string, r: string, b: string) => {
   const { from, to } = PAGE_KEYS;
-  return `coalesce(${r}.${from.id} = ${a}.id AND ${r}.${from.label} = ${kindLabelOf(a)}
+  return `coalesce(${r}.${from.id} = ${a}.id AND ${r}.${from.label} = ${kindKey(a)}
     AND ${r}.${from.name} = ${a}.name
-    AND ${r}.${to.id} = ${b}.id AND ${r}.${to.label} = ${kindLabelOf(b)} AND ${r}.${to.name} = ${b}.name, false)`;
+    AND ${r}.${to.id} = ${b}.id AND ${r}.${to.label} = ${kindKey(b)} AND ${r}.${to.name} = ${b}.name, false)`;
 };
 
 /**
@@ -88,11 +99,11 @@ const exact = (a: string, r: string, b: string) => {
 export const SET_PAGE_KEYS = (a: string, r: string, b: string) => {
   const { from, to } = PAGE_KEYS;
   return `FOREACH (_ IN CASE WHEN ${exact(a, r, b)} THEN [] ELSE [1] END |
-  SET ${r}.${from.id} = ${a}.id, ${r}.${from.label} = ${kindLabelOf(a)}, ${r}.${from.name} = ${a}.name,
-      ${r}.${to.id} = ${b}.id, ${r}.${to.label} = ${kindLabelOf(b)}, ${r}.${to.name} = ${b}.name)`;
+  SET ${r}.${from.id} = ${a}.id, ${r}.${from.label} = ${kindKey(a)}, ${r}.${from.name} = ${a}.name,
+      ${r}.${to.id} = ${b}.id, ${r}.${to.label} = ${kindKey(b)}, ${r}.${to.name} = ${b}.name)`;
 };
 
-const ENTITY_TYPES = ENTITY_RELATIONSHIP_TYPES.join('|');
+const ENTITY_TYPES = KEYED_TYPES.join('|');
 
 /**
  * After a write that may have changed entity `n`'s name: its relationships' copies of the name
@@ -125,8 +136,12 @@ CALL (${n}, ${before}) {
  */
 export async function backfillPageKeys(db: Db, options: { all?: boolean } = {}): Promise<number> {
   let total = 0;
-  for (const type of ENTITY_RELATIONSHIP_TYPES) {
-    const needsPageKeys = options.all ? `NOT ${exact('a', 'r', 'b')}` : `r.${PAGE_KEYS.from.id} IS NULL`;
+  for (const type of KEYED_TYPES) {
+    // Held-back relationships once took a held-back end's label (`HDeal`) as its key.
+    const lacking = type.startsWith('H_')
+      ? `r.${PAGE_KEYS.from.id} IS NULL OR r.${PAGE_KEYS.from.label} STARTS WITH 'H' OR r.${PAGE_KEYS.to.label} STARTS WITH 'H'`
+      : `r.${PAGE_KEYS.from.id} IS NULL`;
+    const needsPageKeys = options.all ? `NOT ${exact('a', 'r', 'b')}` : lacking;
     const [row] = await db.writeAutoCommit(
       `MATCH (a)-[r:${type}]->(b) WHERE ${needsPageKeys}
        CALL (a, r, b) { ${SET_PAGE_KEYS('a', 'r', 'b')} } IN TRANSACTIONS OF 10000 ROWS

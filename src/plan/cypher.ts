@@ -17,6 +17,7 @@ import { entityProjection, sourceProjection } from '../graph/entities.js';
 import { ALL_SOURCED_FIELDS, heldLabel } from '../claims/model.js';
 import { entityProjectionAt } from '../graph/time-reads.js';
 import {
+  heldAt,
   heldAtIf,
   isSourcedField,
   kindOf,
@@ -410,9 +411,8 @@ export function relationshipRows(v: string, read: RelationshipRead, deferral?: D
     ...(node ? [`n: ${node.projection}`] : []),
   ];
   const { relationship } = read;
-  // A time read's page also holds held-back relationships, which no page-key index orders.
   const keyed =
-    relationship.type === null || time
+    relationship.type === null
       ? null
       : keyedPage({
           parent: v,
@@ -424,6 +424,7 @@ export function relationshipRows(v: string, read: RelationshipRead, deferral?: D
           filtered: read.filter.where !== null,
           cursorParam: cursor,
           fetchParam: fetch,
+          held: time ? and(heldAt(r), relationship.nodeLabel === 'Source' ? null : heldAt(n)) : null,
         });
   const expand = `MATCH ${relationshipPattern(relationship, v, r, n, time)}${whereClause(where)}`;
   const order = `ORDER BY ${orderBy} LIMIT toInteger($${fetch})`;

@@ -86,6 +86,40 @@ async function heldCount(on: string): Promise<number | null> {
   return days.reduce((sum, d, i) => (d <= on ? sum + deltas[i]! : sum), 0);
 }
 
+interface DealsPage {
+  entity: {
+    deals: { edges: Array<{ node: { slug: string } }>; pageInfo: { hasNextPage: boolean; endCursor: string } };
+  };
+}
+
+/** The hub's deals at `on` by name, paged `size` at a time through every cursor. */
+async function pageAt(on: string, size: number): Promise<string[]> {
+  const slugs: string[] = [];
+  let after: string | null = null;
+  for (;;) {
+    const res: { data?: DealsPage; errors?: unknown[] } = await gql<DealsPage>(
+      yoga,
+      `query ($slug: String!, $on: Date!, $first: Int, $after: String) {
+         entity(slug: $slug, asOf: $on) { ... on Company {
+           deals(first: $first, after: $after) { edges { node { slug } } pageInfo { hasNextPage endCursor } } } } }`,
+      { slug: HUB, on, first: size, after },
+    );
+    expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
+    const { edges, pageInfo } = res.data!.entity.deals;
+    slugs.push(...edges.map((e) => e.node.slug));
+    if (!pageInfo.hasNextPage) return slugs;
+    after = pageInfo.endCursor;
+  }
+}
+
+/** The slugs of the hub's deals at `on` in name order, from the test's own record. */
+const expectedPage = (on: string) =>
+  [...written]
+    .filter(([, w]) => !w.purged && w.party && holds(w.party, on) && holds(w.deal, on))
+    .map(([i]) => ({ slug: deal(i), name: `Deal ${i} ${p}` }))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    .map((d) => d.slug);
+
 async function globalId(slug: string): Promise<string> {
   const res = await gql<{ entity: { id: string } }>(yoga, `query ($slug: String!) { entity(slug: $slug) { id } }`, {
     slug,
@@ -106,6 +140,10 @@ async function expectCountsAsWritten(step: string) {
     expect(await heldCount(on), `${step}: held degree on ${on}`).toBe(want);
     expect(await passesCountFilter(on, want, want), `${step}: count filter = ${want} on ${on}`).toBe(true);
     expect(await passesCountFilter(on, want + 1, 10_000), `${step}: count filter > ${want} on ${on}`).toBe(false);
+  }
+  // Pages at a date are cut from live and held-back relationships, each read in order.
+  for (const on of ['2023-06-30', '2025-01-01', '2030-01-01']) {
+    expect(await pageAt(on, 7), `${step}: the deals on ${on}, by name, 7 a page`).toEqual(expectedPage(on));
   }
 }
 
