@@ -69,9 +69,10 @@ const spanText = (from: string, to: string) =>
  */
 const SET_SPAN = `
 WITH r, startNode(r) AS a, endNode(r) AS b
-WITH r, a, b, ${later(later('r.validFrom', 'a.validFrom'), 'b.validFrom')} AS spanFrom,
-  ${earlier(earlier('r.validTo', 'a.validTo'), 'b.validTo')} AS spanTo,
+WITH r, a, b, [r.validFrom, a.validFrom, b.validFrom] AS froms, [r.validTo, a.validTo, b.validTo] AS tos,
   CASE WHEN r.spanned THEN ${spanText('r.spanFrom', 'r.spanTo')} END AS old
+WITH r, a, b, old, reduce(m = null, x IN froms | ${later('m', 'x')}) AS spanFrom,
+  reduce(m = null, x IN tos | ${earlier('m', 'x')}) AS spanTo
 WITH r, a, b, spanFrom, spanTo, old,
   r.retractedAt IS NULL AND a.retractedAt IS NULL AND b.retractedAt IS NULL
   AND (spanFrom IS NULL OR spanTo IS NULL OR spanFrom < spanTo) AS spanned
