@@ -147,14 +147,17 @@ export async function applySpanDeltas(
 }
 
 /**
- * Adds each end's `byDay` to its held degree, where it has one. Each is locked before its lists
- * are read, and the ends come in key order, so two writes touching the same hubs wait for each
- * other and never deadlock.
+ * Adds each end's `byDay` to its held degree, where it has one. The end's node is locked first
+ * (in key order, so writes touching the same hubs wait for each other rather than deadlock), and
+ * held until the write commits: its held degree is read, or built from its spans, only by one
+ * write at a time, and after the last one committed.
  */
 const APPLY = `
 UNWIND $ends AS e
+MATCH (v:Entity|${HELD_ENTITY} {id: split(e.key, '|')[0]})
+SET v.heldLock = true REMOVE v.heldLock
+WITH e
 MATCH (h:HeldDegree {key: e.key})
-SET h.lock = true REMOVE h.lock
 WITH h, e, h.days AS days, h.deltas AS deltas
 WITH h, e, days, deltas, [k IN keys(e.byDay) WHERE NOT date(k) IN days] AS fresh
 SET h.deltas = [i IN range(0, size(days) - 1) | deltas[i] + coalesce(e.byDay[toString(days[i])], 0)] + [k IN fresh | e.byDay[k]],

@@ -257,6 +257,40 @@ describe('counts at a date over a large node', () => {
       written.set(i, { deal: { from: null, to: null, retracted: false }, party: { from, to: null, retracted: false } });
     }
     await expectCountsAsWritten('connected');
+
+    // Writes at the same time: each waits for the hub's held degree, none is lost.
+    const together = [0, 1, 2, 3, 4, 5].map((k) => DEALS + 2 + k);
+    await Promise.all(
+      together.map((i, k) =>
+        mutate(`mutation ($input: ImportGraphInput!) { importGraph(input: $input) { created { entities } } }`, {
+          input: {
+            deals: [{ slug: deal(i), name: `Deal ${i} ${p}`, validFrom: null }],
+            relationships: [
+              { type: 'PARTY_TO', from: HUB, to: deal(i), properties: { role: 'seller' }, validFrom: `202${k}-02-01` },
+            ],
+          },
+        }),
+      ),
+    );
+    together.forEach((i, k) => {
+      written.set(i, {
+        deal: { from: null, to: null, retracted: false },
+        party: { from: `202${k}-02-01`, to: null, retracted: false },
+      });
+    });
+    await Promise.all(
+      [3, 4, 6, 7].map((i) =>
+        mutate(`mutation ($input: DisconnectInput!) { disconnect(input: $input) { removed } }`, {
+          input: { type: 'PARTY_TO', from: HUB, to: deal(i), validTo: '2026-06-01' },
+        }),
+      ),
+    );
+    // Each started before 2026 (day() above); one that had already ended stays as it was.
+    for (const i of [3, 4, 6, 7]) {
+      const party = written.get(i)!.party!;
+      if (party.to === null || party.to > '2026-06-01') party.to = '2026-06-01';
+    }
+    await expectCountsAsWritten('written at the same time');
   });
 
   it('known at a moment before the writes answer what was known then', async () => {
