@@ -115,33 +115,37 @@ export function checkBound(argName: string, value: number, max: number, limit: s
 }
 
 /** The transaction options every traversal runs with. */
-const traversalRun = (limits: TraversalLimits): RunOptions & { timeoutMs: number } => ({
+export const traversalRun = (limits: TraversalLimits): RunOptions & { timeoutMs: number } => ({
   timeoutMs: limits.traversalTimeoutMs,
   timeoutLimit: 'TRAVERSAL_TIMEOUT_MS',
 });
 
 /**
  * Every traversal statement: a read with its transaction timeout, that ANSWERS TIMEOUT at that
- * timeout whether or not Neo4j has stopped it. Neo4j enforces a timeout only when its
- * transaction monitor next looks (about every 2 s, db.transaction.monitor.check.interval) and
- * only where a running query checks for it: a shortest-path search under trail semantics over a
+ * timeout whether or not Neo4j has stopped it, and abandons the statement then: its session is
+ * closed, so Neo4j is told to terminate the transaction at once rather than when its transaction
+ * monitor next looks (about every 2 s, db.transaction.monitor.check.interval), and the
+ * connection goes back to the pool as soon as the statement has stopped. A running query stops
+ * only where it checks for termination: a shortest-path search under trail semantics over a
  * dense part of the graph (ANY SHORTEST in `neighborhood`, `rank(within:)`) may not check until
- * it is done (docs/decisions/2026-12-07-traversal-timeouts.md). Neo4j still stops the statement
- * when it can; the request does not wait for that.
+ * it is done (docs/decisions/2026-12-07-traversal-timeouts.md). The request does not wait for
+ * that.
  */
-async function traversalRead(
+export async function traversalRead(
   db: Db,
   cypher: string,
   params: Row,
   options: RunOptions & { timeoutMs: number },
 ): Promise<Row[]> {
-  const query = db.read(cypher, params, options);
+  const abandon = new AbortController();
+  const query = db.read(cypher, params, { ...options, signal: abandon.signal });
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(
-      () => reject(timedOut(options.timeoutLimit ?? 'TRAVERSAL_TIMEOUT_MS', options.timeoutMs)),
-      options.timeoutMs,
-    );
+    timer = setTimeout(() => {
+      const error = timedOut(options.timeoutLimit ?? 'TRAVERSAL_TIMEOUT_MS', options.timeoutMs);
+      abandon.abort(error);
+      reject(error);
+    }, options.timeoutMs);
   });
   try {
     return await Promise.race([query, deadline]);

@@ -38,6 +38,15 @@ export interface RunOptions {
   raw?: boolean;
 }
 
+export interface ReadOptions extends RunOptions {
+  /**
+   * Abandons the read: at its abort the read rejects with the signal's reason at once and its
+   * session is closed, which resets the connection (Neo4j terminates the transaction) and hands
+   * it back to the pool when Neo4j has stopped the statement.
+   */
+  signal?: AbortSignal;
+}
+
 export type Row = Record<string, unknown>;
 
 /** Runs one statement inside a transaction (what `Db.writeTransaction` hands its work). */
@@ -143,6 +152,25 @@ export function translateError(error: unknown, options: RunOptions, timeoutMs: n
   return error;
 }
 
+/** `work`'s outcome, or a rejection with the signal's reason when it aborts first. */
+function untilAborted<T>(work: PromiseLike<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const abort = () => reject(signal.reason);
+    if (signal.aborted) return abort();
+    signal.addEventListener('abort', abort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener('abort', abort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', abort);
+        reject(error);
+      },
+    );
+  });
+}
+
 /** The driver's pool error for a connection not free in time: it has no code of its own, only this message. */
 const isAcquisitionTimeout = (error: Neo4jError) => error.message.startsWith('Connection acquisition timed out');
 
@@ -230,7 +258,7 @@ export class Db {
     readonly stats: QueryStats,
   ) {}
 
-  read(cypher: string, params: Row = {}, options: RunOptions = {}): Promise<Row[]> {
+  read(cypher: string, params: Row = {}, options: ReadOptions = {}): Promise<Row[]> {
     return this.run('READ', cypher, params, options);
   }
 
@@ -287,26 +315,32 @@ export class Db {
    * transaction (docs/decisions/2026-12-07-auto-commit-reads.md). Bookmarks are shared with
    * writes, so a read after a write sees it.
    */
-  private async autoCommit(mode: SessionMode, cypher: string, params: Row, timeoutMs?: number) {
+  private async autoCommit(mode: SessionMode, cypher: string, params: Row, timeoutMs?: number, signal?: AbortSignal) {
+    signal?.throwIfAborted();
     const session = this.graph.driver.session({
       database: this.graph.database,
       defaultAccessMode: mode,
       bookmarkManager: this.graph.driver.executeQueryBookmarkManager,
     });
+    const abandon = () => void session.close().catch(() => {});
+    signal?.addEventListener('abort', abandon, { once: true });
     try {
-      return await session.run(cypher, params, timeoutMs === undefined ? undefined : { timeout: timeoutMs });
+      const result = session.run(cypher, params, timeoutMs === undefined ? undefined : { timeout: timeoutMs });
+      return await (signal ? untilAborted(result, signal) : result);
     } finally {
-      await session.close();
+      signal?.removeEventListener('abort', abandon);
+      // An abandoned session closes in the background: its close waits for Neo4j to stop the statement.
+      if (!signal?.aborted) await session.close();
     }
   }
 
-  private async run(mode: 'READ' | 'WRITE', cypher: string, params: Row, options: RunOptions): Promise<Row[]> {
+  private async run(mode: 'READ' | 'WRITE', cypher: string, params: Row, options: ReadOptions): Promise<Row[]> {
     const timeoutMs = options.timeoutMs ?? this.graph.defaultTimeoutMs;
     this.stats.roundTrips += 1;
     try {
       const result = await this.graph.circuit.run(() =>
         mode === 'READ'
-          ? this.autoCommit(neo4j.session.READ, cypher, params, timeoutMs)
+          ? this.autoCommit(neo4j.session.READ, cypher, params, timeoutMs, options.signal)
           : this.graph.driver.executeQuery(cypher, params, {
               database: this.graph.database,
               routing: neo4j.routing.WRITE,

@@ -10,14 +10,20 @@
  *   breadth-first search, linear in the graph) cannot be made to run that long on test-sized
  *   data, nor can moneyFlows, so their timeouts are checked where they are passed
  *   (tests/unit/traversal-timeouts.test.ts);
- * - a simple read answers promptly while a traversal explodes.
+ * - a simple read answers promptly while a traversal explodes;
+ * - a TIMEOUT abandons the statement: an abandoned read is terminated on Neo4j and its
+ *   connection returns to the pool long before Neo4j's own timeout, and after a traversal's
+ *   TIMEOUT no statement of it is left running (SHOW TRANSACTIONS) while the server answers on.
  *
  * QUERY_TIMEOUT_MS is set high here, so a traversal that lost its own timeout could not answer
  * TIMEOUT naming TRAVERSAL_TIMEOUT_MS. Neo4j only checks timeouts every 2 s, and some of these
  * searches (neighborhood, rank(within:)) do not check at all until they end; the API answers at
  * the timeout all the same (traversalRead in src/graph/traversals.ts).
  */
+import { randomUUID } from 'node:crypto';
+import neo4j from 'neo4j-driver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GraphDb } from '../../src/neo4j/db.js';
 import { createEntities, deleteFixtures } from '../utils/fixtures.js';
 import { gql, openTestGraph, testServer, uniquePrefix, type TestGraph } from '../utils/graph.js';
 
@@ -322,4 +328,89 @@ describe('a simple read while a traversal explodes', () => {
       await slow.close();
     }
   }, 60_000);
+});
+
+describe('a TIMEOUT abandons the statement on Neo4j', () => {
+  /** How many transactions on Neo4j run a statement whose parameter `key` is `value`. */
+  const running = async (key: string, value: string) =>
+    (
+      await t.db.read('SHOW TRANSACTIONS YIELD transactionId, parameters WHERE parameters[$key] = $value RETURN 1', {
+        key,
+        value,
+      })
+    ).length;
+  /** Checks `condition` every 100 ms until it holds (true) or `ms` have passed (false). */
+  const eventually = async (condition: () => Promise<boolean>, ms: number) => {
+    const giveUp = performance.now() + ms;
+    while (!(await condition())) {
+      if (performance.now() > giveUp) return false;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return true;
+  };
+  /** A GraphDb with one pooled connection and Neo4j's transaction timeout two minutes away. */
+  const oneConnection = () =>
+    new GraphDb(
+      neo4j.driver(t.config.neo4j.uri!, neo4j.auth.basic(t.config.neo4j.user, t.config.neo4j.password), {
+        maxConnectionPoolSize: 1,
+        connectionAcquisitionTimeout: 30_000,
+        disableLosslessIntegers: true,
+        logging: { level: 'error', logger: () => {} },
+      }),
+      t.config.neo4j.database,
+      120_000,
+    );
+
+  it('an abandoned read is terminated on Neo4j and its one connection serves the next read', async () => {
+    const graph = oneConnection();
+    try {
+      const db = graph.db();
+      const marker = randomUUID();
+      const abandon = new AbortController();
+      // Every trail between a and b through the big clique: minutes of work, which Neo4j stops when told.
+      const read = db.read(
+        `MATCH (a:Entity {id: $a}), (b:Entity {id: $b})
+         MATCH p = (a)(()-[:INVESTS_IN]-(:Entity)){1,10}(b)
+         RETURN count(p) AS trails`,
+        { a: id('a'), b: id('b'), marker },
+        { signal: abandon.signal },
+      );
+      read.catch(() => {});
+      expect(await eventually(async () => (await running('marker', marker)) === 1, 30_000)).toBe(true);
+      const reason = new Error('abandoned by the test');
+      abandon.abort(reason);
+      await expect(read).rejects.toBe(reason);
+      // Neo4j's own timeout is two minutes away: only the abandoned session can have stopped it.
+      expect(await eventually(async () => (await running('marker', marker)) === 0, 20_000)).toBe(true);
+      // The pool's one connection is free again (else this waits for the trails, then fails).
+      expect(await db.read('RETURN 1 AS one')).toEqual([{ one: 1 }]);
+    } finally {
+      await graph.close();
+    }
+  }, 90_000);
+
+  it('after a traversal answered TIMEOUT none of its statements runs on Neo4j, and the server answers on', async () => {
+    const graph = oneConnection();
+    try {
+      const config = { ...t.config, limits: { ...t.config.limits, traversalTimeoutMs: 300, maxHops: 10 } };
+      const yoga = testServer(graph, config);
+      const res = await gql(
+        yoga,
+        'query($a: ID!, $b: ID!) { paths(from: $a, to: $b, maxHops: 10, first: 50) { length } }',
+        {
+          a: id('a'),
+          b: id('b'),
+        },
+      );
+      expect(only(res.errors).extensions).toMatchObject({ code: 'TIMEOUT', limit: 'TRAVERSAL_TIMEOUT_MS' });
+      // `paths` sends its entities as `from` and `to`; this file's ids are its own.
+      expect(await eventually(async () => (await running('from', id('a'))) === 0, 20_000)).toBe(true);
+      const read = await gql<{ entity: { slug: string } }>(yoga, 'query($s: String!) { entity(slug: $s) { slug } }', {
+        s: id('c1'),
+      });
+      expect(read.data?.entity.slug).toBe(id('c1'));
+    } finally {
+      await graph.close();
+    }
+  }, 90_000);
 });

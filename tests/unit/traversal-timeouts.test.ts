@@ -1,6 +1,7 @@
 /**
  * Every traversal runs its statements with TRAVERSAL_TIMEOUT_MS and answers TIMEOUT naming it
- * when that time is up, whether or not Neo4j has stopped them. Checked here with
+ * when that time is up, whether or not Neo4j has stopped them, abandoning the statement then (its
+ * abort signal fires, which closes its session: src/neo4j/db.ts). Checked here with
  * a stand-in for the database handle (what is sent, and a statement that never answers); the
  * same on the real Neo4j, with data that explodes, is tests/e2e/traversal-timeouts.test.ts.
  */
@@ -15,7 +16,7 @@ import {
   shortestPath,
   simplePaths,
 } from '../../src/graph/traversals.js';
-import type { Db, RunOptions } from '../../src/neo4j/db.js';
+import type { Db, ReadOptions } from '../../src/neo4j/db.js';
 
 const limits = parseConfig({
   NEO4J_URI: 'bolt://127.0.0.1:1',
@@ -37,9 +38,9 @@ const TRAVERSALS: Array<[string, (db: Db) => Promise<unknown>]> = [
 
 /** A handle that records each statement's options and answers with `answer`. */
 function recordingDb(answer: () => Promise<unknown[]>) {
-  const sent: RunOptions[] = [];
+  const sent: ReadOptions[] = [];
   const db = {
-    read: (_cypher: string, _params: unknown, options: RunOptions = {}) => {
+    read: (_cypher: string, _params: unknown, options: ReadOptions = {}) => {
       sent.push(options);
       return answer();
     },
@@ -59,13 +60,15 @@ describe('TRAVERSAL_TIMEOUT_MS', () => {
         expect(options.timeoutMs).toBeGreaterThan(0);
         expect(options.timeoutMs).toBeLessThanOrEqual(150);
         if (name !== 'paths') expect(options.timeoutMs).toBe(150);
+        // A statement that answered is not abandoned.
+        expect(options.signal?.aborted).toBe(false);
       }
     });
 
     it(`${name} answers TIMEOUT naming TRAVERSAL_TIMEOUT_MS at its timeout when the database never answers`, {
       timeout: 8_000,
     }, async () => {
-      const { db } = recordingDb(() => new Promise(() => {}));
+      const { db, sent } = recordingDb(() => new Promise(() => {}));
       const started = performance.now();
       const error = await run(db).then(
         () => undefined,
@@ -77,6 +80,14 @@ describe('TRAVERSAL_TIMEOUT_MS', () => {
       // At the timeout, not when Neo4j's monitor (about every 2 s) would have stopped it.
       expect(ms).toBeGreaterThanOrEqual(150 - 10); // timers may fire a hair early
       expect(ms).toBeLessThan(150 + 1_500);
+      // The statement is abandoned when the answer is given: its session closes, Neo4j is told to stop it.
+      expect(sent.length).toBeGreaterThan(0);
+      const last = sent.at(-1)!;
+      expect(last.signal?.aborted).toBe(true);
+      expect((last.signal?.reason as { extensions?: unknown }).extensions).toMatchObject({
+        code: 'TIMEOUT',
+        limit: 'TRAVERSAL_TIMEOUT_MS',
+      });
     });
   }
 });
