@@ -4,10 +4,11 @@
  *
  *   npx tsx bench/algorithms.ts [--relationships-per-entity 5] [--runs 5]
  *
- * `rank(by: PAGERANK | BETWEENNESS)` and `communities` compute in the server's process after the
- * neighbourhood statement, so this is what each adds to a request, and how long it holds the
- * event loop. The subgraphs are random with hubs (one end of each relationship drawn towards
- * low ids), seeded.
+ * `rank(by: PAGERANK | BETWEENNESS)` and `communities` compute in a worker thread after the
+ * neighbourhood statement (src/graph/algorithm-workers.ts), so this is what each adds to a
+ * request, and what ALGORITHM_TIMEOUT_MS must leave room for. Measured here in-process, without
+ * the worker's hand-over. The subgraphs are random with hubs (one end of each relationship drawn
+ * towards low ids), seeded.
  */
 import { centralityScores, louvainCommunities, seededRandom } from '../src/graph/algorithms.js';
 import type { EntityRow } from '../src/graph/entities.js';

@@ -140,6 +140,8 @@ const envSchema = z.object({
   MAX_FILTER_CONDITIONS: positiveInt(50),
   QUERY_TIMEOUT_MS: positiveInt(10_000),
   TRAVERSAL_TIMEOUT_MS: positiveInt(5_000),
+  /** Computing time of one graph algorithm (PageRank, betweenness, Louvain) in its worker thread. */
+  ALGORITHM_TIMEOUT_MS: positiveInt(5_000),
   SEED_ON_EMPTY: booleanFlag.default('true'),
   /** Fold each root field's selection into one planned statement (off: DataLoaders per level). */
   READ_PLANNER: booleanFlag.default('true'),
@@ -274,6 +276,7 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
       maxFilterConditions: c.MAX_FILTER_CONDITIONS,
       queryTimeoutMs: c.QUERY_TIMEOUT_MS,
       traversalTimeoutMs: c.TRAVERSAL_TIMEOUT_MS,
+      algorithmTimeoutMs: c.ALGORITHM_TIMEOUT_MS,
     },
     seedOnEmpty: c.SEED_ON_EMPTY,
     readPlanner: c.READ_PLANNER,

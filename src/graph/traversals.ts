@@ -1,8 +1,9 @@
 /**
  * Analyst traversals (SPEC section 2, "Traversals"): shortest path, simple paths, neighbourhood,
  * rankings, communities, common neighbours, deal statistics and money flows. PageRank,
- * betweenness and communities are computed in Node (algorithms.ts) on a neighbourhood fetched
- * here by one bounded statement, never on the whole graph.
+ * betweenness and communities are computed in a worker thread (algorithm-workers.ts, with
+ * ALGORITHM_TIMEOUT_MS) on a neighbourhood fetched here by one bounded statement, never on the
+ * whole graph.
  *
  * Every statement is bounded twice: by the configured maxima (a request over one is refused with
  * LIMIT_EXCEEDED naming it, never cut silently) and by a transaction timeout
@@ -21,7 +22,8 @@ import { heldAt, propertyAt, relationshipPropertyAt, timeParams, typesAt, type T
 import type { Config } from '../config.js';
 import { ErrorCode, StargraphError, badInput, limitExceeded, timedOut } from '../errors.js';
 import type { Db, Row, RunOptions } from '../neo4j/db.js';
-import { CENTRALITIES, centralityScores, isCentrality, louvainCommunities } from './algorithms.js';
+import { algorithmWorkers } from './algorithm-workers.js';
+import { CENTRALITIES, isCentrality } from './algorithms.js';
 import { entityProjection, toEntityRow, type EntityRow } from './entities.js';
 import { withoutPageKeys } from './page-keys.js';
 import {
@@ -629,7 +631,7 @@ async function rankByCentrality(
     depth: args.within.depth,
     time: args.time,
   });
-  const scores = centralityScores(subgraph, args.by);
+  const scores = await algorithmWorkers.centrality(subgraph, args.by, limits.algorithmTimeoutMs);
   return subgraph.nodes
     .filter((n) => !kinds || kinds.has(n.label))
     .map((entity) => ({ score: scores.get(entity.id) ?? 0, entity }))
@@ -655,7 +657,7 @@ export async function communities(
   args: CommunitiesArgs,
 ): Promise<CommunitiesResult & { nodes: EntityRow[] }> {
   const subgraph = await boundedNeighborhood(db, limits, args);
-  return { ...louvainCommunities(subgraph), nodes: subgraph.nodes };
+  return { ...(await algorithmWorkers.communities(subgraph, limits.algorithmTimeoutMs)), nodes: subgraph.nodes };
 }
 
 /** DEGREE: how many entity relationships an entity has (MENTIONS and CITES do not count). */

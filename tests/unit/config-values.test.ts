@@ -68,6 +68,7 @@ describe('defaults (the README configuration table)', () => {
         maxFilterConditions: 50,
         queryTimeoutMs: 10_000,
         traversalTimeoutMs: 5_000,
+        algorithmTimeoutMs: 5_000,
       },
       seedOnEmpty: true,
       readPlanner: true,
@@ -118,6 +119,7 @@ describe('defaults (the README configuration table)', () => {
       MAX_FILTER_CONDITIONS: '12',
       QUERY_TIMEOUT_MS: '10',
       TRAVERSAL_TIMEOUT_MS: '11',
+      ALGORITHM_TIMEOUT_MS: '17',
       MAX_SUBSCRIPTIONS: '15',
       MAX_SUBSCRIPTIONS_PER_TOKEN: '16',
     });
@@ -161,6 +163,7 @@ describe('defaults (the README configuration table)', () => {
       maxFilterConditions: 12,
       queryTimeoutMs: 10,
       traversalTimeoutMs: 11,
+      algorithmTimeoutMs: 17,
     });
   });
 });
