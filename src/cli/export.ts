@@ -8,11 +8,13 @@
  *   as an import file with every claim (src/export/history-export.ts).
  * - `--entities N --out FILE`: a generated graph as an import file (src/graph/generator.ts).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { once } from 'node:events';
 import { join } from 'node:path';
+import type { Writable } from 'node:stream';
 import type { Context } from '../context.js';
 import { StargraphError } from '../errors.js';
-import { exportDocument } from '../export/formats.js';
+import { batched, exportDocument, type ExportDocument } from '../export/formats.js';
 import { TRAVERSAL_DEFAULTS } from '../graph/traversals.js';
 import { exportGraphData } from '../import/export-file.js';
 import { formatOf } from '../import/read-records.js';
@@ -84,6 +86,20 @@ export function parseNeighborhoodExportArgs(args: string[]): NeighborhoodExportC
   }
 }
 
+/** Writes the document as it is made, waiting whenever `stream` asks to. */
+async function write(document: ExportDocument, stream: Writable): Promise<void> {
+  for (const chunk of batched(document.chunks())) if (!stream.write(chunk)) await once(stream, 'drain');
+}
+
+async function writeToFile(document: ExportDocument, path: string): Promise<void> {
+  const file = createWriteStream(path);
+  const failed = once(file, 'error').then(([error]) => Promise.reject(error));
+  failed.catch(() => {});
+  await Promise.race([write(document, file), failed]);
+  file.end();
+  await Promise.race([once(file, 'finish'), failed]);
+}
+
 async function runNeighborhoodExport(args: string[], { config, logger }: CommandContext): Promise<void> {
   const { parameters, out, csvToDir } = parseNeighborhoodExportArgs(args);
   await withGraph(config, logger, async (opened) => {
@@ -108,15 +124,15 @@ async function runNeighborhoodExport(args: string[], { config, logger }: Command
         );
       if (csvToDir && data) {
         mkdirSync(out!, { recursive: true });
-        writeFileSync(join(out!, 'nodes.csv'), document.body);
-        writeFileSync(join(out!, 'edges.csv'), exportDocument(data, 'csv', 'edges').body);
+        await writeToFile(document, join(out!, 'nodes.csv'));
+        await writeToFile(exportDocument(data, 'csv', 'edges'), join(out!, 'edges.csv'));
         console.error(`Wrote ${summary} to ${join(out!, 'nodes.csv')} and ${join(out!, 'edges.csv')}`);
         return;
       }
       if (out) {
-        writeFileSync(out, document.body);
+        await writeToFile(document, out);
         console.error(`Wrote ${summary} to ${out}`);
-      } else process.stdout.write(document.body);
+      } else await write(document, process.stdout);
     } catch (error) {
       if (!(error instanceof StargraphError)) throw error;
       console.error(`${String(error.extensions.code)}: ${error.message}`);

@@ -182,7 +182,8 @@ function graphData(data: NeighborhoodExport): Array<Column & { value: unknown }>
   ];
 }
 
-export function toGraphML(data: NeighborhoodExport): string {
+/** GraphML, a line at a time (each with its newline). */
+export function* graphmlLines(data: NeighborhoodExport): Generator<string> {
   const nodes: Filled<ExportedNode>[] = [
     { name: 'label', type: 'string', get: (n) => n.properties.name },
     ...nodeColumns(data),
@@ -193,36 +194,32 @@ export function toGraphML(data: NeighborhoodExport): string {
   ];
   const graph = graphData(data);
   const key = (id: string, domain: string, c: Column) =>
-    `  <key id="${id}" for="${domain}" attr.name="${xml(c.name)}" attr.type="${c.type}"/>`;
+    `  <key id="${id}" for="${domain}" attr.name="${xml(c.name)}" attr.type="${c.type}"/>\n`;
   const datum = (id: string, value: unknown, indent: string) => {
     const text = flat(value);
-    return text === null ? [] : [`${indent}<data key="${id}">${xml(text)}</data>`];
+    return text === null ? '' : `${indent}<data key="${id}">${xml(text)}</data>\n`;
   };
-  const lines = [
-    '<?xml version="1.0" encoding="UTF-8"?>',
-    '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" ' +
-      'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns ' +
-      'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">',
-    ...nodes.map((c, i) => key(`n${i}`, 'node', c)),
-    ...edges.map((c, i) => key(`e${i}`, 'edge', c)),
-    ...graph.map((c, i) => key(`g${i}`, 'graph', c)),
-    // Relationships have a direction; analyses that ignore it read the graph as undirected.
-    '  <graph id="neighborhood" edgedefault="directed">',
-    ...graph.flatMap((c, i) => datum(`g${i}`, c.value, '    ')),
-  ];
+  yield '<?xml version="1.0" encoding="UTF-8"?>\n';
+  yield '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" ' +
+    'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns ' +
+    'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">\n';
+  yield nodes.map((c, i) => key(`n${i}`, 'node', c)).join('');
+  yield edges.map((c, i) => key(`e${i}`, 'edge', c)).join('');
+  yield graph.map((c, i) => key(`g${i}`, 'graph', c)).join('');
+  // Relationships have a direction; analyses that ignore it read the graph as undirected.
+  yield '  <graph id="neighborhood" edgedefault="directed">\n';
+  yield graph.map((c, i) => datum(`g${i}`, c.value, '    ')).join('');
   for (const node of data.nodes) {
-    lines.push(`    <node id="${xml(node.id)}">`);
-    lines.push(...nodes.flatMap((c, i) => datum(`n${i}`, c.get(node), '      ')));
-    lines.push('    </node>');
+    yield `    <node id="${xml(node.id)}">\n${nodes.map((c, i) => datum(`n${i}`, c.get(node), '      ')).join('')}    </node>\n`;
   }
   for (const r of data.relationships) {
-    lines.push(`    <edge id="${xml(r.id)}" source="${xml(r.from)}" target="${xml(r.to)}">`);
-    lines.push(...edges.flatMap((c, i) => datum(`e${i}`, c.get(r), '      ')));
-    lines.push('    </edge>');
+    yield `    <edge id="${xml(r.id)}" source="${xml(r.from)}" target="${xml(r.to)}">\n` +
+      `${edges.map((c, i) => datum(`e${i}`, c.get(r), '      ')).join('')}    </edge>\n`;
   }
-  lines.push('  </graph>', '</graphml>', '');
-  return lines.join('\n');
+  yield '  </graph>\n</graphml>\n';
 }
+
+export const toGraphML = (data: NeighborhoodExport): string => [...graphmlLines(data)].join('');
 
 // ---------------------------------------------------------------------------------------------
 // CSV
@@ -240,15 +237,20 @@ function csvCell(value: unknown): string {
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-const csv = (header: string[], rows: unknown[][]) =>
-  `${[header, ...rows].map((row) => row.map(csvCell).join(',')).join('\n')}\n`;
+/** CSV lines: the header, then one line per row. */
+function* csvLines(header: string[], rows: Iterable<unknown[]>): Generator<string> {
+  yield `${header.map(csvCell).join(',')}\n`;
+  for (const row of rows) yield `${row.map(csvCell).join(',')}\n`;
+}
 
 /** nodes.csv: id, entityType, the properties, sources (JSON), the claims (citations as JSON). */
-export function toNodesCsv(data: NeighborhoodExport): string {
+export function nodesCsvLines(data: NeighborhoodExport): Generator<string> {
   const columns = nodeColumns(data);
-  return csv(
+  return csvLines(
     ['id', ...columns.map((c) => c.name)],
-    data.nodes.map((n) => [n.id, ...columns.map((c) => c.get(n))]),
+    (function* () {
+      for (const n of data.nodes) yield [n.id, ...columns.map((c) => c.get(n))];
+    })(),
   );
 }
 
@@ -256,20 +258,26 @@ export function toNodesCsv(data: NeighborhoodExport): string {
  * edges.csv: id, type, source, target (entity ids, as Gephi and networkx name them), the properties,
  * sources (JSON), the claims (citations as JSON).
  */
-export function toEdgesCsv(data: NeighborhoodExport): string {
+export function edgesCsvLines(data: NeighborhoodExport): Generator<string> {
   const [type, ...rest] = edgeColumns(data);
-  return csv(
+  return csvLines(
     ['id', type!.name, 'source', 'target', ...rest.map((c) => c.name)],
-    data.relationships.map((r) => [r.id, r.type, r.from, r.to, ...rest.map((c) => c.get(r))]),
+    (function* () {
+      for (const r of data.relationships) yield [r.id, r.type, r.from, r.to, ...rest.map((c) => c.get(r))];
+    })(),
   );
 }
+
+export const toNodesCsv = (data: NeighborhoodExport): string => [...nodesCsvLines(data)].join('');
+export const toEdgesCsv = (data: NeighborhoodExport): string => [...edgesCsvLines(data)].join('');
 
 // ---------------------------------------------------------------------------------------------
 // NDJSON
 
-export function toNdjson(data: NeighborhoodExport): string {
-  const lines = [
-    ...data.nodes.map((n) => ({
+/** NDJSON: one line per node, then per relationship. */
+export function* ndjsonLines(data: NeighborhoodExport): Generator<string> {
+  for (const n of data.nodes) {
+    const record = {
       record: 'node',
       id: n.id,
       entityType: n.entityType,
@@ -277,8 +285,11 @@ export function toNdjson(data: NeighborhoodExport): string {
       sources: n.sources,
       claim: n.claim,
       values: n.values,
-    })),
-    ...data.relationships.map((r) => ({
+    };
+    yield `${JSON.stringify(record)}\n`;
+  }
+  for (const r of data.relationships) {
+    const record = {
       record: 'relationship',
       id: r.id,
       type: r.type,
@@ -288,10 +299,12 @@ export function toNdjson(data: NeighborhoodExport): string {
       sources: r.sources,
       claim: r.claim,
       values: r.values,
-    })),
-  ];
-  return lines.map((l) => JSON.stringify(l)).join('\n') + (lines.length ? '\n' : '');
+    };
+    yield `${JSON.stringify(record)}\n`;
+  }
 }
+
+export const toNdjson = (data: NeighborhoodExport): string => [...ndjsonLines(data)].join('');
 
 // ---------------------------------------------------------------------------------------------
 // One document of an export
@@ -300,10 +313,30 @@ export const CSV_PARTS = ['nodes', 'edges'] as const;
 export type CsvPart = (typeof CSV_PARTS)[number];
 
 export interface ExportDocument {
-  body: string;
+  /** The document's text in order, piece by piece, made as it is read (a stream is fed from it). */
+  chunks: () => Iterable<string>;
   contentType: string;
   /** A file name for it: `<center>-depth<N>.graphml`, `...-nodes.csv`, `...-edges.csv`, `....ndjson`. */
   fileName: string;
+}
+
+/** The whole text of a document (for callers that want it at once). */
+export const documentText = (document: ExportDocument): string => [...document.chunks()].join('');
+
+/** Joins small pieces into chunks of about `size` characters, so a stream carries few large chunks. */
+export function* batched(pieces: Iterable<string>, size = 64 * 1024): Generator<string> {
+  let buffer: string[] = [];
+  let length = 0;
+  for (const piece of pieces) {
+    buffer.push(piece);
+    length += piece.length;
+    if (length >= size) {
+      yield buffer.join('');
+      buffer = [];
+      length = 0;
+    }
+  }
+  if (length > 0) yield buffer.join('');
 }
 
 /** One document: GraphML, NDJSON, or one CSV part (`part` is needed for CSV only). */
@@ -312,15 +345,19 @@ export function exportDocument(data: NeighborhoodExport, format: NeighborhoodFor
   const base = `${data.center.slug.replace(/[^a-z0-9-]/g, '') || 'neighborhood'}-depth${data.depth}`;
   if (format === 'graphml')
     return {
-      body: toGraphML(data),
+      chunks: () => graphmlLines(data),
       contentType: 'application/graphml+xml; charset=utf-8',
       fileName: `${base}.graphml`,
     };
   if (format === 'ndjson')
-    return { body: toNdjson(data), contentType: 'application/x-ndjson; charset=utf-8', fileName: `${base}.ndjson` };
+    return {
+      chunks: () => ndjsonLines(data),
+      contentType: 'application/x-ndjson; charset=utf-8',
+      fileName: `${base}.ndjson`,
+    };
   if (!part) throw new Error('A CSV export is two documents: name the part (nodes or edges)');
   return {
-    body: part === 'nodes' ? toNodesCsv(data) : toEdgesCsv(data),
+    chunks: () => (part === 'nodes' ? nodesCsvLines(data) : edgesCsvLines(data)),
     contentType: 'text/csv; charset=utf-8; header=present',
     fileName: `${base}-${part}.csv`,
   };

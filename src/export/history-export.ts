@@ -286,14 +286,24 @@ function groupMentions(pairs: Scope['mentions'], slugOf: Map<string, string>): M
 }
 
 /** The file's text: one record a line inside each section, so files diff line by line. */
-export function historyJson(file: HistoryFile): string {
-  const section = (name: keyof HistoryFile) => {
-    const records = file[name] as unknown[];
-    if (records.length === 0) return `  "${name}": []`;
-    return `  "${name}": [\n${records.map((r) => `    ${JSON.stringify(r)}`).join(',\n')}\n  ]`;
-  };
+export const historyJson = (file: HistoryFile): string => [...historyJsonLines(file)].join('');
+
+/** The same, a record at a time. */
+export function* historyJsonLines(file: HistoryFile): Generator<string> {
   const names: Array<keyof HistoryFile> = ['entities', 'sources', 'relationships', 'mentions', 'claims'];
-  return `{\n${names.map(section).join(',\n')}\n}\n`;
+  yield '{\n';
+  for (const [i, name] of names.entries()) {
+    const records = file[name] as unknown[];
+    const comma = i > 0 ? ',\n' : '';
+    if (records.length === 0) {
+      yield `${comma}  "${name}": []`;
+      continue;
+    }
+    yield `${comma}  "${name}": [\n`;
+    for (const [j, r] of records.entries()) yield `${j > 0 ? ',\n' : ''}    ${JSON.stringify(r)}`;
+    yield '\n  ]';
+  }
+  yield '\n}\n';
 }
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

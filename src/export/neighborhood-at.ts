@@ -18,7 +18,7 @@ import {
 } from '../graph/model.js';
 import { withoutPageKeys } from '../graph/page-keys.js';
 import type { RelationshipRow, SubgraphRow } from '../graph/rows.js';
-import { checkBound } from '../graph/traversals.js';
+import { checkBound, traversalRead, traversalRun } from '../graph/traversals.js';
 import { heldLabel } from '../claims/model.js';
 import { heldAt, labelAt, timeParams, typesAt, type TimeSlice } from '../claims/time.js';
 import type { Row } from '../neo4j/db.js';
@@ -121,10 +121,11 @@ export async function neighborhoodAt(ctx: Context, args: NeighborhoodAtArgs): Pr
   const depth = checkBound('depth', args.depth, limits.maxNeighborhoodDepth, 'MAX_NEIGHBORHOOD_DEPTH');
   const limit = checkBound('limit', args.limit, limits.maxNeighborhoodLimit, 'MAX_NEIGHBORHOOD_LIMIT');
   const slice = args.time === 'all' ? null : args.time;
-  const rows = await ctx.db.read(
+  const rows = await traversalRead(
+    ctx.db,
     neighborhoodAtCypher(depth, args.types, slice !== null),
     { id: args.centerId, limit, kindLabels: KIND_LABELS, ...timeParams(slice) },
-    { timeoutMs: limits.traversalTimeoutMs, timeoutLimit: 'TRAVERSAL_TIMEOUT_MS' },
+    traversalRun(limits),
   );
   const row = rows[0];
   if (!row) return null;

@@ -239,10 +239,11 @@ export class GraphDb {
 
   /**
    * A `Db`: the handle statements run through, adding to `stats` (one per request). Not a driver
-   * session: each statement or transaction opens and closes its own.
+   * session: each statement or transaction opens and closes its own. With `signal`, every read
+   * through it is abandoned when the signal aborts (as `ReadOptions.signal`).
    */
-  db(stats: QueryStats = { roundTrips: 0, dbTimeMs: 0 }): Db {
-    return new Db(this, stats);
+  db(stats: QueryStats = { roundTrips: 0, dbTimeMs: 0 }, signal?: AbortSignal): Db {
+    return new Db(this, stats, signal);
   }
 
   async close(): Promise<void> {
@@ -256,10 +257,14 @@ export class Db {
   constructor(
     readonly graph: GraphDb,
     readonly stats: QueryStats,
+    /** Abandons every read through this handle when it aborts. */
+    readonly signal?: AbortSignal,
   ) {}
 
   read(cypher: string, params: Row = {}, options: ReadOptions = {}): Promise<Row[]> {
-    return this.run('READ', cypher, params, options);
+    const signals = [options.signal, this.signal].filter((s): s is AbortSignal => s !== undefined);
+    const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
+    return this.run('READ', cypher, params, { ...options, signal });
   }
 
   write(cypher: string, params: Row = {}, options: RunOptions = {}): Promise<Row[]> {

@@ -3,16 +3,21 @@
  * `&part=nodes|edges`, `&limit=200`, `&types=LEADS,PARTY_TO` and `&asOf=2025-03-01` /
  * `&knownAt=2025-07-02T00:00:00Z` (the graph at that slice): a neighbourhood as a file for
  * Gephi, pandas or networkx, with the claims behind it (src/export/). `format=json`: the
- * neighbourhood's whole history as an import file (src/export/history-export.ts). A read: the
- * same auth rule as GraphQL reads (public unless REQUIRE_AUTH_FOR_READS), the same bounds and
- * timeout as `neighborhood`. Bad parameters answer 400 with `{ "code", "message" }`, the codes
+ * neighbourhood's whole history as an import file (src/export/history-export.ts). A read with
+ * GraphQL's rules: the same auth (public unless REQUIRE_AUTH_FOR_READS), the bounds and timeout of
+ * `neighborhood`, a cost checked against MAX_COMPLEXITY before anything runs (`exportCost`), and
+ * QUERY_TIMEOUT_MS for all of its reads together (past it: 504 TIMEOUT, the statement running
+ * then abandoned). The document is streamed: written as the response is read, never held whole.
+ * Bad parameters answer 400 with `{ "code", "message" }` and the error's other fields, the codes
  * GraphQL errors carry.
  */
+import { complexityFromQuery } from '@pothos/plugin-complexity';
+import { parse } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Config } from '../config.js';
 import type { AuthInfo, Context } from '../context.js';
 import { mayRead } from '../auth.js';
-import { ErrorCode, StargraphError, badInput } from '../errors.js';
+import { ErrorCode, StargraphError, badInput, limitExceeded, timedOut } from '../errors.js';
 import {
   exportNeighborhood,
   isExportFormat,
@@ -20,9 +25,11 @@ import {
   type ExportFormat,
   type NeighborhoodExport,
 } from '../export/neighborhood-export.js';
-import { CSV_PARTS, exportDocument, type CsvPart, type ExportDocument } from '../export/formats.js';
-import { exportHistory, historyJson } from '../export/history-export.js';
+import { CSV_PARTS, batched, exportDocument, type CsvPart, type ExportDocument } from '../export/formats.js';
+import { exportHistory, historyJsonLines } from '../export/history-export.js';
+import { TRAVERSAL_DEFAULTS, checkBound } from '../graph/traversals.js';
 import type { GraphDb } from '../neo4j/db.js';
+import { schema } from '../schema/index.js';
 import type { Logger } from '../logger.js';
 
 export const EXPORT_PATH = '/export';
@@ -153,14 +160,54 @@ export interface ExportAnswer {
   data?: NeighborhoodExport;
 }
 
+/** What an export of a neighbourhood is priced as: the GraphQL read of the same entities and relationships. */
+const PRICED_AS = parse(
+  'query($limit: Int) { neighborhood(id: "", limit: $limit) { nodes { id } relationships { id } } }',
+);
+
+/**
+ * An export's cost: what GraphQL charges for `neighborhood(limit:) { nodes relationships }` over
+ * the same entities (README, "Query cost"); their sources and claims come with each entity and
+ * relationship, one statement each, as plain fields do.
+ */
+export function exportCost(ctx: Context, limit: number): number {
+  return complexityFromQuery(PRICED_AS, { schema, variables: { limit }, ctx }).complexity;
+}
+
+/**
+ * A neighbourhood export's bounds before anything runs: `depth` and `limit` as `neighborhood`
+ * takes them, `types` within MAX_LIST_ITEMS, and the cost within MAX_COMPLEXITY.
+ */
+function checkExportBounds(ctx: Context, params: ExportParameters): void {
+  const { limits } = ctx.config;
+  if (params.depth !== undefined)
+    checkBound('depth', params.depth, limits.maxNeighborhoodDepth, 'MAX_NEIGHBORHOOD_DEPTH');
+  const limit = checkBound(
+    'limit',
+    params.limit ?? TRAVERSAL_DEFAULTS.neighborhood.limit,
+    limits.maxNeighborhoodLimit,
+    'MAX_NEIGHBORHOOD_LIMIT',
+  );
+  const types = params.types?.length ?? 0;
+  if (types > limits.maxListItems) throw limitExceeded('MAX_LIST_ITEMS', limits.maxListItems, types, 'types');
+  const cost = exportCost(ctx, limit);
+  if (cost > limits.maxComplexity)
+    throw new StargraphError(
+      ErrorCode.LIMIT_EXCEEDED,
+      `Export complexity ${cost} is over the limit of ${limits.maxComplexity} (MAX_COMPLEXITY): lower "limit"`,
+      { limit: 'MAX_COMPLEXITY', max: limits.maxComplexity, got: cost },
+    );
+}
+
 /** Runs the export `params` ask for (the endpoint's and the CLI's one way in). */
 export async function runExportRequest(ctx: Context, params: ExportParameters): Promise<ExportAnswer> {
+  if (params.around) checkExportBounds(ctx, params);
   if (params.format === 'json') {
     const { file, truncated } = await exportHistory(ctx, params);
     const base = (params.around ?? 'graph').replace(/[^a-z0-9-]/g, '') || 'graph';
     return {
       document: {
-        body: historyJson(file),
+        chunks: () => historyJsonLines(file),
         contentType: 'application/json; charset=utf-8',
         fileName: `${base}${params.around ? `-depth${params.depth ?? 1}` : ''}-history.json`,
       },
@@ -194,8 +241,14 @@ export function useExport(deps: {
   return {
     async onRequest({ request, url, endResponse, fetchAPI }) {
       if (url.pathname !== EXPORT_PATH) return;
-      const json = (status: number, code: string, message: string, headers: Record<string, string> = {}) =>
-        new fetchAPI.Response(JSON.stringify({ code, message }), {
+      const json = (
+        status: number,
+        code: string,
+        message: string,
+        headers: Record<string, string> = {},
+        fields: Record<string, unknown> = {},
+      ) =>
+        new fetchAPI.Response(JSON.stringify({ code, message, ...fields }), {
           status,
           headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
         });
@@ -216,11 +269,14 @@ export function useExport(deps: {
               );
         }
         const params = parseExportParameters(url.searchParams);
-        const stats = { roundTrips: 0, dbTimeMs: 0 };
-        const ctx: Context = { config, db: graph.db(stats), stats, auth, loaders: new Map() };
-        const { document, headers } = await runExportRequest(ctx, params);
+        const { document, headers } = await withinQueryTimeout(config.limits.queryTimeoutMs, (signal) => {
+          const stats = { roundTrips: 0, dbTimeMs: 0 };
+          const ctx: Context = { config, db: graph.db(stats, signal), stats, auth, loaders: new Map() };
+          return runExportRequest(ctx, params);
+        });
+        const body = request.method === 'HEAD' ? null : streamOf(document, fetchAPI.ReadableStream, logger);
         endResponse(
-          new fetchAPI.Response(request.method === 'HEAD' ? null : document.body, {
+          new fetchAPI.Response(body, {
             status: 200,
             headers: {
               'content-type': document.contentType,
@@ -235,7 +291,8 @@ export function useExport(deps: {
           const code = String(error.extensions.code);
           const headers: Record<string, string> =
             code === ErrorCode.UNAUTHENTICATED ? { 'www-authenticate': 'Bearer' } : {};
-          endResponse(json(STATUS[code] ?? 500, code, error.message, headers));
+          const { code: _code, ...fields } = error.extensions;
+          endResponse(json(STATUS[code] ?? 500, code, error.message, headers, fields));
           return;
         }
         logger.error('Export failed', { error });
@@ -249,4 +306,55 @@ export function useExport(deps: {
       }
     },
   };
+}
+
+/**
+ * Runs `work` with a signal that aborts at `ms` (the reads of a Db made with it are abandoned
+ * then); TIMEOUT naming QUERY_TIMEOUT_MS at that moment, whatever `work` is waiting on.
+ */
+async function withinQueryTimeout<T>(ms: number, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const deadline = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => {
+      const error = timedOut('QUERY_TIMEOUT_MS', ms);
+      deadline.abort(error);
+      reject(error);
+    }, ms);
+  });
+  const running = work(deadline.signal);
+  try {
+    return await Promise.race([running, late]);
+  } finally {
+    clearTimeout(timer);
+    running.catch(() => {}); // an abandoned export's late error goes nowhere
+  }
+}
+
+/**
+ * The document as a byte stream made as it is read: each pull serializes the next chunk (about
+ * 64 KB), so the response never holds the whole text and a slow reader slows the writing.
+ */
+function streamOf(
+  document: ExportDocument,
+  ReadableStreamImpl: typeof ReadableStream,
+  logger: Logger,
+): ReadableStream<Uint8Array> {
+  const chunks = batched(document.chunks());
+  const encoder = new TextEncoder();
+  return new ReadableStreamImpl<Uint8Array>({
+    pull(controller) {
+      try {
+        const next = chunks.next();
+        if (next.done) controller.close();
+        else controller.enqueue(encoder.encode(next.value));
+      } catch (error) {
+        logger.error('Export failed while streaming', { error });
+        controller.error(error);
+      }
+    },
+    cancel() {
+      chunks.return(undefined);
+    },
+  });
 }

@@ -2,9 +2,13 @@
  * Neighbourhood exports (GraphML, CSV, NDJSON) over HTTP (`GET /export`) and from the CLI
  * (`src/main.ts export --around`, run as a child process), each parsed back and checked against
  * the graph: the entities and relationships the `neighborhood` query returns, an edge with its
- * properties, typed GraphML keys, sources on nodes and relationships. And the endpoint's errors.
+ * properties, typed GraphML keys, sources on nodes and relationships. And the endpoint's errors,
+ * its GraphQL rules (cost against MAX_COMPLEXITY, MAX_LIST_ITEMS, QUERY_TIMEOUT_MS for its reads:
+ * 504 TIMEOUT) and its streamed body (no Content-Length, chunked, in pieces).
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer as createHttpServer, get as httpGet } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DOMParser, type Element } from '@xmldom/xmldom';
@@ -12,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEntities, deleteFixtures, relate } from '../utils/fixtures.js';
 import { runCli } from '../utils/cli.js';
 import { parseCsv } from '../utils/csv.js';
-import { gql, openTestGraph, testServer, uniquePrefix, type TestGraph } from '../utils/graph.js';
+import { gql, openTestGraph, testConfig, testServer, uniquePrefix, type TestGraph } from '../utils/graph.js';
 
 let t: TestGraph;
 let yoga: ReturnType<typeof testServer>;
@@ -305,6 +309,119 @@ describe('GET /export', () => {
     expect(reader.status).toBe(200);
     checkGraphml(await reader.text(), await truth(2));
   });
+});
+
+describe('GET /export under the rules of GraphQL reads', () => {
+  /** A server on the test graph with `env` (neighbourhood reads as generous as this file's). */
+  const serverWith = (env: Record<string, string>) =>
+    testServer(t.graph, testConfig({ TRAVERSAL_TIMEOUT_MS: '60000', ...env }));
+  const answer = async (res: Response, status: number) => {
+    expect(res.status).toBe(status);
+    return (await res.json()) as Record<string, unknown>;
+  };
+
+  it('is priced as the GraphQL neighbourhood of as many entities: over MAX_COMPLEXITY is LIMIT_EXCEEDED', async () => {
+    // neighborhood(limit: L) { nodes relationships } costs L + 10·L + L = 12·L (README, "Query cost").
+    const small = serverWith({ MAX_COMPLEXITY: '2000' });
+    expect(await answer(await get(`/export?around=${slug('hub')}&limit=200`, {}, small), 400)).toEqual({
+      code: 'LIMIT_EXCEEDED',
+      message: expect.stringContaining('MAX_COMPLEXITY'),
+      limit: 'MAX_COMPLEXITY',
+      max: 2000,
+      got: 2400,
+    });
+    // The default limit (200) is priced the same.
+    expect(await answer(await get(`/export?around=${slug('hub')}`, {}, small), 400)).toMatchObject({ got: 2400 });
+    const within = await get(`/export?around=${slug('hub')}&depth=2&limit=166&format=graphml`, {}, small);
+    expect(within.status).toBe(200); // 1,992
+    checkGraphml(await within.text(), await truth(2));
+  });
+
+  it('takes at most MAX_LIST_ITEMS types', async () => {
+    const server = serverWith({ MAX_LIST_ITEMS: '2' });
+    expect(
+      await answer(await get(`/export?around=${slug('hub')}&types=LEADS,PARTY_TO,INVESTS_IN`, {}, server), 400),
+    ).toEqual({
+      code: 'LIMIT_EXCEEDED',
+      message: expect.stringContaining('types'),
+      limit: 'MAX_LIST_ITEMS',
+      max: 2,
+      got: 3,
+    });
+    expect((await get(`/export?around=${slug('hub')}&types=LEADS,PARTY_TO`, {}, server)).status).toBe(200);
+  });
+
+  it('answers 504 TIMEOUT naming QUERY_TIMEOUT_MS when its reads pass it, and the next export is served', async () => {
+    // Each statement keeps the graph's own 10 s timeout: only the export's deadline can stop it in 1 ms.
+    const hurried = serverWith({ QUERY_TIMEOUT_MS: '1' });
+    expect(await answer(await get(`/export?around=${slug('hub')}&depth=3`, {}, hurried), 504)).toEqual({
+      code: 'TIMEOUT',
+      message: expect.stringContaining('QUERY_TIMEOUT_MS'),
+      limit: 'QUERY_TIMEOUT_MS',
+      ms: 1,
+    });
+    const next = await get(`/export?around=${slug('hub')}&depth=2`);
+    expect(next.status).toBe(200);
+    checkGraphml(await next.text(), await truth(2));
+  });
+
+  it('streams its document: no Content-Length, chunked over HTTP, in pieces that make the whole', async () => {
+    const star = uniquePrefix('exp-star');
+    const POINTS = 120;
+    try {
+      await createEntities(t.db, [
+        { label: 'Company', slug: `${star}-center`, name: 'Star Center' },
+        ...Array.from({ length: POINTS }, (_, i) => ({
+          label: 'Company' as const,
+          slug: `${star}-p${i}`,
+          name: `Point ${i}`,
+          props: { description: `A long description of point ${i}. `.repeat(50) },
+        })),
+      ]);
+      await relate(
+        t.db,
+        'INVESTS_IN',
+        Array.from({ length: POINTS }, (_, i): [string, string] => [`${star}-center`, `${star}-p${i}`]),
+      );
+      const path = `/export?around=${star}-center&limit=${POINTS + 1}&format=graphml`; // the center counts
+
+      const res = await get(path);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-length')).toBeNull();
+      const reader = res.body!.getReader();
+      const pieces: string[] = [];
+      const decoder = new TextDecoder();
+      for (let read = await reader.read(); !read.done; read = await reader.read())
+        pieces.push(decoder.decode(read.value, { stream: true }));
+      const whole = pieces.join('');
+      expect(pieces.length).toBeGreaterThan(2); // well over 100 KB, in chunks of about 64 KB
+      expect(pieces[0]!.length).toBeLessThan(whole.length / 2);
+      expect(parseGraphml(whole).nodes.size).toBe(POINTS + 1);
+
+      // Over a socket: chunked transfer, no length announced up front; the same bytes.
+      const http = createHttpServer(yoga);
+      await new Promise<void>((ok) => http.listen(0, '127.0.0.1', ok));
+      try {
+        const { headers, body } = await new Promise<{ headers: Record<string, unknown>; body: string }>(
+          (resolve, reject) => {
+            httpGet(`http://127.0.0.1:${(http.address() as AddressInfo).port}${path}`, (response) => {
+              let text = '';
+              response.setEncoding('utf8');
+              response.on('data', (d: string) => (text += d));
+              response.on('end', () => resolve({ headers: response.headers, body: text }));
+            }).on('error', reject);
+          },
+        );
+        expect(headers['transfer-encoding']).toBe('chunked');
+        expect(headers['content-length']).toBeUndefined();
+        expect(body).toBe(whole);
+      } finally {
+        await new Promise((ok) => http.close(ok));
+      }
+    } finally {
+      await deleteFixtures(t.db, star);
+    }
+  }, 120_000);
 });
 
 describe('npm run export (CLI)', () => {
