@@ -12,6 +12,7 @@
  * Exit code 1 when any request failed or memory kept growing.
  */
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -39,7 +40,8 @@ const WARMUP = Math.min(flag('warmup', 60), Math.floor(SECONDS / 2));
 const SAMPLE_S = flag('sample', 5);
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const RESULTS_DIR = join(ROOT, 'bench', 'results');
-const KEY = 'soak-key';
+// A production server refuses API key secrets shorter than 16 characters.
+const KEY = `soak-${randomBytes(12).toString('hex')}`;
 
 type Kind = 'read' | 'traversal' | 'write';
 interface Op {
