@@ -151,6 +151,11 @@ const envSchema = z.object({
   RESPONSE_CACHE_TTL_MS: z.coerce.number().int('expected a whole number').min(0, 'expected 0 or more').default(30_000),
   /** Responses the in-process cache holds (least recently used go first); Redis holds what it can. */
   RESPONSE_CACHE_MAX: positiveInt(5_000),
+  /** Bytes the in-process response cache holds (its responses' JSON); a response over a tenth is not cached. */
+  RESPONSE_CACHE_MAX_BYTES: positiveInt(50_000_000),
+  /** Parsed documents (with their validation) kept, by count and by estimated bytes. */
+  PARSE_CACHE_MAX: positiveInt(1_000),
+  PARSE_CACHE_MAX_BYTES: positiveInt(50_000_000),
   /** Shares subscriptions and the response cache between API replicas (redis://host:port/db). */
   REDIS_URL: z
     .string()
@@ -166,6 +171,8 @@ const envSchema = z.object({
   PERSISTED_OPERATIONS: z.enum(['off', 'allow', 'only']).default('off'),
   /** JSON manifest of hash → document (`npm run persisted:build` writes schema/persisted-operations.json). */
   PERSISTED_OPERATIONS_FILE: z.string().min(1).default('schema/persisted-operations.json'),
+  /** Bytes of documents learnt through Automatic Persisted Queries (allow) kept, besides the 1,000-document bound. */
+  APQ_CACHE_MAX_BYTES: positiveInt(10_000_000),
   CORS_ORIGINS: corsOrigins,
   /**
    * Behind a TLS-terminating proxy we trust: its X-Forwarded-Proto says whether the client's
@@ -285,10 +292,16 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
       redisUrl: c.REDIS_URL,
       responseCacheTtlMs: c.RESPONSE_CACHE_TTL_MS,
       responseCacheMax: c.RESPONSE_CACHE_MAX,
+      responseCacheMaxBytes: c.RESPONSE_CACHE_MAX_BYTES,
       subscriptionQueueMax: c.SUBSCRIPTION_QUEUE_MAX,
       maxSubscriptions: c.MAX_SUBSCRIPTIONS,
       maxSubscriptionsPerToken: c.MAX_SUBSCRIPTIONS_PER_TOKEN,
     },
-    persistedOperations: { mode: c.PERSISTED_OPERATIONS, file: c.PERSISTED_OPERATIONS_FILE },
+    parseCache: { maxEntries: c.PARSE_CACHE_MAX, maxBytes: c.PARSE_CACHE_MAX_BYTES },
+    persistedOperations: {
+      mode: c.PERSISTED_OPERATIONS,
+      file: c.PERSISTED_OPERATIONS_FILE,
+      apqMaxBytes: c.APQ_CACHE_MAX_BYTES,
+    },
   };
 }

@@ -25,6 +25,9 @@ import { useDebugExtensions } from './plugins/use-debug-extensions.js';
 import { useLiveCache } from './plugins/use-live-cache.js';
 import { useTrustedDocuments } from './plugins/use-trusted-documents.js';
 import { useMetrics } from './plugins/use-metrics.js';
+import { createParseCache, useParseCache } from './plugins/use-parse-cache.js';
+import { CacheSet } from './byte-lru.js';
+import { statementCache } from './plan/compile.js';
 import { useDocumentSize } from './plugins/use-document-size.js';
 import { useIntrospectionAuth } from './plugins/use-introspection-auth.js';
 import { useListBounds } from './plugins/use-list-bounds.js';
@@ -67,12 +70,18 @@ export function createServer({
   live = createLiveGraph(config.live, logger, schemaDerivedTypes()),
 }: ServerDeps) {
   const authenticate = createAuthenticator(config.auth);
+  // Every cache this server reads from, for /metrics.
+  const caches = new CacheSet();
+  caches.add(statementCache);
+  if (live.memoryCache) caches.add(live.memoryCache);
   const yoga = createYoga<ServerContext, Context>({
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
     // Our own limit (plugins/use-body-limit.ts): yoga's streams every body to count its bytes.
     maxRequestBodySize: false,
+    // Our own (plugins/use-parse-cache.ts): yoga's keys on the whole text and bounds only the count.
+    parserAndValidationCache: false,
     // Our own policy (plugins/use-cors.ts): yoga's echoes any origin with credentials.
     cors: false,
     graphiql: graphiqlOptionsFor({ title: 'stargraph', defaultTabs: graphiqlTabs() }),
@@ -83,9 +92,9 @@ export function createServer({
     maskedErrors: { isDev: !config.production },
     logging: yogaLogging(logger),
     context: requestContext(config, graph, live, authenticate),
-    plugins: serverPlugins({ config, graph, logger, supervisor, live }, authenticate),
+    plugins: serverPlugins({ config, graph, logger, supervisor, live }, authenticate, caches),
   });
-  return Object.assign(yoga, { live });
+  return Object.assign(yoga, { live, caches });
 }
 
 /** Yoga's own log lines, through our logger. */
@@ -116,6 +125,7 @@ const requestContext =
 function serverPlugins(
   { config, graph, logger, supervisor, live }: ServerDeps & { live: LiveGraph },
   authenticate: Authenticate,
+  caches: CacheSet,
 ): ServerOptions['plugins'] {
   return [
     useCors(config.cors),
@@ -128,11 +138,12 @@ function serverPlugins(
     useExport({ config, graph, logger, authenticate }),
     // Before anything parses, prices or caches the document.
     useDocumentSize(config.limits.maxDocumentBytes),
+    useParseCache(caches.add(createParseCache(config.parseCache))),
     // Cost before the response cache: it is measured on the document the client sent, and a
     // refused operation must not reach the cache's executor.
     useQueryCost(config.limits),
     // Trusted documents first: they turn a hash into the document the cache keys on.
-    ...useTrustedDocuments(config.persistedOperations),
+    ...useTrustedDocuments({ ...config.persistedOperations, caches }),
     // Before the response cache: it wraps the executor set here (a cached answer skips both).
     ...(config.graphqlJit && config.readPlanner
       ? [
@@ -149,6 +160,7 @@ function serverPlugins(
       debugExtensions: config.debugExtensions,
       schema,
       changedSince: (startedAt) => live.changedSince(startedAt),
+      caches,
     }),
     useClaimJournal(),
     useDeferStream(),
@@ -157,7 +169,7 @@ function serverPlugins(
     // After it: codes what it leaves (graphql-js's "Too many errors" summary), drops internals in production.
     useErrorCodes({ production: config.production }),
     useDebugExtensions({ always: config.debugExtensions, allowHeader: config.debugExtensionsHeader }),
-    useMetrics(async (authorization) => mayRead(config.auth, await authenticate(authorization))),
+    useMetrics(async (authorization) => mayRead(config.auth, await authenticate(authorization)), { caches }),
     // Every list argument bounded (importGraph keeps its own bound of 10,000 items).
     useListBounds({ maxList: config.limits.maxListItems, exempt: new Set(['importGraph']) }),
     // Introspection is a read: with REQUIRE_AUTH_FOR_READS it needs a read token too.

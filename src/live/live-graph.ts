@@ -5,10 +5,12 @@
  * write and none serves a read that a write on another replica made stale.
  */
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
-import { createInMemoryCache, type Cache } from '@graphql-yoga/plugin-response-cache';
+import type { Cache } from '@graphql-yoga/plugin-response-cache';
 import { Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
 import { GRAPH_CHANGED, invalidationsFor, type ChangeFilter, type GraphChangeEvent } from './changes.js';
+import type { ByteLru } from '../byte-lru.js';
+import { createMemoryResponseCache, maxResponseBytes } from './memory-cache.js';
 import { createRedisResponseCache } from './redis-cache.js';
 import { subscriberSet, type SubscribeOptions, type SubscriberLimits } from './subscribers.js';
 
@@ -16,11 +18,14 @@ export interface LiveOptions extends SubscriberLimits {
   redisUrl?: string;
   responseCacheTtlMs: number;
   responseCacheMax: number;
+  responseCacheMaxBytes: number;
 }
 
 export interface LiveGraph {
   /** The response cache store; undefined when in process and RESPONSE_CACHE_TTL_MS=0. */
   readonly cache: Cache | undefined;
+  /** The in-process store's entries, for /metrics; undefined with Redis or without a cache. */
+  readonly memoryCache: ByteLru<unknown> | undefined;
   /**
    * Invalidates what the change touched, then tells every subscriber (of every replica).
    * `notify: false` only invalidates (a source written without entities is no entity change).
@@ -108,14 +113,19 @@ export function forgivingCache(cache: Cache, logger: Logger, ttlMs: number, read
 interface Transport {
   target: ChangeEventTarget;
   cache: Cache | undefined;
+  memoryCache?: ByteLru<unknown>;
   /** Redis clients to close with the live graph (none in process). */
   clients: Redis[];
 }
 
 function inProcessTransport(options: LiveOptions): Transport {
   const target = new EventTarget() as unknown as ChangeEventTarget;
-  const cache = options.responseCacheTtlMs > 0 ? createInMemoryCache({ max: options.responseCacheMax }) : undefined;
-  return { target, cache, clients: [] };
+  if (options.responseCacheTtlMs <= 0) return { target, cache: undefined, clients: [] };
+  const cache = createMemoryResponseCache({
+    maxEntries: options.responseCacheMax,
+    maxBytes: options.responseCacheMaxBytes,
+  });
+  return { target, cache, memoryCache: cache.lru as ByteLru<unknown>, clients: [] };
 }
 
 function redisTransport(redisUrl: string, options: LiveOptions, logger: Logger, isClosing: () => boolean): Transport {
@@ -142,13 +152,17 @@ function redisTransport(redisUrl: string, options: LiveOptions, logger: Logger, 
   // import CLI) still invalidates what its writes touched for the replicas that do.
   // A slow Redis must not make reads slow: a cache read it does not answer in time is a miss.
   const cacheClient = redisClient(redisUrl, logger);
-  const cache = forgivingCache(createRedisResponseCache(cacheClient), logger, options.responseCacheTtlMs);
+  const cache = forgivingCache(
+    createRedisResponseCache(cacheClient, maxResponseBytes(options.responseCacheMaxBytes)),
+    logger,
+    options.responseCacheTtlMs,
+  );
   return { target, cache, clients: [publishClient, subscribeClient, cacheClient] };
 }
 
 export function createLiveGraph(options: LiveOptions, logger: Logger, derivedTypes: readonly string[]): LiveGraph {
   let closing = false;
-  const { target, cache, clients } = options.redisUrl
+  const { target, cache, memoryCache, clients } = options.redisUrl
     ? redisTransport(options.redisUrl, options, logger, () => closing)
     : inProcessTransport(options);
   // One listener for the process, fanning out to every subscriber's queue (not one listener
@@ -166,6 +180,7 @@ export function createLiveGraph(options: LiveOptions, logger: Logger, derivedTyp
 
   return {
     cache,
+    memoryCache,
     get subscribers() {
       return subscribers.size;
     },

@@ -5,6 +5,10 @@
  * are sets of the response ids that contain that type or that object. Invalidating an entry
  * reads its set and deletes the responses and the set, in two round trips, without ever
  * scanning keys (no KEYS). Index sets expire with the longest response they index.
+ *
+ * Keys are hashes (a response id is a SHA-256). Redis holds responses for their TTL; one larger
+ * than `maxResponseBytes` (its JSON's UTF-8 bytes) is not stored. Redis's own `maxmemory` bounds
+ * the whole.
  */
 import type { Cache } from '@graphql-yoga/plugin-response-cache';
 import type { Redis } from 'ioredis';
@@ -13,13 +17,15 @@ const responseKey = (id: string) => `rc:r:${id}`;
 const entityKey = (typename: string, id?: string | number) =>
   id === undefined || id === null ? `rc:e:${typename}` : `rc:e:${typename}:${id}`;
 
-export function createRedisResponseCache(redis: Redis): Cache {
+export function createRedisResponseCache(redis: Redis, maxResponseBytes = Number.POSITIVE_INFINITY): Cache {
   return {
     async set(responseId, result, collectedEntities, ttl) {
+      const json = JSON.stringify(result);
+      if (Buffer.byteLength(json, 'utf8') > maxResponseBytes) return;
       const pipeline = redis.pipeline();
       const ms = Number.isFinite(ttl) ? Math.max(1, Math.round(ttl)) : undefined;
-      if (ms === undefined) pipeline.set(responseKey(responseId), JSON.stringify(result));
-      else pipeline.set(responseKey(responseId), JSON.stringify(result), 'PX', ms);
+      if (ms === undefined) pipeline.set(responseKey(responseId), json);
+      else pipeline.set(responseKey(responseId), json, 'PX', ms);
       for (const { typename, id } of collectedEntities) {
         for (const key of id === undefined ? [entityKey(typename)] : [entityKey(typename), entityKey(typename, id)]) {
           pipeline.sadd(key, responseId);

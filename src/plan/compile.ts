@@ -1,19 +1,19 @@
 /**
  * Phase 2, compile: read tree → statement text and parameters. The text depends only on the
- * tree's shape, never on a value, so it is cached per operation document under a key derived from
- * the finished tree (`statementKey`); a repeated operation only walks and binds its values.
+ * tree's shape, never on a value, so it is cached under the SHA-256 of the finished tree
+ * (`statementKey`), whatever document the tree came from; a repeated shape only walks and binds
+ * its values.
  *
  * Nodes and nested connections are written by the builder in cypher.ts; this file writes what is
  * particular to a root field: the `entity(slug)` lookup and a root connection's statement, its
  * page, count and aggregates cut by root-page.ts (which the root connection loaders use too).
  */
-import type { OperationDefinitionNode, FieldNode } from 'graphql';
 import { aggregateParams } from '../graph/aggregates.js';
 import { keyExpressions, type Ordering } from '../graph/ordering.js';
 import type { PagePlan } from '../graph/paging.js';
 import { ROOT_ROW, type RowExpression } from '../graph/patterns.js';
 import { heldAt, labelAt, timeParams } from '../claims/time.js';
-import { getOrCreate } from '../get-or-create.js';
+import { ByteLru, sha256Hex, utf8Bytes } from '../byte-lru.js';
 import {
   aggregateKey,
   connectionParams,
@@ -69,22 +69,26 @@ export function statementKey(tree: RootTree): string {
   return JSON.stringify(tree, keyReplacer);
 }
 
-/** Compiled statements: per operation (the parsed document is reused by yoga's parse cache). */
-const compiled = new WeakMap<OperationDefinitionNode | FieldNode, Map<string, string>>();
+/**
+ * Compiled statements of this process, under the SHA-256 of their tree's key: at most 2,000
+ * statements and 16 MB of their text. One document can make many shapes (filters passed as
+ * variables change the tree), so the bound is on the cache, not per document.
+ */
+export const statementCache = new ByteLru<string>({
+  name: 'statement',
+  maxEntries: 2_000,
+  maxBytes: 16_000_000,
+  sizeOf: utf8Bytes,
+});
 
 /** The statement for one root field: walked, then its text from the cache when this shape was seen before. */
-export function planRoot(
-  input: SelectionInput,
-  root: RootRead,
-  cacheOwner?: OperationDefinitionNode,
-): PlannedStatement & { tree: RootTree } {
+export function planRoot(input: SelectionInput, root: RootRead): PlannedStatement & { tree: RootTree } {
   const tree = walkRoot(input, root);
-  const byShape = getOrCreate(compiled, cacheOwner ?? input.fieldNodes[0]!, () => new Map<string, string>());
-  const key = statementKey(tree);
-  let cypher = byShape.get(key);
+  const key = sha256Hex(statementKey(tree));
+  let cypher = statementCache.get(key);
   if (cypher === undefined) {
     cypher = compileRoot(tree);
-    byShape.set(key, cypher);
+    statementCache.set(key, cypher);
   }
   return { cypher, params: rootParams(root, tree), tree };
 }

@@ -79,8 +79,8 @@ export function explainPlans(
   maxPageSize = 100,
 ): Record<string, PlannedStatement> {
   const out: Record<string, PlannedStatement> = {};
-  for (const { key, input, root, operation } of plannedRoots(schema, document, specs, variables, maxPageSize)) {
-    const { cypher, params } = planRoot(input, root, operation);
+  for (const { key, input, root } of plannedRoots(schema, document, specs, variables, maxPageSize)) {
+    const { cypher, params } = planRoot(input, root);
     out[key] = { cypher, params };
   }
   return out;

@@ -35,7 +35,6 @@ export async function readPlanned(ctx: Context, info: GraphQLResolveInfo, root: 
       filterLimits: filterLimits(ctx.config.limits),
     },
     root,
-    info.operation,
   );
   const records = await ctx.db.read(cypher, params, { raw: true });
   // Planned aggregates of a root connection hang on it under its GraphQL type's name.

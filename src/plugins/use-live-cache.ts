@@ -11,10 +11,10 @@
  * result under every type its document can select (static, once per document): then a write that
  * invalidates "every connection" reaches a cached `companies { totalCount }` too.
  */
-import { createHash } from 'node:crypto';
 import { useResponseCache, type Cache } from '@graphql-yoga/plugin-response-cache';
 import { getNamedType, isCompositeType, parse, TypeInfo, visit, visitWithTypeInfo, type GraphQLSchema } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import { ByteLru, CacheSet, sha256Hex } from '../byte-lru.js';
 import { utcToday } from '../claims/time.js';
 
 export interface LiveCacheOptions {
@@ -26,6 +26,8 @@ export interface LiveCacheOptions {
   schema: GraphQLSchema;
   /** True when a write was heard at or after `startedAt` (LiveGraph.changedSince). */
   changedSince: (startedAt: number) => boolean;
+  /** Where this plugin's own caches are listed for /metrics. */
+  caches?: CacheSet;
 }
 
 /** JSON with sorted keys, so `{a, b}` and `{b, a}` variables share an entry. */
@@ -38,20 +40,7 @@ function stableJson(value: unknown): string {
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(',')}}`;
 }
 
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
-
-/** A Map that forgets its oldest entries past `max`. */
-function boundedMap<V>(max: number) {
-  const map = new Map<string, V>();
-  return {
-    get: (key: string) => map.get(key),
-    set(key: string, value: V) {
-      map.delete(key);
-      map.set(key, value);
-      if (map.size > max) map.delete(map.keys().next().value!);
-    },
-  };
-}
+const typeNamesBytes = (types: readonly string[]) => types.reduce((sum, t) => sum + 16 + t.length, 0);
 
 /** Every composite type a document can select (fields' types, fragments' type conditions). */
 export function selectableTypes(schema: GraphQLSchema, document: string): string[] {
@@ -82,17 +71,29 @@ export function useLiveCache(options: LiveCacheOptions): Plugin[] {
   const { cache } = options;
   if (!cache || options.ttlMs <= 0) return [];
   const token = (request: Request) => request.headers.get('authorization');
-  const typesByDocument = boundedMap<string[]>(2_000);
-  const pendingByResponse = boundedMap<{ types: string[]; startedAt: number }>(10_000);
-  const documentTypes = (document: string) => {
-    let types = typesByDocument.get(document);
+  const caches = options.caches ?? new CacheSet();
+  // The types each document can select, under the SHA-256 of its text.
+  const typesByDocument = caches.add(
+    new ByteLru<string[]>({ name: 'response-types', maxEntries: 2_000, maxBytes: 4_000_000, sizeOf: typeNamesBytes }),
+  );
+  // Each read between its cache key and its result (its response id is a SHA-256); taken when stored.
+  const pendingByResponse = caches.add(
+    new ByteLru<{ types: string[]; startedAt: number }>({
+      name: 'response-pending',
+      maxEntries: 10_000,
+      maxBytes: 4_000_000,
+      sizeOf: () => 32,
+    }),
+  );
+  const documentTypes = (documentKey: string, document: string) => {
+    let types = typesByDocument.get(documentKey);
     if (!types) {
       try {
         types = selectableTypes(options.schema, document);
       } catch {
         types = []; // does not parse: execution fails and nothing is cached
       }
-      typesByDocument.set(document, types);
+      typesByDocument.set(documentKey, types);
     }
     return types;
   };
@@ -101,6 +102,7 @@ export function useLiveCache(options: LiveCacheOptions): Plugin[] {
     invalidate: (entities) => cache.invalidate(entities),
     set(id, result, entities, ttl) {
       const pending = pendingByResponse.get(id);
+      pendingByResponse.delete(id);
       // A read that started before a write it may not have seen is not stored: otherwise it
       // could put back what that write's invalidation had just removed.
       if (!pending || options.changedSince(pending.startedAt)) return;
@@ -115,17 +117,16 @@ export function useLiveCache(options: LiveCacheOptions): Plugin[] {
       session: (request) => {
         if (!options.perToken) return null;
         const value = token(request);
-        return value ? sha256(value) : null;
+        return value ? sha256Hex(value) : null;
       },
       enabled: (request) => !options.perToken || token(request) !== null,
       buildResponseCacheKey: ({ documentString, operationName, variableValues, sessionId }) => {
-        const id = sha256(
+        const documentKey = sha256Hex(documentString);
+        const id = sha256Hex(
           // The UTC date too: a claim starts or ends on a day, without a write to invalidate it.
-          [documentString, operationName ?? '', stableJson(variableValues ?? {}), sessionId ?? '', utcToday()].join(
-            '|',
-          ),
+          [documentKey, operationName ?? '', stableJson(variableValues ?? {}), sessionId ?? '', utcToday()].join('|'),
         );
-        pendingByResponse.set(id, { types: documentTypes(documentString), startedAt: performance.now() });
+        pendingByResponse.set(id, { types: documentTypes(documentKey, documentString), startedAt: performance.now() });
         return id;
       },
       // Keeps mutations out of the cache (they also drop the objects they return);

@@ -1,19 +1,61 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { constants, PerformanceObserver } from 'node:perf_hooks';
+import { getHeapStatistics } from 'node:v8';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { Kind, type DefinitionNode, type OperationDefinitionNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import type { CacheSet } from '../byte-lru.js';
 import type { Context } from '../context.js';
 
+/** V8 heap in use right after the last full (mark-compact) GC: the live heap, without garbage. */
+let heapAfterFullGc: number | undefined;
+let gcObserver: PerformanceObserver | undefined;
+function watchFullGcs(): void {
+  if (gcObserver) return;
+  gcObserver = new PerformanceObserver((list) => {
+    const full = list
+      .getEntries()
+      .some((e) => ((e as { detail?: { kind?: number } }).detail?.kind ?? 0) & constants.NODE_PERFORMANCE_GC_MAJOR);
+    if (full) heapAfterFullGc = getHeapStatistics().used_heap_size;
+  });
+  gcObserver.observe({ entryTypes: ['gc'] });
+}
+
 /**
- * Prometheus metrics at /metrics: request latency and errors by operation, Cypher round trips.
- * `mayRead` says whether a request's Authorization header may read (REQUIRE_AUTH_FOR_READS makes
- * /metrics need a read token as every read does; a scraper sends one); 401 when not.
+ * Prometheus metrics at /metrics: request latency and errors by operation, Cypher round trips,
+ * each cache's entries and estimated bytes (`stargraph_cache_bytes{cache="parse"}`), and the
+ * live heap (`stargraph_heap_live_bytes`). `mayRead` says whether a request's Authorization
+ * header may read (REQUIRE_AUTH_FOR_READS makes /metrics need a read token as every read does; a
+ * scraper sends one); 401 when not.
  */
 export function useMetrics(
   mayRead: (authorization: string | null) => Promise<boolean> = async () => true,
-  endpoint = '/metrics',
+  { endpoint = '/metrics', caches }: { endpoint?: string; caches?: CacheSet } = {},
 ): Plugin<Context> {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'stargraph_' });
+  watchFullGcs();
+  new Gauge({
+    name: 'stargraph_heap_live_bytes',
+    help: 'V8 heap in use right after the last full garbage collection (absent before the first)',
+    registers: [registry],
+    collect() {
+      if (heapAfterFullGc !== undefined) this.set(heapAfterFullGc);
+    },
+  });
+  const cacheGauge = (name: string, help: string, read: (c: ReturnType<CacheSet['list']>[number]) => number) =>
+    new Gauge({
+      name,
+      help,
+      labelNames: ['cache'],
+      registers: [registry],
+      collect() {
+        for (const cache of caches?.list() ?? []) this.set({ cache: cache.name }, read(cache));
+      },
+    });
+  cacheGauge('stargraph_cache_entries', 'Entries a cache holds', (c) => c.size);
+  cacheGauge('stargraph_cache_bytes', 'Estimated bytes a cache holds (see README, Caches)', (c) => c.bytes);
+  cacheGauge('stargraph_cache_max_entries', 'Entries a cache holds at most', (c) => c.maxEntries);
+  cacheGauge('stargraph_cache_max_bytes', 'Estimated bytes a cache holds at most', (c) => c.maxBytes);
   const duration = new Histogram({
     name: 'stargraph_graphql_duration_seconds',
     help: 'GraphQL operation duration',

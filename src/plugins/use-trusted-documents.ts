@@ -8,14 +8,19 @@
  */
 import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
 import { createGraphQLError, type Plugin } from 'graphql-yoga';
+import { ByteLru, CacheSet, utf8Bytes } from '../byte-lru.js';
 import { ErrorCode } from '../errors.js';
 import { documentHash, readManifest } from '../trusted/manifest.js';
 
 export interface TrustedDocumentsOptions {
   mode: 'off' | 'allow' | 'only';
   file: string;
-  /** Documents remembered for APQ (allow), least recently used first out. */
+  /** Documents remembered for APQ (allow), least recently used first out past either bound. */
   apqMax?: number;
+  /** Their bytes (UTF-8 text); APQ_CACHE_MAX_BYTES. */
+  apqMaxBytes?: number;
+  /** Where the APQ store is listed for /metrics. */
+  caches?: CacheSet;
 }
 
 const hashOf = (extensions: unknown): string | undefined => {
@@ -24,31 +29,17 @@ const hashOf = (extensions: unknown): string | undefined => {
   return pq && pq.version === 1 && typeof pq.sha256Hash === 'string' ? pq.sha256Hash : undefined;
 };
 
-/** A small LRU of APQ documents (a Map keeps insertion order). */
-function apqStore(max: number) {
-  const documents = new Map<string, string>();
-  return {
-    get(hash: string) {
-      const document = documents.get(hash);
-      if (document !== undefined) {
-        documents.delete(hash);
-        documents.set(hash, document);
-      }
-      return document;
-    },
-    set(hash: string, document: string) {
-      documents.delete(hash);
-      documents.set(hash, document);
-      if (documents.size > max) documents.delete(documents.keys().next().value!);
-    },
-  };
-}
+/** The APQ documents, keyed by their SHA-256 (checked against the text before one is kept). */
+export const apqStore = (maxEntries: number, maxBytes: number) =>
+  new ByteLru<string>({ name: 'apq', maxEntries, maxBytes, sizeOf: utf8Bytes });
 
 export function useTrustedDocuments(options: TrustedDocumentsOptions): Plugin[] {
   if (options.mode === 'off') return [];
   // A Map, not the parsed object: a hash such as `__proto__` or `constructor` must find nothing.
   const manifest: ReadonlyMap<string, string> = new Map(Object.entries(readManifest(options.file)));
-  const apq = apqStore(options.apqMax ?? 1_000);
+  const apq = (options.caches ?? new CacheSet()).add(
+    apqStore(options.apqMax ?? 1_000, options.apqMaxBytes ?? 10_000_000),
+  );
   const learnApq: Plugin = {
     // APQ's second step: the client sends the document with its hash; remember it (allow only).
     onParams({ params }) {

@@ -32,7 +32,7 @@ describe('PERSISTED_OPERATIONS=only', () => {
   it('serves a known hash and refuses a document or an unknown hash', async () => {
     const yoga = testServer(t.graph, {
       ...t.config,
-      persistedOperations: { mode: 'only', file: 'schema/persisted-operations.json' },
+      persistedOperations: { ...t.config.persistedOperations, mode: 'only', file: 'schema/persisted-operations.json' },
     });
     try {
       const known = await send(yoga, { extensions: pq(documentHash(stats.query)), variables: stats.variables });
@@ -69,7 +69,7 @@ describe('PERSISTED_OPERATIONS=allow', () => {
   it('runs known hashes, any document, and Automatic Persisted Queries', async () => {
     const yoga = testServer(t.graph, {
       ...t.config,
-      persistedOperations: { mode: 'allow', file: 'schema/persisted-operations.json' },
+      persistedOperations: { ...t.config.persistedOperations, mode: 'allow', file: 'schema/persisted-operations.json' },
     });
     try {
       expect((await send(yoga, { extensions: pq(documentHash(stats.query)) })).data?.graphStats).toBeDefined();
@@ -109,8 +109,11 @@ describe('the manifest', () => {
     const file = join(dir, 'm.json');
     writeFileSync(file, JSON.stringify({ [documentHash('{ a }')]: '{ b }' }));
     expect(() => readManifest(file)).toThrow(/not the sha256 of its document/);
-    expect(() => testServer(t.graph, { ...t.config, persistedOperations: { mode: 'only', file } })).toThrow(
-      /PERSISTED_OPERATIONS_FILE/,
-    );
+    expect(() =>
+      testServer(t.graph, {
+        ...t.config,
+        persistedOperations: { ...t.config.persistedOperations, mode: 'only', file },
+      }),
+    ).toThrow(/PERSISTED_OPERATIONS_FILE/);
   });
 });
