@@ -121,7 +121,9 @@ export function useLiveCache(options: LiveCacheOptions): Plugin[] {
       },
       enabled: (request) => !options.perToken || token(request) !== null,
       buildResponseCacheKey: ({ documentString, operationName, variableValues, sessionId }) => {
-        const documentKey = sha256Hex(documentString);
+        // Runs before yoga checks the parameters: a `query` that is not a string is refused after
+        // this (BAD_REQUEST), and must not fail here.
+        const documentKey = sha256Hex(typeof documentString === 'string' ? documentString : String(documentString));
         const id = sha256Hex(
           // The UTC date too: a claim starts or ends on a day, without a write to invalidate it.
           [documentKey, operationName ?? '', stableJson(variableValues ?? {}), sessionId ?? '', utcToday()].join('|'),

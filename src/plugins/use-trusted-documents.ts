@@ -44,7 +44,8 @@ export function useTrustedDocuments(options: TrustedDocumentsOptions): Plugin[] 
     // APQ's second step: the client sends the document with its hash; remember it (allow only).
     onParams({ params }) {
       const hash = hashOf(params.extensions);
-      if (!hash || !params.query) return;
+      // A `query` that is not a string is refused after this by yoga's own check (BAD_REQUEST).
+      if (!hash || typeof params.query !== 'string' || !params.query) return;
       if (documentHash(params.query) !== hash) {
         throw createGraphQLError('The persisted query hash does not match the document', {
           extensions: { code: ErrorCode.BAD_USER_INPUT, http: { status: 400 } },

@@ -1,7 +1,8 @@
 /**
  * Every cache stays under its byte bound whatever clients send (README, "Caches"): many distinct
  * large documents, many distinct reads and many Automatic Persisted Queries, each far more than
- * its cache holds, while /metrics reports each cache's entries and bytes.
+ * its cache holds, while /metrics reports each cache's entries and bytes. And the cache keys made
+ * from a request's parameters before yoga checks them do not turn a bad parameter into a 500.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { documentHash } from '../../src/trusted/manifest.js';
@@ -34,7 +35,10 @@ async function post(body: Record<string, unknown>) {
     headers: { 'content-type': 'application/json', accept: 'application/json' },
     body: JSON.stringify(body),
   });
-  return (await res.json()) as { data?: unknown; errors?: Array<{ message: string }> };
+  return (await res.json()) as {
+    data?: unknown;
+    errors?: Array<{ message: string; extensions?: { code?: string } }>;
+  };
 }
 
 /** Each cache's gauges from /metrics, by cache name. */
@@ -52,6 +56,22 @@ async function cacheGauges() {
 /** A valid document of about `bytes`, distinct for each `i`: comment lines, then `{ __typename }`. */
 const largeDocument = (i: number, bytes: number) =>
   `${`# filler ${i} ${'x'.repeat(60)}\n`.repeat(Math.ceil(bytes / 80))}{ __typename }`;
+
+describe('keys made before yoga checks the parameters', () => {
+  it('a `query` that is not a string is BAD_REQUEST, with or without a persisted hash (not a 500 from hashing it)', async () => {
+    for (const body of [
+      { query: 1 },
+      { query: { kind: 'Document' } },
+      { query: 1, extensions: { persistedQuery: { version: 1, sha256Hash: 'abc' } } },
+    ]) {
+      const answer = await post(body);
+      expect(
+        answer.errors?.map((e) => e.extensions?.code),
+        JSON.stringify(body),
+      ).toEqual(['BAD_REQUEST']);
+    }
+  });
+});
 
 describe('caches bounded by bytes', () => {
   it('many distinct large documents keep the parse cache under PARSE_CACHE_MAX_BYTES', async () => {
