@@ -36,7 +36,7 @@ export function useMetrics(
   watchFullGcs();
   new Gauge({
     name: 'stargraph_heap_live_bytes',
-    help: 'V8 heap in use right after the last full garbage collection (absent before the first)',
+    help: 'V8 heap in use right after the last full garbage collection (0 before the first)',
     registers: [registry],
     collect() {
       if (heapAfterFullGc !== undefined) this.set(heapAfterFullGc);
