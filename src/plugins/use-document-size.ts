@@ -3,8 +3,9 @@ import { ErrorCode, StargraphError } from '../errors.js';
 
 /**
  * Refuses a document longer than `maxBytes` (UTF-8) before anything reads it: MAX_TOKENS does not
- * count comments and string literals, so without this a document of megabytes is parsed, and kept
- * as a key by every cache that keys on its text. Large data belongs in variables.
+ * count comments and string literals, so without this a document of megabytes is parsed, hashed
+ * and held by the parse cache (which counts its bytes, but one such document would push out all
+ * others). Large data belongs in variables.
  */
 export function useDocumentSize(maxBytes: number): Plugin {
   return {

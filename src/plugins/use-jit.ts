@@ -27,7 +27,7 @@
  * which keeps a field both unconditional and inside a skipped fragment, or under two conditions.
  *
  * A document is compiled the first time it runs; compiled queries hang on the parsed document (a
- * WeakMap), so they go when yoga's parse cache drops it. A document graphql-jit cannot compile
+ * WeakMap), so they go when the parse cache (use-parse-cache.ts) drops it. A document graphql-jit cannot compile
  * runs on graphql-js.
  */
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
