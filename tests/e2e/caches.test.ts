@@ -44,6 +44,8 @@ async function post(body: Record<string, unknown>) {
 /** Each cache's gauges from /metrics, by cache name. */
 async function cacheGauges() {
   const text = await (await yoga.fetch('http://stargraph.test/metrics')).text();
+  // The live heap is reported beside them (0 until the first full GC).
+  expect(text).toMatch(/^stargraph_heap_live_bytes \d+$/m);
   const out: Record<string, { entries: number; bytes: number; maxEntries: number; maxBytes: number }> = {};
   const names = { entries: 'entries', bytes: 'bytes', max_entries: 'maxEntries', max_bytes: 'maxBytes' } as const;
   for (const [, gauge, cache, value] of text.matchAll(/^stargraph_cache_(\w+)\{cache="([^"]+)"\} (\S+)$/gm)) {
