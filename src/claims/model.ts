@@ -1,11 +1,13 @@
 /**
  * Which facts are claims (SPEC section 2a), and the names the graph gives claims not in force
- * today. Sourced are the kind-specific properties of each entity kind and every relationship
- * property; `name`, `description` and `aliases` are editorial.
+ * today. Sourced are the kind-specific properties of each entity kind (the writable ones and the
+ * read-only ones only data files state), and every relationship property; `name`, `description`
+ * and `aliases` are editorial.
  */
 import {
   ENTITY_LABELS,
   KIND_PROPERTIES,
+  READ_ONLY_PROPERTIES,
   RELATIONSHIPS,
   type EntityLabel,
   type EntityRelationshipType,
@@ -16,8 +18,12 @@ import {
 export const CLAIM_KINDS = ['ENTITY', 'RELATIONSHIP', 'VALUE'] as const;
 export type ClaimKind = (typeof CLAIM_KINDS)[number];
 
+const SOURCED_PROPERTIES = Object.fromEntries(
+  ENTITY_LABELS.map((label) => [label, { ...KIND_PROPERTIES[label], ...READ_ONLY_PROPERTIES[label] }]),
+) as Record<EntityLabel, Record<string, PropertyType>>;
+
 /** The sourced properties of an entity kind, with their types. */
-export const sourcedProperties = (label: EntityLabel): Record<string, PropertyType> => KIND_PROPERTIES[label];
+export const sourcedProperties = (label: EntityLabel): Record<string, PropertyType> => SOURCED_PROPERTIES[label];
 
 /** The sourced properties of a relationship type (all of its properties). */
 export const sourcedRelationshipProperties = (type: RelationshipType): Record<string, PropertyType> =>
@@ -25,7 +31,7 @@ export const sourcedRelationshipProperties = (type: RelationshipType): Record<st
 
 /** True when `field` is a sourced property of `label`. */
 export const isSourcedProperty = (label: EntityLabel, field: string): boolean =>
-  Object.hasOwn(KIND_PROPERTIES[label], field);
+  Object.hasOwn(SOURCED_PROPERTIES[label], field);
 
 /** A relationship claim not in force today is held back under this type (never read as `type`). */
 export const heldType = (type: EntityRelationshipType): string => `H_${type}`;
@@ -36,7 +42,7 @@ export const heldLabel = (label: EntityLabel): string => `H${label}`;
 
 /** Every sourced property of any entity kind (for validation of `claims(field:)`). */
 export const ALL_SOURCED_FIELDS: ReadonlySet<string> = new Set(
-  ENTITY_LABELS.flatMap((label) => Object.keys(KIND_PROPERTIES[label])),
+  ENTITY_LABELS.flatMap((label) => Object.keys(SOURCED_PROPERTIES[label])),
 );
 
 /**

@@ -21,7 +21,7 @@ import type {
   RelationshipRecord,
   SourceRecord,
 } from '../graph/bulk-load.js';
-import { ENTITY_RELATIONSHIP_TYPES, READ_ONLY_PROPERTIES, RELATIONSHIPS, SOURCE_PROPERTIES } from '../graph/model.js';
+import { ENTITY_RELATIONSHIP_TYPES, RELATIONSHIPS, SOURCE_PROPERTIES } from '../graph/model.js';
 import type { EntityRow } from '../graph/entities.js';
 import type { RelationshipRow } from '../graph/rows.js';
 import { TRAVERSAL_DEFAULTS } from '../graph/traversals.js';
@@ -215,10 +215,7 @@ function entityRecord(e: EntityRow, claimedValues: ReadonlySet<string>): EntityR
   const record: EntityRecord = { id: e.id, slug: e.slug, label: e.label, name: e.name };
   if (e.description) record.description = e.description;
   if (e.aliases?.length) record.aliases = [...e.aliases];
-  const flat = [
-    ...Object.keys(READ_ONLY_PROPERTIES[e.label]),
-    ...Object.keys(sourcedProperties(e.label)).filter((field) => !claimedValues.has(`${e.slug}\u0000${field}`)),
-  ];
+  const flat = Object.keys(sourcedProperties(e.label)).filter((field) => !claimedValues.has(`${e.slug}\u0000${field}`));
   for (const field of flat) {
     const value = e[field];
     if (value !== null && value !== undefined) record[field] = value as PropertyValue;

@@ -19,12 +19,11 @@ import {
   ALL_RELATIONSHIP_PROPERTIES,
   ENTITY_RELATIONSHIP_TYPES,
   isRelationshipType,
-  KIND_PROPERTIES,
-  type EntityLabel,
   type RelationshipType,
 } from '../graph/model.js';
 import type { RelationshipRow, SubgraphRow } from '../graph/rows.js';
 import { TRAVERSAL_DEFAULTS, neighborhood } from '../graph/traversals.js';
+import { sourcedProperties } from '../claims/model.js';
 import { labelAt, timeSlice, type TimeSlice } from '../claims/time.js';
 import { sourcesList } from '../plan/cypher.js';
 import type { Row } from '../neo4j/db.js';
@@ -149,7 +148,7 @@ function withClaims(
 
 function exportedNode(entity: EntityRow, sources: SourceRow[], claims: ClaimsAt, time: TimeSlice | null): ExportedNode {
   const properties = Object.fromEntries(Object.entries(entity).filter(([key]) => !INTERNAL_PROPERTIES.has(key)));
-  const sourced = Object.keys(KIND_PROPERTIES[entity.label as EntityLabel] ?? {});
+  const sourced = Object.keys(sourcedProperties(entity.label));
   return {
     id: entity.id,
     entityType: entity.label,

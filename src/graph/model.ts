@@ -229,8 +229,10 @@ export const typedRelationshipsOf = (parentType: ParentType) =>
   TYPED_RELATIONSHIPS.filter((r) => r.parentType === parentType);
 
 /**
- * Properties the seed writes but the write API does not take (read-only in GraphQL), so that the
- * read planner knows them as properties too.
+ * Sourced properties beyond SPEC section 1 that the upserts do not take (read-only in GraphQL):
+ * only claims in data files state them (the seed's, the import CLI's), with citations and
+ * validity like any sourced value (src/claims/model.ts), so the write inputs stay SPEC section 1's.
+ * The read planner knows them as properties of their kind.
  */
 export const READ_ONLY_PROPERTIES = {
   Person: {},

@@ -109,7 +109,7 @@ async function mention(run: Run, sourceId: string | undefined, entityIds: string
   await run(linkSources('MENTIONS', 'id'), { rows: entityIds.map((id) => ({ from: sourceId, to: id })) });
 }
 
-/** Properties that are not claims (editorial ones and read-only figures) are written on the node. */
+/** Properties that are not claims (the editorial ones) are written on the node. */
 const unsourced = (label: EntityLabel, props: Row): Row =>
   Object.fromEntries(Object.entries(props).filter(([k]) => !isSourcedProperty(label, k)));
 

@@ -25,7 +25,8 @@ DealRef.implement({
       type: [CompanyRef],
       description:
         'Companies a source says are NOT party to this deal although one might expect them to be ' +
-        "(e.g. SoftBank, Stargate's main financier, in OpenAI's datacenter deals).",
+        "(e.g. SoftBank, Stargate's main financier, in OpenAI's datacenter deals). A sourced value: " +
+        '`claims(field: "excludes")` gives its history (company slugs) and who says so.',
       resolve: async (row, _args, ctx) => {
         const slugs = row.excludes ?? [];
         const found = await entityBySlugLoader(ctx).loadMany(slugs);

@@ -190,6 +190,81 @@ describe('the seed tells the Stargate story as claims', () => {
     if (reportText) expect(reportText).toMatch(/Wall Street Journal, l’accord à 30 milliards/);
   });
 
+  it("Stargate's $100bn first year holds from the launch to the report, which says it shrank", async () => {
+    const { march, july, today } = await read<{
+      march: { firstYearUsd: number | null };
+      july: { firstYearUsd: number | null };
+      today: { firstYearUsd: number | null; claims: Claim[] };
+    }>(`{
+      march: entity(slug: "stargate", asOf: "2025-03-01") { ... on Project { firstYearUsd } }
+      july: entity(slug: "stargate", asOf: "2025-07-15") { ... on Project { firstYearUsd } }
+      today: entity(slug: "stargate") { ... on Project { firstYearUsd } claims(field: "firstYearUsd") { ${CLAIM} } }
+    }`);
+    const claims = today.claims.filter((c) => c.id.startsWith('clm-seed-'));
+    expect(claims).toHaveLength(1);
+    const [claim] = claims;
+    // Planned at the launch, 21 January 2025; by the report, 1 July, it had become one datacenter
+    // by the end of the year, with no new figure.
+    expect(claim).toMatchObject({ value: 100e9, validFrom: '2025-01-21', validTo: '2025-07-01' });
+    expectSoundCitations(claim!.citations, 'firstYearUsd');
+    const quotes = claim!.citations.filter((c) => c.source.title === REPORT_TITLE).map((c) => c.quote!);
+    const figures = quotes.filter((q) => /milliards/.test(q));
+    expect(figures.length).toBeGreaterThanOrEqual(1);
+    for (const quote of figures) expect(billionsIn(quote)).toBe(100e9);
+    // Its end is cited too: the report's own words for the shrinking.
+    expect(quotes.some((q) => /ambition bien plus modeste/.test(q))).toBe(true);
+    // The report has it from the WSJ.
+    expect(claim!.citations.map((c) => c.source.publisher)).toContain(WSJ_PUBLISHER);
+    if (reportText) expect(reportText).toMatch(/les 100 milliards d’investissements prévus pour cette année/);
+    // Reads at a date give the value held then; none holds after the report.
+    expect(march.firstYearUsd).toBe(100e9);
+    expect(july.firstYearUsd).toBeNull();
+    expect(today.firstYearUsd).toBeNull();
+  });
+
+  it("SoftBank is party to neither OpenAI datacenter deal: each deal's excludes names it, cited", async () => {
+    const DEAL = `query($slug: String!, $asOf: Date) { entity(slug: $slug, asOf: $asOf) {
+      ... on Deal { excludedCompanies { slug } parties(first: 10) { edges { node { slug } } } }
+      claims(field: "excludes") { ${CLAIM} }
+    } }`;
+    type Answer = {
+      entity: {
+        excludedCompanies: Array<{ slug: string }>;
+        parties: { edges: Array<{ node: { slug: string } }> };
+        claims: Claim[];
+      } | null;
+    };
+    const today = isoDay(new Date());
+    for (const slug of ['openai-oracle-datacenter-deal', 'openai-coreweave-datacenter-deal']) {
+      const deal = (await read<Answer>(DEAL, { slug })).entity!;
+      expect(deal.excludedCompanies.map((c) => c.slug)).toEqual(['softbank']);
+      expect(deal.parties.edges.map((e) => e.node.slug)).not.toContain('softbank');
+      const current = deal.claims.filter((c) => c.id.startsWith('clm-seed-') && validOn(c, today));
+      expect(current, slug).toHaveLength(1);
+      const [claim] = current;
+      // Said by the report of 1 July 2025, the first the graph hears of the deals.
+      expect(claim).toMatchObject({ value: ['softbank'], validFrom: '2025-07-01', validTo: null });
+      expectSoundCitations(claim!.citations, `${slug} excludes`);
+      const quotes = claim!.citations.filter((c) => c.source.title === REPORT_TITLE).map((c) => c.quote ?? '');
+      expect(
+        quotes.some((q) => q.includes('SoftBank')),
+        `${slug}: a quote names SoftBank`,
+      ).toBe(true);
+      expect(
+        quotes.some((q) => /n’est pas associé/.test(q)),
+        `${slug}: a quote says it is not party`,
+      ).toBe(true);
+      // A read at a date gives the claim's value too; before the report the deal is not there.
+      const july = (await read<Answer>(DEAL, { slug, asOf: '2025-07-15' })).entity;
+      expect(july?.excludedCompanies.map((c) => c.slug)).toEqual(['softbank']);
+      expect((await read<Answer>(DEAL, { slug, asOf: '2025-06-30' })).entity).toBeNull();
+    }
+    // The report says it of those two deals, not of the Microsoft rental.
+    const rental = (await read<Answer>(DEAL, { slug: 'openai-microsoft-server-rental' })).entity!;
+    expect(rental.excludedCompanies).toEqual([]);
+    expect(rental.claims.filter((c) => c.id.startsWith('clm-seed-'))).toEqual([]);
+  });
+
   it('cites every relationship of every seed entity, and every claim about them', async () => {
     const ENTITY = `query($slug: String!) { entity(slug: $slug) {
       slug
@@ -255,7 +330,6 @@ describe('a correction recorded today', () => {
         ...e,
         id: copyId(e.id),
         slug: copySlug(e.slug),
-        ...(Array.isArray(e.excludes) ? { excludes: (e.excludes as string[]).map(copySlug) } : {}),
       })),
       relationships: seed.relationships.map((r) => ({ ...r, from: copySlug(r.from), to: copySlug(r.to) })),
       sources: seed.sources.map((s) => ({ ...s, id: copyId(s.id), cites: s.cites?.map(copyId) })),
@@ -265,6 +339,8 @@ describe('a correction recorded today', () => {
         id: copyId(c.id as string),
         subject: subject(c.subject as string),
         ...(c.object ? { object: copySlug(c.object as string) } : {}),
+        // A deal's excludes names companies by slug: the copy's.
+        ...(c.field === 'excludes' ? { value: (c.value as string[]).map(copySlug) } : {}),
         citations: (c.citations as Array<{ source: string }>).map((cite) => ({ ...cite, source: copyId(cite.source) })),
       })),
     } as GraphData;

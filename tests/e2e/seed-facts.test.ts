@@ -23,23 +23,29 @@ type Edges<E> = { edges: E[] };
 
 describe('the Stargate seed, read back through the API with its sources', () => {
   it('Stargate: pledged total, first-year amount, power target, status, who announced it', async () => {
-    const { entity } = await read<{
+    const { entity, march } = await read<{
+      march: { firstYearUsd: number | null };
       entity: {
         status: string;
         pledgedUsd: number;
-        firstYearUsd: number;
+        firstYearUsd: number | null;
         targetPowerMw: number;
         announcedOn: string;
         announcedBy: Edges<{ node: { slug: string } }>;
         participants: Edges<{ role: string; node: { slug: string } }>;
         sources: Array<{ title: string }>;
       };
-    }>(`{ entity(slug: "stargate") { ... on Project {
+    }>(`{ march: entity(slug: "stargate", asOf: "2025-03-01") { ... on Project { firstYearUsd } }
+        entity(slug: "stargate") { ... on Project {
           status pledgedUsd firstYearUsd targetPowerMw announcedOn
           announcedBy(first: 10) { edges { node { slug } } }
           participants(first: 10) { edges { role node { slug } } }
           sources { title } } } }`);
-    expect(entity).toMatchObject({ status: 'STALLED', pledgedUsd: 500e9, firstYearUsd: 100e9, targetPowerMw: 10_000 });
+    expect(entity).toMatchObject({ status: 'STALLED', pledgedUsd: 500e9, targetPowerMw: 10_000 });
+    // $100bn of it for the first year, as planned at the launch; by July the plan was one
+    // datacenter by the end of the year, with no figure.
+    expect(march.firstYearUsd).toBe(100e9);
+    expect(entity.firstYearUsd).toBeNull();
     expect(entity.announcedOn).toMatch(/^2025-01-/);
     expect(entity.announcedBy.edges.map((e) => e.node.slug).sort()).toEqual(['donald-trump', 'sam-altman']);
     const roles = Object.fromEntries(entity.participants.edges.map((e) => [e.node.slug, e.role]));

@@ -4,8 +4,9 @@
  * Neo4j holds other files' entities, written at the same time.
  *
  * The pre-claims graph is written by hand, and the claims it should become are written out below
- * from the model's rules (kind-specific and relationship properties are sourced; name,
- * description, aliases and read-only properties are not), not derived by the code under test.
+ * from the model's rules (kind-specific properties, read-only ones such as `firstYearUsd` and
+ * `excludes` included, and relationship properties are sourced; name, description and aliases are
+ * not), not derived by the code under test.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -113,12 +114,14 @@ const EXPECTED_ENTITY_CLAIMS: Expected[] = [
   value('e-plan', 'status', 'STALLED', UPDATED),
   value('e-plan', 'announcedOn', '2025-01-21', UPDATED),
   value('e-plan', 'pledgedUsd', 5e11, UPDATED),
+  value('e-plan', 'firstYearUsd', 1e11, UPDATED),
   entity('e-site', UPGRADE_STARTED),
   value('e-site', 'powerMw', 1200, UPGRADE_STARTED),
   entity('e-deal', CREATED),
   value('e-deal', 'kind', 'COMPUTE_LEASE', CREATED),
   value('e-deal', 'valueUsd', 3e10, CREATED),
   value('e-deal', 'announcedOn', '2025-06-30', CREATED),
+  value('e-deal', 'excludes', ['beta'], CREATED),
 ];
 
 /** Relationship claims, each with the value claims whose subject is its claim. */
@@ -321,7 +324,7 @@ describe('the claims upgrade', () => {
       'entities',
       ...['LEADS', 'ANNOUNCED', 'PARTICIPATES_IN', 'PARTY_TO', 'PART_OF', 'COVERS', 'OPERATES', 'INVESTS_IN'],
     ]);
-    expect(progress[0]).toMatchObject({ upgraded: 6, of: 6, values: 10 });
+    expect(progress[0]).toMatchObject({ upgraded: 6, of: 6, values: 12 });
     // The project without a creation time is recorded at its update; the site, with neither,
     // when the upgrade started (after this test began).
     const [plan] = await db.read(`MATCH (n:Entity {slug: 'plan'}) RETURN n.recordedAt AS at`);
