@@ -17,13 +17,24 @@
  * claims are yet to be written, the Claim indexes are rebuilt once at the end instead of updated
  * per claim (upgrade-indexes.ts). Two servers starting together may upgrade at once: each row is
  * locked before its `claimId` is read, so the second finds it upgraded and skips it.
+ *
+ * A property that becomes sourced after a graph was upgraded (`firstYearUsd`, `excludes`) is
+ * claimed the same way at the next start (`claimNewlySourced`): each value an upgraded entity
+ * holds for it without a claim becomes an open uncited claim recorded with the entity's, and joins
+ * its settled list. The `(:StargraphMeta {key: 'sourcedFields'})` node lists the `Label.field`
+ * pairs the graph's claims cover, so a start scans only for pairs new to the model.
  */
 import neo4j from 'neo4j-driver';
 import type { Logger } from '../logger.js';
 import { isTransientError, retrying, type Db } from '../neo4j/db.js';
 import { dropClaimIndexes, rebuildClaimIndexes } from './upgrade-indexes.js';
-import { ENTITY_LABELS, ENTITY_RELATIONSHIP_TYPES, type EntityRelationshipType } from '../graph/model.js';
-import { sourcedProperties, sourcedRelationshipProperties } from './model.js';
+import {
+  ENTITY_LABELS,
+  ENTITY_RELATIONSHIP_TYPES,
+  type EntityLabel,
+  type EntityRelationshipType,
+} from '../graph/model.js';
+import { heldLabel, sourcedProperties, sourcedRelationshipProperties } from './model.js';
 
 export interface ClaimsUpgradeOptions {
   /** Rows per transaction. */
@@ -243,6 +254,64 @@ async function bulk(db: Db, pendingRows: number, bulkFrom: number): Promise<bool
 }
 
 /**
+ * The sourced fields every graph upgraded before the `sourcedFields` list was kept has claims
+ * for: the model's kind properties then. Frozen, as the list on the graph takes over from it.
+ */
+const FIRST_SOURCED_FIELDS: Record<EntityLabel, readonly string[]> = {
+  Person: [],
+  Company: ['kind', 'country'],
+  Project: ['status', 'announcedOn', 'pledgedUsd', 'targetPowerMw'],
+  Datacenter: ['status', 'location', 'powerMw', 'targetDate'],
+  Deal: ['kind', 'valueUsd', 'announcedOn', 'startsOn', 'endsOn'],
+};
+
+const sourcedFieldKeys = (fieldsOf: (label: EntityLabel) => readonly string[]): string[] =>
+  ENTITY_LABELS.flatMap((label) => fieldsOf(label).map((field) => `${label}.${field}`));
+
+/**
+ * The values of `$fields` an upgraded entity of one kind (live or held back) holds without a
+ * claim: each becomes an open claim recorded with the entity's, settled on it when it has a
+ * settled list (else the settled pass gives it one). The entity is locked before its claims are
+ * looked for, so a concurrent start finds the claims this one wrote.
+ */
+const claimUnclaimedValues = (label: EntityLabel) => `
+MATCH (n:${label}|${heldLabel(label)}) WHERE n.claimId IS NOT NULL AND any(f IN $fields WHERE n[f] IS NOT NULL)
+CALL (n) {
+  SET n.claimUpgradeLock = true
+  WITH n, [f IN $fields WHERE n[f] IS NOT NULL AND NOT EXISTS { MATCH (:Claim {subject: n.id, field: f}) }] AS fields
+  REMOVE n.claimUpgradeLock
+  WITH n, fields, coalesce(n.recordedAt, datetime($startedAt)) AS at
+  ${valueClaims('n', 'n.id')}
+  SET n.settled = CASE WHEN n.settled IS NULL OR n.recordedAt IS NULL THEN n.settled ELSE n.settled + fields END
+  RETURN size(fields) AS claimed
+} IN TRANSACTIONS OF 1000 ROWS
+RETURN coalesce(sum(claimed), 0) AS values`;
+
+/**
+ * Claims the values of properties sourced since the graph's claims were written (see the top of
+ * this file); returns how many values it claimed. Writes nothing when the list on the graph is
+ * the model's.
+ */
+async function claimNewlySourced(db: Db, logger: Logger, startedAt: string): Promise<number> {
+  const [meta] = await db.read(`OPTIONAL MATCH (m:StargraphMeta {key: 'sourcedFields'}) RETURN m.fields AS fields`);
+  const covered = new Set(
+    (meta?.fields as string[] | null) ?? sourcedFieldKeys((label) => FIRST_SOURCED_FIELDS[label]),
+  );
+  const current = sourcedFieldKeys((label) => Object.keys(sourcedProperties(label)));
+  if (meta?.fields && current.length === covered.size && current.every((key) => covered.has(key))) return 0;
+  let values = 0;
+  for (const label of ENTITY_LABELS) {
+    const fields = Object.keys(sourcedProperties(label)).filter((field) => !covered.has(`${label}.${field}`));
+    if (fields.length === 0) continue;
+    const [row] = await db.writeAutoCommit(claimUnclaimedValues(label), { fields, startedAt });
+    values += Number(row?.values ?? 0);
+  }
+  await db.write(`MERGE (m:StargraphMeta {key: 'sourcedFields'}) SET m.fields = $fields`, { fields: current });
+  if (values > 0) logger.info('Claimed the values of newly sourced properties', { values });
+  return values;
+}
+
+/**
  * Upgrades what the graph holds without claims (see the top of this file); returns what it
  * upgraded, all zero on a graph already upgraded.
  */
@@ -263,6 +332,7 @@ export async function upgradeToClaims(
   };
   const stages = await pendingStages(db);
   const pendingRows = stages.reduce((sum, { pending }) => sum + pending, 0);
+  run.result.values += await claimNewlySourced(db, logger, run.startedAt);
   if (pendingRows === 0) return run.result;
   const setAside = (await bulk(db, pendingRows, options.bulkFrom ?? DEFAULT_BULK_FROM))
     ? await dropClaimIndexes(db, logger)

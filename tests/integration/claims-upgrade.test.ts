@@ -151,7 +151,8 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 async function readClaims() {
   const claims = await db.read('MATCH (c:Claim) RETURN properties(c) AS c');
   const nodes = await db.read(
-    `MATCH (n) WHERE NOT n:Claim RETURN coalesce(n.slug, n.id) AS key, labels(n) AS labels, properties(n) AS p`,
+    `MATCH (n) WHERE NOT n:Claim AND NOT n:StargraphMeta
+     RETURN coalesce(n.slug, n.id) AS key, labels(n) AS labels, properties(n) AS p`,
   );
   const rels = await db.read('MATCH (a)-[r]->(b) RETURN a.id AS a, type(r) AS type, b.id AS b, properties(r) AS p');
   return { claims: claims.map((r) => r.c as Record<string, unknown>), nodes, rels };
@@ -276,6 +277,36 @@ describe('the claims upgrade', () => {
     const rest = await upgradeToClaims(db, silent, { startedAt, batchSize: 1, progressEvery: 1 });
     expect(rest.entities + rest.relationships).toBe(6 + EXPECTED_RELATIONSHIP_CLAIMS.length - 4 - 6);
     await expectUpgraded();
+  });
+
+  it('claims, at the next start and once, the values of properties sourced after the graph was upgraded', async () => {
+    await writePreClaimsGraph();
+    await upgradeToClaims(db, silent, { startedAt });
+    // The graph as an upgrade that did not yet source firstYearUsd and excludes left it: their
+    // values on the nodes, no claim for them, not in the settled lists, and no list of fields.
+    const late = ['firstYearUsd', 'excludes'];
+    await db.write('MATCH (c:Claim) WHERE c.field IN $late DELETE c', { late });
+    await db.write('MATCH (n:Entity) SET n.settled = [f IN n.settled WHERE NOT f IN $late]', { late });
+    await db.write("MATCH (m:StargraphMeta {key: 'sourcedFields'}) DELETE m");
+    const before = await readsSee();
+    const lines: string[] = [];
+    const next = await upgradeToClaims(
+      db,
+      createLogger('info', (l) => lines.push(l)),
+      { startedAt },
+    );
+    // One value each: the project's first year and the deal's excluded company.
+    expect(next).toEqual({ entities: 0, relationships: 0, values: 2 });
+    expect(lines.map((l) => JSON.parse(l))).toEqual([
+      expect.objectContaining({ msg: 'Claimed the values of newly sourced properties', values: 2 }),
+    ]);
+    // The same claims a first upgrade writes (recorded with their entity's, settled), reads unchanged.
+    await expectUpgraded();
+    expect(await readsSee()).toEqual(before);
+    const after = await readClaims();
+    const again = await upgradeToClaims(db, silent, { startedAt });
+    expect(again).toEqual({ entities: 0, relationships: 0, values: 0 });
+    expect(sortByJson((await readClaims()).claims)).toEqual(sortByJson(after.claims));
   });
 
   it('writes each claim once when two servers upgrade at the same time', async () => {
