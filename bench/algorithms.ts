@@ -10,9 +10,8 @@
  * the worker's hand-over. The subgraphs are random with hubs (one end of each relationship drawn
  * towards low ids), seeded.
  */
-import { centralityScores, louvainCommunities, seededRandom } from '../src/graph/algorithms.js';
-import type { EntityRow } from '../src/graph/entities.js';
-import type { RelationshipRow } from '../src/graph/rows.js';
+import { centralityScores, louvainCommunities } from '../src/graph/algorithms.js';
+import { randomSubgraph } from '../tests/utils/random-subgraph.js';
 
 function flag(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -22,27 +21,7 @@ function flag(name: string, fallback: number): number {
 const perEntity = flag('relationships-per-entity', 5);
 const runs = flag('runs', 5);
 
-function subgraph(n: number, m: number) {
-  const random = seededRandom(n);
-  const nodes: EntityRow[] = Array.from({ length: n }, (_, i) => ({
-    id: `e${i}`,
-    slug: `e${i}`,
-    name: `E${i}`,
-    description: null,
-    aliases: [],
-    createdAt: null,
-    updatedAt: null,
-    label: 'Company',
-  }));
-  const relationships: RelationshipRow[] = Array.from({ length: m }, (_, i) => ({
-    id: `r${i}`,
-    type: 'INVESTS_IN',
-    from: `e${Math.floor(random() * n)}`,
-    to: `e${Math.floor(random() ** 3 * n)}`,
-    properties: {},
-  }));
-  return { nodes, relationships };
-}
+const subgraph = (n: number, m: number) => randomSubgraph(n, m);
 
 const time = (f: () => unknown) => {
   f(); // warm

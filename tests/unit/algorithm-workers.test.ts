@@ -7,38 +7,11 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { AlgorithmWorkers } from '../../src/graph/algorithm-workers.js';
-import { centralityScores, louvainCommunities, seededRandom } from '../../src/graph/algorithms.js';
-import type { EntityRow } from '../../src/graph/entities.js';
-import type { RelationshipRow } from '../../src/graph/rows.js';
+import { centralityScores, louvainCommunities } from '../../src/graph/algorithms.js';
+import { randomSubgraph as randomGraph } from '../utils/random-subgraph.js';
 
-/** n entities, m relationships with hubs (one end drawn towards low ids), seeded. */
-function randomSubgraph(n: number, m: number) {
-  const random = seededRandom(n + m);
-  const nodes = Array.from(
-    { length: n },
-    (_, i): EntityRow => ({
-      id: `e${i}`,
-      slug: `e${i}`,
-      name: `E${i % 97}`, // names repeat: ties go by id
-      description: null,
-      aliases: [],
-      createdAt: null,
-      updatedAt: null,
-      label: 'Company',
-    }),
-  );
-  const relationships = Array.from(
-    { length: m },
-    (_, i): RelationshipRow => ({
-      id: `r${i}`,
-      type: 'INVESTS_IN',
-      from: `e${Math.floor(random() * n)}`,
-      to: `e${Math.floor(random() ** 3 * n)}`,
-      properties: {},
-    }),
-  );
-  return { nodes, relationships };
-}
+/** n entities, m relationships with hubs, seeded; names repeat, so ties go by id. */
+const randomSubgraph = (n: number, m: number) => randomGraph(n, m, { seed: n + m, names: 97 });
 
 const small = randomSubgraph(300, 1_200);
 /** Betweenness on this takes seconds (entities × relationships). */
