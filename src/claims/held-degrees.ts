@@ -190,10 +190,9 @@ CALL (v) {
 
 /**
  * The span changes of deleting these entities (and their relationships), for the far ends that
- * stay: rows as RESPAN returns them, each relationship's span going away. Run before the delete;
- * then `DELETE_HELD_DEGREES` and `applySpanDeltas`.
+ * stay: rows as RESPAN returns them, each relationship's span going away.
  */
-export const SPANS_OF_DELETED = `
+const SPANS_OF_DELETED = `
 UNWIND $ids AS id
 MATCH (n:Entity|${HELD_ENTITY} {id: id})-[r:${[...ENTITY_RELATIONSHIP_TYPES, ...ENTITY_RELATIONSHIP_TYPES.map(heldType)].join('|')}]-(m)
 WHERE r.spanned AND NOT m.id IN $ids
@@ -202,20 +201,27 @@ RETURN CASE WHEN startNode(r) = m THEN m.id ELSE '' END AS from, CASE WHEN start
   ${spanText('r.spanFrom', 'r.spanTo')} AS old, null AS new, null AS seen`;
 
 /** Deletes the held degrees of these entities (`$ids`). */
-export const DELETE_HELD_DEGREES = `
+const DELETE_HELD_DEGREES = `
 UNWIND $ids AS id
 UNWIND $suffixes AS suffix
 MATCH (h:HeldDegree {key: id + suffix}) DELETE h`;
 
 /** The key suffixes of every held degree a node may have. */
-export const HELD_DEGREE_SUFFIXES = ENTITY_RELATIONSHIP_TYPES.flatMap((t) => [`|${t}|OUT`, `|${t}|IN`]);
+const HELD_DEGREE_SUFFIXES = ENTITY_RELATIONSHIP_TYPES.flatMap((t) => [`|${t}|OUT`, `|${t}|IN`]);
 
-/** Span changes for the far ends only: SPANS_OF_DELETED leaves the deleted end's id empty. */
-export const farEndDeltas = (rows: readonly Row[]) => {
-  const all = spanDeltas(rows);
-  for (const key of [...all.keys()]) if (key.startsWith('|')) all.delete(key);
-  return all;
-};
+/**
+ * A real delete of entities `ids` (`remove`, inside the caller's transaction), their held degrees
+ * with them: the far ends that stay lose those relationships' spans (SPANS_OF_DELETED leaves the
+ * deleted end's id empty, so only far ends are changed).
+ */
+export async function deleteWithHeldDegrees<T>(run: Run, ids: string[], remove: () => Promise<T>): Promise<T> {
+  const farEnds = spanDeltas(await run(SPANS_OF_DELETED, { ids }));
+  for (const key of [...farEnds.keys()]) if (key.startsWith('|')) farEnds.delete(key);
+  const removed = await remove();
+  await run(DELETE_HELD_DEGREES, { ids, suffixes: HELD_DEGREE_SUFFIXES });
+  await applySpanDeltas(run, farEnds, new Date().toISOString());
+  return removed;
+}
 
 /**
  * Graphs written before held degrees existed get them once, at start-up: every relationship its

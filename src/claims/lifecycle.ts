@@ -5,13 +5,7 @@
  */
 import { ENTITY_RELATIONSHIP_TYPES, type EntityRelationshipType } from '../graph/model.js';
 import type { Row, Run } from '../neo4j/db.js';
-import {
-  applySpanDeltas,
-  DELETE_HELD_DEGREES,
-  farEndDeltas,
-  HELD_DEGREE_SUFFIXES,
-  SPANS_OF_DELETED,
-} from './held-degrees.js';
+import { deleteWithHeldDegrees } from './held-degrees.js';
 import { materialize } from './materialize.js';
 import { HELD_ENTITY, heldType } from './model.js';
 import { planDisconnect, type AssertedClaim } from './rules.js';
@@ -120,9 +114,9 @@ export async function retractEntity(run: Run, id: string, now: string): Promise<
  * claim about it or them. Null when no entity has the id.
  */
 export async function purgeEntity(run: Run, id: string): Promise<{ claims: number } | null> {
-  const farEnds = farEndDeltas(await run(SPANS_OF_DELETED, { ids: [id] }));
-  const [row] = await run(
-    `MATCH (n:Entity|${HELD_ENTITY} {id: $id})
+  const [row] = await deleteWithHeldDegrees(run, [id], () =>
+    run(
+      `MATCH (n:Entity|${HELD_ENTITY} {id: $id})
      OPTIONAL MATCH (n)-[r:${ALL_TYPES}]-()
      WITH n, collect(DISTINCT r.claimId) AS relationshipClaims
      CALL (n, relationshipClaims) {
@@ -136,10 +130,8 @@ export async function purgeEntity(run: Run, id: string): Promise<{ claims: numbe
      }
      DETACH DELETE n
      RETURN claims`,
-    { id },
+      { id },
+    ),
   );
-  if (!row) return null;
-  await run(DELETE_HELD_DEGREES, { ids: [id], suffixes: HELD_DEGREE_SUFFIXES });
-  await applySpanDeltas(run, farEnds, new Date().toISOString());
-  return { claims: Number(row.claims) };
+  return row ? { claims: Number(row.claims) } : null;
 }

@@ -24,13 +24,7 @@ import { claimedEntitySlugs, writeClaimRecords, type ClaimRecord } from '../clai
 import type { ClaimArgs } from '../claims/store.js';
 import { isSourcedProperty } from '../claims/model.js';
 import { writeEntityClaims, writeRelationshipClaims } from '../claims/write.js';
-import {
-  applySpanDeltas,
-  DELETE_HELD_DEGREES,
-  farEndDeltas,
-  HELD_DEGREE_SUFFIXES,
-  SPANS_OF_DELETED,
-} from '../claims/held-degrees.js';
+import { deleteWithHeldDegrees } from '../claims/held-degrees.js';
 import {
   ENTITY_LABELS,
   ENTITY_RELATIONSHIP_TYPES,
@@ -482,10 +476,9 @@ export async function deleteByPrefix(
           const ids = (await run(cypher, { start, limit: neo4j.int(batchSize) })).map((r) => String(r.id));
           if (key === 'entities' && ids.length > 0) {
             // A real delete: the neighbours that stay lose these relationships from their held degrees.
-            const farEnds = farEndDeltas(await run(SPANS_OF_DELETED, { ids }));
-            await run(DELETE_HELD_DEGREES, { ids, suffixes: HELD_DEGREE_SUFFIXES });
-            await run('UNWIND $ids AS id MATCH (n:Entity|HEntity {id: id}) DETACH DELETE n', { ids });
-            await applySpanDeltas(run, farEnds, new Date().toISOString());
+            await deleteWithHeldDegrees(run, ids, () =>
+              run('UNWIND $ids AS id MATCH (n:Entity|HEntity {id: id}) DETACH DELETE n', { ids }),
+            );
           } else if (ids.length > 0) {
             await run('UNWIND $ids AS id MATCH (n:Source {id: id}) DETACH DELETE n', { ids });
           }
