@@ -195,6 +195,18 @@ export interface LocalNeo4jCredentials {
 }
 
 /**
+ * A new local password: 24 random bytes as 32 base64url characters, never starting with "-" or
+ * "_", so that no command line (the launcher's, or a user's `cypher-shell -p`) takes it for an
+ * option.
+ */
+export function newLocalPassword(): string {
+  for (;;) {
+    const password = randomBytes(24).toString('base64url');
+    if (/^[A-Za-z0-9]/.test(password)) return password;
+  }
+}
+
+/**
  * The local Neo4j's credentials for a data directory: the password in its PASSWORD_FILE, made
  * (24 random bytes, 32 characters) when the file is missing. The file is kept at mode 0600.
  * Creating the data directory is part of it, so the password exists before any store does.
@@ -205,7 +217,7 @@ export function localNeo4jCredentials(dataDirOption: string): LocalNeo4jCredenti
   mkdirSync(dataDir, { recursive: true });
   try {
     // 'wx': of two processes starting at once, one writes and both read the same password.
-    writeFileSync(passwordFile, `${randomBytes(24).toString('base64url')}\n`, { mode: 0o600, flag: 'wx' });
+    writeFileSync(passwordFile, `${newLocalPassword()}\n`, { mode: 0o600, flag: 'wx' });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
   }

@@ -76,13 +76,14 @@ describe('the local Neo4j password across starts', () => {
     expect(await probes(server.uri, neo4j.auth.basic('neo4j', password))).toEqual(['from-before-auth']);
     await server.stop();
 
-    // A password written into the file by hand (and left world-readable) is the next start's.
-    writeFileSync(passwordFile, 'written-by-hand-0123456789\n');
+    // A password written into the file by hand (and left world-readable) is the next start's,
+    // even one that starts with "-" (no option to the tool that sets Neo4j's initial password).
+    writeFileSync(passwordFile, '-written-by-hand-0123456789\n');
     chmodSync(passwordFile, 0o644);
     server = await start();
     expect(modeOf(passwordFile)).toBe('600');
     expect(await probes(server.uri, neo4j.auth.basic('neo4j', password))).toBe(REFUSED);
-    expect(await probes(server.uri, neo4j.auth.basic('neo4j', 'written-by-hand-0123456789'))).toEqual([
+    expect(await probes(server.uri, neo4j.auth.basic('neo4j', '-written-by-hand-0123456789'))).toEqual([
       'from-before-auth',
     ]);
     expect(readFileSync(join(dataDir, 'launcher.log'), 'utf8')).toMatch(/Setting the password of user neo4j/);

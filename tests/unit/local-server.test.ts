@@ -7,6 +7,7 @@ import {
   checkPrerequisites,
   localNeo4jCredentials,
   LocalNeo4jError,
+  newLocalPassword,
   PASSWORD_FILE,
   runningServer,
   stopLocalNeo4j,
@@ -58,7 +59,11 @@ describe('local Neo4j password', () => {
     try {
       const first = localNeo4jCredentials(dataDir);
       const file = join(dataDir, PASSWORD_FILE);
-      expect(first).toEqual({ user: 'neo4j', password: expect.stringMatching(/^[\w-]{32}$/), passwordFile: file });
+      expect(first).toEqual({
+        user: 'neo4j',
+        password: expect.stringMatching(/^[A-Za-z0-9][\w-]{31}$/),
+        passwordFile: file,
+      });
       expect(modeOf(file)).toBe('600');
       expect(readFileSync(file, 'utf8')).toBe(`${first.password}\n`);
       // Every later start of the same directory signs in with the same password.
@@ -68,6 +73,13 @@ describe('local Neo4j password', () => {
     } finally {
       rmSync(parent, { recursive: true, force: true });
     }
+  });
+
+  it('never generates a password that a command line would read as an option', () => {
+    // One base64url password in 32 starts with "-" or "_"; 2,000 draws meet that case about 62 times.
+    const drawn = Array.from({ length: 2000 }, () => newLocalPassword());
+    expect(drawn.filter((p) => !/^[A-Za-z0-9][\w-]{31}$/.test(p))).toEqual([]);
+    expect(new Set(drawn).size).toBe(drawn.length);
   });
 
   it('keeps a password written by hand, and takes the file back to mode 0600', () => {

@@ -117,7 +117,8 @@ public final class LocalNeo4j {
     PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
     ExecutionContext context =
         new ExecutionContext(home, home.resolve("conf"), quiet, System.err, new DefaultFileSystemAbstraction());
-    int code = new CommandLine(new SetInitialPasswordCommand(context)).execute(password);
+    // "--" ends the options: a password that starts with "-" is still the password.
+    int code = new CommandLine(new SetInitialPasswordCommand(context)).execute("--", password);
     if (code != 0) {
       System.err.println("Setting the initial password failed (exit " + code + ")");
       System.exit(2);
