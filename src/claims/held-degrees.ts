@@ -211,7 +211,7 @@ const HELD_DEGREE_SUFFIXES = ENTITY_RELATIONSHIP_TYPES.flatMap((t) => [`|${t}|OU
 
 /**
  * A real delete of entities `ids` (`remove`, inside the caller's transaction), their held degrees
- * with them: the far ends that stay lose those relationships' spans (SPANS_OF_DELETED leaves the
+ * and external identifiers with them: the far ends that stay lose those relationships' spans (SPANS_OF_DELETED leaves the
  * deleted end's id empty, so only far ends are changed).
  */
 export async function deleteWithHeldDegrees<T>(run: Run, ids: string[], remove: () => Promise<T>): Promise<T> {
@@ -219,6 +219,8 @@ export async function deleteWithHeldDegrees<T>(run: Run, ids: string[], remove: 
   for (const key of [...farEnds.keys()]) if (key.startsWith('|')) farEnds.delete(key);
   const removed = await remove();
   await run(DELETE_HELD_DEGREES, { ids, suffixes: HELD_DEGREE_SUFFIXES });
+  // A deleted entity's external identifiers go with it, free for another entity to hold.
+  await run('MATCH (i:Identifier) WHERE i.entity IN $ids DETACH DELETE i', { ids });
   await applySpanDeltas(run, farEnds, new Date().toISOString());
   return removed;
 }

@@ -215,6 +215,7 @@ function entityRecord(e: EntityRow, claimedValues: ReadonlySet<string>): EntityR
   const record: EntityRecord = { id: e.id, slug: e.slug, label: e.label, name: e.name };
   if (e.description) record.description = e.description;
   if (e.aliases?.length) record.aliases = [...e.aliases];
+  if (Array.isArray(e.identifiers) && e.identifiers.length) record.identifiers = e.identifiers.map(String);
   const flat = Object.keys(sourcedProperties(e.label)).filter((field) => !claimedValues.has(`${e.slug}\u0000${field}`));
   for (const field of flat) {
     const value = e[field];

@@ -9,6 +9,7 @@
  * twice is a validation error, since its two rows may disagree on properties.
  */
 import neo4j from 'neo4j-driver';
+import { canonicalKey, identifierOfKey, setIdentifiers, type Identifier } from '../identity/identifiers.js';
 import type { Db, Row } from '../neo4j/db.js';
 import { GraphDataError, validateGraphData } from './record-rules.js';
 import {
@@ -60,6 +61,8 @@ export interface EntityRecord {
   name: string;
   description?: string;
   aliases?: string[];
+  /** External identifiers as keys, `SCHEME:value` (identity/identifiers.ts): exactly these when given. */
+  identifiers?: string[];
   [property: string]: PropertyValue | undefined;
 }
 
@@ -255,6 +258,11 @@ RETURN collect({id: n.id, created: created, changed: changed}) AS written`,
       })),
       now,
     );
+    await setIdentifiers(
+      run,
+      batch.flatMap((r, i) => (r.identifiers ? [{ entity: ids[i]!, identifiers: r.identifiers as Identifier[] }] : [])),
+      now,
+    );
     const [stamped] = await run(
       'MATCH (n:Entity|HEntity) WHERE n.id IN $ids AND n.updatedAt = datetime($now) RETURN collect(n.id) AS ids',
       { ids, now },
@@ -308,7 +316,7 @@ function* writeGroups(data: GraphData): Generator<WriteGroup> {
     write: byStatement(`${UPSERT_SOURCES}${COUNT_CHANGES}`),
   };
   const claimed = claimedEntitySlugs(data.claims ?? []);
-  const skip = ['id', 'label', ...CLAIM_ARG_KEYS];
+  const skip = ['id', 'label', 'identifiers', ...CLAIM_ARG_KEYS];
   for (const label of ENTITY_LABELS) {
     const spec = entitySpec(label);
     const rows = data.entities
@@ -319,6 +327,7 @@ function* writeGroups(data: GraphData): Generator<WriteGroup> {
         props: propertiesOf(e, skip, spec),
         args: claimArgsOfRecord(e),
         claimed: claimed.has(e.slug),
+        identifiers: e.identifiers?.map((key) => identifierOfKey(canonicalKey(key))) ?? null,
       }));
     yield { phase: 'entities', group: label, rows, write: entityBatch(label) };
   }

@@ -68,6 +68,10 @@ export function importInputToGraphData(input: ImportInput, rawSourceId: (sourceI
       entities.push({
         ...withoutNulls(entityPropertiesOf(row)),
         ...claims,
+        // As data files give them (SCHEME:value); the record rules check them.
+        ...(row.identifiers !== undefined
+          ? { identifiers: (row.identifiers ?? []).map((i) => `${i.scheme}:${i.value}`) }
+          : {}),
         id: randomUUID(),
         label,
       } as unknown as EntityRecord);

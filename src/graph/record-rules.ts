@@ -29,7 +29,9 @@ import {
   sourcePropertiesSchema,
   checkValidity,
   claimArgsShape,
+  identifierKeysSchema,
 } from './write-input.js';
+import { canonicalKey } from '../identity/identifiers.js';
 import {
   CLAIM_ARG_KEYS,
   type EntityRecord,
@@ -90,7 +92,13 @@ const entityIdSchema = sourceIdSchema;
 
 /** An entity record of one kind: its properties, and the id to create it with. */
 const entitySchemas = Object.fromEntries(
-  ENTITY_LABELS.map((label) => [label, entityPropertiesSchema(label).extend({ id: entityIdSchema.optional() })]),
+  ENTITY_LABELS.map((label) => [
+    label,
+    entityPropertiesSchema(label).extend({
+      id: entityIdSchema.optional(),
+      identifiers: identifierKeysSchema.optional(),
+    }),
+  ]),
 ) as unknown as Record<EntityLabel, z.AnyZodObject>;
 
 const sourceSchema = sourcePropertiesSchema.extend({
@@ -174,6 +182,18 @@ export class RecordLedger<At> {
   readonly sources = new Map<string, At>();
   private readonly entityIds = new Map<string, At>();
   private readonly relationships = new Set<string>();
+  private readonly identifiers = new Map<string, string>();
+
+  /** Adds an entity's identifier keys; returns the first one another slug already holds, with that slug. */
+  addIdentifiers(slug: string, keys: readonly string[]): { key: string; heldBy: string } | undefined {
+    for (const given of keys) {
+      const key = canonicalKey(given);
+      const holder = this.identifiers.get(key);
+      if (holder !== undefined && holder !== slug) return { key, heldBy: holder };
+      this.identifiers.set(key, slug);
+    }
+    return undefined;
+  }
 
   /** Adds an entity, or says which earlier record has its slug or id (then it is not added). */
   addEntity(slug: string, label: EntityLabel, id: string | undefined, at: At) {
@@ -293,6 +313,8 @@ function entityProblems(e: EntityRecord, i: number, ledger: RecordLedger<number>
   const repeated = ledger.addEntity(e.slug, label, e.id, i);
   if (repeated?.repeats === 'slug') problems.push(`${where}: slug used twice`);
   if (repeated?.repeats === 'id') problems.push(`${where}: id ${e.id} used twice`);
+  const shared = Array.isArray(e.identifiers) ? ledger.addIdentifiers(e.slug, e.identifiers.map(String)) : undefined;
+  if (shared) problems.push(`${where}: identifier ${shared.key} is also ${shared.heldBy}'s`);
   return problems;
 }
 

@@ -6,6 +6,7 @@
  * CLI (per row) check input with the same rules.
  */
 import { z } from 'zod';
+import { canonicalIdentifier, MAX_IDENTIFIERS } from '../identity/identifiers.js';
 import {
   COMMON_PROPERTIES,
   ENTITY_RELATIONSHIP_TYPES,
@@ -58,6 +59,17 @@ export interface Provenance {
   confidence?: number | null;
 }
 
+/** An identifier as a write gives it (checked and made canonical by identity/identifiers.ts). */
+export interface IdentifierInput {
+  scheme: string;
+  value: string;
+}
+
+/** An upsert's external identifiers: when given, exactly these (an empty list drops them all). */
+export interface Identified {
+  identifiers?: IdentifierInput[] | null;
+}
+
 /** A deal's party: a company (global ID or slug; in importGraph its slug) and its role. */
 export interface DealPartyInput {
   company: string;
@@ -67,6 +79,7 @@ export interface DealPartyInput {
 /** An upsert mutation's input (also one row of importGraph): properties, provenance, a deal's parties. */
 export type UpsertInput<L extends EntityLabel> = EntityProperties<L> &
   Provenance &
+  Identified &
   (L extends 'Deal' ? { parties?: DealPartyInput[] | null } : unknown);
 
 /** Relationship properties as a write gives them; which keys a type takes is checked by checkRelationshipProperties. */
@@ -100,6 +113,7 @@ export function entityPropertiesOf<L extends EntityLabel>(input: UpsertInput<L>)
   delete properties.sourceId;
   delete properties.source;
   Reflect.deleteProperty(properties, 'parties');
+  Reflect.deleteProperty(properties, 'identifiers');
   // How the write's claims hold (citations, validity, confidence) is not a property of the entity.
   for (const key of Object.keys(claimArgsShape)) Reflect.deleteProperty(properties, key);
   return properties;
@@ -294,14 +308,49 @@ const provenanceShape = {
   source: sourcePropertiesSchema.nullish(),
   ...claimArgsShape,
 };
+/** One identifier of an upsert (GraphQL objects): its scheme's rule, from identity/identifiers.ts. */
+const identifierInputSchema = z.object({ scheme: z.string(), value: z.string().max(300) }).superRefine((id, ctx) => {
+  const checked = canonicalIdentifier(id);
+  if (typeof checked === 'string') ctx.addIssue({ code: z.ZodIssueCode.custom, message: checked });
+});
+
+/** An upsert's identifiers, at most MAX_IDENTIFIERS. */
+const identifiersShape = {
+  identifiers: z
+    .array(identifierInputSchema)
+    .max(MAX_IDENTIFIERS, `must have at most ${MAX_IDENTIFIERS} items`)
+    .nullish(),
+};
+
+/** An entity record's identifiers (data files): keys `SCHEME:value`, as `identifiers` stores them. */
+export const identifierKeysSchema = z
+  .array(
+    z
+      .string()
+      .max(320)
+      .superRefine((key, ctx) => {
+        const colon = key.indexOf(':');
+        const checked =
+          colon < 0
+            ? 'must be SCHEME:value (DOMAIN:openai.com)'
+            : canonicalIdentifier({ scheme: key.slice(0, colon), value: key.slice(colon + 1) });
+        if (typeof checked === 'string') ctx.addIssue({ code: z.ZodIssueCode.custom, message: checked });
+      }),
+  )
+  .max(MAX_IDENTIFIERS, `must have at most ${MAX_IDENTIFIERS} items`);
+
 const partySchema = z.object({ company: entityRefSchema, role: z.string().trim().min(1).max(100) });
 
 /** An upsert's input for one kind: its properties, provenance, and a deal's parties (each company once). */
 export function upsertSchema(label: EntityLabel) {
-  const base = entityPropertiesSchema(label).extend(provenanceShape).superRefine(checkValidity);
+  const base = entityPropertiesSchema(label)
+    .extend(provenanceShape)
+    .extend(identifiersShape)
+    .superRefine(checkValidity);
   return label === 'Deal'
     ? entityPropertiesSchema(label)
         .extend(provenanceShape)
+        .extend(identifiersShape)
         .extend({ parties: z.array(partySchema).max(100, 'must have at most 100 items').nullish() })
         .superRefine((input, ctx) => {
           checkValidity(input, ctx);

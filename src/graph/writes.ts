@@ -7,6 +7,7 @@
  * An upsert MERGEs on `slug` (uniqueness constraint, so concurrent upserts of one slug serialise
  * on its lock and leave one node); its `id` is a fresh randomUUID, kept only when it creates.
  */
+import { setIdentifiers, type Identifier } from '../identity/identifiers.js';
 import { createHash, randomUUID } from 'node:crypto';
 import { ErrorCode, StargraphError, badInput, notFound } from '../errors.js';
 import { retrying, type Db, type Row, type Run } from '../neo4j/db.js';
@@ -120,6 +121,8 @@ export interface EntityUpsert<L extends EntityLabel> {
   provenance?: Provenance;
   /** Deals only: when given, exactly these companies (by entity id) are its parties. */
   parties?: Array<{ companyId: string; role: string }>;
+  /** When given, exactly these external identifiers (canonical, each once). */
+  identifiers?: Identifier[];
 }
 
 /**
@@ -172,6 +175,7 @@ async function upsertEntityOnce<L extends EntityLabel>(
     });
     const id = String(row!.id);
     await writeEntityClaims(run, [{ id, label, values: props, args }], now);
+    if (write.identifiers) await setIdentifiers(run, [{ entity: id, identifiers: write.identifiers }], now);
     if (write.parties) await setDealParties(run, id, write.parties, args, now);
     const [read] = await run(
       `MATCH (n:Entity|HEntity {id: $id})

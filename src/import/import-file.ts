@@ -164,6 +164,10 @@ class FileValidation {
     if (repeated?.repeats === 'slug')
       return this.mark(line, `slug ${record.slug} was already defined on line ${repeated.at}`);
     if (repeated?.repeats === 'id') return this.mark(line, `id ${record.id} was already used on line ${repeated.at}`);
+    const shared = Array.isArray(record.identifiers)
+      ? this.ledger.addIdentifiers(record.slug, record.identifiers.map(String))
+      : undefined;
+    if (shared) return this.mark(line, `identifier ${shared.key} is also ${shared.heldBy}'s`);
     this.pendingEntities.push({ slug: record.slug, label: record.label, line, id: record.id ?? null });
     if (this.pendingEntities.length >= LOOKUP_BATCH) await this.checkEntitiesInGraph();
   }

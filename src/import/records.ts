@@ -28,7 +28,7 @@ import { RECORD_TYPES, RecordError } from '../graph/record-rules.js';
 // ---------------------------------------------------------------------------------------------
 // CSV
 
-const ENTITY_COLUMNS = ['label', 'id', 'slug', 'name', 'description', 'aliases'];
+const ENTITY_COLUMNS = ['label', 'id', 'slug', 'name', 'description', 'aliases', 'identifiers'];
 const KIND_COLUMNS = [...new Set(Object.values(KIND_PROPERTIES).flatMap((p) => Object.keys(p)))];
 const SOURCE_COLUMNS = ['id', 'title', 'publisher', 'url', 'publishedOn', 'language', 'cites'];
 const RELATIONSHIP_PROPERTY_COLUMNS = [
@@ -51,7 +51,7 @@ export const CSV_COLUMNS = [
   ]),
 ];
 
-const LIST_COLUMNS = new Set(['aliases', 'cites']);
+const LIST_COLUMNS = new Set(['aliases', 'identifiers', 'cites']);
 
 function typedCell(value: string, type: PropertyType | undefined): unknown {
   if (type === 'number') {

@@ -58,7 +58,7 @@ function plannedRoots(
     const spec = specs.get(name);
     const root: RootRead | null =
       name === 'entity'
-        ? { kind: 'entity', slug: String(args.slug), time }
+        ? { kind: 'entity', slug: String(args.slug ?? ''), time }
         : spec
           ? { kind: 'connection', spec, args: args as ConnectionArgs, time }
           : null;

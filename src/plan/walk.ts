@@ -157,6 +157,8 @@ function propertiesOf(typeName: EntityLabel | 'Source'): Record<string, ReadAs> 
     ...COMMON_PROPERTIES,
     ...KIND_PROPERTIES[typeName],
     ...READ_ONLY_PROPERTIES[typeName],
+    // External identifiers: the node's list of keys, read like aliases (identity/identifiers.ts).
+    identifiers: 'stringList',
     ...Object.fromEntries(DATETIME_FIELDS.map((f) => [f, 'datetime' as const])),
   };
 }

@@ -14,7 +14,11 @@ import {
   loadEntityRelationships,
 } from '../graph/relationship-loaders.js';
 import { lazyConnection } from '../graph/paging.js';
-import { ErrorCode, StargraphError } from '../errors.js';
+import { badInput, ErrorCode, StargraphError } from '../errors.js';
+import { checkIdentifiers, identifierKey, identifiersOfRow } from '../identity/identifiers.js';
+import type { IdentifierInput } from '../graph/write-input.js';
+import type { Context } from '../context.js';
+import { IdentifierInputRef, IdentifierRef } from './identity.js';
 import { deleteEntity } from '../graph/writes.js';
 import { entityChange } from '../live/changes.js';
 import { builder } from './builder.js';
@@ -42,6 +46,11 @@ EntityRef.implement({
     name: t.string({ resolve: (row) => row.name }),
     description: t.string({ nullable: true, resolve: (row) => row.description }),
     aliases: t.stringList({ resolve: (row) => row.aliases }),
+    identifiers: t.field({
+      type: [IdentifierRef],
+      description: 'External identifiers (Wikidata, LEI, ticker, domain, Crunchbase), by scheme then value.',
+      resolve: (row) => identifiersOfRow(row.identifiers),
+    }),
     entityKind: t.field({
       type: EntityKindEnum,
       description: 'Which of the five kinds this entity is (same as __typename, as an enum).',
@@ -106,17 +115,36 @@ builder.queryField('entity', (t) =>
   t.field({
     type: EntityRef,
     nullable: true,
-    description: 'An entity of any kind by its slug (null when there is none).',
-    args: { slug: t.arg.string({ required: true }), ...timeArgs(t.arg) },
-    resolve: (_root, { slug, asOf, knownAt }, ctx, info) => {
+    description: 'An entity of any kind by its slug or by an external identifier (null when there is none).',
+    args: {
+      slug: t.arg.string({ description: 'Its slug. Give exactly one of `slug` and `identifier`.' }),
+      identifier: t.arg({ type: IdentifierInputRef, description: 'One of its external identifiers.' }),
+      ...timeArgs(t.arg),
+    },
+    resolve: async (_root, { slug: given, identifier, asOf, knownAt }, ctx, info) => {
+      if ((given == null) === (identifier == null)) {
+        throw badInput('entity: give exactly one of slug and identifier', { path: ['slug'] });
+      }
       const slice = timeSlice(asOf, knownAt);
       registerSlice(ctx, info, slice);
+      const slug = identifier ? await slugByIdentifier(ctx, identifier) : given!;
+      if (slug === null) return null;
       return ctx.config.readPlanner
         ? (readPlanned(ctx, info, { kind: 'entity', slug, time: slice }) as Promise<EntityRow | null>)
         : entityBySlugLoader(ctx, slice).load(slug);
     },
   }),
 );
+
+/** The slug of the entity holding an identifier (checked by its scheme's rule first), or null. */
+async function slugByIdentifier(ctx: Context, given: IdentifierInput): Promise<string | null> {
+  const identifier = checkIdentifiers([given], ['identifier'])[0]!;
+  const [row] = await ctx.db.read(
+    'MATCH (i:Identifier {key: $key}) MATCH (n:Entity|HEntity {id: i.entity}) RETURN n.slug AS slug LIMIT 1',
+    { key: identifierKey(identifier) },
+  );
+  return row ? String(row.slug) : null;
+}
 
 builder.mutationField('deleteEntity', (t) =>
   t.field({

@@ -3,6 +3,7 @@
  * errors, provenance, what each kind's upsert does, and what follows a committed write. The
  * `write` scope is required by the Mutation type itself (builder.ts), so fields do not repeat it.
  */
+import { checkIdentifiers } from '../identity/identifiers.js';
 import { z } from 'zod';
 import type { Context } from '../context.js';
 import { type ErrorCode, StargraphError, badInput } from '../errors.js';
@@ -99,6 +100,10 @@ export async function runUpsert<L extends EntityLabel>(
     properties: entityPropertiesOf(input),
     provenance,
     parties: parties?.map(({ companyId, role }) => ({ companyId, role })),
+    // null drops them all, as null clears any other field.
+    ...(input.identifiers !== undefined
+      ? { identifiers: checkIdentifiers(input.identifiers ?? [], ['input', 'identifiers']) }
+      : {}),
   });
   // (Parties that were removed are not known here; the derived types the change invalidates
   // cover their deal connections.)

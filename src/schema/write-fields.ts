@@ -4,6 +4,7 @@
  * input is a `builder.inputRef<Shape>`): a property added to model.ts appears in every upsert
  * input, rule and type at once.
  */
+import { IdentifierInputRef } from './identity.js';
 import type { EnumRef, InputFieldRef, InputFieldsFromShape } from '@pothos/core';
 import {
   ALL_RELATIONSHIP_PROPERTIES,
@@ -19,6 +20,7 @@ import {
 import type {
   CitationInput,
   EntityProperties,
+  Identified,
   Provenance,
   RelationshipPropertiesInput,
   SourceInput,
@@ -131,15 +133,23 @@ export const provenanceFields = (t: InputFieldBuilder): InputFieldsFromShape<Typ
 export function entityInputFields<L extends EntityLabel>(
   t: InputFieldBuilder,
   label: L,
-): InputFieldsFromShape<Types, EntityProperties<L> & Provenance, 'InputObject'> {
+): InputFieldsFromShape<Types, EntityProperties<L> & Provenance & Identified, 'InputObject'> {
   const generated = {
     ...fieldsOf(t, COMMON_PROPERTIES),
     slug: t.string({ required: true, description: DESCRIPTIONS.slug }),
     name: t.string({ required: true }),
     ...fieldsOf(t, KIND_PROPERTIES[label], KIND_ENUM_TYPES[label]),
+    identifiers: t.field({
+      type: [IdentifierInputRef],
+      description: 'When given, exactly these external identifiers (null or [] drops them all).',
+    }),
     ...provenanceFields(t),
   };
-  return generated as unknown as InputFieldsFromShape<Types, EntityProperties<L> & Provenance, 'InputObject'>;
+  return generated as unknown as InputFieldsFromShape<
+    Types,
+    EntityProperties<L> & Provenance & Identified,
+    'InputObject'
+  >;
 }
 
 /** Every relationship property of the model, typed, in one input (each type accepts its own). */

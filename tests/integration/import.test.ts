@@ -300,4 +300,60 @@ describe('invalid records', () => {
     );
     expect(rel).toEqual({ role: 'lead', usd: 1_000_000 });
   });
+  it('external identifiers: stored canonical from JSON Lines and CSV, a bad or repeated one reported by line', async () => {
+    const p = newPrefix('imp-ids');
+    const file = writeLines(`${p}.ndjson`, [
+      {
+        type: 'entity',
+        label: 'Company',
+        id: `${p}-a`,
+        slug: `${p}-a`,
+        name: 'A',
+        identifiers: [`DOMAIN:A.${p}.example`],
+      }, // 1 ok
+      {
+        type: 'entity',
+        label: 'Company',
+        id: `${p}-b`,
+        slug: `${p}-b`,
+        name: 'B',
+        identifiers: ['WIKIDATA:not-an-id'],
+      }, // 2 bad
+      {
+        type: 'entity',
+        label: 'Company',
+        id: `${p}-c`,
+        slug: `${p}-c`,
+        name: 'C',
+        identifiers: [`DOMAIN:a.${p}.example`],
+      }, // 3 A's
+    ]);
+    const report = await importFile(t.db, file, quiet({ skipInvalid: true }));
+    expect(report.invalid.map((x) => x.line)).toEqual([2, 3]);
+    expect(report.invalid.find((x) => x.line === 2)!.error).toMatch(
+      /WIKIDATA value "not-an-id" is not a Wikidata item id/,
+    );
+    expect(report.invalid.find((x) => x.line === 3)!.error).toMatch(new RegExp(`is also ${p}-a's`));
+
+    const csv = join(dir, `${p}.csv`);
+    writeFileSync(
+      csv,
+      `type,label,id,slug,name,identifiers\nentity,Company,${p}-d,${p}-d,D,ticker:nyse:dd|DOMAIN:d.${p}.example\n`,
+    );
+    expect((await importFile(t.db, csv, quiet())).invalidCount).toBe(0);
+    const stored = await t.db.read(
+      `MATCH (n:Company) WHERE n.slug IN $slugs
+       RETURN n.slug AS slug, n.identifiers AS ids, COLLECT { MATCH (i:Identifier {entity: n.id}) RETURN i.key } AS nodes
+       ORDER BY slug`,
+      { slugs: [`${p}-a`, `${p}-d`] },
+    );
+    expect(stored.map((r) => ({ ...r, nodes: [...(r.nodes as string[])].sort() }))).toEqual([
+      { slug: `${p}-a`, ids: [`DOMAIN:a.${p}.example`], nodes: [`DOMAIN:a.${p}.example`] },
+      {
+        slug: `${p}-d`,
+        ids: [`DOMAIN:d.${p}.example`, 'TICKER:NYSE:DD'],
+        nodes: [`DOMAIN:d.${p}.example`, 'TICKER:NYSE:DD'],
+      },
+    ]);
+  });
 });

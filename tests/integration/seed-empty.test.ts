@@ -74,8 +74,9 @@ async function snapshot(db: Awaited<ReturnType<typeof open>>['db']) {
 
 const SEEDED = {
   entities: 14,
-  // One claim per entity (14), relationship (16) and sourced value (42) of the seed file.
-  labels: { Claim: 72, Company: 5, Datacenter: 3, Deal: 3, Person: 2, Project: 1, Source: 2 },
+  // One claim per entity (14), relationship (16) and sourced value (42) of the seed file; one
+  // Identifier per external identifier (Microsoft 3, SoftBank, Oracle, CoreWeave 2, OpenAI, Trump 1).
+  labels: { Claim: 72, Company: 5, Datacenter: 3, Deal: 3, Identifier: 11, Person: 2, Project: 1, Source: 2 },
   types: {
     ANNOUNCED: 2,
     CITES: 1,

@@ -27,6 +27,7 @@ describe('CSV_COLUMNS', () => {
       'name',
       'description',
       'aliases',
+      'identifiers',
       'kind',
       'country',
       'status',

@@ -46,6 +46,11 @@ export async function relate(
 }
 
 export async function deleteFixtures(db: Db, prefix: string): Promise<void> {
+  await db.write(
+    `MATCH (n:Entity|HEntity) WHERE n.slug STARTS WITH $prefix
+     OPTIONAL MATCH (i:Identifier {entity: n.id}) DETACH DELETE i`,
+    { prefix },
+  );
   await db.write('MATCH (n:Entity) WHERE n.slug STARTS WITH $prefix DETACH DELETE n', { prefix });
   await db.write('MATCH (s:Source) WHERE s.id STARTS WITH $prefix DETACH DELETE s', { prefix });
 }
