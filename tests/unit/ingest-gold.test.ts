@@ -82,6 +82,8 @@ const docs: Doc[] = names.map((name) => ({
   gold: JSON.parse(read(`${name}.json`)) as Gold,
 }));
 
+/** The French paraphrase of the July 2025 report the seed cites. */
+const PARAPHRASE = '01-stargate-bilan-fr';
 const KINDS = ['Person', 'Company', 'Project', 'Datacenter', 'Deal'];
 const ISO = /^\d{4}-\d{2}-\d{2}$/;
 const isDay = (s: unknown): s is string =>
@@ -165,6 +167,26 @@ const words = (s: string) =>
     .replace(/[^\p{L}\p{N}\s]/gu, ' ')
     .split(/\s+/)
     .filter(Boolean);
+
+/** The seed's citation quotes, as words: the only wording of the seed report in the repository. */
+const seedQuotes = seed.claims.flatMap((c) => (c.citations ?? []).flatMap((q) => (q.quote ? [words(q.quote)] : [])));
+const RUN = 8;
+const seedRuns = new Set(
+  seedQuotes.flatMap((q) =>
+    Array.from({ length: Math.max(0, q.length - RUN + 1) }, (_, i) => q.slice(i, i + RUN).join(' ')),
+  ),
+);
+/**
+ * What a text reuses of the seed's quotes: runs of eight words, and whole quotes of five to seven
+ * words (shorter ones are names and stock phrases).
+ */
+const reused = (text: string) => {
+  const w = words(text);
+  const joined = ` ${w.join(' ')} `;
+  const runs = Array.from({ length: Math.max(0, w.length - RUN + 1) }, (_, i) => w.slice(i, i + RUN).join(' '));
+  const quotes = seedQuotes.filter((q) => q.length >= 5 && q.length < RUN).map((q) => q.join(' '));
+  return [...runs.filter((r) => seedRuns.has(r)), ...quotes.filter((q) => joined.includes(` ${q} `))];
+};
 
 const expectRange = (doc: Doc, r: Range, what: string) => {
   expect(Number.isInteger(r.start) && Number.isInteger(r.end), `${doc.name}: ${what} integer range`).toBe(true);
@@ -294,11 +316,74 @@ describe('ingest gold set', () => {
     });
   });
 
+  it('has at least ten documents, at least four of them French', () => {
+    expect(docs.length).toBeGreaterThanOrEqual(10);
+    expect(docs.filter((d) => d.gold.document.language === 'fr').length).toBeGreaterThanOrEqual(4);
+  });
+
   it('holds out exactly four documents, at least two of them French, named in the README', () => {
     const held = docs.filter((d) => d.gold.heldOut);
     expect(held).toHaveLength(4);
     expect(held.filter((d) => d.gold.document.language === 'fr').length).toBeGreaterThanOrEqual(2);
     const readme = read('README.md');
     for (const d of held) expect(readme).toContain(d.name);
+  });
+
+  describe('the seed paraphrase', () => {
+    const doc = docs.find((d) => d.name === PARAPHRASE);
+
+    it('is a French tuning document of July 2025', () => {
+      expect(doc).toBeDefined();
+      expect(doc!.gold.document.language).toBe('fr');
+      expect(doc!.gold.document.publishedOn).toMatch(/^2025-07-/);
+      expect(doc!.gold.heldOut).toBe(false);
+    });
+
+    it("carries the report's figures", () => {
+      const money = doc!.gold.amounts.filter((a) => a.kind === 'MONEY');
+      for (const usd of [500e9, 100e9, 30e9]) {
+        expect(
+          money.some((a) => a.usd === usd && !a.approximate),
+          `${usd} USD`,
+        ).toBe(true);
+      }
+      expect(
+        money.some((a) => a.usd === 28e9 && a.approximate),
+        'a little over 28e9 USD',
+      ).toBe(true);
+      expect(doc!.gold.amounts.some((a) => a.kind === 'POWER' && a.mw === 10_000)).toBe(true);
+    });
+
+    it("records the report's facts as claims", () => {
+      const field = (subject: string, name: string, value: unknown) =>
+        expect.objectContaining({ subject, field: name, value });
+      const link = (relationship: string, from: string, to: string) =>
+        expect.objectContaining({ relationship, from, to });
+      expect(doc!.gold.claims).toEqual(
+        expect.arrayContaining([
+          field('stargate', 'announcedOn', '2025-01-21'),
+          field('stargate', 'pledgedUsd', 500e9),
+          field('stargate', 'firstYearUsd', 100e9),
+          field('stargate', 'targetPowerMw', 10_000),
+          field('stargate-first-datacenter', 'targetDate', '2025-12-31'),
+          field('openai-oracle-datacenter-deal', 'valueUsd', 30e9),
+          field('openai-microsoft-server-rental', 'valueUsd', 28e9),
+          field('openai-microsoft-server-rental', 'endsOn', '2028-12-31'),
+          field('openai-oracle-datacenter-deal', 'excludes', ['softbank']),
+          field('openai-coreweave-datacenter-deal', 'excludes', ['softbank']),
+          link('ANNOUNCED', 'donald-trump', 'stargate'),
+          link('ANNOUNCED', 'sam-altman', 'stargate'),
+          link('PARTICIPATES_IN', 'softbank', 'stargate'),
+        ]),
+      );
+    });
+
+    it("reuses no wording of the seed's citation quotes", () => {
+      // The check itself finds a copied quote.
+      const longest = seedQuotes.reduce((a, b) => (b.length > a.length ? b : a), []);
+      expect(longest.length).toBeGreaterThanOrEqual(RUN);
+      expect(reused(`Selon le rapport, ${longest.join(' ')}.`)).not.toEqual([]);
+      expect(reused(doc!.text)).toEqual([]);
+    });
   });
 });
