@@ -9,6 +9,7 @@ import './datacenter.js';
 import './deal.js';
 import './source.js';
 import './search.js';
+import './reconcile.js';
 import './graph-stats.js';
 import './traversals.js';
 import './claims.js';
