@@ -56,10 +56,12 @@ export const anyEntityByIdLoader = (ctx: Context) =>
     () =>
       new DataLoader<string, EntityRow | null>(async (ids) => {
         const rows = await ctx.db.read(
-          `UNWIND $ids AS id MATCH (n:${labelAt('Entity', true)} {id: id}) RETURN id, ${wholeEntity('n', false)} AS entity`,
+          `UNWIND $ids AS id MATCH (n:${labelAt('Entity', true)} {id: id})
+           RETURN id, ${wholeEntity('n', false)} AS entity, [l IN labels(n) WHERE NOT l IN ['Entity', 'HEntity']][0] AS kind`,
           { ids },
         );
-        const found = new Map(rows.map((r) => [String(r.id), r.entity as EntityRow]));
+        // A held-back node's kind is its H<Kind> label (labels come in no set order, so never the first).
+        const found = new Map(rows.map((r) => [String(r.id), { ...(r.entity as EntityRow), label: r.kind }]));
         return ids.map((id) => {
           const row = found.get(id);
           return row ? { ...row, label: String(row.label).replace(/^H/, '') as EntityRow['label'] } : null;

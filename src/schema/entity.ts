@@ -19,6 +19,7 @@ import { checkIdentifiers, identifierKey, identifiersOfRow } from '../identity/i
 import type { IdentifierInput } from '../graph/write-input.js';
 import type { Context } from '../context.js';
 import { IdentifierInputRef, IdentifierRef } from './identity.js';
+import { redirectTarget } from '../identity/merge.js';
 import { deleteEntity } from '../graph/writes.js';
 import { entityChange } from '../live/changes.js';
 import { builder } from './builder.js';
@@ -50,6 +51,11 @@ EntityRef.implement({
       type: [IdentifierRef],
       description: 'External identifiers (Wikidata, LEI, ticker, domain, Crunchbase), by scheme then value.',
       resolve: (row) => identifiersOfRow(row.identifiers),
+    }),
+    redirectedFrom: t.string({
+      nullable: true,
+      description: 'The slug or ID asked for, when it named an entity since merged into this one (mergeEntities).',
+      resolve: (row) => (typeof row.redirectedFrom === 'string' ? row.redirectedFrom : null),
     }),
     entityKind: t.field({
       type: EntityKindEnum,
@@ -129,9 +135,16 @@ builder.queryField('entity', (t) =>
       registerSlice(ctx, info, slice);
       const slug = identifier ? await slugByIdentifier(ctx, identifier) : given!;
       if (slug === null) return null;
-      return ctx.config.readPlanner
-        ? (readPlanned(ctx, info, { kind: 'entity', slug, time: slice }) as Promise<EntityRow | null>)
-        : entityBySlugLoader(ctx, slice).load(slug);
+      const read = (s: string) =>
+        ctx.config.readPlanner
+          ? (readPlanned(ctx, info, { kind: 'entity', slug: s, time: slice }) as Promise<EntityRow | null>)
+          : entityBySlugLoader(ctx, slice).load(s);
+      const found = await read(slug);
+      if (found || slice) return found;
+      // A slug merged away answers with the entity it was merged into, saying so.
+      const target = await redirectTarget((c, p) => ctx.db.read(c, p), 'slug', slug);
+      const kept = target ? await read(target.slug) : null;
+      return kept ? { ...kept, redirectedFrom: slug } : null;
     },
   }),
 );

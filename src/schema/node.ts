@@ -9,6 +9,7 @@ import { builder } from './builder.js';
 import { timeSlice, type TimeSlice } from '../claims/time.js';
 import { registerSlice } from '../claims/row-time.js';
 import { timeArgs } from './time-args.js';
+import { redirectTarget } from '../identity/merge.js';
 
 export const NodeRef = builder.nodeInterfaceRef();
 
@@ -43,7 +44,11 @@ export async function loadNode(
     );
   }
   const entity = await entityByIdLoader(ctx, slice).load(id);
-  return entity && entity.label === typename ? entity : null;
+  if (entity) return entity.label === typename ? entity : null;
+  // An entity merged away: its ID resolves to the one it was merged into (today's reads only).
+  const target = slice ? null : await redirectTarget((c, p) => ctx.db.read(c, p), 'id', id);
+  const kept = target ? await entityByIdLoader(ctx, null).load(target.id) : null;
+  return kept ? { ...kept, redirectedFrom: globalId } : null;
 }
 
 /**
@@ -60,6 +65,9 @@ export async function resolveEntityArg(
   if (looksLikeSlug) {
     const bySlug = await entityBySlugLoader(ctx, slice).load(idOrSlug);
     if (bySlug) return bySlug;
+    const target = slice ? null : await redirectTarget((c, p) => ctx.db.read(c, p), 'slug', idOrSlug);
+    const kept = target ? await entityByIdLoader(ctx, null).load(target.id) : null;
+    if (kept) return kept;
   }
   let decoded: { typename: string; id: string } | undefined;
   try {
@@ -78,6 +86,9 @@ export async function resolveEntityArg(
   if (decoded && isEntityLabel(decoded.typename)) {
     const entity = await entityByIdLoader(ctx, slice).load(decoded.id);
     if (entity && entity.label === decoded.typename) return entity;
+    const target = entity || slice ? null : await redirectTarget((c, p) => ctx.db.read(c, p), 'id', decoded.id);
+    const kept = target ? await entityByIdLoader(ctx, null).load(target.id) : null;
+    if (kept) return kept;
   } else if (decoded) {
     throw new StargraphError(ErrorCode.INVALID_ID, `${argName}: a ${decoded.typename} ID does not name an entity`, {
       argumentName: argName,
