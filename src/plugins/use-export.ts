@@ -16,8 +16,7 @@ import { parse } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Config } from '../config.js';
 import type { AuthInfo, Context } from '../context.js';
-import { mayRead } from '../auth.js';
-import { ErrorCode, StargraphError, badInput, limitExceeded, timedOut } from '../errors.js';
+import { ErrorCode, StargraphError, badInput, limitExceeded } from '../errors.js';
 import {
   exportNeighborhood,
   isExportFormat,
@@ -31,22 +30,11 @@ import { TRAVERSAL_DEFAULTS, checkBound } from '../graph/traversals.js';
 import type { GraphDb } from '../neo4j/db.js';
 import { schema } from '../schema/index.js';
 import type { Logger } from '../logger.js';
+import { checkReadAccess, errorAnswer, jsonError, withinQueryTimeout } from './read-endpoint.js';
 
 export const EXPORT_PATH = '/export';
 
 const PARAMETERS = new Set(['around', 'depth', 'limit', 'types', 'format', 'part', 'asOf', 'knownAt']);
-
-/** HTTP status for each error code an export can meet. */
-const STATUS: Partial<Record<string, number>> = {
-  [ErrorCode.BAD_USER_INPUT]: 400,
-  [ErrorCode.INVALID_ID]: 400,
-  [ErrorCode.LIMIT_EXCEEDED]: 400,
-  [ErrorCode.NOT_FOUND]: 404,
-  [ErrorCode.UNAUTHENTICATED]: 401,
-  [ErrorCode.FORBIDDEN]: 403,
-  [ErrorCode.TIMEOUT]: 504,
-  [ErrorCode.DATABASE_UNAVAILABLE]: 503,
-};
 
 export interface ExportParameters {
   /** Required but in a whole-graph history export (the CLI's `--format json` without `--around`). */
@@ -241,33 +229,13 @@ export function useExport(deps: {
   return {
     async onRequest({ request, url, endResponse, fetchAPI }) {
       if (url.pathname !== EXPORT_PATH) return;
-      const json = (
-        status: number,
-        code: string,
-        message: string,
-        headers: Record<string, string> = {},
-        fields: Record<string, unknown> = {},
-      ) =>
-        new fetchAPI.Response(JSON.stringify({ code, message, ...fields }), {
-          status,
-          headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
-        });
       if (request.method !== 'GET' && request.method !== 'HEAD') {
-        endResponse(json(405, ErrorCode.BAD_USER_INPUT, 'Use GET', { allow: 'GET, HEAD' }));
+        endResponse(jsonError(fetchAPI, 405, ErrorCode.BAD_USER_INPUT, 'Use GET', { allow: 'GET, HEAD' }));
         return;
       }
       try {
         const auth = await deps.authenticate(request.headers.get('authorization'));
-        if (!mayRead(config.auth, auth)) {
-          throw auth.authenticated
-            ? new StargraphError(ErrorCode.FORBIDDEN, 'The export needs a token with the read scope')
-            : new StargraphError(
-                ErrorCode.UNAUTHENTICATED,
-                auth.invalid
-                  ? 'The Authorization token is not valid'
-                  : 'The export needs an Authorization: Bearer token',
-              );
-        }
+        checkReadAccess(config, auth, 'The export');
         const params = parseExportParameters(url.searchParams);
         const { document, headers } = await withinQueryTimeout(config.limits.queryTimeoutMs, (signal) => {
           const stats = { roundTrips: 0, dbTimeMs: 0 };
@@ -287,48 +255,10 @@ export function useExport(deps: {
           }),
         );
       } catch (error) {
-        if (error instanceof StargraphError) {
-          const code = String(error.extensions.code);
-          const headers: Record<string, string> =
-            code === ErrorCode.UNAUTHENTICATED ? { 'www-authenticate': 'Bearer' } : {};
-          const { code: _code, ...fields } = error.extensions;
-          endResponse(json(STATUS[code] ?? 500, code, error.message, headers, fields));
-          return;
-        }
-        logger.error('Export failed', { error });
-        endResponse(
-          json(
-            500,
-            'INTERNAL_SERVER_ERROR',
-            config.production ? 'Unexpected error.' : String((error as Error)?.message ?? error),
-          ),
-        );
+        endResponse(errorAnswer(fetchAPI, error, { production: config.production, logger, what: 'Export' }));
       }
     },
   };
-}
-
-/**
- * Runs `work` with a signal that aborts at `ms` (the reads of a Db made with it are abandoned
- * then); TIMEOUT naming QUERY_TIMEOUT_MS at that moment, whatever `work` is waiting on.
- */
-async function withinQueryTimeout<T>(ms: number, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  const deadline = new AbortController();
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => {
-      const error = timedOut('QUERY_TIMEOUT_MS', ms);
-      deadline.abort(error);
-      reject(error);
-    }, ms);
-  });
-  const running = work(deadline.signal);
-  try {
-    return await Promise.race([running, late]);
-  } finally {
-    clearTimeout(timer);
-    running.catch(() => {}); // an abandoned export's late error goes nowhere
-  }
 }
 
 /**
