@@ -87,6 +87,41 @@ const corsOrigins = z
     return origins;
   });
 
+/**
+ * The server's address as its clients reach it (`https://graph.example.com`, or with the path a
+ * proxy serves it under): an http(s) URL without query, fragment or credentials, kept without its
+ * trailing slash.
+ */
+const publicUrl = z
+  .string()
+  .optional()
+  .transform((raw, ctx): string | undefined => {
+    if (raw === undefined) return undefined;
+    let url: URL | undefined;
+    try {
+      url = new URL(raw);
+    } catch {
+      // reported below
+    }
+    if (
+      !url ||
+      (url.protocol !== 'http:' && url.protocol !== 'https:') ||
+      url.search !== '' ||
+      url.hash !== '' ||
+      url.username !== '' ||
+      url.password !== '' ||
+      raw.includes('?') ||
+      raw.includes('#')
+    ) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        message: `"${raw.slice(0, 100)}" is not an http(s) URL such as https://graph.example.com (no query, fragment or credentials)`,
+      });
+      return z.NEVER;
+    }
+    return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
+  });
+
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
@@ -179,6 +214,8 @@ const envSchema = z.object({
    * connection was HTTPS (answered with HSTS). Off: that header is the client's word and ignored.
    */
   TRUST_PROXY: booleanFlag.default('false'),
+  /** Where clients reach this server; the base of the URLs /reconcile hands out (unset: the request's own). */
+  PUBLIC_URL: publicUrl,
   /** GraphQL requests served at once; more answer 503 OVERLOADED instead of queueing. */
   MAX_IN_FLIGHT: positiveInt(200),
   /** Largest request body in bytes; more answers 413 LIMIT_EXCEEDED. */
@@ -248,6 +285,7 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     },
     cors: { origins: c.CORS_ORIGINS },
     trustProxy: c.TRUST_PROXY,
+    publicUrl: c.PUBLIC_URL,
     maxInFlight: c.MAX_IN_FLIGHT,
     maxRequestBodyBytes: c.MAX_REQUEST_BODY_BYTES,
     logLevel: c.LOG_LEVEL,

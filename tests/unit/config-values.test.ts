@@ -37,6 +37,7 @@ describe('defaults (the README configuration table)', () => {
       },
       cors: { origins: '*' },
       trustProxy: false,
+      publicUrl: undefined,
       maxInFlight: 200,
       maxRequestBodyBytes: 25_000_000,
       live: {
@@ -106,6 +107,7 @@ describe('defaults (the README configuration table)', () => {
       READ_PLANNER: 'false',
       GRAPHQL_JIT: 'false',
       TRUST_PROXY: 'true',
+      PUBLIC_URL: 'https://graph.example.org/',
       MAX_DEPTH: '1',
       MAX_ALIASES: '2',
       MAX_TOKENS: '3',
@@ -148,6 +150,7 @@ describe('defaults (the README configuration table)', () => {
       graphqlJit: false,
       live: { maxSubscriptions: 15, maxSubscriptionsPerToken: 16 },
       trustProxy: true,
+      publicUrl: 'https://graph.example.org',
     });
     expect(c.limits).toEqual({
       maxDepth: 1,
@@ -343,6 +346,22 @@ describe('JWT settings', () => {
       scopesClaim: 'perms',
     });
     expect(refused({ JWT_JWKS_URL: 'not a url' })).toHaveLength(1);
+  });
+});
+
+describe('PUBLIC_URL', () => {
+  it('takes an http(s) URL, with a path under a proxy, kept without its trailing slash', () => {
+    expect(parseConfig({ PUBLIC_URL: 'http://localhost:4000' }).publicUrl).toBe('http://localhost:4000');
+    expect(parseConfig({ PUBLIC_URL: 'https://example.org/stargraph/' }).publicUrl).toBe(
+      'https://example.org/stargraph',
+    );
+  });
+
+  it('refuses anything else, naming the value', () => {
+    for (const bad of ['graph.example.org', 'ftp://example.org', 'https://example.org/?a=1', 'https://u:p@example.org'])
+      expect(refused({ PUBLIC_URL: bad })).toEqual([
+        `PUBLIC_URL: "${bad}" is not an http(s) URL such as https://graph.example.com (no query, fragment or credentials)`,
+      ]);
   });
 });
 
