@@ -23,6 +23,10 @@ export const MATCH_MARGIN = 0.2;
 export const MAX_RECONCILE_QUERIES = 100;
 /** Most candidates a query answers with. */
 export const MAX_RECONCILE_CANDIDATES = 25;
+/** Longest name a query may give. */
+export const MAX_RECONCILE_NAME_LENGTH = 300;
+/** Most names of related entities one query may give. */
+export const MAX_RECONCILE_RELATED = 20;
 /** Full-text hits read per query before scoring. */
 const TEXT_CANDIDATES = 30;
 

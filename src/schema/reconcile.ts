@@ -6,7 +6,9 @@ import {
   MATCH_MARGIN,
   MATCH_SCORE,
   MAX_RECONCILE_CANDIDATES,
+  MAX_RECONCILE_NAME_LENGTH,
   MAX_RECONCILE_QUERIES,
+  MAX_RECONCILE_RELATED,
   reconcile,
   type ReconcileCandidate,
   type ReconcileReason,
@@ -30,12 +32,12 @@ interface ReconcileQueryInput {
 const ReconcileQueryRef = builder.inputRef<ReconcileQueryInput>('ReconcileQuery').implement({
   description: 'A name as someone wrote it, and what else they know of the entity it names.',
   fields: (t) => ({
-    name: t.string({ required: true, description: 'At most 300 characters.' }),
+    name: t.string({ required: true, description: `At most ${MAX_RECONCILE_NAME_LENGTH} characters.` }),
     kind: t.field({ type: EntityKindEnum, description: 'Only entities of this kind are candidates.' }),
     country: t.string({ description: "ISO country code, compared with a company's country." }),
     identifiers: t.field({ type: [IdentifierInputRef], description: 'Identifiers it is known by.' }),
     related: t.stringList({
-      description: 'Names of entities it is related to (a chief executive, a party to a deal): at most 20.',
+      description: `Names of entities it is related to (a chief executive, a party to a deal): at most ${MAX_RECONCILE_RELATED}.`,
     }),
     limit: t.int({ description: `Most candidates to return, 1 to ${MAX_RECONCILE_CANDIDATES} (default 5).` }),
   }),
@@ -110,12 +112,20 @@ function checkQueries(queries: readonly ReconcileQueryInput[]) {
     throw limitExceeded('MAX_RECONCILE_QUERIES', MAX_RECONCILE_QUERIES, queries.length, 'queries');
   return queries.map((q, i) => {
     const path = ['queries', i];
-    if (q.name.trim() === '' || q.name.length > 300)
-      throw badInput(`queries[${i}].name must have 1 to 300 characters`, { path: [...path, 'name'] });
-    if ((q.related?.length ?? 0) > 20 || q.related?.some((r) => r.length > 300))
-      throw badInput(`queries[${i}].related: at most 20 names of at most 300 characters`, {
-        path: [...path, 'related'],
+    if (q.name.trim() === '' || q.name.length > MAX_RECONCILE_NAME_LENGTH)
+      throw badInput(`queries[${i}].name must have 1 to ${MAX_RECONCILE_NAME_LENGTH} characters`, {
+        path: [...path, 'name'],
       });
+    if (
+      (q.related?.length ?? 0) > MAX_RECONCILE_RELATED ||
+      q.related?.some((r) => r.length > MAX_RECONCILE_NAME_LENGTH)
+    )
+      throw badInput(
+        `queries[${i}].related: at most ${MAX_RECONCILE_RELATED} names of at most ${MAX_RECONCILE_NAME_LENGTH} characters`,
+        {
+          path: [...path, 'related'],
+        },
+      );
     if (q.limit != null && (q.limit < 1 || q.limit > MAX_RECONCILE_CANDIDATES))
       throw badInput(`queries[${i}].limit must be from 1 to ${MAX_RECONCILE_CANDIDATES}`, { path: [...path, 'limit'] });
     return {
