@@ -27,8 +27,23 @@ export const CONTENT_SECURITY_POLICY = [
 ].join('; ');
 
 /**
+ * The policy for one response: `styleNonce` is added to `style-src-elem` (the page's own <style>
+ * elements carry it); `frameAncestors` replaces `'none'` for a page other sites may show in a
+ * frame (the reconcile preview, which OpenRefine shows in an iframe).
+ */
+export function contentSecurityPolicy(options: { styleNonce?: string; frameAncestors?: string } = {}): string {
+  let policy = CONTENT_SECURITY_POLICY;
+  if (options.styleNonce)
+    policy = policy.replace("style-src-elem 'self'", `style-src-elem 'self' 'nonce-${options.styleNonce}'`);
+  if (options.frameAncestors)
+    policy = policy.replace("frame-ancestors 'none'", `frame-ancestors ${options.frameAncestors}`);
+  return policy;
+}
+
+/**
  * `styleNonce` gives the one-time nonce a page's own script puts on the <style> elements its
  * libraries create (GraphiQL's editor does); it is added to `style-src-elem` for that response.
+ * A response that already carries a policy (a page that set its own) keeps it.
  */
 export function useContentSecurityPolicy(
   options: { styleNonce?: (request: Request) => string | undefined } = {},
@@ -36,11 +51,10 @@ export function useContentSecurityPolicy(
   return {
     onResponse({ request, response }) {
       if (response.headers.has('content-security-policy')) return;
-      const nonce = options.styleNonce?.(request);
-      const policy = nonce
-        ? CONTENT_SECURITY_POLICY.replace("style-src-elem 'self'", `style-src-elem 'self' 'nonce-${nonce}'`)
-        : CONTENT_SECURITY_POLICY;
-      response.headers.set('content-security-policy', policy);
+      response.headers.set(
+        'content-security-policy',
+        contentSecurityPolicy({ styleNonce: options.styleNonce?.(request) }),
+      );
     },
   };
 }
