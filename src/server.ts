@@ -19,6 +19,7 @@ import {
 } from './plugins/use-graphiql-assets.js';
 import { useExplorer } from './plugins/use-explorer.js';
 import { useExport } from './plugins/use-export.js';
+import { useReconcile } from './plugins/use-reconcile.js';
 import { useCors } from './plugins/use-cors.js';
 import { useErrorCodes } from './plugins/use-error-codes.js';
 import { useDebugExtensions } from './plugins/use-debug-extensions.js';
@@ -136,6 +137,8 @@ function serverPlugins(
     useExplorer(),
     // GET /export: a neighbourhood as GraphML, CSV or NDJSON (a read, with the reads' auth rule).
     useExport({ config, graph, logger, authenticate }),
+    // /reconcile: the W3C Reconciliation API (OpenRefine) over `reconcile`, with the reads' auth rule.
+    useReconcile({ config, graph, logger, authenticate }),
     // Before anything parses, prices or caches the document.
     useDocumentSize(config.limits.maxDocumentBytes),
     useParseCache(caches.add(createParseCache(config.parseCache))),
