@@ -15,6 +15,7 @@ import {
   type ReconcileResult,
 } from '../identity/reconcile.js';
 import { checkIdentifiers } from '../identity/identifiers.js';
+import { duplicateCandidates, type DuplicatePair } from '../identity/duplicates.js';
 import { builder } from './builder.js';
 import { EntityKindEnum } from './enums.js';
 import { IdentifierInputRef } from './identity.js';
@@ -138,3 +139,33 @@ function checkQueries(queries: readonly ReconcileQueryInput[]) {
     };
   });
 }
+
+const DuplicatePairRef = builder.objectRef<DuplicatePair>('DuplicatePair').implement({
+  description: 'Two entities of one kind that are likely the same, and why (mergeEntities joins them).',
+  fields: (t) => ({
+    a: t.field({ type: EntityRef, resolve: (p) => p.a }),
+    b: t.field({ type: EntityRef, resolve: (p) => p.b }),
+    score: t.exposeFloat('score', { description: 'From 0 to 1, by the reconciliation rules; best first.' }),
+    reasons: t.field({ type: [ReconcileReasonRef], resolve: (p) => p.reasons }),
+  }),
+});
+
+builder.queryField('duplicateCandidates', (t) =>
+  t.field({
+    type: [DuplicatePairRef],
+    description:
+      'Pairs of entities of one kind likely to be the same (names or aliases alike by the reconciliation rules, ' +
+      'neighbours in common), best first. Reads every entity of the kind: an analyst tool, priced as such.',
+    args: {
+      kind: t.arg({ type: EntityKindEnum, required: true }),
+      first: t.arg.int({ defaultValue: 20, description: 'At most 100.' }),
+    },
+    // A scan of the whole kind, whatever `first` is.
+    complexity: { field: 2_000, multiplier: 1 },
+    resolve: (_root, { kind, first }, ctx) => {
+      const size = first ?? 20;
+      if (size < 1 || size > 100) throw badInput('first must be from 1 to 100', { path: ['first'] });
+      return duplicateCandidates(ctx.db, kindToLabel(kind), size);
+    },
+  }),
+);

@@ -134,4 +134,28 @@ describe('reconcile', () => {
     });
     expect(bad.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
+
+  it('suggests duplicate pairs from the whole kind on Neo4j, best first, each of that kind', async () => {
+    const { data, errors } = await gql<{
+      duplicateCandidates: Array<{
+        a: { slug: string; entityKind: string };
+        b: { slug: string; entityKind: string };
+        score: number;
+      }>;
+    }>(
+      yoga,
+      '{ duplicateCandidates(kind: COMPANY, first: 100) { a { slug entityKind } b { slug entityKind } score } }',
+    );
+    expect(errors).toBeUndefined();
+    const pairs = data!.duplicateCandidates;
+    for (const p of pairs) {
+      expect([p.a.entityKind, p.b.entityKind]).toEqual(['COMPANY', 'COMPANY']);
+      expect(p.a.slug < p.b.slug).toBe(true);
+      expect(p.score).toBeGreaterThanOrEqual(0.9);
+    }
+    for (let i = 1; i < pairs.length; i++) expect(pairs[i]!.score).toBeLessThanOrEqual(pairs[i - 1]!.score);
+    // The two look-alikes one letter apart are a pair (unless a hundred better ones crowd them out).
+    const ours = pairs.find((p) => p.a.slug === `${prefix}-zentrix-a` && p.b.slug === `${prefix}-zentrix-b`);
+    if (pairs.length < 100) expect(ours?.score).toBe(0.94);
+  });
 });
