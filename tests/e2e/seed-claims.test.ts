@@ -319,14 +319,15 @@ describe('a correction recorded today', () => {
   const copySlug = (slug: string) => `${prefix}-${slug}`;
   const copyId = (id: string) => (id.startsWith('clm-') ? `clm-${prefix}-${id.slice(4)}` : `${prefix}-${id}`);
 
-  /** The seed with every slug, id and claim id prefixed, so this test's write leaves the seed alone. */
+  /** The seed with every slug, id and claim id prefixed (and no identifiers), so this test's write leaves the seed alone. */
   function seedCopy(): GraphData {
     const seed = readSeed() as GraphData & { claims: Array<Record<string, unknown>> };
     const slugs = new Set(seed.entities.map((e) => e.slug));
     const subject = (s: string) => (slugs.has(s) ? copySlug(s) : copyId(s));
     return {
       ...seed,
-      entities: seed.entities.map((e) => ({
+      // Identifiers name one entity: the copy holds none (the seed's own entities hold them).
+      entities: seed.entities.map(({ identifiers: _identifiers, ...e }) => ({
         ...e,
         id: copyId(e.id),
         slug: copySlug(e.slug),
