@@ -1,8 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Fault and property suites: minutes each, run by `npm run test:slow` (vitest.slow.config.ts),
- * which CI runs after `npm test`.
+ * Fault, start-up and property suites: minutes each, run by `npm run test:slow`
+ * (vitest.slow.config.ts), which CI runs after `npm test`.
  */
 export const SLOW_SUITES = [
   'tests/e2e/crash-recovery.test.ts',
@@ -11,6 +11,10 @@ export const SLOW_SUITES = [
   'tests/integration/claims-property.test.ts',
   'tests/integration/claims-upgrade.test.ts',
   'tests/integration/local-auth-upgrade.test.ts',
+  // Each starts Neo4j or the server anew, or kills it: minutes of starts, not of tests.
+  'tests/integration/seed-empty.test.ts',
+  'tests/e2e/shutdown.test.ts',
+  'tests/e2e/resilience.test.ts',
 ];
 
 export default defineConfig({
