@@ -1,0 +1,30 @@
+/**
+ * The extractor behind `ingestDocument`: from a news item's text, its language, its publication
+ * day and the gazetteer of known entities, the mentions it holds, each with its character range. Pure: no database, no clock, no
+ * network; the same input gives the same extraction.
+ */
+import { findMentions, type Mention } from './mentions.js';
+
+export interface GazetteerEntry {
+  slug: string;
+  label: 'Person' | 'Company' | 'Project' | 'Datacenter' | 'Deal';
+  /** The name first, then the aliases. */
+  names: string[];
+}
+
+export interface ExtractInput {
+  text: string;
+  language: 'fr' | 'en';
+  /** `YYYY-MM-DD`: relative dates resolve against it. */
+  publishedOn: string;
+  gazetteer: GazetteerEntry[];
+}
+
+export interface Extraction {
+  mentions: Mention[];
+}
+
+export function extract(input: ExtractInput): Extraction {
+  const mentions = findMentions(input.text, input.gazetteer);
+  return { mentions };
+}
