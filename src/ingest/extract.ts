@@ -1,8 +1,10 @@
 /**
  * The extractor behind `ingestDocument`: from a news item's text, its language, its publication
- * day and the gazetteer of known entities, the mentions it holds, each with its character range. Pure: no database, no clock, no
+ * day and the gazetteer of known entities, the mentions and the money and power amounts it
+ * holds, each with its character range. Pure: no database, no clock, no
  * network; the same input gives the same extraction.
  */
+import { type Amount, findAmounts } from './amounts.js';
 import { findMentions, type Mention } from './mentions.js';
 
 export interface GazetteerEntry {
@@ -22,9 +24,11 @@ export interface ExtractInput {
 
 export interface Extraction {
   mentions: Mention[];
+  amounts: Amount[];
 }
 
 export function extract(input: ExtractInput): Extraction {
   const mentions = findMentions(input.text, input.gazetteer);
-  return { mentions };
+  const amounts = findAmounts(input.text, input.language);
+  return { mentions, amounts };
 }
