@@ -8,7 +8,7 @@
  * code and no dollar value. Power is in megawatts. A comma before three digits is a thousands
  * separator in English (`1,400`) and a decimal comma in French (`1,2 GW`).
  */
-import { fold, type Span } from './fold.js';
+import { alternatives, fold, type Span } from './fold.js';
 
 export interface Amount extends Span {
   kind: 'MONEY' | 'POWER';
@@ -18,28 +18,20 @@ export interface Amount extends Span {
   approximate: boolean;
 }
 
-/** Regular-expression alternatives from a comma-separated list of fragments. */
-const either = (fragments: string) =>
-  fragments
-    .split(',')
-    .map((f) => f.trim())
-    .filter(Boolean)
-    .join('|');
-
-const CODES = either('usd, eur, gbp, nok, sek, dkk, chf, cad, aud, aed, sar, jpy, cny, inr');
+const CODES = alternatives('usd, eur, gbp, nok, sek, dkk, chf, cad, aud, aed, sar, jpy, cny, inr');
 const SIGN = `(?:(?<signed>us|c|ca|a|au|hk|s)?\\$|€|£|¥|(?<code>${CODES}) ?)`;
 const NUMBER = String.raw`(?<number>\d{1,3}(?:[ .,]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?)`;
-const SCALE = `(?<scale>${either(`
+const SCALE = `(?<scale>${alternatives(`
   mille milliards, milliards?, millions?, billions?, trillions?, thousand, mds?, mln, bn, tn, mn, md, k, b, m`)})`;
-const CURRENCY_WORDS = `(?<currency>${either(`
+const CURRENCY_WORDS = `(?<currency>${alternatives(`
   (?:(?:canadian|australian|us|american) )?dollars?(?: americains| us| canadiens| australiens)?, euros?,
   livres?(?: sterling)?, pounds?(?: sterling)?, yens?, yuans?, renminbi,
   couronnes?(?: norvegiennes| suedoises| danoises)?, kroner, kronor, krone, dirhams?, riyals?, francs? suisses,
   roupies, rupees, ${CODES}, \\$, €`)})`;
 /** A power unit, not an energy one (`MWh`, `gigawatt-hours`). */
-const WATTS = either('gigawatts?, megawatts?, kilowatts?, terawatts?, gw, mw, kw, tw');
+const WATTS = alternatives('gigawatts?, megawatts?, kilowatts?, terawatts?, gw, mw, kw, tw');
 const POWER_UNIT = `(?<power>${WATTS})(?![-\\s]?h(?:ours?|eures?)?\\b)`;
-const GLUED_WORDS = either('et quelques, et des poussieres, and change, or more, ou plus, et plus');
+const GLUED_WORDS = alternatives('et quelques, et des poussieres, and change, or more, ou plus, et plus');
 const GLUED = `(?<glued>(?: (?:${GLUED_WORDS})|-plus))?`;
 
 /** A figure: an optional sign, a number, an optional scale, then currency words or a power unit. */
@@ -51,7 +43,7 @@ const FIGURE = new RegExp(
 
 /** A qualifier just before a figure that makes it inexact or a bound. */
 const QUALIFIER = new RegExp(
-  `(?:^|[\\s(])(?:${either(`
+  `(?:^|[\\s(])(?:${alternatives(`
     about, around, roughly, approximately, approx\\.?, some, nearly, almost, close to, up to, as much as, more than,
     over, well over, a little over, a little more than, just over, just under, under, less than, at least, at most,
     past, beyond, exceeds?, exceeded, exceeding, surpass\\w*, tops?, topped, topping, upwards? of, north of,
@@ -62,7 +54,7 @@ const QUALIFIER = new RegExp(
 
 /** What may follow a bare `30 milliards` for it to be money: punctuation or a small word, not a noun. */
 const MONEY_FOLLOWER = new RegExp(
-  `^(?:\\s*(?:[.,;:!?)]|$)|\\s+(?:${either(`
+  `^(?:\\s*(?:[.,;:!?)]|$)|\\s+(?:${alternatives(`
     a, pour, en, sur, dans, d'ici, jusqu, et, ou, par, au, aux, selon, cette, ce, l'an,
     in, for, to, on, by, over, from, and, or, with, this, according`)})\\b)`,
 );

@@ -169,7 +169,10 @@ class Reader {
   }
 }
 
-/** `21 janvier 2025`, `le mardi 9 septembre`, `January 21, 2025`, `June`, `janvier 2024`, `2025`. */
+/**
+ * `21 janvier 2025`, `le mardi 9 septembre`, `January 21, 2025`, `June`, `janvier 2024`, `janvier dernier`,
+ * `last January`, `2025`.
+ */
 function calendarDate(r: Reader, i: number): Reading | null {
   let j = r.determiner(i);
   if (WEEKDAYS[r.word(j)] !== undefined && /^\d/.test(r.word(j + 1))) j++;
@@ -190,10 +193,25 @@ function calendarDate(r: Reader, i: number): Reading | null {
       return { end, period: dayPeriod(isoDay(year ?? r.year, month, Number(dayAfter[1]))) };
     }
     const year = r.yearAt(i + 1);
-    return { end: year ? i + 2 : i + 1, period: monthPeriod(year ?? r.year, month) };
+    if (year) return { end: i + 2, period: monthPeriod(year, month) };
+    const offset = OFFSET_AFTER[r.word(i + 1)];
+    if (offset !== undefined) return { end: i + 2, period: monthPeriod(nearestYear(r, month, offset), month) };
+    return { end: i + 1, period: monthPeriod(r.year, month) };
+  }
+  const offset = { last: -1, next: 1 }[r.word(i)];
+  const named = r.month(i + 1);
+  if (offset !== undefined && named !== undefined) {
+    return { end: i + 2, period: monthPeriod(nearestYear(r, named, offset), named) };
   }
   const year = r.yearAt(i);
   return year ? { end: i + 1, period: yearPeriod(year) } : null;
+}
+
+/** The year of the last (offset -1) or next (+1) such month strictly before or after publication's. */
+function nearestYear(r: Reader, month: number, offset: number): number {
+  const published = parts(r.publishedOn)[1];
+  if (offset < 0) return month < published ? r.year : r.year - 1;
+  return month > published ? r.year : r.year + 1;
 }
 
 /** The last such weekday before publication: `mardi`, `on Tuesday`. */

@@ -31,7 +31,7 @@ export interface Extraction {
 }
 
 export function extract(input: ExtractInput): Extraction {
-  const mentions = findMentions(input.text, input.gazetteer);
+  const mentions = findMentions(input.text, input.gazetteer, input.language);
   const amounts = findAmounts(input.text, input.language);
   const dates = findDates(input.text, input.publishedOn).filter((d) => !amounts.some((a) => overlaps(a, d)));
   return { mentions, amounts, dates };

@@ -32,6 +32,18 @@ export function fold(text: string): string {
   return out;
 }
 
+/** Regular-expression alternatives from a comma-separated list of fragments (the list may wrap). */
+export const alternatives = (fragments: string): string =>
+  fragments
+    .split(',')
+    .map((f) => f.trim())
+    .filter(Boolean)
+    .join('|');
+
+/** A pattern for any of the listed words or phrases (regular-expression fragments), as whole words. */
+export const anyOf = (fragments: string, flags = ''): RegExp =>
+  new RegExp(`\\b(?:${alternatives(fragments)})\\b`, flags);
+
 /** A letter or digit: what a name or a number cannot be cut inside of. */
 export const isWordChar = (c: string | undefined): boolean => c !== undefined && /[\p{L}\p{N}]/u.test(c);
 

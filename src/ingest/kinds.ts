@@ -7,7 +7,7 @@
  * (`à Beauharnois`, `X, Wisconsin`, `Houston-based`): a name whose place score beats every kind is
  * no entity at all. Without any cue, an organisation is the likeliest thing a name is.
  */
-import { sentences } from './fold.js';
+import { alternatives, sentences } from './fold.js';
 import { COMPANY_NOUNS, COMPANY_WORDS, GIVEN_NAMES, PERSON_ROLES, SITE_WORDS } from './lexicon.js';
 import type { EntityKind } from './mentions.js';
 import type { Candidate } from './names.js';
@@ -26,15 +26,27 @@ const holds = (list: ReadonlySet<string>, phrase: string) => {
   return words.some((_, i) => [1, 2, 3].some((n) => list.has(words.slice(i, i + n).join(' '))));
 };
 
-/** The apposition after a name: `, patron d'OpenAI,` → its first six words. */
+/** The apposition after a name (`, patron d'OpenAI,`): its first six words. */
 const apposition = (right: string) => {
   const m = /^,\s+([^,.;:()]*)/.exec(right);
   return m ? wordsOf(m[1]!).slice(0, 6).join(' ') : '';
 };
 
-/** An apposition that describes with an article: `, a Houston-based power developer`, `, the campus`. */
-const description = (right: string) =>
-  /^,\s+(?:a|an|the|its|their|un|une|le|la|l'|les|son|sa|ses|leur)\b/.test(right) ? apposition(right) : '';
+/**
+ * An apposition that describes with an article, up to a comma or a relative pronoun and at most
+ * eight words: `, a Houston-based power developer,`, `, a campus in Shackelford County that`.
+ */
+const description = (right: string) => wordsOf(describingPhrase(right) ?? '').join(' ');
+
+/** The describing apposition at the start of `right` (folded), comma included, or null. */
+export function describingPhrase(right: string): string | null {
+  const m = DESCRIPTION.exec(right);
+  return m && wordsOf(m[1]!).length <= 8 ? m[0] : null;
+}
+const DESCRIPTION = new RegExp(
+  `^,\\s+((?:${alternatives("a, an, the, its, their, un, une, le, la, l', les, son, sa, ses, leur")})\\b[^,.;:()]*?)` +
+    `(?=\\s(?:${alternatives('that, which, who, whose, qui, que, dont, where')})\\b|[,.;:()]|$)`,
+);
 
 const PERSON_LEFT = /(?:dirige|dirigee|preside|presidee|fonde|fondee|led|headed|chaired|founded|run) (?:par|by) $/;
 const LEADER_OF = /(?:le groupe|la societe|l'entreprise|la firme|la start-up|le fonds) de $/;
@@ -45,6 +57,9 @@ const SITE_LEFT = /(?:campus|site|centre de donnees|data cent(?:er|re)|datacente
 const NAMED = /(?:baptise|baptisee|nomme|nommee|denomme|appele|appelee|named|dubbed|called|known as) $/;
 const PROJECT_LEFT = /(?:projet|project|programme|program|initiative) $/;
 const PLACE_LEFT = /(?:^|[\s'])(?:near|outside|pres de|a|au|aux|en|in|dans)\s$/;
+/** Verbs that make `à X` a recipient, not a place: `fournit de la puissance de calcul à X`. */
+const GIVES_TO =
+  /\b(?:lou\w+|vend\w*|fourni\w*|vers\w*|cede\w*|attribu\w*|propos\w*|offr\w*|livr\w*|factur\w*|pret\w*)\b[^,.;]*$/;
 const STAKE_IN = /(?:invest\w*|stake|shares|interest|participation|investi\w*) (?:in|dans) $/;
 const TOWN_OF =
   /(?:ville|city|town|village|commune|county|comte|region|province|state|etat|municipalite) (?:de |d'|of )?$/;
@@ -88,7 +103,7 @@ function datacenterScore(left: string, right: string, siteSentence: boolean): nu
 /** The place cues of one mention. */
 function placeScore(left: string, right: string): number {
   let score = 0;
-  if (PLACE_LEFT.test(left) && !STAKE_IN.test(left)) score += 2;
+  if (PLACE_LEFT.test(left) && !STAKE_IN.test(left) && !GIVES_TO.test(left)) score += 2;
   if (TOWN_OF.test(left)) score += 3;
   const after = /^, ((?:[\p{L}-]+ ?){1,3})/u.exec(right);
   if (after && wordsOf(after[1]!).some((_, i, ws) => PLACES.has(ws.slice(0, i + 1).join(' ')))) score += 3;

@@ -8,8 +8,8 @@ import { folded } from './places.js';
 
 const set = (list: string): ReadonlySet<string> => new Set(folded(list));
 
-/** Words that start sentences and are never a name's first word. */
-export const FUNCTION_WORDS = set(`
+/** Words that start English sentences and are never a name's first word. */
+const FUNCTION_WORDS_EN = set(`
   the, a, an, this, that, these, those, it, its, in, on, at, by, for, from, to, with, as, and, but, or, if,
   when, while, after, before, since, during, under, over, much, many, most, some, all, both, each, every,
   neither, either, no, not, one, two, three, four, five, we, our, they, their, he, she, his, her, i, you,
@@ -17,16 +17,26 @@ export const FUNCTION_WORDS = set(`
   according, last, next, early, late, so, such, other, another, more, less, few, like, unlike, once, then,
   than, now, today, only, even, just, already, instead, despite, although, though, because, until, about,
   among, between, without, within, through, across, against, around, near, beyond, behind, into, onto,
+  afterwards, overall, together, rest, part, several, half`);
+
+/** Words that start French sentences and are never a name's first word. */
+const FUNCTION_WORDS_FR = set(`
   le, la, les, l, un, une, des, du, de, d, ce, cet, cette, ces, son, sa, ses, leur, leurs, il, elle, ils,
   elles, on, nous, vous, je, selon, lors, au, aux, en, dans, pour, par, avec, sans, sous, sur, chez, entre,
   depuis, apres, avant, pendant, mais, ou, et, donc, or, ni, car, si, quand, alors, ainsi, pourtant,
   toutefois, cependant, aucun, aucune, chaque, plusieurs, tous, toutes, tout, toute, certains, certaines,
-  autre, autres, meme, deja, encore, desormais, enfin, puis, qui, que, quoi, dont, ou, comme, a, y, c, ca,
+  autre, autres, meme, deja, encore, desormais, enfin, puis, qui, que, quoi, dont, comme, a, y, c, ca,
   cela, ceci, voici, voila, outre, face, grace, malgre, parmi, vers, pres, loin, plus, moins, tres, bien,
-  peu, notre, votre, mon, ma, mes, ton, ta, tes, quant, apres, depuis, seul, seule, seuls, hier, demain,
-  aujourd'hui, jusqu, lorsque, puisque, tandis, dont, celui, celle, ceux, celles, total, finalement,
-  neanmoins, surtout, notamment, d'abord, ensuite, au-dela, in addition, afterwards, overall, together,
-  reste, rest, part, much, several, most, half, moitie, tiers, quart`);
+  peu, notre, votre, mon, ma, mes, ton, ta, tes, quant, seul, seule, seuls, hier, demain, jusqu, lorsque,
+  puisque, tandis, celui, celle, ceux, celles, total, finalement, neanmoins, surtout, notamment, ensuite,
+  reste, moitie, tiers, quart`);
+
+/** Function words of either language: never inside a name. */
+export const FUNCTION_WORDS: ReadonlySet<string> = new Set([...FUNCTION_WORDS_EN, ...FUNCTION_WORDS_FR]);
+
+/** The words a sentence in `language` may start with that are never a name's first word. */
+export const openingWords = (language: 'fr' | 'en'): ReadonlySet<string> =>
+  language === 'en' ? FUNCTION_WORDS_EN : FUNCTION_WORDS_FR;
 
 /** Titles and forms of address, which precede a name without being part of it. */
 export const TITLES = set(`
@@ -65,7 +75,7 @@ export const COMPANY_WORDS = set(`
   Financial, Finance, Journal, Times, Post, News, Press, Media, Médias, Tribune, Gazette, Herald, Labs, Lab,
   Laboratories, Cloud, Computing, Compute, Semiconductor, Semiconductors,
   Solutions, Infrastructure, Infrastructures, Industries, International, Global, Telecom, Telecoms,
-  Communications, Robotics, Software, Data, Digital, Research, Motors, Airlines, Foundation, Fondation,
+  Communications, Robotics, Software, Data, Digital, Research, Motors, Airlines, Foundation, Fondation, AI, IA,
   Authority, Agency, Agence, Council, Conseil, Commission, Institute, Institut, University, Université,
   Department, Ministry, Ministère, Trust, Services, Industrie, Énergies, Mining, Platforms`);
 

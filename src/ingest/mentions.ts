@@ -69,10 +69,10 @@ function programmes(text: string, mentions: Mention[], kindOf: Map<string, Entit
 }
 
 /** Every mention in the text, known and new, in text order. */
-export function findMentions(text: string, gazetteer: GazetteerEntry[]): Mention[] {
+export function findMentions(text: string, gazetteer: GazetteerEntry[], language: 'fr' | 'en'): Mention[] {
   const folded = fold(text);
   const kindOf = new Map(gazetteer.map((e) => [e.slug, e.label]));
   const known = programmes(text, knownMentions(text, folded, nameForms(gazetteer)), kindOf);
-  const found = [...known, ...newEntityMentions(text, folded, known)];
+  const found = [...known, ...newEntityMentions(text, folded, known, language)];
   return found.sort((a, b) => a.start - b.start);
 }

@@ -6,9 +6,17 @@
  * A later short form (`Brazos Peak`, `Intrator`) carries the full name it abbreviates, and each new
  * entity gets one kind, from the evidence around all its mentions (see `kinds.ts`).
  */
-import { isUpper, isWordChar, sentences } from './fold.js';
+import { alternatives, isUpper, isWordChar, sentences } from './fold.js';
 import { type Evidence, kindOf, nameEvidence } from './kinds.js';
-import { CALENDAR_WORDS, COMMON_CAPITALISED, COMPANY_WORDS, FUNCTION_WORDS, PRODUCTS, TITLES } from './lexicon.js';
+import {
+  CALENDAR_WORDS,
+  COMMON_CAPITALISED,
+  COMPANY_WORDS,
+  FUNCTION_WORDS,
+  openingWords,
+  PRODUCTS,
+  TITLES,
+} from './lexicon.js';
 import type { EntityKind, Mention } from './mentions.js';
 import { DEMONYMS, DIRECTIONS, PLACE_HEADS, PLACE_SUFFIXES, PLACES } from './places.js';
 
@@ -107,7 +115,6 @@ function runs(text: string, words: Word[]): { words: Word[]; titled: boolean }[]
       titled = TITLES.has(w.folded);
       continue;
     }
-    if (run.length === 0 && w.initial && FUNCTION_WORDS.has(w.folded)) continue;
     run.push(w);
   }
   close();
@@ -125,18 +132,41 @@ function isPlace(words: string[]): boolean {
 
 /** True when a lone capitalised word is a common one: listed, or written in lower case elsewhere. */
 function isCommonWord(word: string, folded: string, text: string): boolean {
-  if (COMMON_CAPITALISED.has(word) || COMPANY_WORDS.has(word) || FUNCTION_WORDS.has(word)) return true;
+  const listed = [COMMON_CAPITALISED, COMPANY_WORDS, FUNCTION_WORDS, DIRECTIONS].some((list) => list.has(word));
+  if (listed) return true;
   const re = new RegExp(`(?<![\\p{L}\\p{N}])${word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\p{L}\\p{N}])`, 'gu');
   return [...folded.matchAll(re)].some((m) => !isUpper(text[m.index]));
 }
 
-/** What makes a sentence's lone first word a name: a name coordinated with it, or a description. */
-const NAME_COMPANY = /^(?: (?:et|and|&) \p{Lu}|, (?:a|an|the|un|une|le|la|l['’]|its|son|sa) )/u;
+/**
+ * What makes a sentence's lone first word a name: a name coordinated with it, a description or a
+ * relative clause after it (`Nvidia, dont les puces`), or a verb of saying (`Crusoe said`).
+ */
+const DESCRIBING_WORDS = alternatives(`a, an, the, un, une, le, la, l['’], its, son, sa,
+  dont, qui, which, who, whose`);
+const NAME_FOLLOWS = new RegExp(
+  `^(?: (?:et|and|&) \\p{Lu}|, (?:${DESCRIBING_WORDS}) ` +
+    `| (?:${alternatives('said, says, told, announced, a annoncé, a indiqué, a déclaré')})\\b)`,
+  'u',
+);
+
+/**
+ * A run that opens a sentence with a function word of the text's language loses that word, unless
+ * the whole run also appears inside a sentence (`Sur Energy`).
+ */
+function withoutOpeningWord(r: { words: Word[]; titled: boolean }, inside: Set<string>, language: 'fr' | 'en') {
+  const [first] = r.words;
+  if (!first?.initial || !openingWords(language).has(first.folded)) return r;
+  if (r.words.length > 1 && inside.has(r.words.map((w) => w.folded).join(' '))) return r;
+  return { ...r, words: r.words.slice(1).map((w) => ({ ...w, initial: false })) };
+}
 
 /** The candidates: runs that are no place, no common word, and no unconfirmed sentence opener. */
-export function candidates(text: string, folded: string, known: Mention[]): Candidate[] {
+export function candidates(text: string, folded: string, known: Mention[], language: 'fr' | 'en'): Candidate[] {
   const words = textWords(text, folded, known);
-  const found = runs(text, words);
+  const all = runs(text, words);
+  const inside = new Set(all.filter((r) => !r.words[0]!.initial).map((r) => r.words.map((w) => w.folded).join(' ')));
+  const found = all.map((r) => withoutOpeningWord(r, inside, language)).filter((r) => r.words.length > 0);
   const confirmed = new Set(found.flatMap((r) => r.words.filter((w) => !w.initial).map((w) => w.folded)));
   const out: Candidate[] = [];
   for (const r of found) {
@@ -146,7 +176,7 @@ export function candidates(text: string, folded: string, known: Mention[]): Cand
       const [w] = r.words as [Word];
       if (isCommonWord(w.folded, folded, text)) continue;
       const shaped = /\p{Lu}.*\p{Lu}/u.test(text.slice(w.start, w.end));
-      if (w.initial && !confirmed.has(w.folded) && !shaped && !NAME_COMPANY.test(text.slice(w.end))) continue;
+      if (w.initial && !confirmed.has(w.folded) && !shaped && !NAME_FOLLOWS.test(text.slice(w.end))) continue;
     }
     out.push({ start: r.words[0]!.start, end: r.words.at(-1)!.end, words: names, titled: r.titled });
   }
@@ -167,8 +197,8 @@ function fullForm(c: Candidate, all: Candidate[]): Candidate {
 }
 
 /** New-entity mentions: candidates grouped under their full names, each group given one kind. */
-export function newEntityMentions(text: string, folded: string, known: Mention[]): Mention[] {
-  const found = candidates(text, folded, known);
+export function newEntityMentions(text: string, folded: string, known: Mention[], language: 'fr' | 'en'): Mention[] {
+  const found = candidates(text, folded, known, language);
   const groups = new Map<string, { name: string; members: Candidate[]; evidence: Evidence[] }>();
   for (const c of found) {
     const full = fullForm(c, found);

@@ -158,7 +158,8 @@ const NATIONALITIES: Record<string, string> = {
 };
 
 /** Demonyms of no one country. */
-const NATIONLESS = 'European, Europeans, européen, européenne, européens, Arab, arabe, Asian, African, Nordic';
+const NATIONLESS = `European, Europeans, européen, européenne, européens, Arab, arabe, Asian, African, Nordic, Latin,
+  Middle Eastern, Scandinavian`;
 
 const valuesOf = (table: Record<string, string>) => Object.values(table).flatMap(folded);
 
