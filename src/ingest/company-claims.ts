@@ -133,8 +133,9 @@ const KIND_NOUNS: [RegExp, string][] = [
   [/\b(?:newspaper|quotidien|news agency|agence de presse)\b/, 'MEDIA'],
   [/\b(?:ai lab|laboratoire d'ia|ai start-?up|start-?up d'ia)\b/, 'AI_LAB'],
 ];
-const OPENING =
-  /^(?:le|la|l'|the)\s*(?:\S+\s+){0,3}?(?:groupe|societe|entreprise|fournisseur|company|group|firm|provider)\b[^,.;:]*/;
+/** A sentence opening on a company noun and two more words at most: `Le groupe japonais`, `Le fournisseur de cloud`. */
+const COMPANY_NOUN = alternatives('groupe, societe, entreprise, fournisseur, company, group, firm, provider');
+const OPENING = new RegExp(`^(?:le|la|l'|the)\\s*(?:\\S+\\s+){0,3}?(?:${COMPANY_NOUN})\\b(?:\\s+[^\\s,.;:]+){0,2}`);
 /** A describing phrase just before a name: `La start-up britannique Fluidstack`, `the regional utility X`. */
 const BEFORE_NAME = /(?:^|[\s,;:(])((?:le|la|l'|les|the|a|an|un|une)\s+(?:[\p{L}'-]+\s+){1,4})$/u;
 
