@@ -10,6 +10,7 @@ import './deal.js';
 import './source.js';
 import './search.js';
 import './reconcile.js';
+import './ingest.js';
 import './merge.js';
 import './graph-stats.js';
 import './traversals.js';
