@@ -19,6 +19,7 @@ const COMMANDS: Record<string, Command> = {
   generate: async (args, c) => (await import('./cli/generate.js')).runGenerate(args, c),
   import: async (args, c) => (await import('./cli/import.js')).runImport(args, c),
   export: async (args, c) => (await import('./cli/export.js')).runExport(args, c),
+  ingest: async (args, c) => (await import('./cli/ingest.js')).runIngest(args, c),
   query: async (args, c) => (await import('./cli/query.js')).runQuery(args, c),
   'repair-page-keys': async (args, c) => (await import('./cli/repair-page-keys.js')).runRepairPageKeys(args, c),
   'neo4j:start': async (args, c) => (await import('./cli/neo4j.js')).runNeo4jStart(args, c),

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deleteByPrefix } from '../../src/graph/bulk-load.js';
 import { runCli } from '../utils/cli.js';
+import { loadSeed } from '../../src/graph/seed.js';
 import { createEntities, deleteFixtures, relate } from '../utils/fixtures.js';
 import { openTestGraph, prefixTracker, type TestGraph } from '../utils/graph.js';
 
@@ -115,5 +116,46 @@ describe('npm run generate, output not a terminal', () => {
       "Unknown option '--verbose'\nUsage: generate --entities 100000 [--seed N] [--prefix gen] [--batch-size 5000] " +
         '[--concurrency 2] [--sources N] [--history]\n',
     );
+  });
+});
+
+describe('npm run ingest', () => {
+  it('ingests a text file, printing what it found, and refuses a command line without its date', async () => {
+    const file = 'tests/fixtures/ingest/01-stargate-bilan-fr.txt';
+    const url = `https://example.org/${prefix}/cli-ingest`;
+    await loadSeed(t.db);
+    const ran = await runCli([
+      'ingest',
+      file,
+      '--title',
+      'Stargate, six mois après',
+      '--published-on',
+      '2025-07-02',
+      '--language',
+      'fr',
+      '--url',
+      url,
+    ]);
+    try {
+      expect(ran.code, ran.stderr).toBe(0);
+      const [summary, ...lines] = ran.stdout.trim().split('\n');
+      expect(summary).toMatch(
+        /^Source src-[0-9a-f]{16}: \d+ mentions \(\d+ of entities in the graph, \d+ distinct\), \d+ amounts, \d+ dates, \d+ candidate claims \(\d+ already known\)\.$/,
+      );
+      // Each candidate on its line, with its status and quote; the pledge among them.
+      expect(
+        lines.some((l) => /^ {2}KNOWN +stargate\.pledgedUsd = 500000000000 +«.*500 milliards de dollars.*»/.test(l)),
+      ).toBe(true);
+      const bad = await runCli(['ingest', file, '--title', 'No date']);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toMatch(/--published-on is required/);
+    } finally {
+      const [source] = await t.db.read('MATCH (s:Source {url: $url}) RETURN s.id AS id', { url });
+      if (source) {
+        await t.db.write('MATCH (c:CandidateClaim {source: $id}) DELETE c', { id: source.id });
+        await t.db.write('MATCH (x:SourceText {source: $id}) DELETE x', { id: source.id });
+        await t.db.write('MATCH (s:Source {id: $id}) DETACH DELETE s', { id: source.id });
+      }
+    }
   });
 });
