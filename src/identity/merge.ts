@@ -34,18 +34,7 @@ import { searchKeysOf } from '../graph/search.js';
 import { entitySpec, toGraphProperties } from '../graph/write-statements.js';
 
 /** A claim's content: what it says, without its id or recording times. */
-interface ClaimContent {
-  kind: ClaimRow['kind'];
-  subject: string;
-  object: string | null;
-  type: string | null;
-  field: string | null;
-  value: unknown;
-  validFrom: string | null;
-  validTo: string | null;
-  citations: Citation[];
-  confidence: number | null;
-}
+type ClaimContent = Omit<ClaimRow, 'id' | 'recordedAt' | 'retractedAt' | 'retractReason' | 'closedAt'>;
 
 /** A relationship claim with its property values. */
 interface RelationshipContent extends ClaimContent {

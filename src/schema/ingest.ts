@@ -24,7 +24,7 @@ import type { Context } from '../context.js';
 import { builder } from './builder.js';
 import { ClaimRef } from './claims.js';
 import { RelationshipTypeEnum } from './enums.js';
-import { committed, rawSourceId } from './mutation-support.js';
+import { actorOf, committed, rawSourceId } from './mutation-support.js';
 import { EntityRef, SourceRef } from './refs.js';
 
 const CandidateStatusEnum = builder.enumType('CandidateStatus', {
@@ -249,9 +249,6 @@ const sourcesChanged = () => {
   return [importedChange({ total: none, created: none, updated: none }, [], true), { notify: false }] as const;
 };
 
-/** Who decided, for the record: the token's subject, else the caller's key digest. */
-const decider = (ctx: Context) => ctx.auth.subject ?? ctx.auth.identity ?? 'anonymous';
-
 builder.mutationFields((t) => ({
   acceptCandidate: t.field({
     type: AcceptCandidatePayload,
@@ -260,7 +257,7 @@ builder.mutationFields((t) => ({
       "to the claim it equals); valid from the document's publication date unless edited.",
     args: { id: t.arg.id({ required: true }), edits: t.arg({ type: CandidateEditsRef }) },
     resolve: async (_root, { id, edits }, ctx) => {
-      const outcome = await acceptCandidate(ctx.db, String(id), (edits ?? {}) as CandidateEdits, decider(ctx));
+      const outcome = await acceptCandidate(ctx.db, String(id), (edits ?? {}) as CandidateEdits, actorOf(ctx));
       const touched = await Promise.all(outcome.touched.map((e) => anyEntityByIdLoader(ctx).load(e)));
       const [first, ...also] = touched.filter((e) => e !== null);
       await committed(ctx, ...(first ? [entityChange('UPDATED', first, { also, sources: true })] : []));
@@ -271,7 +268,7 @@ builder.mutationFields((t) => ({
     type: CandidateClaimRef,
     args: { id: t.arg.id({ required: true }), reason: t.arg.string({ required: true }) },
     resolve: async (_root, { id, reason }, ctx) => {
-      const candidate = await rejectCandidate(ctx.db, String(id), reason, decider(ctx));
+      const candidate = await rejectCandidate(ctx.db, String(id), reason, actorOf(ctx));
       await committed(ctx, sourcesChanged());
       return candidate;
     },

@@ -5,7 +5,7 @@ import { mergeEntities, unmergeEntities, type MergeRow } from '../identity/merge
 import type { Context } from '../context.js';
 import { badInput } from '../errors.js';
 import { builder } from './builder.js';
-import { committed, entityAt } from './mutation-support.js';
+import { actorOf, committed, entityAt } from './mutation-support.js';
 import { EntityRef } from './refs.js';
 
 const EntityMergeRef = builder.objectRef<MergeRow>('EntityMerge').implement({
@@ -33,8 +33,6 @@ const EntityMergeRef = builder.objectRef<MergeRow>('EntityMerge').implement({
     undoneBy: t.string({ nullable: true, resolve: (m) => m.undoneBy }),
   }),
 });
-
-const actor = (ctx: Context) => ctx.auth.subject ?? ctx.auth.identity ?? 'anonymous';
 
 /** After a merge or its undo: both entities changed, and every cached read of either goes. */
 async function announce(ctx: Context, merge: MergeRow) {
@@ -67,7 +65,7 @@ builder.mutationFields((t) => ({
       ]);
       const now = new Date().toISOString();
       const record = await ctx.db.writeTransaction(
-        (run) => mergeEntities(run, keep.id, merge.id, args.reason ?? null, actor(ctx), now),
+        (run) => mergeEntities(run, keep.id, merge.id, args.reason ?? null, actorOf(ctx), now),
         { timeoutMs: 120_000 },
       );
       await announce(ctx, record);
@@ -82,7 +80,7 @@ builder.mutationFields((t) => ({
     args: { mergeId: t.arg.id({ required: true }) },
     resolve: async (_root, { mergeId }, ctx) => {
       const now = new Date().toISOString();
-      const record = await ctx.db.writeTransaction((run) => unmergeEntities(run, String(mergeId), actor(ctx), now), {
+      const record = await ctx.db.writeTransaction((run) => unmergeEntities(run, String(mergeId), actorOf(ctx), now), {
         timeoutMs: 120_000,
       });
       await announce(ctx, record);

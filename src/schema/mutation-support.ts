@@ -120,3 +120,6 @@ export async function runUpsert<L extends EntityLabel>(
 /** The usual description of `upsert<Kind>`. */
 export const upsertDescription = (label: EntityLabel) =>
   `Creates or updates a ${label.toLowerCase()} by slug. Omitted fields keep their value; null clears one.`;
+
+/** Who made a write, for the records that keep it (merges, reviews): the token's subject, else its key's digest. */
+export const actorOf = (ctx: Context) => ctx.auth.subject ?? ctx.auth.identity ?? 'anonymous';
