@@ -52,12 +52,18 @@ const QUALIFIER = new RegExp(
     depasser, depasse, depassent, depassera, depasserait, depasseraient, franchir, au-dela de, pas loin de`)}) $`,
 );
 
-/** What may follow a bare `30 milliards` for it to be money: punctuation or a small word, not a noun. */
-const MONEY_FOLLOWER = new RegExp(
-  `^(?:\\s*(?:[.,;:!?)]|$)|\\s+(?:${alternatives(`
-    a, pour, en, sur, dans, d'ici, jusqu, et, ou, par, au, aux, selon, cette, ce, l'an,
-    in, for, to, on, by, over, from, and, or, with, this, according`)})\\b)`,
-);
+/**
+ * What may follow a bare `30 milliards` for it to be money: in French anything but `de` (which
+ * introduces what is counted: `2 milliards de paramètres`); in English punctuation or a small
+ * word, not a noun (`2 billion parameters`).
+ */
+const MONEY_FOLLOWER = {
+  fr: /^(?!\s+(?:de|d')\b)/,
+  en: new RegExp(
+    `^(?:\\s*(?:[.,;:!?)]|$)|\\s+(?:${alternatives(`
+      in, for, to, on, by, over, from, and, or, with, this, according, raised, invested, committed, pledged`)})\\b)`,
+  ),
+};
 
 const SCALES: Record<string, number> = {
   'mille milliards': 1e12,
@@ -143,7 +149,7 @@ function figureAt(text: string, folded: string, m: RegExpExecArray, language: 'f
   const currency = currencyOf(g, m[0]);
   const glyphScale = g.scale !== undefined && g.scale.length <= 2 && g.scale !== 'bn' && g.scale !== 'mn';
   if (glyphScale && (currency === null || g.space !== '')) return null;
-  if (currency === null && (!g.scale || !MONEY_FOLLOWER.test(folded.slice(end)))) return null;
+  if (currency === null && (!g.scale || !MONEY_FOLLOWER[language].test(folded.slice(end)))) return null;
   const amount = Math.round(value * scaleOf(g.scale, language));
   const money = { ...base, kind: 'MONEY' as const, approximate, implied: currency === null };
   if (currency === null || currency === 'USD') return { ...money, usd: amount };

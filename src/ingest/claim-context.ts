@@ -8,7 +8,8 @@
 import type { Amount } from './amounts.js';
 import type { DateSpan } from './dates.js';
 import type { CandidateClaimDraft, EntityRef, GazetteerEntry } from './extract.js';
-import { fold, isWordChar, sentences, type Span, span } from './fold.js';
+import { alternatives, fold, isWordChar, sentences, type Span, span } from './fold.js';
+import { AUXILIARY } from './kinds.js';
 import type { EntityKind, Mention } from './mentions.js';
 
 export interface Sentence {
@@ -150,6 +151,49 @@ export function claimContext(
 /** The last mention of one of `kinds` that ends before `before`, optionally within a sentence range. */
 export function recent(ctx: ClaimContext, kinds: EntityKind[], before: number, after = 0): Mention | undefined {
   return ctx.mentions.findLast((m) => m.end <= before && m.start >= after && kinds.includes(kindOfMention(ctx, m)!));
+}
+
+/** The company a sentence opens with: its first mention, within its first two words, if a company. */
+export function openingCompany(ctx: ClaimContext, sentence: Sentence): Mention | undefined {
+  const first = sentence.mentions[0];
+  const early = first && ctx.folded.slice(sentence.start, first.start).split(/\s+/).filter(Boolean).length <= 1;
+  return early && kindOfMention(ctx, first) === 'Company' ? first : undefined;
+}
+
+const COMPANY_NOUN =
+  alternatives(`groupe, societe, entreprise, fournisseur, company, group, firm, provider, energeticien,
+  editeur, fonds, fund, constructeur, operateur, operator, utility, developpeur, developer, start-up, startup,
+  chipmaker, fabricant`);
+/** A sentence opening on a company noun and two more words at most: `Le groupe japonais`, `L'énergéticien`. */
+const OPENING = new RegExp(`^(?:le|la|l'|the)\\s*(?:\\S+\\s+){0,3}?(?:${COMPANY_NOUN})\\b(?:\\s+[^\\s,.;:]+){0,2}`);
+
+/**
+ * The description a sentence opens with when it stands for a company (`Le groupe japonais ne
+ * figure pas`), not when it is a clause (`The money will fund`) or names its company itself (`The
+ * chipmaker Nvidia`).
+ */
+export function openingDescription(ctx: ClaimContext, sentence: Sentence): Span | undefined {
+  const opening = OPENING.exec(ctx.folded.slice(sentence.start, sentence.end));
+  if (!opening || AUXILIARY.test(opening[0])) return undefined;
+  const end = sentence.start + opening[0].length;
+  return sentence.mentions.some((m) => m.start < end) ? undefined : span(ctx.text, sentence.start, end);
+}
+
+/**
+ * The company a sentence-opening description stands for: of the companies the sentence before
+ * names, the last new one (a text describes the party its readers may not know), or else the last
+ * company named.
+ */
+export function describedCompany(ctx: ClaimContext, sentence: Sentence): Mention | undefined {
+  const before = ctx.sentences[sentence.index - 1]?.mentions.filter((m) => kindOfMention(ctx, m) === 'Company') ?? [];
+  return before.findLast((m) => m.entity === null) ?? recent(ctx, ['Company'], sentence.start);
+}
+
+/** The company a sentence is about: the one it opens with, or its opening description's, or the last named. */
+export function subjectOf(ctx: ClaimContext, sentence: Sentence): Mention | undefined {
+  const opener = openingCompany(ctx, sentence);
+  if (opener) return opener;
+  return openingDescription(ctx, sentence) ? describedCompany(ctx, sentence) : recent(ctx, ['Company'], sentence.start);
 }
 
 /** The first match of a folded pattern inside a range, as a span of the text. */

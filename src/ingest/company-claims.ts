@@ -11,17 +11,21 @@
 import {
   type ClaimContext,
   cuesIn,
+  describedCompany,
   fieldClaim,
   kindOfMention,
   linkClaim,
+  openingCompany,
+  openingDescription,
   quoteOf,
   recent,
+  refKey,
   refOf,
   type Sentence,
 } from './claim-context.js';
 import type { CandidateClaimDraft } from './extract.js';
 import { alternatives, anyOf, span } from './fold.js';
-import { describingPhrase } from './kinds.js';
+import { AUXILIARY, describingPhrase } from './kinds.js';
 import type { Mention } from './mentions.js';
 import { countryOf } from './places.js';
 
@@ -67,12 +71,19 @@ function titledLeaders(ctx: ClaimContext, sentence: Sentence, person: Mention): 
 const LED_BY = /\b(?:dirigee? par|presidee? par|led by|headed by|run by|chaired by)\s+$/;
 const COMPANY_OF = /\b(?:le groupe|la societe|l'entreprise|la firme|la start-up|the company) d[e']\s*$/;
 
-/** `dirigé par X`, `le groupe de X`: X leads the company last named (or the one X already leads). */
+/**
+ * `dirigé par X`, `le groupe de X`: X leads the company a sentence-opening description stands for
+ * (`L'énergéticien, dirigé par X`), or the one X already leads, or the company last named.
+ */
 function impliedLeaders(ctx: ClaimContext, sentence: Sentence, person: Mention, led: Map<string, Mention>) {
   const before = ctx.folded.slice(sentence.start, person.start);
   const cue = LED_BY.exec(before) ?? COMPANY_OF.exec(before);
   if (!cue) return [];
-  const company = led.get(person.entity ?? person.newEntity!.name) ?? recent(ctx, ['Company'], person.start);
+  const opening = openingDescription(ctx, sentence);
+  const openingOnly = opening && /^,?\s*$/.test(before.slice(opening.end - sentence.start, cue.index));
+  const described = openingOnly ? describedCompany(ctx, sentence) : undefined;
+  const company =
+    described ?? led.get(person.entity ?? person.newEntity!.name) ?? recent(ctx, ['Company'], person.start);
   if (!company) return [];
   const quote = quoteOf(ctx, sentence, span(ctx.text, sentence.start + cue.index, person.start), person);
   return [linkClaim('LEADS', refOf(person), refOf(company), quote, 'leader-implied', 0.5)];
@@ -117,6 +128,58 @@ function investments(ctx: ClaimContext): CandidateClaimDraft[] {
   return out;
 }
 
+const RAISES = anyOf(`raised, raises, raising, a leve, leve, levee de fonds, tour de table, funding round,
+  financing round, round`);
+/** Words before a round's investors: `led by`, `with participation from`, `aux côtés de`. */
+const INVESTORS_BEFORE = new RegExp(
+  `(?:${alternatives(`led by, mene par, menee par, emmene par, pilote par, participation (?:from|de|d'), alongside,
+    aux cotes de, backed by, including, joined by`)})\\s+$`,
+);
+const LIST_JOIN = /^(?:,\s*|\s+and\s+|\s+et\s+|,\s+and\s+)$/;
+/** A company's own part in a round told in a later sentence: `X invested $1 billion`, `X joined the round`. */
+const TOOK_PART = anyOf('invested, a investi, investit, joined the round, participated, a participe, contributed, put');
+
+/** The investors a round's sentence lists after `led by` or `participation from`, in a chain. */
+function investorsListed(ctx: ClaimContext, sentence: Sentence, after: number): Mention[] {
+  const out: Mention[] = [];
+  for (const c of sentence.mentions.filter((m) => isCompany(ctx)(m) && m.start > after)) {
+    const anchored = INVESTORS_BEFORE.test(ctx.folded.slice(sentence.start, c.start));
+    const chained = out.length > 0 && LIST_JOIN.test(ctx.folded.slice(out.at(-1)!.end, c.start));
+    if (anchored || chained) out.push(c);
+  }
+  return out;
+}
+
+/**
+ * A funding round: the company raising it (the company its sentence opens with) receives from the
+ * investors listed after `led by`, `participation from`; in a later sentence a company that
+ * `invested` or `joined the round` invests in the last round's company.
+ */
+function rounds(ctx: ClaimContext): CandidateClaimDraft[] {
+  const out: CandidateClaimDraft[] = [];
+  let raiser: Mention | undefined;
+  for (const sentence of ctx.sentences) {
+    const opener = openingCompany(ctx, sentence);
+    const cue = cuesIn(ctx, sentence, RAISES)[0];
+    if (cue && opener) {
+      raiser = opener;
+      for (const c of investorsListed(ctx, sentence, cue.end)) {
+        const quote = quoteOf(ctx, sentence, opener, cue, c);
+        out.push(linkClaim('INVESTS_IN', refOf(c), refOf(opener), quote, 'investor-round', 0.55));
+      }
+      continue;
+    }
+    const took = cuesIn(ctx, sentence, TOOK_PART)[0];
+    if (!took || !opener || !raiser || refKey(refOf(opener)) === refKey(refOf(raiser))) continue;
+    if (/^\s+(?:in|dans)\b/.test(ctx.folded.slice(took.end))) continue;
+    const paid = sentence.amounts.find((a) => a.kind === 'MONEY' && a.start >= took.end && a.start - took.end < 5);
+    const properties = typeof paid?.usd === 'number' ? { amountUsd: paid.usd } : {};
+    const quote = quoteOf(ctx, sentence, opener, took, ...(paid ? [paid] : []));
+    out.push(linkClaim('INVESTS_IN', refOf(opener), refOf(raiser), quote, 'investor-round-share', 0.5, properties));
+  }
+  return out;
+}
+
 const KIND_NOUNS: [RegExp, string][] = [
   [
     anyOf(`utility, power (?:developer|producer|company), energy (?:company|group|developer), energeticien,
@@ -134,8 +197,6 @@ const KIND_NOUNS: [RegExp, string][] = [
   [/\b(?:ai lab|laboratoire d'ia|ai start-?up|start-?up d'ia)\b/, 'AI_LAB'],
 ];
 /** A sentence opening on a company noun and two more words at most: `Le groupe japonais`, `Le fournisseur de cloud`. */
-const COMPANY_NOUN = alternatives('groupe, societe, entreprise, fournisseur, company, group, firm, provider');
-const OPENING = new RegExp(`^(?:le|la|l'|the)\\s*(?:\\S+\\s+){0,3}?(?:${COMPANY_NOUN})\\b(?:\\s+[^\\s,.;:]+){0,2}`);
 /** A describing phrase just before a name: `La start-up britannique Fluidstack`, `the regional utility X`. */
 const BEFORE_NAME = /(?:^|[\s,;:(])((?:le|la|l'|les|the|a|an|un|une)\s+(?:[\p{L}'-]+\s+){1,4})$/u;
 
@@ -195,8 +256,12 @@ function aroundCompany(ctx: ClaimContext, sentence: Sentence, company: Mention):
   if (apposition)
     out.push(...described(ctx, sentence, company, { start: company.end, end: company.end + apposition.length }));
   const before = BEFORE_NAME.exec(left);
-  if (before)
-    out.push(...described(ctx, sentence, company, { start: company.start - before[1]!.length, end: company.start }));
+  const phrase = before ? ctx.text.slice(company.start - before[1]!.length, company.start) : '';
+  const clause =
+    before && (/\s\p{Lu}/u.test(phrase) || AUXILIARY.test(before[1]!) || /\b(?:et|and)\b/.test(before[1]!));
+  if (before && !clause) {
+    out.push(...described(ctx, sentence, company, { start: company.start - phrase.length, end: company.start }));
+  }
   for (const [re, kind] of DOES) {
     const deed = re.exec(right);
     if (!deed) continue;
@@ -215,10 +280,10 @@ function descriptions(ctx: ClaimContext): CandidateClaimDraft[] {
   const out: CandidateClaimDraft[] = [];
   for (const sentence of ctx.sentences) {
     for (const company of sentence.mentions.filter(isCompany(ctx))) out.push(...aroundCompany(ctx, sentence, company));
-    const opening = OPENING.exec(ctx.folded.slice(sentence.start, sentence.end));
-    const last = opening && recent(ctx, ['Company'], sentence.start);
+    const opening = openingDescription(ctx, sentence);
+    const last = opening && describedCompany(ctx, sentence);
     if (opening && last) {
-      out.push(...described(ctx, sentence, last, { start: sentence.start, end: sentence.start + opening[0].length }));
+      out.push(...described(ctx, sentence, last, opening));
     }
   }
   return out;
@@ -226,5 +291,5 @@ function descriptions(ctx: ClaimContext): CandidateClaimDraft[] {
 
 /** Every claim about companies and their leaders. */
 export function companyClaims(ctx: ClaimContext): CandidateClaimDraft[] {
-  return [...leaders(ctx), ...investments(ctx), ...descriptions(ctx)];
+  return [...leaders(ctx), ...investments(ctx), ...rounds(ctx), ...descriptions(ctx)];
 }

@@ -44,9 +44,16 @@ export function describingPhrase(right: string): string | null {
   return m && wordsOf(m[1]!).length <= 8 ? m[0] : null;
 }
 const DESCRIPTION = new RegExp(
-  `^,\\s+((?:${alternatives("a, an, the, its, their, un, une, le, la, l', les, son, sa, ses, leur")})\\b[^,.;:()]*?)` +
-    `(?=\\s(?:${alternatives('that, which, who, whose, qui, que, dont, where')})\\b|[,.;:()]|$)`,
+  `^,\\s+((?:${alternatives("a, an, the, its, their, un, une, le, la, l', les, son, sa, ses, leur")})\\b` +
+    `(?:[^,.;:()]|[.,](?=\\d))*?)` +
+    `(?=\\s(?:${alternatives('that, which, who, whose, qui, que, dont, where')})\\b|[,.](?!\\d)|[;:()]|$)`,
 );
+
+/** A noun phrase ending just before a name: `The state's grid operator, `, `la société `. */
+const NOUN_PHRASE_END =
+  /(?:^|\s)((?:the|a|an|le|la|l'|un|une|its|son|sa|leur|their)\s+(?:[^\s,]+\s+){0,2}?)([^\s,']+),?\s*$/;
+/** Verbs that make a phrase a clause, not a description: `the money will fund X`. */
+export const AUXILIARY = /\b(?:will|would|can|could|has|have|had|is|are|was|were|a|ont|est|sont|va|vont|doit|peut)\b/;
 
 const PERSON_LEFT = /(?:dirige|dirigee|preside|presidee|fonde|fondee|led|headed|chaired|founded|run) (?:par|by) $/;
 const LEADER_OF = /(?:le groupe|la societe|l'entreprise|la firme|la start-up|le fonds) de $/;
@@ -83,7 +90,8 @@ function companyScore(c: Candidate, left: string, right: string, written: string
   if (c.words.length === 1 && /^\p{Lu}{2,}$/u.test(written)) score += 2;
   const described = description(right);
   if (holds(COMPANY_NOUNS, described) && !holds(SITE_WORDS, described)) score += 3;
-  if (COMPANY_NOUNS.has(wordsOf(left).at(-1) ?? '') && !LEADER_OF.test(left)) score += 3;
+  const nounPhrase = NOUN_PHRASE_END.exec(left);
+  if (nounPhrase && COMPANY_NOUNS.has(nounPhrase[2]!) && !AUXILIARY.test(nounPhrase[1]!)) score += 3;
   if (ANALYSTS_AT.test(left)) score += 4;
   if (POWERED_BY.test(left)) score += 3;
   else if (/\b(?:by|par) $/.test(left)) score += 1;

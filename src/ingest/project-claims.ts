@@ -11,19 +11,24 @@
 import {
   type ClaimContext,
   cueIn,
+  cuesIn,
+  describedCompany,
   fieldClaim,
   kindOfMention,
   linkClaim,
+  openingCompany,
+  openingDescription,
   quoteOf,
   refKey,
   refOf,
   type Sentence,
 } from './claim-context.js';
+import type { Amount } from './amounts.js';
 import type { DealReference } from './deal-claims.js';
-import { anyOf } from './fold.js';
-import type { SiteReference } from './site-claims.js';
 import type { CandidateClaimDraft } from './extract.js';
+import { anyOf, type Span } from './fold.js';
 import type { Mention } from './mentions.js';
+import type { SiteReference } from './site-claims.js';
 
 const projectsIn = (ctx: ClaimContext, sentence: Sentence | undefined) =>
   sentence?.mentions.filter((m) => kindOfMention(ctx, m) === 'Project') ?? [];
@@ -70,15 +75,39 @@ function pledges(ctx: ClaimContext, sentence: Sentence, project: Mention): Candi
 const SUPPLY =
   /\b(?:supply|supplies|electricit\w*|generation|plants?|centrales?|solar|gas|wind|grid|reseau|batter\w*)\b/;
 
-/** A power figure in a sentence naming no company and no site: the target of the main project. */
+const PHASE = /\b(?:tranche|phase|stage|etape)\b/;
+const CAPACITY = /\b(?:capacit[ey]|puissance|will have|aura|reach\w*|atteindr\w*|vise|aims?)\b/;
+const APPOSITION = /^,\s+(?:a|an|the|un|une|le|la|l')\b[^,;:]*$/;
+
+/**
+ * Whether a power figure after a project's name describes it: in the apposition that follows the
+ * name (`Stargate UAE, a 1 GW cluster`), or after a capacity word in the same clause.
+ */
+function describesProject(ctx: ClaimContext, project: Mention, a: Amount): boolean {
+  if (project.end > a.start) return false;
+  const between = ctx.folded.slice(project.end, a.start);
+  if (between.length >= 100) return false;
+  return APPOSITION.test(between) || (!/[,;:]/.test(between) && CAPACITY.test(between));
+}
+
+/**
+ * A power figure (not a plant's, not a first phase's) is the target of the project it describes
+ * (`Stargate Italia, un projet ... d'une capacité de 1 GW`), or, in a sentence naming no company,
+ * site or plant, of the main project (`l'ensemble devait consommer 10 gigawatts`).
+ */
 function powerTargets(ctx: ClaimContext, sentence: Sentence, claimed: Set<number>): CandidateClaimDraft[] {
-  const project = topicProject(ctx);
+  const main = topicProject(ctx);
   const others = sentence.mentions.some((m) => ['Company', 'Datacenter'].includes(kindOfMention(ctx, m)!));
-  if (!project?.entity || others || SUPPLY.test(ctx.folded.slice(sentence.start, sentence.end))) return [];
+  const supply = SUPPLY.test(ctx.folded.slice(sentence.start, sentence.end));
   return sentence.amounts.flatMap((a) => {
-    if (a.kind !== 'POWER' || claimed.has(a.start)) return [];
-    const quote = quoteOf(ctx, sentence, a);
-    return [fieldClaim(project.entity!, 'targetPowerMw', a.mw, quote, 'project-power-target', 0.45, a.approximate)];
+    const around = ctx.folded.slice(Math.max(sentence.start, a.start - 30), a.end + 30);
+    if (a.kind !== 'POWER' || claimed.has(a.start) || PHASE.test(around)) return [];
+    const named = projectsIn(ctx, sentence).find((p) => describesProject(ctx, p, a));
+    const project = named ?? (main && !others && !supply ? main : undefined);
+    if (!project) return [];
+    const quote = quoteOf(ctx, sentence, ...(named ? [named] : []), a);
+    const rule = named ? 'project-power-described' : 'project-power-target';
+    return [fieldClaim(refOf(project), 'targetPowerMw', a.mw, quote, rule, named ? 0.55 : 0.45, a.approximate)];
   });
 }
 
@@ -88,69 +117,114 @@ const sameEntity = (a: Mention, b: Mention) => refKey(refOf(a)) === refKey(refOf
 const ANNOUNCE = /\b(?:presentait|presente|a presente|annonce\w*|announc\w*|unveil\w*|devoil\w*|lanc\w*|launch\w*)\b/;
 
 /** An announcing verb beside a project and a date: the announcement day, and who announced it. */
-function announcements(ctx: ClaimContext, sentence: Sentence): CandidateClaimDraft[] {
-  const project = projectsIn(ctx, sentence)[0];
-  if (!project) return [];
-  const firstNamed =
-    project.entity === null && !ctx.mentions.some((m) => m.start < project.start && sameEntity(m, project));
-  const cue = cueIn(ctx, sentence, ANNOUNCE) ?? (firstNamed ? cueIn(ctx, sentence, SAID) : undefined);
-  if (!cue) return [];
-  const dated = sentence.dates.filter((d) => d.from !== null && d.to !== null);
-  const date = dated.reduce<(typeof dated)[number] | undefined>(
-    (best, d) => (best === undefined || Math.abs(d.start - cue.start) < Math.abs(best.start - cue.start) ? d : best),
-    undefined,
-  );
-  const out: CandidateClaimDraft[] = [];
-  const on = date && (date.from === date.to ? date.from : { from: date.from, to: date.to });
-  if (date) {
-    out.push(
-      fieldClaim(refOf(project), 'announcedOn', on, quoteOf(ctx, sentence, date, project), 'project-announced', 0.6),
-    );
-  }
-  const opener = sentence.mentions[0];
-  const saidBy =
-    opener &&
-    kindOfMention(ctx, opener) === 'Company' &&
-    ctx.folded.slice(opener.end, cue.start).split(/\s+/).length <= 4;
-  const announcers = sentence.mentions.filter((m) => kindOfMention(ctx, m) === 'Person' || (saidBy && m === opener));
-  for (const person of announcers) {
-    const quote = quoteOf(ctx, sentence, person, project);
-    out.push(
-      linkClaim('ANNOUNCED', refOf(person), refOf(project), quote, 'project-announced-by', 0.5, on ? { on } : {}),
-    );
+/** Companies that say or announce: those just before the verb, with the ones listed with them. */
+function announcingCompanies(ctx: ClaimContext, sentence: Sentence, cue: Span): Mention[] {
+  const companies = sentence.mentions.filter((m) => kindOfMention(ctx, m) === 'Company' && m.end <= cue.start);
+  const last = companies.at(-1);
+  const between = last && ctx.folded.slice(last.end, cue.start);
+  if (!last || /[,;:]/.test(between!) || between!.split(/\s+/).filter(Boolean).length > 3) return [];
+  const out = [last];
+  for (const c of companies.slice(0, -1).reverse()) {
+    if (!/^(?:,\s*|\s+and\s+|\s+et\s+)$/.test(ctx.folded.slice(c.end, out[0]!.start))) break;
+    out.unshift(c);
   }
   return out;
 }
 
+/**
+ * An announcing verb (or a verb of saying, for a project named for the first time) beside a
+ * project: its announcement day from the date nearest the verb, and who announced it (the people
+ * the sentence names, the companies just before the verb).
+ */
+function announcements(ctx: ClaimContext, sentence: Sentence): CandidateClaimDraft[] {
+  const projects = projectsIn(ctx, sentence);
+  const firstNamed = (p: Mention) =>
+    p.entity === null && !ctx.mentions.some((m) => m.start < p.start && sameEntity(m, p));
+  const cue = cueIn(ctx, sentence, ANNOUNCE) ?? (projects.some(firstNamed) ? cueIn(ctx, sentence, SAID) : undefined);
+  if (projects.length === 0 || !cue) return [];
+  const project =
+    projects.findLast((p) => p.start < cue.start && /^,?\s*$/.test(ctx.folded.slice(p.end, cue.start))) ?? projects[0]!;
+  const date = nearest(
+    cue,
+    sentence.dates.filter((d) => d.from !== null && d.to !== null),
+  );
+  const out: CandidateClaimDraft[] = [];
+  const on = date && (date.from === date.to ? date.from : { from: date.from, to: date.to });
+  if (date) {
+    const quote = quoteOf(ctx, sentence, date, project);
+    out.push(fieldClaim(refOf(project), 'announcedOn', on, quote, 'project-announced', 0.6));
+  }
+  const people = sentence.mentions.filter((m) => kindOfMention(ctx, m) === 'Person');
+  for (const by of [...people, ...announcingCompanies(ctx, sentence, cue)]) {
+    const quote = quoteOf(ctx, sentence, by, project);
+    out.push(linkClaim('ANNOUNCED', refOf(by), refOf(project), quote, 'project-announced-by', 0.5, on ? { on } : {}));
+  }
+  return out;
+}
+
+/** The item of `list` whose start is closest to `to`'s. */
+const nearest = <T extends { start: number }>(to: { start: number }, list: T[]) =>
+  list.reduce<T | undefined>(
+    (best, x) => (best === undefined || Math.abs(x.start - to.start) < Math.abs(best.start - to.start) ? x : best),
+    undefined,
+  );
+
 const ROLES: [RegExp, string][] = [
-  [/\b(?:financ\w*|fonds|funds|funding|bailleurs?|backer)\b/, 'financier'],
-  [/\b(?:exploitant|operator|exploit\w*|operat\w*|run|runs|will run)\b/, 'operator'],
-  [/\b(?:technolog\w*)\b/, 'technology'],
-  [/\b(?:chef de file|lead partner|leads? the project)\b/, 'lead'],
+  [anyOf('financ\\w*, fonds, funds, funding, bailleurs?, backer'), 'financier'],
+  [
+    anyOf('exploitant, exploit(?:e|era|ent|eront|er), operates?, operated, will operate, run, runs, will run'),
+    'operator',
+  ],
+  [
+    anyOf(`technolog\\w*, apporter\\w* (?:ses|sa|leurs?) (?:modeles|technologies?|puces),
+    (?:provide|bring)s? (?:its|their) (?:models|technology|chips)`),
+    'technology',
+  ],
+  [anyOf('chef de file, lead partner, leads? the project'), 'lead'],
 ];
+/** Words of a company raising money for itself, which is investment in it, not in a project. */
+const RAISING = anyOf('raised, raises, raising, a leve, leve, levee de fonds, tour de table, round');
+/** An apposition a role word may sit in: `SoftBank, Stargate's main financial backer`. */
+const ROLE_APPOSITION = /^,\s+(?:the|a|an|its|le|la|l'|un|une|son|sa|which|who|qui|dont|[\p{L}]+'s)\b[^,;:]*$/u;
 
 /**
- * The company a sentence opens with (within its first three words) beside a financing (or
- * operating, technology, lead) word takes part, in that role, in the project the sentence names
- * or else the main one; running a datacenter the sentence names is operating it, not the project.
+ * The companies a role word is about: those just before it with no comma between (or with the word
+ * in their apposition), those just after it, or else the company the sentence is about.
+ */
+function rolePlayers(ctx: ClaimContext, sentence: Sentence, cue: Span): Mention[] {
+  const near = sentence.mentions.filter((c) => {
+    if (kindOfMention(ctx, c) !== 'Company') return false;
+    const before = c.end <= cue.start;
+    const gap = before ? ctx.folded.slice(c.end, cue.start) : ctx.folded.slice(cue.end, c.start);
+    return gap.length <= 40 && (!/[,;:]/.test(gap) || (before && ROLE_APPOSITION.test(gap)));
+  });
+  if (near.length > 0) return near;
+  const description = openingDescription(ctx, sentence);
+  if (description && cue.start < description.end) return [];
+  const subject = openingCompany(ctx, sentence) ?? (description && describedCompany(ctx, sentence));
+  return subject ? [subject] : [];
+}
+
+/**
+ * A company beside a financing, operating, technology or lead word takes part, in that role, in
+ * the project the sentence names or else the main one. Running a datacenter the sentence names is
+ * operating it, not the project; raising money is being invested in.
  */
 function participants(ctx: ClaimContext, sentence: Sentence, sites: SiteReference[]): CandidateClaimDraft[] {
-  const opening = ctx.folded.slice(sentence.start, sentence.end).split(/\s+/).slice(0, 3).join(' ').length;
-  const company = sentence.mentions.find(
-    (m) => kindOfMention(ctx, m) === 'Company' && m.start < sentence.start + opening,
-  );
   const project = projectsIn(ctx, sentence)[0] ?? topicProject(ctx);
-  if (!company || !project) return [];
+  if (!project || cueIn(ctx, sentence, RAISING)) return [];
+  const out: CandidateClaimDraft[] = [];
   for (const [re, role] of ROLES) {
-    const cue = cueIn(ctx, sentence, re);
-    if (!cue || (role === 'operator' && sites.some((r) => r.sentence === sentence))) continue;
-    const quote = quoteOf(ctx, sentence, company, cue);
-    const claim = linkClaim('PARTICIPATES_IN', refOf(company), refOf(project), quote, 'project-participant', 0.5, {
-      role,
-    });
-    return [claim];
+    if (role === 'operator' && sites.some((r) => r.sentence === sentence)) continue;
+    for (const cue of cuesIn(ctx, sentence, re)) {
+      for (const company of rolePlayers(ctx, sentence, cue)) {
+        const quote = quoteOf(ctx, sentence, company, cue);
+        const properties = { role };
+        out.push(linkClaim('PARTICIPATES_IN', refOf(company), refOf(project), quote, 'project-role', 0.5, properties));
+      }
+    }
   }
-  return [];
+  return out;
 }
 
 /** `le Stargate de SoftBank et d'OpenAI`, `SoftBank and OpenAI's Stargate`: the companies take part in it. */

@@ -21,6 +21,7 @@ import {
   recent,
   refOf,
   type Sentence,
+  subjectOf,
 } from './claim-context.js';
 import type { DealReference } from './deal-claims.js';
 import type { CandidateClaimDraft, EntityRef } from './extract.js';
@@ -53,14 +54,6 @@ const SUPPLY =
 const PHASE = /\b(?:tranche|phase|stage|etape|premier batiment|first building)\b/;
 
 const sentenceText = (ctx: ClaimContext, s: Sentence) => ctx.folded.slice(s.start, s.end);
-
-/** The company a sentence opens with, or else the last one named before it. */
-export function subjectOf(ctx: ClaimContext, sentence: Sentence): Mention | undefined {
-  const first = sentence.mentions[0];
-  const opening = first && ctx.folded.slice(sentence.start, first.start).split(/\s+/).filter(Boolean).length <= 2;
-  if (first && opening && kindOfMention(ctx, first) === 'Company') return first;
-  return recent(ctx, ['Company'], sentence.start);
-}
 
 /** Known datacenters named through their operator or a covering deal. */
 function knownSiteReferences(ctx: ClaimContext, sentence: Sentence, deals: DealReference[]): SiteReference[] {
