@@ -85,7 +85,7 @@ const SCALES: Record<string, number> = {
 const POWER_FACTORS: Record<string, number> = { t: 1e6, g: 1e3, m: 1, k: 1e-3 };
 
 /** The value of a written number: `,` (English) or `.` (French) before exactly three digits groups them. */
-export function parseNumber(written: string, language: 'fr' | 'en'): number {
+function parseNumber(written: string, language: 'fr' | 'en'): number {
   const plain = written.replace(/[ \u00a0\u202f]/g, '');
   const grouping = language === 'en' ? /,(?=\d{3}(?!\d))/g : /\.(?=\d{3}(?!\d))/g;
   return Number(plain.replace(grouping, '').replace(',', '.'));

@@ -25,7 +25,7 @@ export const parts = (day: string): [number, number, number] => {
   return [y!, m!, d!];
 };
 
-export const lastDayOfMonth = (year: number, month: number): number => new Date(Date.UTC(year, month, 0)).getUTCDate();
+const lastDayOfMonth = (year: number, month: number): number => new Date(Date.UTC(year, month, 0)).getUTCDate();
 
 export const dayPeriod = (day: string): Period => ({ from: day, to: day, unit: 'day' });
 

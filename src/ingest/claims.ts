@@ -14,7 +14,7 @@ import { projectClaims } from './project-claims.js';
 import { siteClaims, siteReferences } from './site-claims.js';
 
 /** What a claim states, whatever its quote: equal keys are one fact. */
-export function factKey(c: CandidateClaimDraft): string {
+function factKey(c: CandidateClaimDraft): string {
   if ('relationship' in c) return `${c.relationship} ${refKey(c.from)} ${refKey(c.to)}`;
   return `${refKey(c.subject)}.${c.field} ${JSON.stringify(c.value)}`;
 }

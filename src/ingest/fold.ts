@@ -82,20 +82,3 @@ export function sentences(text: string): { start: number; end: number }[] {
   if (last > start) out.push({ start, end: last });
   return out;
 }
-
-/** Paragraphs: ranges between blank lines. */
-export function paragraphs(text: string): { start: number; end: number }[] {
-  const out: { start: number; end: number }[] = [];
-  let start = 0;
-  for (const m of text.matchAll(/\n\s*\n/g)) {
-    if (m.index > start) out.push({ start, end: m.index });
-    start = m.index + m[0].length;
-  }
-  const last = text.trimEnd().length;
-  if (last > start) out.push({ start, end: last });
-  return out;
-}
-
-/** The range among `ranges` (in text order) that holds index `at`, or undefined. */
-export const rangeAt = <R extends { start: number; end: number }>(ranges: R[], at: number): R | undefined =>
-  ranges.find((r) => r.start <= at && at < r.end);

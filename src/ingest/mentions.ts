@@ -24,7 +24,7 @@ interface NameForm {
 }
 
 /** Every name and alias of the gazetteer, longest first, so the longest name wins. */
-export function nameForms(gazetteer: GazetteerEntry[]): NameForm[] {
+function nameForms(gazetteer: GazetteerEntry[]): NameForm[] {
   const forms = gazetteer.flatMap((entry) => entry.names.map((name) => ({ folded: fold(name), entry })));
   return forms.sort((a, b) => b.folded.length - a.folded.length);
 }

@@ -162,7 +162,7 @@ function withoutOpeningWord(r: { words: Word[]; titled: boolean }, inside: Set<s
 }
 
 /** The candidates: runs that are no place, no common word, and no unconfirmed sentence opener. */
-export function candidates(text: string, folded: string, known: Mention[], language: 'fr' | 'en'): Candidate[] {
+function candidates(text: string, folded: string, known: Mention[], language: 'fr' | 'en'): Candidate[] {
   const words = textWords(text, folded, known);
   const all = runs(text, words);
   const inside = new Set(all.filter((r) => !r.words[0]!.initial).map((r) => r.words.map((w) => w.folded).join(' ')));

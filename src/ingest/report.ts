@@ -10,7 +10,7 @@ import { extract } from './extract.js';
 import { type GoldDocument, loadGoldSet, seedGazetteer } from './gold-set.js';
 
 /** Every gold document with its evaluation, the extractor run with the seed's gazetteer. */
-export function evaluateGoldSet(heldOut = true): { doc: GoldDocument; evaluation: DocumentEvaluation }[] {
+function evaluateGoldSet(heldOut = true): { doc: GoldDocument; evaluation: DocumentEvaluation }[] {
   const gazetteer = seedGazetteer();
   const docs = loadGoldSet().filter((doc) => heldOut || !doc.heldOut);
   return docs.map((doc) => {
