@@ -461,6 +461,20 @@ const CHECKS: Record<string, (data: Data) => void | Promise<void>> = {
     expect(value.value).toBe(30e9);
     expect(value.citations.map((c: Data) => c.source.publisher)).toContain('The Wall Street Journal');
   },
+  '22-reconcile-names': (d) => {
+    expect(d.reconcile.map((r: Data) => [r.name, r.match?.slug, r.candidates[0].reasons[0].kind])).toEqual([
+      ['Open AI', 'openai', 'EXACT_ALIAS'],
+      ['Oracle Corp', 'oracle', 'LEGAL_FORM'],
+      ['Sam Altmann', 'sam-altman', 'SIMILAR_SPELLING'],
+    ]);
+    expect(d.microsoft.name).toBe('Microsoft');
+    expect(d.microsoft.identifiers).toContainEqual({
+      scheme: 'WIKIDATA',
+      value: 'Q2283',
+      url: 'https://www.wikidata.org/wiki/Q2283',
+    });
+    for (const pair of d.duplicateCandidates) expect(pair.score).toBeGreaterThanOrEqual(0.9);
+  },
 };
 
 describe('schema/examples', () => {
