@@ -39,6 +39,7 @@ import { toGraphProperties, entitySpec, UPSERT_SOURCES } from '../graph/write-st
 import { SOURCE_PROPERTIES, RELATIONSHIPS } from '../graph/model.js';
 import { extract, type CandidateClaimDraft, type Extraction } from './extract.js';
 import { gazetteerFor, type GazetteerEntity } from './gazetteer.js';
+import { MAX_RECONCILE_QUERIES, reconcile, type ReconcileCandidate } from '../identity/reconcile.js';
 
 export const CANDIDATE_STATUSES = ['PENDING', 'KNOWN', 'ACCEPTED', 'REJECTED'] as const;
 export type CandidateStatus = (typeof CANDIDATE_STATUSES)[number];
@@ -91,6 +92,8 @@ export interface IngestOutcome {
   candidates: CandidateRow[];
   /** Gazetteer entities by slug, for the mentions' entities. */
   entities: Map<string, GazetteerEntity>;
+  /** Each name the text gives an entity the gazetteer lacks: what reconcile made of it. */
+  reconciled: Map<string, ReconcileCandidate[]>;
   /** The slugs of the entities candidates name, by id. */
   entitySlugs: Map<string, string>;
 }
@@ -233,13 +236,14 @@ export function toCandidateRow(row: Row): CandidateRow {
 export async function ingestDocument(db: Db, input: IngestDocumentInput): Promise<IngestOutcome> {
   checkInput(input);
   const gazetteer = await gazetteerFor(db, input.text);
-  const extraction = extract({
+  const found = extract({
     text: input.text,
     language: input.language as (typeof INGEST_LANGUAGES)[number],
     publishedOn: input.publishedOn,
     gazetteer: gazetteer.map((e) => ({ slug: e.slug, label: e.label, names: e.names })),
   });
   const bySlug = new Map(gazetteer.map((e) => [e.slug, e]));
+  const { extraction, reconciled } = await reconcileNewNames(db, found, bySlug);
   const now = new Date().toISOString();
   const source = {
     title: input.title,
@@ -285,10 +289,57 @@ export async function ingestDocument(db: Db, input: IngestDocumentInput): Promis
   return {
     sourceId,
     extraction,
+    reconciled,
     candidates,
     entities: bySlug,
     entitySlugs: new Map(gazetteer.map((e) => [e.id, e.slug])),
   };
+}
+
+/**
+ * New names are reconciled before they are proposed as new entities: one the graph has under a
+ * variant of its name (a typing slip, a legal form, an accent) and reconcile matches is that
+ * entity, in the mentions and in the candidates; the others stay new, with their candidates shown.
+ */
+async function reconcileNewNames(db: Db, found: Extraction, bySlug: Map<string, GazetteerEntity>) {
+  const kinds = new Map<string, string>();
+  for (const m of found.mentions) if (m.newEntity) kinds.set(m.newEntity.name, m.newEntity.kind);
+  const names = [...kinds.keys()].slice(0, MAX_RECONCILE_QUERIES);
+  const reconciled = new Map<string, ReconcileCandidate[]>();
+  if (names.length === 0) return { extraction: found, reconciled };
+  const results = await reconcile(
+    db,
+    names.map((name) => {
+      const kind = kinds.get(name);
+      return { name, kinds: isEntityLabel(kind) ? [kind] : null, limit: 3 };
+    }),
+  );
+  const matched = new Map<string, string>();
+  results.forEach((r, i) => {
+    reconciled.set(names[i]!, r.candidates);
+    const top = r.candidates[0];
+    if (!top?.match) return;
+    const e = top.entity;
+    bySlug.set(e.slug, { id: e.id, slug: e.slug, label: e.label, names: [e.name, ...e.aliases] });
+    matched.set(names[i]!, e.slug);
+  });
+  const resolve = <T>(ref: T): T | string =>
+    typeof ref === 'object' && ref !== null && 'new' in ref && matched.has(String(ref.new))
+      ? matched.get(String(ref.new))!
+      : ref;
+  const extraction: Extraction = {
+    ...found,
+    mentions: found.mentions.map((m) => {
+      const slug = m.newEntity ? matched.get(m.newEntity.name) : undefined;
+      if (!slug) return m;
+      const { newEntity: _newEntity, ...known } = m;
+      return { ...known, entity: slug };
+    }),
+    claims: found.claims.map((c) =>
+      'field' in c ? { ...c, subject: resolve(c.subject) } : { ...c, from: resolve(c.from), to: resolve(c.to) },
+    ),
+  };
+  return { extraction, reconciled };
 }
 
 function withoutNulls<T extends object>(o: T): Partial<T> {

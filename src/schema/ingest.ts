@@ -22,6 +22,8 @@ import {
 import type { GazetteerEntity } from '../ingest/gazetteer.js';
 import type { Context } from '../context.js';
 import { builder } from './builder.js';
+import { ReconcileCandidateRef } from './reconcile.js';
+import type { ReconcileCandidate } from '../identity/reconcile.js';
 import { ClaimRef } from './claims.js';
 import { RelationshipTypeEnum } from './enums.js';
 import { actorOf, committed, rawSourceId } from './mutation-support.js';
@@ -97,7 +99,10 @@ const CandidateClaimRef = builder.objectRef<CandidateRow>('CandidateClaim').impl
   }),
 });
 
-type MentionRow = Extraction['mentions'][number] & { entities: Map<string, GazetteerEntity> };
+type MentionRow = Extraction['mentions'][number] & {
+  entities: Map<string, GazetteerEntity>;
+  reconciled: Map<string, ReconcileCandidate[]>;
+};
 type AmountRow = Extraction['amounts'][number];
 type DateRow = Extraction['dates'][number];
 
@@ -117,6 +122,13 @@ const MentionRef = builder.objectRef<MentionRow>('DocumentMention').implement({
     }),
     newEntityName: t.string({ nullable: true, resolve: (m) => m.newEntity?.name ?? null }),
     newEntityKind: t.string({ nullable: true, resolve: (m) => m.newEntity?.kind ?? null }),
+    reconciled: t.field({
+      type: [ReconcileCandidateRef],
+      description:
+        'For a name the graph lacks: what reconcile found for it (none matched, or it would be the entity). ' +
+        'For a known entity: empty.',
+      resolve: (m) => (m.newEntity ? (m.reconciled.get(m.newEntity.name) ?? []) : []),
+    }),
   }),
 });
 
@@ -156,7 +168,7 @@ const IngestDocumentPayload = builder.objectRef<IngestOutcome>('IngestDocumentPa
     source: t.field({ type: SourceRef, resolve: (o, _a, ctx) => sourceOf(ctx, o.sourceId) }),
     mentions: t.field({
       type: [MentionRef],
-      resolve: (o) => o.extraction.mentions.map((m) => ({ ...m, entities: o.entities })),
+      resolve: (o) => o.extraction.mentions.map((m) => ({ ...m, entities: o.entities, reconciled: o.reconciled })),
     }),
     amounts: t.field({ type: [AmountRef], resolve: (o) => o.extraction.amounts }),
     dates: t.field({ type: [DatePeriodRef], resolve: (o) => o.extraction.dates }),

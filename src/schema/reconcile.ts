@@ -70,7 +70,7 @@ const ReconcileReasonRef = builder.objectRef<ReconcileReason>('ReconcileReason')
   }),
 });
 
-const ReconcileCandidateRef = builder.objectRef<ReconcileCandidate>('ReconcileCandidate').implement({
+export const ReconcileCandidateRef = builder.objectRef<ReconcileCandidate>('ReconcileCandidate').implement({
   fields: (t) => ({
     entity: t.field({ type: EntityRef, resolve: (c) => c.entity }),
     score: t.exposeFloat('score', { description: 'From 0 to 1; candidates come best first.' }),

@@ -251,4 +251,41 @@ describe('reviewing the candidates', () => {
     const missing = await gql(yoga, 'mutation { acceptCandidate(id: "cand-nope") { candidate { id } } }', {}, asWriter);
     expect(missing.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
   });
+
+  it('reconciles a name the graph lacks before proposing it as new: a slip of a known name is that entity', async () => {
+    const company = `${prefix}-quillmarsh`;
+    await gql(
+      yoga,
+      'mutation ($input: UpsertCompanyInput!) { upsertCompany(input: $input) { id } }',
+      { input: { slug: company, name: 'Quillmarsh Energy', kind: 'ENERGY' } },
+      asWriter,
+    );
+    try {
+      const text = 'Quillmarsh Enrgy signed a $2 billion power agreement with OpenAI in March 2025.\n';
+      const { data, errors } = await gql<{
+        ingestDocument: {
+          mentions: Array<{
+            text: string;
+            entity: { slug: string } | null;
+            newEntityName: string | null;
+            reconciled: Array<{ entity: { slug: string }; score: number; match: boolean }>;
+          }>;
+        };
+      }>(
+        yoga,
+        `mutation ($input: IngestDocumentInput!) { ingestDocument(input: $input) {
+           mentions { text entity { slug } newEntityName reconciled { entity { slug } score match } } } }`,
+        { input: { title: 'Quillmarsh', url: `${URL_}/quillmarsh`, publishedOn: '2025-03-10', language: 'en', text } },
+        asWriter,
+      );
+      expect(errors).toBeUndefined();
+      const slip = data!.ingestDocument.mentions.find((m) => m.text === 'Quillmarsh Enrgy');
+      expect(slip).toMatchObject({ entity: { slug: company }, newEntityName: null, reconciled: [] });
+      expect(data!.ingestDocument.mentions.find((m) => m.text === 'OpenAI')?.entity?.slug).toBe('openai');
+    } finally {
+      await t.db.write('MATCH (s:Source {url: $url}) MATCH (c:CandidateClaim {source: s.id}) DELETE c', {
+        url: `${URL_}/quillmarsh`,
+      });
+    }
+  });
 });
