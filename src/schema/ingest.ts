@@ -2,9 +2,11 @@
  * Growing the graph from documents: `ingestDocument`, the review queue `candidateClaims`, and
  * `acceptCandidate` / `rejectCandidate` (src/ingest/documents.ts keeps the rules).
  */
-import { limitExceeded } from '../errors.js';
+import { badInput, limitExceeded } from '../errors.js';
 import { claimByIdLoader } from '../claims/read.js';
-import { anyEntityByIdLoader, sourceByIdLoader } from '../graph/entity-loaders.js';
+import DataLoader from 'dataloader';
+import { requestLoader } from '../context.js';
+import { anyEntityByIdLoader, entityBySlugLoader, sourceByIdLoader } from '../graph/entity-loaders.js';
 import { entityChange, importedChange } from '../live/changes.js';
 import type { Extraction } from '../ingest/extract.js';
 import {
@@ -99,9 +101,14 @@ const CandidateClaimRef = builder.objectRef<CandidateRow>('CandidateClaim').impl
   }),
 });
 
+/**
+ * A mention with how to find its entity: at ingestion, the gazetteer's entities by slug and what
+ * reconcile made of new names; read back from a stored document (`entities: null`), the entity of
+ * that slug now, and no reconciliation.
+ */
 type MentionRow = Extraction['mentions'][number] & {
-  entities: Map<string, GazetteerEntity>;
-  reconciled: Map<string, ReconcileCandidate[]>;
+  entities: Map<string, GazetteerEntity> | null;
+  reconciled: Map<string, ReconcileCandidate[]> | null;
 };
 type AmountRow = Extraction['amounts'][number];
 type DateRow = Extraction['dates'][number];
@@ -116,7 +123,9 @@ const MentionRef = builder.objectRef<MentionRow>('DocumentMention').implement({
       type: EntityRef,
       nullable: true,
       resolve: (m, _a, ctx) => {
-        const known = m.entity ? m.entities.get(m.entity) : undefined;
+        if (!m.entity) return null;
+        if (!m.entities) return entityBySlugLoader(ctx).load(m.entity);
+        const known = m.entities.get(m.entity);
         return known ? anyEntityByIdLoader(ctx).load(known.id) : null;
       },
     }),
@@ -126,8 +135,8 @@ const MentionRef = builder.objectRef<MentionRow>('DocumentMention').implement({
       type: [ReconcileCandidateRef],
       description:
         'For a name the graph lacks: what reconcile found for it (none matched, or it would be the entity). ' +
-        'For a known entity: empty.',
-      resolve: (m) => (m.newEntity ? (m.reconciled.get(m.newEntity.name) ?? []) : []),
+        'For a known entity, or a document read back later: empty.',
+      resolve: (m) => (m.newEntity ? (m.reconciled?.get(m.newEntity.name) ?? []) : []),
     }),
   }),
 });
@@ -162,6 +171,93 @@ const DatePeriodRef = builder.objectRef<DateRow>('DocumentDate').implement({
     to: t.field({ type: 'Date', nullable: true, resolve: (d) => d.to }),
   }),
 });
+
+/** A stored document: its text and what the extractor found in it when it was ingested. */
+interface StoredDocument {
+  text: string;
+  ingestedAt: string | null;
+  mentions: MentionRow[];
+  amounts: AmountRow[];
+  dates: DateRow[];
+}
+
+/** JSON a SourceText node holds, as an array (a node written before a field existed has none). */
+const jsonList = <T>(value: unknown): T[] => (typeof value === 'string' ? (JSON.parse(value) as T[]) : []);
+
+/** Each source's stored document by source id, batched per request (null: not an ingested document). */
+const documentLoader = (ctx: Context) =>
+  requestLoader(
+    ctx,
+    'sourceDocument',
+    () =>
+      new DataLoader<string, StoredDocument | null>(async (ids) => {
+        const rows = await ctx.db.read(
+          `UNWIND $ids AS id MATCH (t:SourceText {source: id})
+           RETURN id, t.text AS text, toString(t.ingestedAt) AS ingestedAt, t.mentions AS mentions,
+                  t.amounts AS amounts, t.dates AS dates`,
+          { ids },
+        );
+        const byId = new Map(
+          rows.map((r) => [
+            String(r.id),
+            {
+              text: String(r.text ?? ''),
+              ingestedAt: (r.ingestedAt as string | null) ?? null,
+              mentions: jsonList<Extraction['mentions'][number]>(r.mentions).map((m) => ({
+                ...m,
+                entities: null,
+                reconciled: null,
+              })),
+              amounts: jsonList<AmountRow>(r.amounts),
+              dates: jsonList<DateRow>(r.dates),
+            },
+          ]),
+        );
+        return ids.map((id) => byId.get(id) ?? null);
+      }),
+  );
+
+const SourceDocumentRef = builder.objectRef<StoredDocument>('SourceDocument').implement({
+  description:
+    'An ingested document: its plain text and what the extractor found in it (character ranges into `text`).',
+  fields: (t) => ({
+    text: t.exposeString('text'),
+    ingestedAt: t.field({ type: 'DateTime', nullable: true, resolve: (d) => d.ingestedAt }),
+    mentions: t.field({ type: [MentionRef], resolve: (d) => d.mentions }),
+    amounts: t.field({ type: [AmountRef], resolve: (d) => d.amounts }),
+    dates: t.field({ type: [DatePeriodRef], resolve: (d) => d.dates }),
+  }),
+});
+
+builder.objectField(SourceRef, 'document', (t) =>
+  t.field({
+    type: SourceDocumentRef,
+    nullable: true,
+    description: 'Its text and mentions when it came in through ingestDocument; null for any other source.',
+    resolve: (source, _a, ctx) => documentLoader(ctx).load(source.id),
+  }),
+);
+
+builder.queryField('documents', (t) =>
+  t.field({
+    type: [SourceRef],
+    description: 'Sources that came in through ingestDocument, the latest ingested first.',
+    args: { first: t.arg.int({ defaultValue: 20, description: 'At most MAX_PAGE_SIZE.' }) },
+    resolve: async (_root, args, ctx) => {
+      const first = args.first ?? 20;
+      if (first < 0) throw badInput('first must not be negative', { path: ['first'] });
+      if (first > ctx.config.limits.maxPageSize)
+        throw limitExceeded('MAX_PAGE_SIZE', ctx.config.limits.maxPageSize, first, 'first');
+      const rows = await ctx.db.read(
+        `MATCH (t:SourceText) WITH t ORDER BY t.ingestedAt DESC, t.source LIMIT toInteger($first)
+         MATCH (s:Source {id: t.source}) RETURN s.id AS id`,
+        { first },
+      );
+      const sources = await Promise.all(rows.map((r) => sourceByIdLoader(ctx).load(String(r.id))));
+      return sources.filter((s) => s !== null);
+    },
+  }),
+);
 
 const IngestDocumentPayload = builder.objectRef<IngestOutcome>('IngestDocumentPayload').implement({
   fields: (t) => ({

@@ -1,8 +1,9 @@
 /** `mergeEntities` and `unmergeEntities` (src/identity/merge.ts keeps the rules). */
 import { anyEntityByIdLoader } from '../graph/entity-loaders.js';
 import { entityChange } from '../live/changes.js';
-import { mergeEntities, unmergeEntities, type MergeRow } from '../identity/merge.js';
-import type { Context } from '../context.js';
+import DataLoader from 'dataloader';
+import { MERGE_ROW, mergeEntities, unmergeEntities, type MergeRow } from '../identity/merge.js';
+import { requestLoader, type Context } from '../context.js';
 import { badInput } from '../errors.js';
 import { builder } from './builder.js';
 import { actorOf, committed, entityAt } from './mutation-support.js';
@@ -33,6 +34,38 @@ const EntityMergeRef = builder.objectRef<MergeRow>('EntityMerge').implement({
     undoneBy: t.string({ nullable: true, resolve: (m) => m.undoneBy }),
   }),
 });
+
+/** The merges each entity (by id) took part in, kept or merged, newest first, batched per request. */
+const mergesLoader = (ctx: Context) =>
+  requestLoader(
+    ctx,
+    'entityMerges',
+    () =>
+      new DataLoader<string, MergeRow[]>(async (ids) => {
+        const rows = await ctx.db.read(
+          `UNWIND $ids AS id
+           CALL (id) {
+             MATCH (x:EntityMerge) WHERE x.keep = id OR x.merged = id
+             WITH x ORDER BY x.at DESC LIMIT 20
+             RETURN collect(${MERGE_ROW('x')}) AS merges
+           }
+           RETURN id, merges`,
+          { ids },
+        );
+        const byId = new Map(rows.map((r) => [String(r.id), r.merges as MergeRow[]]));
+        return ids.map((id) => byId.get(id) ?? []);
+      }),
+  );
+
+builder.interfaceField(EntityRef, 'merges', (t) =>
+  t.field({
+    type: [EntityMergeRef],
+    description:
+      'The merges it took part in, as the entity kept or the one merged into it, newest first (at most 20); ' +
+      'undone ones too (`undoneAt`).',
+    resolve: (entity, _a, ctx) => mergesLoader(ctx).load(entity.id),
+  }),
+);
 
 /** After a merge or its undo: both entities changed, and every cached read of either goes. */
 async function announce(ctx: Context, merge: MergeRow) {
