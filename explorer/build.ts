@@ -25,6 +25,7 @@ export function explorerIsCurrent(): boolean {
   const sources = Math.max(
     newestMtime(join(HERE, 'src')),
     newestMtime(join(HERE, 'index.html')),
+    newestMtime(join(HERE, 'review.html')),
     newestMtime(join(HERE, 'vite.config.ts')),
     newestMtime(join(ROOT, 'schema', 'schema.graphql')),
   );

@@ -14,5 +14,12 @@ export default defineConfig({
     assetsInlineLimit: 0,
     modulePreload: { polyfill: false },
     chunkSizeWarningLimit: 1500,
+    // Two pages: the explorer, and the review page of ingested documents (/explorer/review).
+    rollupOptions: {
+      input: {
+        explorer: fileURLToPath(new URL('index.html', import.meta.url)),
+        review: fileURLToPath(new URL('review.html', import.meta.url)),
+      },
+    },
   },
 });

@@ -21,11 +21,24 @@ export class GraphQLRequestError extends Error {
   }
 }
 
-/** POSTs one operation to the public API at /graphql; GraphQL errors become one thrown error. */
-export async function request<R, V>(document: TadaDocumentNode<R, V>, variables: V, signal?: AbortSignal): Promise<R> {
+/**
+ * POSTs one operation to the public API at /graphql; GraphQL errors become one thrown error.
+ * `token` (a write token, for mutations) goes as `Authorization: Bearer`.
+ */
+export async function request<R, V>(
+  document: TadaDocumentNode<R, V>,
+  variables: V,
+  signal?: AbortSignal,
+  token?: string,
+): Promise<R> {
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    accept: 'application/graphql-response+json, application/json',
+  };
+  if (token) headers.authorization = `Bearer ${token}`;
   const response = await fetch('/graphql', {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' },
+    headers,
     body: JSON.stringify({ query: print(document), variables }),
     signal,
   });

@@ -141,3 +141,62 @@ export const ValueHistory = graphql(
 `,
   [ClaimFields],
 );
+
+// --- review of ingested documents, and merges (writes: sent with the write token) -----------
+
+export const CandidateFields = graphql(`
+  fragment CandidateFields on CandidateClaim {
+    id status kind field value type quote quoteStart quoteEnd rule confidence reason
+    subject { slug name } subjectName
+    from { slug name } fromName
+    to { slug name } toName
+  }
+`);
+
+/** The ingested documents the review page starts from. */
+export const Documents = graphql(`
+  query Documents {
+    documents(first: 50) { id title publisher publishedOn language }
+  }
+`);
+
+/** One ingested document: its text, its mentions and its candidate claims. */
+export const ReviewDocument = graphql(
+  `
+  query ReviewDocument($id: ID!) {
+    node(id: $id) {
+      ... on Source {
+        id title publisher publishedOn url language
+        document {
+          text
+          mentions { start end text entity { slug name entityKind } newEntityName newEntityKind }
+        }
+      }
+    }
+    candidateClaims(source: $id, first: 100) {
+      totalCount
+      pageInfo { hasNextPage }
+      edges { node { ...CandidateFields } }
+    }
+  }
+`,
+  [CandidateFields],
+);
+
+export const AcceptCandidate = graphql(
+  `
+  mutation AcceptCandidate($id: ID!) {
+    acceptCandidate(id: $id) { candidate { ...CandidateFields } claim { id } }
+  }
+`,
+  [CandidateFields],
+);
+
+export const RejectCandidate = graphql(
+  `
+  mutation RejectCandidate($id: ID!, $reason: String!) {
+    rejectCandidate(id: $id, reason: $reason) { ...CandidateFields }
+  }
+`,
+  [CandidateFields],
+);

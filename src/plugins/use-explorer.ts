@@ -1,6 +1,6 @@
 /**
  * Serves the built explorer (explorer/dist, made by explorer/build.ts) at /explorer: index.html
- * for the page itself (any query string), hashed assets under /explorer/assets/ cached for good.
+ * for the page itself (any query string), review.html at /explorer/review, hashed assets under /explorer/assets/ cached for good.
  * Files are read from disk per request (no cache in memory), so a rebuild shows up at once.
  */
 import { readFile } from 'node:fs/promises';
@@ -32,9 +32,11 @@ export function useExplorer(distDir = DIST): Plugin {
         return;
       }
       const rest = url.pathname.slice(EXPLORER_PATH.length).replace(/^\/+/, '');
-      const isPage = rest === '' || rest === 'index.html';
+      // Two pages: the explorer, and the review page of ingested documents at /explorer/review.
+      const page = rest === '' || rest === 'index.html' ? 'index.html' : rest === 'review' ? 'review.html' : null;
+      const isPage = page !== null || rest === 'review.html';
       // normalize() resolves `..`; anything that would leave dist/ is not found.
-      const file = normalize(join(distDir, isPage ? 'index.html' : rest));
+      const file = normalize(join(distDir, page ?? rest));
       if (!file.startsWith(distDir.endsWith(sep) ? distDir : distDir + sep)) {
         endResponse(new fetchAPI.Response('Not found', { status: 404 }));
         return;
