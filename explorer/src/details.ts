@@ -3,6 +3,7 @@
  * its history in the provenance panel), its existence, relationships (each opens its claim),
  * sources and actions.
  */
+import { writeToken, tokenField } from './token.js';
 import { el, fieldLabel, kindBadge, propertyText, usd, validityText } from './dom.js';
 import type { Kind } from './graph-view.js';
 import type { ResultOf } from './graphql.js';
@@ -21,6 +22,17 @@ export interface DetailsActions {
   pathTo(slug: string): void;
   /** The link that opens a source in a shared URL. */
   sourceHref(sourceId: string): string;
+  /** Merges `merge` into `keep` (mergeEntities); rejects with the reason it failed. */
+  merge(keep: string, merge: string): Promise<void>;
+  /** Undoes a merge (unmergeEntities). */
+  undoMerge(mergeId: string): Promise<void>;
+}
+
+/** A merge to show over the kept entity: "<mergedSlug> was merged into <name>", with its undo. */
+export interface MergeNote {
+  mergedSlug: string;
+  /** Null when the merge record could not be read (no undo offered then). */
+  mergeId: string | null;
 }
 
 /** Each shown property: the key the query returns (aliased where kinds share a name), its claim field. */
@@ -139,10 +151,93 @@ function actionButtons(entity: Details, actions: DetailsActions): HTMLElement {
   );
 }
 
-export function renderDetails(panel: HTMLElement, entity: Details, actions: DetailsActions): void {
+/** "<slug> was merged into <name>", and Undo merge when there is a write token to send. */
+function mergeNote(entity: Details, note: MergeNote, actions: DetailsActions): HTMLElement {
+  const box = el('div', { className: 'merge-note', role: 'note' });
+  const message = el('p', { className: 'merge-status', role: 'status' });
+  box.append(el('p', {}, el('strong', {}, note.mergedSlug), ` was merged into ${entity.name}.`));
+  const { mergeId } = note;
+  if (mergeId && writeToken()) {
+    const undo = button('Undo merge', () => {
+      undo.disabled = true;
+      message.textContent = 'Undoing the merge…';
+      actions.undoMerge(mergeId).catch((error: Error) => {
+        undo.disabled = false;
+        message.textContent = `Undo failed: ${error.message}`;
+      });
+    });
+    box.append(undo);
+  } else if (mergeId) {
+    box.append(el('p', { className: 'meta' }, 'Enter a write token (Merge into… below) to undo it.'));
+  }
+  box.append(message);
+  return box;
+}
+
+/** "Merge into…": this entity merged into another one named by its slug (write token needed). */
+function mergeForm(entity: Details, actions: DetailsActions): HTMLElement {
+  const open = button('Merge into…', () => {
+    form.hidden = !form.hidden;
+    open.setAttribute('aria-expanded', String(!form.hidden));
+    if (!form.hidden) target.focus();
+  });
+  open.setAttribute('aria-expanded', 'false');
+  open.setAttribute('aria-controls', 'merge-form');
+  const target = el('input', {
+    id: 'merge-target',
+    required: true,
+    placeholder: 'slug, e.g. oracle',
+    autocomplete: 'off',
+  });
+  const message = el('p', { className: 'merge-status', role: 'status' });
+  const submit = el('button', { type: 'submit' }, 'Merge');
+  const form = el(
+    'form',
+    { id: 'merge-form', className: 'merge-form', hidden: true },
+    el('p', { className: 'meta' }, `${entity.name} becomes a redirect to the entity you name; its claims move there.`),
+    el('label', { htmlFor: 'merge-target' }, 'Entity to keep (slug)'),
+    ' ',
+    target,
+    ' ',
+    tokenField('merge-token'),
+    ' ',
+    submit,
+    ' ',
+    button('Cancel', () => {
+      form.hidden = true;
+      open.setAttribute('aria-expanded', 'false');
+      open.focus();
+    }),
+    message,
+  );
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const keep = target.value.trim();
+    if (!keep) return;
+    if (keep === entity.slug) {
+      message.textContent = 'An entity cannot be merged into itself.';
+      return;
+    }
+    submit.disabled = true;
+    message.textContent = `Merging ${entity.slug} into ${keep}…`;
+    actions.merge(keep, entity.slug).catch((error: Error) => {
+      submit.disabled = false;
+      message.textContent = `Merge failed: ${error.message}`;
+    });
+  });
+  return el('div', { className: 'merge' }, open, form);
+}
+
+export function renderDetails(
+  panel: HTMLElement,
+  entity: Details,
+  actions: DetailsActions,
+  note: MergeNote | null = null,
+): void {
   panel.replaceChildren(
     el('h2', {}, entity.name, ' ', kindBadge(entity.entityKind as Kind)),
     el('p', { className: 'slug' }, entity.slug),
+    note ? mergeNote(entity, note, actions) : '',
     entity.description ? el('p', {}, entity.description) : '',
     actionButtons(entity, actions),
     propertiesList(entity, actions),
@@ -151,5 +246,7 @@ export function renderDetails(panel: HTMLElement, entity: Details, actions: Deta
     relationshipsList(entity, actions),
     el('h3', {}, `Sources (${entity.sources.length})`),
     sourcesList(entity, actions),
+    el('h3', {}, 'Identity'),
+    mergeForm(entity, actions),
   );
 }

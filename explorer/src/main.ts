@@ -3,15 +3,27 @@
  * side panel with properties, relationships and sources, a provenance panel (who says so, since
  * when), a time slider that re-reads the whole view as of a day, a path finder, relationship
  * filters, a text view of everything visible, and the view in the URL
- * (?focus=&selected=&from=&to=&asOf=). Everything comes from the public GraphQL API at /graphql.
+ * (?focus=&selected=&from=&to=&asOf=; ?search= runs a search, as the review page links new names).
+ * Everything comes from the public GraphQL API at /graphql.
  */
-import { type DetailsActions, renderDetails } from './details.js';
+import { type DetailsActions, type MergeNote, renderDetails } from './details.js';
 import { byId as $, el, kindBadge, longDate, todayIso } from './dom.js';
 import { GraphView, type GraphEdge, type GraphNode, type Kind } from './graph-view.js';
 import { GraphQLRequestError, request, type ResultOf } from './graphql.js';
 import { ProvenancePanel } from './provenance.js';
-import { EntityDetails, Neighborhood, Search, ShortestPath, SourceDetails, Suggest } from './queries.js';
+import {
+  EntityDetails,
+  EntityMerges,
+  MergeEntities,
+  Neighborhood,
+  Search,
+  ShortestPath,
+  SourceDetails,
+  Suggest,
+  UnmergeEntities,
+} from './queries.js';
 import { TimeSlider } from './timeline.js';
+import { write } from './token.js';
 
 const NEIGHBOURS_PER_EXPANSION = 200;
 /**
@@ -42,6 +54,8 @@ const state = {
   hiddenTypes: new Set<string>(),
   /** Entities whose neighbours were added: re-read with the focus when the date moves. */
   expanded: new Set<string>(),
+  /** A merge to note over the entity kept: opened on the merged slug, or merged just now. */
+  merge: null as (MergeNote & { keptSlug: string }) | null,
 };
 // A click selects a node; a click on the selected node (or a double-click) expands it.
 const view = new GraphView(graphEl, {
@@ -249,7 +263,33 @@ const detailsActions: DetailsActions = {
     pathTo.value = slug;
   },
   sourceHref: (id) => `?focus=${encodeURIComponent(state.focus || state.selected)}&source=${encodeURIComponent(id)}`,
+  merge: async (keep, merge) => {
+    const { mergeEntities: done } = await write(MergeEntities, { keep, merge });
+    state.merge = { keptSlug: done.keepSlug, mergedSlug: done.mergedSlug, mergeId: done.id };
+    await focus(done.keepSlug);
+    writeUrl();
+    setStatus(`${done.mergedSlug} was merged into ${nameFor(done.keepSlug)}.`);
+  },
+  undoMerge: async (mergeId) => {
+    const { unmergeEntities: undone } = await write(UnmergeEntities, { mergeId });
+    state.merge = null;
+    await focus(undone.mergedSlug);
+    writeUrl();
+    setStatus(`Merge undone: ${undone.mergedSlug} and ${undone.keepSlug} are two entities again.`);
+  },
 };
+
+/**
+ * A slug merged away: the slug it redirects to, remembering the merge for the note over the kept
+ * entity (and its undo); the slug itself otherwise.
+ */
+async function followMerge(slug: string): Promise<string> {
+  const { entity } = await request(EntityMerges, { slug });
+  if (!entity?.redirectedFrom) return slug;
+  const merge = entity.merges.find((m) => m.mergedSlug === slug && !m.undoneAt);
+  state.merge = { keptSlug: entity.slug, mergedSlug: slug, mergeId: merge?.id ?? null };
+  return entity.slug;
+}
 
 function renderAbsent(slug: string): void {
   panel.replaceChildren(
@@ -282,7 +322,8 @@ async function select(slug: string, addIfMissing = false): Promise<void> {
   state.selected = slug;
   names.set(slug, entity.name);
   view.select(slug);
-  renderDetails(panel, entity, detailsActions);
+  const note = state.merge?.keptSlug === entity.slug ? state.merge : null;
+  renderDetails(panel, entity, detailsActions, note);
   markSelectedInList();
   writeUrl();
 }
@@ -542,9 +583,12 @@ window.addEventListener('unhandledrejection', (e) =>
 
 async function start(): Promise<void> {
   const params = new URLSearchParams(location.search);
-  const focusSlug = params.get('focus');
+  const asked = params.get('focus');
   const date = params.get('asOf');
+  const searchText = params.get('search')?.trim();
   if (date && /^\d{4}-\d{2}-\d{2}$/.test(date)) timeline.choose(date, false);
+  // Opened on a slug merged away (today's graph only): show the kept entity, saying so.
+  const focusSlug = asked && !timeline.asOf ? await followMerge(asked) : asked;
   if (focusSlug) {
     await focus(focusSlug);
     const selected = params.get('selected');
@@ -558,6 +602,12 @@ async function start(): Promise<void> {
     }
     const source = params.get('source');
     if (source) await showSource(source);
+  } else if (searchText) {
+    // The review page links a name the graph does not have yet here: search for it.
+    searchInput.value = searchText;
+    const { search } = await request(Search, { text: searchText, asOf: asOf() });
+    if (search[0]) await focus(search[0].entity.slug).then(writeUrl);
+    else setStatus(`Nothing found for "${searchText}": it is not in the graph yet.`);
   } else {
     setStatus('Search for an entity to start.');
     void timeline.loadMarks(null).catch((error: Error) => setStatus(`Timeline failed: ${error.message}`));

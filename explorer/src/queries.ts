@@ -47,7 +47,7 @@ export const Search = graphql(`
 export const EntityDetails = graphql(`
   query EntityDetails($slug: String!, $asOf: Date) {
     entity(slug: $slug, asOf: $asOf) {
-      id slug name entityKind description aliases
+      id slug name entityKind description aliases redirectedFrom
       existence { id validFrom validTo }
       sources { id title publisher publishedOn url language }
       relationships(first: 100) {
@@ -199,4 +199,36 @@ export const RejectCandidate = graphql(
   }
 `,
   [CandidateFields],
+);
+
+export const MergeFields = graphql(`
+  fragment MergeFields on EntityMerge { id keepSlug mergedSlug at undoneAt }
+`);
+
+/** The merges an entity took part in (the details panel's note and its undo). */
+export const EntityMerges = graphql(
+  `
+  query EntityMerges($slug: String!) {
+    entity(slug: $slug) { slug name redirectedFrom merges { ...MergeFields } }
+  }
+`,
+  [MergeFields],
+);
+
+export const MergeEntities = graphql(
+  `
+  mutation MergeEntities($keep: ID!, $merge: ID!) {
+    mergeEntities(keep: $keep, merge: $merge) { ...MergeFields }
+  }
+`,
+  [MergeFields],
+);
+
+export const UnmergeEntities = graphql(
+  `
+  mutation UnmergeEntities($mergeId: ID!) {
+    unmergeEntities(mergeId: $mergeId) { ...MergeFields }
+  }
+`,
+  [MergeFields],
 );
