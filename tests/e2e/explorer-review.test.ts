@@ -122,6 +122,15 @@ const indexOf = (id: string | null) => doc.candidates.findIndex((c) => c.id === 
 const selectedIndex = async (page: Page) => indexOf(await selectedId(page));
 const statusOf = (page: Page, id: string) => page.locator(`.candidate[data-id="${id}"] .cand-status`).innerText();
 
+/** How many of the page's requests are under way: wait for 0 before leaving it, so none is cut off. */
+function inFlight(page: Page): () => number {
+  let n = 0;
+  page.on('request', () => n++);
+  page.on('requestfinished', () => n--);
+  page.on('requestfailed', () => n--);
+  return () => n;
+}
+
 /** Presses j (forward) or k (back) until candidate `target` is selected. */
 async function moveTo(page: Page, target: number): Promise<number> {
   const from = await selectedIndex(page);
@@ -131,9 +140,43 @@ async function moveTo(page: Page, target: number): Promise<number> {
   return Math.abs(target - from);
 }
 
+describe('the API the page reads', () => {
+  it('Source.document gives the stored text and mentions; documents lists the source; bad bounds fail', async () => {
+    const { node } = await api<{
+      node: {
+        document: {
+          text: string;
+          mentions: Array<{ start: number; end: number; text: string; entity: { slug: string } | null }>;
+        };
+      };
+    }>(
+      'query ($id: ID!) { node(id: $id) { ... on Source { document { text mentions { start end text entity { slug } } } } } }',
+      {
+        id: doc.source.id,
+      },
+    );
+    expect(node.document.text).toBe(TEXT);
+    expect(node.document.mentions).toEqual(doc.mentions);
+    const seedSource = await api<{ sources: { edges: Array<{ node: { document: unknown } }> } }>(
+      '{ sources(first: 1) { edges { node { document { text } } } } }',
+    );
+    expect(seedSource.sources.edges[0]?.node.document).toBeNull();
+    const { documents } = await api<{ documents: Array<{ id: string }> }>('{ documents(first: 100) { id } }');
+    expect(documents.map((d) => d.id)).toContain(doc.source.id);
+    for (const [first, code] of [
+      [-1, 'BAD_USER_INPUT'],
+      [1000, 'LIMIT_EXCEEDED'],
+    ] as const) {
+      const answer = await gql(yoga, 'query ($first: Int) { documents(first: $first) { id } }', { first });
+      expect(answer.errors?.[0]?.extensions?.code).toBe(code);
+    }
+  });
+});
+
 describe('the review page at /explorer/review', () => {
   it('shows the text with its mentions and the candidates, and accepts and rejects from the keyboard', async () => {
     const { page, problems } = await guardedPage(browser, http.origin, { width: 1400, height: 900 });
+    const pending = inFlight(page);
     const response = await page.goto(`${http.origin}/explorer/review?source=${encodeURIComponent(doc.source.id)}`);
     expect(response?.status()).toBe(200);
     await page.waitForSelector('body[data-ready=true]', { timeout: 30_000 });
@@ -158,6 +201,12 @@ describe('the review page at /explorer/review', () => {
       expect(await statusOf(page, c.id)).toBe(c.status);
       expect(await page.locator(`.candidate[data-id="${c.id}"] .quote`).innerText()).toBe(`“${c.quote}”`);
     }
+
+    // Without a token, a does not write: the page asks for the token and focuses its field.
+    await page.locator('#candidates h2').click();
+    await page.keyboard.press('a');
+    await expect.poll(() => page.locator('#review-status').innerText()).toContain('write token');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('write-token');
 
     // The write token, typed once (a password field), kept for the session only.
     const token = page.locator('#write-token');
@@ -214,6 +263,7 @@ describe('the review page at /explorer/review', () => {
     await page.screenshot({ path: 'docs/explorer-review.png' });
 
     // Without a source: the list of ingested documents links to this one.
+    await expect.poll(pending, { timeout: 15_000 }).toBe(0);
     await page.goto(`${http.origin}/explorer/review`);
     await page.waitForSelector('body[data-ready=true]', { timeout: 30_000 });
     const link = page.locator('.documents a', { hasText: 'Stargate, six mois après' }).first();
@@ -226,6 +276,7 @@ describe('the review page at /explorer/review', () => {
 describe('merges in the explorer', () => {
   it('merges in the details panel, notes the redirect on the merged slug, and undoes it', async () => {
     const { page, problems } = await guardedPage(browser, http.origin);
+    const pending = inFlight(page);
     await page.goto(`${http.origin}/explorer?focus=${merged.slug}`);
     await page.waitForSelector('body[data-ready=true]', { timeout: 30_000 });
     await expect.poll(() => page.locator('#panel h2').first().innerText(), { timeout: 15_000 }).toContain(merged.name);
@@ -242,6 +293,7 @@ describe('merges in the explorer', () => {
     expect(await entityNow(merged.slug)).toMatchObject({ slug: keep.slug, redirectedFrom: merged.slug });
 
     // Opened on the merged slug: the kept entity, saying so, with its undo.
+    await expect.poll(pending, { timeout: 15_000 }).toBe(0);
     await page.goto(`${http.origin}/explorer?focus=${merged.slug}`);
     await page.waitForSelector('body[data-ready=true]', { timeout: 30_000 });
     await expect.poll(() => page.locator('#panel h2').first().innerText(), { timeout: 15_000 }).toContain(keep.name);
@@ -252,9 +304,17 @@ describe('merges in the explorer', () => {
     await expect.poll(() => page.locator('#panel h2').first().innerText(), { timeout: 15_000 }).toContain(merged.name);
     expect(await page.locator('#panel .merge-note').count()).toBe(0);
 
+    // Entity.merges keeps the record, undone.
+    const { entity } = await api<{ entity: { merges: Array<{ mergedSlug: string; undoneAt: string | null }> } }>(
+      'query ($slug: String!) { entity(slug: $slug) { merges { mergedSlug undoneAt } } }',
+      { slug: keep.slug },
+    );
+    expect(entity.merges).toEqual([{ mergedSlug: merged.slug, undoneAt: expect.any(String) }]);
+
     // Both are themselves again.
     expect(await entityNow(merged.slug)).toMatchObject({ slug: merged.slug, redirectedFrom: null });
     expect(await entityNow(keep.slug)).toMatchObject({ slug: keep.slug, name: keep.name, redirectedFrom: null });
+    await expect.poll(pending, { timeout: 15_000 }).toBe(0);
     expect(problems).toEqual([]);
   });
 });
