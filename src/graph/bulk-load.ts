@@ -11,6 +11,7 @@
 import neo4j from 'neo4j-driver';
 import { canonicalKey, identifierOfKey, setIdentifiers, type Identifier } from '../identity/identifiers.js';
 import type { Db, Row } from '../neo4j/db.js';
+import { refuseMergedSlugs } from '../identity/merge.js';
 import { GraphDataError, validateGraphData } from './record-rules.js';
 import {
   COUNT_CHANGES,
@@ -233,6 +234,11 @@ const byStatement =
 const entityBatch =
   (label: EntityLabel) =>
   async (run: BatchRun, batch: Row[], now: string): Promise<BatchCounts> => {
+    await refuseMergedSlugs(
+      run,
+      batch.map((r) => String(r.slug)),
+      ['entities'],
+    );
     const [written] = await run(
       `${upsertEntities(label)}
 RETURN collect({id: n.id, created: created, changed: changed}) AS written`,

@@ -8,6 +8,7 @@
  * on its lock and leave one node); its `id` is a fresh randomUUID, kept only when it creates.
  */
 import { setIdentifiers, type Identifier } from '../identity/identifiers.js';
+import { refuseMergedSlugs } from '../identity/merge.js';
 import { createHash, randomUUID } from 'node:crypto';
 import { ErrorCode, StargraphError, badInput, notFound } from '../errors.js';
 import { retrying, type Db, type Row, type Run } from '../neo4j/db.js';
@@ -168,19 +169,7 @@ async function upsertEntityOnce<L extends EntityLabel>(
         { path: ['input', 'slug'], existingKind: conflict.existing },
       );
     }
-    const [redirect] = await run(
-      `MATCH (m:HEntity {slug: $slug}) WHERE m.redirectTo IS NOT NULL AND NOT EXISTS { MATCH (:Entity {slug: $slug}) }
-       MATCH (k:Entity|HEntity {id: m.redirectTo}) RETURN k.slug AS slug LIMIT 1`,
-      { slug },
-    );
-    if (redirect) {
-      // A merged slug names its redirect: a write to it would make a second entity, not update the one.
-      throw new StargraphError(
-        ErrorCode.CONFLICT,
-        `The slug "${slug}" was merged into "${String(redirect.slug)}": write to that one, or undo the merge`,
-        { path: ['input', 'slug'], redirectTo: redirect.slug },
-      );
-    }
+    await refuseMergedSlugs(run, [slug], ['input', 'slug']);
     const { args } = await claimArgsOf(run, write.provenance, now);
     const [row] = await run(`${upsertEntities(label)}\nRETURN created, changed, n.id AS id`, {
       rows: [{ slug, id: randomUUID(), props: unsourced(label, props) }],

@@ -488,3 +488,28 @@ export async function redirectTarget(
   }
   return null;
 }
+
+/**
+ * Writes by slug never make a second entity where a merge left a redirect: a slug that names a
+ * merged-away entity (and no live one) is a CONFLICT naming the entity it was merged into.
+ */
+export async function refuseMergedSlugs(
+  run: Run,
+  slugs: readonly string[],
+  path: ReadonlyArray<string | number>,
+): Promise<void> {
+  if (slugs.length === 0) return;
+  const [redirect] = await run(
+    `UNWIND $slugs AS slug
+     MATCH (m:${HELD_ENTITY} {slug: slug}) WHERE m.redirectTo IS NOT NULL AND NOT EXISTS { MATCH (:Entity {slug: slug}) }
+     MATCH (k:Entity|${HELD_ENTITY} {id: m.redirectTo})
+     RETURN slug, k.slug AS keep LIMIT 1`,
+    { slugs },
+  );
+  if (!redirect) return;
+  throw new StargraphError(
+    ErrorCode.CONFLICT,
+    `The slug "${String(redirect.slug)}" was merged into "${String(redirect.keep)}": write to that one, or undo the merge`,
+    { path: [...path], redirectTo: redirect.keep },
+  );
+}

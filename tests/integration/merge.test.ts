@@ -151,6 +151,14 @@ describe('merging two entities that are one', () => {
     // Writing to the merged slug would make a second entity: refused, naming the kept one.
     const upsert = await gql(yoga, UPSERT_COMPANY, { input: { slug: slug('acme-inc'), name: 'Again' } }, asWriter);
     expect(upsert.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', redirectTo: slug('acme') });
+    // So would an import naming it (importGraph and data files write through the bulk loader).
+    const imported = await gql(
+      yoga,
+      'mutation ($input: ImportGraphInput!) { importGraph(input: $input) { created { entities } } }',
+      { input: { companies: [{ slug: slug('acme-inc'), name: 'Again' }] } },
+      asWriter,
+    );
+    expect(imported.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', redirectTo: slug('acme') });
     const between = new Date().toISOString();
     await new Promise((r) => setTimeout(r, 20));
 
