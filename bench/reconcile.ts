@@ -21,6 +21,7 @@
  * candidate statement of one typo query as src/identity/reconcile.ts builds it, runs it under
  * PROFILE and times its three candidate branches alone, over Bolt.
  */
+import { seededRandom } from '../src/graph/algorithms.js';
 import neo4j from 'neo4j-driver';
 import { reconcile, type ReconcileQuery } from '../src/identity/reconcile.js';
 import type { Db } from '../src/neo4j/db.js';
@@ -119,16 +120,9 @@ async function ask(queries: Query[]): Promise<{ ms: number; answers: Candidate[]
 // ---------------------------------------------------------------------------------------------
 // Names and their variants (seeded)
 
-/** mulberry32 */
+/** The project's seeded generator (mulberry32), with the picks the bench needs. */
 function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = seededRandom(seed);
   const int = (n: number) => Math.floor(next() * n);
   const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)]!;
   const shuffle = <T>(xs: T[]): T[] => {
