@@ -16,7 +16,7 @@ import {
 } from './write-input.js';
 
 /** The given values without nulls (null means "remove" to an upsert; the loader stores no nulls). */
-function withoutNulls<T extends object>(props: T): { [K in keyof T]: Exclude<T[K], null | undefined> } {
+export function withoutNulls<T extends object>(props: T): { [K in keyof T]: Exclude<T[K], null | undefined> } {
   return Object.fromEntries(Object.entries(props).filter(([, v]) => v != null)) as {
     [K in keyof T]: Exclude<T[K], null | undefined>;
   };

@@ -35,6 +35,7 @@ import {
   relationshipPropertiesSchema,
 } from '../graph/write-input.js';
 import { sourceIdFor } from '../graph/writes.js';
+import { withoutNulls } from '../graph/import-input.js';
 import { toGraphProperties, entitySpec, UPSERT_SOURCES } from '../graph/write-statements.js';
 import { SOURCE_PROPERTIES, RELATIONSHIPS } from '../graph/model.js';
 import { extract, type CandidateClaimDraft, type Extraction } from './extract.js';
@@ -340,10 +341,6 @@ async function reconcileNewNames(db: Db, found: Extraction, bySlug: Map<string, 
     ),
   };
   return { extraction, reconciled };
-}
-
-function withoutNulls<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v != null)) as Partial<T>;
 }
 
 // ---------------------------------------------------------------------------------------------

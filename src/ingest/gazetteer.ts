@@ -5,7 +5,7 @@
  * the deals and datacenters joined to them that a text names by description (RELATED). A
  * document costs the same on a graph of 20 or a million entities.
  */
-import type { Db } from '../neo4j/db.js';
+import type { Db, Row } from '../neo4j/db.js';
 import { foldSearchKey, keyTerm } from '../graph/search.js';
 import { isEntityLabel, type EntityLabel } from '../graph/model.js';
 
@@ -51,6 +51,22 @@ export function nameRuns(text: string): string[] {
   return [...runs];
 }
 
+/** Cypher: what a gazetteer entry is read from, for entity node `n`. */
+const ENTRY = (n: string) =>
+  `${n}.id AS id, ${n}.slug AS slug, [l IN labels(${n}) WHERE l <> 'Entity'][0] AS label, ` +
+  `[${n}.name] + coalesce(${n}.aliases, []) AS names`;
+
+/** Adds an entity read by ENTRY, once. */
+function addEntry(found: Map<string, GazetteerEntity>, r: Row): void {
+  if (!isEntityLabel(r.label) || found.has(String(r.id))) return;
+  found.set(String(r.id), {
+    id: String(r.id),
+    slug: String(r.slug),
+    label: r.label,
+    names: (r.names as string[]).filter(Boolean),
+  });
+}
+
 /** The entities (live today) a run of words of `text` names, each once. */
 export async function gazetteerFor(db: Pick<Db, 'read'>, text: string): Promise<GazetteerEntity[]> {
   const runs = nameRuns(text);
@@ -62,29 +78,12 @@ export async function gazetteerFor(db: Pick<Db, 'read'>, text: string): Promise<
       .join(' OR ');
     const rows = await db.read(
       `CALL db.index.fulltext.queryNodes('entity_keys', $query, {limit: 10000}) YIELD node
-       RETURN node.id AS id, node.slug AS slug, [l IN labels(node) WHERE l <> 'Entity'][0] AS label,
-              [node.name] + coalesce(node.aliases, []) AS names`,
+       RETURN ${ENTRY('node')}`,
       { query },
     );
-    for (const r of rows) {
-      if (!isEntityLabel(r.label)) continue;
-      found.set(String(r.id), {
-        id: String(r.id),
-        slug: String(r.slug),
-        label: r.label,
-        names: (r.names as string[]).filter(Boolean),
-      });
-    }
+    for (const r of rows) addEntry(found, r);
   }
-  for (const r of await db.read(RELATED, { ids: [...found.keys()] })) {
-    if (isEntityLabel(r.label) && !found.has(String(r.id)))
-      found.set(String(r.id), {
-        id: String(r.id),
-        slug: String(r.slug),
-        label: r.label,
-        names: (r.names as string[]).filter(Boolean),
-      });
-  }
+  for (const r of await db.read(RELATED, { ids: [...found.keys()] })) addEntry(found, r);
   return [...found.values()].sort((a, b) => a.slug.localeCompare(b.slug));
 }
 
@@ -112,5 +111,4 @@ UNION
   MATCH (node:Deal)-[:COVERS]->(c:Datacenter) RETURN c AS related
 }
 WITH DISTINCT related
-RETURN related.id AS id, related.slug AS slug, [l IN labels(related) WHERE l <> 'Entity'][0] AS label,
-       [related.name] + coalesce(related.aliases, []) AS names`;
+RETURN ${ENTRY('related')}`;

@@ -45,7 +45,10 @@ const mergesLoader = (ctx: Context) =>
         const rows = await ctx.db.read(
           `UNWIND $ids AS id
            CALL (id) {
-             MATCH (x:EntityMerge) WHERE x.keep = id OR x.merged = id
+             CALL (id) {
+               MATCH (x:EntityMerge {keep: id}) RETURN x
+               UNION MATCH (x:EntityMerge {merged: id}) RETURN x
+             }
              WITH x ORDER BY x.at DESC LIMIT 20
              RETURN collect(${MERGE_ROW('x')}) AS merges
            }
