@@ -7,6 +7,7 @@ import { defineConfig } from 'vitest/config';
 export const SLOW_SUITES = [
   'tests/e2e/crash-recovery.test.ts',
   'tests/e2e/hostile-input.test.ts',
+  'tests/e2e/hostile-values.test.ts',
   'tests/integration/import-crash.test.ts',
   'tests/integration/claims-property.test.ts',
   'tests/integration/claims-upgrade.test.ts',
