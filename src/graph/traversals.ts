@@ -128,10 +128,9 @@ export const traversalRun = (limits: TraversalLimits): RunOptions & { timeoutMs:
  * closed, so Neo4j is told to terminate the transaction at once rather than when its transaction
  * monitor next looks (about every 2 s, db.transaction.monitor.check.interval), and the
  * connection goes back to the pool as soon as the statement has stopped. A running query stops
- * only where it checks for termination: a shortest-path search under trail semantics over a
- * dense part of the graph (ANY SHORTEST in `neighborhood`, `rank(within:)`) may not check until
- * it is done (docs/decisions/2026-12-07-traversal-timeouts.md). The request does not wait for
- * that.
+ * only where it checks for termination, which is why neighbourhoods are searched breadth first
+ * by plain expansions (`breadthFirst`) rather than by `ANY SHORTEST` to every entity
+ * (docs/decisions/2026-12-07-traversal-timeouts.md). The request does not wait for that.
  */
 export async function traversalRead(
   db: Db,
@@ -380,12 +379,8 @@ export interface NeighborhoodArgs {
 /**
  * Breadth-first neighbourhood: the center, then entities by distance up to `limit` nodes in all,
  * and every relationship (of the followed types) among the nodes kept. `truncated` says that
- * more entities were within `depth` than `limit` allowed.
- *
- * `ANY SHORTEST` to every reachable entity is Neo4j's breadth-first search; it hands out
- * entities nearest first and lazily, so the LIMIT stops it early instead of walking a hub's
- * whole reach. When the limit cuts through one distance, which of the entities at that
- * distance are kept is up to Neo4j; the kept ones come back by distance, then name.
+ * more entities were within `depth` than `limit` allowed. The search is `breadthFirst`'s; the
+ * kept ones come back by distance, then name.
  */
 export async function neighborhood(db: Db, limits: TraversalLimits, args: NeighborhoodArgs): Promise<SubgraphRow> {
   const depth = checkBound('depth', args.depth, limits.maxNeighborhoodDepth, 'MAX_NEIGHBORHOOD_DEPTH');
@@ -397,14 +392,7 @@ export async function neighborhood(db: Db, limits: TraversalLimits, args: Neighb
     db,
     // Up to `limit` entities besides the center: one more than fit tells whether the limit cut.
     `MATCH (a:${L} {id: $id})
-     CALL (a) {
-       MATCH p = ANY SHORTEST (a)${stepPattern(types, time)}{1,${depth}}(n:${L})
-       WHERE n <> a
-       WITH n, length(p) AS distance
-       LIMIT toInteger($limit)
-       WITH n, distance ORDER BY distance, n.name, n.id
-       RETURN collect(n) AS found
-     }
+     ${breadthFirst('a', depth, types, time, '$limit', 'found')}
      WITH a, found[0..toInteger($limit) - 1] AS kept, size(found) >= $limit AS truncated
      WITH [a] + kept AS ns, truncated
      CALL (ns) {
@@ -424,6 +412,50 @@ export async function neighborhood(db: Db, limits: TraversalLimits, args: Neighb
     relationships: toRelationshipRows(row.relationships, time),
     truncated: row.truncated as boolean,
   };
+}
+
+/**
+ * A subquery binding `out` to up to `limit` entities (a parameter) within `depth` hops of
+ * `center` over `types`, nearest first (by name within a distance), the center left out.
+ *
+ * One expansion per distance from the entities found at the one before, each a plain
+ * expand-distinct-limit pipeline that Neo4j stops when told (a TIMEOUT abandons it at once) and
+ * that reads at most the relationships of the entities kept so far. `ANY SHORTEST` to every
+ * reachable entity, the obvious form, enumerated trails through a dense cluster and did not check
+ * for termination until it ended (82 s for depth 3 in a 250-company clique;
+ * docs/decisions/2026-12-07-traversal-timeouts.md).
+ *
+ * Within a distance, the first 2 * limit + 1 distinct neighbours are enough: at most limit + 1 of
+ * them (the center and the entities found so far) are not new, which leaves at least the limit's
+ * worth of new ones whenever that many exist. When the limit cuts through a distance, which of its
+ * entities are kept is up to Neo4j.
+ */
+function breadthFirst(
+  center: string,
+  depth: number,
+  types: string,
+  time: TimeSlice | null,
+  limit: `$${string}`,
+  out: string,
+): string {
+  const L = entityLabel(time);
+  const level = `
+       CALL (seen, frontier) {
+         UNWIND frontier AS f
+         MATCH (f)-[r${types}]-(n:${L})
+         WHERE true${andHeld(time, 'r', 'n')}
+         WITH DISTINCT n LIMIT 2 * toInteger(${limit}) + 1
+         WITH n WHERE NOT n IN seen
+         WITH n LIMIT toInteger(${limit})
+         WITH n ORDER BY n.name, n.id
+         RETURN collect(n) AS near
+       }
+       WITH seen, seen + near[0..toInteger(${limit}) + 1 - size(seen)] AS grown
+       WITH grown AS seen, CASE WHEN size(grown) > toInteger(${limit}) THEN [] ELSE grown[size(seen)..] END AS frontier`;
+  return `CALL (${center}) {
+       WITH [${center}] AS seen, [${center}] AS frontier${level.repeat(depth)}
+       RETURN seen[1..] AS ${out}
+     }`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -529,12 +561,7 @@ async function rankWithin(
   const rows = await traversalRead(
     db,
     `MATCH (c:${L} {id: $center})
-     CALL (c) {
-       MATCH p = ANY SHORTEST (c)${stepPattern(relationshipTypeExpression(null, !!time), time)}{1,${depth}}(n:${L})
-       WHERE n <> c
-       WITH n LIMIT toInteger($reach)
-       RETURN collect(n) AS reached
-     }
+     ${breadthFirst('c', depth, relationshipTypeExpression(null, !!time), time, '$reach', 'reached')}
      WITH [c] + reached AS candidates, size(reached) >= $reach AS tooMany
      CALL (candidates, tooMany) {
        UNWIND CASE WHEN tooMany THEN [] ELSE candidates END AS n
