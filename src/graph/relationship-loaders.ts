@@ -18,7 +18,7 @@ import {
   type RelationshipRead,
 } from '../plan/cypher.js';
 import { toEntityRow, type EntityRow, type SourceRow } from './entities.js';
-import type { RelationshipType, TypedRelationship } from './model.js';
+import { typedRelationshipsOf, type RelationshipType, type TypedRelationship } from './model.js';
 import { filterLimits } from './filters.js';
 import { withoutPageKeys } from './page-keys.js';
 import { type ConnectionArgs, relationshipOrdering } from './ordering.js';
@@ -219,4 +219,61 @@ export function loadEntityRelationshipCount(
 ): Promise<number> {
   const { key, read } = genericRead(args);
   return batchedCount(ctx, key, 'Entity', read, parentId, slice);
+}
+
+/** One typed relationship field of an entity and how many relationships it holds. */
+export interface RelationshipCountRow {
+  field: TypedRelationship;
+  count: number;
+}
+
+/**
+ * The counts of every typed relationship field of `label` for each parent in `$parentIds`: rows
+ * `pid, value`, the value a list in the fields' declaration order.
+ */
+export function relationshipCountsStatement(label: EntityRow['label'], time: boolean): string {
+  const counts = (v: string) =>
+    `[${typedRelationshipsOf(label)
+      .map((relationship) =>
+        relationshipCount(v, { index: LOADED.index, relationship, filter: { where: null, params: {} }, time }),
+      )
+      .join(', ')}]`;
+  return forEachParent('Entity', counts, { time });
+}
+
+/**
+ * `Entity.relationshipCounts`: for each typed relationship field of the entity's kind, how many
+ * relationships it holds at the slice; one statement per kind in a batch. Each count is the one
+ * the field's `totalCount` gives (`relationshipCount`): the node's degree where the model implies
+ * the far label, a held degree at a slice for a hub, else the relationships counted.
+ */
+export function loadRelationshipCounts(
+  ctx: Context,
+  parent: Pick<EntityRow, 'id' | 'label'>,
+  slice: TimeSlice | null,
+): Promise<RelationshipCountRow[]> {
+  const loader = requestLoader(ctx, `relationshipCounts:${timeKey(slice)}`, () => {
+    const time = slice !== null;
+    return new DataLoader<string, RelationshipCountRow[]>(async (keys) => {
+      const byLabel = new Map<EntityRow['label'], string[]>();
+      for (const key of keys) {
+        const [label, id] = JSON.parse(key) as [EntityRow['label'], string];
+        byLabel.set(label, [...(byLabel.get(label) ?? []), id]);
+      }
+      const found = new Map<string, RelationshipCountRow[]>();
+      for (const [label, parentIds] of byLabel) {
+        const fields = typedRelationshipsOf(label);
+        const rows = await ctx.db.read(relationshipCountsStatement(label, time), { parentIds, ...timeParams(slice) });
+        for (const row of rows) {
+          const values = row.value as number[];
+          found.set(
+            JSON.stringify([label, row.pid]),
+            fields.map((field, i) => ({ field, count: Number(values[i]) })),
+          );
+        }
+      }
+      return keys.map((key) => found.get(key) ?? []);
+    });
+  });
+  return loader.load(JSON.stringify([parent.label, parent.id]));
 }

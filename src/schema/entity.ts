@@ -12,6 +12,8 @@ import {
   GENERIC_RELATIONSHIP_DEFAULTS,
   loadEntityRelationshipCount,
   loadEntityRelationships,
+  loadRelationshipCounts,
+  type RelationshipCountRow,
 } from '../graph/relationship-loaders.js';
 import { lazyConnection } from '../graph/paging.js';
 import { badInput, ErrorCode, StargraphError } from '../errors.js';
@@ -30,6 +32,36 @@ import { NodeRef } from './node.js';
 import { DeleteEntityPayload } from './payloads.js';
 import { EntityRef, SourceRef } from './refs.js';
 import { relationshipPropertyFields } from './relationship-fields.js';
+
+const RelationshipCountRef = builder.objectRef<RelationshipCountRow>('RelationshipCount').implement({
+  description:
+    "One of an entity's typed relationship fields and how many relationships it holds: what there is to expand, and how much, without reading it.",
+  fields: (t) => ({
+    field: t.string({
+      description: "The field of the entity's type that pages through them (e.g. `deals` on a company).",
+      resolve: (row) => row.field.fieldName,
+    }),
+    type: t.field({ type: RelationshipTypeEnum, resolve: (row) => row.field.type }),
+    direction: t.field({
+      type: DirectionEnum,
+      description: 'OUT when the relationships start at the entity, IN when they end there.',
+      resolve: (row) => row.field.direction,
+    }),
+    kind: t.field({
+      type: EntityKindEnum,
+      nullable: true,
+      description: 'The kind of entity at the far end (null when it may be any kind; sources have none).',
+      resolve: (row) => {
+        const label = row.field.nodeLabel;
+        return label === 'Entity' || label === 'Source' ? null : labelToKind(label);
+      },
+    }),
+    count: t.int({
+      description: "How many there are (the field's `totalCount`), at the read's date.",
+      resolve: (row) => row.count,
+    }),
+  }),
+});
 
 /** Planned reads return epoch milliseconds (no driver temporal objects); loaders return ISO text. */
 const isoDateTime = (value: string | number | null) =>
@@ -70,6 +102,12 @@ EntityRef.implement({
       // Every source mentioning the entity, unpaged: priced as a connection without `first`.
       complexity: { field: DEFAULT_PAGE_COST, multiplier: DEFAULT_PAGE_COST },
       resolve: (row, _args, ctx, info) => plannedField<SourceRow[]>(row, info) ?? entitySourcesLoader(ctx).load(row.id),
+    }),
+    relationshipCounts: t.field({
+      type: [RelationshipCountRef],
+      description:
+        "Each typed relationship field of the entity's kind with how many relationships it holds (zero too), in the type's field order. Counted from the node's degrees where the model allows, so a hub's count costs what a leaf's does.",
+      resolve: (row, _args, ctx, info) => loadRelationshipCounts(ctx, row, sliceFor(ctx, info, row)),
     }),
     relationships: t.connection(
       {

@@ -3,8 +3,8 @@
  * kept by the writes. A hub company is party to 64 deals whose own existence and whose party
  * relationships start, end or are always there; then disconnects, retractions, a deleted deal, a
  * purged deal and new deals change it. After each step, every count at a set of dates equals a
- * count the test makes from its own record of what it wrote, through `totalCount` and a
- * relationship-count filter; the held degree read in TypeScript says the same; and a `knownAt`
+ * count the test makes from its own record of what it wrote, through `totalCount`,
+ * `relationshipCounts` and a relationship-count filter; the held degree read in TypeScript says the same; and a `knownAt`
  * before the writes still answers what was known then.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -51,13 +51,19 @@ const expected = (on: string, record: Map<number, Written> = written) =>
   [...record.values()].filter((w) => !w.purged && w.party && holds(w.party, on) && holds(w.deal, on)).length;
 
 async function countAt(on: string, knownAt?: string): Promise<number> {
-  const res = await gql<{ entity: { deals: { totalCount: number } } | null }>(
+  const res = await gql<{
+    entity: { deals: { totalCount: number }; relationshipCounts: Array<{ field: string; count: number }> } | null;
+  }>(
     yoga,
     `query ($slug: String!, $on: Date!, $knownAt: DateTime) {
-       entity(slug: $slug, asOf: $on, knownAt: $knownAt) { ... on Company { deals { totalCount } } } }`,
+       entity(slug: $slug, asOf: $on, knownAt: $knownAt) {
+         relationshipCounts { field count } ... on Company { deals { totalCount } } } }`,
     { slug: HUB, on, knownAt },
   );
   expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
+  // The explorer's per-type counts say what the field's own totalCount says.
+  const counted = res.data!.entity!.relationshipCounts.find((c) => c.field === 'deals')!.count;
+  expect(counted, `relationshipCounts on ${on}`).toBe(res.data!.entity!.deals.totalCount);
   return res.data!.entity!.deals.totalCount;
 }
 
