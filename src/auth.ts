@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createRemoteJWKSet, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
-import type { Config, Scope } from './config.js';
+import { SCOPES, type Config, type Scope } from './config.js';
 import type { AuthInfo } from './context.js';
 
 const ANONYMOUS: AuthInfo = { authenticated: false, invalid: false, scopes: new Set() };
@@ -19,7 +19,7 @@ export const mayRead = (config: Config['auth'], auth: AuthInfo): boolean =>
 function jwtCaller(payload: JWTPayload, scopesClaim: string, tokenDigest: Buffer): AuthInfo {
   const claim = payload[scopesClaim];
   const raw = Array.isArray(claim) ? claim.map(String) : typeof claim === 'string' ? claim.split(/[\s,+]+/) : [];
-  const scopes = raw.filter((s): s is Scope => s === 'read' || s === 'write');
+  const scopes = raw.filter((s): s is Scope => SCOPES.includes(s as Scope));
   const who = payload.sub ?? `token ${tokenDigest.toString('hex').slice(0, 16)}`;
   return {
     authenticated: true,

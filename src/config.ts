@@ -11,7 +11,9 @@ const booleanFlag = z
 const positiveInt = (fallback: number) =>
   z.coerce.number().int('expected a whole number').positive('expected a positive number').default(fallback);
 
-export type Scope = 'read' | 'write';
+/** What a token may do: read, write, and `debug`: see each request's statements (extensions.plan). */
+export type Scope = 'read' | 'write' | 'debug';
+export const SCOPES: readonly Scope[] = ['read', 'write', 'debug'];
 
 export interface ApiKey {
   secret: string;
@@ -37,7 +39,7 @@ const apiKeys = z
               .split('+')
               .filter(Boolean)
           : [];
-      const bad = scopes.find((s) => s !== 'read' && s !== 'write');
+      const bad = scopes.find((s) => !SCOPES.includes(s as Scope));
       if (!secret || scopes.length === 0 || bad !== undefined) {
         ctx.addIssue({
           code: z.ZodIssueCode.custom,

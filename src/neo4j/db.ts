@@ -18,12 +18,52 @@ import neo4j, {
   type ManagedTransaction,
   type SessionMode,
 } from 'neo4j-driver';
+import { GraphQLError } from 'graphql';
 import { timedOut } from '../errors.js';
 import { Circuit, databaseUnavailable, type Probe } from './circuit.js';
 
 export interface QueryStats {
   roundTrips: number;
   dbTimeMs: number;
+  /** Each statement run, when a request asked for its plan (use-debug-extensions.ts). */
+  statements?: StatementTrace[];
+  /** Reads run under PROFILE, so each statement says its db hits. */
+  profile?: boolean;
+  /** Statements run past MAX_TRACED_STATEMENTS, not traced. */
+  statementsLeftOut?: number;
+}
+
+/** One statement a request ran: its text and parameter names (never their values), rows and times. */
+export interface StatementTrace {
+  cypher: string;
+  parameters: string[];
+  rows: number;
+  /** From sending the statement to having its last row, in this process. */
+  roundTripMs: number;
+  /** Neo4j's own time for it (until the first row, then until consumed). */
+  dbTimeMs: number;
+  /** Database hits, summed over the plan's operators: reads under PROFILE only. */
+  dbHits?: number;
+  /** The error's code when the statement failed. */
+  error?: string;
+}
+
+/** Statements traced per request at most; more are counted in `statementsLeftOut`. */
+export const MAX_TRACED_STATEMENTS = 200;
+
+/** Adds a statement to the request's trace, when it keeps one. */
+function trace(stats: QueryStats, entry: StatementTrace): void {
+  const list = stats.statements;
+  if (!list) return;
+  if (list.length < MAX_TRACED_STATEMENTS) list.push(entry);
+  else stats.statementsLeftOut = (stats.statementsLeftOut ?? 0) + 1;
+}
+
+/** Database hits of a PROFILE summary, every operator summed. */
+function dbHitsOf(profile: unknown): number | undefined {
+  if (!profile || typeof profile !== 'object') return undefined;
+  const op = profile as { dbHits?: number; children?: unknown[] };
+  return Number(op.dbHits ?? 0) + (op.children ?? []).reduce<number>((n, c) => n + (dbHitsOf(c) ?? 0), 0);
 }
 
 export interface RunOptions {
@@ -288,8 +328,16 @@ export class Db {
             work(async (cypher, params = {}) => {
               const started = performance.now();
               const result = await tx.run(cypher, params);
+              const ms = performance.now() - started;
               this.stats.roundTrips += 1;
-              this.stats.dbTimeMs += performance.now() - started;
+              this.stats.dbTimeMs += ms;
+              trace(this.stats, {
+                cypher,
+                parameters: Object.keys(params),
+                rows: result.records.length,
+                roundTripMs: ms,
+                dbTimeMs: ms,
+              });
               return result.records.map((r) => plain(r.toObject()) as Row);
             }),
           { timeout: timeoutMs },
@@ -342,10 +390,14 @@ export class Db {
   private async run(mode: 'READ' | 'WRITE', cypher: string, params: Row, options: ReadOptions): Promise<Row[]> {
     const timeoutMs = options.timeoutMs ?? this.graph.defaultTimeoutMs;
     this.stats.roundTrips += 1;
+    const started = performance.now();
+    // PROFILE only where a request asked for it, and only on reads: it runs the statement as is.
+    const profiled = this.stats.profile === true && mode === 'READ';
+    const text = profiled ? `PROFILE ${cypher}` : cypher;
     try {
       const result = await this.graph.circuit.run(() =>
         mode === 'READ'
-          ? this.autoCommit(neo4j.session.READ, cypher, params, timeoutMs, options.signal)
+          ? this.autoCommit(neo4j.session.READ, text, params, timeoutMs, options.signal)
           : this.graph.driver.executeQuery(cypher, params, {
               database: this.graph.database,
               routing: neo4j.routing.WRITE,
@@ -353,13 +405,31 @@ export class Db {
             }),
       );
       const { resultAvailableAfter, resultConsumedAfter } = result.summary;
-      this.stats.dbTimeMs += Number(resultAvailableAfter ?? 0) + Number(resultConsumedAfter ?? 0);
+      const dbTimeMs = Number(resultAvailableAfter ?? 0) + Number(resultConsumedAfter ?? 0);
+      this.stats.dbTimeMs += dbTimeMs;
+      trace(this.stats, {
+        cypher,
+        parameters: Object.keys(params),
+        rows: result.records.length,
+        roundTripMs: performance.now() - started,
+        dbTimeMs,
+        ...(profiled ? { dbHits: dbHitsOf(result.summary.profile) ?? 0 } : {}),
+      });
       return options.raw
         ? result.records.map((r) => r.toObject())
         : result.records.map((r) => plain(r.toObject()) as Row);
     } catch (error) {
       if (isConnectivityError(error)) this.graph.circuit.suspect();
-      throw translateError(error, options, timeoutMs);
+      const translated = translateError(error, options, timeoutMs);
+      trace(this.stats, {
+        cypher,
+        parameters: Object.keys(params),
+        rows: 0,
+        roundTripMs: performance.now() - started,
+        dbTimeMs: 0,
+        error: translated instanceof GraphQLError ? String(translated.extensions.code ?? 'ERROR') : 'ERROR',
+      });
+      throw translated;
     }
   }
 }

@@ -119,7 +119,10 @@ export function useLiveCache(options: LiveCacheOptions): Plugin[] {
         const value = token(request);
         return value ? sha256Hex(value) : null;
       },
-      enabled: (request) => !options.perToken || token(request) !== null,
+      // A request asking for its statements (x-debug-cypher) neither reads nor fills the cache: its
+      // answer carries Cypher text meant for that caller, and a cached answer ran no statement.
+      enabled: (request) =>
+        (!options.perToken || token(request) !== null) && request.headers.get('x-debug-cypher') === null,
       buildResponseCacheKey: ({ documentString, operationName, variableValues, sessionId }) => {
         // Runs before yoga checks the parameters: a `query` that is not a string is refused after
         // this (BAD_REQUEST), and must not fail here.

@@ -3,6 +3,7 @@
  * with `x-debug-cypher: 1` only when DEBUG_EXTENSIONS_HEADER=true; never otherwise.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { QueryStats } from '../../src/neo4j/db.js';
 import { createEntities, deleteFixtures, relate } from '../utils/fixtures.js';
 import { gql, openTestGraph, testConfig, testServer, uniquePrefix, type TestGraph } from '../utils/graph.js';
 
@@ -105,5 +106,88 @@ describe('with DEBUG_EXTENSIONS=true', () => {
     expectPlausible(plain.body.extensions?.cypher as Cypher, 1, plain.wallMs);
     const two = await timed(yoga, TWO_READS);
     expectPlausible(two.body.extensions?.cypher as Cypher, 2, two.wallMs);
+  });
+});
+
+type Plan = {
+  statements: Array<{
+    cypher: string;
+    parameters: string[];
+    rows: number;
+    roundTripMs: number;
+    dbTimeMs: number;
+    dbHits?: number;
+    error?: string;
+  }>;
+};
+
+describe('extensions.plan: the statements a request ran', () => {
+  const DEBUG_KEY = 'debug-extensions-debug-key-0123';
+  const READ_KEY = 'debug-extensions-read-key-01234';
+  let yoga: ReturnType<typeof testServer>;
+  beforeAll(() => {
+    // The header is not allowed to everyone here: only a token with the `debug` scope may ask.
+    yoga = testServer(t.graph, testConfig({ API_KEYS: `${DEBUG_KEY}:read+debug,${READ_KEY}:read` }));
+  });
+  const asDebug = { ...DEBUG, authorization: `Bearer ${DEBUG_KEY}` };
+
+  it('lists each statement with its text, parameter names but no values, rows and times', async () => {
+    const { body, wallMs } = await timed(yoga, TWO_READS, asDebug);
+    expect(body.errors).toBeUndefined();
+    const plan = body.extensions?.plan as Plan;
+    const cypher = body.extensions?.cypher as Cypher;
+    expect(plan.statements).toHaveLength(cypher.roundTrips);
+    expect(plan.statements).toHaveLength(2);
+    for (const s of plan.statements) {
+      expect(s.cypher).toMatch(/\bMATCH\b/);
+      expect(s.parameters.length).toBeGreaterThan(0);
+      expect(s.roundTripMs).toBeGreaterThanOrEqual(0);
+      expect(s.roundTripMs).toBeLessThanOrEqual(wallMs + 1);
+      expect(s.dbHits).toBeUndefined(); // only under PROFILE
+    }
+    for (const s of plan.statements) expect(Number.isInteger(s.rows) && s.rows >= 0).toBe(true);
+    expect(plan.statements.some((s) => s.rows > 0)).toBe(true);
+    // Values stay out of the plan: the slugs sent are nowhere in it.
+    expect(JSON.stringify(plan)).not.toContain(prefix);
+    const dbTime = plan.statements.reduce((n, s) => n + s.dbTimeMs, 0);
+    expect(Math.abs(dbTime - cypher.dbTimeMs)).toBeLessThan(0.1);
+  });
+
+  it("x-debug-cypher: profile adds each read's db hits", async () => {
+    const { body } = await timed(yoga, TWO_READS, { ...asDebug, 'x-debug-cypher': 'profile' });
+    expect(body.errors).toBeUndefined();
+    expect(body.data?.companies.edges.map((e) => e.node.slug)).toEqual(slugs);
+    const plan = body.extensions?.plan as Plan;
+    expect(plan.statements).toHaveLength(2);
+    for (const s of plan.statements) expect(s.dbHits).toBeGreaterThan(0);
+  });
+
+  it('a failed statement is listed with its code', async () => {
+    const stats: QueryStats = { roundTrips: 0, dbTimeMs: 0, statements: [] };
+    const db = t.graph.db(stats);
+    await expect(db.read('UNWIND [1, 0] AS d RETURN 1 / d AS q', { unused: 1 })).rejects.toThrow();
+    expect(stats.statements).toHaveLength(1);
+    expect(stats.statements![0]).toMatchObject({ parameters: ['unused'], rows: 0 });
+    expect(stats.statements![0]!.error).toEqual(expect.any(String));
+  });
+
+  it('is not given without the debug scope when the header setting is off, nor from the response cache', async () => {
+    for (const headers of [DEBUG, { ...DEBUG, authorization: `Bearer ${READ_KEY}` }]) {
+      const { body } = await timed(yoga, ONE_READ, headers);
+      expect(body.data?.companies.edges).toHaveLength(3);
+      expect(body.extensions?.plan).toBeUndefined();
+      expect(body.extensions?.cypher).toBeUndefined();
+    }
+    // With the response cache on, a debug answer is not cached for others, nor served from it.
+    const cached = testServer(
+      t.graph,
+      testConfig({ API_KEYS: `${DEBUG_KEY}:read+debug`, RESPONSE_CACHE_TTL_MS: '60000' }),
+    );
+    const first = await timed(cached, ONE_READ, asDebug);
+    expect((first.body.extensions?.plan as Plan).statements).toHaveLength(1);
+    const plain = await timed(cached, ONE_READ);
+    expect(plain.body.extensions?.plan).toBeUndefined();
+    const again = await timed(cached, ONE_READ, asDebug);
+    expect((again.body.extensions?.plan as Plan).statements).toHaveLength(1);
   });
 });

@@ -231,6 +231,7 @@ describe('API_KEYS', () => {
     ['a:b:read', [{ secret: 'a:b', scopes: ['read'] }]],
     ['k3y:read++write', [{ secret: 'k3y', scopes: ['read', 'write'] }]],
     [' , k3y:read ,, ', [{ secret: 'k3y', scopes: ['read'] }]],
+    ['k3y:read+debug', [{ secret: 'k3y', scopes: ['read', 'debug'] }]],
   ])('%j parses (the last colon splits; empty parts are ignored)', (API_KEYS, keys) => {
     expect(parseConfig({ API_KEYS }).auth.apiKeys).toEqual(keys);
   });
