@@ -331,13 +331,14 @@ export class Db {
               const ms = performance.now() - started;
               this.stats.roundTrips += 1;
               this.stats.dbTimeMs += ms;
-              trace(this.stats, {
-                cypher,
-                parameters: Object.keys(params),
-                rows: result.records.length,
-                roundTripMs: ms,
-                dbTimeMs: ms,
-              });
+              if (this.stats.statements)
+                trace(this.stats, {
+                  cypher,
+                  parameters: Object.keys(params),
+                  rows: result.records.length,
+                  roundTripMs: ms,
+                  dbTimeMs: ms,
+                });
               return result.records.map((r) => plain(r.toObject()) as Row);
             }),
           { timeout: timeoutMs },
@@ -407,28 +408,30 @@ export class Db {
       const { resultAvailableAfter, resultConsumedAfter } = result.summary;
       const dbTimeMs = Number(resultAvailableAfter ?? 0) + Number(resultConsumedAfter ?? 0);
       this.stats.dbTimeMs += dbTimeMs;
-      trace(this.stats, {
-        cypher,
-        parameters: Object.keys(params),
-        rows: result.records.length,
-        roundTripMs: performance.now() - started,
-        dbTimeMs,
-        ...(profiled ? { dbHits: dbHitsOf(result.summary.profile) ?? 0 } : {}),
-      });
+      if (this.stats.statements)
+        trace(this.stats, {
+          cypher,
+          parameters: Object.keys(params),
+          rows: result.records.length,
+          roundTripMs: performance.now() - started,
+          dbTimeMs,
+          ...(profiled ? { dbHits: dbHitsOf(result.summary.profile) ?? 0 } : {}),
+        });
       return options.raw
         ? result.records.map((r) => r.toObject())
         : result.records.map((r) => plain(r.toObject()) as Row);
     } catch (error) {
       if (isConnectivityError(error)) this.graph.circuit.suspect();
       const translated = translateError(error, options, timeoutMs);
-      trace(this.stats, {
-        cypher,
-        parameters: Object.keys(params),
-        rows: 0,
-        roundTripMs: performance.now() - started,
-        dbTimeMs: 0,
-        error: translated instanceof GraphQLError ? String(translated.extensions.code ?? 'ERROR') : 'ERROR',
-      });
+      if (this.stats.statements)
+        trace(this.stats, {
+          cypher,
+          parameters: Object.keys(params),
+          rows: 0,
+          roundTripMs: performance.now() - started,
+          dbTimeMs: 0,
+          error: translated instanceof GraphQLError ? String(translated.extensions.code ?? 'ERROR') : 'ERROR',
+        });
       throw translated;
     }
   }
