@@ -3,7 +3,7 @@
  * with `x-debug-cypher: 1` only when DEBUG_EXTENSIONS_HEADER=true; never otherwise.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { QueryStats } from '../../src/neo4j/db.js';
+import type { QueryStats, StatementTrace } from '../../src/neo4j/db.js';
 import { createEntities, deleteFixtures, relate } from '../utils/fixtures.js';
 import { gql, openTestGraph, testConfig, testServer, uniquePrefix, type TestGraph } from '../utils/graph.js';
 
@@ -109,17 +109,8 @@ describe('with DEBUG_EXTENSIONS=true', () => {
   });
 });
 
-type Plan = {
-  statements: Array<{
-    cypher: string;
-    parameters: string[];
-    rows: number;
-    roundTripMs: number;
-    dbTimeMs: number;
-    dbHits?: number;
-    error?: string;
-  }>;
-};
+/** `extensions.plan` as the server sends it. */
+type Plan = { statements: StatementTrace[] };
 
 describe('extensions.plan: the statements a request ran', () => {
   const DEBUG_KEY = 'debug-extensions-debug-key-0123';
