@@ -1,16 +1,15 @@
 /**
  * Two API replicas (two createServer objects, each with its own Redis clients, as two processes
  * would have) on one Redis and the suite's Neo4j: a write through one reaches the other's
- * subscriber and invalidates the read the other has cached, within a second. The import CLI
- * with REDIS_URL reaches them too.
+ * subscriber and invalidates the read the other has cached, within a second. The import CLI,
+ * run as a process of its own with the same REDIS_URL, reaches them too.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { runImport } from '../../src/cli/import.js';
-import { createLogger } from '../../src/logger.js';
+import { runCli } from '../utils/cli.js';
 import { deleteFixtures } from '../utils/fixtures.js';
 import { gql, openTestGraph, prefixTracker, testServer, type TestGraph } from '../utils/graph.js';
 import { sseSubscribe } from '../utils/sse.js';
@@ -112,7 +111,10 @@ describe('two replicas on one Redis', () => {
     }
   });
 
-  it('the import CLI with REDIS_URL announces IMPORTED per batch and invalidates the replicas’ cache', async () => {
+  // The import is a child process (tsx start-up and its own graph connection): tens of seconds when loaded.
+  it('the import CLI, a process of its own with REDIS_URL, announces IMPORTED per batch and invalidates the replicas’ cache', {
+    timeout: 240_000,
+  }, async () => {
     const p = prefixes.next('replica');
     const dir = mkdtempSync(join(tmpdir(), 'stargraph-replica-import-'));
     const file = join(dir, 'batch.ndjson');
@@ -139,10 +141,10 @@ describe('two replicas on one Redis', () => {
     );
     try {
       await waitForSubscriber(second, before);
-      await runImport([file, '--batch-size', '2', '--checkpoint-dir', dir], {
-        config: t.config,
-        logger: createLogger('silent'),
+      const imported = await runCli(['import', file, '--batch-size', '2', '--checkpoint-dir', dir], {
+        REDIS_URL: inject('redisUrl'),
       });
+      expect(imported.code, imported.stderr).toBe(0);
       const events = [await sub.next(5_000), await sub.next(5_000)].map((e) => e.data?.data?.graphChanged);
       expect(events).toEqual([
         { change: 'IMPORTED', imported: { created: { entities: 2 } } },
