@@ -4,7 +4,8 @@
  * the graph: the entities and relationships the `neighborhood` query returns, an edge with its
  * properties, typed GraphML keys, sources on nodes and relationships. And the endpoint's errors,
  * its GraphQL rules (cost against MAX_COMPLEXITY, MAX_LIST_ITEMS, QUERY_TIMEOUT_MS for its reads:
- * 504 TIMEOUT) and its streamed body (no Content-Length, chunked, in pieces).
+ * 504 TIMEOUT) and its streamed body (no Content-Length, chunked, in pieces). Its defaults, the
+ * truncated marker, page keys kept out of every format, and the CLI's --types, --part and warning.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer as createHttpServer, get as httpGet } from 'node:http';
@@ -16,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEntities, deleteFixtures, relate } from '../utils/fixtures.js';
 import { runCli } from '../utils/cli.js';
 import { parseCsv } from '../utils/csv.js';
+import { PAGE_KEY_NAMES } from '../../src/graph/page-keys.js';
 import { gql, openTestGraph, testConfig, testServer, uniquePrefix, type TestGraph } from '../utils/graph.js';
 
 let t: TestGraph;
@@ -311,6 +313,68 @@ describe('GET /export', () => {
   });
 });
 
+describe('GET /export: defaults, the truncated marker, internal properties', () => {
+  it('with only `around`: GraphML of depth 1 over every relationship type, not truncated', async () => {
+    const res = await get(`/export?around=${slug('hub')}`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^application\/graphml\+xml/);
+    expect(res.headers.get('content-disposition')).toBe(`attachment; filename="${slug('hub')}-depth1.graphml"`);
+    expect(res.headers.get('x-stargraph-truncated')).toBe('false');
+    const g = parseGraphml(await res.text());
+    expect(g.graph).toMatchObject({ center: slug('hub'), truncated: 'false' });
+    const expected = await truth(1);
+    // One hop: the deal (PARTY_TO) and the boss (LEADS), both types followed; the seller is two away.
+    expect(expected.nodes).toEqual([slug('boss'), slug('deal'), slug('hub')].sort());
+    expect([...g.nodes.keys()].sort()).toEqual(expected.nodes);
+    expect(g.edges.map((e) => ({ type: e.data.type!, from: e.source, to: e.target })).sort(byKey)).toEqual(
+      expected.relationships,
+    );
+  });
+
+  it('a cut neighbourhood is marked truncated in GraphML and in the header', async () => {
+    const res = await get(`/export?around=${slug('hub')}&depth=3&limit=2&format=graphml`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-stargraph-truncated')).toBe('true');
+    const g = parseGraphml(await res.text());
+    expect(g.graph).toMatchObject({ center: slug('hub'), truncated: 'true' });
+    expect(g.nodes.size).toBe(2);
+  });
+
+  it('never carries the page keys (internal copies of endpoint ids and names) in any format', async () => {
+    // The fixtures' relationships carry them, as every write path sets them.
+    const [stored] = await t.db.read(
+      `MATCH (:Entity {slug: $hub})-[r:PARTY_TO]->(:Entity {slug: $deal})
+       RETURN [k IN $names WHERE r[k] IS NOT NULL] AS present, r.toName AS toName`,
+      { hub: slug('hub'), deal: slug('deal'), names: [...PAGE_KEY_NAMES] },
+    );
+    expect([...(stored!.present as string[])].sort()).toEqual([...PAGE_KEY_NAMES].sort());
+    expect(stored!.toName).toBe('Big Deal');
+
+    const around = `around=${slug('hub')}&depth=3`;
+    const bodies: Record<string, string> = {};
+    const formats: Array<[string, string]> = [
+      ['graphml', 'format=graphml'],
+      ['csv nodes', 'format=csv&part=nodes'],
+      ['csv edges', 'format=csv&part=edges'],
+      ['ndjson', 'format=ndjson'],
+      ['ndjson at a date', `format=ndjson&asOf=${new Date().toISOString().slice(0, 10)}`],
+      ['graphml at a date', `format=graphml&asOf=${new Date().toISOString().slice(0, 10)}`],
+      ['json history', 'format=json'],
+    ];
+    for (const [name, query] of formats) {
+      const res = await get(`/export?${around}&${query}`);
+      expect(res.status, name).toBe(200);
+      bodies[name] = await res.text();
+    }
+    const pageKey = new RegExp(`\\b(${[...PAGE_KEY_NAMES].join('|')})\\b`);
+    for (const [name, body] of Object.entries(bodies)) {
+      // Each holds the relationships but none of the keys.
+      expect(body, name).toContain(name === 'csv nodes' ? 'Hub Co' : 'PARTY_TO');
+      expect(body.match(pageKey)?.[0], name).toBeUndefined();
+    }
+  });
+});
+
 describe('GET /export under the rules of GraphQL reads', () => {
   /** A server on the test graph with `env` (neighbourhood reads as generous as this file's). */
   const serverWith = (env: Record<string, string>) =>
@@ -453,5 +517,51 @@ describe('npm run export (CLI)', () => {
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('NOT_FOUND');
     expect(missing.stdout).toBe('');
+  });
+
+  it('--types narrows the neighbourhood, --part writes one CSV part to stdout, a cut warns on stderr', {
+    timeout: 240_000,
+  }, async () => {
+    const [typed, edgesPart, nodesPart, cut] = await Promise.all([
+      run(['--around', slug('hub'), '--depth', '3', '--types', 'PARTY_TO', '--format', 'ndjson']),
+      run(['--around', slug('hub'), '--depth', '3', '--format', 'csv', '--part', 'edges']),
+      run(['--around', slug('hub'), '--depth', '3', '--format', 'csv', '--part', 'nodes']),
+      run(['--around', slug('hub'), '--depth', '3', '--limit', '2', '--format', 'ndjson']),
+    ]);
+    for (const r of [typed, edgesPart, nodesPart, cut]) expect(r.code, r.stderr).toBe(0);
+    const expected = await truth(3);
+
+    const records = typed.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { record: string; id: string; type?: string });
+    // Only PARTY_TO followed: the boss (LEADS) and far (INVESTS_IN) are out.
+    expect(
+      records
+        .filter((r) => r.record === 'node')
+        .map((r) => r.id)
+        .sort(),
+    ).toEqual([slug('deal'), slug('hub'), slug('seller')]);
+    const typedEdges = records.filter((r) => r.record === 'relationship');
+    expect(typedEdges.map((r) => r.type)).toEqual(['PARTY_TO', 'PARTY_TO']);
+
+    const edges = parseCsv(edgesPart.stdout);
+    expect(edges.map((e) => ({ type: e.type!, from: e.source!, to: e.target! })).sort(byKey)).toEqual(
+      expected.relationships,
+    );
+    expect(
+      parseCsv(nodesPart.stdout)
+        .map((n) => n.id)
+        .sort(),
+    ).toEqual(expected.nodes);
+
+    expect(
+      cut.stdout
+        .trim()
+        .split('\n')
+        .filter((l) => (JSON.parse(l) as { record: string }).record === 'node'),
+    ).toHaveLength(2);
+    expect(cut.stderr).toMatch(/^Truncated at --limit 2: more entities were within reach/m);
+    expect(typed.stderr).not.toMatch(/Truncated/);
   });
 });
