@@ -1,4 +1,7 @@
-/** The import CLI's engine on the real Neo4j: idempotent, resumable after a crash, all-or-nothing on invalid rows. */
+/**
+ * The import CLI's engine on the real Neo4j: idempotent, resumable after a crash, all-or-nothing on
+ * invalid rows; and the CLI itself as a process: formats by name or --format, --skip-invalid.
+ */
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -355,5 +358,82 @@ describe('invalid records', () => {
         nodes: [`DOMAIN:d.${p}.example`, 'TICKER:NYSE:DD'],
       },
     ]);
+  });
+});
+
+describe('the import CLI (src/main.ts import, a child process)', () => {
+  const cli = (args: string[]) => runCli(['import', ...args, '--checkpoint-dir', join(dir, 'cli-checkpoints')]);
+  // Ids under the prefix, so afterAll's deleteByPrefix removes them.
+  const company = (p: string, x: string) => ({
+    type: 'entity',
+    label: 'Company',
+    id: `${p}-${x}`,
+    slug: `${p}-${x}`,
+    name: `Co ${x}`,
+  });
+  const slugsUnder = async (p: string) =>
+    (await t.db.read('MATCH (n:Entity) WHERE n.slug STARTS WITH $p RETURN n.slug AS slug ORDER BY slug', { p })).map(
+      (r) => r.slug as string,
+    );
+
+  // Each run is a process that starts tsx and opens the graph: tens of seconds on a loaded machine.
+  it('knows .jsonl by its name, and takes --format for a name that says nothing', { timeout: 240_000 }, async () => {
+    const p = newPrefix('imp-cli-fmt');
+    const jsonl = join(dir, `${p}.jsonl`);
+    writeFileSync(jsonl, `${[company(p, 'a'), company(p, 'b')].map((r) => JSON.stringify(r)).join('\n')}\n`);
+    const csvText = join(dir, `${p}-csv.txt`);
+    writeFileSync(csvText, `type,label,id,slug,name,kind\nentity,Company,${p}-c,${p}-c,Co c,AI_LAB\n`);
+    const ndjsonData = join(dir, `${p}.data`);
+    writeFileSync(ndjsonData, `${JSON.stringify(company(p, 'd'))}\n`);
+
+    const [byName, csv, ndjson, unknown] = await Promise.all([
+      cli([jsonl]),
+      cli([csvText, '--format', 'csv']),
+      cli([ndjsonData, '--format', 'ndjson']),
+      cli([csvText]),
+    ]);
+    for (const run of [byName, csv, ndjson]) {
+      expect(run.code, run.stderr).toBe(0);
+      expect(JSON.parse(run.stdout)).toMatchObject({ invalid: 0 });
+    }
+    expect(JSON.parse(byName.stdout)).toMatchObject({ records: 2, written: 2 });
+    expect(JSON.parse(csv.stdout)).toMatchObject({ records: 1, written: 1 });
+    const [kind] = await t.db.read('MATCH (n:Company {slug: $s}) RETURN n.kind AS kind', { s: `${p}-c` });
+    expect(kind?.kind).toBe('AI_LAB'); // read as CSV columns, not as one JSON line
+    expect(await slugsUnder(p)).toEqual([`${p}-a`, `${p}-b`, `${p}-c`, `${p}-d`]);
+    // Without --format a name that says nothing is refused before anything is read.
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/^Cannot tell the format of .*-csv\.txt from its name\nUsage: import /);
+  });
+
+  it('refuses a file with invalid records, writing nothing; --skip-invalid writes the rest and reports them', {
+    timeout: 240_000,
+  }, async () => {
+    const p = newPrefix('imp-cli-skip');
+    const file = join(dir, `${p}.ndjson`);
+    writeFileSync(
+      file,
+      `${[
+        JSON.stringify(company(p, 'good')),
+        JSON.stringify({ type: 'entity', label: 'Company', slug: 'Not Kebab', name: 'Bad' }),
+        JSON.stringify({ type: 'relationship', relationship: 'INVESTS_IN', from: `${p}-good`, to: `${p}-nowhere` }),
+        JSON.stringify(company(p, 'fine')),
+      ].join('\n')}\n`,
+    );
+    const refused = await cli([file]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(
+      /2 invalid record\(s\) in .*; nothing was written \(fix them, or pass --skip-invalid\)/,
+    );
+    expect(refused.stderr).toMatch(/^ {2}line 2: /m);
+    expect(refused.stderr).toMatch(/^ {2}line 3: .*nowhere/m);
+    expect(JSON.parse(refused.stdout)).toMatchObject({ records: 4, invalid: 2, written: 0 });
+    expect(await slugsUnder(p)).toEqual([]);
+
+    const skipped = await cli([file, '--skip-invalid']);
+    expect(skipped.code, skipped.stderr).toBe(0);
+    expect(skipped.stderr).toMatch(/^Skipped 2 invalid record\(s\):\n {2}line 2: .*\n {2}line 3: /m);
+    expect(JSON.parse(skipped.stdout)).toMatchObject({ records: 4, invalid: 2, written: 2 });
+    expect(await slugsUnder(p)).toEqual([`${p}-fine`, `${p}-good`]);
   });
 });
