@@ -16,6 +16,7 @@ export const SLOW_SUITES = [
   'tests/integration/seed-empty.test.ts',
   'tests/e2e/shutdown.test.ts',
   'tests/e2e/resilience.test.ts',
+  'tests/integration/neo4j-cli.test.ts',
 ];
 
 export default defineConfig({
