@@ -17,6 +17,8 @@ export const SLOW_SUITES = [
   'tests/e2e/shutdown.test.ts',
   'tests/e2e/resilience.test.ts',
   'tests/integration/neo4j-cli.test.ts',
+  // Builds the server with tsc first.
+  'tests/e2e/compiled-server.test.ts',
 ];
 
 export default defineConfig({
