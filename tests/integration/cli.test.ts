@@ -35,9 +35,15 @@ afterAll(async () => {
   await t?.close();
 });
 
+/**
+ * Every test here runs the CLI as child processes, each starting tsx and opening the graph:
+ * seconds when quiet, past a minute when the suite loads both cores.
+ */
+const CHILD_PROCESSES = { timeout: 240_000 };
+
 const query = (args: string[]) => runCli(['query', ...args], { TRAVERSAL_TIMEOUT_MS: '60000' });
 
-describe('npm run query', () => {
+describe('npm run query', CHILD_PROCESSES, () => {
   it('prints the answer alone as JSON with --json, and as text without', async () => {
     const [json, text] = await Promise.all([query(['path', person, cloud, '--json']), query(['path', person, cloud])]);
     expect(json.code, json.stderr).toBe(0);
@@ -94,7 +100,7 @@ describe('npm run query', () => {
   });
 });
 
-describe('npm run query: each question as the README shows it', () => {
+describe('npm run query: each question as the README shows it', CHILD_PROCESSES, () => {
   const q = prefixes.next('cliq');
   const [boss, alpha, beta, lease, small, proj, dc] = ['boss', 'alpha', 'beta', 'lease', 'small', 'proj', 'dc'].map(
     (x) => `${q}-${x}`,
@@ -133,8 +139,7 @@ describe('npm run query: each question as the README shows it', () => {
     label('Big Lease', 'deal', lease),
   ];
 
-  // Each question is a process that starts tsx and opens the graph: tens of seconds on a loaded machine.
-  it('paths, neighbors (and its alias neighbours), common', { timeout: 240_000 }, async () => {
+  it('paths, neighbors (and its alias neighbours), common', async () => {
     const [paths, neighbors, neighbours, common] = await Promise.all([
       query(['paths', boss, beta, '--max-hops', '5', '--first', '3']),
       query(['neighbors', alpha, '--depth', '1']),
@@ -190,7 +195,7 @@ describe('npm run query: each question as the README shows it', () => {
     expect(common.stdout).toBe(`Neighbours of both ${alpha} and ${beta}:\n  ${LEASE}\n`);
   });
 
-  it('rank, money, stats', { timeout: 240_000 }, async () => {
+  it('rank, money, stats', async () => {
     const [rank, documented, money, stats, person] = await Promise.all([
       query(['rank', 'deal-value', '--kinds', 'company', '--within', alpha, '--depth', '2']),
       query(['rank', 'deal-value', '--kinds', 'company', '--first', '10', '--json']),
@@ -244,7 +249,7 @@ describe('npm run query: each question as the README shows it', () => {
     expect(person.stdout).toBe(`${BOSS} is not a company.\n`);
   });
 
-  it('asks a running server with STARGRAPH_URL, and prints its usage for --help', { timeout: 240_000 }, async () => {
+  it('asks a running server with STARGRAPH_URL, and prints its usage for --help', async () => {
     const yoga = testServer(t.graph, t.config);
     const http = createHttpServer(yoga);
     await new Promise<void>((ok) => http.listen(0, '127.0.0.1', ok));
@@ -271,7 +276,7 @@ describe('npm run query: each question as the README shows it', () => {
   });
 });
 
-describe('npm run generate, output not a terminal', () => {
+describe('npm run generate, output not a terminal', CHILD_PROCESSES, () => {
   it('writes progress as whole lines, a final one per label and type, and the result on stdout', async () => {
     const generated = prefixes.next('cli-gen');
     const run = await runCli(['generate', '--entities', '10', '--prefix', generated, '--batch-size', '3']);
@@ -298,7 +303,7 @@ describe('npm run generate, output not a terminal', () => {
   });
 });
 
-describe('npm run ingest', () => {
+describe('npm run ingest', CHILD_PROCESSES, () => {
   it('ingests a text file, printing what it found, and refuses a command line without its date', async () => {
     const file = 'tests/fixtures/ingest/01-stargate-bilan-fr.txt';
     const url = `https://example.org/${prefix}/cli-ingest`;
@@ -339,8 +344,8 @@ describe('npm run ingest', () => {
   });
 });
 
-describe('npm start (serve) with a bad configuration value', () => {
-  it('stops before listening: exit 2 and a message naming each bad variable', { timeout: 120_000 }, async () => {
+describe('npm start (serve) with a bad configuration value', CHILD_PROCESSES, () => {
+  it('stops before listening: exit 2 and a message naming each bad variable', async () => {
     const bad = await runCli(['serve'], { PORT: 'four', MAX_PAGE_SIZE: '0', LOG_LEVEL: 'info' });
     expect(bad.code).toBe(2);
     expect(bad.stdout).toBe('');
