@@ -128,6 +128,8 @@ function serverPlugins(
   authenticate: Authenticate,
   caches: CacheSet,
 ): ServerOptions['plugins'] {
+  // One MAX_IN_FLIGHT for GraphQL requests and /export alike.
+  const overload = useOverload({ maxInFlight: config.maxInFlight });
   return [
     useCors(config.cors),
     useContentSecurityPolicy({ styleNonce: styleNonceFor }),
@@ -136,7 +138,7 @@ function serverPlugins(
     useGraphiQLAssets(),
     useExplorer(),
     // GET /export: a neighbourhood as GraphML, CSV or NDJSON (a read, with the reads' auth rule).
-    useExport({ config, graph, logger, authenticate }),
+    useExport({ config, graph, logger, authenticate, slots: overload }),
     // /reconcile: the W3C Reconciliation API (OpenRefine) over `reconcile`, with the reads' auth rule.
     useReconcile({ config, graph, logger, authenticate }),
     // Before anything parses, prices or caches the document.
@@ -182,7 +184,7 @@ function serverPlugins(
     { onDispose: () => live.close() },
     useBodyLimit(config.maxRequestBodyBytes),
     // Last: it wraps the request handler (see the plugin).
-    useOverload({ maxInFlight: config.maxInFlight }),
+    overload,
   ];
 }
 

@@ -31,6 +31,7 @@ import type { GraphDb } from '../neo4j/db.js';
 import { schema } from '../schema/index.js';
 import type { Logger } from '../logger.js';
 import { checkReadAccess, errorAnswer, jsonError, withinQueryTimeout } from './read-endpoint.js';
+import { overloadedMessage, type InFlightSlots } from './use-overload.js';
 
 export const EXPORT_PATH = '/export';
 
@@ -224,13 +225,31 @@ export function useExport(deps: {
   graph: GraphDb;
   logger: Logger;
   authenticate: (header: string | null) => Promise<AuthInfo>;
+  /** MAX_IN_FLIGHT's slots, shared with GraphQL requests (plugins/use-overload.ts). */
+  slots?: InFlightSlots;
 }): Plugin {
-  const { config, graph, logger } = deps;
+  const { config, graph, logger, slots } = deps;
   return {
     async onRequest({ request, url, endResponse, fetchAPI }) {
       if (url.pathname !== EXPORT_PATH) return;
       if (request.method !== 'GET' && request.method !== 'HEAD') {
         endResponse(jsonError(fetchAPI, 405, ErrorCode.BAD_USER_INPUT, 'Use GET', { allow: 'GET, HEAD' }));
+        return;
+      }
+      // An export counts against MAX_IN_FLIGHT as a GraphQL request does, from its start until its
+      // document is ready (its reads are done then; streaming it out only serializes).
+      const release = slots?.acquire();
+      if (slots && !release) {
+        endResponse(
+          jsonError(
+            fetchAPI,
+            503,
+            ErrorCode.OVERLOADED,
+            overloadedMessage(slots.maxInFlight),
+            { 'retry-after': '1' },
+            { limit: 'MAX_IN_FLIGHT', max: slots.maxInFlight },
+          ),
+        );
         return;
       }
       try {
@@ -256,6 +275,8 @@ export function useExport(deps: {
         );
       } catch (error) {
         endResponse(errorAnswer(fetchAPI, error, { production: config.production, logger, what: 'Export' }));
+      } finally {
+        release?.();
       }
     },
   };

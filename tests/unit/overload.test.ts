@@ -49,6 +49,32 @@ describe('bounded in-flight requests', () => {
     expect(await (await fourth).json()).toEqual({ data: { slow: 'done' } });
   });
 
+  it('shares its slots with requests served outside GraphQL (acquire), each released once', async () => {
+    const overload = useOverload({ maxInFlight: 1 });
+    const yoga = createYoga({
+      schema: createSchema({ typeDefs: 'type Query { ok: String }', resolvers: { Query: { ok: () => 'yes' } } }),
+      plugins: [overload],
+      logging: false,
+    });
+    const ask = () =>
+      yoga.fetch('http://x.test/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ ok }' }),
+      });
+    const release = overload.acquire();
+    expect(release).toBeDefined();
+    expect(overload.acquire()).toBeUndefined();
+    expect((await ask()).status).toBe(503);
+    release!();
+    release!(); // a second release frees nothing more
+    expect(overload.inFlight()).toBe(0);
+    expect(await (await ask()).json()).toEqual({ data: { ok: 'yes' } });
+    const again = overload.acquire();
+    expect(overload.acquire()).toBeUndefined();
+    again!();
+  });
+
   it('holds no slot for a request whose body is still arriving, over real sockets', async () => {
     const overload = useOverload({ maxInFlight: 2 });
     const yoga = createYoga({
