@@ -15,13 +15,13 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort } from '../../src/neo4j/local-server.js';
 import { createEntities, deleteFixtures, relate } from '../utils/fixtures.js';
 import { openTestGraph, uniquePrefix, type TestGraph } from '../utils/graph.js';
-import { type ServeProcess, spawnServe } from '../utils/serve-process.js';
+import { type SpawnedServe, spawnServe } from '../utils/serve-process.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const app = mkdtempSync(join(tmpdir(), 'stargraph-compiled-'));
 const prefix = uniquePrefix('compiled');
 let t: TestGraph;
-let server: ServeProcess | undefined;
+let server: SpawnedServe | undefined;
 
 /** Runs a command in ROOT to its end; rejects with its output on a non-zero exit. */
 function run(command: string, args: string[]): Promise<void> {

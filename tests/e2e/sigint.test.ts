@@ -7,10 +7,10 @@ import { request, type IncomingMessage } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { freePort } from '../../src/neo4j/local-server.js';
-import { type ServeProcess, spawnServe } from '../utils/serve-process.js';
+import { type SpawnedServe, spawnServe } from '../utils/serve-process.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-let server: ServeProcess | undefined;
+let server: SpawnedServe | undefined;
 
 afterAll(() => server?.kill());
 
