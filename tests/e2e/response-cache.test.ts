@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exampleOperations } from '../../src/schema/examples.js';
 import { loadSeed } from '../../src/graph/seed.js';
 import { deleteFixtures } from '../utils/fixtures.js';
-import { gql, openTestGraph, prefixTracker, testServer, type TestGraph } from '../utils/graph.js';
+import { gql, openTestGraph, prefixTracker, testConfig, testServer, type TestGraph } from '../utils/graph.js';
 import { type Db, GraphDb, type QueryStats } from '../../src/neo4j/db.js';
 
 const WRITER = 'cache-writer-key-1';
@@ -247,6 +247,122 @@ describe('response cache', () => {
       expect(next.data?.entity.name).toBe('New');
     } finally {
       await server.dispose();
+    }
+  });
+});
+
+describe('response cache with its defaults on', () => {
+  /** A server with the cache's defaults but for `env` (RESPONSE_CACHE_TTL_MS unset: 30 s), on its own circuit. */
+  const serverWith = (env: Record<string, string | undefined> = {}) => {
+    const config = testConfig({
+      API_KEYS: `${WRITER}:write+read`,
+      DEBUG_EXTENSIONS: 'true',
+      RESPONSE_CACHE_TTL_MS: undefined,
+      ...env,
+    });
+    const graph = new GraphDb(t.graph.driver, t.graph.database, t.graph.defaultTimeoutMs);
+    const server = testServer(graph, config);
+    return {
+      graph,
+      server,
+      config,
+      dispose: async () => {
+        graph.circuit.dispose();
+        await server.dispose();
+      },
+    };
+  };
+  /** Renames a company in Neo4j itself, behind the server's back (no invalidation). */
+  const renameBehindTheBack = (slug: string, name: string) =>
+    t.db.write('MATCH (c:Company {slug: $slug}) SET c.name = $name', { slug, name });
+  const nameOf = async (server: ReturnType<typeof testServer>, slug: string) => {
+    const body = await gql<{ entity: { name: string } | null }>(server, COMPANY, { slug });
+    if (body.errors) throw new Error(JSON.stringify(body.errors));
+    return { name: body.data?.entity?.name, hit: hit(body) };
+  };
+
+  it('is on by default: 30 s TTL, 5000 entries', () => {
+    const { config } = serverWith();
+    expect(config.live.responseCacheTtlMs).toBe(30_000);
+    expect(config.live.responseCacheMax).toBe(5_000);
+  });
+
+  it('never caches an error: the same read answers once the database is back', async () => {
+    const s = serverWith();
+    const p = prefixes.next('cache');
+    try {
+      await upsertCompany(`${p}-e`);
+      // The database is away for this server: its reads answer DATABASE_UNAVAILABLE.
+      s.graph.circuit.open('test: the database is away');
+      for (let i = 0; i < 2; i++) {
+        const down = await gql(s.server, COMPANY, { slug: `${p}-e` });
+        expect(down.errors?.[0]?.extensions?.code).toBe('DATABASE_UNAVAILABLE');
+        expect(hit(down)).not.toBe(true);
+      }
+      expect(await s.graph.circuit.probeNow()).toBe(true); // back: the circuit closes
+      expect(await nameOf(s.server, `${p}-e`)).toEqual({ name: `${p}-e`, hit: false });
+      expect(await nameOf(s.server, `${p}-e`)).toEqual({ name: `${p}-e`, hit: true });
+    } finally {
+      await s.dispose();
+    }
+  });
+
+  it('serves a read until its TTL, then reads the database again', async () => {
+    // Short, by configuration. A read is stored when it ends, so no read that starts within
+    // TTL_MS of the first one's start can see a change made behind the server's back.
+    const TTL_MS = 3_000;
+    const s = serverWith({ RESPONSE_CACHE_TTL_MS: String(TTL_MS) });
+    try {
+      // On a loaded machine the second read may start past the TTL: then the attempt proves
+      // nothing and another is made (a cache that never serves a stale read fails all of them).
+      let proven = false;
+      for (let attempt = 0; attempt < 5 && !proven; attempt++) {
+        const slug = `${prefixes.next('cache')}-ttl`;
+        await upsertCompany(slug);
+        const filled = performance.now();
+        expect(await nameOf(s.server, slug)).toEqual({ name: slug, hit: false });
+        await renameBehindTheBack(slug, 'Renamed behind the back');
+        const second = await nameOf(s.server, slug);
+        if (performance.now() - filled >= TTL_MS) continue;
+        expect(second).toEqual({ name: slug, hit: true }); // stale: served from the cache
+        // After the TTL the new name appears: polled, with a minute for a loaded machine.
+        let fresh = second;
+        let freshStarted = 0;
+        while (fresh.name !== 'Renamed behind the back' && performance.now() - filled < 60_000) {
+          await new Promise((r) => setTimeout(r, 200));
+          freshStarted = performance.now();
+          fresh = await nameOf(s.server, slug);
+        }
+        expect(fresh).toEqual({ name: 'Renamed behind the back', hit: false });
+        // Never before the TTL since the first read started.
+        expect(freshStarted - filled).toBeGreaterThanOrEqual(TTL_MS);
+        proven = true;
+      }
+      expect(proven, 'no attempt read twice within the TTL').toBe(true);
+    } finally {
+      await s.dispose();
+    }
+  });
+
+  it('holds RESPONSE_CACHE_MAX entries: past it the least recently used is read from the database again', async () => {
+    const s = serverWith({ RESPONSE_CACHE_MAX: '3' });
+    const p = prefixes.next('cache');
+    const slugs = [0, 1, 2, 3].map((i) => `${p}-max${i}`);
+    try {
+      for (const slug of slugs) await upsertCompany(slug);
+      const [first, ...others] = slugs as [string, ...string[]];
+      expect(await nameOf(s.server, first)).toEqual({ name: first, hit: false });
+      expect(await nameOf(s.server, first)).toEqual({ name: first, hit: true });
+      await renameBehindTheBack(first, 'Evicted and read again');
+      // Still cached (stale) while the cache holds it.
+      expect(await nameOf(s.server, first)).toEqual({ name: first, hit: true });
+      // Three more entries: the first is now the least recently used of four, and goes.
+      for (const slug of others) expect(await nameOf(s.server, slug)).toEqual({ name: slug, hit: false });
+      expect(await nameOf(s.server, first)).toEqual({ name: 'Evicted and read again', hit: false });
+      // The most recent ones are still there.
+      expect(await nameOf(s.server, others.at(-1)!)).toEqual({ name: others.at(-1), hit: true });
+    } finally {
+      await s.dispose();
     }
   });
 });

@@ -6,8 +6,14 @@ import { migrate } from '../../src/neo4j/migrate.js';
 import { createLogger } from '../../src/logger.js';
 import { createServer } from '../../src/server.js';
 
-/** Config for tests: the run's Neo4j, quiet logs, overrides per test. */
-export function testConfig(env: Record<string, string> = {}): Config {
+/**
+ * Set (to `on`) by the suites that rerun others with the response cache at its defaults
+ * (tests/e2e/cache-on/): read when a config is made, so it covers every server a test makes.
+ */
+export const RESPONSE_CACHE_ON_ENV = 'STARGRAPH_TEST_RESPONSE_CACHE';
+
+/** Config for tests: the run's Neo4j, quiet logs, overrides per test (undefined unsets a variable). */
+export function testConfig(env: Record<string, string | undefined> = {}): Config {
   return parseConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
@@ -16,8 +22,9 @@ export function testConfig(env: Record<string, string> = {}): Config {
     NEO4J_PASSWORD: inject('neo4jPassword'),
     NEO4J_DATABASE: process.env.NEO4J_DATABASE,
     // Tests write fixtures straight to Neo4j, past the API that invalidates the response cache:
-    // the cache is off unless a test turns it on (tests/e2e/response-cache.test.ts does).
-    RESPONSE_CACHE_TTL_MS: '0',
+    // the cache is off unless a test turns it on (tests/e2e/response-cache.test.ts does), or the
+    // run asks for its defaults (RESPONSE_CACHE_ON_ENV).
+    RESPONSE_CACHE_TTL_MS: process.env[RESPONSE_CACHE_ON_ENV] === 'on' ? undefined : '0',
     ...env,
   });
 }
@@ -35,7 +42,7 @@ export interface TestGraph {
 }
 
 /** A driver on the run's Neo4j, with constraints and indexes applied. */
-export async function openTestGraph(env: Record<string, string> = {}): Promise<TestGraph> {
+export async function openTestGraph(env: Record<string, string | undefined> = {}): Promise<TestGraph> {
   const config = testConfig(env);
   const graph = new GraphDb(
     createDriver({ ...config.neo4j, uri: config.neo4j.uri! }),
