@@ -181,12 +181,15 @@ export function translateError(error: unknown, options: RunOptions, timeoutMs: n
     if (/TransactionTimedOut|Transaction\.(TransactionTimedOut|Terminated)/.test(error.code)) {
       return timedOut(options.timeoutLimit ?? 'QUERY_TIMEOUT_MS', timeoutMs);
     }
-    if (isConnectivityError(error)) return databaseUnavailable();
+    // Neo4j's own transient codes first: `Neo.TransientError.Database.DatabaseUnavailable` (a
+    // database still starting after a crash) is a connectivity error too, and keeps its code.
+    if (error.code.startsWith('Neo.TransientError.')) return databaseUnavailable(`transient: ${error.code}`);
+    if (isConnectivityError(error)) return databaseUnavailable(`unreachable: ${error.code}`);
     // Every pooled connection stayed busy past the acquisition timeout: load, worth a retry.
     if (isAcquisitionTimeout(error)) return databaseUnavailable('busy: no free connection in time');
     // A transient failure the driver gave up retrying, or one on an auto-commit read (never
-    // retried): a deadlock, a database still starting after a crash, a leader switch. Not the
-    // client's fault and worth a retry, so not an internal error either.
+    // retried): a deadlock, a leader switch. Not the client's fault and worth a retry, so not an
+    // internal error either.
     if (isTransientError(error)) return databaseUnavailable(`transient: ${error.code}`);
   }
   return error;

@@ -9,7 +9,6 @@ import { translateError } from '../../src/neo4j/db.js';
 
 const neo4jError = (code: string) =>
   new Neo4jError(`failed: ${code}`, code, '50N42', 'error: general processing exception');
-const codeOf = (error: unknown) => (error as { extensions?: Record<string, unknown> }).extensions?.code;
 
 describe('translateError', () => {
   it('names the timeout that stopped a transaction', () => {
@@ -25,18 +24,19 @@ describe('translateError', () => {
     });
   });
 
-  it('answers DATABASE_UNAVAILABLE when the database is gone or fails transiently', () => {
-    expect(codeOf(translateError(neo4jError('ServiceUnavailable'), {}, 1000))).toBe('DATABASE_UNAVAILABLE');
-    expect(codeOf(translateError(neo4jError('SessionExpired'), {}, 1000))).toBe('DATABASE_UNAVAILABLE');
-    // A deadlock the retries did not outlast, a database still starting after a crash.
+  it('answers DATABASE_UNAVAILABLE when the database is gone or fails transiently, with the reason', () => {
+    const extensionsOf = (code: string) =>
+      (translateError(neo4jError(code), {}, 1000) as { extensions?: Record<string, unknown> }).extensions;
+    for (const code of ['ServiceUnavailable', 'SessionExpired'])
+      expect(extensionsOf(code), code).toEqual({ code: 'DATABASE_UNAVAILABLE', reason: `unreachable: ${code}` });
+    // A deadlock the retries did not outlast, a database still starting after a crash: the README
+    // promises `reason: "transient: <Neo4j code>"`.
     for (const code of [
       'Neo.TransientError.Transaction.DeadlockDetected',
       'Neo.TransientError.Database.DatabaseUnavailable',
       'Neo.TransientError.General.TransactionMemoryLimit',
-    ]) {
-      const error = translateError(neo4jError(code), {}, 1000);
-      expect(codeOf(error), code).toBe('DATABASE_UNAVAILABLE');
-    }
+    ])
+      expect(extensionsOf(code), code).toEqual({ code: 'DATABASE_UNAVAILABLE', reason: `transient: ${code}` });
   });
 
   it('leaves a bad statement and anything not from the driver as it is (masked as internal in production)', () => {
