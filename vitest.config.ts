@@ -19,6 +19,7 @@ export const SLOW_SUITES = [
   'tests/integration/neo4j-cli.test.ts',
   // Builds the server with tsc first.
   'tests/e2e/compiled-server.test.ts',
+  'tests/e2e/supervisor-gives-up.test.ts',
 ];
 
 export default defineConfig({
