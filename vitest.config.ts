@@ -20,6 +20,11 @@ export const SLOW_SUITES = [
   // Builds the server with tsc first.
   'tests/e2e/compiled-server.test.ts',
   'tests/e2e/supervisor-gives-up.test.ts',
+  // The outage, subscription and hostile suites again, with the response cache at its defaults.
+  'tests/e2e/cache-on/resilience.test.ts',
+  'tests/e2e/cache-on/crash-recovery.test.ts',
+  'tests/e2e/cache-on/subscriptions.test.ts',
+  'tests/e2e/cache-on/hostile-input.test.ts',
 ];
 
 export default defineConfig({
