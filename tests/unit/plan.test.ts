@@ -4,8 +4,9 @@
  * on Neo4j in tests/integration/planner.test.ts.
  */
 import { parse } from 'graphql';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { explainPlans } from '../../src/plan/explain.js';
+import { statementCache } from '../../src/plan/compile.js';
 import { ENTITY_RELATIONSHIPS_ORDERING } from '../../src/plan/cypher.js';
 import { keyExpressions, relationshipOrdering } from '../../src/graph/ordering.js';
 import { schema } from '../../src/schema/index.js';
@@ -223,10 +224,26 @@ describe('read planner statements', () => {
     const document = parse(
       `query($slug: String!) { entity(slug: $slug) { name ... on Company { deals(first: 2) { edges { node { slug } } } } } }`,
     );
-    const first = explainPlans(schema, document, rootConnectionSpecs, { slug: 'openai' });
-    const second = explainPlans(schema, document, rootConnectionSpecs, { slug: 'oracle' });
-    expect(second.entity!.cypher).toBe(first.entity!.cypher);
-    expect(second.entity!.params).toEqual({ ...first.entity!.params, slug: 'oracle' });
+    // Spied on, so the test fails when planning compiles every time: equal text alone would not.
+    statementCache.clear();
+    const get = vi.spyOn(statementCache, 'get');
+    const set = vi.spyOn(statementCache, 'set');
+    try {
+      const first = explainPlans(schema, document, rootConnectionSpecs, { slug: 'openai' });
+      const second = explainPlans(schema, document, rootConnectionSpecs, { slug: 'oracle' });
+      expect(second.entity!.cypher).toBe(first.entity!.cypher);
+      expect(second.entity!.params).toEqual({ ...first.entity!.params, slug: 'oracle' });
+      // Compiled and stored once; the second planning read the text from the cache.
+      expect(set).toHaveBeenCalledTimes(1);
+      expect(get.mock.results.map((r) => r.value)).toEqual([undefined, first.entity!.cypher]);
+      // Another shape is a miss, compiled and stored beside the first.
+      explainPlans(schema, parse(`{ entity(slug: "openai") { name } }`), rootConnectionSpecs, {});
+      expect(set).toHaveBeenCalledTimes(2);
+      expect(statementCache.size).toBe(2);
+    } finally {
+      get.mockRestore();
+      set.mockRestore();
+    }
   });
 });
 
