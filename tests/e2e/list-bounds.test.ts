@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gql, openTestGraph, testConfig, testServer, type TestGraph } from '../utils/graph.js';
 import { sseSubscribe } from '../utils/sse.js';
+import { waitUntil } from '../utils/wait.js';
 
 let t: TestGraph;
 let yoga: ReturnType<typeof testServer>;
@@ -82,12 +83,12 @@ describe('list arguments', () => {
     expect(yoga.live.subscribers).toBe(0);
     const atBound = await sseSubscribe(yoga, document, { list: many(MAX, item) });
     try {
-      for (let i = 0; i < 100 && yoga.live.subscribers === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      await waitUntil(() => yoga.live.subscribers > 0);
       expect(yoga.live.subscribers).toBe(1);
     } finally {
       atBound.close();
     }
-    for (let i = 0; i < 100 && yoga.live.subscribers > 0; i++) await new Promise((r) => setTimeout(r, 20));
+    await waitUntil(() => yoga.live.subscribers === 0);
   });
 
   it('keeps importGraph to its own bound (more items than MAX_LIST_ITEMS are fine)', async () => {

@@ -12,6 +12,7 @@ import { SignJWT } from 'jose';
 import { gql, openTestGraph, testConfig, testServer, uniquePrefix, type TestGraph } from '../utils/graph.js';
 import { sseSubscribe, type SseEvent } from '../utils/sse.js';
 import { entityChange } from '../../src/live/changes.js';
+import { waitUntil } from '../utils/wait.js';
 
 type Server = ReturnType<typeof testServer>;
 type Stream = Awaited<ReturnType<typeof sseSubscribe>>;
@@ -77,7 +78,7 @@ function subscribeFrom(localAddress: string, url: string): Promise<ClientRequest
 
 /** Waits until `yoga` holds `count` open subscriptions. */
 async function holding(yoga: Server, count: number) {
-  for (let i = 0; i < 150 && yoga.live.subscribers !== count; i++) await new Promise((r) => setTimeout(r, 20));
+  await waitUntil(() => yoga.live.subscribers === count);
   expect(yoga.live.subscribers).toBe(count);
 }
 

@@ -8,6 +8,7 @@ import { deleteFixtures } from '../utils/fixtures.js';
 import { gql, openTestGraph, prefixTracker, testServer, type TestGraph } from '../utils/graph.js';
 import { sseSubscribe } from '../utils/sse.js';
 import { entityChange } from '../../src/live/changes.js';
+import { waitUntil } from '../utils/wait.js';
 
 const WRITER = 'live-writer-key-1';
 const READER = 'live-reader-key-1';
@@ -184,7 +185,7 @@ describe('graphChanged over SSE', () => {
     try {
       const first = iterator.next();
       // The subscription is open once the server has a listener; writes before that are not heard.
-      for (let i = 0; i < 100 && yoga.live.subscribers <= before; i++) await new Promise((r) => setTimeout(r, 20));
+      await waitUntil(() => yoga.live.subscribers > before);
       await upsertCompany(`${p}-x`);
       const { value } = await first;
       expect(value?.data?.graphChanged).toMatchObject({ change: 'CREATED', entity: { slug: `${p}-x` } });
@@ -198,7 +199,7 @@ describe('graphChanged over SSE', () => {
     const small = testServer(t.graph, { ...t.config, live: { ...t.config.live, subscriptionQueueMax: 3 } });
     try {
       const sub = await sseSubscribe(small, SUBSCRIPTION);
-      for (let i = 0; i < 50 && small.live.subscribers === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      await waitUntil(() => small.live.subscribers > 0);
       expect(small.live.subscribers).toBe(1);
       // 200 changes while the client reads nothing (published directly: no need for 200 writes).
       const entity = {
@@ -226,7 +227,7 @@ describe('graphChanged over SSE', () => {
       });
       // What came before the error is a bounded handful, not the 200 published.
       expect(events.length).toBeLessThan(20);
-      for (let i = 0; i < 50 && small.live.subscribers > 0; i++) await new Promise((r) => setTimeout(r, 20));
+      await waitUntil(() => small.live.subscribers === 0);
       expect(small.live.subscribers).toBe(0);
       sub.close();
     } finally {
@@ -251,7 +252,7 @@ describe('graphChanged needs what reads need', () => {
     const p = prefixes.next('live');
     const reader = await sseSubscribe(locked, SUBSCRIPTION, { slugs: [`${p}-r`] }, auth(READER));
     try {
-      for (let i = 0; i < 50 && locked.live.subscribers === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      await waitUntil(() => locked.live.subscribers > 0);
       const written = await gql(
         locked,
         'mutation ($i: UpsertCompanyInput!) { upsertCompany(input: $i) { slug } }',
