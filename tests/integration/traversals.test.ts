@@ -752,3 +752,94 @@ describe('a traversal that explodes', () => {
     expect(after.data?.entity.slug).toBe('stargate');
   });
 });
+
+describe('a neighbourhood cut by its limit', () => {
+  const prefix = uniquePrefix('cut');
+  const slug = (x: string) => `${prefix}-${x}`;
+  // Built so that every wrong cut shows. The center's own neighbours have the last names and
+  // ids; the entities two and three hops out have the first ones, many of them hang off one
+  // neighbour (a depth-first walk from it finds them before the other neighbours), and `near3`
+  // is also three hops away through that hub (a walk that keeps the first path it finds puts it
+  // at distance 3). A cut by name, by id, by the first paths found or by anything but distance
+  // keeps some far entity while leaving out a nearer one.
+  const near = [0, 1, 2, 3].map((i) => slug(`z-near${i}`));
+  const far = Array.from({ length: 12 }, (_, i) => slug(`a-far${String(i).padStart(2, '0')}`));
+  const farther = far.map((s) => `${s}-x`);
+  const edges: Array<[string, string]> = [
+    [slug('center'), near[0]!],
+    [near[1]!, slug('center')],
+    [slug('center'), near[2]!],
+    [near[3]!, slug('center')],
+    ...far.map((s): [string, string] => [near[0]!, s]),
+    ...far.map((s, i): [string, string] => [s, farther[i]!]),
+    [far[0]!, near[3]!],
+  ];
+
+  /** Hops from the center to every entity of the fixture, by a breadth-first search here. */
+  const distance = new Map<string, number>([[slug('center'), 0]]);
+  for (let frontier = [slug('center')], d = 1; frontier.length > 0; d++) {
+    const next: string[] = [];
+    for (const [a, b] of edges)
+      for (const [from, to] of [
+        [a, b],
+        [b, a],
+      ] as const)
+        if (frontier.includes(from) && !distance.has(to)) {
+          distance.set(to, d);
+          next.push(to);
+        }
+    frontier = next;
+  }
+
+  beforeAll(async () => {
+    await createEntities(t.db, [
+      { label: 'Company', slug: slug('center'), name: 'M center' },
+      ...near.map((s, i) => ({ label: 'Company' as const, slug: s, name: `Zz near ${i}` })),
+      ...far.map((s, i) => ({ label: 'Company' as const, slug: s, name: `Aa far ${i}` })),
+      ...farther.map((s, i) => ({ label: 'Company' as const, slug: s, name: `Aa farther ${i}` })),
+    ]);
+    await relate(t.db, 'INVESTS_IN', edges);
+  });
+  afterAll(() => deleteFixtures(t.db, prefix));
+
+  async function cut(limit: number) {
+    const { data } = await ok<{ neighborhood: { nodes: Slugged[]; truncated: boolean } }>(
+      `query($id: ID!, $limit: Int!) { neighborhood(id: $id, depth: 3, limit: $limit) { nodes { slug } truncated } }`,
+      { id: slug('center'), limit },
+    );
+    const kept = data.neighborhood.nodes.map((n) => n.slug);
+    const omitted = [...distance.keys()].filter((s) => !kept.includes(s));
+    return { kept, omitted, truncated: data.neighborhood.truncated };
+  }
+
+  it('keeps the nearest entities: none left out is nearer to the center than one kept', async () => {
+    // The fixture as the test reads it: 4 entities at distance 1, 12 at 2, 12 at 3.
+    expect([1, 2, 3].map((d) => [...distance.values()].filter((x) => x === d).length)).toEqual([4, 12, 12]);
+    for (const limit of [3, 5, 8, 20]) {
+      const { kept, omitted, truncated } = await cut(limit);
+      expect(truncated).toBe(true);
+      expect(kept).toHaveLength(limit);
+      expect(kept[0]).toBe(slug('center'));
+      const farthestKept = Math.max(...kept.map((s) => distance.get(s)!));
+      const nearestOmitted = Math.min(...omitted.map((s) => distance.get(s)!));
+      expect(farthestKept, `limit ${limit}: kept ${kept.join(', ')}`).toBeLessThanOrEqual(nearestOmitted);
+      // Kept entities come back by distance.
+      const ds = kept.map((s) => distance.get(s)!);
+      expect(ds).toEqual([...ds].sort((a, b) => a - b));
+    }
+    // Cuts through distance 1 and 2 keep exactly as many of each distance as fit.
+    const at = (kept: string[], d: number) => kept.filter((s) => distance.get(s) === d).length;
+    const three = await cut(3);
+    expect(at(three.kept, 1)).toBe(2);
+    const eight = await cut(8);
+    expect(eight.kept.slice(1, 5).sort()).toEqual([...near].sort());
+    expect(at(eight.kept, 2)).toBe(3);
+    const twenty = await cut(20);
+    expect(at(twenty.kept, 2)).toBe(12);
+    expect(at(twenty.kept, 3)).toBe(3);
+    // The whole reach fits in 29: nothing cut.
+    const whole = await cut(29);
+    expect(whole.truncated).toBe(false);
+    expect(whole.omitted).toEqual([]);
+  });
+});
