@@ -66,16 +66,22 @@ describe('relationship filters', () => {
     const none = await read<{ companies: Slugs }>(
       `query($seed: [String!]) { companies(first: 100, filter: { slugs: $seed, deals: { count: { gte: 1 }, none: { node: { valueUsd: { gte: 1e10 } } } } }) { edges { node { slug } } } }`,
     );
-    // Exactly the dealers without a big deal.
+    // Exactly the dealers without a big deal: CoreWeave (its deal has no value); OpenAI, Oracle
+    // and Microsoft have one. Both sides non-empty, so a filter matching nothing cannot pass.
+    expect(slugs(dealers.companies)).toEqual(['coreweave', 'microsoft', 'openai', 'oracle']);
+    expect(slugs(big.companies)).toEqual(['microsoft', 'openai', 'oracle']);
     expect(slugs(none.companies)).toEqual(slugs(dealers.companies).filter((s) => !slugs(big.companies).includes(s)));
-    expect(slugs(big.companies).length).toBeGreaterThan(0);
+    expect(slugs(none.companies)).toEqual(['coreweave']);
     // `all` holds vacuously for companies without deals: those plus the all-customer dealers.
     const allCustomer = await read<{ companies: Slugs }>(
       `query($seed: [String!]) { companies(first: 100, filter: { slugs: $seed, deals: { all: { role: { eq: "customer" } } } }) { edges { node { slug } } } }`,
     );
     const withoutDeals = slugs(all.companies).filter((s) => !slugs(dealers.companies).includes(s));
+    expect(withoutDeals).toEqual(['softbank']);
     expect(slugs(allCustomer.companies)).toEqual(expect.arrayContaining(withoutDeals));
     expect(slugs(allCustomer.companies)).not.toContain('oracle'); // Oracle is a provider/lessor
+    // No seed dealer is a customer in every deal (OpenAI is also a lessee): SoftBank alone.
+    expect(slugs(allCustomer.companies)).toEqual(['softbank']);
   });
 
   it('NOT and OR compose: OR is the union, NOT the complement, within the kinds', async () => {
@@ -96,6 +102,7 @@ describe('relationship filters', () => {
         .companies,
     );
     expect(neither).toEqual(everyone.filter((s) => s !== 'openai' && s !== 'oracle'));
+    expect(neither).toEqual(['coreweave', 'microsoft', 'softbank']);
     const both = slugs(
       (
         await read<{ companies: Slugs }>(
@@ -108,6 +115,9 @@ describe('relationship filters', () => {
     const notUs = slugs((await read<{ companies: Slugs }>(q('{ NOT: { country: "US" } }'))).companies);
     const us = slugs((await read<{ companies: Slugs }>(q('{ country: "US" }'))).companies);
     expect([...notUs, ...us].sort()).toEqual(everyone);
+    // Both sides hold companies (SoftBank is Japanese), so neither filter may match nothing.
+    expect(notUs).toEqual(['softbank']);
+    expect(us).toEqual(['coreweave', 'microsoft', 'openai', 'oracle']);
   });
 });
 
@@ -122,6 +132,8 @@ describe('filters and orderings on relationship connections', () => {
         deals(filter: { valueUsd: { gte: 2e10 } }, orderBy: { field: VALUE_USD, direction: DESC }) {
           totalCount edges { role node { slug valueUsd } } } } } }`);
     const values = entity.deals.edges.map((e) => e.node.valueUsd);
+    // The Oracle (30bn) and Microsoft (28bn) deals; the CoreWeave deal has no value.
+    expect(values).toEqual([30e9, 28e9]);
     expect(values.length).toBe(entity.deals.totalCount);
     expect(values.every((v) => v >= 2e10)).toBe(true);
     expect(values).toEqual([...values].sort((a, b) => b - a));
@@ -197,6 +209,9 @@ describe('aggregates', () => {
           totalCount edges { node { slug } }
           aggregate { count valueUsd { sum } }
           byYear: aggregate { groupBy(field: ANNOUNCED_YEAR) { key count } } } }`);
+    // Two of the seed's three deals (Oracle 30bn, Microsoft 28bn): the filter keeps some, drops one.
+    expect(deals.totalCount).toBe(2);
+    expect(deals.aggregate.valueUsd.sum).toBe(58e9);
     expect(deals.aggregate.count).toBe(deals.totalCount);
     expect(deals.edges).toHaveLength(deals.totalCount);
     expect(deals.aggregate.valueUsd.sum).toBeGreaterThanOrEqual(1e10 * deals.totalCount);
@@ -213,6 +228,14 @@ describe('aggregates', () => {
           deals(filter: { valueUsd: { gte: 1e9 } }) { totalCount aggregate { count } } } } } }`);
     expect(companies.edges.length).toBeGreaterThan(1);
     for (const e of companies.edges) expect(e.node.deals.aggregate.count).toBe(e.node.deals.totalCount);
+    // Counts that differ by parent, zero included (CoreWeave's one deal has no value), so equal
+    // counts cannot come from a filter that matches nothing.
+    expect(Object.fromEntries(companies.edges.map((e) => [e.node.slug, e.node.deals.aggregate.count]))).toEqual({
+      coreweave: 0,
+      microsoft: 1,
+      openai: 2,
+      oracle: 1,
+    });
     expect(roundTrips).toBe(1);
   });
 });
@@ -279,5 +302,11 @@ describe('refused filters', () => {
       { s: hostile },
     );
     expect(companies.edges).toEqual([]);
+    // The same filter with harmless values matches: the empty answer above is the values' doing.
+    const control = await read<{ companies: Slugs }>(
+      `query($s: String!, $r: String!, $seed: [String!]) { companies(filter: { slugs: $seed, name: { contains: $s }, deals: { some: { role: { eq: $r } } } }) { edges { node { slug } } } }`,
+      { s: 'openai', r: 'customer' },
+    );
+    expect(slugs(control.companies)).toEqual(['openai']);
   });
 });
