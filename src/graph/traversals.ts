@@ -442,8 +442,7 @@ function breadthFirst(
   const level = `
        CALL (seen, frontier) {
          UNWIND frontier AS f
-         MATCH (f)-[r${types}]-(n:${L})
-         WHERE true${andHeld(time, 'r', 'n')}
+         MATCH (f)-[r${types}]-(n:${L})${time ? ` WHERE ${heldAt('r')} AND ${heldAt('n')}` : ''}
          WITH DISTINCT n LIMIT 2 * toInteger(${limit}) + 1
          WITH n WHERE NOT n IN seen
          WITH n LIMIT toInteger(${limit})

@@ -49,13 +49,13 @@ describe('traversal statements', () => {
     `);
   });
 
-  it('neighborhood: depth in the pattern, limit as a parameter', async () => {
+  it('neighborhood: one expansion per distance up to the depth, limit as a parameter', async () => {
     const { db, sent } = recorder();
     await neighborhood(db, limits, { center: entity('c'), depth: 2, limit: 50, types: null });
     expect(sent).toMatchInlineSnapshot(`
       [
         {
-          "cypher": "MATCH (a:Entity {id: $id}) CALL (a) { MATCH p = ANY SHORTEST (a)(()-[:LEADS|ANNOUNCED|PARTICIPATES_IN|PARTY_TO|PART_OF|COVERS|OPERATES|INVESTS_IN]-(:Entity)){1,2}(n:Entity) WHERE n <> a WITH n, length(p) AS distance LIMIT toInteger($limit) WITH n, distance ORDER BY distance, n.name, n.id RETURN collect(n) AS found } WITH a, found[0..toInteger($limit) - 1] AS kept, size(found) >= $limit AS truncated WITH [a] + kept AS ns, truncated CALL (ns) { UNWIND ns AS x MATCH (x)-[r:LEADS|ANNOUNCED|PARTICIPATES_IN|PARTY_TO|PART_OF|COVERS|OPERATES|INVESTS_IN]->(y:Entity) WHERE y IN ns RETURN collect({ id: elementId(r), type: type(r), from: startNode(r).id, to: endNode(r).id, properties: properties(r) }) AS relationships } RETURN [n IN ns | n { .*, label: head([l IN labels(n) WHERE l <> 'Entity']) }] AS nodes, relationships, truncated",
+          "cypher": "MATCH (a:Entity {id: $id}) CALL (a) { WITH [a] AS seen, [a] AS frontier CALL (seen, frontier) { UNWIND frontier AS f MATCH (f)-[r:LEADS|ANNOUNCED|PARTICIPATES_IN|PARTY_TO|PART_OF|COVERS|OPERATES|INVESTS_IN]-(n:Entity) WITH DISTINCT n LIMIT 2 * toInteger($limit) + 1 WITH n WHERE NOT n IN seen WITH n LIMIT toInteger($limit) WITH n ORDER BY n.name, n.id RETURN collect(n) AS near } WITH seen, seen + near[0..toInteger($limit) + 1 - size(seen)] AS grown WITH grown AS seen, CASE WHEN size(grown) > toInteger($limit) THEN [] ELSE grown[size(seen)..] END AS frontier CALL (seen, frontier) { UNWIND frontier AS f MATCH (f)-[r:LEADS|ANNOUNCED|PARTICIPATES_IN|PARTY_TO|PART_OF|COVERS|OPERATES|INVESTS_IN]-(n:Entity) WITH DISTINCT n LIMIT 2 * toInteger($limit) + 1 WITH n WHERE NOT n IN seen WITH n LIMIT toInteger($limit) WITH n ORDER BY n.name, n.id RETURN collect(n) AS near } WITH seen, seen + near[0..toInteger($limit) + 1 - size(seen)] AS grown WITH grown AS seen, CASE WHEN size(grown) > toInteger($limit) THEN [] ELSE grown[size(seen)..] END AS frontier RETURN seen[1..] AS found } WITH a, found[0..toInteger($limit) - 1] AS kept, size(found) >= $limit AS truncated WITH [a] + kept AS ns, truncated CALL (ns) { UNWIND ns AS x MATCH (x)-[r:LEADS|ANNOUNCED|PARTICIPATES_IN|PARTY_TO|PART_OF|COVERS|OPERATES|INVESTS_IN]->(y:Entity) WHERE y IN ns RETURN collect({ id: elementId(r), type: type(r), from: startNode(r).id, to: endNode(r).id, properties: properties(r) }) AS relationships } RETURN [n IN ns | n { .*, label: head([l IN labels(n) WHERE l <> 'Entity']) }] AS nodes, relationships, truncated",
           "params": {
             "id": "c",
             "limit": 50,
