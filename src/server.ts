@@ -140,7 +140,7 @@ function serverPlugins(
     // GET /export: a neighbourhood as GraphML, CSV or NDJSON (a read, with the reads' auth rule).
     useExport({ config, graph, logger, authenticate, slots: overload }),
     // /reconcile: the W3C Reconciliation API (OpenRefine) over `reconcile`, with the reads' auth rule.
-    useReconcile({ config, graph, logger, authenticate }),
+    useReconcile({ config, graph, logger, authenticate, slots: overload }),
     // Before anything parses, prices or caches the document.
     useDocumentSize(config.limits.maxDocumentBytes),
     useParseCache(caches.add(createParseCache(config.parseCache))),

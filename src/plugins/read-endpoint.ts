@@ -19,6 +19,7 @@ export const ERROR_STATUS: Partial<Record<string, number>> = {
   [ErrorCode.FORBIDDEN]: 403,
   [ErrorCode.TIMEOUT]: 504,
   [ErrorCode.DATABASE_UNAVAILABLE]: 503,
+  [ErrorCode.OVERLOADED]: 503,
 };
 
 /**
@@ -63,7 +64,12 @@ export function errorAnswer(
 ): Response {
   if (error instanceof StargraphError) {
     const code = String(error.extensions.code);
-    const headers: Record<string, string> = code === ErrorCode.UNAUTHENTICATED ? { 'www-authenticate': 'Bearer' } : {};
+    const headers: Record<string, string> =
+      code === ErrorCode.UNAUTHENTICATED
+        ? { 'www-authenticate': 'Bearer' }
+        : code === ErrorCode.OVERLOADED
+          ? { 'retry-after': '1' }
+          : {};
     const { code: _code, ...fields } = error.extensions;
     const status = options.status?.[code] ?? ERROR_STATUS[code] ?? 500;
     return jsonError(fetchAPI, status, code, error.message, headers, fields);

@@ -46,6 +46,7 @@ import { contentSecurityPolicy } from './use-content-security-policy.js';
 import { reachedOverHttps } from './use-security-headers.js';
 import { checkReadAccess, errorAnswer, jsonError, withinQueryTimeout } from './read-endpoint.js';
 import { renderPreview, renderPreviewNotFound } from './reconcile-preview.js';
+import { overloadedMessage, type InFlightSlots } from './use-overload.js';
 
 export const RECONCILE_PATH = '/reconcile';
 
@@ -81,8 +82,10 @@ export function useReconcile(deps: {
   graph: GraphDb;
   logger: Logger;
   authenticate: (header: string | null) => Promise<AuthInfo>;
+  /** MAX_IN_FLIGHT's slots, shared with GraphQL requests (plugins/use-overload.ts). */
+  slots?: InFlightSlots;
 }): Plugin {
-  const { config, graph, logger } = deps;
+  const { config, graph, logger, slots } = deps;
   const maxBody = Math.min(MAX_RECONCILE_BODY_BYTES, config.maxRequestBodyBytes);
   const bodyLimit = maxBody < MAX_RECONCILE_BODY_BYTES ? 'MAX_REQUEST_BODY_BYTES' : 'MAX_RECONCILE_BODY_BYTES';
 
@@ -206,10 +209,24 @@ export function useReconcile(deps: {
             url,
             auth,
             posted,
-            read: (work) =>
-              withinQueryTimeout(config.limits.queryTimeoutMs, (signal) =>
-                work(graph.db({ roundTrips: 0, dbTimeMs: 0 }, signal)),
-              ),
+            // Database work counts against MAX_IN_FLIGHT as a GraphQL request does, once the
+            // body has been read (a client trickling it in holds no slot).
+            read: async (work) => {
+              const release = slots?.acquire();
+              if (slots && !release) {
+                throw new StargraphError(ErrorCode.OVERLOADED, overloadedMessage(slots.maxInFlight), {
+                  limit: 'MAX_IN_FLIGHT',
+                  max: slots.maxInFlight,
+                });
+              }
+              try {
+                return await withinQueryTimeout(config.limits.queryTimeoutMs, (signal) =>
+                  work(graph.db({ roundTrips: 0, dbTimeMs: 0 }, signal)),
+                );
+              } finally {
+                release?.();
+              }
+            },
           },
           fetchAPI,
         );

@@ -41,6 +41,8 @@ const post = (query: string, variables: Record<string, unknown> = {}, headers: R
 const UPSERT = 'mutation ($i: UpsertCompanyInput!) { upsertCompany(input: $i) { slug name } }';
 const READ = 'query ($slug: String!) { entity(slug: $slug) { slug name } }';
 const exportUrl = () => `${serve!.url}/export?around=${slug}&format=ndjson`;
+const reconcileUrl = () =>
+  `${serve!.url}/reconcile?queries=${encodeURIComponent(JSON.stringify({ q0: { query: `${prefix}-After` } }))}`;
 
 /** Waits (polling Neo4j, up to a minute for a loaded machine) until a transaction writing `slug` is blocked on a lock. */
 async function blockedOn(value: string): Promise<void> {
@@ -56,7 +58,7 @@ async function blockedOn(value: string): Promise<void> {
 }
 
 describe('MAX_IN_FLIGHT on the served HTTP listener', () => {
-  it('refuses GraphQL and /export with 503 OVERLOADED while the slot is held, never /health, /ready, /metrics', async () => {
+  it('refuses GraphQL, /export and /reconcile queries with 503 OVERLOADED while the slot is held, never /health, /ready, /metrics', async () => {
     const created = await (
       await post(UPSERT, { i: { slug, name: 'Before' } }, { authorization: `Bearer ${WRITER}` })
     ).json();
@@ -82,6 +84,15 @@ describe('MAX_IN_FLIGHT on the served HTTP listener', () => {
       expect(exported.headers.get('retry-after')).toBe('1');
       expect(await exported.json()).toMatchObject({ code: 'OVERLOADED', limit: 'MAX_IN_FLIGHT', max: 1 });
 
+      // A reconciliation query reads the graph too; the manifest, which reads nothing, stays open.
+      const reconciled = await fetch(reconcileUrl());
+      expect(reconciled.status).toBe(503);
+      expect(reconciled.headers.get('retry-after')).toBe('1');
+      expect(await reconciled.json()).toMatchObject({ code: 'OVERLOADED', limit: 'MAX_IN_FLIGHT', max: 1 });
+      const manifest = await fetch(`${serve!.url}/reconcile`);
+      expect(manifest.status).toBe(200);
+      await manifest.text();
+
       for (const path of ['/health', '/ready', '/metrics']) {
         const res = await fetch(`${serve!.url}${path}`);
         expect(res.status, path).toBe(200);
@@ -104,5 +115,8 @@ describe('MAX_IN_FLIGHT on the served HTTP listener', () => {
     const exported = await fetch(exportUrl());
     expect(exported.status).toBe(200);
     expect(await exported.text()).toContain(slug);
+    const reconciled = await fetch(reconcileUrl());
+    expect(reconciled.status).toBe(200);
+    expect(JSON.stringify(await reconciled.json())).toContain(slug);
   });
 });
