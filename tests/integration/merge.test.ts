@@ -257,8 +257,15 @@ describe('merging two entities that are one', () => {
       ...names.map((n) => gql(yoga, `{ entity(slug: "${race(n)}") { slug ... on Company { country } } }`)),
     ];
     const answers = await Promise.all(attempts);
+    // Racers that lock the same entities in other orders may deadlock; Neo4j breaks it and the
+    // driver retries for 3 s, which a loaded machine can outlast: then the client is told it was a
+    // transient error of the transaction (DATABASE_UNAVAILABLE) and may retry. Nothing else is acceptable.
     for (const a of answers)
-      for (const e of a.errors ?? []) expect(['BAD_USER_INPUT', 'CONFLICT', 'NOT_FOUND']).toContain(e.extensions?.code);
+      for (const e of a.errors ?? []) {
+        if (e.extensions?.code === 'DATABASE_UNAVAILABLE')
+          expect(String(e.extensions.reason)).toMatch(/^transient: Neo\.TransientError\.Transaction\./);
+        else expect(['BAD_USER_INPUT', 'CONFLICT', 'NOT_FOUND']).toContain(e.extensions?.code);
+      }
     expect(answers.slice(0, 4).filter((a) => !a.errors).length).toBeGreaterThanOrEqual(1);
 
     // Where each racer ended: itself, or the live entity its redirects lead to (no cycle).
