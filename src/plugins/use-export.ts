@@ -31,7 +31,7 @@ import type { GraphDb } from '../neo4j/db.js';
 import { schema } from '../schema/index.js';
 import type { Logger } from '../logger.js';
 import { checkReadAccess, errorAnswer, jsonError, withinQueryTimeout } from './read-endpoint.js';
-import { overloadedMessage, type InFlightSlots } from './use-overload.js';
+import { takeSlot, type InFlightSlots } from './use-overload.js';
 
 export const EXPORT_PATH = '/export';
 
@@ -238,21 +238,9 @@ export function useExport(deps: {
       }
       // An export counts against MAX_IN_FLIGHT as a GraphQL request does, from its start until its
       // document is ready (its reads are done then; streaming it out only serializes).
-      const release = slots?.acquire();
-      if (slots && !release) {
-        endResponse(
-          jsonError(
-            fetchAPI,
-            503,
-            ErrorCode.OVERLOADED,
-            overloadedMessage(slots.maxInFlight),
-            { 'retry-after': '1' },
-            { limit: 'MAX_IN_FLIGHT', max: slots.maxInFlight },
-          ),
-        );
-        return;
-      }
+      let release = () => {};
       try {
+        release = takeSlot(slots);
         const auth = await deps.authenticate(request.headers.get('authorization'));
         checkReadAccess(config, auth, 'The export');
         const params = parseExportParameters(url.searchParams);
@@ -276,7 +264,7 @@ export function useExport(deps: {
       } catch (error) {
         endResponse(errorAnswer(fetchAPI, error, { production: config.production, logger, what: 'Export' }));
       } finally {
-        release?.();
+        release();
       }
     },
   };

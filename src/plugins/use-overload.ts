@@ -1,5 +1,5 @@
 import { createGraphQLError, type Plugin } from 'graphql-yoga';
-import { ErrorCode } from '../errors.js';
+import { ErrorCode, StargraphError } from '../errors.js';
 
 /** The slots of MAX_IN_FLIGHT, for a request served outside GraphQL (/export). */
 export interface InFlightSlots {
@@ -12,6 +12,21 @@ export interface InFlightSlots {
 /** What a request over MAX_IN_FLIGHT is told (a GraphQL error, or the fields of /export's JSON). */
 export const overloadedMessage = (max: number) =>
   `The server is serving its maximum of ${max} requests (MAX_IN_FLIGHT); retry shortly`;
+
+/**
+ * A slot for a request served outside GraphQL (/export, /reconcile): its release (a no-op without
+ * slots), or an OVERLOADED error naming the limit when every slot is taken (read-endpoint.ts
+ * answers it with 503 and Retry-After).
+ */
+export function takeSlot(slots: InFlightSlots | undefined): () => void {
+  if (!slots) return () => {};
+  const release = slots.acquire();
+  if (release) return release;
+  throw new StargraphError(ErrorCode.OVERLOADED, overloadedMessage(slots.maxInFlight), {
+    limit: 'MAX_IN_FLIGHT',
+    max: slots.maxInFlight,
+  });
+}
 
 /**
  * Bounds the requests served at once: GraphQL requests, and /export through `acquire`. One more

@@ -46,7 +46,7 @@ import { contentSecurityPolicy } from './use-content-security-policy.js';
 import { reachedOverHttps } from './use-security-headers.js';
 import { checkReadAccess, errorAnswer, jsonError, withinQueryTimeout } from './read-endpoint.js';
 import { renderPreview, renderPreviewNotFound } from './reconcile-preview.js';
-import { overloadedMessage, type InFlightSlots } from './use-overload.js';
+import { takeSlot, type InFlightSlots } from './use-overload.js';
 
 export const RECONCILE_PATH = '/reconcile';
 
@@ -212,19 +212,13 @@ export function useReconcile(deps: {
             // Database work counts against MAX_IN_FLIGHT as a GraphQL request does, once the
             // body has been read (a client trickling it in holds no slot).
             read: async (work) => {
-              const release = slots?.acquire();
-              if (slots && !release) {
-                throw new StargraphError(ErrorCode.OVERLOADED, overloadedMessage(slots.maxInFlight), {
-                  limit: 'MAX_IN_FLIGHT',
-                  max: slots.maxInFlight,
-                });
-              }
+              const release = takeSlot(slots);
               try {
                 return await withinQueryTimeout(config.limits.queryTimeoutMs, (signal) =>
                   work(graph.db({ roundTrips: 0, dbTimeMs: 0 }, signal)),
                 );
               } finally {
-                release?.();
+                release();
               }
             },
           },

@@ -3,7 +3,7 @@
  * SIGTERM the server stops taking connections, lets an in-flight request finish (reading the
  * graph after the signal), then closes the driver, stops the Neo4j it started and exits 0.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { request, type IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import neo4j, { type AuthToken } from 'neo4j-driver';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort, PASSWORD_FILE, portAnswers, stopLocalNeo4j } from '../../src/neo4j/local-server.js';
+import { spawnServe } from '../utils/serve-process.js';
 
 const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -45,11 +46,6 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 }, 90_000);
 
-interface LogLine {
-  msg: string;
-  at: number;
-}
-
 describe('graceful shutdown', () => {
   it('finishes an in-flight request after SIGTERM, then closes the driver, stops its Neo4j and exits 0', {
     timeout: 300_000,
@@ -72,57 +68,9 @@ describe('graceful shutdown', () => {
     };
     delete env.NEO4J_URI;
     const started = Date.now();
-    const proc = spawn(process.execPath, ['--import', 'tsx', MAIN, 'serve'], {
-      cwd: ROOT,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const served = spawnServe(['--import', 'tsx', MAIN, 'serve'], env, ROOT);
+    const { proc, exited, logged, log } = served;
     child = proc;
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((ok) =>
-      proc.once('exit', (code, signal) => ok({ code, signal, at: Date.now() })),
-    );
-
-    // The logger writes JSON lines to stderr; keep them with the time they arrived.
-    const log: LogLine[] = [];
-    let output = '';
-    let pending = '';
-    const waiters: Array<{ match: RegExp; resolve: () => void }> = [];
-    proc.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    proc.stderr!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      pending += chunk.toString();
-      const lines = pending.split('\n');
-      pending = lines.pop()!;
-      for (const line of lines) {
-        let msg = line;
-        try {
-          msg = String((JSON.parse(line) as { msg?: unknown }).msg ?? line);
-        } catch {
-          // not a JSON line (a stack trace, say): keep it as text
-        }
-        log.push({ msg, at: Date.now() });
-        for (const w of waiters.filter((w) => w.match.test(msg))) w.resolve();
-      }
-    });
-    const logged = (match: RegExp, timeoutMs: number) =>
-      new Promise<void>((ok, fail) => {
-        if (log.some((l) => match.test(l.msg))) return ok();
-        const timer = setTimeout(
-          () => fail(new Error(`no log line ${match} within ${timeoutMs} ms; output:\n${output.slice(-3000)}`)),
-          timeoutMs,
-        );
-        const done = () => {
-          clearTimeout(timer);
-          ok();
-        };
-        waiters.push({ match, resolve: done });
-        void exited.then(() =>
-          setTimeout(
-            () => fail(new Error(`the server exited before logging ${match}; output:\n${output.slice(-3000)}`)),
-            100,
-          ),
-        );
-      });
     const at = (match: RegExp) => log.find((l) => match.test(l.msg))?.at ?? Number.NaN;
 
     await logged(/stargraph serving GraphiQL/, 180_000);
@@ -215,7 +163,7 @@ describe('graceful shutdown', () => {
     expect(answer.extensions?.cypher?.roundTrips).toBe(1);
 
     const exit = await exited;
-    expect(exit, output.slice(-3000)).toMatchObject({ code: 0, signal: null });
+    expect(exit, served.output().slice(-3000)).toMatchObject({ code: 0, signal: null });
     // In order: the signal, the answer, then the driver and Neo4j closed ("Stopped").
     expect(at(/Shutting down/)).toBeLessThanOrEqual(respondedAt);
     expect(at(/^Stopped$/)).toBeGreaterThanOrEqual(respondedAt);
