@@ -147,8 +147,11 @@ const envSchema = z.object({
     .default('512m'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   DEBUG_EXTENSIONS: booleanFlag.default('false'),
-  /** Lets a client ask for `extensions.cypher` with the `x-debug-cypher: 1` header. */
-  DEBUG_EXTENSIONS_HEADER: booleanFlag.default('false'),
+  /**
+   * Lets a client ask for `extensions.cypher` and `extensions.plan` with the `x-debug-cypher`
+   * header. Unset: allowed in development (a server on the developer's own machine), not otherwise.
+   */
+  DEBUG_EXTENSIONS_HEADER: booleanFlag.optional(),
   API_KEYS: apiKeys,
   /** When set, reads also need a token with the `read` scope. */
   REQUIRE_AUTH_FOR_READS: booleanFlag.default('false'),
@@ -292,7 +295,7 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     maxRequestBodyBytes: c.MAX_REQUEST_BODY_BYTES,
     logLevel: c.LOG_LEVEL,
     debugExtensions: c.DEBUG_EXTENSIONS,
-    debugExtensionsHeader: c.DEBUG_EXTENSIONS_HEADER,
+    debugExtensionsHeader: c.DEBUG_EXTENSIONS_HEADER ?? c.NODE_ENV === 'development',
     auth: {
       apiKeys: c.API_KEYS,
       requireAuthForReads: c.REQUIRE_AUTH_FOR_READS,

@@ -15,6 +15,7 @@ import {
   js,
   jsonWorker,
 } from '@graphql-yoga/render-graphiql/graphiql';
+import { PLAN_TAB_CSS, PLAN_TAB_JS, withExtraPlugins } from './graphiql-plan-tab.js';
 
 export const GRAPHIQL_ASSETS_PATH = '/graphiql/';
 
@@ -72,10 +73,14 @@ function faviconBytes(dataUrl: string): Uint8Array<ArrayBuffer> {
 }
 
 const JAVASCRIPT_TYPE = 'text/javascript; charset=utf-8';
+/** The bundle, widened to take our plugins (the "Query plan" tab); see withExtraPlugins. */
+const bundle = withExtraPlugins(js);
+export const GRAPHIQL_PLAN_TAB = bundle.patched;
 const ASSETS = new Map<string, Asset>([
-  ['graphiql.js', asset(js, JAVASCRIPT_TYPE)],
+  ['graphiql.js', asset(bundle.js, JAVASCRIPT_TYPE)],
   ['graphiql.css', asset(css, 'text/css; charset=utf-8')],
-  ['stargraph.css', asset(STARGRAPH_CSS, 'text/css; charset=utf-8')],
+  ['stargraph.css', asset(STARGRAPH_CSS + PLAN_TAB_CSS, 'text/css; charset=utf-8')],
+  ['plan-tab.js', asset(PLAN_TAB_JS, JAVASCRIPT_TYPE)],
   ['init.js', asset(INIT_JS, JAVASCRIPT_TYPE)],
   ['editor.worker.js', asset(editorWorkerService, JAVASCRIPT_TYPE)],
   ['json.worker.js', asset(jsonWorker, JAVASCRIPT_TYPE)],
@@ -128,6 +133,7 @@ export function renderGraphiQLPage({
     <div id="root"></div>
     <script type="application/json" id="graphiql-options">${json}</script>
     <script src="${p}graphiql.js"></script>
+    <script src="${p}plan-tab.js"></script>
     <script src="${p}init.js"></script>
   </body>
 </html>

@@ -12,7 +12,8 @@ let http: Awaited<ReturnType<typeof listen>>;
 beforeAll(async () => {
   t = await openTestGraph();
   await loadSeed(t.db);
-  http = await listen(testServer(t.graph, t.config));
+  // The plan tab's requests ask for `extensions.plan` with the x-debug-cypher header.
+  http = await listen(testServer(t.graph, { ...t.config, debugExtensionsHeader: true }));
   browser = await launchChromium();
 });
 afterAll(async () => {
@@ -56,6 +57,39 @@ describe('GraphiQL served by stargraph itself', () => {
     await explorer.page.waitForSelector('body[data-ready=true]', { timeout: 30_000 });
     expect(await explorer.page.locator('nav a[href="/graphql"]').count()).toBe(1);
     expect(explorer.problems).toEqual([]);
+    expect(problems).toEqual([]);
+  });
+
+  it('has a "Query plan" tab beside the query builder, showing the statements the last request ran', async () => {
+    const { page, problems } = await guardedPage(browser, http.origin);
+    await page.goto(`${http.origin}/graphql`);
+    await page.locator('.graphiql-tab').first().waitFor({ timeout: 30_000 });
+    // Yoga's own plugin (the query builder) is still there: ours is added, not swapped in.
+    expect(await page.locator('button[aria-label="Show GraphiQL Explorer"]').count()).toBe(1);
+    await page.locator('button[aria-label="Show Query plan"]').click();
+    const tab = page.locator('.stargraph-plan');
+    await expect.poll(() => tab.innerText(), { timeout: 10_000 }).toContain('Run an operation');
+
+    // Without asking, the answer carries no plan, and the tab says how to get one.
+    await page.locator('.graphiql-execute-button').click();
+    await expect.poll(() => tab.innerText(), { timeout: 20_000 }).toContain('Choose "statements"');
+
+    await page.locator('select[aria-label="Ask for the plan"]').selectOption('profile');
+    await page.locator('.graphiql-execute-button').click();
+    const statements = tab.locator('.stargraph-plan-statement');
+    await expect.poll(() => statements.count(), { timeout: 20_000 }).toBeGreaterThan(0);
+    const summary = await tab.locator('.stargraph-plan-summary').innerText();
+    expect(summary).toMatch(
+      /^\d+ statements? · \d+ round trips? · in Neo4j [\d.,]+ ms · answered in [\d.,]+ ms · [\d,]+ db hits/,
+    );
+    expect(await statements.first().locator('.stargraph-plan-cypher').innerText()).toMatch(
+      /\b(MATCH|CALL|UNWIND|RETURN)\b/,
+    );
+    expect(await statements.first().innerText()).toMatch(
+      /\d+ rows? · round trip [\d.,]+ ms · in Neo4j [\d.,]+ ms · [\d,]+ db hits/,
+    );
+    // The choice is kept for the next visit.
+    expect(await page.evaluate(() => localStorage.getItem('stargraph:plan-ask'))).toBe('profile');
     expect(problems).toEqual([]);
   });
 });

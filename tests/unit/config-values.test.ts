@@ -53,7 +53,8 @@ describe('defaults (the README configuration table)', () => {
       persistedOperations: { file: 'schema/persisted-operations.json', mode: 'off', apqMaxBytes: 10_000_000 },
       logLevel: 'info',
       debugExtensions: false,
-      debugExtensionsHeader: false,
+      // The header is honoured by default only in development, which `{}` is.
+      debugExtensionsHeader: true,
       auth: { apiKeys: [], requireAuthForReads: false, jwt: undefined },
       limits: {
         maxDepth: 16,
@@ -181,6 +182,19 @@ describe('NODE_ENV', () => {
   ])('%s: production is %s', (NODE_ENV, production) => {
     expect(parseConfig({ NODE_ENV })).toMatchObject({ env: NODE_ENV, production });
   });
+
+  it.each([
+    ['development', undefined, true],
+    ['production', undefined, false],
+    ['test', undefined, false],
+    ['development', 'false', false],
+    ['production', 'true', true],
+  ])(
+    '%s with DEBUG_EXTENSIONS_HEADER=%s: the header is honoured: %s',
+    (NODE_ENV, DEBUG_EXTENSIONS_HEADER, honoured) => {
+      expect(parseConfig({ NODE_ENV, DEBUG_EXTENSIONS_HEADER }).debugExtensionsHeader).toBe(honoured);
+    },
+  );
 
   it('refuses anything else', () => {
     expect(refused({ NODE_ENV: 'staging' })).toHaveLength(1);
