@@ -25,7 +25,12 @@ export const SLOW_SUITES = [
   'tests/e2e/cache-on/crash-recovery.test.ts',
   'tests/e2e/cache-on/subscriptions.test.ts',
   'tests/e2e/cache-on/hostile-input.test.ts',
+  // A Neo4j of its own, reached through neo4j:// routing.
+  'tests/e2e/routing/bookmark-wait.test.ts',
 ];
+
+/** Suites only `npm run test:routing` runs (vitest.routing.config.ts). */
+export const ROUTING_ONLY = ['tests/e2e/routing/uses-routing.test.ts'];
 
 export default defineConfig({
   resolve: {
@@ -35,7 +40,7 @@ export default defineConfig({
   },
   test: {
     include: ['tests/**/*.test.ts'],
-    exclude: ['**/node_modules/**', ...SLOW_SUITES],
+    exclude: ['**/node_modules/**', ...SLOW_SUITES, ...ROUTING_ONLY],
     reporters: ['default', './tests/utils/summary-reporter.ts'],
     // A `.only` left in a file fails the run instead of silently skipping everything else.
     allowOnly: false,

@@ -35,6 +35,8 @@ export interface Context {
   jit?: boolean;
   /** The slice (`asOf`/`knownAt`) each root field reads at, by response key (src/claims/row-time.ts). */
   slices?: Map<string, TimeSlice>;
+  /** The request's `x-stargraph-bookmark` header was not a bookmark: it is answered with this. */
+  bookmarkError?: Error;
 }
 
 /** One loader per (request, key): created on first use, dropped with the request. */

@@ -27,6 +27,8 @@ export const ErrorCode = {
   PERSISTED_QUERY_NOT_FOUND: 'PERSISTED_QUERY_NOT_FOUND',
   /** More requests in flight than MAX_IN_FLIGHT: HTTP 503 with Retry-After. */
   OVERLOADED: 'OVERLOADED',
+  /** An `x-stargraph-bookmark` header that is not one a response gave (or that Neo4j refuses). */
+  INVALID_BOOKMARK: 'INVALID_BOOKMARK',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

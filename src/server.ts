@@ -43,6 +43,8 @@ import { rootConnectionSpecs } from './schema/root-connection.js';
 import { useSecurityHeaders } from './plugins/use-security-headers.js';
 import type { Neo4jSupervisor } from './neo4j/supervisor.js';
 import { schema } from './schema/index.js';
+import { BOOKMARK_HEADER, parseBookmarkHeader } from './neo4j/bookmarks.js';
+import { useBookmarks } from './plugins/use-bookmarks.js';
 import { graphiqlTabs } from './schema/examples.js';
 
 export interface ServerDeps {
@@ -111,10 +113,18 @@ const requestContext =
   (config: Config, graph: GraphDb, live: LiveGraph, authenticate: Authenticate) =>
   async ({ request, req }: ServerContext): Promise<Context> => {
     const stats = { roundTrips: 0, dbTimeMs: 0 };
+    let bookmarks: string[] = [];
+    let bookmarkError: Error | undefined;
+    try {
+      bookmarks = parseBookmarkHeader(request.headers.get(BOOKMARK_HEADER));
+    } catch (error) {
+      bookmarkError = error as Error;
+    }
     return {
       config,
-      db: graph.db(stats),
+      db: graph.db(stats, undefined, bookmarks),
       stats,
+      ...(bookmarkError ? { bookmarkError } : {}),
       auth: await authenticate(request.headers.get('authorization')),
       clientAddress: req?.socket?.remoteAddress,
       loaders: new Map(),
@@ -168,6 +178,8 @@ function serverPlugins(
       caches,
     }),
     useClaimJournal(),
+    // Before anything runs: a bad bookmark header refuses the request; a write answers with one.
+    useBookmarks(graph),
     useDeferStream(),
     useQueryLimits(config.limits),
     useVariableErrors(),

@@ -20,6 +20,7 @@ import neo4j, {
 } from 'neo4j-driver';
 import { GraphQLError } from 'graphql';
 import { timedOut } from '../errors.js';
+import { invalidBookmark } from './bookmarks.js';
 import { Circuit, databaseUnavailable, type Probe } from './circuit.js';
 
 export interface QueryStats {
@@ -31,6 +32,8 @@ export interface QueryStats {
   profile?: boolean;
   /** Statements run past MAX_TRACED_STATEMENTS, not traced. */
   statementsLeftOut?: number;
+  /** A write committed through this request's handle (its response carries the bookmark). */
+  wrote?: boolean;
 }
 
 /** One statement a request ran: its text and parameter names (never their values), rows and times. */
@@ -178,6 +181,7 @@ export function plain(value: unknown): unknown {
 
 export function translateError(error: unknown, options: RunOptions, timeoutMs: number): unknown {
   if (error instanceof Neo4jError) {
+    if (/^Neo\.ClientError\.Transaction\.InvalidBookmark/.test(error.code)) return invalidBookmark('not a bookmark');
     if (/TransactionTimedOut|Transaction\.(TransactionTimedOut|Terminated)/.test(error.code)) {
       return timedOut(options.timeoutLimit ?? 'QUERY_TIMEOUT_MS', timeoutMs);
     }
@@ -285,8 +289,13 @@ export class GraphDb {
    * session: each statement or transaction opens and closes its own. With `signal`, every read
    * through it is abandoned when the signal aborts (as `ReadOptions.signal`).
    */
-  db(stats: QueryStats = { roundTrips: 0, dbTimeMs: 0 }, signal?: AbortSignal): Db {
-    return new Db(this, stats, signal);
+  db(stats: QueryStats = { roundTrips: 0, dbTimeMs: 0 }, signal?: AbortSignal, bookmarks: readonly string[] = []): Db {
+    return new Db(this, stats, signal, bookmarks);
+  }
+
+  /** The bookmarks of the newest transactions this process has seen commit (or read after). */
+  async bookmarks(): Promise<string[]> {
+    return [...(await this.driver.executeQueryBookmarkManager.getBookmarks())];
   }
 
   async close(): Promise<void> {
@@ -302,7 +311,22 @@ export class Db {
     readonly stats: QueryStats,
     /** Abandons every read through this handle when it aborts. */
     readonly signal?: AbortSignal,
+    /**
+     * Bookmarks the request brought (bookmarks.ts): its sessions start after those transactions,
+     * as well as after every one this process has seen.
+     */
+    readonly bookmarks: readonly string[] = [],
   ) {}
+
+  /** Session settings shared by every statement: the database and the bookmarks to wait for. */
+  private sessionConfig(mode: SessionMode) {
+    return {
+      database: this.graph.database,
+      defaultAccessMode: mode,
+      bookmarkManager: this.graph.driver.executeQueryBookmarkManager,
+      ...(this.bookmarks.length > 0 ? { bookmarks: [...this.bookmarks] } : {}),
+    };
+  }
 
   read(cypher: string, params: Row = {}, options: ReadOptions = {}): Promise<Row[]> {
     const signals = [options.signal, this.signal].filter((s): s is AbortSignal => s !== undefined);
@@ -319,13 +343,9 @@ export class Db {
     const timeoutMs = options.timeoutMs ?? this.graph.defaultTimeoutMs;
     // Share executeQuery's bookmarks, so the reads that follow (often on a cluster follower)
     // see this transaction's writes.
-    const session = this.graph.driver.session({
-      database: this.graph.database,
-      defaultAccessMode: neo4j.session.WRITE,
-      bookmarkManager: this.graph.driver.executeQueryBookmarkManager,
-    });
+    const session = this.graph.driver.session(this.sessionConfig(neo4j.session.WRITE));
     try {
-      return await this.graph.circuit.run(() =>
+      const done = await this.graph.circuit.run(() =>
         session.executeWrite(
           (tx: ManagedTransaction) =>
             work(async (cypher, params = {}) => {
@@ -347,6 +367,8 @@ export class Db {
           { timeout: timeoutMs },
         ),
       );
+      this.stats.wrote = true;
+      return done;
     } catch (error) {
       if (isConnectivityError(error)) this.graph.circuit.suspect();
       throw translateError(error, options, timeoutMs);
@@ -363,6 +385,7 @@ export class Db {
   async writeAutoCommit(cypher: string, params: Row = {}): Promise<Row[]> {
     this.stats.roundTrips += 1;
     const result = await this.autoCommit(neo4j.session.WRITE, cypher, params);
+    this.stats.wrote = true;
     return result.records.map((r) => plain(r.toObject()) as Row);
   }
 
@@ -374,11 +397,7 @@ export class Db {
    */
   private async autoCommit(mode: SessionMode, cypher: string, params: Row, timeoutMs?: number, signal?: AbortSignal) {
     signal?.throwIfAborted();
-    const session = this.graph.driver.session({
-      database: this.graph.database,
-      defaultAccessMode: mode,
-      bookmarkManager: this.graph.driver.executeQueryBookmarkManager,
-    });
+    const session = this.graph.driver.session(this.sessionConfig(mode));
     const abandon = () => void session.close().catch(() => {});
     signal?.addEventListener('abort', abandon, { once: true });
     try {
@@ -408,6 +427,7 @@ export class Db {
               transactionConfig: { timeout: timeoutMs },
             }),
       );
+      if (mode === 'WRITE') this.stats.wrote = true;
       const { resultAvailableAfter, resultConsumedAfter } = result.summary;
       const dbTimeMs = Number(resultAvailableAfter ?? 0) + Number(resultConsumedAfter ?? 0);
       this.stats.dbTimeMs += dbTimeMs;

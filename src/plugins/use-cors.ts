@@ -6,7 +6,9 @@ export interface CorsPolicy {
 }
 
 const ALLOWED_METHODS = 'GET, POST, OPTIONS';
-const ALLOWED_HEADERS = 'content-type, accept, authorization, x-debug-cypher';
+const ALLOWED_HEADERS = 'content-type, accept, authorization, x-debug-cypher, x-stargraph-bookmark';
+/** Response headers a browser script may read besides the basic ones. */
+const EXPOSED_HEADERS = 'x-stargraph-bookmark';
 
 /**
  * Who may call from a browser. With any origin allowed the answer is a plain `*` and never
@@ -47,6 +49,7 @@ export function useCors(policy: CorsPolicy): Plugin {
       if (origin === null) return; // not a cross-origin browser request
       const cors = headersFor(origin);
       for (const [name, value] of Object.entries(cors ?? {})) response.headers.set(name, value);
+      if (cors) response.headers.set('access-control-expose-headers', EXPOSED_HEADERS);
     },
   };
 }

@@ -13,6 +13,7 @@
  */
 import { useResponseCache, type Cache } from '@graphql-yoga/plugin-response-cache';
 import { getNamedType, isCompositeType, parse, TypeInfo, visit, visitWithTypeInfo, type GraphQLSchema } from 'graphql';
+import { BOOKMARK_HEADER } from '../neo4j/bookmarks.js';
 import type { Plugin } from 'graphql-yoga';
 import { ByteLru, CacheSet, sha256Hex } from '../byte-lru.js';
 import { utcToday } from '../claims/time.js';
@@ -121,8 +122,12 @@ export function useLiveCache(options: LiveCacheOptions): Plugin[] {
       },
       // A request asking for its statements (x-debug-cypher) neither reads nor fills the cache: its
       // answer carries Cypher text meant for that caller, and a cached answer ran no statement.
+      // Nor does one carrying a bookmark: it must read after that write, which an answer cached
+      // before it (on a replica that has not yet heard of the write) may not.
       enabled: (request) =>
-        (!options.perToken || token(request) !== null) && request.headers.get('x-debug-cypher') === null,
+        (!options.perToken || token(request) !== null) &&
+        request.headers.get('x-debug-cypher') === null &&
+        request.headers.get(BOOKMARK_HEADER) === null,
       buildResponseCacheKey: ({ documentString, operationName, variableValues, sessionId }) => {
         // Runs before yoga checks the parameters: a `query` that is not a string is refused after
         // this (BAD_REQUEST), and must not fail here.

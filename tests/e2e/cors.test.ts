@@ -36,6 +36,9 @@ describe('CORS: who may call from a browser', () => {
     expect(pre.headers.get('access-control-allow-origin')).toBe('*');
     expect(pre.headers.get('access-control-allow-credentials')).toBeNull();
     expect(pre.headers.get('access-control-allow-headers')).toContain('authorization');
+    // A browser app may send a bookmark back and read the one a write answers with.
+    expect(pre.headers.get('access-control-allow-headers')).toContain('x-stargraph-bookmark');
+    expect(res.headers.get('access-control-expose-headers')).toContain('x-stargraph-bookmark');
   });
 
   it('with CORS_ORIGINS, echoes an allowed origin with credentials and refuses any other', async () => {
@@ -53,6 +56,7 @@ describe('CORS: who may call from a browser', () => {
 
     const refused = await query(yoga, 'https://evil.example');
     expect(refused.headers.get('access-control-allow-origin')).toBeNull();
+    expect(refused.headers.get('access-control-expose-headers')).toBeNull();
     expect(refused.headers.get('access-control-allow-credentials')).toBeNull();
     expect(refused.headers.get('vary')).toContain('Origin');
     const refusedPre = await preflight(yoga, 'https://evil.example');
