@@ -28,6 +28,9 @@ function buildExplorer(): Promise<void> {
   });
 }
 
+/** Set to `on` (vitest.routing.config.ts does) to have the tests connect through neo4j:// routing. */
+export const ROUTING_ENV = 'STARGRAPH_TEST_NEO4J_ROUTING';
+
 /**
  * Starts one throwaway Neo4j (own temp data dir, free port) unless NEO4J_URI points at one, and
  * one throwaway Redis (free port) unless REDIS_URL does; builds the explorer meanwhile.
@@ -70,7 +73,8 @@ export default async function setup(project: TestProject) {
     await redis?.stop();
     throw error;
   }
-  project.provide('neo4jUri', server.uri);
+  // `npm run test:routing` reaches the same server through neo4j:// (routing) instead of bolt://.
+  project.provide('neo4jUri', process.env[ROUTING_ENV] === 'on' ? server.uri.replace(/^bolt:/, 'neo4j:') : server.uri);
   project.provide('neo4jUser', server.user);
   project.provide('neo4jPassword', server.password);
   return async () => {
