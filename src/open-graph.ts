@@ -2,10 +2,18 @@
  * Opens the graph: config → Neo4j (external, or the project's local one, supervised) → migrated,
  * seeded when empty.
  */
+import { GraphQLError } from 'graphql';
 import { Neo4jError } from 'neo4j-driver';
 import { type Config, ConfigError } from './config.js';
 import type { Logger } from './logger.js';
-import { connectionProbe, createDriver, GraphDb, type Neo4jConnection } from './neo4j/db.js';
+import {
+  connectionProbe,
+  createDriver,
+  GraphDb,
+  isTransientError,
+  type Neo4jConnection,
+  retrying,
+} from './neo4j/db.js';
 import { freePort, LocalNeo4jError, PASSWORD_FILE, startLocalNeo4j } from './neo4j/local-server.js';
 import { Neo4jSupervisor } from './neo4j/supervisor.js';
 import { buildHeldDegrees } from './claims/held-degrees.js';
@@ -107,22 +115,25 @@ export async function openGraph(config: Config, logger: Logger): Promise<OpenGra
     );
     const applied = await migrate(graph.db());
     logger.info('Neo4j ready', { uri, constraintsAndIndexes: applied });
+    // Each step below does only what is still missing, so one that meets a deadlock with another
+    // process's writes (another replica, an import) runs again instead of failing the start.
+    const again = startupStep(logger);
     // A graph written before claims existed gets them once, recorded when each thing was written
     // (before the creation times filled in below, which would say "now").
-    await upgradeToClaims(graph.db(), logger);
+    await again(() => upgradeToClaims(graph.db(), logger));
     // Graphs written before held degrees existed get them once, before any write re-spans a
     // relationship (counts at a date over large nodes read them).
-    await buildHeldDegrees(graph.db(), logger);
+    await again(() => buildHeldDegrees(graph.db(), logger));
     // Entities written before search keys existed, or by hand, get them and a creation time once
     // (later writes maintain them).
-    const filled = await backfillEntities(graph.db());
+    const filled = await again(() => backfillEntities(graph.db()));
     if (filled.searchKeys > 0) logger.info('Filled in search keys', { entities: filled.searchKeys });
     if (filled.createdAt > 0) logger.info('Gave entities without one a creation time', { entities: filled.createdAt });
     // Claims that started or ended since the graph was last open move today's graph.
-    const moved = await refreshHorizon(graph.db());
+    const moved = await again(() => refreshHorizon(graph.db()));
     if (moved > 0) logger.info("Moved today's graph to the claims of today", { subjects: moved });
     // Graphs given claims before settled fields existed get them once (time reads skip seeks).
-    await settleGraph(graph.db(), logger);
+    await again(() => settleGraph(graph.db(), logger));
     // A fresh install should show something in GraphiQL; a graph with any entity is left alone.
     if (config.seedOnEmpty) {
       const seeded = await seedIfEmpty(graph.db());
@@ -161,4 +172,29 @@ export async function withGraph<T>(
   } finally {
     await opened.close();
   }
+}
+
+/**
+ * Runs a start-up step again (up to 5 times, waiting longer each time) while it fails with a
+ * transient error: a deadlock or a database still starting, raw from the driver or as
+ * DATABASE_UNAVAILABLE with a `transient:` reason. Anything else fails the start at once.
+ */
+export function startupStep(logger: Logger, delayMs = (attempt: number) => 500 * attempt) {
+  return <T>(step: () => Promise<T>) =>
+    retrying(step, {
+      retryable: (error) => {
+        const code = isTransientError(error)
+          ? error.code
+          : error instanceof GraphQLError &&
+              error.extensions.code === 'DATABASE_UNAVAILABLE' &&
+              String(error.extensions.reason).startsWith('transient:')
+            ? String(error.extensions.reason)
+            : undefined;
+        if (code === undefined) return false;
+        logger.warn('A start-up step met a transient error; running it again', { code });
+        return true;
+      },
+      attempts: 5,
+      delayMs,
+    });
 }
