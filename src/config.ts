@@ -18,9 +18,15 @@ export const SCOPES: readonly Scope[] = ['read', 'write', 'debug'];
 export interface ApiKey {
   secret: string;
   scopes: Scope[];
+  /** Its own rate-limit budget (cost points per RATE_LIMIT_WINDOW_S), from a `:points` suffix. */
+  points?: number;
 }
 
-/** `secret:scope+scope,secret2:scope` → keys; empty means "no keys configured". */
+/**
+ * `secret:scope+scope,secret2:scope:points` → keys; empty means "no keys configured". A trailing
+ * `:<digits>` is the key's own rate-limit budget: digits were never a scope, so no entry that
+ * parsed before reads differently now.
+ */
 const apiKeys = z
   .string()
   .default('')
@@ -30,24 +36,29 @@ const apiKeys = z
       .split(',')
       .map((e) => e.trim())
       .filter(Boolean)) {
-      const colon = entry.lastIndexOf(':');
-      const secret = colon > 0 ? entry.slice(0, colon) : '';
+      const budget = /^(.+:[^:]*):(\d+)$/.exec(entry);
+      const rest = budget ? budget[1]! : entry;
+      const points = budget ? Number(budget[2]) : undefined;
+      const colon = rest.lastIndexOf(':');
+      const secret = colon > 0 ? rest.slice(0, colon) : '';
       const scopes =
         colon > 0
-          ? entry
+          ? rest
               .slice(colon + 1)
               .split('+')
               .filter(Boolean)
           : [];
       const bad = scopes.find((s) => !SCOPES.includes(s as Scope));
-      if (!secret || scopes.length === 0 || bad !== undefined) {
+      if (!secret || scopes.length === 0 || bad !== undefined || points === 0 || !Number.isSafeInteger(points ?? 1)) {
         ctx.addIssue({
           code: z.ZodIssueCode.custom,
-          message: `entries must look like secret:read+write (bad entry ending "${entry.slice(-4)}")`,
+          message: `entries must look like secret:read+write (bad entry ending "${entry.slice(-4)}"; a budget of cost points goes last: secret:read:5000)`,
         });
         return z.NEVER;
       }
-      keys.push({ secret, scopes: scopes as Scope[] });
+      keys.push(
+        points === undefined ? { secret, scopes: scopes as Scope[] } : { secret, scopes: scopes as Scope[], points },
+      );
     }
     return keys;
   });
@@ -225,6 +236,14 @@ const envSchema = z.object({
   MAX_IN_FLIGHT: positiveInt(200),
   /** Largest request body in bytes; more answers 413 LIMIT_EXCEEDED. */
   MAX_REQUEST_BODY_BYTES: positiveInt(25_000_000),
+  /**
+   * Cost points each caller (API key, JWT subject, anonymous client address) may spend per
+   * RATE_LIMIT_WINDOW_S (README, "Rate limits"). Unset: no budget, except API keys with their own.
+   */
+  RATE_LIMIT_POINTS: z.coerce.number().int('expected a whole number').positive('expected a positive number').optional(),
+  RATE_LIMIT_WINDOW_S: positiveInt(3_600),
+  /** enforce: over budget answers 429 RATE_LIMITED; measure: logs what it would refuse and serves it. */
+  RATE_LIMIT_MODE: z.enum(['enforce', 'measure']).default('enforce'),
   /** Restarts of the local Neo4j allowed per window before giving up. */
   NEO4J_RESTART_MAX: positiveInt(5),
   NEO4J_RESTART_WINDOW_S: positiveInt(600),
@@ -339,6 +358,14 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
       subscriptionQueueMax: c.SUBSCRIPTION_QUEUE_MAX,
       maxSubscriptions: c.MAX_SUBSCRIPTIONS,
       maxSubscriptionsPerToken: c.MAX_SUBSCRIPTIONS_PER_TOKEN,
+    },
+    rateLimit: {
+      /** Budget of a caller without its own (an API key's `:points`); undefined: unlimited. */
+      points: c.RATE_LIMIT_POINTS,
+      windowMs: c.RATE_LIMIT_WINDOW_S * 1000,
+      mode: c.RATE_LIMIT_MODE,
+      /** Shared by every replica on this Redis; in this process without it. */
+      redisUrl: c.REDIS_URL,
     },
     parseCache: { maxEntries: c.PARSE_CACHE_MAX, maxBytes: c.PARSE_CACHE_MAX_BYTES },
     persistedOperations: {

@@ -50,6 +50,7 @@ describe('defaults (the README configuration table)', () => {
         maxSubscriptionsPerToken: 20,
       },
       parseCache: { maxEntries: 1000, maxBytes: 50_000_000 },
+      rateLimit: { points: undefined, windowMs: 3_600_000, mode: 'enforce', redisUrl: undefined },
       persistedOperations: { file: 'schema/persisted-operations.json', mode: 'off', apqMaxBytes: 10_000_000 },
       logLevel: 'info',
       debugExtensions: false,
@@ -246,15 +247,21 @@ describe('API_KEYS', () => {
     ['k3y:read++write', [{ secret: 'k3y', scopes: ['read', 'write'] }]],
     [' , k3y:read ,, ', [{ secret: 'k3y', scopes: ['read'] }]],
     ['k3y:read+debug', [{ secret: 'k3y', scopes: ['read', 'debug'] }]],
+    // A trailing number is the key's own rate-limit budget.
+    ['k3y:read+write:5000', [{ secret: 'k3y', scopes: ['read', 'write'], points: 5000 }]],
+    ['a:b:read:7', [{ secret: 'a:b', scopes: ['read'], points: 7 }]],
   ])('%j parses (the last colon splits; empty parts are ignored)', (API_KEYS, keys) => {
     expect(parseConfig({ API_KEYS }).auth.apiKeys).toEqual(keys);
   });
 
-  it.each(['nocolon', ':read', 'k3y:', 'k3y:+', 'k3y:read+admin', 'ok:read,bad'])('refuses %j', (API_KEYS) => {
-    const [problem, ...more] = refused({ API_KEYS });
-    expect(more).toEqual([]);
-    expect(problem).toMatch(/^API_KEYS: entries must look like secret:read\+write \(bad entry ending "/);
-  });
+  it.each(['nocolon', ':read', 'k3y:', 'k3y:+', 'k3y:read+admin', 'ok:read,bad', 'k3y:500', 'k3y:read:0', 'k3y::5'])(
+    'refuses %j',
+    (API_KEYS) => {
+      const [problem, ...more] = refused({ API_KEYS });
+      expect(more).toEqual([]);
+      expect(problem).toMatch(/^API_KEYS: entries must look like secret:read\+write \(bad entry ending "/);
+    },
+  );
 
   it('in production refuses a secret shorter than 16 characters, naming none', () => {
     const keys = 'fifteen-chars-1:read,a-long-enough-secret:write';
@@ -270,7 +277,7 @@ describe('API_KEYS', () => {
 
   it('names a bad entry by its last four characters only', () => {
     expect(refused({ API_KEYS: 'super-secret-value:admin' })).toEqual([
-      'API_KEYS: entries must look like secret:read+write (bad entry ending "dmin")',
+      'API_KEYS: entries must look like secret:read+write (bad entry ending "dmin"; a budget of cost points goes last: secret:read:5000)',
     ]);
   });
 });
