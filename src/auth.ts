@@ -38,6 +38,7 @@ export function createAuthenticator(config: Config['auth']) {
   const keys = config.apiKeys.map((k) => ({
     digest: digest(k.secret),
     scopes: k.scopes,
+    points: k.points,
     // Names the key without its secret: a prefix of its digest.
     identity: `key:${digest(k.secret).toString('hex').slice(0, 16)}`,
   }));
@@ -62,6 +63,7 @@ export function createAuthenticator(config: Config['auth']) {
         scopes: new Set(found.scopes),
         subject: 'api-key',
         identity: found.identity,
+        ...(found.points === undefined ? {} : { rateLimitPoints: found.points }),
       };
     if (!jwt || token.split('.').length !== 3) return INVALID;
     try {

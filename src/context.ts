@@ -17,6 +17,18 @@ export interface AuthInfo {
   identity?: string;
   /** When the credential stops being valid (ms since the epoch): a JWT's `exp`. */
   expiresAt?: number;
+  /** The API key's own rate-limit budget (its `:points` in API_KEYS), over RATE_LIMIT_POINTS. */
+  rateLimitPoints?: number;
+}
+
+/** What `rateLimit` answers: this request's cost and the caller's budget after it (src/rate-limit). */
+export interface RateLimitReport {
+  cost: number;
+  limit: number;
+  used: number;
+  remaining: number;
+  /** When the window ends (ms since the epoch). */
+  resetAt: number;
 }
 
 /** What every resolver receives; one per request. */
@@ -31,6 +43,10 @@ export interface Context {
   loaders: Map<string, unknown>;
   /** Change notifications and the response cache (src/live); absent in CLI-only contexts. */
   live?: LiveGraph;
+  /** The operation's estimated cost (src/query-cost.ts), set before it runs. */
+  queryCost?: number;
+  /** The caller's budget after this request's charge; undefined when no budget applies. */
+  rateLimit?: RateLimitReport;
   /** Set when graphql-jit executes this request's operation (src/plugins/use-jit.ts). */
   jit?: boolean;
   /** The slice (`asOf`/`knownAt`) each root field reads at, by response key (src/claims/row-time.ts). */

@@ -29,6 +29,8 @@ export const ErrorCode = {
   OVERLOADED: 'OVERLOADED',
   /** An `x-stargraph-bookmark` header that is not one a response gave (or that Neo4j refuses). */
   INVALID_BOOKMARK: 'INVALID_BOOKMARK',
+  /** The caller's budget of cost points for this window is spent: HTTP 429 with Retry-After. */
+  RATE_LIMITED: 'RATE_LIMITED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

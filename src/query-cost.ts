@@ -223,6 +223,12 @@ export function measureOperation(
   return { complexity, depth: measured.depth, breadth: measured.breadth };
 }
 
+/** An operation's price: its cost when it could be measured, and why it must not run (or null). */
+export interface Priced {
+  cost?: number;
+  refusal: GraphQLError | null;
+}
+
 /**
  * Why the operation must not run, or null when it may: over MAX_DEPTH or MAX_COMPLEXITY
  * (LIMIT_EXCEEDED naming the limit), or not measurable (BAD_USER_INPUT for an argument that does
@@ -230,25 +236,34 @@ export function measureOperation(
  * execution, which answers them (with BAD_USER_INPUT) and runs nothing.
  */
 export function queryCostRefusal(request: OperationToPrice, limits: CostLimits): GraphQLError | null {
+  return priceOperation(request, limits).refusal;
+}
+
+/** The operation's cost (its complexity), and whether it may run (see queryCostRefusal). */
+export function priceOperation(request: OperationToPrice, limits: CostLimits): Priced {
   const operation = getOperationAST(request.document, request.operationName);
-  if (!operation) return null;
+  if (!operation) return { refusal: null };
   const coerced = getVariableValues(
     request.schema,
     operation.variableDefinitions ?? [],
     (request.variableValues ?? {}) as Record<string, unknown>,
   );
-  if (coerced.errors) return null;
+  if (coerced.errors) return { refusal: null };
   let measured: QueryCost;
   try {
     measured = measureOperation(request.schema, request.document, operation, coerced.coerced, request.contextValue);
   } catch (error) {
     if (error instanceof GraphQLError) {
-      return new StargraphError(ErrorCode.BAD_USER_INPUT, `The query's cost cannot be measured: ${error.message}`);
+      return {
+        refusal: new StargraphError(ErrorCode.BAD_USER_INPUT, `The query's cost cannot be measured: ${error.message}`),
+      };
     }
-    return new StargraphError(ErrorCode.LIMIT_EXCEEDED, "The query's cost cannot be measured (MAX_COMPLEXITY)", {
-      limit: 'MAX_COMPLEXITY',
-      max: limits.maxComplexity,
-    });
+    return {
+      refusal: new StargraphError(ErrorCode.LIMIT_EXCEEDED, "The query's cost cannot be measured (MAX_COMPLEXITY)", {
+        limit: 'MAX_COMPLEXITY',
+        max: limits.maxComplexity,
+      }),
+    };
   }
   const over =
     measured.depth > limits.maxDepth
@@ -258,12 +273,15 @@ export function queryCostRefusal(request: OperationToPrice, limits: CostLimits):
         : measured.complexity > limits.maxComplexity
           ? { measure: 'complexity', limit: 'MAX_COMPLEXITY', max: limits.maxComplexity }
           : null;
-  if (!over) return null;
+  if (!over) return { cost: measured.complexity, refusal: null };
   const got = measured[over.measure as keyof QueryCost];
   const what = operation.operation === 'subscription' ? 'Subscription' : 'Query';
-  return new StargraphError(
-    ErrorCode.LIMIT_EXCEEDED,
-    `${what} ${over.measure} ${got} is over the limit of ${over.max} (${over.limit})`,
-    { limit: over.limit, max: over.max, got },
-  );
+  return {
+    cost: measured.complexity,
+    refusal: new StargraphError(
+      ErrorCode.LIMIT_EXCEEDED,
+      `${what} ${over.measure} ${got} is over the limit of ${over.max} (${over.limit})`,
+      { limit: over.limit, max: over.max, got },
+    ),
+  };
 }

@@ -34,6 +34,10 @@ import { useIntrospectionAuth } from './plugins/use-introspection-auth.js';
 import { useListBounds } from './plugins/use-list-bounds.js';
 import { useQueryLimits } from './plugins/use-query-limits.js';
 import { useQueryCost } from './plugins/use-query-cost.js';
+import { useRateLimit } from './plugins/use-rate-limit.js';
+import { createRateLimitStore, memoryRateLimitStore } from './rate-limit.js';
+import { clientAddressOf } from './client-address.js';
+import type { AuthInfo } from './context.js';
 import { useOverload } from './plugins/use-overload.js';
 import { useBodyLimit } from './plugins/use-body-limit.js';
 import { useRequestLog } from './plugins/use-request-log.js';
@@ -64,6 +68,20 @@ interface ServerContext {
 }
 type ServerOptions = YogaServerOptions<ServerContext, Context>;
 type Authenticate = ReturnType<typeof createAuthenticator>;
+/** A request's caller, authenticated once per request (the context and the rate limiter share it). */
+type AuthFor = (request: Request) => Promise<AuthInfo>;
+
+function authenticatePerRequest(authenticate: Authenticate): AuthFor {
+  const known = new WeakMap<Request, Promise<AuthInfo>>();
+  return (request) => {
+    let auth = known.get(request);
+    if (!auth) {
+      auth = authenticate(request.headers.get('authorization'));
+      known.set(request, auth);
+    }
+    return auth;
+  };
+}
 
 export function createServer({
   config,
@@ -73,9 +91,11 @@ export function createServer({
   live = createLiveGraph(config.live, logger, schemaDerivedTypes()),
 }: ServerDeps) {
   const authenticate = createAuthenticator(config.auth);
+  const authFor = authenticatePerRequest(authenticate);
   // Every cache this server reads from, for /metrics.
   const caches = new CacheSet();
   caches.add(statementCache);
+  const parseCache = caches.add(createParseCache(config.parseCache));
   if (live.memoryCache) caches.add(live.memoryCache);
   const yoga = createYoga<ServerContext, Context>({
     schema,
@@ -94,8 +114,8 @@ export function createServer({
     // production and shown in development.
     maskedErrors: { isDev: !config.production },
     logging: yogaLogging(logger),
-    context: requestContext(config, graph, live, authenticate),
-    plugins: serverPlugins({ config, graph, logger, supervisor, live }, authenticate, caches),
+    context: requestContext(config, graph, live, authFor),
+    plugins: serverPlugins({ config, graph, logger, supervisor, live }, { authenticate, authFor }, caches, parseCache),
   });
   return Object.assign(yoga, { live, caches });
 }
@@ -110,7 +130,7 @@ const yogaLogging = (logger: Logger): ServerOptions['logging'] => ({
 
 /** Each request's context: its own db handle counting round trips, its caller, fresh loaders. */
 const requestContext =
-  (config: Config, graph: GraphDb, live: LiveGraph, authenticate: Authenticate) =>
+  (config: Config, graph: GraphDb, live: LiveGraph, authFor: AuthFor) =>
   async ({ request, req }: ServerContext): Promise<Context> => {
     const stats = { roundTrips: 0, dbTimeMs: 0 };
     let bookmarks: string[] = [];
@@ -125,8 +145,8 @@ const requestContext =
       db: graph.db(stats, undefined, bookmarks),
       stats,
       ...(bookmarkError ? { bookmarkError } : {}),
-      auth: await authenticate(request.headers.get('authorization')),
-      clientAddress: req?.socket?.remoteAddress,
+      auth: await authFor(request),
+      clientAddress: clientAddressOf(request, req?.socket?.remoteAddress, config),
       loaders: new Map(),
       live,
     };
@@ -135,8 +155,9 @@ const requestContext =
 /** The plugins in the order they must run (the comments say why where order matters). */
 function serverPlugins(
   { config, graph, logger, supervisor, live }: ServerDeps & { live: LiveGraph },
-  authenticate: Authenticate,
+  { authenticate, authFor }: { authenticate: Authenticate; authFor: AuthFor },
   caches: CacheSet,
+  parseCache: ReturnType<typeof createParseCache>,
 ): ServerOptions['plugins'] {
   // One MAX_IN_FLIGHT for GraphQL requests and /export alike.
   const overload = useOverload({ maxInFlight: config.maxInFlight });
@@ -153,12 +174,15 @@ function serverPlugins(
     useReconcile({ config, graph, logger, authenticate, slots: overload }),
     // Before anything parses, prices or caches the document.
     useDocumentSize(config.limits.maxDocumentBytes),
-    useParseCache(caches.add(createParseCache(config.parseCache))),
+    useParseCache(parseCache),
     // Cost before the response cache: it is measured on the document the client sent, and a
     // refused operation must not reach the cache's executor.
     useQueryCost(config.limits),
     // Trusted documents first: they turn a hash into the document the cache keys on.
     ...useTrustedDocuments({ ...config.persistedOperations, caches }),
+    // After the query cost (it charges the cost measured there) and trusted documents (it prices
+    // a cached answer by the document they give); before anything that runs the operation.
+    rateLimit(config, logger, authFor, parseCache),
     // Before the response cache: it wraps the executor set here (a cached answer skips both).
     ...(config.graphqlJit && config.readPlanner
       ? [
@@ -198,6 +222,34 @@ function serverPlugins(
     // Last: it wraps the request handler (see the plugin).
     overload,
   ];
+}
+
+/** Budgets per caller (README, "Rate limits"): windows in Redis with REDIS_URL, else in process. */
+function rateLimit(
+  config: Config,
+  logger: Logger,
+  authFor: AuthFor,
+  parseCache: ReturnType<typeof createParseCache>,
+): NonNullable<ServerOptions['plugins']>[number] {
+  const { points, windowMs, mode } = config.rateLimit;
+  const anyBudget = points !== undefined || config.auth.apiKeys.some((k) => k.points !== undefined);
+  // Without a budget only dry runs are answered: no store to reach.
+  const store = anyBudget ? createRateLimitStore(config.rateLimit, logger) : memoryRateLimitStore(windowMs);
+  return {
+    ...useRateLimit({
+      store,
+      points,
+      anyBudget,
+      mode,
+      trustProxy: config.trustProxy,
+      authFor,
+      parseCache,
+      limits: config.limits,
+      schema,
+      logger,
+    }),
+    onDispose: () => store.close(),
+  };
 }
 
 /** GET /ready: 503 at once while the circuit is open (no waiting on a dead database), else a fresh probe. */

@@ -50,7 +50,7 @@ interface ChangeEventTarget {
 }
 
 /** Redis clients that fail fast instead of queueing commands forever while Redis is away. */
-function redisClient(url: string, logger: Logger): Redis {
+export function redisClient(url: string, logger: Logger): Redis {
   // No ioredis commandTimeout: it rejects commands queued in a pipeline that nobody awaits,
   // which would be unhandled rejections; reads are timed out in forgivingCache instead.
   const client = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: true, lazyConnect: false });

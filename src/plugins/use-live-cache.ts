@@ -142,6 +142,8 @@ export function useLiveCache(options: LiveCacheOptions): Plugin[] {
       // Keeps mutations out of the cache (they also drop the objects they return);
       // publish() invalidates what each write touched (see src/live/changes.ts).
       invalidateViaMutation: true,
+      // The caller's budget after this request: never the same twice.
+      ttlPerSchemaCoordinate: { 'Query.rateLimit': 0 },
       includeExtensionMetadata: options.debugExtensions,
     }) as Plugin,
   ];

@@ -18,5 +18,6 @@ import './claims.js';
 import './connect.js';
 import './import-graph.js';
 import './subscription.js';
+import './rate-limit.js';
 
 export const schema = builder.toSchema({ sortSchema: false });
