@@ -36,6 +36,17 @@ describe('memoryRateLimitStore', () => {
     expect(await store.charge('a', 1, 10, false)).toEqual({ allowed: true, used: 1, resetAt: time.now() + 60_000 });
   });
 
+  it('ends a window on time even behind a later one (a clock stepped back)', async () => {
+    const time = clock();
+    const store = memoryRateLimitStore(60_000, { now: time.now });
+    time.advance(10_000);
+    await store.charge('later', 1, 10, false);
+    time.advance(-10_000);
+    await store.charge('b', 10, 10, false);
+    time.advance(60_000);
+    expect(await store.charge('b', 10, 10, false)).toMatchObject({ allowed: true, used: 10 });
+  });
+
   it('holds at most maxCallers windows, dropping ended ones first and then the oldest', async () => {
     const time = clock();
     const store = memoryRateLimitStore(1_000, { maxCallers: 3, now: time.now });
