@@ -110,7 +110,13 @@ describe('headers and charges', () => {
     expect(retryAfter).toBeLessThanOrEqual(600);
     expect(refused.body.data ?? null).toBeNull();
     expect(refused.body.errors?.map((e) => e.extensions?.code)).toEqual(['RATE_LIMITED']);
-    expect(refused.body.errors?.[0]?.extensions).toMatchObject({ cost: 10, budget: 25, remaining: 5 });
+    expect(refused.body.errors?.[0]?.extensions).toEqual({
+      code: 'RATE_LIMITED',
+      cost: 10,
+      budget: 25,
+      remaining: 5,
+      resetAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+    });
     expect(refused.headers.get('ratelimit-limit')).toBe('25');
     expect(remaining(refused)).toBe(5);
     // The refused request took nothing: what is left still buys a cheaper one.
