@@ -1,15 +1,17 @@
 /**
  * Budgets per caller priced by cost (README, "Rate limits"), through the whole server: the
  * RateLimit-* headers and their decrement, 429 RATE_LIMITED with Retry-After once spent, an API
- * key's own budget, anonymous callers by address (the socket's, or with TRUST_PROXY the
- * forwarded one), a subscription charged once, `rateLimit(dryRun: true)` charging and running
- * nothing, a cached answer charged like any other, and RATE_LIMIT_MODE=measure serving and logging.
+ * key's own budget, a JWT subject's tokens together, anonymous callers by address (the socket's,
+ * or with TRUST_PROXY the forwarded one), a subscription charged once, `rateLimit(dryRun: true)`
+ * charging and running nothing, a cached answer charged like any other, and RATE_LIMIT_MODE=measure
+ * serving and logging.
  *
  * Costs by hand (src/query-cost.ts): a connection with `first: n` costs n, leaves nothing, an
  * object field 1; every request costs at least 1; `rateLimit` costs nothing.
  */
 import { createServer as createHttpServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { entityChange } from '../../src/live/changes.js';
 import { createLogger } from '../../src/logger.js';
@@ -172,6 +174,19 @@ describe('callers', () => {
     expectRan(plain);
     expect(plain.headers.get('ratelimit-limit')).toBeNull();
     expect((await post(server, TEN)).headers.get('ratelimit-limit')).toBeNull();
+  });
+
+  it('charges every token of one JWT subject together, and another subject apart', async () => {
+    const secret = 'rate-limit-test-secret-long-enough-for-hs256';
+    const server = serve({ JWT_SECRET: secret, RATE_LIMIT_POINTS: '100' });
+    const token = (sub: string, extra: Record<string, unknown> = {}) =>
+      new SignJWT({ scope: 'read', sub, exp: Math.floor(Date.now() / 1000) + 600, ...extra })
+        .setProtectedHeader({ alg: 'HS256' })
+        .sign(new TextEncoder().encode(secret));
+    expect(remaining(await post(server, TEN, as(await token('alice'))))).toBe(90);
+    // Another token of the same subject draws on the same budget.
+    expect(remaining(await post(server, TEN, as(await token('alice', { jti: 'second' }))))).toBe(80);
+    expect(remaining(await post(server, TEN, as(await token('bob'))))).toBe(90);
   });
 
   /** POSTs from `localAddress` over real HTTP. */
