@@ -8,7 +8,7 @@ export interface CorsPolicy {
 const ALLOWED_METHODS = 'GET, POST, OPTIONS';
 const ALLOWED_HEADERS = 'content-type, accept, authorization, x-debug-cypher, x-stargraph-bookmark';
 /** Response headers a browser script may read besides the basic ones. */
-const EXPOSED_HEADERS = 'x-stargraph-bookmark';
+const EXPOSED_HEADERS = 'x-stargraph-bookmark, ratelimit-limit, ratelimit-remaining, ratelimit-reset, retry-after';
 
 /**
  * Who may call from a browser. With any origin allowed the answer is a plain `*` and never

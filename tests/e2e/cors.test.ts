@@ -39,6 +39,8 @@ describe('CORS: who may call from a browser', () => {
     // A browser app may send a bookmark back and read the one a write answers with.
     expect(pre.headers.get('access-control-allow-headers')).toContain('x-stargraph-bookmark');
     expect(res.headers.get('access-control-expose-headers')).toContain('x-stargraph-bookmark');
+    // And a rate-limited one its budget.
+    expect(res.headers.get('access-control-expose-headers')).toContain('ratelimit-remaining');
   });
 
   it('with CORS_ORIGINS, echoes an allowed origin with credentials and refuses any other', async () => {
