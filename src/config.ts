@@ -244,6 +244,8 @@ const envSchema = z.object({
   RATE_LIMIT_WINDOW_S: positiveInt(3_600),
   /** enforce: over budget answers 429 RATE_LIMITED; measure: logs what it would refuse and serves it. */
   RATE_LIMIT_MODE: z.enum(['enforce', 'measure']).default('enforce'),
+  /** Serve the Apollo Federation v2 subgraph schema (`_service`, `_entities`); off: the plain schema. */
+  FEDERATION: booleanFlag.default('false'),
   /** Restarts of the local Neo4j allowed per window before giving up. */
   NEO4J_RESTART_MAX: positiveInt(5),
   NEO4J_RESTART_WINDOW_S: positiveInt(600),
@@ -349,6 +351,7 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     },
     seedOnEmpty: c.SEED_ON_EMPTY,
     readPlanner: c.READ_PLANNER,
+    federation: c.FEDERATION,
     graphqlJit: c.GRAPHQL_JIT,
     live: {
       redisUrl: c.REDIS_URL,

@@ -1,4 +1,5 @@
 /** Builds the HTTP/GraphQL server object; no port here (src/cli/serve.ts listens, tests call yoga.fetch). */
+import type { GraphQLSchema } from 'graphql';
 import { createYoga, useReadinessCheck, type YogaServerOptions } from 'graphql-yoga';
 import { useClaimJournal } from './plugins/use-claim-journal.js';
 import { useDeferStream } from '@graphql-yoga/plugin-defer-stream';
@@ -46,7 +47,7 @@ import { useJit } from './plugins/use-jit.js';
 import { rootConnectionSpecs } from './schema/root-connection.js';
 import { useSecurityHeaders } from './plugins/use-security-headers.js';
 import type { Neo4jSupervisor } from './neo4j/supervisor.js';
-import { schema } from './schema/index.js';
+import { schema as plainSchema, subgraphSchema } from './schema/index.js';
 import { BOOKMARK_HEADER, parseBookmarkHeader } from './neo4j/bookmarks.js';
 import { useBookmarks } from './plugins/use-bookmarks.js';
 import { graphiqlTabs } from './schema/examples.js';
@@ -97,6 +98,8 @@ export function createServer({
   caches.add(statementCache);
   const parseCache = caches.add(createParseCache(config.parseCache));
   if (live.memoryCache) caches.add(live.memoryCache);
+  // FEDERATION=true: the same types, plus what a gateway calls (`_service`, `_entities`).
+  const schema = config.federation ? subgraphSchema() : plainSchema;
   const yoga = createYoga<ServerContext, Context>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -115,7 +118,13 @@ export function createServer({
     maskedErrors: { isDev: !config.production },
     logging: yogaLogging(logger),
     context: requestContext(config, graph, live, authFor),
-    plugins: serverPlugins({ config, graph, logger, supervisor, live }, { authenticate, authFor }, caches, parseCache),
+    plugins: serverPlugins(
+      { config, graph, logger, supervisor, live },
+      { authenticate, authFor },
+      caches,
+      parseCache,
+      schema,
+    ),
   });
   return Object.assign(yoga, { live, caches });
 }
@@ -158,6 +167,7 @@ function serverPlugins(
   { authenticate, authFor }: { authenticate: Authenticate; authFor: AuthFor },
   caches: CacheSet,
   parseCache: ReturnType<typeof createParseCache>,
+  schema: GraphQLSchema,
 ): ServerOptions['plugins'] {
   // One MAX_IN_FLIGHT for GraphQL requests and /export alike.
   const overload = useOverload({ maxInFlight: config.maxInFlight });
@@ -182,7 +192,7 @@ function serverPlugins(
     ...useTrustedDocuments({ ...config.persistedOperations, caches }),
     // After the query cost (it charges the cost measured there) and trusted documents (it prices
     // a cached answer by the document they give); before anything that runs the operation.
-    rateLimit(config, logger, authFor, parseCache),
+    rateLimit(config, logger, authFor, parseCache, schema),
     // Before the response cache: it wraps the executor set here (a cached answer skips both).
     ...(config.graphqlJit && config.readPlanner
       ? [
@@ -230,6 +240,8 @@ function rateLimit(
   logger: Logger,
   authFor: AuthFor,
   parseCache: ReturnType<typeof createParseCache>,
+  /** The schema served (the subgraph's with FEDERATION=true): operations are priced against it. */
+  schema: GraphQLSchema,
 ): NonNullable<ServerOptions['plugins']>[number] {
   const { points, windowMs, mode } = config.rateLimit;
   const anyBudget = points !== undefined || config.auth.apiKeys.some((k) => k.points !== undefined);

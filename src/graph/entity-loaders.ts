@@ -2,7 +2,7 @@
 import DataLoader from 'dataloader';
 import { requestLoader, type Context } from '../context.js';
 import { forEachParent, sourcesList, wholeEntity } from '../plan/cypher.js';
-import { entitiesBy, sourcesByIds, type EntityRow, type SourceRow } from './entities.js';
+import { entitiesBy, entityProjection, sourcesByIds, toEntityRow, type EntityRow, type SourceRow } from './entities.js';
 import { heldAt, labelAt, timeKey, timeParams, type TimeSlice } from '../claims/time.js';
 import { toEntityRowAt } from './time-reads.js';
 
@@ -67,6 +67,42 @@ export const anyEntityByIdLoader = (ctx: Context) =>
           return row ? { ...row, label: String(row.label).replace(/^H/, '') as EntityRow['label'] } : null;
         });
       }),
+  );
+
+/** An entity named by its id or by its slug: what a federation reference carries (`@key`). */
+export interface EntityReference {
+  key: 'id' | 'slug';
+  value: string;
+}
+
+/**
+ * Entities by reference, whatever their kind and whichever key names them: every reference a
+ * request resolves in one tick (a gateway's `_entities` call) costs one statement. A key that
+ * does not apply to a reference is null, and `{id: null}` matches nothing.
+ */
+export const entityReferenceLoader = (ctx: Context) =>
+  requestLoader(
+    ctx,
+    'entityReference',
+    () =>
+      new DataLoader<EntityReference, EntityRow | null, string>(
+        async (refs) => {
+          const rows = await ctx.db.read(
+            `UNWIND range(0, size($refs) - 1) AS i
+             WITH i, $refs[i] AS ref
+             OPTIONAL MATCH (byId:Entity {id: ref.id})
+             OPTIONAL MATCH (bySlug:Entity {slug: ref.slug})
+             WITH i, coalesce(byId, bySlug) AS n WHERE n IS NOT NULL
+             RETURN i, ${entityProjection('n')} AS entity`,
+            {
+              refs: refs.map((r) => ({ id: r.key === 'id' ? r.value : null, slug: r.key === 'slug' ? r.value : null })),
+            },
+          );
+          const found = new Map(rows.map((r) => [Number(r.i), toEntityRow(r.entity)]));
+          return refs.map((_ref, i) => found.get(i) ?? null);
+        },
+        { cacheKeyFn: (ref) => `${ref.key}:${ref.value}` },
+      ),
   );
 
 export const sourceByIdLoader = (ctx: Context) =>

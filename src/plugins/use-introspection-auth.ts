@@ -2,12 +2,15 @@ import { BREAK, type DocumentNode, visit } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { ErrorCode, StargraphError } from '../errors.js';
 
-/** True when the document asks for the schema (`__schema` or `__type`; `__typename` is not). */
+/**
+ * True when the document asks for the schema (`__schema`, `__type`, or a federation subgraph's
+ * `_service { sdl }`; `__typename` is not).
+ */
 function introspects(document: DocumentNode): boolean {
   let found = false;
   visit(document, {
     Field(node) {
-      if (node.name.value === '__schema' || node.name.value === '__type') {
+      if (node.name.value === '__schema' || node.name.value === '__type' || node.name.value === '_service') {
         found = true;
         return BREAK;
       }

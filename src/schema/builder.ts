@@ -5,6 +5,8 @@ import ComplexityPlugin from '@pothos/plugin-complexity';
 import RelayPlugin from '@pothos/plugin-relay';
 import SimpleObjectsPlugin from '@pothos/plugin-simple-objects';
 import ValidationPlugin, { type StandardSchemaV1 } from '@pothos/plugin-validation';
+import DirectivesPlugin from '@pothos/plugin-directives';
+import FederationPlugin from '@pothos/plugin-federation';
 import type { Scope } from '../config.js';
 import type { Context } from '../context.js';
 import { mayRead } from '../auth.js';
@@ -47,8 +49,17 @@ export const builder = new SchemaBuilder<{
   AuthScopes: { read: boolean; write: boolean };
   Connection: { totalCount: number | (() => Promise<number>) };
 }>({
-  // scope-auth must come first so it wraps every other plugin's resolvers.
-  plugins: [ScopeAuthPlugin, ComplexityPlugin, RelayPlugin, SimpleObjectsPlugin, ValidationPlugin],
+  // scope-auth must come first so it wraps every other plugin's resolvers; federation after the
+  // plugins that wrap resolvers (its `@key`s only mark types: the plain schema prints the same).
+  plugins: [
+    ScopeAuthPlugin,
+    ComplexityPlugin,
+    RelayPlugin,
+    SimpleObjectsPlugin,
+    ValidationPlugin,
+    DirectivesPlugin,
+    FederationPlugin,
+  ],
   defaultFieldNullability: false,
   scopeAuth: {
     authScopes: (ctx) => ({

@@ -77,6 +77,7 @@ describe('defaults (the README configuration table)', () => {
       },
       seedOnEmpty: true,
       readPlanner: true,
+      federation: false,
       graphqlJit: true,
     });
   });
@@ -108,6 +109,7 @@ describe('defaults (the README configuration table)', () => {
       SEED_ON_EMPTY: 'no',
       READ_PLANNER: 'false',
       GRAPHQL_JIT: 'false',
+      FEDERATION: 'true',
       TRUST_PROXY: 'true',
       PUBLIC_URL: 'https://graph.example.org/',
       MAX_DEPTH: '1',
@@ -150,6 +152,7 @@ describe('defaults (the README configuration table)', () => {
       seedOnEmpty: false,
       readPlanner: false,
       graphqlJit: false,
+      federation: true,
       live: { maxSubscriptions: 15, maxSubscriptionsPerToken: 16 },
       trustProxy: true,
       publicUrl: 'https://graph.example.org',
