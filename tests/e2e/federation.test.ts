@@ -20,6 +20,7 @@ import { encodeGlobalID } from '@pothos/plugin-relay';
 import { loadSeed } from '../../src/graph/seed.js';
 import { GraphDb, type Db, type QueryStats } from '../../src/neo4j/db.js';
 import { createEntities, deleteFixtures } from '../utils/fixtures.js';
+import { sseSubscribe } from '../utils/sse.js';
 import { gql, openTestGraph, prefixTracker, testConfig, testServer, type TestGraph } from '../utils/graph.js';
 
 /** Remembers each request's stats, so a test can count the statements each subgraph call ran. */
@@ -339,7 +340,7 @@ describe('limits, cache and auth with FEDERATION=true', () => {
     }
   });
 
-  it('caches `_entities` answers and drops them when the entity changes', async () => {
+  it('caches `_entities` answers and drops them when the entity changes, which subscribers hear', async () => {
     const writer = 'fed-writer-key-0123456789';
     const cached = testServer(
       t.graph,
@@ -373,7 +374,21 @@ describe('limits, cache and auth with FEDERATION=true', () => {
       const second = await read();
       expect(hitOf(second)).toBe(true);
       expect(second.data!._entities[0]!.name).toBe('Before');
-      await upsert('After');
+      // Subscriptions are served by the subgraph schema as by the plain one.
+      const changes = await sseSubscribe(
+        cached,
+        'subscription ($slugs: [String!]) { graphChanged(slugs: $slugs) { change entity { slug name } } }',
+        { slugs: [slug] },
+      );
+      try {
+        await upsert('After');
+        expect((await changes.next()).data?.data?.graphChanged).toEqual({
+          change: 'UPDATED',
+          entity: { slug, name: 'After' },
+        });
+      } finally {
+        changes.close();
+      }
       const third = await read();
       expect(hitOf(third)).toBe(false);
       expect(third.data!._entities[0]!.name).toBe('After');
@@ -390,6 +405,14 @@ describe('limits, cache and auth with FEDERATION=true', () => {
     try {
       const refused = await gql(closed, ENTITIES, { representations: [{ __typename: 'Company', slug: 'oracle' }] });
       expect(refused.errors?.map((e) => e.extensions?.code)).toEqual(['UNAUTHENTICATED']);
+      // Scope auth still wraps the plain fields of the subgraph schema: a write needs `write`.
+      const write = await gql(
+        closed,
+        'mutation { upsertCompany(input: { slug: "fed-never-written", name: "Never" }) { slug } }',
+        {},
+        { authorization: 'Bearer fed-reader-key-0123456789' },
+      );
+      expect(write.errors?.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN']);
       const sdl = await gql(closed, '{ _service { sdl } }');
       expect(sdl.errors?.map((e) => e.extensions?.code)).toEqual(['UNAUTHENTICATED']);
       const allowed = await gql<{ _entities: Array<{ slug: string }> }>(
