@@ -5,6 +5,7 @@ import { forEachParent, sourcesList, wholeEntity } from '../plan/cypher.js';
 import { entitiesBy, entityProjection, sourcesByIds, toEntityRow, type EntityRow, type SourceRow } from './entities.js';
 import { heldAt, labelAt, timeKey, timeParams, type TimeSlice } from '../claims/time.js';
 import { toEntityRowAt } from './time-reads.js';
+import { HELD_ENTITY } from '../claims/model.js';
 
 /** Entities by id or slug as held at `slice`: held-back ones too, with their values then. */
 async function entitiesAt(
@@ -75,31 +76,48 @@ export interface EntityReference {
   value: string;
 }
 
+/** What a reference names: a live entity, or none and whether a merge left a redirect under it. */
+export interface ReferencedEntity {
+  entity: EntityRow | null;
+  /** No live entity, but a merged-away one (held back, with `redirectTo`) has this key. */
+  redirected: boolean;
+}
+
 /**
  * Entities by reference, whatever their kind and whichever key names them: every reference a
- * request resolves in one tick (a gateway's `_entities` call) costs one statement. A key that
- * does not apply to a reference is null, and `{id: null}` matches nothing.
+ * request resolves in one tick (a gateway's `_entities` call) costs one statement, misses
+ * included (they also say whether a merge left a redirect, so only those look further). A key
+ * that does not apply to a reference is null, and `{id: null}` matches nothing.
  */
 export const entityReferenceLoader = (ctx: Context) =>
   requestLoader(
     ctx,
     'entityReference',
     () =>
-      new DataLoader<EntityReference, EntityRow | null, string>(
+      new DataLoader<EntityReference, ReferencedEntity, string>(
         async (refs) => {
           const rows = await ctx.db.read(
             `UNWIND range(0, size($refs) - 1) AS i
              WITH i, $refs[i] AS ref
              OPTIONAL MATCH (byId:Entity {id: ref.id})
              OPTIONAL MATCH (bySlug:Entity {slug: ref.slug})
-             WITH i, coalesce(byId, bySlug) AS n WHERE n IS NOT NULL
-             RETURN i, ${entityProjection('n')} AS entity`,
+             WITH i, ref, coalesce(byId, bySlug) AS n
+             OPTIONAL MATCH (heldById:${HELD_ENTITY} {id: ref.id}) WHERE n IS NULL
+             OPTIONAL MATCH (heldBySlug:${HELD_ENTITY} {slug: ref.slug}) WHERE n IS NULL
+             WITH i, n, count(heldById.redirectTo) + count(heldBySlug.redirectTo) > 0 AS redirected
+             WHERE n IS NOT NULL OR redirected
+             RETURN i, CASE WHEN n IS NULL THEN null ELSE ${entityProjection('n')} END AS entity, redirected`,
             {
               refs: refs.map((r) => ({ id: r.key === 'id' ? r.value : null, slug: r.key === 'slug' ? r.value : null })),
             },
           );
-          const found = new Map(rows.map((r) => [Number(r.i), toEntityRow(r.entity)]));
-          return refs.map((_ref, i) => found.get(i) ?? null);
+          const found = new Map(
+            rows.map((r) => [
+              Number(r.i),
+              { entity: r.entity ? toEntityRow(r.entity) : null, redirected: r.redirected === true },
+            ]),
+          );
+          return refs.map((_ref, i) => found.get(i) ?? { entity: null, redirected: false });
         },
         { cacheKeyFn: (ref) => `${ref.key}:${ref.value}` },
       ),

@@ -22,7 +22,8 @@ type Representation = { id: string } | { slug: string };
 /**
  * The entity a representation names, or null (Relay semantics: gone, or another kind). Loads go
  * through one loader for every kind and key, so a gateway's batch of references is one statement;
- * an id or slug merged away follows its redirect, as `node` and `entity` do.
+ * an id or slug merged away follows its redirect, as `node` and `entity` do (statements of its
+ * own, for those references only).
  */
 async function resolveReference(label: EntityLabel, ref: Representation, ctx: Context): Promise<EntityRow | null> {
   // `_entities` is added beside the Query type, outside the root's `read` scope: checked here.
@@ -40,8 +41,9 @@ async function resolveReference(label: EntityLabel, ref: Representation, ctx: Co
   } else {
     return null;
   }
-  let row = await entityReferenceLoader(ctx).load({ key, value });
-  if (!row) {
+  const found = await entityReferenceLoader(ctx).load({ key, value });
+  let row = found.entity;
+  if (found.redirected) {
     const target = await redirectTarget((c, p) => ctx.db.read(c, p), key, value);
     row = target ? await entityByIdLoader(ctx).load(target.id) : null;
   }
