@@ -248,6 +248,14 @@ describe('_entities', () => {
     expect(body.data!._entities[0]!.name).toBe(`Name ${slugs.at(-1)}`);
     expect(body.extensions!.cypher).toMatchObject({ roundTrips: 1 });
     expect((body.extensions!.plan as { statements: unknown[] }).statements).toHaveLength(1);
+    // What the entities select loads per field and level: their sources, one statement more.
+    const withSources = await gql<{ _entities: Array<{ sources: unknown[] }> }>(
+      stargraph,
+      'query ($representations: [_Any!]!) { _entities(representations: $representations) { ... on Company { sources { title } } } }',
+      { representations },
+    );
+    expect(withSources.data!._entities).toEqual(slugs.map(() => ({ sources: [] })));
+    expect(withSources.extensions!.cypher).toMatchObject({ roundTrips: 2 });
   });
 
   it('resolves every kind and both keys in that one statement; a reference of another kind is null', async () => {
