@@ -55,6 +55,7 @@ const refs = { Person: PersonRef, Company: CompanyRef, Project: ProjectRef, Data
 for (const label of ENTITY_LABELS) {
   builder.asEntity(refs[label], {
     key: [builder.selection<{ id: string }>('id'), builder.selection<{ slug: string }>('slug')],
+    // The row is of `label`'s kind (resolveReference checks), the row type each ref is typed by.
     resolveReference: (ref, ctx) => resolveReference(label, ref, ctx) as never,
   });
 }
