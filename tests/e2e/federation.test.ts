@@ -11,7 +11,6 @@ import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { createGatewayRuntime } from '@graphql-hive/gateway-runtime';
-import { buildHTTPExecutor } from '@graphql-tools/executor-http';
 import { composeServices } from '@theguild/federation-composition';
 import { parse } from 'graphql';
 import { createYoga } from 'graphql-yoga';
@@ -68,15 +67,6 @@ const quotesSchema = buildSubgraphSchema({
   },
 } as never);
 
-/**
- * The gateway's HTTP transport to subgraphs: what @graphql-mesh/transport-http does (an HTTP
- * executor on the subgraph's URL), written here because that package is not among ours.
- */
-const httpTransport = {
-  getSubgraphExecutor: ({ transportEntry, fetch }: { transportEntry: { location?: string }; fetch?: unknown }) =>
-    buildHTTPExecutor({ endpoint: transportEntry.location!, fetch: fetch as never }),
-};
-
 let t: TestGraph;
 let counting: CountingGraph;
 let stargraph: ReturnType<typeof testServer>;
@@ -111,7 +101,6 @@ beforeAll(async () => {
     supergraph: supergraphSdl,
     deferStream: true,
     logging: false,
-    transports: { http: httpTransport },
   });
 });
 
