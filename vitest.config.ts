@@ -17,6 +17,8 @@ export const SLOW_SUITES = [
   'tests/e2e/shutdown.test.ts',
   'tests/e2e/resilience.test.ts',
   'tests/integration/neo4j-cli.test.ts',
+  // A Neo4j of its own (a seed-only graph, for answers known in advance): its start is most of it.
+  'tests/e2e/examples.test.ts',
   // Builds the server with tsc first.
   'tests/e2e/compiled-server.test.ts',
   'tests/e2e/supervisor-gives-up.test.ts',
