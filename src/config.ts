@@ -105,6 +105,20 @@ const corsOrigins = z
  * proxy serves it under): an http(s) URL without query, fragment or credentials, kept without its
  * trailing slash.
  */
+/** An http(s) URL for an OTLP/HTTP collector. */
+const otlpUrl = z
+  .string()
+  .trim()
+  .optional()
+  .refine((raw) => {
+    if (raw === undefined) return true;
+    try {
+      return ['http:', 'https:'].includes(new URL(raw).protocol);
+    } catch {
+      return false;
+    }
+  }, 'expected an http:// or https:// URL');
+
 const publicUrl = z
   .string()
   .optional()
@@ -246,6 +260,14 @@ const envSchema = z.object({
   RATE_LIMIT_MODE: z.enum(['enforce', 'measure']).default('enforce'),
   /** Serve the Apollo Federation v2 subgraph schema (`_service`, `_entities`); off: the plain schema. */
   FEDERATION: booleanFlag.default('false'),
+  /** OTLP/HTTP collector base URL: traces go to its /v1/traces; unset (with the next one unset): no tracing at all. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: otlpUrl,
+  /** The traces URL itself, taken as is; wins over OTEL_EXPORTER_OTLP_ENDPOINT. */
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: otlpUrl,
+  /** `service.name` on every span. */
+  OTEL_SERVICE_NAME: z.string().trim().min(1).default('stargraph'),
+  /** true: no tracing whatever the endpoints say (the OpenTelemetry SDKs' own switch). */
+  OTEL_SDK_DISABLED: booleanFlag.default('false'),
   /** Restarts of the local Neo4j allowed per window before giving up. */
   NEO4J_RESTART_MAX: positiveInt(5),
   NEO4J_RESTART_WINDOW_S: positiveInt(600),
@@ -258,6 +280,13 @@ export class ConfigError extends Error {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     this.name = 'ConfigError';
   }
+}
+
+/** The OTLP traces URL as the OpenTelemetry spec reads the two variables: the signal's own as is, else base + /v1/traces. */
+function tracesUrl(traces: string | undefined, base: string | undefined): string | undefined {
+  if (traces) return traces;
+  if (!base) return undefined;
+  return `${base.endsWith('/') ? base : `${base}/`}v1/traces`;
 }
 
 /** Hosts only this machine can reach. */
@@ -369,6 +398,13 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
       mode: c.RATE_LIMIT_MODE,
       /** Shared by every replica on this Redis; in this process without it. */
       redisUrl: c.REDIS_URL,
+    },
+    tracing: {
+      /** Where spans are sent (OTLP/HTTP); undefined: tracing off, no SDK started. */
+      tracesUrl: c.OTEL_SDK_DISABLED
+        ? undefined
+        : tracesUrl(c.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, c.OTEL_EXPORTER_OTLP_ENDPOINT),
+      serviceName: c.OTEL_SERVICE_NAME,
     },
     parseCache: { maxEntries: c.PARSE_CACHE_MAX, maxBytes: c.PARSE_CACHE_MAX_BYTES },
     persistedOperations: {

@@ -45,6 +45,7 @@ import { useRequestLog } from './plugins/use-request-log.js';
 import { useVariableErrors } from './plugins/use-variable-errors.js';
 import { useJit } from './plugins/use-jit.js';
 import { rootConnectionSpecs } from './schema/root-connection.js';
+import { useTracing } from './plugins/use-tracing.js';
 import { useSecurityHeaders } from './plugins/use-security-headers.js';
 import type { Neo4jSupervisor } from './neo4j/supervisor.js';
 import { schema as plainSchema, subgraphSchema } from './schema/index.js';
@@ -172,6 +173,8 @@ function serverPlugins(
   // One MAX_IN_FLIGHT for GraphQL requests and /export alike.
   const overload = useOverload({ maxInFlight: config.maxInFlight });
   return [
+    // First: its request span wraps everything the other plugins do (only when tracing is on).
+    ...(config.tracing.tracesUrl ? [useTracing({ graphqlEndpoint: '/graphql' })] : []),
     useCors(config.cors),
     useContentSecurityPolicy({ styleNonce: styleNonceFor }),
     // After the CSP plugin: it sets the whole policy (frame-ancestors included) first.

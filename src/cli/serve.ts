@@ -4,6 +4,7 @@ import type { Socket } from 'node:net';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import { openGraph } from '../open-graph.js';
+import { startTracing } from '../tracing.js';
 import { keepHorizon } from '../claims/horizon.js';
 import { type CommandContext, parseNoArgs } from './args.js';
 
@@ -40,6 +41,9 @@ export function startupWarnings(config: Pick<Config, 'auth'>): string[] {
 
 export async function runServe(args: string[], { config, logger }: CommandContext): Promise<void> {
   parseNoArgs(args, SERVE_USAGE);
+  // Before anything runs a statement; nothing is loaded when no OTLP endpoint is set.
+  const tracing = await startTracing(config.tracing);
+  if (tracing) logger.info('Tracing to OTLP', { url: config.tracing.tracesUrl, service: config.tracing.serviceName });
   const opened = await openGraph(config, logger);
   // Today's graph follows the date: claims start and end on days without a write.
   const stopHorizon = keepHorizon(opened.graph.db(), (error) =>
@@ -70,6 +74,10 @@ export async function runServe(args: string[], { config, logger }: CommandContex
     logger.info('Shutting down', { signal });
     stopHorizon();
     await closeHttp(http, connections.sockets);
+    // The last batch of spans goes out before the process exits.
+    await tracing
+      ?.shutdown()
+      .catch((error: unknown) => logger.warn('Could not flush traces', { error: (error as Error).message }));
     await closeGraph(() => opened.close(), logger);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));

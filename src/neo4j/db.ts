@@ -22,6 +22,7 @@ import { GraphQLError } from 'graphql';
 import { timedOut } from '../errors.js';
 import { invalidBookmark } from './bookmarks.js';
 import { Circuit, databaseUnavailable, type Probe } from './circuit.js';
+import { statementSpan, type SpanParent } from '../tracing.js';
 
 export interface QueryStats {
   roundTrips: number;
@@ -34,6 +35,8 @@ export interface QueryStats {
   statementsLeftOut?: number;
   /** A write committed through this request's handle (its response carries the bookmark). */
   wrote?: boolean;
+  /** With tracing on: the request's `graphql.execute` span, each statement's span's parent (src/tracing.ts). */
+  spanParent?: SpanParent;
 }
 
 /** One statement a request ran: its text and parameter names (never their values), rows and times. */
@@ -354,14 +357,13 @@ export class Db {
               const ms = performance.now() - started;
               this.stats.roundTrips += 1;
               this.stats.dbTimeMs += ms;
-              if (this.stats.statements)
-                trace(this.stats, {
-                  cypher,
-                  parameters: Object.keys(params),
-                  rows: result.records.length,
-                  roundTripMs: ms,
-                  dbTimeMs: ms,
-                });
+              this.record('WRITE', started, {
+                cypher,
+                parameters: Object.keys(params),
+                rows: result.records.length,
+                roundTripMs: ms,
+                dbTimeMs: ms,
+              });
               return result.records.map((r) => plain(r.toObject()) as Row);
             }),
           { timeout: timeoutMs },
@@ -410,6 +412,15 @@ export class Db {
     }
   }
 
+  /**
+   * Every statement a request runs ends here, once: in its trace when it keeps one
+   * (`extensions.plan`), and as a span under the request's execute span when tracing is on.
+   */
+  private record(mode: 'READ' | 'WRITE', startedAt: number, entry: StatementTrace): void {
+    if (this.stats.statements) trace(this.stats, entry);
+    statementSpan(entry, mode, this.graph.database, startedAt, this.stats.spanParent);
+  }
+
   private async run(mode: 'READ' | 'WRITE', cypher: string, params: Row, options: ReadOptions): Promise<Row[]> {
     const timeoutMs = options.timeoutMs ?? this.graph.defaultTimeoutMs;
     this.stats.roundTrips += 1;
@@ -431,30 +442,28 @@ export class Db {
       const { resultAvailableAfter, resultConsumedAfter } = result.summary;
       const dbTimeMs = Number(resultAvailableAfter ?? 0) + Number(resultConsumedAfter ?? 0);
       this.stats.dbTimeMs += dbTimeMs;
-      if (this.stats.statements)
-        trace(this.stats, {
-          cypher,
-          parameters: Object.keys(params),
-          rows: result.records.length,
-          roundTripMs: performance.now() - started,
-          dbTimeMs,
-          ...(profiled ? { dbHits: dbHitsOf(result.summary.profile) ?? 0 } : {}),
-        });
+      this.record(mode, started, {
+        cypher,
+        parameters: Object.keys(params),
+        rows: result.records.length,
+        roundTripMs: performance.now() - started,
+        dbTimeMs,
+        ...(profiled ? { dbHits: dbHitsOf(result.summary.profile) ?? 0 } : {}),
+      });
       return options.raw
         ? result.records.map((r) => r.toObject())
         : result.records.map((r) => plain(r.toObject()) as Row);
     } catch (error) {
       if (isConnectivityError(error)) this.graph.circuit.suspect();
       const translated = translateError(error, options, timeoutMs);
-      if (this.stats.statements)
-        trace(this.stats, {
-          cypher,
-          parameters: Object.keys(params),
-          rows: 0,
-          roundTripMs: performance.now() - started,
-          dbTimeMs: 0,
-          error: translated instanceof GraphQLError ? String(translated.extensions.code ?? 'ERROR') : 'ERROR',
-        });
+      this.record(mode, started, {
+        cypher,
+        parameters: Object.keys(params),
+        rows: 0,
+        roundTripMs: performance.now() - started,
+        dbTimeMs: 0,
+        error: translated instanceof GraphQLError ? String(translated.extensions.code ?? 'ERROR') : 'ERROR',
+      });
       throw translated;
     }
   }

@@ -82,15 +82,19 @@ export const statementCache = new ByteLru<string>({
 });
 
 /** The statement for one root field: walked, then its text from the cache when this shape was seen before. */
-export function planRoot(input: SelectionInput, root: RootRead): PlannedStatement & { tree: RootTree } {
+export function planRoot(
+  input: SelectionInput,
+  root: RootRead,
+): PlannedStatement & { tree: RootTree /** The text came from the cache. */; cached: boolean } {
   const tree = walkRoot(input, root);
   const key = sha256Hex(statementKey(tree));
   let cypher = statementCache.get(key);
+  const cached = cypher !== undefined;
   if (cypher === undefined) {
     cypher = compileRoot(tree);
     statementCache.set(key, cypher);
   }
-  return { cypher, params: rootParams(root, tree), tree };
+  return { cypher, params: rootParams(root, tree), tree, cached };
 }
 
 // ---------------------------------------------------------------------------------------------

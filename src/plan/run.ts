@@ -21,20 +21,24 @@ import { rootAggregateStatement } from './root-page.js';
 import { timeParams, type TimeSlice } from '../claims/time.js';
 import { registerSlice } from '../claims/row-time.js';
 import { shapeRoot } from './shape.js';
+import { context } from '@opentelemetry/api';
+import { tracer } from '../tracing.js';
 import { namedObjectType, walkAggregate, type RootRead, type WalkContext } from './walk.js';
 
 /** Runs a planned root field: one round trip. */
 export async function readPlanned(ctx: Context, info: GraphQLResolveInfo, root: RootRead): Promise<unknown> {
-  const { cypher, params, tree } = planRoot(
-    {
-      schema: info.schema,
-      fragments: info.fragments,
-      variables: info.variableValues,
-      fieldNodes: info.fieldNodes,
-      maxPageSize: ctx.config.limits.maxPageSize,
-      filterLimits: filterLimits(ctx.config.limits),
-    },
-    root,
+  const { cypher, params, tree } = tracedPlan(ctx, info.fieldName, () =>
+    planRoot(
+      {
+        schema: info.schema,
+        fragments: info.fragments,
+        variables: info.variableValues,
+        fieldNodes: info.fieldNodes,
+        maxPageSize: ctx.config.limits.maxPageSize,
+        filterLimits: filterLimits(ctx.config.limits),
+      },
+      root,
+    ),
   );
   const records = await ctx.db.read(cypher, params, { raw: true });
   // Planned aggregates of a root connection hang on it under its GraphQL type's name.
@@ -48,6 +52,22 @@ export async function readPlanned(ctx: Context, info: GraphQLResolveInfo, root: 
   // (a time read's serve its own loaders only).
   if (wholeEntities.length > 0 && !root.time) primeEntities(ctx, wholeEntities);
   return result;
+}
+
+/** Planning one root field, as a `stargraph.plan` span when tracing is on (src/tracing.ts). */
+function tracedPlan<T extends { cached: boolean }>(ctx: Context, rootField: string, plan: () => T): T {
+  const span = tracer.startSpan(
+    'stargraph.plan',
+    { attributes: { 'stargraph.plan.root_field': rootField } },
+    ctx.stats.spanParent ?? context.active(),
+  );
+  try {
+    const planned = plan();
+    span.setAttribute('stargraph.plan.cached', planned.cached);
+    return planned;
+  } finally {
+    span.end();
+  }
 }
 
 /** What a connection's `aggregate` is over, when it has to load it itself (not planned). */

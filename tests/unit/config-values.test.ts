@@ -76,6 +76,7 @@ describe('defaults (the README configuration table)', () => {
         algorithmTimeoutMs: 5_000,
       },
       seedOnEmpty: true,
+      tracing: { tracesUrl: undefined, serviceName: 'stargraph' },
       readPlanner: true,
       federation: false,
       graphqlJit: true,

@@ -55,3 +55,23 @@ describe('config', () => {
     }
   });
 });
+
+describe('config: tracing (OTEL_*)', () => {
+  it('sends to the traces endpoint as is, else to the base endpoint + /v1/traces; OTEL_SDK_DISABLED wins', () => {
+    expect(parseConfig({}).tracing).toEqual({ tracesUrl: undefined, serviceName: 'stargraph' });
+    expect(parseConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' }).tracing.tracesUrl).toBe(
+      'http://collector:4318/v1/traces',
+    );
+    const both = parseConfig({
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/',
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://other:4318/traces',
+      OTEL_SERVICE_NAME: 'graph-api',
+    });
+    expect(both.tracing).toEqual({ tracesUrl: 'http://other:4318/traces', serviceName: 'graph-api' });
+    expect(
+      parseConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', OTEL_SDK_DISABLED: 'true' }).tracing
+        .tracesUrl,
+    ).toBeUndefined();
+    expect(() => parseConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' })).toThrow(/OTEL_EXPORTER_OTLP_ENDPOINT/);
+  });
+});

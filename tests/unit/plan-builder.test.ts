@@ -631,6 +631,7 @@ describe('shaping planned rows (readPlanned with a recorded db.read)', () => {
     const records = asParts(rows);
     const ctx = {
       config: { limits: { maxPageSize: 100 } },
+      stats: { roundTrips: 0, dbTimeMs: 0 },
       loaders: new Map(),
       db: {
         read: async (cypher: string, params: unknown, options: unknown) => {
