@@ -10,7 +10,7 @@
  *
  * Each round runs both modes, each in a fresh child process (a registered OpenTelemetry provider
  * cannot be taken back within a process), alternating which goes first; the report gives each
- * round's figures and the ratio of the medians. Writes results/<date>-tracing.md.
+ * round's figures, each round's on/off ratios and their medians. Writes results/<date>-tracing.md.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

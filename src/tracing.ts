@@ -9,7 +9,6 @@
  * the request's `QueryStats.spanParent`.
  */
 import {
-  context,
   SpanKind,
   SpanStatusCode,
   trace,
@@ -71,7 +70,7 @@ export function statementSpan(
   mode: 'READ' | 'WRITE',
   database: string,
   startedAt: number,
-  parent: SpanParent = context.active(),
+  parent: SpanParent,
 ) {
   const span = tracer.startSpan(`neo4j ${mode}`, { kind: SpanKind.CLIENT, startTime: startedAt }, parent);
   if (!span.isRecording()) return;

@@ -414,11 +414,13 @@ export class Db {
 
   /**
    * Every statement a request runs ends here, once: in its trace when it keeps one
-   * (`extensions.plan`), and as a span under the request's execute span when tracing is on.
+   * (`extensions.plan`), and as a span under the request's execute span when the request is
+   * traced. Statements outside a traced request (migrations, background work) make no span: each
+   * would be a trace of its own.
    */
   private record(mode: 'READ' | 'WRITE', startedAt: number, entry: StatementTrace): void {
     if (this.stats.statements) trace(this.stats, entry);
-    statementSpan(entry, mode, this.graph.database, startedAt, this.stats.spanParent);
+    if (this.stats.spanParent) statementSpan(entry, mode, this.graph.database, startedAt, this.stats.spanParent);
   }
 
   private async run(mode: 'READ' | 'WRITE', cypher: string, params: Row, options: ReadOptions): Promise<Row[]> {

@@ -21,7 +21,6 @@ import { rootAggregateStatement } from './root-page.js';
 import { timeParams, type TimeSlice } from '../claims/time.js';
 import { registerSlice } from '../claims/row-time.js';
 import { shapeRoot } from './shape.js';
-import { context } from '@opentelemetry/api';
 import { tracer } from '../tracing.js';
 import { namedObjectType, walkAggregate, type RootRead, type WalkContext } from './walk.js';
 
@@ -54,13 +53,11 @@ export async function readPlanned(ctx: Context, info: GraphQLResolveInfo, root: 
   return result;
 }
 
-/** Planning one root field, as a `stargraph.plan` span when tracing is on (src/tracing.ts). */
+/** Planning one root field, as a `stargraph.plan` span when the request is traced (src/tracing.ts). */
 function tracedPlan<T extends { cached: boolean }>(ctx: Context, rootField: string, plan: () => T): T {
-  const span = tracer.startSpan(
-    'stargraph.plan',
-    { attributes: { 'stargraph.plan.root_field': rootField } },
-    ctx.stats.spanParent ?? context.active(),
-  );
+  const parent = ctx.stats.spanParent;
+  if (!parent) return plan();
+  const span = tracer.startSpan('stargraph.plan', { attributes: { 'stargraph.plan.root_field': rootField } }, parent);
   try {
     const planned = plan();
     span.setAttribute('stargraph.plan.cached', planned.cached);
