@@ -49,6 +49,8 @@ export interface Context {
   rateLimit?: RateLimitReport;
   /** Set when graphql-jit executes this request's operation (src/plugins/use-jit.ts). */
   jit?: boolean;
+  /** The request's `Last-Event-ID` header: where a reconnecting SSE subscription resumes. */
+  lastEventId?: string;
   /** The slice (`asOf`/`knownAt`) each root field reads at, by response key (src/claims/row-time.ts). */
   slices?: Map<string, TimeSlice>;
   /** The request's `x-stargraph-bookmark` header was not a bookmark: it is answered with this. */

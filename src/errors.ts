@@ -31,6 +31,8 @@ export const ErrorCode = {
   INVALID_BOOKMARK: 'INVALID_BOOKMARK',
   /** The caller's budget of cost points for this window is spent: HTTP 429 with Retry-After. */
   RATE_LIMITED: 'RATE_LIMITED',
+  /** A change id older than the change log keeps (CHANGE_LOG_RETENTION_DAYS): refetch, then follow from the newest. */
+  CHANGE_LOG_EXPIRED: 'CHANGE_LOG_EXPIRED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

@@ -2,6 +2,7 @@
 import type { GraphQLSchema } from 'graphql';
 import { createYoga, useReadinessCheck, type YogaServerOptions } from 'graphql-yoga';
 import { useClaimJournal } from './plugins/use-claim-journal.js';
+import { useSseEventIds } from './plugins/use-sse-event-ids.js';
 import { useDeferStream } from '@graphql-yoga/plugin-defer-stream';
 import type { Config } from './config.js';
 import type { Context } from './context.js';
@@ -11,6 +12,7 @@ import type { Logger } from './logger.js';
 import { createAuthenticator } from './auth.js';
 import { schemaDerivedTypes } from './live/derived-types.js';
 import { createLiveGraph, type LiveGraph } from './live/live-graph.js';
+import { replayLog } from './live/replay.js';
 import { useContentSecurityPolicy } from './plugins/use-content-security-policy.js';
 import {
   graphiqlOptionsFor,
@@ -90,7 +92,9 @@ export function createServer({
   graph,
   logger,
   supervisor,
-  live = createLiveGraph(config.live, logger, schemaDerivedTypes()),
+  live = createLiveGraph(config.live, logger, schemaDerivedTypes(), (after, through) =>
+    replayLog(graph.db(), after, through),
+  ),
 }: ServerDeps) {
   const authenticate = createAuthenticator(config.auth);
   const authFor = authenticatePerRequest(authenticate);
@@ -157,6 +161,7 @@ const requestContext =
       ...(bookmarkError ? { bookmarkError } : {}),
       auth: await authFor(request),
       clientAddress: clientAddressOf(request, req?.socket?.remoteAddress, config),
+      lastEventId: request.headers.get('last-event-id') ?? undefined,
       loaders: new Map(),
       live,
     };
@@ -217,6 +222,8 @@ function serverPlugins(
     useClaimJournal(),
     // Before anything runs: a bad bookmark header refuses the request; a write answers with one.
     useBookmarks(graph),
+    // After yoga's result processors: answers subscriptions over SSE with event ids.
+    useSseEventIds(),
     useDeferStream(),
     useQueryLimits(config.limits),
     useVariableErrors(),

@@ -18,6 +18,8 @@ export interface ClaimChangeRow {
   on: string;
   /** RECORDED and RETRACTED: the instant. */
   at: string | null;
+  /** Its number in the change log (change-log.ts), when read from there or a live event. */
+  seq?: number;
 }
 
 /** One index range per date: each branch reads its range in order and stops at `$first`. */

@@ -34,6 +34,11 @@ export interface ChangedRelationship {
 
 /** One change; plain JSON, so it crosses Redis unchanged. */
 export interface GraphChangeEvent {
+  /**
+   * Its change-log id: the number of its last claim change (src/claims/change-log.ts); absent
+   * when it changed no claim (a CLI import batch, a purge), which no resume can replay.
+   */
+  id?: string;
   change: ChangeKind;
   /** ISO 8601 instant of the commit (as seen by the writer). */
   at: string;
@@ -197,3 +202,10 @@ export function importedLabels(data: GraphData): EntityLabel[] {
   if (data.relationships.length > 0 || data.mentions.length > 0) return [...ENTITY_LABELS];
   return [...new Set(data.entities.map((e) => e.label))];
 }
+
+/** The change-log numbers an event carries, ascending. */
+export const seqsOf = (event: GraphChangeEvent): number[] =>
+  (event.claimChanges ?? [])
+    .map((n) => n.seq)
+    .filter((n): n is number => typeof n === 'number')
+    .sort((a, b) => a - b);

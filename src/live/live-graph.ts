@@ -8,7 +8,14 @@ import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import type { Cache } from '@graphql-yoga/plugin-response-cache';
 import { Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
-import { GRAPH_CHANGED, invalidationsFor, type ChangeFilter, type GraphChangeEvent } from './changes.js';
+import {
+  GRAPH_CHANGED,
+  changeMatcher,
+  invalidationsFor,
+  seqsOf,
+  type ChangeFilter,
+  type GraphChangeEvent,
+} from './changes.js';
 import type { ByteLru } from '../byte-lru.js';
 import { createMemoryResponseCache, maxResponseBytes } from './memory-cache.js';
 import { createRedisResponseCache } from './redis-cache.js';
@@ -36,6 +43,16 @@ export interface LiveGraph {
    * ended at its credential's expiry (see subscribers.ts).
    */
   subscribe(filter: ChangeFilter, options: SubscribeOptions): AsyncIterableIterator<GraphChangeEvent>;
+  /**
+   * The same, first replaying from the change log every event after the change id `after`, then
+   * live ones, each once and in log order. Rejects with CHANGE_LOG_EXPIRED when `after` is older
+   * than the log keeps. Needs the change log (createLiveGraph's `log`).
+   */
+  resume(
+    filter: ChangeFilter,
+    options: SubscribeOptions,
+    after: number,
+  ): Promise<AsyncIterableIterator<GraphChangeEvent>>;
   /** Did this process hear of a write at or after `startedAt` (performance.now())? */
   changedSince(startedAt: number): boolean;
   /** Open subscriptions in this process. */
@@ -160,7 +177,47 @@ function redisTransport(redisUrl: string, options: LiveOptions, logger: Logger, 
   return { target, cache, clients: [publishClient, subscribeClient, cacheClient] };
 }
 
-export function createLiveGraph(options: LiveOptions, logger: Logger, derivedTypes: readonly string[]): LiveGraph {
+/** The change log, as the live graph reads it: its events after `after` (through `through`), in order. */
+export type ChangeLogReader = (after: number, through?: number) => AsyncIterable<GraphChangeEvent>;
+
+/**
+ * What this process hears, put in change-log order before subscribers hear it. Events from
+ * several writers (replicas, or concurrent requests) may arrive out of order or not at all (a
+ * writer that died between commit and publish). An event whose numbers follow the last one
+ * delivered goes out as it is; one that leaves a gap is replaced by the log's events through
+ * its last number (the log holds every committed one: see change-log.ts); one already delivered
+ * that way is dropped. Events without numbers go out as they come.
+ */
+function logOrder(read: ChangeLogReader, deliver: (event: GraphChangeEvent) => void, logger: Logger) {
+  let last: number | null = null;
+  let chain = Promise.resolve();
+  const inOrder = async (event: GraphChangeEvent) => {
+    const seqs = seqsOf(event);
+    if (seqs.length === 0) return deliver(event);
+    const first = seqs[0]!;
+    const through = seqs.at(-1)!;
+    if (last === null) last = first - 1;
+    if (through <= last) return;
+    if (first === last + 1 && through - first + 1 === seqs.length) {
+      last = through;
+      return deliver(event);
+    }
+    for await (const missing of read(last, through)) deliver(missing);
+    last = through;
+  };
+  return (event: GraphChangeEvent) => {
+    chain = chain
+      .then(() => inOrder(event))
+      .catch((error: Error) => logger.error('Reading the change log for a gap failed', { error }));
+  };
+}
+
+export function createLiveGraph(
+  options: LiveOptions,
+  logger: Logger,
+  derivedTypes: readonly string[],
+  log?: ChangeLogReader,
+): LiveGraph {
   let closing = false;
   const { target, cache, memoryCache, clients } = options.redisUrl
     ? redisTransport(options.redisUrl, options, logger, () => closing)
@@ -171,9 +228,10 @@ export function createLiveGraph(options: LiveOptions, logger: Logger, derivedTyp
   // When this process last heard of a write (its own, or another replica's through Redis): a
   // read that started before it must not be stored (see changedSince).
   let lastChangeAt = 0;
+  const deliver = log ? logOrder(log, (event) => subscribers.fanOut(event), logger) : subscribers.fanOut;
   const fanOut = (event: CustomEvent<GraphChangeEvent>) => {
     lastChangeAt = performance.now();
-    subscribers.fanOut(event.detail);
+    deliver(event.detail);
   };
   // Listening always (not only with subscribers), so lastChangeAt hears other replicas.
   target.addEventListener(GRAPH_CHANGED, fanOut);
@@ -203,10 +261,56 @@ export function createLiveGraph(options: LiveOptions, logger: Logger, derivedTyp
     subscribe(filter, subscribeOptions) {
       return subscribers.add(filter, subscribeOptions);
     },
+    async resume(filter, subscribeOptions, after) {
+      if (!log) throw new Error('Resuming needs the change log');
+      // Live events are queued from now; the log gives everything before them.
+      const live = subscribers.add(filter, subscribeOptions);
+      try {
+        const replay = log(after)[Symbol.asyncIterator]();
+        // The first page now, so an expired id is refused before the stream opens.
+        const head = await replay.next();
+        return resumed(head, replay, live, changeMatcher(filter), after);
+      } catch (error) {
+        await live.return?.();
+        throw error;
+      }
+    },
     async close() {
       closing = true;
       target.removeEventListener(GRAPH_CHANGED, fanOut);
       await Promise.all(clients.map((c) => c.quit().catch(() => c.disconnect())));
     },
   };
+}
+
+/**
+ * A resumed subscription: the replay's events (those the filter matches), then the live ones
+ * numbered after the last replayed (earlier ones were in the replay). Unnumbered live events pass.
+ */
+async function* resumed(
+  head: IteratorResult<GraphChangeEvent>,
+  replay: AsyncIterator<GraphChangeEvent>,
+  live: AsyncIterableIterator<GraphChangeEvent>,
+  matches: (event: GraphChangeEvent) => boolean,
+  after: number,
+): AsyncGenerator<GraphChangeEvent> {
+  let last = after;
+  try {
+    for (let step = head; !step.done; step = await replay.next()) {
+      last = seqsOf(step.value).at(-1) ?? last;
+      if (matches(step.value)) yield step.value;
+    }
+    for await (const event of live) {
+      const through = seqsOf(event).at(-1);
+      if (through === undefined) yield event;
+      else if (through > last) {
+        // A write of several transactions may have been replayed in part: not its changes twice.
+        const claimChanges = event.claimChanges?.filter((n) => n.seq === undefined || n.seq > last);
+        last = through;
+        yield { ...event, claimChanges };
+      }
+    }
+  } finally {
+    await live.return?.();
+  }
 }

@@ -23,6 +23,7 @@ import { timedOut } from '../errors.js';
 import { invalidBookmark } from './bookmarks.js';
 import { Circuit, databaseUnavailable, type Probe } from './circuit.js';
 import { statementSpan, type SpanParent } from '../tracing.js';
+import { journaledAttempt, noteClaimChanges, type ClaimChangeNote } from '../claims/journal.js';
 
 export interface QueryStats {
   roundTrips: number;
@@ -341,8 +342,22 @@ export class Db {
     return this.run('WRITE', cypher, params, options);
   }
 
-  /** Several statements in one write transaction: all or nothing. */
+  /**
+   * Several statements in one write transaction: all or nothing. The claim changes it notes are
+   * appended to the change log in the same transaction (src/claims/journal.ts).
+   */
   async writeTransaction<T>(work: (run: Run) => Promise<T>, options: RunOptions = {}): Promise<T> {
+    let notes: ClaimChangeNote[] = [];
+    const value = await this.transaction(async (run) => {
+      const attempt = await journaledAttempt(run, work);
+      notes = attempt.notes;
+      return attempt.value;
+    }, options);
+    noteClaimChanges(notes);
+    return value;
+  }
+
+  private async transaction<T>(work: (run: Run) => Promise<T>, options: RunOptions): Promise<T> {
     const timeoutMs = options.timeoutMs ?? this.graph.defaultTimeoutMs;
     // Share executeQuery's bookmarks, so the reads that follow (often on a cluster follower)
     // see this transaction's writes.

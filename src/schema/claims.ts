@@ -5,7 +5,8 @@
  */
 import type { GraphQLResolveInfo } from 'graphql';
 import type { Context } from '../context.js';
-import { badInput, notFound } from '../errors.js';
+import { badInput, limitExceeded, notFound } from '../errors.js';
+import { countChangeLog, parseChangeId, readChangeLog } from '../claims/change-log.js';
 import { CLAIM_KINDS, sourcedProperties, sourcedRelationshipProperties } from '../claims/model.js';
 import {
   asKnownAt,
@@ -257,6 +258,13 @@ export const ClaimChangeKindEnum = builder.enumType('ClaimChangeKind', {
 export const ClaimChangeRef = builder.objectRef<ClaimChangeRow & { slice: TimeSlice | null }>('ClaimChange').implement({
   description: 'One entry of the change log: a claim and what happened to it, on which day.',
   fields: (t) => ({
+    id: t.string({
+      nullable: true,
+      description:
+        'Its id in the change log, increasing in commit order (from `changes` and `graphChanged`; ' +
+        'null from `changesBetween`, which reads the claims themselves).',
+      resolve: (c) => (c.seq === undefined ? null : String(c.seq)),
+    }),
     claim: t.field({
       type: ClaimRef,
       resolve: (c) => ({ ...asKnownAt(c.claim, c.slice?.knownAt ?? null)!, slice: c.slice }),
@@ -302,6 +310,48 @@ builder.queryField('changesBetween', (t) =>
         knownAt: args.knownAt ?? null,
       });
       return rows.map((r) => ({ ...r, slice }));
+    },
+  }),
+);
+
+builder.queryField('changes', (t) =>
+  t.connection({
+    type: ClaimChangeRef,
+    description:
+      'The change log: every claim change a write committed, oldest first, each with an id that grows in ' +
+      'commit order. Page on with `after` (a change id or an endCursor); a consumer that keeps its last id ' +
+      'misses nothing and sees nothing twice. Kept CHANGE_LOG_RETENTION_DAYS: an older `after` answers ' +
+      'CHANGE_LOG_EXPIRED. Changes of claims purged since are left out.',
+    resolve: async (_root, args, ctx) => {
+      if (args.last != null || args.before != null)
+        throw badInput('changes pages forward only: use first and after', { argumentName: 'last' });
+      const first = args.first ?? 100;
+      if (first < 0 || first > ctx.config.limits.maxPageSize)
+        throw limitExceeded('MAX_PAGE_SIZE', ctx.config.limits.maxPageSize, first, 'first');
+      const after = args.after == null ? 0 : parseChangeId(args.after, 'after');
+      const entries = await readChangeLog(ctx.db, after, first + 1);
+      const page = entries.slice(0, first);
+      const edges = page.flatMap((e) =>
+        e.claim
+          ? [
+              {
+                cursor: String(e.seq),
+                node: { claim: e.claim, change: e.change, on: e.on, at: e.at, seq: e.seq, slice: null },
+              },
+            ]
+          : [],
+      );
+      return {
+        totalCount: () => countChangeLog(ctx.db, after),
+        edges,
+        pageInfo: {
+          hasNextPage: entries.length > first,
+          hasPreviousPage: after > 0,
+          startCursor: page[0] ? String(page[0].seq) : null,
+          // The last entry read, even one whose claim was purged: the next page starts after it.
+          endCursor: page.at(-1) ? String(page.at(-1)!.seq) : (args.after ?? null),
+        },
+      };
     },
   }),
 );
@@ -356,6 +406,6 @@ export async function claimChangesOf(ctx: Context, notes: readonly ClaimChangeNo
   const claims = await Promise.all(notes.map((n) => claimByIdLoader(ctx, null).load(n.claimId)));
   return notes.flatMap((n, i) => {
     const claim = claims[i];
-    return claim ? [{ claim, change: n.change, on: n.on, at: n.at, slice: null }] : [];
+    return claim ? [{ claim, change: n.change, on: n.on, at: n.at, seq: n.seq, slice: null }] : [];
   });
 }

@@ -13,7 +13,8 @@ import type { EntityLabel } from '../graph/model.js';
 import { entityPropertiesOf, type DealPartyInput, type Provenance, type UpsertInput } from '../graph/write-input.js';
 import { upsertEntity } from '../graph/writes.js';
 import { entityChange, type GraphChangeEvent } from '../live/changes.js';
-import { takeClaimChanges } from '../claims/journal.js';
+import { takeClaimChanges, type ClaimChangeNote } from '../claims/journal.js';
+import { appendChangeLog } from '../claims/change-log.js';
 import { requiringScope } from './builder.js';
 import { parseGlobalId, resolveEntityArg } from './node.js';
 
@@ -66,11 +67,25 @@ export async function committed(
 ): Promise<void> {
   clearRequestCache(ctx);
   // The write's claim changes ride on its first event (every write publishes at least one).
-  const claimChanges = takeClaimChanges();
+  const claimChanges = await numbered(ctx, takeClaimChanges());
+  const last = claimChanges.at(-1)?.seq;
   for (const [i, change] of changes.entries()) {
     const [event, options] = 'change' in change ? [change, undefined] : change;
-    await ctx.live?.publish(i === 0 ? { ...event, claimChanges } : event, options);
+    const first = i === 0 ? { ...event, claimChanges, ...(last !== undefined ? { id: String(last) } : {}) } : event;
+    await ctx.live?.publish(first, options);
   }
+}
+
+/**
+ * Notes as the change log numbered them. Statements run outside a write transaction (an import
+ * batch's, each its own commit) leave their notes unnumbered: they are appended now, in a
+ * transaction of their own.
+ */
+async function numbered(ctx: Context, notes: ClaimChangeNote[]): Promise<ClaimChangeNote[]> {
+  const loose = notes.filter((n) => n.seq === undefined);
+  if (loose.length === 0) return notes;
+  const appended = await ctx.db.writeTransaction((run) => appendChangeLog(run, loose));
+  return [...notes.filter((n) => n.seq !== undefined), ...appended].sort((a, b) => a.seq! - b.seq!);
 }
 
 /** A deal's parties resolved to companies, all at once (the entity loaders batch them). */

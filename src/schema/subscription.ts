@@ -14,6 +14,8 @@ import { ImportGraphPayload } from './payloads.js';
 import { EntityRef } from './refs.js';
 import { RelationshipRef } from './traversals.js';
 import { ClaimChangeRef, claimChangesOf } from './claims.js';
+import { parseChangeId } from '../claims/change-log.js';
+import { noteEventId } from '../plugins/use-sse-event-ids.js';
 
 export const ChangeKindEnum = builder.enumType('ChangeKind', {
   description: 'What a committed write did.',
@@ -34,6 +36,13 @@ export const ChangeKindEnum = builder.enumType('ChangeKind', {
 const GraphChangeRef = builder.objectRef<GraphChangeEvent>('GraphChange').implement({
   description: 'One committed write, as `graphChanged` subscribers hear it.',
   fields: (t) => ({
+    id: t.string({
+      nullable: true,
+      description:
+        'Its change-log id (the id of its last claim change; over SSE also the event id): `graphChanged(after:)` ' +
+        'and `Last-Event-ID` resume after it. Null for a write that changed no claim (a CLI import batch, a purge).',
+      resolve: (e) => e.id ?? null,
+    }),
     change: t.field({ type: ChangeKindEnum, resolve: (e) => e.change }),
     entity: t.field({
       type: EntityRef,
@@ -88,20 +97,29 @@ builder.subscriptionField('graphChanged', (t) =>
     args: {
       kinds: t.arg({ type: [EntityKindEnum], required: false }),
       slugs: t.arg.stringList({ required: false }),
+      after: t.arg.string({
+        required: false,
+        description:
+          'Resume: first every change after this change id, from the change log, then live ones, each once and in ' +
+          'order. Over SSE the Last-Event-ID header does the same. CHANGE_LOG_EXPIRED when older than the log keeps.',
+      }),
     },
-    subscribe: (_root, args, ctx) => {
+    subscribe: async (_root, args, ctx) => {
       // Checked here, before the stream opens (scope-auth would check each event's resolve).
       const canRead = mayRead(ctx.config.auth, ctx.auth);
       if (!canRead) throw missingScopeError(ctx, 'Subscription.graphChanged');
       if (!ctx.live) throw new Error('Subscriptions need a server with a live graph');
-      return ctx.live.subscribe(
-        { kinds: args.kinds as EntityKind[] | null | undefined, slugs: args.slugs },
-        { caller: subscriptionCaller(ctx), expiresAt: ctx.auth.expiresAt },
-      );
+      const filter = { kinds: args.kinds as EntityKind[] | null | undefined, slugs: args.slugs };
+      const options = { caller: subscriptionCaller(ctx), expiresAt: ctx.auth.expiresAt };
+      const after = args.after ?? ctx.lastEventId;
+      if (after == null) return ctx.live.subscribe(filter, options);
+      return ctx.live.resume(filter, options, parseChangeId(after, args.after != null ? 'after' : 'Last-Event-ID'));
     },
     resolve: (event, _args, ctx) => {
       // One context serves the whole subscription: drop what earlier events loaded.
       clearRequestCache(ctx);
+      // Its id for the SSE `id:` field (use-sse-event-ids.ts), whatever the client selected.
+      noteEventId(ctx, event.id);
       return event;
     },
   }),

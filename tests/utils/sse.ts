@@ -2,6 +2,8 @@ import type { createServer } from '../../src/server.js';
 
 export interface SseEvent {
   event: string;
+  /** The event's `id:` field, when it has one. */
+  id?: string;
   data: {
     data?: Record<string, unknown>;
     errors?: Array<{ message: string; extensions?: Record<string, unknown> }>;
@@ -69,7 +71,11 @@ export async function sseSubscribe(
           .filter((l) => l.startsWith('data:'))
           .map((l) => l.slice(5).trim())
           .join('\n');
-        ready.push({ event, data: data ? JSON.parse(data) : null });
+        const id = lines
+          .find((l) => l.startsWith('id:'))
+          ?.slice(3)
+          .trim();
+        ready.push({ event, ...(id !== undefined ? { id } : {}), data: data ? JSON.parse(data) : null });
       }
     }
   }
