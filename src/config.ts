@@ -118,6 +118,26 @@ const otlpUrl = z
       return false;
     }
   }, 'expected an http:// or https:// URL');
+const webhookUrls = z
+  .string()
+  .default('')
+  .transform((raw, ctx): string[] => {
+    const urls = raw
+      .split(',')
+      .map((u) => u.trim())
+      .filter(Boolean);
+    for (const url of urls) {
+      let parsed: URL | undefined;
+      try {
+        parsed = new URL(url);
+      } catch {
+        // reported below
+      }
+      if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:'))
+        ctx.addIssue({ code: 'custom', message: `"${url.slice(0, 100)}" is not an http(s) URL` });
+    }
+    return [...new Set(urls)];
+  });
 
 const publicUrl = z
   .string()
@@ -232,6 +252,18 @@ const envSchema = z.object({
   MAX_SUBSCRIPTIONS: positiveInt(1_000),
   /** Subscriptions one caller holds open at once: per API key, per JWT subject, per anonymous client address. */
   MAX_SUBSCRIPTIONS_PER_TOKEN: positiveInt(20),
+  /** Days the change log (`changes`, graphChanged resumes, webhooks) keeps a change; older entries are pruned hourly. */
+  CHANGE_LOG_RETENTION_DAYS: positiveInt(7),
+  /** Where each change is POSTed as signed JSON (comma-separated http(s) URLs); needs WEBHOOK_SECRET. */
+  WEBHOOK_URLS: webhookUrls,
+  /** The HMAC-SHA256 key of the `x-stargraph-signature` header webhooks carry. */
+  WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** Attempts per change and URL (the first included) before it is given up, logged, and the next one sent. */
+  WEBHOOK_MAX_ATTEMPTS: positiveInt(8),
+  /** Wait after the first failed attempt; doubled after each further one. */
+  WEBHOOK_BACKOFF_MS: positiveInt(1_000),
+  /** How often a webhook's deliverer looks for new changes in the log. */
+  WEBHOOK_POLL_MS: positiveInt(1_000),
   /** off: any document; allow: known hashes, APQ and any document; only: known hashes only. */
   PERSISTED_OPERATIONS: z.enum(['off', 'allow', 'only']).default('off'),
   /** JSON manifest of hash → document (`npm run persisted:build` writes schema/persisted-operations.json). */
@@ -316,6 +348,8 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
         `(${short.length} ${short.length === 1 ? 'is' : 'are'} shorter)`,
     ]);
   }
+  if (c.WEBHOOK_URLS.length > 0 && !c.WEBHOOK_SECRET)
+    throw new ConfigError(['WEBHOOK_SECRET: required with WEBHOOK_URLS (receivers check the signature)']);
   return {
     env: c.NODE_ENV,
     production: c.NODE_ENV === 'production',
@@ -405,6 +439,14 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
         ? undefined
         : tracesUrl(c.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, c.OTEL_EXPORTER_OTLP_ENDPOINT),
       serviceName: c.OTEL_SERVICE_NAME,
+    },
+    changeLog: { retentionDays: c.CHANGE_LOG_RETENTION_DAYS },
+    webhooks: {
+      urls: c.WEBHOOK_URLS,
+      secret: c.WEBHOOK_SECRET ?? '',
+      maxAttempts: c.WEBHOOK_MAX_ATTEMPTS,
+      backoffMs: c.WEBHOOK_BACKOFF_MS,
+      pollMs: c.WEBHOOK_POLL_MS,
     },
     parseCache: { maxEntries: c.PARSE_CACHE_MAX, maxBytes: c.PARSE_CACHE_MAX_BYTES },
     persistedOperations: {

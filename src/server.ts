@@ -13,6 +13,8 @@ import { createAuthenticator } from './auth.js';
 import { schemaDerivedTypes } from './live/derived-types.js';
 import { createLiveGraph, type LiveGraph } from './live/live-graph.js';
 import { replayLog } from './live/replay.js';
+import { startWebhooks } from './live/webhooks.js';
+import { scheduleChangeLogPruning } from './claims/change-log.js';
 import { useContentSecurityPolicy } from './plugins/use-content-security-policy.js';
 import {
   graphiqlOptionsFor,
@@ -238,6 +240,7 @@ function serverPlugins(
     useRequestLog(logger),
     readinessCheck(graph, supervisor),
     { onDispose: () => live.close() },
+    changeLogJobs(config, graph, logger),
     useBodyLimit(config.maxRequestBodyBytes),
     // Last: it wraps the request handler (see the plugin).
     overload,
@@ -271,6 +274,20 @@ function rateLimit(
       logger,
     }),
     onDispose: () => store.close(),
+  };
+}
+
+/** The change log's background work: pruning past CHANGE_LOG_RETENTION_DAYS, and webhooks; both end with the server. */
+function changeLogJobs(config: Config, graph: GraphDb, logger: Logger): NonNullable<ServerOptions['plugins']>[number] {
+  const pruning = scheduleChangeLogPruning(graph.db(), config.changeLog.retentionDays, (error) =>
+    logger.warn('Pruning the change log failed', { error: error.message }),
+  );
+  const webhooks = config.webhooks.urls.length > 0 ? startWebhooks(graph.db(), config.webhooks, logger) : undefined;
+  return {
+    onDispose: async () => {
+      pruning.stop();
+      await webhooks?.stop();
+    },
   };
 }
 

@@ -135,3 +135,30 @@ export async function countChangeLog(db: Db, after: number): Promise<number> {
   const [row] = await db.read('MATCH (e:ChangeLogEntry) WHERE e.seq > $after RETURN count(e) AS n', { after });
   return Number(row?.n ?? 0);
 }
+
+/** How often each process prunes the change log. */
+export const PRUNE_EVERY_MS = 3_600_000;
+
+/**
+ * Prunes entries older than `retentionDays` now and every hour until stopped (each replica does;
+ * a prune finding nothing old costs one indexed read).
+ */
+export function scheduleChangeLogPruning(
+  db: Db,
+  retentionDays: number,
+  onError: (error: Error) => void,
+): { stop(): void } {
+  const prune = () =>
+    void pruneChangeLog(db, new Date(Date.now() - retentionDays * 86_400_000)).catch((error: Error) => onError(error));
+  const first = setTimeout(prune, 10_000);
+  const every = setInterval(prune, PRUNE_EVERY_MS);
+  // Neither keeps the process alive.
+  first.unref();
+  every.unref();
+  return {
+    stop() {
+      clearTimeout(first);
+      clearInterval(every);
+    },
+  };
+}

@@ -51,6 +51,8 @@ describe('defaults (the README configuration table)', () => {
       },
       parseCache: { maxEntries: 1000, maxBytes: 50_000_000 },
       rateLimit: { points: undefined, windowMs: 3_600_000, mode: 'enforce', redisUrl: undefined },
+      changeLog: { retentionDays: 7 },
+      webhooks: { urls: [], secret: '', maxAttempts: 8, backoffMs: 1_000, pollMs: 1_000 },
       persistedOperations: { file: 'schema/persisted-operations.json', mode: 'off', apqMaxBytes: 10_000_000 },
       logLevel: 'info',
       debugExtensions: false,
@@ -81,6 +83,14 @@ describe('defaults (the README configuration table)', () => {
       federation: false,
       graphqlJit: true,
     });
+  });
+
+  it('refuses webhooks without a secret, and a URL that is not http(s)', () => {
+    expect(() => parseConfig({ WEBHOOK_URLS: 'https://a.example.org/hook' })).toThrow(/WEBHOOK_SECRET/);
+    expect(() => parseConfig({ WEBHOOK_URLS: 'ftp://a.example.org', WEBHOOK_SECRET: 'x'.repeat(16) })).toThrow(
+      /WEBHOOK_URLS/,
+    );
+    expect(() => parseConfig({ CHANGE_LOG_RETENTION_DAYS: '0' })).toThrow(/CHANGE_LOG_RETENTION_DAYS/);
   });
 
   it('an empty or undefined variable means unset, as in `FOO= cmd`', () => {
@@ -131,8 +141,22 @@ describe('defaults (the README configuration table)', () => {
       ALGORITHM_TIMEOUT_MS: '17',
       MAX_SUBSCRIPTIONS: '15',
       MAX_SUBSCRIPTIONS_PER_TOKEN: '16',
+      CHANGE_LOG_RETENTION_DAYS: '18',
+      WEBHOOK_URLS: 'https://a.example.org/hook, http://b.example.org/x,https://a.example.org/hook',
+      WEBHOOK_SECRET: 'a-webhook-secret-of-length',
+      WEBHOOK_MAX_ATTEMPTS: '19',
+      WEBHOOK_BACKOFF_MS: '20',
+      WEBHOOK_POLL_MS: '21',
     });
     expect(c).toMatchObject({
+      changeLog: { retentionDays: 18 },
+      webhooks: {
+        urls: ['https://a.example.org/hook', 'http://b.example.org/x'],
+        secret: 'a-webhook-secret-of-length',
+        maxAttempts: 19,
+        backoffMs: 20,
+        pollMs: 21,
+      },
       env: 'production',
       production: true,
       port: 8080,
