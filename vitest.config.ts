@@ -22,6 +22,8 @@ export const SLOW_SUITES = [
   // Builds the server with tsc first.
   'tests/e2e/compiled-server.test.ts',
   'tests/e2e/supervisor-gives-up.test.ts',
+  // Two server processes, one of them killed mid-stream.
+  'tests/e2e/change-feed-kill.test.ts',
   // The outage, subscription and hostile suites again, with the response cache at its defaults.
   'tests/e2e/cache-on/resilience.test.ts',
   'tests/e2e/cache-on/crash-recovery.test.ts',
