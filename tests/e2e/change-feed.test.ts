@@ -101,7 +101,9 @@ describe('the change log', () => {
       .map((c) => c.entity!.slug);
     expect(created).toEqual(slugs);
     expect(paged.some((c) => c.entity?.slug === `${p}-failed`)).toBe(false);
-    // One page of everything gives the same entries as pages of one.
+    // Pages of two, and one page of everything, give the same entries as pages of one.
+    const byTwo = (await allChangesAfter(before, 2)).filter((c) => c.entity?.slug.startsWith(p));
+    expect(byTwo.map((c) => c.id)).toEqual(paged.map((c) => c.id));
     const whole = (await allChangesAfter(before, 100)).filter((c) => c.entity?.slug.startsWith(p));
     expect(whole.map((c) => c.id)).toEqual(paged.map((c) => c.id));
   });
