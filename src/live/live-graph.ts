@@ -189,6 +189,7 @@ export type ChangeLogReader = (after: number, through?: number) => AsyncIterable
  * that way is dropped. Events without numbers go out as they come.
  */
 function logOrder(read: ChangeLogReader, deliver: (event: GraphChangeEvent) => void, logger: Logger) {
+  // Events go through one at a time, in the order heard.
   let last: number | null = null;
   let chain = Promise.resolve();
   const inOrder = async (event: GraphChangeEvent) => {
@@ -202,13 +203,20 @@ function logOrder(read: ChangeLogReader, deliver: (event: GraphChangeEvent) => v
       last = through;
       return deliver(event);
     }
-    for await (const missing of read(last, through)) deliver(missing);
+    try {
+      for await (const missing of read(last, through)) deliver(missing);
+    } catch (error) {
+      // The log cannot be read (Neo4j away): subscribers still hear what arrived, out of order
+      // or with a gap a resume will fill, rather than nothing.
+      logger.error('Reading the change log for a gap failed', { error: error as Error });
+      deliver(event);
+    }
     last = through;
   };
   return (event: GraphChangeEvent) => {
     chain = chain
       .then(() => inOrder(event))
-      .catch((error: Error) => logger.error('Reading the change log for a gap failed', { error }));
+      .catch((error: Error) => logger.error('Delivering a change failed', { error }));
   };
 }
 
