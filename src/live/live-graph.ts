@@ -183,10 +183,12 @@ export type ChangeLogReader = (after: number, through?: number) => AsyncIterable
 /**
  * What this process hears, put in change-log order before subscribers hear it. Events from
  * several writers (replicas, or concurrent requests) may arrive out of order or not at all (a
- * writer that died between commit and publish). An event whose numbers follow the last one
- * delivered goes out as it is; one that leaves a gap is replaced by the log's events through
- * its last number (the log holds every committed one: see change-log.ts); one already delivered
- * that way is dropped. Events without numbers go out as they come.
+ * writer that died between commit and publish, a process writing to the same graph without
+ * REDIS_URL). An event whose numbers follow the last one delivered goes out as it is; one that
+ * leaves a gap goes out after the log's events for the gap (the log holds every committed one:
+ * see change-log.ts); one whose numbers are interleaved with others' is replaced by the log's
+ * events through its last number; one already delivered that way is dropped. Events without
+ * numbers go out as they come.
  */
 function logOrder(read: ChangeLogReader, deliver: (event: GraphChangeEvent) => void, logger: Logger) {
   // Events go through one at a time, in the order heard.
@@ -199,11 +201,15 @@ function logOrder(read: ChangeLogReader, deliver: (event: GraphChangeEvent) => v
     const through = seqs.at(-1)!;
     if (last === null) last = first - 1;
     if (through <= last) return;
-    if (first === last + 1 && through - first + 1 === seqs.length) {
-      last = through;
-      return deliver(event);
-    }
+    // Its own numbers in one run (one transaction, or several not interleaved with others'):
+    // the log gives what comes before it, and the event itself goes out as heard.
+    const whole = first > last && through - first + 1 === seqs.length;
     try {
+      if (whole) {
+        if (first > last + 1) for await (const missing of read(last, first - 1)) deliver(missing);
+        last = through;
+        return deliver(event);
+      }
       for await (const missing of read(last, through)) deliver(missing);
     } catch (error) {
       // The log cannot be read (Neo4j away): subscribers still hear what arrived, out of order
