@@ -55,10 +55,11 @@ const receiver = createServer((req: IncomingMessage, res) => {
 
 let t: TestGraph;
 let yoga: ReturnType<typeof testServer>;
+let url: string;
 const prefixes = prefixTracker();
 beforeAll(async () => {
   await new Promise<void>((ok) => receiver.listen(0, '127.0.0.1', ok));
-  const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+  url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
   t = await openTestGraph({
     API_KEYS: `${WRITER}:write+read`,
     WEBHOOK_URLS: url,
@@ -78,8 +79,13 @@ afterAll(async () => {
 describe('webhooks', () => {
   it('deliver every change once accepted, in log order, signed, retried with a growing backoff', async () => {
     const p = prefixes.next('hook');
-    // The deliverer starts at the newest change when it first takes the URL: let it.
-    await waitUntil(() => false, 500);
+    // The deliverer starts at the newest change when it first takes the URL (its cursor then
+    // exists): changes from before that are not this URL's to receive. Wait for it.
+    const deadline = Date.now() + 60_000;
+    while ((await t.db.read('MATCH (c:WebhookCursor {url: $url}) RETURN c.url AS url', { url })).length === 0) {
+      expect(Date.now()).toBeLessThan(deadline);
+      await new Promise((r) => setTimeout(r, 50));
+    }
     const start = await lastChangeId(t.db);
     for (const slug of [`${p}-a`, `${p}-b`, `${p}-c`]) {
       const res = await gql(
