@@ -8,7 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deleteFixtures } from '../utils/fixtures.js';
-import { openTestGraph, testServer, uniquePrefix, type TestGraph } from '../utils/graph.js';
+import { openTestGraph, post, testServer, uniquePrefix, type TestGraph } from '../utils/graph.js';
 
 const KEY = 'bookmarks-writer-key-0123456789abcdef';
 const prefix = uniquePrefix('bkm');
@@ -31,19 +31,9 @@ afterAll(async () => {
   await b?.close();
 });
 
-async function post(replica: ReturnType<typeof testServer>, query: string, headers: Record<string, string> = {}) {
-  const response = await replica.fetch('http://stargraph.test/graphql', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
-    body: JSON.stringify({ query }),
-  });
-  return {
-    bookmark: response.headers.get('x-stargraph-bookmark'),
-    body: (await response.json()) as {
-      data?: Record<string, { name: string } | null>;
-      errors?: Array<{ message: string; extensions?: { code?: string } }>;
-    },
-  };
+async function postTo(replica: ReturnType<typeof testServer>, query: string, headers: Record<string, string> = {}) {
+  const { headers: answered, body } = await post<Record<string, { name: string } | null>>(replica, query, headers);
+  return { bookmark: answered.get('x-stargraph-bookmark'), body };
 }
 
 const readName = (slug: string) => `{ entity(slug: "${slug}") { name } }`;
@@ -53,11 +43,11 @@ const rename = (slug: string, name: string) =>
 describe('x-stargraph-bookmark', () => {
   it('comes with every answer that wrote, and only with those', async () => {
     const slug = `${prefix}-only`;
-    const wrote = await post(replicaA, rename(slug, 'First'), { authorization: `Bearer ${KEY}` });
+    const wrote = await postTo(replicaA, rename(slug, 'First'), { authorization: `Bearer ${KEY}` });
     expect(wrote.body.errors).toBeUndefined();
     // Neo4j 5's bookmarks: `FB:` and base64, several joined by commas.
     expect(wrote.bookmark).toMatch(/^FB:[A-Za-z0-9+/=_-]+(,FB:[A-Za-z0-9+/=_-]+)*$/);
-    const read = await post(replicaA, readName(slug));
+    const read = await postTo(replicaA, readName(slug));
     expect(read.body.data?.entity?.name).toBe('First');
     expect(read.bookmark).toBeNull();
   });
@@ -65,16 +55,16 @@ describe('x-stargraph-bookmark', () => {
   it("makes a read on another replica see the write, past that replica's cached answer", async () => {
     const slug = `${prefix}-ryw`;
     const auth = { authorization: `Bearer ${KEY}` };
-    expect((await post(replicaA, rename(slug, 'Before'), auth)).body.errors).toBeUndefined();
+    expect((await postTo(replicaA, rename(slug, 'Before'), auth)).body.errors).toBeUndefined();
     // Replica B answers, and caches, the name as it was.
-    expect((await post(replicaB, readName(slug))).body.data?.entity?.name).toBe('Before');
+    expect((await postTo(replicaB, readName(slug))).body.data?.entity?.name).toBe('Before');
 
-    const wrote = await post(replicaA, rename(slug, 'After'), auth);
+    const wrote = await postTo(replicaA, rename(slug, 'After'), auth);
     expect(wrote.body.data?.upsertCompany?.name).toBe('After');
     // Without the bookmark, B still answers from its cache: it has not heard of A's write.
-    expect((await post(replicaB, readName(slug))).body.data?.entity?.name).toBe('Before');
+    expect((await postTo(replicaB, readName(slug))).body.data?.entity?.name).toBe('Before');
     // With it, B reads after the write.
-    const read = await post(replicaB, readName(slug), { 'x-stargraph-bookmark': wrote.bookmark! });
+    const read = await postTo(replicaB, readName(slug), { 'x-stargraph-bookmark': wrote.bookmark! });
     expect(read.body.errors).toBeUndefined();
     expect(read.body.data?.entity?.name).toBe('After');
   });
@@ -87,18 +77,18 @@ describe('x-stargraph-bookmark', () => {
     ['too long', `FB:${'a'.repeat(300)}`],
   ])('refuses %s with INVALID_BOOKMARK, running nothing', async (_, header) => {
     const slug = `${prefix}-refused`;
-    const answer = await post(replicaB, rename(slug, 'Never'), {
+    const answer = await postTo(replicaB, rename(slug, 'Never'), {
       authorization: `Bearer ${KEY}`,
       'x-stargraph-bookmark': header,
     });
     expect(answer.body.data ?? null).toBeNull();
     expect(answer.body.errors?.map((e) => e.extensions?.code)).toEqual(['INVALID_BOOKMARK']);
     expect(answer.body.errors?.[0]?.message).toMatch(/x-stargraph-bookmark/);
-    expect((await post(replicaA, readName(slug))).body.data?.entity).toBeNull();
+    expect((await postTo(replicaA, readName(slug))).body.data?.entity).toBeNull();
   });
 
   it('refuses, with INVALID_BOOKMARK, a well-formed one that Neo4j cannot read', async () => {
-    const answer = await post(replicaB, readName(`${prefix}-any`), {
+    const answer = await postTo(replicaB, readName(`${prefix}-any`), {
       'x-stargraph-bookmark': 'FB:bm90LWEtYm9va21hcms',
     });
     expect(answer.body.errors?.map((e) => e.extensions?.code)).toEqual(['INVALID_BOOKMARK']);

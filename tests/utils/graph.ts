@@ -78,6 +78,23 @@ export async function gql<T = Record<string, unknown>>(
   return response.json() as Promise<never>;
 }
 
+/** POSTs one GraphQL operation through yoga.fetch; returns the response's headers and parsed body. */
+export async function post<T = Record<string, unknown>>(
+  yoga: ReturnType<typeof createServer>,
+  query: string,
+  headers: Record<string, string> = {},
+): Promise<{
+  headers: Headers;
+  body: { data?: T; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> };
+}> {
+  const response = await yoga.fetch('http://stargraph.test/graphql', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
+    body: JSON.stringify({ query }),
+  });
+  return { headers: response.headers, body: (await response.json()) as never };
+}
+
 /** A prefix unique to one test, so files can share the database and clean up after themselves. */
 export const uniquePrefix = (label = 't') => `${label}-${randomUUID().slice(0, 8)}`;
 

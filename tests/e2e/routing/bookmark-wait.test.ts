@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalNeo4j, startLocalNeo4j } from '../../../src/neo4j/local-server.js';
-import { openTestGraph, serverEnv, testServer, type TestGraph } from '../../utils/graph.js';
+import { openTestGraph, post, serverEnv, testServer, type TestGraph } from '../../utils/graph.js';
 
 const KEY = 'bookmark-wait-writer-key-0123456789ab';
 const dataDir = mkdtempSync(join(tmpdir(), 'stargraph-bookmark-wait-'));
@@ -40,19 +40,9 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function post(replica: ReturnType<typeof testServer>, query: string, headers: Record<string, string> = {}) {
-  const response = await replica.fetch('http://stargraph.test/graphql', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
-    body: JSON.stringify({ query }),
-  });
-  return {
-    bookmark: response.headers.get('x-stargraph-bookmark'),
-    body: (await response.json()) as {
-      data?: Record<string, { name: string } | null>;
-      errors?: Array<{ message: string; extensions?: Record<string, unknown> }>;
-    },
-  };
+async function postTo(replica: ReturnType<typeof testServer>, query: string, headers: Record<string, string> = {}) {
+  const { headers: answered, body } = await post<Record<string, { name: string } | null>>(replica, query, headers);
+  return { bookmark: answered.get('x-stargraph-bookmark'), body };
 }
 
 /**
@@ -87,22 +77,22 @@ const auth = { authorization: `Bearer ${KEY}` };
 
 describe('a read with a bookmark, through neo4j:// routing', () => {
   it('waits for the transaction it names, then answers what it wrote', async () => {
-    const first = await post(replicaA, rename('wait-co', 'One'), auth);
+    const first = await postTo(replicaA, rename('wait-co', 'One'), auth);
     expect(first.body.errors).toBeUndefined();
     expect(first.bookmark).toMatch(/^FB:/);
     // The bookmark as given is already reached: the read answers at once, as of that write.
-    const now = await post(replicaB, readName('wait-co'), { 'x-stargraph-bookmark': first.bookmark! });
+    const now = await postTo(replicaB, readName('wait-co'), { 'x-stargraph-bookmark': first.bookmark! });
     expect(now.body.data?.entity?.name).toBe('One');
 
     // The next transaction does not exist yet: the read waits for it...
     let answered = false;
-    const waiting = post(replicaB, readName('wait-co'), {
+    const waiting = postTo(replicaB, readName('wait-co'), {
       'x-stargraph-bookmark': bookmarkAhead(first.bookmark!, 1),
     }).finally(() => (answered = true));
     await new Promise((r) => setTimeout(r, 1_500));
     expect(answered).toBe(false);
     // ...which is this write, on the other replica.
-    const second = await post(replicaA, rename('wait-co', 'Two'), auth);
+    const second = await postTo(replicaA, rename('wait-co', 'Two'), auth);
     expect(second.body.data?.upsertCompany?.name).toBe('Two');
     const read = await waiting;
     expect(read.body.errors).toBeUndefined();
