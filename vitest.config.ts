@@ -12,6 +12,13 @@ export const SLOW_SUITES = [
   'tests/integration/claims-property.test.ts',
   'tests/integration/claims-upgrade.test.ts',
   'tests/integration/local-auth-upgrade.test.ts',
+  // Corpus and generator suites: hundreds of generated filters, graphs and histories checked
+  // against references.
+  'tests/integration/analyst-corpus.test.ts',
+  'tests/integration/generator.test.ts',
+  'tests/integration/generator-history.test.ts',
+  // Every CLI subcommand as a process of its own.
+  'tests/integration/cli.test.ts',
   // Each starts Neo4j or the server anew, or kills it: minutes of starts, not of tests.
   'tests/integration/seed-empty.test.ts',
   'tests/e2e/shutdown.test.ts',

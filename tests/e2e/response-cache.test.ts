@@ -157,17 +157,29 @@ describe('response cache', () => {
     const uncached = testServer(t.graph, { ...t.config, live: { ...t.config.live, responseCacheTtlMs: 0 } });
     for (const example of exampleOperations()) {
       // Other files write to the shared graph meanwhile, so an example over the whole graph
-      // (counts, first pages, rankings) may change between reads: the cached path must answer
-      // what an uncached read answered just before or just after it.
-      const before = await gql(uncached, example.query, example.variables);
-      const miss = await gql(yoga, example.query, example.variables);
-      const cached = await gql(yoga, example.query, example.variables);
-      const after = await gql(uncached, example.query, example.variables);
-      expect(miss.errors, example.name).toBeUndefined();
-      expect([before.data, after.data], example.name).toContainEqual(miss.data);
-      // A hit serves the stored answer; a write elsewhere may have invalidated it (then it is fresh).
-      // Hits themselves are tested above on data no other file touches.
-      expect([miss.data, after.data], example.name).toContainEqual(cached.data);
+      // (counts, first pages, rankings, the changes of a period) may change between reads: the
+      // cached path must answer what an uncached read answered just before or just after it.
+      // When writes land on both sides of the miss, neither matches through no fault of the cache:
+      // such an example is read again, three times at most (a cache bug fails every time).
+      for (let attempt = 1; ; attempt++) {
+        const before = await gql(uncached, example.query, example.variables);
+        const miss = await gql(yoga, example.query, example.variables);
+        const cached = await gql(yoga, example.query, example.variables);
+        const after = await gql(uncached, example.query, example.variables);
+        expect(miss.errors, example.name).toBeUndefined();
+        const agree = (candidates: unknown[], value: unknown) =>
+          candidates.some((c) => JSON.stringify(c) === JSON.stringify(value));
+        if (
+          attempt < 3 &&
+          !(agree([before.data, after.data], miss.data) && agree([miss.data, after.data], cached.data))
+        )
+          continue;
+        expect([before.data, after.data], example.name).toContainEqual(miss.data);
+        // A hit serves the stored answer; a write elsewhere may have invalidated it (then it is fresh).
+        // Hits themselves are tested above on data no other file touches.
+        expect([miss.data, after.data], example.name).toContainEqual(cached.data);
+        break;
+      }
     }
     await uncached.dispose();
   });
