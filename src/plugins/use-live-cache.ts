@@ -12,7 +12,19 @@
  * invalidates "every connection" reaches a cached `companies { totalCount }` too.
  */
 import { useResponseCache, type Cache } from '@graphql-yoga/plugin-response-cache';
-import { getNamedType, isCompositeType, parse, TypeInfo, visit, visitWithTypeInfo, type GraphQLSchema } from 'graphql';
+import {
+  type DocumentNode,
+  getNamedType,
+  isCompositeType,
+  isNonNullType,
+  isObjectType,
+  parse,
+  print,
+  TypeInfo,
+  visit,
+  visitWithTypeInfo,
+  type GraphQLSchema,
+} from 'graphql';
 import { BOOKMARK_HEADER } from '../neo4j/bookmarks.js';
 import type { Plugin } from 'graphql-yoga';
 import { ByteLru, CacheSet, sha256Hex } from '../byte-lru.js';
@@ -146,5 +158,52 @@ export function useLiveCache(options: LiveCacheOptions): Plugin[] {
       ttlPerSchemaCoordinate: { 'Query.rateLimit': 0 },
       includeExtensionMetadata: options.debugExtensions,
     }) as Plugin,
+    withoutNullCacheIds(options.schema),
   ];
+}
+
+/**
+ * The response cache selects each object's `id` as `__responseCacheId` and removes it from the
+ * answer only when it is a string or a number: an `id` that is null (a `ClaimChange` read through
+ * `changesBetween` has none) would reach the client as `"__responseCacheId": null`. This removes
+ * those, walking only answers to documents that can select a type whose `id` may be null.
+ */
+function withoutNullCacheIds(schema: GraphQLSchema): Plugin {
+  const nullableIds = new Set(
+    Object.values(schema.getTypeMap())
+      .filter(isObjectType)
+      .filter((t) => {
+        const id = t.getFields().id;
+        return id !== undefined && !isNonNullType(id.type);
+      })
+      .map((t) => t.name),
+  );
+  const affected = new WeakMap<DocumentNode, boolean>();
+  const strip = (value: unknown): void => {
+    if (Array.isArray(value)) for (const item of value) strip(item);
+    else if (value !== null && typeof value === 'object') {
+      const record = value as Record<string, unknown>;
+      if ('__responseCacheId' in record && record.__responseCacheId === null) delete record.__responseCacheId;
+      for (const key in record) strip(record[key]);
+    }
+  };
+  return {
+    onExecute({ args }) {
+      let walk = affected.get(args.document);
+      if (walk === undefined) {
+        try {
+          walk = selectableTypes(schema, print(args.document)).some((t) => nullableIds.has(t));
+        } catch {
+          walk = false;
+        }
+        affected.set(args.document, walk);
+      }
+      if (!walk) return;
+      return {
+        onExecuteDone({ result }) {
+          if (!(Symbol.asyncIterator in result)) strip(result.data);
+        },
+      };
+    },
+  };
 }
