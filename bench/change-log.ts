@@ -10,16 +10,16 @@
  *
  * Uses NEO4J_URI when set, else starts a throwaway local Neo4j. Writes bench/results/change-log.md.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { withClaimJournal } from '../src/claims/journal.js';
 import { parseConfig } from '../src/config.js';
 import { upsertEntity } from '../src/graph/writes.js';
 import { createDriver, GraphDb, type Db } from '../src/neo4j/db.js';
-import { startLocalNeo4j, type LocalNeo4j } from '../src/neo4j/local-server.js';
 import { migrate } from '../src/neo4j/migrate.js';
+import { benchNeo4j } from './bench-neo4j.js';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const arg = (name: string, fallback: string) => {
@@ -53,25 +53,15 @@ async function writesPerSecond(db: Db, writers: number, seconds: number, logged:
 }
 
 async function main() {
-  let local: LocalNeo4j | undefined;
-  let dataDir: string | undefined;
-  let uri = process.env.NEO4J_URI;
-  const signIn = { NEO4J_USER: process.env.NEO4J_USER, NEO4J_PASSWORD: process.env.NEO4J_PASSWORD };
-  if (!uri) {
-    dataDir = mkdtempSync(join(tmpdir(), 'stargraph-bench-log-'));
-    local = await startLocalNeo4j({ dataDir, heap: '1g', pageCache: '256m', mode: 'attached' });
-    uri = local.uri;
-    signIn.NEO4J_USER = local.user;
-    signIn.NEO4J_PASSWORD = local.password;
-  }
+  const neo4j = await benchNeo4j('log');
   const lines: string[] = [];
   const say = (line = '') => {
     console.log(line);
     lines.push(line);
   };
   try {
-    const config = parseConfig({ NODE_ENV: 'production', LOG_LEVEL: 'silent', NEO4J_URI: uri, ...signIn });
-    const graph = new GraphDb(createDriver({ ...config.neo4j, uri }), config.neo4j.database, 30_000);
+    const config = parseConfig({ NODE_ENV: 'production', LOG_LEVEL: 'silent', ...neo4j.env });
+    const graph = new GraphDb(createDriver({ ...config.neo4j, uri: config.neo4j.uri! }), config.neo4j.database, 30_000);
     const db = graph.db();
     await migrate(db);
     say('# The change log counter: writes per second with and without it');
@@ -95,8 +85,7 @@ async function main() {
     mkdirSync(join(root, 'bench/results'), { recursive: true });
     writeFileSync(join(root, 'bench/results/change-log.md'), `${lines.join('\n')}\n`);
   } finally {
-    await local?.stop();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await neo4j.stop();
   }
 }
 

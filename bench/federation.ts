@@ -11,16 +11,16 @@
  * Uses NEO4J_URI (NEO4J_USER, NEO4J_PASSWORD) when set, else starts a throwaway local Neo4j.
  * Writes bench/results/<date>-federation.md. About a minute with a throwaway Neo4j.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
 import { createDriver, GraphDb } from '../src/neo4j/db.js';
-import { startLocalNeo4j, type LocalNeo4j } from '../src/neo4j/local-server.js';
 import { migrate } from '../src/neo4j/migrate.js';
 import { createServer } from '../src/server.js';
+import { benchNeo4j } from './bench-neo4j.js';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const arg = (name: string, fallback: string) => {
@@ -89,33 +89,19 @@ async function loadCompanies(yoga: Yoga): Promise<string[]> {
 }
 
 async function main() {
-  let local: LocalNeo4j | undefined;
-  let dataDir: string | undefined;
-  let uri = process.env.NEO4J_URI;
-  const signIn: Record<string, string | undefined> = {
-    NEO4J_USER: process.env.NEO4J_USER,
-    NEO4J_PASSWORD: process.env.NEO4J_PASSWORD,
-  };
-  if (!uri) {
-    dataDir = mkdtempSync(join(tmpdir(), 'stargraph-bench-federation-'));
-    local = await startLocalNeo4j({ dataDir, heap: '1g', pageCache: '256m', mode: 'attached', log: console.log });
-    uri = local.uri;
-    signIn.NEO4J_USER = local.user;
-    signIn.NEO4J_PASSWORD = local.password;
-  }
+  const neo4j = await benchNeo4j('federation', console.log);
   try {
     const config = parseConfig({
       NODE_ENV: 'production',
       LOG_LEVEL: 'silent',
-      NEO4J_URI: uri,
-      ...signIn,
+      ...neo4j.env,
       FEDERATION: 'true',
       DEBUG_EXTENSIONS: 'true',
       RESPONSE_CACHE_TTL_MS: '0',
       API_KEYS: `${WRITER}:write+read`,
     });
     const graph = new GraphDb(
-      createDriver({ ...config.neo4j, uri }),
+      createDriver({ ...config.neo4j, uri: config.neo4j.uri! }),
       config.neo4j.database,
       config.limits.queryTimeoutMs,
     );
@@ -162,8 +148,7 @@ async function main() {
     mkdirSync(join(root, 'bench/results'), { recursive: true });
     writeFileSync(join(root, `bench/results/${date}-federation.md`), lines.join('\n'));
   } finally {
-    await local?.stop();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await neo4j.stop();
   }
 }
 
