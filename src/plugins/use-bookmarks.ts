@@ -23,9 +23,12 @@ export function useBookmarks(graph: GraphDb): Plugin<Context> {
     onSubscribe({ args, setResultAndStopExecution }) {
       refuse(args.contextValue as Context, setResultAndStopExecution as (result: { errors: Error[] }) => void);
     },
-    async onResponse({ request, response }) {
+    // Synchronous for a request that wrote nothing (most): no promise on the read path.
+    onResponse({ request, response }) {
       if (contexts.get(request)?.stats.wrote !== true) return;
-      response.headers.set(BOOKMARK_HEADER, formatBookmarks(await graph.bookmarks()));
+      return graph.bookmarks().then((bookmarks) => {
+        response.headers.set(BOOKMARK_HEADER, formatBookmarks(bookmarks));
+      });
     },
   };
 }
